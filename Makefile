@@ -1,0 +1,77 @@
+# nianbaofs — see README.md.  `make` builds ./nianbaofs; `make test` runs every
+# test; `make asan` builds and tests with AddressSanitizer and UBSan.
+
+PKGS      := fuse3 sqlite3 libcjson opencc libxml-2.0 libcrypto
+CC        ?= cc
+CFLAGS    ?= -O2 -g
+CFLAGS    += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -MMD -MP
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS))
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS))
+CMOCKA_LIBS := $(shell pkg-config --libs cmocka 2>/dev/null || echo -lcmocka)
+# pytest lives in Debian's python3-pytest; a pyenv python3 first on PATH
+# may not have it.
+PYTHON    ?= $(shell for p in python3 /usr/bin/python3; do $$p -c 'import pytest' 2>/dev/null && { echo $$p; break; }; done)
+
+B         ?= build
+CORE_SRC  := $(wildcard core/*.c)
+INDEX_SRC := $(wildcard index/*.c)
+FS_SRC    := $(wildcard fs/*.c)
+UNIT_SRC  := $(wildcard tests/unit/test_*.c)
+TOOL_SRC  := $(wildcard tests/tools/*.c)
+
+CORE_OBJ  := $(CORE_SRC:%.c=$(B)/%.o)
+INDEX_OBJ := $(INDEX_SRC:%.c=$(B)/%.o)
+FS_OBJ    := $(FS_SRC:%.c=$(B)/%.o)
+UNIT_BIN  := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
+TOOL_BIN  := $(TOOL_SRC:tests/tools/%.c=$(B)/tools/%)
+BIN       ?= nianbaofs
+
+.PHONY: all test unit integration accuracy asan bench clean setup demo
+all: $(BIN)
+
+$(BIN): $(FS_OBJ) $(B)/libindex.a $(B)/libcore.a
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(FS_OBJ) $(B)/libindex.a $(B)/libcore.a $(PKG_LIBS)
+
+$(B)/libcore.a: $(CORE_OBJ)
+	ar rcs $@ $^
+$(B)/libindex.a: $(INDEX_OBJ)
+	ar rcs $@ $^
+
+$(B)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(PKG_CFLAGS) -Icore -Iindex -c -o $@ $<
+
+$(B)/tests/%: tests/unit/%.c $(B)/libindex.a $(B)/libcore.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(PKG_CFLAGS) -Icore -Iindex -o $@ $< $(B)/libindex.a $(B)/libcore.a $(PKG_LIBS) $(CMOCKA_LIBS)
+
+$(B)/tools/%: tests/tools/%.c $(B)/libindex.a $(B)/libcore.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(PKG_CFLAGS) -Icore -Iindex -o $@ $< $(B)/libindex.a $(B)/libcore.a $(PKG_LIBS)
+
+unit: $(UNIT_BIN) $(TOOL_BIN)
+	@set -e; for t in $(UNIT_BIN); do echo "== $$t"; (cd tests && ../$$t); done
+
+integration: $(BIN) $(TOOL_BIN)
+	@test -n "$(PYTHON)" || { echo "pytest not found: apt-get install python3-pytest"; exit 1; }
+	NIANBAOFS=$(abspath $(BIN)) NB_TOOLS=$(abspath $(B)/tools) $(PYTHON) -m pytest -q tests/integration
+
+test: unit integration
+
+accuracy: $(B)/tools/accuracy
+	$(B)/tools/accuracy tests/fixtures
+
+asan:
+	$(MAKE) B=build-asan BIN=build-asan/nianbaofs \
+	  CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
+	  LDFLAGS="-fsanitize=address,undefined" test
+
+setup:
+	bash tools/setup.sh
+
+demo: ; bash tests/demo.sh
+
+clean:
+	rm -rf build build-asan $(BIN)
+
+-include $(shell find $(B) -name '*.d' 2>/dev/null)

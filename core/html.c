@@ -1,0 +1,561 @@
+/*
+ * html.c — HTML to lines with libxml2's HTML parser.
+ *
+ * Block elements break lines and inline content is joined with its
+ * whitespace folded, as a browser lays it out.  Each row of a data table
+ * becomes one line carrying its cells (text, colspan, rowspan) and the
+ * table's ordinal, so the table reader sees the real structure instead of
+ * guessing it from text.  Tables used for page layout (a whole article in
+ * one cell) are walked like any other block content.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <libxml/HTMLparser.h>
+#include <libxml/tree.h>
+
+#include "internal.h"
+
+/* A cell holding more than this many code points is prose, not a cell of
+ * a report's tables (their longest label is under 40). */
+#define NB_CELL_MAX 150
+/* An article has paragraphs: a long cell with fewer breaks is a note. */
+#define NB_ARTICLE_BREAKS 3
+/* A table that wraps nested tables in this few rows of its own is layout. */
+#define NB_LAYOUT_ROWS 3
+/* Spans beyond this are typos in the page, not real spans. */
+#define NB_SPAN_MAX 1000
+
+typedef struct {
+	nb_lines *out;
+	nb_buf line;		/* the line being assembled */
+	bool space;		/* a folded space is pending before the next text */
+	bool blank;		/* the last line pushed is blank (or none yet) */
+	int pre;		/* depth inside <pre> */
+	int ntables;		/* data tables so far: the next ordinal - 1 */
+	bool oom;
+} walker;
+
+static bool is(const xmlNode *n, const char *name)
+{
+	return n->type == XML_ELEMENT_NODE &&
+	       strcmp((const char *)n->name, name) == 0;
+}
+
+static bool in_list(const char *name, const char *const *list)
+{
+	for (; *list; list++)
+		if (strcmp(name, *list) == 0)
+			return true;
+	return false;
+}
+
+/* Elements whose content is not page text (<nav>: the site's menus). */
+static const char *const skipped[] = {
+	"script", "style", "head", "noscript", "template", "select",
+	"textarea", "option", "iframe", "object", "svg", "math", "nav", NULL
+};
+
+static const char *const blocks[] = {
+	"address", "article", "aside", "blockquote", "body", "caption",
+	"center", "dd", "details", "dialog", "dir", "div", "dl", "dt",
+	"fieldset", "figcaption", "figure", "footer", "form", "h1", "h2",
+	"h3", "h4", "h5", "h6", "header", "hgroup", "hr", "html", "li",
+	"main", "menu", "nav", "ol", "p", "pre", "section", "summary",
+	"table", "tbody", "td", "tfoot", "th", "thead", "tr", "ul", NULL
+};
+
+static bool hidden(const xmlNode *n)
+{
+	xmlChar *style = xmlGetProp(n, (const xmlChar *)"style");
+	bool h = false;
+
+	if (style) {
+		char *s = (char *)style;
+
+		h = strstr(s, "display:none") || strstr(s, "display: none");
+		xmlFree(style);
+	}
+	return h;
+}
+
+static bool navigation(const xmlNode *n)
+{
+	xmlChar *role = xmlGetProp(n, (const xmlChar *)"role");
+	bool nav = false;
+
+	if (role) {
+		nav = strcmp((const char *)role, "navigation") == 0;
+		xmlFree(role);
+	}
+	return nav;
+}
+
+static bool skip(const xmlNode *n)
+{
+	return in_list((const char *)n->name, skipped) || hidden(n) ||
+	       navigation(n);
+}
+
+/* ---- lines --------------------------------------------------------------- */
+
+static nb_line *push(walker *w, const char *s, size_t n)
+{
+	nb_line *l = nb_lines_push(w->out, s, n);
+
+	if (!l)
+		w->oom = true;
+	return l;
+}
+
+/* Ends the line being assembled; pushes it when it holds any text. */
+static void flush(walker *w)
+{
+	size_t s, e;
+
+	if (w->line.oom)
+		w->oom = true;
+	nb_trim(w->line.s ? w->line.s : "", w->line.len, &s, &e);
+	/* Leading U+3000 stays: reports indent paragraphs with it. */
+	if (s < e && push(w, w->line.s, e))
+		w->blank = false;
+	w->line.len = 0;
+	if (w->line.s)
+		w->line.s[0] = '\0';
+	w->space = false;
+}
+
+/* A paragraph boundary with nothing in it: one blank line, never two. */
+static void blank_line(walker *w)
+{
+	flush(w);
+	if (!w->blank && push(w, "", 0))
+		w->blank = true;
+}
+
+/* Appends a text node's content with whitespace folded (U+00A0 from
+ * &nbsp; is a space; U+3000 is kept, it is indentation). */
+static void add_text(walker *w, const char *s, size_t n)
+{
+	size_t i = 0;
+
+	while (i < n) {
+		size_t at = i;
+		uint32_t cp = nb_utf8_next(s, n, &i);
+
+		if (w->pre && cp == '\n') {
+			if (w->line.len)
+				flush(w);
+			else
+				blank_line(w);
+			continue;
+		}
+		if (!w->pre && (cp == ' ' || cp == '\t' || cp == '\n' ||
+				cp == '\r' || cp == '\f' || cp == 0xA0)) {
+			w->space = w->line.len > 0;
+			continue;
+		}
+		if (w->space)
+			nb_buf_addc(&w->line, ' ');
+		w->space = false;
+		nb_buf_add(&w->line, s + at, i - at);
+	}
+}
+
+/* ---- cells --------------------------------------------------------------- */
+
+/* A cell's text being assembled. */
+typedef struct {
+	nb_buf b;
+	bool space;		/* a folded space is pending */
+	bool glued;		/* just past a <br> or block edge: no space */
+	bool nested;		/* the cell holds a table */
+	size_t breaks;		/* <br> and blocks inside the cell */
+} cell_acc;
+
+/* A cell's text: whitespace folded, <br> and block edges joined with
+ * nothing, the white space around them too (a header printed
+ * 本年新<br/>制作数量 is one label), nested tables left out (their rows
+ * follow the row as rows of their own). */
+static void cell_text(const xmlNode *n, cell_acc *a)
+{
+	for (const xmlNode *c = n->children; c; c = c->next) {
+		if (c->type == XML_TEXT_NODE || c->type == XML_CDATA_SECTION_NODE) {
+			const char *s = (const char *)c->content;
+			size_t len = s ? strlen(s) : 0, i = 0;
+
+			while (i < len) {
+				size_t at = i;
+				uint32_t cp = nb_utf8_next(s, len, &i);
+
+				if (cp == ' ' || cp == '\t' || cp == '\n' ||
+				    cp == '\r' || cp == '\f' || cp == 0xA0) {
+					a->space = a->b.len > 0 && !a->glued;
+					continue;
+				}
+				if (a->space)
+					nb_buf_addc(&a->b, ' ');
+				a->space = a->glued = false;
+				nb_buf_add(&a->b, s + at, i - at);
+			}
+		} else if (c->type == XML_ELEMENT_NODE) {
+			if (skip(c))
+				continue;
+			if (is(c, "table")) {
+				a->nested = true;
+				continue;
+			}
+			bool edge = is(c, "br") ||
+				    in_list((const char *)c->name, blocks);
+
+			if (edge) {
+				a->space = false;
+				a->glued = true;
+				a->breaks++;
+			}
+			cell_text(c, a);
+			if (edge) {
+				a->space = false;
+				a->glued = true;
+			}
+		}
+	}
+}
+
+/* The trimmed text of cell n in a new string (NULL: out of memory);
+ * *ncp and *breaks, when given, receive its code points and line breaks. */
+static char *cell_string(const xmlNode *n, bool *nested, size_t *ncp,
+			 size_t *breaks)
+{
+	cell_acc a = { 0 };
+	size_t s, e;
+
+	cell_text(n, &a);
+	*nested |= a.nested;
+	if (breaks)
+		*breaks = a.breaks;
+	if (a.b.oom) {
+		nb_buf_free(&a.b);
+		return NULL;
+	}
+	nb_trim(a.b.s ? a.b.s : "", a.b.len, &s, &e);
+	char *t = nb_strndup(a.b.s ? a.b.s + s : "", e - s);
+
+	nb_buf_free(&a.b);
+	if (t && ncp)
+		*ncp = nb_utf8_count(t, strlen(t));
+	return t;
+}
+
+static int span(const xmlNode *n, const char *attr)
+{
+	xmlChar *v = xmlGetProp(n, (const xmlChar *)attr);
+	long k = 1;
+
+	if (v) {
+		char *end;
+
+		k = strtol((const char *)v, &end, 10);
+		if (end == (char *)v || k < 1)
+			k = 1;
+		if (k > NB_SPAN_MAX)
+			k = NB_SPAN_MAX;
+		xmlFree(v);
+	}
+	return (int)k;
+}
+
+static bool is_cell(const xmlNode *n)
+{
+	return is(n, "td") || is(n, "th");
+}
+
+/* The table's own rows: <tr> children of the table or of its row groups.
+ * Calls fn for each; stops early when fn returns false. */
+static void each_row(const xmlNode *table,
+		     bool (*fn)(const xmlNode *tr, void *arg), void *arg)
+{
+	for (const xmlNode *c = table->children; c; c = c->next) {
+		if (is(c, "tr")) {
+			if (!fn(c, arg))
+				return;
+		} else if (is(c, "tbody") || is(c, "thead") || is(c, "tfoot")) {
+			for (const xmlNode *r = c->children; r; r = r->next)
+				if (is(r, "tr") && !fn(r, arg))
+					return;
+		}
+	}
+}
+
+typedef struct {
+	size_t rows;
+	size_t chars;		/* code points of all cells */
+	size_t longest;		/* ... of the longest cell */
+	size_t breaks;		/* line breaks inside the longest cell */
+	bool nested, oom;
+} table_shape;
+
+static bool measure_row(const xmlNode *tr, void *arg)
+{
+	table_shape *t = arg;
+
+	t->rows++;
+	for (const xmlNode *c = tr->children; c; c = c->next) {
+		size_t ncp = 0, breaks = 0;
+
+		if (!is_cell(c))
+			continue;
+		char *s = cell_string(c, &t->nested, &ncp, &breaks);
+
+		if (!s) {
+			t->oom = true;
+			return false;
+		}
+		free(s);
+		t->chars += ncp;
+		if (ncp > t->longest) {
+			t->longest = ncp;
+			t->breaks = breaks;
+		}
+	}
+	return true;
+}
+
+/* ---- tables -------------------------------------------------------------- */
+
+typedef struct {
+	walker *w;
+	int ordinal;
+} row_ctx;
+
+static void emit_nested(walker *w, const xmlNode *n, int ordinal);
+
+/* One row: one line, its cells' texts joined by " | ", and the cells. */
+static bool emit_row(const xmlNode *tr, void *arg)
+{
+	row_ctx *rc = arg;
+	walker *w = rc->w;
+	size_t ncells = 0;
+
+	for (const xmlNode *c = tr->children; c; c = c->next)
+		ncells += is_cell(c);
+	if (ncells == 0)
+		return true;
+
+	nb_tcell *cells = calloc(ncells, sizeof(*cells));
+	nb_buf text = { 0 };
+	size_t k = 0;
+	bool nested = false;
+
+	if (!cells) {
+		w->oom = true;
+		return false;
+	}
+	for (const xmlNode *c = tr->children; c; c = c->next) {
+		if (!is_cell(c))
+			continue;
+		cells[k].text = cell_string(c, &nested, NULL, NULL);
+		if (!cells[k].text) {
+			w->oom = true;
+			break;
+		}
+		cells[k].colspan = span(c, "colspan");
+		cells[k].rowspan = span(c, "rowspan");
+		if (k)
+			nb_buf_adds(&text, " | ");
+		nb_buf_adds(&text, cells[k].text);
+		k++;
+	}
+
+	nb_line *l = NULL;
+
+	if (!w->oom && !text.oom)
+		l = push(w, text.s ? text.s : "", text.len);
+	nb_buf_free(&text);
+	if (!l) {
+		for (size_t i = 0; i < k; i++)
+			free(cells[i].text);
+		free(cells);
+		w->oom = true;
+		return false;
+	}
+	l->table = rc->ordinal;
+	l->cells = cells;
+	l->ncells = ncells;
+	w->blank = false;
+
+	if (nested)
+		for (const xmlNode *c = tr->children; c; c = c->next)
+			if (is_cell(c))
+				emit_nested(w, c, rc->ordinal);
+	return !w->oom;
+}
+
+/* Rows of tables nested in a cell continue the outer table's rows. */
+static void emit_nested(walker *w, const xmlNode *n, int ordinal)
+{
+	for (const xmlNode *c = n->children; c && !w->oom; c = c->next) {
+		if (c->type != XML_ELEMENT_NODE || skip(c))
+			continue;
+		if (is(c, "table")) {
+			row_ctx rc = { w, ordinal };
+
+			each_row(c, emit_row, &rc);
+		} else {
+			emit_nested(w, c, ordinal);
+		}
+	}
+}
+
+static void walk(walker *w, const xmlNode *n);
+
+static void table(walker *w, const xmlNode *t)
+{
+	table_shape shape = { 0 };
+
+	each_row(t, measure_row, &shape);
+	if (shape.oom) {
+		w->oom = true;
+		return;
+	}
+	flush(w);
+	/* A cell holding most of the table's text in paragraphs is an
+	 * article laid out in the table; a long note row (注：...) leaves a
+	 * data table a data table. */
+	bool prose = shape.longest > NB_CELL_MAX &&
+		     shape.breaks >= NB_ARTICLE_BREAKS &&
+		     2 * shape.longest >= shape.chars;
+
+	if (shape.rows == 0 || prose ||
+	    (shape.nested && shape.rows <= NB_LAYOUT_ROWS)) {
+		walk(w, t);	/* layout: its cells are ordinary blocks */
+		flush(w);
+		return;
+	}
+
+	row_ctx rc = { w, ++w->ntables };
+
+	for (const xmlNode *c = t->children; c; c = c->next)
+		if (is(c, "caption")) {
+			walk(w, c);
+			flush(w);
+		}
+	each_row(t, emit_row, &rc);
+}
+
+/* ---- the walk ------------------------------------------------------------ */
+
+static bool has_suffix(const char *s, size_t n, const char *suf)
+{
+	size_t k = strlen(suf);
+
+	return n >= k && strncasecmp(s + n - k, suf, k) == 0;
+}
+
+/* An <img> of the content is shown by its file name on a line of its own,
+ * as scraped text shows it: tables published as images are detected from
+ * those names. */
+static void image(walker *w, const xmlNode *n)
+{
+	xmlChar *src = xmlGetProp(n, (const xmlChar *)"src");
+
+	if (!src)
+		return;
+
+	const char *s = (const char *)src;
+	size_t end = strcspn(s, "?#");
+	size_t start = end;
+
+	while (start > 0 && s[start - 1] != '/')
+		start--;
+	if (strncmp(s, "data:", 5) != 0 &&
+	    (has_suffix(s, end, ".png") || has_suffix(s, end, ".jpg") ||
+	     has_suffix(s, end, ".jpeg") || has_suffix(s, end, ".gif") ||
+	     has_suffix(s, end, ".bmp"))) {
+		flush(w);
+		if (push(w, s + start, end - start))
+			w->blank = false;
+	}
+	xmlFree(src);
+}
+
+static void walk(walker *w, const xmlNode *n)
+{
+	for (const xmlNode *c = n->children; c && !w->oom; c = c->next) {
+		if (c->type == XML_TEXT_NODE || c->type == XML_CDATA_SECTION_NODE) {
+			const char *s = (const char *)c->content;
+
+			add_text(w, s ? s : "", s ? strlen(s) : 0);
+			continue;
+		}
+		if (c->type != XML_ELEMENT_NODE || skip(c))
+			continue;
+
+		const char *name = (const char *)c->name;
+
+		if (strcmp(name, "br") == 0) {
+			if (w->line.len)
+				flush(w);
+			else
+				blank_line(w);
+		} else if (strcmp(name, "table") == 0) {
+			table(w, c);
+		} else if (strcmp(name, "img") == 0) {
+			image(w, c);
+		} else if (in_list(name, blocks)) {
+			size_t before = w->out->n;
+			bool pre = strcmp(name, "pre") == 0;
+
+			flush(w);
+			w->pre += pre;
+			walk(w, c);
+			w->pre -= pre;
+			flush(w);
+			/* An empty paragraph is the page's blank line. */
+			if (strcmp(name, "p") == 0 && w->out->n == before)
+				blank_line(w);
+		} else {
+			walk(w, c);
+		}
+	}
+}
+
+int nb_html_lines(const char *text, size_t len, nb_lines *out)
+{
+	if (len == 0)
+		return 0;
+	if (len > INT_MAX)
+		return -EFBIG;
+
+	/* The text is UTF-8 already (decode.c): a <meta charset=gb2312> left
+	 * in the page must not make libxml2 decode it a second time. */
+	htmlDocPtr doc = htmlReadMemory(text, (int)len, NULL, "UTF-8",
+					HTML_PARSE_RECOVER | HTML_PARSE_NOERROR |
+					HTML_PARSE_NOWARNING | HTML_PARSE_NONET |
+					HTML_PARSE_IGNORE_ENC);
+
+	if (!doc)
+		return -EILSEQ;
+
+	walker w = { .out = out, .blank = true };
+	xmlNode *root = xmlDocGetRootElement(doc);
+
+	if (root) {
+		const xmlNode top = { .children = root };
+
+		walk(&w, &top);
+		flush(&w);
+	}
+	/* No trailing blank line. */
+	if (!w.oom && out->n && out->v[out->n - 1].len == 0 &&
+	    out->v[out->n - 1].ncells == 0) {
+		out->n--;
+		free(out->v[out->n].text);
+	}
+	nb_buf_free(&w.line);
+	xmlFreeDoc(doc);
+	return w.oom ? -ENOMEM : 0;
+}

@@ -1,0 +1,307 @@
+/*
+ * internal.h — what the core's files share with each other.  Nothing outside
+ * core/ includes this; the other modules see only nianbao.h.
+ *
+ * The pipeline (report.c drives it):
+ *   decode.c    bytes -> UTF-8, line ends -> LF, encoding named
+ *   script.c    Traditional -> Simplified (OpenCC), when the text is Traditional
+ *   html.c      HTML -> lines, each table row one line carrying its cells
+ *   lines.c     text -> lines; Markdown markup, site chrome, page numbers marked
+ *   facts.c     title, agency, year, publication date
+ *   sections.c  section headings -> spans of lines; prose assembled per section
+ *   tables*.c   the official tables found in the lines, mapped to the templates
+ *   checks.c    the consistency rules
+ */
+#ifndef NB_INTERNAL_H
+#define NB_INTERNAL_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "nianbao.h"
+
+/* ---- growable byte buffer (ustr.c) ---------------------------------- */
+
+typedef struct {
+	char *s;		/* always NUL-terminated when non-NULL */
+	size_t len, cap;
+	bool oom;		/* an allocation failed; every later add is a no-op */
+} nb_buf;
+
+void nb_buf_add(nb_buf *b, const char *s, size_t n);
+void nb_buf_adds(nb_buf *b, const char *s);
+void nb_buf_addc(nb_buf *b, char c);
+void nb_buf_addcp(nb_buf *b, uint32_t cp);	/* one code point as UTF-8 */
+void nb_buf_printf(nb_buf *b, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* Hands the string over (never NULL unless oom: then NULL and freed). */
+char *nb_buf_take(nb_buf *b);
+void nb_buf_free(nb_buf *b);
+
+char *nb_strndup(const char *s, size_t n);
+char *nb_strdup(const char *s);		/* NULL in, NULL out */
+
+/* ---- UTF-8 (ustr.c) ---------------------------------------------------- */
+
+/* Decodes the code point at s[*i] (i < n) and advances *i; an invalid byte
+ * comes back as U+FFFD and advances by one. */
+uint32_t nb_utf8_next(const char *s, size_t n, size_t *i);
+size_t nb_utf8_count(const char *s, size_t n);	/* code points */
+bool nb_is_space(uint32_t cp);		/* ASCII space/tab, U+3000, U+00A0, ... */
+bool nb_is_han(uint32_t cp);
+/* Fullwidth ASCII (U+FF01..U+FF5E) to ASCII; others unchanged. */
+uint32_t nb_halfwidth(uint32_t cp);
+/* Byte offsets of s[0..n) with leading and trailing spaces (nb_is_space)
+ * removed. */
+void nb_trim(const char *s, size_t n, size_t *start, size_t *end);
+
+/*
+ * A label's matching key: its code points with spaces, punctuation, brackets
+ * and quotes of both widths removed and fullwidth ASCII folded.  Returns the
+ * number of code points (which may exceed cap; only cap are stored).
+ */
+size_t nb_key(const char *s, size_t n, uint32_t *out, size_t cap);
+
+/*
+ * Approximate substring search: the best alignment of the whole key inside
+ * text, as 1 - edits/nkey (0 when nkey is 0).  *end, when given, receives
+ * the index in text just past the best match.  O(nkey * ntext).
+ */
+double nb_fuzzy_find(const uint32_t *key, size_t nkey,
+		     const uint32_t *text, size_t ntext, size_t *end);
+
+/* ---- lines --------------------------------------------------------------- */
+
+/* A cell of a structured (HTML) table row: its own text and spans. */
+typedef struct {
+	char *text;		/* cleaned, spaces folded, no newline */
+	int colspan, rowspan;
+} nb_tcell;
+
+enum {
+	NB_LF_BLANK = 1 << 0,	/* empty once trimmed */
+	NB_LF_CHROME = 1 << 1,	/* site chrome: breadcrumbs, 字号, 上一篇, 备案号 */
+	NB_LF_PAGENO = 1 << 2,	/* a page number: -3-, — 4 —, 第3页 */
+	NB_LF_META = 1 << 3,	/* page metadata: 发布时间, 来源, 索引号, ... */
+	NB_LF_TITLE = 1 << 4,	/* (part of) the report's title */
+	NB_LF_HEADING = 1 << 5,	/* a section heading */
+	NB_LF_TABLE = 1 << 6,	/* consumed by a parsed table */
+	NB_LF_IMAGE = 1 << 7,	/* a lone image file name (年报表格.png) */
+	NB_LF_NEWPAGE = 1 << 8,	/* a form feed began the line: a PDF page
+				   starts here (the form feed is removed) */
+};
+
+typedef struct {
+	char *text;		/* UTF-8, no newline, spacing as in the source */
+	size_t len;
+	unsigned flags;		/* NB_LF_* */
+	int table;		/* > 0: a row of the table-th HTML table */
+	size_t ncells;
+	nb_tcell *cells;	/* the row's own <td>/<th>, in order (HTML only) */
+} nb_line;
+
+typedef struct {
+	nb_line *v;
+	size_t n, cap;
+} nb_lines;
+
+/* Appends a copy of text[0..len); returns the new line or NULL (ENOMEM). */
+nb_line *nb_lines_push(nb_lines *ls, const char *text, size_t len);
+void nb_lines_free(nb_lines *ls);
+
+/* ---- the official tables (template.c, number.c) ------------------------ */
+
+typedef struct {
+	const char *label;	/* official label; a path for table 3 */
+	const char *key;	/* the text a printed label is matched against */
+	const char *alt;	/* another printed wording seen in the wild, or NULL */
+	bool result;		/* table 3: a result row summed into （七）总计 */
+} nb_trow;
+
+typedef struct {
+	nb_table_kind kind;
+	nb_format format;
+	const char *clause;	/* table 2: "一", "五", ...; else NULL */
+	const char *name;	/* file stem */
+	const char *label_header;
+	size_t ncols;
+	const char *cols[7];
+	int money_col;		/* index of the money column, or -1 */
+	bool money_header_fixed;	/* the template's header names 万元 */
+	size_t nrows;
+	const nb_trow *rows;
+} nb_template;
+
+/* The templates of one table kind and format (table 2: one per clause). */
+size_t nb_templates(nb_table_kind kind, nb_format format,
+		    const nb_template *const **out);
+
+typedef enum { NB_UNIT_NONE, NB_UNIT_YUAN, NB_UNIT_WANYUAN } nb_unit;
+
+/* A cell's content as printed, read as a number when it is one. */
+typedef struct {
+	nb_cell_state state;	/* NUMBER, BLANK, or ABSENT for text */
+	char value[64];		/* plain decimal: no sign but '-', no separators */
+	nb_unit unit;
+	char note[128];		/* a bracketed note after the number, or "" */
+} nb_num;
+
+/* Reads s[0..n): a number (fullwidth digits, thousands separators, sign,
+ * units 件/个/项/条/元/万元, a trailing （note）), a blank marker ("", "—",
+ * "/", "-", "无"), or text (state ABSENT).  Returns the state. */
+nb_cell_state nb_read_number(const char *s, size_t n, nb_num *out);
+
+/* Moves the decimal point of a plain decimal by shift places (negative:
+ * left) into out; exact, no floating point.  0, or -ERANGE when it does
+ * not fit outlen. */
+int nb_decimal_shift(const char *in, int shift, char *out, size_t outlen);
+
+/* ---- the parse in progress ------------------------------------------- */
+
+typedef enum { NB_SRC_TEXT, NB_SRC_MARKDOWN, NB_SRC_HTML } nb_src_kind;
+
+typedef struct {
+	size_t head;		/* index of the heading's first line */
+	size_t nhead;		/* lines the heading spans (1, or 2 when split) */
+	size_t end;		/* one past the section's last line */
+	int canonical;		/* 1..6, or 0 */
+	char *heading;		/* as printed, cleaned, joined */
+	char *name;		/* directory name after "N-" */
+} nb_span;
+
+typedef struct {
+	const char *name;	/* file name, for messages */
+	nb_src_kind kind;
+	nb_lines lines;		/* Simplified text */
+	nb_lines orig;		/* the same lines before Traditional -> Simplified
+				   (n == 0 when the source was Simplified) */
+	bool pdf;		/* looks hard-wrapped (text extracted from a PDF) */
+	size_t nspans;
+	nb_span *spans;		/* sections, in order */
+	size_t body;		/* first line after the title block */
+	nb_report *r;		/* the result being filled */
+} nb_doc;
+
+/* ---- a table's text as rows of label and values (table_rows.c) -------- */
+
+/* One piece of a table's text: a label fragment, or a value cell. */
+typedef struct {
+	bool value;		/* a number or a blank marker; else label text */
+	bool marker;		/* label text that opens with a list marker */
+	const char *s;		/* into the line's text or cell, not owned */
+	size_t n;
+	size_t line;
+} nb_tok;
+
+/* A row as printed: the label fragments before (and, in PDF layout text,
+ * after) a run of values. */
+typedef struct {
+	size_t first_tok, ntext;	/* its label fragments (may be 0) */
+	size_t *text;			/* indices of the label tokens */
+	size_t first_val, nval;		/* its values: toks[first_val..+nval) */
+	size_t line_end;		/* one past the last line it uses */
+	uint32_t *key;			/* nb_key of the joined label */
+	size_t nkey;
+} nb_orow;
+
+typedef struct {
+	nb_tok *toks;
+	size_t ntoks;
+	nb_orow *rows;
+	size_t nrows;
+	bool layout;		/* columns aligned with spaces (PDF layout) */
+} nb_rows;
+
+/*
+ * Reads lines [start, end) of d as table text.  A run of values longer than
+ * width (when width > 0) and a multiple of it is split into rows of width.
+ * 0 or -ENOMEM.
+ */
+int nb_rows_read(const nb_doc *d, size_t start, size_t end, size_t width,
+		 nb_rows *out);
+void nb_rows_free(nb_rows *rs);
+/* The label of row i as UTF-8 (fragments joined by nothing); malloc'd. */
+char *nb_rows_label(const nb_rows *rs, size_t i);
+
+/* decode.c: bytes -> UTF-8 with LF line ends. 0, -EILSEQ or -ENOMEM. */
+int nb_decode(const void *buf, size_t len, char **text, size_t *textlen,
+	      const char **encoding);
+
+/* script.c */
+typedef struct nb_script nb_script;
+int nb_script_open(nb_script **out, const char **err);
+void nb_script_close(nb_script *s);
+/* *simplified is NULL when text is not Traditional (nothing to convert). */
+int nb_script_t2s(nb_script *s, const char *text, size_t len,
+		  char **simplified, size_t *outlen);
+
+/* html.c: block elements become lines, each table row one line (cells
+ * joined by " | " in text, and kept in cells). 0, -EILSEQ, -ENOMEM. */
+int nb_html_lines(const char *text, size_t len, nb_lines *out);
+
+/* lines.c */
+int nb_split_lines(const char *text, size_t len, nb_lines *out);
+/* Markdown: strips heading marks, emphasis, separator rows; HTML tables
+ * embedded in the Markdown become rows with cells, as html.c makes them.
+ * 0, or -ENOMEM with the lines left as they were. */
+int nb_markdown_clean(nb_lines *ls);
+/* Sets NB_LF_BLANK, NB_LF_CHROME, NB_LF_PAGENO, NB_LF_IMAGE; guesses d->pdf. */
+void nb_mark_lines(nb_doc *d);
+
+/* facts.c: title, agency, year, publication date into d->r; marks the
+ * title and metadata lines; sets d->body. */
+int nb_find_facts(nb_doc *d);
+
+/* sections.c */
+int nb_find_sections(nb_doc *d);	/* fills d->spans, marks headings */
+/* After the tables: fills r->sections (prose from the lines no table
+ * consumed), r->preamble and r->text. */
+int nb_build_sections(nb_doc *d);
+
+/* tables.c: finds the official tables, fills r->tables, marks the lines
+ * it consumed with NB_LF_TABLE, warns about what it could not place. */
+int nb_find_tables(nb_doc *d);
+
+/* checks.c: the consistency rules over r->tables into r->checks. */
+int nb_run_checks(nb_report *r);
+
+/* report.c: append a formatted warning / note (-ENOMEM on failure). */
+int nb_warn(nb_report *r, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+int nb_note(nb_report *r, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* agency.c: agency names. */
+/* A name's code points read as an agency's: Han only, 2..40, ending in an
+ * institution (…局, …委员会, …政府) or a place (…市, …镇, …街道). */
+bool nb_agency_like(const uint32_t *s, size_t n);
+/* The formal name: OCR slips in place names fixed (沐阳 -> 沭阳), a bare
+ * place completed (…市 -> …市人民政府, …街道 -> …街道办事处).  NULL: ENOMEM. */
+char *nb_agency_formal(const char *printed);
+/* Whether a is b abbreviated (市发改委, 杭州市发展和改革委员会). */
+bool nb_agency_abbrev(const char *a, const char *b);
+
+/* paragraphs.c: prose from lines. */
+/* Appends s[0..n) trimmed, runs of spaces dropped next to CJK text and
+ * folded to one between ASCII characters. */
+void nb_tidy(nb_buf *b, const char *s, size_t n);
+typedef struct {
+	bool pdf;		/* join hard-wrapped lines */
+	size_t wide;		/* display width of a full line (PDF) */
+	size_t indent;		/* the usual indentation of a line */
+	bool open;		/* a paragraph is open */
+	bool ended;		/* its last line ended a sentence */
+	size_t lastw;		/* its last line's width */
+	uint32_t last;		/* its last code point */
+} nb_prose;
+void nb_prose_init(nb_prose *p, const nb_doc *d);
+/* Appends a prose line: joined to the open paragraph or starting one. */
+void nb_prose_line(nb_prose *p, nb_buf *out, const nb_line *l);
+/* Ends the open paragraph (each paragraph ends with a newline). */
+void nb_prose_break(nb_prose *p, nb_buf *out);
+/* Appends a line as it is (a table row), on its own. */
+void nb_prose_raw(nb_prose *p, nb_buf *out, const char *s, size_t n);
+
+#endif

@@ -1,0 +1,212 @@
+/*
+ * number.c — reading one table cell as a number, a blank, or text.
+ *
+ * Cells come as printed: fullwidth digits, thousands separators, a sign on
+ * 本年增/减, units (件, 元, 万元), a note in brackets (22（其中修订16件）).
+ * A cell that is anything more than that is text, and text never becomes a
+ * number: it is better to leave a cell empty than to guess.
+ */
+#include <errno.h>
+#include <string.h>
+
+#include "internal.h"
+
+#define MAXCP 96
+
+static bool is_dash(uint32_t c)
+{
+	return c == '-' || c == 0x2014 || c == 0x2013 || c == 0x2015 ||
+	       c == 0x2212 || c == 0xFF0D || c == 0x2500;
+}
+
+static bool is_blank_mark(const uint32_t *c, size_t n)
+{
+	if (n == 0)
+		return true;
+	if (n == 1 && c[0] == 0x65E0)	/* 无 */
+		return true;
+	if (n > 3)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (!is_dash(c[i]) && c[i] != '/' && c[i] != 0xFF0F && c[i] != '\\')
+			return false;
+	return true;
+}
+
+/* Units a count or an amount may carry; 万元 and 元 matter, the rest are
+ * dropped. */
+static size_t read_unit(const uint32_t *c, size_t n, nb_unit *unit)
+{
+	static const uint32_t counts[] = { 0x4EF6, 0x4E2A, 0x9879, 0x6761, 0x6B21, 0x5BB6, '%' };
+
+	*unit = NB_UNIT_NONE;
+	if (n >= 2 && c[0] == 0x4E07 && c[1] == 0x5143) {	/* 万元 */
+		*unit = NB_UNIT_WANYUAN;
+		return 2;
+	}
+	if (n >= 1 && c[0] == 0x5143) {	/* 元 */
+		*unit = NB_UNIT_YUAN;
+		return 1;
+	}
+	for (size_t i = 0; n >= 1 && i < sizeof counts / sizeof counts[0]; i++)
+		if (c[0] == counts[i])
+			return 1;
+	return 0;
+}
+
+static void put_cps(char *out, size_t outlen, const uint32_t *c, size_t n)
+{
+	nb_buf b = {0};
+
+	for (size_t i = 0; i < n; i++)
+		nb_buf_addcp(&b, c[i]);
+	if (!b.oom && b.len < outlen) {
+		memcpy(out, b.s ? b.s : "", b.len + 1);
+	} else {
+		out[0] = '\0';
+	}
+	nb_buf_free(&b);
+}
+
+nb_cell_state nb_read_number(const char *s, size_t n, nb_num *out)
+{
+	uint32_t c[MAXCP];
+	size_t k = 0, i = 0;
+
+	memset(out, 0, sizeof *out);
+	out->state = NB_CELL_ABSENT;
+	bool gap = false;	/* a space since the last character kept */
+	while (i < n) {
+		uint32_t cp = nb_halfwidth(nb_utf8_next(s, n, &i));
+		if (nb_is_space(cp)) {
+			gap = k > 0;
+			continue;
+		}
+		if (k == MAXCP)
+			return NB_CELL_ABSENT;
+		/* "3 4" is two cells run together, not thirty-four. */
+		if (gap && cp >= '0' && cp <= '9' && c[k - 1] >= '0' && c[k - 1] <= '9')
+			return NB_CELL_ABSENT;
+		gap = false;
+		c[k++] = cp == 0x3002 || cp == 0xFF0E ? '.' : cp;
+	}
+	if (is_blank_mark(c, k)) {
+		out->state = NB_CELL_BLANK;
+		return out->state;
+	}
+
+	size_t p = 0, d = 0;
+	bool neg = false, dot = false, any = false;
+	if (c[p] == '+' || is_dash(c[p])) {
+		neg = c[p] != '+';
+		p++;
+	}
+	char *v = out->value;
+	size_t cap = sizeof out->value - 2;
+	if (neg)
+		v[d++] = '-';
+	for (; p < k; p++) {
+		if (c[p] >= '0' && c[p] <= '9') {
+			if (d >= cap)
+				return NB_CELL_ABSENT;
+			v[d++] = (char)c[p];
+			any = true;
+		} else if (c[p] == '.' && !dot && any) {
+			dot = true;
+			v[d++] = '.';
+		} else if (c[p] == ',' && any && !dot) {
+			/* A thousands separator is followed by exactly three digits. */
+			size_t q = p + 1;
+			while (q < k && c[q] >= '0' && c[q] <= '9')
+				q++;
+			if (q - p - 1 != 3)
+				return NB_CELL_ABSENT;
+		} else {
+			break;
+		}
+	}
+	if (!any || v[d - 1] == '.')
+		return NB_CELL_ABSENT;
+	v[d] = '\0';
+	p += read_unit(c + p, k - p, &out->unit);
+	if (p < k) {
+		uint32_t open = c[p], close = open == '(' ? ')' : open == 0x3010 ? 0x3011 : 0;
+		if (!close || c[k - 1] != close || k - p < 3)
+			return NB_CELL_ABSENT;
+		put_cps(out->note, sizeof out->note, c + p + 1, k - p - 2);
+	}
+
+	/* Plain form: no leading zeros, no "-0". */
+	char *digits = v + (neg ? 1 : 0);
+	size_t lead = 0;
+	while (digits[lead] == '0' && digits[lead + 1] && digits[lead + 1] != '.')
+		lead++;
+	memmove(digits, digits + lead, strlen(digits + lead) + 1);
+	if (neg && strspn(digits, "0.") == strlen(digits))
+		memmove(v, v + 1, strlen(v));
+	out->state = NB_CELL_NUMBER;
+	return out->state;
+}
+
+int nb_decimal_shift(const char *in, int shift, char *out, size_t outlen)
+{
+	char digits[128];
+	size_t nd = 0, point = 0;
+	bool neg = in[0] == '-', seen = false;
+
+	for (const char *p = in + (neg ? 1 : 0); *p; p++) {
+		if (*p == '.') {
+			point = nd;
+			seen = true;
+		} else if (nd < sizeof digits) {
+			digits[nd++] = *p;
+		} else {
+			return -ERANGE;
+		}
+	}
+	if (!seen)
+		point = nd;
+	long pos = (long)point + shift;	/* digits before the new point */
+
+	nb_buf b = {0};
+	if (neg)
+		nb_buf_addc(&b, '-');
+	if (pos <= 0) {
+		nb_buf_adds(&b, "0.");
+		for (long z = pos; z < 0; z++)
+			nb_buf_addc(&b, '0');
+		nb_buf_add(&b, digits, nd);
+	} else {
+		for (long j = 0; j < pos; j++)
+			nb_buf_addc(&b, (size_t)j < nd ? digits[j] : '0');
+		if ((size_t)pos < nd) {
+			nb_buf_addc(&b, '.');
+			nb_buf_add(&b, digits + pos, nd - (size_t)pos);
+		}
+	}
+	if (b.oom) {
+		nb_buf_free(&b);
+		return -ENOMEM;
+	}
+	/* Trim: trailing fractional zeros, then leading integer zeros. */
+	char *s = b.s;
+	size_t len = b.len;
+	if (strchr(s, '.')) {
+		while (s[len - 1] == '0')
+			len--;
+		if (s[len - 1] == '.')
+			len--;
+	}
+	s[len] = '\0';
+	char *digit0 = s + (neg ? 1 : 0);
+	while (digit0[0] == '0' && digit0[1] && digit0[1] != '.')
+		memmove(digit0, digit0 + 1, strlen(digit0));
+	len = strlen(s);
+	if (len + 1 > outlen) {
+		nb_buf_free(&b);
+		return -ERANGE;
+	}
+	memcpy(out, s, len + 1);
+	nb_buf_free(&b);
+	return 0;
+}

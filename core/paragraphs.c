@@ -1,0 +1,212 @@
+/*
+ * paragraphs.c — prose assembled from lines: spacing tidied, and the lines a
+ * PDF hard-wrapped joined back into paragraphs, one paragraph per line.
+ */
+#include <string.h>
+
+#include "internal.h"
+
+static bool ascii_word(uint32_t cp)
+{
+	return (cp >= '0' && cp <= '9') || (cp >= 'A' && cp <= 'Z') || (cp >= 'a' && cp <= 'z');
+}
+
+void nb_tidy(nb_buf *b, const char *s, size_t n)
+{
+	size_t s0, e0, i;
+	uint32_t prev = 0;
+	bool gap = false;
+
+	nb_trim(s, n, &s0, &e0);
+	i = s0;
+	while (i < e0) {
+		size_t at = i;
+		uint32_t cp = nb_utf8_next(s, e0, &i);
+		if (nb_is_space(cp) || cp < 0x20 || cp == 0x7F) {
+			gap = true;
+			continue;
+		}
+		if (gap && prev > 0x20 && prev < 0x7F && cp > 0x20 && cp < 0x7F)
+			nb_buf_addc(b, ' ');
+		gap = false;
+		nb_buf_add(b, s + at, i - at);
+		prev = cp;
+	}
+}
+
+/* Display width: CJK and fullwidth forms take two columns. */
+static size_t width_of(const char *s, size_t n, size_t *indent)
+{
+	size_t i = 0, w = 0, lead = 0;
+	bool text = false;
+
+	while (i < n) {
+		uint32_t cp = nb_utf8_next(s, n, &i);
+		size_t cw = cp >= 0x1100 && cp != 0xFEFF ? 2 : 1;
+		if (cp == '\t')
+			cw = 8 - w % 8;
+		w += cw;
+		if (!text && nb_is_space(cp))
+			lead += cw;
+		else
+			text = true;
+	}
+	if (indent)
+		*indent = lead;
+	return w;
+}
+
+static bool is_prose(const nb_line *l)
+{
+	return !(l->flags & (NB_LF_BLANK | NB_LF_CHROME | NB_LF_PAGENO | NB_LF_META |
+			     NB_LF_TITLE | NB_LF_HEADING | NB_LF_TABLE | NB_LF_IMAGE));
+}
+
+#define WMAX 256
+
+void nb_prose_init(nb_prose *p, const nb_doc *d)
+{
+	size_t hist[WMAX] = { 0 }, ind[WMAX] = { 0 }, total = 0;
+
+	memset(p, 0, sizeof *p);
+	p->pdf = d->pdf;
+	for (size_t i = 0; i < d->lines.n; i++) {
+		const nb_line *l = &d->lines.v[i];
+		size_t lead, w;
+		if (!is_prose(l))
+			continue;
+		w = width_of(l->text, l->len, &lead) - lead;
+		if (w < 16)
+			continue;
+		hist[w < WMAX ? w : WMAX - 1]++;
+		ind[lead < WMAX ? lead : WMAX - 1]++;
+		total++;
+	}
+	/* A full line: three quarters of the prose lines are no wider. */
+	size_t seen = 0;
+	for (size_t w = 0; w < WMAX && total; w++) {
+		seen += hist[w];
+		if (seen * 4 >= total * 3) {
+			p->wide = w;
+			break;
+		}
+	}
+	for (size_t k = 1; k < WMAX; k++)
+		if (ind[k] > ind[p->indent])
+			p->indent = k;
+}
+
+static bool ends_sentence(uint32_t last, uint32_t before)
+{
+	static const uint32_t closing[] = { 0x201D, 0x2019, 0x300D, 0x300F, 0xFF09, ')', 0x300B };
+	static const uint32_t stops[] = { 0x3002, 0xFF01, 0xFF1F, 0xFF1B, 0xFF1A, '!', '?', ';', ':', 0x2026 };
+
+	for (size_t k = 0; k < sizeof closing / sizeof *closing; k++)
+		if (last == closing[k]) {
+			last = before;
+			break;
+		}
+	for (size_t k = 0; k < sizeof stops / sizeof *stops; k++)
+		if (last == stops[k])
+			return true;
+	return false;
+}
+
+static bool is_numeral(uint32_t cp)
+{
+	static const uint32_t n[] = { 0x4E00, 0x4E8C, 0x4E09, 0x56DB, 0x4E94,
+				      0x516D, 0x4E03, 0x516B, 0x4E5D, 0x5341 };
+
+	for (size_t k = 0; k < sizeof n / sizeof *n; k++)
+		if (cp == n[k])
+			return true;
+	return false;
+}
+
+/* A list marker opens the line: （一） (一) 一、 1. 1、 (1) ① 一是 第一. */
+static bool starts_marker(const char *s, size_t n)
+{
+	size_t i = 0;
+	uint32_t a = nb_halfwidth(nb_utf8_next(s, n, &i));
+	size_t j = i;
+	uint32_t b = i < n ? nb_halfwidth(nb_utf8_next(s, n, &j)) : 0;
+
+	if (a == '(' || a == '[' || a == 0x3010)
+		return true;
+	if (a >= 0x2460 && a <= 0x2473)	/* ① … ⑳ */
+		return true;
+	if (a >= '0' && a <= '9') {
+		size_t k = j;
+		uint32_t c = b;
+		while (k < n && c >= '0' && c <= '9')
+			c = nb_halfwidth(nb_utf8_next(s, n, &k));
+		return c == '.' || c == 0x3001 || c == ')';
+	}
+	if (is_numeral(a))	/* 一、 一是 一. */
+		return b == 0x3001 || b == 0x662F || b == '.';
+	return a == 0x7B2C && is_numeral(b);	/* 第一 */
+}
+
+void nb_prose_break(nb_prose *p, nb_buf *out)
+{
+	if (p->open)
+		nb_buf_addc(out, '\n');
+	p->open = false;
+}
+
+void nb_prose_line(nb_prose *p, nb_buf *out, const nb_line *l)
+{
+	size_t s, e, lead;
+
+	nb_trim(l->text, l->len, &s, &e);
+	if (s == e)
+		return;
+	size_t w = width_of(l->text, l->len, &lead) - lead;
+	bool cont = false;
+
+	if (p->pdf && p->open) {
+		bool marker = starts_marker(l->text + s, e - s);
+		bool indented = lead > p->indent + 1;
+		bool short_prev = p->wide && p->lastw * 100 < p->wide * 85;
+		cont = !((p->ended && (short_prev || indented || marker)) ||
+			 (short_prev && (indented || marker)));
+	}
+	if (!cont) {
+		nb_prose_break(p, out);
+	} else {
+		/* no space between CJK, one between ASCII words */
+		size_t k = s;
+		uint32_t first = nb_utf8_next(l->text, e, &k);
+		if (ascii_word(p->last) && ascii_word(first))
+			nb_buf_addc(out, ' ');
+	}
+	nb_tidy(out, l->text + s, e - s);
+	p->open = true;
+	p->lastw = w;
+
+	/* the line's last two code points */
+	uint32_t last = 0, before = 0;
+	size_t i = s;
+	while (i < e) {
+		uint32_t cp = nb_utf8_next(l->text, e, &i);
+		if (!nb_is_space(cp)) {
+			before = last;
+			last = cp;
+		}
+	}
+	p->last = last;
+	p->ended = ends_sentence(last, before);
+}
+
+void nb_prose_raw(nb_prose *p, nb_buf *out, const char *s, size_t n)
+{
+	size_t a, e;
+
+	nb_prose_break(p, out);
+	nb_trim(s, n, &a, &e);
+	if (a == e)
+		return;
+	/* a table row keeps its spacing: the columns are aligned with it */
+	nb_buf_add(out, s, e);
+	nb_buf_addc(out, '\n');
+}

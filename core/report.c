@@ -1,0 +1,292 @@
+/*
+ * report.c — the parser object, the pipeline that turns one buffer into an
+ * nb_report, and the report's lifetime.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "internal.h"
+
+struct nb_parser {
+	nb_script *script;
+};
+
+int nb_parser_new(nb_parser **out, const char **err)
+{
+	nb_parser *p = calloc(1, sizeof *p);
+
+	if (!p) {
+		if (err)
+			*err = "out of memory";
+		return -ENOMEM;
+	}
+	int rc = nb_script_open(&p->script, err);
+	if (rc < 0) {
+		free(p);
+		return rc;
+	}
+	*out = p;
+	return 0;
+}
+
+void nb_parser_free(nb_parser *p)
+{
+	if (!p)
+		return;
+	nb_script_close(p->script);
+	free(p);
+}
+
+static int vappend(char ***v, size_t *n, const char *fmt, va_list ap)
+{
+	va_list again;
+
+	va_copy(again, ap);
+	int len = vsnprintf(NULL, 0, fmt, ap);
+	if (len < 0) {
+		va_end(again);
+		return -EINVAL;
+	}
+	char *s = malloc((size_t)len + 1);
+	if (!s) {
+		va_end(again);
+		return -ENOMEM;
+	}
+	vsnprintf(s, (size_t)len + 1, fmt, again);
+	va_end(again);
+	char **nv = realloc(*v, (*n + 1) * sizeof *nv);
+	if (!nv) {
+		free(s);
+		return -ENOMEM;
+	}
+	nv[(*n)++] = s;
+	*v = nv;
+	return 0;
+}
+
+int nb_warn(nb_report *r, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	int rc = vappend(&r->warnings, &r->nwarnings, fmt, ap);
+	va_end(ap);
+	return rc;
+}
+
+int nb_note(nb_report *r, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	int rc = vappend(&r->notes, &r->nnotes, fmt, ap);
+	va_end(ap);
+	return rc;
+}
+
+static nb_src_kind kind_of(const char *name)
+{
+	const char *dot = name ? strrchr(name, '.') : NULL;
+
+	if (!dot)
+		return NB_SRC_TEXT;
+	if (!strcasecmp(dot, ".html") || !strcasecmp(dot, ".htm"))
+		return NB_SRC_HTML;
+	if (!strcasecmp(dot, ".md") || !strcasecmp(dot, ".markdown"))
+		return NB_SRC_MARKDOWN;
+	return NB_SRC_TEXT;
+}
+
+static int to_lines(nb_src_kind kind, const char *text, size_t len, nb_lines *out)
+{
+	int rc = kind == NB_SRC_HTML ? nb_html_lines(text, len, out)
+				     : nb_split_lines(text, len, out);
+	if (rc == 0 && kind == NB_SRC_MARKDOWN)
+		nb_markdown_clean(out);
+	return rc;
+}
+
+/*
+ * The report's own format: its tables' when they agree; otherwise the
+ * first table's (each table keeps its own).  A standard report whose tables
+ * were lost still follows the format of its year.
+ */
+static nb_format report_format(const nb_report *r)
+{
+	if (r->ntables > 0)
+		return r->tables[0].format;
+	for (size_t i = 0; i < r->nsections; i++) {
+		if (r->sections[i].canonical) {
+			if (r->year >= 2021)
+				return NB_FMT_2021;
+			if (r->year >= 2019)
+				return NB_FMT_2019;
+			return r->year ? NB_FMT_NONE : NB_FMT_2019;
+		}
+	}
+	return NB_FMT_NONE;
+}
+
+static int run(nb_doc *d)
+{
+	int rc;
+
+	nb_mark_lines(d);
+	if ((rc = nb_find_facts(d)) < 0)
+		return rc;
+	if ((rc = nb_find_sections(d)) < 0)
+		return rc;
+	/* Nothing that makes it a report: no agency, no year, no sections. */
+	if (!d->r->agency && !d->r->year && d->nspans == 0)
+		return -ENOMSG;
+	if ((rc = nb_find_tables(d)) < 0)
+		return rc;
+	if ((rc = nb_build_sections(d)) < 0)
+		return rc;
+	d->r->format = report_format(d->r);
+	return nb_run_checks(d->r);
+}
+
+int nb_parse(nb_parser *p, const char *name, const void *buf, size_t len,
+	     nb_report **out)
+{
+	nb_doc d = { .name = name ? name : "(buffer)", .kind = kind_of(name) };
+	char *text = NULL, *simple = NULL;
+	size_t textlen = 0, simplelen = 0;
+	const char *encoding = NULL;
+	int rc;
+
+	*out = NULL;
+	d.r = calloc(1, sizeof *d.r);
+	if (!d.r)
+		return -ENOMEM;
+	rc = nb_decode(buf, len, &text, &textlen, &encoding);
+	if (rc < 0)
+		goto done;
+	d.r->encoding = nb_strdup(encoding);
+	if (!d.r->encoding) {
+		rc = -ENOMEM;
+		goto done;
+	}
+	rc = nb_script_t2s(p->script, text, textlen, &simple, &simplelen);
+	if (rc < 0)
+		goto done;
+	if (simple) {
+		d.r->traditional = true;
+		rc = to_lines(d.kind, simple, simplelen, &d.lines);
+		if (rc == 0)
+			rc = to_lines(d.kind, text, textlen, &d.orig);
+		/* The original is only a guide to how the agency was spelled;
+		 * if the converter changed the line structure, do without. */
+		if (rc == 0 && d.orig.n != d.lines.n)
+			nb_lines_free(&d.orig);
+	} else {
+		rc = to_lines(d.kind, text, textlen, &d.lines);
+	}
+	if (rc < 0)
+		goto done;
+	rc = run(&d);
+done:
+	free(text);
+	free(simple);
+	nb_lines_free(&d.lines);
+	nb_lines_free(&d.orig);
+	for (size_t i = 0; i < d.nspans; i++) {
+		free(d.spans[i].heading);
+		free(d.spans[i].name);
+	}
+	free(d.spans);
+	if (rc < 0) {
+		nb_report_free(d.r);
+		return rc;
+	}
+	*out = d.r;
+	return 0;
+}
+
+static void free_strv(char **v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+}
+
+static void free_table(nb_table *t)
+{
+	free(t->name);
+	free(t->label_header);
+	free_strv(t->cols, t->ncols);
+	for (size_t i = 0; i < t->nrows; i++) {
+		nb_row *row = &t->rows[i];
+		free(row->label);
+		free(row->printed);
+		for (size_t c = 0; row->cells && c < t->ncols; c++) {
+			free(row->cells[c].value);
+			free(row->cells[c].raw);
+			free(row->cells[c].note);
+		}
+		free(row->cells);
+	}
+	free(t->rows);
+}
+
+void nb_report_free(nb_report *r)
+{
+	if (!r)
+		return;
+	free(r->agency);
+	free(r->agency_as_printed);
+	free(r->agency_source);
+	free(r->title);
+	free(r->encoding);
+	free(r->text);
+	free(r->preamble);
+	for (size_t i = 0; i < r->nsections; i++) {
+		free(r->sections[i].name);
+		free(r->sections[i].heading);
+		free(r->sections[i].text);
+	}
+	free(r->sections);
+	for (size_t i = 0; i < r->ntables; i++)
+		free_table(&r->tables[i]);
+	free(r->tables);
+	free_strv(r->warnings, r->nwarnings);
+	free_strv(r->notes, r->nnotes);
+	for (size_t i = 0; i < r->nchecks; i++) {
+		free(r->checks[i].rule);
+		free(r->checks[i].subject);
+		free(r->checks[i].detail);
+	}
+	free(r->checks);
+	free(r);
+}
+
+const char *nb_format_name(nb_format f)
+{
+	switch (f) {
+	case NB_FMT_2019:
+		return "2019";
+	case NB_FMT_2021:
+		return "2021";
+	default:
+		return "none";
+	}
+}
+
+const char *nb_year_rule_name(nb_year_rule r)
+{
+	switch (r) {
+	case NB_YEAR_TITLE:
+		return "title";
+	case NB_YEAR_PERIOD:
+		return "period";
+	case NB_YEAR_PUBLISHED:
+		return "published";
+	default:
+		return "unknown";
+	}
+}

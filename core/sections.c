@@ -1,0 +1,615 @@
+/*
+ * sections.c — the report's section headings, the spans of lines they open,
+ * and the prose of each section, the preamble and the whole report.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+/* Longest heading name, in code points; a longer line is prose. */
+#define NAME_MAX_CP 40
+/* Bytes a section's name may take in a directory name ("N-" + name). */
+#define NAME_MAX_BYTES 240
+/* How well a name must match a canonical heading to count as it. */
+#define CANON_MIN 0.8
+
+static const char *const canonical_names[7] = {
+	NULL,
+	"总体情况",
+	"主动公开政府信息情况",
+	"收到和处理政府信息公开申请情况",
+	"政府信息公开行政复议、行政诉讼情况",
+	"存在的主要问题及改进情况",
+	"其他需要报告的事项",
+};
+
+/* The wordings seen for each canonical heading (report-format.md). */
+static const char *const variants[7][7] = {
+	{ NULL },
+	{ "总体情况", "基本情况", "概述", NULL },
+	{ "主动公开政府信息情况", "主动公开政府信息的情况", "主动公开情况", NULL },
+	{ "收到和处理政府信息公开申请情况", "收到和处理政府信息公开申请的情况",
+	  "依申请公开政府信息情况", "依申请公开情况", "政府信息公开申请情况", NULL },
+	{ "政府信息公开行政复议行政诉讼情况", "因政府信息公开工作被申请行政复议和提起行政诉讼情况",
+	  "行政复议行政诉讼情况", "行政复议和行政诉讼情况", NULL },
+	{ "存在的主要问题及改进情况", "存在的主要问题及整改措施", "存在的主要问题和改进情况",
+	  "存在的主要问题及改进措施", "存在的问题及改进措施", "主要问题及改进情况", NULL },
+	{ "其他需要报告的事项", "其他需要报告事项", NULL },
+};
+
+/* Labels of table 3's rows that start with a section's numeral. */
+static const char *const table_labels[] = {
+	"本年新收", "上年结转", "本年度办理结果", "结转下年度",
+};
+
+typedef struct {
+	size_t line, nhead;
+	int numeral;
+	int canon;		/* the canonical heading it reads as, or 0 */
+	double score;
+	char *heading;		/* as printed, tidied, joined */
+	char *name;		/* without numeral and punctuation */
+} head;
+
+typedef struct {
+	head *v;
+	size_t n, cap;
+} heads;
+
+static void heads_free(heads *h)
+{
+	for (size_t i = 0; i < h->n; i++) {
+		free(h->v[i].heading);
+		free(h->v[i].name);
+	}
+	free(h->v);
+}
+
+static const uint32_t numerals[] = {
+	0x4E00, 0x4E8C, 0x4E09, 0x56DB, 0x4E94, 0x516D, 0x4E03, 0x516B, 0x4E5D,
+};
+#define TEN 0x5341
+
+static int digit_of(uint32_t cp)
+{
+	for (int k = 0; k < 9; k++)
+		if (numerals[k] == cp)
+			return k + 1;
+	return cp == TEN ? 10 : 0;
+}
+
+/*
+ * A Chinese number 一 … 二十 at s[*i]; advances *i past it.  0 when none.
+ */
+static int numeral_at(const char *s, size_t n, size_t *i)
+{
+	size_t k = *i, save;
+	int v = 0, d;
+
+	save = k;
+	d = digit_of(nb_utf8_next(s, n, &k));
+	if (!d)
+		return 0;
+	if (d == 10) {
+		v = 10;
+		save = k;
+		int u = k < n ? digit_of(nb_utf8_next(s, n, &k)) : 0;
+		if (u && u < 10)
+			v += u;
+		else
+			k = save;
+	} else {
+		v = d;
+		save = k;
+		if (k < n && digit_of(nb_utf8_next(s, n, &k)) == 10) {
+			v *= 10;
+			save = k;
+			int u = k < n ? digit_of(nb_utf8_next(s, n, &k)) : 0;
+			if (u && u < 10)
+				v += u;
+			else
+				k = save;
+		} else {
+			k = save;
+		}
+	}
+	*i = k;
+	return v <= 20 ? v : 0;
+}
+
+static double canon_score(const char *name, size_t len, int c)
+{
+	uint32_t nk[128], vk[64];
+	size_t nn = nb_key(name, len, nk, 128);
+	double best = 0;
+
+	if (nn > 128 || nn == 0)
+		return 0;
+	for (size_t v = 0; v < 7 && variants[c][v]; v++) {
+		size_t nv = nb_key(variants[c][v], strlen(variants[c][v]), vk, 64);
+		double s = nb_fuzzy_find(vk, nv, nk, nn, NULL);
+		if (s > best)
+			best = s;
+	}
+	return best;
+}
+
+static int classify(const char *name, size_t len, double *score)
+{
+	int best = 0;
+
+	*score = 0;
+	for (int c = 1; c <= 6; c++) {
+		double s = canon_score(name, len, c);
+		if (s > *score) {
+			*score = s;
+			best = c;
+		}
+	}
+	return *score >= CANON_MIN ? best : 0;
+}
+
+/* Whitespace-separated tokens that are plain numbers (a table row's). */
+static size_t number_tokens(const char *s, size_t n)
+{
+	size_t i = 0, count = 0;
+
+	while (i < n) {
+		while (i < n && (s[i] == ' ' || s[i] == '\t'))
+			i++;
+		size_t a = i;
+		bool num = true;
+		while (i < n && s[i] != ' ' && s[i] != '\t') {
+			char c = s[i];
+			if (!((c >= '0' && c <= '9') || c == '.' || c == '-' || c == '+' || c == ','))
+				num = false;
+			i++;
+		}
+		if (i > a && num)
+			count++;
+	}
+	return count;
+}
+
+static bool has_cp(const char *s, size_t n, uint32_t want)
+{
+	size_t i = 0;
+
+	while (i < n)
+		if (nb_utf8_next(s, n, &i) == want)
+			return true;
+	return false;
+}
+
+/*
+ * Whether line l opens with a section heading: a numeral 一 … 二十 and
+ * 、 ． . ， or a space, then a short name.  *name gets the name's bytes.
+ */
+static int heading_at(const nb_line *l, size_t *na, size_t *ne)
+{
+	const char *s = l->text;
+	size_t a, e, i;
+
+	nb_trim(s, l->len, &a, &e);
+	while (a < e && (s[a] == '#' || s[a] == '*' || s[a] == ' '))
+		a++;
+	while (e > a && s[e - 1] == '*')
+		e--;
+	if (a >= e || memchr(s + a, '|', e - a) || memchr(s + a, '\t', e - a))
+		return 0;
+	i = a;
+	int num = numeral_at(s, e, &i);
+	if (!num)
+		return 0;
+	if (i < e) {
+		size_t k = i;
+		uint32_t p = nb_halfwidth(nb_utf8_next(s, e, &k));
+		if (p == 0x3001 || p == '.' || p == ',' || p == 0xFF64)
+			i = k;
+		else if (!nb_is_space(p))
+			return 0;	/* 一是, 三安全 … */
+	}
+	nb_trim(s + i, e - i, na, ne);
+	*na += i;
+	*ne += i;
+	size_t cps = nb_utf8_count(s + *na, *ne - *na);
+	if (cps > NAME_MAX_CP)
+		return 0;
+	/* a sentence, not a heading: only a final stop is allowed */
+	size_t body = *ne - *na;
+	if (body >= 3 && !memcmp(s + *ne - 3, "\xe3\x80\x82", 3))
+		body -= 3;
+	if (has_cp(s + *na, body, 0x3002) || has_cp(s + *na, body, 0xFF0C) ||
+	    has_cp(s + *na, body, 0xFF1B))
+		return 0;
+	if (number_tokens(s + *na, *ne - *na) >= 2)
+		return 0;
+	for (size_t k = 0; k < sizeof table_labels / sizeof *table_labels; k++)
+		if (memmem(s + *na, *ne - *na, table_labels[k], strlen(table_labels[k])))
+			return 0;
+	return num;
+}
+
+static bool skipped(const nb_line *l)
+{
+	return l->flags & (NB_LF_BLANK | NB_LF_CHROME | NB_LF_PAGENO | NB_LF_META |
+			   NB_LF_TITLE | NB_LF_IMAGE);
+}
+
+static size_t next_line(const nb_doc *d, size_t i)
+{
+	for (size_t k = i + 1; k < d->lines.n && k <= i + 2; k++)
+		if (!skipped(&d->lines.v[k]))
+			return k;
+	return SIZE_MAX;
+}
+
+/* The heading's name cleaned for a directory: no '/', no control
+ * characters, trailing colons and stops dropped, at most NAME_MAX_BYTES. */
+static char *clean_name(const char *s, size_t n)
+{
+	nb_buf t = { 0 }, b = { 0 };
+
+	nb_tidy(&t, s, n);
+	if (t.oom)
+		return NULL;
+	size_t len = t.len, i = 0;
+	const char *p = t.s ? t.s : "";
+	/* drop trailing ： : 。 */
+	for (;;) {
+		if (len >= 3 && (!memcmp(p + len - 3, "\xef\xbc\x9a", 3) ||
+				 !memcmp(p + len - 3, "\xe3\x80\x82", 3)))
+			len -= 3;
+		else if (len >= 1 && p[len - 1] == ':')
+			len--;
+		else
+			break;
+	}
+	while (i < len) {
+		size_t at = i;
+		uint32_t cp = nb_utf8_next(p, len, &i);
+		if (b.len + (i - at) > NAME_MAX_BYTES)
+			break;
+		if (cp == '/')
+			nb_buf_addcp(&b, 0xFF0F);
+		else if (cp >= 0x20 && cp != 0x7F)
+			nb_buf_add(&b, p + at, i - at);
+	}
+	nb_buf_free(&t);
+	if (!b.s && !b.oom)
+		nb_buf_adds(&b, "");
+	return nb_buf_take(&b);
+}
+
+static int push_head(heads *h, const nb_doc *d, size_t line, size_t nhead, int num,
+		     const char *name, size_t nlen, double score, int canon)
+{
+	if (h->n == h->cap) {
+		size_t cap = h->cap ? h->cap * 2 : 16;
+		head *v = realloc(h->v, cap * sizeof *v);
+		if (!v)
+			return -ENOMEM;
+		h->v = v;
+		h->cap = cap;
+	}
+	head *x = &h->v[h->n];
+	nb_buf hb = { 0 };
+	for (size_t k = 0; k < nhead; k++) {
+		const nb_line *l = &d->lines.v[k == 0 ? line : next_line(d, line)];
+		nb_tidy(&hb, l->text, l->len);
+	}
+	*x = (head){ .line = line, .nhead = nhead, .numeral = num, .canon = canon,
+		     .score = score };
+	x->heading = nb_buf_take(&hb);
+	x->name = clean_name(name, nlen);
+	if (!x->heading || !x->name) {
+		free(x->heading);
+		free(x->name);
+		return -ENOMEM;
+	}
+	h->n++;
+	return 0;
+}
+
+/*
+ * Every line that reads as a heading, with the next line joined when the
+ * heading was split ("三、收到和处理政府信息公开" / "申请情况", "三、" / …).
+ */
+static int collect(const nb_doc *d, heads *h)
+{
+	for (size_t i = d->body; i < d->lines.n; i++) {
+		const nb_line *l = &d->lines.v[i];
+		size_t na, ne;
+		int num;
+
+		if (skipped(l) || !(num = heading_at(l, &na, &ne)))
+			continue;
+		double score;
+		int canon = classify(l->text + na, ne - na, &score);
+		size_t nx = next_line(d, i);
+		if (score < 0.95 && nx != SIZE_MAX) {
+			const nb_line *x = &d->lines.v[nx];
+			size_t xa, xe;
+			nb_trim(x->text, x->len, &xa, &xe);
+			size_t xn = nb_utf8_count(x->text + xa, xe - xa);
+			if (xn > 0 && xn <= 16 && !heading_at(x, &(size_t){ 0 }, &(size_t){ 0 }) &&
+			    number_tokens(x->text + xa, xe - xa) == 0) {
+				nb_buf j = { 0 };
+				nb_buf_add(&j, l->text + na, ne - na);
+				nb_buf_add(&j, x->text + xa, xe - xa);
+				if (j.oom) {
+					nb_buf_free(&j);
+					return -ENOMEM;
+				}
+				double js;
+				int jc = classify(j.s, j.len, &js);
+				if (jc && js >= score + 0.1) {
+					int rc = push_head(h, d, i, 2, num, j.s, j.len, js, jc);
+					nb_buf_free(&j);
+					if (rc < 0)
+						return rc;
+					i = nx;
+					continue;
+				}
+				nb_buf_free(&j);
+			}
+		}
+		if (na == ne)
+			continue;	/* a lone numeral: a table's tall label */
+		int rc = push_head(h, d, i, 1, num, l->text + na, ne - na, score, canon);
+		if (rc < 0)
+			return rc;
+	}
+	return 0;
+}
+
+/*
+ * The headings in order: each numeral one more than the last (a canonical
+ * heading may skip one the text lost).  Of two with the same numeral before
+ * the next, the canonical one wins (table 3's 四、结转下年度继续办理 comes
+ * right before 四、政府信息公开行政复议…).
+ */
+static size_t choose(heads *h, bool *keep)
+{
+	int last = 0, lastcanon = 0;
+	size_t n = 0;
+
+	for (size_t i = 0; i < h->n; i++) {
+		head *x = &h->v[i];
+		keep[i] = false;
+		if (x->numeral <= last)
+			continue;
+		bool next = x->numeral == last + 1;
+		bool canon_jump = x->canon > lastcanon && x->numeral <= x->canon + 1;
+		if (!next && !canon_jump)
+			continue;
+		if (last == 0 && x->numeral != 1 && !x->canon)
+			continue;
+		bool better = false;
+		for (size_t k = i + 1; k < h->n && h->v[k].numeral != x->numeral + 1; k++)
+			if (h->v[k].numeral == x->numeral && h->v[k].canon && !x->canon)
+				better = true;
+		if (better)
+			continue;
+		keep[i] = true;
+		last = x->numeral;
+		if (x->canon > lastcanon)
+			lastcanon = x->canon;
+		n++;
+	}
+	return n;
+}
+
+int nb_find_sections(nb_doc *d)
+{
+	heads h = { 0 };
+	bool *keep = NULL;
+	int rc = collect(d, &h);
+
+	if (rc < 0)
+		goto out;
+	if (h.n == 0)
+		goto out;
+	keep = calloc(h.n, sizeof *keep);
+	if (!keep) {
+		rc = -ENOMEM;
+		goto out;
+	}
+	size_t n = choose(&h, keep);
+	d->spans = calloc(n, sizeof *d->spans);
+	if (!d->spans) {
+		rc = -ENOMEM;
+		goto out;
+	}
+
+	/* A standard report: enough headings read as the canonical ones, in
+	 * order, and the year is one of the standard formats'. */
+	int year = d->r->year, ncanon = 0, prev = 0;
+	for (size_t i = 0; i < h.n; i++)
+		if (keep[i] && h.v[i].canon > prev) {
+			prev = h.v[i].canon;
+			ncanon++;
+		}
+	bool standard = ncanon >= 4 && (year == 0 || year >= 2019);
+
+	int *num = calloc(n ? n : 1, sizeof *num);
+	if (!num) {
+		rc = -ENOMEM;
+		goto out;
+	}
+	size_t k = 0;
+	prev = 0;
+	for (size_t i = 0; i < h.n; i++) {
+		if (!keep[i])
+			continue;
+		head *x = &h.v[i];
+		nb_span *sp = &d->spans[k];
+		num[k++] = x->numeral;
+		sp->head = x->line;
+		sp->nhead = x->nhead;
+		sp->canonical = 0;
+		if (standard && x->canon > prev) {
+			sp->canonical = x->canon;
+			prev = x->canon;
+		}
+		sp->heading = x->heading;
+		sp->name = x->name;
+		x->heading = x->name = NULL;
+	}
+	d->nspans = n;
+	/* In a standard report, a heading alone in a canonical gap that its
+	 * numeral fits is that canonical section (一、概况 between nothing and
+	 * 二、主动公开…). */
+	for (size_t i = 0; standard && i < n; i++) {
+		int p = 0, q = 7;
+		if (d->spans[i].canonical)
+			continue;
+		for (size_t j = 0; j < i; j++)
+			if (d->spans[j].canonical)
+				p = d->spans[j].canonical;
+		for (size_t j = n; j > i + 1; j--)
+			if (d->spans[j - 1].canonical)
+				q = d->spans[j - 1].canonical;
+		if (q - p == 2 && num[i] == p + 1)
+			d->spans[i].canonical = p + 1;
+	}
+	free(num);
+	for (size_t i = 0; i < n; i++) {
+		nb_span *sp = &d->spans[i];
+		sp->end = i + 1 < n ? d->spans[i + 1].head : d->lines.n;
+		d->lines.v[sp->head].flags |= NB_LF_HEADING;
+		if (sp->nhead == 2) {
+			size_t nx = next_line(d, sp->head);
+			if (nx != SIZE_MAX)
+				d->lines.v[nx].flags |= NB_LF_HEADING;
+		}
+		if (sp->canonical) {
+			char *c = nb_strdup(canonical_names[sp->canonical]);
+			if (!c) {
+				rc = -ENOMEM;
+				goto out;
+			}
+			free(sp->name);
+			sp->name = c;
+		} else if (!sp->name[0]) {
+			free(sp->name);
+			sp->name = nb_strdup(sp->heading);
+			if (!sp->name) {
+				rc = -ENOMEM;
+				goto out;
+			}
+		}
+	}
+out:
+	free(keep);
+	heads_free(&h);
+	return rc;
+}
+
+/* ---- assembling the text ------------------------------------------------- */
+
+typedef struct {
+	nb_doc *d;
+	nb_prose ps, pr;	/* the section's prose; the report's text */
+	nb_buf sec, rep;
+} build;
+
+/* Lines [from, to) into the section's prose and the report's text. */
+static void take_lines(build *b, size_t from, size_t to)
+{
+	for (size_t i = from; i < to; i++) {
+		const nb_line *l = &b->d->lines.v[i];
+		if (l->flags & NB_LF_TABLE) {
+			nb_prose_break(&b->ps, &b->sec);
+			nb_prose_raw(&b->pr, &b->rep, l->text, l->len);
+		} else if (l->flags & (NB_LF_HEADING | NB_LF_TITLE | NB_LF_META)) {
+			nb_prose_break(&b->ps, &b->sec);
+			nb_prose_break(&b->pr, &b->rep);
+		} else if (l->flags & (NB_LF_BLANK | NB_LF_CHROME | NB_LF_PAGENO | NB_LF_IMAGE)) {
+			/* in a PDF a page's end does not end the paragraph */
+			if (!b->d->pdf) {
+				nb_prose_break(&b->ps, &b->sec);
+				nb_prose_break(&b->pr, &b->rep);
+			}
+		} else {
+			nb_prose_line(&b->ps, &b->sec, l);
+			nb_prose_line(&b->pr, &b->rep, l);
+		}
+	}
+	nb_prose_break(&b->ps, &b->sec);
+	nb_prose_break(&b->pr, &b->rep);
+}
+
+static char *take_text(nb_buf *b, int *rc)
+{
+	if (b->oom) {
+		nb_buf_free(b);
+		*rc = -ENOMEM;
+		return NULL;
+	}
+	if (!b->s)
+		nb_buf_adds(b, "");
+	char *s = nb_buf_take(b);
+	if (!s)
+		*rc = -ENOMEM;
+	*b = (nb_buf){ 0 };
+	return s;
+}
+
+int nb_build_sections(nb_doc *d)
+{
+	nb_report *r = d->r;
+	build b = { .d = d };
+	int rc = 0;
+	size_t first = d->nspans ? d->spans[0].head : d->lines.n;
+
+	nb_prose_init(&b.ps, d);
+	b.pr = b.ps;
+	if (r->title) {
+		nb_buf_adds(&b.rep, r->title);
+		nb_buf_adds(&b.rep, "\n\n");
+	}
+	take_lines(&b, d->body < first ? d->body : first, first);
+	r->preamble = take_text(&b.sec, &rc);
+	if (rc < 0)
+		goto out;
+	if (d->nspans) {
+		r->sections = calloc(d->nspans, sizeof *r->sections);
+		if (!r->sections) {
+			rc = -ENOMEM;
+			goto out;
+		}
+	}
+	int extra = 7, order = 1;
+	bool standard = false;
+	for (size_t i = 0; i < d->nspans; i++)
+		if (d->spans[i].canonical)
+			standard = true;
+	for (size_t i = 0; i < d->nspans; i++) {
+		nb_span *sp = &d->spans[i];
+		nb_section *s = &r->sections[i];
+		if (b.rep.len)
+			nb_buf_addc(&b.rep, '\n');
+		nb_buf_adds(&b.rep, sp->heading);
+		nb_buf_addc(&b.rep, '\n');
+		take_lines(&b, sp->head + 1, sp->end);
+		s->number = sp->canonical ? sp->canonical : standard ? extra++ : order;
+		order++;
+		s->canonical = sp->canonical;
+		s->name = nb_strdup(sp->name);
+		s->heading = nb_strdup(sp->heading);
+		s->text = take_text(&b.sec, &rc);
+		r->nsections = i + 1;
+		if (!s->name || !s->heading || rc < 0) {
+			rc = -ENOMEM;
+			goto out;
+		}
+	}
+	r->text = take_text(&b.rep, &rc);
+out:
+	nb_buf_free(&b.sec);
+	nb_buf_free(&b.rep);
+	return rc;
+}

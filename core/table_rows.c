@@ -1,0 +1,402 @@
+/*
+ * table_rows.c — a table's text, in whatever shape it came, as a sequence
+ * of rows: label fragments followed by a run of values.
+ *
+ * Every shape reduces to the same tokens.  An HTML row gives its cells; a
+ * scraped row splits on '|', a copied one on tabs, PDF layout text on runs
+ * of two or more spaces; one-cell-per-line text gives a token per line.
+ * A row is then the label text gathered since the last values, and the
+ * values that follow.  PDF layout text wraps a label around its numbers, so
+ * there the label text that follows a row's values, up to the next list
+ * marker, is the end of that row's label rather than the start of the next.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+typedef struct {
+	nb_tok *v;
+	size_t n, cap;
+} tokv;
+
+static int tok_push(tokv *tv, const char *s, size_t n, size_t line)
+{
+	size_t a, b;
+
+	nb_trim(s, n, &a, &b);
+	if (tv->n == tv->cap) {
+		size_t cap = tv->cap ? tv->cap * 2 : 256;
+		nb_tok *v = realloc(tv->v, cap * sizeof *v);
+		if (!v)
+			return -ENOMEM;
+		tv->v = v;
+		tv->cap = cap;
+	}
+	nb_num num;
+	nb_tok *t = &tv->v[tv->n++];
+	t->s = s + a;
+	t->n = b - a;
+	t->line = line;
+	t->value = nb_read_number(t->s, t->n, &num) != NB_CELL_ABSENT;
+	t->marker = false;
+	return 0;
+}
+
+static bool is_numeral(uint32_t c)
+{
+	return c == 0x4E00 || c == 0x4E8C || c == 0x4E09 || c == 0x56DB ||
+	       c == 0x4E94 || c == 0x516D || c == 0x4E03 || c == 0x516B ||
+	       c == 0x4E5D || c == 0x5341;	/* 一二三四五六七八九十 */
+}
+
+/* 一、 （一） (1) 1. 1、 第二十条 — the openings of a new label. */
+static bool opens_with_marker(const char *s, size_t n)
+{
+	size_t i = 0;
+	uint32_t c = i < n ? nb_halfwidth(nb_utf8_next(s, n, &i)) : 0;
+
+	if (c == '(') {
+		uint32_t d = i < n ? nb_halfwidth(nb_utf8_next(s, n, &i)) : 0;
+		return is_numeral(d) || (d >= '0' && d <= '9');
+	}
+	if (c == 0x7B2C)	/* 第 */
+		return true;
+	if (is_numeral(c) || (c >= '0' && c <= '9')) {
+		while (i < n) {
+			size_t at = i;
+			uint32_t d = nb_halfwidth(nb_utf8_next(s, n, &i));
+			if (is_numeral(d) || (d >= '0' && d <= '9'))
+				continue;
+			(void)at;
+			return d == 0x3001 || d == '.' || d == ')' || d == 0x3002;
+		}
+	}
+	return false;
+}
+
+static bool is_md_separator(const char *s, size_t n)
+{
+	size_t dashes = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] == '-')
+			dashes++;
+		else if (s[i] != ':' && s[i] != ' ')
+			return false;
+	}
+	return dashes >= 3;
+}
+
+/* Splits s on the separator byte sequence sep; empty interior fields stay
+ * (a blank cell), leading and trailing empty fields are the row's border. */
+static int split_fields(tokv *tv, const char *s, size_t n, const char *sep,
+			size_t line)
+{
+	size_t seplen = strlen(sep), start = tv->n, i = 0, f = 0;
+
+	while (i <= n) {
+		const char *hit = i < n ? memmem(s + i, n - i, sep, seplen) : NULL;
+		size_t end = hit ? (size_t)(hit - s) : n;
+		if (!is_md_separator(s + i, end - i) || end == i)
+			if (tok_push(tv, s + i, end - i, line) < 0)
+				return -ENOMEM;
+		f++;
+		if (!hit)
+			break;
+		i = end + seplen;
+	}
+	/* Drop empty border fields. */
+	while (tv->n > start && tv->v[tv->n - 1].n == 0)
+		tv->n--;
+	size_t lead = start;
+	while (lead < tv->n && tv->v[lead].n == 0)
+		lead++;
+	if (lead > start) {
+		memmove(tv->v + start, tv->v + lead, (tv->n - lead) * sizeof *tv->v);
+		tv->n -= lead - start;
+	}
+	(void)f;
+	return 0;
+}
+
+static bool space_at(const char *s, size_t n, size_t i, size_t *next)
+{
+	size_t j = i;
+	uint32_t c = nb_utf8_next(s, n, &j);
+
+	*next = j;
+	return c == ' ' || c == 0x3000 || c == 0xA0;
+}
+
+/*
+ * One field of layout text: label text, values, or label text followed by
+ * values separated by single spaces ("行政许可 447228").
+ */
+static int push_field(tokv *tv, const char *s, size_t n, size_t line, size_t *nvalues)
+{
+	size_t a, b, ps[64], pe[64], np = 0;
+
+	nb_trim(s, n, &a, &b);
+	if (a == b)
+		return 0;
+	for (size_t i = a, part = a; i <= b;) {
+		size_t next = i;
+		if (i == b || space_at(s, b, i, &next)) {
+			if (i > part) {
+				if (np == 64)
+					return tok_push(tv, s + a, b - a, line);
+				ps[np] = part;
+				pe[np++] = i;
+			}
+			if (i == b)
+				break;
+			part = next;
+		}
+		i = next;
+	}
+	size_t first = np;	/* the first part of the trailing run of values */
+	while (first > 0) {
+		nb_num num;
+		if (nb_read_number(s + ps[first - 1], pe[first - 1] - ps[first - 1], &num) ==
+		    NB_CELL_ABSENT)
+			break;
+		first--;
+	}
+	if (first > 0 && tok_push(tv, s + a, pe[first - 1] - a, line) < 0)
+		return -ENOMEM;
+	for (size_t k = first; k < np; k++) {
+		if (tok_push(tv, s + ps[k], pe[k] - ps[k], line) < 0)
+			return -ENOMEM;
+		(*nvalues)++;
+	}
+	return 0;
+}
+
+static int tokenize_text(tokv *tv, const nb_line *l, size_t line, bool *layout)
+{
+	const char *s = l->text;
+	size_t n = l->len;
+
+	if (memchr(s, '|', n))
+		return split_fields(tv, s, n, "|", line);
+	if (memmem(s, n, "\xEF\xBD\x9C", 3))	/* ｜ */
+		return split_fields(tv, s, n, "\xEF\xBD\x9C", line);
+	if (memchr(s, '\t', n))
+		return split_fields(tv, s, n, "\t", line);
+
+	/* Fields are separated by two or more spaces. */
+	size_t i = 0, field = 0, nfields = 0, nvalues = 0;
+	while (i < n) {
+		size_t next, next2;
+		if (space_at(s, n, i, &next) && next < n && space_at(s, n, next, &next2)) {
+			if (push_field(tv, s + field, i - field, line, &nvalues) < 0)
+				return -ENOMEM;
+			nfields++;
+			i = next2;
+			while (i < n && space_at(s, n, i, &next))
+				i = next;
+			field = i;
+			continue;
+		}
+		i = next;
+	}
+	if (push_field(tv, s + field, n - field, line, &nvalues) < 0)
+		return -ENOMEM;
+	nfields++;
+	if (nfields >= 2 && nvalues >= 2)
+		*layout = true;
+	return 0;
+}
+
+static int tokenize_cells(tokv *tv, const nb_line *l, size_t line)
+{
+	size_t start = tv->n;
+	bool text_seen = false;
+
+	for (size_t c = 0; c < l->ncells; c++) {
+		const char *t = l->cells[c].text ? l->cells[c].text : "";
+		if (tok_push(tv, t, strlen(t), line) < 0)
+			return -ENOMEM;
+		if (!tv->v[tv->n - 1].value)
+			text_seen = true;
+	}
+	/* Empty cells before a row's label are padding, not blank values. */
+	if (text_seen) {
+		size_t k = start;
+		while (k < tv->n && tv->v[k].n == 0)
+			k++;
+		memmove(tv->v + start, tv->v + k, (tv->n - k) * sizeof *tv->v);
+		tv->n -= k - start;
+	}
+	return 0;
+}
+
+static int row_push(nb_rows *rs, size_t *cap, const size_t *text, size_t ntext,
+		    size_t first_val, size_t nval)
+{
+	if (rs->nrows == *cap) {
+		size_t nc = *cap ? *cap * 2 : 32;
+		nb_orow *v = realloc(rs->rows, nc * sizeof *v);
+		if (!v)
+			return -ENOMEM;
+		rs->rows = v;
+		*cap = nc;
+	}
+	nb_orow *r = &rs->rows[rs->nrows];
+	memset(r, 0, sizeof *r);
+	if (ntext) {
+		r->text = malloc(ntext * sizeof *r->text);
+		if (!r->text)
+			return -ENOMEM;
+		memcpy(r->text, text, ntext * sizeof *text);
+	}
+	r->ntext = ntext;
+	r->first_tok = ntext ? text[0] : first_val;
+	r->first_val = first_val;
+	r->nval = nval;
+	rs->nrows++;
+	return 0;
+}
+
+static int row_add_text(nb_orow *r, size_t tok)
+{
+	size_t *v = realloc(r->text, (r->ntext + 1) * sizeof *v);
+
+	if (!v)
+		return -ENOMEM;
+	v[r->ntext++] = tok;
+	r->text = v;
+	return 0;
+}
+
+static int make_keys(nb_rows *rs)
+{
+	for (size_t i = 0; i < rs->nrows; i++) {
+		nb_orow *r = &rs->rows[i];
+		size_t total = 0, end = 0;
+		for (size_t k = 0; k < r->ntext; k++)
+			total += rs->toks[r->text[k]].n;
+		r->key = malloc((total + 1) * sizeof *r->key);
+		if (!r->key)
+			return -ENOMEM;
+		for (size_t k = 0; k < r->ntext; k++) {
+			const nb_tok *t = &rs->toks[r->text[k]];
+			r->nkey += nb_key(t->s, t->n, r->key + r->nkey, total - r->nkey);
+			if (t->line + 1 > end)
+				end = t->line + 1;
+		}
+		if (r->nval) {
+			const nb_tok *last = &rs->toks[r->first_val + r->nval - 1];
+			if (last->line + 1 > end)
+				end = last->line + 1;
+		}
+		r->line_end = end;
+	}
+	return 0;
+}
+
+static int form_rows(nb_rows *rs, size_t width, const bool *line_has_value,
+		     size_t first_line)
+{
+	size_t cap = 0, nhead = 0;
+	size_t *head = malloc((rs->ntoks + 1) * sizeof *head);
+	bool tail = false;
+	int rc = 0;
+
+	if (!head)
+		return -ENOMEM;
+	for (size_t i = 0; i < rs->ntoks && rc == 0;) {
+		nb_tok *t = &rs->toks[i];
+		if (!t->value) {
+			t->marker = opens_with_marker(t->s, t->n);
+			if (rs->layout && tail && !t->marker && rs->nrows &&
+			    !line_has_value[t->line - first_line]) {
+				rc = row_add_text(&rs->rows[rs->nrows - 1], i);
+			} else {
+				tail = false;
+				head[nhead++] = i;
+			}
+			i++;
+			continue;
+		}
+		size_t j = i;
+		while (j < rs->ntoks && rs->toks[j].value)
+			j++;
+		size_t len = j - i, per = len;
+		if (width && len > width && len % width == 0)
+			per = width;
+		for (size_t k = i; k < j && rc == 0; k += per) {
+			rc = row_push(rs, &cap, head, k == i ? nhead : 0, k, per);
+		}
+		nhead = 0;
+		tail = true;
+		i = j;
+	}
+	free(head);
+	return rc;
+}
+
+int nb_rows_read(const nb_doc *d, size_t start, size_t end, size_t width,
+		 nb_rows *out)
+{
+	const unsigned skip = NB_LF_BLANK | NB_LF_CHROME | NB_LF_PAGENO |
+			      NB_LF_META | NB_LF_TITLE | NB_LF_IMAGE;
+	tokv tv = {0};
+	bool *has_value = NULL;
+	int rc = 0;
+
+	memset(out, 0, sizeof *out);
+	if (end <= start)
+		return 0;
+	has_value = calloc(end - start, sizeof *has_value);
+	if (!has_value)
+		return -ENOMEM;
+	for (size_t li = start; li < end && rc == 0; li++) {
+		const nb_line *l = &d->lines.v[li];
+		if (l->flags & skip)
+			continue;
+		size_t before = tv.n;
+		if (l->ncells)
+			rc = tokenize_cells(&tv, l, li);
+		else
+			rc = tokenize_text(&tv, l, li, &out->layout);
+		for (size_t k = before; k < tv.n; k++)
+			if (tv.v[k].value)
+				has_value[li - start] = true;
+	}
+	out->toks = tv.v;
+	out->ntoks = tv.n;
+	if (rc == 0)
+		rc = form_rows(out, width, has_value, start);
+	if (rc == 0)
+		rc = make_keys(out);
+	free(has_value);
+	if (rc < 0)
+		nb_rows_free(out);
+	return rc;
+}
+
+void nb_rows_free(nb_rows *rs)
+{
+	for (size_t i = 0; i < rs->nrows; i++) {
+		free(rs->rows[i].text);
+		free(rs->rows[i].key);
+	}
+	free(rs->rows);
+	free(rs->toks);
+	memset(rs, 0, sizeof *rs);
+}
+
+char *nb_rows_label(const nb_rows *rs, size_t i)
+{
+	nb_buf b = {0};
+	const nb_orow *r = &rs->rows[i];
+
+	for (size_t k = 0; k < r->ntext; k++) {
+		const nb_tok *t = &rs->toks[r->text[k]];
+		nb_buf_add(&b, t->s, t->n);
+	}
+	return nb_buf_take(&b);
+}

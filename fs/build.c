@@ -1,0 +1,168 @@
+/*
+ * build.c — bringing the index of RAWDIR up to date, for both commands, and
+ * the `nianbaofs index` command that does only that.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "fs.h"
+
+/* The index path as given, made absolute: a mounted filesystem runs from
+ * "/" once it has gone to the background. */
+static int absolute_db(const char *db, char *buf, size_t len)
+{
+	char cwd[PATH_MAX];
+	int n;
+
+	if (db[0] == '/') {
+		n = snprintf(buf, len, "%s", db);
+	} else {
+		if (!getcwd(cwd, sizeof cwd))
+			return -errno;
+		n = snprintf(buf, len, "%s/%s", cwd, db);
+	}
+	if (n < 0 || (size_t)n >= len)
+		return -ENAMETOOLONG;
+	return 0;
+}
+
+/* A stream that puts "nianbaofs: " before every line written to it, so
+ * that the index's messages read like ours. */
+typedef struct {
+	FILE *to;
+	bool line_start;
+} prefixer;
+
+static ssize_t prefix_write(void *cookie, const char *buf, size_t size)
+{
+	prefixer *p = cookie;
+	size_t done = 0;
+
+	while (done < size) {
+		const char *nl = memchr(buf + done, '\n', size - done);
+		size_t n = nl ? (size_t)(nl - (buf + done)) + 1 : size - done;
+
+		if (p->line_start && fputs("nianbaofs: ", p->to) == EOF)
+			return -1;
+		if (fwrite(buf + done, 1, n, p->to) != n)
+			return -1;
+		p->line_start = nl != NULL;
+		done += n;
+	}
+	return (ssize_t)size;
+}
+
+static int build(const char *dbpath, const char *rawdir, nb_build_stats *stats)
+{
+	prefixer p = { .to = stderr, .line_start = true };
+	cookie_io_functions_t io = { .write = prefix_write };
+	FILE *err = fopencookie(&p, "w", io);
+	int rc;
+
+	if (err)
+		setvbuf(err, NULL, _IOLBF, 0);
+	rc = nb_index_build(dbpath, rawdir, err ? err : stderr, stats);
+	if (err)
+		fclose(err);
+	return rc;
+}
+
+int nb_update_index(const nb_cli *cli, char *dbpath, size_t len,
+		    nb_build_stats *stats)
+{
+	struct stat st;
+	int rc;
+
+	if (stat(cli->rawdir, &st) != 0) {
+		nb_err("%s: cannot use as RAWDIR: %s", cli->rawdir,
+		       strerror(errno));
+		return NB_EXIT_USAGE;
+	}
+	if (!S_ISDIR(st.st_mode)) {
+		nb_err("%s: not a directory (RAWDIR is the directory of raw reports)",
+		       cli->rawdir);
+		return NB_EXIT_USAGE;
+	}
+	if (cli->db) {
+		rc = absolute_db(cli->db, dbpath, len);
+		if (rc < 0) {
+			nb_err("%s: cannot make the path absolute: %s", cli->db,
+			       strerror(-rc));
+			return NB_EXIT_FAIL;
+		}
+	} else {
+		rc = nb_index_default_path(cli->rawdir, dbpath, len);
+		if (rc < 0) {
+			nb_err("%s: cannot place its index in the cache directory: %s",
+			       cli->rawdir, strerror(-rc));
+			return NB_EXIT_FAIL;
+		}
+	}
+	memset(stats, 0, sizeof *stats);
+	rc = build(dbpath, cli->rawdir, stats);
+	if (rc < 0) {
+		nb_err("%s: cannot write the index of %s: %s", dbpath,
+		       cli->rawdir, strerror(-rc));
+		return NB_EXIT_FAIL;
+	}
+	if (stats->unreadable)
+		nb_err("%s: %u file%s could not be read; the others are indexed",
+		       cli->rawdir, stats->unreadable,
+		       stats->unreadable == 1 ? "" : "s");
+	return NB_EXIT_OK;
+}
+
+static void print_summary(const nb_build_stats *s, const char *dbpath)
+{
+	printf("report files found:        %u\n", s->files);
+	printf("reports indexed:           %u\n", s->reports);
+	printf("parsed now:                %u\n", s->parsed);
+	printf("reused:                    %u\n", s->reused);
+	printf("reports with warnings:     %u\n", s->warned);
+	printf("failed consistency checks: %u\n", s->failed_checks);
+	printf("unreadable files:          %u\n", s->unreadable);
+	printf("index:                     %s%s\n", dbpath,
+	       s->unchanged ? " (unchanged)" : "");
+}
+
+int nb_cmd_index(int argc, char **argv)
+{
+	struct fuse_args args = FUSE_ARGS_INIT(argc, argv);
+	nb_cli cli = { .cmd = NB_CMD_INDEX };
+	char dbpath[PATH_MAX];
+	nb_build_stats stats;
+	int rc = NB_EXIT_USAGE;
+
+	if (nb_cli_parse(&args, &cli) != 0)
+		goto out;
+	if (cli.help) {
+		nb_print_usage(stdout);
+		rc = NB_EXIT_OK;
+		goto out;
+	}
+	if (cli.version) {
+		nb_print_version();
+		rc = NB_EXIT_OK;
+		goto out;
+	}
+	if (!cli.rawdir) {
+		nb_err("missing RAWDIR\nusage: nianbaofs index [--db FILE] RAWDIR");
+		goto out;
+	}
+	rc = nb_update_index(&cli, dbpath, sizeof dbpath, &stats);
+	if (rc != NB_EXIT_OK)
+		goto out;
+	print_summary(&stats, dbpath);
+	if (fflush(stdout) != 0) {
+		nb_err("cannot write the summary: %s", strerror(errno));
+		rc = NB_EXIT_FAIL;
+	} else if (stats.unreadable) {
+		rc = NB_EXIT_FAIL;
+	}
+out:
+	fuse_opt_free_args(&args);
+	return rc;
+}

@@ -1,0 +1,42 @@
+/*
+ * log.c — where libfuse's messages and ours go: the terminal until the
+ * filesystem goes to the background, syslog after (stderr is /dev/null then).
+ */
+#include <stdio.h>
+#include <string.h>
+#include <syslog.h>
+
+#include "fs.h"
+
+#define NB_PREFIX "nianbaofs: "
+
+/* Our own messages start with NB_PREFIX.  libfuse's start with "fuse: "
+ * and may come in several pieces (as may -d output), so only a piece that
+ * starts a message gets the prefix. */
+static void log_stderr(enum fuse_log_level level, const char *fmt, va_list ap)
+{
+	(void)level;
+	if (strncmp(fmt, "fuse: ", strlen("fuse: ")) == 0)
+		fputs(NB_PREFIX, stderr);
+	vfprintf(stderr, fmt, ap);
+}
+
+/* fuse_log's levels are syslog's priorities, by design; syslog names the
+ * program itself. */
+static void log_syslog(enum fuse_log_level level, const char *fmt, va_list ap)
+{
+	if (strncmp(fmt, NB_PREFIX, strlen(NB_PREFIX)) == 0)
+		fmt += strlen(NB_PREFIX);
+	vsyslog((int)level, fmt, ap);
+}
+
+void nb_log_to_stderr(void)
+{
+	fuse_set_log_func(log_stderr);
+}
+
+void nb_log_to_syslog(void)
+{
+	openlog("nianbaofs", LOG_PID, LOG_DAEMON);
+	fuse_set_log_func(log_syslog);
+}

@@ -1,0 +1,181 @@
+/*
+ * mount.c — `nianbaofs [--db FILE] [FUSE options] RAWDIR MOUNTPOINT`.
+ *
+ * The sequence follows sshfs and libfuse's passthrough_hp: parse, check,
+ * build the index while still attached to the terminal (so its errors are
+ * seen), mount, go to the background, serve, and undo in reverse order.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "fs.h"
+
+/* The tree never changes while mounted, so the kernel may cache names and
+ * attributes for as long as it likes. */
+#define NB_CACHE_TIMEOUT 86400.0
+
+/* Names the user may override come first; what makes the mount read-only
+ * comes last, so that it wins. */
+#define NB_MOUNT_OPTS_FIRST "-ofsname=nianbaofs,subtype=nianbaofs"
+#define NB_MOUNT_OPTS_LAST "-oro,default_permissions"
+
+static void print_help(void)
+{
+	nb_print_usage(stdout);
+	printf("\nFUSE options:\n");
+	fuse_cmdline_help();
+	fuse_lowlevel_help();
+}
+
+static int check_mountpoint(const char *mountpoint)
+{
+	struct stat st;
+
+	/* mount.fuse3 may hand over an open /dev/fuse as /dev/fd/N. */
+	if (strncmp(mountpoint, "/dev/fd/", strlen("/dev/fd/")) == 0)
+		return 0;
+	if (stat(mountpoint, &st) != 0) {
+		nb_err("%s: cannot use as MOUNTPOINT: %s", mountpoint,
+		       strerror(errno));
+		return -1;
+	}
+	if (!S_ISDIR(st.st_mode)) {
+		nb_err("%s: not a directory (MOUNTPOINT must be one)", mountpoint);
+		return -1;
+	}
+	return 0;
+}
+
+static int open_index(nb_fs *fs, const char *dbpath, unsigned flags)
+{
+	int rc = nb_index_open(dbpath, flags, &fs->ix);
+
+	if (rc < 0) {
+		fs->ix = NULL;
+		fuse_log(FUSE_LOG_ERR, "nianbaofs: %s: cannot open the index: %s\n",
+			 dbpath, strerror(-rc));
+		return -1;
+	}
+	return 0;
+}
+
+/* 0 when the filesystem was unmounted or asked to stop by a signal. */
+static int serve(struct fuse_session *se, const struct fuse_cmdline_opts *opts)
+{
+	struct fuse_loop_config *cfg;
+	int rc;
+
+	if (opts->singlethread) {
+		rc = fuse_session_loop(se);
+	} else {
+		cfg = fuse_loop_cfg_create();
+		if (!cfg) {
+			fuse_log(FUSE_LOG_ERR, "nianbaofs: out of memory\n");
+			return -ENOMEM;
+		}
+		fuse_loop_cfg_set_clone_fd(cfg, opts->clone_fd);
+		fuse_loop_cfg_set_idle_threads(cfg, opts->max_idle_threads);
+		fuse_loop_cfg_set_max_threads(cfg, opts->max_threads);
+		rc = fuse_session_loop_mt(se, cfg);
+		fuse_loop_cfg_destroy(cfg);
+	}
+	/* A positive value is the signal that ended the loop: a clean stop. */
+	return rc < 0 ? rc : 0;
+}
+
+int nb_cmd_mount(int argc, char **argv)
+{
+	struct fuse_args args = FUSE_ARGS_INIT(argc, argv);
+	nb_cli cli = { .cmd = NB_CMD_MOUNT };
+	struct fuse_cmdline_opts opts;
+	struct fuse_session *se = NULL;
+	nb_fs fs = {
+		.uid = getuid(),
+		.gid = getgid(),
+		.timeout = NB_CACHE_TIMEOUT,
+	};
+	char dbpath[PATH_MAX];
+	nb_build_stats stats;
+	int rc = NB_EXIT_USAGE;
+
+	memset(&opts, 0, sizeof opts);
+	if (nb_cli_parse(&args, &cli) != 0)
+		goto out;
+	if (cli.help) {
+		print_help();
+		rc = NB_EXIT_OK;
+		goto out;
+	}
+	if (cli.version) {
+		nb_print_version();
+		rc = NB_EXIT_OK;
+		goto out;
+	}
+	if (fuse_opt_insert_arg(&args, 1, NB_MOUNT_OPTS_FIRST) != 0 ||
+	    fuse_opt_add_arg(&args, NB_MOUNT_OPTS_LAST) != 0) {
+		nb_err("out of memory");
+		rc = NB_EXIT_FAIL;
+		goto out;
+	}
+	/* libfuse says what was wrong: a bad option, a missing mountpoint. */
+	if (fuse_parse_cmdline(&args, &opts) != 0)
+		goto out;
+	if (!cli.rawdir || !opts.mountpoint) {
+		nb_err("missing %s\nusage: nianbaofs [--db FILE] [FUSE options] "
+		       "RAWDIR MOUNTPOINT (see nianbaofs --help)",
+		       cli.rawdir ? "MOUNTPOINT" : "RAWDIR and MOUNTPOINT");
+		goto out;
+	}
+	if (check_mountpoint(opts.mountpoint) != 0)
+		goto out;
+	/* Made before the long index build so that an unknown FUSE option is
+	 * reported at once; nothing is served until the loop runs. */
+	se = fuse_session_new(&args, &nb_fs_ops, sizeof nb_fs_ops, &fs);
+	if (!se)
+		goto out;
+
+	rc = nb_update_index(&cli, dbpath, sizeof dbpath, &stats);
+	if (rc != NB_EXIT_OK)
+		goto out;
+	rc = NB_EXIT_FAIL;
+	if (open_index(&fs, dbpath, cli.open_flags) != 0)
+		goto out;
+	if (fuse_set_signal_handlers(se) != 0)
+		goto out;
+	if (fuse_session_mount(se, opts.mountpoint) != 0)
+		goto out_signals;
+
+	if (!opts.foreground) {
+		/* SQLite connections must not cross a fork(); the index was
+		 * opened above only so that a broken one stops us here, while
+		 * the terminal still shows why. */
+		nb_index_close(fs.ix);
+		fs.ix = NULL;
+	}
+	if (fuse_daemonize(opts.foreground) != 0)
+		goto out_unmount;
+	if (!opts.foreground) {
+		nb_log_to_syslog();
+		if (open_index(&fs, dbpath, cli.open_flags) != 0)
+			goto out_unmount;
+	}
+	if (serve(se, &opts) == 0)
+		rc = NB_EXIT_OK;
+
+out_unmount:
+	fuse_session_unmount(se);
+out_signals:
+	fuse_remove_signal_handlers(se);
+out:
+	if (se)
+		fuse_session_destroy(se);
+	if (fs.ix)
+		nb_index_close(fs.ix);
+	free(opts.mountpoint);
+	fuse_opt_free_args(&args);
+	return rc;
+}

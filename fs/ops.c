@@ -1,0 +1,483 @@
+/*
+ * ops.c — the FUSE low-level operations: every answer is a lookup in the
+ * index, keyed by inode number (the node's row id).  Nothing is allocated
+ * per lookup or per open file, so forget, release and releasedir have
+ * nothing to do and are left to libfuse's defaults.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
+
+#include "fs.h"
+
+#define NB_BLOCK 4096
+#define NB_NAME_MAX 255
+
+/* readdir offsets: 1 after ".", 2 after "..", then the index's own
+ * offsets shifted past those two. */
+#define NB_DOT_OFFSETS 2
+
+static nb_fs *fs_of(fuse_req_t req)
+{
+	return fuse_req_userdata(req);
+}
+
+/* Maps an index error to the reply; logs what the index said on EIO. */
+static int index_errno(nb_fs *fs, const char *op, fuse_ino_t ino, int rc)
+{
+	if (rc == -EIO)
+		fuse_log(FUSE_LOG_ERR, "nianbaofs: %s of inode %" PRIu64 ": %s\n", op,
+			 (uint64_t)ino, nb_index_error(fs->ix));
+	return rc < 0 ? -rc : EIO;
+}
+
+static void fill_stat(const nb_fs *fs, const nb_node *n, struct stat *st)
+{
+	memset(st, 0, sizeof *st);
+	st->st_ino = n->ino;
+	st->st_mode = n->is_dir ? S_IFDIR | 0555 : S_IFREG | 0444;
+	st->st_nlink = n->nlink ? n->nlink : 1;
+	st->st_uid = fs->uid;
+	st->st_gid = fs->gid;
+	st->st_size = (off_t)n->size;
+	st->st_blksize = NB_BLOCK;
+	st->st_blocks = (blkcnt_t)((n->size + 511) / 512);
+	st->st_mtim.tv_sec = (time_t)(n->mtime_ns / 1000000000);
+	st->st_mtim.tv_nsec = (long)(n->mtime_ns % 1000000000);
+	if (st->st_mtim.tv_nsec < 0) {
+		st->st_mtim.tv_sec--;
+		st->st_mtim.tv_nsec += 1000000000;
+	}
+	st->st_atim = st->st_mtim;
+	st->st_ctim = st->st_mtim;
+}
+
+static void fill_entry(const nb_fs *fs, const nb_node *n,
+		       struct fuse_entry_param *e)
+{
+	memset(e, 0, sizeof *e);
+	e->ino = n->ino;
+	e->generation = 1;
+	e->attr_timeout = fs->timeout;
+	e->entry_timeout = fs->timeout;
+	fill_stat(fs, n, &e->attr);
+}
+
+static void nb_init(void *userdata, struct fuse_conn_info *conn)
+{
+	(void)userdata;
+	/* Nothing is ever written back; many lookups can run at once. */
+	conn->want &= ~(unsigned)FUSE_CAP_WRITEBACK_CACHE;
+	if (conn->capable & FUSE_CAP_PARALLEL_DIROPS)
+		conn->want |= FUSE_CAP_PARALLEL_DIROPS;
+	if (conn->capable & FUSE_CAP_READDIRPLUS)
+		conn->want |= FUSE_CAP_READDIRPLUS | FUSE_CAP_READDIRPLUS_AUTO;
+	if (conn->capable & FUSE_CAP_ASYNC_READ)
+		conn->want |= FUSE_CAP_ASYNC_READ;
+}
+
+static void nb_lookup(fuse_req_t req, fuse_ino_t parent, const char *name)
+{
+	nb_fs *fs = fs_of(req);
+	struct fuse_entry_param e;
+	nb_node n;
+	int rc;
+
+	if (strlen(name) > NB_NAME_MAX) {
+		fuse_reply_err(req, ENAMETOOLONG);
+		return;
+	}
+	rc = nb_index_lookup(fs->ix, parent, name, &n);
+	if (rc == -ENOENT) {
+		/* A name that is absent now stays absent: let the kernel
+		 * remember that too (ino 0 is a cacheable negative entry). */
+		memset(&e, 0, sizeof e);
+		e.entry_timeout = fs->timeout;
+		fuse_reply_entry(req, &e);
+		return;
+	}
+	if (rc < 0) {
+		fuse_reply_err(req, index_errno(fs, "lookup", parent, rc));
+		return;
+	}
+	fill_entry(fs, &n, &e);
+	fuse_reply_entry(req, &e);
+}
+
+static void nb_getattr(fuse_req_t req, fuse_ino_t ino,
+		       struct fuse_file_info *fi)
+{
+	nb_fs *fs = fs_of(req);
+	struct stat st;
+	nb_node n;
+	int rc;
+
+	(void)fi;
+	rc = nb_index_getattr(fs->ix, ino, &n);
+	if (rc < 0) {
+		fuse_reply_err(req, index_errno(fs, "getattr", ino, rc));
+		return;
+	}
+	fill_stat(fs, &n, &st);
+	fuse_reply_attr(req, &st, fs->timeout);
+}
+
+/* ---- directories ---------------------------------------------------------- */
+
+typedef struct {
+	fuse_req_t req;
+	nb_fs *fs;
+	bool plus;		/* readdirplus: entries carry attributes */
+	char *buf;
+	size_t size;
+	size_t used;
+} dirbuf;
+
+/* Adds one entry; non-zero when it did not fit (the buffer is full). */
+static int dirbuf_add(dirbuf *d, const char *name, const nb_node *n,
+		      uint64_t off)
+{
+	char *at = d->buf + d->used;
+	size_t room = d->size - d->used;
+	size_t len;
+
+	if (d->plus) {
+		struct fuse_entry_param e;
+
+		fill_entry(d->fs, n, &e);
+		len = fuse_add_direntry_plus(d->req, at, room, name, &e,
+					     (off_t)off);
+	} else {
+		struct stat st;
+
+		fill_stat(d->fs, n, &st);
+		len = fuse_add_direntry(d->req, at, room, name, &st,
+					(off_t)off);
+	}
+	if (len > room)
+		return 1;
+	d->used += len;
+	return 0;
+}
+
+static int add_child(void *ctx, const char *name, const nb_node *node,
+		     uint64_t next_off)
+{
+	return dirbuf_add(ctx, name, node, next_off + NB_DOT_OFFSETS);
+}
+
+static void list_dir(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
+		     bool plus)
+{
+	nb_fs *fs = fs_of(req);
+	dirbuf d = { .req = req, .fs = fs, .plus = plus, .size = size };
+	nb_node self, parent = { 0 };
+	uint64_t pos = (uint64_t)off;
+	int rc;
+
+	rc = nb_index_getattr(fs->ix, ino, &self);
+	if (rc == 0 && !self.is_dir)
+		rc = -ENOTDIR;
+	if (rc == 0 && pos < NB_DOT_OFFSETS)
+		rc = nb_index_getattr(fs->ix, self.parent ? self.parent : ino,
+				      &parent);
+	if (rc < 0) {
+		fuse_reply_err(req, index_errno(fs, "readdir", ino, rc));
+		return;
+	}
+	d.buf = malloc(size);
+	if (!d.buf) {
+		fuse_reply_err(req, ENOMEM);
+		return;
+	}
+	if (pos < 1 && dirbuf_add(&d, ".", &self, 1) != 0)
+		goto reply;
+	if (pos < 2 && dirbuf_add(&d, "..", &parent, 2) != 0)
+		goto reply;
+	rc = nb_index_readdir(fs->ix, ino,
+			      pos > NB_DOT_OFFSETS ? pos - NB_DOT_OFFSETS : 0,
+			      add_child, &d);
+	if (rc < 0) {
+		free(d.buf);
+		fuse_reply_err(req, index_errno(fs, "readdir", ino, rc));
+		return;
+	}
+reply:
+	fuse_reply_buf(req, d.buf, d.used);
+	free(d.buf);
+}
+
+static void nb_readdir(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
+		       struct fuse_file_info *fi)
+{
+	(void)fi;
+	list_dir(req, ino, size, off, false);
+}
+
+static void nb_readdirplus(fuse_req_t req, fuse_ino_t ino, size_t size,
+			   off_t off, struct fuse_file_info *fi)
+{
+	(void)fi;
+	list_dir(req, ino, size, off, true);
+}
+
+static void nb_opendir(fuse_req_t req, fuse_ino_t ino,
+		       struct fuse_file_info *fi)
+{
+	(void)ino;
+	/* Listings never change while mounted: let the kernel keep them. */
+	fi->cache_readdir = 1;
+	fi->keep_cache = 1;
+	fuse_reply_open(req, fi);
+}
+
+/* ---- files ------------------------------------------------------------------- */
+
+static void nb_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
+{
+	(void)ino;
+	if ((fi->flags & O_ACCMODE) != O_RDONLY || (fi->flags & O_TRUNC)) {
+		fuse_reply_err(req, EROFS);
+		return;
+	}
+	/* Content never changes while mounted: keep the page cache. */
+	fi->keep_cache = 1;
+	fi->noflush = 1;
+	fuse_reply_open(req, fi);
+}
+
+static void nb_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
+		    struct fuse_file_info *fi)
+{
+	nb_fs *fs = fs_of(req);
+	char *buf;
+	ssize_t n;
+
+	(void)fi;
+	if (off < 0) {
+		fuse_reply_err(req, EINVAL);
+		return;
+	}
+	buf = malloc(size ? size : 1);
+	if (!buf) {
+		fuse_reply_err(req, ENOMEM);
+		return;
+	}
+	n = nb_index_read(fs->ix, ino, buf, size, (uint64_t)off);
+	if (n < 0)
+		fuse_reply_err(req, index_errno(fs, "read", ino, (int)n));
+	else
+		fuse_reply_buf(req, buf, (size_t)n);
+	free(buf);
+}
+
+static void nb_statfs(fuse_req_t req, fuse_ino_t ino)
+{
+	nb_fs *fs = fs_of(req);
+	struct statvfs sv;
+	uint64_t nodes, bytes;
+	int rc;
+
+	(void)ino;
+	rc = nb_index_totals(fs->ix, &nodes, &bytes);
+	if (rc < 0) {
+		fuse_reply_err(req, index_errno(fs, "statfs", ino, rc));
+		return;
+	}
+	memset(&sv, 0, sizeof sv);
+	sv.f_bsize = NB_BLOCK;
+	sv.f_frsize = NB_BLOCK;
+	sv.f_blocks = (fsblkcnt_t)((bytes + NB_BLOCK - 1) / NB_BLOCK);
+	sv.f_files = (fsfilcnt_t)nodes;
+	sv.f_namemax = NB_NAME_MAX;
+	sv.f_flag = ST_RDONLY;
+	fuse_reply_statfs(req, &sv);
+}
+
+/* ---- extended attributes: supported, and there are none --------------------- */
+
+static void nb_getxattr(fuse_req_t req, fuse_ino_t ino, const char *name,
+			size_t size)
+{
+	(void)ino;
+	(void)name;
+	(void)size;
+	fuse_reply_err(req, ENODATA);
+}
+
+static void nb_listxattr(fuse_req_t req, fuse_ino_t ino, size_t size)
+{
+	(void)ino;
+	if (size == 0)
+		fuse_reply_xattr(req, 0);
+	else
+		fuse_reply_buf(req, NULL, 0);
+}
+
+/* ---- everything that would change the tree: EROFS -------------------------- */
+
+static void ro_setattr(fuse_req_t req, fuse_ino_t ino, struct stat *attr,
+		       int to_set, struct fuse_file_info *fi)
+{
+	(void)ino;
+	(void)attr;
+	(void)to_set;
+	(void)fi;
+	fuse_reply_err(req, EROFS);
+}
+
+static void ro_mknod(fuse_req_t req, fuse_ino_t parent, const char *name,
+		     mode_t mode, dev_t rdev)
+{
+	(void)parent;
+	(void)name;
+	(void)mode;
+	(void)rdev;
+	fuse_reply_err(req, EROFS);
+}
+
+static void ro_mkdir(fuse_req_t req, fuse_ino_t parent, const char *name,
+		     mode_t mode)
+{
+	(void)parent;
+	(void)name;
+	(void)mode;
+	fuse_reply_err(req, EROFS);
+}
+
+/* unlink and rmdir */
+static void ro_remove(fuse_req_t req, fuse_ino_t parent, const char *name)
+{
+	(void)parent;
+	(void)name;
+	fuse_reply_err(req, EROFS);
+}
+
+static void ro_symlink(fuse_req_t req, const char *link, fuse_ino_t parent,
+		       const char *name)
+{
+	(void)link;
+	(void)parent;
+	(void)name;
+	fuse_reply_err(req, EROFS);
+}
+
+static void ro_rename(fuse_req_t req, fuse_ino_t parent, const char *name,
+		      fuse_ino_t newparent, const char *newname,
+		      unsigned int flags)
+{
+	(void)parent;
+	(void)name;
+	(void)newparent;
+	(void)newname;
+	(void)flags;
+	fuse_reply_err(req, EROFS);
+}
+
+static void ro_link(fuse_req_t req, fuse_ino_t ino, fuse_ino_t newparent,
+		    const char *newname)
+{
+	(void)ino;
+	(void)newparent;
+	(void)newname;
+	fuse_reply_err(req, EROFS);
+}
+
+static void ro_create(fuse_req_t req, fuse_ino_t parent, const char *name,
+		      mode_t mode, struct fuse_file_info *fi)
+{
+	(void)parent;
+	(void)name;
+	(void)mode;
+	(void)fi;
+	fuse_reply_err(req, EROFS);
+}
+
+static void ro_write(fuse_req_t req, fuse_ino_t ino, const char *buf,
+		     size_t size, off_t off, struct fuse_file_info *fi)
+{
+	(void)ino;
+	(void)buf;
+	(void)size;
+	(void)off;
+	(void)fi;
+	fuse_reply_err(req, EROFS);
+}
+
+static void ro_setxattr(fuse_req_t req, fuse_ino_t ino, const char *name,
+			const char *value, size_t size, int flags)
+{
+	(void)ino;
+	(void)name;
+	(void)value;
+	(void)size;
+	(void)flags;
+	fuse_reply_err(req, EROFS);
+}
+
+static void ro_removexattr(fuse_req_t req, fuse_ino_t ino, const char *name)
+{
+	(void)ino;
+	(void)name;
+	fuse_reply_err(req, EROFS);
+}
+
+static void ro_fallocate(fuse_req_t req, fuse_ino_t ino, int mode,
+			 off_t offset, off_t length, struct fuse_file_info *fi)
+{
+	(void)ino;
+	(void)mode;
+	(void)offset;
+	(void)length;
+	(void)fi;
+	fuse_reply_err(req, EROFS);
+}
+
+static void ro_copy_file_range(fuse_req_t req, fuse_ino_t ino_in, off_t off_in,
+			       struct fuse_file_info *fi_in,
+			       fuse_ino_t ino_out, off_t off_out,
+			       struct fuse_file_info *fi_out, size_t len,
+			       int flags)
+{
+	(void)ino_in;
+	(void)off_in;
+	(void)fi_in;
+	(void)ino_out;
+	(void)off_out;
+	(void)fi_out;
+	(void)len;
+	(void)flags;
+	fuse_reply_err(req, EROFS);
+}
+
+const struct fuse_lowlevel_ops nb_fs_ops = {
+	.init = nb_init,
+	.lookup = nb_lookup,
+	.getattr = nb_getattr,
+	.opendir = nb_opendir,
+	.readdir = nb_readdir,
+	.readdirplus = nb_readdirplus,
+	.open = nb_open,
+	.read = nb_read,
+	.statfs = nb_statfs,
+	.getxattr = nb_getxattr,
+	.listxattr = nb_listxattr,
+	.setattr = ro_setattr,
+	.mknod = ro_mknod,
+	.mkdir = ro_mkdir,
+	.unlink = ro_remove,
+	.rmdir = ro_remove,
+	.symlink = ro_symlink,
+	.rename = ro_rename,
+	.link = ro_link,
+	.create = ro_create,
+	.write = ro_write,
+	.setxattr = ro_setxattr,
+	.removexattr = ro_removexattr,
+	.fallocate = ro_fallocate,
+	.copy_file_range = ro_copy_file_range,
+};

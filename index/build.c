@@ -1,0 +1,659 @@
+/*
+ * build.c — nb_index_build: brings the index up to date with RAWDIR.
+ *
+ * An index that matches RAWDIR file for file (path, size, mtime) is left
+ * alone and nothing is parsed.  Otherwise a new index is written into
+ * "<dbpath>.tmp-<pid>": the rows of files that did not change are copied
+ * from the old index (attached), only new and changed files are parsed,
+ * the tree is rendered again, and the file is renamed over dbpath — so an
+ * interrupted or failed build never leaves a broken index behind.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "index.h"
+#include "ix.h"
+
+/* ---- the index being replaced ------------------------------------------------ */
+
+typedef struct {
+	int64_t id;
+	char *path;
+	int64_t size, mtime_ns;
+	char *sha256;
+	char *error;		/* why it could not be read, or NULL */
+	int err_no;
+} old_source;
+
+typedef struct {
+	bool exists;		/* an index of ours is at dbpath */
+	bool reusable;		/* ... of this schema and parser version */
+	old_source *v;		/* sorted by path */
+	size_t n;
+	int64_t max_id;
+} old_index;
+
+static void old_free(old_index *o)
+{
+	for (size_t i = 0; i < o->n; i++) {
+		free(o->v[i].path);
+		free(o->v[i].sha256);
+		free(o->v[i].error);
+	}
+	free(o->v);
+	*o = (old_index){0};
+}
+
+static char *dup_col(sqlite3_stmt *st, int i, bool *oom)
+{
+	const char *s = (const char *)sqlite3_column_text(st, i);
+	if (!s)
+		return NULL;
+	char *d = strdup(s);
+	if (!d)
+		*oom = true;
+	return d;
+}
+
+static int load_sources(sqlite3 *db, old_index *o)
+{
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v2(db, "SELECT id, path, size, mtime_ns, sha256,"
+			       " error, errno FROM source ORDER BY path", -1,
+			       &st, NULL) != SQLITE_OK)
+		return -EIO;
+	size_t cap = 0;
+	bool oom = false;
+	int step;
+	while (!oom && (step = sqlite3_step(st)) == SQLITE_ROW) {
+		if (o->n == cap) {
+			cap = cap ? cap * 2 : 256;
+			old_source *v = realloc(o->v, cap * sizeof *v);
+			if (!v) {
+				oom = true;
+				break;
+			}
+			o->v = v;
+		}
+		old_source *s = &o->v[o->n++];
+		*s = (old_source){
+			.id = sqlite3_column_int64(st, 0),
+			.path = dup_col(st, 1, &oom),
+			.size = sqlite3_column_int64(st, 2),
+			.mtime_ns = sqlite3_column_int64(st, 3),
+			.sha256 = dup_col(st, 4, &oom),
+			.error = dup_col(st, 5, &oom),
+			.err_no = sqlite3_column_int(st, 6),
+		};
+		if (!s->path)
+			oom = true;
+		if (s->id > o->max_id)
+			o->max_id = s->id;
+	}
+	sqlite3_finalize(st);
+	if (oom)
+		return -ENOMEM;
+	return step == SQLITE_DONE ? 0 : -EIO;
+}
+
+static int64_t query_int(sqlite3 *db, const char *sql, bool *ok)
+{
+	sqlite3_stmt *st;
+	int64_t v = 0;
+	*ok = false;
+	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
+		return 0;
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		v = sqlite3_column_int64(st, 0);
+		*ok = true;
+	}
+	sqlite3_finalize(st);
+	return v;
+}
+
+static bool is_sqlite_file(const char *path, bool *empty)
+{
+	char head[16];
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return false;
+	ssize_t n = read(fd, head, sizeof head);
+	close(fd);
+	*empty = n == 0;
+	return n == sizeof head && !memcmp(head, "SQLite format 3", 16);
+}
+
+/*
+ * Looks at what is at dbpath: nothing (o->exists false), an index of ours
+ * (its sources loaded when reusable), or something else, which we refuse
+ * to overwrite.
+ */
+static int old_open(const char *dbpath, FILE *err, old_index *o)
+{
+	*o = (old_index){0};
+	struct stat st;
+	if (stat(dbpath, &st) < 0) {
+		if (errno == ENOENT)
+			return 0;
+		int e = errno;
+		ix_say(err, "%s: %s", dbpath, strerror(e));
+		return -e;
+	}
+	bool empty = false;
+	if (!S_ISREG(st.st_mode) ||
+	    (!is_sqlite_file(dbpath, &empty) && !empty)) {
+		ix_say(err, "%s: exists and is not a nianbaofs index; "
+		       "not overwriting it", dbpath);
+		return -EEXIST;
+	}
+	if (empty)
+		return 0;
+
+	sqlite3 *db;
+	if (sqlite3_open_v2(dbpath, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
+		ix_say(err, "%s: %s", dbpath, sqlite3_errmsg(db));
+		sqlite3_close(db);
+		return -EIO;
+	}
+	bool ok, ok2;
+	int64_t version = query_int(db, "PRAGMA user_version", &ok);
+	int64_t ours = query_int(db, "SELECT count(*) FROM sqlite_master"
+				 " WHERE name = 'info' OR name = 'node'", &ok2);
+	int64_t tables = query_int(db, "SELECT count(*) FROM sqlite_master", &ok2);
+	if (!ok || !ok2 || (ours < 2 && tables > 0)) {
+		ix_say(err, "%s: exists and is not a nianbaofs index; "
+		       "not overwriting it", dbpath);
+		sqlite3_close(db);
+		return -EEXIST;
+	}
+	o->exists = true;
+	int rc = 0;
+	if (version == IX_SCHEMA_VERSION) {
+		sqlite3_stmt *q;
+		if (sqlite3_prepare_v2(db, "SELECT value FROM info"
+				       " WHERE key = 'parser_version'", -1, &q,
+				       NULL) == SQLITE_OK) {
+			o->reusable = sqlite3_step(q) == SQLITE_ROW &&
+				!strcmp((const char *)sqlite3_column_text(q, 0),
+					NB_VERSION);
+			sqlite3_finalize(q);
+		}
+		if (o->reusable && (rc = load_sources(db, o))) {
+			ix_say(err, "%s: %s", dbpath, rc == -ENOMEM ?
+			       "out of memory" : sqlite3_errmsg(db));
+			old_free(o);
+		}
+	}
+	sqlite3_close(db);
+	return rc;
+}
+
+/* The old source of path, found by a merge walk: calls come in path order. */
+static const old_source *old_find(const old_index *o, size_t *cursor,
+				  const char *path)
+{
+	while (*cursor < o->n && strcmp(o->v[*cursor].path, path) < 0)
+		++*cursor;
+	if (*cursor < o->n && !strcmp(o->v[*cursor].path, path))
+		return &o->v[*cursor];
+	return NULL;
+}
+
+static bool same_file(const old_source *s, const ix_file *f)
+{
+	return s && s->size == f->size && s->mtime_ns == f->mtime_ns;
+}
+
+/* A file the parser refused stays refused while it is unchanged; one that
+ * could not be read is tried again (its permissions may have changed). */
+static bool failure_stands(const old_source *s)
+{
+	return s->error && (s->err_no == EILSEQ || s->err_no == ENOMSG);
+}
+
+static void say_file(FILE *err, const char *rawdir, const char *rel,
+		     const char *why)
+{
+	ix_say(err, "%s/%s: %s", rawdir, rel, why);
+}
+
+static bool index_current(const old_index *o, const ix_files *files)
+{
+	if (!o->reusable || o->n != files->n)
+		return false;
+	for (size_t i = 0; i < files->n; i++) {
+		const old_source *s = &o->v[i];
+		if (strcmp(s->path, files->v[i].rel) || !same_file(s, &files->v[i]))
+			return false;
+		if (s->error && !failure_stands(s))
+			return false;
+	}
+	return true;
+}
+
+/* ---- counting ------------------------------------------------------------------ */
+
+static int count_stats(sqlite3 *db, nb_build_stats *s)
+{
+	bool a, b, c;
+	s->reports = (unsigned)query_int(db, "SELECT count(*) FROM report", &a);
+	s->warned = (unsigned)query_int(db, "SELECT count(DISTINCT report)"
+					" FROM warning", &b);
+	s->failed_checks = (unsigned)query_int(db, "SELECT count(*)"
+					       " FROM check_result WHERE ok = 0", &c);
+	return a && b && c ? 0 : -EIO;
+}
+
+/* The index is current: report its figures and its unreadable files. */
+static int report_current(const char *dbpath, const char *rawdir,
+			  const old_index *o, FILE *err, nb_build_stats *s)
+{
+	for (size_t i = 0; i < o->n; i++) {
+		if (o->v[i].error) {
+			say_file(err, rawdir, o->v[i].path, o->v[i].error);
+			s->unreadable++;
+		} else {
+			s->reused++;
+		}
+	}
+	sqlite3 *db;
+	int rc = -EIO;
+	if (sqlite3_open_v2(dbpath, &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK)
+		rc = count_stats(db, s);
+	if (rc)
+		ix_say(err, "%s: %s", dbpath, sqlite3_errmsg(db));
+	sqlite3_close(db);
+	s->unchanged = true;
+	return rc;
+}
+
+/* ---- reading and parsing one file ------------------------------------------ */
+
+typedef struct {
+	const char *rawdir;
+	FILE *err;
+	sqlite3 *db;
+	sqlite3_stmt *add_source, *add_reuse;
+	ix_store *store;
+	nb_parser *parser;	/* made when the first file needs parsing */
+	nb_build_stats *stats;
+} builder;
+
+static int add_source(builder *b, int64_t id, const char *rel, int64_t size,
+		      int64_t mtime_ns, const char *sha256, const char *error,
+		      int err_no)
+{
+	sqlite3_stmt *st = b->add_source;
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_text(st, 2, rel, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 3, size);
+	sqlite3_bind_int64(st, 4, mtime_ns);
+	if (sha256)
+		sqlite3_bind_text(st, 5, sha256, -1, SQLITE_STATIC);
+	if (error) {
+		sqlite3_bind_text(st, 6, error, -1, SQLITE_STATIC);
+		sqlite3_bind_int(st, 7, err_no);
+	}
+	int rc = sqlite3_step(st) == SQLITE_DONE ? 0 : -EIO;
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	return rc;
+}
+
+/* The whole file, read through one descriptor so that its size and mtime
+ * are those of the bytes read. */
+static int read_file(const char *rawdir, const char *rel, char **data,
+		     size_t *len, struct stat *st)
+{
+	ix_buf path = {0};
+	ix_buf_printf(&path, "%s/%s", rawdir, rel);
+	if (path.oom)
+		return -ENOMEM;
+	int fd = open(path.s, O_RDONLY | O_CLOEXEC);
+	ix_buf_free(&path);
+	if (fd < 0)
+		return -errno;
+	int rc = 0;
+	if (fstat(fd, st) < 0) {
+		rc = -errno;
+	} else if (!S_ISREG(st->st_mode)) {
+		rc = -EINVAL;
+	} else if (st->st_size > (off_t)IX_MAX_FILE_BYTES) {
+		rc = -EFBIG;
+	}
+	ix_buf b = {0};
+	while (!rc) {
+		char chunk[65536];
+		ssize_t n = read(fd, chunk, sizeof chunk);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			rc = -errno;
+		else if (n == 0)
+			break;
+		else
+			ix_buf_add(&b, chunk, (size_t)n);
+		if (b.oom)
+			rc = -ENOMEM;
+		else if (b.len > IX_MAX_FILE_BYTES)
+			rc = -EFBIG;
+	}
+	close(fd);
+	if (rc) {
+		ix_buf_free(&b);
+		return rc;
+	}
+	*data = b.s ? b.s : strdup("");
+	*len = b.len;
+	return *data ? 0 : -ENOMEM;
+}
+
+static const char *reason(int rc)
+{
+	switch (rc) {
+	case -EILSEQ:
+		return "the bytes are in no encoding nianbaofs reads "
+		       "(UTF-8, GB18030, UTF-16 with a BOM)";
+	case -ENOMSG:
+		return "not an annual report: no agency, year or section found";
+	case -EFBIG:
+		return "larger than 64 MiB, not a report";
+	case -EINVAL:
+		return "not a regular file";
+	default:
+		return strerror(-rc);
+	}
+}
+
+/* Reads, hashes, parses and stores one new or changed file.  A file that
+ * cannot be read or parsed is reported and recorded; only running out of
+ * memory or a database error stops the build. */
+static int index_file(builder *b, int64_t id, const ix_file *f)
+{
+	char *data = NULL;
+	size_t len = 0;
+	struct stat st;
+	int64_t size = f->size, mtime = f->mtime_ns;
+	char hex[65];
+	const char *sha = NULL;
+	nb_report *r = NULL;
+
+	int rc = read_file(b->rawdir, f->rel, &data, &len, &st);
+	if (!rc) {
+		size = st.st_size;
+		mtime = (int64_t)st.st_mtim.tv_sec * 1000000000 + st.st_mtim.tv_nsec;
+		if ((rc = ix_sha256_hex(data, len, hex)))
+			goto out;
+		sha = hex;
+		if (!b->parser) {
+			const char *why = NULL;
+			if ((rc = nb_parser_new(&b->parser, &why))) {
+				ix_say(b->err, "cannot start the parser: %s",
+				       why ? why : strerror(-rc));
+				goto out;
+			}
+		}
+		rc = nb_parse(b->parser, f->rel, data, len, &r);
+	}
+	if (rc == -ENOMEM)
+		goto out;
+	if (rc) {
+		say_file(b->err, b->rawdir, f->rel, reason(rc));
+		b->stats->unreadable++;
+		rc = add_source(b, id, f->rel, size, mtime, sha, reason(rc), -rc);
+		goto out;
+	}
+	rc = add_source(b, id, f->rel, size, mtime, sha, NULL, 0);
+	if (!rc)
+		rc = ix_store_report(b->store, id, r);
+	if (!rc)
+		b->stats->parsed++;
+out:
+	if (rc == -EIO)
+		ix_say(b->err, "%s: %s", sqlite3_db_filename(b->db, "main"),
+		       sqlite3_errmsg(b->db));
+	else if (rc == -ENOMEM)
+		ix_say(b->err, "%s/%s: out of memory", b->rawdir, f->rel);
+	nb_report_free(r);
+	free(data);
+	return rc;
+}
+
+/* ---- the new index ------------------------------------------------------------ */
+
+static int prepare(sqlite3 *db, const char *sql, sqlite3_stmt **st, FILE *err)
+{
+	if (sqlite3_prepare_v2(db, sql, -1, st, NULL) == SQLITE_OK)
+		return 0;
+	ix_say(err, "%s: %s", sqlite3_db_filename(db, "main"), sqlite3_errmsg(db));
+	return -EIO;
+}
+
+/* Copies the rows of every reused file from the attached old index. */
+static int copy_reused(sqlite3 *db, FILE *err)
+{
+	int rc = 0;
+	for (size_t i = 0; ix_report_tables[i] && !rc; i++) {
+		const char *t = ix_report_tables[i];
+		ix_buf sql = {0};
+		ix_buf_printf(&sql, "INSERT INTO main.%s SELECT * FROM old.%s"
+			      " WHERE %s IN (SELECT id FROM temp.reuse)%s;", t, t,
+			      strcmp(t, "report") ? "report" : "id",
+			      strcmp(t, "check_result") ? "" :
+			      " AND scope = 'report'");
+		rc = sql.oom ? -ENOMEM : ix_exec(db, sql.s, err);
+		ix_buf_free(&sql);
+	}
+	return rc;
+}
+
+static int fill(builder *b, const old_index *o, const ix_files *files,
+		const char *dbpath)
+{
+	sqlite3 *db = b->db;
+	int rc = 0;
+	if (o->reusable) {
+		sqlite3_stmt *att;
+		if ((rc = prepare(db, "ATTACH DATABASE ? AS old", &att, b->err)))
+			return rc;
+		sqlite3_bind_text(att, 1, dbpath, -1, SQLITE_STATIC);
+		if (sqlite3_step(att) != SQLITE_DONE) {
+			ix_say(b->err, "%s: %s", dbpath, sqlite3_errmsg(db));
+			rc = -EIO;
+		}
+		sqlite3_finalize(att);
+		if (rc)
+			return rc;
+	}
+	if ((rc = ix_exec(db, "CREATE TEMP TABLE reuse(id INTEGER PRIMARY KEY);"
+			  "BEGIN;", b->err)) ||
+	    (rc = prepare(db, "INSERT INTO source(id, path, size, mtime_ns,"
+			  " sha256, error, errno) VALUES(?,?,?,?,?,?,?)",
+			  &b->add_source, b->err)) ||
+	    (rc = prepare(db, "INSERT INTO temp.reuse(id) VALUES(?)",
+			  &b->add_reuse, b->err)))
+		return rc;
+	if ((rc = ix_store_new(db, &b->store))) {
+		ix_say(b->err, "%s: %s", sqlite3_db_filename(db, "main"),
+		       sqlite3_errmsg(db));
+		return rc;
+	}
+
+	/* a file keeps its id while its path stays; new paths get new ids */
+	int64_t next_id = o->max_id + 1;
+	size_t cursor = 0;
+	for (size_t i = 0; i < files->n && !rc; i++) {
+		const ix_file *f = &files->v[i];
+		const old_source *s = o->reusable ? old_find(o, &cursor, f->rel) : NULL;
+		int64_t id = s ? s->id : next_id++;
+		if (same_file(s, f) && !s->error) {
+			rc = add_source(b, id, f->rel, f->size, f->mtime_ns,
+					s->sha256, NULL, 0);
+			sqlite3_bind_int64(b->add_reuse, 1, id);
+			if (!rc && sqlite3_step(b->add_reuse) != SQLITE_DONE)
+				rc = -EIO;
+			sqlite3_reset(b->add_reuse);
+			if (rc)
+				ix_say(b->err, "%s: %s", sqlite3_db_filename(db, "main"),
+				       sqlite3_errmsg(db));
+			b->stats->reused++;
+		} else if (same_file(s, f) && failure_stands(s)) {
+			say_file(b->err, b->rawdir, f->rel, s->error);
+			b->stats->unreadable++;
+			rc = add_source(b, id, f->rel, f->size, f->mtime_ns,
+					s->sha256, s->error, s->err_no);
+		} else {
+			rc = index_file(b, id, f);
+		}
+	}
+	if (!rc && o->reusable)
+		rc = copy_reused(db, b->err);
+	if (!rc)
+		rc = ix_tree_build(db, b->rawdir, b->err);
+	if (!rc && (rc = count_stats(db, b->stats)))
+		ix_say(b->err, "%s: %s", sqlite3_db_filename(db, "main"),
+		       sqlite3_errmsg(db));
+	if (!rc)
+		rc = ix_exec(db, "COMMIT;", b->err);
+	return rc;
+}
+
+/* Removes temporary files of builds that died ("<dbpath>.tmp-<pid>" whose
+ * process is gone). */
+static void remove_stale(const char *dbpath)
+{
+	char *dcopy = strdup(dbpath), *bcopy = strdup(dbpath);
+	if (!dcopy || !bcopy)
+		goto out;
+	const char *dir = dirname(dcopy), *base = basename(bcopy);
+	DIR *d = opendir(dir);
+	if (!d)
+		goto out;
+	size_t blen = strlen(base);
+	struct dirent *de;
+	while ((de = readdir(d))) {
+		const char *n = de->d_name;
+		if (strncmp(n, base, blen) || strncmp(n + blen, ".tmp-", 5))
+			continue;
+		char *end;
+		long pid = strtol(n + blen + 5, &end, 10);
+		if (*end || pid <= 0 || (kill((pid_t)pid, 0) < 0 && errno == ESRCH))
+			unlinkat(dirfd(d), n, 0);
+	}
+	closedir(d);
+out:
+	free(dcopy);
+	free(bcopy);
+}
+
+static void sync_dir_of(const char *path)
+{
+	char *copy = strdup(path);
+	if (!copy)
+		return;
+	int fd = open(dirname(copy), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	free(copy);
+	if (fd >= 0) {
+		fsync(fd);
+		close(fd);
+	}
+}
+
+static int build_new(const char *dbpath, const char *rawdir,
+		     const old_index *o, const ix_files *files, FILE *err,
+		     nb_build_stats *stats)
+{
+	ix_buf tmp = {0};
+	ix_buf_printf(&tmp, "%s.tmp-%ld", dbpath, (long)getpid());
+	if (tmp.oom)
+		return -ENOMEM;
+	remove_stale(dbpath);
+	unlink(tmp.s);
+	/* created here so that a directory we cannot write is named plainly */
+	int fd = open(tmp.s, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+	if (fd < 0) {
+		int e = errno;
+		ix_say(err, "%s: cannot write the index: %s", tmp.s, strerror(e));
+		ix_buf_free(&tmp);
+		return -e;
+	}
+	close(fd);
+
+	builder b = {.rawdir = rawdir, .err = err, .stats = stats};
+	int rc = 0;
+	if (sqlite3_open_v2(tmp.s, &b.db, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK) {
+		ix_say(err, "%s: %s", tmp.s, sqlite3_errmsg(b.db));
+		rc = -EIO;
+	}
+	/* the file is renamed into place only once complete: no journal */
+	if (!rc)
+		rc = ix_exec(b.db, "PRAGMA journal_mode = OFF;"
+			     "PRAGMA synchronous = OFF;"
+			     "PRAGMA locking_mode = EXCLUSIVE;"
+			     "PRAGMA temp_store = MEMORY;"
+			     "PRAGMA cache_size = -65536;", err);
+	if (!rc)
+		rc = ix_schema_create(b.db, rawdir, err);
+	if (!rc)
+		rc = fill(&b, o, files, dbpath);
+
+	sqlite3_finalize(b.add_source);
+	sqlite3_finalize(b.add_reuse);
+	ix_store_free(b.store);
+	nb_parser_free(b.parser);
+	if (sqlite3_close(b.db) != SQLITE_OK && !rc) {
+		ix_say(err, "%s: %s", tmp.s, sqlite3_errmsg(b.db));
+		rc = -EIO;
+	}
+	if (!rc) {
+		fd = open(tmp.s, O_RDONLY | O_CLOEXEC);
+		if (fd < 0 || fsync(fd) < 0) {
+			rc = -errno;
+			ix_say(err, "%s: %s", tmp.s, strerror(errno));
+		}
+		if (fd >= 0)
+			close(fd);
+	}
+	if (!rc && rename(tmp.s, dbpath) < 0) {
+		rc = -errno;
+		ix_say(err, "%s: cannot replace the index: %s", dbpath,
+		       strerror(errno));
+	}
+	if (rc)
+		unlink(tmp.s);
+	else
+		sync_dir_of(dbpath);
+	ix_buf_free(&tmp);
+	return rc;
+}
+
+int nb_index_build(const char *dbpath, const char *rawdir, FILE *err,
+		   nb_build_stats *stats)
+{
+	nb_build_stats s = {0};
+	ix_files files;
+	int rc = ix_walk(rawdir, err, &files);
+	if (rc)
+		return rc;
+	s.files = (unsigned)files.n;
+	s.unreadable = files.problems;
+
+	old_index o;
+	rc = old_open(dbpath, err, &o);
+	if (!rc && index_current(&o, &files))
+		rc = report_current(dbpath, rawdir, &o, err, &s);
+	else if (!rc)
+		rc = build_new(dbpath, rawdir, &o, &files, err, &s);
+	old_free(&o);
+	ix_files_free(&files);
+	if (stats)
+		*stats = s;
+	return rc;
+}

@@ -1,0 +1,63 @@
+/* decimal.c — exact arithmetic on the decimal strings the core writes, so
+ * the cross-year checks never suffer binary floating-point rounding. */
+#include <stdio.h>
+
+#include "ix.h"
+
+#define SCALE_DIGITS 6
+#define SCALE 1000000
+/* Whole parts stay below 10^12, so a sum of a few scaled values cannot
+ * overflow int64_t. */
+#define WHOLE_LIMIT 1000000000000LL
+
+bool ix_decimal(const char *s, int64_t *out)
+{
+	if (!s)
+		return false;
+	bool neg = false;
+	if (*s == '+' || *s == '-')
+		neg = *s++ == '-';
+	int64_t whole = 0, frac = 0;
+	int ndigits = 0, nfrac = 0;
+	for (; *s >= '0' && *s <= '9'; s++, ndigits++) {
+		whole = whole * 10 + (*s - '0');
+		if (whole >= WHOLE_LIMIT)
+			return false;
+	}
+	if (*s == '.') {
+		for (s++; *s >= '0' && *s <= '9'; s++, nfrac++) {
+			if (nfrac >= SCALE_DIGITS) {
+				if (*s != '0')	/* finer than we keep */
+					return false;
+				continue;
+			}
+			frac = frac * 10 + (*s - '0');
+		}
+	}
+	if (*s || ndigits + nfrac == 0)
+		return false;
+	for (int i = nfrac < SCALE_DIGITS ? nfrac : SCALE_DIGITS;
+	     i < SCALE_DIGITS; i++)
+		frac *= 10;
+	int64_t v = whole * SCALE + frac;
+	*out = neg ? -v : v;
+	return true;
+}
+
+void ix_decimal_str(int64_t v, char *buf, size_t len)
+{
+	const char *sign = v < 0 ? "-" : "";
+	uint64_t a = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
+	uint64_t whole = a / SCALE, frac = a % SCALE;
+	if (!frac) {
+		snprintf(buf, len, "%s%llu", sign, (unsigned long long)whole);
+		return;
+	}
+	int digits = SCALE_DIGITS;
+	while (frac % 10 == 0) {
+		frac /= 10;
+		digits--;
+	}
+	snprintf(buf, len, "%s%llu.%0*llu", sign, (unsigned long long)whole,
+		 digits, (unsigned long long)frac);
+}

@@ -1,0 +1,93 @@
+/*
+ * index.h — the SQLite index: built from a directory of raw reports through
+ * the core, then served by the filesystem.  The index stores the rendered
+ * bytes of every file, so a read is a lookup, never a parse.
+ *
+ * Inode numbers are node row ids; the root directory is NB_ROOT_INO.
+ */
+#ifndef NB_INDEX_H
+#define NB_INDEX_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <sys/types.h>
+
+#define NB_ROOT_INO 1
+
+/* ---- building ------------------------------------------------------------ */
+
+typedef struct {
+	unsigned files;		/* report files found under RAWDIR */
+	unsigned parsed;	/* parsed in this run (new or changed) */
+	unsigned reused;	/* unchanged since the last build, not parsed */
+	unsigned reports;	/* reports in the index */
+	unsigned warned;	/* reports with at least one warning */
+	unsigned failed_checks;	/* consistency checks that failed, all reports */
+	unsigned unreadable;	/* files that could not be read or decoded */
+	bool unchanged;		/* nothing changed: the index was left as it was */
+} nb_build_stats;
+
+/*
+ * Brings the index at dbpath up to date with rawdir (walked recursively;
+ * every regular file ending in .txt, .md, .html or .htm is a report).
+ * Builds into a temporary file beside dbpath and renames it into place, so
+ * an interrupted build leaves the old index intact.  Files that cannot be
+ * read are reported on err (naming the file) and counted, and the build
+ * goes on.  Returns 0, or a negative errno when no index could be written.
+ */
+int nb_index_build(const char *dbpath, const char *rawdir, FILE *err,
+		   nb_build_stats *stats);
+
+/* The default index path for rawdir: $XDG_CACHE_HOME/nianbaofs/<key>.sqlite
+ * (or ~/.cache/...), key derived from rawdir's real path.  Creates the
+ * directory.  0 or a negative errno. */
+int nb_index_default_path(const char *rawdir, char *buf, size_t len);
+
+/* ---- serving --------------------------------------------------------------- */
+
+typedef struct nb_index nb_index;
+
+enum {
+	NB_OPEN_CSV_UNIX = 1 << 0,	/* serve CSVs as UTF-8 without BOM, LF */
+};
+
+int nb_index_open(const char *dbpath, unsigned flags, nb_index **out);
+void nb_index_close(nb_index *ix);
+
+typedef struct {
+	uint64_t ino;
+	uint64_t parent;
+	bool is_dir;
+	uint64_t size;		/* exact byte size of the file as served */
+	int64_t mtime_ns;
+	uint32_t nlink;
+} nb_node;
+
+/* 0, -ENOENT, or -EIO (a message for the log is in nb_index_error). */
+int nb_index_getattr(nb_index *ix, uint64_t ino, nb_node *out);
+int nb_index_lookup(nb_index *ix, uint64_t parent, const char *name,
+		    nb_node *out);
+
+/*
+ * Lists the children of ino after offset off (0 = from the start; "." and
+ * ".." are the caller's).  For each, fn gets the entry and the offset to
+ * resume after it; fn returns non-zero to stop (buffer full).
+ * 0, -ENOENT, -ENOTDIR or -EIO.
+ */
+typedef int (*nb_dirent_fn)(void *ctx, const char *name, const nb_node *node,
+			    uint64_t next_off);
+int nb_index_readdir(nb_index *ix, uint64_t ino, uint64_t off,
+		     nb_dirent_fn fn, void *ctx);
+
+/* Reads up to size bytes at off; bytes read, or -ENOENT/-EISDIR/-EIO. */
+ssize_t nb_index_read(nb_index *ix, uint64_t ino, char *buf, size_t size,
+		      uint64_t off);
+
+/* Totals for statfs. */
+int nb_index_totals(nb_index *ix, uint64_t *nodes, uint64_t *bytes);
+
+/* The last error message of ix (thread-local), for logs. */
+const char *nb_index_error(nb_index *ix);
+
+#endif

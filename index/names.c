@@ -1,0 +1,122 @@
+/* names.c — file and directory names of the tree: never '/', NUL or a
+ * control character, never more than NAME_MAX bytes, always valid UTF-8. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ix.h"
+
+/* Length of the valid UTF-8 sequence at s[0..n), or 0 when invalid. */
+static size_t utf8_len(const unsigned char *s, size_t n, uint32_t *cp)
+{
+	size_t len;
+	uint32_t c;
+	if (s[0] < 0x80) {
+		*cp = s[0];
+		return 1;
+	} else if (s[0] >= 0xC2 && s[0] <= 0xDF) {
+		len = 2;
+		c = s[0] & 0x1F;
+	} else if (s[0] >= 0xE0 && s[0] <= 0xEF) {
+		len = 3;
+		c = s[0] & 0x0F;
+	} else if (s[0] >= 0xF0 && s[0] <= 0xF4) {
+		len = 4;
+		c = s[0] & 0x07;
+	} else {
+		return 0;
+	}
+	if (len > n)
+		return 0;
+	for (size_t i = 1; i < len; i++) {
+		if ((s[i] & 0xC0) != 0x80)
+			return 0;
+		c = c << 6 | (s[i] & 0x3F);
+	}
+	if ((len == 3 && c < 0x800) || (len == 4 && (c < 0x10000 || c > 0x10FFFF)) ||
+	    (c >= 0xD800 && c <= 0xDFFF))
+		return 0;
+	*cp = c;
+	return len;
+}
+
+static bool is_control(uint32_t cp)
+{
+	return cp < 0x20 || cp == 0x7F || (cp >= 0x80 && cp <= 0x9F);
+}
+
+char *ix_name(const char *s, const char *suffix, const char *fallback)
+{
+	size_t slen = strlen(suffix);
+	size_t limit = IX_NAME_MAX > slen ? IX_NAME_MAX - slen : 0;
+	const unsigned char *u = (const unsigned char *)(s ? s : "");
+	size_t n = strlen((const char *)u);
+
+	while (n && (u[0] == ' ' || u[0] == '\t')) {
+		u++;
+		n--;
+	}
+	while (n && (u[n - 1] == ' ' || u[n - 1] == '\t'))
+		n--;
+
+	ix_buf b = {0};
+	for (size_t i = 0; i < n;) {
+		uint32_t cp;
+		size_t len = utf8_len(u + i, n - i, &cp);
+		if (!len) {
+			i++;
+			continue;
+		}
+		const char *piece = (const char *)u + i;
+		size_t plen = len;
+		if (cp == '/') {
+			piece = "\xEF\xBC\x8F";	/* U+FF0F FULLWIDTH SOLIDUS */
+			plen = 3;
+		} else if (is_control(cp)) {
+			plen = 0;
+		}
+		if (b.len + plen > limit)
+			break;
+		ix_buf_add(&b, piece, plen);
+		i += len;
+	}
+	const char *stem = b.s ? b.s : "";
+	if (!b.oom && (!*stem || !strcmp(stem, ".") || !strcmp(stem, ".."))) {
+		ix_buf_free(&b);
+		ix_buf_adds(&b, fallback);
+	}
+	ix_buf_adds(&b, suffix);
+	if (b.oom) {
+		ix_buf_free(&b);
+		return NULL;
+	}
+	return b.s;
+}
+
+char *ix_name_dup(const char *name, const char *suffix, unsigned k)
+{
+	char tag[16];
+	snprintf(tag, sizeof tag, "~%u", k);
+	size_t nlen = strlen(name), slen = strlen(suffix);
+	if (slen > nlen || strcmp(name + nlen - slen, suffix)) {
+		suffix = "";
+		slen = 0;
+	}
+	size_t stem = nlen - slen;
+	size_t room = IX_NAME_MAX - strlen(tag) - slen;
+	if (stem > room) {
+		stem = room;
+		/* step back to the start of a UTF-8 sequence */
+		while (stem && ((unsigned char)name[stem] & 0xC0) == 0x80)
+			stem--;
+	}
+	ix_buf b = {0};
+	ix_buf_add(&b, name, stem);
+	ix_buf_adds(&b, tag);
+	ix_buf_adds(&b, suffix);
+	if (b.oom) {
+		ix_buf_free(&b);
+		return NULL;
+	}
+	return b.s;
+}

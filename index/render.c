@@ -1,0 +1,55 @@
+/* render.c — the bytes of text files and CSV records. */
+#include <string.h>
+
+#include "ix.h"
+
+void ix_render_text(ix_buf *b, const char *text)
+{
+	if (!text)
+		return;
+	size_t n = strlen(text);
+	if (n >= 3 && !memcmp(text, "\xEF\xBB\xBF", 3)) {
+		text += 3;
+		n -= 3;
+	}
+	while (n && (text[n - 1] == '\n' || text[n - 1] == '\r'))
+		n--;
+	if (!n)
+		return;
+	/* LF line ends only: drop CR of CRLF, turn a lone CR into LF */
+	size_t start = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (text[i] != '\r')
+			continue;
+		ix_buf_add(b, text + start, i - start);
+		if (i + 1 < n && text[i + 1] != '\n')
+			ix_buf_add(b, "\n", 1);
+		start = i + 1;
+	}
+	ix_buf_add(b, text + start, n - start);
+	ix_buf_add(b, "\n", 1);
+}
+
+void ix_csv_field(ix_buf *b, const char *field, bool first)
+{
+	if (!first)
+		ix_buf_add(b, ",", 1);
+	if (!field)
+		return;
+	if (!strpbrk(field, ",\"\r\n")) {
+		ix_buf_adds(b, field);
+		return;
+	}
+	ix_buf_add(b, "\"", 1);
+	for (const char *p = field; *p; p++) {
+		if (*p == '"')
+			ix_buf_add(b, "\"", 1);
+		ix_buf_add(b, p, 1);
+	}
+	ix_buf_add(b, "\"", 1);
+}
+
+void ix_csv_end(ix_buf *b, bool crlf)
+{
+	ix_buf_adds(b, crlf ? "\r\n" : "\n");
+}

@@ -1,0 +1,211 @@
+/* schema.c — the index's tables.  README.md ("Where the index lives and its
+ * schema") documents every column; keep the two in step, and bump
+ * IX_SCHEMA_VERSION with any change here or in what is rendered. */
+#include <errno.h>
+
+#include "ix.h"
+
+static const char schema_sql[] =
+	"CREATE TABLE info("
+	" key TEXT PRIMARY KEY,"
+	" value TEXT NOT NULL"
+	") WITHOUT ROWID;"
+
+	"CREATE TABLE source("
+	" id INTEGER PRIMARY KEY,"
+	" path TEXT NOT NULL UNIQUE,"
+	" size INTEGER NOT NULL,"
+	" mtime_ns INTEGER NOT NULL,"
+	" sha256 TEXT,"
+	" error TEXT,"
+	" errno INTEGER"
+	");"
+
+	"CREATE TABLE report("
+	" id INTEGER PRIMARY KEY,"
+	" agency TEXT,"
+	" agency_as_printed TEXT,"
+	" agency_source TEXT,"
+	" year INTEGER NOT NULL,"
+	" year_rule TEXT NOT NULL,"
+	" title TEXT,"
+	" published TEXT,"
+	" format TEXT NOT NULL,"
+	" encoding TEXT,"
+	" traditional INTEGER NOT NULL,"
+	" text TEXT,"
+	" preamble TEXT,"
+	" agency_dir TEXT,"
+	" year_dir TEXT"
+	");"
+	"CREATE INDEX report_agency_year ON report(agency, year);"
+
+	"CREATE TABLE section("
+	" report INTEGER NOT NULL,"
+	" seq INTEGER NOT NULL,"
+	" number INTEGER NOT NULL,"
+	" canonical INTEGER NOT NULL,"
+	" name TEXT,"
+	" heading TEXT,"
+	" text TEXT,"
+	" dir TEXT,"
+	" PRIMARY KEY(report, seq)"
+	") WITHOUT ROWID;"
+
+	"CREATE TABLE report_table("
+	" report INTEGER NOT NULL,"
+	" tbl_no INTEGER NOT NULL,"
+	" kind INTEGER NOT NULL,"
+	" format TEXT NOT NULL,"
+	" name TEXT,"
+	" label_header TEXT,"
+	" ncols INTEGER NOT NULL,"
+	" nrows INTEGER NOT NULL,"
+	" PRIMARY KEY(report, tbl_no)"
+	") WITHOUT ROWID;"
+
+	"CREATE TABLE table_column("
+	" report INTEGER NOT NULL,"
+	" tbl_no INTEGER NOT NULL,"
+	" col_no INTEGER NOT NULL,"
+	" header TEXT,"
+	" PRIMARY KEY(report, tbl_no, col_no)"
+	") WITHOUT ROWID;"
+
+	"CREATE TABLE table_row("
+	" report INTEGER NOT NULL,"
+	" tbl_no INTEGER NOT NULL,"
+	" row_no INTEGER NOT NULL,"
+	" label TEXT,"
+	" printed TEXT,"
+	" extra INTEGER NOT NULL,"
+	" PRIMARY KEY(report, tbl_no, row_no)"
+	") WITHOUT ROWID;"
+
+	"CREATE TABLE cell("
+	" report INTEGER NOT NULL,"
+	" tbl_no INTEGER NOT NULL,"
+	" row_no INTEGER NOT NULL,"
+	" col_no INTEGER NOT NULL,"
+	" row_label TEXT,"
+	" col_label TEXT,"
+	" raw TEXT,"
+	" value TEXT,"
+	" num REAL,"
+	" state TEXT NOT NULL CHECK(state IN ('number', 'blank', 'absent')),"
+	" note TEXT,"
+	" PRIMARY KEY(report, tbl_no, row_no, col_no)"
+	") WITHOUT ROWID;"
+
+	"CREATE TABLE warning("
+	" report INTEGER NOT NULL,"
+	" seq INTEGER NOT NULL,"
+	" text TEXT NOT NULL,"
+	" PRIMARY KEY(report, seq)"
+	") WITHOUT ROWID;"
+
+	"CREATE TABLE note("
+	" report INTEGER NOT NULL,"
+	" seq INTEGER NOT NULL,"
+	" text TEXT NOT NULL,"
+	" PRIMARY KEY(report, seq)"
+	") WITHOUT ROWID;"
+
+	"CREATE TABLE check_result("
+	" report INTEGER NOT NULL,"
+	" seq INTEGER NOT NULL,"
+	" scope TEXT NOT NULL CHECK(scope IN ('report', 'cross_year')),"
+	" rule TEXT NOT NULL,"
+	" subject TEXT,"
+	" ok INTEGER NOT NULL,"
+	" detail TEXT,"
+	" PRIMARY KEY(report, seq)"
+	") WITHOUT ROWID;"
+
+	"CREATE TABLE node("
+	" ino INTEGER PRIMARY KEY,"
+	" parent INTEGER NOT NULL,"
+	" name TEXT NOT NULL,"
+	" is_dir INTEGER NOT NULL,"
+	" size INTEGER NOT NULL,"
+	" size_unix INTEGER,"
+	" mtime_ns INTEGER NOT NULL,"
+	" nlink INTEGER NOT NULL,"
+	" report INTEGER,"
+	" data BLOB,"
+	" data_unix BLOB,"
+	" UNIQUE(parent, name)"
+	");"
+	/* readdir walks a directory's children in ino order */
+	"CREATE INDEX node_parent ON node(parent);"
+
+	"CREATE VIEW cell_view AS"
+	" SELECT r.agency, r.year, r.agency_dir, r.year_dir, s.path AS source,"
+	"  t.name AS table_name, t.kind, t.format,"
+	"  c.row_no, c.row_label, c.col_no, c.col_label,"
+	"  c.raw, c.value, c.num, c.state, c.note"
+	" FROM cell c"
+	" JOIN report r ON r.id = c.report"
+	" JOIN source s ON s.id = c.report"
+	" JOIN report_table t ON t.report = c.report AND t.tbl_no = c.tbl_no;"
+
+	"CREATE VIEW node_path AS"
+	" WITH RECURSIVE p(ino, path) AS ("
+	"  SELECT ino, '' FROM node WHERE ino = 1"
+	"  UNION ALL"
+	"  SELECT n.ino, p.path || '/' || n.name"
+	"  FROM node n JOIN p ON n.parent = p.ino WHERE n.ino != 1)"
+	" SELECT ino, path FROM p;";
+
+const char *const ix_report_tables[] = {
+	"report", "section", "report_table", "table_column", "table_row",
+	"cell", "warning", "note", "check_result", NULL,
+};
+
+int ix_exec(sqlite3 *db, const char *sql, FILE *err)
+{
+	char *msg = NULL;
+	if (sqlite3_exec(db, sql, NULL, NULL, &msg) != SQLITE_OK) {
+		ix_say(err, "%s: %s", sqlite3_db_filename(db, "main"),
+		       msg ? msg : sqlite3_errmsg(db));
+		sqlite3_free(msg);
+		return -EIO;
+	}
+	return 0;
+}
+
+int ix_schema_create(sqlite3 *db, const char *rawdir, FILE *err)
+{
+	int rc = ix_exec(db, schema_sql, err);
+	if (rc)
+		return rc;
+	char pragma[64];
+	snprintf(pragma, sizeof pragma, "PRAGMA user_version = %d;",
+		 IX_SCHEMA_VERSION);
+	if ((rc = ix_exec(db, pragma, err)))
+		return rc;
+
+	sqlite3_stmt *st = NULL;
+	if (sqlite3_prepare_v2(db, "INSERT INTO info(key, value) VALUES(?, ?)",
+			       -1, &st, NULL) != SQLITE_OK) {
+		ix_say(err, "%s: %s", sqlite3_db_filename(db, "main"),
+		       sqlite3_errmsg(db));
+		return -EIO;
+	}
+	const char *rows[][2] = {
+		{"parser_version", NB_VERSION},
+		{"rawdir", rawdir},
+	};
+	for (size_t i = 0; i < sizeof rows / sizeof *rows && !rc; i++) {
+		sqlite3_bind_text(st, 1, rows[i][0], -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 2, rows[i][1], -1, SQLITE_STATIC);
+		if (sqlite3_step(st) != SQLITE_DONE) {
+			ix_say(err, "%s: %s", sqlite3_db_filename(db, "main"),
+			       sqlite3_errmsg(db));
+			rc = -EIO;
+		}
+		sqlite3_reset(st);
+	}
+	sqlite3_finalize(st);
+	return rc;
+}

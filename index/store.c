@@ -1,0 +1,225 @@
+/* store.c — one parsed report into the rows of the index. */
+#include <errno.h>
+#include <stdlib.h>
+
+#include "ix.h"
+
+enum {
+	S_REPORT, S_SECTION, S_TABLE, S_COLUMN, S_ROW, S_CELL, S_WARNING,
+	S_NOTE, S_CHECK, S_COUNT
+};
+
+static const char *const sql[S_COUNT] = {
+	[S_REPORT] = "INSERT INTO report(id, agency, agency_as_printed,"
+		" agency_source, year, year_rule, title, published, format,"
+		" encoding, traditional, text, preamble)"
+		" VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?)",
+	[S_SECTION] = "INSERT INTO section(report, seq, number, canonical,"
+		" name, heading, text) VALUES(?,?,?,?,?,?,?)",
+	[S_TABLE] = "INSERT INTO report_table(report, tbl_no, kind, format,"
+		" name, label_header, ncols, nrows) VALUES(?,?,?,?,?,?,?,?)",
+	[S_COLUMN] = "INSERT INTO table_column(report, tbl_no, col_no, header)"
+		" VALUES(?,?,?,?)",
+	[S_ROW] = "INSERT INTO table_row(report, tbl_no, row_no, label,"
+		" printed, extra) VALUES(?,?,?,?,?,?)",
+	[S_CELL] = "INSERT INTO cell(report, tbl_no, row_no, col_no,"
+		" row_label, col_label, raw, value, num, state, note)"
+		" VALUES(?,?,?,?,?,?,?,?,?,?,?)",
+	[S_WARNING] = "INSERT INTO warning(report, seq, text) VALUES(?,?,?)",
+	[S_NOTE] = "INSERT INTO note(report, seq, text) VALUES(?,?,?)",
+	[S_CHECK] = "INSERT INTO check_result(report, seq, scope, rule,"
+		" subject, ok, detail) VALUES(?,?,'report',?,?,?,?)",
+};
+
+struct ix_store {
+	sqlite3 *db;
+	sqlite3_stmt *st[S_COUNT];
+};
+
+int ix_store_new(sqlite3 *db, ix_store **out)
+{
+	ix_store *s = calloc(1, sizeof *s);
+	if (!s)
+		return -ENOMEM;
+	s->db = db;
+	for (int i = 0; i < S_COUNT; i++) {
+		if (sqlite3_prepare_v3(db, sql[i], -1, SQLITE_PREPARE_PERSISTENT,
+				       &s->st[i], NULL) != SQLITE_OK) {
+			ix_store_free(s);
+			return -EIO;
+		}
+	}
+	*out = s;
+	return 0;
+}
+
+void ix_store_free(ix_store *s)
+{
+	if (!s)
+		return;
+	for (int i = 0; i < S_COUNT; i++)
+		sqlite3_finalize(s->st[i]);
+	free(s);
+}
+
+/* Binds text, NULL when s is NULL.  SQLITE_STATIC: every statement is
+ * stepped and reset before the report is freed. */
+static void text(sqlite3_stmt *st, int i, const char *s)
+{
+	if (s)
+		sqlite3_bind_text(st, i, s, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(st, i);
+}
+
+static int run(sqlite3_stmt *st)
+{
+	int rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	return rc == SQLITE_DONE ? 0 : -EIO;
+}
+
+static const char *state_name(nb_cell_state s)
+{
+	switch (s) {
+	case NB_CELL_NUMBER:
+		return "number";
+	case NB_CELL_BLANK:
+		return "blank";
+	default:
+		return "absent";
+	}
+}
+
+static int store_cell(ix_store *s, int64_t id, size_t t, size_t r, size_t c,
+		      const nb_table *tb)
+{
+	sqlite3_stmt *st = s->st[S_CELL];
+	const nb_row *row = &tb->rows[r];
+	const nb_cell *cell = &row->cells[c];
+	/* a NUMBER without a value is not a number we can vouch for */
+	nb_cell_state state = cell->state == NB_CELL_NUMBER && !cell->value ?
+		NB_CELL_ABSENT : cell->state;
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_int64(st, 2, (int64_t)t);
+	sqlite3_bind_int64(st, 3, (int64_t)r);
+	sqlite3_bind_int64(st, 4, (int64_t)c);
+	text(st, 5, row->label);
+	text(st, 6, tb->cols ? tb->cols[c] : NULL);
+	text(st, 7, cell->raw);
+	if (state == NB_CELL_NUMBER) {
+		text(st, 8, cell->value);
+		char *end;
+		double v = strtod(cell->value, &end);
+		if (end != cell->value && !*end)
+			sqlite3_bind_double(st, 9, v);
+	}
+	sqlite3_bind_text(st, 10, state_name(state), -1, SQLITE_STATIC);
+	text(st, 11, cell->note);
+	return run(st);
+}
+
+static int store_table(ix_store *s, int64_t id, size_t t, const nb_table *tb)
+{
+	sqlite3_stmt *st = s->st[S_TABLE];
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_int64(st, 2, (int64_t)t);
+	sqlite3_bind_int(st, 3, tb->kind);
+	sqlite3_bind_text(st, 4, nb_format_name(tb->format), -1, SQLITE_STATIC);
+	text(st, 5, tb->name);
+	text(st, 6, tb->label_header);
+	sqlite3_bind_int64(st, 7, (int64_t)tb->ncols);
+	sqlite3_bind_int64(st, 8, (int64_t)tb->nrows);
+	int rc = run(st);
+
+	for (size_t c = 0; c < tb->ncols && !rc; c++) {
+		st = s->st[S_COLUMN];
+		sqlite3_bind_int64(st, 1, id);
+		sqlite3_bind_int64(st, 2, (int64_t)t);
+		sqlite3_bind_int64(st, 3, (int64_t)c);
+		text(st, 4, tb->cols ? tb->cols[c] : NULL);
+		rc = run(st);
+	}
+	for (size_t r = 0; r < tb->nrows && !rc; r++) {
+		const nb_row *row = &tb->rows[r];
+		st = s->st[S_ROW];
+		sqlite3_bind_int64(st, 1, id);
+		sqlite3_bind_int64(st, 2, (int64_t)t);
+		sqlite3_bind_int64(st, 3, (int64_t)r);
+		text(st, 4, row->label);
+		text(st, 5, row->printed);
+		sqlite3_bind_int(st, 6, row->extra);
+		rc = run(st);
+		for (size_t c = 0; c < tb->ncols && row->cells && !rc; c++)
+			rc = store_cell(s, id, t, r, c, tb);
+	}
+	return rc;
+}
+
+static int store_strings(ix_store *s, int which, int64_t id, char **v, size_t n)
+{
+	int rc = 0;
+	for (size_t i = 0; i < n && !rc; i++) {
+		if (!v[i])
+			continue;
+		sqlite3_stmt *st = s->st[which];
+		sqlite3_bind_int64(st, 1, id);
+		sqlite3_bind_int64(st, 2, (int64_t)i);
+		text(st, 3, v[i]);
+		rc = run(st);
+	}
+	return rc;
+}
+
+int ix_store_report(ix_store *s, int64_t id, const nb_report *r)
+{
+	sqlite3_stmt *st = s->st[S_REPORT];
+	sqlite3_bind_int64(st, 1, id);
+	text(st, 2, r->agency);
+	text(st, 3, r->agency_as_printed);
+	text(st, 4, r->agency_source);
+	sqlite3_bind_int(st, 5, r->year);
+	sqlite3_bind_text(st, 6, nb_year_rule_name(r->year_rule), -1,
+			  SQLITE_STATIC);
+	text(st, 7, r->title);
+	text(st, 8, r->published[0] ? r->published : NULL);
+	sqlite3_bind_text(st, 9, nb_format_name(r->format), -1, SQLITE_STATIC);
+	text(st, 10, r->encoding);
+	sqlite3_bind_int(st, 11, r->traditional);
+	text(st, 12, r->text);
+	text(st, 13, r->preamble);
+	int rc = run(st);
+
+	for (size_t i = 0; i < r->nsections && !rc; i++) {
+		const nb_section *sec = &r->sections[i];
+		st = s->st[S_SECTION];
+		sqlite3_bind_int64(st, 1, id);
+		sqlite3_bind_int64(st, 2, (int64_t)i);
+		sqlite3_bind_int(st, 3, sec->number);
+		sqlite3_bind_int(st, 4, sec->canonical);
+		text(st, 5, sec->name);
+		text(st, 6, sec->heading);
+		text(st, 7, sec->text);
+		rc = run(st);
+	}
+	for (size_t t = 0; t < r->ntables && !rc; t++)
+		rc = store_table(s, id, t, &r->tables[t]);
+	if (!rc)
+		rc = store_strings(s, S_WARNING, id, r->warnings, r->nwarnings);
+	if (!rc)
+		rc = store_strings(s, S_NOTE, id, r->notes, r->nnotes);
+	for (size_t i = 0; i < r->nchecks && !rc; i++) {
+		const nb_check *ck = &r->checks[i];
+		st = s->st[S_CHECK];
+		sqlite3_bind_int64(st, 1, id);
+		sqlite3_bind_int64(st, 2, (int64_t)i);
+		sqlite3_bind_text(st, 3, ck->rule ? ck->rule : "", -1,
+				  SQLITE_STATIC);
+		text(st, 4, ck->subject);
+		sqlite3_bind_int(st, 5, ck->ok);
+		text(st, 6, ck->detail);
+		rc = run(st);
+	}
+	return rc;
+}

@@ -1,0 +1,179 @@
+/* walk.c — finds the report files under RAWDIR.  Symbolic links are
+ * followed (like find -L); a directory that is its own ancestor is a loop
+ * and skipped.  The result is sorted so that a build is deterministic. */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "ix.h"
+
+typedef struct {
+	dev_t dev;
+	ino_t ino;
+} dir_id;
+
+typedef struct {
+	const char *rawdir;
+	FILE *err;
+	ix_files *out;
+	dir_id stack[256];	/* the directories being walked, root first */
+	size_t depth;
+} walker;
+
+static bool is_report_name(const char *name)
+{
+	static const char *const endings[] = {".txt", ".md", ".html", ".htm"};
+	size_t n = strlen(name);
+	for (size_t i = 0; i < sizeof endings / sizeof *endings; i++) {
+		size_t e = strlen(endings[i]);
+		if (n > e && !strcasecmp(name + n - e, endings[i]))
+			return true;
+	}
+	return false;
+}
+
+static int push_file(ix_files *f, const char *rel, const struct stat *st)
+{
+	if (f->n == f->cap) {
+		size_t cap = f->cap ? f->cap * 2 : 64;
+		ix_file *v = realloc(f->v, cap * sizeof *v);
+		if (!v)
+			return -ENOMEM;
+		f->v = v;
+		f->cap = cap;
+	}
+	char *copy = strdup(rel);
+	if (!copy)
+		return -ENOMEM;
+	f->v[f->n++] = (ix_file){
+		.rel = copy,
+		.size = st->st_size,
+		.mtime_ns = (int64_t)st->st_mtim.tv_sec * 1000000000 +
+			    st->st_mtim.tv_nsec,
+	};
+	return 0;
+}
+
+static void problem(walker *w, const char *rel, const char *why)
+{
+	ix_say(w->err, "%s/%s: %s", w->rawdir, rel, why);
+	w->out->problems++;
+}
+
+/* Walks the directory open as fd, known as rel ("" for RAWDIR). */
+static int walk_dir(walker *w, int fd, const char *rel)
+{
+	DIR *d = fdopendir(fd);
+	if (!d) {
+		int e = errno;
+		close(fd);
+		problem(w, rel, strerror(e));
+		return 0;
+	}
+	int rc = 0;
+	struct dirent *de;
+	errno = 0;
+	while ((de = readdir(d))) {
+		const char *name = de->d_name;
+		if (!strcmp(name, ".") || !strcmp(name, ".."))
+			continue;
+		ix_buf path = {0};
+		if (*rel) {
+			ix_buf_adds(&path, rel);
+			ix_buf_adds(&path, "/");
+		}
+		ix_buf_adds(&path, name);
+		if (path.oom) {
+			rc = -ENOMEM;
+			break;
+		}
+		struct stat st;
+		if (fstatat(dirfd(d), name, &st, 0) < 0) {
+			/* a dangling link named like a report is a report
+			 * that cannot be read; anything else is not ours */
+			if (is_report_name(name))
+				problem(w, path.s, strerror(errno));
+			ix_buf_free(&path);
+			continue;
+		}
+		if (S_ISDIR(st.st_mode)) {
+			rc = 0;
+			bool loop = false;
+			for (size_t i = 0; i < w->depth; i++)
+				loop |= w->stack[i].dev == st.st_dev &&
+					w->stack[i].ino == st.st_ino;
+			if (loop) {
+				ix_say(w->err, "%s/%s: symbolic link loop, skipped",
+				       w->rawdir, path.s);
+			} else if (w->depth == sizeof w->stack / sizeof *w->stack) {
+				problem(w, path.s, "directories nested too deep");
+			} else {
+				int sub = openat(dirfd(d), name,
+						 O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+				if (sub < 0) {
+					problem(w, path.s, strerror(errno));
+				} else {
+					w->stack[w->depth++] = (dir_id){st.st_dev, st.st_ino};
+					rc = walk_dir(w, sub, path.s);
+					w->depth--;
+				}
+			}
+		} else if (S_ISREG(st.st_mode) && is_report_name(name)) {
+			rc = push_file(w->out, path.s, &st);
+		}
+		ix_buf_free(&path);
+		if (rc)
+			break;
+		errno = 0;
+	}
+	if (!rc && errno)
+		problem(w, rel, strerror(errno));
+	closedir(d);
+	return rc;
+}
+
+static int by_rel(const void *a, const void *b)
+{
+	return strcmp(((const ix_file *)a)->rel, ((const ix_file *)b)->rel);
+}
+
+int ix_walk(const char *rawdir, FILE *err, ix_files *out)
+{
+	*out = (ix_files){0};
+	int fd = open(rawdir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0) {
+		int e = errno;
+		ix_say(err, "%s: %s", rawdir, strerror(e));
+		return -e;
+	}
+	struct stat st;
+	if (fstat(fd, &st) < 0) {
+		int e = errno;
+		close(fd);
+		ix_say(err, "%s: %s", rawdir, strerror(e));
+		return -e;
+	}
+	walker w = {.rawdir = rawdir, .err = err, .out = out, .depth = 1};
+	w.stack[0] = (dir_id){st.st_dev, st.st_ino};
+	int rc = walk_dir(&w, fd, "");
+	if (rc) {
+		ix_files_free(out);
+		return rc;
+	}
+	if (out->n)
+		qsort(out->v, out->n, sizeof *out->v, by_rel);
+	return 0;
+}
+
+void ix_files_free(ix_files *f)
+{
+	for (size_t i = 0; i < f->n; i++)
+		free(f->v[i].rel);
+	free(f->v);
+	*f = (ix_files){0};
+}

@@ -1,0 +1,200 @@
+"""Shared fixtures of the integration tests: a raw directory of our own
+report texts (tests/integration/data), and real mounts of it, each with its
+own index file, unmounted on every path out of a test.
+
+Run by `make integration`, which sets NIANBAOFS to the binary under test.
+"""
+import contextlib
+import os
+import pathlib
+import shutil
+import subprocess
+import time
+
+import pytest
+
+HERE = pathlib.Path(__file__).resolve().parent
+REPO = HERE.parents[1]
+DATA = HERE / "data"
+
+# The raw reports and the mtime each gets (nanoseconds, so that the
+# filesystem's mtime can be checked to the nanosecond).
+RAW_REPORTS = {
+    "qingsong-2019.txt": 1579478400_123456789,
+    "baishi-2020-cells.txt": 1611538200_987654321,
+    "donghu-2017.txt": 1522022400_000000500,
+    "nanshan-2018-trad.txt": 1552003200_250000000,
+}
+
+# What the tree must hold for them: <agency>/<year> per raw file.
+EXPECTED_REPORTS = {
+    "qingsong-2019.txt": "青松县人民政府/2019",
+    "baishi-2020-cells.txt": "白石市生态环境局/2020",
+    "donghu-2017.txt": "东湖区人民政府/2017",
+    "nanshan-2018-trad.txt": "南山市交通运输局/2018",
+}
+
+TIMEOUT = 120
+
+
+def nianbaofs_path():
+    return os.environ.get("NIANBAOFS") or str(REPO / "nianbaofs")
+
+
+@pytest.fixture(scope="session")
+def nianbaofs():
+    path = nianbaofs_path()
+    if not os.access(path, os.X_OK):
+        pytest.fail(f"{path}: no nianbaofs binary; run `make` or set NIANBAOFS")
+    return path
+
+
+def run(argv, **kw):
+    """Runs a command, capturing its output as text."""
+    kw.setdefault("timeout", TIMEOUT)
+    return subprocess.run([str(a) for a in argv], capture_output=True,
+                          text=True, **kw)
+
+
+def can_mount():
+    return os.path.exists("/dev/fuse") and shutil.which("fusermount3")
+
+
+needs_fuse = pytest.mark.skipif(
+    not can_mount(), reason="no /dev/fuse or fusermount3: cannot mount here")
+
+
+def _unescape_mountinfo(field):
+    # /proc/self/mountinfo escapes space, tab, newline and backslash as \ooo.
+    out, i = [], 0
+    raw = field.encode()
+    while i < len(raw):
+        octal = raw[i + 1:i + 4]
+        if raw[i] == 0x5C and len(octal) == 3 and octal.isdigit():
+            out.append(int(octal, 8))
+            i += 4
+        else:
+            out.append(raw[i])
+            i += 1
+    return bytes(out).decode("utf-8", "surrogateescape")
+
+
+def is_mounted(path):
+    """True when path is a mount point, even a dead FUSE one (where stat
+    fails and os.path.ismount says False)."""
+    path = os.path.realpath(path)
+    with open("/proc/self/mountinfo", encoding="utf-8",
+              errors="surrogateescape") as f:
+        return any(_unescape_mountinfo(line.split()[4]) == path for line in f)
+
+
+def fs_type(path):
+    path = os.path.realpath(path)
+    with open("/proc/self/mountinfo", encoding="utf-8",
+              errors="surrogateescape") as f:
+        for line in f:
+            fields = line.split()
+            if _unescape_mountinfo(fields[4]) == path:
+                return fields[fields.index("-") + 1]
+    return None
+
+
+def unmount(path):
+    """Unmounts path if it is mounted: fusermount3 -u, else a lazy -uz."""
+    if not is_mounted(path):
+        return
+    r = subprocess.run(["fusermount3", "-u", str(path)], capture_output=True)
+    if r.returncode != 0 or is_mounted(path):
+        subprocess.run(["fusermount3", "-uz", str(path)], capture_output=True)
+    for _ in range(100):
+        if not is_mounted(path):
+            return
+        time.sleep(0.05)
+    raise AssertionError(f"{path} is still mounted after fusermount3 -uz")
+
+
+@contextlib.contextmanager
+def mounted(binary, rawdir, mnt, db, *opts, env=None):
+    """Mounts rawdir at mnt with the index db; unmounts however the body
+    ends, and also when the mount command itself fails half-way."""
+    os.makedirs(mnt, exist_ok=True)
+    try:
+        r = run([binary, "--db", db, *opts, rawdir, mnt], env=env)
+        assert r.returncode == 0, f"mount failed ({r.returncode}): {r.stderr}"
+        assert is_mounted(mnt), f"{mnt}: not mounted after nianbaofs exited 0"
+        yield pathlib.Path(mnt)
+    finally:
+        unmount(mnt)
+
+
+def write_raw(dest):
+    """Copies our report texts to dest with fixed mtimes; returns dest."""
+    dest = pathlib.Path(dest)
+    dest.mkdir(parents=True, exist_ok=True)
+    for name, mtime_ns in RAW_REPORTS.items():
+        shutil.copyfile(DATA / name, dest / name)
+        os.utime(dest / name, ns=(mtime_ns, mtime_ns))
+    return dest
+
+
+@pytest.fixture(scope="session")
+def raw_dir(tmp_path_factory):
+    return write_raw(tmp_path_factory.mktemp("raw"))
+
+
+@pytest.fixture
+def fresh_raw(tmp_path):
+    """A raw directory a test may change."""
+    return write_raw(tmp_path / "raw")
+
+
+@pytest.fixture(scope="session")
+def shared_db(tmp_path_factory):
+    return tmp_path_factory.mktemp("db") / "index.sqlite"
+
+
+@pytest.fixture(scope="session")
+def mnt(nianbaofs, raw_dir, shared_db, tmp_path_factory):
+    """The raw directory mounted with the default options (CSV for Excel)."""
+    if not can_mount():
+        pytest.skip("no /dev/fuse or fusermount3: cannot mount here")
+    with mounted(nianbaofs, raw_dir, tmp_path_factory.mktemp("mnt"),
+                 shared_db) as m:
+        yield m
+
+
+@pytest.fixture(scope="session")
+def mnt_unix(nianbaofs, raw_dir, shared_db, tmp_path_factory):
+    """The same raw directory and index, mounted with -o csv=unix."""
+    if not can_mount():
+        pytest.skip("no /dev/fuse or fusermount3: cannot mount here")
+    with mounted(nianbaofs, raw_dir, tmp_path_factory.mktemp("mnt_unix"),
+                 shared_db, "-o", "csv=unix") as m:
+        yield m
+
+
+def walk_files(root):
+    """Every regular file under root, as paths relative to root, sorted."""
+    out = []
+    for d, dirs, files in os.walk(root):
+        dirs.sort()
+        for f in files:
+            out.append(os.path.relpath(os.path.join(d, f), root))
+    return sorted(out)
+
+
+def walk_all(root):
+    """Every directory and file under root (root itself as "."), sorted."""
+    out = ["."]
+    for d, dirs, files in os.walk(root):
+        for name in dirs + files:
+            out.append(os.path.relpath(os.path.join(d, name), root))
+    return sorted(out)
+
+
+def report_dirs(root):
+    """The <agency>/<year> directories under root."""
+    root = pathlib.Path(root)
+    return sorted(y.relative_to(root).as_posix()
+                  for a in root.iterdir() if a.is_dir()
+                  for y in a.iterdir() if y.is_dir())

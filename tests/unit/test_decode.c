@@ -1,0 +1,239 @@
+/*
+ * test_decode.c — bytes to UTF-8 (decode.c) and Traditional to Simplified
+ * (script.c): encodings found in the order BOM, strict UTF-8, GB18030;
+ * line ends; the Traditional verdict.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "internal.h"
+
+/* Decodes n bytes, expects success, the encoding and the text. */
+static void expect_decoded(const char *bytes, size_t n, const char *encoding,
+			   const char *want)
+{
+	char *text = NULL;
+	size_t len = 0;
+	const char *enc = NULL;
+
+	assert_int_equal(nb_decode(bytes, n, &text, &len, &enc), 0);
+	assert_non_null(text);
+	assert_string_equal(enc, encoding);
+	assert_int_equal(len, strlen(want));
+	assert_memory_equal(text, want, len);
+	assert_int_equal(text[len], '\0');
+	free(text);
+}
+
+static void expect_unreadable(const char *bytes, size_t n)
+{
+	char *text = NULL;
+	size_t len = 0;
+	const char *enc = NULL;
+
+	assert_int_equal(nb_decode(bytes, n, &text, &len, &enc), -EILSEQ);
+	assert_null(text);
+}
+
+static void ascii_is_utf8(void **state)
+{
+	(void)state;
+	static const char in[] = "Annual report 2019\n";
+
+	expect_decoded(in, sizeof in - 1, "UTF-8", in);
+}
+
+static void empty_is_utf8(void **state)
+{
+	(void)state;
+	expect_decoded("", 0, "UTF-8", "");
+}
+
+static void utf8_kept(void **state)
+{
+	(void)state;
+	static const char in[] = "一、总体情况\n（一）主动公开　𠀀\n";
+
+	expect_decoded(in, sizeof in - 1, "UTF-8", in);
+}
+
+static void utf8_bom_removed(void **state)
+{
+	(void)state;
+	static const char in[] = "\xEF\xBB\xBF年报\n";
+
+	expect_decoded(in, sizeof in - 1, "UTF-8 BOM", "年报\n");
+}
+
+static void line_ends_and_nul(void **state)
+{
+	(void)state;
+	static const char in[] = "一\r\n二\r三\n\r\n四\0五\r";
+
+	expect_decoded(in, sizeof in - 1, "UTF-8", "一\n二\n三\n\n四五\n");
+}
+
+static void gbk_is_gb18030(void **state)
+{
+	(void)state;
+	/* 年度报告 CRLF 报告 in GBK */
+	static const char in[] = "\xC4\xEA\xB6\xC8\xB1\xA8\xB8\xE6\r\n"
+				 "\xB1\xA8\xB8\xE6";
+
+	expect_decoded(in, sizeof in - 1, "GB18030", "年度报告\n报告");
+}
+
+static void gb18030_extras(void **state)
+{
+	(void)state;
+	/* 镕 (GBK only, not GB2312), € and a four-byte sequence (U+20000) */
+	static const char in[] = "\xE9\x46\xA2\xE3\x95\x32\x82\x36";
+
+	expect_decoded(in, sizeof in - 1, "GB18030", "镕€𠀀");
+}
+
+static void utf16_with_bom(void **state)
+{
+	(void)state;
+	/* 年报 CR LF A */
+	static const char le[] = "\xFF\xFE\x74\x5E\xA5\x62\r\0\n\0A\0";
+	static const char be[] = "\xFE\xFF\x5E\x74\x62\xA5\0\r\0\n\0A";
+
+	expect_decoded(le, sizeof le - 1, "UTF-16LE", "年报\nA");
+	expect_decoded(be, sizeof be - 1, "UTF-16BE", "年报\nA");
+}
+
+static void utf16_truncated(void **state)
+{
+	(void)state;
+	static const char le[] = "\xFF\xFE\x74\x5E\xA5";
+
+	expect_unreadable(le, sizeof le - 1);
+}
+
+static void strict_utf8(void **state)
+{
+	(void)state;
+	char *text = NULL;
+	size_t len;
+	const char *enc = NULL;
+
+	/* An overlong '/' is no UTF-8; as GBK it is two Han characters. */
+	assert_int_equal(nb_decode("\xC0\xAF\xC0\xAF", 4, &text, &len, &enc), 0);
+	assert_string_equal(enc, "GB18030");
+	free(text);
+	/* A UTF-16 surrogate and a code point past U+10FFFF: neither fits
+	 * GB18030 either (a lone trailing byte). */
+	expect_unreadable("\xED\xA0\x80", 3);
+	expect_unreadable("\xF4\x90\x80\x80", 4);
+}
+
+static void neither_utf8_nor_gb18030(void **state)
+{
+	(void)state;
+	/* mostly good UTF-8 with one stray byte: strict, no repair */
+	static const char in[] = "年度报告\xFF年度报告";
+
+	expect_unreadable(in, sizeof in - 1);
+	expect_unreadable("\xC4\xEA\xB6", 3);	/* GBK cut mid-character */
+}
+
+/* ---- script.c -------------------------------------------------------- */
+
+static int open_script(void **state)
+{
+	nb_script *s = NULL;
+	const char *err = NULL;
+
+	if (nb_script_open(&s, &err) != 0) {
+		print_error("OpenCC t2s.json: %s\n", err ? err : "?");
+		return -1;
+	}
+	*state = s;
+	return 0;
+}
+
+static int close_script(void **state)
+{
+	nb_script_close(*state);
+	return 0;
+}
+
+static void traditional_converted(void **state)
+{
+	static const char trad[] =
+		"本機關全年收到政府資訊公開申請十二件，均已依法答覆。\n"
+		"網站建設與維護工作穩步推進，發佈動態訊息一千餘條。\n";
+	static const char want[] =
+		"本机关全年收到政府资讯公开申请十二件，均已依法答复。\n"
+		"网站建设与维护工作稳步推进，发布动态讯息一千余条。\n";
+	char *out = NULL;
+	size_t len = 0;
+
+	assert_int_equal(nb_script_t2s(*state, trad, sizeof trad - 1, &out,
+				       &len), 0);
+	assert_non_null(out);
+	assert_int_equal(len, strlen(want));
+	assert_string_equal(out, want);
+	free(out);
+}
+
+static void simplified_untouched(void **state)
+{
+	/* Characters OpenCC would still map (乾 in 乾隆) must not make a
+	 * Simplified text count as Traditional. */
+	static const char simp[] =
+		"本机关全年收到政府信息公开申请十二件，均已依法答复。\n"
+		"发布动态信息一千余条，展出乾隆年间的钟表。\n";
+	char *out = (char *)"unset";
+	size_t len = 1;
+
+	assert_int_equal(nb_script_t2s(*state, simp, sizeof simp - 1, &out,
+				       &len), 0);
+	assert_null(out);
+	assert_int_equal(len, 0);
+}
+
+static void too_little_to_judge(void **state)
+{
+	char *out = (char *)"unset";
+	size_t len;
+
+	assert_int_equal(nb_script_t2s(*state, "", 0, &out, &len), 0);
+	assert_null(out);
+	assert_int_equal(nb_script_t2s(*state, "2019 年", 8, &out, &len), 0);
+	assert_null(out);
+}
+
+int main(void)
+{
+	const struct CMUnitTest decode[] = {
+		cmocka_unit_test(ascii_is_utf8),
+		cmocka_unit_test(empty_is_utf8),
+		cmocka_unit_test(utf8_kept),
+		cmocka_unit_test(utf8_bom_removed),
+		cmocka_unit_test(line_ends_and_nul),
+		cmocka_unit_test(gbk_is_gb18030),
+		cmocka_unit_test(gb18030_extras),
+		cmocka_unit_test(utf16_with_bom),
+		cmocka_unit_test(utf16_truncated),
+		cmocka_unit_test(strict_utf8),
+		cmocka_unit_test(neither_utf8_nor_gb18030),
+	};
+	const struct CMUnitTest script[] = {
+		cmocka_unit_test(traditional_converted),
+		cmocka_unit_test(simplified_untouched),
+		cmocka_unit_test(too_little_to_judge),
+	};
+	int failed = cmocka_run_group_tests_name("decode", decode, NULL, NULL);
+
+	failed += cmocka_run_group_tests_name("script", script, open_script,
+					      close_script);
+	return failed ? 1 : 0;
+}

@@ -1,0 +1,477 @@
+/*
+ * test_facts.c — the report's facts (facts.c, agency.c): the title in each
+ * of its forms, the agency from title, intro, signature, header or source
+ * line and completed to its formal name, the year and the rule that decided
+ * it, the publication date, and the lines marked as title and metadata.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "internal.h"
+
+/* A document of our own text, split into lines, blank lines marked. */
+static nb_doc *doc_new(const char *text, const char *traditional)
+{
+	nb_doc *d = calloc(1, sizeof *d);
+
+	assert_non_null(d);
+	d->name = "test.txt";
+	d->r = calloc(1, sizeof *d->r);
+	assert_non_null(d->r);
+	assert_int_equal(nb_split_lines(text, strlen(text), &d->lines), 0);
+	if (traditional) {
+		assert_int_equal(nb_split_lines(traditional, strlen(traditional), &d->orig), 0);
+		assert_int_equal(d->orig.n, d->lines.n);
+	}
+	for (size_t i = 0; i < d->lines.n; i++) {
+		size_t s, e;
+		nb_trim(d->lines.v[i].text, d->lines.v[i].len, &s, &e);
+		if (s == e)
+			d->lines.v[i].flags |= NB_LF_BLANK;
+	}
+	return d;
+}
+
+static nb_doc *facts_of(const char *text)
+{
+	nb_doc *d = doc_new(text, NULL);
+
+	assert_int_equal(nb_find_facts(d), 0);
+	return d;
+}
+
+static void doc_free(nb_doc *d)
+{
+	nb_lines_free(&d->lines);
+	nb_lines_free(&d->orig);
+	for (size_t i = 0; i < d->nspans; i++) {
+		free(d->spans[i].heading);
+		free(d->spans[i].name);
+	}
+	free(d->spans);
+	nb_report_free(d->r);
+	free(d);
+}
+
+static void expect_agency(const nb_doc *d, const char *agency, const char *printed,
+			  const char *source)
+{
+	assert_non_null(d->r->agency);
+	assert_string_equal(d->r->agency, agency);
+	assert_string_equal(d->r->agency_as_printed, printed);
+	assert_string_equal(d->r->agency_source, source);
+}
+
+static void expect_year(const nb_doc *d, int year, nb_year_rule rule)
+{
+	assert_int_equal(d->r->year, year);
+	assert_int_equal(d->r->year_rule, rule);
+}
+
+/* ---- titles ---------------------------------------------------------------- */
+
+static void title_place_year(void **state)
+{
+	(void)state;
+	nb_doc *d = facts_of("宁安市2019年政府信息公开工作年度报告\n"
+			     "\n"
+			     "发布时间:  2020-03-05 来源:宁安市人民政府\n"
+			     "\n"
+			     "  现公布宁安市2019年政府信息公开年度报告。\n"
+			     "  一、总体情况\n"
+			     "  2019年,我市认真贯彻落实有关要求。\n");
+
+	assert_string_equal(d->r->title, "宁安市2019年政府信息公开工作年度报告");
+	expect_agency(d, "宁安市人民政府", "宁安市", "title");
+	expect_year(d, 2019, NB_YEAR_TITLE);
+	assert_string_equal(d->r->published, "2020-03-05");
+	assert_true(d->lines.v[0].flags & NB_LF_TITLE);
+	assert_true(d->lines.v[2].flags & NB_LF_META);
+	assert_false(d->lines.v[4].flags & (NB_LF_META | NB_LF_TITLE));
+	assert_int_equal(d->body, 3);
+	doc_free(d);
+}
+
+static void title_year_first(void **state)
+{
+	(void)state;
+	nb_doc *d = facts_of("2019年青岛市人民政府办公厅政府信息公开工作年度报告\n"
+			     "发布日期：2020-01-20\n"
+			     "本年度报告根据《条例》的要求编制。\n");
+
+	expect_agency(d, "青岛市人民政府办公厅", "青岛市人民政府办公厅", "title");
+	expect_year(d, 2019, NB_YEAR_TITLE);
+	assert_string_equal(d->r->published, "2020-01-20");
+	doc_free(d);
+}
+
+static void title_year_first_bare_place(void **state)
+{
+	(void)state;
+	nb_doc *d = facts_of("当前位置:首页 > 信息公开 > 信息公开年报\n"
+			     "2016年铁山区政府信息公开工作年度报告\n"
+			     "日期: 2016-12-28 字号:[ ]\n"
+			     "  一、信息公开概述\n");
+
+	expect_agency(d, "铁山区人民政府", "铁山区", "title");
+	expect_year(d, 2016, NB_YEAR_TITLE);
+	assert_string_equal(d->r->published, "2016-12-28");
+	/* the site's header above the title is no text */
+	assert_true(d->lines.v[0].flags & NB_LF_CHROME);
+	assert_int_equal(d->body, 3);
+	doc_free(d);
+}
+
+static void title_nianduo(void **state)
+{
+	(void)state;
+	nb_doc *d = facts_of("当前页面:首页 » 政府信息公开 » 政府信息公开年报 » 2020年\n"
+			     "六盘水市政府办公室2020年度信息公开工作年度报告\n"
+			     "发布时间: 2021-02-02 10:00 文章字号:\n");
+
+	assert_string_equal(d->r->title, "六盘水市政府办公室2020年度信息公开工作年度报告");
+	expect_agency(d, "六盘水市政府办公室", "六盘水市政府办公室", "title");
+	expect_year(d, 2020, NB_YEAR_TITLE);
+	assert_string_equal(d->r->published, "2021-02-02");
+	doc_free(d);
+}
+
+static void title_guanyu(void **state)
+{
+	(void)state;
+	nb_doc *d = facts_of("苏州市财政局关于2018年度政府信息公开工作情况的报告\n"
+			     "\n"
+			     "一、概述\n");
+
+	expect_agency(d, "苏州市财政局", "苏州市财政局", "title");
+	expect_year(d, 2018, NB_YEAR_TITLE);
+	doc_free(d);
+}
+
+static void title_split_pdf(void **state)
+{
+	(void)state;
+	nb_doc *d = facts_of("            扬州市人民政府\n"
+			     "     2023 年政府信息公开工作年度报告\n"
+			     "\n"
+			     "   本报告由扬州市人民政府办公室根据《中华人民共和国政府\n"
+			     "信息公开条例》规定编制。报告所列统计期限自 2023 年 1 月 1 日至\n");
+
+	assert_string_equal(d->r->title, "扬州市人民政府2023年政府信息公开工作年度报告");
+	/* the office that wrote it is not the agency the title names */
+	expect_agency(d, "扬州市人民政府", "扬州市人民政府", "title");
+	expect_year(d, 2023, NB_YEAR_TITLE);
+	assert_true(d->lines.v[0].flags & NB_LF_TITLE);
+	assert_true(d->lines.v[1].flags & NB_LF_TITLE);
+	assert_int_equal(d->body, 2);
+	doc_free(d);
+}
+
+static void title_markdown_ocr_slip(void **state)
+{
+	(void)state;
+	nb_doc *d = facts_of("# 沐阳县人民政府 2024 年 政府信息公开工作年度报告\n"
+			     "\n"
+			     "沐阳县人民政府\n"
+			     "(2025年1月20日)\n"
+			     "\n"
+			     "依据《条例》规定，编制本报告。\n");
+
+	expect_agency(d, "沭阳县人民政府", "沐阳县人民政府", "title");
+	expect_year(d, 2024, NB_YEAR_TITLE);
+	assert_string_equal(d->r->published, "2025-01-20");
+	/* the byline under the title is no prose */
+	assert_true(d->lines.v[2].flags & NB_LF_META);
+	assert_true(d->lines.v[3].flags & NB_LF_META);
+	assert_int_equal(d->body, 4);
+	doc_free(d);
+}
+
+static void title_html_forms(void **state)
+{
+	(void)state;
+	nb_doc *d = facts_of("泗洪县财政局2022年政府信息公开年度报告-泗洪县财政局网站\n"
+			     "标题：泗洪县财政局2022年政府信息公开年度报告-泗洪县财政局网站\n"
+			     "单位：泗洪县财政局\n"
+			     "采集时间：2024-05-01T10:00:00+08:00\n"
+			     "名称 | 泗洪县财政局2022年政府信息公开年度报告\n"
+			     "索引号 | 0143/2023-00001 | 分类 | 信息公开年报\n"
+			     "发布机构 | 泗洪县财政局 | 公开日期 | 2023-01-16\n"
+			     "泗洪县财政局2022年政府信息公开年度报告\n"
+			     "根据《条例》要求，现向社会公布泗洪县财政局2022年度政府信息公开年度报告。\n");
+
+	assert_string_equal(d->r->title, "泗洪县财政局2022年政府信息公开年度报告");
+	expect_agency(d, "泗洪县财政局", "泗洪县财政局", "title");
+	expect_year(d, 2022, NB_YEAR_TITLE);
+	assert_string_equal(d->r->published, "2023-01-16");
+	assert_true(d->lines.v[0].flags & NB_LF_TITLE);
+	for (size_t i = 1; i <= 6; i++)
+		assert_true(d->lines.v[i].flags & NB_LF_META);
+	assert_true(d->lines.v[7].flags & NB_LF_TITLE);
+	assert_int_equal(d->body, 8);
+	doc_free(d);
+}
+
+/* ---- no title ---------------------------------------------------------------- */
+
+static void intro_by_and_start_date(void **state)
+{
+	(void)state;
+	nb_doc *d = facts_of("2021年1月10日本年度报告根据《中华人民共和国政府信息公开条例》"
+			     "和政务公开工作要求,由宁乡市大成桥镇编制。全文包括概述等。\n"
+			     "一、总体情况\n"
+			     "成立了政务公开工作领导小组。\n");
+
+	assert_null(d->r->title);
+	expect_agency(d, "宁乡市大成桥镇人民政府", "宁乡市大成桥镇", "intro");
+	expect_year(d, 2020, NB_YEAR_PUBLISHED);
+	assert_string_equal(d->r->published, "2021-01-10");
+	assert_int_equal(d->body, 0);
+	doc_free(d);
+}
+
+static void traditional_header_and_intro(void **state)
+{
+	(void)state;
+	const char *simp = "索引号: | 0024/2019-1 | 公开方式: | 主动公开 |\n"
+			   "发布单位: | 市财政局 | 成文日期: | 2019-01-09 |\n"
+			   "为贯彻落实《条例》,编制了杭州市财政局2018年政务公开工作总结报告。"
+			   "报告中所列数据的统计期限自2018年1月1日起至2018年12月31日止。\n"
+			   "一、2018年政务公开工作完成情况\n";
+	const char *trad = "索引號: | 0024/2019-1 | 公開方式: | 主動公開 |\n"
+			   "發布單位: | 市財政局 | 成文日期: | 2019-01-09 |\n"
+			   "為貫徹落實《條例》,編製了杭州市財政局2018年政務公開工作總結報告。"
+			   "報告中所列數據的統計期限自2018年1月1日起至2018年12月31日止。\n"
+			   "一、2018年政務公開工作完成情況\n";
+	nb_doc *d = doc_new(simp, trad);
+
+	assert_int_equal(nb_find_facts(d), 0);
+	expect_agency(d, "杭州市财政局", "杭州市財政局", "intro");
+	expect_year(d, 2018, NB_YEAR_PERIOD);
+	assert_string_equal(d->r->published, "2019-01-09");
+	assert_true(d->lines.v[0].flags & NB_LF_META);
+	assert_true(d->lines.v[1].flags & NB_LF_META);
+	assert_int_equal(d->body, 2);
+	doc_free(d);
+}
+
+static void abbreviation_gives_way(void **state)
+{
+	(void)state;
+	nb_doc *d = facts_of("宁波市商务委2018年政府信息公开工作年度报告\n"
+			     "我委高度重视政务公开工作。\n"
+			     "一、工作情况\n"
+			     "全年主动公开信息120条。\n"
+			     "宁波市商务委员会\n"
+			     "2019年1月15日\n");
+
+	/* the signature's full name, not the title's short one */
+	expect_agency(d, "宁波市商务委员会", "宁波市商务委员会", "signature");
+	assert_string_equal(d->r->published, "2019-01-15");
+	expect_year(d, 2018, NB_YEAR_TITLE);
+	doc_free(d);
+}
+
+static void header_abbreviation_gives_way(void **state)
+{
+	(void)state;
+	nb_doc *d = facts_of("发布单位: | 市商务委 | 来源: | 宁波市商务委员会 |\n"
+			     "一、工作情况\n");
+
+	expect_agency(d, "宁波市商务委员会", "宁波市商务委员会", "source");
+	doc_free(d);
+}
+
+static void signature_only(void **state)
+{
+	(void)state;
+	nb_doc *d = facts_of("一、总体情况\n"
+			     "我局认真贯彻落实《条例》。\n"
+			     "\n"
+			     "                     宁安市商务局\n"
+			     "                     2020年3月1日\n");
+
+	expect_agency(d, "宁安市商务局", "宁安市商务局", "signature");
+	expect_year(d, 2019, NB_YEAR_PUBLISHED);
+	assert_string_equal(d->r->published, "2020-03-01");
+	/* a signature stays in the text */
+	assert_false(d->lines.v[3].flags & NB_LF_META);
+	doc_free(d);
+}
+
+static void source_line_only(void **state)
+{
+	(void)state;
+	nb_doc *d = facts_of("一、信息公开概述\n"
+			     "全区共受理申请42条。\n"
+			     "\n"
+			     "[来源: 区商务局 ]\n"
+			     "\n"
+			     "鄂公网安备 42020402000022号\n");
+
+	expect_agency(d, "区商务局", "区商务局", "source");
+	assert_true(d->lines.v[3].flags & NB_LF_META);
+	assert_int_equal(d->r->year, 0);
+	assert_int_equal(d->r->year_rule, NB_YEAR_UNKNOWN);
+	assert_int_equal(d->r->nwarnings, 1);	/* the year could not be told */
+	doc_free(d);
+}
+
+static void nothing_found_warns(void **state)
+{
+	(void)state;
+	nb_doc *d = facts_of("一、概述\n全年工作顺利。\n");
+
+	assert_null(d->r->agency);
+	assert_int_equal(d->r->year, 0);
+	assert_int_equal(d->r->nwarnings, 2);
+	assert_string_equal(d->r->published, "");
+	doc_free(d);
+}
+
+/* ---- years and dates ------------------------------------------------------------ */
+
+static void title_year_beats_period(void **state)
+{
+	(void)state;
+	nb_doc *d = facts_of("2016年铁山区政府信息公开工作年度报告\n"
+			     "现向公布铁山区人民政府2015年度政府信息公开工作报告。"
+			     "统计期限自2015年1月1日起至2015年12月31日止。\n");
+
+	expect_year(d, 2016, NB_YEAR_TITLE);
+	doc_free(d);
+}
+
+static void period_mangled(void **state)
+{
+	(void)state;
+	nb_doc *d = facts_of("本报告由宁安市政府办公室编制。本年报中所列数据的统计期限自"
+			     "20201月1日起至202012月31日止。\n"
+			     "一、总体情况\n");
+
+	expect_year(d, 2020, NB_YEAR_PERIOD);
+	expect_agency(d, "宁安市政府办公室", "宁安市政府办公室", "intro");
+	doc_free(d);
+}
+
+static void period_without_end_year(void **state)
+{
+	(void)state;
+	nb_doc *d = facts_of("本年度报告中所列数据统计期限从2019年1月1日到12月31日止。\n");
+
+	expect_year(d, 2019, NB_YEAR_PERIOD);
+	doc_free(d);
+}
+
+static void published_forms(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *text, *want;
+	} cases[] = {
+		{ "日期: 20161230日 字号:[ ]\n", "2016-12-30" },
+		{ "发布时间：2020.2.17\n", "2020-02-17" },
+		{ "发布日期: 2020/02/07\n", "2020-02-07" },
+		{ "公开日期 | 2024年1月7日\n", "2024-01-07" },
+		{ "发布时间：2020-13-01\n", "" },	/* no 13th month */
+		{ "发布时间：2019年2月29日\n", "" },	/* 2019 was no leap year */
+		{ "发布时间：2020年2月29日\n", "2020-02-29" },
+		{ "成文日期: | 2019-01-07 |\n", "2019-01-07" },
+	};
+
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+		nb_doc *d = facts_of(cases[i].text);
+		assert_string_equal(d->r->published, cases[i].want);
+		doc_free(d);
+	}
+}
+
+static void published_prefers_release_date(void **state)
+{
+	(void)state;
+	nb_doc *d = facts_of("成文日期: | 2020-01-02 | 发布日期: | 2020-01-09 |\n"
+			     "一、总体情况\n"
+			     "宁安市商务局\n"
+			     "2020年1月3日\n");
+
+	assert_string_equal(d->r->published, "2020-01-09");
+	doc_free(d);
+}
+
+/* ---- agency names ----------------------------------------------------------------- */
+
+static void formal_names(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *in, *want;
+	} cases[] = {
+		{ "绥阳县", "绥阳县人民政府" },
+		{ "津市市药山镇", "津市市药山镇人民政府" },
+		{ "铁山区", "铁山区人民政府" },
+		{ "城关街道", "城关街道办事处" },
+		{ "铁山区政府", "铁山区人民政府" },
+		{ "铁山区人民", "铁山区人民政府" },
+		{ "安顺市政府办公室", "安顺市政府办公室" },
+		{ "杭州市发展和改革委员会", "杭州市发展和改革委员会" },
+		{ "沐阳县", "沭阳县人民政府" },
+		{ "沐阳县发展和改革局", "沭阳县发展和改革局" },
+	};
+
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+		char *f = nb_agency_formal(cases[i].in);
+		assert_non_null(f);
+		assert_string_equal(f, cases[i].want);
+		free(f);
+	}
+}
+
+static void abbreviations(void **state)
+{
+	(void)state;
+	assert_true(nb_agency_abbrev("市发改委", "杭州市发展和改革委员会"));
+	assert_true(nb_agency_abbrev("沭阳县发改局", "沭阳县发展和改革局"));
+	assert_true(nb_agency_abbrev("下陆区人民政府", "黄石市下陆区人民政府"));
+	/* an ending added names another body */
+	assert_false(nb_agency_abbrev("淮安市人民政府", "淮安市人民政府办公室"));
+	assert_false(nb_agency_abbrev("杭州市财政局", "杭州市财政局"));
+	assert_false(nb_agency_abbrev("市财政局", "杭州市发展和改革委员会"));
+	assert_true(nb_agency_abbrev("宁波市商务委", "宁波市商务委员会"));
+	assert_false(nb_agency_abbrev("宁波市商务委", "宁波市商务委办公室"));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(title_place_year),
+		cmocka_unit_test(title_year_first),
+		cmocka_unit_test(title_year_first_bare_place),
+		cmocka_unit_test(title_nianduo),
+		cmocka_unit_test(title_guanyu),
+		cmocka_unit_test(title_split_pdf),
+		cmocka_unit_test(title_markdown_ocr_slip),
+		cmocka_unit_test(title_html_forms),
+		cmocka_unit_test(intro_by_and_start_date),
+		cmocka_unit_test(traditional_header_and_intro),
+		cmocka_unit_test(abbreviation_gives_way),
+		cmocka_unit_test(header_abbreviation_gives_way),
+		cmocka_unit_test(signature_only),
+		cmocka_unit_test(source_line_only),
+		cmocka_unit_test(nothing_found_warns),
+		cmocka_unit_test(title_year_beats_period),
+		cmocka_unit_test(period_mangled),
+		cmocka_unit_test(period_without_end_year),
+		cmocka_unit_test(published_forms),
+		cmocka_unit_test(published_prefers_release_date),
+		cmocka_unit_test(formal_names),
+		cmocka_unit_test(abbreviations),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,688 @@
+/*
+ * test_index.c — the index: names, numbers and CSV rendering on their own,
+ * then builds from a RAWDIR made of tests/data/index (run from tests/),
+ * incremental rebuilds, unreadable files, and every serving call.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+#include <cjson/cJSON.h>
+
+#include "index.h"
+#include "ix.h"
+
+#define DATA "data/index"
+#define BOM "\xEF\xBB\xBF"
+
+/* ---- helpers ---------------------------------------------------------------- */
+
+typedef struct {
+	char dir[64];		/* the test's own temporary directory */
+	char raw[96];		/* RAWDIR inside it */
+	char db[96];		/* the index file */
+	FILE *err;		/* build messages, kept for assertions */
+	char *errtext;
+	size_t errlen;
+} fixture;
+
+static void write_file(const char *path, const void *data, size_t len)
+{
+	FILE *f = fopen(path, "wb");
+	assert_non_null(f);
+	assert_int_equal(fwrite(data, 1, len, f), len);
+	assert_int_equal(fclose(f), 0);
+}
+
+static int setup(void **state)
+{
+	fixture *fx = calloc(1, sizeof *fx);
+	if (!fx)
+		return -1;
+	snprintf(fx->dir, sizeof fx->dir, "/tmp/nb-test-index-XXXXXX");
+	if (!mkdtemp(fx->dir))
+		return -1;
+	snprintf(fx->raw, sizeof fx->raw, "%s/raw", fx->dir);
+	snprintf(fx->db, sizeof fx->db, "%s/ix.sqlite", fx->dir);
+	char cmd[256];
+	snprintf(cmd, sizeof cmd, "cp -R " DATA " '%s'", fx->raw);
+	if (system(cmd) != 0)
+		return -1;
+	fx->err = open_memstream(&fx->errtext, &fx->errlen);
+	*state = fx;
+	return fx->err ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+	fixture *fx = *state;
+	char cmd[256];
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", fx->dir);
+	int rc = system(cmd);
+	fclose(fx->err);
+	free(fx->errtext);
+	free(fx);
+	return rc == 0 ? 0 : -1;
+}
+
+/* Bytes that are UTF-8, GB18030 and UTF-16 of nothing: 0x80 and 0xFF lead
+ * no GB18030 character, and there is no BOM. */
+static void add_undecodable(fixture *fx)
+{
+	char path[160];
+	snprintf(path, sizeof path, "%s/坏文件.txt", fx->raw);
+	write_file(path, "abc\x80\xff\x80\xff", 7);
+}
+
+static nb_build_stats build(fixture *fx, int expect_rc)
+{
+	nb_build_stats s;
+	memset(&s, 0xAB, sizeof s);
+	int rc = nb_index_build(fx->db, fx->raw, fx->err, &s);
+	fflush(fx->err);
+	if (rc != expect_rc)
+		fprintf(stderr, "build messages:\n%s\n", fx->errtext);
+	assert_int_equal(rc, expect_rc);
+	return s;
+}
+
+/* Nothing but the index in the test directory: no temporary file left. */
+static void assert_no_tmp(fixture *fx)
+{
+	DIR *d = opendir(fx->dir);
+	assert_non_null(d);
+	struct dirent *de;
+	while ((de = readdir(d)))
+		assert_null(strstr(de->d_name, ".tmp-"));
+	closedir(d);
+}
+
+/* The node at a path of names separated by '/', from the root. */
+static nb_node walk(nb_index *ix, const char *path)
+{
+	nb_node n;
+	assert_int_equal(nb_index_getattr(ix, NB_ROOT_INO, &n), 0);
+	char *copy = strdup(path), *save = NULL;
+	for (char *part = strtok_r(copy, "/", &save); part;
+	     part = strtok_r(NULL, "/", &save)) {
+		int rc = nb_index_lookup(ix, n.ino, part, &n);
+		if (rc)
+			fprintf(stderr, "lookup of %s in %s: %d\n", part, path, rc);
+		assert_int_equal(rc, 0);
+	}
+	free(copy);
+	return n;
+}
+
+/* The whole file at path, NUL-terminated; its length in *len. */
+static char *slurp(nb_index *ix, const char *path, size_t *len)
+{
+	nb_node n = walk(ix, path);
+	assert_false(n.is_dir);
+	char *buf = malloc(n.size + 1);
+	assert_non_null(buf);
+	ssize_t got = nb_index_read(ix, n.ino, buf, n.size + 100, 0);
+	assert_int_equal(got, (ssize_t)n.size);
+	buf[got] = '\0';
+	*len = (size_t)got;
+	return buf;
+}
+
+typedef struct {
+	char names[64][256];
+	uint64_t inos[64];
+	uint64_t next[64];
+	size_t n;
+	size_t stop_after;	/* 0: take everything */
+} listing;
+
+static int collect(void *ctx, const char *name, const nb_node *node,
+		   uint64_t next_off)
+{
+	listing *l = ctx;
+	assert_true(l->n < 64);
+	snprintf(l->names[l->n], sizeof l->names[l->n], "%s", name);
+	l->inos[l->n] = node->ino;
+	l->next[l->n] = next_off;
+	l->n++;
+	return l->stop_after && l->n == l->stop_after;
+}
+
+static const cJSON *find_check(const cJSON *meta, const char *rule,
+			       const char *subject)
+{
+	const cJSON *c;
+	cJSON_ArrayForEach(c, cJSON_GetObjectItem(meta, "checks")) {
+		const cJSON *r = cJSON_GetObjectItem(c, "rule");
+		const cJSON *s = cJSON_GetObjectItem(c, "subject");
+		if (cJSON_IsString(r) && !strcmp(r->valuestring, rule) &&
+		    cJSON_IsString(s) && !strcmp(s->valuestring, subject))
+			return c;
+	}
+	return NULL;
+}
+
+/* ---- names, numbers, rendering ---------------------------------------------- */
+
+static void test_names(void **state)
+{
+	(void)state;
+	char *n = ix_name("a/b\tc\x01", "", "_");
+	assert_string_equal(n, "a／bc");
+	free(n);
+	n = ix_name("  ..  ", "", "fallback");
+	assert_string_equal(n, "fallback");
+	free(n);
+	n = ix_name("申请情况", ".csv", "x");
+	assert_string_equal(n, "申请情况.csv");
+	free(n);
+	/* invalid UTF-8 dropped */
+	n = ix_name("ab\xE5\x8Fz", "", "_");
+	assert_string_equal(n, "abz");
+	free(n);
+
+	/* 100 three-byte characters: cut to 85 of them (255 bytes), and with a
+	 * suffix to 83 (249 bytes), on a character boundary */
+	char longname[301] = "";
+	for (int i = 0; i < 100; i++)
+		strcat(longname, "政");
+	n = ix_name(longname, "", "_");
+	assert_int_equal(strlen(n), 255);
+	free(n);
+	n = ix_name(longname, ".csv", "_");
+	assert_int_equal(strlen(n), 249 + 4);
+	assert_string_equal(n + 249, ".csv");
+	char *d = ix_name_dup(n, ".csv", 2);
+	assert_int_equal(strlen(d), 249 + 2 + 4);
+	assert_string_equal(d + 249, "~2.csv");
+	free(d);
+	free(n);
+	d = ix_name_dup("2019", "", 3);
+	assert_string_equal(d, "2019~3");
+	free(d);
+}
+
+static void test_decimal(void **state)
+{
+	(void)state;
+	int64_t v;
+	assert_true(ix_decimal("414.52", &v));
+	assert_int_equal(v, 414520000);
+	assert_true(ix_decimal("-3", &v));
+	assert_int_equal(v, -3000000);
+	assert_true(ix_decimal("+12", &v));
+	assert_int_equal(v, 12000000);
+	assert_false(ix_decimal("", &v));
+	assert_false(ix_decimal("1,000", &v));
+	assert_false(ix_decimal("12万", &v));
+	assert_false(ix_decimal("1.0000001", &v));
+	assert_false(ix_decimal("99999999999999999999", &v));
+
+	/* 0.1 + 0.2 is exactly 0.3 here */
+	int64_t a, b, c;
+	assert_true(ix_decimal("0.1", &a) && ix_decimal("0.2", &b) &&
+		    ix_decimal("0.3", &c));
+	assert_int_equal(a + b, c);
+
+	char buf[32];
+	ix_decimal_str(414520000, buf, sizeof buf);
+	assert_string_equal(buf, "414.52");
+	ix_decimal_str(-3000000, buf, sizeof buf);
+	assert_string_equal(buf, "-3");
+	ix_decimal_str(4068208000, buf, sizeof buf);
+	assert_string_equal(buf, "4068.208");
+}
+
+static void test_csv_and_text(void **state)
+{
+	(void)state;
+	ix_buf b = {0};
+	ix_csv_field(&b, "项目", true);
+	ix_csv_field(&b, "a,b", false);
+	ix_csv_field(&b, "say \"hi\"", false);
+	ix_csv_field(&b, NULL, false);
+	ix_csv_field(&b, "two\nlines", false);
+	ix_csv_end(&b, true);
+	assert_string_equal(b.s, "项目,\"a,b\",\"say \"\"hi\"\"\",,\"two\nlines\"\r\n");
+	ix_buf_free(&b);
+
+	ix_render_text(&b, "一\r\n二\r三\n\n\n");
+	assert_string_equal(b.s, "一\n二\n三\n");
+	ix_buf_free(&b);
+	ix_render_text(&b, "\n\n");
+	assert_int_equal(b.len, 0);
+	ix_render_text(&b, NULL);
+	assert_int_equal(b.len, 0);
+	ix_render_text(&b, BOM "正文");
+	assert_string_equal(b.s, "正文\n");
+	ix_buf_free(&b);
+}
+
+/* ---- building and serving ---------------------------------------------------- */
+
+static void test_build_and_serve(void **state)
+{
+	fixture *fx = *state;
+	add_undecodable(fx);
+	nb_build_stats s = build(fx, 0);
+	assert_int_equal(s.files, 6);
+	assert_int_equal(s.parsed, 5);
+	assert_int_equal(s.reused, 0);
+	assert_int_equal(s.reports, 5);
+	assert_int_equal(s.unreadable, 1);
+	assert_false(s.unchanged);
+	/* 2022's 行政规范性文件: 10 + 2 - 0 is not 13 */
+	assert_true(s.failed_checks >= 1);
+	assert_non_null(strstr(fx->errtext, "坏文件.txt"));
+	assert_no_tmp(fx);
+
+	nb_index *ix;
+	assert_int_equal(nb_index_open(fx->db, 0, &ix), 0);
+	nb_node root;
+	assert_int_equal(nb_index_getattr(ix, NB_ROOT_INO, &root), 0);
+	assert_true(root.is_dir);
+	assert_int_equal(root.parent, NB_ROOT_INO);
+	assert_int_equal(root.nlink, 2 + 2);	/* two agencies */
+
+	/* the root lists the agencies in name order, inodes increasing */
+	listing l = {0};
+	assert_int_equal(nb_index_readdir(ix, NB_ROOT_INO, 0, collect, &l), 0);
+	assert_int_equal(l.n, 2);
+	assert_string_equal(l.names[0], "白水镇人民政府");
+	assert_string_equal(l.names[1], "青山县人民政府");
+	assert_true(l.inos[0] < l.inos[1]);
+
+	/* two reports of one agency and year: in source path order */
+	nb_node agency = walk(ix, "白水镇人民政府");
+	assert_int_equal(agency.nlink, 2 + 2);
+	size_t len;
+	char *meta = slurp(ix, "白水镇人民政府/2016/meta.json", &len);
+	cJSON *m = cJSON_Parse(meta);
+	assert_non_null(m);
+	assert_string_equal(cJSON_GetObjectItem(m, "source")->valuestring,
+			    "其他/白水镇2016年报（转载）.txt");
+	assert_string_equal(cJSON_GetObjectItem(m, "agency")->valuestring,
+			    "白水镇人民政府");
+	assert_int_equal(cJSON_GetObjectItem(m, "year")->valueint, 2016);
+	const cJSON *sha = cJSON_GetObjectItem(m, "sha256");
+	assert_true(cJSON_IsString(sha) && strlen(sha->valuestring) == 64);
+	cJSON_Delete(m);
+	free(meta);
+	meta = slurp(ix, "白水镇人民政府/2016~2/meta.json", &len);
+	m = cJSON_Parse(meta);
+	assert_string_equal(cJSON_GetObjectItem(m, "source")->valuestring,
+			    "白水镇人民政府/2016年报.txt");
+	cJSON_Delete(m);
+	free(meta);
+
+	/* a year directory: sections, meta.json, report.txt, in name order,
+	 * read again from the middle after an offset */
+	nb_node year = walk(ix, "青山县人民政府/2020");
+	assert_true(year.is_dir);
+	memset(&l, 0, sizeof l);
+	assert_int_equal(nb_index_readdir(ix, year.ino, 0, collect, &l), 0);
+	assert_true(l.n >= 6);
+	assert_string_equal(l.names[l.n - 2], "meta.json");
+	assert_string_equal(l.names[l.n - 1], "report.txt");
+	for (size_t i = 1; i < l.n; i++) {
+		assert_true(strcmp(l.names[i - 1], l.names[i]) < 0);
+		assert_true(l.inos[i - 1] < l.inos[i]);
+		assert_int_equal(l.next[i - 1], l.inos[i - 1]);
+	}
+	assert_int_equal(year.nlink, 2 + (l.n - 2));
+	listing rest = {0};
+	assert_int_equal(nb_index_readdir(ix, year.ino, l.next[1], collect,
+					  &rest), 0);
+	assert_int_equal(rest.n, l.n - 2);
+	assert_string_equal(rest.names[0], l.names[2]);
+	listing part = {.stop_after = 1};
+	assert_int_equal(nb_index_readdir(ix, year.ino, 0, collect, &part), 0);
+	assert_int_equal(part.n, 1);
+
+	/* CSV bytes exactly: BOM, CRLF; size as served */
+	const char *t4 = "青山县人民政府/2020/4-政府信息公开行政复议、行政诉讼情况/"
+			 "复议诉讼情况.csv";
+	const char *t4_rows =
+		"类别,结果维持,结果纠正,其他结果,尚未审结,总计\r\n"
+		"行政复议,1,0,0,0,1\r\n"
+		"行政诉讼/未经复议直接起诉,0,0,0,0,0\r\n"
+		"行政诉讼/复议后起诉,0,0,0,0,0\r\n";
+	char *csv = slurp(ix, t4, &len);
+	assert_string_equal(csv, BOM "类别,结果维持,结果纠正,其他结果,尚未审结,总计\r\n"
+			    "行政复议,1,0,0,0,1\r\n"
+			    "行政诉讼/未经复议直接起诉,0,0,0,0,0\r\n"
+			    "行政诉讼/复议后起诉,0,0,0,0,0\r\n");
+	assert_int_equal(len, 3 + strlen(t4_rows));
+	nb_node f = walk(ix, t4);
+	assert_int_equal(f.size, len);
+	assert_int_equal(f.nlink, 1);
+	/* a read inside the file, and one past its end */
+	char small[8];
+	assert_int_equal(nb_index_read(ix, f.ino, small, 6, 3), 6);
+	assert_memory_equal(small, "类别", 6);
+	assert_int_equal(nb_index_read(ix, f.ino, small, 8, len), 0);
+	free(csv);
+
+	csv = slurp(ix, "青山县人民政府/2020/3-收到和处理政府信息公开申请情况/申请情况.csv",
+		    &len);
+	const char *head = BOM "项目,自然人,商业企业,科研机构,社会公益组织,"
+		"法律服务机构,其他,总计\r\n一、本年新收政府信息公开申请数量,5,1,0,0,0,0,6\r\n";
+	assert_memory_equal(csv, head, strlen(head));
+	free(csv);
+
+	/* text files end in exactly one newline */
+	char *txt = slurp(ix, "青山县人民政府/2020/report.txt", &len);
+	assert_true(len > 1 && txt[len - 1] == '\n' && txt[len - 2] != '\n');
+	assert_null(strchr(txt, '\r'));
+	free(txt);
+	txt = slurp(ix, "青山县人民政府/2020/1-总体情况/text.txt", &len);
+	assert_non_null(strstr(txt, "认真贯彻落实"));
+	assert_true(txt[len - 1] == '\n' && txt[len - 2] != '\n');
+	free(txt);
+
+	/* mtimes: a report's nodes take the raw file's */
+	struct stat st;
+	char raw[256];
+	snprintf(raw, sizeof raw, "%s/青山县人民政府/2020.txt", fx->raw);
+	assert_int_equal(stat(raw, &st), 0);
+	assert_int_equal(f.mtime_ns, (int64_t)st.st_mtim.tv_sec * 1000000000 +
+			 st.st_mtim.tv_nsec);
+	assert_int_equal(year.mtime_ns, f.mtime_ns);
+	assert_true(root.mtime_ns >= year.mtime_ns);
+
+	/* the cross-year checks land in the later year */
+	meta = slurp(ix, "青山县人民政府/2022/meta.json", &len);
+	m = cJSON_Parse(meta);
+	assert_non_null(m);
+	const cJSON *c = find_check(m, "cross_year.t2_current", "行政规范性文件");
+	assert_non_null(c);
+	assert_true(cJSON_IsFalse(cJSON_GetObjectItem(c, "ok")));
+	c = find_check(m, "cross_year.t2_current", "规章");
+	assert_non_null(c);
+	assert_true(cJSON_IsTrue(cJSON_GetObjectItem(c, "ok")));
+	cJSON_Delete(m);
+	free(meta);
+	meta = slurp(ix, "青山县人民政府/2021/meta.json", &len);
+	m = cJSON_Parse(meta);
+	c = find_check(m, "cross_year.carry_over", "总计");
+	assert_non_null(c);
+	assert_true(cJSON_IsTrue(cJSON_GetObjectItem(c, "ok")));
+	assert_non_null(strstr(cJSON_GetObjectItem(c, "detail")->valuestring,
+			       "四、结转下年度继续办理 1"));
+	/* no year before 2020 in the index: no cross-year check there */
+	cJSON_Delete(m);
+	free(meta);
+	meta = slurp(ix, "青山县人民政府/2020/meta.json", &len);
+	assert_null(strstr(meta, "cross_year"));
+	free(meta);
+
+	/* errors */
+	nb_node n;
+	assert_int_equal(nb_index_lookup(ix, NB_ROOT_INO, "nope", &n), -ENOENT);
+	assert_int_equal(nb_index_getattr(ix, 1u << 30, &n), -ENOENT);
+	assert_int_equal(nb_index_read(ix, year.ino, small, 8, 0), -EISDIR);
+	assert_int_equal(nb_index_readdir(ix, f.ino, 0, collect, &l), -ENOTDIR);
+	uint64_t nodes, bytes;
+	assert_int_equal(nb_index_totals(ix, &nodes, &bytes), 0);
+	assert_true(nodes > 40 && bytes > 1000);
+	nb_index_close(ix);
+
+	/* the same CSV for unix tools: no BOM, LF */
+	assert_int_equal(nb_index_open(fx->db, NB_OPEN_CSV_UNIX, &ix), 0);
+	csv = slurp(ix, t4, &len);
+	assert_string_equal(csv, "类别,结果维持,结果纠正,其他结果,尚未审结,总计\n"
+			    "行政复议,1,0,0,0,1\n"
+			    "行政诉讼/未经复议直接起诉,0,0,0,0,0\n"
+			    "行政诉讼/复议后起诉,0,0,0,0,0\n");
+	assert_int_equal(walk(ix, t4).size, len);
+	free(csv);
+	/* other files are the same in both */
+	txt = slurp(ix, "青山县人民政府/2020/report.txt", &len);
+	assert_true(len > 0);
+	free(txt);
+	nb_index_close(ix);
+
+	/* the schema can be queried: blank stays apart from 0 */
+	sqlite3 *db;
+	assert_int_equal(sqlite3_open_v2(fx->db, &db, SQLITE_OPEN_READONLY, NULL),
+			 SQLITE_OK);
+	sqlite3_stmt *q;
+	assert_int_equal(sqlite3_prepare_v2(db,
+		"SELECT num, state FROM cell_view WHERE agency = '青山县人民政府'"
+		" AND year = 2020 AND table_name = '申请情况'"
+		" AND row_label = '一、本年新收政府信息公开申请数量'"
+		" AND col_label = '总计'", -1, &q, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_step(q), SQLITE_ROW);
+	assert_true(sqlite3_column_double(q, 0) == 6.0);
+	assert_string_equal((const char *)sqlite3_column_text(q, 1), "number");
+	sqlite3_finalize(q);
+	sqlite3_close(db);
+}
+
+static void test_incremental(void **state)
+{
+	fixture *fx = *state;
+	add_undecodable(fx);
+	build(fx, 0);
+	struct stat before, after;
+	assert_int_equal(stat(fx->db, &before), 0);
+
+	/* nothing changed: nothing parsed, the index left as it was, the
+	 * unreadable file still reported */
+	nb_build_stats s = build(fx, 0);
+	assert_true(s.unchanged);
+	assert_int_equal(s.parsed, 0);
+	assert_int_equal(s.reused, 5);
+	assert_int_equal(s.reports, 5);
+	assert_int_equal(s.unreadable, 1);
+	assert_int_equal(stat(fx->db, &after), 0);
+	assert_int_equal(before.st_ino, after.st_ino);
+	assert_int_equal(before.st_mtim.tv_nsec, after.st_mtim.tv_nsec);
+	assert_int_equal(before.st_mtim.tv_sec, after.st_mtim.tv_sec);
+
+	/* one file changed: only it is parsed */
+	char path[256];
+	snprintf(path, sizeof path, "%s/青山县人民政府/2021.txt", fx->raw);
+	FILE *f = fopen(path, "a");
+	assert_non_null(f);
+	fputs("附：本报告电子版可在县政府网站下载。\n", f);
+	fclose(f);
+	struct timespec later[2] = {{.tv_sec = 1700000000}, {.tv_sec = 1700000000}};
+	assert_int_equal(utimensat(AT_FDCWD, path, later, 0), 0);
+	s = build(fx, 0);
+	assert_false(s.unchanged);
+	assert_int_equal(s.parsed, 1);
+	assert_int_equal(s.reused, 4);
+	assert_int_equal(s.reports, 5);
+	assert_no_tmp(fx);
+
+	/* the reused reports are whole: their tables and checks came along */
+	nb_index *ix;
+	assert_int_equal(nb_index_open(fx->db, 0, &ix), 0);
+	size_t len;
+	char *csv = slurp(ix, "青山县人民政府/2020/3-收到和处理政府信息公开申请情况/"
+			  "申请情况.csv", &len);
+	assert_non_null(strstr(csv, "一、本年新收政府信息公开申请数量,5,1,0,0,0,0,6\r\n"));
+	free(csv);
+	nb_node year = walk(ix, "青山县人民政府/2021");
+	assert_int_equal(year.mtime_ns, 1700000000LL * 1000000000);
+	char *meta = slurp(ix, "青山县人民政府/2022/meta.json", &len);
+	/* cross-year checks are made again, not copied twice */
+	const char *first = strstr(meta, "cross_year.t2_current");
+	assert_non_null(first);
+	cJSON *m = cJSON_Parse(meta);
+	int n = 0;
+	const cJSON *c;
+	cJSON_ArrayForEach(c, cJSON_GetObjectItem(m, "checks"))
+		n += !strcmp(cJSON_GetObjectItem(c, "rule")->valuestring,
+			     "cross_year.t2_current");
+	assert_int_equal(n, 2);
+	cJSON_Delete(m);
+	free(meta);
+	nb_index_close(ix);
+
+	/* a file removed: rebuilt without parsing */
+	snprintf(path, sizeof path, "%s/白水镇人民政府/2016年报.txt", fx->raw);
+	assert_int_equal(unlink(path), 0);
+	s = build(fx, 0);
+	assert_false(s.unchanged);
+	assert_int_equal(s.parsed, 0);
+	assert_int_equal(s.reused, 4);
+	assert_int_equal(s.reports, 4);
+	assert_int_equal(nb_index_open(fx->db, 0, &ix), 0);
+	nb_node node;
+	nb_node agency = walk(ix, "白水镇人民政府");
+	assert_int_equal(nb_index_lookup(ix, agency.ino, "2016~2", &node), -ENOENT);
+	assert_int_equal(nb_index_lookup(ix, agency.ino, "2016", &node), 0);
+	nb_index_close(ix);
+
+	/* the unreadable file fixed: parsed, counted as a report */
+	snprintf(path, sizeof path, "%s/坏文件.txt", fx->raw);
+	const char *fixed = "白水镇人民政府2017年政府信息公开工作年度报告\n"
+			    "一、概述\n全年主动公开信息90条。\n";
+	write_file(path, fixed, strlen(fixed));
+	s = build(fx, 0);
+	assert_int_equal(s.parsed, 1);
+	assert_int_equal(s.unreadable, 0);
+	assert_int_equal(s.reports, 5);
+
+	/* text that is no report: reported, not indexed, and not parsed again
+	 * while it stays as it is */
+	snprintf(path, sizeof path, "%s/说明.txt", fx->raw);
+	write_file(path, "这里放的是年报。\n", strlen("这里放的是年报。\n"));
+	s = build(fx, 0);
+	assert_int_equal(s.parsed, 0);
+	assert_int_equal(s.unreadable, 1);
+	assert_int_equal(s.reports, 5);
+	s = build(fx, 0);
+	assert_true(s.unchanged);
+	assert_int_equal(s.unreadable, 1);
+	fflush(fx->err);
+	assert_non_null(strstr(fx->errtext, "说明.txt: not an annual report"));
+}
+
+static void test_walk(void **state)
+{
+	fixture *fx = *state;
+	char path[256];
+	/* a loop, a directory named like a report, files that are not reports */
+	snprintf(path, sizeof path, "%s/青山县人民政府/loop", fx->raw);
+	assert_int_equal(symlink("..", path), 0);
+	snprintf(path, sizeof path, "%s/x.txt", fx->raw);
+	assert_int_equal(mkdir(path, 0755), 0);
+	snprintf(path, sizeof path, "%s/notes.pdf", fx->raw);
+	write_file(path, "%PDF", 4);
+	snprintf(path, sizeof path, "%s/x.txt/深层.MD", fx->raw);
+	write_file(path, "# 标题\n", strlen("# 标题\n"));
+
+	ix_files files;
+	assert_int_equal(ix_walk(fx->raw, fx->err, &files), 0);
+	assert_int_equal(files.n, 6);
+	for (size_t i = 1; i < files.n; i++)
+		assert_true(strcmp(files.v[i - 1].rel, files.v[i].rel) < 0);
+	assert_string_equal(files.v[0].rel, "x.txt/深层.MD");
+	ix_files_free(&files);
+	fflush(fx->err);
+	assert_non_null(strstr(fx->errtext, "loop"));
+}
+
+static void test_empty_and_missing(void **state)
+{
+	fixture *fx = *state;
+	char cmd[256];
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'/*", fx->raw);
+	assert_int_equal(system(cmd), 0);
+	nb_build_stats s = build(fx, 0);
+	assert_int_equal(s.files, 0);
+	assert_int_equal(s.reports, 0);
+	nb_index *ix;
+	assert_int_equal(nb_index_open(fx->db, 0, &ix), 0);
+	listing l = {0};
+	assert_int_equal(nb_index_readdir(ix, NB_ROOT_INO, 0, collect, &l), 0);
+	assert_int_equal(l.n, 0);
+	nb_index_close(ix);
+
+	/* no RAWDIR: an error, and the index stays as it was */
+	struct stat before, after;
+	assert_int_equal(stat(fx->db, &before), 0);
+	snprintf(fx->raw, sizeof fx->raw, "%s/absent", fx->dir);
+	build(fx, -ENOENT);
+	assert_int_equal(stat(fx->db, &after), 0);
+	assert_int_equal(before.st_ino, after.st_ino);
+}
+
+static void test_refuses_foreign_file(void **state)
+{
+	fixture *fx = *state;
+	write_file(fx->db, "my notes\n", 9);
+	build(fx, -EEXIST);
+	char buf[16] = "";
+	FILE *f = fopen(fx->db, "r");
+	assert_non_null(f);
+	assert_non_null(fgets(buf, sizeof buf, f));
+	fclose(f);
+	assert_string_equal(buf, "my notes\n");
+	assert_no_tmp(fx);
+	nb_index *ix;
+	assert_int_not_equal(nb_index_open(fx->db, 0, &ix), 0);
+}
+
+static void test_default_path(void **state)
+{
+	fixture *fx = *state;
+	char cache[160], a[PATH_MAX], b[PATH_MAX], other[PATH_MAX];
+	snprintf(cache, sizeof cache, "%s/cache", fx->dir);
+	setenv("XDG_CACHE_HOME", cache, 1);
+	assert_int_equal(nb_index_default_path(fx->raw, a, sizeof a), 0);
+	char spelled[200];
+	snprintf(spelled, sizeof spelled, "%s/./青山县人民政府/..", fx->raw);
+	assert_int_equal(nb_index_default_path(spelled, b, sizeof b), 0);
+	assert_string_equal(a, b);
+	assert_int_equal(nb_index_default_path(fx->dir, other, sizeof other), 0);
+	assert_string_not_equal(a, other);
+
+	size_t n = strlen(cache);
+	assert_memory_equal(a, cache, n);
+	assert_memory_equal(a + n, "/nianbaofs/", 11);
+	const char *key = a + n + 11;
+	assert_int_equal(strlen(key), 16 + strlen(".sqlite"));
+	assert_int_equal(strspn(key, "0123456789abcdef"), 16);
+	assert_string_equal(key + 16, ".sqlite");
+	struct stat st;
+	char dir[200];
+	snprintf(dir, sizeof dir, "%s/nianbaofs", cache);
+	assert_int_equal(stat(dir, &st), 0);
+	assert_true(S_ISDIR(st.st_mode));
+
+	char tiny[8];
+	assert_int_equal(nb_index_default_path(fx->raw, tiny, sizeof tiny),
+			 -ENAMETOOLONG);
+	unsetenv("XDG_CACHE_HOME");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_names),
+		cmocka_unit_test(test_decimal),
+		cmocka_unit_test(test_csv_and_text),
+		cmocka_unit_test_setup_teardown(test_build_and_serve, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_incremental, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_walk, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_empty_and_missing, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_refuses_foreign_file, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_default_path, setup, teardown),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

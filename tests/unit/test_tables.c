@@ -1,0 +1,512 @@
+/*
+ * test_tables.c — cell reading and the mapping of printed tables onto the
+ * official templates, through nb_parse on short reports of our own.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+/* ---- cells --------------------------------------------------------------- */
+
+static void expect_number(const char *in, const char *value, nb_unit unit, const char *note)
+{
+	nb_num n;
+
+	assert_int_equal(nb_read_number(in, strlen(in), &n), NB_CELL_NUMBER);
+	assert_string_equal(n.value, value);
+	assert_int_equal(n.unit, unit);
+	assert_string_equal(n.note, note);
+}
+
+static void expect_state(const char *in, nb_cell_state state)
+{
+	nb_num n;
+
+	assert_int_equal(nb_read_number(in, strlen(in), &n), state);
+}
+
+static void test_numbers(void **state)
+{
+	(void)state;
+	expect_number("0", "0", NB_UNIT_NONE, "");
+	expect_number(" 3119 ", "3119", NB_UNIT_NONE, "");
+	expect_number("１２３", "123", NB_UNIT_NONE, "");
+	expect_number("1,234,567", "1234567", NB_UNIT_NONE, "");
+	expect_number("１，２３４", "1234", NB_UNIT_NONE, "");
+	expect_number("+12", "12", NB_UNIT_NONE, "");
+	expect_number("-3", "-3", NB_UNIT_NONE, "");
+	expect_number("－3", "-3", NB_UNIT_NONE, "");
+	expect_number("414.52万元", "414.52", NB_UNIT_WANYUAN, "");
+	expect_number("251000元", "251000", NB_UNIT_YUAN, "");
+	expect_number("19件", "19", NB_UNIT_NONE, "");
+	expect_number("22（其中修订16件）", "22", NB_UNIT_NONE, "其中修订16件");
+	expect_number("007", "7", NB_UNIT_NONE, "");
+	expect_number("4068.208", "4068.208", NB_UNIT_NONE, "");
+	expect_state("", NB_CELL_BLANK);
+	expect_state("—", NB_CELL_BLANK);
+	expect_state("——", NB_CELL_BLANK);
+	expect_state("-", NB_CELL_BLANK);
+	expect_state("/", NB_CELL_BLANK);
+	expect_state("无", NB_CELL_BLANK);
+	expect_state("\xC2\xA0", NB_CELL_BLANK);
+	/* Text is never a number. */
+	expect_state("约5", NB_CELL_ABSENT);
+	expect_state("1,23", NB_CELL_ABSENT);
+	expect_state("2.其他", NB_CELL_ABSENT);
+	expect_state("规章", NB_CELL_ABSENT);
+	expect_state("5.", NB_CELL_ABSENT);
+	expect_state("3 4", NB_CELL_ABSENT);
+}
+
+static void expect_shift(const char *in, int shift, const char *out)
+{
+	char buf[64];
+
+	assert_int_equal(nb_decimal_shift(in, shift, buf, sizeof buf), 0);
+	assert_string_equal(buf, out);
+}
+
+static void test_decimal_shift(void **state)
+{
+	(void)state;
+	expect_shift("251000", -4, "25.1");
+	expect_shift("3940", -4, "0.394");
+	expect_shift("5", -4, "0.0005");
+	expect_shift("414.52", 4, "4145200");
+	expect_shift("0.25", 4, "2500");
+	expect_shift("10000", -4, "1");
+	expect_shift("-20000", -4, "-2");
+	char tiny[3];
+	assert_int_equal(nb_decimal_shift("251000", -4, tiny, sizeof tiny), -ERANGE);
+}
+
+/* ---- whole tables ---------------------------------------------------------- */
+
+static nb_parser *parser;
+
+static int setup(void **state)
+{
+	(void)state;
+	return nb_parser_new(&parser, NULL) == 0 ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	nb_parser_free(parser);
+	return 0;
+}
+
+static nb_report *parse(const char *name, const char *text)
+{
+	nb_report *r = NULL;
+
+	assert_int_equal(nb_parse(parser, name, text, strlen(text), &r), 0);
+	assert_non_null(r);
+	return r;
+}
+
+static const nb_table *table(const nb_report *r, const char *name)
+{
+	for (size_t i = 0; i < r->ntables; i++)
+		if (!strcmp(r->tables[i].name, name))
+			return &r->tables[i];
+	return NULL;
+}
+
+static const nb_row *row(const nb_table *t, const char *label)
+{
+	for (size_t i = 0; t && i < t->nrows; i++)
+		if (!strcmp(t->rows[i].label, label))
+			return &t->rows[i];
+	return NULL;
+}
+
+/* The cell's number, "" for a blank, "?" for a cell not placed. */
+static const char *cell(const nb_report *r, const char *tname, const char *label, size_t col)
+{
+	const nb_table *t = table(r, tname);
+	const nb_row *w = row(t, label);
+
+	assert_non_null(t);
+	assert_non_null(w);
+	assert_true(col < t->ncols);
+	switch (w->cells[col].state) {
+	case NB_CELL_NUMBER:
+		return w->cells[col].value;
+	case NB_CELL_BLANK:
+		return "";
+	default:
+		return "?";
+	}
+}
+
+static bool warned(const nb_report *r, const char *what)
+{
+	for (size_t i = 0; i < r->nwarnings; i++)
+		if (strstr(r->warnings[i], what))
+			return true;
+	return false;
+}
+
+#define NEW "一、本年新收政府信息公开申请数量"
+#define OLD "二、上年结转政府信息公开申请数量"
+#define OPEN "三、本年度办理结果/（一）予以公开"
+#define SECRET "三、本年度办理结果/（三）不予公开/1.属于国家秘密"
+#define LAW "三、本年度办理结果/（三）不予公开/2.其他法律行政法规禁止公开"
+#define NOINFO "三、本年度办理结果/（四）无法提供/1.本机关不掌握相关政府信息"
+#define OTHER19 "三、本年度办理结果/（六）其他处理"
+#define OTHER21 "三、本年度办理结果/（六）其他处理/3.其他"
+#define TOTAL "三、本年度办理结果/（七）总计"
+#define NEXT "四、结转下年度继续办理"
+
+#define HEAD(year)                                                              \
+	"测试县人民政府" year "年政府信息公开工作年度报告\n"                    \
+	"一、总体情况\n本县依法做好政府信息公开工作。\n"
+
+/* Table 3 rows of a 2021 report, one per line, pipes, with a typo. */
+static const char pipe21[] =
+	HEAD("2022")
+	"二、主动公开政府信息情况\n"
+	"第二十条第（一）项\n"
+	"信息内容 | 本年制发件数 | 本年废止件数 | 现行有效件数\n"
+	"规章 | 0 | 0 | 3\n"
+	"行政规范性文件 | 5 | 1 | 40\n"
+	"其他主动公开文件 | 2 | 0 | 9\n"
+	"第二十条第（五）项\n"
+	"信息内容 | 本年处理决定数量\n"
+	"行政许可 | 1,024\n"
+	"第二十条第（八）项\n"
+	"信息内容 | 本年收费金额（单位：万元）\n"
+	"行政事业性收费 | 12000元\n"
+	"三、收到和处理政府信息公开申请情况\n"
+	"（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和） | 申请人情况\n"
+	"自然人 | 法人或其他组织 | 总计\n"
+	"商业企业 | 科研机构 | 社会公益组织 | 法律服务机构 | 其他\n"
+	"一、本年新收政府信息公开申请数量 | 10 | 1 | 0 | 0 | 0 | 0 | 11\n"
+	"二、上年结转政府信息公开申请数量 | 2 | 0 | 0 | 0 | 0 | 0 | 2\n"
+	"三、本年度办理结果 | (一)予以公开 | 5 | 1 | 0 | 0 | 0 | 0 | 6\n"
+	"(二)部分公开(区分处理的,只计这一情形,不计其他情形) | 1 | 0 | 0 | 0 | 0 | 0 | 1\n"
+	"(三)不予公开 | 1、属于国家秘密 | 0 | 0 | 0 | 0 | 0 | 0 | 0\n"
+	"2、其他法律行政止公开 | 1 | 0 | 0 | 0 | 0 | 0 | 1\n"
+	"3、危及\"三安全一稳定\" | 0 | 0 | 0 | 0 | 0 | 0 | 0\n"
+	"4、保护第三方合法权益 | 0 | 0 | 0 | 0 | 0 | 0 | 0\n"
+	"5、属于三类内部事务信息 | 0 | 0 | 0 | 0 | 0 | 0 | 0\n"
+	"6、属于四类过程性信息 | 0 | 0 | 0 | 0 | 0 | 0 | 0\n"
+	"7、属于行政执法案卷 | 0 | 0 | 0 | 0 | 0 | 0 | 0\n"
+	"8、属于行政查询事项 | 0 | 0 | 0 | 0 | 0 | 0 | 0\n"
+	"(四)无法提供 | 1、本机关不掌握相关政府信息 | 3 | 0 | 0 | 0 | 0 | 0 | 3\n"
+	"2、没有现成信息需要另行制作 | 0 | 0 | 0 | 0 | 0 | 0 | 0\n"
+	"3、补正后申请内容仍不明确 | 0 | 0 | 0 | 0 | 0 | 0 | 0\n"
+	"(五)不予处理 | 1、信访举报投诉类申请 | 0 | 0 | 0 | 0 | 0 | 0 | 0\n"
+	"2、重复申请 | 0 | 0 | 0 | 0 | 0 | 0 | 0\n"
+	"3、要求提供公开出版物 | 0 | 0 | 0 | 0 | 0 | 0 | 0\n"
+	"4、无正当理由大量反复申请 | 0 | 0 | 0 | 0 | 0 | 0 | 0\n"
+	"5、要求行政机关确认或重新出具已获取信息 | 0 | 0 | 0 | 0 | 0 | 0 | 0\n"
+	"(六)其他处理 | 1、申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请 | 0 | 0 | 0 | 0 | 0 | 0 | 0\n"
+	"2、申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请 | 0 | 0 | 0 | 0 | 0 | 0 | 0\n"
+	"3、其他 | 1 | 0 | 0 | 0 | 0 | 0 | 1\n"
+	"(七)总计 | 11 | 1 | 0 | 0 | 0 | 0 | 12\n"
+	"四、结转下年度继续办理 | 1 | 0 | 0 | 0 | 0 | 0 | 1\n"
+	"四、政府信息公开行政复议、行政诉讼情况\n"
+	"行政复议 | 行政诉讼\n"
+	"0 | 1 | 0 | 0 | 1 | 0 | 0 | 0 | 0 | 0 | 2 | 0 | 0 | 0 | 2\n"
+	"五、存在的主要问题及改进情况\n仍需改进。\n";
+
+static void test_pipe_2021(void **state)
+{
+	(void)state;
+	nb_report *r = parse("pipe.txt", pipe21);
+	const nb_table *t3 = table(r, "申请情况");
+
+	assert_non_null(t3);
+	assert_int_equal(t3->format, NB_FMT_2021);
+	assert_int_equal(t3->nrows, 25);
+	assert_string_equal(cell(r, "申请情况", NEW, 6), "11");
+	assert_string_equal(cell(r, "申请情况", OLD, 0), "2");
+	assert_string_equal(cell(r, "申请情况", OPEN, 1), "1");
+	assert_string_equal(cell(r, "申请情况", LAW, 0), "1");
+	assert_string_equal(cell(r, "申请情况", NOINFO, 6), "3");
+	assert_string_equal(cell(r, "申请情况", OTHER21, 6), "1");
+	assert_string_equal(cell(r, "申请情况", TOTAL, 0), "11");
+	assert_string_equal(cell(r, "申请情况", NEXT, 6), "1");
+	/* The typo is matched, and the printed label kept. */
+	const nb_row *law = row(t3, LAW);
+	assert_non_null(law->printed);
+	assert_non_null(strstr(law->printed, "其他法律行政止公开"));
+
+	assert_string_equal(cell(r, "复议诉讼情况", "行政复议", 1), "1");
+	assert_string_equal(cell(r, "复议诉讼情况", "行政复议", 4), "1");
+	assert_string_equal(cell(r, "复议诉讼情况", "行政诉讼/复议后起诉", 0), "2");
+
+	/* Table 2: thousands separator, the province's extra row, 元 -> 万元. */
+	assert_string_equal(cell(r, "第二十条第（五）项", "行政许可", 0), "1024");
+	const nb_table *t21 = table(r, "第二十条第（一）项");
+	assert_int_equal(t21->format, NB_FMT_2021);
+	assert_int_equal(t21->nrows, 3);
+	assert_true(t21->rows[2].extra);
+	assert_string_equal(t21->rows[2].label, "其他主动公开文件");
+	assert_string_equal(cell(r, "第二十条第（一）项", "其他主动公开文件", 2), "9");
+	assert_string_equal(cell(r, "第二十条第（八）项", "行政事业性收费", 0), "1.2");
+	bool noted = false;
+	for (size_t i = 0; i < r->nnotes; i++)
+		noted = noted || strstr(r->notes[i], "12000元");
+	assert_true(noted);
+	nb_report_free(r);
+}
+
+/* One cell per line, no blank lines; two rows print no label (PDF reading
+ * order), and the gap they leave fits exactly. */
+static const char stream19[] =
+	HEAD("2020")
+	"三、收到和处理政府信息公开申请情况\n"
+	"申请人情况\n自然人\n法人或其他组织\n总计\n商业企业\n科研机构\n社会公益组织\n法律服务机构\n其他\n"
+	"一、本年新收政府信息公开申请数量\n9\n0\n0\n0\n0\n0\n9\n"
+	"二、上年结转政府信息公开申请数量\n1\n0\n0\n0\n0\n0\n1\n"
+	"4\n0\n0\n0\n0\n0\n4\n"
+	"2\n0\n0\n0\n0\n0\n2\n"
+	"1.属于国家秘密\n0\n0\n0\n0\n0\n0\n0\n"
+	"2.其他法律行政法规禁止公开\n0\n0\n0\n0\n0\n0\n0\n"
+	"3.危及“三安全一稳定”\n0\n0\n0\n0\n0\n0\n0\n"
+	"4.保护第三方合法权益\n0\n0\n0\n0\n0\n0\n0\n"
+	"5.属于三类内部事务信息\n0\n0\n0\n0\n0\n0\n0\n"
+	"6.属于四类过程性信息\n0\n0\n0\n0\n0\n0\n0\n"
+	"7.属于行政执法案卷\n0\n0\n0\n0\n0\n0\n0\n"
+	"8.属于行政查询事项\n0\n0\n0\n0\n0\n0\n0\n"
+	"1.本机关不掌握相关政府信息\n3\n0\n0\n0\n0\n0\n3\n"
+	"2.没有现成信息需要另行制作\n0\n0\n0\n0\n0\n0\n0\n"
+	"3.补正后申请内容仍不明确\n0\n0\n0\n0\n0\n0\n0\n"
+	"1.信访举报投诉类申请\n0\n0\n0\n0\n0\n0\n0\n"
+	"2.重复申请\n0\n0\n0\n0\n0\n0\n0\n"
+	"3.要求提供公开出版物\n0\n0\n0\n0\n0\n0\n0\n"
+	"4.无正当理由大量反复申请\n0\n0\n0\n0\n0\n0\n0\n"
+	"5.要求行政机关确认或重新出具已获取信息\n0\n0\n0\n0\n0\n0\n0\n"
+	"（六）其他处理\n0\n0\n0\n0\n0\n0\n0\n"
+	"（七）总计\n9\n0\n0\n0\n0\n0\n9\n"
+	"四、结转下年度继续办理\n1\n0\n0\n0\n0\n0\n1\n"
+	"（一）予以公开\n（二）部分公开（区分处理的，只计这一情形，不计其他情形）\n"
+	"四、政府信息公开行政复议、行政诉讼情况\n"
+	"行政复议\n行政诉讼\n结果维持\n结果纠正\n其他结果\n尚未审结\n总计\n"
+	"0\n0\n0\n0\n0\n0\n0\n0\n0\n0\n0\n0\n0\n0\n0\n"
+	"五、存在的主要问题及改进情况\n无。\n";
+
+static void test_stream_gap_fill(void **state)
+{
+	(void)state;
+	nb_report *r = parse("stream.txt", stream19);
+	const nb_table *t3 = table(r, "申请情况");
+
+	assert_non_null(t3);
+	assert_int_equal(t3->format, NB_FMT_2019);
+	assert_int_equal(t3->nrows, 23);
+	assert_string_equal(cell(r, "申请情况", OPEN, 0), "4");
+	assert_string_equal(cell(r, "申请情况",
+				 "三、本年度办理结果/（二）部分公开（区分处理的，只计这一情形，不计其他情形）", 6),
+			    "2");
+	assert_string_equal(cell(r, "申请情况", OTHER19, 6), "0");
+	assert_string_equal(cell(r, "申请情况", TOTAL, 6), "9");
+	nb_report_free(r);
+}
+
+/* The same, but one unlabelled row too many: nothing is placed by order. */
+static void test_gap_that_does_not_fit(void **state)
+{
+	(void)state;
+	char *text = strdup(stream19);
+	assert_non_null(text);
+	const char *extra = "2\n0\n0\n0\n0\n0\n2\n";
+	char *at = strstr(text, "1.属于国家秘密");
+	size_t head = (size_t)(at - text);
+	size_t len = strlen(text) + strlen(extra) + 1;
+	char *more = malloc(len);
+	assert_non_null(more);
+	snprintf(more, len, "%.*s%s%s", (int)head, text, extra, at);
+	nb_report *r = parse("stream.txt", more);
+
+	assert_string_equal(cell(r, "申请情况", OPEN, 0), "?");
+	assert_string_equal(cell(r, "申请情况", SECRET, 0), "0");
+	assert_true(warned(r, "予以公开"));
+	nb_report_free(r);
+	free(more);
+	free(text);
+}
+
+/* PDF layout: aligned columns, a wrapped label, a vertical tall label,
+ * a page number inside the table. */
+static const char layout21[] =
+	HEAD("2023")
+	"   三、收到和处理政府信息公开申请情况\n"
+	"                                            申请人情况\n"
+	"                              自然人      商业企业  科研机构  社会公益组织  法律服务机构  其他  总计\n"
+	"一、本年新收政府信息公开申请数量         20        1       0       0       0      0    21\n"
+	"二、上年结转政府信息公开申请数量         2         0       0       0       0      0    2\n"
+	"      （一）予以公开                   10        1       0       0       0      0    11\n"
+	"      （二）部分公开（区分处理的，只计这一情\n"
+	"                                1         0       0       0       0      0    1\n"
+	"      形，不计其他情形）\n"
+	"三、        1.属于国家秘密            0         0       0       0       0      0    0\n"
+	"本          2.其他法律行政法规禁止公开  0         0       0       0       0      0    0\n"
+	"年          3.危及“三安全一稳定”      0         0       0       0       0      0    0\n"
+	"度          4.保护第三方合法权益       0         0       0       0       0      0    0\n"
+	"办   （三）不予公开\n"
+	"理          5.属于三类内部事务信息     0         0       0       0       0      0    0\n"
+	"结          6.属于四类过程性信息       0         0       0       0       0      0    0\n"
+	"果          7.属于行政执法案卷         0         0       0       0       0      0    0\n"
+	"            8.属于行政查询事项         0         0       0       0       0      0    0\n"
+	"                                          -3-\n"
+	"      （四）无  1.本机关不掌握相关政府信息  8     0       0       0       0      0    8\n"
+	"      法提供    2.没有现成信息需要另行制作  0     0       0       0       0      0    0\n"
+	"                3.补正后申请内容仍不明确    0     0       0       0       0      0    0\n"
+	"      （五）不  1.信访举报投诉类申请        0     0       0       0       0      0    0\n"
+	"      予处理    2.重复申请                  0     0       0       0       0      0    0\n"
+	"                3.要求提供公开出版物        0     0       0       0       0      0    0\n"
+	"                4.无正当理由大量反复申请    0     0       0       0       0      0    0\n"
+	"                5.要求行政机关确认或重新出\n"
+	"                                            0     0       0       0       0      0    0\n"
+	"                具已获取信息\n"
+	"                1、申请人无正当理由逾期不补\n"
+	"                正、行政机关不再处理其政府信  0   0       0       0       0      0    0\n"
+	"                息公开申请\n"
+	"      （六）其  2、申请人逾期未按收费通知要\n"
+	"      他处理    求缴纳费用、行政机关不再处理  0   0       0       0       0      0    0\n"
+	"                其政府信息公开申请\n"
+	"                3、其他                       1   0       0       0       0      0    1\n"
+	"      （七）总计                             20   1       0       0       0      0    21\n"
+	"四、结转下年度继续办理                        2   0       0       0       0      0    2\n"
+	"   四、政府信息公开行政复议、行政诉讼情况\n"
+	"行政复议                           行政诉讼\n"
+	"结果  结果  其他  尚未  总计   未经复议直接起诉          复议后起诉\n"
+	"3     0     0     1     4      0  0  0  0  0      1  0  0  0  1\n"
+	"   五、存在的主要问题及改进情况\n"
+	"   仍需改进。\n";
+
+static void test_layout(void **state)
+{
+	(void)state;
+	nb_report *r = parse("layout.txt", layout21);
+	const nb_table *t3 = table(r, "申请情况");
+
+	assert_non_null(t3);
+	assert_int_equal(t3->format, NB_FMT_2021);
+	assert_string_equal(cell(r, "申请情况", NEW, 0), "20");
+	assert_string_equal(cell(r, "申请情况",
+				 "三、本年度办理结果/（二）部分公开（区分处理的，只计这一情形，不计其他情形）", 0),
+			    "1");
+	assert_string_equal(cell(r, "申请情况", NOINFO, 0), "8");
+	assert_string_equal(cell(r, "申请情况", OTHER21, 6), "1");
+	assert_string_equal(cell(r, "申请情况", TOTAL, 6), "21");
+	assert_string_equal(cell(r, "申请情况", NEXT, 0), "2");
+	assert_string_equal(cell(r, "复议诉讼情况", "行政复议", 0), "3");
+	assert_string_equal(cell(r, "复议诉讼情况", "行政复议", 4), "4");
+	assert_string_equal(cell(r, "复议诉讼情况", "行政诉讼/复议后起诉", 4), "1");
+	for (size_t i = 0; i < r->nchecks; i++)
+		assert_true(r->checks[i].ok);
+	nb_report_free(r);
+}
+
+/* Table 4 numbers interleaved with header text, in PDF reading order:
+ * their places are uncertain, so every cell stays empty, with a warning. */
+static void test_appeals_uncertain(void **state)
+{
+	(void)state;
+	static const char text[] =
+		HEAD("2023")
+		"二、主动公开政府信息情况\n本年无变化。\n"
+		"三、收到和处理政府信息公开申请情况\n本年未收到申请。\n"
+		"四、政府信息公开行政复议、行政诉讼情况\n"
+		"行政复议\n行政诉讼\n结果\n维持\n总计\n7\n1\n0\n2\n结果\n纠正\n3\n1\n0\n总计\n10\n"
+		"0\n0\n0\n0\n0\n1\n总计\n4\n"
+		"五、存在的主要问题及改进情况\n无。\n";
+	nb_report *r = parse("raw.txt", text);
+
+	for (size_t j = 0; j < 5; j++)
+		assert_string_equal(cell(r, "复议诉讼情况", "行政复议", j), "?");
+	assert_true(warned(r, "uncertain"));
+	nb_report_free(r);
+}
+
+/* HTML: blank cells stay blank, a colspan'd value counts once, 元 under a
+ * header with no unit keeps its unit in the header. */
+static void test_html(void **state)
+{
+	(void)state;
+	static const char text[] =
+		"<html><body><p>2019年测试市人民政府办公厅政府信息公开工作年度报告</p>"
+		"<p>一、总体情况</p><p>做了工作。</p>"
+		"<p>二、主动公开政府信息情况</p><table>"
+		"<tr><td colspan=\"5\">第二十条第（九）项</td></tr>"
+		"<tr><td>信息内容</td><td colspan=\"2\">采购项目数量</td><td colspan=\"2\">采购总金额</td></tr>"
+		"<tr><td>政府集中采购</td><td colspan=\"2\">3</td><td colspan=\"2\">120500元</td></tr>"
+		"</table>"
+		"<p>四、政府信息公开行政复议、行政诉讼情况</p><table>"
+		"<tr><td colspan=\"5\">行政复议</td><td colspan=\"10\">行政诉讼</td></tr>"
+		"<tr><td>2</td><td>&nbsp;</td><td>&nbsp;</td><td>1</td><td>3</td>"
+		"<td>&nbsp;</td><td>&nbsp;</td><td>&nbsp;</td><td>&nbsp;</td><td>&nbsp;</td>"
+		"<td>—</td><td>0</td><td>0</td><td>0</td><td>0</td></tr></table>"
+		"<p>五、存在的主要问题及改进情况</p><p>无。</p></body></html>";
+	nb_report *r = parse("page.html", text);
+	const nb_table *t9 = table(r, "第二十条第（九）项");
+
+	assert_non_null(t9);
+	assert_string_equal(t9->cols[1], "采购总金额（元）");
+	assert_string_equal(cell(r, "第二十条第（九）项", "政府集中采购", 0), "3");
+	assert_string_equal(cell(r, "第二十条第（九）项", "政府集中采购", 1), "120500");
+	assert_string_equal(cell(r, "复议诉讼情况", "行政复议", 1), "");
+	assert_string_equal(cell(r, "复议诉讼情况", "行政复议", 4), "3");
+	assert_string_equal(cell(r, "复议诉讼情况", "行政诉讼/未经复议直接起诉", 4), "");
+	assert_string_equal(cell(r, "复议诉讼情况", "行政诉讼/复议后起诉", 0), "");
+	assert_string_equal(cell(r, "复议诉讼情况", "行政诉讼/复议后起诉", 1), "0");
+	nb_report_free(r);
+}
+
+/* A failing rule is reported and the numbers stay as printed. */
+static void test_checks(void **state)
+{
+	(void)state;
+	static const char text[] =
+		HEAD("2021")
+		"二、主动公开政府信息情况\n本年无变化。\n"
+		"三、收到和处理政府信息公开申请情况\n本年未收到申请。\n"
+		"四、政府信息公开行政复议、行政诉讼情况\n"
+		"行政复议 | 行政诉讼\n"
+		"10 | 1 | 0 | 0 | 0 | 0 | 0 | 0 | 0 | 0 | 0 | 0 | 0 | 0 | 0\n"
+		"五、存在的主要问题及改进情况\n无。\n";
+	nb_report *r = parse("checks.txt", text);
+	bool failed = false;
+
+	assert_string_equal(cell(r, "复议诉讼情况", "行政复议", 0), "10");
+	assert_string_equal(cell(r, "复议诉讼情况", "行政复议", 4), "0");
+	for (size_t i = 0; i < r->nchecks; i++)
+		if (!strcmp(r->checks[i].rule, "t4.total") &&
+		    !strcmp(r->checks[i].subject, "行政复议")) {
+			assert_false(r->checks[i].ok);
+			assert_non_null(strstr(r->checks[i].detail, "= 11"));
+			failed = true;
+		}
+	assert_true(failed);
+	nb_report_free(r);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_numbers),
+		cmocka_unit_test(test_decimal_shift),
+		cmocka_unit_test(test_pipe_2021),
+		cmocka_unit_test(test_stream_gap_fill),
+		cmocka_unit_test(test_gap_that_does_not_fit),
+		cmocka_unit_test(test_layout),
+		cmocka_unit_test(test_appeals_uncertain),
+		cmocka_unit_test(test_html),
+		cmocka_unit_test(test_checks),
+	};
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
