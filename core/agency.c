@@ -140,10 +140,10 @@ char *nb_agency_formal(const char *printed)
 
 /*
  * a is an abbreviation of b when b holds a's characters in order and more
- * besides (市发改委 of 杭州市发展和改革委员会, 下陆区人民政府 of
- * 黄石市下陆区人民政府, 商务委 of 商务委员会) — but not when b only adds an
- * ending, for that names another body: 淮安市人民政府办公室 is not
- * 淮安市人民政府.
+ * besides (市发改委 of 杭州市发展和改革委员会, 商务委 of 商务委员会) — but
+ * not when b only adds an ending, for that names another body
+ * (淮安市人民政府办公室 is not 淮安市人民政府), nor when it only puts the
+ * city before a district's usual name.
  */
 bool nb_agency_abbrev(const char *a, const char *b)
 {
@@ -156,6 +156,15 @@ bool nb_agency_abbrev(const char *a, const char *b)
 		/* only the word cut short may go on: …商务委 of …商务委员会 */
 		static const uint32_t wei = 0x59D4, yuan = 0x5458, hui = 0x4F1A;
 		return ua[na - 1] == wei && nb == na + 2 && ub[na] == yuan && ub[na + 1] == hui;
+	}
+	if (memcmp(ua, ub + nb - na, na * sizeof *ua) == 0) {
+		/* 黄石市下陆区人民政府 is no fuller than 下陆区人民政府, the name the
+		 * agency goes by every year; but 市发展和改革委员会 lacks its city */
+		static const uint32_t levels[] = { 0x5E02, 0x53BF, 0x533A, 0x7701, 0x5DDE };
+		for (size_t k = 0; k < sizeof levels / sizeof *levels; k++)
+			if (ua[0] == levels[k])
+				return true;
+		return false;
 	}
 	size_t j = 0;
 	for (size_t i = 0; i < nb && j < na; i++)

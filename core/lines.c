@@ -314,7 +314,7 @@ static const char *const chrome_words[] = {
 	"相关阅读", "相关稿件", "电脑版", "手机版", "扫一扫", "微信", "微博",
 	"QQ空间", "邮件", "放大", "缩小", "繁体", "简体", "繁體", "无障碍浏览",
 	"无障碍", "网站地图", "联系我们", "设为首页", "English", "长者模式",
-	"关怀版", "T", NULL
+	"关怀版", "T", "首页", "上一页", "下一页", "尾页", "末页", NULL
 };
 
 static bool starts_any(const char *s, size_t n, const char *const *list)
@@ -334,7 +334,8 @@ static bool contains_any(const char *s, size_t n, const char *const *list)
 }
 
 /* The line is only tool-bar words between separators, at least one of
- * them longer than one character (a lone 中 is not chrome). */
+ * them longer than one character (a lone 中 is not chrome), and page
+ * links (首页 上一页 1 2 3 下一页). */
 static bool only_chrome_words(const char *s, size_t n)
 {
 	size_t i = 0;
@@ -342,8 +343,9 @@ static bool only_chrome_words(const char *s, size_t n)
 
 	while (i < n) {
 		size_t at = i;
+		uint32_t cp = nb_utf8_next(s, n, &i);
 
-		if (is_sep(nb_utf8_next(s, n, &i)))
+		if (is_sep(cp) || is_digit(cp))
 			continue;
 		i = at;
 

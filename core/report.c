@@ -106,7 +106,7 @@ static int to_lines(nb_src_kind kind, const char *text, size_t len, nb_lines *ou
 	int rc = kind == NB_SRC_HTML ? nb_html_lines(text, len, out)
 				     : nb_split_lines(text, len, out);
 	if (rc == 0 && kind == NB_SRC_MARKDOWN)
-		nb_markdown_clean(out);
+		rc = nb_markdown_clean(out);
 	return rc;
 }
 

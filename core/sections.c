@@ -313,6 +313,19 @@ static int push_head(heads *h, const nb_doc *d, size_t line, size_t nhead, int n
 	return 0;
 }
 
+/* Whether a short line can be the rest of a heading split over two lines:
+ * no list marker of its own, no numbers, no sentence. */
+static bool continues_heading(const char *s, size_t n)
+{
+	size_t i = 0;
+	uint32_t first = nb_halfwidth(nb_utf8_next(s, n, &i));
+
+	if (first == '(' || first == '[' || first == 0x3010 || (first >= '0' && first <= '9') ||
+	    digit_of(first) || (first >= 0x2460 && first <= 0x2473))
+		return false;
+	return number_tokens(s, n) == 0 && !has_cp(s, n, 0x3002) && !has_cp(s, n, 0xFF0C);
+}
+
 /*
  * Every line that reads as a heading, with the next line joined when the
  * heading was split ("三、收到和处理政府信息公开" / "申请情况", "三、" / …).
@@ -334,8 +347,7 @@ static int collect(const nb_doc *d, heads *h)
 			size_t xa, xe;
 			nb_trim(x->text, x->len, &xa, &xe);
 			size_t xn = nb_utf8_count(x->text + xa, xe - xa);
-			if (xn > 0 && xn <= 16 && !heading_at(x, &(size_t){ 0 }, &(size_t){ 0 }) &&
-			    number_tokens(x->text + xa, xe - xa) == 0) {
+			if (xn > 0 && xn <= 16 && continues_heading(x->text + xa, xe - xa)) {
 				nb_buf j = { 0 };
 				nb_buf_add(&j, l->text + na, ne - na);
 				nb_buf_add(&j, x->text + xa, xe - xa);
@@ -432,7 +444,8 @@ int nb_find_sections(nb_doc *d)
 			prev = h.v[i].canon;
 			ncanon++;
 		}
-	bool standard = ncanon >= 4 && (year == 0 || year >= 2019);
+	bool standard = (ncanon >= 4 || (ncanon >= 3 && (size_t)ncanon == n)) &&
+			(year == 0 || year >= 2019);
 
 	int *num = calloc(n ? n : 1, sizeof *num);
 	if (!num) {

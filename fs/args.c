@@ -54,16 +54,15 @@ static int take_csv(nb_cli *cli, const char *value)
 		nb_err("-o csv=%s only applies when mounting", value);
 		return -1;
 	}
-	if (strcmp(value, "unix") == 0)
+	if (strcmp(value, "unix") == 0) {
 		cli->open_flags |= NB_OPEN_CSV_UNIX;
-	else if (strcmp(value, "excel") == 0)
+	} else if (strcmp(value, "excel") == 0) {
 		cli->open_flags &= ~(unsigned)NB_OPEN_CSV_UNIX;
-	else {
+	} else {
 		nb_err("-o csv=%s: unknown CSV dialect (use csv=unix or csv=excel)",
 		       value);
 		return -1;
 	}
-	cli->csv_given = true;
 	return 0;
 }
 

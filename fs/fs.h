@@ -46,7 +46,6 @@ typedef struct {
 	const char *db;		/* --db FILE, or NULL for the default place */
 	const char *rawdir;
 	unsigned open_flags;	/* NB_OPEN_*, from -o csv=unix */
-	bool csv_given;		/* -o csv= was given */
 	bool help;
 	bool version;
 	bool want_db;		/* "--db" seen, its FILE is the next argument */
@@ -67,7 +66,7 @@ void nb_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* ---- bringing the index up to date (build.c) ------------------------------ */
 
 /*
- * Checks that rawdir is a readable directory (NB_EXIT_USAGE otherwise),
+ * Checks that cli->rawdir is a directory (NB_EXIT_USAGE otherwise),
  * resolves the index path into dbpath (cli->db made absolute, or the
  * default place), and builds the index, reporting unreadable files on
  * stderr.  NB_EXIT_OK, or NB_EXIT_FAIL when no index could be written.

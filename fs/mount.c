@@ -57,7 +57,9 @@ static int open_index(nb_fs *fs, const char *dbpath, unsigned flags)
 	if (rc < 0) {
 		fs->ix = NULL;
 		fuse_log(FUSE_LOG_ERR, "nianbaofs: %s: cannot open the index: %s\n",
-			 dbpath, strerror(-rc));
+			 dbpath, rc == -EINVAL ?
+			 "not a nianbaofs index, or one of another version" :
+			 strerror(-rc));
 		return -1;
 	}
 	return 0;
@@ -78,7 +80,10 @@ static int serve(struct fuse_session *se, const struct fuse_cmdline_opts *opts)
 			return -ENOMEM;
 		}
 		fuse_loop_cfg_set_clone_fd(cfg, opts->clone_fd);
-		fuse_loop_cfg_set_idle_threads(cfg, opts->max_idle_threads);
+		/* UINT_MAX means not given; libfuse would call it invalid. */
+		if (opts->max_idle_threads != UINT_MAX)
+			fuse_loop_cfg_set_idle_threads(cfg,
+						       opts->max_idle_threads);
 		fuse_loop_cfg_set_max_threads(cfg, opts->max_threads);
 		rc = fuse_session_loop_mt(se, cfg);
 		fuse_loop_cfg_destroy(cfg);

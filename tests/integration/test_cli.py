@@ -380,6 +380,9 @@ def test_foreground_mount(nianbaofs, raw_dir, tmp_path, env, stop, threads):
             proc.send_signal(getattr(signal, stop))
         assert proc.wait(timeout=20) == 0, proc.stderr.read()
         assert not is_mounted(mnt)
+        # A clean run says nothing.
+        assert proc.stderr.read() == "" and proc.stdout.read() == ""
+
     finally:
         if proc.poll() is None:
             proc.kill()

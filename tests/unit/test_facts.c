@@ -341,10 +341,11 @@ static void title_year_beats_period(void **state)
 {
 	(void)state;
 	nb_doc *d = facts_of("2016年铁山区政府信息公开工作年度报告\n"
-			     "现向公布铁山区人民政府2015年度政府信息公开工作报告。"
+			     "现向公布黄石市铁山区人民政府2015年度政府信息公开工作报告。"
 			     "统计期限自2015年1月1日起至2015年12月31日止。\n");
 
 	expect_year(d, 2016, NB_YEAR_TITLE);
+	expect_agency(d, "铁山区人民政府", "铁山区", "title");
 	doc_free(d);
 }
 
@@ -437,7 +438,9 @@ static void abbreviations(void **state)
 	(void)state;
 	assert_true(nb_agency_abbrev("市发改委", "杭州市发展和改革委员会"));
 	assert_true(nb_agency_abbrev("沭阳县发改局", "沭阳县发展和改革局"));
-	assert_true(nb_agency_abbrev("下陆区人民政府", "黄石市下陆区人民政府"));
+	assert_true(nb_agency_abbrev("市发展和改革委员会", "杭州市发展和改革委员会"));
+	/* a district keeps the name it goes by every year */
+	assert_false(nb_agency_abbrev("铁山区人民政府", "黄石市铁山区人民政府"));
 	/* an ending added names another body */
 	assert_false(nb_agency_abbrev("淮安市人民政府", "淮安市人民政府办公室"));
 	assert_false(nb_agency_abbrev("杭州市财政局", "杭州市财政局"));

@@ -192,7 +192,7 @@ static void layout_table_is_text(void **state)
 		 "<tr><td>联系我们</td><td>网站地图</td></tr>"
 		 "<tr><td colspan=2>某县人民政府办公室</td></tr></table>", para);
 	ls = parse(html);
-	static const char *const want[] = {
+	const char *const want[] = {
 		"网站首页", "政务公开", "一、总体情况", para,
 		"二、主动公开政府信息情况", "联系我们", "网站地图",
 		"某县人民政府办公室",

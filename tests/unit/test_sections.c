@@ -135,6 +135,20 @@ static void heading_split_over_lines(void **state)
 	assert_true(d->lines.v[3].flags & NB_LF_HEADING);
 	assert_true(d->lines.v[4].flags & NB_LF_HEADING);
 	doc_free(d);
+
+	d = sections_of("一、总体情况\n"
+			"二、主动公开政府信息情况\n"
+			"三、\n"
+			"收到和处理政府信息公开申请情况\n"
+			"四、政府信息公开行政复议、行政诉讼情况\n",
+			2021);
+	assert_int_equal(d->r->nsections, 4);
+	expect_section(d, 2, 3, canon[3], 3);
+	assert_string_equal(d->r->sections[2].heading, "三、收到和处理政府信息公开申请情况");
+	assert_string_equal(d->r->sections[2].text, "");
+	assert_true(d->lines.v[2].flags & NB_LF_HEADING);
+	assert_true(d->lines.v[3].flags & NB_LF_HEADING);
+	doc_free(d);
 }
 
 static void table_labels_are_no_headings(void **state)
@@ -166,19 +180,21 @@ static void pdf_layout_rows_are_no_headings(void **state)
 {
 	(void)state;
 	nb_doc *d = sections_of("一、总体情况\n"
+				"二、主动公开政府信息情况\n"
 				"三、收到和处理政府信息公开申请情况\n"
 				"一、本年新收申请                3001   53   0   3119\n"
 				"三、\n"
 				"本            2.其他法律行政法规禁止公开     30   1   0   31\n"
 				"四、结转下年度                 103    0    0   103\n"
-				"四、政府信息公开行政复议、行政诉讼情况\n",
+				"四、政府信息公开行政复议、行政诉讼情况\n"
+				"五、存在的主要问题及改进情况\n",
 				2024);
 
-	assert_int_equal(d->r->nsections, 3);
-	expect_section(d, 0, 1, canon[1], 1);
-	expect_section(d, 1, 3, canon[3], 3);
-	expect_section(d, 2, 4, canon[4], 4);
-	assert_int_equal(d->spans[2].head, 6);
+	assert_int_equal(d->r->nsections, 5);
+	for (int i = 1; i <= 5; i++)
+		expect_section(d, (size_t)i - 1, i, canon[i], i);
+	assert_int_equal(d->spans[3].head, 7);
+	assert_false(d->lines.v[4].flags & NB_LF_HEADING);
 	doc_free(d);
 }
 
@@ -190,13 +206,12 @@ static void stops_at_five(void **state)
 				"三、收到和处理政府信息公开申请情况\n"
 				"四、政府信息公开行政复议、行政诉讼情况\n"
 				"   五、存在的主要问题及改进情况\n"
-				"（一）持续推进标准化建设。\n"
-				"扫一扫在手机打开当前页面\n",
+				"（一）持续推进标准化建设。\n",
 				2020);
 
-	d->lines.v[6].flags |= NB_LF_CHROME;
 	assert_int_equal(d->r->nsections, 5);
-	expect_section(d, 4, 5, canon[5], 5);
+	for (int i = 1; i <= 5; i++)
+		expect_section(d, (size_t)i - 1, i, canon[i], i);
 	doc_free(d);
 }
 

@@ -1,0 +1,875 @@
+/*
+ * accuracy.c — scores the core against the fixture corpus.
+ *
+ *   accuracy [--strict] [-v] DIR
+ *
+ * Walks DIR for *.expect.json, parses the report beside each (same stem,
+ * another extension) with the core, and compares what the core found with
+ * what the fixture says: the facts, the section names, the warnings and
+ * failed checks, and every expected cell.  Prints one line per shape: the
+ * share of expected cells found right, written wrong and missing, and the
+ * share of reports whose agency, year, sections and other facts are right.
+ *
+ * A cell is right when its state and value are what the report printed
+ * ("" in the expectation means printed blank).  It is wrong when the core
+ * states something the report contradicts: a number that differs, a
+ * number where the report printed a blank, or a blank where it printed a
+ * number.  It is missing when the core left it ABSENT.  Only listed cells
+ * count; the fixtures list every cell of every table they have.
+ *
+ * Exit status: 0; with --strict 1 on any mismatch; 2 on a usage, I/O or
+ * fixture error (a malformed expectation is a bug in the corpus).
+ */
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include <cjson/cJSON.h>
+
+#include "nianbao.h"
+
+#define EXPECT_SUFFIX ".expect.json"
+
+/* ---- small helpers ------------------------------------------------------- */
+
+typedef struct {
+	char **v;
+	size_t n, cap;
+} strlist;
+
+static int strlist_push(strlist *l, char *s)
+{
+	if (l->n == l->cap) {
+		size_t cap = l->cap ? 2 * l->cap : 64;
+		char **v = realloc(l->v, cap * sizeof(*v));
+
+		if (!v)
+			return -ENOMEM;
+		l->v = v;
+		l->cap = cap;
+	}
+	l->v[l->n++] = s;
+	return 0;
+}
+
+static void strlist_free(strlist *l)
+{
+	for (size_t i = 0; i < l->n; i++)
+		free(l->v[i]);
+	free(l->v);
+	l->v = NULL;
+	l->n = l->cap = 0;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* dir + "/" + name in a new string, or NULL. */
+static char *join(const char *dir, const char *name)
+{
+	size_t n = strlen(dir) + strlen(name) + 2;
+	char *s = malloc(n);
+
+	if (s)
+		snprintf(s, n, "%s/%s", dir, name);
+	return s;
+}
+
+static bool ends_with(const char *s, const char *suf)
+{
+	size_t n = strlen(s), k = strlen(suf);
+
+	return n >= k && strcmp(s + n - k, suf) == 0;
+}
+
+/* Reads a whole file.  0 or a negative errno. */
+static int read_file(const char *path, char **buf, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+
+	if (!f)
+		return -errno;
+
+	size_t cap = 1 << 16, n = 0;
+	char *b = malloc(cap + 1);
+	int rc = 0;
+
+	while (b) {
+		n += fread(b + n, 1, cap - n, f);
+		if (n < cap)
+			break;
+		cap *= 2;
+		char *nb = realloc(b, cap + 1);
+
+		if (!nb) {
+			free(b);
+			b = NULL;
+		} else {
+			b = nb;
+		}
+	}
+	if (!b)
+		rc = -ENOMEM;
+	else if (ferror(f))
+		rc = -EIO;
+	fclose(f);
+	if (rc) {
+		free(b);
+		return rc;
+	}
+	b[n] = '\0';
+	*buf = b;
+	*len = n;
+	return 0;
+}
+
+/* ---- the walk ------------------------------------------------------------ */
+
+/* Appends every *.expect.json under dir (hidden entries skipped). */
+static int collect(const char *dir, strlist *out)
+{
+	DIR *d = opendir(dir);
+
+	if (!d) {
+		int e = errno;
+
+		fprintf(stderr, "accuracy: %s: %s\n", dir, strerror(e));
+		return -e;
+	}
+
+	int rc = 0;
+	struct dirent *de;
+
+	while (rc == 0 && (de = readdir(d))) {
+		if (de->d_name[0] == '.')
+			continue;
+
+		char *path = join(dir, de->d_name);
+		struct stat st;
+
+		if (!path) {
+			rc = -ENOMEM;
+			break;
+		}
+		if (stat(path, &st) != 0) {
+			rc = -errno;
+			fprintf(stderr, "accuracy: %s: %s\n", path, strerror(-rc));
+			free(path);
+		} else if (S_ISDIR(st.st_mode)) {
+			rc = collect(path, out);
+			free(path);
+		} else if (S_ISREG(st.st_mode) && ends_with(de->d_name, EXPECT_SUFFIX)) {
+			rc = strlist_push(out, path);
+			if (rc)
+				free(path);
+		} else {
+			free(path);
+		}
+	}
+	closedir(d);
+	return rc;
+}
+
+/*
+ * The report beside an expectation: the one file in its directory named
+ * stem.<ext> other than the expectation itself.  0 and *report, or a
+ * negative errno with a message.
+ */
+static int find_report(const char *expect_path, char **report)
+{
+	const char *slash = strrchr(expect_path, '/');
+	size_t dlen = slash ? (size_t)(slash - expect_path) : 1;
+	const char *base = slash ? slash + 1 : expect_path;
+	size_t slen = strlen(base) - strlen(EXPECT_SUFFIX);
+	char *dir = malloc(dlen + 1);
+
+	if (!dir)
+		return -ENOMEM;
+	memcpy(dir, slash ? expect_path : ".", dlen);
+	dir[dlen] = '\0';
+
+	DIR *d = opendir(dir);
+
+	if (!d) {
+		int e = errno;
+
+		fprintf(stderr, "accuracy: %s: %s\n", dir, strerror(e));
+		free(dir);
+		return -e;
+	}
+
+	int rc = 0;
+	size_t found = 0;
+	struct dirent *de;
+
+	*report = NULL;
+	while (rc == 0 && (de = readdir(d))) {
+		const char *n = de->d_name;
+
+		if (strncmp(n, base, slen) != 0 || n[slen] != '.' ||
+		    ends_with(n, EXPECT_SUFFIX) || strchr(n + slen + 1, '.'))
+			continue;
+		found++;
+		if (!*report) {
+			*report = join(dir, n);
+			if (!*report)
+				rc = -ENOMEM;
+		}
+	}
+	closedir(d);
+	free(dir);
+	if (rc == 0 && found != 1) {
+		fprintf(stderr, "accuracy: %s: %s report beside it\n", expect_path,
+			found ? "more than one" : "no");
+		rc = -ENOENT;
+	}
+	if (rc) {
+		free(*report);
+		*report = NULL;
+	}
+	return rc;
+}
+
+/* ---- the expectation ----------------------------------------------------- */
+
+static const char *const known_keys[] = {
+	"shape", "agency", "year", "year_rule", "published", "encoding",
+	"template", "table_templates", "sections", "warnings_contain",
+	"checks_failed", "cells", NULL
+};
+
+static bool is_string_array(const cJSON *a, int n)
+{
+	const cJSON *e;
+
+	if (!cJSON_IsArray(a) || (n >= 0 && cJSON_GetArraySize(a) != n))
+		return false;
+	cJSON_ArrayForEach(e, a)
+		if (!cJSON_IsString(e))
+			return false;
+	return true;
+}
+
+/* NULL when the expectation is well formed, else what is wrong with it. */
+static const char *malformed(const cJSON *x)
+{
+	const cJSON *e;
+
+	if (!cJSON_IsObject(x))
+		return "not a JSON object";
+	cJSON_ArrayForEach(e, x) {
+		size_t i = 0;
+
+		while (known_keys[i] && strcmp(known_keys[i], e->string) != 0)
+			i++;
+		if (!known_keys[i])
+			return "unknown key";
+	}
+	if (!cJSON_IsString(cJSON_GetObjectItemCaseSensitive(x, "shape")))
+		return "\"shape\" must be a string";
+	if (!cJSON_IsString(cJSON_GetObjectItemCaseSensitive(x, "agency")))
+		return "\"agency\" must be a string";
+	if (!cJSON_IsNumber(cJSON_GetObjectItemCaseSensitive(x, "year")))
+		return "\"year\" must be a number";
+	if (!cJSON_IsString(cJSON_GetObjectItemCaseSensitive(x, "year_rule")))
+		return "\"year_rule\" must be a string";
+	e = cJSON_GetObjectItemCaseSensitive(x, "published");
+	if (!cJSON_IsString(e) && !cJSON_IsNull(e))
+		return "\"published\" must be a string or null";
+	if (!cJSON_IsString(cJSON_GetObjectItemCaseSensitive(x, "encoding")))
+		return "\"encoding\" must be a string";
+	e = cJSON_GetObjectItemCaseSensitive(x, "template");
+	if (e && !cJSON_IsString(e))
+		return "\"template\" must be a string";
+	e = cJSON_GetObjectItemCaseSensitive(x, "table_templates");
+	if (e) {
+		const cJSON *t;
+
+		if (!cJSON_IsObject(e))
+			return "\"table_templates\" must be an object";
+		cJSON_ArrayForEach(t, e)
+			if (!cJSON_IsString(t))
+				return "\"table_templates\" values must be strings";
+	}
+	if (!is_string_array(cJSON_GetObjectItemCaseSensitive(x, "sections"), -1))
+		return "\"sections\" must be an array of strings";
+	e = cJSON_GetObjectItemCaseSensitive(x, "warnings_contain");
+	if (e && !is_string_array(e, -1))
+		return "\"warnings_contain\" must be an array of strings";
+	e = cJSON_GetObjectItemCaseSensitive(x, "checks_failed");
+	if (e && !is_string_array(e, -1))
+		return "\"checks_failed\" must be an array of strings";
+	e = cJSON_GetObjectItemCaseSensitive(x, "cells");
+	if (!cJSON_IsArray(e))
+		return "\"cells\" must be an array";
+
+	const cJSON *c;
+
+	cJSON_ArrayForEach(c, e)
+		if (!is_string_array(c, 4))
+			return "every cell must be [table, row, column, value]";
+	return NULL;
+}
+
+static const char *str_item(const cJSON *x, const char *key)
+{
+	const cJSON *e = cJSON_GetObjectItemCaseSensitive(x, key);
+
+	return cJSON_IsString(e) ? e->valuestring : NULL;
+}
+
+/* ---- scoring ------------------------------------------------------------- */
+
+typedef struct {
+	char *shape;
+	size_t reports;
+	size_t cells, right, wrong, missing;
+	size_t agency_ok, year_ok, sections_ok, other_ok;
+} tally;
+
+typedef struct {
+	tally *v;
+	size_t n, cap;
+	size_t mismatches;
+	bool verbose;
+	const char *file;	/* the report being scored, for messages */
+} score;
+
+static tally *tally_for(score *s, const char *shape)
+{
+	for (size_t i = 0; i < s->n; i++)
+		if (strcmp(s->v[i].shape, shape) == 0)
+			return &s->v[i];
+	if (s->n == s->cap) {
+		size_t cap = s->cap ? 2 * s->cap : 16;
+		tally *v = realloc(s->v, cap * sizeof(*v));
+
+		if (!v)
+			return NULL;
+		s->v = v;
+		s->cap = cap;
+	}
+
+	tally *t = &s->v[s->n];
+
+	memset(t, 0, sizeof(*t));
+	t->shape = strdup(shape);
+	if (!t->shape)
+		return NULL;
+	s->n++;
+	return t;
+}
+
+static void mismatch(score *s, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static void mismatch(score *s, const char *fmt, ...)
+{
+	va_list ap;
+
+	s->mismatches++;
+	if (!s->verbose)
+		return;
+	printf("%s: ", s->file);
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	putchar('\n');
+}
+
+static const char *or_null(const char *s)
+{
+	return s ? s : "(null)";
+}
+
+/* ---- facts --------------------------------------------------------------- */
+
+static bool check_string(score *s, const char *what, const char *want,
+			 const char *got)
+{
+	if (want && got && strcmp(want, got) == 0)
+		return true;
+	mismatch(s, "%s: expected \"%s\", got \"%s\"", what, or_null(want),
+		 or_null(got));
+	return false;
+}
+
+static bool check_year(score *s, const cJSON *x, const nb_report *r)
+{
+	int want = cJSON_GetObjectItemCaseSensitive(x, "year")->valueint;
+
+	if (r->year == want)
+		return true;
+	mismatch(s, "year: expected %d, got %d", want, r->year);
+	return false;
+}
+
+static bool check_published(score *s, const cJSON *x, const nb_report *r)
+{
+	const char *want = str_item(x, "published");
+	const char *got = r->published[0] ? r->published : NULL;
+
+	if ((!want && !got) || (want && got && strcmp(want, got) == 0))
+		return true;
+	mismatch(s, "published: expected %s, got %s", want ? want : "null",
+		 got ? got : "null");
+	return false;
+}
+
+static const nb_table *find_table(const nb_report *r, const char *name)
+{
+	for (size_t i = 0; i < r->ntables; i++)
+		if (r->tables[i].name && strcmp(r->tables[i].name, name) == 0)
+			return &r->tables[i];
+	return NULL;
+}
+
+static bool check_templates(score *s, const cJSON *x, const nb_report *r)
+{
+	const char *want = str_item(x, "template");
+	const cJSON *per = cJSON_GetObjectItemCaseSensitive(x, "table_templates");
+	const cJSON *e;
+	bool ok = true;
+
+	if (want)
+		ok = check_string(s, "template", want, nb_format_name(r->format));
+	cJSON_ArrayForEach(e, per) {
+		const nb_table *t = find_table(r, e->string);
+
+		if (!t) {
+			mismatch(s, "template of %s: no such table", e->string);
+			ok = false;
+		} else if (strcmp(e->valuestring, nb_format_name(t->format)) != 0) {
+			mismatch(s, "template of %s: expected %s, got %s", e->string,
+				 e->valuestring, nb_format_name(t->format));
+			ok = false;
+		}
+	}
+	return ok;
+}
+
+static int cmp_section(const void *a, const void *b)
+{
+	const nb_section *x = *(const nb_section *const *)a;
+	const nb_section *y = *(const nb_section *const *)b;
+
+	return (x->number > y->number) - (x->number < y->number);
+}
+
+/* The sections' directory names ("N-name") in the order of N, joined with
+ * " | " for one readable message; *count receives how many. */
+static char *section_names(const nb_report *r, size_t *count)
+{
+	const nb_section **v = malloc((r->nsections + 1) * sizeof(*v));
+
+	if (!v)
+		return NULL;
+	for (size_t i = 0; i < r->nsections; i++)
+		v[i] = &r->sections[i];
+	qsort(v, r->nsections, sizeof(*v), cmp_section);
+
+	size_t cap = 16;
+
+	for (size_t i = 0; i < r->nsections; i++)
+		cap += strlen(or_null(v[i]->name)) + 16;
+
+	char *out = malloc(cap);
+	size_t len = 0;
+
+	if (out) {
+		out[0] = '\0';
+		for (size_t i = 0; i < r->nsections; i++)
+			len += snprintf(out + len, cap - len, "%s%d-%s",
+					i ? " | " : "", v[i]->number,
+					or_null(v[i]->name));
+	}
+	free(v);
+	*count = r->nsections;
+	return out;
+}
+
+static bool check_sections(score *s, const cJSON *x, const nb_report *r,
+			   bool *oom)
+{
+	const cJSON *want = cJSON_GetObjectItemCaseSensitive(x, "sections");
+	const cJSON *e;
+	size_t cap = 16, len = 0, n;
+
+	cJSON_ArrayForEach(e, want)
+		cap += strlen(e->valuestring) + 3;
+
+	char *w = malloc(cap);
+	char *got = section_names(r, &n);
+
+	if (!w || !got) {
+		free(w);
+		free(got);
+		*oom = true;
+		return false;
+	}
+	w[0] = '\0';
+	cJSON_ArrayForEach(e, want)
+		len += snprintf(w + len, cap - len, "%s%s", len ? " | " : "",
+				e->valuestring);
+
+	bool ok = strcmp(w, got) == 0;
+
+	if (!ok)
+		mismatch(s, "sections: expected [%s], got [%s]", w, got);
+	free(w);
+	free(got);
+	return ok;
+}
+
+static bool check_warnings(score *s, const cJSON *x, const nb_report *r)
+{
+	const cJSON *e;
+	bool ok = true;
+
+	cJSON_ArrayForEach(e, cJSON_GetObjectItemCaseSensitive(x, "warnings_contain")) {
+		size_t i = 0;
+
+		while (i < r->nwarnings && !strcasestr(r->warnings[i], e->valuestring))
+			i++;
+		if (i == r->nwarnings) {
+			mismatch(s, "warnings: none contains \"%s\" (%zu warnings)",
+				 e->valuestring, r->nwarnings);
+			ok = false;
+		}
+	}
+	return ok;
+}
+
+static bool listed(const cJSON *list, const char *rule)
+{
+	const cJSON *e;
+
+	cJSON_ArrayForEach(e, list)
+		if (rule && strcmp(e->valuestring, rule) == 0)
+			return true;
+	return false;
+}
+
+/* Every listed rule fails at least once; no other rule fails. */
+static bool check_checks(score *s, const cJSON *x, const nb_report *r)
+{
+	const cJSON *want = cJSON_GetObjectItemCaseSensitive(x, "checks_failed");
+	const cJSON *e;
+	bool ok = true;
+
+	cJSON_ArrayForEach(e, want) {
+		size_t i = 0;
+
+		while (i < r->nchecks && (r->checks[i].ok || !r->checks[i].rule ||
+					  strcmp(r->checks[i].rule, e->valuestring) != 0))
+			i++;
+		if (i == r->nchecks) {
+			mismatch(s, "checks: %s should fail and does not", e->valuestring);
+			ok = false;
+		}
+	}
+	for (size_t i = 0; i < r->nchecks; i++) {
+		const nb_check *c = &r->checks[i];
+
+		if (c->ok || listed(want, c->rule))
+			continue;
+		mismatch(s, "checks: %s (%s) fails: %s", or_null(c->rule),
+			 or_null(c->subject), or_null(c->detail));
+		ok = false;
+	}
+	return ok;
+}
+
+/* ---- cells --------------------------------------------------------------- */
+
+/* Length of s without a trailing fullwidth-parenthesised part: the unit
+ * the core may add to a money column (采购总金额（万元）). */
+static size_t without_unit(const char *s)
+{
+	static const char open[] = "（", close[] = "）";
+	size_t n = strlen(s), k = strlen(close);
+
+	if (n < k || strcmp(s + n - k, close) != 0)
+		return n;
+
+	const char *p = NULL;
+
+	for (const char *q = strstr(s, open); q; q = strstr(q + 1, open))
+		p = q;
+	return p && p > s ? (size_t)(p - s) : n;
+}
+
+static bool col_matches(const char *got, const char *want)
+{
+	size_t g = without_unit(got), w = without_unit(want);
+
+	if (strcmp(got, want) == 0)
+		return true;
+	return g == w && strncmp(got, want, g) == 0;
+}
+
+static const nb_cell *find_cell(const nb_report *r, const char *table,
+				const char *row, const char *col)
+{
+	const nb_table *t = find_table(r, table);
+
+	if (!t)
+		return NULL;
+
+	size_t c = 0;
+
+	while (c < t->ncols && !(t->cols[c] && col_matches(t->cols[c], col)))
+		c++;
+	if (c == t->ncols)
+		return NULL;
+	for (size_t i = 0; i < t->nrows; i++)
+		if (t->rows[i].label && strcmp(t->rows[i].label, row) == 0)
+			return t->rows[i].cells ? &t->rows[i].cells[c] : NULL;
+	return NULL;
+}
+
+static const char *state_text(const nb_cell *c)
+{
+	if (!c || c->state == NB_CELL_ABSENT)
+		return "absent";
+	if (c->state == NB_CELL_BLANK)
+		return "blank";
+	return or_null(c->value);
+}
+
+static void score_cell(score *s, tally *t, const nb_report *r, const cJSON *cell)
+{
+	const char *table = cJSON_GetArrayItem(cell, 0)->valuestring;
+	const char *row = cJSON_GetArrayItem(cell, 1)->valuestring;
+	const char *col = cJSON_GetArrayItem(cell, 2)->valuestring;
+	const char *want = cJSON_GetArrayItem(cell, 3)->valuestring;
+	const nb_cell *c = r ? find_cell(r, table, row, col) : NULL;
+	bool blank = want[0] == '\0';
+
+	t->cells++;
+	if (!c || c->state == NB_CELL_ABSENT) {
+		t->missing++;
+		if (r)
+			mismatch(s, "missing %s / %s / %s: expected %s", table, row,
+				 col, blank ? "blank" : want);
+		return;
+	}
+	if (blank ? c->state == NB_CELL_BLANK :
+	    c->state == NB_CELL_NUMBER && c->value && strcmp(c->value, want) == 0) {
+		t->right++;
+		return;
+	}
+	t->wrong++;
+	mismatch(s, "WRONG %s / %s / %s: expected %s, got %s (printed \"%s\")",
+		 table, row, col, blank ? "blank" : want, state_text(c),
+		 or_null(c->raw));
+}
+
+/* ---- one report ---------------------------------------------------------- */
+
+/* Scores one fixture.  0, or a negative errno for an error that is not a
+ * mismatch (I/O, a malformed expectation, out of memory). */
+static int score_one(score *s, nb_parser *p, const char *expect_path)
+{
+	char *text = NULL, *report = NULL, *buf = NULL;
+	size_t len;
+	int rc = read_file(expect_path, &text, &len);
+
+	if (rc) {
+		fprintf(stderr, "accuracy: %s: %s\n", expect_path, strerror(-rc));
+		return rc;
+	}
+
+	cJSON *x = cJSON_Parse(text);
+	const char *bad = x ? malformed(x) : "not valid JSON";
+
+	free(text);
+	if (bad) {
+		fprintf(stderr, "accuracy: %s: %s\n", expect_path, bad);
+		cJSON_Delete(x);
+		return -EINVAL;
+	}
+	rc = find_report(expect_path, &report);
+	if (rc == 0) {
+		rc = read_file(report, &buf, &len);
+		if (rc)
+			fprintf(stderr, "accuracy: %s: %s\n", report, strerror(-rc));
+	}
+
+	tally *t = rc ? NULL : tally_for(s, str_item(x, "shape"));
+	nb_report *r = NULL;
+
+	if (rc == 0 && !t)
+		rc = -ENOMEM;
+	if (rc == 0) {
+		int prc = nb_parse(p, report, buf, len, &r);
+
+		s->file = report;
+		t->reports++;
+		if (prc == -ENOMEM) {
+			rc = prc;
+		} else if (prc < 0) {
+			mismatch(s, "parse failed: %s", strerror(-prc));
+			r = NULL;
+		}
+	}
+	if (rc == 0) {
+		const cJSON *cell;
+		bool oom = false;
+
+		cJSON_ArrayForEach(cell, cJSON_GetObjectItemCaseSensitive(x, "cells"))
+			score_cell(s, t, r, cell);
+		if (r) {
+			t->agency_ok += check_string(s, "agency", str_item(x, "agency"), r->agency);
+			t->year_ok += check_year(s, x, r);
+			t->sections_ok += check_sections(s, x, r, &oom);
+
+			bool other = check_string(s, "year_rule", str_item(x, "year_rule"),
+						  nb_year_rule_name(r->year_rule));
+
+			other &= check_published(s, x, r);
+			other &= check_string(s, "encoding", str_item(x, "encoding"), r->encoding);
+			other &= check_templates(s, x, r);
+			other &= check_warnings(s, x, r);
+			other &= check_checks(s, x, r);
+			t->other_ok += other;
+		}
+		if (oom)
+			rc = -ENOMEM;
+	}
+	nb_report_free(r);
+	cJSON_Delete(x);
+	free(buf);
+	free(report);
+	return rc;
+}
+
+/* ---- the summary --------------------------------------------------------- */
+
+static double pct(size_t a, size_t b)
+{
+	return b ? 100.0 * (double)a / (double)b : 0.0;
+}
+
+static void print_line(const tally *t)
+{
+	printf("%-10s %7zu %7zu %7.1f %7.1f %6zu %8.1f %7.1f %6.1f %8.1f %7.1f\n",
+	       t->shape, t->reports, t->cells, pct(t->right, t->cells),
+	       pct(t->wrong, t->cells), t->wrong, pct(t->missing, t->cells),
+	       pct(t->agency_ok, t->reports), pct(t->year_ok, t->reports),
+	       pct(t->sections_ok, t->reports), pct(t->other_ok, t->reports));
+}
+
+static int cmp_tally(const void *a, const void *b)
+{
+	return strcmp(((const tally *)a)->shape, ((const tally *)b)->shape);
+}
+
+static void print_summary(score *s)
+{
+	char name[] = "total";
+	tally total = { .shape = name };
+
+	qsort(s->v, s->n, sizeof(*s->v), cmp_tally);
+	printf("%-10s %7s %7s %7s %7s %6s %8s %7s %6s %8s %7s\n", "shape",
+	       "reports", "cells", "right%", "wrong%", "wrong", "missing%",
+	       "agency%", "year%", "section%", "other%");
+	for (size_t i = 0; i < s->n; i++) {
+		const tally *t = &s->v[i];
+
+		print_line(t);
+		total.reports += t->reports;
+		total.cells += t->cells;
+		total.right += t->right;
+		total.wrong += t->wrong;
+		total.missing += t->missing;
+		total.agency_ok += t->agency_ok;
+		total.year_ok += t->year_ok;
+		total.sections_ok += t->sections_ok;
+		total.other_ok += t->other_ok;
+	}
+	print_line(&total);
+	printf("mismatches: %zu (other = year rule, publication date, encoding, "
+	       "template, warnings, checks)\n", s->mismatches);
+}
+
+/* ---- main ---------------------------------------------------------------- */
+
+static void usage(FILE *f)
+{
+	fprintf(f, "usage: accuracy [--strict] [-v] DIR\n"
+		   "Parses every report of the fixture corpus DIR and compares it with\n"
+		   "its .expect.json; prints the accuracy per shape.  -v lists every\n"
+		   "mismatch; --strict exits 1 when there is any.\n");
+}
+
+int main(int argc, char **argv)
+{
+	bool strict = false;
+	const char *dir = NULL;
+	score s = { 0 };
+
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--strict") == 0) {
+			strict = true;
+		} else if (strcmp(argv[i], "-v") == 0) {
+			s.verbose = true;
+		} else if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+			usage(stdout);
+			return 0;
+		} else if (argv[i][0] == '-' || dir) {
+			usage(stderr);
+			return 2;
+		} else {
+			dir = argv[i];
+		}
+	}
+	if (!dir) {
+		usage(stderr);
+		return 2;
+	}
+
+	strlist files = { 0 };
+	int rc = collect(dir, &files);
+
+	if (rc == 0 && files.n == 0) {
+		fprintf(stderr, "accuracy: %s: no *%s files\n", dir, EXPECT_SUFFIX);
+		rc = -ENOENT;
+	}
+
+	nb_parser *p = NULL;
+	const char *err = NULL;
+
+	if (rc == 0) {
+		rc = nb_parser_new(&p, &err);
+		if (rc)
+			fprintf(stderr, "accuracy: cannot set up the parser: %s\n",
+				err ? err : strerror(-rc));
+	}
+	if (rc == 0) {
+		qsort(files.v, files.n, sizeof(*files.v), cmp_str);
+		for (size_t i = 0; i < files.n && rc == 0; i++)
+			rc = score_one(&s, p, files.v[i]);
+		if (rc == -ENOMEM)
+			fprintf(stderr, "accuracy: out of memory\n");
+	}
+	if (rc == 0)
+		print_summary(&s);
+
+	nb_parser_free(p);
+	strlist_free(&files);
+	for (size_t i = 0; i < s.n; i++)
+		free(s.v[i].shape);
+	free(s.v);
+	if (rc)
+		return 2;
+	return strict && s.mismatches ? 1 : 0;
+}
