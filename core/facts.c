@@ -304,7 +304,8 @@ static const struct {
 };
 #define NKEYS (sizeof meta_keys / sizeof *meta_keys)
 
-/* The key at t[i] followed by ':' or '|', longest first; its index or -1. */
+/* The key at t[i] followed by ':' or '|' (fullwidth forms are folded),
+ * longest first; its index or -1, and where its value starts. */
 static int key_at(const uint32_t *t, size_t n, size_t i, bool head, size_t *vstart)
 {
 	int best = -1;
@@ -317,14 +318,16 @@ static int key_at(const uint32_t *t, size_t n, size_t i, bool head, size_t *vsta
 		size_t kl = lit(meta_keys[k].key, u, 16);
 		if (kl <= bestlen || i + kl >= n || memcmp(t + i, u, kl * sizeof *u))
 			continue;
-		if (t[i + kl] != ':' && t[i + kl] != '|' && !at_lit(t, n, i + kl, "："))
+		if (t[i + kl] != ':' && t[i + kl] != '|')
 			continue;
 		best = (int)k;
 		bestlen = kl;
 	}
 	if (best >= 0) {
 		size_t v = i + bestlen;
-		while (v < n && (t[v] == ':' || t[v] == '|' || at_lit(t, n, v, "：")))
+		if (v < n && t[v] == ':')
+			v++;
+		if (v < n && t[v] == '|')
 			v++;
 		*vstart = v;
 	}
@@ -335,7 +338,7 @@ static int meta_value(facts *f, size_t line, const ctext *c, int key, size_t a, 
 {
 	while (a < b && is_any(c->cp[a], "[【(<"))
 		a++;
-	while (b > a && is_any(c->cp[b - 1], "]】)>,，;；"))
+	while (b > a && is_any(c->cp[b - 1], "]】)>,;"))
 		b--;
 	if (a >= b)
 		return 0;
@@ -367,61 +370,39 @@ static int meta_value(facts *f, size_t line, const ctext *c, int key, size_t a, 
 /*
  * A metadata line starts with one of the keys (after an opening bracket, as
  * in "[来源: 区政府办公室 ]") and may hold several "key: value" pairs or
- * table cells "key | value | key | value".  Returns 1 when it is one.
+ * table cells "key | value | key | value"; a value runs to the end of its
+ * cell or to the next key.  Returns 1 when the line is one.
  */
 static int meta_line(facts *f, size_t line, const ctext *c, bool head)
 {
 	const uint32_t *t = c->cp;
 	size_t n = c->n, i = 0, v;
+	int key;
 
 	if (n == 0 || n > SHORT_LINE)
 		return 0;
 	while (i < n && is_any(t[i], "[【*#|"))
 		i++;
-	int key = key_at(t, n, i, head, &v);
-	if (key < 0)
+	if ((key = key_at(t, n, i, head, &v)) < 0)
 		return 0;
 	while (key >= 0) {
-		size_t j = v, next = n, nv = n;
-		int nkey = -1;
-		for (; j < n; j++) {
-			if (t[j] == '|') {
-				size_t k = j;
-				while (k < n && t[k] == '|')
-					k++;
-				nkey = key_at(t, n, k, head, &nv);
-				next = j;
-				if (nkey < 0) {
-					/* a value's end; the next cell may be a key */
-					int rc = meta_value(f, line, c, key, v, j);
-					if (rc < 0)
-						return rc;
-					key = -1;
-					while (k < n && nkey < 0) {
-						nkey = key_at(t, n, k, head, &nv);
-						if (nkey < 0) {
-							while (k < n && t[k] != '|')
-								k++;
-							while (k < n && t[k] == '|')
-								k++;
-						}
-					}
-				}
-				break;
-			}
-			if ((nkey = key_at(t, n, j, head, &nv)) >= 0 && j > v) {
-				next = j;
-				break;
-			}
-			nkey = -1;
-		}
-		if (key >= 0) {
-			int rc = meta_value(f, line, c, key, v, next);
-			if (rc < 0)
-				return rc;
-		}
-		key = nkey;
+		size_t e = v, nv = 0;
+		int next = -1;
+		while (e < n && t[e] != '|' && (next = key_at(t, n, e, head, &nv)) < 0)
+			e++;
+		int rc = meta_value(f, line, c, key, v, e);
+		if (rc < 0)
+			return rc;
+		key = next;
 		v = nv;
+		/* past the cell's end: the next cell that starts with a key */
+		while (key < 0 && e < n) {
+			while (e < n && t[e] == '|')
+				e++;
+			if ((key = key_at(t, n, e, head, &v)) < 0)
+				while (e < n && t[e] != '|')
+					e++;
+		}
 	}
 	return 1;
 }
@@ -452,8 +433,10 @@ static bool title_span(const uint32_t *t, size_t n, size_t *a, size_t *b)
 			last = k + 2;
 	if (last == SIZE_MAX)
 		return false;
-	if (last < n) {
-		if (!is_any(t[last], "-_|—–－·") && !at_lit(t, n, last, "(全文)"))
+	if (last < n && t[last] == '(' && t[n - 1] == ')' && find_lit(t, last, n, "年") != SIZE_MAX) {
+		e = n;	/* …年度报告（2019年度） */
+	} else if (last < n) {
+		if (!is_any(t[last], "-_|—–·") && !at_lit(t, n, last, "(全文)"))
 			return false;
 		e = last;
 	}
@@ -465,7 +448,7 @@ static bool title_span(const uint32_t *t, size_t n, size_t *a, size_t *b)
 	    find_lit(t, i, e, "年度报告") == SIZE_MAX)
 		return false;
 	for (size_t k = i; k < e; k++)
-		if (is_any(t[k], "。，,；;>»") || at_lit(t, e, k, "现公布"))
+		if (is_any(t[k], "。,;>»") || at_lit(t, e, k, "现公布"))
 			return false;
 	*a = i;
 	*b = e;
@@ -486,45 +469,48 @@ static size_t title_year(const uint32_t *t, size_t a, size_t b, int *year)
 	return SIZE_MAX;
 }
 
-/*
- * The agency a title names, in [*aa, *ab): before the year (某市2019年…),
- * before 关于 (某局关于…), or between the year and the report's words
- * (2019年某市政府信息公开…).
- */
-static bool title_agency(const uint32_t *t, size_t a, size_t b, size_t *aa, size_t *ab)
+static bool agency_span(const uint32_t *t, size_t s, size_t e, size_t *aa, size_t *ab)
 {
-	int y;
-	size_t yi = title_year(t, a, b, &y);
-	size_t about = find_lit(t, a, b, "关于");
-	size_t s = a, e;
-
-	if (about != SIZE_MAX && about > a && (yi == SIZE_MAX || about < yi)) {
-		e = about;
-	} else if (yi != SIZE_MAX && yi > a) {
-		e = yi;
-	} else {
-		if (yi != SIZE_MAX) {
-			s = yi + 5;
-			if (at_lit(t, b, s, "度"))
-				s++;
-		}
-		e = b;
-		for (size_t k = 0; k < sizeof report_words / sizeof *report_words; k++) {
-			size_t w = find_lit(t, s, b, report_words[k]);
-			if (w < e)
-				e = w;
-		}
-		/* 某市人民政府信息公开…: the 政府 belongs to both */
-		if (ends_lit(t, s, e, "人民") && at_lit(t, b, e, "政府"))
-			e += 2;
-	}
-	while (e > s && is_any(t[e - 1], "(（《\"“"))
+	while (e > s && is_any(t[e - 1], "(《\"“"))
 		e--;
 	if (e <= s || !nb_agency_like(t + s, e - s))
 		return false;
 	*aa = s;
 	*ab = e;
 	return true;
+}
+
+/*
+ * The agency a title names, in [*aa, *ab): before 关于 (某局关于…), before
+ * the year (某市2019年…), or before the report's words, after the year when
+ * the title opens with it (2019年某市政府信息公开…, 某市政府信息公开工作
+ * 年度报告（2019年度）).
+ */
+static bool title_agency(const uint32_t *t, size_t a, size_t b, size_t *aa, size_t *ab)
+{
+	int y;
+	size_t yi = title_year(t, a, b, &y);
+	size_t about = find_lit(t, a, b, "关于");
+	size_t s = a, e = b;
+
+	if (about != SIZE_MAX && about > a && agency_span(t, a, about, aa, ab))
+		return true;
+	if (yi != SIZE_MAX && yi > a && agency_span(t, a, yi, aa, ab))
+		return true;
+	if (yi == a) {
+		s = yi + 5;
+		if (at_lit(t, b, s, "度"))
+			s++;
+	}
+	for (size_t k = 0; k < sizeof report_words / sizeof *report_words; k++) {
+		size_t w = find_lit(t, s, b, report_words[k]);
+		if (w < e)
+			e = w;
+	}
+	/* 某市人民政府信息公开…: the 政府 belongs to both */
+	if (e < b && ends_lit(t, s, e, "人民") && at_lit(t, b, e, "政府"))
+		e += 2;
+	return agency_span(t, s, e, aa, ab);
 }
 
 /* A short line that is only an agency's name (a title's first line, a
@@ -654,6 +640,18 @@ static int intro_agency(facts *f, size_t line, const ctext *c)
 		}
 		if (e > s && e - s <= 30 && nb_agency_like(t + s, e - s))
 			return cand_set(f, SRC_INTRO, line, c, s, e);
+	}
+	/* "…规定，松川市人民政府编制了本年度报告": the clause before 编制. */
+	for (size_t at = find_lit(t, 0, n, "编制"); at != SIZE_MAX;
+	     at = find_lit(t, at + 1, n, "编制")) {
+		size_t s = at;
+		while (s > 0 && at - s < 30 && !is_any(t[s - 1], "，,。；;：:）)》"))
+			s--;
+		for (size_t k = s; k < at; k++)
+			if (is_any(t[k], "由"))
+				s = k + 1;
+		if (s < at && nb_agency_like(t + s, at - s))
+			return cand_set(f, SRC_INTRO, line, c, s, at);
 	}
 	for (size_t by = find_lit(t, 0, n, "由"); by != SIZE_MAX;
 	     by = find_lit(t, by + 1, n, "由")) {
@@ -813,8 +811,9 @@ static int scan_head(facts *f)
 		} else if (!(l->flags & NB_LF_CHROME) && !prose_seen && f->title_line == SIZE_MAX &&
 			   title_span(c.cp, c.n, &a, &b)) {
 			rc = take_title(f, i, &c, a, b);
-		} else if (!(l->flags & NB_LF_CHROME) && c.n > 50) {
-			prose_seen = true;
+		} else if (!(l->flags & NB_LF_CHROME) && c.n > 50 &&
+			   (find_lit(c.cp, 0, c.n, "。") != SIZE_MAX || find_lit(c.cp, 0, c.n, ",") != SIZE_MAX)) {
+			prose_seen = true;	/* the title comes before the prose */
 		}
 		ct_free(&c);
 	}
@@ -892,7 +891,7 @@ static int mark_title_lines(facts *f)
 /*
  * A byline under the title (沐阳县人民政府 / (2026年1月23日)) and a signature
  * at the end (绥芬河市人民政府 / 2020年2月17日): an agency's line, then a
- * date's.  Returns the date line's index or SIZE_MAX.
+ * date's.  *found says whether lines name_line and date_line_i are one.
  */
 static int signature_at(facts *f, size_t name_line, size_t date_line_i, date *out,
 			bool *found)
@@ -939,6 +938,16 @@ static int scan_byline(facts *f)
 		n1 = next_text_line(d, n1 + 1, d->lines.n);
 	if (n1 == SIZE_MAX)
 		return 0;
+	/* A date alone under the title: （2020年1月21日）. */
+	ctext dc;
+	if ((rc = ct_line(&dc, &d->lines.v[n1])) < 0)
+		return rc;
+	found = date_line(&dc, &f->pub_start);
+	ct_free(&dc);
+	if (found) {
+		d->lines.v[n1].flags |= NB_LF_META;
+		return 0;
+	}
 	n2 = next_text_line(d, n1 + 1, d->lines.n);
 	if (n2 == SIZE_MAX || n2 - n1 > 3)
 		return 0;
@@ -1040,16 +1049,23 @@ int nb_find_facts(nb_doc *d)
 	if ((rc = scan_byline(&f)) < 0)
 		goto out;
 
-	/* The body starts after the last title or metadata line of the head;
-	 * what is above the title and unmarked is the site's header. */
-	d->body = 0;
-	for (size_t i = 0; i < f.head; i++)
-		if (d->lines.v[i].flags & (NB_LF_TITLE | NB_LF_META))
-			d->body = i + 1;
-	if (f.title_line != SIZE_MAX)
-		for (size_t i = 0; i < f.title_line; i++)
-			if (!(d->lines.v[i].flags & (NB_LF_TITLE | NB_LF_META | NB_LF_BLANK)))
-				d->lines.v[i].flags |= NB_LF_CHROME;
+	/* The body starts at the first line of text after the title block (or
+	 * the metadata at the top); what is above it and unmarked is the
+	 * site's header. */
+	size_t top = f.title_line;
+	for (size_t i = 0; i < f.head && top == SIZE_MAX; i++)
+		if (d->lines.v[i].flags & NB_LF_META)
+			top = i;
+	if (top == SIZE_MAX)
+		top = 0;
+	for (size_t i = 0; i < top; i++)
+		if (!(d->lines.v[i].flags & (NB_LF_TITLE | NB_LF_META | NB_LF_BLANK)))
+			d->lines.v[i].flags |= NB_LF_CHROME;
+	d->body = top;
+	while (d->body < d->lines.n &&
+	       (d->lines.v[d->body].flags & (NB_LF_TITLE | NB_LF_META | NB_LF_BLANK | NB_LF_CHROME |
+					     NB_LF_PAGENO | NB_LF_IMAGE)))
+		d->body++;
 
 	if ((rc = scan_tail(&f)) < 0)
 		goto out;

@@ -190,6 +190,7 @@ typedef struct {
 typedef struct {
 	bool value;		/* a number or a blank marker; else label text */
 	bool marker;		/* label text that opens with a list marker */
+	bool cell;		/* an HTML cell: an empty one is a blank value */
 	const char *s;		/* into the line's text or cell, not owned */
 	size_t n;
 	size_t line;

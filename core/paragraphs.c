@@ -6,9 +6,10 @@
 
 #include "internal.h"
 
-static bool ascii_word(uint32_t cp)
+/* Printable ASCII other than space: text that keeps its spaces. */
+static bool ascii_text(uint32_t cp)
 {
-	return (cp >= '0' && cp <= '9') || (cp >= 'A' && cp <= 'Z') || (cp >= 'a' && cp <= 'z');
+	return cp > 0x20 && cp < 0x7F;
 }
 
 void nb_tidy(nb_buf *b, const char *s, size_t n)
@@ -26,7 +27,7 @@ void nb_tidy(nb_buf *b, const char *s, size_t n)
 			gap = true;
 			continue;
 		}
-		if (gap && prev > 0x20 && prev < 0x7F && cp > 0x20 && cp < 0x7F)
+		if (gap && ascii_text(prev) && ascii_text(cp))
 			nb_buf_addc(b, ' ');
 		gap = false;
 		nb_buf_add(b, s + at, i - at);
@@ -174,10 +175,10 @@ void nb_prose_line(nb_prose *p, nb_buf *out, const nb_line *l)
 	if (!cont) {
 		nb_prose_break(p, out);
 	} else {
-		/* no space between CJK, one between ASCII words */
+		/* no space between CJK, one between ASCII text */
 		size_t k = s;
 		uint32_t first = nb_utf8_next(l->text, e, &k);
-		if (ascii_word(p->last) && ascii_word(first))
+		if (ascii_text(p->last) && ascii_text(first))
 			nb_buf_addc(out, ' ');
 	}
 	nb_tidy(out, l->text + s, e - s);

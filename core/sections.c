@@ -183,9 +183,27 @@ static bool has_cp(const char *s, size_t n, uint32_t want)
 	return false;
 }
 
+static int classify(const char *name, size_t len, double *score);
+
+/* A stop that may end a heading's name: 。 ： : */
+static size_t name_stop(const char *s, size_t a, size_t e)
+{
+	size_t i = a;
+
+	while (i < e) {
+		size_t at = i;
+		uint32_t cp = nb_utf8_next(s, e, &i);
+		if (cp == 0x3002 || cp == 0xFF1A || cp == ':')
+			return at;
+	}
+	return e;
+}
+
 /*
  * Whether line l opens with a section heading: a numeral 一 … 二十 and
- * 、 ． . ， or a space, then a short name.  *name gets the name's bytes.
+ * 、 ． . ， or a space, then a short name, in l->text[*na, *ne).  A
+ * canonical heading may go on with the section's first sentence
+ * ("一、总体情况。2019年，…"): the name ends at the stop.
  */
 static int heading_at(const nb_line *l, size_t *na, size_t *ne)
 {
@@ -214,6 +232,14 @@ static int heading_at(const nb_line *l, size_t *na, size_t *ne)
 	nb_trim(s + i, e - i, na, ne);
 	*na += i;
 	*ne += i;
+	size_t stop = name_stop(s, *na, *ne);
+	if (stop > *na && stop + 3 < *ne) {
+		double score;
+		if (classify(s + *na, stop - *na, &score) && score >= 0.9) {
+			*ne = stop;
+			return num;
+		}
+	}
 	size_t cps = nb_utf8_count(s + *na, *ne - *na);
 	if (cps > NAME_MAX_CP)
 		return 0;
@@ -283,8 +309,8 @@ static char *clean_name(const char *s, size_t n)
 	return nb_buf_take(&b);
 }
 
-static int push_head(heads *h, const nb_doc *d, size_t line, size_t nhead, int num,
-		     const char *name, size_t nlen, double score, int canon)
+static int push_head(heads *h, const nb_doc *d, size_t line, size_t hend, size_t nhead,
+		     int num, const char *name, size_t nlen, double score, int canon)
 {
 	if (h->n == h->cap) {
 		size_t cap = h->cap ? h->cap * 2 : 16;
@@ -296,8 +322,9 @@ static int push_head(heads *h, const nb_doc *d, size_t line, size_t nhead, int n
 	}
 	head *x = &h->v[h->n];
 	nb_buf hb = { 0 };
-	for (size_t k = 0; k < nhead; k++) {
-		const nb_line *l = &d->lines.v[k == 0 ? line : next_line(d, line)];
+	nb_tidy(&hb, d->lines.v[line].text, hend);
+	if (nhead == 2) {
+		const nb_line *l = &d->lines.v[next_line(d, line)];
 		nb_tidy(&hb, l->text, l->len);
 	}
 	*x = (head){ .line = line, .nhead = nhead, .numeral = num, .canon = canon,
@@ -358,7 +385,7 @@ static int collect(const nb_doc *d, heads *h)
 				double js;
 				int jc = classify(j.s, j.len, &js);
 				if (jc && js >= score + 0.1) {
-					int rc = push_head(h, d, i, 2, num, j.s, j.len, js, jc);
+					int rc = push_head(h, d, i, l->len, 2, num, j.s, j.len, js, jc);
 					nb_buf_free(&j);
 					if (rc < 0)
 						return rc;
@@ -370,7 +397,7 @@ static int collect(const nb_doc *d, heads *h)
 		}
 		if (na == ne)
 			continue;	/* a lone numeral: a table's tall label */
-		int rc = push_head(h, d, i, 1, num, l->text + na, ne - na, score, canon);
+		int rc = push_head(h, d, i, ne, 1, num, l->text + na, ne - na, score, canon);
 		if (rc < 0)
 			return rc;
 	}
@@ -534,7 +561,8 @@ static void take_lines(build *b, size_t from, size_t to)
 {
 	for (size_t i = from; i < to; i++) {
 		const nb_line *l = &b->d->lines.v[i];
-		if (l->flags & NB_LF_TABLE) {
+		if ((l->flags & NB_LF_TABLE) &&
+		    !(l->flags & (NB_LF_PAGENO | NB_LF_CHROME | NB_LF_META))) {
 			nb_prose_break(&b->ps, &b->sec);
 			nb_prose_raw(&b->pr, &b->rep, l->text, l->len);
 		} else if (l->flags & (NB_LF_HEADING | NB_LF_TITLE | NB_LF_META)) {
@@ -553,6 +581,22 @@ static void take_lines(build *b, size_t from, size_t to)
 	}
 	nb_prose_break(&b->ps, &b->sec);
 	nb_prose_break(&b->pr, &b->rep);
+}
+
+/* What follows the name on a heading's line ("一、总体情况。2019年，…"):
+ * the section's first prose. */
+static void take_rest(build *b, const nb_span *sp)
+{
+	const nb_line *l = &b->d->lines.v[sp->head];
+	size_t na, ne;
+
+	if (sp->nhead != 1 || !heading_at(l, &na, &ne) || ne >= l->len)
+		return;
+	size_t i = ne;
+	nb_utf8_next(l->text, l->len, &i);	/* the stop */
+	nb_line rest = { .text = l->text + i, .len = l->len - i };
+	nb_prose_line(&b->ps, &b->sec, &rest);
+	nb_prose_line(&b->pr, &b->rep, &rest);
 }
 
 static char *take_text(nb_buf *b, int *rc)
@@ -607,6 +651,7 @@ int nb_build_sections(nb_doc *d)
 			nb_buf_addc(&b.rep, '\n');
 		nb_buf_adds(&b.rep, sp->heading);
 		nb_buf_addc(&b.rep, '\n');
+		take_rest(&b, sp);
 		take_lines(&b, sp->head + 1, sp->end);
 		s->number = sp->canonical ? sp->canonical : standard ? extra++ : order;
 		order++;

@@ -41,6 +41,7 @@ static int tok_push(tokv *tv, const char *s, size_t n, size_t line)
 	t->line = line;
 	t->value = nb_read_number(t->s, t->n, &num) != NB_CELL_ABSENT;
 	t->marker = false;
+	t->cell = false;
 	return 0;
 }
 
@@ -219,6 +220,7 @@ static int tokenize_cells(tokv *tv, const nb_line *l, size_t line)
 		const char *t = l->cells[c].text ? l->cells[c].text : "";
 		if (tok_push(tv, t, strlen(t), line) < 0)
 			return -ENOMEM;
+		tv->v[tv->n - 1].cell = true;
 		if (!tv->v[tv->n - 1].value)
 			text_seen = true;
 	}
@@ -324,6 +326,19 @@ static int form_rows(nb_rows *rs, size_t width, const bool *line_has_value,
 		size_t j = i;
 		while (j < rs->ntoks && rs->toks[j].value)
 			j++;
+		/* In text grids (pipes, tabs) an empty field is as often the filler
+		 * of a merged cell as a blank value: a run of nothing but empty
+		 * fields is filler, and so are empty fields that lead a run longer
+		 * than a row. */
+		size_t blanks = 0;
+		while (i + blanks < j && !rs->toks[i + blanks].n && !rs->toks[i + blanks].cell)
+			blanks++;
+		if (blanks == j - i) {
+			i = j;
+			continue;
+		}
+		if (width && j - i > width)
+			i += blanks < j - i - width ? blanks : j - i - width;
 		size_t len = j - i, per = len;
 		if (width && len > width && len % width == 0)
 			per = width;

@@ -124,6 +124,7 @@ static void print_summary(const nb_build_stats *s, const char *dbpath)
 	printf("reports with warnings:     %u\n", s->warned);
 	printf("failed consistency checks: %u\n", s->failed_checks);
 	printf("unreadable files:          %u\n", s->unreadable);
+	printf("not reports (skipped):     %u\n", s->not_reports);
 	printf("index:                     %s%s\n", dbpath,
 	       s->unchanged ? " (unchanged)" : "");
 }

@@ -13,6 +13,7 @@
 #include <fuse_lowlevel.h>
 #include <limits.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <sys/types.h>
 
 #include "index.h"

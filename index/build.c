@@ -180,9 +180,9 @@ static int old_open(const char *dbpath, FILE *err, old_index *o)
 		if (sqlite3_prepare_v2(db, "SELECT value FROM info"
 				       " WHERE key = 'parser_version'", -1, &q,
 				       NULL) == SQLITE_OK) {
-			o->reusable = sqlite3_step(q) == SQLITE_ROW &&
-				!strcmp((const char *)sqlite3_column_text(q, 0),
-					NB_VERSION);
+			const char *v = sqlite3_step(q) == SQLITE_ROW ?
+				(const char *)sqlite3_column_text(q, 0) : NULL;
+			o->reusable = v && !strcmp(v, NB_VERSION);
 			sqlite3_finalize(q);
 		}
 		if (o->reusable && (rc = load_sources(db, o))) {
@@ -216,6 +216,15 @@ static bool same_file(const old_source *s, const ix_file *f)
 static bool failure_stands(const old_source *s)
 {
 	return s->error && (s->err_no == EILSEQ || s->err_no == ENOMSG);
+}
+
+/* A file left out: unreadable, or read and found to be no report. */
+static void count_left_out(nb_build_stats *s, int err_no)
+{
+	if (err_no == ENOMSG)
+		s->not_reports++;
+	else
+		s->unreadable++;
 }
 
 static void say_file(FILE *err, const char *rawdir, const char *rel,
@@ -258,7 +267,7 @@ static int report_current(const char *dbpath, const char *rawdir,
 	for (size_t i = 0; i < o->n; i++) {
 		if (o->v[i].error) {
 			say_file(err, rawdir, o->v[i].path, o->v[i].error);
-			s->unreadable++;
+			count_left_out(s, o->v[i].err_no);
 		} else {
 			s->reused++;
 		}
@@ -355,21 +364,19 @@ static int read_file(const char *rawdir, const char *rel, char **data,
 	return *data ? 0 : -ENOMEM;
 }
 
-static const char *reason(int rc)
+/* Why a file is not in the index: rc from reading it, or from the parser. */
+static const char *reason(int rc, bool parsing)
 {
-	switch (rc) {
-	case -EILSEQ:
+	if (parsing && rc == -EILSEQ)
 		return "the bytes are in no encoding nianbaofs reads "
 		       "(UTF-8, GB18030, UTF-16 with a BOM)";
-	case -ENOMSG:
-		return "not an annual report: no agency, year or section found";
-	case -EFBIG:
+	if (parsing && rc == -ENOMSG)
+		return "not an annual report (no agency, year or section found); skipped";
+	if (!parsing && rc == -EFBIG)
 		return "larger than 64 MiB, not a report";
-	case -EINVAL:
+	if (!parsing && rc == -EINVAL)
 		return "not a regular file";
-	default:
-		return strerror(-rc);
-	}
+	return strerror(-rc);
 }
 
 /* Reads, hashes, parses and stores one new or changed file.  A file that
@@ -386,6 +393,7 @@ static int index_file(builder *b, int64_t id, const ix_file *f)
 	nb_report *r = NULL;
 
 	int rc = read_file(b->rawdir, f->rel, &data, &len, &st);
+	bool parsing = false;
 	if (!rc) {
 		size = st.st_size;
 		mtime = (int64_t)st.st_mtim.tv_sec * 1000000000 + st.st_mtim.tv_nsec;
@@ -400,14 +408,16 @@ static int index_file(builder *b, int64_t id, const ix_file *f)
 				goto out;
 			}
 		}
+		parsing = true;
 		rc = nb_parse(b->parser, f->rel, data, len, &r);
 	}
 	if (rc == -ENOMEM)
 		goto out;
 	if (rc) {
-		say_file(b->err, b->rawdir, f->rel, reason(rc));
-		b->stats->unreadable++;
-		rc = add_source(b, id, f->rel, size, mtime, sha, reason(rc), -rc);
+		const char *why = reason(rc, parsing);
+		say_file(b->err, b->rawdir, f->rel, why);
+		count_left_out(b->stats, -rc);
+		rc = add_source(b, id, f->rel, size, mtime, sha, why, -rc);
 		goto out;
 	}
 	rc = add_source(b, id, f->rel, size, mtime, sha, NULL, 0);
@@ -506,7 +516,7 @@ static int fill(builder *b, const old_index *o, const ix_files *files,
 			b->stats->reused++;
 		} else if (same_file(s, f) && failure_stands(s)) {
 			say_file(b->err, b->rawdir, f->rel, s->error);
-			b->stats->unreadable++;
+			count_left_out(b->stats, s->err_no);
 			rc = add_source(b, id, f->rel, f->size, f->mtime_ns,
 					s->sha256, s->error, s->err_no);
 		} else {

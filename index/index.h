@@ -25,6 +25,7 @@ typedef struct {
 	unsigned warned;	/* reports with at least one warning */
 	unsigned failed_checks;	/* consistency checks that failed, all reports */
 	unsigned unreadable;	/* files that could not be read or decoded */
+	unsigned not_reports;	/* files read, but no annual report: skipped */
 	bool unchanged;		/* nothing changed: the index was left as it was */
 } nb_build_stats;
 

@@ -139,7 +139,6 @@ int ix_tree_build(sqlite3 *db, const char *rawdir, FILE *err);
 typedef struct {
 	int64_t id;		/* report id */
 	int year;
-	const char *year_dir;
 } ix_yearly;
 
 typedef struct ix_cross ix_cross;

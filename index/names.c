@@ -45,47 +45,57 @@ static bool is_control(uint32_t cp)
 	return cp < 0x20 || cp == 0x7F || (cp >= 0x80 && cp <= 0x9F);
 }
 
+/* Bytes of s[0..n) less leading and trailing ASCII spaces and tabs. */
+static void trim(const char *s, size_t *start, size_t *end)
+{
+	while (*start < *end && (s[*start] == ' ' || s[*start] == '\t'))
+		++*start;
+	while (*end > *start && (s[*end - 1] == ' ' || s[*end - 1] == '\t'))
+		--*end;
+}
+
 char *ix_name(const char *s, const char *suffix, const char *fallback)
 {
-	size_t slen = strlen(suffix);
-	size_t limit = IX_NAME_MAX > slen ? IX_NAME_MAX - slen : 0;
 	const unsigned char *u = (const unsigned char *)(s ? s : "");
 	size_t n = strlen((const char *)u);
 
-	while (n && (u[0] == ' ' || u[0] == '\t')) {
-		u++;
-		n--;
-	}
-	while (n && (u[n - 1] == ' ' || u[n - 1] == '\t'))
-		n--;
-
-	ix_buf b = {0};
+	/* clean first, so that spaces a control character hid are trimmed */
+	ix_buf clean = {0};
 	for (size_t i = 0; i < n;) {
 		uint32_t cp;
 		size_t len = utf8_len(u + i, n - i, &cp);
-		if (!len) {
+		if (!len)
 			i++;
-			continue;
-		}
-		const char *piece = (const char *)u + i;
-		size_t plen = len;
-		if (cp == '/') {
-			piece = "\xEF\xBC\x8F";	/* U+FF0F FULLWIDTH SOLIDUS */
-			plen = 3;
-		} else if (is_control(cp)) {
-			plen = 0;
-		}
-		if (b.len + plen > limit)
-			break;
-		ix_buf_add(&b, piece, plen);
+		else if (cp == '/')
+			ix_buf_add(&clean, "\xEF\xBC\x8F", 3);	/* U+FF0F ／ */
+		else if (!is_control(cp))
+			ix_buf_add(&clean, u + i, len);
 		i += len;
 	}
-	const char *stem = b.s ? b.s : "";
-	if (!b.oom && (!*stem || !strcmp(stem, ".") || !strcmp(stem, ".."))) {
-		ix_buf_free(&b);
-		ix_buf_adds(&b, fallback);
+	if (clean.oom)
+		return NULL;
+	const char *c = clean.s ? clean.s : "";
+	size_t start = 0, end = clean.len;
+	trim(c, &start, &end);
+
+	/* cut on a character boundary to leave room for the suffix */
+	size_t slen = strlen(suffix);
+	size_t limit = IX_NAME_MAX > slen ? IX_NAME_MAX - slen : 0;
+	if (end - start > limit) {
+		end = start + limit;
+		while (end > start && ((unsigned char)c[end] & 0xC0) == 0x80)
+			end--;
+		trim(c, &start, &end);
 	}
+
+	ix_buf b = {0};
+	if ((end - start == 1 && c[start] == '.') ||
+	    (end - start == 2 && !memcmp(c + start, "..", 2)) || end == start)
+		ix_buf_adds(&b, fallback);
+	else
+		ix_buf_add(&b, c + start, end - start);
 	ix_buf_adds(&b, suffix);
+	ix_buf_free(&clean);
 	if (b.oom) {
 		ix_buf_free(&b);
 		return NULL;

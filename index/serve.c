@@ -217,7 +217,7 @@ ssize_t nb_index_read(nb_index *ix, uint64_t ino, char *buf, size_t size,
 		if (n.size > INT_MAX) {
 			rc = -EFBIG;	/* never rendered: files are small */
 		} else {
-			sqlite3_blob *b;
+			sqlite3_blob *b = NULL;
 			rc = blob_at(ix, unix_data ? B_UNIX : B_DATA, ino, &b);
 			if (!rc && sqlite3_blob_read(b, buf, (int)want,
 						     (int)off) != SQLITE_OK)

@@ -772,8 +772,7 @@ static int cross_years(tree *t)
 		size_t j = i;
 		for (; j < t->nreps &&
 		       !strcmp(t->reps[j].agency_dir, t->reps[i].agency_dir); j++)
-			v[j - i] = (ix_yearly){t->reps[j].id, t->reps[j].year,
-					       t->reps[j].year_dir};
+			v[j - i] = (ix_yearly){t->reps[j].id, t->reps[j].year};
 		rc = ix_cross_year(x, v, j - i);
 		i = j;
 	}

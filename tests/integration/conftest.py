@@ -49,19 +49,32 @@ def nianbaofs():
     return path
 
 
-def run(argv, **kw):
-    """Runs a command, capturing its output as text."""
+def run(argv, env=None, **kw):
+    """Runs a command, capturing its output as UTF-8 text.  The C.UTF-8
+    locale keeps tools' messages in English and names unescaped."""
     kw.setdefault("timeout", TIMEOUT)
+    env = dict(os.environ if env is None else env, LC_ALL="C.UTF-8")
     return subprocess.run([str(a) for a in argv], capture_output=True,
-                          text=True, **kw)
+                          text=True, encoding="utf-8", errors="replace",
+                          env=env, **kw)
 
 
 def can_mount():
-    return os.path.exists("/dev/fuse") and shutil.which("fusermount3")
+    """Whether this user can mount FUSE filesystems here."""
+    return (shutil.which("fusermount3") is not None and
+            os.access("/dev/fuse", os.R_OK | os.W_OK))
 
 
-needs_fuse = pytest.mark.skipif(
-    not can_mount(), reason="no /dev/fuse or fusermount3: cannot mount here")
+@pytest.fixture(scope="session")
+def fuse_usable():
+    """These tests mount for real: without FUSE they fail, they do not skip."""
+    if not can_mount():
+        pytest.fail("cannot mount here: no fusermount3, or /dev/fuse is "
+                    "missing or not readable and writable by this user (in a "
+                    "container: --device /dev/fuse --cap-add SYS_ADMIN)")
+
+
+needs_fuse = pytest.mark.usefixtures("fuse_usable")
 
 
 def _unescape_mountinfo(field):
@@ -154,20 +167,16 @@ def shared_db(tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
-def mnt(nianbaofs, raw_dir, shared_db, tmp_path_factory):
+def mnt(nianbaofs, fuse_usable, raw_dir, shared_db, tmp_path_factory):
     """The raw directory mounted with the default options (CSV for Excel)."""
-    if not can_mount():
-        pytest.skip("no /dev/fuse or fusermount3: cannot mount here")
     with mounted(nianbaofs, raw_dir, tmp_path_factory.mktemp("mnt"),
                  shared_db) as m:
         yield m
 
 
 @pytest.fixture(scope="session")
-def mnt_unix(nianbaofs, raw_dir, shared_db, tmp_path_factory):
+def mnt_unix(nianbaofs, fuse_usable, raw_dir, shared_db, tmp_path_factory):
     """The same raw directory and index, mounted with -o csv=unix."""
-    if not can_mount():
-        pytest.skip("no /dev/fuse or fusermount3: cannot mount here")
     with mounted(nianbaofs, raw_dir, tmp_path_factory.mktemp("mnt_unix"),
                  shared_db, "-o", "csv=unix") as m:
         yield m

@@ -94,7 +94,7 @@ static void title_place_year(void **state)
 	assert_true(d->lines.v[0].flags & NB_LF_TITLE);
 	assert_true(d->lines.v[2].flags & NB_LF_META);
 	assert_false(d->lines.v[4].flags & (NB_LF_META | NB_LF_TITLE));
-	assert_int_equal(d->body, 3);
+	assert_int_equal(d->body, 4);
 	doc_free(d);
 }
 
@@ -154,6 +154,47 @@ static void title_guanyu(void **state)
 	doc_free(d);
 }
 
+static void title_repeated_after_intro(void **state)
+{
+	(void)state;
+	nb_doc *d = facts_of("宁安市2019年政府信息公开工作年度报告\n"
+			     "本报告由宁安市人民政府办公室编制。\n"
+			     "宁安市2019年政府信息公开工作年度报告\n"
+			     "一、总体情况\n");
+
+	/* the intro stays in the body, the repeated title goes */
+	assert_int_equal(d->body, 1);
+	assert_false(d->lines.v[1].flags & (NB_LF_TITLE | NB_LF_META | NB_LF_CHROME));
+	assert_true(d->lines.v[2].flags & NB_LF_TITLE);
+	doc_free(d);
+}
+
+static void title_year_after(void **state)
+{
+	(void)state;
+	nb_doc *d = facts_of("城关街道政府信息公开工作年度报告（2019年度）\n"
+			     "一、总体情况\n");
+
+	assert_string_equal(d->r->title, "城关街道政府信息公开工作年度报告（2019年度）");
+	expect_agency(d, "城关街道办事处", "城关街道", "title");
+	expect_year(d, 2019, NB_YEAR_TITLE);
+	doc_free(d);
+}
+
+static void title_split_about(void **state)
+{
+	(void)state;
+	nb_doc *d = facts_of("宁安市交通运输局\n"
+			     "关于2019年政府信息公开工作年度报告\n"
+			     "一、总体情况\n");
+
+	expect_agency(d, "宁安市交通运输局", "宁安市交通运输局", "title");
+	expect_year(d, 2019, NB_YEAR_TITLE);
+	assert_true(d->lines.v[0].flags & NB_LF_TITLE);
+	assert_true(d->lines.v[1].flags & NB_LF_TITLE);
+	doc_free(d);
+}
+
 static void title_split_pdf(void **state)
 {
 	(void)state;
@@ -169,7 +210,7 @@ static void title_split_pdf(void **state)
 	expect_year(d, 2023, NB_YEAR_TITLE);
 	assert_true(d->lines.v[0].flags & NB_LF_TITLE);
 	assert_true(d->lines.v[1].flags & NB_LF_TITLE);
-	assert_int_equal(d->body, 2);
+	assert_int_equal(d->body, 3);
 	doc_free(d);
 }
 
@@ -189,7 +230,7 @@ static void title_markdown_ocr_slip(void **state)
 	/* the byline under the title is no prose */
 	assert_true(d->lines.v[2].flags & NB_LF_META);
 	assert_true(d->lines.v[3].flags & NB_LF_META);
-	assert_int_equal(d->body, 4);
+	assert_int_equal(d->body, 5);
 	doc_free(d);
 }
 
@@ -384,6 +425,8 @@ static void published_forms(void **state)
 		{ "发布时间：2019年2月29日\n", "" },	/* 2019 was no leap year */
 		{ "发布时间：2020年2月29日\n", "2020-02-29" },
 		{ "成文日期: | 2019-01-07 |\n", "2019-01-07" },
+		{ "文号 | | 发布日期 | 2023-01-16\n", "2023-01-16" },	/* an empty cell */
+		{ "[发布时间：2020年2月7日 来源：本站]\n", "2020-02-07" },
 	};
 
 	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
@@ -457,6 +500,9 @@ int main(void)
 		cmocka_unit_test(title_year_first_bare_place),
 		cmocka_unit_test(title_nianduo),
 		cmocka_unit_test(title_guanyu),
+		cmocka_unit_test(title_repeated_after_intro),
+		cmocka_unit_test(title_year_after),
+		cmocka_unit_test(title_split_about),
 		cmocka_unit_test(title_split_pdf),
 		cmocka_unit_test(title_markdown_ocr_slip),
 		cmocka_unit_test(title_html_forms),

@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -186,6 +187,9 @@ static void test_names(void **state)
 	free(n);
 	n = ix_name("申请情况", ".csv", "x");
 	assert_string_equal(n, "申请情况.csv");
+	free(n);
+	n = ix_name(" \n 青山县\t", "", "_");
+	assert_string_equal(n, "青山县");
 	free(n);
 	/* invalid UTF-8 dropped */
 	n = ix_name("ab\xE5\x8Fz", "", "_");
@@ -470,6 +474,56 @@ static void test_build_and_serve(void **state)
 	sqlite3_close(db);
 }
 
+typedef struct {
+	nb_index *ix;
+	uint64_t ino;
+	const char *expect;
+	size_t len;
+	int failures;
+} reader;
+
+static void *read_many(void *arg)
+{
+	reader *r = arg;
+	char buf[512];
+	for (int i = 0; i < 300; i++) {
+		nb_node n;
+		size_t off = (size_t)i % r->len;
+		ssize_t got = nb_index_read(r->ix, r->ino, buf, sizeof buf, off);
+		if (got != (ssize_t)(r->len - off) ||
+		    memcmp(buf, r->expect + off, (size_t)got) ||
+		    nb_index_getattr(r->ix, r->ino, &n) || n.size != r->len)
+			r->failures++;
+	}
+	return NULL;
+}
+
+/* The filesystem calls from several threads at once. */
+static void test_threads(void **state)
+{
+	fixture *fx = *state;
+	build(fx, 0);
+	nb_index *ix;
+	assert_int_equal(nb_index_open(fx->db, 0, &ix), 0);
+	size_t len;
+	const char *path = "青山县人民政府/2020/4-政府信息公开行政复议、行政诉讼情况/"
+			   "复议诉讼情况.csv";
+	char *expect = slurp(ix, path, &len);
+	assert_true(len < 512);
+	reader r[4];
+	pthread_t th[4];
+	for (int i = 0; i < 4; i++) {
+		r[i] = (reader){ix, walk(ix, path).ino, expect, len, 0};
+		assert_int_equal(pthread_create(&th[i], NULL, read_many, &r[i]), 0);
+	}
+	for (int i = 0; i < 4; i++) {
+		assert_int_equal(pthread_join(th[i], NULL), 0);
+		assert_int_equal(r[i].failures, 0);
+	}
+	free(expect);
+	nb_index_close(ix);
+}
+
 static void test_incremental(void **state)
 {
 	fixture *fx = *state;
@@ -563,11 +617,13 @@ static void test_incremental(void **state)
 	write_file(path, "这里放的是年报。\n", strlen("这里放的是年报。\n"));
 	s = build(fx, 0);
 	assert_int_equal(s.parsed, 0);
-	assert_int_equal(s.unreadable, 1);
+	assert_int_equal(s.unreadable, 0);
+	assert_int_equal(s.not_reports, 1);
 	assert_int_equal(s.reports, 5);
 	s = build(fx, 0);
 	assert_true(s.unchanged);
-	assert_int_equal(s.unreadable, 1);
+	assert_int_equal(s.unreadable, 0);
+	assert_int_equal(s.not_reports, 1);
 	fflush(fx->err);
 	assert_non_null(strstr(fx->errtext, "说明.txt: not an annual report"));
 }
@@ -679,6 +735,7 @@ int main(void)
 		cmocka_unit_test(test_csv_and_text),
 		cmocka_unit_test_setup_teardown(test_build_and_serve, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_incremental, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_threads, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_walk, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_empty_and_missing, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_refuses_foreign_file, setup, teardown),

@@ -114,6 +114,32 @@ static void standard_wordings(void **state)
 	doc_free(d);
 }
 
+static void heading_with_inline_prose(void **state)
+{
+	(void)state;
+	nb_doc *d = sections_of("一、总体情况。2020年，我市认真贯彻落实《条例》，全年公开信息300条。\n"
+				"二、主动公开政府信息情况\n"
+				"三、收到和处理政府信息公开申请情况\n"
+				"四、政府信息公开行政复议、行政诉讼情况\n"
+				"五、存在的主要问题及改进情况：一是人员不足。\n"
+				"二是平台滞后。\n"
+				"六、加强组织领导。我局成立了领导小组，由局长任组长，统筹推进工作。\n",
+				2020);
+
+	assert_int_equal(d->r->nsections, 5);
+	expect_section(d, 0, 1, canon[1], 1);
+	assert_string_equal(d->r->sections[0].heading, "一、总体情况");
+	assert_string_equal(d->r->sections[0].text,
+			    "2020年，我市认真贯彻落实《条例》，全年公开信息300条。\n");
+	assert_string_equal(d->r->sections[4].heading, "五、存在的主要问题及改进情况");
+	/* a sentence after a heading that is no canonical one is prose */
+	assert_string_equal(d->r->sections[4].text,
+			    "一是人员不足。\n二是平台滞后。\n"
+			    "六、加强组织领导。我局成立了领导小组，由局长任组长，统筹推进工作。\n");
+	assert_non_null(strstr(d->r->text, "一、总体情况\n2020年，我市认真贯彻落实"));
+	doc_free(d);
+}
+
 static void heading_split_over_lines(void **state)
 {
 	(void)state;
@@ -465,6 +491,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(standard_wordings),
+		cmocka_unit_test(heading_with_inline_prose),
 		cmocka_unit_test(heading_split_over_lines),
 		cmocka_unit_test(table_labels_are_no_headings),
 		cmocka_unit_test(pdf_layout_rows_are_no_headings),
