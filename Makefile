@@ -61,6 +61,11 @@ test: unit integration
 accuracy: $(B)/tools/accuracy
 	$(B)/tools/accuracy tests/fixtures
 
+# Figures, not a test: parse time per KiB as a report grows (linear = 1.00x).
+bench: $(B)/tools/bench_parse
+	@for f in tests/fixtures/layout/xishan-2019-split.txt tests/fixtures/html/jinghai-2019-nbsp.html; do \
+	  echo "== $$f"; $(B)/tools/bench_parse $$f; done
+
 asan:
 	$(MAKE) B=build-asan BIN=build-asan/nianbaofs \
 	  CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \

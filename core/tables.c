@@ -828,6 +828,33 @@ out:
 	return rc;
 }
 
+/* The clause whose template, in either format, has a row this label
+ * names; 0 when none does. */
+static uint32_t clause_by_label(const nb_orow *r)
+{
+	static const nb_format formats[] = { NB_FMT_2021, NB_FMT_2019 };
+	uint32_t best = 0;
+	double top = 0;
+
+	for (size_t f = 0; f < 2; f++) {
+		const nb_template *const *tl;
+		size_t n = nb_templates(NB_TABLE_ACTIVE, formats[f], &tl);
+		for (size_t i = 0; i < n; i++) {
+			for (size_t j = 0; j < tl[i]->nrows; j++) {
+				tkey k;
+				tkey_make(&tl[i]->rows[j], &k);
+				double sc = row_score(r, &k, NULL);
+				if (sc > top) {
+					size_t at = 0;
+					top = sc;
+					best = nb_utf8_next(tl[i]->clause, strlen(tl[i]->clause), &at);
+				}
+			}
+		}
+	}
+	return best;
+}
+
 static int find_active(nb_doc *d, const nb_span *sp, nb_format fallback)
 {
 	static const char *const anchors[] = { "第二十条", "信息内容", NULL };
@@ -846,12 +873,17 @@ static int find_active(nb_doc *d, const nb_span *sp, nb_format fallback)
 		nb_rows_free(&rs);
 		return -ENOMEM;
 	}
-	/* Rows follow their clause's heading; a report that prints no clause
-	 * headings gets one clause per template row found. */
+	/* Rows follow their clause's heading; in a report that prints no
+	 * clause headings, each row's label tells its clause. */
+	bool headings = false;
+	for (size_t i = 0; i < rs.nrows && !headings; i++)
+		headings = clause_of(&rs.rows[i]) != 0;
 	uint32_t cur = 0;
 	size_t n = 0;
 	for (size_t i = 0; i <= rs.nrows && rc == 0; i++) {
-		uint32_t c = i < rs.nrows ? clause_of(&rs.rows[i]) : 0;
+		uint32_t c = 0;
+		if (i < rs.nrows)
+			c = headings ? clause_of(&rs.rows[i]) : clause_by_label(&rs.rows[i]);
 		if (i == rs.nrows || (c && c != cur)) {
 			if (n && cur)
 				rc = one_clause(d, &rs, rows, n, cur, fallback);

@@ -467,6 +467,34 @@ static void test_html(void **state)
 	nb_report_free(r);
 }
 
+/* Table 2 printed without its clause headings: each row's label tells its
+ * clause. */
+static void test_active_without_clause_headings(void **state)
+{
+	(void)state;
+	static const char text[] =
+		HEAD("2022")
+		"二、主动公开政府信息情况\n"
+		"信息内容 | 本年制发件数 | 本年废止件数 | 现行有效件数\n"
+		"规章 | 0 | 0 | 3\n"
+		"行政规范性文件 | 5 | 1 | 40\n"
+		"信息内容 | 本年处理决定数量\n"
+		"行政许可 | 77\n"
+		"行政处罚 | 12\n"
+		"行政强制 | 3\n"
+		"三、收到和处理政府信息公开申请情况\n本年未收到申请。\n"
+		"四、政府信息公开行政复议、行政诉讼情况\n无。\n"
+		"五、存在的主要问题及改进情况\n无。\n";
+	nb_report *r = parse("noclause.txt", text);
+
+	assert_string_equal(cell(r, "第二十条第（一）项", "行政规范性文件", 2), "40");
+	assert_string_equal(cell(r, "第二十条第（五）项", "行政许可", 0), "77");
+	assert_string_equal(cell(r, "第二十条第（六）项", "行政处罚", 0), "12");
+	assert_string_equal(cell(r, "第二十条第（六）项", "行政强制", 0), "3");
+	assert_null(table(r, "第二十条第（八）项"));
+	nb_report_free(r);
+}
+
 /* A failing rule is reported and the numbers stay as printed. */
 static void test_checks(void **state)
 {
@@ -506,6 +534,7 @@ int main(void)
 		cmocka_unit_test(test_layout),
 		cmocka_unit_test(test_appeals_uncertain),
 		cmocka_unit_test(test_html),
+		cmocka_unit_test(test_active_without_clause_headings),
 		cmocka_unit_test(test_checks),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
