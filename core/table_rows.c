@@ -66,11 +66,9 @@ static bool opens_with_marker(const char *s, size_t n)
 		return true;
 	if (is_numeral(c) || (c >= '0' && c <= '9')) {
 		while (i < n) {
-			size_t at = i;
 			uint32_t d = nb_halfwidth(nb_utf8_next(s, n, &i));
 			if (is_numeral(d) || (d >= '0' && d <= '9'))
 				continue;
-			(void)at;
 			return d == 0x3001 || d == '.' || d == ')' || d == 0x3002;
 		}
 	}
@@ -95,7 +93,7 @@ static bool is_md_separator(const char *s, size_t n)
 static int split_fields(tokv *tv, const char *s, size_t n, const char *sep,
 			size_t line)
 {
-	size_t seplen = strlen(sep), start = tv->n, i = 0, f = 0;
+	size_t seplen = strlen(sep), start = tv->n, i = 0;
 
 	while (i <= n) {
 		const char *hit = i < n ? memmem(s + i, n - i, sep, seplen) : NULL;
@@ -103,7 +101,6 @@ static int split_fields(tokv *tv, const char *s, size_t n, const char *sep,
 		if (!is_md_separator(s + i, end - i) || end == i)
 			if (tok_push(tv, s + i, end - i, line) < 0)
 				return -ENOMEM;
-		f++;
 		if (!hit)
 			break;
 		i = end + seplen;
@@ -118,7 +115,6 @@ static int split_fields(tokv *tv, const char *s, size_t n, const char *sep,
 		memmove(tv->v + start, tv->v + lead, (tv->n - lead) * sizeof *tv->v);
 		tv->n -= lead - start;
 	}
-	(void)f;
 	return 0;
 }
 
