@@ -495,6 +495,11 @@ static bool title_agency(const uint32_t *t, size_t a, size_t b, size_t *aa, size
 
 	if (about != SIZE_MAX && about > a && agency_span(t, a, about, aa, ab))
 		return true;
+	/* 关于某市2019年…的报告: the name follows 关于 */
+	if (about == a) {
+		a += 2;
+		s = a;
+	}
 	if (yi != SIZE_MAX && yi > a && agency_span(t, a, yi, aa, ab))
 		return true;
 	if (yi == a) {
