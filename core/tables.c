@@ -304,8 +304,36 @@ static nb_unit money_unit(const nb_template *t, const nb_rows *rs, const alignme
 	return seen;
 }
 
+/*
+ * Whether a table-3 row's numbers add up across (总计 = the six applicant
+ * columns, blanks counting as zero).  A row placed by order alone has no
+ * label to vouch for it; if its numbers do not add up, a stray value (an
+ * unmarked page number in PDF reading order) may have shifted it.
+ */
+static bool adds_up(const nb_rows *rs, const nb_orow *o)
+{
+	long long sum = 0, total = 0;
+
+	for (size_t c = 0; c < 7; c++) {
+		const nb_tok *t = &rs->toks[o->first_val + c];
+		nb_num num;
+		long long v = 0;
+		if (nb_read_number(t->s, t->n, &num) == NB_CELL_NUMBER) {
+			char *end;
+			v = strtoll(num.value, &end, 10);
+			if (*end)
+				return false;
+		}
+		if (c < 6)
+			sum += v;
+		else
+			total = v;
+	}
+	return sum == total;
+}
+
 static int set_row(nb_report *r, const nb_template *t, const nb_rows *rs,
-		   const nb_orow *o, nb_unit colunit, bool quiet, nb_row *row)
+		   const nb_orow *o, nb_unit colunit, bool quiet, bool by_order, nb_row *row)
 {
 	row->cells = calloc(t->ncols, sizeof *row->cells);
 	if (!row->cells)
@@ -315,6 +343,10 @@ static int set_row(nb_report *r, const nb_template *t, const nb_rows *rs,
 	if (o->nval != t->ncols)
 		return nb_warn(r, "%s: row %s: %zu values printed where %zu were expected; "
 			       "its cells are left empty", t->name, row->label, o->nval, t->ncols);
+	if (by_order && t->kind == NB_TABLE_REQUESTS && !adds_up(rs, o))
+		return nb_warn(r, "%s: row %s: printed without its label, and its numbers do not "
+			       "add up to its 总计, so its place is uncertain; its cells are left "
+			       "empty", t->name, row->label);
 	for (size_t c = 0; c < t->ncols; c++) {
 		int rc = fill_cell(r, t, row->label, c, &rs->toks[o->first_val + c], colunit,
 				   &row->cells[c]);
@@ -377,7 +409,7 @@ static int build(nb_doc *d, const nb_template *t, const nb_rows *rs, const align
 		if (o && !a->by_order[j] && (rc = printed_label(rs, o, &t->rows[j], a->alt[j],
 								 &row->printed)) < 0)
 			return rc;
-		if ((rc = set_row(r, t, rs, o, colunit, quiet, row)) < 0)
+		if ((rc = set_row(r, t, rs, o, colunit, quiet, a->by_order[j], row)) < 0)
 			return rc;
 	}
 	for (size_t e = 0; e < nextra; e++) {
@@ -387,7 +419,7 @@ static int build(nb_doc *d, const nb_template *t, const nb_rows *rs, const align
 		row->label = own_label(rs, o);
 		if (!row->label)
 			return -ENOMEM;
-		if ((rc = set_row(r, t, rs, o, colunit, quiet, row)) < 0)
+		if ((rc = set_row(r, t, rs, o, colunit, quiet, false, row)) < 0)
 			return rc;
 	}
 	return 0;

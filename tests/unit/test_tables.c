@@ -339,6 +339,27 @@ static void test_gap_that_does_not_fit(void **state)
 	free(text);
 }
 
+/* A row placed by order whose numbers do not add up across may have been
+ * shifted by a stray value: it is left empty rather than trusted. */
+static void test_gap_row_that_does_not_add_up(void **state)
+{
+	(void)state;
+	char *text = strdup(stream19);
+	assert_non_null(text);
+	char *row = strstr(text, "2\n0\n0\n0\n0\n0\n2\n1.属于国家秘密");
+	assert_non_null(row);
+	row[12] = '3';	/* its 总计 */
+	nb_report *r = parse("stream.txt", text);
+
+	assert_string_equal(cell(r, "申请情况", OPEN, 0), "4");
+	assert_string_equal(cell(r, "申请情况",
+				 "三、本年度办理结果/（二）部分公开（区分处理的，只计这一情形，不计其他情形）", 0),
+			    "?");
+	assert_true(warned(r, "do not add up"));
+	nb_report_free(r);
+	free(text);
+}
+
 /* PDF layout: aligned columns, a wrapped label, a vertical tall label,
  * a page number inside the table. */
 static const char layout21[] =
@@ -531,6 +552,7 @@ int main(void)
 		cmocka_unit_test(test_pipe_2021),
 		cmocka_unit_test(test_stream_gap_fill),
 		cmocka_unit_test(test_gap_that_does_not_fit),
+		cmocka_unit_test(test_gap_row_that_does_not_add_up),
 		cmocka_unit_test(test_layout),
 		cmocka_unit_test(test_appeals_uncertain),
 		cmocka_unit_test(test_html),
