@@ -1,6 +1,8 @@
 # nianbaofs — see README.md.  `make` builds ./nianbaofs; `make test` runs every
 # test; `make asan` builds and tests with AddressSanitizer and UBSan.
 
+# libxml-2.0: HTML tables with their real rowspan/colspan (a maintained
+# HTML parser, not regexes); libcrypto: the sha256 in meta.json.
 PKGS      := fuse3 sqlite3 libcjson opencc libxml-2.0 libcrypto
 CC        ?= cc
 CFLAGS    ?= -O2 -g
