@@ -880,23 +880,29 @@ static bool sentence_end_cp(uint32_t cp)
  * display width, most of them ending mid-sentence.  A web page's text has
  * one paragraph per line, of any length, ending in 。.
  */
+/* A line of running text, and its display width in [*s, *e); false for
+ * blank lines, chrome, page numbers and layout table rows. */
+static bool text_line(const nb_line *l, size_t *s, size_t *e, size_t *w)
+{
+	if (l->flags & (NB_LF_BLANK | NB_LF_CHROME | NB_LF_PAGENO))
+		return false;
+	nb_trim(l->text, l->len, s, e);
+	if (memmem(l->text + *s, *e - *s, "   ", 3))
+		return false;	/* layout table row */
+	*w = width(l->text + *s, *e - *s);
+	return true;
+}
+
 static bool looks_wrapped(const nb_lines *ls, size_t npageno)
 {
 	size_t hist[NB_WRAP_MAXW + 1] = { 0 };
 	size_t cands = 0;
 
 	for (size_t k = 0; k < ls->n; k++) {
-		const nb_line *l = &ls->v[k];
-		size_t s, e;
+		size_t s, e, w;
 
-		if (l->flags & (NB_LF_BLANK | NB_LF_CHROME | NB_LF_PAGENO))
-			continue;
-		nb_trim(l->text, l->len, &s, &e);
-		if (memmem(l->text + s, e - s, "   ", 3))
-			continue;	/* layout table row */
-		size_t w = width(l->text + s, e - s);
-
-		if (w < NB_WRAP_MINW || w > NB_WRAP_MAXW)
+		if (!text_line(&ls->v[k], &s, &e, &w) || w < NB_WRAP_MINW ||
+		    w > NB_WRAP_MAXW)
 			continue;
 		hist[w]++;
 		cands++;
@@ -924,16 +930,9 @@ static bool looks_wrapped(const nb_lines *ls, size_t npageno)
 
 	for (size_t k = 0; k < ls->n; k++) {
 		const nb_line *l = &ls->v[k];
-		size_t s, e;
+		size_t s, e, w;
 
-		if (l->flags & (NB_LF_BLANK | NB_LF_CHROME | NB_LF_PAGENO))
-			continue;
-		nb_trim(l->text, l->len, &s, &e);
-		if (memmem(l->text + s, e - s, "   ", 3))
-			continue;
-		size_t w = width(l->text + s, e - s);
-
-		if (w + NB_WRAP_SLACK <= best_w || w > best_w)
+		if (!text_line(l, &s, &e, &w) || w + NB_WRAP_SLACK <= best_w || w > best_w)
 			continue;
 		full++;
 

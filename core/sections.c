@@ -86,34 +86,25 @@ static int digit_of(uint32_t cp)
 static int numeral_at(const char *s, size_t n, size_t *i)
 {
 	size_t k = *i, save;
-	int v = 0, d;
+	int v = k < n ? digit_of(nb_utf8_next(s, n, &k)) : 0;
 
-	save = k;
-	d = digit_of(nb_utf8_next(s, n, &k));
-	if (!d)
+	if (!v)
 		return 0;
-	if (d == 10) {
-		v = 10;
+	/* 二十, 二十三: tens, then units; 十一: ten, then units. */
+	if (v < 10) {
+		save = k;
+		if (k < n && digit_of(nb_utf8_next(s, n, &k)) == 10)
+			v *= 10;
+		else
+			k = save;
+	}
+	if (v >= 10) {
 		save = k;
 		int u = k < n ? digit_of(nb_utf8_next(s, n, &k)) : 0;
 		if (u && u < 10)
 			v += u;
 		else
 			k = save;
-	} else {
-		v = d;
-		save = k;
-		if (k < n && digit_of(nb_utf8_next(s, n, &k)) == 10) {
-			v *= 10;
-			save = k;
-			int u = k < n ? digit_of(nb_utf8_next(s, n, &k)) : 0;
-			if (u && u < 10)
-				v += u;
-			else
-				k = save;
-		} else {
-			k = save;
-		}
 	}
 	*i = k;
 	return v <= 20 ? v : 0;
