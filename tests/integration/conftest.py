@@ -9,9 +9,10 @@ import os
 import pathlib
 import shutil
 import subprocess
-import time
 
 import pytest
+
+from nbmount import is_mounted, unmount
 
 HERE = pathlib.Path(__file__).resolve().parent
 REPO = HERE.parents[1]
@@ -75,55 +76,6 @@ def fuse_usable():
 
 
 needs_fuse = pytest.mark.usefixtures("fuse_usable")
-
-
-def _unescape_mountinfo(field):
-    # /proc/self/mountinfo escapes space, tab, newline and backslash as \ooo.
-    out, i = [], 0
-    raw = field.encode()
-    while i < len(raw):
-        octal = raw[i + 1:i + 4]
-        if raw[i] == 0x5C and len(octal) == 3 and octal.isdigit():
-            out.append(int(octal, 8))
-            i += 4
-        else:
-            out.append(raw[i])
-            i += 1
-    return bytes(out).decode("utf-8", "surrogateescape")
-
-
-def is_mounted(path):
-    """True when path is a mount point, even a dead FUSE one (where stat
-    fails and os.path.ismount says False)."""
-    path = os.path.realpath(path)
-    with open("/proc/self/mountinfo", encoding="utf-8",
-              errors="surrogateescape") as f:
-        return any(_unescape_mountinfo(line.split()[4]) == path for line in f)
-
-
-def fs_type(path):
-    path = os.path.realpath(path)
-    with open("/proc/self/mountinfo", encoding="utf-8",
-              errors="surrogateescape") as f:
-        for line in f:
-            fields = line.split()
-            if _unescape_mountinfo(fields[4]) == path:
-                return fields[fields.index("-") + 1]
-    return None
-
-
-def unmount(path):
-    """Unmounts path if it is mounted: fusermount3 -u, else a lazy -uz."""
-    if not is_mounted(path):
-        return
-    r = subprocess.run(["fusermount3", "-u", str(path)], capture_output=True)
-    if r.returncode != 0 or is_mounted(path):
-        subprocess.run(["fusermount3", "-uz", str(path)], capture_output=True)
-    for _ in range(100):
-        if not is_mounted(path):
-            return
-        time.sleep(0.05)
-    raise AssertionError(f"{path} is still mounted after fusermount3 -uz")
 
 
 @contextlib.contextmanager

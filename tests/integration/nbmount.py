@@ -117,30 +117,53 @@ def binary():
 
 # ---- mounting --------------------------------------------------------------
 
-def _unescape_mount_path(field):
-    return re.sub(r"\\([0-7]{3})", lambda m: chr(int(m.group(1), 8)), field)
+def _unescape_mountinfo(field):
+    # /proc/self/mountinfo escapes space, tab, newline and backslash as \ooo.
+    out, i = [], 0
+    raw = field.encode()
+    while i < len(raw):
+        octal = raw[i + 1:i + 4]
+        if raw[i] == 0x5C and len(octal) == 3 and octal.isdigit():
+            out.append(int(octal, 8))
+            i += 4
+        else:
+            out.append(raw[i])
+            i += 1
+    return bytes(out).decode("utf-8", "surrogateescape")
 
 
-def is_mounted(mountpoint):
-    """True while mountpoint is in the mount table, even when the FUSE
-    process behind it is gone (then os.path.ismount says False)."""
-    want = os.path.realpath(mountpoint)
-    with open("/proc/self/mounts", encoding="utf-8",
+def is_mounted(path):
+    """True when path is a mount point, even a dead FUSE one (where stat
+    fails and os.path.ismount says False)."""
+    path = os.path.realpath(path)
+    with open("/proc/self/mountinfo", encoding="utf-8",
               errors="surrogateescape") as f:
-        return any(_unescape_mount_path(line.split()[1]) == want
-                   for line in f if len(line.split()) > 1)
+        return any(_unescape_mountinfo(line.split()[4]) == path for line in f)
 
 
-def unmount(mountpoint):
-    """fusermount3 -u, and -uz (lazy) when the mount is busy or broken."""
-    if not is_mounted(mountpoint):
+def fs_type(path):
+    path = os.path.realpath(path)
+    with open("/proc/self/mountinfo", encoding="utf-8",
+              errors="surrogateescape") as f:
+        for line in f:
+            fields = line.split()
+            if _unescape_mountinfo(fields[4]) == path:
+                return fields[fields.index("-") + 1]
+    return None
+
+
+def unmount(path):
+    """Unmounts path if it is mounted: fusermount3 -u, else a lazy -uz."""
+    if not is_mounted(path):
         return
-    subprocess.run(["fusermount3", "-u", str(mountpoint)],
-                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                   timeout=TOOL_TIMEOUT, check=False)
-    if is_mounted(mountpoint):
-        subprocess.run(["fusermount3", "-uz", str(mountpoint)],
-                       timeout=TOOL_TIMEOUT, check=False)
+    r = subprocess.run(["fusermount3", "-u", str(path)], capture_output=True)
+    if r.returncode != 0 or is_mounted(path):
+        subprocess.run(["fusermount3", "-uz", str(path)], capture_output=True)
+    for _ in range(100):
+        if not is_mounted(path):
+            return
+        time.sleep(0.05)
+    raise AssertionError(f"{path} is still mounted after fusermount3 -uz")
 
 
 def mount(request, rawdir, workdir):

@@ -19,8 +19,9 @@ import time
 
 import pytest
 
-from conftest import (EXPECTED_REPORTS, RAW_REPORTS, fs_type, mounted,
-                      needs_fuse, report_dirs, run, walk_all, walk_files)
+from conftest import (EXPECTED_REPORTS, RAW_REPORTS, mounted, needs_fuse,
+                      report_dirs, run, walk_all, walk_files)
+from nbmount import fs_type
 
 pytestmark = needs_fuse
 
