@@ -226,6 +226,9 @@ void nb_rows_free(nb_rows *rs);
 /* The label of row i as UTF-8 (fragments joined by nothing); malloc'd. */
 char *nb_rows_label(const nb_rows *rs, size_t i);
 
+/* report.c: frees what the parse held (lines, spans), not d->r. */
+void nb_doc_release(nb_doc *d);
+
 /* decode.c: bytes -> UTF-8 with LF line ends. 0, -EILSEQ or -ENOMEM. */
 int nb_decode(const void *buf, size_t len, char **text, size_t *textlen,
 	      const char **encoding);

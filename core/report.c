@@ -193,19 +193,26 @@ int nb_parse(nb_parser *p, const char *name, const void *buf, size_t len,
 done:
 	free(text);
 	free(simple);
-	nb_lines_free(&d.lines);
-	nb_lines_free(&d.orig);
-	for (size_t i = 0; i < d.nspans; i++) {
-		free(d.spans[i].heading);
-		free(d.spans[i].name);
-	}
-	free(d.spans);
+	nb_doc_release(&d);
 	if (rc < 0) {
 		nb_report_free(d.r);
 		return rc;
 	}
 	*out = d.r;
 	return 0;
+}
+
+void nb_doc_release(nb_doc *d)
+{
+	nb_lines_free(&d->lines);
+	nb_lines_free(&d->orig);
+	for (size_t i = 0; i < d->nspans; i++) {
+		free(d->spans[i].heading);
+		free(d->spans[i].name);
+	}
+	free(d->spans);
+	d->spans = NULL;
+	d->nspans = 0;
 }
 
 static void free_strv(char **v, size_t n)

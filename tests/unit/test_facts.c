@@ -13,50 +13,14 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "internal.h"
-
-/* A document of our own text, split into lines, blank lines marked. */
-static nb_doc *doc_new(const char *text, const char *traditional)
-{
-	nb_doc *d = calloc(1, sizeof *d);
-
-	assert_non_null(d);
-	d->name = "test.txt";
-	d->r = calloc(1, sizeof *d->r);
-	assert_non_null(d->r);
-	assert_int_equal(nb_split_lines(text, strlen(text), &d->lines), 0);
-	if (traditional) {
-		assert_int_equal(nb_split_lines(traditional, strlen(traditional), &d->orig), 0);
-		assert_int_equal(d->orig.n, d->lines.n);
-	}
-	for (size_t i = 0; i < d->lines.n; i++) {
-		size_t s, e;
-		nb_trim(d->lines.v[i].text, d->lines.v[i].len, &s, &e);
-		if (s == e)
-			d->lines.v[i].flags |= NB_LF_BLANK;
-	}
-	return d;
-}
+#include "testdoc.h"
 
 static nb_doc *facts_of(const char *text)
 {
-	nb_doc *d = doc_new(text, NULL);
+	nb_doc *d = testdoc_new(text, NULL);
 
 	assert_int_equal(nb_find_facts(d), 0);
 	return d;
-}
-
-static void doc_free(nb_doc *d)
-{
-	nb_lines_free(&d->lines);
-	nb_lines_free(&d->orig);
-	for (size_t i = 0; i < d->nspans; i++) {
-		free(d->spans[i].heading);
-		free(d->spans[i].name);
-	}
-	free(d->spans);
-	nb_report_free(d->r);
-	free(d);
 }
 
 static void expect_agency(const nb_doc *d, const char *agency, const char *printed,
@@ -95,7 +59,7 @@ static void title_place_year(void **state)
 	assert_true(d->lines.v[2].flags & NB_LF_META);
 	assert_false(d->lines.v[4].flags & (NB_LF_META | NB_LF_TITLE));
 	assert_int_equal(d->body, 4);
-	doc_free(d);
+	testdoc_free(d);
 }
 
 static void title_year_first(void **state)
@@ -108,7 +72,7 @@ static void title_year_first(void **state)
 	expect_agency(d, "青岛市人民政府办公厅", "青岛市人民政府办公厅", "title");
 	expect_year(d, 2019, NB_YEAR_TITLE);
 	assert_string_equal(d->r->published, "2020-01-20");
-	doc_free(d);
+	testdoc_free(d);
 }
 
 static void title_year_first_bare_place(void **state)
@@ -125,7 +89,7 @@ static void title_year_first_bare_place(void **state)
 	/* the site's header above the title is no text */
 	assert_true(d->lines.v[0].flags & NB_LF_CHROME);
 	assert_int_equal(d->body, 3);
-	doc_free(d);
+	testdoc_free(d);
 }
 
 static void title_nianduo(void **state)
@@ -139,7 +103,7 @@ static void title_nianduo(void **state)
 	expect_agency(d, "六盘水市政府办公室", "六盘水市政府办公室", "title");
 	expect_year(d, 2020, NB_YEAR_TITLE);
 	assert_string_equal(d->r->published, "2021-02-02");
-	doc_free(d);
+	testdoc_free(d);
 }
 
 static void title_guanyu(void **state)
@@ -151,7 +115,7 @@ static void title_guanyu(void **state)
 
 	expect_agency(d, "苏州市财政局", "苏州市财政局", "title");
 	expect_year(d, 2018, NB_YEAR_TITLE);
-	doc_free(d);
+	testdoc_free(d);
 }
 
 static void title_repeated_after_intro(void **state)
@@ -166,7 +130,7 @@ static void title_repeated_after_intro(void **state)
 	assert_int_equal(d->body, 1);
 	assert_false(d->lines.v[1].flags & (NB_LF_TITLE | NB_LF_META | NB_LF_CHROME));
 	assert_true(d->lines.v[2].flags & NB_LF_TITLE);
-	doc_free(d);
+	testdoc_free(d);
 }
 
 static void title_year_after(void **state)
@@ -178,7 +142,7 @@ static void title_year_after(void **state)
 	assert_string_equal(d->r->title, "城关街道政府信息公开工作年度报告（2019年度）");
 	expect_agency(d, "城关街道办事处", "城关街道", "title");
 	expect_year(d, 2019, NB_YEAR_TITLE);
-	doc_free(d);
+	testdoc_free(d);
 }
 
 static void title_split_about(void **state)
@@ -192,7 +156,7 @@ static void title_split_about(void **state)
 	expect_year(d, 2019, NB_YEAR_TITLE);
 	assert_true(d->lines.v[0].flags & NB_LF_TITLE);
 	assert_true(d->lines.v[1].flags & NB_LF_TITLE);
-	doc_free(d);
+	testdoc_free(d);
 }
 
 static void title_split_pdf(void **state)
@@ -211,7 +175,7 @@ static void title_split_pdf(void **state)
 	assert_true(d->lines.v[0].flags & NB_LF_TITLE);
 	assert_true(d->lines.v[1].flags & NB_LF_TITLE);
 	assert_int_equal(d->body, 3);
-	doc_free(d);
+	testdoc_free(d);
 }
 
 static void title_markdown_ocr_slip(void **state)
@@ -231,7 +195,7 @@ static void title_markdown_ocr_slip(void **state)
 	assert_true(d->lines.v[2].flags & NB_LF_META);
 	assert_true(d->lines.v[3].flags & NB_LF_META);
 	assert_int_equal(d->body, 5);
-	doc_free(d);
+	testdoc_free(d);
 }
 
 static void title_html_forms(void **state)
@@ -256,7 +220,7 @@ static void title_html_forms(void **state)
 		assert_true(d->lines.v[i].flags & NB_LF_META);
 	assert_true(d->lines.v[7].flags & NB_LF_TITLE);
 	assert_int_equal(d->body, 8);
-	doc_free(d);
+	testdoc_free(d);
 }
 
 /* ---- no title ---------------------------------------------------------------- */
@@ -274,7 +238,7 @@ static void intro_by_and_start_date(void **state)
 	expect_year(d, 2020, NB_YEAR_PUBLISHED);
 	assert_string_equal(d->r->published, "2021-01-10");
 	assert_int_equal(d->body, 0);
-	doc_free(d);
+	testdoc_free(d);
 }
 
 static void traditional_header_and_intro(void **state)
@@ -290,7 +254,7 @@ static void traditional_header_and_intro(void **state)
 			   "為貫徹落實《條例》,編製了杭州市財政局2018年政務公開工作總結報告。"
 			   "報告中所列數據的統計期限自2018年1月1日起至2018年12月31日止。\n"
 			   "一、2018年政務公開工作完成情況\n";
-	nb_doc *d = doc_new(simp, trad);
+	nb_doc *d = testdoc_new(simp, trad);
 
 	assert_int_equal(nb_find_facts(d), 0);
 	expect_agency(d, "杭州市财政局", "杭州市財政局", "intro");
@@ -299,7 +263,7 @@ static void traditional_header_and_intro(void **state)
 	assert_true(d->lines.v[0].flags & NB_LF_META);
 	assert_true(d->lines.v[1].flags & NB_LF_META);
 	assert_int_equal(d->body, 2);
-	doc_free(d);
+	testdoc_free(d);
 }
 
 static void abbreviation_gives_way(void **state)
@@ -316,7 +280,7 @@ static void abbreviation_gives_way(void **state)
 	expect_agency(d, "宁波市商务委员会", "宁波市商务委员会", "signature");
 	assert_string_equal(d->r->published, "2019-01-15");
 	expect_year(d, 2018, NB_YEAR_TITLE);
-	doc_free(d);
+	testdoc_free(d);
 }
 
 static void header_abbreviation_gives_way(void **state)
@@ -326,7 +290,7 @@ static void header_abbreviation_gives_way(void **state)
 			     "一、工作情况\n");
 
 	expect_agency(d, "宁波市商务委员会", "宁波市商务委员会", "source");
-	doc_free(d);
+	testdoc_free(d);
 }
 
 static void signature_only(void **state)
@@ -343,7 +307,7 @@ static void signature_only(void **state)
 	assert_string_equal(d->r->published, "2020-03-01");
 	/* a signature stays in the text */
 	assert_false(d->lines.v[3].flags & NB_LF_META);
-	doc_free(d);
+	testdoc_free(d);
 }
 
 static void source_line_only(void **state)
@@ -361,7 +325,7 @@ static void source_line_only(void **state)
 	assert_int_equal(d->r->year, 0);
 	assert_int_equal(d->r->year_rule, NB_YEAR_UNKNOWN);
 	assert_int_equal(d->r->nwarnings, 1);	/* the year could not be told */
-	doc_free(d);
+	testdoc_free(d);
 }
 
 static void nothing_found_warns(void **state)
@@ -373,7 +337,7 @@ static void nothing_found_warns(void **state)
 	assert_int_equal(d->r->year, 0);
 	assert_int_equal(d->r->nwarnings, 2);
 	assert_string_equal(d->r->published, "");
-	doc_free(d);
+	testdoc_free(d);
 }
 
 /* ---- years and dates ------------------------------------------------------------ */
@@ -387,7 +351,7 @@ static void title_year_beats_period(void **state)
 
 	expect_year(d, 2016, NB_YEAR_TITLE);
 	expect_agency(d, "铁山区人民政府", "铁山区", "title");
-	doc_free(d);
+	testdoc_free(d);
 }
 
 static void period_mangled(void **state)
@@ -399,7 +363,7 @@ static void period_mangled(void **state)
 
 	expect_year(d, 2020, NB_YEAR_PERIOD);
 	expect_agency(d, "宁安市政府办公室", "宁安市政府办公室", "intro");
-	doc_free(d);
+	testdoc_free(d);
 }
 
 static void period_without_end_year(void **state)
@@ -408,7 +372,7 @@ static void period_without_end_year(void **state)
 	nb_doc *d = facts_of("本年度报告中所列数据统计期限从2019年1月1日到12月31日止。\n");
 
 	expect_year(d, 2019, NB_YEAR_PERIOD);
-	doc_free(d);
+	testdoc_free(d);
 }
 
 static void published_forms(void **state)
@@ -432,7 +396,7 @@ static void published_forms(void **state)
 	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
 		nb_doc *d = facts_of(cases[i].text);
 		assert_string_equal(d->r->published, cases[i].want);
-		doc_free(d);
+		testdoc_free(d);
 	}
 }
 
@@ -445,7 +409,7 @@ static void published_prefers_release_date(void **state)
 			     "2020年1月3日\n");
 
 	assert_string_equal(d->r->published, "2020-01-09");
-	doc_free(d);
+	testdoc_free(d);
 }
 
 /* ---- agency names ----------------------------------------------------------------- */

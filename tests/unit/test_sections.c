@@ -13,40 +13,16 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "internal.h"
+#include "testdoc.h"
 
-/* A document of our own text, split into lines, blank lines marked; year
- * is what the facts would have found. */
+/* A document of our own text; year is what the facts would have found. */
 static nb_doc *doc_new(const char *text, int year, bool pdf)
 {
-	nb_doc *d = calloc(1, sizeof *d);
+	nb_doc *d = testdoc_new(text, NULL);
 
-	assert_non_null(d);
-	d->name = "test.txt";
 	d->pdf = pdf;
-	d->r = calloc(1, sizeof *d->r);
-	assert_non_null(d->r);
 	d->r->year = year;
-	assert_int_equal(nb_split_lines(text, strlen(text), &d->lines), 0);
-	for (size_t i = 0; i < d->lines.n; i++) {
-		size_t s, e;
-		nb_trim(d->lines.v[i].text, d->lines.v[i].len, &s, &e);
-		if (s == e)
-			d->lines.v[i].flags |= NB_LF_BLANK;
-	}
 	return d;
-}
-
-static void doc_free(nb_doc *d)
-{
-	nb_lines_free(&d->lines);
-	for (size_t i = 0; i < d->nspans; i++) {
-		free(d->spans[i].heading);
-		free(d->spans[i].name);
-	}
-	free(d->spans);
-	nb_report_free(d->r);
-	free(d);
 }
 
 static void run_sections(nb_doc *d)
@@ -111,7 +87,7 @@ static void standard_wordings(void **state)
 	assert_true(d->lines.v[6].flags & NB_LF_HEADING);
 	assert_false(d->lines.v[2].flags & NB_LF_HEADING);
 	assert_false(d->lines.v[9].flags & NB_LF_HEADING);
-	doc_free(d);
+	testdoc_free(d);
 }
 
 static void heading_with_inline_prose(void **state)
@@ -137,7 +113,7 @@ static void heading_with_inline_prose(void **state)
 			    "一是人员不足。\n二是平台滞后。\n"
 			    "六、加强组织领导。我局成立了领导小组，由局长任组长，统筹推进工作。\n");
 	assert_non_null(strstr(d->r->text, "一、总体情况\n2020年，我市认真贯彻落实"));
-	doc_free(d);
+	testdoc_free(d);
 }
 
 static void heading_split_over_lines(void **state)
@@ -160,7 +136,7 @@ static void heading_split_over_lines(void **state)
 	assert_int_equal(d->spans[2].nhead, 2);
 	assert_true(d->lines.v[3].flags & NB_LF_HEADING);
 	assert_true(d->lines.v[4].flags & NB_LF_HEADING);
-	doc_free(d);
+	testdoc_free(d);
 
 	d = sections_of("一、总体情况\n"
 			"二、主动公开政府信息情况\n"
@@ -174,7 +150,7 @@ static void heading_split_over_lines(void **state)
 	assert_string_equal(d->r->sections[2].text, "");
 	assert_true(d->lines.v[2].flags & NB_LF_HEADING);
 	assert_true(d->lines.v[3].flags & NB_LF_HEADING);
-	doc_free(d);
+	testdoc_free(d);
 }
 
 static void table_labels_are_no_headings(void **state)
@@ -199,7 +175,7 @@ static void table_labels_are_no_headings(void **state)
 	assert_int_equal(d->spans[3].head, 9);
 	assert_string_equal(d->r->sections[3].heading, "四、政府信息公开行政复议、行政诉讼情况");
 	assert_false(d->lines.v[7].flags & NB_LF_HEADING);
-	doc_free(d);
+	testdoc_free(d);
 }
 
 static void pdf_layout_rows_are_no_headings(void **state)
@@ -221,7 +197,7 @@ static void pdf_layout_rows_are_no_headings(void **state)
 		expect_section(d, (size_t)i - 1, i, canon[i], i);
 	assert_int_equal(d->spans[3].head, 7);
 	assert_false(d->lines.v[4].flags & NB_LF_HEADING);
-	doc_free(d);
+	testdoc_free(d);
 }
 
 static void stops_at_five(void **state)
@@ -238,7 +214,7 @@ static void stops_at_five(void **state)
 	assert_int_equal(d->r->nsections, 5);
 	for (int i = 1; i <= 5; i++)
 		expect_section(d, (size_t)i - 1, i, canon[i], i);
-	doc_free(d);
+	testdoc_free(d);
 }
 
 static void chrome_stays_out(void **state)
@@ -260,7 +236,7 @@ static void chrome_stays_out(void **state)
 	assert_string_equal(d->r->sections[4].text, "（一）持续推进标准化建设。\n");
 	assert_null(strstr(d->r->text, "扫一扫"));
 	assert_null(strstr(d->r->text, "手机版"));
-	doc_free(d);
+	testdoc_free(d);
 }
 
 static void renumbered_extra_section(void **state)
@@ -282,7 +258,7 @@ static void renumbered_extra_section(void **state)
 	for (int i = 2; i <= 6; i++)
 		expect_section(d, (size_t)i, i, canon[i], i);
 	assert_string_equal(d->r->sections[1].text, "成立领导小组。\n");
-	doc_free(d);
+	testdoc_free(d);
 }
 
 static void free_form_keeps_headings(void **state)
@@ -305,7 +281,7 @@ static void free_form_keeps_headings(void **state)
 	expect_section(d, 3, 4, "政府信息公开的收费及减免情况", 0);
 	expect_section(d, 4, 5, "政府信息公开工作存在的主要问题及改进措施", 0);
 	assert_string_equal(d->r->preamble, "引言\n本报告由区政府办公室编制。\n");
-	doc_free(d);
+	testdoc_free(d);
 }
 
 static void free_form_year_2018(void **state)
@@ -322,7 +298,7 @@ static void free_form_year_2018(void **state)
 	expect_section(d, 0, 1, "2018年政务公开工作完成情况及成效", 0);
 	expect_section(d, 1, 2, "工作中存在的困难和问题", 0);
 	expect_section(d, 2, 3, "2019年工作打算及有关意见建议", 0);
-	doc_free(d);
+	testdoc_free(d);
 }
 
 static void markdown_headings(void **state)
@@ -342,7 +318,7 @@ static void markdown_headings(void **state)
 	assert_int_equal(d->r->nsections, 6);
 	for (int i = 1; i <= 6; i++)
 		expect_section(d, (size_t)i - 1, i, canon[i], i);
-	doc_free(d);
+	testdoc_free(d);
 }
 
 static void names_are_safe(void **state)
@@ -352,7 +328,7 @@ static void names_are_safe(void **state)
 
 	assert_int_equal(d->r->nsections, 2);
 	assert_string_equal(d->r->sections[0].name, "收费／减免情况");
-	doc_free(d);
+	testdoc_free(d);
 }
 
 static void no_headings_all_preamble(void **state)
@@ -363,7 +339,7 @@ static void no_headings_all_preamble(void **state)
 	assert_int_equal(d->r->nsections, 0);
 	assert_string_equal(d->r->preamble, "全年工作顺利。\n一是加强领导。\n");
 	assert_string_equal(d->r->text, "全年工作顺利。\n一是加强领导。\n");
-	doc_free(d);
+	testdoc_free(d);
 }
 
 /* ---- text -------------------------------------------------------------------- */
@@ -380,7 +356,7 @@ static void web_text_one_paragraph_per_line(void **state)
 
 	assert_string_equal(d->r->sections[0].text,
 			    "2019年，我市认真贯彻落实有关要求，\n全年公开信息1330条。\n");
-	doc_free(d);
+	testdoc_free(d);
 }
 
 static void pdf_paragraphs_joined(void **state)
@@ -417,7 +393,7 @@ static void pdf_paragraphs_joined(void **state)
 			    "对照上级新要求和公众新期待，还有一些需要加强和改进的地方和不足。\n"
 			    "（一）政策解读质量仍需提升，个别单位政策解读内容简单。\n");
 	assert_null(strstr(d->r->text, "-1-"));
-	doc_free(d);
+	testdoc_free(d);
 }
 
 /*
@@ -484,7 +460,7 @@ static void every_line_one_place(void **state)
 			    "\n"
 			    "六、其他需要报告的事项\n"
 			    "无。\n");
-	doc_free(d);
+	testdoc_free(d);
 }
 
 int main(void)
