@@ -49,6 +49,7 @@ char *nb_strdup(const char *s);		/* NULL in, NULL out */
  * comes back as U+FFFD and advances by one. */
 uint32_t nb_utf8_next(const char *s, size_t n, size_t *i);
 size_t nb_utf8_count(const char *s, size_t n);	/* code points */
+size_t nb_utf8_put(uint32_t cp, char out[4]);	/* encodes; returns bytes */
 bool nb_is_space(uint32_t cp);		/* ASCII space/tab, U+3000, U+00A0, ... */
 bool nb_is_han(uint32_t cp);
 /* Fullwidth ASCII (U+FF01..U+FF5E) to ASCII; others unchanged. */

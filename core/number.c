@@ -54,18 +54,20 @@ static size_t read_unit(const uint32_t *c, size_t n, nb_unit *unit)
 	return 0;
 }
 
+/* The code points as UTF-8, as many whole ones as out holds. */
 static void put_cps(char *out, size_t outlen, const uint32_t *c, size_t n)
 {
-	nb_buf b = {0};
+	size_t len = 0;
 
-	for (size_t i = 0; i < n; i++)
-		nb_buf_addcp(&b, c[i]);
-	if (!b.oom && b.len < outlen) {
-		memcpy(out, b.s ? b.s : "", b.len + 1);
-	} else {
-		out[0] = '\0';
+	for (size_t i = 0; i < n; i++) {
+		char u[4];
+		size_t k = nb_utf8_put(c[i], u);
+		if (len + k >= outlen)
+			break;
+		memcpy(out + len, u, k);
+		len += k;
 	}
-	nb_buf_free(&b);
+	out[len] = '\0';
 }
 
 nb_cell_state nb_read_number(const char *s, size_t n, nb_num *out)

@@ -686,7 +686,7 @@ static int find_appeals(nb_doc *d, const nb_span *sp, nb_format fmt)
 	bool one_run = nobs == 3 && total == 15 && rs.rows[obs[1]].ntext == 0 &&
 		       rs.rows[obs[2]].ntext == 0 && rs.rows[obs[0]].first_val + 5 ==
 		       rs.rows[obs[1]].first_val;
-	bool fives = nobs > 0 && nobs <= 64;
+	bool fives = nobs > 0;
 	for (size_t k = 0; k < nobs; k++)
 		fives = fives && rs.rows[obs[k]].nval == 5;
 	if (one_run) {
@@ -775,15 +775,13 @@ static const nb_template *clause_template(nb_format f, uint32_t clause)
 {
 	const nb_template *const *tl;
 	size_t n = nb_templates(NB_TABLE_ACTIVE, f, &tl);
-	nb_buf b = {0};
-	const nb_template *t = NULL;
+	char name[5] = { 0 };
 
-	nb_buf_addcp(&b, clause);
-	for (size_t i = 0; b.s && i < n && !t; i++)
-		if (!strcmp(tl[i]->clause, b.s))
-			t = tl[i];
-	nb_buf_free(&b);
-	return t;
+	nb_utf8_put(clause, name);
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(tl[i]->clause, name))
+			return tl[i];
+	return NULL;
 }
 
 /* How well the clause's rows fit a template: rows of the right width. */
