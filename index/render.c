@@ -53,3 +53,27 @@ void ix_csv_end(ix_buf *b, bool crlf)
 {
 	ix_buf_adds(b, crlf ? "\r\n" : "\n");
 }
+
+size_t ix_csv_excel(const char *lf, size_t n, size_t skip, char *out,
+		    size_t want)
+{
+	size_t pos = 0, got = 0;	/* in the excel form; copied */
+	bool quoted = false;
+	for (size_t i = 0; i < n; i++) {
+		/* a field with a quote is quoted and its quotes doubled, so
+		 * every quote toggles, and a record's end is an LF outside */
+		if (lf[i] == '"')
+			quoted = !quoted;
+		if (lf[i] == '\n' && !quoted) {
+			if (out && pos >= skip && got < want)
+				out[got++] = '\r';
+			pos++;
+		}
+		if (out && pos >= skip && got < want)
+			out[got++] = lf[i];
+		pos++;
+		if (out && got == want)
+			break;
+	}
+	return out ? got : pos;
+}
