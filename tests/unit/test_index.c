@@ -275,6 +275,50 @@ static void test_csv_and_text(void **state)
 
 /* ---- building and serving ---------------------------------------------------- */
 
+/* The pieces of _all: the union of label sequences, the excel dialect of
+ * LF records, and agency names that cannot clash with _all. */
+static void test_dataset_parts(void **state)
+{
+	(void)state;
+	ix_strv u = {0};
+	const char *f19[] = {"一", "二", "（六）其他处理", "（七）总计", "四"};
+	const char *f21[] = {"一", "二", "（六）/1", "（六）/2", "（七）总计", "四"};
+	const char *other[] = {"x", "一"};
+	assert_int_equal(ix_union_merge(&u, f19, 5), 0);
+	assert_int_equal(ix_union_merge(&u, f21, 6), 0);
+	assert_int_equal(ix_union_merge(&u, other, 2), 0);
+	const char *want[] = {"x", "一", "二", "（六）其他处理", "（六）/1",
+			      "（六）/2", "（七）总计", "四"};
+	assert_int_equal(u.n, 8);
+	for (size_t i = 0; i < u.n; i++)
+		assert_string_equal(u.v[i], want[i]);
+	assert_int_equal(ix_strv_find(&u, "四"), 7);
+	assert_int_equal(ix_strv_find(&u, "五"), -1);
+	ix_strv_free(&u);
+
+	/* a quoted field's own line break keeps its LF */
+	const char lf[] = "a,\"x\ny\"\nb,\"q\"\"\"\n";
+	const char crlf[] = "a,\"x\ny\"\r\nb,\"q\"\"\"\r\n";
+	size_t n = strlen(lf);
+	assert_int_equal(ix_csv_excel(lf, n, 0, NULL, 0), strlen(crlf));
+	char out[64];
+	for (size_t skip = 0; skip <= strlen(crlf); skip++) {
+		for (size_t want_n = 0; want_n < 8; want_n++) {
+			size_t got = ix_csv_excel(lf, n, skip, out, want_n);
+			size_t left = strlen(crlf) - skip;
+			assert_int_equal(got, want_n < left ? want_n : left);
+			assert_memory_equal(out, crlf + skip, got);
+		}
+	}
+
+	char *name = ix_all_agency_dir(strdup("_all"));
+	assert_string_equal(name, "＿all");
+	free(name);
+	name = ix_all_agency_dir(strdup("青山县人民政府"));
+	assert_string_equal(name, "青山县人民政府");
+	free(name);
+}
+
 static void test_build_and_serve(void **state)
 {
 	fixture *fx = *state;
@@ -835,6 +879,7 @@ int main(void)
 		cmocka_unit_test(test_names),
 		cmocka_unit_test(test_decimal),
 		cmocka_unit_test(test_csv_and_text),
+		cmocka_unit_test(test_dataset_parts),
 		cmocka_unit_test_setup_teardown(test_build_and_serve, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_incremental, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_dataset_incremental, setup, teardown),
