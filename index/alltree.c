@@ -177,8 +177,8 @@ static int load(alltree *a)
 	if (!rc && step != SQLITE_DONE)
 		rc = db_error(a);
 	sqlite3_reset(st);
-	/* the three lists come first in all_file; the tables have years */
-	for (size_t i = 3; i < nfiles && !rc; i++) {
+	/* the lists come first in all_file; the tables have years */
+	for (size_t i = IX_ALL_LISTS; i < nfiles && !rc; i++) {
 		entry whole = a->v[i];
 		rc = add_slices(a, &whole);
 	}

@@ -111,6 +111,7 @@ static const char *const lists[][2] = {
 	{"warnings.csv", "机关,年度,目录,警告"},
 };
 enum { F_REPORTS, F_CHECKS, F_WARNINGS, F_TABLES };
+_Static_assert(F_TABLES == IX_ALL_LISTS, "the lists of _all");
 
 typedef struct {
 	sqlite3 *db;

@@ -198,6 +198,10 @@ char *ix_all_agency_dir(char *name);
  */
 int ix_dataset_build(sqlite3 *db, FILE *err, int64_t all_ino,
 		     int64_t mtime_ns, int64_t *next_ino);
+/* The files of _all that are lists, not tables: reports.csv, checks.csv and
+ * warnings.csv, the first ids of all_file (dataset.c); they have no year
+ * directories. */
+#define IX_ALL_LISTS 3
 /* Lays out the chunks and inserts the _all nodes (alltree.c). */
 int ix_alltree_build(sqlite3 *db, FILE *err, int64_t all_ino,
 		     int64_t mtime_ns, int64_t *next_ino);
