@@ -8,9 +8,8 @@
  *   warnings.csv   one per warning
  *   <table>.csv    every row of every report's table of that name
  *
- * A table's file has the union of the reports' column sequences of that
- * table (both formats' columns of table 2, in template order; a money
- * column's unit variants side by side), each row filling its own.
+ * A table's row fills its own columns of the file's union (allfiles.c)
+ * and leaves the others empty.
  *
  * Incremental: a report unchanged since the old index (attached as "old"),
  * with the same directory names and the same cross-year checks, keeps its
@@ -24,38 +23,14 @@
 
 #include "ix.h"
 
-/* Separators of a column sequence's key: format, then the headers. */
-#define SEQ_FORMAT "\x1e"
-#define SEQ_COL "\x1f"
-
-typedef struct {
-	char *name;		/* the file's name in _all */
-	char *label_header;	/* a table's first column header */
-	ix_strv seqs;		/* distinct column sequences (keys) */
-	ix_strv cols;		/* the union of the value columns */
-	int64_t id;
-	bool changed;		/* not as in the old index: render every chunk */
-	ix_buf chunk;		/* the current report's records */
-	int64_t records;
-} afile;
-
 enum {
-	Q_HAS_OLD, Q_LAYOUT, Q_ADD_FILE, Q_OLD_HEADER, Q_REPORTS, Q_INFO,
-	Q_FAILED, Q_WARNINGS, Q_TABLES, Q_COLUMNS, Q_ROWS, Q_ADD_CHUNK,
-	Q_COUNT
+	Q_HAS_OLD, Q_REPORTS, Q_INFO, Q_FAILED, Q_WARNINGS, Q_TABLES,
+	Q_COLUMNS, Q_ROWS, Q_ADD_CHUNK, Q_COUNT
 };
 
 static const char *const sql[Q_COUNT] = {
 	[Q_HAS_OLD] = "SELECT count(*) FROM pragma_database_list"
 		" WHERE name = 'old'",
-	/* every table's columns, to make each file's union */
-	[Q_LAYOUT] = "SELECT t.report, t.tbl_no, t.name, t.format,"
-		" t.label_header, c.header FROM report_table t"
-		" LEFT JOIN table_column c ON c.report = t.report"
-		" AND c.tbl_no = t.tbl_no WHERE t.name IS NOT NULL"
-		" ORDER BY t.report, t.tbl_no, c.col_no",
-	[Q_ADD_FILE] = "INSERT INTO all_file(name, header) VALUES(?, ?)",
-	[Q_OLD_HEADER] = "SELECT header FROM old.all_file WHERE name = ?",
 	[Q_REPORTS] = "SELECT id, id IN (SELECT id FROM temp.all_keep)"
 		" FROM report ORDER BY id",
 	[Q_INFO] = "SELECT r.agency, r.year, r.agency_dir, r.year_dir,"
@@ -104,23 +79,12 @@ static const char keep_sql[] =
 	" JOIN main.all_file nf ON nf.name = f.name AND nf.header = f.header"
 	" WHERE c.report IN (SELECT id FROM temp.all_keep);";
 
-/* The three lists and their headers (README, "The whole collection"). */
-static const char *const lists[][2] = {
-	{"reports.csv", "机关,年度,目录,标题,发布日期,格式,来源文件,编码,警告数,未通过检查数"},
-	{"checks.csv", "机关,年度,目录,规则,对象,说明"},
-	{"warnings.csv", "机关,年度,目录,警告"},
-};
-enum { F_REPORTS, F_CHECKS, F_WARNINGS, F_TABLES };
-_Static_assert(F_TABLES == IX_ALL_LISTS, "the lists of _all");
-
 typedef struct {
 	sqlite3 *db;
 	FILE *err;
 	sqlite3_stmt *q[Q_COUNT];
-	afile *f;
-	size_t nf, cap;
+	ix_allfiles files;
 	bool old;		/* an old index is attached */
-	bool any_changed;	/* some table file must be rendered again */
 } dataset;
 
 static int db_error(dataset *d)
@@ -133,196 +97,6 @@ static int db_error(dataset *d)
 static const char *col_text(sqlite3_stmt *st, int i)
 {
 	return (const char *)sqlite3_column_text(st, i);
-}
-
-/* ---- the files and their columns ------------------------------------------- */
-
-static afile *file_named(dataset *d, const char *name)
-{
-	for (size_t i = 0; i < d->nf; i++)
-		if (!strcmp(d->f[i].name, name))
-			return &d->f[i];
-	return NULL;
-}
-
-static afile *add_file(dataset *d, char *name, const char *label_header)
-{
-	if (!name)
-		return NULL;
-	if (d->nf == d->cap) {
-		size_t cap = d->cap ? d->cap * 2 : 16;
-		afile *v = realloc(d->f, cap * sizeof *v);
-		if (!v) {
-			free(name);
-			return NULL;
-		}
-		d->f = v;
-		d->cap = cap;
-	}
-	afile *f = &d->f[d->nf++];
-	*f = (afile){.name = name};
-	if (label_header && !(f->label_header = strdup(label_header)))
-		return NULL;
-	return f;
-}
-
-/* A column's key within its table: the header, "~k" for the k-th of a
- * header printed twice, so that no two columns share a place. */
-static int column_key(ix_strv *seen, const char *header, ix_buf *key)
-{
-	const char *h = header ? header : "";
-	unsigned k = 1;
-	for (size_t i = 0; i < seen->n; i++)
-		k += !strcmp(seen->v[i], h);
-	int rc = ix_strv_push(seen, h);
-	if (k > 1)
-		ix_buf_printf(key, "%s~%u", h, k);
-	else
-		ix_buf_adds(key, h);
-	return rc ? rc : key->oom ? -ENOMEM : 0;
-}
-
-/* Records the column sequence seq (a key) of a table of file f. */
-static int add_seq(afile *f, const ix_buf *seq)
-{
-	if (!seq->s || ix_strv_find(&f->seqs, seq->s) >= 0)
-		return 0;
-	return ix_strv_push(&f->seqs, seq->s);
-}
-
-/* Every table name's file, with its distinct column sequences. */
-static int load_layout(dataset *d)
-{
-	sqlite3_stmt *st = d->q[Q_LAYOUT];
-	int64_t report = -1, tbl = -1;
-	afile *f = NULL;
-	ix_buf seq = {0};
-	ix_strv seen = {0};
-	int rc = 0, step;
-	while (!rc && (step = sqlite3_step(st)) == SQLITE_ROW) {
-		int64_t r = sqlite3_column_int64(st, 0), t = sqlite3_column_int64(st, 1);
-		if (r != report || t != tbl) {
-			if (f && (rc = add_seq(f, &seq)))
-				break;
-			report = r;
-			tbl = t;
-			ix_buf_free(&seq);
-			ix_strv_free(&seen);
-			char *name = ix_name(col_text(st, 2), ".csv", "_.csv");
-			if (!name) {
-				rc = -ENOMEM;
-				break;
-			}
-			if ((f = file_named(d, name)))
-				free(name);
-			else if (!(f = add_file(d, name, col_text(st, 4)))) {
-				rc = -ENOMEM;
-				break;
-			}
-			ix_buf_adds(&seq, col_text(st, 3));
-			ix_buf_adds(&seq, SEQ_FORMAT);
-		}
-		if (sqlite3_column_type(st, 5) == SQLITE_NULL)
-			continue;	/* a table without columns */
-		ix_buf key = {0};
-		rc = column_key(&seen, col_text(st, 5), &key);
-		if (!rc && seen.n > 1)
-			ix_buf_adds(&seq, SEQ_COL);
-		ix_buf_add(&seq, key.s, key.len);
-		ix_buf_free(&key);
-		if (seq.oom)
-			rc = -ENOMEM;
-	}
-	if (!rc && step != SQLITE_DONE)
-		rc = db_error(d);
-	if (!rc && f)
-		rc = add_seq(f, &seq);
-	sqlite3_reset(st);
-	ix_buf_free(&seq);
-	ix_strv_free(&seen);
-	return rc;
-}
-
-static int by_str(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/* The union of f's column sequences, merged in key order: the 2019
- * format's before the 2021 format's, and independent of report order. */
-static int make_union(afile *f)
-{
-	if (f->seqs.n)
-		qsort(f->seqs.v, f->seqs.n, sizeof *f->seqs.v, by_str);
-	int rc = 0;
-	for (size_t i = 0; i < f->seqs.n && !rc; i++) {
-		char *cols = strchr(f->seqs.v[i], SEQ_FORMAT[0]) + 1;
-		ix_strv one = {0};
-		/* "" is a table without columns; else n separators, n + 1 keys */
-		for (char *p = cols; *cols && !rc;) {
-			size_t n = strcspn(p, SEQ_COL);
-			char save = p[n];
-			p[n] = 0;
-			rc = ix_strv_push(&one, p);
-			p[n] = save;
-			if (!save)
-				break;
-			p += n + 1;
-		}
-		if (!rc)
-			rc = ix_union_merge(&f->cols, (const char *const *)one.v,
-					    one.n);
-		ix_strv_free(&one);
-	}
-	return rc;
-}
-
-static int file_header(const afile *f, ix_buf *h, int index)
-{
-	if (index < F_TABLES) {
-		ix_buf_adds(h, lists[index][1]);
-	} else {
-		ix_buf_adds(h, "机关,年度,目录,格式");
-		ix_csv_field(h, f->label_header, false);
-		for (size_t c = 0; c < f->cols.n; c++)
-			ix_csv_field(h, f->cols.v[c], false);
-	}
-	ix_csv_end(h, false);
-	return h->oom ? -ENOMEM : 0;
-}
-
-/* Stores each file with its header; notes which differ from the old. */
-static int store_files(dataset *d)
-{
-	int rc = 0;
-	for (size_t i = 0; i < d->nf && !rc; i++) {
-		afile *f = &d->f[i];
-		ix_buf h = {0};
-		if ((rc = make_union(f)) || (rc = file_header(f, &h, (int)i))) {
-			ix_buf_free(&h);
-			break;
-		}
-		sqlite3_stmt *st = d->q[Q_ADD_FILE];
-		sqlite3_bind_text(st, 1, f->name, -1, SQLITE_STATIC);
-		sqlite3_bind_blob(st, 2, h.s, (int)h.len, SQLITE_STATIC);
-		rc = sqlite3_step(st) == SQLITE_DONE ? 0 : db_error(d);
-		sqlite3_reset(st);
-		f->id = sqlite3_last_insert_rowid(d->db);
-		f->changed = true;
-		if (!rc && d->old) {
-			st = d->q[Q_OLD_HEADER];
-			sqlite3_bind_text(st, 1, f->name, -1, SQLITE_STATIC);
-			if (sqlite3_step(st) == SQLITE_ROW &&
-			    (size_t)sqlite3_column_bytes(st, 0) == h.len &&
-			    !memcmp(sqlite3_column_blob(st, 0), h.s, h.len))
-				f->changed = false;
-			sqlite3_reset(st);
-		}
-		if (i >= F_TABLES && f->changed)
-			d->any_changed = true;
-		ix_buf_free(&h);
-	}
-	return rc;
 }
 
 /* ---- one report's records ---------------------------------------------------- */
@@ -352,7 +126,7 @@ static void put_identity(ix_buf *b, const identity *id)
 static int put_lists(dataset *d, int64_t report, const identity *id,
 		     sqlite3_stmt *info)
 {
-	afile *f = &d->f[F_REPORTS];
+	ix_allfile *f = &d->files.v[IX_ALL_REPORTS];
 	ix_buf *b = &f->chunk;
 	put_identity(b, id);
 	for (int c = 4; c <= 8; c++)
@@ -364,7 +138,7 @@ static int put_lists(dataset *d, int64_t report, const identity *id,
 
 	int rc = 0, step;
 	sqlite3_stmt *st = d->q[Q_FAILED];
-	f = &d->f[F_CHECKS];
+	f = &d->files.v[IX_ALL_CHECKS];
 	sqlite3_bind_int64(st, 1, report);
 	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
 		put_identity(&f->chunk, id);
@@ -378,7 +152,7 @@ static int put_lists(dataset *d, int64_t report, const identity *id,
 	sqlite3_reset(st);
 
 	st = d->q[Q_WARNINGS];
-	f = &d->f[F_WARNINGS];
+	f = &d->files.v[IX_ALL_WARNINGS];
 	sqlite3_bind_int64(st, 1, report);
 	while (!rc && (step = sqlite3_step(st)) == SQLITE_ROW) {
 		put_identity(&f->chunk, id);
@@ -393,7 +167,7 @@ static int put_lists(dataset *d, int64_t report, const identity *id,
 }
 
 /* The place in f's union of each of the table's columns (-1: none). */
-static int column_places(dataset *d, const afile *f, int64_t report,
+static int column_places(dataset *d, const ix_allfile *f, int64_t report,
 			 int64_t tbl, long **out, size_t *n)
 {
 	sqlite3_stmt *st = d->q[Q_COLUMNS];
@@ -415,7 +189,7 @@ static int column_places(dataset *d, const afile *f, int64_t report,
 			v = nv;
 		}
 		ix_buf key = {0};
-		rc = column_key(&seen, col_text(st, 0), &key);
+		rc = ix_allfiles_column_key(&seen, col_text(st, 0), &key);
 		if (!rc)
 			v[(*n)++] = ix_strv_find(&f->cols, key.s);
 		ix_buf_free(&key);
@@ -431,7 +205,7 @@ static int column_places(dataset *d, const afile *f, int64_t report,
 	return rc;
 }
 
-static void put_row(afile *f, const identity *id, const char *format,
+static void put_row(ix_allfile *f, const identity *id, const char *format,
 		    const char *label, char **values)
 {
 	put_identity(&f->chunk, id);
@@ -446,7 +220,7 @@ static void put_row(afile *f, const identity *id, const char *format,
 	f->records++;
 }
 
-static int put_table(dataset *d, afile *f, int64_t report, int64_t tbl,
+static int put_table(dataset *d, ix_allfile *f, int64_t report, int64_t tbl,
 		     const char *format, const identity *id)
 {
 	long *place = NULL;
@@ -501,7 +275,7 @@ static int put_table(dataset *d, afile *f, int64_t report, int64_t tbl,
  * statement that rendering a table reuses. */
 typedef struct {
 	int64_t tbl;
-	afile *f;
+	ix_allfile *f;
 	char format[16];
 } tref;
 
@@ -515,7 +289,7 @@ static int put_tables(dataset *d, int64_t report, bool kept,
 	sqlite3_bind_int64(st, 1, report);
 	while (!rc && (step = sqlite3_step(st)) == SQLITE_ROW) {
 		char *name = ix_name(col_text(st, 1), ".csv", "_.csv");
-		afile *f = name ? file_named(d, name) : NULL;
+		ix_allfile *f = name ? ix_allfiles_find(&d->files, name) : NULL;
 		free(name);
 		if (!name) {
 			rc = -ENOMEM;
@@ -549,8 +323,8 @@ static int put_tables(dataset *d, int64_t report, bool kept,
 static int flush_chunks(dataset *d, int64_t report)
 {
 	int rc = 0;
-	for (size_t i = 0; i < d->nf && !rc; i++) {
-		afile *f = &d->f[i];
+	for (size_t i = 0; i < d->files.n && !rc; i++) {
+		ix_allfile *f = &d->files.v[i];
 		if (f->chunk.oom)
 			rc = -ENOMEM;
 		else if (f->chunk.len) {
@@ -630,7 +404,7 @@ static int render_all(dataset *d)
 		rc = db_error(d);
 	sqlite3_finalize(st);
 	for (size_t i = 0; i < n && !rc; i++)
-		if (!kept[i] || d->any_changed)
+		if (!kept[i] || d->files.tables_changed)
 			rc = render_report(d, ids[i], kept[i]);
 	free(ids);
 	free(kept);
@@ -643,8 +417,8 @@ int ix_dataset_build(sqlite3 *db, FILE *err, int64_t all_ino,
 	dataset d = {.db = db, .err = err};
 	int rc = 0;
 	for (int i = 0; i < Q_COUNT && !rc; i++) {
-		if (i == Q_OLD_HEADER || i == Q_REPORTS)
-			continue;	/* need tables that may not exist yet */
+		if (i == Q_REPORTS)
+			continue;	/* reads a table render_all makes */
 		if (sqlite3_prepare_v3(db, sql[i], -1, SQLITE_PREPARE_PERSISTENT,
 				       &d.q[i], NULL) != SQLITE_OK)
 			rc = db_error(&d);
@@ -654,33 +428,15 @@ int ix_dataset_build(sqlite3 *db, FILE *err, int64_t all_ino,
 			sqlite3_column_int(d.q[Q_HAS_OLD], 0) > 0;
 		sqlite3_reset(d.q[Q_HAS_OLD]);
 	}
-	if (!rc && d.old &&
-	    sqlite3_prepare_v2(db, sql[Q_OLD_HEADER], -1, &d.q[Q_OLD_HEADER],
-			       NULL) != SQLITE_OK)
-		rc = db_error(&d);
-	for (size_t i = 0; i < F_TABLES && !rc; i++) {
-		char *name = strdup(lists[i][0]);
-		if (!add_file(&d, name, NULL))
-			rc = -ENOMEM;
-	}
 	if (!rc)
-		rc = load_layout(&d);
-	if (!rc)
-		rc = store_files(&d);
+		rc = ix_allfiles_make(db, err, d.old, &d.files);
 	if (!rc)
 		rc = render_all(&d);
 	if (!rc)
 		rc = ix_alltree_build(db, err, all_ino, mtime_ns, next_ino);
 	if (rc == -ENOMEM)
 		ix_say(err, "%s: out of memory", sqlite3_db_filename(db, "main"));
-	for (size_t i = 0; i < d.nf; i++) {
-		free(d.f[i].name);
-		free(d.f[i].label_header);
-		ix_strv_free(&d.f[i].seqs);
-		ix_strv_free(&d.f[i].cols);
-		ix_buf_free(&d.f[i].chunk);
-	}
-	free(d.f);
+	ix_allfiles_free(&d.files);
 	for (int i = 0; i < Q_COUNT; i++)
 		sqlite3_finalize(d.q[i]);
 	return rc;

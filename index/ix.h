@@ -161,8 +161,8 @@ void ix_cross_free(ix_cross *x);
  * one).  0, -EIO or -ENOMEM. */
 int ix_cross_year(ix_cross *x, const ix_yearly *v, size_t n);
 
-/* ---- the whole collection as a dataset (union.c, dataset.c, alltree.c,
- *      trend.c, chunks.c) ------------------------------------------------ */
+/* ---- the whole collection as a dataset (union.c, allfiles.c, dataset.c,
+ *      alltree.c, trend.c, chunks.c) ------------------------------------ */
 
 /* A growable list of strings, each malloc'd. */
 typedef struct {
@@ -198,10 +198,39 @@ char *ix_all_agency_dir(char *name);
  */
 int ix_dataset_build(sqlite3 *db, FILE *err, int64_t all_ino,
 		     int64_t mtime_ns, int64_t *next_ino);
-/* The files of _all that are lists, not tables: reports.csv, checks.csv and
- * warnings.csv, the first ids of all_file (dataset.c); they have no year
- * directories. */
-#define IX_ALL_LISTS 3
+/* The files of _all that are lists, not tables, first in all_file and
+ * without year directories: reports.csv, checks.csv, warnings.csv. */
+enum { IX_ALL_REPORTS, IX_ALL_CHECKS, IX_ALL_WARNINGS, IX_ALL_LISTS };
+
+/* A file of _all (allfiles.c), and the chunk of it being rendered
+ * (dataset.c). */
+typedef struct {
+	char *name;		/* the file's name in _all */
+	char *label_header;	/* a table's first column header */
+	ix_strv seqs;		/* the tables' distinct column sequences */
+	ix_strv cols;		/* their union: the file's value columns */
+	int64_t id;		/* in all_file */
+	bool changed;		/* not as in the old index: render every chunk */
+	ix_buf chunk;		/* the current report's records */
+	int64_t records;
+} ix_allfile;
+
+typedef struct {
+	ix_allfile *v;		/* the lists, then one file per table name */
+	size_t n, cap;
+	bool tables_changed;	/* some table's file must be rendered again */
+} ix_allfiles;
+
+/* Every file of _all with its header, stored in all_file; with old (the
+ * old index attached), a file is changed unless its header is the old
+ * one.  0, -ENOMEM or -EIO. */
+int ix_allfiles_make(sqlite3 *db, FILE *err, bool old, ix_allfiles *out);
+ix_allfile *ix_allfiles_find(ix_allfiles *fs, const char *name);
+/* A column's key within its table, appended to key: the header, "~k" for
+ * the k-th of a header printed twice, so no two columns share a place;
+ * seen holds the table's headers so far.  0 or -ENOMEM. */
+int ix_allfiles_column_key(ix_strv *seen, const char *header, ix_buf *key);
+void ix_allfiles_free(ix_allfiles *fs);
 /* Lays out the chunks and inserts the _all nodes (alltree.c). */
 int ix_alltree_build(sqlite3 *db, FILE *err, int64_t all_ino,
 		     int64_t mtime_ns, int64_t *next_ino);
