@@ -58,9 +58,22 @@ static const char *col_text(sqlite3_stmt *st, int i)
 }
 
 
+char *ix_allfiles_name(const char *table)
+{
+	char *name = ix_name(table, ".csv", "_.csv");
+	for (size_t i = 0; name && i < IX_ALL_LISTS; i++) {
+		if (!strcmp(name, lists[i][0])) {
+			char *other = ix_name_dup(name, ".csv", 2);
+			free(name);
+			return other;
+		}
+	}
+	return name;
+}
+
 ix_allfile *ix_allfiles_find(ix_allfiles *fs, const char *name)
 {
-	for (size_t i = 0; i < fs->n; i++)
+	for (size_t i = IX_ALL_LISTS; i < fs->n; i++)
 		if (!strcmp(fs->v[i].name, name))
 			return &fs->v[i];
 	return NULL;
@@ -128,7 +141,7 @@ static int load_layout(maker *m)
 			tbl = t;
 			ix_buf_free(&seq);
 			ix_strv_free(&seen);
-			char *name = ix_name(col_text(st, 2), ".csv", "_.csv");
+			char *name = ix_allfiles_name(col_text(st, 2));
 			if (!name) {
 				rc = -ENOMEM;
 				break;

@@ -288,7 +288,7 @@ static int put_tables(dataset *d, int64_t report, bool kept,
 	int rc = 0, step;
 	sqlite3_bind_int64(st, 1, report);
 	while (!rc && (step = sqlite3_step(st)) == SQLITE_ROW) {
-		char *name = ix_name(col_text(st, 1), ".csv", "_.csv");
+		char *name = ix_allfiles_name(col_text(st, 1));
 		ix_allfile *f = name ? ix_allfiles_find(&d->files, name) : NULL;
 		free(name);
 		if (!name) {

@@ -225,6 +225,10 @@ typedef struct {
  * old index attached), a file is changed unless its header is the old
  * one.  0, -ENOMEM or -EIO. */
 int ix_allfiles_make(sqlite3 *db, FILE *err, bool old, ix_allfiles *out);
+/* The name in _all of the file of a table (never a list's name); NULL on
+ * ENOMEM. */
+char *ix_allfiles_name(const char *table);
+/* The file of a table, by that name, or NULL. */
 ix_allfile *ix_allfiles_find(ix_allfiles *fs, const char *name);
 /* A column's key within its table, appended to key: the header, "~k" for
  * the k-th of a header printed twice, so no two columns share a place;
