@@ -6,8 +6,9 @@
  *   decode.c    bytes -> UTF-8, line ends -> LF, encoding named
  *   script.c    Traditional -> Simplified (OpenCC), when the text is Traditional
  *   html.c      HTML -> lines, each table row one line carrying its cells
- *   lines.c     text -> lines; Markdown markup, site chrome, page numbers marked
- *   facts.c     title, agency, year, publication date
+ *   lines.c     text -> lines; chrome.c, pageno.c, markdown.c, wrap.c mark them
+ *   facts.c     title, agency, year, publication date (facts.h: ctext.c,
+ *               dates.c, meta.c, title.c, candidates.c)
  *   sections.c  section headings -> spans of lines; prose assembled per section
  *   tables*.c   the official tables found in the lines, mapped to the templates
  *   checks.c    the consistency rules
