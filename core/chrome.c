@@ -36,7 +36,9 @@ static const char *const chrome_start[] = {
 	"技术支持", "运维单位", "维护单位", "网站维护", "建议使用",
 	"版权所有", "Copyright", "COPYRIGHT", "copyright", "©", "网站标识码",
 	"网站识别码", "备案号", "浏览次数", "点击数", "阅读次数", "访问次数",
-	"视力保护色", "打印本页", "关闭窗口", "免责声明", NULL
+	"视力保护色", "打印本页", "关闭窗口", "免责声明",
+	/* a crawler's notes: 页面链接与图片详见 links.tsv, ===== 正文 ===== */
+	"页面链接与图片详见", "=====", NULL
 };
 
 /* Found anywhere in a short line, these only ever belong to the site. */

@@ -35,6 +35,9 @@ static const struct {
 	{ "责任编辑", K_OTHER, false }, { "浏览次数", K_OTHER, false },
 	{ "访问次数", K_OTHER, false }, { "字号", K_OTHER, true },
 	{ "作者", K_OTHER, true },
+	/* a crawler's header lines (栏目: 政府信息公开年报, 原文链接: https://…) */
+	{ "时间", K_PUBLISHED, true }, { "栏目", K_OTHER, true }, { "原文链接", K_OTHER, true },
+	{ "本地目录", K_OTHER, true }, { "页面链接", K_OTHER, true },
 };
 #define NKEYS (sizeof meta_keys / sizeof *meta_keys)
 

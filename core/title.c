@@ -138,98 +138,193 @@ static int set_title(facts *f, const char *s, size_t n)
 	return f->d->r->title ? 0 : -ENOMEM;
 }
 
-/* The previous line that is not blank, within two lines of i. */
-static size_t prev_text_line(const nb_doc *d, size_t i, size_t lo)
+/* Lines a title may be wrapped over (2025 年上海市人民政府办公厅政府信息公开 /
+ * 工作年度报告; a third for a long agency name). */
+#define TITLE_LINES 3
+/* Longest line of a wrapped title, in code points (a PDF title line holds
+ * at most about 25 characters at the title's size; 40 leaves room). */
+#define TITLE_LINE_MAX 40
+
+/* A title read from up to TITLE_LINES lines: the printed lines joined by a
+ * space, and how well it reads. */
+typedef struct {
+	size_t line[TITLE_LINES], nline;
+	int score;		/* 2 when it names an agency, +1 a year; -1 none */
+} window;
+
+/* Whether line i may be part of a title that goes on below it: short, no
+ * sentence, not metadata or chrome. */
+static bool title_part(const nb_doc *d, size_t i, const ctext *c)
 {
-	for (size_t k = i; k > lo && i - k < 3; k--)
-		if (!(d->lines.v[k - 1].flags & (NB_LF_BLANK | NB_LF_PAGENO)))
-			return k - 1;
-	return SIZE_MAX;
+	const nb_line *l = &d->lines.v[i];
+
+	if (l->flags & (NB_LF_META | NB_LF_CHROME | NB_LF_BLANK | NB_LF_PAGENO | NB_LF_IMAGE))
+		return false;
+	if (c->n == 0 || c->n > TITLE_LINE_MAX)
+		return false;
+	for (size_t k = 0; k < c->n; k++)
+		if (ct_any(c->cp[k], "。,;:|"))
+			return false;
+	return true;
 }
 
-/* The title from line i (already known to read as one, at [a, b)). */
-static int take_title(facts *f, size_t i, const ctext *c, size_t a, size_t b)
+/* The window's lines joined by a space (nb_tidy drops it between Han). */
+static int window_text(const nb_doc *d, const window *w, nb_buf *out, size_t *starts)
+{
+	size_t cps = 0;
+
+	for (size_t k = 0; k < w->nline; k++) {
+		const nb_line *l = &d->lines.v[w->line[k]];
+		if (k) {
+			nb_buf_addc(out, ' ');
+			cps++;
+		}
+		if (starts)
+			starts[k] = cps;
+		nb_buf_add(out, l->text, l->len);
+		cps += nb_utf8_count(l->text, l->len);
+	}
+	if (out->oom || !out->s) {
+		nb_buf_free(out);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+/* Reads the window as a title: its score, and the span in the compact
+ * text. */
+static int window_score(const nb_doc *d, window *w, ctext *c, size_t *a, size_t *b)
+{
+	nb_buf t = { 0 };
+	size_t aa, ab;
+	int y, rc;
+
+	w->score = -1;
+	if ((rc = window_text(d, w, &t, NULL)) < 0)
+		return rc;
+	rc = ct_make(c, t.s, t.len);
+	nb_buf_free(&t);
+	if (rc < 0)
+		return rc;
+	if (!title_span(c->cp, c->n, a, b))
+		return 0;
+	w->score = (title_agency(c->cp, *a, *b, &aa, &ab) ? 2 : 0) +
+		   (fx_title_year(c->cp, *a, *b, &y) != SIZE_MAX);
+	return 0;
+}
+
+/* The best title among the windows that end at line i: line i alone, or
+ * with the one or two title-like lines above it.  Better than *best only
+ * when it reads better (a later line with the same score loses). */
+static int windows_at(facts *f, size_t i, window *best)
 {
 	nb_doc *d = f->d;
-	nb_report *r = d->r;
-	size_t aa, ab;
-	int rc, y;
+	window w = { .nline = 0 };
+	size_t at = i;
+	int rc = 0;
 
-	f->title_line = i;
-	f->title_end = i + 1;
-	if (fx_title_year(c->cp, a, b, &y) != SIZE_MAX) {
-		r->year = y;
-		r->year_rule = NB_YEAR_TITLE;
-	}
-	if (title_agency(c->cp, a, b, &aa, &ab)) {
-		if ((rc = fx_cand_set(f, SRC_TITLE, i, c, aa, ab)) < 0)
+	for (size_t k = 0; k < TITLE_LINES && at != SIZE_MAX; k++) {
+		memmove(w.line + 1, w.line, w.nline * sizeof *w.line);
+		w.line[0] = at;
+		w.nline++;
+		ctext c;
+		size_t a, b;
+		if ((rc = window_score(d, &w, &c, &a, &b)) < 0)
 			return rc;
-		/* title text from the line itself, without the site's name */
-		const nb_line *l = &d->lines.v[i];
-		size_t bi = 0, k = 0;
-		while (bi < l->len && k < c->at[b - 1] + 1) {
-			nb_utf8_next(l->text, l->len, &bi);
-			k++;
+		ct_free(&c);
+		if (w.score > best->score)
+			*best = w;
+		/* the line above, when it can be the title's start */
+		size_t p = SIZE_MAX;
+		for (size_t q = at; q > 0 && at - q < 3; q--) {
+			if (!(d->lines.v[q - 1].flags & (NB_LF_BLANK | NB_LF_PAGENO))) {
+				p = q - 1;
+				break;
+			}
 		}
-		size_t ai = 0;
-		k = 0;
-		while (ai < l->len && k < c->at[a]) {
-			nb_utf8_next(l->text, l->len, &ai);
-			k++;
-		}
-		return set_title(f, l->text + ai, bi - ai);
-	}
-	/* A title split over two lines: 淮安市人民政府 / 2024 年…年度报告. */
-	size_t p = prev_text_line(d, i, 0);
-	if (p != SIZE_MAX && !(d->lines.v[p].flags & (NB_LF_META | NB_LF_CHROME))) {
+		at = SIZE_MAX;
+		if (p == SIZE_MAX)
+			break;
 		ctext pc;
 		if ((rc = ct_line(&pc, &d->lines.v[p])) < 0)
 			return rc;
-		size_t pe = pc.n;
-		int py;
-		size_t pyi = fx_title_year(pc.cp, 0, pc.n, &py);
-		if (pyi != SIZE_MAX && pyi + 5 >= pc.n - 1)
-			pe = pyi;	/* 沐阳县人民政府 2025 年 / 政府信息公开… */
-		if (pe >= 2 && pe <= 30 && nb_agency_like(pc.cp, pe)) {
-			rc = fx_cand_set(f, SRC_TITLE, p, &pc, 0, pe);
-			if (rc == 0 && pyi != SIZE_MAX && r->year_rule != NB_YEAR_TITLE) {
-				r->year = py;
-				r->year_rule = NB_YEAR_TITLE;
-			}
-			f->title_line = p;
-			if (rc == 0) {
-				nb_buf tb = { 0 };
-				nb_buf_add(&tb, d->lines.v[p].text, d->lines.v[p].len);
-				nb_buf_addc(&tb, ' ');
-				nb_buf_add(&tb, d->lines.v[i].text, d->lines.v[i].len);
-				if (tb.oom) {
-					nb_buf_free(&tb);
-					rc = -ENOMEM;
-				} else {
-					rc = set_title(f, tb.s, tb.len);
-					nb_buf_free(&tb);
-				}
-			}
-			ct_free(&pc);
-			return rc;
-		}
+		size_t pa, pb;
+		/* a line that is a title of its own starts no longer one */
+		if (title_part(d, p, &pc) && !title_span(pc.cp, pc.n, &pa, &pb))
+			at = p;
 		ct_free(&pc);
 	}
-	const nb_line *l = &d->lines.v[i];
-	return set_title(f, l->text, l->len);
+	return 0;
 }
 
-/* Title and metadata in the head: lines [0, f->head). */
+/* Takes the window as the title: year, agency and the title's text. */
+static int take_title(facts *f, const window *w)
+{
+	nb_doc *d = f->d;
+	nb_report *r = d->r;
+	nb_buf t = { 0 };
+	size_t starts[TITLE_LINES], a, b, aa, ab;
+	ctext c;
+	int rc, y;
+
+	f->title_line = w->line[0];
+	f->title_end = w->line[w->nline - 1] + 1;
+	if ((rc = window_text(d, w, &t, starts)) < 0)
+		return rc;
+	if ((rc = ct_make(&c, t.s, t.len)) < 0)
+		goto out;
+	if (!title_span(c.cp, c.n, &a, &b))
+		goto out;
+	if (fx_title_year(c.cp, a, b, &y) != SIZE_MAX) {
+		r->year = y;
+		r->year_rule = NB_YEAR_TITLE;
+	}
+	if (title_agency(c.cp, a, b, &aa, &ab)) {
+		if ((rc = fx_cand_set(f, SRC_TITLE, w->line[0], &c, aa, ab)) < 0)
+			goto out;
+		/* the candidate's place in the one line that holds it, so its
+		 * printed spelling can be found; none when it is wrapped */
+		cand *k = &f->ag[SRC_TITLE];
+		k->line = SIZE_MAX;
+		for (size_t n = w->nline; n > 0 && k->set; n--) {
+			if (k->a >= starts[n - 1]) {
+				if (n == w->nline || k->b <= starts[n] - 1) {
+					k->line = w->line[n - 1];
+					k->a -= starts[n - 1];
+					k->b -= starts[n - 1];
+				}
+				break;
+			}
+		}
+	}
+	/* the title's text from [a, b): without a label or the site's name */
+	size_t bi = 0, ai = 0, n = 0;
+	while (bi < t.len && n < c.at[b - 1] + 1) {
+		nb_utf8_next(t.s, t.len, &bi);
+		n++;
+	}
+	for (n = 0; ai < t.len && n < c.at[a]; n++)
+		nb_utf8_next(t.s, t.len, &ai);
+	rc = set_title(f, t.s + ai, bi - ai);
+out:
+	ct_free(&c);
+	nb_buf_free(&t);
+	return rc;
+}
+
+/* Title and metadata in the head: lines [0, f->head).  The title is the
+ * window of lines that reads best as one before the prose starts: a
+ * breadcrumb's 政府信息公开年报 gives way to the title naming agency and year. */
 int fx_scan_head(facts *f)
 {
 	nb_doc *d = f->d;
 	bool prose_seen = false;
+	window best = { .score = -1 };
 	int rc = 0;
 
 	for (size_t i = 0; i < f->head && rc == 0; i++) {
 		nb_line *l = &d->lines.v[i];
 		ctext c;
-		size_t a, b;
 
 		if (l->flags & (NB_LF_BLANK | NB_LF_PAGENO | NB_LF_IMAGE))
 			continue;
@@ -240,15 +335,16 @@ int fx_scan_head(facts *f)
 			rc = m;
 		} else if (m > 0) {
 			l->flags |= NB_LF_META;
-		} else if (!(l->flags & NB_LF_CHROME) && !prose_seen && f->title_line == SIZE_MAX &&
-			   title_span(c.cp, c.n, &a, &b)) {
-			rc = take_title(f, i, &c, a, b);
-		} else if (!(l->flags & NB_LF_CHROME) && c.n > 50 &&
-			   (ct_find(c.cp, 0, c.n, "。") != SIZE_MAX || ct_find(c.cp, 0, c.n, ",") != SIZE_MAX)) {
-			prose_seen = true;	/* the title comes before the prose */
+		} else if (!(l->flags & NB_LF_CHROME) && !prose_seen && best.score < 3) {
+			rc = windows_at(f, i, &best);
 		}
+		if (rc == 0 && !(l->flags & NB_LF_CHROME) && c.n > 50 &&
+		    (ct_find(c.cp, 0, c.n, "。") != SIZE_MAX || ct_find(c.cp, 0, c.n, ",") != SIZE_MAX))
+			prose_seen = true;	/* the title comes before the prose */
 		ct_free(&c);
 	}
+	if (rc == 0 && best.score >= 0)
+		rc = take_title(f, &best);
 	return rc;
 }
 
