@@ -202,9 +202,15 @@ bool nb_agency_abbrev(const char *a, const char *b)
 	}
 	if (!same_kind(ua, na, ub, nb))
 		return false;
+	/* a's characters in order; what b inserts between them spells words
+	 * out (发改 → 发展和改革) but names no other place (淮安市人民政府 is
+	 * not short for 淮安市洪泽区人民政府) */
 	size_t j = 0;
-	for (size_t i = 0; i < nb && j < na; i++)
+	for (size_t i = 0; i < nb && j < na; i++) {
 		if (ub[i] == ua[j])
 			j++;
+		else if (j > 0 && is_place(ub + i, 1))
+			return false;
+	}
 	return j == na;
 }
