@@ -253,8 +253,9 @@ int nb_split_lines(const char *text, size_t len, nb_lines *out);
  * embedded in the Markdown become rows with cells, as html.c makes them.
  * 0, or -ENOMEM with the lines left as they were. */
 int nb_markdown_clean(nb_lines *ls);
-/* Sets NB_LF_BLANK, NB_LF_CHROME, NB_LF_PAGENO, NB_LF_IMAGE; guesses d->pdf. */
-void nb_mark_lines(nb_doc *d);
+/* Sets NB_LF_BLANK, NB_LF_CHROME, NB_LF_PAGENO (page numbers, running
+ * headers), NB_LF_IMAGE; guesses d->pdf.  0 or -ENOMEM. */
+int nb_mark_lines(nb_doc *d);
 
 /* facts.c: title, agency, year, publication date into d->r; marks the
  * title and metadata lines; sets d->body. */

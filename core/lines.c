@@ -40,7 +40,7 @@ int nb_split_lines(const char *text, size_t len, nb_lines *out)
 	return 0;
 }
 
-void nb_mark_lines(nb_doc *d)
+int nb_mark_lines(nb_doc *d)
 {
 	nb_lines *ls = &d->lines;
 	size_t npageno = 0;
@@ -72,5 +72,11 @@ void nb_mark_lines(nb_doc *d)
 		}
 	}
 	ln_mark_lone_pagenos(ls);
+	if (d->kind != NB_SRC_HTML) {
+		int rc = ln_mark_running_heads(ls);
+		if (rc < 0)
+			return rc;
+	}
 	d->pdf = d->kind != NB_SRC_HTML && ln_looks_wrapped(ls, npageno);
+	return 0;
 }

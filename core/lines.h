@@ -34,6 +34,9 @@ bool sc_skip_str(const char *s, size_t n, size_t *i, const char *p);
 bool ln_pageno_form(const char *s, size_t n);
 /* pageno.c: marks lone numbers that are page numbers. */
 void ln_mark_lone_pagenos(nb_lines *ls);
+/* pageno.c: marks a running header (the same short line atop two pages,
+ * or atop one and the first) as page furniture.  0 or -ENOMEM. */
+int ln_mark_running_heads(nb_lines *ls);
 /* chrome.c: s[0..n) trimmed and not blank. */
 bool ln_chrome(const char *s, size_t n);
 bool ln_image_name(const char *s, size_t n);

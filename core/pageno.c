@@ -1,8 +1,9 @@
 /*
- * pageno.c — page numbers a PDF's text carries between its lines: the
- * printed forms (-3-, — 4 —, 第3页 共12页, 3/12) and lone numbers, which are
- * page numbers only with evidence (tables printed one cell per line are
- * full of lone numbers, and dropping one would shift a table).
+ * pageno.c — page furniture a PDF's text carries between its lines: page
+ * numbers in their printed forms (-3-, — 4 —, 第3页 共12页, 3/12), lone
+ * numbers, which are page numbers only with evidence (tables printed one
+ * cell per line are full of lone numbers, and dropping one would shift a
+ * table), and running headers repeated at the top of pages.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -149,4 +150,96 @@ void ln_mark_lone_pagenos(nb_lines *ls)
 		prev_i = k;
 		prev_marked = l->flags & NB_LF_PAGENO;
 	}
+}
+
+/* A running header is at most this long (a title, an agency's name). */
+#define NB_RUNHEAD_MAX 60
+
+/* The line's text with spaces dropped, for comparing; NULL on ENOMEM. */
+static char *squeeze(const nb_line *l)
+{
+	nb_buf b = { 0 };
+	size_t i = 0;
+
+	while (i < l->len) {
+		size_t at = i;
+		if (!nb_is_space(nb_utf8_next(l->text, l->len, &i)))
+			nb_buf_add(&b, l->text + at, i - at);
+	}
+	if (!b.s && !b.oom)
+		nb_buf_adds(&b, "");
+	return nb_buf_take(&b);
+}
+
+/* The first line at or after k that is not blank, or ls->n. */
+static size_t first_text(const nb_lines *ls, size_t k)
+{
+	while (k < ls->n && (ls->v[k].flags & NB_LF_BLANK))
+		k++;
+	return k;
+}
+
+/* Whether line k can be a running header: short, one run of text (a
+ * layout table row has columns spaced apart), not a page number. */
+static bool header_like(const nb_line *l)
+{
+	size_t s, e;
+
+	if (l->flags & (NB_LF_PAGENO | NB_LF_BLANK))
+		return false;
+	nb_trim(l->text, l->len, &s, &e);
+	return nb_utf8_count(l->text + s, e - s) <= NB_RUNHEAD_MAX &&
+	       !memmem(l->text + s, e - s, "   ", 3) && !memchr(l->text + s, '|', e - s);
+}
+
+int ln_mark_running_heads(nb_lines *ls)
+{
+	size_t *starts = malloc((ls->n + 1) * sizeof *starts), n = 0;
+	char **keys = calloc(ls->n + 1, sizeof *keys);
+	char *top = NULL;
+	int rc = 0;
+
+	if (!starts || !keys) {
+		rc = -ENOMEM;
+		goto out;
+	}
+	/* the first line of each page after the first: after a form feed, or
+	 * after a page number when the text lost its form feeds */
+	for (size_t k = 1; k < ls->n; k++) {
+		bool after_pageno = (ls->v[k - 1].flags & NB_LF_PAGENO) &&
+				    !(ls->v[k - 1].flags & NB_LF_NEWPAGE);
+		if (!(ls->v[k].flags & NB_LF_NEWPAGE) && !after_pageno)
+			continue;
+		size_t f = first_text(ls, k);
+		if (f < ls->n && header_like(&ls->v[f]) && (n == 0 || starts[n - 1] != f))
+			starts[n++] = f;
+	}
+	if (n == 0)
+		goto out;
+	size_t t0 = first_text(ls, 0);
+	if (t0 < ls->n && !(top = squeeze(&ls->v[t0]))) {
+		rc = -ENOMEM;
+		goto out;
+	}
+	for (size_t i = 0; i < n; i++)
+		if (!(keys[i] = squeeze(&ls->v[starts[i]]))) {
+			rc = -ENOMEM;
+			goto out;
+		}
+	/* a header repeats: on two pages, or on one and atop the first page
+	 * (the title a one-page-break report prints again) */
+	for (size_t i = 0; i < n; i++) {
+		size_t same = top && !strcmp(top, keys[i]) && starts[i] != t0;
+		for (size_t j = 0; j < n; j++)
+			same += j != i && !strcmp(keys[i], keys[j]);
+		if (same >= 1 && keys[i][0])
+			ls->v[starts[i]].flags |= NB_LF_PAGENO;
+	}
+out:
+	for (size_t i = 0; keys && i < n; i++)
+		free(keys[i]);
+	free(keys);
+	free(starts);
+	free(top);
+	return rc;
 }

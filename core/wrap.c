@@ -58,7 +58,7 @@ bool ln_looks_wrapped(const nb_lines *ls, size_t npageno)
 		hist[w]++;
 		cands++;
 	}
-	if (cands < 8)
+	if (cands < 5)
 		return false;
 
 	/* The densest window of widths: the page's text width. */
@@ -106,6 +106,6 @@ bool ln_looks_wrapped(const nb_lines *ls, size_t npageno)
 	 */
 	double need = npageno >= 2 ? 0.3 : 0.4;
 
-	return (double)full >= need * (double)cands && full >= 8 &&
+	return (double)full >= need * (double)cands && full >= 5 &&
 	       (double)open >= 0.6 * (double)full;
 }

@@ -396,6 +396,40 @@ static void pdf_paragraphs_joined(void **state)
 	testdoc_free(d);
 }
 
+static void pdf_cut_numbers_and_commas_joined(void **state)
+{
+	(void)state;
+	nb_doc *d = doc_new("一、总体情况\n"
+			    "   全年组织政务公开业务培训16\n"
+			    "36期，参训人员覆盖各乡镇和县直各部门，共计培训人员达到\n"
+			    "，进一步提升了工作人员的业务水平和能力，全年共更新法律\n"
+			    "法规142个。\n"
+			    "   （一）主动公开情况\n"
+			    "   全年主动公开政府信息5500条。\n"
+			    "   （二）依申请公开情况\n"
+			    "   全年收到政府信息公开申请81件。\n"
+			    "   （三）政府信息管理情况\n"
+			    "   全年清理过期信息382条。\n",
+			    2024, true);
+
+	run_sections(d);
+	/* no space in a number a wrap cut (grep 1636期 finds it); a line
+	 * that opens with a comma goes on; the margin is the continuation
+	 * lines', though most paragraphs here are one indented line */
+	assert_string_equal(d->r->sections[0].text,
+			    "全年组织政务公开业务培训1636期，参训人员覆盖各乡镇和县直各部门，"
+			    "共计培训人员达到，进一步提升了工作人员的业务水平和能力，全年共更新法律"
+			    "法规142个。\n"
+			    "（一）主动公开情况\n"
+			    "全年主动公开政府信息5500条。\n"
+			    "（二）依申请公开情况\n"
+			    "全年收到政府信息公开申请81件。\n"
+			    "（三）政府信息管理情况\n"
+			    "全年清理过期信息382条。\n");
+	assert_non_null(strstr(d->r->text, "1636期"));
+	testdoc_free(d);
+}
+
 /*
  * Every line ends up in exactly one place: the title and metadata are in
  * no text; prose in the preamble or one section; table rows only in
@@ -481,6 +515,7 @@ int main(void)
 		cmocka_unit_test(no_headings_all_preamble),
 		cmocka_unit_test(web_text_one_paragraph_per_line),
 		cmocka_unit_test(pdf_paragraphs_joined),
+		cmocka_unit_test(pdf_cut_numbers_and_commas_joined),
 		cmocka_unit_test(every_line_one_place),
 	};
 
