@@ -99,7 +99,8 @@ static bool line_skipped(const nb_line *l)
 	return l->flags & (NB_LF_BLANK | NB_LF_CHROME | NB_LF_PAGENO | NB_LF_IMAGE);
 }
 
-/* The first line of the body proper: a section heading 一、 ends the head. */
+/* The first line of the body proper: a section heading 一、 or 第一部分
+ * ends the head. */
 static size_t head_end(const nb_doc *d)
 {
 	size_t lim = d->lines.n < HEAD_MAX ? d->lines.n : HEAD_MAX;
@@ -110,6 +111,8 @@ static size_t head_end(const nb_doc *d)
 		nb_trim(l->text, l->len, &s, &e);
 		while (s < e && (l->text[s] == '#' || l->text[s] == ' '))
 			s++;
+		if (e - s >= 12 && !memcmp(l->text + s, "第一部分", 12))
+			return i;
 		k = s;
 		if (e - s < 4 || nb_utf8_next(l->text, e, &k) != 0x4E00)
 			continue;

@@ -14,6 +14,10 @@
 #define NAME_MAX_BYTES 240
 /* How well a name must match a canonical heading to count as it. */
 #define CANON_MIN 0.8
+/* How well a heading numbered in digits (1. 总体情况) must match one: these
+ * numbers open list items and table rows too, so only a near-exact name
+ * makes one a heading. */
+#define ARABIC_MIN 0.9
 
 static const char *const canonical_names[7] = {
 	NULL,
@@ -110,6 +114,60 @@ static int numeral_at(const char *s, size_t n, size_t *i)
 	return v <= 20 ? v : 0;
 }
 
+/*
+ * 第一部分, 第二部分 … at s[*i] (an optional separator after it is the
+ * caller's); advances *i past it.  0 when none.
+ */
+static int part_at(const char *s, size_t n, size_t *i)
+{
+	static const char di[] = "\xe7\xac\xac", part[] = "\xe9\x83\xa8\xe5\x88\x86";
+	size_t k = *i;
+
+	if (n - k < 3 || memcmp(s + k, di, 3))
+		return 0;
+	k += 3;
+	int v = numeral_at(s, n, &k);
+	if (!v || n - k < 6 || memcmp(s + k, part, 6))
+		return 0;
+	*i = k + 6;
+	return v;
+}
+
+/* A section number in digits, 1 … 20, either width, at s[*i], followed by
+ * . 、 ． or a space; advances *i past the digits.  0 when none. */
+static int arabic_at(const char *s, size_t n, size_t *i)
+{
+	size_t k = *i, at;
+	int v = 0, digits = 0;
+
+	for (;;) {
+		at = k;
+		if (k >= n)
+			return 0;
+		uint32_t cp = nb_halfwidth(nb_utf8_next(s, n, &k));
+		if (cp < '0' || cp > '9') {
+			k = at;
+			break;
+		}
+		v = v * 10 + (int)(cp - '0');
+		if (++digits > 2)
+			return 0;
+	}
+	if (!digits || v < 1 || v > 20)
+		return 0;
+	if (k >= n)
+		return 0;
+	size_t j = k;
+	uint32_t sep = nb_halfwidth(nb_utf8_next(s, n, &j));
+	if (sep != '.' && sep != 0x3001 && !nb_is_space(sep))
+		return 0;
+	/* 1.5 is a number, not a heading */
+	if (sep == '.' && j < n && s[j] >= '0' && s[j] <= '9')
+		return 0;
+	*i = k;
+	return v;
+}
+
 static double canon_score(const char *name, size_t len, int c)
 {
 	uint32_t nk[128], vk[64];
@@ -174,8 +232,6 @@ static bool has_cp(const char *s, size_t n, uint32_t want)
 	return false;
 }
 
-static int classify(const char *name, size_t len, double *score);
-
 /* A stop that may end a heading's name: 。 ： : */
 static size_t name_stop(const char *s, size_t a, size_t e)
 {
@@ -191,8 +247,9 @@ static size_t name_stop(const char *s, size_t a, size_t e)
 }
 
 /*
- * Whether line l opens with a section heading: a numeral 一 … 二十 and
- * 、 ． . ， or a space, then a short name, in l->text[*na, *ne).  A
+ * Whether line l opens with a section heading: a numeral 一 … 二十 (or
+ * 第一部分, or 1 … 20 before a standard section's name) and 、 ． . ， or a
+ * space, then a short name, in l->text[*na, *ne).  A
  * canonical heading may go on with the section's first sentence
  * ("一、总体情况。2019年，…"): the name ends at the stop.
  */
@@ -209,13 +266,18 @@ static int heading_at(const nb_line *l, size_t *na, size_t *ne)
 	if (a >= e || memchr(s + a, '|', e - a) || memchr(s + a, '\t', e - a))
 		return 0;
 	i = a;
+	bool arabic = false, part = false;
 	int num = numeral_at(s, e, &i);
+	if (!num && (num = part_at(s, e, &i)) > 0)
+		part = true;
+	if (!num && (num = arabic_at(s, e, &i)) > 0)
+		arabic = true;
 	if (!num)
 		return 0;
 	if (i < e) {
 		size_t k = i;
 		uint32_t p = nb_halfwidth(nb_utf8_next(s, e, &k));
-		if (p == 0x3001 || p == '.' || p == ',' || p == 0xFF64)
+		if (p == 0x3001 || p == '.' || p == ',' || p == 0xFF64 || (part && p == ':'))
 			i = k;
 		else if (!nb_is_space(p))
 			return 0;	/* 一是, 三安全 … */
@@ -234,6 +296,13 @@ static int heading_at(const nb_line *l, size_t *na, size_t *ne)
 	size_t cps = nb_utf8_count(s + *na, *ne - *na);
 	if (cps > NAME_MAX_CP)
 		return 0;
+	/* 1. opens list items and table 3's rows too: as a heading it must
+	 * name a section of the standard formats */
+	if (arabic) {
+		double score;
+		if (!classify(s + *na, *ne - *na, &score) || score < ARABIC_MIN)
+			return 0;
+	}
 	/* a sentence, not a heading: only a final stop is allowed */
 	size_t body = *ne - *na;
 	if (body >= 3 && !memcmp(s + *ne - 3, "\xe3\x80\x82", 3))

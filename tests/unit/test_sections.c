@@ -342,6 +342,46 @@ static void no_headings_all_preamble(void **state)
 	testdoc_free(d);
 }
 
+static void part_and_digit_headings(void **state)
+{
+	(void)state;
+	nb_doc *d = sections_of("第一部分 总体情况\n"
+				"全年公开信息100条。\n"
+				"1.推进财税信息公开。公开预算136条。\n"
+				"第二部分：主动公开政府信息情况\n"
+				"规章 | 0 | 0 | 1\n"
+				"第三部分 收到和处理政府信息公开申请情况\n"
+				"第四部分 政府信息公开行政复议、行政诉讼情况\n",
+				2021);
+
+	assert_int_equal(d->r->nsections, 4);
+	for (int i = 0; i < 4; i++)
+		expect_section(d, (size_t)i, i + 1, canon[i + 1], i + 1);
+	testdoc_free(d);
+
+	d = sections_of("1.总体情况\n"
+			"全年公开信息100条。\n"
+			"1.推进财税信息公开。公开预算136条。\n"
+			"2. 主动公开政府信息情况\n"
+			"3、收到和处理政府信息公开申请情况\n"
+			"1.属于国家秘密 | 0 | 0\n"
+			"1.属于国家秘密\n"
+			"2.其他法律行政法规禁止公开\n"
+			"4．政府信息公开行政复议、行政诉讼情况\n"
+			"5.存在的主要问题及改进情况\n"
+			"1.5万条信息已公开。\n"
+			"６.其他需要报告的事项\n",
+			2021);
+	/* digits make a heading only of a standard section's name: list
+	 * items and table rows stay where they are */
+	assert_int_equal(d->r->nsections, 6);
+	for (int i = 0; i < 6; i++)
+		expect_section(d, (size_t)i, i + 1, canon[i + 1], i + 1);
+	assert_non_null(strstr(d->r->sections[0].text, "1.推进财税信息公开"));
+	assert_non_null(strstr(d->r->sections[4].text, "1.5万条"));
+	testdoc_free(d);
+}
+
 /* ---- text -------------------------------------------------------------------- */
 
 static void web_text_one_paragraph_per_line(void **state)
@@ -513,6 +553,7 @@ int main(void)
 		cmocka_unit_test(markdown_headings),
 		cmocka_unit_test(names_are_safe),
 		cmocka_unit_test(no_headings_all_preamble),
+		cmocka_unit_test(part_and_digit_headings),
 		cmocka_unit_test(web_text_one_paragraph_per_line),
 		cmocka_unit_test(pdf_paragraphs_joined),
 		cmocka_unit_test(pdf_cut_numbers_and_commas_joined),
