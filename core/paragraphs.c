@@ -204,8 +204,9 @@ void nb_prose_line(nb_prose *p, nb_buf *out, const nb_line *l)
 		bool marker = starts_marker(l->text + s, e - s);
 		bool indented = lead > p->indent + 1;
 		bool short_prev = p->wide && p->lastw * 100 < p->wide * 85;
-		cont = !((p->ended && (short_prev || indented || marker)) ||
-			 (short_prev && (indented || marker)));
+		/* a wrap leaves the line full: a short one ended its paragraph
+		 * or was a heading (（一）主动公开), whatever its last mark */
+		cont = !(short_prev || (p->ended && (indented || marker)));
 		/* a comma or stop, or the rest of a number (培训16 / 36期),
 		 * cannot start a paragraph */
 		if (continues_text(first) && !p->ended)

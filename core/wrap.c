@@ -64,9 +64,11 @@ bool ln_looks_wrapped(const nb_lines *ls, size_t npageno)
 	/* The densest window of widths: the page's text width. */
 	size_t best = 0, best_w = 0, run = 0;
 
-	for (size_t w = NB_WRAP_MINW; w <= NB_WRAP_MAXW; w++) {
+	/* among page widths only: a table printed one cell per line has more
+	 * short lines of one width than the prose has full ones */
+	for (size_t w = NB_WRAP_PAGEW; w <= NB_WRAP_MAXW; w++) {
 		run += hist[w];
-		if (w >= NB_WRAP_MINW + NB_WRAP_SLACK)
+		if (w >= NB_WRAP_PAGEW + NB_WRAP_SLACK)
 			run -= hist[w - NB_WRAP_SLACK];
 		if (run > best) {
 			best = run;
