@@ -334,6 +334,10 @@ typedef struct {
 					   places are the line's structure */
 	uint32_t *key;			/* nb_key of the joined label */
 	size_t nkey;
+	uint32_t *own;			/* nb_key of the label text on the line
+					   of its first value (a grid row's own
+					   label cells) */
+	size_t nown;
 } nb_orow;
 
 typedef struct {

@@ -304,11 +304,14 @@ static int make_keys(nb_rows *rs)
 		for (size_t k = 0; k < r->ntext; k++)
 			total += rs->toks[r->text[k]].n;
 		r->key = malloc((total + 1) * sizeof *r->key);
-		if (!r->key)
+		r->own = malloc((total + 1) * sizeof *r->own);
+		if (!r->key || !r->own)
 			return -ENOMEM;
 		for (size_t k = 0; k < r->ntext; k++) {
 			const nb_tok *t = &rs->toks[r->text[k]];
 			r->nkey += nb_key(t->s, t->n, r->key + r->nkey, total - r->nkey);
+			if (r->nval && t->line == rs->toks[r->first_val].line)
+				r->nown += nb_key(t->s, t->n, r->own + r->nown, total - r->nown);
 			if (t->line + 1 > end)
 				end = t->line + 1;
 		}
@@ -422,6 +425,7 @@ void nb_rows_free(nb_rows *rs)
 	for (size_t i = 0; i < rs->nrows; i++) {
 		free(rs->rows[i].text);
 		free(rs->rows[i].key);
+		free(rs->rows[i].own);
 	}
 	free(rs->rows);
 	free(rs->toks);
