@@ -48,6 +48,22 @@ int ct_line(ctext *c, const nb_line *l)
 	return ct_make(c, l->text, l->len);
 }
 
+int ct_join(ctext *c, const nb_line *a, const nb_line *b)
+{
+	if (!b)
+		return ct_line(c, a);
+	nb_buf t = { 0 };
+	nb_buf_add(&t, a->text, a->len);
+	nb_buf_add(&t, b->text, b->len);
+	if (t.oom || !t.s) {
+		nb_buf_free(&t);
+		return -ENOMEM;
+	}
+	int rc = ct_make(c, t.s, t.len);
+	nb_buf_free(&t);
+	return rc;
+}
+
 /* Decodes a short UTF-8 literal. */
 size_t ct_lit(const char *s, uint32_t *out, size_t cap)
 {

@@ -243,17 +243,32 @@ static int scan_intro(facts *f)
 		nb_line *l = &d->lines.v[i];
 		if (line_skipped(l) || (l->flags & (NB_LF_META | NB_LF_TITLE)))
 			continue;
+		/* the line with the next one: a wrap may cut the agency's name
+		 * or the period (松川市人民政 / 府编制了本年度…) */
+		size_t nx = i + 1;
+		while (nx < d->lines.n && nx <= i + 2 && (d->lines.v[nx].flags & NB_LF_BLANK))
+			nx++;
+		const nb_line *next = nx < d->lines.n && nx <= i + 2 &&
+				      !line_skipped(&d->lines.v[nx]) &&
+				      !(d->lines.v[nx].flags & (NB_LF_META | NB_LF_TITLE)) ?
+				      &d->lines.v[nx] : NULL;
 		ctext c;
-		if ((rc = ct_line(&c, l)) < 0)
+		if ((rc = ct_join(&c, l, next)) < 0)
 			return rc;
+		size_t own = nb_utf8_count(l->text, l->len);
 		if (lines == 0 && !f->pub_start.y) {
 			size_t end;
 			date dt;
 			if (c.n > 0 && fx_date_at(c.cp, c.n, 0, &dt, &end))
 				f->pub_start = dt;
 		}
-		if (lines < 12 && i < f->head + 12)
+		if (lines < 12 && i < f->head + 12 && !f->ag[SRC_INTRO].set) {
 			rc = intro_agency(f, i, &c);
+			/* a name that runs into the next line has no one line that
+			 * holds its printed spelling */
+			if (f->ag[SRC_INTRO].set && f->ag[SRC_INTRO].b > own)
+				f->ag[SRC_INTRO].line = SIZE_MAX;
+		}
 		if (r->year_rule != NB_YEAR_TITLE && !r->year) {
 			int y = period_year(&c);
 			if (y) {

@@ -31,6 +31,9 @@ typedef struct {
 
 int ct_make(ctext *c, const char *s, size_t len);	/* 0 or -ENOMEM */
 int ct_line(ctext *c, const nb_line *l);
+/* Lines a and b (b may be NULL) as one text: a's code points come first,
+ * so indices below a's count are a's. */
+int ct_join(ctext *c, const nb_line *a, const nb_line *b);
 void ct_free(ctext *c);
 /* Decodes a short UTF-8 literal (at most cap code points). */
 size_t ct_lit(const char *s, uint32_t *out, size_t cap);
@@ -76,6 +79,9 @@ typedef struct {
 	cand ag[NSRC];
 	date pub_meta, pub_written, pub_sign, pub_start;
 	char *meta_title;	/* from a 标题：/名称 row */
+	size_t meta_title_line;	/* the row's line */
+	bool titled;		/* a title was read from the lines */
+	bool title_cut;		/* ... from the start of a flattened article */
 	size_t title_line;	/* first line of the title, or SIZE_MAX */
 	size_t title_end;	/* one past its last line */
 } facts;

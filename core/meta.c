@@ -97,6 +97,7 @@ static int meta_value(facts *f, size_t line, const ctext *c, int key, size_t a, 
 			f->meta_title = ct_str(c->cp, a, b);
 			if (!f->meta_title)
 				return -ENOMEM;
+			f->meta_title_line = line;
 		}
 		return 0;
 	default:

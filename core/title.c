@@ -30,6 +30,9 @@ static bool title_span(const uint32_t *t, size_t n, size_t *a, size_t *b)
 		i++;
 	if (ct_at(t, n, i, "标题:") || ct_at(t, n, i, "名称:"))
 		i += 3;
+	/* a page's stray 正文 run into the title (正文2025年…) */
+	if (ct_at(t, n, i, "正文") && i + 2 < n && !ct_at(t, n, i + 2, "的"))
+		i += 2;
 	size_t last = SIZE_MAX;
 	for (size_t k = i; k + 1 < n; k++)
 		if (ct_at(t, n, k, "报告") || ct_at(t, n, k, "年报"))
@@ -149,8 +152,30 @@ static int set_title(facts *f, const char *s, size_t n)
  * space, and how well it reads. */
 typedef struct {
 	size_t line[TITLE_LINES], nline;
+	size_t cut;		/* > 0: the title is the first cut code points of
+				   a line the article runs on in (flattened page) */
 	int score;		/* 2 when it names an agency, +1 a year; -1 none */
 } window;
+
+/* Where a title that an article runs on from ends: just past the first
+ * 报告 or 年报 within the first TITLE_PREFIX_MAX code points; 0 if none. */
+#define TITLE_PREFIX_MAX 80
+/* A line this long (code points) is a flattened article: a PDF line holds
+ * about 40, a web page's paragraph rarely 300. */
+#define FLAT_LINE_MIN 320
+static size_t title_prefix(const ctext *c)
+{
+	size_t lim = c->n < TITLE_PREFIX_MAX ? c->n : TITLE_PREFIX_MAX;
+
+	/* only a whole article on one line: a wrapped or a web page's line
+	 * that opens with …报告。 is a sentence */
+	if (c->n < FLAT_LINE_MIN)
+		return 0;
+	for (size_t k = 0; k + 1 < lim; k++)
+		if (ct_at(c->cp, lim, k, "报告") || ct_at(c->cp, lim, k, "年报"))
+			return k + 2 < c->n ? k + 2 : 0;
+	return 0;
+}
 
 /* Whether line i may be part of a title that goes on below it: short, no
  * sentence, not metadata or chrome. */
@@ -206,10 +231,16 @@ static int window_score(const nb_doc *d, window *w, ctext *c, size_t *a, size_t 
 	nb_buf_free(&t);
 	if (rc < 0)
 		return rc;
+	if (w->cut)
+		c->n = w->cut;
 	if (!title_span(c->cp, c->n, a, b))
 		return 0;
 	w->score = (title_agency(c->cp, *a, *b, &aa, &ab) ? 2 : 0) +
 		   (fx_title_year(c->cp, *a, *b, &y) != SIZE_MAX);
+	/* a title the article runs on from must name its agency: a sentence
+	 * that opens with 根据…年度报告格式 is no title */
+	if (w->cut && w->score < 2)
+		w->score = -1;
 	return 0;
 }
 
@@ -234,6 +265,22 @@ static int windows_at(facts *f, size_t i, window *best)
 		ct_free(&c);
 		if (w.score > best->score)
 			*best = w;
+		if (k == 0 && w.score < 0) {
+			/* a flattened page: the title, then the article on the
+			 * same line (…年度报告根据《条例》…) */
+			ctext lc;
+			if ((rc = ct_line(&lc, &d->lines.v[i])) < 0)
+				return rc;
+			window pw = { .line = { i }, .nline = 1, .cut = title_prefix(&lc) };
+			ct_free(&lc);
+			if (pw.cut) {
+				if ((rc = window_score(d, &pw, &c, &a, &b)) < 0)
+					return rc;
+				ct_free(&c);
+				if (pw.score > best->score)
+					*best = pw;
+			}
+		}
 		/* the line above, when it can be the title's start */
 		size_t p = SIZE_MAX;
 		for (size_t q = at; q > 0 && at - q < 3; q--) {
@@ -267,12 +314,20 @@ static int take_title(facts *f, const window *w)
 	ctext c;
 	int rc, y;
 
-	f->title_line = w->line[0];
-	f->title_end = w->line[w->nline - 1] + 1;
+	/* a title the article runs on from keeps its line: no line is the
+	 * title's alone */
+	if (!w->cut) {
+		f->title_line = w->line[0];
+		f->title_end = w->line[w->nline - 1] + 1;
+	}
+	f->titled = true;
+	f->title_cut = w->cut > 0;
 	if ((rc = window_text(d, w, &t, starts)) < 0)
 		return rc;
 	if ((rc = ct_make(&c, t.s, t.len)) < 0)
 		goto out;
+	if (w->cut)
+		c.n = w->cut;
 	if (!title_span(c.cp, c.n, &a, &b))
 		goto out;
 	if (fx_title_year(c.cp, a, b, &y) != SIZE_MAX) {
@@ -348,39 +403,74 @@ int fx_scan_head(facts *f)
 	return rc;
 }
 
-/* The title from a 标题/名称 row when no line gave one. */
+/*
+ * The title from a 标题/名称 row: when no line gave one, when the line's
+ * title names no agency and the row's does, or when the title was cut from
+ * the start of a flattened article (the crawler's header is its own).  A row cut short goes on in
+ * the line below it (标题: 平川综合实验区 / 2023年度政府信息公开…报告).
+ */
 int fx_title_from_meta(facts *f)
 {
-	ctext c;
-	size_t a, b, aa, ab;
+	nb_doc *d = f->d;
+	nb_report *r = d->r;
+	nb_buf t = { 0 };
+	ctext c = { 0 };
+	size_t a, b, aa, ab, cont = SIZE_MAX;
 	int y, rc = 0;
 
-	if (!f->meta_title || f->title_line != SIZE_MAX)
+	if (!f->meta_title || (f->titled && f->ag[SRC_TITLE].set && !f->title_cut))
 		return 0;
-	if ((rc = ct_make(&c, f->meta_title, strlen(f->meta_title))) < 0)
-		return rc;
-	if (title_span(c.cp, c.n, &a, &b)) {
-		nb_report *r = f->d->r;
-		if (fx_title_year(c.cp, a, b, &y) != SIZE_MAX) {
-			r->year = y;
-			r->year_rule = NB_YEAR_TITLE;
-		}
-		char *t = ct_str(c.cp, a, b);
-		if (!t) {
-			rc = -ENOMEM;
-		} else {
-			free(r->title);
-			r->title = t;
-		}
-		if (rc == 0 && title_agency(c.cp, a, b, &aa, &ab) && !f->ag[SRC_TITLE].set) {
-			f->ag[SRC_TITLE].name = ct_str(c.cp, aa, ab);
-			if (!f->ag[SRC_TITLE].name)
-				rc = -ENOMEM;
-			f->ag[SRC_TITLE].set = rc == 0;
-			f->ag[SRC_TITLE].line = SIZE_MAX;
-		}
+	nb_buf_adds(&t, f->meta_title);
+	if (t.oom || (rc = ct_make(&c, t.s, t.len)) < 0) {
+		rc = rc ? rc : -ENOMEM;
+		goto out;
 	}
+	bool ok = title_span(c.cp, c.n, &a, &b);
+	size_t nx = f->meta_title_line + 1;
+	if (!ok && nx < d->lines.n &&
+	    !(d->lines.v[nx].flags & (NB_LF_META | NB_LF_CHROME | NB_LF_BLANK | NB_LF_PAGENO))) {
+		nb_buf_add(&t, d->lines.v[nx].text, d->lines.v[nx].len);
+		ct_free(&c);
+		if (t.oom || (rc = ct_make(&c, t.s, t.len)) < 0) {
+			rc = rc ? rc : -ENOMEM;
+			goto out;
+		}
+		if ((ok = title_span(c.cp, c.n, &a, &b)))
+			cont = nx;
+	}
+	if (!ok)
+		goto out;
+	bool named = title_agency(c.cp, a, b, &aa, &ab);
+	if (f->titled && !named)
+		goto out;	/* no better than the title the lines gave */
+	if (fx_title_year(c.cp, a, b, &y) != SIZE_MAX) {
+		r->year = y;
+		r->year_rule = NB_YEAR_TITLE;
+	}
+	char *title = ct_str(c.cp, a, b);
+	if (!title) {
+		rc = -ENOMEM;
+		goto out;
+	}
+	free(r->title);
+	r->title = title;
+	if (named) {
+		free(f->ag[SRC_TITLE].name);
+		f->ag[SRC_TITLE].name = ct_str(c.cp, aa, ab);
+		if (!f->ag[SRC_TITLE].name) {
+			rc = -ENOMEM;
+			goto out;
+		}
+		f->ag[SRC_TITLE].set = true;
+		f->ag[SRC_TITLE].line = SIZE_MAX;
+	}
+	if (cont != SIZE_MAX) {
+		f->title_line = cont;
+		f->title_end = cont + 1;
+	}
+out:
 	ct_free(&c);
+	nb_buf_free(&t);
 	return rc;
 }
 

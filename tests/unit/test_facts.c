@@ -538,6 +538,54 @@ static void breadcrumb_gives_way_to_title(void **state)
 	testdoc_free(d);
 }
 
+static void header_title_goes_on_below(void **state)
+{
+	(void)state;
+	nb_doc *d = facts_of("标题: 平川综合实验区\n"
+			     "2023年度政府信息公开工作年度报告\n"
+			     "发布时间: 2024-03-08 15:34\n"
+			     "发布机构: 平川综合实验区管委会办公室\n"
+			     "根据《条例》编制本报告。\n");
+
+	assert_string_equal(d->r->title, "平川综合实验区2023年度政府信息公开工作年度报告");
+	expect_agency(d, "平川综合实验区", "平川综合实验区", "title");
+	expect_year(d, 2023, NB_YEAR_TITLE);
+	testdoc_free(d);
+}
+
+static void title_that_the_article_runs_on_from(void **state)
+{
+	(void)state;
+	nb_buf b = { 0 };
+	nb_buf_adds(&b, "标题: 2024 年政府信息公开工作年度报告\n"
+			"==================== 正文 ====================\n"
+			"正文淮阳市人民政府2024 年政府信息公开工作年度报告本报告由淮阳市人民政府"
+			"办公室根据《条例》规定编制。");
+	/* the rest of the article on the same line, as a crawler leaves it */
+	for (int i = 0; i < 20; i++)
+		nb_buf_adds(&b, "全年主动公开政府信息5500条，回应社会关切。");
+	nb_buf_adds(&b, "\n");
+	assert_false(b.oom);
+	nb_doc *d = facts_of(b.s);
+
+	expect_agency(d, "淮阳市人民政府", "淮阳市人民政府", "title");
+	expect_year(d, 2024, NB_YEAR_TITLE);
+	assert_string_equal(d->r->title, "淮阳市人民政府2024年政府信息公开工作年度报告");
+	/* the article's line is not taken for the title's */
+	assert_false(d->lines.v[2].flags & NB_LF_TITLE);
+	testdoc_free(d);
+	nb_buf_free(&b);
+
+	/* a short line opening with a title-like sentence is no title */
+	d = facts_of("　　为贯彻落实《条例》等文件精神，编\n"
+		     "制了临江市交通运输局2017年政务公开工作总结报告。本报告包括\n"
+		     "主动公开、依申请公开等情况。\n");
+	/* the intro's agency, read across the wrap */
+	expect_agency(d, "临江市交通运输局", "临江市交通运输局", "intro");
+	assert_null(d->r->title);
+	testdoc_free(d);
+}
+
 /* ---- agency names ----------------------------------------------------------------- */
 
 static void formal_names(void **state)
@@ -613,6 +661,8 @@ int main(void)
 		cmocka_unit_test(no_place_from_prose),
 		cmocka_unit_test(crawler_header),
 		cmocka_unit_test(breadcrumb_gives_way_to_title),
+		cmocka_unit_test(header_title_goes_on_below),
+		cmocka_unit_test(title_that_the_article_runs_on_from),
 		cmocka_unit_test(intro_by_and_start_date),
 		cmocka_unit_test(traditional_header_and_intro),
 		cmocka_unit_test(abbreviation_gives_way),
