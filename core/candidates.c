@@ -61,10 +61,10 @@ static char *as_printed(const nb_doc *d, const cand *k)
 #define PLACE_PREFIX_MAX 4
 
 /* Single characters that may stand right before a place name in prose
- * (由淮安市洪泽区人民政府办公室编制, 向…, 经…). */
+ * (由淮安市洪泽区人民政府办公室编制, 向…, 经…, 编制了…). */
 static bool place_boundary(const uint32_t *t, size_t k)
 {
-	return k == 0 || !nb_is_han(t[k - 1]) || ct_any(t[k - 1], "由经向在对是为与和及据");
+	return k == 0 || !nb_is_han(t[k - 1]) || ct_any(t[k - 1], "由经向在对是为与和及据了");
 }
 
 /* Whether name (code points) opens with a district or county, not a city:
@@ -78,6 +78,26 @@ static bool district_first(const uint32_t *u, size_t n)
 			return false;
 	}
 	return false;
+}
+
+/* Extends *name, which starts at t[k] with a bare level (市…), by the
+ * place printed before it (临江 of 临江市…) when a boundary precedes the
+ * place.  0 or -ENOMEM. */
+static int with_place(const uint32_t *t, size_t k, size_t e, char **name)
+{
+	for (size_t p = k; p > 0 && k - p + 1 < PLACE_PREFIX_MAX; p--) {
+		if (!nb_is_han(t[p - 1]))
+			return 0;
+		if (k - (p - 1) >= 2 && place_boundary(t, p - 1)) {
+			char *full = ct_str(t, p - 1, e);
+			if (!full)
+				return -ENOMEM;
+			free(*name);
+			*name = full;
+			return 0;
+		}
+	}
+	return 0;
 }
 
 /*
@@ -120,6 +140,11 @@ static char *fuller_in_text(const nb_doc *d, const char *agency, int *rc)
 					}
 					if (nb_agency_abbrev(agency, b)) {
 						found = b;
+						/* 市交通局 spelled out inside 临江市交通运输局:
+						 * the place before the level is the name's */
+						if (ct_any(u[0], "市县区") &&
+						    (*rc = with_place(t, k, e, &found)) < 0)
+							break;
 						break;
 					}
 					free(b);

@@ -482,6 +482,12 @@ static void abbreviation_spelled_out_in_text(void **state)
 
 	expect_agency(d, "上海市科学技术委员会", "上海市科委", "title");
 	testdoc_free(d);
+
+	/* a bare 市… spelled out with its city: the city is kept */
+	d = facts_of("发布单位: 市交通局\n"
+		     "为贯彻落实《条例》等文件精神，编制了临江市交通运输局政务公开工作总结。\n");
+	assert_string_equal(d->r->agency, "临江市交通运输局");
+	testdoc_free(d);
 }
 
 static void no_place_from_prose(void **state)
