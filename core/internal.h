@@ -9,7 +9,8 @@
  *   lines.c     text -> lines; chrome.c, pageno.c, markdown.c, wrap.c mark them
  *   facts.c     title, agency, year, publication date (facts.h: ctext.c,
  *               dates.c, meta.c, title.c, candidates.c)
- *   sections.c  section headings -> spans of lines; prose assembled per section
+ *   sections.c  section headings (headings.c) -> spans of lines; prose
+ *               assembled per section (paragraphs.c)
  *   tables*.c   the official tables found in the lines, mapped to the templates
  *   certainty.c every table is made through one stage that writes a cell only
  *               when its place is certain (rules.c: the templates' arithmetic)
