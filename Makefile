@@ -28,7 +28,7 @@ UNIT_BIN  := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 TOOL_BIN  := $(TOOL_SRC:tests/tools/%.c=$(B)/tools/%)
 BIN       ?= nianbaofs
 
-.PHONY: all test unit integration accuracy asan bench clean setup demo
+.PHONY: all test unit integration accuracy asan bench prose clean setup demo
 all: $(BIN)
 
 $(BIN): $(FS_OBJ) $(B)/libindex.a $(B)/libcore.a
@@ -75,6 +75,11 @@ accuracy: $(B)/tools/accuracy
 bench: $(B)/tools/bench_parse
 	@for f in tests/fixtures/layout/xishan-2019-split.txt tests/fixtures/html/jinghai-2019-nbsp.html; do \
 	  echo "== $$f"; $(B)/tools/bench_parse $$f; done
+
+# Figures, not a test: the share of hard-wrapped phrases the core joins back
+# (the fixtures' prose wrapped as PDF text, layout and raw order).
+prose: $(B)/tools/wrapjoin
+	$(B)/tools/wrapjoin tests/fixtures
 
 asan:
 	$(MAKE) B=build-asan BIN=build-asan/nianbaofs \
