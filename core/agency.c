@@ -18,9 +18,10 @@ static const char *const institution_ends[] = {
 static const char *const place_ends[] = { "市", "县", "区", "旗", "镇", "乡" };
 
 /* Zones that end in 区 but have no 人民政府: a 管委会 or a bureau governs
- * them, and the report names the zone itself (平潭综合实验区). */
+ * them, and the report names the zone itself (平潭综合实验区).  Not 新区:
+ * 浦东新区 has a 人民政府, 雄安新区 a 管委会. */
 static const char *const zone_ends[] = {
-	"实验区", "试验区", "开发区", "示范区", "新区", "园区", "保税区", "合作区",
+	"实验区", "试验区", "开发区", "示范区", "园区", "保税区", "合作区",
 	"管理区", "风景区", "片区",
 };
 
