@@ -231,6 +231,46 @@ static int scan_tail(facts *f)
 	return 0;
 }
 
+/*
+ * A signature run into the last paragraph (…提高公开时效。松岭县林业局
+ * 2018年1月20日), as a crawler that flattens the page leaves it: after the
+ * last sentence of the last line, an agency's name and a date, nothing else.
+ */
+static int inline_signature(facts *f)
+{
+	nb_doc *d = f->d;
+	size_t i = d->lines.n;
+
+	if (f->pub_sign.y || f->ag[SRC_SIGNATURE].set)
+		return 0;
+	while (i > 0 && (line_skipped(&d->lines.v[i - 1]) ||
+			 (d->lines.v[i - 1].flags & (NB_LF_META | NB_LF_TITLE))))
+		i--;
+	if (i == 0)
+		return 0;
+	ctext c;
+	int rc = ct_line(&c, &d->lines.v[i - 1]);
+	if (rc < 0)
+		return rc;
+	size_t stop = SIZE_MAX;
+	for (size_t k = 0; k < c.n; k++)
+		if (c.cp[k] == 0x3002)
+			stop = k;
+	for (size_t k = stop + 1; stop != SIZE_MAX && k < c.n; k++) {
+		size_t end;
+		date dt;
+		if (ct_digit(c.cp[k]) && fx_date_at(c.cp, c.n, k, &dt, &end) && end == c.n) {
+			if (k > stop + 1 && nb_agency_like(c.cp + stop + 1, k - stop - 1)) {
+				rc = fx_cand_set(f, SRC_SIGNATURE, i - 1, &c, stop + 1, k);
+				f->pub_sign = dt;
+			}
+			break;
+		}
+	}
+	ct_free(&c);
+	return rc;
+}
+
 /* The intro: the first prose lines after the title block. */
 static int scan_intro(facts *f)
 {
@@ -318,6 +358,8 @@ int nb_find_facts(nb_doc *d)
 		d->body++;
 
 	if ((rc = scan_tail(&f)) < 0)
+		goto out;
+	if ((rc = inline_signature(&f)) < 0)
 		goto out;
 	if ((rc = scan_intro(&f)) < 0)
 		goto out;

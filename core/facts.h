@@ -15,6 +15,9 @@
 #define TAIL_LINES 12
 /* Longest line taken for a title, a heading or a metadata row. */
 #define SHORT_LINE 120
+/* A line this long (code points) is a flattened article: a PDF line holds
+ * about 40, a web page's paragraph rarely 300. */
+#define FLAT_LINE_MIN 320
 
 /* ---- compact text (ctext.c) ------------------------------------------- */
 
@@ -99,6 +102,10 @@ int fx_choose_agency(facts *f);
 /* Reads a metadata line into f; 1 when line is one, 0 when not, or
  * -ENOMEM.  head: the line is near the top (more keys are trusted). */
 int fx_meta_line(facts *f, size_t line, const ctext *c, bool head);
+/* Reads the metadata a flattened article carries near its start
+ * (…年度报告发布时间：2016-03-02 来源：青石县人民政府 浏览次数：…) without
+ * marking the line.  0 or -ENOMEM. */
+int fx_meta_inline(facts *f, size_t line, const ctext *c);
 
 /* ---- the title (title.c) -------------------------------------------------- */
 

@@ -144,3 +144,21 @@ int fx_meta_line(facts *f, size_t line, const ctext *c, bool head)
 	}
 	return 1;
 }
+
+/* How far into a flattened article its inline metadata may start. */
+#define INLINE_META_MAX 80
+
+int fx_meta_inline(facts *f, size_t line, const ctext *c)
+{
+	size_t lim = c->n < INLINE_META_MAX ? c->n : INLINE_META_MAX, v;
+
+	for (size_t k = 0; k < lim; k++) {
+		if (key_at(c->cp, c->n, k, false, &v) < 0)
+			continue;
+		size_t n = c->n - k < SHORT_LINE ? c->n - k : SHORT_LINE;
+		ctext slice = { .cp = c->cp + k, .at = c->at + k, .n = n };
+		int rc = fx_meta_line(f, line, &slice, false);
+		return rc < 0 ? rc : 0;
+	}
+	return 0;
+}

@@ -160,9 +160,6 @@ typedef struct {
 /* Where a title that an article runs on from ends: just past the first
  * 报告 or 年报 within the first TITLE_PREFIX_MAX code points; 0 if none. */
 #define TITLE_PREFIX_MAX 80
-/* A line this long (code points) is a flattened article: a PDF line holds
- * about 40, a web page's paragraph rarely 300. */
-#define FLAT_LINE_MIN 320
 static size_t title_prefix(const ctext *c)
 {
 	size_t lim = c->n < TITLE_PREFIX_MAX ? c->n : TITLE_PREFIX_MAX;
@@ -393,6 +390,9 @@ int fx_scan_head(facts *f)
 		} else if (!(l->flags & NB_LF_CHROME) && !prose_seen && best.score < 3) {
 			rc = windows_at(f, i, &best);
 		}
+		/* a flattened article carries the page's metadata inline */
+		if (rc == 0 && m == 0 && c.n >= FLAT_LINE_MIN)
+			rc = fx_meta_inline(f, i, &c);
 		if (rc == 0 && !(l->flags & NB_LF_CHROME) && c.n > 50 &&
 		    (ct_find(c.cp, 0, c.n, "。") != SIZE_MAX || ct_find(c.cp, 0, c.n, ",") != SIZE_MAX))
 			prose_seen = true;	/* the title comes before the prose */

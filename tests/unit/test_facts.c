@@ -592,6 +592,38 @@ static void title_that_the_article_runs_on_from(void **state)
 	testdoc_free(d);
 }
 
+static void signature_and_metadata_run_into_the_text(void **state)
+{
+	(void)state;
+	nb_doc *d = facts_of("根据《条例》规定，现将本局上一年度政府信息公开工作情况报告如下。"
+			     " 一、概述全年，本局认真贯彻落实各项要求。 四、存在的主要问题和改进措施"
+			     "公开内容还不够全面。下一步将加强栏目维护，提高公开时效。 松岭县林业局2018年1月20日\n");
+
+	expect_agency(d, "松岭县林业局", "松岭县林业局", "signature");
+	assert_string_equal(d->r->published, "2018-01-20");
+	expect_year(d, 2017, NB_YEAR_PUBLISHED);
+	testdoc_free(d);
+
+	/* the page's metadata inside a flattened article */
+	nb_buf b = { 0 };
+	nb_buf_adds(&b, "政府信息公开年度报告发布时间：2016-03-02　　来源：青石县人民政府　　"
+			"浏览次数：1024本报告依据《条例》编制。");
+	for (int i = 0; i < 20; i++)
+		nb_buf_adds(&b, "全年主动公开政府信息5500条，回应社会关切。");
+	nb_buf_adds(&b, "\n");
+	assert_false(b.oom);
+	d = facts_of(b.s);
+	nb_buf_free(&b);
+	expect_agency(d, "青石县人民政府", "青石县人民政府", "source");
+	assert_string_equal(d->r->published, "2016-03-02");
+	testdoc_free(d);
+
+	/* a date that ends a sentence's clause is no signature */
+	d = facts_of("全年公开信息100条。截至2018年1月20日\n");
+	assert_null(d->r->agency);
+	testdoc_free(d);
+}
+
 /* ---- agency names ----------------------------------------------------------------- */
 
 static void formal_names(void **state)
@@ -674,6 +706,7 @@ int main(void)
 		cmocka_unit_test(abbreviation_gives_way),
 		cmocka_unit_test(header_abbreviation_gives_way),
 		cmocka_unit_test(signature_only),
+		cmocka_unit_test(signature_and_metadata_run_into_the_text),
 		cmocka_unit_test(source_line_only),
 		cmocka_unit_test(nothing_found_warns),
 		cmocka_unit_test(title_year_beats_period),
