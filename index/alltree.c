@@ -19,16 +19,13 @@
 #include "index.h"
 #include "ix.h"
 
-/* The report order, as one sort key (year, unknown last). */
-#define YEAR_KEY "CASE WHEN r.year > 0 THEN r.year ELSE 2147483647 END"
-
 static const char offsets_sql[] =
 	"INSERT INTO chunk_offset(file, off, off_excel, chunk)"
 	" SELECT c.file, sum(c.size) OVER w - c.size,"
 	"  sum(c.size + c.records) OVER w - c.size - c.records, c.id"
 	" FROM chunk c JOIN report r ON r.id = c.report"
 	" JOIN source s ON s.id = c.report"
-	" WINDOW w AS (PARTITION BY c.file ORDER BY " YEAR_KEY ","
+	" WINDOW w AS (PARTITION BY c.file ORDER BY " IX_YEAR_KEY ","
 	"  r.agency_dir, s.path, c.id ROWS UNBOUNDED PRECEDING);";
 
 enum { Q_FILES, Q_SLICES, Q_NODE, Q_CHUNK_NODE, Q_COUNT };
@@ -42,7 +39,7 @@ static const char *const sql[Q_COUNT] = {
 		"  FROM chunk_offset o JOIN chunk c ON c.id = o.chunk"
 		"  WHERE o.file = f.id)"
 		" FROM all_file f ORDER BY f.id",
-	[Q_SLICES] = "SELECT " YEAR_KEY " AS y, min(o.off),"
+	[Q_SLICES] = "SELECT " IX_YEAR_KEY " AS y, min(o.off),"
 		" max(o.off + c.size), min(o.off_excel),"
 		" max(o.off_excel + c.size + c.records)"
 		" FROM chunk_offset o JOIN chunk c ON c.id = o.chunk"
@@ -108,7 +105,7 @@ static bool has_year(const alltree *a, int year)
 
 static void year_name(int year, char *buf, size_t len)
 {
-	if (year > 0 && year != 2147483647)
+	if (year > 0 && year != IX_YEAR_LAST)
 		snprintf(buf, len, "%d", year);
 	else
 		snprintf(buf, len, "%s", IX_UNKNOWN_YEAR);

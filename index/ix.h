@@ -198,6 +198,11 @@ char *ix_all_agency_dir(char *name);
  */
 int ix_dataset_build(sqlite3 *db, FILE *err, int64_t all_ino,
 		     int64_t mtime_ns, int64_t *next_ino);
+/* The order of reports in _all and 趋势.csv is by year, unknown last: an
+ * SQL key on report r. */
+#define IX_YEAR_LAST 2147483647
+#define IX_YEAR_KEY "CASE WHEN r.year > 0 THEN r.year ELSE 2147483647 END"
+
 /* The files of _all that are lists, not tables, first in all_file and
  * without year directories: reports.csv, checks.csv, warnings.csv. */
 enum { IX_ALL_REPORTS, IX_ALL_CHECKS, IX_ALL_WARNINGS, IX_ALL_LISTS };

@@ -27,8 +27,8 @@ enum { Q_REPORTS, Q_FIGURES, Q_AGENCY, Q_INSERT, Q_COUNT };
 
 static const char *const sql[Q_COUNT] = {
 	[Q_REPORTS] = "SELECT r.id, r.agency_dir, r.year_dir FROM report r"
-		" JOIN source s ON s.id = r.id ORDER BY r.agency_dir,"
-		" CASE WHEN r.year > 0 THEN r.year ELSE 2147483647 END, s.path",
+		" JOIN source s ON s.id = r.id ORDER BY r.agency_dir, "
+		IX_YEAR_KEY ", s.path",
 	/* ?2 table 3, ?3 table 4, ?4 table 2, ?5 the total column */
 	[Q_FIGURES] = "SELECT t.name, tr.label, tc.header, c.value"
 		" FROM report_table t"
