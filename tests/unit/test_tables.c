@@ -646,6 +646,30 @@ static void test_gap_row_that_does_not_add_up(void **state)
 	free(text);
 }
 
+/* Table 4's fifteen numbers in reading order are inferred: a group whose
+ * total does not hold stays empty; as one row of cells it would be kept
+ * (test_checks). */
+static void test_appeals_in_reading_order(void **state)
+{
+	(void)state;
+	const char *from = "总计\n0\n0\n0\n0\n0\n";
+	const char *to = "总计\n10\n1\n0\n0\n0\n";
+	const char *at = strstr(stream19, from);
+	assert_non_null(at);
+	size_t len = strlen(stream19) + strlen(to);
+	char *text = malloc(len);
+	assert_non_null(text);
+	snprintf(text, len, "%.*s%s%s", (int)(at - stream19), stream19, to, at + strlen(from));
+	nb_report *r = parse("stream.txt", text);
+
+	assert_string_equal(cell(r, "复议诉讼情况", "行政复议", 0), "?");
+	assert_string_equal(cell(r, "复议诉讼情况", "行政复议", 4), "?");
+	assert_string_equal(cell(r, "复议诉讼情况", "行政诉讼/复议后起诉", 4), "0");
+	assert_true(warned(r, "t4.total does not hold"));
+	nb_report_free(r);
+	free(text);
+}
+
 /* PDF layout: aligned columns, a wrapped label, a vertical tall label,
  * a page number inside the table. */
 static const char layout21[] =
@@ -846,6 +870,7 @@ int main(void)
 		cmocka_unit_test(test_checks),
 		cmocka_unit_test(test_typo_row_that_does_not_add_up),
 		cmocka_unit_test(test_grid_row_known_by_its_own_line),
+		cmocka_unit_test(test_appeals_in_reading_order),
 		cmocka_unit_test(test_stage_inferred_row_that_does_not_add_up),
 		cmocka_unit_test(test_stage_structured_row_that_does_not_add_up),
 		cmocka_unit_test(test_stage_inferred_row_that_adds_up),
