@@ -34,7 +34,8 @@ typedef struct {
 
 typedef struct {
 	bool exists;		/* an index of ours is at dbpath */
-	bool reusable;		/* ... of this schema and parser version */
+	bool same_schema;	/* ... of this schema: its inode numbers carry over */
+	bool reusable;		/* ... and of this parser version */
 	old_source *v;		/* sorted by path */
 	size_t n;
 	int64_t max_id;
@@ -175,6 +176,7 @@ static int old_open(const char *dbpath, FILE *err, old_index *o)
 	}
 	o->exists = true;
 	int rc = 0;
+	o->same_schema = version == IX_SCHEMA_VERSION;
 	if (version == IX_SCHEMA_VERSION) {
 		sqlite3_stmt *q;
 		if (sqlite3_prepare_v2(db, "SELECT value FROM info"
@@ -469,7 +471,8 @@ static int fill(builder *b, const old_index *o, const ix_files *files,
 {
 	sqlite3 *db = b->db;
 	int rc = 0;
-	if (o->reusable) {
+	/* attached for its rows (reusable) and its inode numbers (inodes.c) */
+	if (o->same_schema) {
 		sqlite3_stmt *att;
 		if ((rc = prepare(db, "ATTACH DATABASE ? AS old", &att, b->err)))
 			return rc;
@@ -655,6 +658,7 @@ int nb_index_build(const char *dbpath, const char *rawdir, FILE *err,
 	s.files = (unsigned)files.n;
 	s.unreadable = files.problems;
 
+	int lock = ix_build_lock(dbpath);
 	old_index o;
 	rc = old_open(dbpath, err, &o);
 	if (!rc && index_current(&o, &files))
@@ -662,6 +666,7 @@ int nb_index_build(const char *dbpath, const char *rawdir, FILE *err,
 	else if (!rc)
 		rc = build_new(dbpath, rawdir, &o, &files, err, &s);
 	old_free(&o);
+	ix_build_unlock(lock);
 	ix_files_free(&files);
 	if (stats)
 		*stats = s;

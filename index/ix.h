@@ -150,4 +150,27 @@ void ix_cross_free(ix_cross *x);
  * one).  0, -EIO or -ENOMEM. */
 int ix_cross_year(ix_cross *x, const ix_yearly *v, size_t n);
 
+/* ---- inode numbers across rebuilds (inodes.c) ------------------------------ */
+
+typedef struct ix_inos ix_inos;
+
+/* Reads the history of the index attached as "old", if any (else starts a
+ * new lineage).  0 or -ENOMEM. */
+int ix_inos_new(sqlite3 *db, FILE *err, ix_inos **out);
+/* The inode number of the node (parent, name) about to be inserted: the old
+ * index's when it is the same directory, or the same file with the same
+ * mtime and bytes; else a fresh one.  0 or -EIO. */
+int ix_inos_assign(ix_inos *a, int64_t parent, const char *name, bool is_dir,
+		   int64_t mtime_ns, const ix_buf *data, const ix_buf *data_unix,
+		   bool has_unix, int64_t *ino);
+/* Records the history (ino_next, ino_lineage) in main.info.  0 or -EIO. */
+int ix_inos_finish(ix_inos *a);
+void ix_inos_free(ix_inos *a);
+
+/* Serialises builds of the index at dbpath ("<dbpath>.lock"), so that each
+ * continues the inode history of the one before.  A descriptor to pass to
+ * ix_build_unlock, or -1 when no lock could be had (the build goes on). */
+int ix_build_lock(const char *dbpath);
+void ix_build_unlock(int fd);
+
 #endif

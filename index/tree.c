@@ -9,8 +9,10 @@
  *   <agency>/<year>/<n>-<section>/<table>.csv
  *
  * Nodes are inserted depth first with every directory's children in name
- * order, so a directory's children have increasing inode numbers in name
- * order and readdir can resume after an inode number.
+ * order.  Inode numbers come from inodes.c: kept from the index being
+ * replaced where nothing changed, fresh and increasing otherwise (so in an
+ * index built from scratch a directory's children have increasing numbers
+ * in name order).  readdir lists and resumes in inode number order.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -143,7 +145,7 @@ typedef struct {
 	sqlite3 *db;
 	FILE *err;
 	sqlite3_stmt *q[Q_COUNT];
-	int64_t next_ino;
+	ix_inos *inos;
 	rep *reps;
 	size_t nreps;
 } tree;
@@ -558,7 +560,10 @@ static int insert_node(tree *t, int64_t parent, const tnode *n,
 		       int64_t *ino)
 {
 	sqlite3_stmt *st = t->q[Q_INSERT];
-	*ino = t->next_ino++;
+	int arc = ix_inos_assign(t->inos, parent, n->name, n->is_dir, mtime_ns,
+				 &n->data, &n->data_unix, n->has_unix, ino);
+	if (arc)
+		return arc;
 	sqlite3_bind_int64(st, 1, *ino);
 	sqlite3_bind_int64(st, 2, parent);
 	sqlite3_bind_text(st, 3, n->name, -1, SQLITE_STATIC);
@@ -799,7 +804,6 @@ static int insert_all(tree *t, const char *rawdir)
 	}
 	tnode root = {.name = "", .is_dir = true};
 	int64_t ino;
-	t->next_ino = NB_ROOT_INO;
 	int rc = insert_node(t, 0, &root, root_mtime, 2 + nagencies, 0, &ino);
 
 	for (size_t i = 0; i < t->nreps && !rc;) {
@@ -831,6 +835,8 @@ int ix_tree_build(sqlite3 *db, const char *rawdir, FILE *err)
 				       &t.q[i], NULL) != SQLITE_OK)
 			rc = db_error(&t);
 	if (!rc)
+		rc = ix_inos_new(db, err, &t.inos);
+	if (!rc)
 		rc = load_reports(&t);
 	if (!rc)
 		rc = sort_stable(t.reps, t.nreps, by_agency_year);
@@ -840,6 +846,8 @@ int ix_tree_build(sqlite3 *db, const char *rawdir, FILE *err)
 		rc = cross_years(&t);
 	if (!rc)
 		rc = insert_all(&t, rawdir);
+	if (!rc)
+		rc = ix_inos_finish(t.inos);
 	if (rc == -ENOMEM)
 		ix_say(err, "%s: out of memory", sqlite3_db_filename(db, "main"));
 	for (size_t i = 0; i < t.nreps; i++) {
@@ -847,6 +855,7 @@ int ix_tree_build(sqlite3 *db, const char *rawdir, FILE *err)
 		free(t.reps[i].year_dir);
 	}
 	free(t.reps);
+	ix_inos_free(t.inos);
 	for (int i = 0; i < Q_COUNT; i++)
 		sqlite3_finalize(t.q[i]);
 	return rc;
