@@ -12,6 +12,7 @@
 
 #include <fuse_lowlevel.h>
 #include <limits.h>
+#include <pthread.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <sys/types.h>
@@ -25,9 +26,11 @@ enum {
 	NB_EXIT_USAGE = 2,	/* bad command line */
 };
 
+typedef struct nb_snaps nb_snaps;
+
 /* The mounted filesystem: what every low-level operation needs. */
 typedef struct {
-	nb_index *ix;
+	nb_snaps *snaps;	/* the index served, in its versions (snapshot.c) */
 	uid_t uid;		/* owner shown for every node: the mounting user */
 	gid_t gid;
 	double timeout;		/* entry and attribute cache lifetime, seconds */
@@ -47,6 +50,7 @@ typedef struct {
 	const char *db;		/* --db FILE, or NULL for the default place */
 	const char *rawdir;
 	unsigned open_flags;	/* NB_OPEN_*, from -o csv=unix */
+	bool nowatch;		/* -o nowatch: do not follow RAWDIR */
 	bool help;
 	bool version;
 	bool want_db;		/* "--db" seen, its FILE is the next argument */
@@ -80,6 +84,77 @@ int nb_cmd_index(int argc, char **argv);
 /* ---- mounting (mount.c) ----------------------------------------------------- */
 
 int nb_cmd_mount(int argc, char **argv);
+
+/* ---- the versions of the index served (snapshot.c, lookups.c) ---------- */
+
+/*
+ * The index at dbpath, opened for serving; later versions renamed over
+ * dbpath are switched to by nb_snaps_reload.  Errors are logged.
+ */
+int nb_snaps_open(nb_snaps **out, const char *dbpath, unsigned flags);
+void nb_snaps_close(nb_snaps *s);
+/* Where the kernel is told what a switch changed (NULL: nowhere). */
+void nb_snaps_set_session(nb_snaps *s, struct fuse_session *se);
+
+/* As nb_index_*: names from the newest version, inode numbers from the
+ * newest version that has them.  -EIO is logged. */
+int nb_snap_getattr(nb_snaps *s, uint64_t ino, nb_node *out);
+/* Counts the entry as handed to the kernel (nb_snap_forget undoes it). */
+int nb_snap_lookup(nb_snaps *s, uint64_t parent, const char *name,
+		   nb_node *out);
+int nb_snap_readdir(nb_snaps *s, uint64_t ino, uint64_t off, nb_dirent_fn fn,
+		    void *ctx);
+ssize_t nb_snap_read(nb_snaps *s, uint64_t ino, char *buf, size_t size,
+		     uint64_t off);
+int nb_snap_totals(nb_snaps *s, uint64_t *nodes, uint64_t *bytes);
+/* The kernel's lookup count: an entry of readdirplus (call it from the
+ * nb_dirent_fn, while the version is held), and FORGET. */
+void nb_snap_looked_up(nb_snaps *s, uint64_t ino);
+void nb_snap_forget(nb_snaps *s, uint64_t ino, uint64_t n);
+
+/* If dbpath is now another file, serves it and tells the kernel what
+ * changed: 1; 0 when it is the file served; a negative errno (logged)
+ * when it cannot be served, and the old one still is. */
+int nb_snaps_reload(nb_snaps *s);
+/* Closes older versions that nothing refers to any more. */
+void nb_snaps_retire(nb_snaps *s);
+bool nb_snaps_has_old(nb_snaps *s);
+
+typedef struct nb_lookups nb_lookups;
+int nb_lookups_new(nb_lookups **out);
+void nb_lookups_free(nb_lookups *l);
+void nb_lookups_add(nb_lookups *l, uint64_t ino);
+void nb_lookups_forget(nb_lookups *l, uint64_t ino, uint64_t n);
+/* Whether the kernel holds any of inos. */
+bool nb_lookups_any(nb_lookups *l, const uint64_t *inos, size_t n);
+
+/* ---- following RAWDIR and the index while mounted (watch.c, refresh.c) -- */
+
+typedef struct nb_refresh nb_refresh;
+
+/* rawdir absolute (the daemon runs from "/"). */
+int nb_refresh_new(nb_refresh **out, nb_snaps *snaps, const char *rawdir,
+		   const char *dbpath);
+void nb_refresh_free(nb_refresh *r);
+/* Brings the index up to date with RAWDIR, then serves it (as
+ * nb_snaps_reload).  Everything is logged. */
+int nb_refresh_run(nb_refresh *r);
+
+typedef struct nb_watch nb_watch;
+
+/*
+ * What keeps the mount current: it rebuilds the index once RAWDIR has been
+ * quiet for a moment (unless cli->nowatch), switches to an index rebuilt by
+ * someone else, and refreshes at once on SIGHUP.  nb_watch_new resolves
+ * the paths (before going to the background changes the directory);
+ * nb_watch_start starts the thread (after the fork), blocking SIGHUP in the
+ * calling thread and so in the threads it starts later.  Errors are
+ * logged; the old index keeps being served.
+ */
+int nb_watch_new(nb_watch **out, const nb_cli *cli, const char *dbpath);
+int nb_watch_start(nb_watch *w, nb_fs *fs);
+/* Stops the thread, if started, and frees w. */
+void nb_watch_free(nb_watch *w);
 
 /* ---- logging (log.c): libfuse's messages and the operations' errors ------ */
 

@@ -1,12 +1,13 @@
 /*
  * ops.c — the FUSE low-level operations: every answer is a lookup in the
- * index, keyed by inode number (the node's row id).  Nothing is allocated
- * per lookup or per open file, so forget, release and releasedir have
- * nothing to do and are left to libfuse's defaults.
+ * index (through snapshot.c, which holds its versions), keyed by inode
+ * number.  Nothing is allocated per open file, so release and releasedir
+ * are left to libfuse's defaults; lookups and forgets are counted, so that
+ * a replaced version of the index is closed once the kernel holds nothing
+ * of it.
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -26,12 +27,9 @@ static nb_fs *fs_of(fuse_req_t req)
 	return fuse_req_userdata(req);
 }
 
-/* Maps an index error to the reply; logs what the index said on EIO. */
-static int index_errno(nb_fs *fs, const char *op, fuse_ino_t ino, int rc)
+/* Maps an index error to the reply (snapshot.c logs an EIO). */
+static int index_errno(int rc)
 {
-	if (rc == -EIO)
-		fuse_log(FUSE_LOG_ERR, "nianbaofs: %s of inode %" PRIu64 ": %s\n", op,
-			 (uint64_t)ino, nb_index_error(fs->ix));
 	return rc < 0 ? -rc : EIO;
 }
 
@@ -91,7 +89,7 @@ static void nb_lookup(fuse_req_t req, fuse_ino_t parent, const char *name)
 		fuse_reply_err(req, ENAMETOOLONG);
 		return;
 	}
-	rc = nb_index_lookup(fs->ix, parent, name, &n);
+	rc = nb_snap_lookup(fs->snaps, parent, name, &n);
 	if (rc == -ENOENT) {
 		/* A name that is absent now stays absent: let the kernel
 		 * remember that too (ino 0 is a cacheable negative entry). */
@@ -101,11 +99,29 @@ static void nb_lookup(fuse_req_t req, fuse_ino_t parent, const char *name)
 		return;
 	}
 	if (rc < 0) {
-		fuse_reply_err(req, index_errno(fs, "lookup", parent, rc));
+		fuse_reply_err(req, index_errno(rc));
 		return;
 	}
 	fill_entry(fs, &n, &e);
-	fuse_reply_entry(req, &e);
+	/* the kernel counts the entry only if it got it */
+	if (fuse_reply_entry(req, &e) != 0)
+		nb_snap_forget(fs->snaps, n.ino, 1);
+}
+
+static void nb_forget(fuse_req_t req, fuse_ino_t ino, uint64_t nlookup)
+{
+	nb_snap_forget(fs_of(req)->snaps, ino, nlookup);
+	fuse_reply_none(req);
+}
+
+static void nb_forget_multi(fuse_req_t req, size_t count,
+			    struct fuse_forget_data *forgets)
+{
+	nb_fs *fs = fs_of(req);
+
+	for (size_t i = 0; i < count; i++)
+		nb_snap_forget(fs->snaps, forgets[i].ino, forgets[i].nlookup);
+	fuse_reply_none(req);
 }
 
 static void nb_getattr(fuse_req_t req, fuse_ino_t ino,
@@ -117,9 +133,9 @@ static void nb_getattr(fuse_req_t req, fuse_ino_t ino,
 	int rc;
 
 	(void)fi;
-	rc = nb_index_getattr(fs->ix, ino, &n);
+	rc = nb_snap_getattr(fs->snaps, ino, &n);
 	if (rc < 0) {
-		fuse_reply_err(req, index_errno(fs, "getattr", ino, rc));
+		fuse_reply_err(req, index_errno(rc));
 		return;
 	}
 	fill_stat(fs, &n, &st);
@@ -167,7 +183,14 @@ static int dirbuf_add(dirbuf *d, const char *name, const nb_node *n,
 static int add_child(void *ctx, const char *name, const nb_node *node,
 		     uint64_t next_off)
 {
-	return dirbuf_add(ctx, name, node, next_off + NB_DOT_OFFSETS);
+	dirbuf *d = ctx;
+	int full = dirbuf_add(d, name, node, next_off + NB_DOT_OFFSETS);
+
+	/* readdirplus hands out entries, counted as lookups ("." and ".."
+	 * are not) */
+	if (!full && d->plus)
+		nb_snap_looked_up(d->fs->snaps, node->ino);
+	return full;
 }
 
 static void list_dir(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
@@ -179,14 +202,14 @@ static void list_dir(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
 	uint64_t pos = (uint64_t)off;
 	int rc;
 
-	rc = nb_index_getattr(fs->ix, ino, &self);
+	rc = nb_snap_getattr(fs->snaps, ino, &self);
 	if (rc == 0 && !self.is_dir)
 		rc = -ENOTDIR;
 	if (rc == 0 && pos < NB_DOT_OFFSETS)
-		rc = nb_index_getattr(fs->ix, self.parent ? self.parent : ino,
+		rc = nb_snap_getattr(fs->snaps, self.parent ? self.parent : ino,
 				      &parent);
 	if (rc < 0) {
-		fuse_reply_err(req, index_errno(fs, "readdir", ino, rc));
+		fuse_reply_err(req, index_errno(rc));
 		return;
 	}
 	d.buf = malloc(size);
@@ -198,12 +221,12 @@ static void list_dir(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
 		goto reply;
 	if (pos < 2 && dirbuf_add(&d, "..", &parent, 2) != 0)
 		goto reply;
-	rc = nb_index_readdir(fs->ix, ino,
+	rc = nb_snap_readdir(fs->snaps, ino,
 			      pos > NB_DOT_OFFSETS ? pos - NB_DOT_OFFSETS : 0,
 			      add_child, &d);
 	if (rc < 0) {
 		free(d.buf);
-		fuse_reply_err(req, index_errno(fs, "readdir", ino, rc));
+		fuse_reply_err(req, index_errno(rc));
 		return;
 	}
 reply:
@@ -229,7 +252,8 @@ static void nb_opendir(fuse_req_t req, fuse_ino_t ino,
 		       struct fuse_file_info *fi)
 {
 	(void)ino;
-	/* Listings never change while mounted: let the kernel keep them. */
+	/* Let the kernel keep listings: a switch to a rebuilt index
+	 * invalidates the directories that changed (snapshot.c). */
 	fi->cache_readdir = 1;
 	fi->keep_cache = 1;
 	fuse_reply_open(req, fi);
@@ -244,7 +268,8 @@ static void nb_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 		fuse_reply_err(req, EROFS);
 		return;
 	}
-	/* Content never changes while mounted: keep the page cache. */
+	/* An inode number's bytes never change, even across a rebuilt
+	 * index (a new version is a new number): keep the page cache. */
 	fi->keep_cache = 1;
 	fi->noflush = 1;
 	fuse_reply_open(req, fi);
@@ -267,9 +292,9 @@ static void nb_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
 		fuse_reply_err(req, ENOMEM);
 		return;
 	}
-	n = nb_index_read(fs->ix, ino, buf, size, (uint64_t)off);
+	n = nb_snap_read(fs->snaps, ino, buf, size, (uint64_t)off);
 	if (n < 0)
-		fuse_reply_err(req, index_errno(fs, "read", ino, (int)n));
+		fuse_reply_err(req, index_errno((int)n));
 	else
 		fuse_reply_buf(req, buf, (size_t)n);
 	free(buf);
@@ -283,9 +308,9 @@ static void nb_statfs(fuse_req_t req, fuse_ino_t ino)
 	int rc;
 
 	(void)ino;
-	rc = nb_index_totals(fs->ix, &nodes, &bytes);
+	rc = nb_snap_totals(fs->snaps, &nodes, &bytes);
 	if (rc < 0) {
-		fuse_reply_err(req, index_errno(fs, "statfs", ino, rc));
+		fuse_reply_err(req, index_errno(rc));
 		return;
 	}
 	memset(&sv, 0, sizeof sv);
@@ -457,6 +482,8 @@ static void ro_copy_file_range(fuse_req_t req, fuse_ino_t ino_in, off_t off_in,
 const struct fuse_lowlevel_ops nb_fs_ops = {
 	.init = nb_init,
 	.lookup = nb_lookup,
+	.forget = nb_forget,
+	.forget_multi = nb_forget_multi,
 	.getattr = nb_getattr,
 	.opendir = nb_opendir,
 	.readdir = nb_readdir,
