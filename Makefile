@@ -42,7 +42,7 @@ MANDIR    ?= $(PREFIX)/share/man
 MANPAGE   := fs/nianbaofs.1
 
 .PHONY: all test check unit integration accuracy asan bench clean demo \
-	install uninstall manlint
+	install uninstall manlint soak
 all: $(BIN)
 
 $(BIN): $(FS_OBJ) $(B)/libindex.a $(B)/libcore.a
@@ -71,6 +71,13 @@ unit: $(UNIT_BIN) $(TOOL_BIN)
 integration: $(BIN) $(TOOL_BIN)
 	@test -n "$(PYTHON)" || { echo "pytest not found: apt-get install python3-pytest"; exit 1; }
 	NIANBAOFS=$(abspath $(BIN)) NB_TOOLS=$(abspath $(B)/tools) $(PYTHON) -m pytest -q tests/integration
+
+# The load test of issue 8 for a minute: 8 readers while RAWDIR changes
+# every half second (make test runs it for 10 s).
+soak: $(BIN) $(TOOL_BIN)
+	@test -n "$(PYTHON)" || { echo "pytest not found: apt-get install python3-pytest"; exit 1; }
+	NB_LOAD_SECONDS=60 NIANBAOFS=$(abspath $(BIN)) NB_TOOLS=$(abspath $(B)/tools) \
+	  $(PYTHON) -m pytest -q -s tests/integration/test_live.py -k test_load
 
 test: unit integration manlint
 check: test
