@@ -25,12 +25,19 @@ enum {
 	NB_EXIT_USAGE = 2,	/* bad command line */
 };
 
-/* The mounted filesystem: what every low-level operation needs. */
+/* The mounted filesystem: what every low-level operation needs.  The
+ * served index is this one pointer, so that it can be replaced whole. */
 typedef struct {
 	nb_index *ix;
 	uid_t uid;		/* owner shown for every node: the mounting user */
 	gid_t gid;
 	double timeout;		/* entry and attribute cache lifetime, seconds */
+	/* The kernel opens files / directories without asking us once we
+	 * answer ENOSYS (set in init from its capabilities). */
+	bool no_open, no_opendir;
+	/* The index failed and the failure was logged: later failures are
+	 * not logged again until an operation succeeds (atomic). */
+	int failing;
 } nb_fs;
 
 extern const struct fuse_lowlevel_ops nb_fs_ops;

@@ -3,6 +3,12 @@
  * index, keyed by inode number (the node's row id).  Nothing is allocated
  * per lookup or per open file, so forget, release and releasedir have
  * nothing to do and are left to libfuse's defaults.
+ *
+ * The tree never changes while mounted, so the kernel is told to cache
+ * everything for long and to stop asking what it need not ask: opens and
+ * opendirs (ENOSYS, where the kernel supports that) and extended
+ * attributes (ENOSYS).  A warm `find` or `grep -r` then runs without a
+ * single request reaching us.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -26,13 +32,27 @@ static nb_fs *fs_of(fuse_req_t req)
 	return fuse_req_userdata(req);
 }
 
-/* Maps an index error to the reply; logs what the index said on EIO. */
+/* Maps an index error to the reply.  On EIO the first failure is logged
+ * with what the index said; the ones after it are not, until the index
+ * answers again (served), so that a broken index does not flood the log. */
 static int index_errno(nb_fs *fs, const char *op, fuse_ino_t ino, int rc)
 {
-	if (rc == -EIO)
-		fuse_log(FUSE_LOG_ERR, "nianbaofs: %s of inode %" PRIu64 ": %s\n", op,
-			 (uint64_t)ino, nb_index_error(fs->ix));
+	if (rc == -EIO && !__atomic_exchange_n(&fs->failing, 1, __ATOMIC_RELAXED))
+		fuse_log(FUSE_LOG_ERR, "nianbaofs: %s of inode %" PRIu64 ": %s; "
+			 "every operation fails with EIO until the index can be "
+			 "read again\n", op, (uint64_t)ino,
+			 nb_index_error(fs->ix));
 	return rc < 0 ? -rc : EIO;
+}
+
+/* An operation was answered from the index: if it had failed before, say
+ * that it is readable again. */
+static void served(nb_fs *fs)
+{
+	if (__atomic_load_n(&fs->failing, __ATOMIC_RELAXED) &&
+	    __atomic_exchange_n(&fs->failing, 0, __ATOMIC_RELAXED))
+		fuse_log(FUSE_LOG_NOTICE, "nianbaofs: the index can be read "
+			 "again\n");
 }
 
 static void fill_stat(const nb_fs *fs, const nb_node *n, struct stat *st)
@@ -69,7 +89,10 @@ static void fill_entry(const nb_fs *fs, const nb_node *n,
 
 static void nb_init(void *userdata, struct fuse_conn_info *conn)
 {
-	(void)userdata;
+	nb_fs *fs = userdata;
+
+	fs->no_open = conn->capable & FUSE_CAP_NO_OPEN_SUPPORT;
+	fs->no_opendir = conn->capable & FUSE_CAP_NO_OPENDIR_SUPPORT;
 	/* Nothing is ever written back; many lookups can run at once. */
 	conn->want &= ~(unsigned)FUSE_CAP_WRITEBACK_CACHE;
 	if (conn->capable & FUSE_CAP_PARALLEL_DIROPS)
@@ -97,6 +120,7 @@ static void nb_lookup(fuse_req_t req, fuse_ino_t parent, const char *name)
 		 * remember that too (ino 0 is a cacheable negative entry). */
 		memset(&e, 0, sizeof e);
 		e.entry_timeout = fs->timeout;
+		served(fs);
 		fuse_reply_entry(req, &e);
 		return;
 	}
@@ -105,6 +129,7 @@ static void nb_lookup(fuse_req_t req, fuse_ino_t parent, const char *name)
 		return;
 	}
 	fill_entry(fs, &n, &e);
+	served(fs);
 	fuse_reply_entry(req, &e);
 }
 
@@ -123,6 +148,7 @@ static void nb_getattr(fuse_req_t req, fuse_ino_t ino,
 		return;
 	}
 	fill_stat(fs, &n, &st);
+	served(fs);
 	fuse_reply_attr(req, &st, fs->timeout);
 }
 
@@ -207,6 +233,7 @@ static void list_dir(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
 		return;
 	}
 reply:
+	served(fs);
 	fuse_reply_buf(req, d.buf, d.used);
 	free(d.buf);
 }
@@ -229,6 +256,12 @@ static void nb_opendir(fuse_req_t req, fuse_ino_t ino,
 		       struct fuse_file_info *fi)
 {
 	(void)ino;
+	/* The kernel then opens every directory by itself, keeping its
+	 * listing cached (as below). */
+	if (fs_of(req)->no_opendir) {
+		fuse_reply_err(req, ENOSYS);
+		return;
+	}
 	/* Listings never change while mounted: let the kernel keep them. */
 	fi->cache_readdir = 1;
 	fi->keep_cache = 1;
@@ -242,6 +275,12 @@ static void nb_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 	(void)ino;
 	if ((fi->flags & O_ACCMODE) != O_RDONLY || (fi->flags & O_TRUNC)) {
 		fuse_reply_err(req, EROFS);
+		return;
+	}
+	/* The kernel then opens every file by itself, keeping its page
+	 * cache (as below); writes still reach ro_write and fail. */
+	if (fs_of(req)->no_open) {
+		fuse_reply_err(req, ENOSYS);
 		return;
 	}
 	/* Content never changes while mounted: keep the page cache. */
@@ -268,10 +307,12 @@ static void nb_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
 		return;
 	}
 	n = nb_index_read(fs->ix, ino, buf, size, (uint64_t)off);
-	if (n < 0)
+	if (n < 0) {
 		fuse_reply_err(req, index_errno(fs, "read", ino, (int)n));
-	else
+	} else {
+		served(fs);
 		fuse_reply_buf(req, buf, (size_t)n);
+	}
 	free(buf);
 }
 
@@ -298,16 +339,21 @@ static void nb_statfs(fuse_req_t req, fuse_ino_t ino)
 	fuse_reply_statfs(req, &sv);
 }
 
-/* ---- extended attributes: supported, and there are none --------------------- */
+/* ---- extended attributes: there are none ------------------------------------ */
 
+/* ENOSYS: the kernel stops asking (`ls -l` asks for every file) and
+ * answers "not supported" by itself. */
 static void nb_getxattr(fuse_req_t req, fuse_ino_t ino, const char *name,
 			size_t size)
 {
 	(void)ino;
 	(void)name;
 	(void)size;
-	fuse_reply_err(req, ENODATA);
+	fuse_reply_err(req, ENOSYS);
 }
+
+/* An empty list, not ENOSYS: listing a file's attributes succeeds, as on
+ * a local disk without any. */
 
 static void nb_listxattr(fuse_req_t req, fuse_ino_t ino, size_t size)
 {
