@@ -56,6 +56,7 @@ typedef struct {
 	unsigned open_flags;	/* NB_OPEN_*, from -o csv=unix */
 	bool help;
 	bool version;
+	bool quiet;		/* -q: no progress on the terminal */
 	bool want_db;		/* "--db" seen, its FILE is the next argument */
 	unsigned positional;	/* positional arguments seen */
 } nb_cli;
@@ -83,6 +84,22 @@ int nb_update_index(const nb_cli *cli, char *dbpath, size_t len,
 		    nb_build_stats *stats);
 
 int nb_cmd_index(int argc, char **argv);
+
+/* ---- progress while indexing (progress.c) ---------------------------------- */
+
+typedef struct {
+	bool on;		/* stderr is a terminal and no -q */
+	bool shown;		/* a line is on the terminal */
+	double start, drawn;	/* monotonic seconds */
+	double base_time;	/* the rate is measured from here */
+	unsigned base_done;
+} nb_progress;
+
+void nb_progress_start(nb_progress *p, bool quiet);
+/* An nb_progress_fn; ctx is an nb_progress. */
+void nb_progress_show(void *ctx, unsigned done, unsigned total);
+/* Clears the line, if one was shown. */
+void nb_progress_end(nb_progress *p);
 
 /* ---- mounting (mount.c) ----------------------------------------------------- */
 
