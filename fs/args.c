@@ -15,6 +15,7 @@ enum {
 	KEY_DB_EQ,	/* "--db=FILE" */
 	KEY_CSV,	/* "-o csv=unix" or "-o csv=excel" */
 	KEY_NOWATCH,	/* "-o nowatch": do not follow RAWDIR while mounted */
+	KEY_QUIET,	/* "-q": no progress while indexing */
 };
 
 static const struct fuse_opt nb_opts[] = {
@@ -26,6 +27,8 @@ static const struct fuse_opt nb_opts[] = {
 	FUSE_OPT_KEY("--db=", KEY_DB_EQ),
 	FUSE_OPT_KEY("csv=", KEY_CSV),
 	FUSE_OPT_KEY("nowatch", KEY_NOWATCH),
+	FUSE_OPT_KEY("-q", KEY_QUIET),
+	FUSE_OPT_KEY("--quiet", KEY_QUIET),
 	FUSE_OPT_END
 };
 
@@ -118,6 +121,9 @@ static int nb_opt_proc(void *data, const char *arg, int key,
 			return -1;
 		}
 		cli->nowatch = true;
+		return 0;
+	case KEY_QUIET:
+		cli->quiet = true;
 		return 0;
 	case FUSE_OPT_KEY_NONOPT:
 		return take_positional(cli, arg);

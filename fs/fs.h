@@ -28,12 +28,20 @@ enum {
 
 typedef struct nb_snaps nb_snaps;
 
-/* The mounted filesystem: what every low-level operation needs. */
+/* The mounted filesystem: what every low-level operation needs.  The
+ * served index is this one pointer, so that it can be replaced whole
+ * (snapshot.c switches the versions behind it). */
 typedef struct {
 	nb_snaps *snaps;	/* the index served, in its versions (snapshot.c) */
 	uid_t uid;		/* owner shown for every node: the mounting user */
 	gid_t gid;
 	double timeout;		/* entry and attribute cache lifetime, seconds */
+	/* The kernel opens files / directories without asking us once we
+	 * answer ENOSYS (set in init from its capabilities). */
+	bool no_open, no_opendir;
+	/* The index failed and the failure was logged: later failures are
+	 * not logged again until an operation succeeds (atomic). */
+	int failing;
 } nb_fs;
 
 extern const struct fuse_lowlevel_ops nb_fs_ops;
@@ -53,6 +61,7 @@ typedef struct {
 	bool nowatch;		/* -o nowatch: do not follow RAWDIR */
 	bool help;
 	bool version;
+	bool quiet;		/* -q: no progress on the terminal */
 	bool want_db;		/* "--db" seen, its FILE is the next argument */
 	unsigned positional;	/* positional arguments seen */
 } nb_cli;
@@ -81,6 +90,22 @@ int nb_update_index(const nb_cli *cli, char *dbpath, size_t len,
 
 int nb_cmd_index(int argc, char **argv);
 
+/* ---- progress while indexing (progress.c) ---------------------------------- */
+
+typedef struct {
+	bool on;		/* stderr is a terminal and no -q */
+	bool shown;		/* a line is on the terminal */
+	double start, drawn;	/* monotonic seconds */
+	double base_time;	/* the rate is measured from here */
+	unsigned base_done;
+} nb_progress;
+
+void nb_progress_start(nb_progress *p, bool quiet);
+/* An nb_progress_fn; ctx is an nb_progress. */
+void nb_progress_show(void *ctx, unsigned done, unsigned total);
+/* Clears the line, if one was shown. */
+void nb_progress_end(nb_progress *p);
+
 /* ---- mounting (mount.c) ----------------------------------------------------- */
 
 int nb_cmd_mount(int argc, char **argv);
@@ -97,7 +122,8 @@ void nb_snaps_close(nb_snaps *s);
 void nb_snaps_set_session(nb_snaps *s, struct fuse_session *se);
 
 /* As nb_index_*: names from the newest version, inode numbers from the
- * newest version that has them.  -EIO is logged. */
+ * newest version that has them.  After -EIO, nb_snap_error (this
+ * thread's) says what the index said. */
 int nb_snap_getattr(nb_snaps *s, uint64_t ino, nb_node *out);
 /* Counts the entry as handed to the kernel (nb_snap_forget undoes it). */
 int nb_snap_lookup(nb_snaps *s, uint64_t parent, const char *name,
@@ -107,6 +133,7 @@ int nb_snap_readdir(nb_snaps *s, uint64_t ino, uint64_t off, nb_dirent_fn fn,
 ssize_t nb_snap_read(nb_snaps *s, uint64_t ino, char *buf, size_t size,
 		     uint64_t off);
 int nb_snap_totals(nb_snaps *s, uint64_t *nodes, uint64_t *bytes);
+const char *nb_snap_error(nb_snaps *s);
 /* The kernel's lookup count: an entry of readdirplus (call it from the
  * nb_dirent_fn, while the version is held), and FORGET. */
 void nb_snap_looked_up(nb_snaps *s, uint64_t ino);

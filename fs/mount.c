@@ -65,10 +65,12 @@ static int serve(struct fuse_session *se, const struct fuse_cmdline_opts *opts)
 			return -ENOMEM;
 		}
 		fuse_loop_cfg_set_clone_fd(cfg, opts->clone_fd);
-		/* UINT_MAX means not given; libfuse would call it invalid. */
-		if (opts->max_idle_threads != UINT_MAX)
-			fuse_loop_cfg_set_idle_threads(cfg,
-						       opts->max_idle_threads);
+		/* A fixed pool: as many idle workers kept as there may be
+		 * workers, so no thread is made and destroyed per request
+		 * (UINT_MAX means -o max_idle_threads was not given). */
+		fuse_loop_cfg_set_idle_threads(cfg,
+			opts->max_idle_threads != UINT_MAX ?
+			opts->max_idle_threads : opts->max_threads);
 		fuse_loop_cfg_set_max_threads(cfg, opts->max_threads);
 		rc = fuse_session_loop_mt(se, cfg);
 		fuse_loop_cfg_destroy(cfg);

@@ -16,7 +16,6 @@
  * invalidated.
  */
 #include <errno.h>
-#include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -28,6 +27,8 @@
  * costs two SQLite connections; a kernel that never forgets must not make
  * memory grow without bound. */
 #define SNAP_MAX_OLD 16
+
+#define SNAP_ERR_LEN 512
 
 typedef struct gen {
 	nb_index *ix;
@@ -47,6 +48,7 @@ struct nb_snaps {
 	char dbpath[PATH_MAX];
 	struct fuse_session *se;
 	nb_lookups *lookups;
+	pthread_key_t errkey;	/* each thread's last EIO message */
 	dev_t refused_dev;	/* an index that could not be followed, */
 	ino_t refused_ino;	/* said once */
 };
@@ -118,6 +120,12 @@ int nb_snaps_open(nb_snaps **out, const char *dbpath, unsigned flags)
 		free(s);
 		return rc;
 	}
+	if ((rc = -pthread_key_create(&s->errkey, free))) {
+		gen_free(s->cur);
+		nb_lookups_free(s->lookups);
+		free(s);
+		return rc;
+	}
 	/* Switches wait for readers, readers do not wait for each other;
 	 * a stream of readers must not keep a switch out for good. */
 	pthread_rwlockattr_t attr;
@@ -139,6 +147,9 @@ void nb_snaps_close(nb_snaps *s)
 		gen_free(g);
 	}
 	pthread_rwlock_destroy(&s->lock);
+	/* the other threads' messages went with their threads */
+	free(pthread_getspecific(s->errkey));
+	pthread_key_delete(s->errkey);
 	nb_lookups_free(s->lookups);
 	free(s);
 }
@@ -150,12 +161,27 @@ void nb_snaps_set_session(nb_snaps *s, struct fuse_session *se)
 
 /* ---- answering, newest version first ------------------------------------- */
 
-static int logged(gen *g, const char *op, uint64_t ino, int rc)
+/* On EIO, keeps what the index said for nb_snap_error: the version may be
+ * closed by the time the caller asks. */
+static int noted(nb_snaps *s, gen *g, int rc)
 {
-	if (rc == -EIO)
-		fuse_log(FUSE_LOG_ERR, "nianbaofs: %s of inode %" PRIu64 ": %s\n",
-			 op, ino, nb_index_error(g->ix));
+	if (rc != -EIO)
+		return rc;
+	char *buf = pthread_getspecific(s->errkey);
+	if (!buf && (buf = malloc(SNAP_ERR_LEN)) &&
+	    pthread_setspecific(s->errkey, buf) != 0) {
+		free(buf);
+		buf = NULL;
+	}
+	if (buf)
+		snprintf(buf, SNAP_ERR_LEN, "%s", nb_index_error(g->ix));
 	return rc;
+}
+
+const char *nb_snap_error(nb_snaps *s)
+{
+	const char *buf = pthread_getspecific(s->errkey);
+	return buf ? buf : "";
 }
 
 int nb_snap_getattr(nb_snaps *s, uint64_t ino, nb_node *out)
@@ -163,7 +189,7 @@ int nb_snap_getattr(nb_snaps *s, uint64_t ino, nb_node *out)
 	int rc = -ENOENT;
 	pthread_rwlock_rdlock(&s->lock);
 	for (gen *g = s->cur; g && rc == -ENOENT; g = g->older)
-		rc = logged(g, "getattr", ino, nb_index_getattr(g->ix, ino, out));
+		rc = noted(s, g, nb_index_getattr(g->ix, ino, out));
 	pthread_rwlock_unlock(&s->lock);
 	return rc;
 }
@@ -173,8 +199,7 @@ int nb_snap_lookup(nb_snaps *s, uint64_t parent, const char *name,
 {
 	pthread_rwlock_rdlock(&s->lock);
 	/* Names are the newest version's only: what it removed is gone. */
-	int rc = logged(s->cur, "lookup", parent,
-			nb_index_lookup(s->cur->ix, parent, name, out));
+	int rc = noted(s, s->cur, nb_index_lookup(s->cur->ix, parent, name, out));
 	/* Counted before the reply, while no switch can come between: a
 	 * version is never closed under a number just handed out. */
 	if (!rc)
@@ -189,8 +214,7 @@ int nb_snap_readdir(nb_snaps *s, uint64_t ino, uint64_t off, nb_dirent_fn fn,
 	int rc = -ENOENT;
 	pthread_rwlock_rdlock(&s->lock);
 	for (gen *g = s->cur; g && rc == -ENOENT; g = g->older)
-		rc = logged(g, "readdir", ino,
-			    nb_index_readdir(g->ix, ino, off, fn, ctx));
+		rc = noted(s, g, nb_index_readdir(g->ix, ino, off, fn, ctx));
 	pthread_rwlock_unlock(&s->lock);
 	return rc;
 }
@@ -203,7 +227,7 @@ ssize_t nb_snap_read(nb_snaps *s, uint64_t ino, char *buf, size_t size,
 	for (gen *g = s->cur; g && n == -ENOENT; g = g->older) {
 		n = nb_index_read(g->ix, ino, buf, size, off);
 		if (n < 0)
-			logged(g, "read", ino, (int)n);
+			noted(s, g, (int)n);
 	}
 	pthread_rwlock_unlock(&s->lock);
 	return n;

@@ -287,14 +287,34 @@ static int report_current(const char *dbpath, const char *rawdir,
 
 /* ---- reading and parsing one file ------------------------------------------ */
 
+/* A new or changed file: read, hashed and parsed by a worker (work_file),
+ * then stored by the one writer (store_file). */
+typedef struct {
+	const ix_file *f;
+	int64_t id;
+	int rc;			/* of reading (parsing false) or parsing */
+	bool parsing;
+	int64_t size, mtime_ns;
+	bool hashed;
+	char sha[65];
+	nb_report *r;
+	const char *fatal;	/* the parser could not start: why */
+} parse_job;
+
 typedef struct {
 	const char *rawdir;
 	FILE *err;
 	sqlite3 *db;
 	sqlite3_stmt *add_source, *add_reuse;
 	ix_store *store;
-	nb_parser *parser;	/* made when the first file needs parsing */
+	nb_parser **parsers;	/* one per worker, made on its first file */
+	unsigned nworkers;
+	parse_job *jobs;
+	size_t njobs;
 	nb_build_stats *stats;
+	nb_progress_fn progress;
+	void *progress_ctx;
+	unsigned done;		/* files done, for progress */
 } builder;
 
 static int add_source(builder *b, int64_t id, const char *rel, int64_t size,
@@ -381,50 +401,85 @@ static const char *reason(int rc, bool parsing)
 	return strerror(-rc);
 }
 
-/* Reads, hashes, parses and stores one new or changed file.  A file that
- * cannot be read or parsed is reported and recorded; only running out of
- * memory or a database error stops the build. */
-static int index_file(builder *b, int64_t id, const ix_file *f)
+/* ---- parsing on every core ------------------------------------------------ */
+
+/* Workers: about one per core (the writer, on the calling thread, needs
+ * less than a core: parsing is most of the time).  Capped so that a huge
+ * machine does not hold a parser, and its OpenCC tables, per core. */
+#define MAX_WORKERS 16
+/* Files parsed ahead of the writer, at most: bounds the memory held by
+ * parsed reports not yet stored (a report parses to well under 1 MiB). */
+#define PARSE_WINDOW 64
+
+static unsigned worker_count(void)
 {
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+	if (n < 1)
+		return 1;
+	return n > MAX_WORKERS ? MAX_WORKERS : (unsigned)n;
+}
+
+/* On a worker: reads, hashes and parses job i. */
+static void work_file(void *ctx, unsigned worker, size_t i)
+{
+	builder *b = ctx;
+	parse_job *j = &b->jobs[i];
 	char *data = NULL;
 	size_t len = 0;
 	struct stat st;
-	int64_t size = f->size, mtime = f->mtime_ns;
-	char hex[65];
-	const char *sha = NULL;
-	nb_report *r = NULL;
 
-	int rc = read_file(b->rawdir, f->rel, &data, &len, &st);
-	bool parsing = false;
-	if (!rc) {
-		size = st.st_size;
-		mtime = (int64_t)st.st_mtim.tv_sec * 1000000000 + st.st_mtim.tv_nsec;
-		if ((rc = ix_sha256_hex(data, len, hex)))
-			goto out;
-		sha = hex;
-		if (!b->parser) {
-			const char *why = NULL;
-			if ((rc = nb_parser_new(&b->parser, &why))) {
-				ix_say(b->err, "cannot start the parser: %s",
-				       why ? why : strerror(-rc));
-				goto out;
-			}
-		}
-		parsing = true;
-		rc = nb_parse(b->parser, f->rel, data, len, &r);
+	j->size = j->f->size;
+	j->mtime_ns = j->f->mtime_ns;
+	j->rc = read_file(b->rawdir, j->f->rel, &data, &len, &st);
+	if (j->rc)
+		return;
+	j->size = st.st_size;
+	j->mtime_ns = (int64_t)st.st_mtim.tv_sec * 1000000000 +
+		st.st_mtim.tv_nsec;
+	if ((j->rc = ix_sha256_hex(data, len, j->sha)))
+		goto out;
+	j->hashed = true;
+	nb_parser **p = &b->parsers[worker];
+	if (!*p && (j->rc = nb_parser_new(p, &j->fatal))) {
+		if (!j->fatal)
+			j->fatal = strerror(-j->rc);
+		goto out;
+	}
+	j->parsing = true;
+	j->rc = nb_parse(*p, j->f->rel, data, len, &j->r);
+out:
+	free(data);
+}
+
+/* On the writer: stores what work_file found for job i.  A file that
+ * cannot be read or parsed is reported and recorded; only running out of
+ * memory, the parser failing to start or a database error stops the
+ * build. */
+static int store_file(void *ctx, size_t i)
+{
+	builder *b = ctx;
+	parse_job *j = &b->jobs[i];
+	const ix_file *f = j->f;
+	const char *sha = j->hashed ? j->sha : NULL;
+	int rc = j->rc;
+
+	if (j->fatal) {
+		ix_say(b->err, "cannot start the parser: %s", j->fatal);
+		goto out;
 	}
 	if (rc == -ENOMEM)
 		goto out;
 	if (rc) {
-		const char *why = reason(rc, parsing);
+		const char *why = reason(rc, j->parsing);
 		say_file(b->err, b->rawdir, f->rel, why);
 		count_left_out(b->stats, -rc);
-		rc = add_source(b, id, f->rel, size, mtime, sha, why, -rc);
+		rc = add_source(b, j->id, f->rel, j->size, j->mtime_ns, sha, why,
+				-rc);
 		goto out;
 	}
-	rc = add_source(b, id, f->rel, size, mtime, sha, NULL, 0);
+	rc = add_source(b, j->id, f->rel, j->size, j->mtime_ns, sha, NULL, 0);
 	if (!rc)
-		rc = ix_store_report(b->store, id, r);
+		rc = ix_store_report(b->store, j->id, j->r);
 	if (!rc)
 		b->stats->parsed++;
 out:
@@ -433,9 +488,39 @@ out:
 		       sqlite3_errmsg(b->db));
 	else if (rc == -ENOMEM)
 		ix_say(b->err, "%s/%s: out of memory", b->rawdir, f->rel);
-	nb_report_free(r);
-	free(data);
+	nb_report_free(j->r);
+	j->r = NULL;
+	if (!rc && b->progress)
+		b->progress(b->progress_ctx, ++b->done, b->stats->files);
 	return rc;
+}
+
+/* Parses and stores every job, on every core. */
+static int parse_jobs(builder *b)
+{
+	b->nworkers = worker_count();
+	b->parsers = calloc(b->nworkers, sizeof *b->parsers);
+	if (!b->parsers)
+		return -ENOMEM;
+	int rc = ix_pmap(b->njobs, b->nworkers, PARSE_WINDOW, work_file,
+			 store_file, b);
+	/* the reports of jobs parsed but not stored when a store failed */
+	for (size_t i = 0; i < b->njobs; i++) {
+		nb_report_free(b->jobs[i].r);
+		b->jobs[i].r = NULL;
+	}
+	if (rc == -ENOMEM)
+		ix_say(b->err, "%s: out of memory", b->rawdir);
+	return rc;
+}
+
+/* The parsers and the jobs. */
+static void free_work(builder *b)
+{
+	for (unsigned i = 0; b->parsers && i < b->nworkers; i++)
+		nb_parser_free(b->parsers[i]);
+	free(b->parsers);
+	free(b->jobs);
 }
 
 /* ---- the new index ------------------------------------------------------------ */
@@ -502,6 +587,8 @@ static int fill(builder *b, const old_index *o, const ix_files *files,
 	/* a file keeps its id while its path stays; new paths get new ids */
 	int64_t next_id = o->max_id + 1;
 	size_t cursor = 0;
+	if (files->n && !(b->jobs = calloc(files->n, sizeof *b->jobs)))
+		return -ENOMEM;
 	for (size_t i = 0; i < files->n && !rc; i++) {
 		const ix_file *f = &files->v[i];
 		const old_source *s = o->reusable ? old_find(o, &cursor, f->rel) : NULL;
@@ -523,9 +610,14 @@ static int fill(builder *b, const old_index *o, const ix_files *files,
 			rc = add_source(b, id, f->rel, f->size, f->mtime_ns,
 					s->sha256, s->error, s->err_no);
 		} else {
-			rc = index_file(b, id, f);
+			b->jobs[b->njobs++] = (parse_job){.f = f, .id = id};
+			continue;
 		}
+		if (!rc && b->progress)
+			b->progress(b->progress_ctx, ++b->done, b->stats->files);
 	}
+	if (!rc)
+		rc = parse_jobs(b);
 	if (!rc && o->reusable)
 		rc = copy_reused(db, b->err);
 	if (!rc)
@@ -581,7 +673,8 @@ static void sync_dir_of(const char *path)
 
 static int build_new(const char *dbpath, const char *rawdir,
 		     const old_index *o, const ix_files *files, FILE *err,
-		     nb_build_stats *stats)
+		     nb_build_stats *stats, nb_progress_fn progress,
+		     void *progress_ctx)
 {
 	ix_buf tmp = {0};
 	ix_buf_printf(&tmp, "%s.tmp-%ld", dbpath, (long)getpid());
@@ -599,7 +692,8 @@ static int build_new(const char *dbpath, const char *rawdir,
 	}
 	close(fd);
 
-	builder b = {.rawdir = rawdir, .err = err, .stats = stats};
+	builder b = {.rawdir = rawdir, .err = err, .stats = stats,
+		     .progress = progress, .progress_ctx = progress_ctx};
 	int rc = 0;
 	if (sqlite3_open_v2(tmp.s, &b.db, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK) {
 		ix_say(err, "%s: %s", tmp.s, sqlite3_errmsg(b.db));
@@ -620,7 +714,7 @@ static int build_new(const char *dbpath, const char *rawdir,
 	sqlite3_finalize(b.add_source);
 	sqlite3_finalize(b.add_reuse);
 	ix_store_free(b.store);
-	nb_parser_free(b.parser);
+	free_work(&b);
 	if (sqlite3_close(b.db) != SQLITE_OK && !rc) {
 		ix_say(err, "%s: %s", tmp.s, sqlite3_errmsg(b.db));
 		rc = -EIO;
@@ -650,6 +744,13 @@ static int build_new(const char *dbpath, const char *rawdir,
 int nb_index_build(const char *dbpath, const char *rawdir, FILE *err,
 		   nb_build_stats *stats)
 {
+	return nb_index_build_progress(dbpath, rawdir, err, stats, NULL, NULL);
+}
+
+int nb_index_build_progress(const char *dbpath, const char *rawdir, FILE *err,
+			    nb_build_stats *stats, nb_progress_fn progress,
+			    void *progress_ctx)
+{
 	nb_build_stats s = {0};
 	ix_files files;
 	int rc = ix_walk(rawdir, err, &files);
@@ -664,7 +765,8 @@ int nb_index_build(const char *dbpath, const char *rawdir, FILE *err,
 	if (!rc && index_current(&o, &files))
 		rc = report_current(dbpath, rawdir, &o, err, &s);
 	else if (!rc)
-		rc = build_new(dbpath, rawdir, &o, &files, err, &s);
+		rc = build_new(dbpath, rawdir, &o, &files, err, &s, progress,
+			       progress_ctx);
 	old_free(&o);
 	ix_build_unlock(lock);
 	ix_files_free(&files);

@@ -40,6 +40,15 @@ typedef struct {
 int nb_index_build(const char *dbpath, const char *rawdir, FILE *err,
 		   nb_build_stats *stats);
 
+/* Told as the build goes: files done (parsed or reused) of total.  Called
+ * on the calling thread, only when files are parsed. */
+typedef void (*nb_progress_fn)(void *ctx, unsigned done, unsigned total);
+
+/* nb_index_build, telling progress to fn (which may be NULL). */
+int nb_index_build_progress(const char *dbpath, const char *rawdir, FILE *err,
+			    nb_build_stats *stats, nb_progress_fn fn,
+			    void *ctx);
+
 /* The default index path for rawdir: $XDG_CACHE_HOME/nianbaofs/<key>.sqlite
  * (or ~/.cache/...), key derived from rawdir's real path.  Creates the
  * directory.  0 or a negative errno. */

@@ -75,6 +75,23 @@ typedef struct {
 int ix_walk(const char *rawdir, FILE *err, ix_files *out);
 void ix_files_free(ix_files *f);
 
+/* ---- the ordered parallel map (pmap.c) ---------------------------------- */
+
+/* Works on item i, on worker thread number worker (< threads). */
+typedef void (*ix_work_fn)(void *ctx, unsigned worker, size_t i);
+/* Consumes item i once worked; non-zero stops the map. */
+typedef int (*ix_consume_fn)(void *ctx, size_t i);
+
+/*
+ * Runs work for every item i < n on up to threads threads, and consume
+ * for every item in order on the calling thread as soon as it is worked,
+ * with at most window items worked and not yet consumed.  Returns 0, the
+ * first non-zero consume result (later items may have been worked but are
+ * not consumed), or -ENOMEM.
+ */
+int ix_pmap(size_t n, unsigned threads, size_t window, ix_work_fn work,
+	    ix_consume_fn consume, void *ctx);
+
 /* ---- schema (schema.c) ------------------------------------------------------ */
 
 /* Creates every table, index and view in an empty database and records the
