@@ -147,6 +147,13 @@ int nb_snaps_reload(nb_snaps *s);
 void nb_snaps_retire(nb_snaps *s);
 bool nb_snaps_has_old(nb_snaps *s);
 
+/* A hard link "<dbpath>.gen-<pid>-<serial>" to the index file (pin.c),
+ * or NULL when none can be made; nb_unpin removes and frees it.
+ * nb_pins_clean removes the links of processes that are gone. */
+char *nb_pin(const char *dbpath, unsigned serial);
+void nb_unpin(char *pin);
+void nb_pins_clean(const char *dbpath);
+
 typedef struct nb_lookups nb_lookups;
 int nb_lookups_new(nb_lookups **out);
 void nb_lookups_free(nb_lookups *l);

@@ -35,6 +35,7 @@ typedef struct gen {
 	nb_view *view;
 	dev_t dev;		/* the index file it was opened from */
 	ino_t ino;
+	char *pin;		/* its private name (pin.c), or NULL */
 	uint64_t *orphans;	/* numbers the next version no longer has */
 	size_t norphans;
 	bool retirable;		/* orphans known */
@@ -51,6 +52,7 @@ struct nb_snaps {
 	pthread_key_t errkey;	/* each thread's last EIO message */
 	dev_t refused_dev;	/* an index that could not be followed, */
 	ino_t refused_ino;	/* said once */
+	unsigned serial;	/* of the versions opened, for their pins */
 };
 
 static void gen_free(gen *g)
@@ -59,6 +61,7 @@ static void gen_free(gen *g)
 		return;
 	nb_index_close(g->ix);
 	nb_view_close(g->view);
+	nb_unpin(g->pin);
 	free(g->orphans);
 	free(g);
 }
@@ -70,18 +73,24 @@ static const char *open_error(int rc)
 	return strerror(-rc);
 }
 
-/* Opens the index at path, its serving connection and its view on one
- * file: a rebuild may rename another file over path meanwhile. */
-static int gen_open(const char *path, unsigned flags, gen **out)
+/* Opens the index at dbpath, its serving connections and its view on one
+ * file, through a private name when it can have one: a rebuild may rename
+ * another file over dbpath meanwhile. */
+static int gen_open(nb_snaps *s, gen **out)
 {
 	for (int tries = 0; tries < 3; tries++) {
 		struct stat before, after;
-		if (stat(path, &before) < 0)
-			return -errno;
 		gen *g = calloc(1, sizeof *g);
 		if (!g)
 			return -ENOMEM;
-		int rc = nb_index_open(path, flags, &g->ix);
+		g->pin = nb_pin(s->dbpath, s->serial++);
+		const char *path = g->pin ? g->pin : s->dbpath;
+		if (stat(path, &before) < 0) {
+			int e = errno;
+			gen_free(g);
+			return -e;
+		}
+		int rc = nb_index_open(path, s->flags, &g->ix);
 		if (rc < 0)
 			g->ix = NULL;
 		if (!rc && (rc = nb_view_open(path, &g->view)) < 0)
@@ -110,9 +119,10 @@ int nb_snaps_open(nb_snaps **out, const char *dbpath, unsigned flags)
 		return -ENOMEM;
 	s->flags = flags;
 	snprintf(s->dbpath, sizeof s->dbpath, "%s", dbpath);
+	nb_pins_clean(dbpath);
 	int rc = nb_lookups_new(&s->lookups);
 	if (!rc)
-		rc = gen_open(dbpath, flags, &s->cur);
+		rc = gen_open(s, &s->cur);
 	if (rc) {
 		fuse_log(FUSE_LOG_ERR, "nianbaofs: %s: cannot open the index: %s\n",
 			 dbpath, open_error(rc));
@@ -411,7 +421,7 @@ int nb_snaps_reload(nb_snaps *s)
 	if (st.st_dev == s->refused_dev && st.st_ino == s->refused_ino)
 		return -EINVAL;
 	gen *g;
-	int rc = gen_open(s->dbpath, s->flags, &g);
+	int rc = gen_open(s, &g);
 	if (rc) {
 		fuse_log(FUSE_LOG_ERR, "nianbaofs: %s: cannot open the new index: "
 			 "%s; still serving the index as it was\n", s->dbpath,

@@ -30,7 +30,7 @@
  * in pieces is indexed once, when done. */
 #define WATCH_QUIET_MS 1000
 /* A RAWDIR that never stays quiet for a second is still followed. */
-#define WATCH_MAX_WAIT_MS 5000
+#define WATCH_MAX_WAIT_MS 3000
 /* How often older versions of the index are looked at, while there are. */
 #define WATCH_RETIRE_MS 1000
 /* RAWDIR deeper than this is not watched below (the walker stops earlier). */

@@ -8,6 +8,7 @@ The mounts run in the foreground (-f) under the test, so that the daemon's
 pid (for SIGHUP and its memory) and its messages are at hand; each is
 unmounted on every path out.
 """
+import concurrent.futures
 import contextlib
 import errno
 import mmap
@@ -24,7 +25,7 @@ import time
 
 import pytest
 
-from conftest import TIMEOUT, needs_fuse, run, write_raw
+from conftest import DATA, TIMEOUT, needs_fuse, run, write_raw
 from nbmount import is_mounted, unmount
 
 pytestmark = needs_fuse
@@ -135,8 +136,9 @@ def write_atomic(path, data):
     os.rename(tmp, path)
 
 
-def changed_baishi(raw, n):
-    text = (raw / "baishi-2020-cells.txt").read_text(encoding="utf-8")
+def changed_baishi(n):
+    """The report as shipped, with one number changed."""
+    text = (DATA / "baishi-2020-cells.txt").read_text(encoding="utf-8")
     return text.replace("信息412条", f"信息{n}条").encode("utf-8")
 
 
@@ -172,7 +174,7 @@ def test_changed_report_is_new_bytes(live):
     kept = os.stat(mnt / DONGHU / "meta.json").st_ino
     assert "信息412条".encode() in old
     # written in place, in two pieces, as a scraper would
-    data = changed_baishi(raw, 987654)
+    data = changed_baishi(987654)
     with open(raw / "baishi-2020-cells.txt", "wb") as f:
         f.write(data[:100])
         f.flush()
@@ -237,11 +239,21 @@ def test_open_file_keeps_its_bytes(live):
     m = open(mnt / BAISHI / "meta.json", "rb", buffering=0)
     try:
         head = f.read(50)
-        write_atomic(raw / "baishi-2020-cells.txt", changed_baishi(raw, 555))
+        write_atomic(raw / "baishi-2020-cells.txt", changed_baishi(555))
         t = wait_switch(log, before)
         eventually(lambda: b"555" in read(path), t)
+        # and again: the first version is two versions back now
+        write_atomic(raw / "baishi-2020-cells.txt", changed_baishi(556))
+        t = wait_switch(log, before + 1)
+        eventually(lambda: b"556" in read(path), t)
         rest = f.read()
         assert head + rest == whole_old
+        # again from the daemon, not the page cache, two versions later
+        os.posix_fadvise(f.fileno(), 0, 0, os.POSIX_FADV_DONTNEED)
+        with concurrent.futures.ThreadPoolExecutor(16) as pool:
+            parts = list(pool.map(lambda off: os.pread(f.fileno(), 64, off),
+                                  range(0, len(whole_old), 64)))
+        assert b"".join(parts) == whole_old
         assert os.pread(f.fileno(), 10, 0) == whole_old[:10]
         assert os.fstat(f.fileno()).st_size == len(whole_old)
         # a file opened before and not read at all
@@ -253,7 +265,7 @@ def test_open_file_keeps_its_bytes(live):
         f.close()
         m.close()
     new = read(path)
-    assert b"555" in new and new != whole_old
+    assert b"556" in new and new != whole_old
 
 
 def test_sighup_refreshes_and_nowatch(nianbaofs, fresh_raw, tmp_path):
@@ -307,11 +319,11 @@ def test_inode_numbers_never_reused(nianbaofs, fresh_raw, tmp_path):
     raw = fresh_raw
     steps = [
         lambda: write_atomic(raw / "baishi-2020-cells.txt",
-                             changed_baishi(raw, 1)),
+                             changed_baishi(1)),
         lambda: (raw / "nanshan-2018-trad.txt").unlink(),
         lambda: write_atomic(raw / "xihu-2017.txt", xihu_text(raw)),
         lambda: write_atomic(raw / "baishi-2020-cells.txt",
-                             changed_baishi(raw, 412)),
+                             changed_baishi(412)),
     ]
     assert run([nianbaofs, "index", "--db", db, raw]).returncode == 0
     collect()
@@ -363,7 +375,7 @@ def test_load(nianbaofs, fresh_raw, tmp_path):
     def st(b=False, x=False, moved=False):
         def make(r):
             if b:
-                write_atomic(r / "baishi-2020-cells.txt", changed_baishi(r, 4242))
+                write_atomic(r / "baishi-2020-cells.txt", changed_baishi(4242))
             if x:
                 write_atomic(r / "xihu-2017.txt", xihu)
             if moved:
@@ -376,7 +388,7 @@ def test_load(nianbaofs, fresh_raw, tmp_path):
     def step(i):
         k = i % 6
         if k == 0:
-            write_atomic(raw / "baishi-2020-cells.txt", changed_baishi(raw, 4242))
+            write_atomic(raw / "baishi-2020-cells.txt", changed_baishi(4242))
         elif k == 1:
             write_atomic(raw / "xihu-2017.txt", xihu)
         elif k == 2:
@@ -508,7 +520,9 @@ def test_load(nianbaofs, fresh_raw, tmp_path):
         assert proc.poll() is None, log.read_text()
         assert not errors, errors[:10]
         assert not mismatches, mismatches[:10]
-        assert n >= 2, f"only {n} switches in {seconds} s"
+        # a RAWDIR that never stays quiet is indexed every 3 s, plus the
+        # time a build takes on a busy machine
+        assert n >= max(1, int(seconds // 8)), f"only {n} switches in {seconds} s"
         assert min(counts.values()) > 0, counts
         # flat: the second half does not grow past the first half's peak
         half = len(rss) // 2
