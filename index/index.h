@@ -110,7 +110,7 @@ const char *nb_index_error(nb_index *ix);
  */
 typedef struct nb_view nb_view;
 
-/* 0, -ENOENT, -EINVAL (no history: an index of an older build) or -EIO. */
+/* 0, -ENOENT or -EIO. */
 int nb_view_open(const char *dbpath, nb_view **out);
 void nb_view_close(nb_view *v);
 

@@ -115,10 +115,10 @@ int ix_inos_new(sqlite3 *db, FILE *err, ix_inos **out)
 	a->next = n > max ? n : max + 1;
 	if (a->next <= NB_ROOT_INO)
 		a->next = NB_ROOT_INO + 1;
+	/* An index from before histories has none: its history goes on as
+	 * "" (view.c reads it so), since its numbers carry over alike. */
 	if (lineage && strlen(lineage) < sizeof a->lineage)
 		memcpy(a->lineage, lineage, strlen(lineage) + 1);
-	else
-		new_lineage(a->lineage);	/* an index from before lineages */
 	free(next);
 	free(lineage);
 	*out = a;

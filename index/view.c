@@ -21,7 +21,7 @@
 
 struct nb_view {
 	sqlite3 *db;
-	char lineage[33];
+	char lineage[33];	/* "" for an index from before histories */
 	uint64_t ino_next;
 };
 
@@ -55,15 +55,25 @@ int nb_view_open(const char *dbpath, nb_view **out)
 		 VIEW_CACHE_KIB);
 	if (!rc)
 		sqlite3_exec(v->db, pragma, NULL, NULL, NULL);
+	/* An index of a build from before inode histories has neither key:
+	 * its history is "", and its numbers end at its largest. */
 	char next[24];
-	/* An index without a history is of a build from before inode
-	 * numbers outlived rebuilds: it cannot be followed. */
-	if (!rc)
-		rc = info_text(v->db, "ino_lineage", v->lineage, sizeof v->lineage);
-	if (!rc)
-		rc = info_text(v->db, "ino_next", next, sizeof next);
-	if (!rc)
+	if (!rc && info_text(v->db, "ino_lineage", v->lineage,
+			     sizeof v->lineage) == -EIO)
+		rc = -EIO;
+	if (!rc && info_text(v->db, "ino_next", next, sizeof next) == 0) {
 		v->ino_next = strtoull(next, NULL, 10);
+	} else if (!rc) {
+		sqlite3_stmt *st;
+		rc = -EIO;
+		if (sqlite3_prepare_v2(v->db, "SELECT max(ino) + 1 FROM node", -1,
+				       &st, NULL) == SQLITE_OK &&
+		    sqlite3_step(st) == SQLITE_ROW) {
+			v->ino_next = (uint64_t)sqlite3_column_int64(st, 0);
+			rc = 0;
+		}
+		sqlite3_finalize(st);
+	}
 	if (rc) {
 		nb_view_close(v);
 		return rc;
