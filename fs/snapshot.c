@@ -410,9 +410,10 @@ int nb_snaps_reload(nb_snaps *s)
 {
 	struct stat st;
 	if (stat(s->dbpath, &st) < 0) {
+		int e = errno;
 		fuse_log(FUSE_LOG_ERR, "nianbaofs: %s: %s; still serving the "
-			 "index as it was\n", s->dbpath, strerror(errno));
-		return -errno;
+			 "index as it was\n", s->dbpath, strerror(e));
+		return -e;
 	}
 	/* only the switching thread changes cur: no lock to read it */
 	gen *old = s->cur;
