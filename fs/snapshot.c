@@ -50,8 +50,8 @@ struct nb_snaps {
 	struct fuse_session *se;
 	nb_lookups *lookups;
 	pthread_key_t errkey;	/* each thread's last EIO message */
-	dev_t refused_dev;	/* an index that could not be followed, */
-	ino_t refused_ino;	/* said once */
+	struct stat refused;	/* an index that could not be served: said
+				   once, tried again once changed */
 	unsigned serial;	/* of the versions opened, for their pins */
 };
 
@@ -419,11 +419,15 @@ int nb_snaps_reload(nb_snaps *s)
 	gen *old = s->cur;
 	if (st.st_dev == old->dev && st.st_ino == old->ino)
 		return 0;
-	if (st.st_dev == s->refused_dev && st.st_ino == s->refused_ino)
+	if (st.st_dev == s->refused.st_dev && st.st_ino == s->refused.st_ino &&
+	    st.st_size == s->refused.st_size &&
+	    st.st_mtim.tv_sec == s->refused.st_mtim.tv_sec &&
+	    st.st_mtim.tv_nsec == s->refused.st_mtim.tv_nsec)
 		return -EINVAL;
 	gen *g;
 	int rc = gen_open(s, &g);
 	if (rc) {
+		s->refused = st;
 		fuse_log(FUSE_LOG_ERR, "nianbaofs: %s: cannot open the new index: "
 			 "%s; still serving the index as it was\n", s->dbpath,
 			 open_error(rc));
@@ -434,8 +438,7 @@ int nb_snaps_reload(nb_snaps *s)
 			 "scratch, so its inode numbers start over; still serving "
 			 "the index as it was (unmount and mount again to see "
 			 "the new one)\n", s->dbpath);
-		s->refused_dev = g->dev;
-		s->refused_ino = g->ino;
+		s->refused = st;
 		gen_free(g);
 		return -EINVAL;
 	}

@@ -299,6 +299,29 @@ def test_index_rebuilt_elsewhere_is_served(nianbaofs, fresh_raw, tmp_path):
         assert os.stat(mnt / DONGHU / "report.txt").st_ino == kept
 
 
+def test_failed_refresh_keeps_serving(nianbaofs, fresh_raw, tmp_path):
+    """A refresh that fails is logged, and the old index keeps being
+    served whole: here the index file is replaced by something that is no
+    index, which neither opens nor may be overwritten."""
+    raw = fresh_raw
+    db = tmp_path / "i.sqlite"
+    with live_mount(nianbaofs, raw, tmp_path / "mnt", db) as (mnt, proc, log):
+        before = read(mnt / BAISHI / "report.txt")
+        db.rename(tmp_path / "moved.sqlite")
+        db.write_text("not an index\n")
+        (raw / "nanshan-2018-trad.txt").unlink()
+        deadline = time.monotonic() + SWITCH
+        while "cannot bring the index" not in log.read_text(errors="replace"):
+            assert time.monotonic() < deadline, log.read_text()
+            time.sleep(0.1)
+        text = log.read_text(errors="replace")
+        assert "still serving the index as it was" in text
+        assert SWITCHED not in text
+        assert read(mnt / BAISHI / "report.txt") == before
+        assert exists(mnt / NANSHAN / "meta.json")
+        assert proc.poll() is None
+
+
 def test_inode_numbers_never_reused(nianbaofs, fresh_raw, tmp_path):
     """Across rebuilds an inode number names one file's bytes only."""
     db = tmp_path / "i.sqlite"
