@@ -25,7 +25,7 @@ import time
 
 import pytest
 
-from conftest import DATA, TIMEOUT, needs_fuse, run, write_raw
+from conftest import DATA, TIMEOUT, mounted, needs_fuse, run, write_raw
 from nbmount import is_mounted, unmount
 
 pytestmark = needs_fuse
@@ -226,6 +226,20 @@ def test_new_subdirectory_is_watched(live):
     write_atomic(sub / "xihu.txt", xihu_text(raw))
     t = wait_switch(log, before)
     eventually(lambda: exists(mnt / XIHU / "meta.json"), t)
+
+
+def test_background_mount_follows(nianbaofs, fresh_raw, tmp_path):
+    """The mount as users start it, gone to the background (the watching
+    thread starts after the fork): a removed report disappears."""
+    raw = fresh_raw
+    with mounted(nianbaofs, raw, tmp_path / "mnt", tmp_path / "i.sqlite") as mnt:
+        assert exists(mnt / NANSHAN / "meta.json")
+        (raw / "nanshan-2018-trad.txt").unlink()
+        deadline = time.monotonic() + SWITCH
+        while exists(mnt / NANSHAN / "meta.json"):
+            assert time.monotonic() < deadline, "the removal never showed"
+            time.sleep(0.05)
+        assert exists(mnt / BAISHI / "meta.json")
 
 
 def test_open_file_keeps_its_bytes(live):
