@@ -692,7 +692,8 @@ static int build_new(const char *dbpath, const char *rawdir,
 	builder b = {.rawdir = rawdir, .err = err, .stats = stats,
 		     .progress = progress, .progress_ctx = progress_ctx};
 	int rc = 0;
-	if (sqlite3_open_v2(tmp.s, &b.db, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK) {
+	if (sqlite3_open_v2(tmp.s, &b.db, SQLITE_OPEN_READWRITE |
+			    SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
 		ix_say(err, "%s: %s", tmp.s, sqlite3_errmsg(b.db));
 		rc = -EIO;
 	}
