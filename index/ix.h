@@ -24,7 +24,10 @@
 
 /* Bumped whenever a table or the rendering changes: an index with another
  * version is rebuilt from scratch.  Kept in PRAGMA user_version. */
-#define IX_SCHEMA_VERSION 1
+#define IX_SCHEMA_VERSION 2
+
+/* cell.state: the stored form of nb_cell_state (cell_view shows names). */
+enum { IX_CELL_NUMBER = 0, IX_CELL_BLANK = 1, IX_CELL_ABSENT = 2 };
 
 /* Raw files larger than this are refused (no annual report comes close). */
 #define IX_MAX_FILE_BYTES (64u << 20)
@@ -146,6 +149,10 @@ void ix_render_text(ix_buf *b, const char *text);
  * "\r\n" (crlf) or "\n". */
 void ix_csv_field(ix_buf *b, const char *field, bool first);
 void ix_csv_end(ix_buf *b, bool crlf);
+
+/* The unix dialect (no BOM, LF) of the Excel-dialect CSV excel[0..len):
+ * how node.data_unix is served when it is not stored. */
+void ix_csv_to_unix(ix_buf *b, const char *excel, size_t len);
 
 /* ---- the tree (tree.c, crossyear.c) ---------------------------------------- */
 
