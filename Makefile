@@ -28,7 +28,7 @@ UNIT_BIN  := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 TOOL_BIN  := $(TOOL_SRC:tests/tools/%.c=$(B)/tools/%)
 BIN       ?= nianbaofs
 
-.PHONY: all test unit integration accuracy asan bench clean setup demo
+.PHONY: all test unit integration accuracy asan bench bench-parse clean setup demo
 all: $(BIN)
 
 $(BIN): $(FS_OBJ) $(B)/libindex.a $(B)/libcore.a
@@ -63,8 +63,18 @@ test: unit integration
 accuracy: $(B)/tools/accuracy
 	$(B)/tools/accuracy tests/fixtures
 
-# Figures, not a test: parse time per KiB as a report grows (linear = 1.00x).
-bench: $(B)/tools/bench_parse
+# Figures, not tests (never run in CI).  `make bench` indexes and mounts
+# BENCH_N generated reports (bench/gen.py) and compares every command with
+# a local copy of the tree in the same run; the table goes to
+# bench/results-$(BENCH_N).md.  Needs hyperfine and /usr/bin/time; the
+# cold runs need root (they drop the page cache).
+BENCH_N ?= 10000
+BENCH_RUNS ?= 5
+bench: $(BIN) bench-parse
+	nice python3 bench/run.py -n $(BENCH_N) --runs $(BENCH_RUNS) $(BIN)
+
+# Parse time per KiB as a report grows (linear = 1.00x).
+bench-parse: $(B)/tools/bench_parse
 	@for f in tests/fixtures/layout/xishan-2019-split.txt tests/fixtures/html/jinghai-2019-nbsp.html; do \
 	  echo "== $$f"; $(B)/tools/bench_parse $$f; done
 
