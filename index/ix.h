@@ -78,6 +78,28 @@ typedef struct {
 int ix_walk(const char *rawdir, FILE *err, ix_files *out);
 void ix_files_free(ix_files *f);
 
+/* ---- renamed files (renamed.c) ------------------------------------------- */
+
+/* A report of the last index whose path is no longer in RAWDIR. */
+typedef struct {
+	int64_t id;
+	const char *path, *sha256;	/* borrowed */
+	bool taken;		/* reused for a new path already */
+} ix_gone;
+
+typedef struct {
+	ix_gone *v;
+	size_t n, cap;
+} ix_gone_set;
+
+int ix_gone_add(ix_gone_set *g, int64_t id, const char *path,
+		const char *sha256);
+/* Sorts by hash, before ix_gone_find. */
+void ix_gone_sort(ix_gone_set *g);
+/* A report not taken yet with this content and rel's extension, or NULL. */
+ix_gone *ix_gone_find(ix_gone_set *g, const char *sha256, const char *rel);
+void ix_gone_free(ix_gone_set *g);
+
 /* ---- the ordered parallel map (pmap.c) ---------------------------------- */
 
 /* Works on item i, on worker thread number worker (< threads). */
