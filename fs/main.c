@@ -13,8 +13,8 @@
 
 void nb_print_usage(FILE *out)
 {
-	fputs("usage: nianbaofs [--db FILE] [-q] [FUSE options] RAWDIR MOUNTPOINT\n"
-	      "       nianbaofs index [--db FILE] [-q] RAWDIR\n"
+	fputs("usage: nianbaofs [--db FILE] [FUSE options] RAWDIR MOUNTPOINT\n"
+	      "       nianbaofs index [--db FILE] RAWDIR\n"
 	      "\n"
 	      "The first form brings the index of RAWDIR up to date, then mounts it\n"
 	      "read-only at MOUNTPOINT and goes to the background (unless -f).\n"

@@ -260,6 +260,37 @@ static int count_stats(sqlite3 *db, nb_build_stats *s)
 	return a && b && c ? 0 : -EIO;
 }
 
+/* The figures of the summary and of statfs, kept in info so that an index
+ * found current, and a mount, need not count them again (a scan of the
+ * largest tables). */
+static int save_totals(sqlite3 *db, const nb_build_stats *s, FILE *err)
+{
+	ix_buf sql = {0};
+	ix_buf_printf(&sql, "INSERT INTO info(key, value) VALUES"
+		      " ('reports', %u), ('warned', %u), ('failed_checks', %u);"
+		      "INSERT INTO info(key, value)"
+		      " SELECT 'nodes', count(*) FROM node UNION ALL"
+		      " SELECT 'bytes', coalesce(sum(size), 0) FROM node UNION ALL"
+		      " SELECT 'bytes_unix', coalesce(sum(coalesce(size_unix,"
+		      " size)), 0) FROM node;",
+		      s->reports, s->warned, s->failed_checks);
+	int rc = sql.oom ? -ENOMEM : ix_exec(db, sql.s, err);
+	ix_buf_free(&sql);
+	return rc;
+}
+
+static int load_totals(sqlite3 *db, nb_build_stats *s)
+{
+	bool a, b, c;
+	s->reports = (unsigned)query_int(db, "SELECT value FROM info"
+					 " WHERE key = 'reports'", &a);
+	s->warned = (unsigned)query_int(db, "SELECT value FROM info"
+					" WHERE key = 'warned'", &b);
+	s->failed_checks = (unsigned)query_int(db, "SELECT value FROM info"
+					       " WHERE key = 'failed_checks'", &c);
+	return a && b && c ? 0 : -EIO;
+}
+
 /* The index is current: report its figures and its unreadable files. */
 static int report_current(const char *dbpath, const char *rawdir,
 			  const old_index *o, FILE *err, nb_build_stats *s)
@@ -275,7 +306,7 @@ static int report_current(const char *dbpath, const char *rawdir,
 	sqlite3 *db;
 	int rc = -EIO;
 	if (sqlite3_open_v2(dbpath, &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK)
-		rc = count_stats(db, s);
+		rc = load_totals(db, s);
 	if (rc)
 		ix_say(err, "%s: %s", dbpath, sqlite3_errmsg(db));
 	sqlite3_close(db);
@@ -693,6 +724,8 @@ static int fill(builder *b, const old_index *o, const ix_files *files,
 	if (!rc && (rc = count_stats(db, b->stats)))
 		ix_say(b->err, "%s: %s", sqlite3_db_filename(db, "main"),
 		       sqlite3_errmsg(db));
+	if (!rc)
+		rc = save_totals(db, b->stats, b->err);
 	if (!rc)
 		rc = ix_exec(db, "COMMIT;", b->err);
 	return rc;
