@@ -41,8 +41,8 @@ BINDIR    ?= $(PREFIX)/bin
 MANDIR    ?= $(PREFIX)/share/man
 MANPAGE   := fs/nianbaofs.1
 
-.PHONY: all test check unit integration accuracy asan bench clean demo \
-	install uninstall manlint soak
+.PHONY: all test check unit integration accuracy asan bench bench-parse clean \
+	demo install uninstall manlint soak
 all: $(BIN)
 
 $(BIN): $(FS_OBJ) $(B)/libindex.a $(B)/libcore.a
@@ -92,8 +92,18 @@ manlint:
 accuracy: $(B)/tools/accuracy
 	$(B)/tools/accuracy tests/fixtures
 
-# Figures, not a test: parse time per KiB as a report grows (linear = 1.00x).
-bench: $(B)/tools/bench_parse
+# Figures, not tests (never run in CI).  `make bench` indexes and mounts
+# BENCH_N generated reports (bench/gen.py) and compares every command with
+# a local copy of the tree in the same run; the table goes to
+# bench/results-$(BENCH_N).md.  Needs hyperfine and /usr/bin/time; the
+# cold runs need root (they drop the page cache).
+BENCH_N ?= 10000
+BENCH_RUNS ?= 5
+bench: $(BIN) bench-parse
+	nice python3 bench/run.py -n $(BENCH_N) --runs $(BENCH_RUNS) $(BIN)
+
+# Parse time per KiB as a report grows (linear = 1.00x).
+bench-parse: $(B)/tools/bench_parse
 	@for f in tests/fixtures/layout/xishan-2019-split.txt tests/fixtures/html/jinghai-2019-nbsp.html; do \
 	  echo "== $$f"; $(B)/tools/bench_parse $$f; done
 

@@ -120,6 +120,9 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("-n", type=int, default=10000)
     ap.add_argument("--runs", type=int, default=5)
+    ap.add_argument("--cold-runs", type=int, default=1,
+                    help="runs of each cold command (each reads everything "
+                    "from disk: slow)")
     ap.add_argument("--work", type=pathlib.Path,
                     help="working directory (default: a temporary one)")
     ap.add_argument("--out", type=pathlib.Path,
@@ -187,12 +190,13 @@ def main():
         sh(f"cp -r {m} {local}")
         cold = is_root()
         for name, tool in zip(NAMES, TOOLS):
-            for label, prep, warm in (("warm", None, 1),
-                                      ("cold", drop_caches(), 0)):
+            for label, prep, warm, runs in (
+                    ("warm", None, 1, a.runs),
+                    ("cold", drop_caches(), 0, a.cold_runs)):
                 if label == "cold" and not cold:
                     continue
-                on_m = hyperfine(tool.format(d=m), a.runs, prep, warm)
-                on_l = hyperfine(tool.format(d=local), a.runs, prep, warm)
+                on_m = hyperfine(tool.format(d=m), runs, prep, warm)
+                on_l = hyperfine(tool.format(d=local), runs, prep, warm)
                 t.add(f"{name}, {label}", f"{on_m:.3f} s",
                       f"local {on_l:.3f} s", f"{on_m / on_l:.2f}×")
         if not cold:
@@ -209,7 +213,8 @@ def main():
         if not a.work:
             shutil.rmtree(work, ignore_errors=True)
     head = (f"## {a.n} reports, {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}\n\n"
-            f"Machine: {machine()}.  Medians of {a.runs} runs.\n\n")
+            f"Machine: {machine()}.  Medians of {a.runs} runs "
+            f"({a.cold_runs} cold).\n\n")
     out.write_text(head + t.text() + "\n", encoding="utf-8")
     print(head + t.text())
     print(f"\nsaved in {out}")

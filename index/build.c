@@ -262,6 +262,37 @@ static int count_stats(sqlite3 *db, nb_build_stats *s)
 	return a && b && c ? 0 : -EIO;
 }
 
+/* The figures of the summary and of statfs, kept in info so that an index
+ * found current, and a mount, need not count them again (a scan of the
+ * largest tables). */
+static int save_totals(sqlite3 *db, const nb_build_stats *s, FILE *err)
+{
+	ix_buf sql = {0};
+	ix_buf_printf(&sql, "INSERT INTO info(key, value) VALUES"
+		      " ('reports', %u), ('warned', %u), ('failed_checks', %u);"
+		      "INSERT INTO info(key, value)"
+		      " SELECT 'nodes', count(*) FROM node UNION ALL"
+		      " SELECT 'bytes', coalesce(sum(size), 0) FROM node UNION ALL"
+		      " SELECT 'bytes_unix', coalesce(sum(coalesce(size_unix,"
+		      " size)), 0) FROM node;",
+		      s->reports, s->warned, s->failed_checks);
+	int rc = sql.oom ? -ENOMEM : ix_exec(db, sql.s, err);
+	ix_buf_free(&sql);
+	return rc;
+}
+
+static int load_totals(sqlite3 *db, nb_build_stats *s)
+{
+	bool a, b, c;
+	s->reports = (unsigned)query_int(db, "SELECT value FROM info"
+					 " WHERE key = 'reports'", &a);
+	s->warned = (unsigned)query_int(db, "SELECT value FROM info"
+					" WHERE key = 'warned'", &b);
+	s->failed_checks = (unsigned)query_int(db, "SELECT value FROM info"
+					       " WHERE key = 'failed_checks'", &c);
+	return a && b && c ? 0 : -EIO;
+}
+
 /* The index is current: report its figures and its unreadable files. */
 static int report_current(const char *dbpath, const char *rawdir,
 			  const old_index *o, FILE *err, nb_build_stats *s)
@@ -277,7 +308,7 @@ static int report_current(const char *dbpath, const char *rawdir,
 	sqlite3 *db;
 	int rc = -EIO;
 	if (sqlite3_open_v2(dbpath, &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK)
-		rc = count_stats(db, s);
+		rc = load_totals(db, s);
 	if (rc)
 		ix_say(err, "%s: %s", dbpath, sqlite3_errmsg(db));
 	sqlite3_close(db);
@@ -315,6 +346,8 @@ typedef struct {
 	nb_progress_fn progress;
 	void *progress_ctx;
 	unsigned done;		/* files done, for progress */
+	ix_gone_set gone;	/* the old index's reports whose path is gone */
+	sqlite3_stmt *names_path;	/* does a report's warning name its file */
 } builder;
 
 static int add_source(builder *b, int64_t id, const char *rel, int64_t size,
@@ -551,6 +584,77 @@ static int copy_reused(sqlite3 *db, FILE *err)
 	return rc;
 }
 
+/* ---- renamed files ------------------------------------------------------------ */
+
+/* The old index's reports whose path is no longer among files (both are
+ * sorted by path). */
+static int find_gone(builder *b, const old_index *o, const ix_files *files)
+{
+	size_t j = 0;
+	for (size_t i = 0; i < o->n; i++) {
+		const old_source *s = &o->v[i];
+		while (j < files->n && strcmp(files->v[j].rel, s->path) < 0)
+			j++;
+		if (j < files->n && !strcmp(files->v[j].rel, s->path))
+			continue;
+		if (!s->error && s->sha256 &&
+		    ix_gone_add(&b->gone, s->id, s->path, s->sha256))
+			return -ENOMEM;
+	}
+	ix_gone_sort(&b->gone);
+	return 0;
+}
+
+/* The old report that can be reused for the new path f as it is: the same
+ * bytes (hashed now), and no warning naming its old path; or NULL.  A file
+ * that cannot be read here is left to the parse, which says why. */
+static const ix_gone *renamed_from(builder *b, const ix_file *f, int *rc)
+{
+	char *data = NULL, hex[65];
+	size_t len = 0;
+	struct stat st;
+
+	*rc = 0;
+	if (!b->gone.n || read_file(b->rawdir, f->rel, &data, &len, &st))
+		return NULL;
+	ix_gone *g = NULL;
+	if (!ix_sha256_hex(data, len, hex))
+		g = ix_gone_find(&b->gone, hex, f->rel);
+	free(data);
+	if (!g)
+		return NULL;
+	if (!b->names_path &&
+	    (*rc = prepare(b->db, "SELECT count(*) FROM old.warning"
+			   " WHERE report = ? AND instr(text, ?) > 0",
+			   &b->names_path, b->err)))
+		return NULL;
+	sqlite3_bind_int64(b->names_path, 1, g->id);
+	sqlite3_bind_text(b->names_path, 2, g->path, -1, SQLITE_STATIC);
+	int64_t named = sqlite3_step(b->names_path) == SQLITE_ROW ?
+		sqlite3_column_int64(b->names_path, 0) : 1;
+	sqlite3_reset(b->names_path);
+	if (named)
+		return NULL;
+	g->taken = true;
+	return g;
+}
+
+/* Records f, unchanged or renamed, as the old report id: its rows are
+ * copied from the old index. */
+static int reuse(builder *b, int64_t id, const ix_file *f, const char *sha)
+{
+	int rc = add_source(b, id, f->rel, f->size, f->mtime_ns, sha, NULL, 0);
+	sqlite3_bind_int64(b->add_reuse, 1, id);
+	if (!rc && sqlite3_step(b->add_reuse) != SQLITE_DONE)
+		rc = -EIO;
+	sqlite3_reset(b->add_reuse);
+	if (rc)
+		ix_say(b->err, "%s: %s", sqlite3_db_filename(b->db, "main"),
+		       sqlite3_errmsg(b->db));
+	b->stats->reused++;
+	return rc;
+}
+
 static int fill(builder *b, const old_index *o, const ix_files *files,
 		const char *dbpath)
 {
@@ -589,21 +693,19 @@ static int fill(builder *b, const old_index *o, const ix_files *files,
 	size_t cursor = 0;
 	if (files->n && !(b->jobs = calloc(files->n, sizeof *b->jobs)))
 		return -ENOMEM;
+	if (o->reusable && (rc = find_gone(b, o, files)))
+		return rc;
 	for (size_t i = 0; i < files->n && !rc; i++) {
 		const ix_file *f = &files->v[i];
 		const old_source *s = o->reusable ? old_find(o, &cursor, f->rel) : NULL;
-		int64_t id = s ? s->id : next_id++;
-		if (same_file(s, f) && !s->error) {
-			rc = add_source(b, id, f->rel, f->size, f->mtime_ns,
-					s->sha256, NULL, 0);
-			sqlite3_bind_int64(b->add_reuse, 1, id);
-			if (!rc && sqlite3_step(b->add_reuse) != SQLITE_DONE)
-				rc = -EIO;
-			sqlite3_reset(b->add_reuse);
-			if (rc)
-				ix_say(b->err, "%s: %s", sqlite3_db_filename(db, "main"),
-				       sqlite3_errmsg(db));
-			b->stats->reused++;
+		const ix_gone *g = s ? NULL : renamed_from(b, f, &rc);
+		int64_t id = s ? s->id : g ? g->id : next_id++;
+		if (rc)
+			break;
+		if (g) {
+			rc = reuse(b, id, f, g->sha256);
+		} else if (same_file(s, f) && !s->error) {
+			rc = reuse(b, id, f, s->sha256);
 		} else if (same_file(s, f) && failure_stands(s)) {
 			say_file(b->err, b->rawdir, f->rel, s->error);
 			count_left_out(b->stats, s->err_no);
@@ -625,6 +727,8 @@ static int fill(builder *b, const old_index *o, const ix_files *files,
 	if (!rc && (rc = count_stats(db, b->stats)))
 		ix_say(b->err, "%s: %s", sqlite3_db_filename(db, "main"),
 		       sqlite3_errmsg(db));
+	if (!rc)
+		rc = save_totals(db, b->stats, b->err);
 	if (!rc)
 		rc = ix_exec(db, "COMMIT;", b->err);
 	return rc;
@@ -695,7 +799,8 @@ static int build_new(const char *dbpath, const char *rawdir,
 	builder b = {.rawdir = rawdir, .err = err, .stats = stats,
 		     .progress = progress, .progress_ctx = progress_ctx};
 	int rc = 0;
-	if (sqlite3_open_v2(tmp.s, &b.db, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK) {
+	if (sqlite3_open_v2(tmp.s, &b.db, SQLITE_OPEN_READWRITE |
+			    SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
 		ix_say(err, "%s: %s", tmp.s, sqlite3_errmsg(b.db));
 		rc = -EIO;
 	}
@@ -713,6 +818,8 @@ static int build_new(const char *dbpath, const char *rawdir,
 
 	sqlite3_finalize(b.add_source);
 	sqlite3_finalize(b.add_reuse);
+	sqlite3_finalize(b.names_path);
+	ix_gone_free(&b.gone);
 	ix_store_free(b.store);
 	free_work(&b);
 	if (sqlite3_close(b.db) != SQLITE_OK && !rc) {

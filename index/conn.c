@@ -43,7 +43,7 @@ struct nb_index {
 
 static const char *const conn_sql[IX_Q_COUNT] = {
 	[IX_Q_GETATTR] = "SELECT parent, is_dir, size, size_unix, mtime_ns,"
-		" nlink FROM node WHERE ino = ?",
+		" nlink, data_unix IS NOT NULL FROM node WHERE ino = ?",
 	[IX_Q_LOOKUP] = "SELECT ino, parent, is_dir, size, size_unix, mtime_ns,"
 		" nlink FROM node WHERE parent = ? AND name = ?",
 	[IX_Q_READDIR] = "SELECT ino, parent, is_dir, size, size_unix,"
@@ -197,17 +197,21 @@ static int check(nb_index *ix, ix_conn *c)
 		rc = -EINVAL;
 	sqlite3_finalize(st);
 	st = NULL;
-	if (!rc && (sqlite3_prepare_v2(c->db, "SELECT count(*), coalesce(sum("
-				       "CASE WHEN ? AND size_unix IS NOT NULL"
-				       " THEN size_unix ELSE size END), 0),"
-				       " (SELECT is_dir FROM node WHERE ino = ?)"
-				       " FROM node", -1, &st, NULL) != SQLITE_OK ||
-		    sqlite3_bind_int(st, 1, !!(ix->flags & NB_OPEN_CSV_UNIX)) ||
+	/* counted when the index was built (build.c) */
+	if (!rc && (sqlite3_prepare_v2(c->db, "SELECT"
+				       " (SELECT value FROM info WHERE key = 'nodes'),"
+				       " (SELECT value FROM info WHERE key = ?),"
+				       " (SELECT is_dir FROM node WHERE ino = ?)",
+				       -1, &st, NULL) != SQLITE_OK ||
+		    sqlite3_bind_text(st, 1, ix->flags & NB_OPEN_CSV_UNIX ?
+				      "bytes_unix" : "bytes", -1, SQLITE_STATIC) ||
 		    sqlite3_bind_int64(st, 2, NB_ROOT_INO) ||
 		    sqlite3_step(st) != SQLITE_ROW))
 		rc = ix_serve_fail(ix, c, "open");
-	if (!rc && sqlite3_column_int(st, 2) != 1)
-		rc = -EINVAL;	/* no root directory */
+	if (!rc && (sqlite3_column_int(st, 2) != 1 ||
+		    sqlite3_column_type(st, 0) == SQLITE_NULL ||
+		    sqlite3_column_type(st, 1) == SQLITE_NULL))
+		rc = -EINVAL;	/* no root directory, or no totals */
 	if (!rc) {
 		ix->nodes = (uint64_t)sqlite3_column_int64(st, 0);
 		ix->bytes = (uint64_t)sqlite3_column_int64(st, 1);

@@ -24,7 +24,10 @@
 
 /* Bumped whenever a table or the rendering changes: an index with another
  * version is rebuilt from scratch.  Kept in PRAGMA user_version. */
-#define IX_SCHEMA_VERSION 1
+#define IX_SCHEMA_VERSION 2
+
+/* cell.state: the stored form of nb_cell_state (cell_view shows names). */
+enum { IX_CELL_NUMBER = 0, IX_CELL_BLANK = 1, IX_CELL_ABSENT = 2 };
 
 /* Raw files larger than this are refused (no annual report comes close). */
 #define IX_MAX_FILE_BYTES (64u << 20)
@@ -74,6 +77,28 @@ typedef struct {
  * when rawdir itself cannot be walked or memory ran out. */
 int ix_walk(const char *rawdir, FILE *err, ix_files *out);
 void ix_files_free(ix_files *f);
+
+/* ---- renamed files (renamed.c) ------------------------------------------- */
+
+/* A report of the last index whose path is no longer in RAWDIR. */
+typedef struct {
+	int64_t id;
+	const char *path, *sha256;	/* borrowed */
+	bool taken;		/* reused for a new path already */
+} ix_gone;
+
+typedef struct {
+	ix_gone *v;
+	size_t n, cap;
+} ix_gone_set;
+
+int ix_gone_add(ix_gone_set *g, int64_t id, const char *path,
+		const char *sha256);
+/* Sorts by hash, before ix_gone_find. */
+void ix_gone_sort(ix_gone_set *g);
+/* A report not taken yet with this content and rel's extension, or NULL. */
+ix_gone *ix_gone_find(ix_gone_set *g, const char *sha256, const char *rel);
+void ix_gone_free(ix_gone_set *g);
 
 /* ---- the ordered parallel map (pmap.c) ---------------------------------- */
 
@@ -146,6 +171,10 @@ void ix_render_text(ix_buf *b, const char *text);
  * "\r\n" (crlf) or "\n". */
 void ix_csv_field(ix_buf *b, const char *field, bool first);
 void ix_csv_end(ix_buf *b, bool crlf);
+
+/* The unix dialect (no BOM, LF) of the Excel-dialect CSV excel[0..len):
+ * how node.data_unix is served when it is not stored. */
+void ix_csv_to_unix(ix_buf *b, const char *excel, size_t len);
 
 /* ---- the tree (tree.c, crossyear.c) ---------------------------------------- */
 

@@ -47,9 +47,16 @@ static void finish(sqlite3_stmt *st)
 	sqlite3_clear_bindings(st);
 }
 
-/* The node ino, and whether its bytes are data_unix. */
+/* Where a file's bytes are served from. */
+typedef enum {
+	FROM_DATA,		/* node.data */
+	FROM_UNIX,		/* node.data_unix */
+	FROM_DATA_TO_UNIX,	/* node.data, converted (ix_csv_to_unix) */
+} source;
+
+/* The node ino, and where its bytes are. */
 static int getattr_on(nb_index *ix, ix_conn *c, uint64_t ino, nb_node *out,
-		      bool *unix_data)
+		      source *from)
 {
 	unsigned flags = ix_serve_flags(ix);
 	sqlite3_stmt *st = c->st[IX_Q_GETATTR];
@@ -57,9 +64,12 @@ static int getattr_on(nb_index *ix, ix_conn *c, uint64_t ino, nb_node *out,
 	int step = sqlite3_step(st), rc = 0;
 	if (step == SQLITE_ROW) {
 		fill_node(flags, st, 0, ino, out);
-		if (unix_data)
-			*unix_data = (flags & NB_OPEN_CSV_UNIX) &&
-				sqlite3_column_type(st, 3) != SQLITE_NULL;
+		if (from && (!(flags & NB_OPEN_CSV_UNIX) ||
+			     sqlite3_column_type(st, 3) == SQLITE_NULL))
+			*from = FROM_DATA;
+		else if (from)
+			*from = sqlite3_column_int(st, 6) ? FROM_UNIX :
+				FROM_DATA_TO_UNIX;
 	} else if (step == SQLITE_DONE) {
 		rc = -ENOENT;
 	} else {
@@ -137,19 +147,51 @@ int nb_index_readdir(nb_index *ix, uint64_t ino, uint64_t off,
 	return rc;
 }
 
-/* Copies want bytes at off of the node's data straight from SQLite's pages
- * into buf (one copy), through a handle closed before returning. */
-static int read_blob(nb_index *ix, ix_conn *c, uint64_t ino, bool unix_data,
-		     char *buf, int want, int off)
+/* Copies want bytes at off of the node's column straight from SQLite's
+ * pages into buf (one copy), through a handle closed before returning. */
+static int read_blob(nb_index *ix, ix_conn *c, uint64_t ino,
+		     const char *column, char *buf, int want, int off)
 {
 	sqlite3_blob *b = NULL;
 	int rc = 0;
-	if (sqlite3_blob_open(c->db, "main", "node",
-			      unix_data ? "data_unix" : "data", (int64_t)ino, 0,
+	if (sqlite3_blob_open(c->db, "main", "node", column, (int64_t)ino, 0,
 			      &b) != SQLITE_OK ||
 	    sqlite3_blob_read(b, buf, want, off) != SQLITE_OK)
 		rc = ix_serve_fail(ix, c, "read");
 	sqlite3_blob_close(b);
+	return rc;
+}
+
+/* The unix dialect of a CSV stored only in the Excel one: the whole file
+ * converted, then the part asked for (CSV files are a few KiB). */
+static int read_converted(nb_index *ix, ix_conn *c, uint64_t ino,
+			  char *buf, int want, int off)
+{
+	sqlite3_blob *b = NULL;
+	char *excel = NULL;
+	ix_buf u = {0};
+	int rc = 0, len = 0;
+	if (sqlite3_blob_open(c->db, "main", "node", "data", (int64_t)ino, 0,
+			      &b) != SQLITE_OK)
+		return ix_serve_fail(ix, c, "read");
+	len = sqlite3_blob_bytes(b);
+	if (!(excel = malloc(len ? (size_t)len : 1)))
+		rc = -ENOMEM;
+	else if (sqlite3_blob_read(b, excel, len, 0) != SQLITE_OK)
+		rc = ix_serve_fail(ix, c, "read");
+	sqlite3_blob_close(b);
+	if (!rc)
+		ix_csv_to_unix(&u, excel, (size_t)len);
+	if (!rc && u.oom)
+		rc = -ENOMEM;
+	if (!rc && (size_t)off + (size_t)want > u.len) {
+		ix_serve_fail(ix, c, "read");
+		rc = -EIO;	/* not the size the index gives */
+	}
+	if (!rc)
+		memcpy(buf, u.s + off, (size_t)want);
+	ix_buf_free(&u);
+	free(excel);
 	return rc;
 }
 
@@ -160,10 +202,10 @@ ssize_t nb_index_read(nb_index *ix, uint64_t ino, char *buf, size_t size,
 		return -ENOENT;
 	ix_conn *c;
 	nb_node n;
-	bool unix_data = false;
+	source from = FROM_DATA;
 	int rc = ix_serve_conn(ix, &c);
 	if (!rc)
-		rc = getattr_on(ix, c, ino, &n, &unix_data);
+		rc = getattr_on(ix, c, ino, &n, &from);
 	if (!rc && n.is_dir)
 		rc = -EISDIR;
 	if (rc || off >= n.size || !size)
@@ -173,6 +215,10 @@ ssize_t nb_index_read(nb_index *ix, uint64_t ino, char *buf, size_t size,
 	uint64_t want = n.size - off;
 	if (want > size)
 		want = size;
-	rc = read_blob(ix, c, ino, unix_data, buf, (int)want, (int)off);
+	if (from == FROM_DATA_TO_UNIX)
+		rc = read_converted(ix, c, ino, buf, (int)want, (int)off);
+	else
+		rc = read_blob(ix, c, ino, from == FROM_UNIX ? "data_unix" :
+			       "data", buf, (int)want, (int)off);
 	return rc ? rc : (ssize_t)want;
 }

@@ -122,7 +122,7 @@ static const char *const sql[Q_COUNT] = {
 	[Q_ROWS] = "SELECT row_no, label, printed FROM table_row"
 		" WHERE report = ? AND tbl_no = ? ORDER BY row_no",
 	[Q_CELLS] = "SELECT row_no, col_no, value FROM cell"
-		" WHERE report = ? AND tbl_no = ? AND state = 'number'"
+		" WHERE report = ? AND tbl_no = ? AND state = 0"
 		" ORDER BY row_no, col_no",
 	[Q_WARNINGS] = "SELECT text FROM warning WHERE report = ? ORDER BY seq",
 	[Q_NOTES] = "SELECT text FROM note WHERE report = ? ORDER BY seq",
@@ -555,13 +555,32 @@ static int by_name(const void *a, const void *b)
 	return strcmp(((const tnode *)a)->name, ((const tnode *)b)->name);
 }
 
+/* Whether n's unix dialect is its Excel one converted (ix_csv_to_unix),
+ * and so need not be stored.  -ENOMEM when that could not be told. */
+static int unix_derived(const tnode *n, bool *derived)
+{
+	ix_buf d = {0};
+	ix_csv_to_unix(&d, n->data.s ? n->data.s : "", n->data.len);
+	if (d.oom)
+		return -ENOMEM;
+	*derived = d.len == n->data_unix.len &&
+		(!d.len || !memcmp(d.s, n->data_unix.s, d.len));
+	ix_buf_free(&d);
+	return 0;
+}
+
 static int insert_node(tree *t, int64_t parent, const tnode *n,
 		       int64_t mtime_ns, uint32_t nlink, int64_t report,
 		       int64_t *ino)
 {
+	bool derived = false;
+	if (n->has_unix && unix_derived(n, &derived))
+		return -ENOMEM;
 	sqlite3_stmt *st = t->q[Q_INSERT];
+	/* compared as stored: a derived data_unix is NULL */
 	int arc = ix_inos_assign(t->inos, parent, n->name, n->is_dir, mtime_ns,
-				 &n->data, &n->data_unix, n->has_unix, ino);
+				 &n->data, &n->data_unix, n->has_unix && !derived,
+				 ino);
 	if (arc)
 		return arc;
 	sqlite3_bind_int64(st, 1, *ino);
@@ -582,10 +601,11 @@ static int insert_node(tree *t, int64_t parent, const tnode *n,
 					    SQLITE_STATIC);
 		else
 			sqlite3_bind_zeroblob(st, 10, 0);
-		if (n->has_unix && n->data_unix.len)
+		/* NULL when served converted from data (the usual case) */
+		if (n->has_unix && !derived && n->data_unix.len)
 			sqlite3_bind_blob64(st, 11, n->data_unix.s,
 					    n->data_unix.len, SQLITE_STATIC);
-		else if (n->has_unix)
+		else if (n->has_unix && !derived)
 			sqlite3_bind_zeroblob(st, 11, 0);
 	}
 	int rc = sqlite3_step(st) == SQLITE_DONE ? 0 : db_error(t);

@@ -44,6 +44,7 @@ BAISHI = "白石市生态环境局/2020"
 DONGHU = "东湖区人民政府/2017"
 XIHU = "西湖区人民政府/2017"
 NANSHAN = "南山市交通运输局/2018"
+QINGSONG_CSV = "青松县人民政府/2019/3-收到和处理政府信息公开申请情况/申请情况.csv"
 
 
 @contextlib.contextmanager
@@ -172,6 +173,8 @@ def test_changed_report_is_new_bytes(live):
     old = read(mnt / BAISHI / "report.txt")
     old_ino = os.stat(mnt / BAISHI / "report.txt").st_ino
     kept = os.stat(mnt / DONGHU / "meta.json").st_ino
+    csv = mnt / QINGSONG_CSV
+    kept_csv = os.stat(csv).st_ino
     assert "信息412条".encode() in old
     # written in place, in two pieces, as a scraper would
     data = changed_baishi(987654)
@@ -187,8 +190,9 @@ def test_changed_report_is_new_bytes(live):
     st = os.stat(mnt / BAISHI / "report.txt")
     assert st.st_ino != old_ino, "new bytes under the old inode number"
     assert st.st_size == len(new)
-    # what did not change keeps its inode number
+    # what did not change keeps its inode number, CSV files too
     assert os.stat(mnt / DONGHU / "meta.json").st_ino == kept
+    assert os.stat(csv).st_ino == kept_csv
 
 
 def test_renamed_report_moves(live):
