@@ -6,6 +6,7 @@
  * log should not repeat it on every change to RAWDIR.
  */
 #include <errno.h>
+#include <malloc.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -109,6 +110,10 @@ int nb_refresh_run(nb_refresh *r)
 	int rc = nb_index_build(r->dbpath, r->rawdir, err, &stats);
 	if (err)
 		fclose(err);
+	/* A build allocates and frees megabytes (parsers, their dictionaries,
+	 * rendered files) on several threads: hand the freed memory back, so
+	 * that a mount following a busy RAWDIR stays the same size. */
+	malloc_trim(0);
 	if (r->len) {	/* a last line without its newline */
 		append(&r->line, &r->len, &r->cap, "\n", 1);
 		take_line(r, r->line, r->len);
