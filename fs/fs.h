@@ -8,7 +8,11 @@
 #ifndef NB_FS_H
 #define NB_FS_H
 
-#define FUSE_USE_VERSION 35
+/* 3.12: fuse_session_loop_mt takes the fuse_loop_config of
+ * fuse_loop_cfg_create().  Under an older FUSE_USE_VERSION the same call
+ * reads that struct as the 3.2 one: max_idle_threads 0 (a thread made and
+ * destroyed per request) and clone_fd on. */
+#define FUSE_USE_VERSION FUSE_MAKE_VERSION(3, 12)
 
 #include <fuse_lowlevel.h>
 #include <limits.h>

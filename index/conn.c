@@ -9,6 +9,13 @@
  * opens a fixed number of connections.  The list's lock is taken only
  * when a thread starts or ends, never per request.
  *
+ * Each request is its own read transaction, which costs SQLite a few
+ * system calls (a lock taken and released, a look for a hot journal).
+ * Opening the file immutable=1 would save them (measured under strace:
+ * 14 fcntl and 10 stat calls per request, leaving one pread) but would
+ * also keep serving cached pages of a file changed in place, which issue 8
+ * asked us to notice.
+ *
  * A connection that failed is closed and opened again before its next use:
  * SQLite keeps the schema it last read, so a connection that once saw the
  * index truncated would go on saying "no such table" after its bytes are
