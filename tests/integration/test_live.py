@@ -402,6 +402,13 @@ def rss_kib(pid):
     return 0
 
 
+def sanitized(pid):
+    """Whether the daemon runs under AddressSanitizer: its quarantine holds
+    freed memory back, so its size says nothing about leaks."""
+    with open(f"/proc/{pid}/maps") as f:
+        return "libasan" in f.read()
+
+
 def test_load(nianbaofs, fresh_raw, tmp_path):
     """8 readers for NB_LOAD_SECONDS (10 in make test, 60 in make soak)
     while RAWDIR changes every half second: no I/O error, every whole-file
@@ -566,8 +573,9 @@ def test_load(nianbaofs, fresh_raw, tmp_path):
         assert n >= max(1, int(seconds // 8)), f"only {n} switches in {seconds} s"
         assert min(counts.values()) > 0, counts
         # flat: the second half does not grow past the first half's peak
+        # (not under AddressSanitizer, which keeps freed memory on purpose)
         half = len(rss) // 2
-        if half >= 4:
+        if half >= 4 and not sanitized(proc.pid):
             first, second = max(rss[:half]), max(rss[half:])
             assert second <= first * 1.25 + 4096, \
                 f"RSS grew: {first} KiB then {second} KiB ({rss})"
