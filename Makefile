@@ -41,8 +41,8 @@ BINDIR    ?= $(PREFIX)/bin
 MANDIR    ?= $(PREFIX)/share/man
 MANPAGE   := fs/nianbaofs.1
 
-.PHONY: all test check unit integration accuracy asan bench prose clean demo \
-	install uninstall manlint
+.PHONY: all test check unit integration accuracy asan bench bench-parse prose \
+	clean demo install uninstall manlint soak
 all: $(BIN)
 
 $(BIN): $(FS_OBJ) $(B)/libindex.a $(B)/libcore.a
@@ -81,6 +81,13 @@ integration: $(BIN) $(TOOL_BIN)
 	@test -n "$(PYTHON)" || { echo "pytest not found: apt-get install python3-pytest"; exit 1; }
 	NIANBAOFS=$(abspath $(BIN)) NB_TOOLS=$(abspath $(B)/tools) $(PYTHON) -m pytest -q tests/integration
 
+# The load test of issue 8 for a minute: 8 readers while RAWDIR changes
+# every half second (make test runs it for 10 s).
+soak: $(BIN) $(TOOL_BIN)
+	@test -n "$(PYTHON)" || { echo "pytest not found: apt-get install python3-pytest"; exit 1; }
+	NB_LOAD_SECONDS=60 NIANBAOFS=$(abspath $(BIN)) NB_TOOLS=$(abspath $(B)/tools) \
+	  $(PYTHON) -m pytest -q -s tests/integration/test_live.py -k test_load
+
 test: unit integration manlint
 check: test
 
@@ -94,8 +101,18 @@ manlint:
 accuracy: $(B)/tools/accuracy
 	$(B)/tools/accuracy tests/fixtures
 
-# Figures, not a test: parse time per KiB as a report grows (linear = 1.00x).
-bench: $(B)/tools/bench_parse
+# Figures, not tests (never run in CI).  `make bench` indexes and mounts
+# BENCH_N generated reports (bench/gen.py) and compares every command with
+# a local copy of the tree in the same run; the table goes to
+# bench/results-$(BENCH_N).md.  Needs hyperfine and /usr/bin/time; the
+# cold runs need root (they drop the page cache).
+BENCH_N ?= 10000
+BENCH_RUNS ?= 5
+bench: $(BIN) bench-parse
+	nice python3 bench/run.py -n $(BENCH_N) --runs $(BENCH_RUNS) $(BIN)
+
+# Parse time per KiB as a report grows (linear = 1.00x).
+bench-parse: $(B)/tools/bench_parse
 	@for f in tests/fixtures/layout/xishan-2019-split.txt tests/fixtures/html/jinghai-2019-nbsp.html; do \
 	  echo "== $$f"; $(B)/tools/bench_parse $$f; done
 

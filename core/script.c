@@ -6,8 +6,16 @@
  * that were never Traditional.  We convert, count the Han code points that
  * changed, and only call the text Traditional when that share is well
  * above what Simplified text shows.
+ *
+ * Converting costs most of a parse, so it is skipped when it cannot make
+ * the text Traditional: at open we learn which characters t2s changes (a
+ * bitmap of the BMP's Han characters, by converting each once), and a text
+ * whose changeable characters are too few for the threshold is Simplified
+ * without converting it.  The verdict is the same either way: t2s maps
+ * characters one to one, so it changes at most the changeable ones.
  */
 #include <errno.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -27,13 +35,84 @@
 /* Below this many Han characters there is too little to judge. */
 #define NB_TRAD_MIN_HAN 4
 
+static size_t line_end(const char *s, size_t n, size_t i);
+
+/* Characters t2s changes only inside a phrase, never alone: from OpenCC
+ * 1.1's TSPhrases (every entry's changed characters that TSCharacters
+ * keeps); the others are learnt at open. */
+static const char phrase_only[] = "么俱彷沈牴瞭藉衹覆";
+
+/* The BMP's Han blocks (as nb_is_han); Han beyond the BMP is rare and
+ * always counted as changeable. */
+static const uint32_t bmp_han[][2] = {
+	{0x3400, 0x4DBF}, {0x4E00, 0x9FFF}, {0xF900, 0xFAFF},
+};
+
 struct nb_script {
 	opencc_t cc;
+	uint8_t changes[0x10000 / 8];	/* t2s may change this BMP code point */
 };
+
+static void mark(nb_script *s, uint32_t cp)
+{
+	s->changes[cp >> 3] |= (uint8_t)(1u << (cp & 7));
+}
+
+static bool changeable(const nb_script *s, uint32_t cp)
+{
+	return cp >= 0x10000 || (s->changes[cp >> 3] >> (cp & 7) & 1);
+}
+
+/* Converts every BMP Han character, one a line, and marks those that
+ * change.  When the answer cannot be read line for line, every character
+ * is marked: always converting is slower, never wrong. */
+static int learn(nb_script *s)
+{
+	size_t n = 0, cap = 0;
+
+	for (size_t b = 0; b < sizeof bmp_han / sizeof *bmp_han; b++)
+		cap += (bmp_han[b][1] - bmp_han[b][0] + 1) * 4;
+	char *in = malloc(cap);
+	if (!in)
+		return -ENOMEM;
+	for (size_t b = 0; b < sizeof bmp_han / sizeof *bmp_han; b++) {
+		for (uint32_t cp = bmp_han[b][0]; cp <= bmp_han[b][1]; cp++) {
+			n += nb_utf8_put(cp, in + n);
+			in[n++] = '\n';
+		}
+	}
+	char *out = opencc_convert_utf8(s->cc, in, n);
+	if (!out || out == (char *)-1) {
+		free(in);
+		return -ENOMEM;
+	}
+	size_t on = strlen(out), i = 0, j = 0;
+	bool in_step = true;
+	while (i < n && in_step) {
+		size_t x = i;
+		uint32_t a = nb_utf8_next(in, n, &x);
+		size_t ea = line_end(in, n, i), eb = line_end(out, on, j);
+		size_t y = j;
+		uint32_t c = j < on ? nb_utf8_next(out, eb, &y) : 0;
+		if (x != ea || y != eb)
+			in_step = false;	/* not one character a line */
+		else if (a != c)
+			mark(s, a);
+		i = ea + 1;
+		j = eb + 1;
+	}
+	opencc_convert_utf8_free(out);
+	free(in);
+	if (!in_step)
+		memset(s->changes, 0xff, sizeof s->changes);
+	for (size_t k = 0; k < sizeof phrase_only - 1;)
+		mark(s, nb_utf8_next(phrase_only, sizeof phrase_only - 1, &k));
+	return 0;
+}
 
 int nb_script_open(nb_script **out, const char **err)
 {
-	nb_script *s = malloc(sizeof(*s));
+	nb_script *s = calloc(1, sizeof(*s));
 
 	*out = NULL;
 	if (!s) {
@@ -47,6 +126,12 @@ int nb_script_open(nb_script **out, const char **err)
 			*err = opencc_error();
 		free(s);
 		return -ENOENT;
+	}
+	if (learn(s) != 0) {
+		if (err)
+			*err = "out of memory";
+		nb_script_close(s);
+		return -ENOMEM;
 	}
 	*out = s;
 	return 0;
@@ -112,6 +197,20 @@ int nb_script_t2s(nb_script *s, const char *text, size_t len,
 	if (len == 0)
 		return 0;
 
+	/* As many changes as changeable characters, at most: too few to
+	 * reach the threshold means Simplified, without converting. */
+	size_t han = 0, may_change = 0;
+	for (size_t i = 0; i < len;) {
+		uint32_t c = nb_utf8_next(text, len, &i);
+
+		if (nb_is_han(c)) {
+			han++;
+			may_change += changeable(s, c);
+		}
+	}
+	if (han < NB_TRAD_MIN_HAN || (double)may_change < NB_TRAD_SHARE * han)
+		return 0;
+
 	char *conv = opencc_convert_utf8(s->cc, text, len);
 
 	/* NULL: OpenCC threw (malformed UTF-8, which decode.c never lets
@@ -120,7 +219,7 @@ int nb_script_t2s(nb_script *s, const char *text, size_t len,
 		return -EILSEQ;
 
 	size_t clen = strlen(conv);
-	size_t han, changed;
+	size_t changed;
 
 	count_changes(text, len, conv, clen, &han, &changed);
 	if (han < NB_TRAD_MIN_HAN || (double)changed < NB_TRAD_SHARE * han) {

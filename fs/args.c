@@ -14,6 +14,8 @@ enum {
 	KEY_DB,		/* "--db FILE": the FILE is the next argument */
 	KEY_DB_EQ,	/* "--db=FILE" */
 	KEY_CSV,	/* "-o csv=unix" or "-o csv=excel" */
+	KEY_NOWATCH,	/* "-o nowatch": do not follow RAWDIR while mounted */
+	KEY_QUIET,	/* "-q": no progress while indexing */
 };
 
 static const struct fuse_opt nb_opts[] = {
@@ -24,6 +26,9 @@ static const struct fuse_opt nb_opts[] = {
 	FUSE_OPT_KEY("--db", KEY_DB),
 	FUSE_OPT_KEY("--db=", KEY_DB_EQ),
 	FUSE_OPT_KEY("csv=", KEY_CSV),
+	FUSE_OPT_KEY("nowatch", KEY_NOWATCH),
+	FUSE_OPT_KEY("-q", KEY_QUIET),
+	FUSE_OPT_KEY("--quiet", KEY_QUIET),
 	FUSE_OPT_END
 };
 
@@ -110,6 +115,16 @@ static int nb_opt_proc(void *data, const char *arg, int key,
 		return take_db(cli, arg + strlen("--db="));
 	case KEY_CSV:
 		return take_csv(cli, arg + strlen("csv="));
+	case KEY_NOWATCH:
+		if (cli->cmd != NB_CMD_MOUNT) {
+			nb_err("-o nowatch only applies when mounting");
+			return -1;
+		}
+		cli->nowatch = true;
+		return 0;
+	case KEY_QUIET:
+		cli->quiet = true;
+		return 0;
 	case FUSE_OPT_KEY_NONOPT:
 		return take_positional(cli, arg);
 	default:

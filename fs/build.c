@@ -55,16 +55,37 @@ static ssize_t prefix_write(void *cookie, const char *buf, size_t size)
 	return (ssize_t)size;
 }
 
-static int build(const char *dbpath, const char *rawdir, nb_build_stats *stats)
+/* A message about a file ends the progress line first, so that the two
+ * do not share a line; the progress line is drawn again after it. */
+typedef struct {
+	prefixer pre;
+	nb_progress *progress;
+} build_err;
+
+static ssize_t build_err_write(void *cookie, const char *buf, size_t size)
 {
-	prefixer p = { .to = stderr, .line_start = true };
-	cookie_io_functions_t io = { .write = prefix_write };
-	FILE *err = fopencookie(&p, "w", io);
+	build_err *e = cookie;
+
+	nb_progress_end(e->progress);
+	return prefix_write(&e->pre, buf, size);
+}
+
+static int build(const char *dbpath, const char *rawdir, bool quiet,
+		 nb_build_stats *stats)
+{
+	nb_progress progress;
+	build_err e = { .pre = { .to = stderr, .line_start = true },
+			.progress = &progress };
+	cookie_io_functions_t io = { .write = build_err_write };
+	FILE *err = fopencookie(&e, "w", io);
 	int rc;
 
 	if (err)
 		setvbuf(err, NULL, _IOLBF, 0);
-	rc = nb_index_build(dbpath, rawdir, err ? err : stderr, stats);
+	nb_progress_start(&progress, quiet);
+	rc = nb_index_build_progress(dbpath, rawdir, err ? err : stderr, stats,
+				     nb_progress_show, &progress);
+	nb_progress_end(&progress);
 	if (err)
 		fclose(err);
 	return rc;
@@ -102,7 +123,7 @@ int nb_update_index(const nb_cli *cli, char *dbpath, size_t len,
 		}
 	}
 	memset(stats, 0, sizeof *stats);
-	rc = build(dbpath, cli->rawdir, stats);
+	rc = build(dbpath, cli->rawdir, cli->quiet, stats);
 	if (rc < 0) {
 		nb_err("%s: cannot write the index of %s: %s", dbpath,
 		       cli->rawdir, strerror(-rc));

@@ -8,10 +8,15 @@
 #ifndef NB_FS_H
 #define NB_FS_H
 
-#define FUSE_USE_VERSION 35
+/* 3.12: fuse_session_loop_mt takes the fuse_loop_config of
+ * fuse_loop_cfg_create().  Under an older FUSE_USE_VERSION the same call
+ * reads that struct as the 3.2 one: max_idle_threads 0 (a thread made and
+ * destroyed per request) and clone_fd on. */
+#define FUSE_USE_VERSION FUSE_MAKE_VERSION(3, 12)
 
 #include <fuse_lowlevel.h>
 #include <limits.h>
+#include <pthread.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <sys/types.h>
@@ -25,12 +30,22 @@ enum {
 	NB_EXIT_USAGE = 2,	/* bad command line */
 };
 
-/* The mounted filesystem: what every low-level operation needs. */
+typedef struct nb_snaps nb_snaps;
+
+/* The mounted filesystem: what every low-level operation needs.  The
+ * served index is this one pointer, so that it can be replaced whole
+ * (snapshot.c switches the versions behind it). */
 typedef struct {
-	nb_index *ix;
+	nb_snaps *snaps;	/* the index served, in its versions (snapshot.c) */
 	uid_t uid;		/* owner shown for every node: the mounting user */
 	gid_t gid;
 	double timeout;		/* entry and attribute cache lifetime, seconds */
+	/* The kernel opens files / directories without asking us once we
+	 * answer ENOSYS (set in init from its capabilities). */
+	bool no_open, no_opendir;
+	/* The index failed and the failure was logged: later failures are
+	 * not logged again until an operation succeeds (atomic). */
+	int failing;
 } nb_fs;
 
 extern const struct fuse_lowlevel_ops nb_fs_ops;
@@ -47,8 +62,10 @@ typedef struct {
 	const char *db;		/* --db FILE, or NULL for the default place */
 	const char *rawdir;
 	unsigned open_flags;	/* NB_OPEN_*, from -o csv=unix */
+	bool nowatch;		/* -o nowatch: do not follow RAWDIR */
 	bool help;
 	bool version;
+	bool quiet;		/* -q: no progress on the terminal */
 	bool want_db;		/* "--db" seen, its FILE is the next argument */
 	unsigned positional;	/* positional arguments seen */
 } nb_cli;
@@ -77,9 +94,105 @@ int nb_update_index(const nb_cli *cli, char *dbpath, size_t len,
 
 int nb_cmd_index(int argc, char **argv);
 
+/* ---- progress while indexing (progress.c) ---------------------------------- */
+
+typedef struct {
+	bool on;		/* stderr is a terminal and no -q */
+	bool shown;		/* a line is on the terminal */
+	double start, drawn;	/* monotonic seconds */
+	double base_time;	/* the rate is measured from here */
+	unsigned base_done;
+} nb_progress;
+
+void nb_progress_start(nb_progress *p, bool quiet);
+/* An nb_progress_fn; ctx is an nb_progress. */
+void nb_progress_show(void *ctx, unsigned done, unsigned total);
+/* Clears the line, if one was shown. */
+void nb_progress_end(nb_progress *p);
+
 /* ---- mounting (mount.c) ----------------------------------------------------- */
 
 int nb_cmd_mount(int argc, char **argv);
+
+/* ---- the versions of the index served (snapshot.c, lookups.c) ---------- */
+
+/*
+ * The index at dbpath, opened for serving; later versions renamed over
+ * dbpath are switched to by nb_snaps_reload.  Errors are logged.
+ */
+int nb_snaps_open(nb_snaps **out, const char *dbpath, unsigned flags);
+void nb_snaps_close(nb_snaps *s);
+/* Where the kernel is told what a switch changed (NULL: nowhere). */
+void nb_snaps_set_session(nb_snaps *s, struct fuse_session *se);
+
+/* As nb_index_*: names from the newest version, inode numbers from the
+ * newest version that has them.  After -EIO, nb_snap_error (this
+ * thread's) says what the index said. */
+int nb_snap_getattr(nb_snaps *s, uint64_t ino, nb_node *out);
+/* Counts the entry as handed to the kernel (nb_snap_forget undoes it). */
+int nb_snap_lookup(nb_snaps *s, uint64_t parent, const char *name,
+		   nb_node *out);
+int nb_snap_readdir(nb_snaps *s, uint64_t ino, uint64_t off, nb_dirent_fn fn,
+		    void *ctx);
+ssize_t nb_snap_read(nb_snaps *s, uint64_t ino, char *buf, size_t size,
+		     uint64_t off);
+int nb_snap_totals(nb_snaps *s, uint64_t *nodes, uint64_t *bytes);
+const char *nb_snap_error(nb_snaps *s);
+/* The kernel's lookup count: an entry of readdirplus (call it from the
+ * nb_dirent_fn, while the version is held), and FORGET. */
+void nb_snap_looked_up(nb_snaps *s, uint64_t ino);
+void nb_snap_forget(nb_snaps *s, uint64_t ino, uint64_t n);
+
+/* If dbpath is now another file, serves it and tells the kernel what
+ * changed: 1; 0 when it is the file served; a negative errno (logged)
+ * when it cannot be served, and the old one still is. */
+int nb_snaps_reload(nb_snaps *s);
+/* Closes older versions that nothing refers to any more. */
+void nb_snaps_retire(nb_snaps *s);
+bool nb_snaps_has_old(nb_snaps *s);
+
+/* A hard link "<dbpath>.gen-<pid>-<serial>" to the index file (pin.c),
+ * or NULL when none can be made; nb_unpin removes and frees it.
+ * nb_pins_clean removes the links of processes that are gone. */
+char *nb_pin(const char *dbpath, unsigned serial);
+void nb_unpin(char *pin);
+void nb_pins_clean(const char *dbpath);
+
+typedef struct nb_lookups nb_lookups;
+int nb_lookups_new(nb_lookups **out);
+void nb_lookups_free(nb_lookups *l);
+void nb_lookups_add(nb_lookups *l, uint64_t ino);
+void nb_lookups_forget(nb_lookups *l, uint64_t ino, uint64_t n);
+/* Whether the kernel holds any of inos. */
+bool nb_lookups_any(nb_lookups *l, const uint64_t *inos, size_t n);
+
+/* ---- following RAWDIR and the index while mounted (watch.c, refresh.c) -- */
+
+typedef struct nb_refresh nb_refresh;
+
+/* rawdir absolute (the daemon runs from "/"). */
+int nb_refresh_new(nb_refresh **out, nb_snaps *snaps, const char *rawdir,
+		   const char *dbpath);
+void nb_refresh_free(nb_refresh *r);
+/* Brings the index up to date with RAWDIR, then serves it (as
+ * nb_snaps_reload).  Everything is logged. */
+int nb_refresh_run(nb_refresh *r);
+
+typedef struct nb_watch nb_watch;
+
+/*
+ * What keeps the mount current: it rebuilds the index once RAWDIR has been
+ * quiet for a moment (unless cli->nowatch), switches to an index rebuilt by
+ * someone else, and refreshes at once on SIGHUP.  nb_watch_new resolves
+ * the paths (before going to the background changes the directory);
+ * nb_watch_start starts the thread (after the fork), blocking SIGHUP in the
+ * calling thread and so in the threads it starts later.  Errors are
+ * logged; the old index keeps being served.
+ */
+int nb_watch_new(nb_watch **out, const nb_cli *cli, const char *dbpath);
+int nb_watch_start(nb_watch *w, nb_fs *fs);
+/* Stops the thread, if started, and frees w. */
+void nb_watch_free(nb_watch *w);
 
 /* ---- logging (log.c): libfuse's messages and the operations' errors ------ */
 

@@ -27,6 +27,10 @@ void nb_print_usage(FILE *out)
 	      "                           $XDG_CACHE_HOME/nianbaofs/, or ~/.cache/nianbaofs/)\n"
 	      "    -o csv=unix            serve CSV files as UTF-8 without BOM, LF line ends\n"
 	      "    -o csv=excel           UTF-8 with BOM, CRLF line ends (the default)\n"
+	      "    -o nowatch             do not follow changes to RAWDIR while mounted\n"
+	      "                           (kill -HUP refreshes the mount at once)\n"
+	      "    -q, --quiet            no progress while indexing (shown on a terminal:\n"
+	      "                           files done of total, rate, time left)\n"
 	      "    -h, --help             print this help and exit\n"
 	      "    -V, --version          print the version and exit\n",
 	      out);

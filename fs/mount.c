@@ -14,8 +14,8 @@
 
 #include "fs.h"
 
-/* The tree never changes while mounted, so the kernel may cache names and
- * attributes for as long as it likes. */
+/* The kernel may cache names and attributes for as long as it likes: a
+ * switch to a rebuilt index tells it what changed (snapshot.c). */
 #define NB_CACHE_TIMEOUT 86400.0
 
 /* Names the user may override come first; what makes the mount read-only
@@ -50,21 +50,6 @@ static int check_mountpoint(const char *mountpoint)
 	return 0;
 }
 
-static int open_index(nb_fs *fs, const char *dbpath, unsigned flags)
-{
-	int rc = nb_index_open(dbpath, flags, &fs->ix);
-
-	if (rc < 0) {
-		fs->ix = NULL;
-		fuse_log(FUSE_LOG_ERR, "nianbaofs: %s: cannot open the index: %s\n",
-			 dbpath, rc == -EINVAL ?
-			 "not a nianbaofs index, or one of another version" :
-			 strerror(-rc));
-		return -1;
-	}
-	return 0;
-}
-
 /* 0 when the filesystem was unmounted or asked to stop by a signal. */
 static int serve(struct fuse_session *se, const struct fuse_cmdline_opts *opts)
 {
@@ -80,10 +65,12 @@ static int serve(struct fuse_session *se, const struct fuse_cmdline_opts *opts)
 			return -ENOMEM;
 		}
 		fuse_loop_cfg_set_clone_fd(cfg, opts->clone_fd);
-		/* UINT_MAX means not given; libfuse would call it invalid. */
-		if (opts->max_idle_threads != UINT_MAX)
-			fuse_loop_cfg_set_idle_threads(cfg,
-						       opts->max_idle_threads);
+		/* A fixed pool: as many idle workers kept as there may be
+		 * workers, so no thread is made and destroyed per request
+		 * (UINT_MAX means -o max_idle_threads was not given). */
+		fuse_loop_cfg_set_idle_threads(cfg,
+			opts->max_idle_threads != UINT_MAX ?
+			opts->max_idle_threads : opts->max_threads);
 		fuse_loop_cfg_set_max_threads(cfg, opts->max_threads);
 		rc = fuse_session_loop_mt(se, cfg);
 		fuse_loop_cfg_destroy(cfg);
@@ -105,6 +92,7 @@ int nb_cmd_mount(int argc, char **argv)
 	};
 	char dbpath[PATH_MAX];
 	nb_build_stats stats;
+	nb_watch *watch = NULL;
 	int rc = NB_EXIT_USAGE;
 
 	memset(&opts, 0, sizeof opts);
@@ -147,39 +135,46 @@ int nb_cmd_mount(int argc, char **argv)
 	if (rc != NB_EXIT_OK)
 		goto out;
 	rc = NB_EXIT_FAIL;
-	if (open_index(&fs, dbpath, cli.open_flags) != 0)
+	if (nb_snaps_open(&fs.snaps, dbpath, cli.open_flags) != 0)
 		goto out;
 	if (fuse_set_signal_handlers(se) != 0)
 		goto out;
 	if (fuse_session_mount(se, opts.mountpoint) != 0)
 		goto out_signals;
 
+	if (nb_watch_new(&watch, &cli, dbpath) != 0)
+		goto out_unmount;
 	if (!opts.foreground) {
 		/* SQLite connections must not cross a fork(); the index was
 		 * opened above only so that a broken one stops us here, while
 		 * the terminal still shows why. */
-		nb_index_close(fs.ix);
-		fs.ix = NULL;
+		nb_snaps_close(fs.snaps);
+		fs.snaps = NULL;
 	}
 	if (fuse_daemonize(opts.foreground) != 0)
 		goto out_unmount;
 	if (!opts.foreground) {
 		nb_log_to_syslog();
-		if (open_index(&fs, dbpath, cli.open_flags) != 0)
+		if (nb_snaps_open(&fs.snaps, dbpath, cli.open_flags) != 0)
 			goto out_unmount;
 	}
+	nb_snaps_set_session(fs.snaps, se);
+	/* Threads start only now: fuse_daemonize forks. */
+	if (nb_watch_start(watch, &fs) != 0)
+		goto out_unmount;
 	if (serve(se, &opts) == 0)
 		rc = NB_EXIT_OK;
 
 out_unmount:
+	/* before the session goes: the thread talks to the kernel through it */
+	nb_watch_free(watch);
 	fuse_session_unmount(se);
 out_signals:
 	fuse_remove_signal_handlers(se);
 out:
 	if (se)
 		fuse_session_destroy(se);
-	if (fs.ix)
-		nb_index_close(fs.ix);
+	nb_snaps_close(fs.snaps);
 	free(opts.mountpoint);
 	fuse_opt_free_args(&args);
 	return rc;

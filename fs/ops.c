@@ -1,8 +1,18 @@
 /*
  * ops.c — the FUSE low-level operations: every answer is a lookup in the
- * index, keyed by inode number (the node's row id).  Nothing is allocated
- * per lookup or per open file, so forget, release and releasedir have
- * nothing to do and are left to libfuse's defaults.
+ * index (through snapshot.c, which holds its versions), keyed by inode
+ * number.  Nothing is allocated per open file, so release and releasedir
+ * are left to libfuse's defaults; lookups and forgets are counted, so that
+ * a replaced version of the index is closed once the kernel holds nothing
+ * of it.
+ *
+ * An inode number's bytes never change, even when the index is rebuilt
+ * while mounted (a new version of a file is a new number; snapshot.c tells
+ * the kernel which names and directories changed), so the kernel is told
+ * to cache everything for long and to stop asking what it need not ask:
+ * opens and opendirs (ENOSYS, where the kernel supports that) and extended
+ * attributes (ENOSYS).  A warm `find` or `grep -r` then runs without a
+ * single request reaching us.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -26,13 +36,27 @@ static nb_fs *fs_of(fuse_req_t req)
 	return fuse_req_userdata(req);
 }
 
-/* Maps an index error to the reply; logs what the index said on EIO. */
+/* Maps an index error to the reply.  On EIO the first failure is logged
+ * with what the index said; the ones after it are not, until the index
+ * answers again (served), so that a broken index does not flood the log. */
 static int index_errno(nb_fs *fs, const char *op, fuse_ino_t ino, int rc)
 {
-	if (rc == -EIO)
-		fuse_log(FUSE_LOG_ERR, "nianbaofs: %s of inode %" PRIu64 ": %s\n", op,
-			 (uint64_t)ino, nb_index_error(fs->ix));
+	if (rc == -EIO && !__atomic_exchange_n(&fs->failing, 1, __ATOMIC_RELAXED))
+		fuse_log(FUSE_LOG_ERR, "nianbaofs: %s of inode %" PRIu64 ": %s; "
+			 "every operation fails with EIO until the index can be "
+			 "read again\n", op, (uint64_t)ino,
+			 nb_snap_error(fs->snaps));
 	return rc < 0 ? -rc : EIO;
+}
+
+/* An operation was answered from the index: if it had failed before, say
+ * that it is readable again. */
+static void served(nb_fs *fs)
+{
+	if (__atomic_load_n(&fs->failing, __ATOMIC_RELAXED) &&
+	    __atomic_exchange_n(&fs->failing, 0, __ATOMIC_RELAXED))
+		fuse_log(FUSE_LOG_NOTICE, "nianbaofs: the index can be read "
+			 "again\n");
 }
 
 static void fill_stat(const nb_fs *fs, const nb_node *n, struct stat *st)
@@ -69,7 +93,10 @@ static void fill_entry(const nb_fs *fs, const nb_node *n,
 
 static void nb_init(void *userdata, struct fuse_conn_info *conn)
 {
-	(void)userdata;
+	nb_fs *fs = userdata;
+
+	fs->no_open = conn->capable & FUSE_CAP_NO_OPEN_SUPPORT;
+	fs->no_opendir = conn->capable & FUSE_CAP_NO_OPENDIR_SUPPORT;
 	/* Nothing is ever written back; many lookups can run at once. */
 	conn->want &= ~(unsigned)FUSE_CAP_WRITEBACK_CACHE;
 	if (conn->capable & FUSE_CAP_PARALLEL_DIROPS)
@@ -91,12 +118,13 @@ static void nb_lookup(fuse_req_t req, fuse_ino_t parent, const char *name)
 		fuse_reply_err(req, ENAMETOOLONG);
 		return;
 	}
-	rc = nb_index_lookup(fs->ix, parent, name, &n);
+	rc = nb_snap_lookup(fs->snaps, parent, name, &n);
 	if (rc == -ENOENT) {
 		/* A name that is absent now stays absent: let the kernel
 		 * remember that too (ino 0 is a cacheable negative entry). */
 		memset(&e, 0, sizeof e);
 		e.entry_timeout = fs->timeout;
+		served(fs);
 		fuse_reply_entry(req, &e);
 		return;
 	}
@@ -105,7 +133,26 @@ static void nb_lookup(fuse_req_t req, fuse_ino_t parent, const char *name)
 		return;
 	}
 	fill_entry(fs, &n, &e);
-	fuse_reply_entry(req, &e);
+	served(fs);
+	/* the kernel counts the entry only if it got it */
+	if (fuse_reply_entry(req, &e) != 0)
+		nb_snap_forget(fs->snaps, n.ino, 1);
+}
+
+static void nb_forget(fuse_req_t req, fuse_ino_t ino, uint64_t nlookup)
+{
+	nb_snap_forget(fs_of(req)->snaps, ino, nlookup);
+	fuse_reply_none(req);
+}
+
+static void nb_forget_multi(fuse_req_t req, size_t count,
+			    struct fuse_forget_data *forgets)
+{
+	nb_fs *fs = fs_of(req);
+
+	for (size_t i = 0; i < count; i++)
+		nb_snap_forget(fs->snaps, forgets[i].ino, forgets[i].nlookup);
+	fuse_reply_none(req);
 }
 
 static void nb_getattr(fuse_req_t req, fuse_ino_t ino,
@@ -117,12 +164,13 @@ static void nb_getattr(fuse_req_t req, fuse_ino_t ino,
 	int rc;
 
 	(void)fi;
-	rc = nb_index_getattr(fs->ix, ino, &n);
+	rc = nb_snap_getattr(fs->snaps, ino, &n);
 	if (rc < 0) {
 		fuse_reply_err(req, index_errno(fs, "getattr", ino, rc));
 		return;
 	}
 	fill_stat(fs, &n, &st);
+	served(fs);
 	fuse_reply_attr(req, &st, fs->timeout);
 }
 
@@ -167,7 +215,14 @@ static int dirbuf_add(dirbuf *d, const char *name, const nb_node *n,
 static int add_child(void *ctx, const char *name, const nb_node *node,
 		     uint64_t next_off)
 {
-	return dirbuf_add(ctx, name, node, next_off + NB_DOT_OFFSETS);
+	dirbuf *d = ctx;
+	int full = dirbuf_add(d, name, node, next_off + NB_DOT_OFFSETS);
+
+	/* readdirplus hands out entries, counted as lookups ("." and ".."
+	 * are not) */
+	if (!full && d->plus)
+		nb_snap_looked_up(d->fs->snaps, node->ino);
+	return full;
 }
 
 static void list_dir(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
@@ -179,11 +234,11 @@ static void list_dir(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
 	uint64_t pos = (uint64_t)off;
 	int rc;
 
-	rc = nb_index_getattr(fs->ix, ino, &self);
+	rc = nb_snap_getattr(fs->snaps, ino, &self);
 	if (rc == 0 && !self.is_dir)
 		rc = -ENOTDIR;
 	if (rc == 0 && pos < NB_DOT_OFFSETS)
-		rc = nb_index_getattr(fs->ix, self.parent ? self.parent : ino,
+		rc = nb_snap_getattr(fs->snaps, self.parent ? self.parent : ino,
 				      &parent);
 	if (rc < 0) {
 		fuse_reply_err(req, index_errno(fs, "readdir", ino, rc));
@@ -198,7 +253,7 @@ static void list_dir(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
 		goto reply;
 	if (pos < 2 && dirbuf_add(&d, "..", &parent, 2) != 0)
 		goto reply;
-	rc = nb_index_readdir(fs->ix, ino,
+	rc = nb_snap_readdir(fs->snaps, ino,
 			      pos > NB_DOT_OFFSETS ? pos - NB_DOT_OFFSETS : 0,
 			      add_child, &d);
 	if (rc < 0) {
@@ -207,6 +262,7 @@ static void list_dir(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
 		return;
 	}
 reply:
+	served(fs);
 	fuse_reply_buf(req, d.buf, d.used);
 	free(d.buf);
 }
@@ -229,7 +285,14 @@ static void nb_opendir(fuse_req_t req, fuse_ino_t ino,
 		       struct fuse_file_info *fi)
 {
 	(void)ino;
-	/* Listings never change while mounted: let the kernel keep them. */
+	/* The kernel then opens every directory by itself, keeping its
+	 * listing cached (as below). */
+	if (fs_of(req)->no_opendir) {
+		fuse_reply_err(req, ENOSYS);
+		return;
+	}
+	/* Let the kernel keep listings: a switch to a rebuilt index
+	 * invalidates the directories that changed (snapshot.c). */
 	fi->cache_readdir = 1;
 	fi->keep_cache = 1;
 	fuse_reply_open(req, fi);
@@ -244,7 +307,13 @@ static void nb_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 		fuse_reply_err(req, EROFS);
 		return;
 	}
-	/* Content never changes while mounted: keep the page cache. */
+	/* The kernel then opens every file by itself, keeping its page
+	 * cache (as below); writes still reach ro_write and fail. */
+	if (fs_of(req)->no_open) {
+		fuse_reply_err(req, ENOSYS);
+		return;
+	}
+	/* An inode number's bytes never change: keep the page cache. */
 	fi->keep_cache = 1;
 	fi->noflush = 1;
 	fuse_reply_open(req, fi);
@@ -267,11 +336,13 @@ static void nb_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off,
 		fuse_reply_err(req, ENOMEM);
 		return;
 	}
-	n = nb_index_read(fs->ix, ino, buf, size, (uint64_t)off);
-	if (n < 0)
+	n = nb_snap_read(fs->snaps, ino, buf, size, (uint64_t)off);
+	if (n < 0) {
 		fuse_reply_err(req, index_errno(fs, "read", ino, (int)n));
-	else
+	} else {
+		served(fs);
 		fuse_reply_buf(req, buf, (size_t)n);
+	}
 	free(buf);
 }
 
@@ -283,7 +354,7 @@ static void nb_statfs(fuse_req_t req, fuse_ino_t ino)
 	int rc;
 
 	(void)ino;
-	rc = nb_index_totals(fs->ix, &nodes, &bytes);
+	rc = nb_snap_totals(fs->snaps, &nodes, &bytes);
 	if (rc < 0) {
 		fuse_reply_err(req, index_errno(fs, "statfs", ino, rc));
 		return;
@@ -298,16 +369,21 @@ static void nb_statfs(fuse_req_t req, fuse_ino_t ino)
 	fuse_reply_statfs(req, &sv);
 }
 
-/* ---- extended attributes: supported, and there are none --------------------- */
+/* ---- extended attributes: there are none ------------------------------------ */
 
+/* ENOSYS: the kernel stops asking (`ls -l` asks for every file) and
+ * answers "not supported" by itself. */
 static void nb_getxattr(fuse_req_t req, fuse_ino_t ino, const char *name,
 			size_t size)
 {
 	(void)ino;
 	(void)name;
 	(void)size;
-	fuse_reply_err(req, ENODATA);
+	fuse_reply_err(req, ENOSYS);
 }
+
+/* An empty list, not ENOSYS: listing a file's attributes succeeds, as on
+ * a local disk without any. */
 
 static void nb_listxattr(fuse_req_t req, fuse_ino_t ino, size_t size)
 {
@@ -457,6 +533,8 @@ static void ro_copy_file_range(fuse_req_t req, fuse_ino_t ino_in, off_t off_in,
 const struct fuse_lowlevel_ops nb_fs_ops = {
 	.init = nb_init,
 	.lookup = nb_lookup,
+	.forget = nb_forget,
+	.forget_multi = nb_forget_multi,
 	.getattr = nb_getattr,
 	.opendir = nb_opendir,
 	.readdir = nb_readdir,

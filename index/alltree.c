@@ -225,7 +225,7 @@ static int by_name(const void *x, const void *y)
 
 /* Inserts _all and below it, depth first, every directory's children in
  * name order (so readdir can resume after an inode number). */
-static int insert_all(alltree *a, int64_t all_ino, int64_t *next_ino)
+static int insert_all(alltree *a, int64_t all_ino, ix_inos *inos)
 {
 	if (a->n)
 		qsort(a->v, a->n, sizeof *a->v, by_name);
@@ -238,17 +238,24 @@ static int insert_all(alltree *a, int64_t all_ino, int64_t *next_ino)
 		const entry *e = &a->v[i];
 		if (!e->is_dir && e->year)
 			continue;	/* in its year's directory */
-		int64_t ino = (*next_ino)++;
-		rc = insert(a, ino, all_ino, e, e->is_dir ? 2 : 1);
+		int64_t ino = 0;
+		if (e->is_dir)	/* a year keeps its number by path */
+			rc = ix_inos_assign(inos, all_ino, e->name, true,
+					    a->mtime_ns, NULL, NULL, false, &ino);
+		else
+			ino = ix_inos_fresh(inos);
+		if (!rc)
+			rc = insert(a, ino, all_ino, e, e->is_dir ? 2 : 1);
 		for (size_t k = 0; e->is_dir && k < a->n && !rc; k++)
 			if (!a->v[k].is_dir && a->v[k].year == e->year)
-				rc = insert(a, (*next_ino)++, ino, &a->v[k], 1);
+				rc = insert(a, ix_inos_fresh(inos), ino,
+					    &a->v[k], 1);
 	}
 	return rc;
 }
 
 int ix_alltree_build(sqlite3 *db, FILE *err, int64_t all_ino,
-		     int64_t mtime_ns, int64_t *next_ino)
+		     int64_t mtime_ns, ix_inos *inos)
 {
 	alltree a = {.db = db, .err = err, .mtime_ns = mtime_ns};
 	int rc = ix_exec(db, offsets_sql, err);
@@ -258,7 +265,7 @@ int ix_alltree_build(sqlite3 *db, FILE *err, int64_t all_ino,
 	if (!rc)
 		rc = load(&a);
 	if (!rc)
-		rc = insert_all(&a, all_ino, next_ino);
+		rc = insert_all(&a, all_ino, inos);
 	if (rc == -ENOMEM)
 		ix_say(err, "%s: out of memory", sqlite3_db_filename(db, "main"));
 	for (size_t i = 0; i < a.n; i++)

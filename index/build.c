@@ -34,7 +34,8 @@ typedef struct {
 
 typedef struct {
 	bool exists;		/* an index of ours is at dbpath */
-	bool reusable;		/* ... of this schema and parser version */
+	bool same_schema;	/* ... of this schema: its inode numbers carry over */
+	bool reusable;		/* ... and of this parser version */
 	old_source *v;		/* sorted by path */
 	size_t n;
 	int64_t max_id;
@@ -175,6 +176,7 @@ static int old_open(const char *dbpath, FILE *err, old_index *o)
 	}
 	o->exists = true;
 	int rc = 0;
+	o->same_schema = version == IX_SCHEMA_VERSION;
 	if (version == IX_SCHEMA_VERSION) {
 		sqlite3_stmt *q;
 		if (sqlite3_prepare_v2(db, "SELECT value FROM info"
@@ -260,6 +262,37 @@ static int count_stats(sqlite3 *db, nb_build_stats *s)
 	return a && b && c ? 0 : -EIO;
 }
 
+/* The figures of the summary and of statfs, kept in info so that an index
+ * found current, and a mount, need not count them again (a scan of the
+ * largest tables). */
+static int save_totals(sqlite3 *db, const nb_build_stats *s, FILE *err)
+{
+	ix_buf sql = {0};
+	ix_buf_printf(&sql, "INSERT INTO info(key, value) VALUES"
+		      " ('reports', %u), ('warned', %u), ('failed_checks', %u);"
+		      "INSERT INTO info(key, value)"
+		      " SELECT 'nodes', count(*) FROM node UNION ALL"
+		      " SELECT 'bytes', coalesce(sum(size), 0) FROM node UNION ALL"
+		      " SELECT 'bytes_unix', coalesce(sum(coalesce(size_unix,"
+		      " size)), 0) FROM node;",
+		      s->reports, s->warned, s->failed_checks);
+	int rc = sql.oom ? -ENOMEM : ix_exec(db, sql.s, err);
+	ix_buf_free(&sql);
+	return rc;
+}
+
+static int load_totals(sqlite3 *db, nb_build_stats *s)
+{
+	bool a, b, c;
+	s->reports = (unsigned)query_int(db, "SELECT value FROM info"
+					 " WHERE key = 'reports'", &a);
+	s->warned = (unsigned)query_int(db, "SELECT value FROM info"
+					" WHERE key = 'warned'", &b);
+	s->failed_checks = (unsigned)query_int(db, "SELECT value FROM info"
+					       " WHERE key = 'failed_checks'", &c);
+	return a && b && c ? 0 : -EIO;
+}
+
 /* The index is current: report its figures and its unreadable files. */
 static int report_current(const char *dbpath, const char *rawdir,
 			  const old_index *o, FILE *err, nb_build_stats *s)
@@ -275,7 +308,7 @@ static int report_current(const char *dbpath, const char *rawdir,
 	sqlite3 *db;
 	int rc = -EIO;
 	if (sqlite3_open_v2(dbpath, &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK)
-		rc = count_stats(db, s);
+		rc = load_totals(db, s);
 	if (rc)
 		ix_say(err, "%s: %s", dbpath, sqlite3_errmsg(db));
 	sqlite3_close(db);
@@ -285,14 +318,36 @@ static int report_current(const char *dbpath, const char *rawdir,
 
 /* ---- reading and parsing one file ------------------------------------------ */
 
+/* A new or changed file: read, hashed and parsed by a worker (work_file),
+ * then stored by the one writer (store_file). */
+typedef struct {
+	const ix_file *f;
+	int64_t id;
+	int rc;			/* of reading (parsing false) or parsing */
+	bool parsing;
+	int64_t size, mtime_ns;
+	bool hashed;
+	char sha[65];
+	nb_report *r;
+	const char *fatal;	/* the parser could not start: why */
+} parse_job;
+
 typedef struct {
 	const char *rawdir;
 	FILE *err;
 	sqlite3 *db;
 	sqlite3_stmt *add_source, *add_reuse;
 	ix_store *store;
-	nb_parser *parser;	/* made when the first file needs parsing */
+	nb_parser **parsers;	/* one per worker, made on its first file */
+	unsigned nworkers;
+	parse_job *jobs;
+	size_t njobs;
 	nb_build_stats *stats;
+	nb_progress_fn progress;
+	void *progress_ctx;
+	unsigned done;		/* files done, for progress */
+	ix_gone_set gone;	/* the old index's reports whose path is gone */
+	sqlite3_stmt *names_path;	/* does a report's warning name its file */
 } builder;
 
 static int add_source(builder *b, int64_t id, const char *rel, int64_t size,
@@ -379,50 +434,85 @@ static const char *reason(int rc, bool parsing)
 	return strerror(-rc);
 }
 
-/* Reads, hashes, parses and stores one new or changed file.  A file that
- * cannot be read or parsed is reported and recorded; only running out of
- * memory or a database error stops the build. */
-static int index_file(builder *b, int64_t id, const ix_file *f)
+/* ---- parsing on every core ------------------------------------------------ */
+
+/* Workers: about one per core (the writer, on the calling thread, needs
+ * less than a core: parsing is most of the time).  Capped so that a huge
+ * machine does not hold a parser, and its OpenCC tables, per core. */
+#define MAX_WORKERS 16
+/* Files parsed ahead of the writer, at most: bounds the memory held by
+ * parsed reports not yet stored (a report parses to well under 1 MiB). */
+#define PARSE_WINDOW 64
+
+static unsigned worker_count(void)
 {
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+	if (n < 1)
+		return 1;
+	return n > MAX_WORKERS ? MAX_WORKERS : (unsigned)n;
+}
+
+/* On a worker: reads, hashes and parses job i. */
+static void work_file(void *ctx, unsigned worker, size_t i)
+{
+	builder *b = ctx;
+	parse_job *j = &b->jobs[i];
 	char *data = NULL;
 	size_t len = 0;
 	struct stat st;
-	int64_t size = f->size, mtime = f->mtime_ns;
-	char hex[65];
-	const char *sha = NULL;
-	nb_report *r = NULL;
 
-	int rc = read_file(b->rawdir, f->rel, &data, &len, &st);
-	bool parsing = false;
-	if (!rc) {
-		size = st.st_size;
-		mtime = (int64_t)st.st_mtim.tv_sec * 1000000000 + st.st_mtim.tv_nsec;
-		if ((rc = ix_sha256_hex(data, len, hex)))
-			goto out;
-		sha = hex;
-		if (!b->parser) {
-			const char *why = NULL;
-			if ((rc = nb_parser_new(&b->parser, &why))) {
-				ix_say(b->err, "cannot start the parser: %s",
-				       why ? why : strerror(-rc));
-				goto out;
-			}
-		}
-		parsing = true;
-		rc = nb_parse(b->parser, f->rel, data, len, &r);
+	j->size = j->f->size;
+	j->mtime_ns = j->f->mtime_ns;
+	j->rc = read_file(b->rawdir, j->f->rel, &data, &len, &st);
+	if (j->rc)
+		return;
+	j->size = st.st_size;
+	j->mtime_ns = (int64_t)st.st_mtim.tv_sec * 1000000000 +
+		st.st_mtim.tv_nsec;
+	if ((j->rc = ix_sha256_hex(data, len, j->sha)))
+		goto out;
+	j->hashed = true;
+	nb_parser **p = &b->parsers[worker];
+	if (!*p && (j->rc = nb_parser_new(p, &j->fatal))) {
+		if (!j->fatal)
+			j->fatal = strerror(-j->rc);
+		goto out;
+	}
+	j->parsing = true;
+	j->rc = nb_parse(*p, j->f->rel, data, len, &j->r);
+out:
+	free(data);
+}
+
+/* On the writer: stores what work_file found for job i.  A file that
+ * cannot be read or parsed is reported and recorded; only running out of
+ * memory, the parser failing to start or a database error stops the
+ * build. */
+static int store_file(void *ctx, size_t i)
+{
+	builder *b = ctx;
+	parse_job *j = &b->jobs[i];
+	const ix_file *f = j->f;
+	const char *sha = j->hashed ? j->sha : NULL;
+	int rc = j->rc;
+
+	if (j->fatal) {
+		ix_say(b->err, "cannot start the parser: %s", j->fatal);
+		goto out;
 	}
 	if (rc == -ENOMEM)
 		goto out;
 	if (rc) {
-		const char *why = reason(rc, parsing);
+		const char *why = reason(rc, j->parsing);
 		say_file(b->err, b->rawdir, f->rel, why);
 		count_left_out(b->stats, -rc);
-		rc = add_source(b, id, f->rel, size, mtime, sha, why, -rc);
+		rc = add_source(b, j->id, f->rel, j->size, j->mtime_ns, sha, why,
+				-rc);
 		goto out;
 	}
-	rc = add_source(b, id, f->rel, size, mtime, sha, NULL, 0);
+	rc = add_source(b, j->id, f->rel, j->size, j->mtime_ns, sha, NULL, 0);
 	if (!rc)
-		rc = ix_store_report(b->store, id, r);
+		rc = ix_store_report(b->store, j->id, j->r);
 	if (!rc)
 		b->stats->parsed++;
 out:
@@ -431,9 +521,39 @@ out:
 		       sqlite3_errmsg(b->db));
 	else if (rc == -ENOMEM)
 		ix_say(b->err, "%s/%s: out of memory", b->rawdir, f->rel);
-	nb_report_free(r);
-	free(data);
+	nb_report_free(j->r);
+	j->r = NULL;
+	if (!rc && b->progress)
+		b->progress(b->progress_ctx, ++b->done, b->stats->files);
 	return rc;
+}
+
+/* Parses and stores every job, on every core. */
+static int parse_jobs(builder *b)
+{
+	b->nworkers = worker_count();
+	b->parsers = calloc(b->nworkers, sizeof *b->parsers);
+	if (!b->parsers)
+		return -ENOMEM;
+	int rc = ix_pmap(b->njobs, b->nworkers, PARSE_WINDOW, work_file,
+			 store_file, b);
+	/* the reports of jobs parsed but not stored when a store failed */
+	for (size_t i = 0; i < b->njobs; i++) {
+		nb_report_free(b->jobs[i].r);
+		b->jobs[i].r = NULL;
+	}
+	if (rc == -ENOMEM)
+		ix_say(b->err, "%s: out of memory", b->rawdir);
+	return rc;
+}
+
+/* The parsers and the jobs. */
+static void free_work(builder *b)
+{
+	for (unsigned i = 0; b->parsers && i < b->nworkers; i++)
+		nb_parser_free(b->parsers[i]);
+	free(b->parsers);
+	free(b->jobs);
 }
 
 /* ---- the new index ------------------------------------------------------------ */
@@ -464,12 +584,84 @@ static int copy_reused(sqlite3 *db, FILE *err)
 	return rc;
 }
 
+/* ---- renamed files ------------------------------------------------------------ */
+
+/* The old index's reports whose path is no longer among files (both are
+ * sorted by path). */
+static int find_gone(builder *b, const old_index *o, const ix_files *files)
+{
+	size_t j = 0;
+	for (size_t i = 0; i < o->n; i++) {
+		const old_source *s = &o->v[i];
+		while (j < files->n && strcmp(files->v[j].rel, s->path) < 0)
+			j++;
+		if (j < files->n && !strcmp(files->v[j].rel, s->path))
+			continue;
+		if (!s->error && s->sha256 &&
+		    ix_gone_add(&b->gone, s->id, s->path, s->sha256))
+			return -ENOMEM;
+	}
+	ix_gone_sort(&b->gone);
+	return 0;
+}
+
+/* The old report that can be reused for the new path f as it is: the same
+ * bytes (hashed now), and no warning naming its old path; or NULL.  A file
+ * that cannot be read here is left to the parse, which says why. */
+static const ix_gone *renamed_from(builder *b, const ix_file *f, int *rc)
+{
+	char *data = NULL, hex[65];
+	size_t len = 0;
+	struct stat st;
+
+	*rc = 0;
+	if (!b->gone.n || read_file(b->rawdir, f->rel, &data, &len, &st))
+		return NULL;
+	ix_gone *g = NULL;
+	if (!ix_sha256_hex(data, len, hex))
+		g = ix_gone_find(&b->gone, hex, f->rel);
+	free(data);
+	if (!g)
+		return NULL;
+	if (!b->names_path &&
+	    (*rc = prepare(b->db, "SELECT count(*) FROM old.warning"
+			   " WHERE report = ? AND instr(text, ?) > 0",
+			   &b->names_path, b->err)))
+		return NULL;
+	sqlite3_bind_int64(b->names_path, 1, g->id);
+	sqlite3_bind_text(b->names_path, 2, g->path, -1, SQLITE_STATIC);
+	int64_t named = sqlite3_step(b->names_path) == SQLITE_ROW ?
+		sqlite3_column_int64(b->names_path, 0) : 1;
+	sqlite3_reset(b->names_path);
+	if (named)
+		return NULL;
+	g->taken = true;
+	return g;
+}
+
+/* Records f, unchanged or renamed, as the old report id: its rows are
+ * copied from the old index. */
+static int reuse(builder *b, int64_t id, const ix_file *f, const char *sha)
+{
+	int rc = add_source(b, id, f->rel, f->size, f->mtime_ns, sha, NULL, 0);
+	sqlite3_bind_int64(b->add_reuse, 1, id);
+	if (!rc && sqlite3_step(b->add_reuse) != SQLITE_DONE)
+		rc = -EIO;
+	sqlite3_reset(b->add_reuse);
+	if (rc)
+		ix_say(b->err, "%s: %s", sqlite3_db_filename(b->db, "main"),
+		       sqlite3_errmsg(b->db));
+	b->stats->reused++;
+	return rc;
+}
+
 static int fill(builder *b, const old_index *o, const ix_files *files,
 		const char *dbpath)
 {
 	sqlite3 *db = b->db;
 	int rc = 0;
-	if (o->reusable) {
+	/* attached for its rows (reusable) and its inode numbers (inodes.c) */
+	if (o->same_schema) {
 		sqlite3_stmt *att;
 		if ((rc = prepare(db, "ATTACH DATABASE ? AS old", &att, b->err)))
 			return rc;
@@ -499,30 +691,35 @@ static int fill(builder *b, const old_index *o, const ix_files *files,
 	/* a file keeps its id while its path stays; new paths get new ids */
 	int64_t next_id = o->max_id + 1;
 	size_t cursor = 0;
+	if (files->n && !(b->jobs = calloc(files->n, sizeof *b->jobs)))
+		return -ENOMEM;
+	if (o->reusable && (rc = find_gone(b, o, files)))
+		return rc;
 	for (size_t i = 0; i < files->n && !rc; i++) {
 		const ix_file *f = &files->v[i];
 		const old_source *s = o->reusable ? old_find(o, &cursor, f->rel) : NULL;
-		int64_t id = s ? s->id : next_id++;
-		if (same_file(s, f) && !s->error) {
-			rc = add_source(b, id, f->rel, f->size, f->mtime_ns,
-					s->sha256, NULL, 0);
-			sqlite3_bind_int64(b->add_reuse, 1, id);
-			if (!rc && sqlite3_step(b->add_reuse) != SQLITE_DONE)
-				rc = -EIO;
-			sqlite3_reset(b->add_reuse);
-			if (rc)
-				ix_say(b->err, "%s: %s", sqlite3_db_filename(db, "main"),
-				       sqlite3_errmsg(db));
-			b->stats->reused++;
+		const ix_gone *g = s ? NULL : renamed_from(b, f, &rc);
+		int64_t id = s ? s->id : g ? g->id : next_id++;
+		if (rc)
+			break;
+		if (g) {
+			rc = reuse(b, id, f, g->sha256);
+		} else if (same_file(s, f) && !s->error) {
+			rc = reuse(b, id, f, s->sha256);
 		} else if (same_file(s, f) && failure_stands(s)) {
 			say_file(b->err, b->rawdir, f->rel, s->error);
 			count_left_out(b->stats, s->err_no);
 			rc = add_source(b, id, f->rel, f->size, f->mtime_ns,
 					s->sha256, s->error, s->err_no);
 		} else {
-			rc = index_file(b, id, f);
+			b->jobs[b->njobs++] = (parse_job){.f = f, .id = id};
+			continue;
 		}
+		if (!rc && b->progress)
+			b->progress(b->progress_ctx, ++b->done, b->stats->files);
 	}
+	if (!rc)
+		rc = parse_jobs(b);
 	if (!rc && o->reusable)
 		rc = copy_reused(db, b->err);
 	if (!rc)
@@ -530,6 +727,8 @@ static int fill(builder *b, const old_index *o, const ix_files *files,
 	if (!rc && (rc = count_stats(db, b->stats)))
 		ix_say(b->err, "%s: %s", sqlite3_db_filename(db, "main"),
 		       sqlite3_errmsg(db));
+	if (!rc)
+		rc = save_totals(db, b->stats, b->err);
 	if (!rc)
 		rc = ix_exec(db, "COMMIT;", b->err);
 	return rc;
@@ -578,7 +777,8 @@ static void sync_dir_of(const char *path)
 
 static int build_new(const char *dbpath, const char *rawdir,
 		     const old_index *o, const ix_files *files, FILE *err,
-		     nb_build_stats *stats)
+		     nb_build_stats *stats, nb_progress_fn progress,
+		     void *progress_ctx)
 {
 	ix_buf tmp = {0};
 	ix_buf_printf(&tmp, "%s.tmp-%ld", dbpath, (long)getpid());
@@ -596,9 +796,11 @@ static int build_new(const char *dbpath, const char *rawdir,
 	}
 	close(fd);
 
-	builder b = {.rawdir = rawdir, .err = err, .stats = stats};
+	builder b = {.rawdir = rawdir, .err = err, .stats = stats,
+		     .progress = progress, .progress_ctx = progress_ctx};
 	int rc = 0;
-	if (sqlite3_open_v2(tmp.s, &b.db, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK) {
+	if (sqlite3_open_v2(tmp.s, &b.db, SQLITE_OPEN_READWRITE |
+			    SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
 		ix_say(err, "%s: %s", tmp.s, sqlite3_errmsg(b.db));
 		rc = -EIO;
 	}
@@ -616,8 +818,10 @@ static int build_new(const char *dbpath, const char *rawdir,
 
 	sqlite3_finalize(b.add_source);
 	sqlite3_finalize(b.add_reuse);
+	sqlite3_finalize(b.names_path);
+	ix_gone_free(&b.gone);
 	ix_store_free(b.store);
-	nb_parser_free(b.parser);
+	free_work(&b);
 	if (sqlite3_close(b.db) != SQLITE_OK && !rc) {
 		ix_say(err, "%s: %s", tmp.s, sqlite3_errmsg(b.db));
 		rc = -EIO;
@@ -647,6 +851,13 @@ static int build_new(const char *dbpath, const char *rawdir,
 int nb_index_build(const char *dbpath, const char *rawdir, FILE *err,
 		   nb_build_stats *stats)
 {
+	return nb_index_build_progress(dbpath, rawdir, err, stats, NULL, NULL);
+}
+
+int nb_index_build_progress(const char *dbpath, const char *rawdir, FILE *err,
+			    nb_build_stats *stats, nb_progress_fn progress,
+			    void *progress_ctx)
+{
 	nb_build_stats s = {0};
 	ix_files files;
 	int rc = ix_walk(rawdir, err, &files);
@@ -655,13 +866,16 @@ int nb_index_build(const char *dbpath, const char *rawdir, FILE *err,
 	s.files = (unsigned)files.n;
 	s.unreadable = files.problems;
 
+	int lock = ix_build_lock(dbpath);
 	old_index o;
 	rc = old_open(dbpath, err, &o);
 	if (!rc && index_current(&o, &files))
 		rc = report_current(dbpath, rawdir, &o, err, &s);
 	else if (!rc)
-		rc = build_new(dbpath, rawdir, &o, &files, err, &s);
+		rc = build_new(dbpath, rawdir, &o, &files, err, &s, progress,
+			       progress_ctx);
 	old_free(&o);
+	ix_build_unlock(lock);
 	ix_files_free(&files);
 	if (stats)
 		*stats = s;

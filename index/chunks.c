@@ -27,7 +27,6 @@ typedef struct {
 struct ix_chunks {
 	cfile *v;		/* sorted by ino */
 	size_t n;
-	sqlite3_stmt *range[2];
 };
 
 /* The chunks of file from the one holding body offset ?2 to ?3. */
@@ -100,11 +99,6 @@ int ix_chunks_open(sqlite3 *db, ix_chunks **out)
 	if (!c)
 		return -ENOMEM;
 	int rc = load(c, db);
-	for (int d = 0; d < 2 && !rc; d++)
-		if (sqlite3_prepare_v3(db, range_sql[d], -1,
-				       SQLITE_PREPARE_PERSISTENT, &c->range[d],
-				       NULL) != SQLITE_OK)
-			rc = -EIO;
 	if (rc) {
 		ix_chunks_close(c);
 		return rc;
@@ -122,9 +116,17 @@ void ix_chunks_close(ix_chunks *c)
 		free(c->v[i].head[D_EXCEL]);
 	}
 	free(c->v);
-	for (int d = 0; d < 2; d++)
-		sqlite3_finalize(c->range[d]);
 	free(c);
+}
+
+int ix_chunks_prepare(sqlite3 *db, sqlite3_stmt *range[2])
+{
+	for (int d = 0; d < 2; d++)
+		if (sqlite3_prepare_v3(db, range_sql[d], -1,
+				       SQLITE_PREPARE_PERSISTENT, &range[d],
+				       NULL) != SQLITE_OK)
+			return -EIO;
+	return 0;
 }
 
 static const cfile *find(const ix_chunks *c, uint64_t ino)
@@ -145,7 +147,8 @@ bool ix_chunks_owns(const ix_chunks *c, uint64_t ino)
 	return find(c, ino) != NULL;
 }
 
-ssize_t ix_chunks_read(ix_chunks *c, uint64_t ino, bool unix_dialect,
+ssize_t ix_chunks_read(const ix_chunks *c, sqlite3_stmt *const range[2],
+		       uint64_t ino, bool unix_dialect,
 		       char *buf, size_t size, uint64_t off)
 {
 	const cfile *f = find(c, ino);
@@ -169,7 +172,7 @@ ssize_t ix_chunks_read(ix_chunks *c, uint64_t ino, bool unix_dialect,
 
 	/* where the body is read from, in the chunks' offsets */
 	int64_t at = f->start[d] + (int64_t)(off + got - f->hlen[d]);
-	sqlite3_stmt *st = c->range[d];
+	sqlite3_stmt *st = range[d];
 	sqlite3_bind_int64(st, 1, f->file);
 	sqlite3_bind_int64(st, 2, at);
 	sqlite3_bind_int64(st, 3, f->stop[d]);

@@ -215,11 +215,15 @@ int ix_cross_new(sqlite3 *db, FILE *err, ix_cross **out)
 	x->db = db;
 	x->err = err;
 	if (sqlite3_prepare_v2(db,
-		"SELECT c.row_label, c.col_label, c.value FROM cell c"
+		"SELECT tr.label, tc.header, c.value FROM cell c"
 		" JOIN report_table t ON t.report = c.report AND t.tbl_no = c.tbl_no"
+		" JOIN table_row tr ON tr.report = c.report"
+		" AND tr.tbl_no = c.tbl_no AND tr.row_no = c.row_no"
+		" JOIN table_column tc ON tc.report = c.report"
+		" AND tc.tbl_no = c.tbl_no AND tc.col_no = c.col_no"
 		" WHERE c.report = ?1 AND t.kind = ?2 AND (?3 IS NULL OR t.name = ?3)"
-		" AND c.state = 'number' AND c.row_label IS NOT NULL"
-		" AND c.col_label IS NOT NULL"
+		" AND c.state = 0 AND tr.label IS NOT NULL"
+		" AND tc.header IS NOT NULL"
 		" ORDER BY c.tbl_no, c.row_no, c.col_no", -1, &x->cells, NULL) ||
 	    sqlite3_prepare_v2(db,
 		"SELECT coalesce(max(seq) + 1, 0) FROM check_result"

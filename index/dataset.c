@@ -50,21 +50,25 @@ static const char *const sql[Q_COUNT] = {
 	[Q_ROWS] = "SELECT tr.row_no, tr.label, c.col_no, c.value"
 		" FROM table_row tr LEFT JOIN cell c ON c.report = tr.report"
 		" AND c.tbl_no = tr.tbl_no AND c.row_no = tr.row_no"
-		" AND c.state = 'number'"
+		" AND c.value IS NOT NULL"
 		" WHERE tr.report = ? AND tr.tbl_no = ?"
 		" ORDER BY tr.row_no, c.col_no",
 	[Q_ADD_CHUNK] = "INSERT INTO chunk(file, report, records, size, data)"
 		" VALUES(?, ?, ?, ?, ?)",
 };
 
-/* Whether a report keeps its chunks: unchanged, same directories, same
- * cross-year checks (which change with the report of the year before). */
+/* Whether a report keeps its chunks: unchanged, same source path (a
+ * renamed report is reused unparsed, but its 来源文件 changed), same
+ * directories, same cross-year checks (which change with the report of
+ * the year before). */
 static const char keep_sql[] =
 	"CREATE TEMP TABLE all_keep(id INTEGER PRIMARY KEY);"
 	"INSERT INTO temp.all_keep SELECT r.id FROM main.report r"
 	" JOIN old.report o ON o.id = r.id"
 	" WHERE r.id IN (SELECT id FROM temp.reuse)"
 	" AND o.agency_dir IS r.agency_dir AND o.year_dir IS r.year_dir"
+	" AND (SELECT path FROM main.source WHERE id = r.id)"
+	"  IS (SELECT path FROM old.source WHERE id = o.id)"
 	" AND NOT EXISTS (SELECT seq, rule, subject, ok, detail"
 	"  FROM main.check_result WHERE report = r.id AND scope = 'cross_year'"
 	"  EXCEPT SELECT seq, rule, subject, ok, detail FROM old.check_result"
@@ -412,7 +416,7 @@ static int render_all(dataset *d)
 }
 
 int ix_dataset_build(sqlite3 *db, FILE *err, int64_t all_ino,
-		     int64_t mtime_ns, int64_t *next_ino)
+		     int64_t mtime_ns, ix_inos *inos)
 {
 	dataset d = {.db = db, .err = err};
 	int rc = 0;
@@ -433,7 +437,7 @@ int ix_dataset_build(sqlite3 *db, FILE *err, int64_t all_ino,
 	if (!rc)
 		rc = render_all(&d);
 	if (!rc)
-		rc = ix_alltree_build(db, err, all_ino, mtime_ns, next_ino);
+		rc = ix_alltree_build(db, err, all_ino, mtime_ns, inos);
 	if (rc == -ENOMEM)
 		ix_say(err, "%s: out of memory", sqlite3_db_filename(db, "main"));
 	ix_allfiles_free(&d.files);

@@ -40,6 +40,15 @@ typedef struct {
 int nb_index_build(const char *dbpath, const char *rawdir, FILE *err,
 		   nb_build_stats *stats);
 
+/* Told as the build goes: files done (parsed or reused) of total.  Called
+ * on the calling thread, only when files are parsed. */
+typedef void (*nb_progress_fn)(void *ctx, unsigned done, unsigned total);
+
+/* nb_index_build, telling progress to fn (which may be NULL). */
+int nb_index_build_progress(const char *dbpath, const char *rawdir, FILE *err,
+			    nb_build_stats *stats, nb_progress_fn fn,
+			    void *ctx);
+
 /* The default index path for rawdir: $XDG_CACHE_HOME/nianbaofs/<key>.sqlite
  * (or ~/.cache/...), key derived from rawdir's real path.  Creates the
  * directory.  0 or a negative errno. */
@@ -90,5 +99,40 @@ int nb_index_totals(nb_index *ix, uint64_t *nodes, uint64_t *bytes);
 
 /* The last error message of ix (thread-local), for logs. */
 const char *nb_index_error(nb_index *ix);
+
+/* ---- following an index rebuilt while mounted (view.c) ------------------ */
+
+/*
+ * A node's inode number names the same bytes for the whole history of an
+ * index: a rebuild keeps the numbers of what did not change and gives
+ * fresh ones, never used before, to what did.  A view reads that history
+ * and compares two versions of the tree.
+ */
+typedef struct nb_view nb_view;
+
+/* 0, -ENOENT or -EIO. */
+int nb_view_open(const char *dbpath, nb_view **out);
+void nb_view_close(nb_view *v);
+
+/* Whether new continues old's history, so that both may be served at once:
+ * an inode number in both names the same node. */
+bool nb_view_follows(const nb_view *old, const nb_view *new);
+/* The first inode number the history has not used. */
+uint64_t nb_view_ino_next(const nb_view *v);
+
+typedef enum {
+	NB_DIFF_REMOVED,	/* (parent, name) was old_ino, is gone */
+	NB_DIFF_ADDED,		/* (parent, name) is new_ino, was absent */
+	NB_DIFF_REPLACED,	/* (parent, name) was old_ino, is new_ino */
+	NB_DIFF_DIR_CHANGED,	/* the directory kept its number, not its
+				   attributes (mtime, nlink) */
+} nb_diff_kind;
+
+/* Called for each difference; non-zero stops the walk and is returned. */
+typedef int (*nb_diff_fn)(void *ctx, nb_diff_kind kind, uint64_t parent,
+			  const char *name, uint64_t old_ino, uint64_t new_ino);
+
+/* Walks every node of both trees once.  0, -EIO, or what fn returned. */
+int nb_view_diff(nb_view *old, nb_view *new, nb_diff_fn fn, void *ctx);
 
 #endif

@@ -27,6 +27,9 @@
  * version is rebuilt from scratch.  Kept in PRAGMA user_version. */
 #define IX_SCHEMA_VERSION 2
 
+/* cell.state: the stored form of nb_cell_state (cell_view shows names). */
+enum { IX_CELL_NUMBER = 0, IX_CELL_BLANK = 1, IX_CELL_ABSENT = 2 };
+
 /* Raw files larger than this are refused (no annual report comes close). */
 #define IX_MAX_FILE_BYTES (64u << 20)
 
@@ -43,6 +46,9 @@ typedef struct {
 	size_t len, cap;
 	bool oom;		/* an allocation failed; later adds do nothing */
 } ix_buf;
+
+/* Inode numbers across rebuilds (inodes.c, below). */
+typedef struct ix_inos ix_inos;
 
 void ix_buf_add(ix_buf *b, const void *s, size_t n);
 void ix_buf_adds(ix_buf *b, const char *s);	/* NULL adds nothing */
@@ -78,6 +84,45 @@ typedef struct {
  * when rawdir itself cannot be walked or memory ran out. */
 int ix_walk(const char *rawdir, FILE *err, ix_files *out);
 void ix_files_free(ix_files *f);
+
+/* ---- renamed files (renamed.c) ------------------------------------------- */
+
+/* A report of the last index whose path is no longer in RAWDIR. */
+typedef struct {
+	int64_t id;
+	const char *path, *sha256;	/* borrowed */
+	bool taken;		/* reused for a new path already */
+} ix_gone;
+
+typedef struct {
+	ix_gone *v;
+	size_t n, cap;
+} ix_gone_set;
+
+int ix_gone_add(ix_gone_set *g, int64_t id, const char *path,
+		const char *sha256);
+/* Sorts by hash, before ix_gone_find. */
+void ix_gone_sort(ix_gone_set *g);
+/* A report not taken yet with this content and rel's extension, or NULL. */
+ix_gone *ix_gone_find(ix_gone_set *g, const char *sha256, const char *rel);
+void ix_gone_free(ix_gone_set *g);
+
+/* ---- the ordered parallel map (pmap.c) ---------------------------------- */
+
+/* Works on item i, on worker thread number worker (< threads). */
+typedef void (*ix_work_fn)(void *ctx, unsigned worker, size_t i);
+/* Consumes item i once worked; non-zero stops the map. */
+typedef int (*ix_consume_fn)(void *ctx, size_t i);
+
+/*
+ * Runs work for every item i < n on up to threads threads, and consume
+ * for every item in order on the calling thread as soon as it is worked,
+ * with at most window items worked and not yet consumed.  Returns 0, the
+ * first non-zero consume result (later items may have been worked but are
+ * not consumed), or -ENOMEM.
+ */
+int ix_pmap(size_t n, unsigned threads, size_t window, ix_work_fn work,
+	    ix_consume_fn consume, void *ctx);
 
 /* ---- schema (schema.c) ------------------------------------------------------ */
 
@@ -140,6 +185,9 @@ void ix_csv_end(ix_buf *b, bool crlf);
  * with out NULL, returns the form's whole length. */
 size_t ix_csv_excel(const char *lf, size_t n, size_t skip, char *out,
 		    size_t want);
+/* The unix dialect (no BOM, LF) of the Excel-dialect CSV excel[0..len):
+ * how node.data_unix is served when it is not stored. */
+void ix_csv_to_unix(ix_buf *b, const char *excel, size_t len);
 
 /* ---- the tree (tree.c, crossyear.c) ---------------------------------------- */
 
@@ -194,10 +242,10 @@ char *ix_all_agency_dir(char *name);
  * After the tree (tree.c): renders the chunks of _all (dataset.c; a report
  * unchanged since the old index, attached as "old", keeps its chunks),
  * lays them out by year then agency, and inserts the _all directory at
- * all_ino with its files at *next_ino on (alltree.c).  0, -ENOMEM or -EIO.
+ * all_ino with its files numbered by inos (alltree.c).  0, -ENOMEM or -EIO.
  */
 int ix_dataset_build(sqlite3 *db, FILE *err, int64_t all_ino,
-		     int64_t mtime_ns, int64_t *next_ino);
+		     int64_t mtime_ns, ix_inos *inos);
 /* The order of reports in _all and 趋势.csv is by year, unknown last: an
  * SQL key on report r. */
 #define IX_YEAR_LAST 2147483647
@@ -242,21 +290,51 @@ int ix_allfiles_column_key(ix_strv *seen, const char *header, ix_buf *key);
 void ix_allfiles_free(ix_allfiles *fs);
 /* Lays out the chunks and inserts the _all nodes (alltree.c). */
 int ix_alltree_build(sqlite3 *db, FILE *err, int64_t all_ino,
-		     int64_t mtime_ns, int64_t *next_ino);
+		     int64_t mtime_ns, ix_inos *inos);
 /* Adds <agency>/趋势.csv to every agency directory (trend.c). */
-int ix_trend_build(sqlite3 *db, FILE *err, int64_t *next_ino);
+int ix_trend_build(sqlite3 *db, FILE *err, ix_inos *inos);
 
 /* Serving the files of _all, each a header and a run of chunks (chunks.c).
- * Not thread-safe: the caller serialises, as for its own statements. */
+ * The ix_chunks (which files, their headers) is read once when the index
+ * is opened and only read after; each serving connection prepares its own
+ * two range statements with ix_chunks_prepare. */
 typedef struct ix_chunks ix_chunks;
 /* 0, -ENOMEM or -EIO. */
 int ix_chunks_open(sqlite3 *db, ix_chunks **out);
+/* Prepares on db the statements ix_chunks_read needs; 0 or -EIO. */
+int ix_chunks_prepare(sqlite3 *db, sqlite3_stmt *range[2]);
 void ix_chunks_close(ix_chunks *c);
 /* Whether ino is a file served from chunks. */
 bool ix_chunks_owns(const ix_chunks *c, uint64_t ino);
 /* Reads up to size bytes at off of ino (excel or unix dialect): bytes
  * read, or -EIO. */
-ssize_t ix_chunks_read(ix_chunks *c, uint64_t ino, bool unix_dialect,
+ssize_t ix_chunks_read(const ix_chunks *c, sqlite3_stmt *const range[2],
+		       uint64_t ino, bool unix_dialect,
 		       char *buf, size_t size, uint64_t off);
+/* ---- inode numbers across rebuilds (inodes.c) ------------------------------ */
+
+
+/* Reads the history of the index attached as "old", if any (else starts a
+ * new lineage).  0 or -ENOMEM. */
+int ix_inos_new(sqlite3 *db, FILE *err, ix_inos **out);
+/* The inode number of the node (parent, name) about to be inserted: the old
+ * index's when it is the same directory, or the same file with the same
+ * mtime and bytes; else a fresh one.  0 or -EIO. */
+int ix_inos_assign(ix_inos *a, int64_t parent, const char *name, bool is_dir,
+		   int64_t mtime_ns, const ix_buf *data, const ix_buf *data_unix,
+		   bool has_unix, int64_t *ino);
+/* Records the history (ino_next, ino_lineage) in main.info.  0 or -EIO. */
+/* A fresh inode number, for a file whose bytes are not in its node row
+ * (the files of _all, composed of chunks): it cannot be shown unchanged,
+ * so it never keeps an old number. */
+int64_t ix_inos_fresh(ix_inos *a);
+int ix_inos_finish(ix_inos *a);
+void ix_inos_free(ix_inos *a);
+
+/* Serialises builds of the index at dbpath ("<dbpath>.lock"), so that each
+ * continues the inode history of the one before.  A descriptor to pass to
+ * ix_build_unlock, or -1 when no lock could be had (the build goes on). */
+int ix_build_lock(const char *dbpath);
+void ix_build_unlock(int fd);
 
 #endif

@@ -1,6 +1,7 @@
 /* store.c — one parsed report into the rows of the index. */
 #include <errno.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "ix.h"
 
@@ -23,8 +24,7 @@ static const char *const sql[S_COUNT] = {
 	[S_ROW] = "INSERT INTO table_row(report, tbl_no, row_no, label,"
 		" printed, extra) VALUES(?,?,?,?,?,?)",
 	[S_CELL] = "INSERT INTO cell(report, tbl_no, row_no, col_no,"
-		" row_label, col_label, raw, value, num, state, note)"
-		" VALUES(?,?,?,?,?,?,?,?,?,?,?)",
+		" raw, value, state, note) VALUES(?,?,?,?,?,?,?,?)",
 	[S_WARNING] = "INSERT INTO warning(report, seq, text) VALUES(?,?,?)",
 	[S_NOTE] = "INSERT INTO note(report, seq, text) VALUES(?,?,?)",
 	[S_CHECK] = "INSERT INTO check_result(report, seq, scope, rule,"
@@ -80,15 +80,15 @@ static int run(sqlite3_stmt *st)
 	return rc == SQLITE_DONE ? 0 : -EIO;
 }
 
-static const char *state_name(nb_cell_state s)
+static int state_code(nb_cell_state s)
 {
 	switch (s) {
 	case NB_CELL_NUMBER:
-		return "number";
+		return IX_CELL_NUMBER;
 	case NB_CELL_BLANK:
-		return "blank";
+		return IX_CELL_BLANK;
 	default:
-		return "absent";
+		return IX_CELL_ABSENT;
 	}
 }
 
@@ -105,18 +105,14 @@ static int store_cell(ix_store *s, int64_t id, size_t t, size_t r, size_t c,
 	sqlite3_bind_int64(st, 2, (int64_t)t);
 	sqlite3_bind_int64(st, 3, (int64_t)r);
 	sqlite3_bind_int64(st, 4, (int64_t)c);
-	text(st, 5, row->label);
-	text(st, 6, tb->cols ? tb->cols[c] : NULL);
-	text(st, 7, cell->raw);
-	if (state == NB_CELL_NUMBER) {
-		text(st, 8, cell->value);
-		char *end;
-		double v = strtod(cell->value, &end);
-		if (end != cell->value && !*end)
-			sqlite3_bind_double(st, 9, v);
-	}
-	sqlite3_bind_text(st, 10, state_name(state), -1, SQLITE_STATIC);
-	text(st, 11, cell->note);
+	/* a number printed as its value: the value says it (cell_view) */
+	if (state != NB_CELL_NUMBER || !cell->raw ||
+	    strcmp(cell->raw, cell->value) != 0)
+		text(st, 5, cell->raw);
+	if (state == NB_CELL_NUMBER)
+		text(st, 6, cell->value);
+	sqlite3_bind_int(st, 7, state_code(state));
+	text(st, 8, cell->note);
 	return run(st);
 }
 

@@ -9,8 +9,10 @@
  *   <agency>/<year>/<n>-<section>/<table>.csv
  *
  * Nodes are inserted depth first with every directory's children in name
- * order, so a directory's children have increasing inode numbers in name
- * order and readdir can resume after an inode number.
+ * order.  Inode numbers come from inodes.c: kept from the index being
+ * replaced where nothing changed, fresh and increasing otherwise (so in an
+ * index built from scratch a directory's children have increasing numbers
+ * in name order).  readdir lists and resumes in inode number order.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -119,7 +121,7 @@ static const char *const sql[Q_COUNT] = {
 	[Q_ROWS] = "SELECT row_no, label, printed FROM table_row"
 		" WHERE report = ? AND tbl_no = ? ORDER BY row_no",
 	[Q_CELLS] = "SELECT row_no, col_no, value FROM cell"
-		" WHERE report = ? AND tbl_no = ? AND state = 'number'"
+		" WHERE report = ? AND tbl_no = ? AND state = 0"
 		" ORDER BY row_no, col_no",
 	[Q_WARNINGS] = "SELECT text FROM warning WHERE report = ? ORDER BY seq",
 	[Q_NOTES] = "SELECT text FROM note WHERE report = ? ORDER BY seq",
@@ -142,7 +144,7 @@ typedef struct {
 	sqlite3 *db;
 	FILE *err;
 	sqlite3_stmt *q[Q_COUNT];
-	int64_t next_ino;
+	ix_inos *inos;
 	rep *reps;
 	size_t nreps;
 } tree;
@@ -552,12 +554,34 @@ static int by_name(const void *a, const void *b)
 	return strcmp(((const tnode *)a)->name, ((const tnode *)b)->name);
 }
 
+/* Whether n's unix dialect is its Excel one converted (ix_csv_to_unix),
+ * and so need not be stored.  -ENOMEM when that could not be told. */
+static int unix_derived(const tnode *n, bool *derived)
+{
+	ix_buf d = {0};
+	ix_csv_to_unix(&d, n->data.s ? n->data.s : "", n->data.len);
+	if (d.oom)
+		return -ENOMEM;
+	*derived = d.len == n->data_unix.len &&
+		(!d.len || !memcmp(d.s, n->data_unix.s, d.len));
+	ix_buf_free(&d);
+	return 0;
+}
+
 static int insert_node(tree *t, int64_t parent, const tnode *n,
 		       int64_t mtime_ns, uint32_t nlink, int64_t report,
 		       int64_t *ino)
 {
+	bool derived = false;
+	if (n->has_unix && unix_derived(n, &derived))
+		return -ENOMEM;
 	sqlite3_stmt *st = t->q[Q_INSERT];
-	*ino = t->next_ino++;
+	/* compared as stored: a derived data_unix is NULL */
+	int arc = ix_inos_assign(t->inos, parent, n->name, n->is_dir, mtime_ns,
+				 &n->data, &n->data_unix, n->has_unix && !derived,
+				 ino);
+	if (arc)
+		return arc;
 	sqlite3_bind_int64(st, 1, *ino);
 	sqlite3_bind_int64(st, 2, parent);
 	sqlite3_bind_text(st, 3, n->name, -1, SQLITE_STATIC);
@@ -576,10 +600,11 @@ static int insert_node(tree *t, int64_t parent, const tnode *n,
 					    SQLITE_STATIC);
 		else
 			sqlite3_bind_zeroblob(st, 10, 0);
-		if (n->has_unix && n->data_unix.len)
+		/* NULL when served converted from data (the usual case) */
+		if (n->has_unix && !derived && n->data_unix.len)
 			sqlite3_bind_blob64(st, 11, n->data_unix.s,
 					    n->data_unix.len, SQLITE_STATIC);
-		else if (n->has_unix)
+		else if (n->has_unix && !derived)
 			sqlite3_bind_zeroblob(st, 11, 0);
 	}
 	int rc = sqlite3_step(st) == SQLITE_DONE ? 0 : db_error(t);
@@ -799,10 +824,13 @@ static int insert_all(tree *t, const char *rawdir)
 	}
 	tnode root = {.name = "", .is_dir = true};
 	int64_t ino;
-	t->next_ino = NB_ROOT_INO;
-	/* _all (ix_dataset_build) sorts first: its ino is the next */
 	int rc = insert_node(t, 0, &root, root_mtime, 3 + nagencies, 0, &ino);
-	int64_t all_ino = t->next_ino++;
+	/* _all (ix_dataset_build) comes first: in an index built from scratch
+	 * its number is the one after the root's */
+	int64_t all_ino = 0;
+	if (!rc)
+		rc = ix_inos_assign(t->inos, NB_ROOT_INO, "_all", true, root_mtime,
+				    NULL, NULL, false, &all_ino);
 
 	for (size_t i = 0; i < t->nreps && !rc;) {
 		size_t j = i;
@@ -823,9 +851,9 @@ static int insert_all(tree *t, const char *rawdir)
 	}
 	if (!rc)
 		rc = ix_dataset_build(t->db, t->err, all_ino, root_mtime,
-				      &t->next_ino);
+				      t->inos);
 	if (!rc)
-		rc = ix_trend_build(t->db, t->err, &t->next_ino);
+		rc = ix_trend_build(t->db, t->err, t->inos);
 	return rc;
 }
 
@@ -838,6 +866,8 @@ int ix_tree_build(sqlite3 *db, const char *rawdir, FILE *err)
 				       &t.q[i], NULL) != SQLITE_OK)
 			rc = db_error(&t);
 	if (!rc)
+		rc = ix_inos_new(db, err, &t.inos);
+	if (!rc)
 		rc = load_reports(&t);
 	if (!rc)
 		rc = sort_stable(t.reps, t.nreps, by_agency_year);
@@ -847,6 +877,8 @@ int ix_tree_build(sqlite3 *db, const char *rawdir, FILE *err)
 		rc = cross_years(&t);
 	if (!rc)
 		rc = insert_all(&t, rawdir);
+	if (!rc)
+		rc = ix_inos_finish(t.inos);
 	if (rc == -ENOMEM)
 		ix_say(err, "%s: out of memory", sqlite3_db_filename(db, "main"));
 	for (size_t i = 0; i < t.nreps; i++) {
@@ -854,6 +886,7 @@ int ix_tree_build(sqlite3 *db, const char *rawdir, FILE *err)
 		free(t.reps[i].year_dir);
 	}
 	free(t.reps);
+	ix_inos_free(t.inos);
 	for (int i = 0; i < Q_COUNT; i++)
 		sqlite3_finalize(t.q[i]);
 	return rc;

@@ -38,7 +38,7 @@ static const char *const sql[Q_COUNT] = {
 		"  AND tc.tbl_no = t.tbl_no"
 		" LEFT JOIN cell c ON c.report = t.report AND c.tbl_no = t.tbl_no"
 		"  AND c.row_no = tr.row_no AND c.col_no = tc.col_no"
-		"  AND c.state = 'number'"
+		"  AND c.value IS NOT NULL"
 		" WHERE t.report = ?1 AND t.name IS NOT NULL"
 		" AND (t.kind = ?4 OR (t.kind IN (?2, ?3) AND tc.header = ?5))"
 		" ORDER BY CASE t.kind WHEN ?2 THEN 0 WHEN ?3 THEN 1 ELSE 2 END,"
@@ -144,7 +144,7 @@ static void render(const trend *t, const ix_strv *rows, ix_buf *b)
 }
 
 static int insert(trend *t, const char *agency_dir, const ix_buf *lf,
-		  int64_t *next_ino)
+		  ix_inos *inos)
 {
 	sqlite3_stmt *st = t->q[Q_AGENCY];
 	sqlite3_bind_int64(st, 1, NB_ROOT_INO);
@@ -164,8 +164,17 @@ static int insert(trend *t, const char *agency_dir, const ix_buf *lf,
 	memcpy(excel, "\xEF\xBB\xBF", 3);	/* Excel reads the BOM */
 	ix_csv_excel(lf->s, lf->len, 0, excel + 3, xn - 3);
 
+	/* compared as stored: both dialects are */
+	ix_buf xb = {.s = excel, .len = xn}, ub = {.s = lf->s, .len = lf->len};
+	int64_t ino;
+	int rc = ix_inos_assign(inos, parent, TREND_NAME, false, mtime, &xb, &ub,
+				true, &ino);
+	if (rc) {
+		free(excel);
+		return rc;
+	}
 	st = t->q[Q_INSERT];
-	sqlite3_bind_int64(st, 1, (*next_ino)++);
+	sqlite3_bind_int64(st, 1, ino);
 	sqlite3_bind_int64(st, 2, parent);
 	sqlite3_bind_text(st, 3, TREND_NAME, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 4, (int64_t)xn);
@@ -173,7 +182,7 @@ static int insert(trend *t, const char *agency_dir, const ix_buf *lf,
 	sqlite3_bind_int64(st, 6, mtime);
 	sqlite3_bind_blob64(st, 7, excel, xn, SQLITE_STATIC);
 	sqlite3_bind_blob64(st, 8, lf->s, lf->len, SQLITE_STATIC);
-	int rc = sqlite3_step(st) == SQLITE_DONE ? 0 : db_error(t);
+	rc = sqlite3_step(st) == SQLITE_DONE ? 0 : db_error(t);
 	sqlite3_reset(st);
 	free(excel);
 	return rc;
@@ -235,14 +244,14 @@ static int union_rows(const trend *t, ix_strv *rows)
 	return rc;
 }
 
-static int finish_agency(trend *t, const char *agency_dir, int64_t *next_ino)
+static int finish_agency(trend *t, const char *agency_dir, ix_inos *inos)
 {
 	ix_strv rows = {0};
 	int rc = union_rows(t, &rows);
 	ix_buf b = {0};
 	if (!rc) {
 		render(t, &rows, &b);
-		rc = b.oom ? -ENOMEM : insert(t, agency_dir, &b, next_ino);
+		rc = b.oom ? -ENOMEM : insert(t, agency_dir, &b, inos);
 	}
 	ix_buf_free(&b);
 	ix_strv_free(&rows);
@@ -250,7 +259,7 @@ static int finish_agency(trend *t, const char *agency_dir, int64_t *next_ino)
 	return rc;
 }
 
-int ix_trend_build(sqlite3 *db, FILE *err, int64_t *next_ino)
+int ix_trend_build(sqlite3 *db, FILE *err, ix_inos *inos)
 {
 	trend t = {.db = db, .err = err};
 	int rc = 0;
@@ -263,7 +272,7 @@ int ix_trend_build(sqlite3 *db, FILE *err, int64_t *next_ino)
 	while (!rc && (step = sqlite3_step(st)) == SQLITE_ROW) {
 		const char *dir = text_or(st, 1, "");
 		if (agency && strcmp(agency, dir)) {
-			rc = finish_agency(&t, agency, next_ino);
+			rc = finish_agency(&t, agency, inos);
 			free(agency);
 			agency = NULL;
 		}
@@ -276,7 +285,7 @@ int ix_trend_build(sqlite3 *db, FILE *err, int64_t *next_ino)
 	if (!rc && step != SQLITE_DONE)
 		rc = db_error(&t);
 	if (!rc && agency)
-		rc = finish_agency(&t, agency, next_ino);
+		rc = finish_agency(&t, agency, inos);
 	if (rc == -ENOMEM)
 		ix_say(err, "%s: out of memory", sqlite3_db_filename(db, "main"));
 	free(agency);

@@ -1,0 +1,224 @@
+#!/usr/bin/env python3
+"""make bench: indexing and serving N generated reports, each figure beside
+a baseline measured in the same run, printed as a table and saved.
+
+usage: bench/run.py [-n N] [--runs R] [--keep] [--out FILE] BINARY
+
+  index from scratch, refresh (nothing changed; one file changed, added,
+  removed), with the indexer's peak RSS (/usr/bin/time -v);
+  mount until the first `ls` answers;
+  find, ls -lR, grep -r, cat of every file on the mount, cold and warm,
+  each as a ratio to the same command on a local copy of the tree;
+  the daemon's peak RSS; index size against raw size.
+
+Medians of R runs (hyperfine).  Cold runs drop the page cache before each
+run (as root: echo 3 > /proc/sys/vm/drop_caches); without root they are
+left out.  Figures only: nothing here fails on a slow result.
+"""
+import argparse
+import json
+import os
+import pathlib
+import platform
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+
+HERE = pathlib.Path(__file__).resolve().parent
+TOOLS = ("find {d} >/dev/null",
+         "ls -lR {d} >/dev/null",
+         "grep -r 公开 {d} >/dev/null",
+         "find {d} -type f -exec cat {{}} + >/dev/null")
+NAMES = ("find", "ls -lR", "grep -r 公开", "cat every file")
+
+
+def sh(cmd, **kw):
+    return subprocess.run(cmd, shell=True, check=True, text=True,
+                          capture_output=True, **kw)
+
+
+def timed(argv):
+    """(seconds, peak RSS in MB) of one run, via /usr/bin/time -v."""
+    with tempfile.NamedTemporaryFile("r") as out:
+        t0 = time.monotonic()
+        r = subprocess.run(["/usr/bin/time", "-v", "-o", out.name, *argv],
+                           capture_output=True, text=True)
+        dt = time.monotonic() - t0
+        if r.returncode != 0:
+            sys.exit(f"{argv}: failed ({r.returncode}): {r.stderr[-2000:]}")
+        m = re.search(r"Maximum resident set size \(kbytes\): (\d+)",
+                      out.read())
+    return dt, int(m.group(1)) / 1024 if m else float("nan")
+
+
+def hyperfine(cmd, runs, prepare=None, warmup=1):
+    """Median seconds of cmd over runs."""
+    with tempfile.NamedTemporaryFile("r", suffix=".json") as out:
+        argv = ["hyperfine", "--shell=bash", "--runs",
+                str(runs), "--warmup", str(warmup), "--export-json", out.name,
+                "--style", "none"]
+        if prepare:
+            argv += ["--prepare", prepare]
+        subprocess.run(argv + [cmd], check=True, capture_output=True)
+        return json.load(open(out.name))["results"][0]["median"]
+
+
+def is_root():
+    return os.geteuid() == 0
+
+
+def drop_caches():
+    return "sync; echo 3 > /proc/sys/vm/drop_caches"
+
+
+def unmount(m):
+    subprocess.run(["fusermount3", "-u", "-z", str(m)], capture_output=True)
+
+
+def mounted(m):
+    with open("/proc/self/mountinfo") as f:
+        return any(line.split()[4] == str(m) for line in f)
+
+
+class Table:
+    def __init__(self):
+        self.rows = []
+
+    def add(self, what, value, base="", ratio=""):
+        self.rows.append((what, value, base, ratio))
+        print(f"  {what}: {value} {base} {ratio}", file=sys.stderr)
+
+    def text(self):
+        out = ["| what | nianbaofs | baseline | ratio |", "|---|---|---|---|"]
+        out += [f"| {a} | {b} | {c} | {d} |" for a, b, c, d in self.rows]
+        return "\n".join(out)
+
+
+def machine():
+    cpu = ""
+    try:
+        for line in open("/proc/cpuinfo"):
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    mem = ""
+    try:
+        kb = int(open("/proc/meminfo").readline().split()[1])
+        mem = f"{kb / 1024 / 1024:.1f} GiB RAM"
+    except (OSError, ValueError, IndexError):
+        pass
+    return (f"{cpu}, {os.cpu_count()} cores, {mem}, Linux "
+            f"{platform.release()}, load {os.getloadavg()[0]:.2f}")
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("-n", type=int, default=10000)
+    ap.add_argument("--runs", type=int, default=5)
+    ap.add_argument("--cold-runs", type=int, default=1,
+                    help="runs of each cold command (each reads everything "
+                    "from disk: slow)")
+    ap.add_argument("--work", type=pathlib.Path,
+                    help="working directory (default: a temporary one)")
+    ap.add_argument("--out", type=pathlib.Path,
+                    help="where the table is saved (bench/results-N.md)")
+    ap.add_argument("binary", type=pathlib.Path)
+    a = ap.parse_args()
+    nb = str(a.binary.resolve())
+    out = a.out or HERE / f"results-{a.n}.md"
+    work = a.work or pathlib.Path(tempfile.mkdtemp(prefix="nb-bench-"))
+    work.mkdir(parents=True, exist_ok=True)
+    raw, db, m, local = (work / "raw", work / "ix.sqlite", work / "m",
+                         work / "local")
+    t = Table()
+    try:
+        if raw.exists():
+            shutil.rmtree(raw)
+        print(f"generating {a.n} reports in {raw}", file=sys.stderr)
+        sh(f"{sys.executable} {HERE / 'gen.py'} -n {a.n} {raw}")
+        raw_bytes = sum(p.stat().st_size for p in raw.rglob("*") if p.is_file())
+        for p in (db, local):
+            if p.is_dir():
+                shutil.rmtree(p)
+            elif p.exists():
+                p.unlink()
+
+        idx = [nb, "index", "-q", "--db", str(db), str(raw)]
+        dt, rss = timed(idx)
+        t.add("index from scratch", f"{dt:.2f} s",
+              f"{a.n / dt:.0f} reports/s", f"{raw_bytes / dt / 1e6:.1f} MB/s")
+        t.add("indexer peak RSS", f"{rss:.0f} MB")
+        t.add("refresh, nothing changed",
+              f"{hyperfine(' '.join(idx), a.runs):.3f} s")
+        victim = sorted(raw.rglob("*.txt"))[a.n // 2]
+        data = victim.read_bytes()
+        victim.write_bytes(data.replace("公开".encode(), "公布".encode(), 1)
+                           if b"\xe5\x85\xac\xe5\xbc\x80" in data
+                           else data + b"\n")
+        t.add("refresh, one file changed", f"{timed(idx)[0]:.3f} s")
+        added = victim.with_name("added-" + victim.name)
+        added.write_bytes(data)
+        t.add("refresh, one file added", f"{timed(idx)[0]:.3f} s")
+        added.unlink()
+        t.add("refresh, one file removed", f"{timed(idx)[0]:.3f} s")
+        size = db.stat().st_size
+        t.add("index size", f"{size / 1e6:.1f} MB",
+              f"raw {raw_bytes / 1e6:.1f} MB", f"{size / raw_bytes:.2f}×")
+
+        m.mkdir(exist_ok=True)
+        mount = f"{nb} --db {db} {raw} {m}"
+        first_ls = hyperfine(f"{mount} && ls {m} >/dev/null", a.runs,
+                             prepare=f"fusermount3 -u {m} 2>/dev/null; true")
+        unmount(m)
+        t.add("mount until the first ls answers", f"{first_ls:.3f} s")
+
+        # the daemon in the foreground under /usr/bin/time, for its peak RSS
+        rss_file = work / "daemon.time"
+        daemon = subprocess.Popen(["/usr/bin/time", "-v", "-o", str(rss_file),
+                                   nb, "-f", "--db", str(db), str(raw),
+                                   str(m)], stdout=subprocess.DEVNULL,
+                                  stderr=subprocess.DEVNULL)
+        for _ in range(600):
+            if mounted(m):
+                break
+            time.sleep(0.05)
+        sh(f"cp -r {m} {local}")
+        cold = is_root()
+        for name, tool in zip(NAMES, TOOLS):
+            for label, prep, warm, runs in (
+                    ("warm", None, 1, a.runs),
+                    ("cold", drop_caches(), 0, a.cold_runs)):
+                if label == "cold" and not cold:
+                    continue
+                on_m = hyperfine(tool.format(d=m), runs, prep, warm)
+                on_l = hyperfine(tool.format(d=local), runs, prep, warm)
+                t.add(f"{name}, {label}", f"{on_m:.3f} s",
+                      f"local {on_l:.3f} s", f"{on_m / on_l:.2f}×")
+        if not cold:
+            t.add("cold runs", "left out: dropping the page cache needs root")
+        unmount(m)
+        daemon.wait(timeout=60)
+        mm = re.search(r"Maximum resident set size \(kbytes\): (\d+)",
+                       rss_file.read_text())
+        t.add("daemon peak RSS", f"{int(mm.group(1)) / 1024:.0f} MB"
+              if mm else "?")
+    finally:
+        if mounted(m):
+            unmount(m)
+        if not a.work:
+            shutil.rmtree(work, ignore_errors=True)
+    head = (f"## {a.n} reports, {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}\n\n"
+            f"Machine: {machine()}.  Medians of {a.runs} runs "
+            f"({a.cold_runs} cold).\n\n")
+    out.write_text(head + t.text() + "\n", encoding="utf-8")
+    print(head + t.text())
+    print(f"\nsaved in {out}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,112 @@
+"""Building the index fast: a renamed report is reused by its hash, not
+parsed again, and what comes out is what a build from scratch makes; the
+progress line shows only on a terminal and never with -q."""
+import os
+import pty
+import shutil
+import sqlite3
+import subprocess
+
+from conftest import RAW_REPORTS, run
+
+
+def summary(out):
+    return {k.strip(): v.strip() for k, v in
+            (line.split(":", 1) for line in out.splitlines() if ":" in line)}
+
+
+def served(db):
+    """Every node with its bytes and every cell, as served and queried."""
+    con = sqlite3.connect(db)
+    try:
+        nodes = con.execute("SELECT p.path, n.size, n.size_unix, n.data"
+                            " FROM node n JOIN node_path p USING (ino)"
+                            " ORDER BY p.path").fetchall()
+        cells = con.execute("SELECT agency, year, table_name, row_label,"
+                            " col_label, raw, value, num, state, note"
+                            " FROM cell_view ORDER BY 1, 2, 3, row_no,"
+                            " col_no").fetchall()
+        return nodes, cells
+    finally:
+        con.close()
+
+
+def test_renamed_report_is_reused_not_parsed(nianbaofs, fresh_raw, tmp_path):
+    db = tmp_path / "ix.sqlite"
+    r = run([nianbaofs, "index", "-q", "--db", db, fresh_raw])
+    assert r.returncode == 0, r.stderr
+    name = next(iter(RAW_REPORTS))
+    (fresh_raw / "moved").mkdir()
+    os.rename(fresh_raw / name, fresh_raw / "moved" / ("renamed-" + name))
+    r = run([nianbaofs, "index", "-q", "--db", db, fresh_raw])
+    assert r.returncode == 0, r.stderr
+    s = summary(r.stdout)
+    assert s["parsed now"] == "0", r.stdout
+    assert s["reused"] == str(len(RAW_REPORTS)), r.stdout
+
+    scratch = tmp_path / "scratch.sqlite"
+    r = run([nianbaofs, "index", "-q", "--db", scratch, fresh_raw])
+    assert r.returncode == 0, r.stderr
+    assert summary(r.stdout)["parsed now"] == str(len(RAW_REPORTS))
+    assert served(db) == served(scratch)
+
+
+def test_a_copy_under_a_new_name_is_parsed(nianbaofs, fresh_raw, tmp_path):
+    """The old path still exists: the copy is a new report of its own."""
+    db = tmp_path / "ix.sqlite"
+    assert run([nianbaofs, "index", "-q", "--db", db, fresh_raw]).returncode == 0
+    name = next(iter(RAW_REPORTS))
+    shutil.copyfile(fresh_raw / name, fresh_raw / ("copy-" + name))
+    r = run([nianbaofs, "index", "-q", "--db", db, fresh_raw])
+    assert r.returncode == 0, r.stderr
+    assert summary(r.stdout)["parsed now"] == "1", r.stdout
+
+
+def test_parallel_build_is_deterministic(nianbaofs, fresh_raw, tmp_path):
+    """Two builds from scratch give the same index, however the workers
+    were scheduled."""
+    for i in range(3):
+        shutil.copyfile(fresh_raw / next(iter(RAW_REPORTS)),
+                        fresh_raw / f"extra-{i}.txt")
+    a, b = tmp_path / "a.sqlite", tmp_path / "b.sqlite"
+    for db in (a, b):
+        assert run([nianbaofs, "index", "-q", "--db", db,
+                    fresh_raw]).returncode == 0
+    assert served(a) == served(b)
+
+
+def index_on_terminal(nianbaofs, raw, db, *opts):
+    """Runs nianbaofs index with stderr on a pseudo-terminal; returns what
+    the terminal showed."""
+    main, sub = pty.openpty()
+    try:
+        p = subprocess.run([str(nianbaofs), "index", *opts, "--db", str(db),
+                            str(raw)], stdout=subprocess.DEVNULL, stderr=sub,
+                           timeout=120)
+        os.close(sub)
+        sub = -1
+        out = b""
+        while True:
+            try:
+                chunk = os.read(main, 4096)
+            except OSError:
+                break
+            if not chunk:
+                break
+            out += chunk
+        assert p.returncode == 0, out
+        return out.decode("utf-8", "replace")
+    finally:
+        os.close(main)
+        if sub >= 0:
+            os.close(sub)
+
+
+def test_progress_only_on_a_terminal(nianbaofs, fresh_raw, tmp_path):
+    shown = index_on_terminal(nianbaofs, fresh_raw, tmp_path / "a.sqlite")
+    assert f"of {len(RAW_REPORTS)} files" in shown, shown
+    assert "indexing:" in shown
+    quiet = index_on_terminal(nianbaofs, fresh_raw, tmp_path / "b.sqlite", "-q")
+    assert "indexing:" not in quiet, quiet
+    r = run([nianbaofs, "index", "--db", tmp_path / "c.sqlite", fresh_raw])
+    assert r.returncode == 0 and "indexing:" not in r.stderr, r.stderr
