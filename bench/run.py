@@ -137,10 +137,17 @@ def main():
                          work / "local")
     t = Table()
     try:
-        if raw.exists():
-            shutil.rmtree(raw)
-        print(f"generating {a.n} reports in {raw}", file=sys.stderr)
-        sh(f"{sys.executable} {HERE / 'gen.py'} -n {a.n} {raw}")
+        # the generated tree is kept in --work and made again only when
+        # another N was asked for (or a run changed it)
+        marker = work / f"raw-{a.n}.done"
+        if not marker.exists():
+            if raw.exists():
+                shutil.rmtree(raw)
+            for old in work.glob("raw-*.done"):
+                old.unlink()
+            print(f"generating {a.n} reports in {raw}", file=sys.stderr)
+            sh(f"{sys.executable} {HERE / 'gen.py'} -n {a.n} {raw}")
+            marker.touch()
         raw_bytes = sum(p.stat().st_size for p in raw.rglob("*") if p.is_file())
         for p in (db, local):
             if p.is_dir():
@@ -166,6 +173,7 @@ def main():
         t.add("refresh, one file added", f"{timed(idx)[0]:.3f} s")
         added.unlink()
         t.add("refresh, one file removed", f"{timed(idx)[0]:.3f} s")
+        victim.write_bytes(data)  # the tree as generated, for the next run
         size = db.stat().st_size
         t.add("index size", f"{size / 1e6:.1f} MB",
               f"raw {raw_bytes / 1e6:.1f} MB", f"{size / raw_bytes:.2f}×")
