@@ -92,6 +92,8 @@ enum {
 	NB_LF_IMAGE = 1 << 7,	/* a lone image file name (年报表格.png) */
 	NB_LF_NEWPAGE = 1 << 8,	/* a form feed began the line: a PDF page
 				   starts here (the form feed is removed) */
+	NB_LF_FLATROW = 1 << 9,	/* a piece of a flattened page's table, cut
+				   where its row ends (flatten.c) */
 };
 
 typedef struct {
@@ -261,9 +263,17 @@ int nb_find_facts(nb_doc *d);
 
 /* sections.c */
 int nb_find_sections(nb_doc *d);	/* fills d->spans, marks headings */
+/* The printed wordings of canonical heading 1..6 (NULL-terminated). */
+const char *const *nb_section_variants(int canonical);
 /* After the tables: fills r->sections (prose from the lines no table
  * consumed), r->preamble and r->text. */
 int nb_build_sections(nb_doc *d);
+
+/* tables.c: the alignment of printed rows obs[0..nobs) of rs with the
+ * rows of t, by label (and by order in gaps of equal size): assign[j] is
+ * the printed row of template row j, or -1.  0 or -ENOMEM. */
+int nb_align_rows(const nb_rows *rs, const size_t *obs, size_t nobs,
+		  const nb_template *t, int *assign, double *score);
 
 /* tables.c: finds the official tables, fills r->tables, marks the lines
  * it consumed with NB_LF_TABLE, warns about what it could not place. */

@@ -173,6 +173,20 @@ done:
 	return rc;
 }
 
+int nb_align_rows(const nb_rows *rs, const size_t *obs, size_t nobs,
+		  const nb_template *t, int *assign, double *score)
+{
+	alignment a;
+	int rc = align(rs, obs, nobs, t, &a);
+
+	if (rc < 0)
+		return rc;
+	memcpy(assign, a.assign, t->nrows * sizeof *assign);
+	*score = a.score;
+	alignment_free(&a);
+	return 0;
+}
+
 /* ---- building the nb_table ------------------------------------------------ */
 
 static char *tok_dup(const nb_tok *t)
