@@ -231,8 +231,9 @@ static bool ascii_alnum(uint32_t cp)
 	return (cp >= '0' && cp <= '9') || (cp >= 'A' && cp <= 'Z') || (cp >= 'a' && cp <= 'z');
 }
 
-/* Prose: cut at the crawler's block boundaries (a space not between two
- * ASCII words) and before a （一） sub-heading that follows a full stop. */
+/* Prose: cut at the crawler's block boundaries (a space with no ASCII
+ * letter or digit beside it: 成立 70 周年 is one phrase) and before a （一）
+ * sub-heading that follows a full stop. */
 static int push_prose(nb_lines *out, const char *s, size_t n)
 {
 	size_t start = 0, i = 0;
@@ -251,7 +252,7 @@ static int push_prose(nb_lines *out, const char *s, size_t n)
 			}
 			size_t j = k;
 			uint32_t next = k < n ? nb_utf8_next(s, n, &j) : 0;
-			if (!(ascii_alnum(prev) && ascii_alnum(next))) {
+			if (!ascii_alnum(prev) && !ascii_alnum(next)) {
 				if (push(out, s + start, at - start) < 0)
 					return -ENOMEM;
 				start = k;
@@ -314,6 +315,15 @@ static int push_table(nb_lines *out, const char *s, size_t n)
 			digit_end = is_digit(c);
 			e = j;
 		}
+		/* A unit printed after the number stays with it. */
+		static const char *const units[] = { "万元", "元" };
+		for (size_t u = 0; digit_end && u < 2; u++) {
+			size_t k = strlen(units[u]);
+			if (n - e >= k && !memcmp(s + e, units[u], k)) {
+				e += k;
+				break;
+			}
+		}
 		size_t cut = e;
 		if (!digit_end && e < n) {
 			size_t j = lastdigit;
@@ -348,6 +358,15 @@ static size_t table_start(const char *s, size_t n, int canon)
 		const char *hit = memmem(s, n, anchors[canon][k], strlen(anchors[canon][k]));
 		if (hit && (size_t)(hit - s) < best)
 			best = (size_t)(hit - s);
+	}
+	/* The table's first words keep their bracket or numbering:
+	 * （本列数据…）, 一、本年新收… */
+	if (best < n && cp_before(s, best) == 0xFF08)
+		best -= strlen("（");
+	else if (best < n && cp_before(s, best) == 0x3001) {
+		size_t mark = best - strlen("、");
+		if (numeral_value(cp_before(s, mark)))
+			best = mark - strlen("一");
 	}
 	/* A table has numbers. */
 	for (size_t i = best; i < n; i++)
