@@ -71,6 +71,29 @@ int nb_flat_split(nb_lines *ls, bool *flat);
  * decimal point, a sign, a space, the 、 or . of the next label's number. */
 bool nb_flat_run_char(uint32_t cp);
 
+/* ---- flat_rows.c --------------------------------------------------------- */
+
+/* A printed row: label text, then a run of numbers (offsets into the
+ * region's text). */
+typedef struct {
+	size_t label, nlabel;
+	size_t run, nrun;
+	nb_unit unit;		/* 元 or 万元 printed right after the run */
+} nb_flat_row;
+
+typedef struct {
+	nb_buf text;		/* the table's pieces joined as printed */
+	nb_flat_row *v;
+	size_t n;
+	nb_rows rs;		/* the same rows, a label and one value each */
+} nb_flat_region;
+
+/* The flattened table of section canonical (2, 3, 4): its pieces joined
+ * and marked as the table's, read into printed rows.  g->n is 0 when the
+ * section has none.  0 or -ENOMEM; free g either way. */
+int nb_flat_region_read(nb_doc *d, int canonical, nb_flat_region *g);
+void nb_flat_region_free(nb_flat_region *g);
+
 /*
  * flat_tables.c: the official tables of a flattened article, in place of
  * nb_find_tables: rows found by their labels, numbers split by

@@ -245,7 +245,7 @@ static int find_report(const char *expect_path, char **report)
 static const char *const known_keys[] = {
 	"shape", "agency", "year", "year_rule", "published", "encoding",
 	"template", "table_templates", "sections", "warnings_contain",
-	"checks_failed", "may_be_absent", "cells", NULL
+	"checks_failed", "may_be_absent", "printed_breaks", "uncertain", "cells", NULL
 };
 
 static bool is_string_array(const cJSON *a, int n)
@@ -315,6 +315,19 @@ static const char *malformed(const cJSON *x, const char **key)
 	e = cJSON_GetObjectItemCaseSensitive(x, "may_be_absent");
 	if (e && !is_string_array(e, -1))
 		return "\"may_be_absent\" must be an array of table names";
+	e = cJSON_GetObjectItemCaseSensitive(x, "printed_breaks");
+	if (e && !is_string_array(e, -1))
+		return "\"printed_breaks\" must be an array of rule names";
+	e = cJSON_GetObjectItemCaseSensitive(x, "uncertain");
+	if (e) {
+		const cJSON *u;
+
+		if (!cJSON_IsArray(e))
+			return "\"uncertain\" must be an array of [table, row, column]";
+		cJSON_ArrayForEach(u, e)
+			if (!is_string_array(u, 3))
+				return "\"uncertain\" must be an array of [table, row, column]";
+	}
 	e = cJSON_GetObjectItemCaseSensitive(x, "cells");
 	if (!cJSON_IsArray(e))
 		return "\"cells\" must be an array";
@@ -347,6 +360,7 @@ typedef struct {
 	char *shape;
 	size_t reports;
 	size_t cells, right, wrong, missing;
+	size_t uncertain;	/* of missing: the core said its reading is not certain */
 	size_t agency_ok, year_ok, sections_ok, other_ok;
 } tally;
 
@@ -718,8 +732,43 @@ static void score_unprinted(score *s, tally *t, const nb_cell *c,
 /* Scores one expected cell.  may_be_absent lists the tables the fixture
  * lets the core leave unfilled (their structure cannot be read with
  * certainty): an absent cell there is counted missing but no mismatch. */
+/* Whether [table, row, col] is one of list's. */
+static bool listed_cell(const cJSON *list, const char *table, const char *row,
+			const char *col)
+{
+	const cJSON *e;
+
+	cJSON_ArrayForEach(e, list)
+		if (!strcmp(cJSON_GetArrayItem(e, 0)->valuestring, table) &&
+		    !strcmp(cJSON_GetArrayItem(e, 1)->valuestring, row) &&
+		    !strcmp(cJSON_GetArrayItem(e, 2)->valuestring, col))
+			return true;
+	return false;
+}
+
+/* A cell printed where only inference could place it, and a rule over it
+ * fails: empty is right, any value a mismatch (its place is not certain,
+ * even when the value happens to be the printed one). */
+static void score_uncertain(score *s, tally *t, const nb_cell *c, const char *table,
+			    const char *row, const char *col, const char *want)
+{
+	if (!c || c->state == NB_CELL_ABSENT) {
+		t->right++;
+		return;
+	}
+	if (c->state == NB_CELL_NUMBER && c->value && strcmp(c->value, want) == 0) {
+		t->right++;
+		mismatch(s, "%s / %s / %s: written, but its place is inferred and a rule over it "
+			 "fails: it must be left empty", table, row, col);
+		return;
+	}
+	t->wrong++;
+	mismatch(s, "WRONG %s / %s / %s: expected empty (uncertain; printed %s), got %s",
+		 table, row, col, want[0] ? want : "blank", state_text(c));
+}
+
 static void score_cell(score *s, tally *t, const nb_report *r, const cJSON *cell,
-		       const cJSON *may_be_absent)
+		       const cJSON *may_be_absent, const cJSON *uncertain)
 {
 	const char *table = cJSON_GetArrayItem(cell, 0)->valuestring;
 	const char *row = cJSON_GetArrayItem(cell, 1)->valuestring;
@@ -732,11 +781,17 @@ static void score_cell(score *s, tally *t, const nb_report *r, const cJSON *cell
 		score_unprinted(s, t, c, table, row, col);
 		return;
 	}
+	if (listed_cell(uncertain, table, row, col)) {
+		score_uncertain(s, t, c, table, row, col, want);
+		return;
+	}
 
 	bool blank = want[0] == '\0';
 
 	if (!c || c->state == NB_CELL_ABSENT) {
 		t->missing++;
+		if (c && c->uncertain)
+			t->uncertain++;
 		if (r && !listed(may_be_absent, table))
 			mismatch(s, "missing %s / %s / %s: expected %s", table, row,
 				 col, blank ? "blank" : want);
@@ -809,7 +864,8 @@ static int score_one(score *s, nb_parser *p, const char *expect_path)
 
 		cJSON_ArrayForEach(cell, cJSON_GetObjectItemCaseSensitive(x, "cells"))
 			score_cell(s, t, r, cell,
-				   cJSON_GetObjectItemCaseSensitive(x, "may_be_absent"));
+				   cJSON_GetObjectItemCaseSensitive(x, "may_be_absent"),
+				   cJSON_GetObjectItemCaseSensitive(x, "uncertain"));
 		if (r) {
 			t->agency_ok += check_string(s, "agency", str_item(x, "agency"), r->agency);
 			t->year_ok += check_year(s, x, r);
@@ -847,10 +903,11 @@ static void print_line(const tally *t)
 {
 	printf("%-10s %7zu %7zu ", t->shape, t->reports, t->cells);
 	if (t->cells)
-		printf("%7.1f %7.1f %6zu %8.1f", pct(t->right, t->cells),
-		       pct(t->wrong, t->cells), t->wrong, pct(t->missing, t->cells));
+		printf("%7.1f %7.1f %6zu %8.1f %6zu", pct(t->right, t->cells),
+		       pct(t->wrong, t->cells), t->wrong, pct(t->missing, t->cells),
+		       t->uncertain);
 	else
-		printf("%7s %7s %6s %8s", "-", "-", "-", "-");	/* no tables */
+		printf("%7s %7s %6s %8s %6s", "-", "-", "-", "-", "-");	/* no tables */
 	printf(" %7.1f %6.1f %8.1f %7.1f\n", pct(t->agency_ok, t->reports),
 	       pct(t->year_ok, t->reports), pct(t->sections_ok, t->reports),
 	       pct(t->other_ok, t->reports));
@@ -867,8 +924,8 @@ static void print_summary(score *s)
 	tally total = { .shape = name };
 
 	qsort(s->v, s->n, sizeof(*s->v), cmp_tally);
-	printf("%-10s %7s %7s %7s %7s %6s %8s %7s %6s %8s %7s\n", "shape",
-	       "reports", "cells", "right%", "wrong%", "wrong", "missing%",
+	printf("%-10s %7s %7s %7s %7s %6s %8s %6s %7s %6s %8s %7s\n", "shape",
+	       "reports", "cells", "right%", "wrong%", "wrong", "missing%", "uncert",
 	       "agency%", "year%", "section%", "other%");
 	for (size_t i = 0; i < s->n; i++) {
 		const tally *t = &s->v[i];
@@ -879,6 +936,7 @@ static void print_summary(score *s)
 		total.right += t->right;
 		total.wrong += t->wrong;
 		total.missing += t->missing;
+		total.uncertain += t->uncertain;
 		total.agency_ok += t->agency_ok;
 		total.year_ok += t->year_ok;
 		total.sections_ok += t->sections_ok;
