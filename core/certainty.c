@@ -250,7 +250,7 @@ static void list_values(nb_buf *b, const nb_stage *s, const nb_cref *v, size_t n
 
 /* Applies rule r: when it does not hold, every inferred cell it names is
  * rejected, with one warning. */
-static int apply(nb_report *r, view *w, const nb_rule *rule, bool wholly_inferred)
+static int apply(nb_report *r, view *w, const nb_rule *rule)
 {
 	const nb_stage *s = w->s;
 	const nb_template *t = s->t;
@@ -261,7 +261,7 @@ static int apply(nb_report *r, view *w, const nb_rule *rule, bool wholly_inferre
 	for (size_t k = 0; k < 2; k++)
 		for (size_t j = 0; j < ns[k]; j++)
 			inferred += w->inferred[sides[k][j].row] && fits(s, sides[k][j].row);
-	if (!inferred || (rule->column && !wholly_inferred))
+	if (!inferred)
 		return 0;
 	long long l = 0, x = 0;
 	nb_rule_state st = nb_rule_eval(rule, view_value, w, &l, &x);
@@ -278,8 +278,7 @@ static int apply(nb_report *r, view *w, const nb_rule *rule, bool wholly_inferre
 
 	nb_buf b = {0};
 	if (rule->column)
-		nb_buf_printf(&b, "%s: column %s: no cell of the table was placed by its structure, "
-			      "and %s ", t->name, t->cols[rule->at], rule->id);
+		nb_buf_printf(&b, "%s: column %s: %s ", t->name, t->cols[rule->at], rule->id);
 	else
 		nb_buf_printf(&b, "%s: row %s: its values were placed by %s, and %s ", t->name,
 			      row_name(s, rule->at), place_name(s->rows[rule->at].how), rule->id);
@@ -292,7 +291,8 @@ static int apply(nb_report *r, view *w, const nb_rule *rule, bool wholly_inferre
 	} else {
 		nb_buf_adds(&b, "cannot be checked (a value is no whole number)");
 	}
-	nb_buf_adds(&b, ", so their places are uncertain: ");
+	nb_buf_adds(&b, rule->column ? ", and of its cells these were placed by inference, so "
+			"their places are uncertain: " : ", so their places are uncertain: ");
 	list_cells(&b, s, rule, w);
 	nb_buf_adds(&b, " left empty");
 	char *msg = nb_buf_take(&b);
@@ -301,28 +301,51 @@ static int apply(nb_report *r, view *w, const nb_rule *rule, bool wholly_inferre
 	return rc;
 }
 
+/*
+ * In a row read in reading order, an empty value is a blank cell only by a
+ * grid's structure; once the row runs over several lines it may as well be
+ * the filler of a merged cell, so which column each value belongs to is not
+ * certain, whatever the sums say (a value moved between two blank columns
+ * keeps the row's total).
+ */
+static int blanks_in_order(nb_report *r, view *w, size_t i)
+{
+	nb_stage *s = w->s;
+	const srow *row = &s->rows[i];
+	size_t empty = 0;
+
+	if (row->how != NB_PLACE_ORDER)
+		return 0;
+	for (size_t c = 0; c < s->t->ncols; c++)
+		empty += !row->v[c][0];
+	if (!empty)
+		return 0;
+	for (size_t c = 0; c < s->t->ncols; c++)
+		w->reject[i * s->t->ncols + c] = true;
+	return nb_warn(r, "%s: row %s: its values run over several lines and %zu of them are "
+		       "empty cells, which may be blanks or the filler of merged cells, so their "
+		       "places are uncertain: all %zu cells left empty", s->t->name,
+		       row_name(s, i), empty, s->t->ncols);
+}
+
 static int certify(nb_report *r, view *w)
 {
 	nb_stage *s = w->s;
 	const nb_template *t = s->t;
-	bool wholly_inferred = true, any = false;
 	size_t n = nb_rule_count(t);
 	nb_rule *rule = malloc(sizeof *rule);
 	int rc = 0;
 
 	if (!rule)
 		return -ENOMEM;
-	for (size_t i = 0; i < s->nrows; i++) {
+	for (size_t i = 0; i < s->nrows && rc == 0; i++) {
 		w->inferred[i] = s->rows[i].how != NB_PLACE_CELLS;
-		if (fits(s, i)) {
-			any = true;
-			wholly_inferred = wholly_inferred && w->inferred[i];
-		}
+		if (fits(s, i))
+			rc = blanks_in_order(r, w, i);
 	}
-	wholly_inferred = wholly_inferred && any;
 	for (size_t i = 0; i < n && rc == 0; i++) {
 		nb_rule_get(t, i, rule);
-		rc = apply(r, w, rule, wholly_inferred);
+		rc = apply(r, w, rule);
 	}
 	free(rule);
 	return rc;

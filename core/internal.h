@@ -216,9 +216,12 @@ nb_rule_state nb_rule_eval(const nb_rule *r, nb_rule_value get, void *ctx,
  * fit the template's columns exactly and every rule of the template over
  * those cells holds: a table-3 row's 总计 and a table-4 group's 总计 (these
  * must hold: an inferred row whose total cannot be evaluated is not
- * written), and, when no cell of the table was placed by structure, table
- * 3's column sums (applied when the rows they need were found).  A cell not
- * written stays ABSENT and a warning names it and why.
+ * written), and table 3's column sums (which must not fail; they are not
+ * applied where a row they need was not found).  A row read in reading
+ * order (NB_PLACE_ORDER) with an empty value is not written either: an
+ * empty field off a grid line may be a blank or a merged cell's filler.
+ * A cell not written stays ABSENT, its `uncertain` set, and a warning
+ * names it and why.
  */
 typedef enum {
 	NB_PLACE_CELLS = 1,	/* structure: the cells of one printed row (HTML
@@ -336,6 +339,10 @@ typedef struct {
 					   places are the line's structure */
 	uint32_t *key;			/* nb_key of the joined label */
 	size_t nkey;
+	uint32_t *own;			/* nb_key of the label text on the line
+					   of its first value (a grid row's own
+					   label cells) */
+	size_t nown;
 } nb_orow;
 
 typedef struct {

@@ -31,28 +31,56 @@ double nb_key_threshold(size_t nkey)
 	return nkey <= 3 ? 0.999 : nkey <= 5 ? 0.74 : 0.6;
 }
 
-static double match_key(const nb_orow *r, const uint32_t *key, size_t nkey)
+static double match_key(const uint32_t *text, size_t ntext, const uint32_t *key, size_t nkey)
 {
-	if (!nkey || !r->nkey)
+	if (!nkey || !ntext)
 		return -1;
-	double sim = nb_fuzzy_find(key, nkey, r->key, r->nkey, NULL);
+	double sim = nb_fuzzy_find(key, nkey, text, ntext, NULL);
 	if (sim < nb_key_threshold(nkey))
 		return -1;
 	/* Label text the key does not explain lowers the score a little, so
 	 * that of two keys found whole the longer one wins. */
-	double extra = r->nkey > nkey ? (double)(r->nkey - nkey) : 0;
+	double extra = ntext > nkey ? (double)(ntext - nkey) : 0;
 	double pen = extra * 0.002;
 	return sim - (pen > 0.1 ? 0.1 : pen);
 }
 
-double nb_row_score(const nb_orow *r, const nb_tkey *k, bool *alt)
+static double text_score(const uint32_t *text, size_t ntext, const nb_tkey *k, bool *alt)
 {
-	double a = match_key(r, k->key, k->nkey);
-	double b = match_key(r, k->alt, k->nalt);
+	double a = match_key(text, ntext, k->key, k->nkey);
+	double b = match_key(text, ntext, k->alt, k->nalt);
 
 	if (alt)
 		*alt = b > a;
 	return a > b ? a : b;
+}
+
+double nb_row_score(const nb_orow *r, const nb_tkey *k, bool *alt)
+{
+	return text_score(r->key, r->nkey, k, alt);
+}
+
+/*
+ * Whether a row is known by the label on its own line.  In a grid a row is
+ * one line: label text on lines before it is a header, a group's label, or
+ * a row whose cells all vanished, and joined to the row's own label it can
+ * name another row.  When the row's own line names a template row, that is
+ * its label; else (PDF text, a label wrapped around its numbers) the label
+ * is all the text since the previous row.
+ */
+static bool own_label_names(const nb_orow *r, const nb_tkey *keys, size_t m)
+{
+	if (!r->nown || r->nown == r->nkey)
+		return false;
+	for (size_t j = 0; j < m; j++)
+		if (text_score(r->own, r->nown, &keys[j], NULL) > 0)
+			return true;
+	return false;
+}
+
+static double label_score(const nb_orow *r, bool own, const nb_tkey *k, bool *alt)
+{
+	return own ? text_score(r->own, r->nown, k, alt) : nb_row_score(r, k, alt);
 }
 
 /* ---- alignment ------------------------------------------------------------- */
@@ -72,21 +100,25 @@ int nb_align_rows(const nb_rows *rs, const size_t *obs, size_t nobs,
 	nb_tkey *keys = calloc(m, sizeof *keys);
 	double *best = calloc((nobs + 1) * w, sizeof *best);
 	double *sc = malloc((nobs ? nobs : 1) * m * sizeof *sc);
+	bool *own = malloc((nobs ? nobs : 1) * sizeof *own);
 	int rc = -ENOMEM;
 
 	memset(out, 0, sizeof *out);
 	out->assign = malloc(m * sizeof *out->assign);
 	out->by_order = calloc(m, sizeof *out->by_order);
 	out->alt = calloc(m, sizeof *out->alt);
-	if (!keys || !best || !sc || !out->assign || !out->by_order || !out->alt)
+	if (!keys || !best || !sc || !own || !out->assign || !out->by_order || !out->alt)
 		goto done;
 	for (size_t j = 0; j < m; j++) {
 		nb_tkey_make(&t->rows[j], &keys[j]);
 		out->assign[j] = -1;
 	}
-	for (size_t i = 0; i < nobs; i++)
+	for (size_t i = 0; i < nobs; i++) {
+		const nb_orow *r = &rs->rows[obs[i]];
+		own[i] = own_label_names(r, keys, m);
 		for (size_t j = 0; j < m; j++)
-			sc[i * m + j] = nb_row_score(&rs->rows[obs[i]], &keys[j], NULL);
+			sc[i * m + j] = label_score(r, own[i], &keys[j], NULL);
+	}
 
 	for (size_t i = 1; i <= nobs; i++) {
 		for (size_t j = 1; j <= m; j++) {
@@ -104,7 +136,8 @@ int nb_align_rows(const nb_rows *rs, const size_t *obs, size_t nobs,
 		double s = sc[(i - 1) * m + j - 1];
 		if (s > 0 && best[i * w + j] == best[(i - 1) * w + j - 1] + s) {
 			out->assign[j - 1] = (int)(i - 1);
-			nb_row_score(&rs->rows[obs[i - 1]], &keys[j - 1], &out->alt[j - 1]);
+			label_score(&rs->rows[obs[i - 1]], own[i - 1], &keys[j - 1],
+				    &out->alt[j - 1]);
 			i--;
 			j--;
 		} else if (best[i * w + j] == best[(i - 1) * w + j]) {
@@ -142,6 +175,7 @@ done:
 	free(keys);
 	free(best);
 	free(sc);
+	free(own);
 	if (rc < 0)
 		nb_align_free(out);
 	return rc;

@@ -108,8 +108,13 @@ static int split_fields(tokv *tv, const char *s, size_t n, const char *sep,
 	}
 	for (size_t k = start; k < tv->n; k++)
 		tv->v[k].grid = true;
-	/* Drop empty border fields. */
-	while (tv->n > start && tv->v[tv->n - 1].n == 0)
+	/* Drop empty border fields.  A line that does not end with the
+	 * separator has no right border: its empty last fields are cells
+	 * (cells joined by " | ", the last ones blank). */
+	size_t a, b;
+	nb_trim(s, n, &a, &b);
+	bool border = b - a >= seplen && !memcmp(s + b - seplen, sep, seplen);
+	while (border && tv->n > start && tv->v[tv->n - 1].n == 0)
 		tv->n--;
 	size_t lead = start;
 	while (lead < tv->n && tv->v[lead].n == 0)
@@ -304,11 +309,14 @@ static int make_keys(nb_rows *rs)
 		for (size_t k = 0; k < r->ntext; k++)
 			total += rs->toks[r->text[k]].n;
 		r->key = malloc((total + 1) * sizeof *r->key);
-		if (!r->key)
+		r->own = malloc((total + 1) * sizeof *r->own);
+		if (!r->key || !r->own)
 			return -ENOMEM;
 		for (size_t k = 0; k < r->ntext; k++) {
 			const nb_tok *t = &rs->toks[r->text[k]];
 			r->nkey += nb_key(t->s, t->n, r->key + r->nkey, total - r->nkey);
+			if (r->nval && t->line == rs->toks[r->first_val].line)
+				r->nown += nb_key(t->s, t->n, r->own + r->nown, total - r->nown);
 			if (t->line + 1 > end)
 				end = t->line + 1;
 		}
@@ -353,11 +361,15 @@ static int form_rows(nb_rows *rs, size_t width, const bool *line_has_value,
 		/* In text grids (pipes, tabs) an empty field is as often the filler
 		 * of a merged cell as a blank value: a run of nothing but empty
 		 * fields is filler, and so are empty fields that lead a run longer
-		 * than a row. */
+		 * than a row.  Exactly a row's width of them after a label on the
+		 * same line is a row printed all blank (an HTML row of &nbsp;
+		 * turned into text). */
 		size_t blanks = 0;
 		while (i + blanks < j && !rs->toks[i + blanks].n && !rs->toks[i + blanks].cell)
 			blanks++;
-		if (blanks == j - i) {
+		bool blank_row = width && blanks == width && j - i == width && nhead &&
+				 rs->toks[head[nhead - 1]].line == t->line;
+		if (blanks == j - i && !blank_row) {
 			i = j;
 			continue;
 		}
@@ -422,6 +434,7 @@ void nb_rows_free(nb_rows *rs)
 	for (size_t i = 0; i < rs->nrows; i++) {
 		free(rs->rows[i].text);
 		free(rs->rows[i].key);
+		free(rs->rows[i].own);
 	}
 	free(rs->rows);
 	free(rs->toks);
