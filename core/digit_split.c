@@ -3,7 +3,8 @@
  * (801000081) cut back into the row's columns, only where exactly one
  * reading fits what the template guarantees: no leading zeros, a sign only
  * where 本年增/减 begins, a decimal point only in a money column, a space
- * always between two cells, and the row's sums.  Every reading is tried
+ * or a unit (10件322.89) always between two cells, commas only between
+ * groups of three digits (12,810), and the row's sums.  Every reading is tried
  * (depth first, a sum checked as soon as its cells are known), so "one
  * reading" is a fact about the run, not a guess.
  */
@@ -37,18 +38,34 @@ typedef struct {
 	long budget;
 } search;
 
-/* The run as ASCII: digits, '.', '+', '-', GAP for spaces, ENUM_MARK for
- * 、.  False when it holds anything else. */
+size_t nb_split_unit(const char *s, size_t n)
+{
+	/* The units number.c reads after a count or an amount. */
+	static const char *const units[] = { "万元", "元", "件", "个", "项", "条", "次", "家" };
+
+	for (size_t k = 0; k < sizeof units / sizeof *units; k++) {
+		size_t len = strlen(units[k]);
+		if (n >= len && !memcmp(s, units[k], len))
+			return len;
+	}
+	return 0;
+}
+
+/* The run as ASCII: digits, '.', ',', '+', '-', GAP for spaces and units
+ * between numbers, ENUM_MARK for 、.  False when it holds anything else. */
 static bool normalise(const char *run, size_t n, char *out, size_t *len)
 {
 	size_t i = 0, k = 0;
 
 	while (i < n) {
-		uint32_t cp = nb_halfwidth(nb_utf8_next(run, n, &i));
+		size_t unit = nb_split_unit(run + i, n - i);
+		uint32_t raw = unit ? ' ' : nb_utf8_next(run, n, &i), cp = nb_halfwidth(raw);
 		char c;
+		i += unit;
 		if (nb_is_space(cp))
 			c = GAP;
-		else if ((cp >= '0' && cp <= '9') || cp == '.' || cp == '+' || cp == '-')
+		else if ((cp >= '0' && cp <= '9') || cp == '.' || cp == '+' || cp == '-' ||
+			 raw == ',')
 			c = (char)cp;
 		else if (cp == 0x2212)	/* − */
 			c = '-';
@@ -88,13 +105,39 @@ static void strip_enum(char *s, size_t *n, unsigned next_enum)
 	*n = k;
 }
 
+/* Whether the integer part s[0..n) is digits, grouped in threes by commas
+ * when it has any (12,810), with no leading zero (0 is a number, 01 two
+ * cells). */
+static bool integer_ok(const char *s, size_t n)
+{
+	size_t group = 0;
+	bool commas = memchr(s, ',', n) != NULL;
+
+	if (!n || (n > 1 && s[0] == '0') || s[0] == ',')
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] == ',') {
+			if (group == 0 || (i > group && group != 3) || i + 1 == n)
+				return false;
+			group = 0;
+			continue;
+		}
+		if (s[i] < '0' || s[i] > '9')
+			return false;
+		group++;
+		if (commas && group > 3)
+			return false;
+	}
+	return !commas || group == 3;
+}
+
 /* Whether s[0..n) can be the cell of column col; its value when it is an
  * integer. */
 static bool cell_ok(const search *x, const char *s, size_t n, size_t col, long long *v,
 		    bool *integer)
 {
-	size_t i = 0, digits = 0, lead = 0;
-	bool neg = false, point = false;
+	size_t lead = 0, digits = 0;
+	bool neg = false;
 
 	if (n >= NB_SPLIT_CELL)
 		return false;
@@ -102,32 +145,28 @@ static bool cell_ok(const search *x, const char *s, size_t n, size_t col, long l
 		if ((int)col != x->r->sign_col)
 			return false;
 		neg = s[0] == '-';
-		i = 1;
+		lead = 1;
 	}
-	lead = i;
-	for (; i < n; i++) {
-		if (s[i] >= '0' && s[i] <= '9') {
-			digits++;
-			continue;
-		}
-		if (s[i] != '.' || point || !(x->r->decimal_cols & (1u << col)) || i == lead ||
-		    i + 1 == n)
+	const char *point = memchr(s + lead, '.', n - lead);
+	size_t intlen = point ? (size_t)(point - s) - lead : n - lead;
+	if (!integer_ok(s + lead, intlen))
+		return false;
+	if (point) {
+		size_t frac = n - lead - intlen - 1;
+		if (!(x->r->decimal_cols & (1u << col)) || frac == 0)
 			return false;
-		point = true;
+		for (size_t k = 0; k < frac; k++)
+			if (point[1 + k] < '0' || point[1 + k] > '9')
+				return false;
 	}
-	if (!digits)
-		return false;
-	/* No leading zeros: 0 and 0.5 are numbers, 01 and 00.5 are two cells. */
-	size_t intlen = 0;
-	while (lead + intlen < n && s[lead + intlen] != '.')
-		intlen++;
-	if (intlen > 1 && s[lead] == '0')
-		return false;
+	for (size_t k = lead; k < lead + intlen; k++)
+		digits += s[k] != ',';
 	*integer = !point && digits <= 18;
 	*v = 0;
 	if (*integer) {
 		for (size_t k = lead; k < n; k++)
-			*v = *v * 10 + (s[k] - '0');
+			if (s[k] != ',')
+				*v = *v * 10 + (s[k] - '0');
 		if (neg)
 			*v = -*v;
 	}
@@ -190,7 +229,7 @@ static void dfs(search *x, size_t pos, size_t col)
 			continue;
 		size_t k = 0;
 		for (size_t i = pos; i < e; i++)
-			if (x->s[i] != '+')
+			if (x->s[i] != '+' && x->s[i] != ',')
 				x->cur.cell[col][k++] = x->s[i];
 		x->cur.cell[col][k] = '\0';
 		dfs(x, e < x->n && x->s[e] == GAP ? e + 1 : e, col + 1);

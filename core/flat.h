@@ -45,16 +45,21 @@ typedef enum {
 } nb_split_status;
 
 /*
- * Cuts the run run[0..n) — ASCII or fullwidth digits, '.', a sign, spaces
- * (a space is always a cell boundary) — into rule->ncols cells.  next_enum,
+ * Cuts the run run[0..n) — ASCII or fullwidth digits, '.', ASCII ',', a
+ * sign, spaces and units (always a cell boundary) — into rule->ncols
+ * cells.  next_enum,
  * when > 0, is the enumeration of the label that follows the run ("2." of
  * 2.没有现成…): a trailing "2." or "2、" is that label's, not a value's.
- * Cells have no leading zeros (a lone 0 is fine), a sign only at the start
- * of rule->sign_col, a decimal point only inside a decimal column, and the
- * sums hold.  Up to cap readings are written to out (out may be NULL when
+ * Cells have no leading zeros (a lone 0 is fine), commas only between
+ * groups of three digits, a sign only at the start of rule->sign_col, a
+ * decimal point only inside a decimal column, and the sums hold.  Up to cap readings are written to out (out may be NULL when
  * cap is 0); *count receives how many were found before the search could
  * tell (it stops at max(cap, 1) + 1).
  */
+/* The bytes of a unit a number may carry (万元, 元, 件, …) at s, or 0.  In
+ * a run a unit between two numbers is a cell boundary: 10件322.89. */
+size_t nb_split_unit(const char *s, size_t n);
+
 nb_split_status nb_split_run(const char *run, size_t n, unsigned next_enum,
 			     const nb_split_rule *rule, nb_split *out, size_t cap,
 			     size_t *count);
@@ -68,7 +73,8 @@ nb_split_status nb_split_run(const char *run, size_t n, unsigned next_enum,
  */
 int nb_flat_split(nb_lines *ls, bool *flat);
 /* A character a run of numbers may hold after its first digit: digits, a
- * decimal point, a sign, a space, the 、 or . of the next label's number. */
+ * decimal point, a thousands comma, a sign, a space, the 、 or . of the
+ * next label's number. */
 bool nb_flat_run_char(uint32_t cp);
 
 /* ---- flat_rows.c --------------------------------------------------------- */

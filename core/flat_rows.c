@@ -63,7 +63,12 @@ static int tokenize(nb_flat_region *g)
 		}
 		size_t e = i;
 		while (e < n) {
-			size_t j = e;
+			size_t j = e, unit = nb_split_unit(s + e, n - e);
+			/* A unit with a number after it parts two cells. */
+			if (unit && e + unit < n && is_digit(nb_utf8_next(s, n, &(size_t){ e + unit }))) {
+				e += unit;
+				continue;
+			}
 			if (!nb_flat_run_char(nb_utf8_next(s, n, &j)))
 				break;
 			e = j;

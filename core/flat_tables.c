@@ -35,6 +35,7 @@ typedef struct {
 	size_t count;		/* readings found (search stops past CAP) */
 	nb_split *cand;		/* the first CAP of them */
 	int orow;		/* the printed row, or -1 */
+	bool cut;		/* the run is followed by no label: its end is unsure */
 	size_t pick;		/* while settling: the reading tried */
 } reading;
 
@@ -91,6 +92,37 @@ static void split_rule(const nb_template *t, size_t first, size_t k, nb_split_ru
 	}
 }
 
+/*
+ * Whether what follows printed row i's run is a label (or the table's end):
+ * Han text, a bracket without a number in it, a table's pipe.  Anything
+ * else — a note (其中修订16件), a stray mark — may hold the rest of the
+ * row's last cell, so the run's end is not certain.
+ */
+static bool ends_cleanly(const nb_flat_region *g, size_t i)
+{
+	const char *s = g->text.s;
+	size_t at = g->v[i].run + g->v[i].nrun;
+	size_t end = i + 1 < g->n ? g->v[i + 1].run : g->text.len;
+
+	at += nb_split_unit(s + at, end - at);	/* the last cell's unit */
+	while (at < end && (s[at] == ' ' || s[at] == '\t'))
+		at++;
+	if (at >= end)
+		return true;
+	size_t j = at;
+	uint32_t cp = nb_utf8_next(s, end, &j);
+	if (cp == 0xFF08 || cp == '(') {
+		for (size_t k = j; k < end; k++) {
+			if (s[k] >= '0' && s[k] <= '9')
+				return false;
+			if (!memcmp(s + k, "）", strlen("）")) || s[k] == ')')
+				return true;
+		}
+		return true;
+	}
+	return nb_is_han(cp) || cp == '|' || cp == 0x201C || cp == '"' || cp == 0x3010;
+}
+
 /* Reads the run of each template row's printed row; the label after a run
  * tells whose enumeration ends it. */
 static int read_rows(const nb_flat_region *g, const nb_template *t, const int *assign,
@@ -112,6 +144,11 @@ static int read_rows(const nb_flat_region *g, const nb_template *t, const int *a
 		const nb_flat_row *f = &g->v[assign[j]];
 		x[j].status = nb_split_run(g->text.s + f->run, f->nrun, next, &rule, x[j].cand, CAP,
 					   &x[j].count);
+		if (!ends_cleanly(g, (size_t)assign[j])) {
+			x[j].cut = true;
+			x[j].status = NB_SPLIT_NONE;
+			x[j].count = 0;
+		}
 	}
 	return 0;
 }
@@ -206,11 +243,17 @@ static const char *unit_name(nb_unit u)
 
 /* Why no reading of a run was taken, for the stage's warning. */
 static char *why_text(const nb_template *t, const nb_flat_region *g, const nb_flat_row *f,
-		      size_t ncols, nb_split_status st, const nb_split *cand, size_t count)
+		      size_t ncols, nb_split_status st, const nb_split *cand, size_t count,
+		      bool cut)
 {
 	nb_buf b = { 0 };
 
 	nb_buf_printf(&b, "the run of digits \"%.*s\" ", (int)f->nrun, g->text.s + f->run);
+	if (cut) {
+		nb_buf_adds(&b, "is followed by text that is no label, so where its last cell "
+			    "ends is not certain");
+		return nb_buf_take(&b);
+	}
 	nb_buf_adds(&b, st == NB_SPLIT_NONE ? "cannot be read as its " : "fits its ");
 	nb_buf_printf(&b, "%zu columns (", ncols);
 	for (size_t c = 0; c < ncols; c++)
@@ -263,7 +306,7 @@ static int commit(nb_doc *d, const nb_template *t, const nb_flat_region *g, cons
 			continue;
 		}
 		char *why = why_text(t, g, &g->v[x[j].orow], t->ncols, x[j].status, x[j].cand,
-				     x[j].count);
+				     x[j].count, x[j].cut);
 		rc = why ? nb_stage_why(s, j, why) : -ENOMEM;
 		free(why);
 	}
@@ -369,8 +412,11 @@ static int appeals(nb_doc *d)
 		split_rule(t, first, per, &rule);
 		nb_split_status st = nb_split_run(g.text.s + f->run, f->nrun, 0, &rule, cand, CAP,
 						  &count);
+		bool cut = !ends_cleanly(&g, k);
+		if (cut)
+			st = NB_SPLIT_NONE;
 		char *why = st == NB_SPLIT_ONE ? NULL
-					       : why_text(t, &g, f, rule.ncols, st, cand, count);
+					       : why_text(t, &g, f, rule.ncols, st, cand, count, cut);
 		for (size_t r = 0; r < per && rc == 0; r++) {
 			if (st == NB_SPLIT_ONE)
 				rc = offer(s, t, first + r, cand, r * t->ncols, NB_UNIT_NONE);

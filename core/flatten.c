@@ -275,6 +275,8 @@ static int push_prose(nb_lines *out, const char *s, size_t n)
 
 bool nb_flat_run_char(uint32_t cp)
 {
+	if (cp == ',')
+		return true;	/* thousands: 12,810 (a fullwidth ， is prose) */
 	cp = nb_halfwidth(cp);
 	return is_digit(cp) || cp == '.' || cp == '+' || cp == '-' || cp == 0x3001 ||
 	       nb_is_space(cp);

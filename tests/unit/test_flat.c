@@ -101,6 +101,23 @@ static void test_none(void **state)
 	expect_status("12a", 0, &count1, NB_SPLIT_NONE);	/* not a run */
 }
 
+static void test_separators(void **state)
+{
+	static const nb_split_rule two = { .ncols = 2, .sign_col = -1 };
+	static const nb_split_rule buy = { .ncols = 2, .sign_col = -1, .decimal_cols = 2 };
+
+	(void)state;
+	/* A thousands comma stays inside a cell, between groups of three. */
+	expect_one("12,810", 0, &count1, "12810");
+	expect_one("3,1002", 0, &two, "3100|2");
+	expect_status("1,28", 0, &count1, NB_SPLIT_NONE);
+	expect_status("12,8100", 0, &count1, NB_SPLIT_NONE);
+	expect_status(",128", 0, &count1, NB_SPLIT_NONE);
+	/* A unit between two numbers ends a cell: 10件322.89. */
+	expect_one("10件322.89", 0, &buy, "10|322.89");
+	expect_status("10件32", 0, &count1, NB_SPLIT_NONE);
+}
+
 static void test_leading_zeros(void **state)
 {
 	(void)state;
@@ -327,6 +344,7 @@ int main(void)
 		cmocka_unit_test(test_unique),
 		cmocka_unit_test(test_ambiguous),
 		cmocka_unit_test(test_none),
+		cmocka_unit_test(test_separators),
 		cmocka_unit_test(test_leading_zeros),
 		cmocka_unit_test(test_enumeration),
 		cmocka_unit_test(test_signed),
