@@ -178,8 +178,9 @@ static bool settle_value(void *ctx, size_t row, size_t col, long long *v)
 /*
  * Every combination of the readings of the rows several fit, against the
  * template's column rules (a rule with a cell unknown does not count): a
- * row is settled when exactly one of its readings is in every combination
- * that breaks no rule.  When none does, the rows stay as they were.
+ * row is settled when exactly one of its readings takes part in the
+ * combinations that break no rule.  When none does, the rows stay as they
+ * were, and the stage says why.
  */
 static int disambiguate(const nb_template *t, reading *x)
 {
