@@ -203,7 +203,9 @@ static bool view_value(void *ctx, size_t row, size_t col, long long *v)
 	const view *w = ctx;
 	size_t k = row * w->s->t->ncols + col;
 
-	if (!fits(w->s, row))
+	/* A cell already rejected is no evidence for or against the others:
+	 * the rules over it cannot be applied. */
+	if (!fits(w->s, row) || w->reject[k])
 		return false;
 	if (w->state[k] == NB_CELL_BLANK) {
 		*v = 0;
@@ -259,8 +261,11 @@ static int apply(nb_report *r, view *w, const nb_rule *rule)
 	size_t ns[2] = { rule->nlhs, rule->nrhs };
 
 	for (size_t k = 0; k < 2; k++)
-		for (size_t j = 0; j < ns[k]; j++)
-			inferred += w->inferred[sides[k][j].row] && fits(s, sides[k][j].row);
+		for (size_t j = 0; j < ns[k]; j++) {
+			const nb_cref *c = &sides[k][j];
+			inferred += w->inferred[c->row] && fits(s, c->row) &&
+				    !w->reject[c->row * ncols + c->col];
+		}
 	if (!inferred)
 		return 0;
 	long long l = 0, x = 0;
@@ -343,6 +348,8 @@ static int certify(nb_report *r, view *w)
 		if (fits(s, i))
 			rc = blanks_in_order(r, w, i);
 	}
+	/* nb_rule_get gives the rules along rows first: a row found misplaced
+	 * by its own total takes no part in the column sums. */
 	for (size_t i = 0; i < n && rc == 0; i++) {
 		nb_rule_get(t, i, rule);
 		rc = apply(r, w, rule);

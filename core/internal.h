@@ -187,7 +187,8 @@ typedef struct {
 	nb_cref lhs[NB_RULE_TERMS], rhs[NB_RULE_TERMS];
 } nb_rule;
 
-/* How many rules template t has; rule i (< that count) into *out. */
+/* How many rules template t has; rule i (< that count) into *out.  The
+ * rules along rows come first, then those down columns. */
 size_t nb_rule_count(const nb_template *t);
 void nb_rule_get(const nb_template *t, size_t i, nb_rule *out);
 
