@@ -4,9 +4,10 @@
  * A crawler that keeps a page's text without its blocks leaves the whole
  * report on one line: headings inline (…效能问责。 二、主动公开政府信息情况
  * 第二十条…), table cells run together (…申请数量801000081二、上年结转…).
- * Such a line is recognised by the section headings inside it: a numeral
- * and 、 followed by a canonical heading's wording (sections.c holds the
- * wordings), several of them in order.  The line is then cut so the rest of
+ * Such a line is recognised by its length (most of the page) and the
+ * section headings inside it: a numeral and 、 followed by a canonical
+ * heading's wording (sections.c holds the wordings), several of them in
+ * order.  The line is then cut so the rest of
  * the pipeline sees what normal text gives: each heading on a line of its
  * own, prose cut where the crawler left a space between blocks and before a
  * （一） sub-heading, and in a table section each row on a line of its own
@@ -399,10 +400,17 @@ int nb_flat_split(nb_lines *ls, bool *flat)
 	fhead h[16];
 	int rc = 0;
 
+	size_t total = 0;
 	*flat = false;
+	for (size_t k = 0; k < ls->n; k++)
+		total += ls->v[k].len;
 	for (size_t k = 0; k < ls->n && rc == 0; k++) {
 		const nb_line *l = &ls->v[k];
-		size_t ncanon, nh = find_heads(l->text, l->len, h, 16, &ncanon);
+		size_t ncanon = 0, nh = 0;
+		/* The article is most of the page; a sentence that lists the
+		 * headings (本报告包括一、总体情况；二、…) is not. */
+		if (l->len * 2 >= total)
+			nh = find_heads(l->text, l->len, h, 16, &ncanon);
 		if (ncanon >= MIN_HEADINGS) {
 			*flat = true;
 			rc = cut_line(l, h, nh, &out);

@@ -227,8 +227,13 @@ static void test_split_lines(void **state)
 
 static void test_not_flat(void **state)
 {
-	/* Ordinary text, one heading a line: left as it is. */
-	const char *text = "一、总体情况\n本年公开。\n二、主动公开政府信息情况\n规章 | 0 | 0 | 0\n"
+	/* Ordinary text, one heading a line, and an intro sentence that lists
+	 * the headings with their numerals: left as it is. */
+	const char *text = "本报告包括一、总体情况；二、主动公开政府信息情况；三、收到和处理政府信息"
+			   "公开申请情况；四、政府信息公开行政复议、行政诉讼情况等部分。\n"
+			   "一、总体情况\n本年我局认真贯彻条例，主动公开政府信息一千余条，答复申请均在期限内。"
+			   "全年组织培训三次，开展巡查十二次，公开平台运行平稳，未发生泄密事件。\n"
+			   "二、主动公开政府信息情况\n规章 | 0 | 0 | 0\n"
 			   "三、收到和处理政府信息公开申请情况\n";
 	nb_lines ls = { 0 };
 	bool flat;
@@ -237,8 +242,8 @@ static void test_not_flat(void **state)
 	assert_int_equal(nb_split_lines(text, strlen(text), &ls), 0);
 	assert_int_equal(nb_flat_split(&ls, &flat), 0);
 	assert_false(flat);
-	assert_int_equal(ls.n, 5);
-	assert_string_equal(ls.v[3].text, "规章 | 0 | 0 | 0");
+	assert_int_equal(ls.n, 6);
+	assert_string_equal(ls.v[4].text, "规章 | 0 | 0 | 0");
 	nb_lines_free(&ls);
 }
 
