@@ -158,3 +158,23 @@ def test_free_form_prose_is_cut_into_its_sections(reports):
     """The old reports' prose is cut into sections, not read as tables."""
     names = nb.sections(reports["pingtan-2017.txt"])
     assert names[:2] == ["1-概述", "2-主动公开政府信息情况"]
+
+
+def test_flattened_2023_never_contradicts_its_html(reports):
+    """The same report as a flattened page and as Word HTML (whose cells are
+    the table's own): every cell the flattened page fills has the HTML's
+    value, and it fills all but the ambiguous run's."""
+    flat, html = reports["pingtan-2023.txt"], reports["pingtan-2023.html"]
+    csvs = [p.relative_to(html) for p in nb.walk_files(html, ".csv")]
+    assert len(csvs) == 6, csvs
+    empty = 0
+    for rel in csvs:
+        a, b = nb.Table(flat / rel), nb.Table(html / rel)
+        assert a.labels == b.labels and a.header == b.header, rel
+        for row_a, row_b in zip(a.rows, b.rows):
+            for cell_a, cell_b, col in zip(row_a[1:], row_b[1:], a.header[1:]):
+                if cell_a == "":
+                    empty += 1
+                    continue
+                assert cell_a == cell_b, f"{rel} {row_a[0]} {col}: {cell_a!r}, the HTML has {cell_b!r}"
+    assert empty == 3, f"{empty} cells empty; only 行政规范性文件's three are ambiguous"
