@@ -14,6 +14,7 @@ PACKAGES=(
 	libopencc-dev libopencc-data opencc
 	libxml2-dev libssl-dev
 	libcmocka-dev python3-pytest
+	groff-base
 )
 
 missing=()
