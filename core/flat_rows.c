@@ -18,12 +18,6 @@ void nb_flat_region_free(nb_flat_region *g)
 	nb_rows_free(&g->rs);
 }
 
-static bool is_digit(uint32_t cp)
-{
-	cp = nb_halfwidth(cp);
-	return cp >= '0' && cp <= '9';
-}
-
 static bool starts(const char *s, size_t n, const char *what)
 {
 	size_t k = strlen(what);
@@ -56,16 +50,16 @@ static int tokenize(nb_flat_region *g)
 		uint32_t cp = nb_halfwidth(nb_utf8_next(s, n, &i));
 		if (cp == '+' || cp == '-') {
 			size_t j = i;
-			if (j >= n || !is_digit(nb_utf8_next(s, n, &j)))
+			if (j >= n || !nb_flat_digit(nb_utf8_next(s, n, &j)))
 				continue;
-		} else if (!is_digit(cp)) {
+		} else if (!nb_flat_digit(cp)) {
 			continue;
 		}
 		size_t e = i;
 		while (e < n) {
-			size_t j = e, unit = nb_split_unit(s + e, n - e);
+			size_t j = e, unit = nb_split_unit(s + e, n - e), after = e + unit;
 			/* A unit with a number after it parts two cells. */
-			if (unit && e + unit < n && is_digit(nb_utf8_next(s, n, &(size_t){ e + unit }))) {
+			if (unit && after < n && nb_flat_digit(nb_utf8_next(s, n, &after))) {
 				e += unit;
 				continue;
 			}

@@ -7,13 +7,12 @@
  * Such a line is recognised by its length (most of the page) and the
  * section headings inside it: a numeral and 、 followed by a canonical
  * heading's wording (sections.c holds the wordings), several of them in
- * order.  The line is then cut so the rest of
- * the pipeline sees what normal text gives: each heading on a line of its
- * own, prose cut where the crawler left a space between blocks and before a
- * （一） sub-heading, and in a table section each row on a line of its own
- * (cut after its run of numbers, before the next label's 1. 2. …).  Cuts
- * in a table never add or drop a character: flat_tables.c joins the lines
- * back to read the runs.
+ * order.  The line is then cut so the rest of the pipeline sees what normal
+ * text gives: each heading on a line of its own, prose cut where the crawler
+ * left a space between blocks and before a （一） sub-heading, and in a
+ * table section each row on a line of its own (cut after its run of
+ * numbers, before the next label's 1. 2. …).  Cuts in a table never add or
+ * drop a character: flat_rows.c joins the pieces back to read the runs.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -53,7 +52,7 @@ static int numeral_value(uint32_t cp)
 	return 0;
 }
 
-static bool is_digit(uint32_t cp)
+bool nb_flat_digit(uint32_t cp)
 {
 	cp = nb_halfwidth(cp);
 	return cp >= '0' && cp <= '9';
@@ -157,7 +156,7 @@ static bool free_at(const char *s, size_t n, size_t at, size_t name, size_t *end
 	while (i < n) {
 		size_t a = i;
 		uint32_t cp = nb_utf8_next(s, n, &i);
-		if (nb_is_space(cp) || is_digit(cp)) {
+		if (nb_is_space(cp) || nb_flat_digit(cp)) {
 			*end = a;
 			return count >= 2;
 		}
@@ -279,7 +278,7 @@ bool nb_flat_run_char(uint32_t cp)
 	if (cp == ',')
 		return true;	/* thousands: 12,810 (a fullwidth ， is prose) */
 	cp = nb_halfwidth(cp);
-	return is_digit(cp) || cp == '.' || cp == '+' || cp == '-' || cp == 0x3001 ||
+	return nb_flat_digit(cp) || cp == '.' || cp == '+' || cp == '-' || cp == 0x3001 ||
 	       nb_is_space(cp);
 }
 
@@ -304,7 +303,7 @@ static int push_table(nb_lines *out, const char *s, size_t n)
 	while (i < n) {
 		size_t at = i;
 		uint32_t cp = nb_utf8_next(s, n, &i);
-		if (!is_digit(cp))
+		if (!nb_flat_digit(cp))
 			continue;
 		size_t e = i, lastdigit = at;
 		bool digit_end = true;
@@ -313,9 +312,9 @@ static int push_table(nb_lines *out, const char *s, size_t n)
 			uint32_t c = nb_utf8_next(s, n, &j);
 			if (!nb_flat_run_char(c))
 				break;
-			if (is_digit(c))
+			if (nb_flat_digit(c))
 				lastdigit = e;
-			digit_end = is_digit(c);
+			digit_end = nb_flat_digit(c);
 			e = j;
 		}
 		/* A unit printed after the number stays with it. */
