@@ -282,11 +282,6 @@ bool nb_flat_run_char(uint32_t cp)
 	       nb_is_space(cp);
 }
 
-/*
- * A table's text: a line per row, cut after each run of numbers — or, when
- * the run ends with the next label's enumeration (…0000000 2.其他…), before
- * that enumeration's number.  No character is added or dropped.
- */
 static nb_line *push_row(nb_lines *out, const char *s, size_t n)
 {
 	nb_line *l = nb_lines_push(out, s, n);
@@ -296,6 +291,11 @@ static nb_line *push_row(nb_lines *out, const char *s, size_t n)
 	return l;
 }
 
+/*
+ * A table's text: a line per row, cut after each run of numbers — or, when
+ * the run ends with the next label's enumeration (…0000000 2.其他…), before
+ * that enumeration's number.  No character is added or dropped.
+ */
 static int push_table(nb_lines *out, const char *s, size_t n)
 {
 	size_t start = 0, i = 0;
@@ -318,14 +318,8 @@ static int push_table(nb_lines *out, const char *s, size_t n)
 			e = j;
 		}
 		/* A unit printed after the number stays with it. */
-		static const char *const units[] = { "万元", "元" };
-		for (size_t u = 0; digit_end && u < 2; u++) {
-			size_t k = strlen(units[u]);
-			if (n - e >= k && !memcmp(s + e, units[u], k)) {
-				e += k;
-				break;
-			}
-		}
+		if (digit_end)
+			e += nb_split_unit(s + e, n - e);
 		size_t cut = e;
 		if (!digit_end && e < n) {
 			size_t j = lastdigit;
