@@ -154,6 +154,8 @@ static const char *place_name(nb_place how)
 		return "the template's order (the row has no label of its own)";
 	case NB_PLACE_SPLIT:
 		return "splitting a run of digits";
+	case NB_PLACE_FUZZY:
+		return "a label that names the row only approximately";
 	}
 	return "inference";
 }

@@ -235,6 +235,9 @@ typedef enum {
 				   own, placed by the template's order */
 	NB_PLACE_SPLIT,		/* inferred: a run of digits split into columns
 				   (flattened text) */
+	NB_PLACE_FUZZY,		/* inferred: the cells of one printed row whose
+				   label names the row only approximately (a
+				   typo, an OCR slip) */
 } nb_place;
 
 /* A piece of printed text, not owned. */

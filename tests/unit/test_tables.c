@@ -504,6 +504,26 @@ static void test_pipe_2021(void **state)
 	nb_report_free(r);
 }
 
+/* A row of cells known only by a misspelt label is inferred: when its
+ * numbers do not add up either, nothing vouches for its place. */
+static void test_typo_row_that_does_not_add_up(void **state)
+{
+	(void)state;
+	char *text = strdup(pipe21);
+	assert_non_null(text);
+	char *at = strstr(text, "2、其他法律行政止公开 | 1 | 0 | 0 | 0 | 0 | 0 | 1\n");
+	assert_non_null(at);
+	at[strlen("2、其他法律行政止公开 | 1 | 0 | 0 | 0 | 0 | 0 | ")] = '2';
+	nb_report *r = parse("pipe.txt", text);
+
+	assert_string_equal(cell(r, "申请情况", LAW, 0), "?");
+	assert_true(warned(r, "names the row only approximately"));
+	/* A row named to the letter that does not add up is kept. */
+	assert_string_equal(cell(r, "申请情况", OPEN, 6), "6");
+	nb_report_free(r);
+	free(text);
+}
+
 /* One cell per line, no blank lines; two rows print no label (PDF reading
  * order), and the gap they leave fits exactly. */
 static const char stream19[] =
@@ -799,6 +819,7 @@ int main(void)
 		cmocka_unit_test(test_html),
 		cmocka_unit_test(test_active_without_clause_headings),
 		cmocka_unit_test(test_checks),
+		cmocka_unit_test(test_typo_row_that_does_not_add_up),
 		cmocka_unit_test(test_stage_inferred_row_that_does_not_add_up),
 		cmocka_unit_test(test_stage_structured_row_that_does_not_add_up),
 		cmocka_unit_test(test_stage_inferred_row_that_adds_up),
