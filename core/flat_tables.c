@@ -112,10 +112,11 @@ static bool ends_cleanly(const nb_flat_region *g, size_t i)
 	size_t j = at;
 	uint32_t cp = nb_utf8_next(s, end, &j);
 	if (cp == 0xFF08 || cp == '(') {
-		for (size_t k = j; k < end; k++) {
+		/* to the bracket's close, across the runs a note holds */
+		for (size_t k = j; k < g->text.len; k++) {
 			if (s[k] >= '0' && s[k] <= '9')
 				return false;
-			if (!memcmp(s + k, "）", strlen("）")) || s[k] == ')')
+			if (!strncmp(s + k, "）", strlen("）")) || s[k] == ')')
 				return true;
 		}
 		return true;
