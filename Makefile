@@ -41,7 +41,7 @@ BINDIR    ?= $(PREFIX)/bin
 MANDIR    ?= $(PREFIX)/share/man
 MANPAGE   := fs/nianbaofs.1
 
-.PHONY: all test check unit integration accuracy asan bench clean demo \
+.PHONY: all test check unit integration accuracy asan bench prose clean demo \
 	install uninstall manlint
 all: $(BIN)
 
@@ -98,6 +98,11 @@ accuracy: $(B)/tools/accuracy
 bench: $(B)/tools/bench_parse
 	@for f in tests/fixtures/layout/xishan-2019-split.txt tests/fixtures/html/jinghai-2019-nbsp.html; do \
 	  echo "== $$f"; $(B)/tools/bench_parse $$f; done
+
+# Figures, not a test: the share of hard-wrapped phrases the core joins back
+# (the fixtures' prose wrapped as PDF text, layout and raw order).
+prose: $(B)/tools/wrapjoin
+	$(B)/tools/wrapjoin tests/fixtures
 
 asan:
 	$(MAKE) B=build-asan BIN=build-asan/nianbaofs \

@@ -58,6 +58,11 @@ bool nb_flat_digit(uint32_t cp)
 	return cp >= '0' && cp <= '9';
 }
 
+static bool ascii_alnum(uint32_t cp)
+{
+	return (cp >= '0' && cp <= '9') || (cp >= 'A' && cp <= 'Z') || (cp >= 'a' && cp <= 'z');
+}
+
 /* The code point before byte offset at, or 0 at the start. */
 static uint32_t cp_before(const char *s, size_t at)
 {
@@ -94,7 +99,7 @@ static size_t window_keys(const char *s, size_t n, size_t at, uint32_t *keys, si
  * Han characters of its own: 政府信息公开工作存在的主要问题…); *end gets the
  * byte offset just past the wording.  0 when none.
  */
-static int canon_at(const char *s, size_t n, size_t name, size_t *end)
+static int canon_at(const char *s, size_t n, size_t name, size_t *end, bool *exact)
 {
 	uint32_t keys[NAME_WINDOW], vk[NAME_WINDOW];
 	size_t ends[NAME_WINDOW];
@@ -135,6 +140,7 @@ static int canon_at(const char *s, size_t n, size_t name, size_t *end)
 				bestm = m;
 				canon = c;
 				*end = ends[e - 1];
+				*exact = sim == 1;
 			}
 		}
 	}
@@ -167,28 +173,65 @@ static bool free_at(const char *s, size_t n, size_t at, size_t name, size_t *end
 	return false;
 }
 
-/* A numeral and its mark at s[at]: 二、 三． 四. 五 (space); *name gets the
- * offset of the name after it. */
-static int numeral_at(const char *s, size_t n, size_t at, size_t *name)
+/* After a heading's number: its mark (、 ． . or a space) and any spaces;
+ * the offset of the name, or 0 when no mark follows. */
+static size_t after_mark(const char *s, size_t n, size_t i, bool space_ok)
 {
-	size_t i = at;
-	int v = numeral_value(nb_utf8_next(s, n, &i));
-	uint32_t before = cp_before(s, at);
-
-	if (!v || i >= n || before == 0xFF08 || before == '(' || before == 0x7B2C ||
-	    numeral_value(before))
-		return 0;	/* （一）, 第二, 二十 */
-	uint32_t mark = nb_halfwidth(nb_utf8_next(s, n, &i));
-	if (mark != 0x3001 && mark != '.' && !nb_is_space(mark))
+	if (i >= n)
 		return 0;
+	uint32_t mark = nb_halfwidth(nb_utf8_next(s, n, &i));
+	if (mark != 0x3001 && mark != '.' && !(space_ok && nb_is_space(mark)))
+		return 0;
+	if (mark == '.' && i < n && nb_flat_digit(nb_utf8_next(s, n, &(size_t){ i })))
+		return 0;	/* 1.5 is a number */
 	while (i < n) {
 		size_t k = i;
 		if (!nb_is_space(nb_utf8_next(s, n, &k)))
 			break;
 		i = k;
 	}
-	*name = i;
-	return v;
+	return i;
+}
+
+/*
+ * A heading's number at s[at]: 二、 三． 四. 五 (space), 第二部分, or 2. 2、;
+ * *name gets the offset of the name after it, *chinese whether the number
+ * was a Chinese numeral, *glued whether a digit runs into it from before
+ * (…收费49.13.收到和处理…: the table's last number, then heading 3).
+ */
+static int numeral_at(const char *s, size_t n, size_t at, size_t *name, bool *chinese,
+		      bool *glued)
+{
+	size_t i = at;
+	uint32_t cp = nb_utf8_next(s, n, &i), before = cp_before(s, at);
+	int v = numeral_value(cp);
+
+	*chinese = v != 0;
+	*glued = false;
+	if (v) {
+		if (before == 0xFF08 || before == '(' || before == 0x7B2C || numeral_value(before))
+			return 0;	/* （一）, 第二, 二十 */
+		*name = after_mark(s, n, i, true);
+		return *name ? v : 0;
+	}
+	if (cp == 0x7B2C && i < n) {	/* 第二部分 */
+		size_t k = i;
+		v = numeral_value(nb_utf8_next(s, n, &k));
+		if (v && n - k >= strlen("部分") && !memcmp(s + k, "部分", strlen("部分"))) {
+			k += strlen("部分");
+			size_t m = after_mark(s, n, k, true);
+			*name = m ? m : k;
+			return v;
+		}
+		return 0;
+	}
+	if (cp >= '1' && cp <= '9' && before != '.' &&
+	    (nb_flat_digit(before) || !ascii_alnum(before))) {
+		*glued = nb_flat_digit(before);
+		*name = after_mark(s, n, i, false);
+		return *name ? (int)(cp - '0') : 0;
+	}
+	return 0;
 }
 
 /* The headings of one line, in order: canonical ones with rising numerals,
@@ -200,13 +243,20 @@ static size_t find_heads(const char *s, size_t n, fhead *out, size_t cap, size_t
 
 	*ncanon = 0;
 	while (i < n && count < cap) {
-		size_t at = i, name, end;
+		size_t at = i, name, end = 0;
 		nb_utf8_next(s, n, &i);
-		int v = numeral_at(s, n, at, &name);
+		bool chinese, glued, exact = false;
+		int v = numeral_at(s, n, at, &name, &chinese, &glued);
 		if (!v || v <= last)
 			continue;
-		int canon = canon_at(s, n, name, &end);
-		if (!canon && (v != last + 1 || !free_at(s, n, at, name, &end)))
+		/* A free-form heading only with a Chinese numeral: 1. 2. open
+		 * sub-items inside sections as often as sections.  A number
+		 * glued to the digits before it is a heading's only as the next
+		 * number, with a canonical wording to the letter. */
+		int canon = canon_at(s, n, name, &end, &exact);
+		if (glued && (!canon || !exact || v != last + 1))
+			continue;
+		if (!canon && (!chinese || v != last + 1 || !free_at(s, n, at, name, &end)))
 			continue;
 		out[count++] = (fhead){ .at = at, .end = end, .numeral = v, .canon = canon };
 		*ncanon += canon != 0;
@@ -224,11 +274,6 @@ static int push(nb_lines *out, const char *s, size_t n)
 	if (a == b)
 		return 0;
 	return nb_lines_push(out, s + a, b - a) ? 0 : -ENOMEM;
-}
-
-static bool ascii_alnum(uint32_t cp)
-{
-	return (cp >= '0' && cp <= '9') || (cp >= 'A' && cp <= 'Z') || (cp >= 'a' && cp <= 'z');
 }
 
 /* Prose: cut at the crawler's block boundaries (a space with no ASCII
@@ -374,7 +419,10 @@ static size_t table_start(const char *s, size_t n, int canon)
 static int cut_line(const nb_line *l, const fhead *h, size_t nh, nb_lines *out)
 {
 	const char *s = l->text;
-	int rc = push_prose(out, s, h[0].at);
+	/* What comes before the first heading stays one line: the page's
+	 * breadcrumbs, title and metadata run into the intro there, and
+	 * facts.c reads them as a crawler leaves them. */
+	int rc = push(out, s, h[0].at);
 
 	for (size_t k = 0; k < nh && rc == 0; k++) {
 		size_t body = h[k].end, stop = k + 1 < nh ? h[k + 1].at : l->len;

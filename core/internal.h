@@ -6,9 +6,11 @@
  *   decode.c    bytes -> UTF-8, line ends -> LF, encoding named
  *   script.c    Traditional -> Simplified (OpenCC), when the text is Traditional
  *   html.c      HTML -> lines, each table row one line carrying its cells
- *   lines.c     text -> lines; Markdown markup, site chrome, page numbers marked
- *   facts.c     title, agency, year, publication date
- *   sections.c  section headings -> spans of lines; prose assembled per section
+ *   lines.c     text -> lines; chrome.c, pageno.c, markdown.c, wrap.c mark them
+ *   facts.c     title, agency, year, publication date (facts.h: ctext.c,
+ *               dates.c, meta.c, title.c, candidates.c)
+ *   sections.c  section headings (headings.c) -> spans of lines; prose
+ *               assembled per section (paragraphs.c)
  *   tables*.c   the official tables found in the lines, mapped to the templates
  *   certainty.c every table is made through one stage that writes a cell only
  *               when its place is certain (rules.c: the templates' arithmetic)
@@ -393,8 +395,9 @@ int nb_split_lines(const char *text, size_t len, nb_lines *out);
  * embedded in the Markdown become rows with cells, as html.c makes them.
  * 0, or -ENOMEM with the lines left as they were. */
 int nb_markdown_clean(nb_lines *ls);
-/* Sets NB_LF_BLANK, NB_LF_CHROME, NB_LF_PAGENO, NB_LF_IMAGE; guesses d->pdf. */
-void nb_mark_lines(nb_doc *d);
+/* Sets NB_LF_BLANK, NB_LF_CHROME, NB_LF_PAGENO (page numbers, running
+ * headers), NB_LF_IMAGE; guesses d->pdf.  0 or -ENOMEM. */
+int nb_mark_lines(nb_doc *d);
 
 /* facts.c: title, agency, year, publication date into d->r; marks the
  * title and metadata lines; sets d->body. */
@@ -402,7 +405,8 @@ int nb_find_facts(nb_doc *d);
 
 /* sections.c */
 int nb_find_sections(nb_doc *d);	/* fills d->spans, marks headings */
-/* The printed wordings of canonical heading 1..6 (NULL-terminated). */
+/* headings.c: the printed wordings of canonical heading 1..6
+ * (NULL-terminated), for finding headings inside a flattened line. */
 const char *const *nb_section_variants(int canonical);
 /* After the tables: fills r->sections (prose from the lines no table
  * consumed), r->preamble and r->text. */

@@ -225,6 +225,51 @@ static void test_split_lines(void **state)
 	nb_lines_free(&ls);
 }
 
+/* Headings numbered 第一部分 or 1. 2.; a number glued to a table's last
+ * digits (…收费49.13.收到和处理…) is the next heading's when the wording
+ * follows to the letter. */
+static void test_heading_numbers(void **state)
+{
+	static const char *const parts[] = {
+		"第一部分总体情况 本年公开平稳，全年组织培训三次，开展巡查十二次，公开平台运行平稳。"
+		"第二部分主动公开政府信息情况第二十条第（八）项信息内容本年收费金额行政事业性收费3.5"
+		"第三部分收到和处理政府信息公开申请情况一、本年新收政府信息公开申请数量1000001"
+		"第四部分政府信息公开行政复议、行政诉讼情况结果维持000000000000000\n",
+		"1.总体情况 本年公开平稳，全年组织培训三次，开展巡查十二次，公开平台运行平稳。"
+		"2.主动公开政府信息情况第二十条第（八）项信息内容本年收费金额行政事业性收费49.13.收到和"
+		"处理政府信息公开申请情况一、本年新收政府信息公开申请数量1000001四、结转下年度继续办理"
+		"00000004.政府信息公开行政复议、行政诉讼情况结果维持000000000000000\n",
+	};
+	static const char *const heads[2][4] = {
+		{ "第一部分总体情况", "第二部分主动公开政府信息情况", "第三部分收到和处理政府信息公开申请情况",
+		  "第四部分政府信息公开行政复议、行政诉讼情况" },
+		{ "1.总体情况", "2.主动公开政府信息情况", "3.收到和处理政府信息公开申请情况",
+		  "4.政府信息公开行政复议、行政诉讼情况" },
+	};
+
+	(void)state;
+	for (size_t k = 0; k < 2; k++) {
+		nb_lines ls = { 0 };
+		bool flat;
+		size_t found = 0;
+		assert_int_equal(nb_split_lines(parts[k], strlen(parts[k]), &ls), 0);
+		assert_int_equal(nb_flat_split(&ls, &flat), 0);
+		assert_true(flat);
+		for (size_t i = 0; i < ls.n; i++)
+			for (size_t h = 0; h < 4; h++)
+				found += !strcmp(ls.v[i].text, heads[k][h]);
+		assert_int_equal(found, 4);
+		if (k == 1) {
+			bool money = false;
+			for (size_t i = 0; i < ls.n; i++)
+				money = money || (strstr(ls.v[i].text, "行政事业性收费49.1") &&
+						  !strstr(ls.v[i].text, "49.13"));
+			assert_true(money);
+		}
+		nb_lines_free(&ls);
+	}
+}
+
 static void test_not_flat(void **state)
 {
 	/* Ordinary text, one heading a line, and an intro sentence that lists
@@ -385,6 +430,7 @@ int main(void)
 		cmocka_unit_test(test_signed),
 		cmocka_unit_test(test_decimals),
 		cmocka_unit_test(test_split_lines),
+		cmocka_unit_test(test_heading_numbers),
 		cmocka_unit_test(test_not_flat),
 		cmocka_unit_test(test_report),
 		cmocka_unit_test(test_note_ends_no_run),
