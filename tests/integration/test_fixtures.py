@@ -219,6 +219,12 @@ def test_accuracy_reports_a_wrong_number(tmp_path):
                        capture_output=True, text=True, timeout=60)
     assert r.returncode == 1, r.stdout + r.stderr
     assert x["cells"][0][3] in r.stdout
+    # A wrong cell fails `make accuracy` too, without --strict, and is
+    # named even without -v.
+    r = subprocess.run([str(accuracy_tool()), str(tmp_path)],
+                       capture_output=True, text=True, timeout=60)
+    assert r.returncode == 1, r.stdout + r.stderr
+    assert "WRONG" in r.stdout and x["cells"][0][3] in r.stdout
 
 
 @pytest.mark.skipif(not (shutil.which("opencc") and shutil.which("iconv")),

@@ -72,8 +72,8 @@ def reports(request, tmp_path_factory):
     """{source file name: its report directory in the mount}."""
     mnt = nb.mount(request, nb.shared_dir("real/pingtan"), tmp_path_factory.mktemp("pingtan"))
     out = {}
-    for agency in nb.ls(mnt):
-        for year in nb.ls(mnt / agency):
+    for agency in nb.agencies(mnt):
+        for year in nb.years(mnt / agency):
             source = nb.meta(mnt / agency / year)["source"]
             assert source not in out, f"{source} is in two directories"
             out[source] = mnt / agency / year

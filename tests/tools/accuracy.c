@@ -15,7 +15,10 @@
  * states something the report contradicts: a number that differs, a
  * number where the report printed a blank, or a blank where it printed a
  * number.  It is missing when the core left it ABSENT.  A cell expected
- * null belongs to a row the report left out: right only when ABSENT.
+ * null belongs to a row the report left out: right only when ABSENT.  A
+ * cell the expectation lists as "uncertain" was printed, but only
+ * inference could place it and a rule refutes it: right only when ABSENT
+ * (the printed value written there is a mismatch, not a wrong cell).
  * Only listed cells count; the fixtures list every cell of every table
  * they have.
  *

@@ -524,6 +524,31 @@ static void test_typo_row_that_does_not_add_up(void **state)
 	free(text);
 }
 
+/* An HTML table turned into text: a row printed all blank leaves only its
+ * label, whose cells look like a merged cell's filler.  The next row's
+ * numbers belong to the label on their own line, never to that one. */
+static void test_grid_row_known_by_its_own_line(void **state)
+{
+	(void)state;
+	const char *from = "(二)部分公开(区分处理的,只计这一情形,不计其他情形) | 1 | 0 | 0 | 0 | 0 | 0 | 1\n";
+	const char *to = "(二)部分公开(区分处理的,只计这一情形,不计其他情形) |  |  |  |  |  |  | \n";
+	const char *at = strstr(pipe21, from);
+	assert_non_null(at);
+	size_t len = strlen(pipe21) + strlen(to);
+	char *text = malloc(len);
+	assert_non_null(text);
+	snprintf(text, len, "%.*s%s%s", (int)(at - pipe21), pipe21, to, at + strlen(from));
+	nb_report *r = parse("pipe.txt", text);
+
+	assert_string_equal(cell(r, "申请情况", SECRET, 0), "0");
+	assert_string_equal(cell(r, "申请情况", LAW, 0), "1");
+	assert_string_equal(cell(r, "申请情况",
+				 "三、本年度办理结果/（二）部分公开（区分处理的，只计这一情形，不计其他情形）", 0),
+			    "?");
+	nb_report_free(r);
+	free(text);
+}
+
 /* One cell per line, no blank lines; two rows print no label (PDF reading
  * order), and the gap they leave fits exactly. */
 static const char stream19[] =
@@ -617,6 +642,30 @@ static void test_gap_row_that_does_not_add_up(void **state)
 				 "三、本年度办理结果/（二）部分公开（区分处理的，只计这一情形，不计其他情形）", 0),
 			    "?");
 	assert_true(warned(r, "t3.row_total does not hold"));
+	nb_report_free(r);
+	free(text);
+}
+
+/* Table 4's fifteen numbers in reading order are inferred: a group whose
+ * total does not hold stays empty; as one row of cells it would be kept
+ * (test_checks). */
+static void test_appeals_in_reading_order(void **state)
+{
+	(void)state;
+	const char *from = "总计\n0\n0\n0\n0\n0\n";
+	const char *to = "总计\n10\n1\n0\n0\n0\n";
+	const char *at = strstr(stream19, from);
+	assert_non_null(at);
+	size_t len = strlen(stream19) + strlen(to);
+	char *text = malloc(len);
+	assert_non_null(text);
+	snprintf(text, len, "%.*s%s%s", (int)(at - stream19), stream19, to, at + strlen(from));
+	nb_report *r = parse("stream.txt", text);
+
+	assert_string_equal(cell(r, "复议诉讼情况", "行政复议", 0), "?");
+	assert_string_equal(cell(r, "复议诉讼情况", "行政复议", 4), "?");
+	assert_string_equal(cell(r, "复议诉讼情况", "行政诉讼/复议后起诉", 4), "0");
+	assert_true(warned(r, "t4.total does not hold"));
 	nb_report_free(r);
 	free(text);
 }
@@ -820,6 +869,8 @@ int main(void)
 		cmocka_unit_test(test_active_without_clause_headings),
 		cmocka_unit_test(test_checks),
 		cmocka_unit_test(test_typo_row_that_does_not_add_up),
+		cmocka_unit_test(test_grid_row_known_by_its_own_line),
+		cmocka_unit_test(test_appeals_in_reading_order),
 		cmocka_unit_test(test_stage_inferred_row_that_does_not_add_up),
 		cmocka_unit_test(test_stage_structured_row_that_does_not_add_up),
 		cmocka_unit_test(test_stage_inferred_row_that_adds_up),
