@@ -40,6 +40,11 @@ static const char *const variants[7][7] = {
 	{ "其他需要报告的事项", "其他需要报告事项", NULL },
 };
 
+const char *const *nb_section_variants(int canonical)
+{
+	return canonical >= 1 && canonical <= 6 ? variants[canonical] : NULL;
+}
+
 /* Labels of table 3's rows that start with a section's numeral. */
 static const char *const table_labels[] = {
 	"本年新收", "上年结转", "本年度办理结果", "结转下年度",

@@ -96,6 +96,8 @@ enum {
 	NB_LF_IMAGE = 1 << 7,	/* a lone image file name (年报表格.png) */
 	NB_LF_NEWPAGE = 1 << 8,	/* a form feed began the line: a PDF page
 				   starts here (the form feed is removed) */
+	NB_LF_FLATROW = 1 << 9,	/* a piece of a flattened page's table, cut
+				   where its row ends (flatten.c) */
 };
 
 typedef struct {
@@ -404,6 +406,9 @@ int nb_find_facts(nb_doc *d);
 
 /* sections.c */
 int nb_find_sections(nb_doc *d);	/* fills d->spans, marks headings */
+/* headings.c: the printed wordings of canonical heading 1..6
+ * (NULL-terminated), for finding headings inside a flattened line. */
+const char *const *nb_section_variants(int canonical);
 /* After the tables: fills r->sections (prose from the lines no table
  * consumed), r->preamble and r->text. */
 int nb_build_sections(nb_doc *d);

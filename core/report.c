@@ -9,7 +9,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "internal.h"
+#include "flat.h"
 
 struct nb_parser {
 	nb_script *script;
@@ -101,12 +101,17 @@ static nb_src_kind kind_of(const char *name)
 	return NB_SRC_TEXT;
 }
 
-static int to_lines(nb_src_kind kind, const char *text, size_t len, nb_lines *out)
+/* *flat: the text held a flattened article (flatten.c), now cut into lines. */
+static int to_lines(nb_src_kind kind, const char *text, size_t len, nb_lines *out,
+		    bool *flat)
 {
 	int rc = kind == NB_SRC_HTML ? nb_html_lines(text, len, out)
 				     : nb_split_lines(text, len, out);
+	*flat = false;
 	if (rc == 0 && kind == NB_SRC_MARKDOWN)
 		rc = nb_markdown_clean(out);
+	if (rc == 0 && kind == NB_SRC_TEXT)
+		rc = nb_flat_split(out, flat);
 	return rc;
 }
 
@@ -131,7 +136,7 @@ static nb_format report_format(const nb_report *r)
 	return NB_FMT_NONE;
 }
 
-static int run(nb_doc *d)
+static int run(nb_doc *d, bool flat)
 {
 	int rc;
 
@@ -144,7 +149,7 @@ static int run(nb_doc *d)
 	/* Nothing that makes it a report: no agency, no year, no sections. */
 	if (!d->r->agency && !d->r->year && d->nspans == 0)
 		return -ENOMSG;
-	if ((rc = nb_find_tables(d)) < 0)
+	if ((rc = flat ? nb_flat_tables(d) : nb_find_tables(d)) < 0)
 		return rc;
 	if ((rc = nb_build_sections(d)) < 0)
 		return rc;
@@ -159,6 +164,7 @@ int nb_parse(nb_parser *p, const char *name, const void *buf, size_t len,
 	char *text = NULL, *simple = NULL;
 	size_t textlen = 0, simplelen = 0;
 	const char *encoding = NULL;
+	bool flat = false, oflat;
 	int rc;
 
 	*out = NULL;
@@ -178,19 +184,19 @@ int nb_parse(nb_parser *p, const char *name, const void *buf, size_t len,
 		goto done;
 	if (simple) {
 		d.r->traditional = true;
-		rc = to_lines(d.kind, simple, simplelen, &d.lines);
+		rc = to_lines(d.kind, simple, simplelen, &d.lines, &flat);
 		if (rc == 0)
-			rc = to_lines(d.kind, text, textlen, &d.orig);
+			rc = to_lines(d.kind, text, textlen, &d.orig, &oflat);
 		/* The original is only a guide to how the agency was spelled;
 		 * if the converter changed the line structure, do without. */
 		if (rc == 0 && d.orig.n != d.lines.n)
 			nb_lines_free(&d.orig);
 	} else {
-		rc = to_lines(d.kind, text, textlen, &d.lines);
+		rc = to_lines(d.kind, text, textlen, &d.lines, &flat);
 	}
 	if (rc < 0)
 		goto done;
-	rc = run(&d);
+	rc = run(&d, flat);
 done:
 	free(text);
 	free(simple);
