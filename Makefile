@@ -2,12 +2,16 @@
 # test; `make asan` builds and tests with AddressSanitizer and UBSan.
 
 # libxml-2.0: HTML tables with their real rowspan/colspan (a maintained
-# HTML parser, not regexes); libcrypto: the sha256 in meta.json.
-PKGS      := fuse3 sqlite3 libcjson opencc libxml-2.0 libcrypto
+# HTML parser, not regexes); libcrypto: the sha256 in meta.json; icu-uc:
+# Unicode NFC for directory names (compatibility ideographs, accents).
+PKGS      := fuse3 sqlite3 libcjson opencc libxml-2.0 libcrypto icu-uc
 CC        ?= cc
 CFLAGS    ?= -O2 -g
 override CFLAGS += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -MMD -MP
-PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS))
+# OpenCC's t2s.json by its absolute path: opencc_open looks a bare name up
+# in the working directory first, so output would depend on where we run.
+OPENCC_T2S := $(shell pkg-config --variable=prefix opencc)/share/opencc/t2s.json
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS)) -DNB_OPENCC_T2S='"$(OPENCC_T2S)"'
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS))
 CMOCKA_LIBS := $(shell pkg-config --libs cmocka 2>/dev/null || echo -lcmocka)
 # pytest lives in Debian's python3-pytest; a pyenv python3 first on PATH
