@@ -168,6 +168,9 @@ static int walk_dir(walker *w, int fd, const char *rel)
 			}
 		} else if (S_ISREG(st.st_mode) && is_report_name(name)) {
 			rc = push_file(w->out, path.s, &st);
+		} else if (is_report_name(name)) {
+			problem(w, path.s, "not a regular file (a FIFO, device "
+				"or socket); not read");
 		}
 		ix_buf_free(&path);
 		if (rc)
