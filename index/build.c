@@ -470,7 +470,7 @@ static const char *reason(int rc, bool parsing)
 {
 	if (parsing && rc == -EILSEQ)
 		return "the bytes are in no encoding nianbaofs reads "
-		       "(UTF-8, GB18030, UTF-16 with a BOM)";
+		       "(UTF-8, GB18030, UTF-16, up to 1 % stray bytes)";
 	if (parsing && rc == -ENOMSG)
 		return "not an annual report (no agency, year or section found); skipped";
 	if (!parsing && rc == -EFBIG)

@@ -379,7 +379,11 @@ def test_bad_mountpoint(nianbaofs, raw_dir, tmp_path, env, case):
     elif case == "not-empty":
         mp.mkdir()
         (mp / "keep").write_text("x")
-    r = run([nianbaofs, "--db", tmp_path / "ix.sqlite", raw_dir, mp], env=env)
+    try:
+        r = run([nianbaofs, "--db", tmp_path / "ix.sqlite", raw_dir, mp],
+                env=env)
+    finally:
+        unmount(mp)     # should it have mounted after all
     assert r.returncode == 2, r.stderr
     assert str(mp) in r.stderr and says in r.stderr
 
@@ -390,6 +394,8 @@ def test_mountpoint_already_mounted(nianbaofs, raw_dir, tmp_path, env):
                  tmp_path / "ix.sqlite") as m:
         r = run([nianbaofs, "--db", tmp_path / "ix2.sqlite", raw_dir, m],
                 env=env)
+        if r.returncode == 0:
+            unmount(m)  # the second mount, stacked on the first
         assert r.returncode == 2, r.stderr
         assert "already a mount point" in r.stderr
 
@@ -397,8 +403,12 @@ def test_mountpoint_already_mounted(nianbaofs, raw_dir, tmp_path, env):
 def test_missing_fuse_device(nianbaofs, raw_dir, tmp_path, env):
     (tmp_path / "mp").mkdir()
     e = dict(env, NIANBAOFS_DEV_FUSE=str(tmp_path / "no-fuse"))
-    r = run([nianbaofs, "--db", tmp_path / "ix.sqlite", raw_dir,
-             tmp_path / "mp"], env=e)
+    try:
+        r = run([nianbaofs, "--db", tmp_path / "ix.sqlite", raw_dir,
+                 tmp_path / "mp"], env=e)
+    finally:
+        unmount(tmp_path / "mp")
+
     assert r.returncode == 1
     assert "the FUSE device is missing" in r.stderr
 
