@@ -32,7 +32,8 @@ UNIT_BIN  := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 TOOL_BIN  := $(TOOL_SRC:tests/tools/%.c=$(B)/tools/%)
 BIN       ?= nianbaofs
 
-.PHONY: all test unit integration accuracy asan bench clean setup demo
+.PHONY: all test unit integration accuracy asan bench clean setup demo \
+	fuzz fuzz-regress valgrind
 all: $(BIN)
 
 $(BIN): $(FS_OBJ) $(B)/libindex.a $(B)/libcore.a
@@ -62,7 +63,33 @@ integration: $(BIN) $(TOOL_BIN)
 	@test -n "$(PYTHON)" || { echo "pytest not found: apt-get install python3-pytest"; exit 1; }
 	NIANBAOFS=$(abspath $(BIN)) NB_TOOLS=$(abspath $(B)/tools) $(PYTHON) -m pytest -q tests/integration
 
-test: unit integration
+test: unit fuzz-regress integration
+
+# ---- found by machines (tests/fuzz/, issue 8) ------------------------------
+# `make fuzz` runs each libFuzzer harness for FUZZ_SECONDS (CI: 60);
+# `make fuzz-regress` (part of `make test`) runs every input the fuzzers
+# ever crashed on, saved in tests/fuzz/regress/<harness>/, through a plain
+# driver, so that they stay fixed under gcc, ASan and valgrind.
+FUZZ_SECONDS ?= 600
+FUZZ_B       := build-fuzz
+FUZZ_NAMES   := $(patsubst tests/fuzz/%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_REGRESS := $(FUZZ_NAMES:%=$(B)/fuzz/%)
+
+$(B)/fuzz/%: tests/fuzz/%.c tests/fuzz/standalone.c tests/fuzz/fuzz.h $(B)/libindex.a $(B)/libcore.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(PKG_CFLAGS) -Icore -Iindex -Itests/fuzz -o $@ $< tests/fuzz/standalone.c $(B)/libindex.a $(B)/libcore.a $(PKG_LIBS)
+
+fuzz-regress: $(FUZZ_REGRESS)
+	@set -e; for h in $(FUZZ_NAMES); do \
+	  files=$$(find tests/fuzz/regress/$$h -type f 2>/dev/null | sort); \
+	  echo "== $$h: $$(echo "$$files" | grep -c . || true) saved inputs"; \
+	  [ -z "$$files" ] || $(B)/fuzz/$$h $$files; done
+
+fuzz:
+	$(MAKE) B=$(FUZZ_B) CC=clang \
+	  CFLAGS="-O1 -g -fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
+	  $(FUZZ_B)/libcore.a $(FUZZ_B)/libindex.a
+	bash tests/fuzz/run.sh $(FUZZ_B) $(FUZZ_SECONDS)
 
 accuracy: $(B)/tools/accuracy
 	$(B)/tools/accuracy tests/fixtures
@@ -83,6 +110,6 @@ setup:
 demo: ; bash tests/demo.sh
 
 clean:
-	rm -rf build build-asan $(BIN)
+	rm -rf build build-asan $(FUZZ_B) $(BIN)
 
 -include $(shell find $(B) -name '*.d' 2>/dev/null)

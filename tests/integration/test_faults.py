@@ -422,3 +422,62 @@ def test_index_deleted_while_mounted_still_serves(nianbaofs, raw_dir,
         db.unlink()
         after = {f: (m / f).read_bytes() for f in walk_files(m)}
     assert after == before
+
+
+# ---- crash safety ----------------------------------------------------------
+
+KILLS = int(os.environ.get("NB_CRASH_KILLS", "20"))
+
+
+def complete_index(db, n_files):
+    """Whether db is a whole index of n_files sources, sound to SQLite."""
+    con = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+    try:
+        ok = con.execute("PRAGMA quick_check").fetchone()[0] == "ok"
+        sources = con.execute("SELECT count(*) FROM source").fetchone()[0]
+        nodes = con.execute("SELECT count(*) FROM node").fetchone()[0]
+    finally:
+        con.close()
+    return ok and sources == n_files and nodes > 1
+
+
+def test_sigkill_at_random_moments(nianbaofs, tmp_path, env):
+    """SIGKILL `nianbaofs index` at KILLS random moments of a rebuild: each
+    time the index is the old one, byte for byte, or a complete new one;
+    the next run finishes."""
+    import random
+    seed = int(os.environ.get("NB_CRASH_SEED", str(int(time.time()))))
+    rnd = random.Random(seed)
+    raw = write_raw(tmp_path / "raw")
+    for i in range(15):
+        for name in RAW_REPORTS:
+            shutil.copy(raw / name, raw / f"copy{i}-{name}")
+    n_files = len(list(raw.iterdir()))
+    db = tmp_path / "ix.sqlite"
+    t0 = time.monotonic()
+    assert index(nianbaofs, raw, db, env).returncode == 0
+    full = time.monotonic() - t0
+    old = sha(db)
+    outcomes = {"old": 0, "new": 0}
+    for k in range(KILLS):
+        stamp = time.time_ns() + k
+        for f in raw.iterdir():
+            os.utime(f, ns=(stamp, stamp))          # every file changed
+        p = subprocess.Popen([nianbaofs, "index", "--db", db, raw], env=env,
+                             stdout=subprocess.DEVNULL,
+                             stderr=subprocess.DEVNULL)
+        time.sleep(rnd.uniform(0, full * 1.2))
+        p.kill()
+        p.wait()
+        now = sha(db)
+        if now == old:
+            outcomes["old"] += 1
+        else:
+            assert complete_index(db, n_files), f"seed {seed}, kill {k}"
+            outcomes["new"] += 1
+            old = now
+    r = index(nianbaofs, raw, db, env)
+    assert r.returncode == 0, (seed, r.stderr)
+    assert complete_index(db, n_files)
+    assert not list(tmp_path.glob("ix.sqlite.tmp-*")), seed
+    print(f"seed {seed}: {outcomes}")
