@@ -85,6 +85,11 @@ fuzz-regress: $(FUZZ_REGRESS)
 	  echo "== $$h: $$(echo "$$files" | grep -c . || true) saved inputs"; \
 	  [ -z "$$files" ] || $(B)/fuzz/$$h $$files; done
 
+# valgrind memcheck over `nianbaofs index` and the mount tests: 0 errors
+# and 0 definite leaks in every process (tests/valgrind.sh).
+valgrind: $(BIN) $(TOOL_BIN)
+	bash tests/valgrind.sh $(BIN) $(PYTHON)
+
 fuzz:
 	$(MAKE) B=$(FUZZ_B) CC=clang \
 	  CFLAGS="-O1 -g -fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \

@@ -6,6 +6,8 @@ set -euo pipefail
 
 # libopencc-data ships /usr/share/opencc/t2s.json (Traditional -> Simplified);
 # opencc(1) is what tests/fixtures/make_fixtures.py writes Traditional with.
+# libicu-dev: NFC of directory names.  clang and libclang-rt-14-dev (its
+# libFuzzer and sanitizer runtimes): make fuzz.  valgrind: make valgrind.
 PACKAGES=(
 	build-essential pkg-config
 	libfuse3-dev fuse3
@@ -14,6 +16,8 @@ PACKAGES=(
 	libopencc-dev libopencc-data opencc
 	libxml2-dev libssl-dev
 	libcmocka-dev python3-pytest
+	libicu-dev
+	clang libclang-rt-14-dev valgrind
 )
 
 missing=()
