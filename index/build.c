@@ -734,8 +734,8 @@ static bool disk_full(sqlite3 *db, FILE *err)
 }
 
 static int build_new(const char *dbpath, const char *rawdir,
-		     const char *realroot, const old_index *o, const ix_files *files, FILE *err,
-		     nb_build_stats *stats)
+		     const char *realroot, const old_index *o,
+		     const ix_files *files, FILE *err, nb_build_stats *stats)
 {
 	ix_buf tmp = {0};
 	ix_buf_printf(&tmp, "%s.tmp-%ld", dbpath, (long)getpid());
