@@ -8,6 +8,7 @@ set -euo pipefail
 # opencc(1) is what tests/fixtures/make_fixtures.py writes Traditional with.
 # libicu-dev: NFC of directory names.  clang and libclang-rt-14-dev (its
 # libFuzzer and sanitizer runtimes): make fuzz.  valgrind: make valgrind.
+# strace: a test that the old index is only ever opened read-only.
 PACKAGES=(
 	build-essential pkg-config
 	libfuse3-dev fuse3
@@ -17,7 +18,7 @@ PACKAGES=(
 	libxml2-dev libssl-dev
 	libcmocka-dev python3-pytest
 	libicu-dev
-	clang libclang-rt-14-dev valgrind
+	clang libclang-rt-14-dev valgrind strace
 )
 
 missing=()

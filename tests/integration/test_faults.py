@@ -481,3 +481,24 @@ def test_sigkill_at_random_moments(nianbaofs, tmp_path, env):
     assert complete_index(db, n_files)
     assert not list(tmp_path.glob("ix.sqlite.tmp-*")), seed
     print(f"seed {seed}: {outcomes}")
+
+
+def test_old_index_only_ever_opened_read_only(nianbaofs, fresh_raw, tmp_path,
+                                              env):
+    """During an incremental rebuild (the old index attached for its rows)
+    every open of the old index is O_RDONLY, seen by strace."""
+    strace = shutil.which("strace")
+    if not strace:
+        pytest.skip("strace is not installed: cannot watch the opens")
+    db = tmp_path / "ix.sqlite"
+    assert index(nianbaofs, fresh_raw, db, env).returncode == 0
+    (fresh_raw / "qingsong-2019.txt").touch()     # one changed, three reused
+    log = tmp_path / "strace.log"
+    r = run([strace, "-f", "-qq", "-e", "trace=open,openat", "-o", log,
+             nianbaofs, "index", "--db", db, fresh_raw], env=env)
+    assert r.returncode == 0, r.stderr
+    assert summary(r.stdout)["reused"] == 3
+    opens = [l for l in log.read_text().splitlines()
+             if f'"{db}"' in l and "= -1" not in l]
+    assert opens
+    assert all("O_RDONLY" in l and "O_RDWR" not in l for l in opens), opens
