@@ -17,6 +17,7 @@ PACKAGES=(
 	libopencc-dev libopencc-data opencc
 	libxml2-dev libssl-dev
 	libcmocka-dev python3-pytest
+	groff-base
 	libicu-dev
 	clang libclang-rt-14-dev valgrind strace
 )
