@@ -45,7 +45,7 @@ BINDIR    ?= $(PREFIX)/bin
 MANDIR    ?= $(PREFIX)/share/man
 MANPAGE   := fs/nianbaofs.1
 
-.PHONY: all test check unit integration accuracy asan bench clean demo \
+.PHONY: all test check unit integration accuracy asan bench prose clean demo \
 	install uninstall manlint fuzz fuzz-regress valgrind
 all: $(BIN)
 
@@ -68,6 +68,14 @@ $(B)/tests/%: tests/unit/%.c $(B)/libindex.a $(B)/libcore.a
 $(B)/tools/%: tests/tools/%.c $(B)/libindex.a $(B)/libcore.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(PKG_CFLAGS) -Icore -Iindex -o $@ $< $(B)/libindex.a $(B)/libcore.a $(PKG_LIBS)
+
+# accuracy also scores the corpus under the text transforms of tests/tools/lib.
+$(B)/tools/lib/%.o: tests/tools/lib/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(PKG_CFLAGS) -Icore -c -o $@ $<
+$(B)/tools/accuracy: tests/tools/accuracy.c $(B)/tools/lib/transform.o $(B)/libindex.a $(B)/libcore.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(PKG_CFLAGS) -Icore -Itests/tools/lib -o $@ $< $(B)/tools/lib/transform.o $(B)/libcore.a $(PKG_LIBS)
 
 unit: $(UNIT_BIN) $(TOOL_BIN)
 	@set -e; for t in $(UNIT_BIN); do echo "== $$t"; (cd tests && ../$$t); done
@@ -124,6 +132,11 @@ accuracy: $(B)/tools/accuracy
 bench: $(B)/tools/bench_parse
 	@for f in tests/fixtures/layout/xishan-2019-split.txt tests/fixtures/html/jinghai-2019-nbsp.html; do \
 	  echo "== $$f"; $(B)/tools/bench_parse $$f; done
+
+# Figures, not a test: the share of hard-wrapped phrases the core joins back
+# (the fixtures' prose wrapped as PDF text, layout and raw order).
+prose: $(B)/tools/wrapjoin
+	$(B)/tools/wrapjoin tests/fixtures
 
 # NB_TIME_FACTOR: the time bounds of the bad-input tests, for sanitizers.
 asan:

@@ -17,6 +17,14 @@ static const char *const institution_ends[] = {
 /* Endings of a bare place: the report of the place is its government's. */
 static const char *const place_ends[] = { "市", "县", "区", "旗", "镇", "乡" };
 
+/* Zones that end in 区 but have no 人民政府: a 管委会 or a bureau governs
+ * them, and the report names the zone itself (平潭综合实验区).  Not 新区:
+ * 浦东新区 has a 人民政府, 雄安新区 a 管委会. */
+static const char *const zone_ends[] = {
+	"实验区", "试验区", "开发区", "示范区", "园区", "保税区", "合作区",
+	"管理区", "风景区", "片区",
+};
+
 /*
  * Place names OCR gets wrong, and the name that exists: there is no 沐阳县,
  * the county is 沭阳.
@@ -60,6 +68,14 @@ static bool is_institution(const uint32_t *s, size_t n)
 {
 	for (size_t i = 0; i < sizeof institution_ends / sizeof *institution_ends; i++)
 		if (ends_with_u(s, n, institution_ends[i]))
+			return true;
+	return false;
+}
+
+static bool is_zone(const uint32_t *s, size_t n)
+{
+	for (size_t i = 0; i < sizeof zone_ends / sizeof *zone_ends; i++)
+		if (ends_with_u(s, n, zone_ends[i]))
 			return true;
 	return false;
 }
@@ -132,10 +148,29 @@ char *nb_agency_formal(const char *printed)
 		b.len -= strlen("政府");
 		b.s[b.len] = '\0';
 		nb_buf_adds(&b, "人民政府");
-	} else if (is_place(u, n) && !names_institution(b.s)) {
+	} else if (is_place(u, n) && !is_zone(u, n) && !names_institution(b.s)) {
 		nb_buf_adds(&b, "人民政府");
 	}
 	return nb_buf_take(&b);
+}
+
+/*
+ * Whether a and b end as the same kind of body: the same last character,
+ * or a word cut short (…委 of …委员会, …办 of …办公室 / …办公厅).  洪泽区人民政府
+ * is not short for 淮安市洪泽区人民政府办公室: that is its office.
+ */
+static bool same_kind(const uint32_t *ua, size_t na, const uint32_t *ub, size_t nb)
+{
+	static const struct {
+		const char *cut, *full;
+	} cuts[] = { { "委", "委员会" }, { "办", "办公室" }, { "办", "办公厅" } };
+
+	if (ua[na - 1] == ub[nb - 1])
+		return true;
+	for (size_t k = 0; k < sizeof cuts / sizeof *cuts; k++)
+		if (ends_with_u(ua, na, cuts[k].cut) && ends_with_u(ub, nb, cuts[k].full))
+			return true;
+	return false;
 }
 
 /*
@@ -166,9 +201,17 @@ bool nb_agency_abbrev(const char *a, const char *b)
 				return true;
 		return false;
 	}
+	if (!same_kind(ua, na, ub, nb))
+		return false;
+	/* a's characters in order; what b inserts between them spells words
+	 * out (发改 → 发展和改革) but names no other place (淮安市人民政府 is
+	 * not short for 淮安市洪泽区人民政府) */
 	size_t j = 0;
-	for (size_t i = 0; i < nb && j < na; i++)
+	for (size_t i = 0; i < nb && j < na; i++) {
 		if (ub[i] == ua[j])
 			j++;
+		else if (j > 0 && is_place(ub + i, 1))
+			return false;
+	}
 	return j == na;
 }

@@ -1,53 +1,74 @@
 /*
  * checks.c — the consistency rules (勾稽关系) of report-format.md, applied to
- * the tables as printed.  A failing check is a finding for the user; the
+ * the tables as written.  A failing check is a finding for the user; the
  * numbers are never changed to make a rule hold.
  *
- * Blank cells count as zero (that is what a blank means in these tables); a
- * rule that needs a cell the parser could not place is not applied.
+ * The rules themselves are rules.c's, the same ones that decide whether an
+ * inferred cell is certain.  Blank cells count as zero (that is what a
+ * blank means in these tables); a rule that needs a cell the parser could
+ * not place, or that is no whole number, is not applied.
  */
 #include <errno.h>
-#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "internal.h"
 
-#define RESULTS "三、本年度办理结果/"
-#define TOTAL RESULTS "（七）总计"
-
-typedef struct {
-	long double v;
-	const char *text;	/* the printed value, or "空" for a blank */
-} operand;
-
-static bool get(const nb_cell *c, operand *o)
+/* The words a rule's detail gives each side. */
+static void side_names(const char *id, const char **lhs, const char **rhs)
 {
-	switch (c->state) {
-	case NB_CELL_NUMBER:
-		o->v = strtold(c->value, NULL);
-		o->text = c->value;
-		return true;
-	case NB_CELL_BLANK:
-		o->v = 0;
-		o->text = "空";
-		return true;
-	default:
-		return false;
+	if (!strcmp(id, "t3.balance")) {
+		*lhs = "一 + 二";
+		*rhs = "（七）总计 + 四";
+	} else if (!strcmp(id, "t3.results")) {
+		*lhs = "（一）…（六）";
+		*rhs = "（七）总计";
+	} else if (!strcmp(id, "t4.total")) {
+		*lhs = "结果维持 + 结果纠正 + 其他结果 + 尚未审结";
+		*rhs = "总计";
+	} else {
+		*lhs = "自然人 + 法人或其他组织";
+		*rhs = "总计";
 	}
 }
 
-static const nb_row *row_named(const nb_table *t, const char *label)
+/* The written table seen through its template's rows. */
+typedef struct {
+	const nb_table *tb;
+	const nb_template *t;
+	const nb_row **rows;	/* per template row, or NULL */
+} written;
+
+static const nb_cell *cell_at(const written *w, size_t row, size_t col)
 {
-	for (size_t i = 0; i < t->nrows; i++)
-		if (!t->rows[i].extra && !strcmp(t->rows[i].label, label))
-			return &t->rows[i];
-	return NULL;
+	const nb_row *r = w->rows[row];
+
+	return r && col < w->tb->ncols ? &r->cells[col] : NULL;
 }
 
-static bool equal(long double a, long double b)
+static bool value_of(void *ctx, size_t row, size_t col, long long *v)
 {
-	return fabsl(a - b) < 1e-6L;
+	const nb_cell *c = cell_at(ctx, row, col);
+	char *end;
+
+	if (!c || c->state == NB_CELL_ABSENT)
+		return false;
+	if (c->state == NB_CELL_BLANK) {
+		*v = 0;
+		return true;
+	}
+	errno = 0;
+	*v = strtoll(c->value, &end, 10);
+	return end != c->value && !*end && errno == 0;
+}
+
+static void list_side(nb_buf *b, const written *w, const nb_cref *v, size_t n)
+{
+	for (size_t k = 0; k < n; k++) {
+		const nb_cell *c = cell_at(w, v[k].row, v[k].col);
+		nb_buf_printf(b, "%s%s", k ? " + " : "",
+			      c->state == NB_CELL_BLANK ? "空" : c->value);
+	}
 }
 
 static int add_check(nb_report *r, const char *rule, const char *subject, bool ok,
@@ -78,102 +99,54 @@ static int add_check(nb_report *r, const char *rule, const char *subject, bool o
 	return 0;
 }
 
-/* Sum of cells: appends "a + b + c" to detail; false if any is missing. */
-static bool sum(const nb_cell *const *cells, size_t n, long double *total, nb_buf *detail)
+static int check_rule(nb_report *r, const written *w, const nb_rule *rule)
 {
-	*total = 0;
-	for (size_t i = 0; i < n; i++) {
-		operand o;
-		if (!get(cells[i], &o))
-			return false;
-		*total += o.v;
-		nb_buf_printf(detail, "%s%s", i ? " + " : "", o.text);
-	}
-	return true;
+	long long l, x;
+	nb_rule_state st = nb_rule_eval(rule, value_of, (void *)w, &l, &x);
+
+	if (st == NB_RULE_UNKNOWN)
+		return 0;
+	const char *lname, *rname;
+	side_names(rule->id, &lname, &rname);
+	nb_buf d = {0};
+	nb_buf_printf(&d, "%s ", rname);
+	list_side(&d, w, rule->rhs, rule->nrhs);
+	if (rule->nrhs > 1)
+		nb_buf_printf(&d, " = %lld", x);
+	nb_buf_printf(&d, "; %s ", lname);
+	list_side(&d, w, rule->lhs, rule->nlhs);
+	nb_buf_printf(&d, " = %lld", l);
+	const char *subject = rule->column ? w->tb->cols[rule->at] : w->t->rows[rule->at].label;
+	return add_check(r, rule->id, subject, st == NB_RULE_HOLDS, &d);
 }
 
-static int check_requests(nb_report *r, const nb_table *t)
+static int check_table(nb_report *r, const nb_table *tb)
 {
-	const nb_row *got = row_named(t, "一、本年新收政府信息公开申请数量");
-	const nb_row *carried = row_named(t, "二、上年结转政府信息公开申请数量");
-	const nb_row *total = row_named(t, TOTAL);
-	const nb_row *next = row_named(t, "四、结转下年度继续办理");
-	size_t nres = 0;
-	const nb_row *res[32];
+	const nb_template *const *tl;
+	written w = { .tb = tb };
 	int rc = 0;
 
-	for (size_t i = 0; i < t->nrows && nres < 32; i++)
-		if (!t->rows[i].extra && !strncmp(t->rows[i].label, RESULTS, strlen(RESULTS)) &&
-		    strcmp(t->rows[i].label, TOTAL))
-			res[nres++] = &t->rows[i];
-
-	for (size_t c = 0; c < t->ncols && rc == 0; c++) {
-		operand a, b, x, y;
-		if (got && carried && total && next && get(&got->cells[c], &a) &&
-		    get(&carried->cells[c], &b) && get(&total->cells[c], &x) &&
-		    get(&next->cells[c], &y)) {
-			nb_buf d = {0};
-			nb_buf_printf(&d, "一 %s + 二 %s = %Lg; （七）总计 %s + 四 %s = %Lg", a.text,
-				      b.text, a.v + b.v, x.text, y.text, x.v + y.v);
-			rc = add_check(r, "t3.balance", t->cols[c], equal(a.v + b.v, x.v + y.v), &d);
-		}
-		const nb_cell *cells[32];
-		for (size_t k = 0; k < nres; k++)
-			cells[k] = &res[k]->cells[c];
-		nb_buf d = {0};
-		long double s;
-		operand x2;
-		if (rc == 0 && total && nres && get(&total->cells[c], &x2)) {
-			nb_buf_printf(&d, "（七）总计 %s; （一）…（六） ", x2.text);
-			if (sum(cells, nres, &s, &d)) {
-				nb_buf_printf(&d, " = %Lg", s);
-				rc = add_check(r, "t3.results", t->cols[c], equal(s, x2.v), &d);
-			}
-		}
-		nb_buf_free(&d);
+	if (nb_templates(tb->kind, tb->format, &tl) == 0 || tb->kind == NB_TABLE_ACTIVE)
+		return 0;
+	w.t = tl[0];
+	if (tb->ncols != w.t->ncols)
+		return 0;
+	w.rows = calloc(w.t->nrows ? w.t->nrows : 1, sizeof *w.rows);
+	if (!w.rows)
+		return -ENOMEM;
+	for (size_t j = 0; j < w.t->nrows; j++)
+		for (size_t i = 0; i < tb->nrows && !w.rows[j]; i++)
+			if (!tb->rows[i].extra && !strcmp(tb->rows[i].label, w.t->rows[j].label))
+				w.rows[j] = &tb->rows[i];
+	nb_rule *rule = malloc(sizeof *rule);
+	if (!rule)
+		rc = -ENOMEM;
+	for (size_t i = 0; rule && i < nb_rule_count(w.t) && rc == 0; i++) {
+		nb_rule_get(w.t, i, rule);
+		rc = check_rule(r, &w, rule);
 	}
-	for (size_t i = 0; i < t->nrows && rc == 0 && t->ncols == 7; i++) {
-		const nb_row *row = &t->rows[i];
-		const nb_cell *cells[6];
-		operand tot;
-		long double s;
-		for (size_t c = 0; c < 6; c++)
-			cells[c] = &row->cells[c];
-		nb_buf d = {0};
-		if (!get(&row->cells[6], &tot))
-			continue;
-		nb_buf_printf(&d, "总计 %s; 自然人 + 法人或其他组织 ", tot.text);
-		if (!sum(cells, 6, &s, &d)) {
-			nb_buf_free(&d);
-			continue;
-		}
-		nb_buf_printf(&d, " = %Lg", s);
-		rc = add_check(r, "t3.row_total", row->label, equal(s, tot.v), &d);
-	}
-	return rc;
-}
-
-static int check_appeals(nb_report *r, const nb_table *t)
-{
-	int rc = 0;
-
-	for (size_t i = 0; i < t->nrows && rc == 0 && t->ncols == 5; i++) {
-		const nb_row *row = &t->rows[i];
-		const nb_cell *cells[4] = { &row->cells[0], &row->cells[1], &row->cells[2],
-					    &row->cells[3] };
-		operand tot;
-		long double s;
-		nb_buf d = {0};
-		if (!get(&row->cells[4], &tot))
-			continue;
-		nb_buf_printf(&d, "总计 %s; 结果维持 + 结果纠正 + 其他结果 + 尚未审结 ", tot.text);
-		if (!sum(cells, 4, &s, &d)) {
-			nb_buf_free(&d);
-			continue;
-		}
-		nb_buf_printf(&d, " = %Lg", s);
-		rc = add_check(r, "t4.total", row->label, equal(s, tot.v), &d);
-	}
+	free(rule);
+	free(w.rows);
 	return rc;
 }
 
@@ -181,11 +154,7 @@ int nb_run_checks(nb_report *r)
 {
 	int rc = 0;
 
-	for (size_t i = 0; i < r->ntables && rc == 0; i++) {
-		if (r->tables[i].kind == NB_TABLE_REQUESTS)
-			rc = check_requests(r, &r->tables[i]);
-		else if (r->tables[i].kind == NB_TABLE_APPEALS)
-			rc = check_appeals(r, &r->tables[i]);
-	}
+	for (size_t i = 0; i < r->ntables && rc == 0; i++)
+		rc = check_table(r, &r->tables[i]);
 	return rc;
 }

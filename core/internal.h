@@ -6,10 +6,14 @@
  *   decode.c    bytes -> UTF-8, line ends -> LF, encoding named
  *   script.c    Traditional -> Simplified (OpenCC), when the text is Traditional
  *   html.c      HTML -> lines, each table row one line carrying its cells
- *   lines.c     text -> lines; Markdown markup, site chrome, page numbers marked
- *   facts.c     title, agency, year, publication date
- *   sections.c  section headings -> spans of lines; prose assembled per section
+ *   lines.c     text -> lines; chrome.c, pageno.c, markdown.c, wrap.c mark them
+ *   facts.c     title, agency, year, publication date (facts.h: ctext.c,
+ *               dates.c, meta.c, title.c, candidates.c)
+ *   sections.c  section headings (headings.c) -> spans of lines; prose
+ *               assembled per section (paragraphs.c)
  *   tables*.c   the official tables found in the lines, mapped to the templates
+ *   certainty.c every table is made through one stage that writes a cell only
+ *               when its place is certain (rules.c: the templates' arithmetic)
  *   checks.c    the consistency rules
  */
 #ifndef NB_INTERNAL_H
@@ -159,6 +163,129 @@ nb_cell_state nb_read_number(const char *s, size_t n, nb_num *out);
  * not fit outlen. */
 int nb_decimal_shift(const char *in, int shift, char *out, size_t outlen);
 
+/* ---- the template's arithmetic (rules.c) ------------------------------ */
+
+/* A cell of a template: row index into t->rows, column index into t->cols. */
+typedef struct {
+	size_t row, col;
+} nb_cref;
+
+#define NB_RULE_TERMS 24	/* table 3 (2021): 21 result rows + （七）总计 */
+
+/*
+ * One rule (勾稽关系) of a template: the sum of lhs equals the sum of rhs,
+ * blanks counting as zero.  Table 3: t3.row_total (per row: 总计 = the six
+ * applicant columns), t3.balance (per column: 一 + 二 = （七）总计 + 四),
+ * t3.results (per column: （七）总计 = the result rows); table 4: t4.total
+ * (per group: 总计 = the four results).  Table 2 has none.
+ */
+typedef struct {
+	const char *id;		/* "t3.row_total", "t3.balance", "t3.results", "t4.total" */
+	bool column;		/* a rule down one column, else along one row */
+	size_t at;		/* that column's or row's index */
+	size_t nlhs, nrhs;
+	nb_cref lhs[NB_RULE_TERMS], rhs[NB_RULE_TERMS];
+} nb_rule;
+
+/* How many rules template t has; rule i (< that count) into *out. */
+size_t nb_rule_count(const nb_template *t);
+void nb_rule_get(const nb_template *t, size_t i, nb_rule *out);
+
+/* A cell's value for a rule: true and *v when known (a blank is 0), false
+ * when the cell is empty or no whole number. */
+typedef bool (*nb_rule_value)(void *ctx, size_t row, size_t col, long long *v);
+
+typedef enum { NB_RULE_UNKNOWN = -1, NB_RULE_FAILS = 0, NB_RULE_HOLDS = 1 } nb_rule_state;
+
+/* Evaluates rule r with get; *lsum and *rsum (when given) receive the sums
+ * when every term is known. */
+nb_rule_state nb_rule_eval(const nb_rule *r, nb_rule_value get, void *ctx,
+			   long long *lsum, long long *rsum);
+
+/* ---- certainty: the one way a table is made (certainty.c) ------------ */
+
+/*
+ * A number is right or it is empty.  Every reader builds its tables through
+ * a stage: it offers, for each template row it found, the printed values
+ * and how their places are known; nb_stage_commit decides which cells are
+ * written, and it is the only code that appends to r->tables.
+ *
+ * Cells placed by the table's own structure (NB_PLACE_CELLS) are written
+ * even when they break a rule: the checks report it.  Cells placed by
+ * inference (every other nb_place) are written only when the row's values
+ * fit the template's columns exactly and every rule of the template over
+ * those cells holds: a table-3 row's 总计 and a table-4 group's 总计 (these
+ * must hold: an inferred row whose total cannot be evaluated is not
+ * written), and table 3's column sums (which must not fail; they are not
+ * applied where a row they need was not found).  A row read in reading
+ * order (NB_PLACE_ORDER) with an empty value is not written either: an
+ * empty field off a grid line may be a blank or a merged cell's filler.
+ * A cell not written stays ABSENT, its `uncertain` set, and a warning
+ * names it and why.
+ */
+typedef enum {
+	NB_PLACE_CELLS = 1,	/* structure: the cells of one printed row (HTML
+				   cells, pipes, tabs, Markdown, aligned layout
+				   columns), the row known by its label or place
+				   in the grid */
+	NB_PLACE_ORDER,		/* inferred: values in reading order, a line
+				   each (raw PDF text, one cell per line) */
+	NB_PLACE_ROW_ORDER,	/* inferred: a row printed without a label of its
+				   own, placed by the template's order */
+	NB_PLACE_SPLIT,		/* inferred: a run of digits split into columns
+				   (flattened text) */
+} nb_place;
+
+/* A piece of printed text, not owned. */
+typedef struct {
+	const char *s;
+	size_t n;
+} nb_text;
+
+typedef struct nb_stage nb_stage;
+
+/* A table of template t in the making: every row present, every cell
+ * empty.  0 or -ENOMEM. */
+int nb_stage_new(const nb_template *t, nb_stage **out);
+/* Frees a stage that will not be committed (NULL is fine). */
+void nb_stage_free(nb_stage *s);
+
+/*
+ * Offers template row `row` its printed values v[0..n) (each the text of
+ * one cell: a number, a blank marker, or "" for a blank cell; copied).
+ * When n is not the template's number of columns the row's place is not
+ * certain: its cells stay empty and commit says so.  printed is the row's
+ * label as printed when it is another wording of the official one, else
+ * NULL (copied).  0, -ENOMEM, or -EINVAL (no such row, or offered twice).
+ */
+int nb_stage_row(nb_stage *s, size_t row, const nb_text *v, size_t n, nb_place how,
+		 const char *printed);
+
+/* A printed row the template does not have, kept under its printed label
+ * (table 2); the same rules of place apply. */
+int nb_stage_extra(nb_stage *s, const char *label, const nb_text *v, size_t n,
+		   nb_place how);
+
+/* Why template row `row` has no values, for the warning (copied), e.g.
+ * "the digits 77132470 split into 3 columns in 2 ways"; without it commit
+ * says the row was not found.  0, -ENOMEM or -EINVAL. */
+int nb_stage_why(nb_stage *s, size_t row, const char *why);
+
+/* The money column's unit (from its header or values); a value printed in
+ * the other unit is converted exactly, with a note. */
+void nb_stage_unit(nb_stage *s, nb_unit unit);
+
+/* No warning for rows that were not offered (the caller has said why the
+ * whole table is empty). */
+void nb_stage_quiet(nb_stage *s);
+
+/*
+ * Certifies every offered cell as described above, appends the table to
+ * r->tables with its warnings and notes, and frees s, on failure too.
+ * 0 or -ENOMEM.
+ */
+int nb_stage_commit(nb_stage *s, nb_report *r);
+
 /* ---- the parse in progress ------------------------------------------- */
 
 typedef enum { NB_SRC_TEXT, NB_SRC_MARKDOWN, NB_SRC_HTML } nb_src_kind;
@@ -192,6 +319,9 @@ typedef struct {
 	bool value;		/* a number or a blank marker; else label text */
 	bool marker;		/* label text that opens with a list marker */
 	bool cell;		/* an HTML cell: an empty one is a blank value */
+	bool grid;		/* one of several fields of its line, split by the
+				   line's own structure (cells, pipes, tabs,
+				   aligned columns) */
 	const char *s;		/* into the line's text or cell, not owned */
 	size_t n;
 	size_t line;
@@ -204,8 +334,15 @@ typedef struct {
 	size_t *text;			/* indices of the label tokens */
 	size_t first_val, nval;		/* its values: toks[first_val..+nval) */
 	size_t line_end;		/* one past the last line it uses */
+	bool cells;			/* its values are the fields of one printed
+					   line (not a cut of a longer run): their
+					   places are the line's structure */
 	uint32_t *key;			/* nb_key of the joined label */
 	size_t nkey;
+	uint32_t *own;			/* nb_key of the label text on the line
+					   of its first value (a grid row's own
+					   label cells) */
+	size_t nown;
 } nb_orow;
 
 typedef struct {
@@ -254,8 +391,9 @@ int nb_split_lines(const char *text, size_t len, nb_lines *out);
  * embedded in the Markdown become rows with cells, as html.c makes them.
  * 0, or -ENOMEM with the lines left as they were. */
 int nb_markdown_clean(nb_lines *ls);
-/* Sets NB_LF_BLANK, NB_LF_CHROME, NB_LF_PAGENO, NB_LF_IMAGE; guesses d->pdf. */
-void nb_mark_lines(nb_doc *d);
+/* Sets NB_LF_BLANK, NB_LF_CHROME, NB_LF_PAGENO (page numbers, running
+ * headers), NB_LF_IMAGE; guesses d->pdf.  0 or -ENOMEM. */
+int nb_mark_lines(nb_doc *d);
 
 /* facts.c: title, agency, year, publication date into d->r; marks the
  * title and metadata lines; sets d->body. */

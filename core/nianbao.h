@@ -40,6 +40,10 @@ typedef struct {
 	char *value;		/* NUMBER: written plainly, "414.52", "-3"; else NULL */
 	char *raw;		/* the cell as printed (NULL when ABSENT) */
 	char *note;		/* a note the cell carried, "其中修订16件", or NULL */
+	bool uncertain;		/* ABSENT though the report printed a value for it:
+				   more than one reading fits, or the one reading
+				   breaks the template's arithmetic (a warning
+				   says which); false when the row was not found */
 } nb_cell;
 
 typedef struct {

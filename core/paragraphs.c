@@ -92,9 +92,17 @@ void nb_prose_init(nb_prose *p, const nb_doc *d)
 			break;
 		}
 	}
-	for (size_t k = 1; k < WMAX; k++)
-		if (ind[k] > ind[p->indent])
+	/* The body's margin: the smallest indentation many prose lines share
+	 * (a tenth of them; continuation lines sit there).  The commonest one
+	 * is a paragraph's first-line indent when most paragraphs are one or
+	 * two lines long. */
+	p->indent = 0;
+	for (size_t k = 0; k < WMAX && total; k++) {
+		if (ind[k] * 10 >= total && ind[k] >= 2) {
 			p->indent = k;
+			break;
+		}
+	}
 }
 
 static bool ends_sentence(uint32_t last, uint32_t before)
@@ -122,6 +130,30 @@ static bool is_numeral(uint32_t cp)
 		if (cp == n[k])
 			return true;
 	return false;
+}
+
+/* Punctuation that never starts a sentence: a line opening with it goes
+ * on from the line before (a PDF wrapped just before the comma). */
+static bool continues_text(uint32_t cp)
+{
+	static const uint32_t p[] = { 0xFF0C, 0x3002, 0x3001, 0xFF1B, 0xFF1A, 0xFF09, 0x300D,
+				      0x300F, 0x300B, 0x201D, 0x2019, 0xFF01, 0xFF1F, ',', '.',
+				      ';', ':', ')', '%', 0xFF05 };
+
+	for (size_t k = 0; k < sizeof p / sizeof *p; k++)
+		if (cp == p[k])
+			return true;
+	return false;
+}
+
+static bool ascii_digit(uint32_t cp)
+{
+	return cp >= '0' && cp <= '9';
+}
+
+static bool ascii_letter(uint32_t cp)
+{
+	return (cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z');
 }
 
 /* A list marker opens the line: （一） (一) 一、 1. 1、 (1) ① 一是 第一. */
@@ -165,21 +197,29 @@ void nb_prose_line(nb_prose *p, nb_buf *out, const nb_line *l)
 	size_t w = width_of(l->text, l->len, &lead) - lead;
 	bool cont = false;
 
+	size_t k = s;
+	uint32_t first = nb_halfwidth(nb_utf8_next(l->text, e, &k));
+
 	if (p->pdf && p->open) {
 		bool marker = starts_marker(l->text + s, e - s);
 		bool indented = lead > p->indent + 1;
 		bool short_prev = p->wide && p->lastw * 100 < p->wide * 85;
-		cont = !((p->ended && (short_prev || indented || marker)) ||
-			 (short_prev && (indented || marker)));
+		/* a wrap leaves the line full: a short one ended its paragraph
+		 * or was a heading (（一）主动公开), whatever its last mark */
+		cont = !(short_prev || (p->ended && (indented || marker)));
+		/* a comma or stop, or the rest of a number (培训16 / 36期),
+		 * cannot start a paragraph */
+		if (continues_text(first) && !p->ended)
+			cont = true;
+		if (ascii_digit(p->last) && ascii_digit(first) && !marker && !short_prev)
+			cont = true;
 	}
 	if (!cont) {
 		nb_prose_break(p, out);
-	} else {
-		/* no space between CJK, one between ASCII text */
-		size_t k = s;
-		uint32_t first = nb_utf8_next(l->text, e, &k);
-		if (ascii_text(p->last) && ascii_text(first))
-			nb_buf_addc(out, ' ');
+	} else if (ascii_letter(p->last) && ascii_letter(first)) {
+		/* words of ASCII text keep a space; a number or a CJK phrase
+		 * cut by the wrap does not */
+		nb_buf_addc(out, ' ');
 	}
 	nb_tidy(out, l->text + s, e - s);
 	p->open = true;
@@ -195,7 +235,7 @@ void nb_prose_line(nb_prose *p, nb_buf *out, const nb_line *l)
 			last = cp;
 		}
 	}
-	p->last = last;
+	p->last = nb_halfwidth(last);
 	p->ended = ends_sentence(last, before);
 }
 

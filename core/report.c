@@ -135,7 +135,8 @@ static int run(nb_doc *d)
 {
 	int rc;
 
-	nb_mark_lines(d);
+	if ((rc = nb_mark_lines(d)) < 0)
+		return rc;
 	if ((rc = nb_find_facts(d)) < 0)
 		return rc;
 	if ((rc = nb_find_sections(d)) < 0)

@@ -42,6 +42,7 @@ static int tok_push(tokv *tv, const char *s, size_t n, size_t line)
 	t->value = nb_read_number(t->s, t->n, &num) != NB_CELL_ABSENT;
 	t->marker = false;
 	t->cell = false;
+	t->grid = false;
 	return 0;
 }
 
@@ -105,8 +106,15 @@ static int split_fields(tokv *tv, const char *s, size_t n, const char *sep,
 			break;
 		i = end + seplen;
 	}
-	/* Drop empty border fields. */
-	while (tv->n > start && tv->v[tv->n - 1].n == 0)
+	for (size_t k = start; k < tv->n; k++)
+		tv->v[k].grid = true;
+	/* Drop empty border fields.  A line that does not end with the
+	 * separator has no right border: its empty last fields are cells
+	 * (cells joined by " | ", the last ones blank). */
+	size_t a, b;
+	nb_trim(s, n, &a, &b);
+	bool border = b - a >= seplen && !memcmp(s + b - seplen, sep, seplen);
+	while (border && tv->n > start && tv->v[tv->n - 1].n == 0)
 		tv->n--;
 	size_t lead = start;
 	while (lead < tv->n && tv->v[lead].n == 0)
@@ -174,7 +182,7 @@ static int push_field(tokv *tv, const char *s, size_t n, size_t line, size_t *nv
 static int tokenize_text(tokv *tv, const nb_line *l, size_t line, bool *layout)
 {
 	const char *s = l->text;
-	size_t n = l->len;
+	size_t n = l->len, before = tv->n;
 
 	if (memchr(s, '|', n))
 		return split_fields(tv, s, n, "|", line);
@@ -204,6 +212,10 @@ static int tokenize_text(tokv *tv, const nb_line *l, size_t line, bool *layout)
 	nfields++;
 	if (nfields >= 2 && nvalues >= 2)
 		*layout = true;
+	/* A line of several fields or values is a row of the grid; a lone
+	 * value on its line is a cell in reading order. */
+	for (size_t k = before; k < tv->n && (nfields >= 2 || nvalues >= 2); k++)
+		tv->v[k].grid = true;
 	return 0;
 }
 
@@ -217,6 +229,7 @@ static int tokenize_cells(tokv *tv, const nb_line *l, size_t line)
 		if (tok_push(tv, t, strlen(t), line) < 0)
 			return -ENOMEM;
 		tv->v[tv->n - 1].cell = true;
+		tv->v[tv->n - 1].grid = true;
 		if (!tv->v[tv->n - 1].value)
 			text_seen = true;
 	}
@@ -232,7 +245,7 @@ static int tokenize_cells(tokv *tv, const nb_line *l, size_t line)
 }
 
 static int row_push(nb_rows *rs, size_t *cap, const size_t *text, size_t ntext,
-		    size_t first_val, size_t nval)
+		    size_t first_val, size_t nval, bool cut)
 {
 	if (rs->nrows == *cap) {
 		size_t nc = *cap ? *cap * 2 : 32;
@@ -254,6 +267,7 @@ static int row_push(nb_rows *rs, size_t *cap, const size_t *text, size_t ntext,
 	r->first_tok = ntext ? text[0] : first_val;
 	r->first_val = first_val;
 	r->nval = nval;
+	r->cells = !cut;	/* confirmed by make_keys */
 	rs->nrows++;
 	return 0;
 }
@@ -269,6 +283,24 @@ static int row_add_text(nb_orow *r, size_t tok)
 	return 0;
 }
 
+/* Whether the row's values are the fields of one line: all on one line,
+ * and split by the line's structure or beside the row's label. */
+static bool row_on_one_line(const nb_rows *rs, const nb_orow *r)
+{
+	size_t line = rs->toks[r->first_val].line;
+	bool grid = true, labelled = false;
+
+	for (size_t k = 0; k < r->nval; k++) {
+		const nb_tok *t = &rs->toks[r->first_val + k];
+		if (t->line != line)
+			return false;
+		grid = grid && t->grid;
+	}
+	for (size_t k = 0; k < r->ntext && !labelled; k++)
+		labelled = rs->toks[r->text[k]].line == line;
+	return grid || labelled;
+}
+
 static int make_keys(nb_rows *rs)
 {
 	for (size_t i = 0; i < rs->nrows; i++) {
@@ -277,11 +309,14 @@ static int make_keys(nb_rows *rs)
 		for (size_t k = 0; k < r->ntext; k++)
 			total += rs->toks[r->text[k]].n;
 		r->key = malloc((total + 1) * sizeof *r->key);
-		if (!r->key)
+		r->own = malloc((total + 1) * sizeof *r->own);
+		if (!r->key || !r->own)
 			return -ENOMEM;
 		for (size_t k = 0; k < r->ntext; k++) {
 			const nb_tok *t = &rs->toks[r->text[k]];
 			r->nkey += nb_key(t->s, t->n, r->key + r->nkey, total - r->nkey);
+			if (r->nval && t->line == rs->toks[r->first_val].line)
+				r->nown += nb_key(t->s, t->n, r->own + r->nown, total - r->nown);
 			if (t->line + 1 > end)
 				end = t->line + 1;
 		}
@@ -291,6 +326,7 @@ static int make_keys(nb_rows *rs)
 				end = last->line + 1;
 		}
 		r->line_end = end;
+		r->cells = r->cells && r->nval && row_on_one_line(rs, r);
 	}
 	return 0;
 }
@@ -325,11 +361,15 @@ static int form_rows(nb_rows *rs, size_t width, const bool *line_has_value,
 		/* In text grids (pipes, tabs) an empty field is as often the filler
 		 * of a merged cell as a blank value: a run of nothing but empty
 		 * fields is filler, and so are empty fields that lead a run longer
-		 * than a row. */
+		 * than a row.  Exactly a row's width of them after a label on the
+		 * same line is a row printed all blank (an HTML row of &nbsp;
+		 * turned into text). */
 		size_t blanks = 0;
 		while (i + blanks < j && !rs->toks[i + blanks].n && !rs->toks[i + blanks].cell)
 			blanks++;
-		if (blanks == j - i) {
+		bool blank_row = width && blanks == width && j - i == width && nhead &&
+				 rs->toks[head[nhead - 1]].line == t->line;
+		if (blanks == j - i && !blank_row) {
 			i = j;
 			continue;
 		}
@@ -339,7 +379,7 @@ static int form_rows(nb_rows *rs, size_t width, const bool *line_has_value,
 		if (width && len > width && len % width == 0)
 			per = width;
 		for (size_t k = i; k < j && rc == 0; k += per) {
-			rc = row_push(rs, &cap, head, k == i ? nhead : 0, k, per);
+			rc = row_push(rs, &cap, head, k == i ? nhead : 0, k, per, per < len);
 		}
 		nhead = 0;
 		tail = true;
@@ -394,6 +434,7 @@ void nb_rows_free(nb_rows *rs)
 	for (size_t i = 0; i < rs->nrows; i++) {
 		free(rs->rows[i].text);
 		free(rs->rows[i].key);
+		free(rs->rows[i].own);
 	}
 	free(rs->rows);
 	free(rs->toks);

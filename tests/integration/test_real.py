@@ -280,3 +280,59 @@ def test_every_csv_cell_is_blank_or_a_plain_number(mnt):
             for cell in row[1:]:
                 if cell != "":
                     nb.number(cell, f"{path} {row[0]}")
+
+
+# ---- raw reading order: right or empty, never wrong -----------------------------
+
+def by_source(mnt, source):
+    for r in all_reports(mnt):
+        if nb.meta(r)["source"] == source:
+            return r
+    pytest.fail(f"{source} is in no report directory")
+
+
+def csv_tables(report):
+    """{relative csv path: Table} of a report."""
+    return {str(p.relative_to(report)): nb.Table(p) for p in nb.walk_files(report, ".csv")}
+
+
+def test_huaian_raw_order_never_contradicts_the_layout(mnt):
+    """The same report as pdftotext prints it in reading order (one cell
+    per line, rows interleaved where the PDF's cells are) and with -layout
+    (aligned columns, all figures right): every cell of the raw reading is
+    the layout's figure or empty, and every row left empty is named in a
+    warning."""
+    layout = by_source(mnt, "huaian-2024.pdftotext-layout.txt")
+    raw = by_source(mnt, "huaian-2024.pdftotext-raw.txt")
+    want, got = csv_tables(layout), csv_tables(raw)
+    assert set(got) == set(want)
+    warnings = nb.meta(raw)["warnings"]
+    for path, t in got.items():
+        assert t.header == want[path].header, path
+        for label in t.labels:
+            for column, cell in zip(t.header[1:], t.row(label)):
+                expected = want[path].cell(label, column)
+                if cell == "":
+                    if expected != "":
+                        table = path.rsplit("/", 1)[-1][:-len(".csv")]
+                        assert any(table in w and (label in w or "all 15 cells" in w)
+                                   for w in warnings), (
+                            f"{path} {label} {column} left empty without a warning")
+                    continue
+                assert cell == expected, (
+                    f"WRONG {path} {label} {column}: {cell!r}, the report printed {expected!r}")
+
+
+def test_huaian_raw_total_row_right_or_empty_with_warning(mnt):
+    """Issue 6: table 3's （七）总计 row once took numbers from two
+    interleaved rows (0,21,0,0,0,0,0 for 21,0,0,0,0,0,21)."""
+    r = by_source(mnt, "huaian-2024.pdftotext-raw.txt")
+    t = nb.Table(r / T3_CSV)
+    printed = ["2932", "53", "0", "0", "61", "4", "3050"]
+    cells = t.row(nb.T3_TOTAL)
+    assert len(cells) == 7
+    for column, cell, expected in zip(nb.T3_HEADER[1:], cells, printed):
+        if cell == "":
+            assert any("（七）总计" in w for w in nb.meta(r)["warnings"]), column
+        else:
+            same(cell, expected, f"raw （七）总计 {column}")

@@ -15,7 +15,9 @@ from nbmount import CANONICAL_SECTIONS, T2_DIR, T3_CSV, T4_CSV
 SUIFENHE = "绥芬河市人民政府"
 XIALU = ["下陆区人民政府", "黄石市下陆区人民政府"]
 YAOSHAN = "津市市药山镇人民政府"
-ANSHUN = "安顺市政府办公室"
+# the title says 安顺市政府办公室; the report prints the office's full name
+# (《安顺市人民政府办公室关于…》), and the fullest name the report gives wins
+ANSHUN = "安顺市人民政府办公室"
 HANGZHOU = "杭州市发展和改革委员会"
 
 CLAUSE_1_HEADER_2019 = ["信息内容", "本年新制作数量", "本年新公开数量",

@@ -19,8 +19,19 @@
  * Only listed cells count; the fixtures list every cell of every table
  * they have.
  *
- * Exit status: 0; with --strict 1 on any mismatch; 2 on a usage, I/O or
- * fixture error (a malformed expectation is a bug in the corpus).
+ * Then every report is scored again under each transform of
+ * lib/transform.h (the shapes real pipelines give a report: flattened to
+ * one line, raw PDF reading order, hard-wrapped, spaces between digits
+ * and Chinese, the title over two lines): per transform, the share of
+ * cells right, the cells left empty because the core found more than one
+ * reading or its one reading broke a rule ("uncert"), the cells missing
+ * otherwise, and the cells written wrong.  Only the agency and the year
+ * are scored there besides the cells.
+ *
+ * Exit status: 0; 1 when any cell is written wrong, here or under a
+ * transform, and with --strict on any mismatch of the corpus itself; 2 on
+ * a usage, I/O or fixture error (a malformed expectation is a bug in the
+ * corpus).
  */
 #include <ctype.h>
 #include <dirent.h>
@@ -35,6 +46,7 @@
 #include <cjson/cJSON.h>
 
 #include "nianbao.h"
+#include "transform.h"
 
 #define EXPECT_SUFFIX ".expect.json"
 
@@ -245,7 +257,7 @@ static int find_report(const char *expect_path, char **report)
 static const char *const known_keys[] = {
 	"shape", "agency", "year", "year_rule", "published", "encoding",
 	"template", "table_templates", "sections", "warnings_contain",
-	"checks_failed", "may_be_absent", "cells", NULL
+	"checks_failed", "may_be_absent", "printed_breaks", "uncertain", "cells", NULL
 };
 
 static bool is_string_array(const cJSON *a, int n)
@@ -315,6 +327,19 @@ static const char *malformed(const cJSON *x, const char **key)
 	e = cJSON_GetObjectItemCaseSensitive(x, "may_be_absent");
 	if (e && !is_string_array(e, -1))
 		return "\"may_be_absent\" must be an array of table names";
+	e = cJSON_GetObjectItemCaseSensitive(x, "printed_breaks");
+	if (e && !is_string_array(e, -1))
+		return "\"printed_breaks\" must be an array of rule names";
+	e = cJSON_GetObjectItemCaseSensitive(x, "uncertain");
+	if (e) {
+		const cJSON *u;
+
+		if (!cJSON_IsArray(e))
+			return "\"uncertain\" must be an array of [table, row, column]";
+		cJSON_ArrayForEach(u, e)
+			if (!is_string_array(u, 3))
+				return "\"uncertain\" must be an array of [table, row, column]";
+	}
 	e = cJSON_GetObjectItemCaseSensitive(x, "cells");
 	if (!cJSON_IsArray(e))
 		return "\"cells\" must be an array";
@@ -347,6 +372,7 @@ typedef struct {
 	char *shape;
 	size_t reports;
 	size_t cells, right, wrong, missing;
+	size_t uncertain;	/* of missing: the core said its reading is not certain */
 	size_t agency_ok, year_ok, sections_ok, other_ok;
 } tally;
 
@@ -354,6 +380,7 @@ typedef struct {
 	tally *v;
 	size_t n, cap;
 	size_t mismatches;
+	size_t wrong;		/* cells written wrong: always printed */
 	bool verbose;
 	const char *file;	/* the report being scored, for messages */
 } score;
@@ -394,6 +421,23 @@ static void mismatch(score *s, const char *fmt, ...)
 	if (!s->verbose)
 		return;
 	printf("%s: ", s->file);
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	putchar('\n');
+}
+
+static void wrong_cell(score *s, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* A number written wrong: the one failure that is never quiet. */
+static void wrong_cell(score *s, const char *fmt, ...)
+{
+	va_list ap;
+
+	s->mismatches++;
+	s->wrong++;
+	printf("%s: WRONG ", s->file);
 	va_start(ap, fmt);
 	vprintf(fmt, ap);
 	va_end(ap);
@@ -711,15 +755,50 @@ static void score_unprinted(score *s, tally *t, const nb_cell *c,
 		return;
 	}
 	t->wrong++;
-	mismatch(s, "WRONG %s / %s / %s: the report has no such row, got %s "
+	wrong_cell(s, "%s / %s / %s: the report has no such row, got %s "
 		 "(printed \"%s\")", table, row, col, state_text(c), or_null(c->raw));
 }
 
 /* Scores one expected cell.  may_be_absent lists the tables the fixture
  * lets the core leave unfilled (their structure cannot be read with
  * certainty): an absent cell there is counted missing but no mismatch. */
+/* Whether [table, row, col] is one of list's. */
+static bool listed_cell(const cJSON *list, const char *table, const char *row,
+			const char *col)
+{
+	const cJSON *e;
+
+	cJSON_ArrayForEach(e, list)
+		if (!strcmp(cJSON_GetArrayItem(e, 0)->valuestring, table) &&
+		    !strcmp(cJSON_GetArrayItem(e, 1)->valuestring, row) &&
+		    !strcmp(cJSON_GetArrayItem(e, 2)->valuestring, col))
+			return true;
+	return false;
+}
+
+/* A cell printed where only inference could place it, and a rule over it
+ * fails: empty is right, any value a mismatch (its place is not certain,
+ * even when the value happens to be the printed one). */
+static void score_uncertain(score *s, tally *t, const nb_cell *c, const char *table,
+			    const char *row, const char *col, const char *want)
+{
+	if (!c || c->state == NB_CELL_ABSENT) {
+		t->right++;
+		return;
+	}
+	if (c->state == NB_CELL_NUMBER && c->value && strcmp(c->value, want) == 0) {
+		t->right++;
+		mismatch(s, "%s / %s / %s: written, but its place is inferred and a rule over it "
+			 "fails: it must be left empty", table, row, col);
+		return;
+	}
+	t->wrong++;
+	wrong_cell(s, "%s / %s / %s: expected empty (uncertain; printed %s), got %s",
+		 table, row, col, want[0] ? want : "blank", state_text(c));
+}
+
 static void score_cell(score *s, tally *t, const nb_report *r, const cJSON *cell,
-		       const cJSON *may_be_absent)
+		       const cJSON *may_be_absent, const cJSON *uncertain)
 {
 	const char *table = cJSON_GetArrayItem(cell, 0)->valuestring;
 	const char *row = cJSON_GetArrayItem(cell, 1)->valuestring;
@@ -732,11 +811,17 @@ static void score_cell(score *s, tally *t, const nb_report *r, const cJSON *cell
 		score_unprinted(s, t, c, table, row, col);
 		return;
 	}
+	if (listed_cell(uncertain, table, row, col)) {
+		score_uncertain(s, t, c, table, row, col, want);
+		return;
+	}
 
 	bool blank = want[0] == '\0';
 
 	if (!c || c->state == NB_CELL_ABSENT) {
 		t->missing++;
+		if (c && c->uncertain)
+			t->uncertain++;
 		if (r && !listed(may_be_absent, table))
 			mismatch(s, "missing %s / %s / %s: expected %s", table, row,
 				 col, blank ? "blank" : want);
@@ -748,16 +833,98 @@ static void score_cell(score *s, tally *t, const nb_report *r, const cJSON *cell
 		return;
 	}
 	t->wrong++;
-	mismatch(s, "WRONG %s / %s / %s: expected %s, got %s (printed \"%s\")",
+	wrong_cell(s, "%s / %s / %s: expected %s, got %s (printed \"%s\")",
 		 table, row, col, blank ? "blank" : want, state_text(c),
 		 or_null(c->raw));
 }
 
+static void score_cells(score *s, tally *t, const cJSON *x, const nb_report *r)
+{
+	const cJSON *cell;
+
+	cJSON_ArrayForEach(cell, cJSON_GetObjectItemCaseSensitive(x, "cells"))
+		score_cell(s, t, r, cell, cJSON_GetObjectItemCaseSensitive(x, "may_be_absent"),
+			   cJSON_GetObjectItemCaseSensitive(x, "uncertain"));
+}
+
+/* ---- the transforms ------------------------------------------------------ */
+
+/* The name a transformed report goes under: its stem, the transform, the
+ * ending the transform gives it (which picks the core's reader). */
+static char *transformed_name(const char *report, tf_kind k, const char *ext)
+{
+	const char *base = strrchr(report, '/');
+	const char *dot = strrchr(report, '.');
+	size_t stem, n;
+	char *name;
+
+	base = base ? base + 1 : report;
+	stem = dot && dot > base ? (size_t)(dot - base) : strlen(base);
+	n = stem + strlen(tf_name(k)) + strlen(ext) + 3;
+	name = malloc(n);
+	if (name)
+		snprintf(name, n, "%.*s.%s.%s", (int)stem, base, tf_name(k), ext);
+	return name;
+}
+
+/* Scores the report under every transform: its cells, agency and year. */
+static int score_transforms(score *ts, nb_parser *p, const cJSON *x, const char *report,
+			    const char *buf, size_t len)
+{
+	char *text;
+	size_t tlen;
+	int md, rc = tf_text_of(report, buf, len, &text, &tlen, &md);
+	unsigned seed = 0;
+
+	if (rc < 0) {
+		fprintf(stderr, "accuracy: %s: cannot be read as text: %s\n", report,
+			strerror(-rc));
+		return rc;
+	}
+	for (const char *c = report; *c; c++)
+		seed = seed * 31 + (unsigned char)*c;
+	for (tf_kind k = 0; k < TF_COUNT && rc == 0; k++) {
+		const char *ext;
+		size_t olen;
+		char *out = tf_apply(k, text, tlen, seed, md, &olen, &ext);
+		char *name = out ? transformed_name(report, k, ext) : NULL;
+		tally *t = name ? tally_for(ts, tf_name(k)) : NULL;
+		nb_report *r = NULL;
+
+		if (!t) {
+			rc = -ENOMEM;
+		} else {
+			int prc = nb_parse(p, name, out, olen, &r);
+
+			ts->file = name;
+			t->reports++;
+			if (prc == -ENOMEM)
+				rc = prc;
+			else if (prc < 0)
+				r = NULL;
+		}
+		if (rc == 0) {
+			score_cells(ts, t, x, r);
+			if (r) {
+				t->agency_ok += check_string(ts, "agency", str_item(x, "agency"),
+							     r->agency);
+				t->year_ok += check_year(ts, x, r);
+			}
+		}
+		nb_report_free(r);
+		free(name);
+		free(out);
+	}
+	free(text);
+	return rc;
+}
+
 /* ---- one report ---------------------------------------------------------- */
 
-/* Scores one fixture.  0, or a negative errno for an error that is not a
- * mismatch (I/O, a malformed expectation, out of memory). */
-static int score_one(score *s, nb_parser *p, const char *expect_path)
+/* Scores one fixture, and under the transforms into ts when given.  0, or
+ * a negative errno for an error that is not a mismatch (I/O, a malformed
+ * expectation, out of memory). */
+static int score_one(score *s, score *ts, nb_parser *p, const char *expect_path)
 {
 	char *text = NULL, *report = NULL, *buf = NULL;
 	size_t len;
@@ -804,12 +971,9 @@ static int score_one(score *s, nb_parser *p, const char *expect_path)
 		}
 	}
 	if (rc == 0) {
-		const cJSON *cell;
 		bool oom = false;
 
-		cJSON_ArrayForEach(cell, cJSON_GetObjectItemCaseSensitive(x, "cells"))
-			score_cell(s, t, r, cell,
-				   cJSON_GetObjectItemCaseSensitive(x, "may_be_absent"));
+		score_cells(s, t, x, r);
 		if (r) {
 			t->agency_ok += check_string(s, "agency", str_item(x, "agency"), r->agency);
 			t->year_ok += check_year(s, x, r);
@@ -830,6 +994,8 @@ static int score_one(score *s, nb_parser *p, const char *expect_path)
 			rc = -ENOMEM;
 	}
 	nb_report_free(r);
+	if (rc == 0 && ts)
+		rc = score_transforms(ts, p, x, report, buf, len);
 	cJSON_Delete(x);
 	free(buf);
 	free(report);
@@ -847,10 +1013,11 @@ static void print_line(const tally *t)
 {
 	printf("%-10s %7zu %7zu ", t->shape, t->reports, t->cells);
 	if (t->cells)
-		printf("%7.1f %7.1f %6zu %8.1f", pct(t->right, t->cells),
-		       pct(t->wrong, t->cells), t->wrong, pct(t->missing, t->cells));
+		printf("%7.1f %7.1f %6zu %8.1f %6zu", pct(t->right, t->cells),
+		       pct(t->wrong, t->cells), t->wrong, pct(t->missing, t->cells),
+		       t->uncertain);
 	else
-		printf("%7s %7s %6s %8s", "-", "-", "-", "-");	/* no tables */
+		printf("%7s %7s %6s %8s %6s", "-", "-", "-", "-", "-");	/* no tables */
 	printf(" %7.1f %6.1f %8.1f %7.1f\n", pct(t->agency_ok, t->reports),
 	       pct(t->year_ok, t->reports), pct(t->sections_ok, t->reports),
 	       pct(t->other_ok, t->reports));
@@ -867,8 +1034,8 @@ static void print_summary(score *s)
 	tally total = { .shape = name };
 
 	qsort(s->v, s->n, sizeof(*s->v), cmp_tally);
-	printf("%-10s %7s %7s %7s %7s %6s %8s %7s %6s %8s %7s\n", "shape",
-	       "reports", "cells", "right%", "wrong%", "wrong", "missing%",
+	printf("%-10s %7s %7s %7s %7s %6s %8s %6s %7s %6s %8s %7s\n", "shape",
+	       "reports", "cells", "right%", "wrong%", "wrong", "missing%", "uncert",
 	       "agency%", "year%", "section%", "other%");
 	for (size_t i = 0; i < s->n; i++) {
 		const tally *t = &s->v[i];
@@ -879,6 +1046,7 @@ static void print_summary(score *s)
 		total.right += t->right;
 		total.wrong += t->wrong;
 		total.missing += t->missing;
+		total.uncertain += t->uncertain;
 		total.agency_ok += t->agency_ok;
 		total.year_ok += t->year_ok;
 		total.sections_ok += t->sections_ok;
@@ -890,21 +1058,41 @@ static void print_summary(score *s)
 	       s->mismatches);
 }
 
+/* Per transform: the cells right, left empty as uncertain, missing
+ * otherwise, and written wrong (counts, not shares, for the last three:
+ * wrong must be 0). */
+static void print_transforms(score *ts)
+{
+	printf("\n%-10s %7s %7s %7s %7s %7s %6s %7s %6s\n", "transform", "reports", "cells",
+	       "right%", "uncert", "missing", "wrong", "agency%", "year%");
+	for (size_t i = 0; i < ts->n; i++) {
+		const tally *t = &ts->v[i];
+
+		printf("%-10s %7zu %7zu %7.1f %7zu %7zu %6zu %7.1f %6.1f\n", t->shape, t->reports,
+		       t->cells, pct(t->right, t->cells), t->uncertain,
+		       t->missing - t->uncertain, t->wrong, pct(t->agency_ok, t->reports),
+		       pct(t->year_ok, t->reports));
+	}
+	printf("(uncert: left empty because more than one reading fits or the one reading "
+	       "breaks a rule; missing: not found)\n");
+}
+
 /* ---- main ---------------------------------------------------------------- */
 
 static void usage(FILE *f)
 {
 	fprintf(f, "usage: accuracy [--strict] [-v] DIR\n"
 		   "Parses every report of the fixture corpus DIR and compares it with\n"
-		   "its .expect.json; prints the accuracy per shape.  -v lists every\n"
-		   "mismatch; --strict exits 1 when there is any.\n");
+		   "its .expect.json; prints the accuracy per shape, then per transform\n"
+		   "of the text.  -v lists every mismatch; a cell written wrong always\n"
+		   "fails (exit 1), --strict fails on any mismatch too.\n");
 }
 
 int main(int argc, char **argv)
 {
 	bool strict = false;
 	const char *dir = NULL;
-	score s = { 0 };
+	score s = { 0 }, ts = { 0 };
 
 	for (int i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--strict") == 0) {
@@ -946,19 +1134,26 @@ int main(int argc, char **argv)
 	if (rc == 0) {
 		qsort(files.v, files.n, sizeof(*files.v), cmp_str);
 		for (size_t i = 0; i < files.n && rc == 0; i++)
-			rc = score_one(&s, p, files.v[i]);
+			rc = score_one(&s, &ts, p, files.v[i]);
 		if (rc == -ENOMEM)
 			fprintf(stderr, "accuracy: out of memory\n");
 	}
-	if (rc == 0)
+	if (rc == 0) {
 		print_summary(&s);
+		print_transforms(&ts);
+	}
 
 	nb_parser_free(p);
 	strlist_free(&files);
 	for (size_t i = 0; i < s.n; i++)
 		free(s.v[i].shape);
 	free(s.v);
+	for (size_t i = 0; i < ts.n; i++)
+		free(ts.v[i].shape);
+	free(ts.v);
 	if (rc)
 		return 2;
+	if (s.wrong || ts.wrong)
+		return 1;
 	return strict && s.mismatches ? 1 : 0;
 }

@@ -412,6 +412,218 @@ static void published_prefers_release_date(void **state)
 	testdoc_free(d);
 }
 
+static void title_wrapped_after_stray_line(void **state)
+{
+	(void)state;
+	nb_doc *d = facts_of("正文\n"
+			     "   2025 年上海市人民政府办公厅政府信息公开\n"
+			     "              工作年度报告\n"
+			     "\n"
+			     "   本报告依据《中华人民共和国政府信息公开条例》（国令第 711 号）编制。\n");
+
+	assert_string_equal(d->r->title, "2025年上海市人民政府办公厅政府信息公开工作年度报告");
+	expect_agency(d, "上海市人民政府办公厅", "上海市人民政府办公厅", "title");
+	expect_year(d, 2025, NB_YEAR_TITLE);
+	/* the stray line above the title is the page's, not the report's */
+	assert_true(d->lines.v[0].flags & NB_LF_CHROME);
+	assert_true(d->lines.v[1].flags & NB_LF_TITLE);
+	assert_true(d->lines.v[2].flags & NB_LF_TITLE);
+	assert_int_equal(d->body, 4);
+	testdoc_free(d);
+}
+
+static void title_over_three_lines(void **state)
+{
+	(void)state;
+	nb_doc *d = facts_of("中共某某委员会文件\n"
+			     "        洪泽区人民政府\n"
+			     "       2023 年政府信息公开\n"
+			     "         工作年度报告\n"
+			     "   根据条例规定编制本报告。\n");
+
+	expect_agency(d, "洪泽区人民政府", "洪泽区人民政府", "title");
+	expect_year(d, 2023, NB_YEAR_TITLE);
+	assert_string_equal(d->r->title, "洪泽区人民政府2023年政府信息公开工作年度报告");
+	testdoc_free(d);
+}
+
+static void title_agency_not_compiling_office(void **state)
+{
+	(void)state;
+	nb_doc *d = facts_of("洪泽区人民政府\n"
+			     "2023 年政府信息公开工作年度报告\n"
+			     "\n"
+			     "   本报告由淮安市洪泽区人民政府办公室根据《中华人民共和国政府信息\n"
+			     "公开条例》编制。如有疑问请与淮安市洪泽区人民政府办公室联系。\n");
+
+	/* the title's agency, completed with the city the report prints
+	 * before it; never the office that compiled the report */
+	expect_agency(d, "淮安市洪泽区人民政府", "洪泽区人民政府", "title");
+	expect_year(d, 2023, NB_YEAR_TITLE);
+	testdoc_free(d);
+}
+
+static void title_place_kept(void **state)
+{
+	(void)state;
+	nb_doc *d = facts_of("2024 年上海市科委政府信息公开工作年度报告\n"
+			     "市科委认真贯彻落实《条例》，现将有关情况报告如下。\n");
+
+	expect_agency(d, "上海市科委", "上海市科委", "title");
+	expect_year(d, 2024, NB_YEAR_TITLE);
+	testdoc_free(d);
+}
+
+static void abbreviation_spelled_out_in_text(void **state)
+{
+	(void)state;
+	nb_doc *d = facts_of("2024 年上海市科委政府信息公开工作年度报告\n"
+			     "上海市科学技术委员会（以下简称市科委）认真贯彻落实《条例》。\n");
+
+	expect_agency(d, "上海市科学技术委员会", "上海市科委", "title");
+	testdoc_free(d);
+
+	/* a bare 市… spelled out with its city: the city is kept */
+	d = facts_of("发布单位: 市交通局\n"
+		     "为贯彻落实《条例》等文件精神，编制了临江市交通运输局政务公开工作总结。\n");
+	assert_string_equal(d->r->agency, "临江市交通运输局");
+	testdoc_free(d);
+}
+
+static void no_place_from_prose(void **state)
+{
+	(void)state;
+	nb_doc *d = facts_of("2016年下陆区政府信息公开工作年度报告\n"
+			     "现向社会公布黄石市下陆区人民政府2015年政府信息公开工作年度报告。\n"
+			     "淮安市人民政府、淮安市洪泽区人民政府均已公布。\n");
+
+	/* 公布黄石市 is a verb and a place: no city is taken from it */
+	expect_agency(d, "下陆区人民政府", "下陆区", "title");
+	testdoc_free(d);
+	d = facts_of("淮安市人民政府\n"
+		     "2024 年政府信息公开工作年度报告\n"
+		     "本报告汇总了淮安市洪泽区人民政府等单位的情况。\n");
+	/* a district of the city is another body */
+	expect_agency(d, "淮安市人民政府", "淮安市人民政府", "title");
+	testdoc_free(d);
+}
+
+static void crawler_header(void **state)
+{
+	(void)state;
+	nb_doc *d = facts_of("标题: 平潭综合实验区2023年度政府信息公开工作年度报告\n"
+			     "发布时间: 2024-03-08 15:34\n"
+			     "文号: \n"
+			     "发布机构: 平潭综合实验区管委会办公室\n"
+			     "栏目: 政府信息公开年报\n"
+			     "原文链接: https://www.example.gov.cn/zfxxgknb/t20240308_1.htm\n"
+			     "本地目录: zfxxgknb/202403/1_平潭综合实验区2023年度政府信息公开工作年度报告\n"
+			     "本报告根据《条例》编制而成，统计期限自2023年1月1日起至2023年12月31日止。一、总体情况 2023年，…\n");
+
+	assert_string_equal(d->r->title, "平潭综合实验区2023年度政府信息公开工作年度报告");
+	/* the zone the title names, not the office that published the page */
+	expect_agency(d, "平潭综合实验区", "平潭综合实验区", "title");
+	expect_year(d, 2023, NB_YEAR_TITLE);
+	assert_string_equal(d->r->published, "2024-03-08");
+	for (size_t i = 0; i < 7; i++)
+		assert_true(d->lines.v[i].flags & NB_LF_META);
+	testdoc_free(d);
+}
+
+static void breadcrumb_gives_way_to_title(void **state)
+{
+	(void)state;
+	nb_doc *d = facts_of("政府信息公开年报\n"
+			     "平潭综合实验区2023年度政府信息公开工作年度报告\n"
+			     "来源：平潭综合实验区管委会办公室 时间：2024-03-08 15:34\n"
+			     "本报告根据《条例》编制而成，现予公布，统计期限为2023年全年。\n");
+
+	assert_string_equal(d->r->title, "平潭综合实验区2023年度政府信息公开工作年度报告");
+	expect_agency(d, "平潭综合实验区", "平潭综合实验区", "title");
+	assert_string_equal(d->r->published, "2024-03-08");
+	testdoc_free(d);
+}
+
+static void header_title_goes_on_below(void **state)
+{
+	(void)state;
+	nb_doc *d = facts_of("标题: 平川综合实验区\n"
+			     "2023年度政府信息公开工作年度报告\n"
+			     "发布时间: 2024-03-08 15:34\n"
+			     "发布机构: 平川综合实验区管委会办公室\n"
+			     "根据《条例》编制本报告。\n");
+
+	assert_string_equal(d->r->title, "平川综合实验区2023年度政府信息公开工作年度报告");
+	expect_agency(d, "平川综合实验区", "平川综合实验区", "title");
+	expect_year(d, 2023, NB_YEAR_TITLE);
+	testdoc_free(d);
+}
+
+static void title_that_the_article_runs_on_from(void **state)
+{
+	(void)state;
+	nb_buf b = { 0 };
+	nb_buf_adds(&b, "标题: 2024 年政府信息公开工作年度报告\n"
+			"==================== 正文 ====================\n"
+			"正文淮阳市人民政府2024 年政府信息公开工作年度报告本报告由淮阳市人民政府"
+			"办公室根据《条例》规定编制。");
+	/* the rest of the article on the same line, as a crawler leaves it */
+	for (int i = 0; i < 20; i++)
+		nb_buf_adds(&b, "全年主动公开政府信息5500条，回应社会关切。");
+	nb_buf_adds(&b, "\n");
+	assert_false(b.oom);
+	nb_doc *d = facts_of(b.s);
+
+	expect_agency(d, "淮阳市人民政府", "淮阳市人民政府", "title");
+	expect_year(d, 2024, NB_YEAR_TITLE);
+	assert_string_equal(d->r->title, "淮阳市人民政府2024年政府信息公开工作年度报告");
+	/* the article's line is not taken for the title's */
+	assert_false(d->lines.v[2].flags & NB_LF_TITLE);
+	testdoc_free(d);
+	nb_buf_free(&b);
+
+	/* a short line opening with a title-like sentence is no title */
+	d = facts_of("　　为贯彻落实《条例》等文件精神，编\n"
+		     "制了临江市交通运输局2017年政务公开工作总结报告。本报告包括\n"
+		     "主动公开、依申请公开等情况。\n");
+	/* the intro's agency, read across the wrap */
+	expect_agency(d, "临江市交通运输局", "临江市交通运输局", "intro");
+	assert_null(d->r->title);
+	testdoc_free(d);
+}
+
+static void signature_and_metadata_run_into_the_text(void **state)
+{
+	(void)state;
+	nb_doc *d = facts_of("根据《条例》规定，现将本局上一年度政府信息公开工作情况报告如下。"
+			     " 一、概述全年，本局认真贯彻落实各项要求。 四、存在的主要问题和改进措施"
+			     "公开内容还不够全面。下一步将加强栏目维护，提高公开时效。 松岭县林业局2018年1月20日\n");
+
+	expect_agency(d, "松岭县林业局", "松岭县林业局", "signature");
+	assert_string_equal(d->r->published, "2018-01-20");
+	expect_year(d, 2017, NB_YEAR_PUBLISHED);
+	testdoc_free(d);
+
+	/* the page's metadata inside a flattened article */
+	nb_buf b = { 0 };
+	nb_buf_adds(&b, "政府信息公开年度报告发布时间：2016-03-02　　来源：青石县人民政府　　"
+			"浏览次数：1024本报告依据《条例》编制。");
+	for (int i = 0; i < 20; i++)
+		nb_buf_adds(&b, "全年主动公开政府信息5500条，回应社会关切。");
+	nb_buf_adds(&b, "\n");
+	assert_false(b.oom);
+	d = facts_of(b.s);
+	nb_buf_free(&b);
+	expect_agency(d, "青石县人民政府", "青石县人民政府", "source");
+	assert_string_equal(d->r->published, "2016-03-02");
+	testdoc_free(d);
+
+	/* a date that ends a sentence's clause is no signature */
+	d = facts_of("全年公开信息100条。截至2018年1月20日\n");
+	assert_null(d->r->agency);
+	testdoc_free(d);
+}
+
 /* ---- agency names ----------------------------------------------------------------- */
 
 static void formal_names(void **state)
@@ -430,6 +642,9 @@ static void formal_names(void **state)
 		{ "杭州市发展和改革委员会", "杭州市发展和改革委员会" },
 		{ "沐阳县", "沭阳县人民政府" },
 		{ "沐阳县发展和改革局", "沭阳县发展和改革局" },
+		/* a zone has a 管委会, no 人民政府 */
+		{ "平潭综合实验区", "平潭综合实验区" },
+		{ "苏州工业园区", "苏州工业园区" },
 	};
 
 	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
@@ -454,6 +669,12 @@ static void abbreviations(void **state)
 	assert_false(nb_agency_abbrev("市财政局", "杭州市发展和改革委员会"));
 	assert_true(nb_agency_abbrev("宁波市商务委", "宁波市商务委员会"));
 	assert_false(nb_agency_abbrev("宁波市商务委", "宁波市商务委办公室"));
+	assert_true(nb_agency_abbrev("上海市科委", "上海市科学技术委员会"));
+	assert_true(nb_agency_abbrev("市府办", "淮安市人民政府办公室"));
+	/* the office of a government is not the government */
+	assert_false(nb_agency_abbrev("洪泽区人民政府", "淮安市洪泽区人民政府办公室"));
+	/* a district of a city is not the city */
+	assert_false(nb_agency_abbrev("淮安市人民政府", "淮安市洪泽区人民政府"));
 }
 
 int main(void)
@@ -470,11 +691,22 @@ int main(void)
 		cmocka_unit_test(title_split_pdf),
 		cmocka_unit_test(title_markdown_ocr_slip),
 		cmocka_unit_test(title_html_forms),
+		cmocka_unit_test(title_wrapped_after_stray_line),
+		cmocka_unit_test(title_over_three_lines),
+		cmocka_unit_test(title_agency_not_compiling_office),
+		cmocka_unit_test(title_place_kept),
+		cmocka_unit_test(abbreviation_spelled_out_in_text),
+		cmocka_unit_test(no_place_from_prose),
+		cmocka_unit_test(crawler_header),
+		cmocka_unit_test(breadcrumb_gives_way_to_title),
+		cmocka_unit_test(header_title_goes_on_below),
+		cmocka_unit_test(title_that_the_article_runs_on_from),
 		cmocka_unit_test(intro_by_and_start_date),
 		cmocka_unit_test(traditional_header_and_intro),
 		cmocka_unit_test(abbreviation_gives_way),
 		cmocka_unit_test(header_abbreviation_gives_way),
 		cmocka_unit_test(signature_only),
+		cmocka_unit_test(signature_and_metadata_run_into_the_text),
 		cmocka_unit_test(source_line_only),
 		cmocka_unit_test(nothing_found_warns),
 		cmocka_unit_test(title_year_beats_period),

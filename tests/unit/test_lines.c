@@ -23,7 +23,7 @@ static nb_doc *marked(const char *text, nb_src_kind kind)
 	assert_int_equal(nb_split_lines(text, strlen(text), &d->lines), 0);
 	if (kind == NB_SRC_MARKDOWN)
 		assert_int_equal(nb_markdown_clean(&d->lines), 0);
-	nb_mark_lines(d);
+	assert_int_equal(nb_mark_lines(d), 0);
 	return d;
 }
 
@@ -220,6 +220,45 @@ static void page_numbers(void **state)
 	doc_free(d);
 }
 
+static void running_headers(void **state)
+{
+	(void)state;
+	nb_doc *d = marked(
+		"      青河县2023年政府信息公开工作年度报告\n"
+		"   全年组织政务公开业务培训16期，参训人员覆盖各乡镇和县直各部门，\n"
+		"                    - 1 -\n"
+		"\f      青河县2023年政府信息公开工作年度报告\n"
+		"   进一步提升了工作人员的业务水平。\n"
+		"                    - 2 -\n"
+		"\f      青河县2023年政府信息公开工作年度报告\n"
+		"信息内容       本年制发件数     本年废止件数\n"
+		"                    - 3 -\n"
+		"\f信息内容       本年制发件数     本年废止件数\n"
+		"规章              0                0\n",
+		NB_SRC_TEXT);
+
+	/* the title atop the first page is the report's; atop the others it
+	 * is the page's */
+	assert_false(d->lines.v[0].flags & NB_LF_PAGENO);
+	assert_true(d->lines.v[3].flags & NB_LF_PAGENO);
+	assert_true(d->lines.v[6].flags & NB_LF_PAGENO);
+	/* a table's header repeated after a page break is the table's */
+	assert_false(d->lines.v[9].flags & NB_LF_PAGENO);
+	assert_false(d->lines.v[4].flags & NB_LF_PAGENO);
+	doc_free(d);
+
+	/* one page break: the header repeats the first line */
+	d = marked("安平县人民政府\n"
+		   "正文第一页。\n"
+		   "2\n"
+		   "\f安平县人民政府\n"
+		   "正文第二页。\n",
+		   NB_SRC_TEXT);
+	assert_true(d->lines.v[3].flags & NB_LF_PAGENO);
+	assert_false(d->lines.v[0].flags & NB_LF_PAGENO);
+	doc_free(d);
+}
+
 static void lone_numbers(void **state)
 {
 	(void)state;
@@ -412,6 +451,7 @@ int main(void)
 		cmocka_unit_test(chrome),
 		cmocka_unit_test(blanks),
 		cmocka_unit_test(page_numbers),
+		cmocka_unit_test(running_headers),
 		cmocka_unit_test(lone_numbers),
 		cmocka_unit_test(images),
 		cmocka_unit_test(markdown),

@@ -342,6 +342,46 @@ static void no_headings_all_preamble(void **state)
 	testdoc_free(d);
 }
 
+static void part_and_digit_headings(void **state)
+{
+	(void)state;
+	nb_doc *d = sections_of("第一部分 总体情况\n"
+				"全年公开信息100条。\n"
+				"1.推进财税信息公开。公开预算136条。\n"
+				"第二部分：主动公开政府信息情况\n"
+				"规章 | 0 | 0 | 1\n"
+				"第三部分 收到和处理政府信息公开申请情况\n"
+				"第四部分 政府信息公开行政复议、行政诉讼情况\n",
+				2021);
+
+	assert_int_equal(d->r->nsections, 4);
+	for (int i = 0; i < 4; i++)
+		expect_section(d, (size_t)i, i + 1, canon[i + 1], i + 1);
+	testdoc_free(d);
+
+	d = sections_of("1.总体情况\n"
+			"全年公开信息100条。\n"
+			"1.推进财税信息公开。公开预算136条。\n"
+			"2. 主动公开政府信息情况\n"
+			"3、收到和处理政府信息公开申请情况\n"
+			"1.属于国家秘密 | 0 | 0\n"
+			"1.属于国家秘密\n"
+			"2.其他法律行政法规禁止公开\n"
+			"4．政府信息公开行政复议、行政诉讼情况\n"
+			"5.存在的主要问题及改进情况\n"
+			"1.5万条信息已公开。\n"
+			"６.其他需要报告的事项\n",
+			2021);
+	/* digits make a heading only of a standard section's name: list
+	 * items and table rows stay where they are */
+	assert_int_equal(d->r->nsections, 6);
+	for (int i = 0; i < 6; i++)
+		expect_section(d, (size_t)i, i + 1, canon[i + 1], i + 1);
+	assert_non_null(strstr(d->r->sections[0].text, "1.推进财税信息公开"));
+	assert_non_null(strstr(d->r->sections[4].text, "1.5万条"));
+	testdoc_free(d);
+}
+
 /* ---- text -------------------------------------------------------------------- */
 
 static void web_text_one_paragraph_per_line(void **state)
@@ -393,6 +433,40 @@ static void pdf_paragraphs_joined(void **state)
 			    "对照上级新要求和公众新期待，还有一些需要加强和改进的地方和不足。\n"
 			    "（一）政策解读质量仍需提升，个别单位政策解读内容简单。\n");
 	assert_null(strstr(d->r->text, "-1-"));
+	testdoc_free(d);
+}
+
+static void pdf_cut_numbers_and_commas_joined(void **state)
+{
+	(void)state;
+	nb_doc *d = doc_new("一、总体情况\n"
+			    "   全年组织政务公开业务培训16\n"
+			    "36期，参训人员覆盖各乡镇和县直各部门，共计培训人员达到\n"
+			    "，进一步提升了工作人员的业务水平和能力，全年共更新法律\n"
+			    "法规142个。\n"
+			    "   （一）主动公开情况\n"
+			    "   全年主动公开政府信息5500条。\n"
+			    "   （二）依申请公开情况\n"
+			    "   全年收到政府信息公开申请81件。\n"
+			    "   （三）政府信息管理情况\n"
+			    "   全年清理过期信息382条。\n",
+			    2024, true);
+
+	run_sections(d);
+	/* no space in a number a wrap cut (grep 1636期 finds it); a line
+	 * that opens with a comma goes on; the margin is the continuation
+	 * lines', though most paragraphs here are one indented line */
+	assert_string_equal(d->r->sections[0].text,
+			    "全年组织政务公开业务培训1636期，参训人员覆盖各乡镇和县直各部门，"
+			    "共计培训人员达到，进一步提升了工作人员的业务水平和能力，全年共更新法律"
+			    "法规142个。\n"
+			    "（一）主动公开情况\n"
+			    "全年主动公开政府信息5500条。\n"
+			    "（二）依申请公开情况\n"
+			    "全年收到政府信息公开申请81件。\n"
+			    "（三）政府信息管理情况\n"
+			    "全年清理过期信息382条。\n");
+	assert_non_null(strstr(d->r->text, "1636期"));
 	testdoc_free(d);
 }
 
@@ -479,8 +553,10 @@ int main(void)
 		cmocka_unit_test(markdown_headings),
 		cmocka_unit_test(names_are_safe),
 		cmocka_unit_test(no_headings_all_preamble),
+		cmocka_unit_test(part_and_digit_headings),
 		cmocka_unit_test(web_text_one_paragraph_per_line),
 		cmocka_unit_test(pdf_paragraphs_joined),
+		cmocka_unit_test(pdf_cut_numbers_and_commas_joined),
 		cmocka_unit_test(every_line_one_place),
 	};
 

@@ -355,7 +355,7 @@ static void test_gap_row_that_does_not_add_up(void **state)
 	assert_string_equal(cell(r, "申请情况",
 				 "三、本年度办理结果/（二）部分公开（区分处理的，只计这一情形，不计其他情形）", 0),
 			    "?");
-	assert_true(warned(r, "do not add up"));
+	assert_true(warned(r, "t3.row_total does not hold"));
 	nb_report_free(r);
 	free(text);
 }

@@ -1,0 +1,511 @@
+/*
+ * certainty.c — the one way a table is made: readers stage what they found,
+ * nb_stage_commit decides which cells are written (see internal.h).
+ *
+ * Why one mechanism: the rule that a number is right or empty must not
+ * depend on each reader remembering it.  A reader says how it knows each
+ * row's place (the table's own cells, or inference from reading order, a
+ * row's position, a split of a digit run); the commit writes structured
+ * cells as printed and writes inferred cells only where the template's
+ * arithmetic confirms them, and is the only code that appends to
+ * r->tables.  Money columns are converted to one unit here too, so that
+ * the value a rule or a reader sees is the value written.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+typedef struct {
+	bool offered;
+	nb_place how;
+	size_t n;		/* values offered */
+	char **v;		/* their text, n copies */
+	char *printed;		/* label as printed, or NULL */
+	char *why;		/* why the row has no values, or NULL */
+	char *label;		/* extra rows: the printed label */
+} srow;
+
+struct nb_stage {
+	const nb_template *t;
+	nb_unit header_unit;
+	bool quiet;
+	size_t nrows, cap;	/* the template's rows, then extra rows */
+	srow *rows;
+};
+
+int nb_stage_new(const nb_template *t, nb_stage **out)
+{
+	nb_stage *s = calloc(1, sizeof *s);
+
+	*out = NULL;
+	if (!s)
+		return -ENOMEM;
+	s->t = t;
+	s->cap = t->nrows + 4;
+	s->rows = calloc(s->cap, sizeof *s->rows);
+	if (!s->rows) {
+		free(s);
+		return -ENOMEM;
+	}
+	s->nrows = t->nrows;
+	*out = s;
+	return 0;
+}
+
+static void srow_free(srow *r)
+{
+	for (size_t k = 0; k < r->n; k++)
+		free(r->v[k]);
+	free(r->v);
+	free(r->printed);
+	free(r->why);
+	free(r->label);
+}
+
+void nb_stage_free(nb_stage *s)
+{
+	if (!s)
+		return;
+	for (size_t i = 0; i < s->nrows; i++)
+		srow_free(&s->rows[i]);
+	free(s->rows);
+	free(s);
+}
+
+static int offer(srow *r, const nb_text *v, size_t n, nb_place how, const char *printed)
+{
+	r->offered = true;
+	r->how = how;
+	r->v = calloc(n ? n : 1, sizeof *r->v);
+	if (!r->v)
+		return -ENOMEM;
+	for (size_t k = 0; k < n; k++) {
+		r->v[k] = nb_strndup(v[k].s ? v[k].s : "", v[k].s ? v[k].n : 0);
+		if (!r->v[k])
+			return -ENOMEM;
+		r->n = k + 1;
+	}
+	if (printed && !(r->printed = nb_strdup(printed)))
+		return -ENOMEM;
+	return 0;
+}
+
+int nb_stage_row(nb_stage *s, size_t row, const nb_text *v, size_t n, nb_place how,
+		 const char *printed)
+{
+	if (row >= s->t->nrows || s->rows[row].offered)
+		return -EINVAL;
+	return offer(&s->rows[row], v, n, how, printed);
+}
+
+int nb_stage_extra(nb_stage *s, const char *label, const nb_text *v, size_t n,
+		   nb_place how)
+{
+	if (s->nrows == s->cap) {
+		srow *nr = realloc(s->rows, 2 * s->cap * sizeof *nr);
+		if (!nr)
+			return -ENOMEM;
+		memset(nr + s->cap, 0, s->cap * sizeof *nr);
+		s->rows = nr;
+		s->cap *= 2;
+	}
+	srow *r = &s->rows[s->nrows++];
+	if (!(r->label = nb_strdup(label ? label : "")))
+		return -ENOMEM;
+	return offer(r, v, n, how, NULL);
+}
+
+int nb_stage_why(nb_stage *s, size_t row, const char *why)
+{
+	if (row >= s->t->nrows)
+		return -EINVAL;
+	free(s->rows[row].why);
+	s->rows[row].why = nb_strdup(why);
+	return s->rows[row].why ? 0 : -ENOMEM;
+}
+
+void nb_stage_unit(nb_stage *s, nb_unit unit)
+{
+	s->header_unit = unit;
+}
+
+void nb_stage_quiet(nb_stage *s)
+{
+	s->quiet = true;
+}
+
+/* ---- the cells as offered ------------------------------------------------ */
+
+static const char *unit_name(nb_unit u)
+{
+	return u == NB_UNIT_WANYUAN ? "万元" : u == NB_UNIT_YUAN ? "元" : "";
+}
+
+static const char *place_name(nb_place how)
+{
+	switch (how) {
+	case NB_PLACE_CELLS:
+		return "the table's cells";
+	case NB_PLACE_ORDER:
+		return "reading order (a value per line)";
+	case NB_PLACE_ROW_ORDER:
+		return "the template's order (the row has no label of its own)";
+	case NB_PLACE_SPLIT:
+		return "splitting a run of digits";
+	}
+	return "inference";
+}
+
+/* A row whose values fit the template's columns. */
+static bool fits(const nb_stage *s, size_t i)
+{
+	return s->rows[i].offered && s->rows[i].n == s->t->ncols;
+}
+
+/* The money column's unit: fixed by the template, named by the header, or
+ * else the one the values carry (万元 when they carry both). */
+static nb_unit money_unit(const nb_stage *s)
+{
+	const nb_template *t = s->t;
+	nb_unit seen = NB_UNIT_NONE;
+
+	if (t->money_header_fixed)
+		return NB_UNIT_WANYUAN;
+	if (s->header_unit != NB_UNIT_NONE)
+		return s->header_unit;
+	for (size_t i = 0; i < s->nrows; i++) {
+		nb_num num;
+		if (!fits(s, i))
+			continue;
+		const char *v = s->rows[i].v[t->money_col];
+		if (nb_read_number(v, strlen(v), &num) == NB_CELL_NUMBER && num.unit != NB_UNIT_NONE) {
+			if (seen != NB_UNIT_NONE && seen != num.unit)
+				return NB_UNIT_WANYUAN;
+			seen = num.unit;
+		}
+	}
+	return seen;
+}
+
+/* The commit's view of every cell: read, and whether it is to be written. */
+typedef struct {
+	nb_stage *s;
+	nb_num *num;		/* [row * ncols + col] for fitting rows */
+	nb_cell_state *state;
+	bool *reject;
+	bool *inferred;		/* per row */
+} view;
+
+static bool view_value(void *ctx, size_t row, size_t col, long long *v)
+{
+	const view *w = ctx;
+	size_t k = row * w->s->t->ncols + col;
+
+	if (!fits(w->s, row))
+		return false;
+	if (w->state[k] == NB_CELL_BLANK) {
+		*v = 0;
+		return true;
+	}
+	if (w->state[k] != NB_CELL_NUMBER)
+		return false;
+	char *end;
+	errno = 0;
+	*v = strtoll(w->num[k].value, &end, 10);
+	return !*end && errno == 0 && end != w->num[k].value;
+}
+
+/* ---- certification --------------------------------------------------------- */
+
+static const char *row_name(const nb_stage *s, size_t i)
+{
+	return i < s->t->nrows ? s->t->rows[i].label : s->rows[i].label;
+}
+
+static void list_cells(nb_buf *b, const nb_stage *s, const nb_rule *r, const view *w)
+{
+	const nb_cref *sides[2] = { r->lhs, r->rhs };
+	size_t ns[2] = { r->nlhs, r->nrhs }, listed = 0;
+
+	for (size_t k = 0; k < 2; k++)
+		for (size_t j = 0; j < ns[k]; j++) {
+			const nb_cref *c = &sides[k][j];
+			if (!w->inferred[c->row] || !fits(s, c->row))
+				continue;
+			nb_buf_printf(b, "%s%s", listed++ ? ", " : "",
+				      r->column ? row_name(s, c->row) : s->t->cols[c->col]);
+		}
+}
+
+static void list_values(nb_buf *b, const nb_stage *s, const nb_cref *v, size_t n)
+{
+	for (size_t j = 0; j < n; j++) {
+		const srow *row = &s->rows[v[j].row];
+		const char *x = fits(s, v[j].row) ? row->v[v[j].col] : "?";
+		nb_buf_printf(b, "%s%s", j ? " + " : "", *x ? x : "空");
+	}
+}
+
+/* Applies rule r: when it does not hold, every inferred cell it names is
+ * rejected, with one warning. */
+static int apply(nb_report *r, view *w, const nb_rule *rule)
+{
+	const nb_stage *s = w->s;
+	const nb_template *t = s->t;
+	size_t ncols = t->ncols, inferred = 0;
+	const nb_cref *sides[2] = { rule->lhs, rule->rhs };
+	size_t ns[2] = { rule->nlhs, rule->nrhs };
+
+	for (size_t k = 0; k < 2; k++)
+		for (size_t j = 0; j < ns[k]; j++)
+			inferred += w->inferred[sides[k][j].row] && fits(s, sides[k][j].row);
+	if (!inferred)
+		return 0;
+	long long l = 0, x = 0;
+	nb_rule_state st = nb_rule_eval(rule, view_value, w, &l, &x);
+	/* Along a row the rule must hold; down a column (the rows it needs
+	 * may not have been printed) it must not fail. */
+	if (st == NB_RULE_HOLDS || (rule->column && st == NB_RULE_UNKNOWN))
+		return 0;
+	for (size_t k = 0; k < 2; k++)
+		for (size_t j = 0; j < ns[k]; j++) {
+			const nb_cref *c = &sides[k][j];
+			if (w->inferred[c->row] && fits(s, c->row))
+				w->reject[c->row * ncols + c->col] = true;
+		}
+
+	nb_buf b = {0};
+	if (rule->column)
+		nb_buf_printf(&b, "%s: column %s: %s ", t->name, t->cols[rule->at], rule->id);
+	else
+		nb_buf_printf(&b, "%s: row %s: its values were placed by %s, and %s ", t->name,
+			      row_name(s, rule->at), place_name(s->rows[rule->at].how), rule->id);
+	if (st == NB_RULE_FAILS) {
+		nb_buf_adds(&b, "does not hold (");
+		list_values(&b, s, rule->lhs, rule->nlhs);
+		nb_buf_printf(&b, " = %lld, not ", l);
+		list_values(&b, s, rule->rhs, rule->nrhs);
+		nb_buf_printf(&b, " = %lld)", x);
+	} else {
+		nb_buf_adds(&b, "cannot be checked (a value is no whole number)");
+	}
+	nb_buf_adds(&b, rule->column ? ", and of its cells these were placed by inference, so "
+			"their places are uncertain: " : ", so their places are uncertain: ");
+	list_cells(&b, s, rule, w);
+	nb_buf_adds(&b, " left empty");
+	char *msg = nb_buf_take(&b);
+	int rc = msg ? nb_warn(r, "%s", msg) : -ENOMEM;
+	free(msg);
+	return rc;
+}
+
+/*
+ * In a row read in reading order, an empty value is a blank cell only by a
+ * grid's structure; once the row runs over several lines it may as well be
+ * the filler of a merged cell, so which column each value belongs to is not
+ * certain, whatever the sums say (a value moved between two blank columns
+ * keeps the row's total).
+ */
+static int blanks_in_order(nb_report *r, view *w, size_t i)
+{
+	nb_stage *s = w->s;
+	const srow *row = &s->rows[i];
+	size_t empty = 0;
+
+	if (row->how != NB_PLACE_ORDER)
+		return 0;
+	for (size_t c = 0; c < s->t->ncols; c++)
+		empty += !row->v[c][0];
+	if (!empty)
+		return 0;
+	for (size_t c = 0; c < s->t->ncols; c++)
+		w->reject[i * s->t->ncols + c] = true;
+	return nb_warn(r, "%s: row %s: its values run over several lines and %zu of them are "
+		       "empty cells, which may be blanks or the filler of merged cells, so their "
+		       "places are uncertain: all %zu cells left empty", s->t->name,
+		       row_name(s, i), empty, s->t->ncols);
+}
+
+static int certify(nb_report *r, view *w)
+{
+	nb_stage *s = w->s;
+	const nb_template *t = s->t;
+	size_t n = nb_rule_count(t);
+	nb_rule *rule = malloc(sizeof *rule);
+	int rc = 0;
+
+	if (!rule)
+		return -ENOMEM;
+	for (size_t i = 0; i < s->nrows && rc == 0; i++) {
+		w->inferred[i] = s->rows[i].how != NB_PLACE_CELLS;
+		if (fits(s, i))
+			rc = blanks_in_order(r, w, i);
+	}
+	for (size_t i = 0; i < n && rc == 0; i++) {
+		nb_rule_get(t, i, rule);
+		rc = apply(r, w, rule);
+	}
+	free(rule);
+	return rc;
+}
+
+/* ---- the table ------------------------------------------------------------ */
+
+static int table_push(nb_report *r, nb_table **out)
+{
+	nb_table *v = realloc(r->tables, (r->ntables + 1) * sizeof *v);
+
+	if (!v)
+		return -ENOMEM;
+	r->tables = v;
+	*out = &v[r->ntables++];
+	memset(*out, 0, sizeof **out);
+	return 0;
+}
+
+/*
+ * Writes one certified cell.  In the money column values are written in the
+ * column's unit: a value printed in the other unit is converted exactly and
+ * the conversion noted.
+ */
+static int write_cell(nb_report *r, const nb_template *t, const char *rowlabel, size_t col,
+		      const char *raw, const nb_num *num, nb_cell_state state, nb_unit colunit,
+		      nb_cell *c)
+{
+	if (!(c->raw = nb_strdup(raw)))
+		return -ENOMEM;
+	c->state = state;
+	if (state != NB_CELL_NUMBER)
+		return 0;
+	char value[80];
+	memcpy(value, num->value, sizeof num->value);
+	if ((int)col == t->money_col && num->unit != NB_UNIT_NONE && colunit != NB_UNIT_NONE &&
+	    num->unit != colunit) {
+		int shift = colunit == NB_UNIT_WANYUAN ? -4 : 4;
+		if (nb_decimal_shift(num->value, shift, value, sizeof value) < 0) {
+			c->state = NB_CELL_ABSENT;
+			return nb_warn(r, "%s: %s/%s: %s could not be converted to %s; left empty",
+				       t->name, rowlabel, t->cols[col], raw, unit_name(colunit));
+		}
+		if (nb_note(r, "%s: %s/%s: printed %s, converted to %s %s", t->name, rowlabel,
+			    t->cols[col], raw, value, unit_name(colunit)) < 0)
+			return -ENOMEM;
+	}
+	if (!(c->value = nb_strdup(value)))
+		return -ENOMEM;
+	if (num->note[0]) {
+		c->note = nb_strdup(num->note);
+		if (!c->note ||
+		    nb_note(r, "%s: %s/%s: printed %s; the number is %s, the note \"%s\"", t->name,
+			    rowlabel, t->cols[col], raw, value, num->note) < 0)
+			return -ENOMEM;
+	}
+	return 0;
+}
+
+/* Says why an offered or missing row has no cells. */
+static int warn_row(nb_report *r, const nb_stage *s, size_t i)
+{
+	const srow *row = &s->rows[i];
+	const char *name = row_name(s, i);
+
+	if (!row->offered) {
+		if (row->why)
+			return nb_warn(r, "%s: row %s: %s; its cells are empty", s->t->name, name,
+				       row->why);
+		return s->quiet ? 0 : nb_warn(r, "%s: row %s not found; its cells are empty",
+					      s->t->name, name);
+	}
+	return nb_warn(r, "%s: row %s: %zu values printed where %zu were expected; its cells "
+		       "are left empty", s->t->name, name, row->n, s->t->ncols);
+}
+
+static int fill(nb_report *r, view *w, nb_table *tb, nb_unit colunit)
+{
+	nb_stage *s = w->s;
+	const nb_template *t = s->t;
+	int rc = 0;
+
+	for (size_t i = 0; i < s->nrows && rc == 0; i++) {
+		nb_row *row = &tb->rows[tb->nrows++];
+		srow *sr = &s->rows[i];
+		row->extra = i >= t->nrows;
+		row->label = nb_strdup(row_name(s, i));
+		row->cells = calloc(t->ncols, sizeof *row->cells);
+		if (!row->label || !row->cells)
+			return -ENOMEM;
+		if (sr->printed && !(row->printed = nb_strdup(sr->printed)))
+			return -ENOMEM;
+		if (!fits(s, i)) {
+			/* Printed values that fit no reading, or a reader's
+			 * word that several fit. */
+			for (size_t c = 0; c < t->ncols; c++)
+				row->cells[c].uncertain = sr->offered || sr->why;
+			rc = warn_row(r, s, i);
+			continue;
+		}
+		for (size_t c = 0; c < t->ncols && rc == 0; c++) {
+			size_t k = i * t->ncols + c;
+			if (w->reject[k]) {
+				row->cells[c].uncertain = true;
+				continue;
+			}
+			rc = write_cell(r, t, row->label, c, sr->v[c], &w->num[k], w->state[k],
+					colunit, &row->cells[c]);
+		}
+	}
+	return rc;
+}
+
+int nb_stage_commit(nb_stage *s, nb_report *r)
+{
+	const nb_template *t = s->t;
+	size_t ncells = s->nrows * t->ncols;
+	view w = { .s = s };
+	nb_table *tb;
+	int rc = -ENOMEM;
+
+	w.num = calloc(ncells ? ncells : 1, sizeof *w.num);
+	w.state = calloc(ncells ? ncells : 1, sizeof *w.state);
+	w.reject = calloc(ncells ? ncells : 1, sizeof *w.reject);
+	w.inferred = calloc(s->nrows ? s->nrows : 1, sizeof *w.inferred);
+	if (!w.num || !w.state || !w.reject || !w.inferred)
+		goto out;
+	for (size_t i = 0; i < s->nrows; i++)
+		for (size_t c = 0; fits(s, i) && c < t->ncols; c++) {
+			size_t k = i * t->ncols + c;
+			w.state[k] = nb_read_number(s->rows[i].v[c], strlen(s->rows[i].v[c]),
+						    &w.num[k]);
+		}
+	if ((rc = certify(r, &w)) < 0 || (rc = table_push(r, &tb)) < 0)
+		goto out;
+	rc = -ENOMEM;
+	nb_unit colunit = t->money_col >= 0 ? money_unit(s) : NB_UNIT_NONE;
+	tb->kind = t->kind;
+	tb->format = t->format;
+	tb->name = nb_strdup(t->name);
+	tb->label_header = nb_strdup(t->label_header);
+	tb->cols = calloc(t->ncols, sizeof *tb->cols);
+	tb->rows = calloc(s->nrows ? s->nrows : 1, sizeof *tb->rows);
+	if (!tb->name || !tb->label_header || !tb->cols || !tb->rows)
+		goto out;
+	tb->ncols = t->ncols;
+	for (size_t c = 0; c < t->ncols; c++) {
+		nb_buf b = {0};
+		nb_buf_adds(&b, t->cols[c]);
+		if ((int)c == t->money_col && !t->money_header_fixed && colunit != NB_UNIT_NONE)
+			nb_buf_printf(&b, "（%s）", unit_name(colunit));
+		if (!(tb->cols[c] = nb_buf_take(&b)))
+			goto out;
+	}
+	rc = fill(r, &w, tb, colunit);
+out:
+	free(w.num);
+	free(w.state);
+	free(w.reject);
+	free(w.inferred);
+	nb_stage_free(s);
+	return rc;
+}

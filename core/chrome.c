@@ -1,0 +1,245 @@
+/*
+ * chrome.c — a web site's lines around a report (breadcrumbs, 字号：大 中
+ * 小, 扫一扫, 上一篇, 备案号, tool bars) and lone image file names.
+ *
+ * Chrome patterns are anchored and specific on purpose: a report's prose
+ * mentions 版权 or 打印 in passing, and dropping a sentence of the report
+ * is worse than keeping a line of the site.  Chrome lines are short.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "lines.h"
+
+/* Chrome lines are short; a line longer than this is the report's text. */
+#define NB_CHROME_MAX 80
+/* 上一篇：<a title> lines carry a whole title. */
+#define NB_CHROME_TITLE_MAX 120
+
+/* Metadata keys facts.c reads and flags: their lines are not ours, even
+ * when the site put 字号 or 视力保护色 on the same line. */
+static const char *const meta_keys[] = {
+	"发布时间", "发布日期", "日期", "时间", "来源", "信息来源", "索引号",
+	"发布机构", "发文机关", "成文日期", "文号", "作者", "公开日期",
+	"生成日期", "[来源", "【来源", NULL
+};
+
+/* A line starting with one of these (after brackets) is chrome. */
+static const char *const chrome_start[] = {
+	"当前位置", "当前页面", "您现在的位置", "您当前的位置", "您所在的位置",
+	"您的位置", "所在位置", "现在位置", "当前的位置", "扫一扫",
+	"手机扫一扫", "微信扫一扫", "用手机扫描", "分享到", "上一篇", "下一篇",
+	"上一条", "下一条", "欢迎光临", "欢迎访问", "欢迎您访问", "欢迎来到",
+	"主办单位", "承办单位", "主办：", "主办:", "承办：", "承办:",
+	"技术支持", "运维单位", "维护单位", "网站维护", "建议使用",
+	"版权所有", "Copyright", "COPYRIGHT", "copyright", "©", "网站标识码",
+	"网站识别码", "备案号", "浏览次数", "点击数", "阅读次数", "访问次数",
+	"视力保护色", "打印本页", "关闭窗口", "免责声明",
+	/* a crawler's notes: 页面链接与图片详见 links.tsv, ===== 正文 ===== */
+	"页面链接与图片详见", "=====", NULL
+};
+
+/* Found anywhere in a short line, these only ever belong to the site. */
+static const char *const chrome_anywhere[] = {
+	"公网安备", "ICP备", "ICP证", "网站标识码", "Copyright",
+	"©", "视力保护色", "扫一扫在手机打开", "打印本页", "关闭窗口",
+	"【打印】", "【关闭】", "[打印]", "[关闭]", NULL
+};
+
+/* Words that make up tool bars: a line made only of these is chrome. */
+static const char *const chrome_words[] = {
+	"打印本页", "打印此页", "打印正文", "打印", "关闭窗口", "关闭本页",
+	"关闭", "收藏本页", "加入收藏", "收藏", "返回顶部", "返回", "顶部",
+	"分享到", "分享", "保存", "我要纠错", "纠错", "字号", "字体", "默认",
+	"大", "中", "小", "上一篇", "下一篇", "相关信息", "相关链接", "相关文章",
+	"相关阅读", "相关稿件", "电脑版", "手机版", "扫一扫", "微信", "微博",
+	"QQ空间", "邮件", "放大", "缩小", "繁体", "简体", "繁體", "无障碍浏览",
+	"无障碍", "网站地图", "联系我们", "设为首页", "English", "长者模式",
+	"关怀版", "T", "首页", "上一页", "下一页", "尾页", "末页", NULL
+};
+
+static bool starts_any(const char *s, size_t n, const char *const *list)
+{
+	for (; *list; list++)
+		if (sc_prefix(s, n, *list))
+			return true;
+	return false;
+}
+
+static bool contains_any(const char *s, size_t n, const char *const *list)
+{
+	for (; *list; list++)
+		if (sc_contains(s, n, *list))
+			return true;
+	return false;
+}
+
+/* The line is only tool-bar words between separators, at least one of
+ * them longer than one character (a lone 中 is not chrome), and page
+ * links (首页 上一页 1 2 3 下一页). */
+static bool only_chrome_words(const char *s, size_t n)
+{
+	size_t i = 0;
+	bool long_word = false;
+
+	while (i < n) {
+		size_t at = i;
+		uint32_t cp = nb_utf8_next(s, n, &i);
+
+		if (sc_sep(cp) || sc_digit(cp))
+			continue;
+		i = at;
+
+		const char *const *w;
+
+		for (w = chrome_words; *w; w++)
+			if (sc_prefix(s + i, n - i, *w))
+				break;
+		if (!*w)
+			return false;
+		long_word |= nb_utf8_count(*w, strlen(*w)) > 1;
+		i += strlen(*w);
+	}
+	return long_word;
+}
+
+/* 首页 > 信息公开 > 年报: a path starting at the home page. */
+static bool breadcrumb(const char *s, size_t n)
+{
+	size_t i = 0;
+
+	if (!sc_skip_str(s, n, &i, "网站首页") && !sc_skip_str(s, n, &i, "首页") &&
+	    !sc_skip_str(s, n, &i, "主页"))
+		return false;
+	sc_skip_spaces(s, n, &i);
+	return sc_skip_str(s, n, &i, ">") || sc_skip_str(s, n, &i, "»") ||
+	       sc_skip_str(s, n, &i, "＞") || sc_skip_str(s, n, &i, "›") ||
+	       sc_skip_str(s, n, &i, "→") || sc_skip_str(s, n, &i, "/") ||
+	       sc_skip_str(s, n, &i, "-") || sc_skip_str(s, n, &i, "|");
+}
+
+/* 字号：大 中 小, 【字体：大 中 小】, 字号:[ ], 文章字号: */
+static bool font_size(const char *s, size_t n)
+{
+	static const char *const keys[] = { "字号", "字体", NULL };
+
+	for (const char *const *k = keys; *k; k++) {
+		const char *p = memmem(s, n, *k, strlen(*k));
+
+		if (!p)
+			continue;
+
+		size_t i = (size_t)(p - s) + strlen(*k);
+		uint32_t cp = 0;
+
+		while (i < n) {
+			cp = nb_utf8_next(s, n, &i);
+			if (!sc_sep(cp))
+				break;
+			cp = 0;
+		}
+		if (cp == 0 || cp == 0x5927 /* 大 */ || cp == 0x4E2D /* 中 */ ||
+		    cp == 0x5C0F /* 小 */ || cp == 'T' || cp == 0x9ED8 /* 默 */)
+			return true;
+	}
+	return false;
+}
+
+/* 某某人民政府 版权所有, but not 版权所有人 in a sentence wrapped by a PDF */
+static bool copyright(const char *s, size_t n)
+{
+	const char *p = memmem(s, n, "版权所有", strlen("版权所有"));
+
+	if (!p)
+		return false;
+
+	size_t i = (size_t)(p - s) + strlen("版权所有");
+
+	return i == n || !nb_is_han(nb_utf8_next(s, n, &i));
+}
+
+/* 2014年12月08日 星期一 黄石天气:多云 */
+static bool date_banner(const char *s, size_t n)
+{
+	static const char *const days[] = {
+		"星期一", "星期二", "星期三", "星期四", "星期五", "星期六",
+		"星期日", "星期天", NULL
+	};
+	size_t i = 0;
+
+	if (!contains_any(s, n, days) && !sc_contains(s, n, "天气"))
+		return false;
+	if (sc_skip_str(s, n, &i, "今天是") || sc_skip_str(s, n, &i, "今日"))
+		return true;
+	return sc_number(s, n, &i) >= 0 && sc_skip_str(s, n, &i, "年");
+}
+
+static bool ends_sentence(const char *s, size_t n)
+{
+	return sc_suffix_ci(s, n, "。") || sc_suffix_ci(s, n, "；") ||
+	       sc_suffix_ci(s, n, "！") || sc_suffix_ci(s, n, "？");
+}
+
+/* s[0..n) is trimmed and not blank. */
+bool ln_chrome(const char *s, size_t n)
+{
+	size_t ncp = nb_utf8_count(s, n);
+	size_t i = 0;
+
+	if (ncp > NB_CHROME_TITLE_MAX || starts_any(s, n, meta_keys))
+		return false;
+	if (sc_prefix(s, n, "上一篇") || sc_prefix(s, n, "下一篇") ||
+	    sc_prefix(s, n, "上一条") || sc_prefix(s, n, "下一条"))
+		return true;
+	if (ncp > NB_CHROME_MAX || ends_sentence(s, n))
+		return false;
+
+	/* Past opening brackets and a greeting: 【打印】, 您好！欢迎光临 */
+	while (i < n) {
+		size_t at = i;
+		uint32_t cp = nb_utf8_next(s, n, &i);
+
+		if (!(cp == '[' || cp == 0x3010 || cp == '(' || cp == 0xFF08 ||
+		      nb_is_space(cp))) {
+			i = at;
+			break;
+		}
+	}
+	if (sc_skip_str(s, n, &i, "您好")) {
+		while (i < n) {
+			size_t at = i;
+
+			if (!sc_sep(nb_utf8_next(s, n, &i))) {
+				i = at;
+				break;
+			}
+		}
+	}
+	const char *t = s + i;
+	size_t tn = n - i;
+
+	return starts_any(t, tn, chrome_start) || breadcrumb(t, tn) ||
+	       contains_any(s, n, chrome_anywhere) || copyright(s, n) ||
+	       font_size(s, n) ||
+	       date_banner(s, n) || only_chrome_words(s, n);
+}
+
+/* ---- images -------------------------------------------------------------- */
+
+static bool image_name_end(const char *s, size_t n)
+{
+	return sc_suffix_ci(s, n, ".png") || sc_suffix_ci(s, n, ".jpg") ||
+	       sc_suffix_ci(s, n, ".jpeg") || sc_suffix_ci(s, n, ".gif") ||
+	       sc_suffix_ci(s, n, ".bmp");
+}
+
+/* A line that is only a file name: 11.png, 年报表格(改).png */
+bool ln_image_name(const char *s, size_t n)
+{
+	if (!image_name_end(s, n) || nb_utf8_count(s, n) > NB_CHROME_MAX)
+		return false;
+	return !sc_contains(s, n, "。") && !sc_contains(s, n, "，") &&
+	       !sc_contains(s, n, "：");
+}

@@ -1,0 +1,140 @@
+/*
+ * ctext.c — text as the facts stage matches it: a line's code points with
+ * spaces dropped and fullwidth ASCII folded, each remembering where it was
+ * printed, and the small literal-matching helpers over such code points.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "facts.h"
+
+int ct_make(ctext *c, const char *s, size_t len)
+{
+	c->cp = malloc((len + 1) * sizeof *c->cp);
+	c->at = malloc((len + 1) * sizeof *c->at);
+	c->n = 0;
+	if (!c->cp || !c->at) {
+		free(c->cp);
+		free(c->at);
+		c->cp = NULL;
+		c->at = NULL;
+		return -ENOMEM;
+	}
+	size_t i = 0, k = 0;
+	while (i < len) {
+		uint32_t cp = nb_utf8_next(s, len, &i);
+		if (!nb_is_space(cp)) {
+			c->cp[c->n] = nb_halfwidth(cp);
+			c->at[c->n++] = k;
+		}
+		k++;
+	}
+	return 0;
+}
+
+void ct_free(ctext *c)
+{
+	free(c->cp);
+	free(c->at);
+	c->cp = NULL;
+	c->at = NULL;
+	c->n = 0;
+}
+
+int ct_line(ctext *c, const nb_line *l)
+{
+	return ct_make(c, l->text, l->len);
+}
+
+int ct_join(ctext *c, const nb_line *a, const nb_line *b)
+{
+	if (!b)
+		return ct_line(c, a);
+	nb_buf t = { 0 };
+	nb_buf_add(&t, a->text, a->len);
+	nb_buf_add(&t, b->text, b->len);
+	if (t.oom || !t.s) {
+		nb_buf_free(&t);
+		return -ENOMEM;
+	}
+	int rc = ct_make(c, t.s, t.len);
+	nb_buf_free(&t);
+	return rc;
+}
+
+/* Decodes a short UTF-8 literal. */
+size_t ct_lit(const char *s, uint32_t *out, size_t cap)
+{
+	size_t i = 0, n = 0, len = strlen(s);
+
+	while (i < len && n < cap)
+		out[n++] = nb_utf8_next(s, len, &i);
+	return n;
+}
+
+bool ct_at(const uint32_t *t, size_t n, size_t i, const char *s)
+{
+	uint32_t u[32];
+	size_t k = ct_lit(s, u, 32);
+
+	return i + k <= n && memcmp(t + i, u, k * sizeof *u) == 0;
+}
+
+/* Index of the first s in t[from, to), or SIZE_MAX. */
+size_t ct_find(const uint32_t *t, size_t from, size_t to, const char *s)
+{
+	uint32_t u[32];
+	size_t k = ct_lit(s, u, 32);
+
+	for (size_t i = from; i + k <= to; i++)
+		if (memcmp(t + i, u, k * sizeof *u) == 0)
+			return i;
+	return SIZE_MAX;
+}
+
+bool ct_ends(const uint32_t *t, size_t a, size_t b, const char *s)
+{
+	uint32_t u[32];
+	size_t k = ct_lit(s, u, 32);
+
+	return b - a >= k && memcmp(t + b - k, u, k * sizeof *u) == 0;
+}
+
+bool ct_digit(uint32_t cp)
+{
+	return cp >= '0' && cp <= '9';
+}
+
+bool ct_any(uint32_t cp, const char *set)
+{
+	uint32_t u[32];
+	size_t k = ct_lit(set, u, 32);
+
+	for (size_t i = 0; i < k; i++)
+		if (u[i] == cp)
+			return true;
+	return false;
+}
+
+char *ct_str(const uint32_t *t, size_t a, size_t b)
+{
+	nb_buf buf = { 0 };
+
+	for (size_t i = a; i < b; i++)
+		nb_buf_addcp(&buf, t[i]);
+	if (!buf.s && !buf.oom)
+		nb_buf_adds(&buf, "");
+	return nb_buf_take(&buf);
+}
+
+size_t ct_digits(const uint32_t *t, size_t n, size_t i, size_t max, int *v)
+{
+	size_t k = 0;
+
+	*v = 0;
+	while (i + k < n && k < max && ct_digit(t[i + k]))
+		*v = *v * 10 + (int)(t[i + k++] - '0');
+	return k;
+}

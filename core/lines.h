@@ -1,0 +1,46 @@
+/*
+ * lines.h — what the line-marking files share: scanning helpers (scan.c),
+ * page numbers (pageno.c), site chrome and image names (chrome.c), wrap
+ * detection (wrap.c).  Only the files of that stage include it.
+ */
+#ifndef NB_LINES_H
+#define NB_LINES_H
+
+#include "internal.h"
+
+/* ---- scanning (scan.c) ---------------------------------------------------- */
+
+bool sc_prefix(const char *s, size_t n, const char *p);
+bool sc_suffix_ci(const char *s, size_t n, const char *p);
+bool sc_contains(const char *s, size_t n, const char *p);
+const char *sc_find_ci(const char *s, size_t n, const char *p);
+/* Code points that separate words in site navigation, or decorate them. */
+bool sc_sep(uint32_t cp);
+bool sc_dash(uint32_t cp);
+bool sc_digit(uint32_t cp);		/* either width */
+unsigned sc_cp_width(uint32_t cp);	/* columns: CJK take two */
+size_t sc_width(const char *s, size_t n);
+size_t sc_indent(const char *s, size_t n);	/* columns of leading space */
+/* Digits (either width) at s[*i]: the value, or -1 when none or more
+ * than 6; advances *i past them. */
+long sc_number(const char *s, size_t n, size_t *i);
+void sc_skip_spaces(const char *s, size_t n, size_t *i);
+bool sc_skip_dashes(const char *s, size_t n, size_t *i);
+bool sc_skip_str(const char *s, size_t n, size_t *i, const char *p);
+
+/* ---- marks ------------------------------------------------------------------ */
+
+/* pageno.c: a printed page-number form; s[0..n) trimmed. */
+bool ln_pageno_form(const char *s, size_t n);
+/* pageno.c: marks lone numbers that are page numbers. */
+void ln_mark_lone_pagenos(nb_lines *ls);
+/* pageno.c: marks a running header (the same short line atop two pages,
+ * or atop one and the first) as page furniture.  0 or -ENOMEM. */
+int ln_mark_running_heads(nb_lines *ls);
+/* chrome.c: s[0..n) trimmed and not blank. */
+bool ln_chrome(const char *s, size_t n);
+bool ln_image_name(const char *s, size_t n);
+/* wrap.c: whether the lines were hard-wrapped by a PDF. */
+bool ln_looks_wrapped(const nb_lines *ls, size_t npageno);
+
+#endif

@@ -1,0 +1,108 @@
+/*
+ * rules.c — the arithmetic the templates give (勾稽关系 of report-format.md),
+ * as data over template cells.  One definition serves the checks (which
+ * report a rule a printed table breaks) and the certainty of inferred cells
+ * (which are written only where the rules over them hold), and readers that
+ * must choose among readings (a run of digits split into columns).
+ */
+#include <string.h>
+
+#include "internal.h"
+
+/* Table 3's rows the column rules name, found by their official labels. */
+#define T3_GOT "一、本年新收政府信息公开申请数量"
+#define T3_CARRIED "二、上年结转政府信息公开申请数量"
+#define T3_TOTAL "三、本年度办理结果/（七）总计"
+#define T3_NEXT "四、结转下年度继续办理"
+
+static size_t row_of(const nb_template *t, const char *label)
+{
+	for (size_t i = 0; i < t->nrows; i++)
+		if (!strcmp(t->rows[i].label, label))
+			return i;
+	return t->nrows;
+}
+
+/* Whether t is a table-3 template whose column rules can be stated. */
+static bool t3_columns(const nb_template *t)
+{
+	return t->kind == NB_TABLE_REQUESTS && t->ncols == 7 &&
+	       row_of(t, T3_GOT) < t->nrows && row_of(t, T3_CARRIED) < t->nrows &&
+	       row_of(t, T3_TOTAL) < t->nrows && row_of(t, T3_NEXT) < t->nrows;
+}
+
+size_t nb_rule_count(const nb_template *t)
+{
+	if (t->kind == NB_TABLE_REQUESTS && t->ncols == 7)
+		return t->nrows + (t3_columns(t) ? 2 * t->ncols : 0);
+	if (t->kind == NB_TABLE_APPEALS && t->ncols == 5)
+		return t->nrows;
+	return 0;
+}
+
+static void term(nb_cref *v, size_t *n, size_t row, size_t col)
+{
+	if (*n < NB_RULE_TERMS) {
+		v[*n].row = row;
+		v[*n].col = col;
+		(*n)++;
+	}
+}
+
+void nb_rule_get(const nb_template *t, size_t i, nb_rule *out)
+{
+	memset(out, 0, sizeof *out);
+	if (i < t->nrows) {
+		/* Along a row: the last column is the sum of the others. */
+		out->id = t->kind == NB_TABLE_REQUESTS ? "t3.row_total" : "t4.total";
+		out->at = i;
+		for (size_t c = 0; c + 1 < t->ncols; c++)
+			term(out->lhs, &out->nlhs, i, c);
+		term(out->rhs, &out->nrhs, i, t->ncols - 1);
+		return;
+	}
+	i -= t->nrows;
+	out->column = true;
+	out->at = i % t->ncols;
+	size_t c = out->at;
+	if (i < t->ncols) {
+		out->id = "t3.balance";
+		term(out->lhs, &out->nlhs, row_of(t, T3_GOT), c);
+		term(out->lhs, &out->nlhs, row_of(t, T3_CARRIED), c);
+		term(out->rhs, &out->nrhs, row_of(t, T3_TOTAL), c);
+		term(out->rhs, &out->nrhs, row_of(t, T3_NEXT), c);
+		return;
+	}
+	out->id = "t3.results";
+	for (size_t r = 0; r < t->nrows; r++)
+		if (t->rows[r].result)
+			term(out->lhs, &out->nlhs, r, c);
+	term(out->rhs, &out->nrhs, row_of(t, T3_TOTAL), c);
+}
+
+/* Sum of terms; false when one is unknown or the sum would overflow. */
+static bool side(const nb_cref *v, size_t n, nb_rule_value get, void *ctx, long long *sum)
+{
+	*sum = 0;
+	for (size_t k = 0; k < n; k++) {
+		long long x;
+		if (!get(ctx, v[k].row, v[k].col, &x) ||
+		    __builtin_add_overflow(*sum, x, sum))
+			return false;
+	}
+	return true;
+}
+
+nb_rule_state nb_rule_eval(const nb_rule *r, nb_rule_value get, void *ctx,
+			   long long *lsum, long long *rsum)
+{
+	long long l, s;
+
+	if (!side(r->lhs, r->nlhs, get, ctx, &l) || !side(r->rhs, r->nrhs, get, ctx, &s))
+		return NB_RULE_UNKNOWN;
+	if (lsum)
+		*lsum = l;
+	if (rsum)
+		*rsum = s;
+	return l == s ? NB_RULE_HOLDS : NB_RULE_FAILS;
+}

@@ -1,0 +1,168 @@
+/*
+ * scan.c — byte- and code-point-level scanning shared by the line markers:
+ * prefixes and substrings, separators and dashes, display widths, small
+ * numbers of either width.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "lines.h"
+
+bool sc_prefix(const char *s, size_t n, const char *p)
+{
+	size_t k = strlen(p);
+
+	return n >= k && memcmp(s, p, k) == 0;
+}
+
+bool sc_suffix_ci(const char *s, size_t n, const char *p)
+{
+	size_t k = strlen(p);
+
+	return n >= k && strncasecmp(s + n - k, p, k) == 0;
+}
+
+bool sc_contains(const char *s, size_t n, const char *p)
+{
+	return memmem(s, n, p, strlen(p)) != NULL;
+}
+
+/* Code points that separate words in site navigation, or decorate them. */
+bool sc_sep(uint32_t cp)
+{
+	switch (cp) {
+	case '|': case 0xFF5C: case 0x4E28: case '/': case 0x00B7:
+	case 0x2022: case 0x30FB: case 0xFF65: case 0x3001: case ':':
+	case 0xFF1A: case '[': case ']': case 0x3010: case 0x3011:
+	case '(': case ')': case 0xFF08: case 0xFF09: case '<': case '>':
+	case 0xFF1C: case 0xFF1E: case 0x00BB: case 0x203A: case 0x2192:
+	case '!': case 0xFF01: case ',': case 0xFF0C:
+		return true;
+	default:
+		return nb_is_space(cp);
+	}
+}
+
+bool sc_dash(uint32_t cp)
+{
+	switch (cp) {
+	case '-': case 0x2010: case 0x2011: case 0x2012: case 0x2013:
+	case 0x2014: case 0x2015: case 0x2212: case 0x2500: case 0xFE58:
+	case 0xFE63: case 0xFF0D:
+		return true;
+	default:
+		return false;
+	}
+}
+
+bool sc_digit(uint32_t cp)
+{
+	cp = nb_halfwidth(cp);
+	return cp >= '0' && cp <= '9';
+}
+
+/* Columns a code point takes in fixed-width text (CJK are two wide). */
+unsigned sc_cp_width(uint32_t cp)
+{
+	if ((cp >= 0x1100 && cp <= 0x115F) || (cp >= 0x2E80 && cp <= 0xA4CF) ||
+	    (cp >= 0xAC00 && cp <= 0xD7A3) || (cp >= 0xF900 && cp <= 0xFAFF) ||
+	    (cp >= 0xFE30 && cp <= 0xFE4F) || (cp >= 0xFF00 && cp <= 0xFF60) ||
+	    (cp >= 0xFFE0 && cp <= 0xFFE6) || cp >= 0x20000)
+		return 2;
+	return 1;
+}
+
+size_t sc_width(const char *s, size_t n)
+{
+	size_t i = 0, w = 0;
+
+	while (i < n)
+		w += sc_cp_width(nb_utf8_next(s, n, &i));
+	return w;
+}
+
+/* Reads digits (either width) at s[*i]; the value, or -1 when none or
+ * more than 6. */
+long sc_number(const char *s, size_t n, size_t *i)
+{
+	long v = 0;
+	int k = 0;
+
+	while (*i < n) {
+		size_t at = *i;
+		uint32_t cp = nb_utf8_next(s, n, i);
+
+		if (!sc_digit(cp)) {
+			*i = at;
+			break;
+		}
+		if (++k > 6)
+			return -1;
+		v = v * 10 + (long)(nb_halfwidth(cp) - '0');
+	}
+	return k ? v : -1;
+}
+
+void sc_skip_spaces(const char *s, size_t n, size_t *i)
+{
+	while (*i < n) {
+		size_t at = *i;
+
+		if (!nb_is_space(nb_utf8_next(s, n, i))) {
+			*i = at;
+			return;
+		}
+	}
+}
+
+/* Skips a run of dashes; whether there was one. */
+bool sc_skip_dashes(const char *s, size_t n, size_t *i)
+{
+	bool any = false;
+
+	while (*i < n) {
+		size_t at = *i;
+
+		if (!sc_dash(nb_utf8_next(s, n, i))) {
+			*i = at;
+			break;
+		}
+		any = true;
+	}
+	return any;
+}
+
+bool sc_skip_str(const char *s, size_t n, size_t *i, const char *p)
+{
+	if (!sc_prefix(s + *i, n - *i, p))
+		return false;
+	*i += strlen(p);
+	return true;
+}
+
+const char *sc_find_ci(const char *s, size_t n, const char *p)
+{
+	size_t k = strlen(p);
+
+	for (size_t i = 0; i + k <= n; i++)
+		if (strncasecmp(s + i, p, k) == 0)
+			return s + i;
+	return NULL;
+}
+
+/* Columns of leading white space. */
+size_t sc_indent(const char *s, size_t n)
+{
+	size_t i = 0, w = 0;
+
+	while (i < n) {
+		uint32_t cp = nb_utf8_next(s, n, &i);
+
+		if (!nb_is_space(cp))
+			break;
+		w += cp == '\t' ? 8 : sc_cp_width(cp);
+	}
+	return w;
+}

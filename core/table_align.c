@@ -1,0 +1,197 @@
+/*
+ * table_align.c — which printed row is which template row.
+ *
+ * Rows are matched by their labels: a monotonic alignment of the printed
+ * rows against the template rows, scored by approximate substring match, so
+ * typos, OCR slips, wrapped labels and stray header text still land on the
+ * right row, and no row can be matched out of order.  Rows without a usable
+ * label are placed by the template's order only where the gap between two
+ * matched rows holds exactly as many printed rows as template rows; such
+ * rows are marked, and certainty.c writes them only where the template's
+ * arithmetic confirms them.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tables.h"
+
+void nb_tkey_make(const nb_trow *t, nb_tkey *k)
+{
+	k->nkey = nb_key(t->key, strlen(t->key), k->key, NB_MAXKEY);
+	k->nalt = t->alt ? nb_key(t->alt, strlen(t->alt), k->alt, NB_MAXKEY) : 0;
+	if (k->nkey > NB_MAXKEY)
+		k->nkey = NB_MAXKEY;
+	if (k->nalt > NB_MAXKEY)
+		k->nalt = NB_MAXKEY;
+}
+
+double nb_key_threshold(size_t nkey)
+{
+	return nkey <= 3 ? 0.999 : nkey <= 5 ? 0.74 : 0.6;
+}
+
+static double match_key(const uint32_t *text, size_t ntext, const uint32_t *key, size_t nkey)
+{
+	if (!nkey || !ntext)
+		return -1;
+	double sim = nb_fuzzy_find(key, nkey, text, ntext, NULL);
+	if (sim < nb_key_threshold(nkey))
+		return -1;
+	/* Label text the key does not explain lowers the score a little, so
+	 * that of two keys found whole the longer one wins. */
+	double extra = ntext > nkey ? (double)(ntext - nkey) : 0;
+	double pen = extra * 0.002;
+	return sim - (pen > 0.1 ? 0.1 : pen);
+}
+
+static double text_score(const uint32_t *text, size_t ntext, const nb_tkey *k, bool *alt)
+{
+	double a = match_key(text, ntext, k->key, k->nkey);
+	double b = match_key(text, ntext, k->alt, k->nalt);
+
+	if (alt)
+		*alt = b > a;
+	return a > b ? a : b;
+}
+
+double nb_row_score(const nb_orow *r, const nb_tkey *k, bool *alt)
+{
+	return text_score(r->key, r->nkey, k, alt);
+}
+
+/*
+ * Whether a row is known by the label on its own line.  In a grid a row is
+ * one line: label text on lines before it is a header, a group's label, or
+ * a row whose cells all vanished, and joined to the row's own label it can
+ * name another row.  When the row's own line names a template row, that is
+ * its label; else (PDF text, a label wrapped around its numbers) the label
+ * is all the text since the previous row.
+ */
+static bool own_label_names(const nb_orow *r, const nb_tkey *keys, size_t m)
+{
+	if (!r->nown || r->nown == r->nkey)
+		return false;
+	for (size_t j = 0; j < m; j++)
+		if (text_score(r->own, r->nown, &keys[j], NULL) > 0)
+			return true;
+	return false;
+}
+
+static double label_score(const nb_orow *r, bool own, const nb_tkey *k, bool *alt)
+{
+	return own ? text_score(r->own, r->nown, k, alt) : nb_row_score(r, k, alt);
+}
+
+/* ---- alignment ------------------------------------------------------------- */
+
+void nb_align_free(nb_align *a)
+{
+	free(a->assign);
+	free(a->by_order);
+	free(a->alt);
+	memset(a, 0, sizeof *a);
+}
+
+int nb_align_rows(const nb_rows *rs, const size_t *obs, size_t nobs,
+		  const nb_template *t, nb_align *out)
+{
+	size_t m = t->nrows, w = m + 1;
+	nb_tkey *keys = calloc(m, sizeof *keys);
+	double *best = calloc((nobs + 1) * w, sizeof *best);
+	double *sc = malloc((nobs ? nobs : 1) * m * sizeof *sc);
+	bool *own = malloc((nobs ? nobs : 1) * sizeof *own);
+	int rc = -ENOMEM;
+
+	memset(out, 0, sizeof *out);
+	out->assign = malloc(m * sizeof *out->assign);
+	out->by_order = calloc(m, sizeof *out->by_order);
+	out->alt = calloc(m, sizeof *out->alt);
+	if (!keys || !best || !sc || !own || !out->assign || !out->by_order || !out->alt)
+		goto done;
+	for (size_t j = 0; j < m; j++) {
+		nb_tkey_make(&t->rows[j], &keys[j]);
+		out->assign[j] = -1;
+	}
+	for (size_t i = 0; i < nobs; i++) {
+		const nb_orow *r = &rs->rows[obs[i]];
+		own[i] = own_label_names(r, keys, m);
+		for (size_t j = 0; j < m; j++)
+			sc[i * m + j] = label_score(r, own[i], &keys[j], NULL);
+	}
+
+	for (size_t i = 1; i <= nobs; i++) {
+		for (size_t j = 1; j <= m; j++) {
+			double v = best[(i - 1) * w + j];
+			if (best[i * w + j - 1] > v)
+				v = best[i * w + j - 1];
+			double s = sc[(i - 1) * m + j - 1];
+			if (s > 0 && best[(i - 1) * w + j - 1] + s > v)
+				v = best[(i - 1) * w + j - 1] + s;
+			best[i * w + j] = v;
+		}
+	}
+	out->score = best[nobs * w + m];
+	for (size_t i = nobs, j = m; i > 0 && j > 0;) {
+		double s = sc[(i - 1) * m + j - 1];
+		if (s > 0 && best[i * w + j] == best[(i - 1) * w + j - 1] + s) {
+			out->assign[j - 1] = (int)(i - 1);
+			label_score(&rs->rows[obs[i - 1]], own[i - 1], &keys[j - 1],
+				    &out->alt[j - 1]);
+			i--;
+			j--;
+		} else if (best[i * w + j] == best[(i - 1) * w + j]) {
+			i--;
+		} else {
+			j--;
+		}
+	}
+
+	/* Order-fill the gaps between matched rows whose sizes agree. */
+	long pi = -1, pj = -1;
+	for (size_t j = 0; j <= m; j++) {
+		if (j < m && out->assign[j] < 0)
+			continue;
+		long ci = j < m ? out->assign[j] : (long)nobs, cj = (long)j;
+		if (ci - pi - 1 == cj - pj - 1 && ci - pi > 1) {
+			for (long k = 1; k < ci - pi; k++) {
+				out->assign[pj + k] = (int)(pi + k);
+				out->by_order[pj + k] = true;
+			}
+		}
+		pi = ci;
+		pj = cj;
+	}
+	for (size_t j = 0; j < m; j++) {
+		if (out->assign[j] < 0)
+			continue;
+		out->assign[j] = (int)obs[out->assign[j]];
+		out->placed++;
+		if (rs->rows[out->assign[j]].nval == t->ncols)
+			out->fitting++;
+	}
+	rc = 0;
+done:
+	free(keys);
+	free(best);
+	free(sc);
+	free(own);
+	if (rc < 0)
+		nb_align_free(out);
+	return rc;
+}
+
+int nb_align_alloc(nb_align *a, size_t m)
+{
+	memset(a, 0, sizeof *a);
+	a->assign = malloc((m ? m : 1) * sizeof *a->assign);
+	a->by_order = calloc(m ? m : 1, sizeof *a->by_order);
+	a->alt = calloc(m ? m : 1, sizeof *a->alt);
+	if (!a->assign || !a->by_order || !a->alt) {
+		nb_align_free(a);
+		return -ENOMEM;
+	}
+	for (size_t j = 0; j < m; j++)
+		a->assign[j] = -1;
+	return 0;
+}

@@ -1,0 +1,127 @@
+/*
+ * table_build.c — a table from an alignment: each placed printed row is
+ * offered to the certainty stage with how its values' places are known,
+ * and the stage decides what is written (certainty.c).
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tables.h"
+
+/* The row's own label: its last label fragment. */
+static char *own_label(const nb_rows *rs, const nb_orow *r)
+{
+	for (size_t k = r->ntext; k-- > 0;) {
+		const nb_tok *t = &rs->toks[r->text[k]];
+		if (t->n)
+			return nb_strndup(t->s, t->n);
+	}
+	return NULL;
+}
+
+/*
+ * The label as printed, when it is another wording of the official one: the
+ * row's own label cell, when that alone matches the template row but not to
+ * the letter.  (A label wrapped over several fragments is the official
+ * wording broken up, not another one.)
+ */
+static int printed_label(const nb_rows *rs, const nb_orow *o, const nb_trow *t, bool alt,
+			 char **out)
+{
+	char *own = own_label(rs, o);
+	uint32_t k[NB_MAXKEY], ok[256];
+
+	*out = NULL;
+	if (!own)
+		return o->ntext ? -ENOMEM : 0;
+	const char *key = alt && t->alt ? t->alt : t->key;
+	size_t nk = nb_key(key, strlen(key), k, NB_MAXKEY), no = nb_key(own, strlen(own), ok, 256);
+	if (nk > NB_MAXKEY)
+		nk = NB_MAXKEY;
+	if (no > 256)
+		no = 256;
+	double sim = nb_fuzzy_find(k, nk, ok, no, NULL);
+	if (alt || (sim >= nb_key_threshold(nk) && sim < 0.999))
+		*out = own;
+	else
+		free(own);
+	return 0;
+}
+
+/* How a printed row's values are known to be this row's. */
+static nb_place place_of(const nb_orow *o, bool by_order)
+{
+	if (by_order)
+		return NB_PLACE_ROW_ORDER;
+	return o->cells ? NB_PLACE_CELLS : NB_PLACE_ORDER;
+}
+
+/* Offers printed row o's values to template row j (or as an extra row
+ * when j is t->nrows). */
+static int offer(nb_stage *s, const nb_template *t, const nb_rows *rs, const nb_orow *o,
+		 size_t j, nb_place how, const char *label, const char *printed)
+{
+	nb_text *v = malloc((o->nval ? o->nval : 1) * sizeof *v);
+	int rc;
+
+	if (!v)
+		return -ENOMEM;
+	for (size_t c = 0; c < o->nval; c++) {
+		v[c].s = rs->toks[o->first_val + c].s;
+		v[c].n = rs->toks[o->first_val + c].n;
+	}
+	if (j < t->nrows)
+		rc = nb_stage_row(s, j, v, o->nval, how, printed);
+	else
+		rc = nb_stage_extra(s, label, v, o->nval, how);
+	free(v);
+	return rc;
+}
+
+int nb_table_build(nb_doc *d, const nb_template *t, const nb_rows *rs, const nb_align *a,
+		   nb_unit header_unit, const size_t *extra, size_t nextra, nb_place how)
+{
+	nb_stage *s;
+	int rc = nb_stage_new(t, &s);
+
+	if (rc < 0)
+		return rc;
+	nb_stage_unit(s, header_unit);
+	for (size_t j = 0; j < t->nrows && rc == 0; j++) {
+		if (a->assign[j] < 0)
+			continue;
+		const nb_orow *o = &rs->rows[a->assign[j]];
+		char *printed = NULL;
+		if (!a->by_order[j] &&
+		    (rc = printed_label(rs, o, &t->rows[j], a->alt[j], &printed)) < 0)
+			break;
+		rc = offer(s, t, rs, o, j, how ? how : place_of(o, a->by_order[j]), NULL, printed);
+		free(printed);
+	}
+	for (size_t e = 0; e < nextra && rc == 0; e++) {
+		const nb_orow *o = &rs->rows[extra[e]];
+		char *label = own_label(rs, o);
+		if (!label)
+			rc = -ENOMEM;
+		else
+			rc = offer(s, t, rs, o, t->nrows, how ? how : place_of(o, false), label, NULL);
+		free(label);
+	}
+	if (rc < 0) {
+		nb_stage_free(s);
+		return rc;
+	}
+	return nb_stage_commit(s, d->r);
+}
+
+int nb_table_empty(nb_doc *d, const nb_template *t)
+{
+	nb_stage *s;
+	int rc = nb_stage_new(t, &s);
+
+	if (rc < 0)
+		return rc;
+	nb_stage_quiet(s);
+	return nb_stage_commit(s, d->r);
+}
