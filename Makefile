@@ -73,9 +73,10 @@ $(B)/tools/%: tests/tools/%.c $(B)/libindex.a $(B)/libcore.a
 $(B)/tools/lib/%.o: tests/tools/lib/%.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(PKG_CFLAGS) -Icore -c -o $@ $<
-$(B)/tools/accuracy: tests/tools/accuracy.c $(B)/tools/lib/transform.o $(B)/libindex.a $(B)/libcore.a
+ACC_LIB := $(B)/tools/lib/corpus.o $(B)/tools/lib/transform.o
+$(B)/tools/accuracy: tests/tools/accuracy.c $(ACC_LIB) $(B)/libindex.a $(B)/libcore.a
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(PKG_CFLAGS) -Icore -Itests/tools/lib -o $@ $< $(B)/tools/lib/transform.o $(B)/libcore.a $(PKG_LIBS)
+	$(CC) $(CFLAGS) $(PKG_CFLAGS) -Icore -Itests/tools/lib -o $@ $< $(ACC_LIB) $(B)/libcore.a $(PKG_LIBS)
 
 unit: $(UNIT_BIN) $(TOOL_BIN)
 	@set -e; for t in $(UNIT_BIN); do echo "== $$t"; (cd tests && ../$$t); done

@@ -154,6 +154,8 @@ static const char *place_name(nb_place how)
 		return "the template's order (the row has no label of its own)";
 	case NB_PLACE_SPLIT:
 		return "splitting a run of digits";
+	case NB_PLACE_FUZZY:
+		return "a label that names the row only approximately";
 	}
 	return "inference";
 }
@@ -203,7 +205,9 @@ static bool view_value(void *ctx, size_t row, size_t col, long long *v)
 	const view *w = ctx;
 	size_t k = row * w->s->t->ncols + col;
 
-	if (!fits(w->s, row))
+	/* A cell already rejected is no evidence for or against the others:
+	 * the rules over it cannot be applied. */
+	if (!fits(w->s, row) || w->reject[k])
 		return false;
 	if (w->state[k] == NB_CELL_BLANK) {
 		*v = 0;
@@ -224,16 +228,21 @@ static const char *row_name(const nb_stage *s, size_t i)
 	return i < s->t->nrows ? s->t->rows[i].label : s->rows[i].label;
 }
 
-static void list_cells(nb_buf *b, const nb_stage *s, const nb_rule *r, const view *w)
+/* Rejects the inferred cells rule r names that are not rejected yet,
+ * naming them in b: by row along a column, by column along a row. */
+static void reject_cells(nb_buf *b, view *w, const nb_rule *r)
 {
+	const nb_stage *s = w->s;
 	const nb_cref *sides[2] = { r->lhs, r->rhs };
 	size_t ns[2] = { r->nlhs, r->nrhs }, listed = 0;
 
 	for (size_t k = 0; k < 2; k++)
 		for (size_t j = 0; j < ns[k]; j++) {
 			const nb_cref *c = &sides[k][j];
-			if (!w->inferred[c->row] || !fits(s, c->row))
+			bool *rej = &w->reject[c->row * s->t->ncols + c->col];
+			if (!w->inferred[c->row] || !fits(s, c->row) || *rej)
 				continue;
+			*rej = true;
 			nb_buf_printf(b, "%s%s", listed++ ? ", " : "",
 				      r->column ? row_name(s, c->row) : s->t->cols[c->col]);
 		}
@@ -259,8 +268,11 @@ static int apply(nb_report *r, view *w, const nb_rule *rule)
 	size_t ns[2] = { rule->nlhs, rule->nrhs };
 
 	for (size_t k = 0; k < 2; k++)
-		for (size_t j = 0; j < ns[k]; j++)
-			inferred += w->inferred[sides[k][j].row] && fits(s, sides[k][j].row);
+		for (size_t j = 0; j < ns[k]; j++) {
+			const nb_cref *c = &sides[k][j];
+			inferred += w->inferred[c->row] && fits(s, c->row) &&
+				    !w->reject[c->row * ncols + c->col];
+		}
 	if (!inferred)
 		return 0;
 	long long l = 0, x = 0;
@@ -269,13 +281,6 @@ static int apply(nb_report *r, view *w, const nb_rule *rule)
 	 * may not have been printed) it must not fail. */
 	if (st == NB_RULE_HOLDS || (rule->column && st == NB_RULE_UNKNOWN))
 		return 0;
-	for (size_t k = 0; k < 2; k++)
-		for (size_t j = 0; j < ns[k]; j++) {
-			const nb_cref *c = &sides[k][j];
-			if (w->inferred[c->row] && fits(s, c->row))
-				w->reject[c->row * ncols + c->col] = true;
-		}
-
 	nb_buf b = {0};
 	if (rule->column)
 		nb_buf_printf(&b, "%s: column %s: %s ", t->name, t->cols[rule->at], rule->id);
@@ -293,7 +298,7 @@ static int apply(nb_report *r, view *w, const nb_rule *rule)
 	}
 	nb_buf_adds(&b, rule->column ? ", and of its cells these were placed by inference, so "
 			"their places are uncertain: " : ", so their places are uncertain: ");
-	list_cells(&b, s, rule, w);
+	reject_cells(&b, w, rule);
 	nb_buf_adds(&b, " left empty");
 	char *msg = nb_buf_take(&b);
 	int rc = msg ? nb_warn(r, "%s", msg) : -ENOMEM;
@@ -343,6 +348,8 @@ static int certify(nb_report *r, view *w)
 		if (fits(s, i))
 			rc = blanks_in_order(r, w, i);
 	}
+	/* nb_rule_get gives the rules along rows first: a row found misplaced
+	 * by its own total takes no part in the column sums. */
 	for (size_t i = 0; i < n && rc == 0; i++) {
 		nb_rule_get(t, i, rule);
 		rc = apply(r, w, rule);

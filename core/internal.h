@@ -187,7 +187,8 @@ typedef struct {
 	nb_cref lhs[NB_RULE_TERMS], rhs[NB_RULE_TERMS];
 } nb_rule;
 
-/* How many rules template t has; rule i (< that count) into *out. */
+/* How many rules template t has; rule i (< that count) into *out.  The
+ * rules along rows come first, then those down columns. */
 size_t nb_rule_count(const nb_template *t);
 void nb_rule_get(const nb_template *t, size_t i, nb_rule *out);
 
@@ -226,14 +227,17 @@ nb_rule_state nb_rule_eval(const nb_rule *r, nb_rule_value get, void *ctx,
 typedef enum {
 	NB_PLACE_CELLS = 1,	/* structure: the cells of one printed row (HTML
 				   cells, pipes, tabs, Markdown, aligned layout
-				   columns), the row known by its label or place
-				   in the grid */
+				   columns), the row known by a label that names
+				   it to the letter, or by its place in the grid */
 	NB_PLACE_ORDER,		/* inferred: values in reading order, a line
 				   each (raw PDF text, one cell per line) */
 	NB_PLACE_ROW_ORDER,	/* inferred: a row printed without a label of its
 				   own, placed by the template's order */
 	NB_PLACE_SPLIT,		/* inferred: a run of digits split into columns
 				   (flattened text) */
+	NB_PLACE_FUZZY,		/* inferred: the cells of one printed row whose
+				   label names the row only approximately (a
+				   typo, an OCR slip) */
 } nb_place;
 
 /* A piece of printed text, not owned. */
@@ -271,8 +275,9 @@ int nb_stage_extra(nb_stage *s, const char *label, const nb_text *v, size_t n,
  * says the row was not found.  0, -ENOMEM or -EINVAL. */
 int nb_stage_why(nb_stage *s, size_t row, const char *why);
 
-/* The money column's unit (from its header or values); a value printed in
- * the other unit is converted exactly, with a note. */
+/* The unit the money column's header names (NB_UNIT_NONE: none; the column
+ * then takes the unit its values carry, 万元 when they carry both).  A
+ * value printed in the other unit is converted exactly, with a note. */
 void nb_stage_unit(nb_stage *s, nb_unit unit);
 
 /* No warning for rows that were not offered (the caller has said why the

@@ -55,6 +55,15 @@ static double text_score(const uint32_t *text, size_t ntext, const nb_tkey *k, b
 	return a > b ? a : b;
 }
 
+/* Whether the key (or its other wording, as alt says) is found whole. */
+static bool found_whole(const uint32_t *text, size_t ntext, const nb_tkey *k, bool alt)
+{
+	const uint32_t *key = alt ? k->alt : k->key;
+	size_t nkey = alt ? k->nalt : k->nkey;
+
+	return nkey && ntext && nb_fuzzy_find(key, nkey, text, ntext, NULL) >= 0.999;
+}
+
 double nb_row_score(const nb_orow *r, const nb_tkey *k, bool *alt)
 {
 	return text_score(r->key, r->nkey, k, alt);
@@ -90,6 +99,7 @@ void nb_align_free(nb_align *a)
 	free(a->assign);
 	free(a->by_order);
 	free(a->alt);
+	free(a->approx);
 	memset(a, 0, sizeof *a);
 }
 
@@ -107,7 +117,9 @@ int nb_align_rows(const nb_rows *rs, const size_t *obs, size_t nobs,
 	out->assign = malloc(m * sizeof *out->assign);
 	out->by_order = calloc(m, sizeof *out->by_order);
 	out->alt = calloc(m, sizeof *out->alt);
-	if (!keys || !best || !sc || !own || !out->assign || !out->by_order || !out->alt)
+	out->approx = calloc(m, sizeof *out->approx);
+	if (!keys || !best || !sc || !own || !out->assign || !out->by_order || !out->alt ||
+	    !out->approx)
 		goto done;
 	for (size_t j = 0; j < m; j++) {
 		nb_tkey_make(&t->rows[j], &keys[j]);
@@ -136,8 +148,11 @@ int nb_align_rows(const nb_rows *rs, const size_t *obs, size_t nobs,
 		double s = sc[(i - 1) * m + j - 1];
 		if (s > 0 && best[i * w + j] == best[(i - 1) * w + j - 1] + s) {
 			out->assign[j - 1] = (int)(i - 1);
-			label_score(&rs->rows[obs[i - 1]], own[i - 1], &keys[j - 1],
-				    &out->alt[j - 1]);
+			const nb_orow *r = &rs->rows[obs[i - 1]];
+			label_score(r, own[i - 1], &keys[j - 1], &out->alt[j - 1]);
+			out->approx[j - 1] = !found_whole(own[i - 1] ? r->own : r->key,
+							  own[i - 1] ? r->nown : r->nkey,
+							  &keys[j - 1], out->alt[j - 1]);
 			i--;
 			j--;
 		} else if (best[i * w + j] == best[(i - 1) * w + j]) {
@@ -187,7 +202,8 @@ int nb_align_alloc(nb_align *a, size_t m)
 	a->assign = malloc((m ? m : 1) * sizeof *a->assign);
 	a->by_order = calloc(m ? m : 1, sizeof *a->by_order);
 	a->alt = calloc(m ? m : 1, sizeof *a->alt);
-	if (!a->assign || !a->by_order || !a->alt) {
+	a->approx = calloc(m ? m : 1, sizeof *a->approx);
+	if (!a->assign || !a->by_order || !a->alt || !a->approx) {
 		nb_align_free(a);
 		return -ENOMEM;
 	}

@@ -49,12 +49,15 @@ static int printed_label(const nb_rows *rs, const nb_orow *o, const nb_trow *t, 
 	return 0;
 }
 
-/* How a printed row's values are known to be this row's. */
-static nb_place place_of(const nb_orow *o, bool by_order)
+/* How a printed row's values are known to be this row's: its cells are
+ * certain only when its label names the row to the letter. */
+static nb_place place_of(const nb_orow *o, bool by_order, bool approx)
 {
 	if (by_order)
 		return NB_PLACE_ROW_ORDER;
-	return o->cells ? NB_PLACE_CELLS : NB_PLACE_ORDER;
+	if (!o->cells)
+		return NB_PLACE_ORDER;
+	return approx ? NB_PLACE_FUZZY : NB_PLACE_CELLS;
 }
 
 /* Offers printed row o's values to template row j (or as an extra row
@@ -96,7 +99,8 @@ int nb_table_build(nb_doc *d, const nb_template *t, const nb_rows *rs, const nb_
 		if (!a->by_order[j] &&
 		    (rc = printed_label(rs, o, &t->rows[j], a->alt[j], &printed)) < 0)
 			break;
-		rc = offer(s, t, rs, o, j, how ? how : place_of(o, a->by_order[j]), NULL, printed);
+		rc = offer(s, t, rs, o, j, how ? how : place_of(o, a->by_order[j], a->approx[j]),
+			   NULL, printed);
 		free(printed);
 	}
 	for (size_t e = 0; e < nextra && rc == 0; e++) {
@@ -105,7 +109,8 @@ int nb_table_build(nb_doc *d, const nb_template *t, const nb_rows *rs, const nb_
 		if (!label)
 			rc = -ENOMEM;
 		else
-			rc = offer(s, t, rs, o, t->nrows, how ? how : place_of(o, false), label, NULL);
+			rc = offer(s, t, rs, o, t->nrows, how ? how : place_of(o, false, false), label,
+				   NULL);
 		free(label);
 	}
 	if (rc < 0) {

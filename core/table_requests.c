@@ -16,7 +16,7 @@ int nb_find_requests(nb_doc *d, const nb_span *sp)
 	size_t body = sp->head + sp->nhead;
 	size_t start = nb_table_start(d, body, sp->end, anchors);
 	nb_rows rs;
-	nb_align a19, a21;
+	nb_align a19 = {0}, a21 = {0};
 	size_t *obs = NULL, nobs = 0;
 	int rc;
 

@@ -108,13 +108,8 @@ static int split_fields(tokv *tv, const char *s, size_t n, const char *sep,
 	}
 	for (size_t k = start; k < tv->n; k++)
 		tv->v[k].grid = true;
-	/* Drop empty border fields.  A line that does not end with the
-	 * separator has no right border: its empty last fields are cells
-	 * (cells joined by " | ", the last ones blank). */
-	size_t a, b;
-	nb_trim(s, n, &a, &b);
-	bool border = b - a >= seplen && !memcmp(s + b - seplen, sep, seplen);
-	while (border && tv->n > start && tv->v[tv->n - 1].n == 0)
+	/* Drop empty border fields. */
+	while (tv->n > start && tv->v[tv->n - 1].n == 0)
 		tv->n--;
 	size_t lead = start;
 	while (lead < tv->n && tv->v[lead].n == 0)
@@ -361,15 +356,11 @@ static int form_rows(nb_rows *rs, size_t width, const bool *line_has_value,
 		/* In text grids (pipes, tabs) an empty field is as often the filler
 		 * of a merged cell as a blank value: a run of nothing but empty
 		 * fields is filler, and so are empty fields that lead a run longer
-		 * than a row.  Exactly a row's width of them after a label on the
-		 * same line is a row printed all blank (an HTML row of &nbsp;
-		 * turned into text). */
+		 * than a row. */
 		size_t blanks = 0;
 		while (i + blanks < j && !rs->toks[i + blanks].n && !rs->toks[i + blanks].cell)
 			blanks++;
-		bool blank_row = width && blanks == width && j - i == width && nhead &&
-				 rs->toks[head[nhead - 1]].line == t->line;
-		if (blanks == j - i && !blank_row) {
+		if (blanks == j - i) {
 			i = j;
 			continue;
 		}

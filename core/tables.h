@@ -33,6 +33,8 @@ typedef struct {
 	int *assign;		/* per template row: printed row index or -1 */
 	bool *by_order;		/* placed by order, not by label */
 	bool *alt;		/* matched the template's other wording */
+	bool *approx;		/* matched only approximately (a typo, an OCR
+				   slip): the label does not make the row certain */
 	size_t placed;		/* template rows given a printed row */
 	size_t fitting;		/* of them, rows with the right number of values */
 	double score;

@@ -6,6 +6,7 @@ consistency rules except where a fixture breaks one on purpose."""
 
 import json
 import os
+import re
 import pathlib
 import shutil
 import subprocess
@@ -218,6 +219,12 @@ def test_accuracy_reports_a_wrong_number(tmp_path):
                        capture_output=True, text=True, timeout=60)
     assert r.returncode == 1, r.stdout + r.stderr
     assert x["cells"][0][3] in r.stdout
+    # A wrong cell fails `make accuracy` too, without --strict, and is
+    # named even without -v.
+    r = subprocess.run([str(accuracy_tool()), str(tmp_path)],
+                       capture_output=True, text=True, timeout=60)
+    assert r.returncode == 1, r.stdout + r.stderr
+    assert "WRONG" in r.stdout and x["cells"][0][3] in r.stdout
 
 
 @pytest.mark.skipif(not (shutil.which("opencc") and shutil.which("iconv")),
@@ -232,3 +239,22 @@ def test_corpus_is_what_the_generator_writes(tmp_path):
     assert made == have
     for rel in made:
         assert (tmp_path / rel).read_bytes() == (FIXTURES / rel).read_bytes(), rel
+
+
+def test_tables_are_made_only_through_the_certainty_stage():
+    """Issue 6: certainty is a rule of the code, not of each reader.  The
+    stage's commit (core/certainty.c) is the one place a table joins a
+    report; a reader that grew r->tables itself would bypass it."""
+    # the report is r or d->r throughout the core
+    report = r"(?:\br|->r)"
+    grow = re.compile(report + r"->tables\s*=(?!=)|" + report + r"->ntables\s*(\+\+|\+=|=(?!=))|"
+                      r"\+\+\s*" + report + r"->ntables|realloc\s*\(\s*" + report + r"->tables")
+    offenders = []
+    for src in sorted((ROOT / "core").glob("*.c")):
+        if src.name == "certainty.c":
+            continue
+        for n, text in enumerate(src.read_text(encoding="utf-8").splitlines(), 1):
+            if grow.search(text):
+                offenders.append(f"{src.name}:{n}: {text.strip()}")
+    assert offenders == [], "tables made outside nb_stage_commit:\n" + "\n".join(offenders)
+    assert grow.search((ROOT / "core" / "certainty.c").read_text(encoding="utf-8"))

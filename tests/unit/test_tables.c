@@ -88,6 +88,247 @@ static void test_decimal_shift(void **state)
 	assert_int_equal(nb_decimal_shift("251000", -4, tiny, sizeof tiny), -ERANGE);
 }
 
+/* ---- the certainty stage ------------------------------------------------------ */
+
+static const nb_template *t3_2021(void)
+{
+	const nb_template *const *tl;
+
+	assert_int_equal(nb_templates(NB_TABLE_REQUESTS, NB_FMT_2021, &tl), 1);
+	return tl[0];
+}
+
+static size_t t3_row(const nb_template *t, const char *label)
+{
+	for (size_t j = 0; j < t->nrows; j++)
+		if (!strcmp(t->rows[j].label, label))
+			return j;
+	fail_msg("no row %s", label);
+	return 0;
+}
+
+/* Offers row label the values of s (spaces between). */
+static void offer(nb_stage *st, const nb_template *t, const char *label, const char *s,
+		  nb_place how)
+{
+	nb_text v[16];
+	size_t n = 0;
+
+	while (*s && n < 16) {
+		while (*s == ' ')
+			s++;
+		const char *e = strchr(s, ' ');
+		if (!e)
+			e = s + strlen(s);
+		v[n].s = s;
+		v[n++].n = (size_t)(e - s);
+		s = e;
+	}
+	assert_int_equal(nb_stage_row(st, t3_row(t, label), v, n, how, NULL), 0);
+}
+
+static const nb_cell *staged_cell(const nb_report *r, const char *label, size_t col)
+{
+	assert_int_equal(r->ntables, 1);
+	for (size_t i = 0; i < r->tables[0].nrows; i++)
+		if (!strcmp(r->tables[0].rows[i].label, label))
+			return &r->tables[0].rows[i].cells[col];
+	fail_msg("no row %s", label);
+	return NULL;
+}
+
+static bool check_failed(const nb_report *r, const char *rule, const char *subject)
+{
+	for (size_t i = 0; i < r->nchecks; i++)
+		if (!strcmp(r->checks[i].rule, rule) && !strcmp(r->checks[i].subject, subject))
+			return !r->checks[i].ok;
+	return false;
+}
+
+static bool warned(const nb_report *r, const char *what);
+
+#define TOTAL_ROW "三、本年度办理结果/（七）总计"
+
+/* Issue 6: （七）总计 filled by reading order from two interleaved rows. */
+static void test_stage_inferred_row_that_does_not_add_up(void **state)
+{
+	(void)state;
+	const nb_template *t = t3_2021();
+	nb_report *r = calloc(1, sizeof *r);
+	nb_stage *st;
+
+	assert_non_null(r);
+	assert_int_equal(nb_stage_new(t, &st), 0);
+	offer(st, t, TOTAL_ROW, "0 21 0 0 0 0 0", NB_PLACE_ORDER);
+	assert_int_equal(nb_stage_commit(st, r), 0);
+	for (size_t c = 0; c < 7; c++) {
+		const nb_cell *cell = staged_cell(r, TOTAL_ROW, c);
+		assert_int_equal(cell->state, NB_CELL_ABSENT);
+		assert_true(cell->uncertain);
+		assert_null(cell->value);
+	}
+	assert_true(warned(r, "t3.row_total does not hold"));
+	assert_true(warned(r, "自然人, 商业企业, 科研机构, 社会公益组织, 法律服务机构, 其他, 总计"));
+	/* A row never offered is missing, not uncertain. */
+	assert_false(staged_cell(r, "四、结转下年度继续办理", 0)->uncertain);
+	nb_report_free(r);
+}
+
+/* The same numbers in a row of cells are kept: the check reports them. */
+static void test_stage_structured_row_that_does_not_add_up(void **state)
+{
+	(void)state;
+	const nb_template *t = t3_2021();
+	nb_report *r = calloc(1, sizeof *r);
+	nb_stage *st;
+
+	assert_non_null(r);
+	assert_int_equal(nb_stage_new(t, &st), 0);
+	offer(st, t, TOTAL_ROW, "0 21 0 0 0 0 0", NB_PLACE_CELLS);
+	assert_int_equal(nb_stage_commit(st, r), 0);
+	assert_string_equal(staged_cell(r, TOTAL_ROW, 1)->value, "21");
+	assert_string_equal(staged_cell(r, TOTAL_ROW, 6)->value, "0");
+	assert_false(staged_cell(r, TOTAL_ROW, 6)->uncertain);
+	assert_int_equal(nb_run_checks(r), 0);
+	assert_true(check_failed(r, "t3.row_total", TOTAL_ROW));
+	nb_report_free(r);
+}
+
+/* An inferred row that adds up is written. */
+static void test_stage_inferred_row_that_adds_up(void **state)
+{
+	(void)state;
+	const nb_template *t = t3_2021();
+	nb_report *r = calloc(1, sizeof *r);
+	nb_stage *st;
+
+	assert_non_null(r);
+	assert_int_equal(nb_stage_new(t, &st), 0);
+	offer(st, t, TOTAL_ROW, "21 0 — 0 0 0 21", NB_PLACE_ROW_ORDER);
+	assert_int_equal(nb_stage_commit(st, r), 0);
+	assert_string_equal(staged_cell(r, TOTAL_ROW, 0)->value, "21");
+	assert_int_equal(staged_cell(r, TOTAL_ROW, 2)->state, NB_CELL_BLANK);
+	assert_int_equal(r->nwarnings, 24);	/* the 24 rows never offered */
+	nb_report_free(r);
+}
+
+/* Column sums: rows that each add up but break 一 + 二 = （七）总计 + 四 are
+ * emptied in the failing columns when inferred, kept when they are cells. */
+static void test_stage_column_rule(void **state)
+{
+	(void)state;
+	const nb_template *t = t3_2021();
+
+	for (int structured = 0; structured < 2; structured++) {
+		nb_report *r = calloc(1, sizeof *r);
+		nb_stage *st;
+		nb_place how = structured ? NB_PLACE_CELLS : NB_PLACE_ORDER;
+
+		assert_non_null(r);
+		assert_int_equal(nb_stage_new(t, &st), 0);
+		offer(st, t, "一、本年新收政府信息公开申请数量", "5 1 0 0 0 0 6", how);
+		offer(st, t, "二、上年结转政府信息公开申请数量", "0 0 0 0 0 0 0", how);
+		offer(st, t, TOTAL_ROW, "4 1 0 0 0 0 5", how);
+		offer(st, t, "四、结转下年度继续办理", "0 0 0 0 0 0 0", how);
+		assert_int_equal(nb_stage_commit(st, r), 0);
+		const nb_cell *a = staged_cell(r, TOTAL_ROW, 0), *b = staged_cell(r, TOTAL_ROW, 1);
+		if (structured) {
+			assert_string_equal(a->value, "4");
+			assert_false(warned(r, "t3.balance"));
+		} else {
+			/* 自然人 and 总计 break the balance: which of the four
+			 * cells is misplaced cannot be told. */
+			assert_int_equal(a->state, NB_CELL_ABSENT);
+			assert_true(a->uncertain);
+			assert_int_equal(staged_cell(r, "一、本年新收政府信息公开申请数量", 6)->state,
+					 NB_CELL_ABSENT);
+			assert_true(warned(r, "column 自然人: t3.balance does not hold"));
+		}
+		assert_string_equal(b->value, "1");	/* 商业企业 holds */
+		nb_report_free(r);
+	}
+}
+
+/* Values that do not fit the columns, and a reader's word that several
+ * readings fit: uncertain, with the reason. */
+static void test_stage_count_and_why(void **state)
+{
+	(void)state;
+	const nb_template *t = t3_2021();
+	nb_report *r = calloc(1, sizeof *r);
+	nb_stage *st;
+
+	assert_non_null(r);
+	assert_int_equal(nb_stage_new(t, &st), 0);
+	offer(st, t, TOTAL_ROW, "21 0 0 0 0 21", NB_PLACE_CELLS);
+	assert_int_equal(nb_stage_why(st, t3_row(t, "四、结转下年度继续办理"),
+				      "the digits 1000 split into 7 columns in 3 ways"), 0);
+	assert_int_equal(nb_stage_row(st, t3_row(t, TOTAL_ROW), NULL, 0, NB_PLACE_CELLS, NULL),
+			 -EINVAL);
+	assert_int_equal(nb_stage_commit(st, r), 0);
+	assert_true(staged_cell(r, TOTAL_ROW, 0)->uncertain);
+	assert_true(staged_cell(r, "四、结转下年度继续办理", 3)->uncertain);
+	assert_true(warned(r, "6 values printed where 7 were expected"));
+	assert_true(warned(r, "split into 7 columns in 3 ways"));
+	nb_report_free(r);
+}
+
+/* A row of reading order with an empty field: blank or filler, unknown. */
+static void test_stage_empty_field_in_reading_order(void **state)
+{
+	(void)state;
+	const nb_template *t = t3_2021();
+	nb_report *r = calloc(1, sizeof *r);
+	nb_stage *st;
+
+	assert_non_null(r);
+	assert_int_equal(nb_stage_new(t, &st), 0);
+	offer(st, t, TOTAL_ROW, "21 0 0 0 0 0 21", NB_PLACE_ORDER);
+	nb_text v[7] = { { "", 0 }, { "21", 2 }, { "", 0 }, { "", 0 }, { "", 0 }, { "", 0 },
+			 { "21", 2 } };
+	assert_int_equal(nb_stage_row(st, t3_row(t, "四、结转下年度继续办理"), v, 7,
+				      NB_PLACE_ORDER, NULL), 0);
+	assert_int_equal(nb_stage_commit(st, r), 0);
+	assert_string_equal(staged_cell(r, TOTAL_ROW, 0)->value, "21");
+	assert_true(staged_cell(r, "四、结转下年度继续办理", 1)->uncertain);
+	nb_report_free(r);
+}
+
+/* The rules as data: counts, and an evaluation. */
+static bool rule_value(void *ctx, size_t row, size_t col, long long *v)
+{
+	const long long *vals = ctx;
+
+	*v = vals[row * 5 + col];
+	return true;
+}
+
+static void test_rules(void **state)
+{
+	(void)state;
+	const nb_template *const *tl;
+	nb_rule rule;
+
+	assert_int_equal(nb_rule_count(t3_2021()), 25 + 14);
+	assert_int_equal(nb_templates(NB_TABLE_REQUESTS, NB_FMT_2019, &tl), 1);
+	assert_int_equal(nb_rule_count(tl[0]), 23 + 14);
+	nb_rule_get(t3_2021(), 25 + 7, &rule);	/* t3.results, 自然人 */
+	assert_string_equal(rule.id, "t3.results");
+	assert_int_equal(rule.nlhs, 21);
+	nb_templates(NB_TABLE_APPEALS, NB_FMT_2021, &tl);
+	assert_int_equal(nb_rule_count(tl[0]), 3);
+	long long vals[15] = { 10, 1, 0, 0, 0, 1, 1, 0, 0, 2, 0, 0, 0, 0, 0 };
+	long long l, x;
+	nb_rule_get(tl[0], 0, &rule);
+	assert_int_equal(nb_rule_eval(&rule, rule_value, vals, &l, &x), NB_RULE_FAILS);
+	assert_int_equal(l, 11);
+	assert_int_equal(x, 0);
+	nb_rule_get(tl[0], 1, &rule);
+	assert_int_equal(nb_rule_eval(&rule, rule_value, vals, NULL, NULL), NB_RULE_HOLDS);
+	nb_templates(NB_TABLE_ACTIVE, NB_FMT_2021, &tl);
+	assert_int_equal(nb_rule_count(tl[0]), 0);
+}
+
 /* ---- whole tables ---------------------------------------------------------- */
 
 static nb_parser *parser;
@@ -263,6 +504,51 @@ static void test_pipe_2021(void **state)
 	nb_report_free(r);
 }
 
+/* A row of cells known only by a misspelt label is inferred: when its
+ * numbers do not add up either, nothing vouches for its place. */
+static void test_typo_row_that_does_not_add_up(void **state)
+{
+	(void)state;
+	char *text = strdup(pipe21);
+	assert_non_null(text);
+	char *at = strstr(text, "2、其他法律行政止公开 | 1 | 0 | 0 | 0 | 0 | 0 | 1\n");
+	assert_non_null(at);
+	at[strlen("2、其他法律行政止公开 | 1 | 0 | 0 | 0 | 0 | 0 | ")] = '2';
+	nb_report *r = parse("pipe.txt", text);
+
+	assert_string_equal(cell(r, "申请情况", LAW, 0), "?");
+	assert_true(warned(r, "names the row only approximately"));
+	/* A row named to the letter that does not add up is kept. */
+	assert_string_equal(cell(r, "申请情况", OPEN, 6), "6");
+	nb_report_free(r);
+	free(text);
+}
+
+/* An HTML table turned into text: a row printed all blank leaves only its
+ * label, whose cells look like a merged cell's filler.  The next row's
+ * numbers belong to the label on their own line, never to that one. */
+static void test_grid_row_known_by_its_own_line(void **state)
+{
+	(void)state;
+	const char *from = "(二)部分公开(区分处理的,只计这一情形,不计其他情形) | 1 | 0 | 0 | 0 | 0 | 0 | 1\n";
+	const char *to = "(二)部分公开(区分处理的,只计这一情形,不计其他情形) |  |  |  |  |  |  | \n";
+	const char *at = strstr(pipe21, from);
+	assert_non_null(at);
+	size_t len = strlen(pipe21) + strlen(to);
+	char *text = malloc(len);
+	assert_non_null(text);
+	snprintf(text, len, "%.*s%s%s", (int)(at - pipe21), pipe21, to, at + strlen(from));
+	nb_report *r = parse("pipe.txt", text);
+
+	assert_string_equal(cell(r, "申请情况", SECRET, 0), "0");
+	assert_string_equal(cell(r, "申请情况", LAW, 0), "1");
+	assert_string_equal(cell(r, "申请情况",
+				 "三、本年度办理结果/（二）部分公开（区分处理的，只计这一情形，不计其他情形）", 0),
+			    "?");
+	nb_report_free(r);
+	free(text);
+}
+
 /* One cell per line, no blank lines; two rows print no label (PDF reading
  * order), and the gap they leave fits exactly. */
 static const char stream19[] =
@@ -356,6 +642,30 @@ static void test_gap_row_that_does_not_add_up(void **state)
 				 "三、本年度办理结果/（二）部分公开（区分处理的，只计这一情形，不计其他情形）", 0),
 			    "?");
 	assert_true(warned(r, "t3.row_total does not hold"));
+	nb_report_free(r);
+	free(text);
+}
+
+/* Table 4's fifteen numbers in reading order are inferred: a group whose
+ * total does not hold stays empty; as one row of cells it would be kept
+ * (test_checks). */
+static void test_appeals_in_reading_order(void **state)
+{
+	(void)state;
+	const char *from = "总计\n0\n0\n0\n0\n0\n";
+	const char *to = "总计\n10\n1\n0\n0\n0\n";
+	const char *at = strstr(stream19, from);
+	assert_non_null(at);
+	size_t len = strlen(stream19) + strlen(to);
+	char *text = malloc(len);
+	assert_non_null(text);
+	snprintf(text, len, "%.*s%s%s", (int)(at - stream19), stream19, to, at + strlen(from));
+	nb_report *r = parse("stream.txt", text);
+
+	assert_string_equal(cell(r, "复议诉讼情况", "行政复议", 0), "?");
+	assert_string_equal(cell(r, "复议诉讼情况", "行政复议", 4), "?");
+	assert_string_equal(cell(r, "复议诉讼情况", "行政诉讼/复议后起诉", 4), "0");
+	assert_true(warned(r, "t4.total does not hold"));
 	nb_report_free(r);
 	free(text);
 }
@@ -558,6 +868,16 @@ int main(void)
 		cmocka_unit_test(test_html),
 		cmocka_unit_test(test_active_without_clause_headings),
 		cmocka_unit_test(test_checks),
+		cmocka_unit_test(test_typo_row_that_does_not_add_up),
+		cmocka_unit_test(test_grid_row_known_by_its_own_line),
+		cmocka_unit_test(test_appeals_in_reading_order),
+		cmocka_unit_test(test_stage_inferred_row_that_does_not_add_up),
+		cmocka_unit_test(test_stage_structured_row_that_does_not_add_up),
+		cmocka_unit_test(test_stage_inferred_row_that_adds_up),
+		cmocka_unit_test(test_stage_column_rule),
+		cmocka_unit_test(test_stage_count_and_why),
+		cmocka_unit_test(test_stage_empty_field_in_reading_order),
+		cmocka_unit_test(test_rules),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -63,7 +63,9 @@ int tf_text_of(const char *name, const void *buf, size_t len, char **text, size_
 
 typedef enum { SEP_NONE, SEP_PIPE, SEP_TAB, SEP_SPACES } sep_kind;
 
-#define MAXCELLS 64
+/* More cells than any row of the official tables or a scraped page's
+ * layout table has; a longer line keeps its first MAXCELLS cells. */
+#define MAXCELLS 256
 
 typedef struct {
 	const char *s[MAXCELLS];
