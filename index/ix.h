@@ -17,6 +17,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <sys/types.h>
 
 #include <sqlite3.h>
 
@@ -24,10 +25,13 @@
 
 /* Bumped whenever a table or the rendering changes: an index with another
  * version is rebuilt from scratch.  Kept in PRAGMA user_version. */
-#define IX_SCHEMA_VERSION 1
+#define IX_SCHEMA_VERSION 2
 
 /* Raw files larger than this are refused (no annual report comes close). */
 #define IX_MAX_FILE_BYTES (64u << 20)
+
+/* The directory of a report whose year is unknown (in the tree and _all). */
+#define IX_UNKNOWN_YEAR "未知年度"
 
 /* A file or directory name's limit in bytes (NAME_MAX). */
 #define IX_NAME_MAX 255
@@ -143,6 +147,13 @@ void ix_render_text(ix_buf *b, const char *text);
 void ix_csv_field(ix_buf *b, const char *field, bool first);
 void ix_csv_end(ix_buf *b, bool crlf);
 
+/* The excel dialect of records written with LF ends: each record's LF
+ * becomes CRLF (line breaks inside a quoted field stay).  Copies bytes
+ * [skip, skip + want) of that form of lf[0..n) to out and returns how many;
+ * with out NULL, returns the form's whole length. */
+size_t ix_csv_excel(const char *lf, size_t n, size_t skip, char *out,
+		    size_t want);
+
 /* ---- the tree (tree.c, crossyear.c) ---------------------------------------- */
 
 /* Names every report's directories, adds the cross-year checks and fills
@@ -162,5 +173,103 @@ void ix_cross_free(ix_cross *x);
  * reports v (sorted by year; of one year the first is the plainly named
  * one).  0, -EIO or -ENOMEM. */
 int ix_cross_year(ix_cross *x, const ix_yearly *v, size_t n);
+
+/* ---- the whole collection as a dataset (union.c, allfiles.c, dataset.c,
+ *      alltree.c, trend.c, chunks.c) ------------------------------------ */
+
+/* A growable list of strings, each malloc'd. */
+typedef struct {
+	char **v;
+	size_t n, cap;
+} ix_strv;
+
+/* Appends a copy of s.  0 or -ENOMEM. */
+int ix_strv_push(ix_strv *l, const char *s);
+/* The index of s in l, or -1. */
+long ix_strv_find(const ix_strv *l, const char *s);
+void ix_strv_free(ix_strv *l);
+
+/*
+ * Merges the sequence s[0..n) into the union u, keeping every sequence's
+ * order: a label already in u is an anchor, and a run of new labels goes
+ * just before the next anchor of s (at the end when there is none).  Merging
+ * the 2019 format's labels, then the 2021 format's, gives both formats'
+ * labels in template order.  0 or -ENOMEM.
+ */
+int ix_union_merge(ix_strv *u, const char *const *s, size_t n);
+
+/* The agency directory name, changed when it starts with '_' so that no
+ * agency can clash with _all: "_x" becomes "＿x".  Returns name or its
+ * replacement (name freed), NULL on ENOMEM. */
+char *ix_all_agency_dir(char *name);
+
+/*
+ * After the tree (tree.c): renders the chunks of _all (dataset.c; a report
+ * unchanged since the old index, attached as "old", keeps its chunks),
+ * lays them out by year then agency, and inserts the _all directory at
+ * all_ino with its files at *next_ino on (alltree.c).  0, -ENOMEM or -EIO.
+ */
+int ix_dataset_build(sqlite3 *db, FILE *err, int64_t all_ino,
+		     int64_t mtime_ns, int64_t *next_ino);
+/* The order of reports in _all and 趋势.csv is by year, unknown last: an
+ * SQL key on report r. */
+#define IX_YEAR_LAST 2147483647
+#define IX_YEAR_KEY "CASE WHEN r.year > 0 THEN r.year ELSE 2147483647 END"
+
+/* The files of _all that are lists, not tables, first in all_file and
+ * without year directories: reports.csv, checks.csv, warnings.csv. */
+enum { IX_ALL_REPORTS, IX_ALL_CHECKS, IX_ALL_WARNINGS, IX_ALL_LISTS };
+
+/* A file of _all (allfiles.c), and the chunk of it being rendered
+ * (dataset.c). */
+typedef struct {
+	char *name;		/* the file's name in _all */
+	char *label_header;	/* a table's first column header */
+	ix_strv seqs;		/* the tables' distinct column sequences */
+	ix_strv cols;		/* their union: the file's value columns */
+	int64_t id;		/* in all_file */
+	bool changed;		/* not as in the old index: render every chunk */
+	ix_buf chunk;		/* the current report's records */
+	int64_t records;
+} ix_allfile;
+
+typedef struct {
+	ix_allfile *v;		/* the lists, then one file per table name */
+	size_t n, cap;
+	bool tables_changed;	/* some table's file must be rendered again */
+} ix_allfiles;
+
+/* Every file of _all with its header, stored in all_file; with old (the
+ * old index attached), a file is changed unless its header is the old
+ * one.  0, -ENOMEM or -EIO. */
+int ix_allfiles_make(sqlite3 *db, FILE *err, bool old, ix_allfiles *out);
+/* The name in _all of the file of a table (never a list's name); NULL on
+ * ENOMEM. */
+char *ix_allfiles_name(const char *table);
+/* The file of a table, by that name, or NULL. */
+ix_allfile *ix_allfiles_find(ix_allfiles *fs, const char *name);
+/* A column's key within its table, appended to key: the header, "~k" for
+ * the k-th of a header printed twice, so no two columns share a place;
+ * seen holds the table's headers so far.  0 or -ENOMEM. */
+int ix_allfiles_column_key(ix_strv *seen, const char *header, ix_buf *key);
+void ix_allfiles_free(ix_allfiles *fs);
+/* Lays out the chunks and inserts the _all nodes (alltree.c). */
+int ix_alltree_build(sqlite3 *db, FILE *err, int64_t all_ino,
+		     int64_t mtime_ns, int64_t *next_ino);
+/* Adds <agency>/趋势.csv to every agency directory (trend.c). */
+int ix_trend_build(sqlite3 *db, FILE *err, int64_t *next_ino);
+
+/* Serving the files of _all, each a header and a run of chunks (chunks.c).
+ * Not thread-safe: the caller serialises, as for its own statements. */
+typedef struct ix_chunks ix_chunks;
+/* 0, -ENOMEM or -EIO. */
+int ix_chunks_open(sqlite3 *db, ix_chunks **out);
+void ix_chunks_close(ix_chunks *c);
+/* Whether ino is a file served from chunks. */
+bool ix_chunks_owns(const ix_chunks *c, uint64_t ino);
+/* Reads up to size bytes at off of ino (excel or unix dialect): bytes
+ * read, or -EIO. */
+ssize_t ix_chunks_read(ix_chunks *c, uint64_t ino, bool unix_dialect,
+		       char *buf, size_t size, uint64_t off);
 
 #endif

@@ -53,3 +53,43 @@ void ix_csv_end(ix_buf *b, bool crlf)
 {
 	ix_buf_adds(b, crlf ? "\r\n" : "\n");
 }
+
+/* Copies the part of src[0..n), at *pos in the output form, that falls in
+ * [skip, skip + want) to out + *got. */
+static void put(const char *src, size_t n, size_t *pos, size_t skip,
+		char *out, size_t want, size_t *got)
+{
+	if (out && *pos + n > skip && *got < want) {
+		size_t from = *pos < skip ? skip - *pos : 0;
+		size_t len = n - from;
+		if (len > want - *got)
+			len = want - *got;
+		memcpy(out + *got, src + from, len);
+		*got += len;
+	}
+	*pos += n;
+}
+
+size_t ix_csv_excel(const char *lf, size_t n, size_t skip, char *out,
+		    size_t want)
+{
+	size_t pos = 0, got = 0;	/* in the excel form; copied */
+	bool quoted = false;
+	for (size_t i = 0; i < n && !(out && got == want);) {
+		size_t j = i;
+		while (j < n && lf[j] != '"' && lf[j] != '\n')
+			j++;
+		put(lf + i, j - i, &pos, skip, out, want, &got);
+		if (j == n)
+			break;
+		/* a field with a quote is quoted and its quotes doubled, so
+		 * every quote toggles, and a record's end is an LF outside */
+		if (lf[j] == '"')
+			quoted = !quoted;
+		else if (!quoted)
+			put("\r", 1, &pos, skip, out, want, &got);
+		put(lf + j, 1, &pos, skip, out, want, &got);
+		i = j + 1;
+	}
+	return out ? got : pos;
+}

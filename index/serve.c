@@ -23,6 +23,7 @@ struct nb_index {
 	sqlite3_stmt *getattr, *lookup, *readdir;
 	sqlite3_blob *blob[B_COUNT];	/* open on some row, reopened per read */
 	uint64_t nodes, bytes;
+	ix_chunks *chunks;	/* the files of _all */
 };
 
 static void set_error(nb_index *ix, const char *fmt, ...)
@@ -208,7 +209,12 @@ ssize_t nb_index_read(nb_index *ix, uint64_t ino, char *buf, size_t size,
 	ssize_t got = 0;
 	if (!rc && n.is_dir)
 		rc = -EISDIR;
-	if (!rc && off < n.size && size) {
+	if (!rc && ix_chunks_owns(ix->chunks, ino)) {
+		/* a file of _all: header and chunks (chunks.c) */
+		got = ix_chunks_read(ix->chunks, ino, unix_data, buf, size, off);
+		if (got < 0)
+			rc = db_fail(ix, "read");
+	} else if (!rc && off < n.size && size) {
 		uint64_t want = n.size - off;
 		if (want > size)
 			want = size;
@@ -298,6 +304,8 @@ int nb_index_open(const char *dbpath, unsigned flags, nb_index **out)
 	nb_node root;
 	if (!rc && getattr_locked(ix, NB_ROOT_INO, &root, NULL))
 		rc = -EINVAL;
+	if (!rc)
+		rc = ix_chunks_open(ix->db, &ix->chunks);
 	if (rc) {
 		nb_index_close(ix);
 		return rc;
@@ -312,6 +320,7 @@ void nb_index_close(nb_index *ix)
 		return;
 	for (int i = 0; i < B_COUNT; i++)
 		sqlite3_blob_close(ix->blob[i]);
+	ix_chunks_close(ix->chunks);
 	sqlite3_finalize(ix->getattr);
 	sqlite3_finalize(ix->lookup);
 	sqlite3_finalize(ix->readdir);

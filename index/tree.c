@@ -23,7 +23,6 @@
 #include "ix.h"
 
 #define UNKNOWN_AGENCY "未知机关"
-#define UNKNOWN_YEAR "未知年度"
 
 /* ---- the rendered tree of one report ------------------------------------- */
 
@@ -728,7 +727,8 @@ static int load_reports(tree *t)
 			.id = sqlite3_column_int64(st, 0),
 			.year = sqlite3_column_int(st, 2),
 			.mtime_ns = sqlite3_column_int64(st, 3),
-			.agency_dir = ix_name(col_text(st, 1), "", UNKNOWN_AGENCY),
+			.agency_dir = ix_all_agency_dir(ix_name(col_text(st, 1),
+							"", UNKNOWN_AGENCY)),
 		};
 		if (!r->agency_dir)
 			rc = -ENOMEM;
@@ -749,7 +749,7 @@ static int name_years(tree *t)
 		if (r->year > 0)
 			snprintf(base, sizeof base, "%d", r->year);
 		else
-			snprintf(base, sizeof base, "%s", UNKNOWN_YEAR);
+			snprintf(base, sizeof base, "%s", IX_UNKNOWN_YEAR);
 		unsigned k = 1;	/* 1 + the reports of this agency and year before */
 		while (k <= i &&
 		       !strcmp(t->reps[i - k].agency_dir, r->agency_dir) &&
@@ -812,7 +812,9 @@ static int insert_all(tree *t, const char *rawdir)
 	tnode root = {.name = "", .is_dir = true};
 	int64_t ino;
 	t->next_ino = NB_ROOT_INO;
-	int rc = insert_node(t, 0, &root, root_mtime, 2 + nagencies, 0, &ino);
+	/* _all (ix_dataset_build) sorts first: its ino is the next */
+	int rc = insert_node(t, 0, &root, root_mtime, 3 + nagencies, 0, &ino);
+	int64_t all_ino = t->next_ino++;
 
 	for (size_t i = 0; i < t->nreps && !rc;) {
 		size_t j = i;
@@ -831,6 +833,11 @@ static int insert_all(tree *t, const char *rawdir)
 			rc = render_report(t, &t->reps[k], agency_ino);
 		i = j;
 	}
+	if (!rc)
+		rc = ix_dataset_build(t->db, t->err, all_ino, root_mtime,
+				      &t->next_ino);
+	if (!rc)
+		rc = ix_trend_build(t->db, t->err, &t->next_ino);
 	return rc;
 }
 

@@ -37,6 +37,11 @@ EXPECTED_REPORTS = {
 
 TIMEOUT = 120
 
+# The whole collection as a dataset (issue 9): MOUNTPOINT/_all and each
+# agency's 趋势.csv, beside the per-report tree.
+ALL = "_all"
+TREND = "趋势.csv"
+
 
 def nianbaofs_path():
     return os.environ.get("NIANBAOFS") or str(REPO / "nianbaofs")
@@ -134,14 +139,24 @@ def mnt_unix(nianbaofs, fuse_usable, raw_dir, shared_db, tmp_path_factory):
         yield m
 
 
-def walk_files(root):
-    """Every regular file under root, as paths relative to root, sorted."""
+def walk_files(root, dataset=False):
+    """Every regular file of the per-report tree under root (with
+    dataset=True, also _all and the 趋势.csv files), as paths relative to
+    root, sorted."""
     out = []
     for d, dirs, files in os.walk(root):
+        if not dataset and os.path.samefile(d, root) and ALL in dirs:
+            dirs.remove(ALL)
         dirs.sort()
         for f in files:
-            out.append(os.path.relpath(os.path.join(d, f), root))
+            if dataset or f != TREND:
+                out.append(os.path.relpath(os.path.join(d, f), root))
     return sorted(out)
+
+
+def agencies(root):
+    """The agency directories under root (not _all)."""
+    return sorted(a for a in os.listdir(root) if a != ALL)
 
 
 def walk_all(root):
@@ -157,5 +172,5 @@ def report_dirs(root):
     """The <agency>/<year> directories under root."""
     root = pathlib.Path(root)
     return sorted(y.relative_to(root).as_posix()
-                  for a in root.iterdir() if a.is_dir()
+                  for a in root.iterdir() if a.is_dir() and a.name != ALL
                   for y in a.iterdir() if y.is_dir())

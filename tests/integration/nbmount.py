@@ -235,11 +235,28 @@ def grep_files(pattern, top, *options, regex=False):
     return sorted(str(Path(f).relative_to(top)) for f in out.split("\n") if f)
 
 
+# The whole collection as a dataset (issue 9), beside the per-report tree.
+ALL = "_all"
+TREND = "趋势.csv"
+
+
 def walk_files(top, suffix):
-    """Every file under top whose name ends in suffix, found with find."""
-    out = _tool(["find", str(top), "-type", "f", "-name",
-                 "*" + suffix]).stdout.decode("utf-8")
+    """Every file of the per-report tree under top (not _all, not
+    趋势.csv) whose name ends in suffix, found with find."""
+    out = _tool(["find", str(top), "-path", str(Path(top) / ALL), "-prune",
+                 "-o", "-type", "f", "-name", "*" + suffix, "!", "-name",
+                 TREND, "-print"]).stdout.decode("utf-8")
     return sorted(Path(f) for f in out.split("\n") if f)
+
+
+def agencies(mnt):
+    """The agency directories `ls` shows (not _all)."""
+    return [a for a in ls(mnt) if a != ALL]
+
+
+def years(agency_dir):
+    """The report directories of an agency `ls` shows (not 趋势.csv)."""
+    return [y for y in ls(agency_dir) if y != TREND]
 
 
 # ---- reports in the mount --------------------------------------------------
@@ -251,9 +268,9 @@ def report_dir(mnt, agencies, year):
     present = ls(mnt)
     for agency in agencies:
         if agency in present:
-            years = ls(mnt / agency)
-            assert year in years, (
-                f"{agency}: no directory {year}; it has {years}")
+            have = years(mnt / agency)
+            assert year in have, (
+                f"{agency}: no directory {year}; it has {have}")
             return mnt / agency / year
     raise AssertionError(f"no directory {' or '.join(agencies)} in the "
                          f"mount; it has {present}")

@@ -19,8 +19,9 @@ import time
 
 import pytest
 
-from conftest import (EXPECTED_REPORTS, RAW_REPORTS, mounted, needs_fuse,
-                      report_dirs, run, walk_all, walk_files)
+from conftest import (ALL, EXPECTED_REPORTS, RAW_REPORTS, TREND, agencies,
+                      mounted, needs_fuse, report_dirs, run, walk_all,
+                      walk_files)
 from nbmount import fs_type
 
 pytestmark = needs_fuse
@@ -53,10 +54,16 @@ def test_mounted_as_nianbaofs(mnt):
 
 
 def test_tree_shape(mnt):
-    """<agency>/<year>/{meta.json,report.txt,<n>-<section>/{text.txt,*.csv}}"""
+    """<agency>/<year>/{meta.json,report.txt,<n>-<section>/{text.txt,*.csv}},
+    <agency>/趋势.csv; _all is tested in test_dataset.py"""
     for agency in mnt.iterdir():
         assert agency.is_dir(), f"{agency}: a file at the top level"
+        if agency.name == ALL:
+            continue
+        assert (agency / TREND).is_file(), agency
         for year in agency.iterdir():
+            if year.name == TREND:
+                continue
             assert year.is_dir() and YEAR_DIR.match(year.name), year
             names = {p.name for p in year.iterdir()}
             assert {"meta.json", "report.txt"} <= names, year
@@ -130,7 +137,7 @@ def test_ls_lR(mnt):
     assert r.returncode == 0, r.stderr
     modes = [line.split()[0] for line in r.stdout.splitlines()
              if line[:1] in ("-", "d")]
-    files = walk_files(mnt)
+    files = walk_files(mnt, dataset=True)
     assert modes.count("-r--r--r--") == len(files)
     assert set(modes) == {"-r--r--r--", "dr-xr-xr-x"}
     for f in files:
@@ -191,7 +198,7 @@ def test_find(mnt):
     r = run(["find", mnt, "-type", "f"])
     assert r.returncode == 0, r.stderr
     found = sorted(os.path.relpath(p, mnt) for p in r.stdout.splitlines())
-    assert found == walk_files(mnt)
+    assert found == walk_files(mnt, dataset=True)
     r = run(["find", mnt, "-type", "d"])
     assert r.returncode == 0, r.stderr
     dirs = len(r.stdout.splitlines())
@@ -203,12 +210,12 @@ def test_cp_r_copies_every_byte(mnt, tmp_path):
     r = run(["cp", "-r", mnt, dest])
     assert r.returncode == 0, r.stderr
     assert walk_all(dest) == walk_all(mnt)
-    for f in walk_files(mnt):
+    for f in walk_files(mnt, dataset=True):
         assert read(dest / f) == read(mnt / f), f
 
 
 def test_wc(mnt):
-    files = walk_files(mnt)
+    files = walk_files(mnt, dataset=True)
     r = run(["wc", "-c"] + [mnt / f for f in files])
     assert r.returncode == 0, r.stderr
     total = int(r.stdout.splitlines()[-1].split()[0])
@@ -225,12 +232,12 @@ def test_tar_round_trip(mnt, tmp_path):
     r = run(["tar", "xf", archive, "-C", out])
     assert r.returncode == 0, r.stderr
     assert walk_all(out) == walk_all(mnt)
-    for f in walk_files(mnt):
+    for f in walk_files(mnt, dataset=True):
         assert read(out / f) == read(mnt / f), f
 
 
 def test_parallel_reads_agree(mnt):
-    files = walk_files(mnt)
+    files = walk_files(mnt, dataset=True)
     first = {f: read(mnt / f) for f in files}
     with concurrent.futures.ThreadPoolExecutor(max_workers=16) as pool:
         for f, data in zip(files * 8, pool.map(lambda f: read(mnt / f),
@@ -395,17 +402,17 @@ def test_large_directory_lists_every_entry(nianbaofs, tmp_path):
         note = f"附：第{i}号补充说明。\r\n".encode()
         (raw / f"donghu-{i:03}.txt").write_bytes(text + note)
     with mounted(nianbaofs, raw, tmp_path / "m", tmp_path / "ix.sqlite") as m:
-        agencies = os.listdir(m)
-        assert len(agencies) == 1, agencies
-        top = m / agencies[0]
-        years = os.listdir(top)
+        names = agencies(m)
+        assert len(names) == 1, names
+        top = m / names[0]
+        years = [y for y in os.listdir(top) if y != TREND]
         assert len(years) == copies and len(set(years)) == copies
         r = run(["ls", "-U", top])  # plain getdents, no sorting
         assert r.returncode == 0, r.stderr
-        assert sorted(r.stdout.split()) == sorted(years)
+        assert sorted(r.stdout.split()) == sorted(years + [TREND])
         with os.scandir(top) as it:
             scanned = {e.name: e.inode() for e in it}
-        assert sorted(scanned) == sorted(years)
+        assert sorted(scanned) == sorted(years + [TREND])
         for name, ino in scanned.items():
             assert os.stat(top / name).st_ino == ino
         sources = {meta_of(top.parent, f"{top.name}/{y}")["source"]

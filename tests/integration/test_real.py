@@ -106,7 +106,7 @@ def same(cell, expected, where):
 
 
 def all_reports(mnt):
-    return [mnt / a / y for a in nb.ls(mnt) for y in nb.ls(mnt / a)]
+    return [mnt / a / y for a in nb.agencies(mnt) for y in nb.years(mnt / a)]
 
 
 # ---- where each file lands -----------------------------------------------

@@ -66,8 +66,8 @@ def crawler_header(path):
 def placed(mnt):
     """source -> (agency directory, year directory, meta.json)."""
     out = {}
-    for agency in nb.ls(mnt):
-        for year in nb.ls(mnt / agency):
+    for agency in nb.agencies(mnt):
+        for year in nb.years(mnt / agency):
             m = nb.meta(mnt / agency / year)
             assert m["source"] not in out, f"{m['source']} is in two places"
             out[m["source"]] = (agency, year, m)

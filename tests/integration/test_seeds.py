@@ -40,28 +40,28 @@ def mnt(request, seeds, tmp_path_factory):
 # ---- the whole mount ---------------------------------------------------------
 
 def test_ls_shows_one_directory_per_agency_and_year(mnt):
-    agencies = nb.ls(mnt)
+    agencies = nb.agencies(mnt)
     xialu = [a for a in XIALU if a in agencies]
     assert len(xialu) == 1, f"no single 下陆区 directory in {agencies}"
     assert sorted(agencies) == sorted(
         [SUIFENHE, xialu[0], YAOSHAN, ANSHUN, HANGZHOU])
-    years = {a: nb.ls(mnt / a) for a in agencies}
+    years = {a: nb.years(mnt / a) for a in agencies}
     assert years == {SUIFENHE: ["2019"], xialu[0]: ["2016"],
                      YAOSHAN: ["2019"], ANSHUN: ["2020"],
                      HANGZHOU: ["2018"]}
 
 
 def test_every_report_has_meta_and_report_txt(mnt):
-    for agency in nb.ls(mnt):
-        for year in nb.ls(mnt / agency):
+    for agency in nb.agencies(mnt):
+        for year in nb.years(mnt / agency):
             names = nb.ls(mnt / agency / year)
             assert "meta.json" in names, f"{agency}/{year}: {names}"
             assert "report.txt" in names, f"{agency}/{year}: {names}"
 
 
 def test_meta_json_has_the_required_fields(mnt, seeds):
-    for agency in nb.ls(mnt):
-        for year in nb.ls(mnt / agency):
+    for agency in nb.agencies(mnt):
+        for year in nb.years(mnt / agency):
             where = f"{agency}/{year}/meta.json"
             m = nb.meta(mnt / agency / year)
             missing = [k for k in nb.META_KEYS if k not in m]
@@ -87,7 +87,7 @@ def test_meta_json_has_the_required_fields(mnt, seeds):
 
 def test_every_seed_is_one_report(mnt, seeds):
     sources = sorted(nb.meta(mnt / a / y)["source"]
-                     for a in nb.ls(mnt) for y in nb.ls(mnt / a))
+                     for a in nb.agencies(mnt) for y in nb.years(mnt / a))
     assert sources == sorted(p.name for p in seeds.glob("*.txt"))
 
 

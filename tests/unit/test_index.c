@@ -311,6 +311,50 @@ static void test_csv_and_text(void **state)
 
 /* ---- building and serving ---------------------------------------------------- */
 
+/* The pieces of _all: the union of label sequences, the excel dialect of
+ * LF records, and agency names that cannot clash with _all. */
+static void test_dataset_parts(void **state)
+{
+	(void)state;
+	ix_strv u = {0};
+	const char *f19[] = {"一", "二", "（六）其他处理", "（七）总计", "四"};
+	const char *f21[] = {"一", "二", "（六）/1", "（六）/2", "（七）总计", "四"};
+	const char *other[] = {"x", "一"};
+	assert_int_equal(ix_union_merge(&u, f19, 5), 0);
+	assert_int_equal(ix_union_merge(&u, f21, 6), 0);
+	assert_int_equal(ix_union_merge(&u, other, 2), 0);
+	const char *want[] = {"x", "一", "二", "（六）其他处理", "（六）/1",
+			      "（六）/2", "（七）总计", "四"};
+	assert_int_equal(u.n, 8);
+	for (size_t i = 0; i < u.n; i++)
+		assert_string_equal(u.v[i], want[i]);
+	assert_int_equal(ix_strv_find(&u, "四"), 7);
+	assert_int_equal(ix_strv_find(&u, "五"), -1);
+	ix_strv_free(&u);
+
+	/* a quoted field's own line break keeps its LF */
+	const char lf[] = "a,\"x\ny\"\nb,\"q\"\"\"\n";
+	const char crlf[] = "a,\"x\ny\"\r\nb,\"q\"\"\"\r\n";
+	size_t n = strlen(lf);
+	assert_int_equal(ix_csv_excel(lf, n, 0, NULL, 0), strlen(crlf));
+	char out[64];
+	for (size_t skip = 0; skip <= strlen(crlf); skip++) {
+		for (size_t want_n = 0; want_n < 8; want_n++) {
+			size_t got = ix_csv_excel(lf, n, skip, out, want_n);
+			size_t left = strlen(crlf) - skip;
+			assert_int_equal(got, want_n < left ? want_n : left);
+			assert_memory_equal(out, crlf + skip, got);
+		}
+	}
+
+	char *name = ix_all_agency_dir(strdup("_all"));
+	assert_string_equal(name, "＿all");
+	free(name);
+	name = ix_all_agency_dir(strdup("青山县人民政府"));
+	assert_string_equal(name, "青山县人民政府");
+	free(name);
+}
+
 static void test_build_and_serve(void **state)
 {
 	fixture *fx = *state;
@@ -333,15 +377,17 @@ static void test_build_and_serve(void **state)
 	assert_int_equal(nb_index_getattr(ix, NB_ROOT_INO, &root), 0);
 	assert_true(root.is_dir);
 	assert_int_equal(root.parent, NB_ROOT_INO);
-	assert_int_equal(root.nlink, 2 + 2);	/* two agencies */
+	assert_int_equal(root.nlink, 2 + 1 + 2);	/* _all, two agencies */
 
-	/* the root lists the agencies in name order, inodes increasing */
+	/* the root lists _all, then the agencies in name order, inodes
+	 * increasing */
 	listing l = {0};
 	assert_int_equal(nb_index_readdir(ix, NB_ROOT_INO, 0, collect, &l), 0);
-	assert_int_equal(l.n, 2);
-	assert_string_equal(l.names[0], "白水镇人民政府");
-	assert_string_equal(l.names[1], "青山县人民政府");
-	assert_true(l.inos[0] < l.inos[1]);
+	assert_int_equal(l.n, 3);
+	assert_string_equal(l.names[0], "_all");
+	assert_string_equal(l.names[1], "白水镇人民政府");
+	assert_string_equal(l.names[2], "青山县人民政府");
+	assert_true(l.inos[0] < l.inos[1] && l.inos[1] < l.inos[2]);
 
 	/* two reports of one agency and year: in source path order */
 	nb_node agency = walk(ix, "白水镇人民政府");
@@ -689,6 +735,101 @@ static void test_walk(void **state)
 	assert_non_null(strstr(fx->errtext, "loop"));
 }
 
+/* Whether the file at path has the same bytes in the indexes a and b. */
+static void assert_same_file(const char *a, const char *b, const char *path,
+			     unsigned flags)
+{
+	nb_index *x, *y;
+	assert_int_equal(nb_index_open(a, flags, &x), 0);
+	assert_int_equal(nb_index_open(b, flags, &y), 0);
+	size_t lx, ly;
+	char *bx = slurp(x, path, &lx), *by = slurp(y, path, &ly);
+	if (lx != ly || memcmp(bx, by, lx))
+		fprintf(stderr, "%s differs:\n%s\n----\n%s\n", path, bx, by);
+	assert_int_equal(lx, ly);
+	assert_memory_equal(bx, by, lx);
+	free(bx);
+	free(by);
+	nb_index_close(x);
+	nb_index_close(y);
+}
+
+/*
+ * _all is rebuilt incrementally: an unchanged report's chunks are copied
+ * from the old index, not rendered again (a mark put into the old chunks
+ * survives), a changed report's are rendered again, and so are those of a
+ * report whose cross-year checks changed with it; every file then equals
+ * a build from scratch.
+ */
+static void test_dataset_incremental(void **state)
+{
+	fixture *fx = *state;
+	build(fx, 0);
+
+	sqlite3 *db;
+	assert_int_equal(sqlite3_open(fx->db, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db,
+		"UPDATE chunk SET data = CAST(replace(CAST(data AS TEXT),"
+		" ',UTF-8,', ',UTF-X,') AS BLOB) WHERE file ="
+		" (SELECT id FROM all_file WHERE name = 'reports.csv')",
+		NULL, NULL, NULL), SQLITE_OK);
+	assert_true(sqlite3_changes(db) >= 4);
+	sqlite3_close(db);
+
+	/* 2021's 现行有效件数 10 -> 11: 2022's cross-year check now holds */
+	char path[256];
+	snprintf(path, sizeof path, "%s/青山县人民政府/2021.txt", fx->raw);
+	size_t len;
+	FILE *f = fopen(path, "rb");
+	assert_non_null(f);
+	char text[16384];
+	len = fread(text, 1, sizeof text - 1, f);
+	fclose(f);
+	text[len] = 0;
+	char *at = strstr(text, "行政规范性文件 | 3 | 1 | 10");
+	assert_non_null(at);
+	at[strlen("行政规范性文件 | 3 | 1 | 1")] = '1';
+	write_file(path, text, len);
+	nb_build_stats s = build(fx, 0);
+	assert_int_equal(s.parsed, 1);
+
+	nb_index *ix;
+	assert_int_equal(nb_index_open(fx->db, 0, &ix), 0);
+	char *csv = slurp(ix, "_all/reports.csv", &len);
+	/* copied: the mark is still there; rendered: 2021, and 2022 whose
+	 * cross-year checks changed */
+	assert_non_null(strstr(csv, "青山县人民政府/2020,"));
+	assert_non_null(strstr(strstr(csv, "青山县人民政府/2020,"), ",UTF-X,"));
+	char *y21 = strstr(csv, "青山县人民政府/2021,");
+	char *y22 = strstr(csv, "青山县人民政府/2022,");
+	assert_non_null(y21);
+	assert_non_null(y22);
+	*strchr(y21, '\r') = 0;
+	*strchr(y22, '\r') = 0;
+	assert_non_null(strstr(y21, ",UTF-8,"));
+	assert_non_null(strstr(y22, ",UTF-8,"));
+	free(csv);
+	csv = slurp(ix, "_all/checks.csv", &len);
+	assert_null(strstr(csv, "cross_year.t2_current"));
+	free(csv);
+	nb_index_close(ix);
+
+	/* every other file as a build from scratch makes it */
+	char scratch[128];
+	snprintf(scratch, sizeof scratch, "%s/scratch.sqlite", fx->dir);
+	assert_int_equal(nb_index_build(scratch, fx->raw, fx->err, &s), 0);
+	const char *paths[] = {
+		"_all/checks.csv", "_all/warnings.csv", "_all/申请情况.csv",
+		"_all/复议诉讼情况.csv", "_all/第二十条第（一）项.csv",
+		"_all/2021/申请情况.csv", "_all/2022/第二十条第（一）项.csv",
+		"青山县人民政府/趋势.csv",
+	};
+	for (size_t i = 0; i < sizeof paths / sizeof *paths; i++) {
+		assert_same_file(fx->db, scratch, paths[i], 0);
+		assert_same_file(fx->db, scratch, paths[i], NB_OPEN_CSV_UNIX);
+	}
+}
+
 static void test_empty_and_missing(void **state)
 {
 	fixture *fx = *state;
@@ -702,7 +843,12 @@ static void test_empty_and_missing(void **state)
 	assert_int_equal(nb_index_open(fx->db, 0, &ix), 0);
 	listing l = {0};
 	assert_int_equal(nb_index_readdir(ix, NB_ROOT_INO, 0, collect, &l), 0);
-	assert_int_equal(l.n, 0);
+	assert_int_equal(l.n, 1);	/* _all, its lists holding only headers */
+	assert_string_equal(l.names[0], "_all");
+	size_t len;
+	char *csv = slurp(ix, "_all/checks.csv", &len);
+	assert_string_equal(csv, "\xEF\xBB\xBF机关,年度,目录,规则,对象,说明\r\n");
+	free(csv);
 	nb_index_close(ix);
 
 	/* no RAWDIR: an error, and the index stays as it was */
@@ -770,8 +916,10 @@ int main(void)
 		cmocka_unit_test(test_hostile_names),
 		cmocka_unit_test(test_decimal),
 		cmocka_unit_test(test_csv_and_text),
+		cmocka_unit_test(test_dataset_parts),
 		cmocka_unit_test_setup_teardown(test_build_and_serve, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_incremental, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_dataset_incremental, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_threads, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_walk, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_empty_and_missing, setup, teardown),

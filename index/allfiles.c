@@ -1,0 +1,293 @@
+/*
+ * allfiles.c — the files of _all and their columns.  reports.csv,
+ * checks.csv and warnings.csv have fixed headers; each table name of the
+ * reports' CSVs gets a file whose value columns are the union of the
+ * column sequences its tables have: both formats' columns of table 2 in
+ * template order, a money column's unit variants side by side (a number is
+ * never put under another unit).  The headers come from the index, as the
+ * core wrote them, never from a list here.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ix.h"
+
+/* Separators of a column sequence's key: format, then the headers. */
+#define SEQ_FORMAT "\x1e"
+#define SEQ_COL "\x1f"
+
+enum { Q_LAYOUT, Q_ADD_FILE, Q_OLD_HEADER, Q_COUNT };
+
+static const char *const sql[Q_COUNT] = {
+	/* every table's columns, to make each file's union */
+	[Q_LAYOUT] = "SELECT t.report, t.tbl_no, t.name, t.format,"
+		" t.label_header, c.header FROM report_table t"
+		" LEFT JOIN table_column c ON c.report = t.report"
+		" AND c.tbl_no = t.tbl_no WHERE t.name IS NOT NULL"
+		" ORDER BY t.report, t.tbl_no, c.col_no",
+	[Q_ADD_FILE] = "INSERT INTO all_file(name, header) VALUES(?, ?)",
+	[Q_OLD_HEADER] = "SELECT header FROM old.all_file WHERE name = ?",
+};
+
+/* The lists and their headers (README, "The whole collection"). */
+static const char *const lists[IX_ALL_LISTS][2] = {
+	[IX_ALL_REPORTS] = {"reports.csv", "机关,年度,目录,标题,发布日期,格式,来源文件,编码,警告数,未通过检查数"},
+	[IX_ALL_CHECKS] = {"checks.csv", "机关,年度,目录,规则,对象,说明"},
+	[IX_ALL_WARNINGS] = {"warnings.csv", "机关,年度,目录,警告"},
+};
+
+typedef struct {
+	sqlite3 *db;
+	FILE *err;
+	sqlite3_stmt *q[Q_COUNT];
+	ix_allfiles *fs;
+	bool old;
+} maker;
+
+static int db_error(maker *m)
+{
+	ix_say(m->err, "%s: %s", sqlite3_db_filename(m->db, "main"),
+	       sqlite3_errmsg(m->db));
+	return -EIO;
+}
+
+static const char *col_text(sqlite3_stmt *st, int i)
+{
+	return (const char *)sqlite3_column_text(st, i);
+}
+
+
+char *ix_allfiles_name(const char *table)
+{
+	char *name = ix_name(table, ".csv", "_.csv");
+	for (size_t i = 0; name && i < IX_ALL_LISTS; i++) {
+		if (!strcmp(name, lists[i][0])) {
+			char *other = ix_name_dup(name, ".csv", 2);
+			free(name);
+			return other;
+		}
+	}
+	return name;
+}
+
+ix_allfile *ix_allfiles_find(ix_allfiles *fs, const char *name)
+{
+	for (size_t i = IX_ALL_LISTS; i < fs->n; i++)
+		if (!strcmp(fs->v[i].name, name))
+			return &fs->v[i];
+	return NULL;
+}
+
+static ix_allfile *add_file(ix_allfiles *fs, char *name,
+			    const char *label_header)
+{
+	if (!name)
+		return NULL;
+	if (fs->n == fs->cap) {
+		size_t cap = fs->cap ? fs->cap * 2 : 16;
+		ix_allfile *v = realloc(fs->v, cap * sizeof *v);
+		if (!v) {
+			free(name);
+			return NULL;
+		}
+		fs->v = v;
+		fs->cap = cap;
+	}
+	ix_allfile *f = &fs->v[fs->n++];
+	*f = (ix_allfile){.name = name};
+	if (label_header && !(f->label_header = strdup(label_header)))
+		return NULL;
+	return f;
+}
+
+int ix_allfiles_column_key(ix_strv *seen, const char *header, ix_buf *key)
+{
+	const char *h = header ? header : "";
+	unsigned k = 1;
+	for (size_t i = 0; i < seen->n; i++)
+		k += !strcmp(seen->v[i], h);
+	int rc = ix_strv_push(seen, h);
+	if (k > 1)
+		ix_buf_printf(key, "%s~%u", h, k);
+	else
+		ix_buf_adds(key, h);
+	return rc ? rc : key->oom ? -ENOMEM : 0;
+}
+
+/* Records the column sequence seq (a key) of a table of file f. */
+static int add_seq(ix_allfile *f, const ix_buf *seq)
+{
+	if (!seq->s || ix_strv_find(&f->seqs, seq->s) >= 0)
+		return 0;
+	return ix_strv_push(&f->seqs, seq->s);
+}
+
+/* Every table name's file, with its distinct column sequences. */
+static int load_layout(maker *m)
+{
+	sqlite3_stmt *st = m->q[Q_LAYOUT];
+	int64_t report = -1, tbl = -1;
+	ix_allfile *f = NULL;
+	ix_buf seq = {0};
+	ix_strv seen = {0};
+	int rc = 0, step;
+	while (!rc && (step = sqlite3_step(st)) == SQLITE_ROW) {
+		int64_t r = sqlite3_column_int64(st, 0), t = sqlite3_column_int64(st, 1);
+		if (r != report || t != tbl) {
+			if (f && (rc = add_seq(f, &seq)))
+				break;
+			report = r;
+			tbl = t;
+			ix_buf_free(&seq);
+			ix_strv_free(&seen);
+			char *name = ix_allfiles_name(col_text(st, 2));
+			if (!name) {
+				rc = -ENOMEM;
+				break;
+			}
+			if ((f = ix_allfiles_find(m->fs, name)))
+				free(name);
+			else if (!(f = add_file(m->fs, name, col_text(st, 4)))) {
+				rc = -ENOMEM;
+				break;
+			}
+			ix_buf_adds(&seq, col_text(st, 3));
+			ix_buf_adds(&seq, SEQ_FORMAT);
+		}
+		if (sqlite3_column_type(st, 5) == SQLITE_NULL)
+			continue;	/* a table without columns */
+		ix_buf key = {0};
+		rc = ix_allfiles_column_key(&seen, col_text(st, 5), &key);
+		if (!rc && seen.n > 1)
+			ix_buf_adds(&seq, SEQ_COL);
+		ix_buf_add(&seq, key.s, key.len);
+		ix_buf_free(&key);
+		if (seq.oom)
+			rc = -ENOMEM;
+	}
+	if (!rc && step != SQLITE_DONE)
+		rc = db_error(m);
+	if (!rc && f)
+		rc = add_seq(f, &seq);
+	sqlite3_reset(st);
+	ix_buf_free(&seq);
+	ix_strv_free(&seen);
+	return rc;
+}
+
+static int by_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The union of f's column sequences, merged in key order: the 2019
+ * format's before the 2021 format's, and independent of report order. */
+static int make_union(ix_allfile *f)
+{
+	if (f->seqs.n)
+		qsort(f->seqs.v, f->seqs.n, sizeof *f->seqs.v, by_str);
+	int rc = 0;
+	for (size_t i = 0; i < f->seqs.n && !rc; i++) {
+		char *cols = strchr(f->seqs.v[i], SEQ_FORMAT[0]) + 1;
+		ix_strv one = {0};
+		/* "" is a table without columns; else n separators, n + 1 keys */
+		for (char *p = cols; *cols && !rc;) {
+			size_t n = strcspn(p, SEQ_COL);
+			char save = p[n];
+			p[n] = 0;
+			rc = ix_strv_push(&one, p);
+			p[n] = save;
+			if (!save)
+				break;
+			p += n + 1;
+		}
+		if (!rc)
+			rc = ix_union_merge(&f->cols, (const char *const *)one.v,
+					    one.n);
+		ix_strv_free(&one);
+	}
+	return rc;
+}
+
+static int file_header(const ix_allfile *f, ix_buf *h, int index)
+{
+	if (index < IX_ALL_LISTS) {
+		ix_buf_adds(h, lists[index][1]);
+	} else {
+		ix_buf_adds(h, "机关,年度,目录,格式");
+		ix_csv_field(h, f->label_header, false);
+		for (size_t c = 0; c < f->cols.n; c++)
+			ix_csv_field(h, f->cols.v[c], false);
+	}
+	ix_csv_end(h, false);
+	return h->oom ? -ENOMEM : 0;
+}
+
+/* Stores each file with its header; notes which differ from the old. */
+static int store_files(maker *m)
+{
+	int rc = 0;
+	for (size_t i = 0; i < m->fs->n && !rc; i++) {
+		ix_allfile *f = &m->fs->v[i];
+		ix_buf h = {0};
+		if ((rc = make_union(f)) || (rc = file_header(f, &h, (int)i))) {
+			ix_buf_free(&h);
+			break;
+		}
+		sqlite3_stmt *st = m->q[Q_ADD_FILE];
+		sqlite3_bind_text(st, 1, f->name, -1, SQLITE_STATIC);
+		sqlite3_bind_blob(st, 2, h.s, (int)h.len, SQLITE_STATIC);
+		rc = sqlite3_step(st) == SQLITE_DONE ? 0 : db_error(m);
+		sqlite3_reset(st);
+		f->id = sqlite3_last_insert_rowid(m->db);
+		f->changed = true;
+		if (!rc && m->old) {
+			st = m->q[Q_OLD_HEADER];
+			sqlite3_bind_text(st, 1, f->name, -1, SQLITE_STATIC);
+			if (sqlite3_step(st) == SQLITE_ROW &&
+			    (size_t)sqlite3_column_bytes(st, 0) == h.len &&
+			    !memcmp(sqlite3_column_blob(st, 0), h.s, h.len))
+				f->changed = false;
+			sqlite3_reset(st);
+		}
+		if (i >= IX_ALL_LISTS && f->changed)
+			m->fs->tables_changed = true;
+		ix_buf_free(&h);
+	}
+	return rc;
+}
+
+int ix_allfiles_make(sqlite3 *db, FILE *err, bool old, ix_allfiles *out)
+{
+	maker m = {.db = db, .err = err, .fs = out, .old = old};
+	*out = (ix_allfiles){0};
+	int rc = 0;
+	for (int i = 0; i < Q_COUNT && !rc; i++)
+		if ((i != Q_OLD_HEADER || old) &&
+		    sqlite3_prepare_v2(db, sql[i], -1, &m.q[i], NULL) != SQLITE_OK)
+			rc = db_error(&m);
+	for (size_t i = 0; i < IX_ALL_LISTS && !rc; i++)
+		if (!add_file(out, strdup(lists[i][0]), NULL))
+			rc = -ENOMEM;
+	if (!rc)
+		rc = load_layout(&m);
+	if (!rc)
+		rc = store_files(&m);
+	for (int i = 0; i < Q_COUNT; i++)
+		sqlite3_finalize(m.q[i]);
+	return rc;
+}
+
+void ix_allfiles_free(ix_allfiles *fs)
+{
+	for (size_t i = 0; i < fs->n; i++) {
+		free(fs->v[i].name);
+		free(fs->v[i].label_header);
+		ix_strv_free(&fs->v[i].seqs);
+		ix_strv_free(&fs->v[i].cols);
+		ix_buf_free(&fs->v[i].chunk);
+	}
+	free(fs->v);
+	*fs = (ix_allfiles){0};
+}

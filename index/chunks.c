@@ -1,0 +1,206 @@
+/*
+ * chunks.c — serves the files of _all, each composed of its header and a
+ * slice of the chunks of alltree.c: the chunk holding the first byte asked
+ * for is found by an indexed search on chunk_offset, and the chunks from
+ * there on are copied in offset order.  Chunks are stored in the unix
+ * dialect; the excel dialect adds a BOM and each record's CR on the fly
+ * (ix_csv_excel), at offsets kept for it.  Nothing is queried but the
+ * index: a read of _all/申请情况.csv costs what reading its bytes costs.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ix.h"
+
+enum { D_UNIX, D_EXCEL };
+
+typedef struct {
+	uint64_t ino;
+	int64_t file;
+	int64_t start[2], stop[2];
+	char *head[2];		/* the header as served */
+	size_t hlen[2];
+} cfile;
+
+struct ix_chunks {
+	cfile *v;		/* sorted by ino */
+	size_t n;
+	sqlite3_stmt *range[2];
+};
+
+/* The chunks of file from the one holding body offset ?2 to ?3. */
+static const char *const range_sql[2] = {
+	[D_UNIX] = "SELECT o.off, c.data FROM chunk_offset o"
+		" JOIN chunk c ON c.id = o.chunk WHERE o.file = ?1"
+		" AND o.off >= (SELECT max(off) FROM chunk_offset"
+		"  WHERE file = ?1 AND off <= ?2)"
+		" AND o.off < ?3 ORDER BY o.off",
+	[D_EXCEL] = "SELECT o.off_excel, c.data FROM chunk_offset o"
+		" JOIN chunk c ON c.id = o.chunk WHERE o.file = ?1"
+		" AND o.off_excel >= (SELECT max(off_excel) FROM chunk_offset"
+		"  WHERE file = ?1 AND off_excel <= ?2)"
+		" AND o.off_excel < ?3 ORDER BY o.off_excel",
+};
+
+static int load(ix_chunks *c, sqlite3 *db)
+{
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v2(db, "SELECT n.ino, n.file, n.start, n.stop,"
+			       " n.start_excel, n.stop_excel, f.header"
+			       " FROM chunk_node n JOIN all_file f"
+			       " ON f.id = n.file ORDER BY n.ino", -1, &st,
+			       NULL) != SQLITE_OK)
+		return -EIO;
+	size_t cap = 0;
+	int rc = 0, step;
+	while (!rc && (step = sqlite3_step(st)) == SQLITE_ROW) {
+		if (c->n == cap) {
+			cap = cap ? cap * 2 : 64;
+			cfile *v = realloc(c->v, cap * sizeof *v);
+			if (!v) {
+				rc = -ENOMEM;
+				break;
+			}
+			c->v = v;
+		}
+		cfile *f = &c->v[c->n++];
+		*f = (cfile){
+			.ino = (uint64_t)sqlite3_column_int64(st, 0),
+			.file = sqlite3_column_int64(st, 1),
+			.start = {sqlite3_column_int64(st, 2),
+				  sqlite3_column_int64(st, 4)},
+			.stop = {sqlite3_column_int64(st, 3),
+				 sqlite3_column_int64(st, 5)},
+		};
+		const char *h = sqlite3_column_blob(st, 6);
+		size_t hn = (size_t)sqlite3_column_bytes(st, 6);
+		size_t xn = ix_csv_excel(h, hn, 0, NULL, 0);
+		f->head[D_UNIX] = malloc(hn + 1);
+		f->head[D_EXCEL] = malloc(3 + xn + 1);
+		if (!f->head[D_UNIX] || !f->head[D_EXCEL]) {
+			rc = -ENOMEM;
+			break;
+		}
+		memcpy(f->head[D_UNIX], h, hn);
+		f->hlen[D_UNIX] = hn;
+		memcpy(f->head[D_EXCEL], "\xEF\xBB\xBF", 3);	/* Excel reads the BOM */
+		f->hlen[D_EXCEL] = 3 + ix_csv_excel(h, hn, 0, f->head[D_EXCEL] + 3, xn);
+	}
+	if (!rc && step != SQLITE_DONE)
+		rc = -EIO;
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int ix_chunks_open(sqlite3 *db, ix_chunks **out)
+{
+	ix_chunks *c = calloc(1, sizeof *c);
+	if (!c)
+		return -ENOMEM;
+	int rc = load(c, db);
+	for (int d = 0; d < 2 && !rc; d++)
+		if (sqlite3_prepare_v3(db, range_sql[d], -1,
+				       SQLITE_PREPARE_PERSISTENT, &c->range[d],
+				       NULL) != SQLITE_OK)
+			rc = -EIO;
+	if (rc) {
+		ix_chunks_close(c);
+		return rc;
+	}
+	*out = c;
+	return 0;
+}
+
+void ix_chunks_close(ix_chunks *c)
+{
+	if (!c)
+		return;
+	for (size_t i = 0; i < c->n; i++) {
+		free(c->v[i].head[D_UNIX]);
+		free(c->v[i].head[D_EXCEL]);
+	}
+	free(c->v);
+	for (int d = 0; d < 2; d++)
+		sqlite3_finalize(c->range[d]);
+	free(c);
+}
+
+static const cfile *find(const ix_chunks *c, uint64_t ino)
+{
+	size_t lo = 0, hi = c ? c->n : 0;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (c->v[mid].ino < ino)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < (c ? c->n : 0) && c->v[lo].ino == ino ? &c->v[lo] : NULL;
+}
+
+bool ix_chunks_owns(const ix_chunks *c, uint64_t ino)
+{
+	return find(c, ino) != NULL;
+}
+
+ssize_t ix_chunks_read(ix_chunks *c, uint64_t ino, bool unix_dialect,
+		       char *buf, size_t size, uint64_t off)
+{
+	const cfile *f = find(c, ino);
+	if (!f)
+		return -EIO;
+	int d = unix_dialect ? D_UNIX : D_EXCEL;
+	uint64_t body = (uint64_t)(f->stop[d] - f->start[d]);
+	uint64_t total = f->hlen[d] + body;
+	if (off >= total || !size)
+		return 0;
+	size_t want = total - off < size ? (size_t)(total - off) : size;
+	if (want > SSIZE_MAX)
+		want = SSIZE_MAX;
+	size_t got = 0;
+	if (off < f->hlen[d]) {
+		got = f->hlen[d] - off < want ? f->hlen[d] - (size_t)off : want;
+		memcpy(buf, f->head[d] + off, got);
+	}
+	if (got == want)
+		return (ssize_t)got;
+
+	/* where the body is read from, in the chunks' offsets */
+	int64_t at = f->start[d] + (int64_t)(off + got - f->hlen[d]);
+	sqlite3_stmt *st = c->range[d];
+	sqlite3_bind_int64(st, 1, f->file);
+	sqlite3_bind_int64(st, 2, at);
+	sqlite3_bind_int64(st, 3, f->stop[d]);
+	int rc = 0, step;
+	while (got < want && (step = sqlite3_step(st)) == SQLITE_ROW) {
+		int64_t coff = sqlite3_column_int64(st, 0);
+		const char *data = sqlite3_column_blob(st, 1);
+		size_t n = (size_t)sqlite3_column_bytes(st, 1);
+		if (coff > at || !data) {
+			rc = -EIO;	/* chunks are contiguous: a gap is damage */
+			break;
+		}
+		size_t skip = (size_t)(at - coff), len;
+		if (d == D_UNIX) {
+			len = skip < n ? n - skip : 0;
+			if (len > want - got)
+				len = want - got;
+			memcpy(buf + got, data + skip, len);
+		} else {
+			len = ix_csv_excel(data, n, skip, buf + got, want - got);
+		}
+		if (!len) {
+			rc = -EIO;
+			break;
+		}
+		got += len;
+		at += (int64_t)len;
+	}
+	if (!rc && got < want)
+		rc = -EIO;	/* the chunks end before the file does */
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	return rc ? rc : (ssize_t)got;
+}

@@ -1,0 +1,288 @@
+/*
+ * trend.c — <agency>/趋势.csv: an agency's key figures, one column per
+ * report (its year directory: 2019, 2019~2, …, in that order), one row per
+ * figure, named <table>/<row>/<column> as in the report's own CSVs:
+ *
+ *   申请情况/<each row>/总计          table 3, in its 总计 column
+ *   复议诉讼情况/<each row>/总计      table 4's three totals
+ *   第二十条第（…）项/<row>/<column>  every cell of table 2
+ *
+ * Rows are the union of the agency's reports' rows in template order (the
+ * labels come from the index, as the core wrote them); a figure a report
+ * did not print stays empty.  Rendered with the tree: one small file per
+ * agency.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "index.h"
+#include "ix.h"
+
+#define TREND_NAME "趋势.csv"
+/* The total column of tables 3 and 4 (the templates' last column). */
+#define TOTAL_COLUMN "总计"
+
+enum { Q_REPORTS, Q_FIGURES, Q_AGENCY, Q_INSERT, Q_COUNT };
+
+static const char *const sql[Q_COUNT] = {
+	[Q_REPORTS] = "SELECT r.id, r.agency_dir, r.year_dir FROM report r"
+		" JOIN source s ON s.id = r.id ORDER BY r.agency_dir, "
+		IX_YEAR_KEY ", s.path",
+	/* ?2 table 3, ?3 table 4, ?4 table 2, ?5 the total column */
+	[Q_FIGURES] = "SELECT t.name, tr.label, tc.header, c.value"
+		" FROM report_table t"
+		" JOIN table_row tr ON tr.report = t.report"
+		"  AND tr.tbl_no = t.tbl_no AND tr.extra = 0"
+		" JOIN table_column tc ON tc.report = t.report"
+		"  AND tc.tbl_no = t.tbl_no"
+		" LEFT JOIN cell c ON c.report = t.report AND c.tbl_no = t.tbl_no"
+		"  AND c.row_no = tr.row_no AND c.col_no = tc.col_no"
+		"  AND c.state = 'number'"
+		" WHERE t.report = ?1 AND t.name IS NOT NULL"
+		" AND (t.kind = ?4 OR (t.kind IN (?2, ?3) AND tc.header = ?5))"
+		" ORDER BY CASE t.kind WHEN ?2 THEN 0 WHEN ?3 THEN 1 ELSE 2 END,"
+		" t.tbl_no, tr.row_no, tc.col_no",
+	[Q_AGENCY] = "SELECT ino, mtime_ns FROM node WHERE parent = ?"
+		" AND name = ?",
+	[Q_INSERT] = "INSERT INTO node(ino, parent, name, is_dir, size,"
+		" size_unix, mtime_ns, nlink, data, data_unix)"
+		" VALUES(?, ?, ?, 0, ?, ?, ?, 1, ?, ?)",
+};
+
+typedef struct {
+	char *year_dir;
+	ix_strv keys, values;	/* the report's figures, in its order */
+} column;
+
+typedef struct {
+	sqlite3 *db;
+	FILE *err;
+	sqlite3_stmt *q[Q_COUNT];
+	column *cols;
+	size_t ncols, cap;
+} trend;
+
+static int db_error(trend *t)
+{
+	ix_say(t->err, "%s: %s", sqlite3_db_filename(t->db, "main"),
+	       sqlite3_errmsg(t->db));
+	return -EIO;
+}
+
+static void clear_columns(trend *t)
+{
+	for (size_t i = 0; i < t->ncols; i++) {
+		free(t->cols[i].year_dir);
+		ix_strv_free(&t->cols[i].keys);
+		ix_strv_free(&t->cols[i].values);
+	}
+	t->ncols = 0;
+}
+
+static const char *text_or(sqlite3_stmt *st, int i, const char *dflt)
+{
+	const char *s = (const char *)sqlite3_column_text(st, i);
+	return s ? s : dflt;
+}
+
+/* One report's figures as a new column. */
+static int add_column(trend *t, int64_t report, const char *year_dir)
+{
+	if (t->ncols == t->cap) {
+		size_t cap = t->cap ? t->cap * 2 : 8;
+		column *v = realloc(t->cols, cap * sizeof *v);
+		if (!v)
+			return -ENOMEM;
+		t->cols = v;
+		t->cap = cap;
+	}
+	column *c = &t->cols[t->ncols++];
+	*c = (column){.year_dir = strdup(year_dir ? year_dir : "")};
+	if (!c->year_dir)
+		return -ENOMEM;
+	sqlite3_stmt *st = t->q[Q_FIGURES];
+	sqlite3_bind_int64(st, 1, report);
+	sqlite3_bind_int(st, 2, NB_TABLE_REQUESTS);
+	sqlite3_bind_int(st, 3, NB_TABLE_APPEALS);
+	sqlite3_bind_int(st, 4, NB_TABLE_ACTIVE);
+	sqlite3_bind_text(st, 5, TOTAL_COLUMN, -1, SQLITE_STATIC);
+	int rc = 0, step;
+	while (!rc && (step = sqlite3_step(st)) == SQLITE_ROW) {
+		ix_buf key = {0};
+		ix_buf_printf(&key, "%s/%s/%s", text_or(st, 0, ""),
+			      text_or(st, 1, ""), text_or(st, 2, ""));
+		if (key.oom)
+			rc = -ENOMEM;
+		/* of a table printed twice, the first */
+		else if (ix_strv_find(&c->keys, key.s) < 0 &&
+			 (rc = ix_strv_push(&c->keys, key.s)) == 0)
+			rc = ix_strv_push(&c->values, text_or(st, 3, ""));
+		ix_buf_free(&key);
+	}
+	if (!rc && step != SQLITE_DONE)
+		rc = db_error(t);
+	sqlite3_reset(st);
+	return rc;
+}
+
+static void render(const trend *t, const ix_strv *rows, ix_buf *b)
+{
+	ix_csv_field(b, "项目", true);
+	for (size_t c = 0; c < t->ncols; c++)
+		ix_csv_field(b, t->cols[c].year_dir, false);
+	ix_csv_end(b, false);
+	for (size_t r = 0; r < rows->n; r++) {
+		ix_csv_field(b, rows->v[r], true);
+		for (size_t c = 0; c < t->ncols; c++) {
+			long i = ix_strv_find(&t->cols[c].keys, rows->v[r]);
+			ix_csv_field(b, i >= 0 ? t->cols[c].values.v[i] : NULL,
+				     false);
+		}
+		ix_csv_end(b, false);
+	}
+}
+
+static int insert(trend *t, const char *agency_dir, const ix_buf *lf,
+		  int64_t *next_ino)
+{
+	sqlite3_stmt *st = t->q[Q_AGENCY];
+	sqlite3_bind_int64(st, 1, NB_ROOT_INO);
+	sqlite3_bind_text(st, 2, agency_dir, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) != SQLITE_ROW) {
+		sqlite3_reset(st);
+		return db_error(t);
+	}
+	int64_t parent = sqlite3_column_int64(st, 0);
+	int64_t mtime = sqlite3_column_int64(st, 1);
+	sqlite3_reset(st);
+
+	size_t xn = 3 + ix_csv_excel(lf->s, lf->len, 0, NULL, 0);
+	char *excel = malloc(xn);
+	if (!excel)
+		return -ENOMEM;
+	memcpy(excel, "\xEF\xBB\xBF", 3);	/* Excel reads the BOM */
+	ix_csv_excel(lf->s, lf->len, 0, excel + 3, xn - 3);
+
+	st = t->q[Q_INSERT];
+	sqlite3_bind_int64(st, 1, (*next_ino)++);
+	sqlite3_bind_int64(st, 2, parent);
+	sqlite3_bind_text(st, 3, TREND_NAME, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 4, (int64_t)xn);
+	sqlite3_bind_int64(st, 5, (int64_t)lf->len);
+	sqlite3_bind_int64(st, 6, mtime);
+	sqlite3_bind_blob64(st, 7, excel, xn, SQLITE_STATIC);
+	sqlite3_bind_blob64(st, 8, lf->s, lf->len, SQLITE_STATIC);
+	int rc = sqlite3_step(st) == SQLITE_DONE ? 0 : db_error(t);
+	sqlite3_reset(st);
+	free(excel);
+	return rc;
+}
+
+/* The keys of column c in table (all tables when table is NULL: then
+ * only the table names, each once), in the column's order. */
+static int keys_of(const column *c, const char *table, ix_strv *out)
+{
+	size_t tn = table ? strlen(table) : 0;
+	int rc = 0;
+	for (size_t i = 0; i < c->keys.n && !rc; i++) {
+		const char *k = c->keys.v[i];
+		if (table) {
+			if (!strncmp(k, table, tn) && k[tn] == '/')
+				rc = ix_strv_push(out, k);
+			continue;
+		}
+		char *name = strndup(k, strcspn(k, "/"));
+		if (!name)
+			return -ENOMEM;
+		if (ix_strv_find(out, name) < 0)
+			rc = ix_strv_push(out, name);
+		free(name);
+	}
+	return rc;
+}
+
+/* The union of the columns' figures, table by table: a table's figures of
+ * both formats together, tables in their reports' order. */
+static int union_rows(const trend *t, ix_strv *rows)
+{
+	ix_strv tables = {0};
+	int rc = 0;
+	for (size_t c = 0; c < t->ncols && !rc; c++) {
+		ix_strv one = {0};
+		rc = keys_of(&t->cols[c], NULL, &one);
+		if (!rc)
+			rc = ix_union_merge(&tables, (const char *const *)one.v,
+					    one.n);
+		ix_strv_free(&one);
+	}
+	for (size_t i = 0; i < tables.n && !rc; i++) {
+		ix_strv table = {0};
+		for (size_t c = 0; c < t->ncols && !rc; c++) {
+			ix_strv one = {0};
+			rc = keys_of(&t->cols[c], tables.v[i], &one);
+			if (!rc)
+				rc = ix_union_merge(&table,
+						    (const char *const *)one.v,
+						    one.n);
+			ix_strv_free(&one);
+		}
+		for (size_t k = 0; k < table.n && !rc; k++)
+			rc = ix_strv_push(rows, table.v[k]);
+		ix_strv_free(&table);
+	}
+	ix_strv_free(&tables);
+	return rc;
+}
+
+static int finish_agency(trend *t, const char *agency_dir, int64_t *next_ino)
+{
+	ix_strv rows = {0};
+	int rc = union_rows(t, &rows);
+	ix_buf b = {0};
+	if (!rc) {
+		render(t, &rows, &b);
+		rc = b.oom ? -ENOMEM : insert(t, agency_dir, &b, next_ino);
+	}
+	ix_buf_free(&b);
+	ix_strv_free(&rows);
+	clear_columns(t);
+	return rc;
+}
+
+int ix_trend_build(sqlite3 *db, FILE *err, int64_t *next_ino)
+{
+	trend t = {.db = db, .err = err};
+	int rc = 0;
+	for (int i = 0; i < Q_COUNT && !rc; i++)
+		if (sqlite3_prepare_v2(db, sql[i], -1, &t.q[i], NULL) != SQLITE_OK)
+			rc = db_error(&t);
+	char *agency = NULL;
+	sqlite3_stmt *st = t.q[Q_REPORTS];
+	int step = SQLITE_DONE;
+	while (!rc && (step = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *dir = text_or(st, 1, "");
+		if (agency && strcmp(agency, dir)) {
+			rc = finish_agency(&t, agency, next_ino);
+			free(agency);
+			agency = NULL;
+		}
+		if (!rc && !agency && !(agency = strdup(dir)))
+			rc = -ENOMEM;
+		if (!rc)
+			rc = add_column(&t, sqlite3_column_int64(st, 0),
+					text_or(st, 2, ""));
+	}
+	if (!rc && step != SQLITE_DONE)
+		rc = db_error(&t);
+	if (!rc && agency)
+		rc = finish_agency(&t, agency, next_ino);
+	if (rc == -ENOMEM)
+		ix_say(err, "%s: out of memory", sqlite3_db_filename(db, "main"));
+	free(agency);
+	clear_columns(&t);
+	free(t.cols);
+	for (int i = 0; i < Q_COUNT; i++)
+		sqlite3_finalize(t.q[i]);
+	return rc;
+}
