@@ -4,8 +4,9 @@
 # manual page under $(DESTDIR)$(PREFIX).
 
 # libxml-2.0: HTML tables with their real rowspan/colspan (a maintained
-# HTML parser, not regexes); libcrypto: the sha256 in meta.json.
-PKGS      := fuse3 sqlite3 libcjson opencc libxml-2.0 libcrypto
+# HTML parser, not regexes); libcrypto: the sha256 in meta.json; icu-uc:
+# Unicode NFC for directory names (compatibility ideographs, accents).
+PKGS      := fuse3 sqlite3 libcjson opencc libxml-2.0 libcrypto icu-uc
 CC        ?= cc
 CFLAGS    ?= -O2 -g
 override CFLAGS += -std=c11 -D_GNU_SOURCE -Wall -Wextra -MMD -MP
@@ -15,7 +16,10 @@ WERROR    ?= $(if $(wildcard .git),1,0)
 ifeq ($(WERROR),1)
 override CFLAGS += -Werror
 endif
-PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS))
+# OpenCC's t2s.json by its absolute path: opencc_open looks a bare name up
+# in the working directory first, so output would depend on where we run.
+OPENCC_T2S := $(shell pkg-config --variable=prefix opencc)/share/opencc/t2s.json
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS)) -DNB_OPENCC_T2S='"$(OPENCC_T2S)"'
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS))
 CMOCKA_LIBS := $(shell pkg-config --libs cmocka 2>/dev/null || echo -lcmocka)
 # pytest lives in Debian's python3-pytest; a pyenv python3 first on PATH
@@ -42,7 +46,7 @@ MANDIR    ?= $(PREFIX)/share/man
 MANPAGE   := fs/nianbaofs.1
 
 .PHONY: all test check unit integration accuracy asan bench bench-parse prose \
-	clean demo install uninstall manlint soak
+	clean demo install uninstall manlint soak fuzz fuzz-regress valgrind
 all: $(BIN)
 
 $(BIN): $(FS_OBJ) $(B)/libindex.a $(B)/libcore.a
@@ -88,7 +92,7 @@ soak: $(BIN) $(TOOL_BIN)
 	NB_LOAD_SECONDS=60 NIANBAOFS=$(abspath $(BIN)) NB_TOOLS=$(abspath $(B)/tools) \
 	  $(PYTHON) -m pytest -q -s tests/integration/test_live.py -k test_load
 
-test: unit integration manlint
+test: unit fuzz-regress integration manlint
 check: test
 
 # The manual page is mdoc(7), read by man(1) as it is; groff says what it
@@ -97,6 +101,37 @@ check: test
 manlint:
 	@out=$$(groff -k -mandoc -Tutf8 -ww -Wchar -z $(MANPAGE) 2>&1); \
 	  if [ -n "$$out" ]; then echo "$$out"; exit 1; fi; echo "manlint: $(MANPAGE) ok"
+
+# ---- found by machines (tests/fuzz/, issue 8) ------------------------------
+# `make fuzz` runs each libFuzzer harness for FUZZ_SECONDS (CI: 60);
+# `make fuzz-regress` (part of `make test`) runs every input the fuzzers
+# ever crashed on, saved in tests/fuzz/regress/<harness>/, through a plain
+# driver, so that they stay fixed under gcc, ASan and valgrind.
+FUZZ_SECONDS ?= 600
+FUZZ_B       := build-fuzz
+FUZZ_NAMES   := $(patsubst tests/fuzz/%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_REGRESS := $(FUZZ_NAMES:%=$(B)/fuzz/%)
+
+$(B)/fuzz/%: tests/fuzz/%.c tests/fuzz/standalone.c tests/fuzz/fuzz.h $(B)/libindex.a $(B)/libcore.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(PKG_CFLAGS) -Icore -Iindex -Itests/fuzz -o $@ $< tests/fuzz/standalone.c $(B)/libindex.a $(B)/libcore.a $(PKG_LIBS)
+
+fuzz-regress: $(FUZZ_REGRESS)
+	@set -e; for h in $(FUZZ_NAMES); do \
+	  files=$$(find tests/fuzz/regress/$$h -type f 2>/dev/null | sort); \
+	  echo "== $$h: $$(echo "$$files" | grep -c . || true) saved inputs"; \
+	  [ -z "$$files" ] || $(B)/fuzz/$$h $$files; done
+
+# valgrind memcheck over `nianbaofs index` and the mount tests: 0 errors
+# and 0 definite leaks in every process (tests/valgrind.sh).
+valgrind: $(BIN) $(TOOL_BIN)
+	bash tests/valgrind.sh $(BIN) $(PYTHON)
+
+fuzz:
+	$(MAKE) B=$(FUZZ_B) CC=clang \
+	  CFLAGS="-O1 -g -fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
+	  $(FUZZ_B)/libcore.a $(FUZZ_B)/libindex.a
+	bash tests/fuzz/run.sh $(FUZZ_B) $(FUZZ_SECONDS)
 
 accuracy: $(B)/tools/accuracy
 	$(B)/tools/accuracy tests/fixtures
@@ -121,8 +156,9 @@ bench-parse: $(B)/tools/bench_parse
 prose: $(B)/tools/wrapjoin
 	$(B)/tools/wrapjoin tests/fixtures
 
+# NB_TIME_FACTOR: the time bounds of the bad-input tests, for sanitizers.
 asan:
-	$(MAKE) B=build-asan BIN=build-asan/nianbaofs \
+	NB_TIME_FACTOR=5 $(MAKE) B=build-asan BIN=build-asan/nianbaofs \
 	  CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
 	  LDFLAGS="-fsanitize=address,undefined" test
 
@@ -137,6 +173,6 @@ uninstall:
 demo: ; bash tests/demo.sh
 
 clean:
-	rm -rf build build-asan $(BIN)
+	rm -rf build build-asan $(FUZZ_B) $(BIN)
 
 -include $(shell find $(B) -name '*.d' 2>/dev/null)

@@ -6,6 +6,9 @@ set -euo pipefail
 
 # libopencc-data ships /usr/share/opencc/t2s.json (Traditional -> Simplified);
 # opencc(1) is what tests/fixtures/make_fixtures.py writes Traditional with.
+# libicu-dev: NFC of directory names.  clang and libclang-rt-14-dev (its
+# libFuzzer and sanitizer runtimes): make fuzz.  valgrind: make valgrind.
+# strace: a test that the old index is only ever opened read-only.
 PACKAGES=(
 	build-essential pkg-config
 	libfuse3-dev fuse3
@@ -15,6 +18,8 @@ PACKAGES=(
 	libxml2-dev libssl-dev
 	libcmocka-dev python3-pytest
 	groff-base
+	libicu-dev
+	clang libclang-rt-14-dev valgrind strace
 )
 
 missing=()

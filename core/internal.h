@@ -374,9 +374,11 @@ char *nb_rows_label(const nb_rows *rs, size_t i);
 /* report.c: frees what the parse held (lines, spans), not d->r. */
 void nb_doc_release(nb_doc *d);
 
-/* decode.c: bytes -> UTF-8 with LF line ends. 0, -EILSEQ or -ENOMEM. */
+/* decode.c: bytes -> UTF-8 with LF line ends; replaced counts the stray
+ * bytes decoded as U+FFFD (a text otherwise readable).  0, -EILSEQ or
+ * -ENOMEM. */
 int nb_decode(const void *buf, size_t len, char **text, size_t *textlen,
-	      const char **encoding);
+	      const char **encoding, size_t *replaced);
 
 /* script.c */
 typedef struct nb_script nb_script;

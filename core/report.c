@@ -162,7 +162,7 @@ int nb_parse(nb_parser *p, const char *name, const void *buf, size_t len,
 {
 	nb_doc d = { .name = name ? name : "(buffer)", .kind = kind_of(name) };
 	char *text = NULL, *simple = NULL;
-	size_t textlen = 0, simplelen = 0;
+	size_t textlen = 0, simplelen = 0, replaced = 0;
 	const char *encoding = NULL;
 	bool flat = false, oflat;
 	int rc;
@@ -171,8 +171,12 @@ int nb_parse(nb_parser *p, const char *name, const void *buf, size_t len,
 	d.r = calloc(1, sizeof *d.r);
 	if (!d.r)
 		return -ENOMEM;
-	rc = nb_decode(buf, len, &text, &textlen, &encoding);
+	rc = nb_decode(buf, len, &text, &textlen, &encoding, &replaced);
 	if (rc < 0)
+		goto done;
+	if (replaced && (rc = nb_warn(d.r, "%zu byte%s not valid %s, read as "
+				      "U+FFFD", replaced, replaced == 1 ? "" : "s",
+				      encoding)) < 0)
 		goto done;
 	d.r->encoding = nb_strdup(encoding);
 	if (!d.r->encoding) {

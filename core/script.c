@@ -35,6 +35,12 @@
 /* Below this many Han characters there is too little to judge. */
 #define NB_TRAD_MIN_HAN 4
 
+/* The system's t2s.json by absolute path (the Makefile finds it): a bare
+ * "t2s.json" would be looked up in the working directory first. */
+#ifndef NB_OPENCC_T2S
+#define NB_OPENCC_T2S "/usr/share/opencc/t2s.json"
+#endif
+
 static size_t line_end(const char *s, size_t n, size_t i);
 
 /* Characters t2s changes only inside a phrase, never alone: from OpenCC
@@ -120,7 +126,7 @@ int nb_script_open(nb_script **out, const char **err)
 			*err = "out of memory";
 		return -ENOMEM;
 	}
-	s->cc = opencc_open(OPENCC_DEFAULT_CONFIG_TRAD_TO_SIMP);
+	s->cc = opencc_open(NB_OPENCC_T2S);
 	if (s->cc == (opencc_t)-1 || s->cc == NULL) {
 		if (err)
 			*err = opencc_error();

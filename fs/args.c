@@ -4,6 +4,7 @@
  */
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "fs.h"
@@ -35,12 +36,18 @@ static const struct fuse_opt nb_opts[] = {
 void nb_err(const char *fmt, ...)
 {
 	va_list ap;
+	char *msg = NULL, *shown = NULL;
+	int n;
 
-	fputs("nianbaofs: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	n = vasprintf(&msg, fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
+	/* names in messages may hold terminal escapes: shown escaped */
+	if (n >= 0)
+		shown = nb_printable(msg, true);
+	fprintf(stderr, "nianbaofs: %s\n", shown ? shown : "out of memory");
+	free(shown);
+	free(msg);
 }
 
 static int take_db(nb_cli *cli, const char *file)

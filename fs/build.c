@@ -97,6 +97,7 @@ int nb_update_index(const nb_cli *cli, char *dbpath, size_t len,
 	struct stat st;
 	int rc;
 
+	dbpath[0] = '\0';
 	if (stat(cli->rawdir, &st) != 0) {
 		nb_err("%s: cannot use as RAWDIR: %s", cli->rawdir,
 		       strerror(errno));
@@ -133,6 +134,10 @@ int nb_update_index(const nb_cli *cli, char *dbpath, size_t len,
 		nb_err("%s: %u file%s could not be read; the others are indexed",
 		       cli->rawdir, stats->unreadable,
 		       stats->unreadable == 1 ? "" : "s");
+	if (stats->unreadable_dirs)
+		nb_err("%s: %u director%s could not be read; the others are indexed",
+		       cli->rawdir, stats->unreadable_dirs,
+		       stats->unreadable_dirs == 1 ? "y" : "ies");
 	return NB_EXIT_OK;
 }
 
@@ -146,6 +151,7 @@ static void print_summary(const nb_build_stats *s, const char *dbpath)
 	printf("failed consistency checks: %u\n", s->failed_checks);
 	printf("unreadable files:          %u\n", s->unreadable);
 	printf("not reports (skipped):     %u\n", s->not_reports);
+	printf("unreadable directories:    %u\n", s->unreadable_dirs);
 	printf("index:                     %s%s\n", dbpath,
 	       s->unchanged ? " (unchanged)" : "");
 }
@@ -181,7 +187,7 @@ int nb_cmd_index(int argc, char **argv)
 	if (fflush(stdout) != 0) {
 		nb_err("cannot write the summary: %s", strerror(errno));
 		rc = NB_EXIT_FAIL;
-	} else if (stats.unreadable) {
+	} else if (stats.unreadable || stats.unreadable_dirs) {
 		rc = NB_EXIT_FAIL;
 	}
 out:

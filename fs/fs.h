@@ -87,7 +87,8 @@ void nb_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
  * Checks that cli->rawdir is a directory (NB_EXIT_USAGE otherwise),
  * resolves the index path into dbpath (cli->db made absolute, or the
  * default place), and builds the index, reporting unreadable files on
- * stderr.  NB_EXIT_OK, or NB_EXIT_FAIL when no index could be written.
+ * stderr.  NB_EXIT_OK, or NB_EXIT_FAIL when no index could be written;
+ * dbpath is "" when it could not be resolved.
  */
 int nb_update_index(const nb_cli *cli, char *dbpath, size_t len,
 		    nb_build_stats *stats);
@@ -193,6 +194,13 @@ int nb_watch_new(nb_watch **out, const nb_cli *cli, const char *dbpath);
 int nb_watch_start(nb_watch *w, nb_fs *fs);
 /* Stops the thread, if started, and frees w. */
 void nb_watch_free(nb_watch *w);
+
+/* ---- before mounting (precheck.c) ------------------------------------------ */
+
+/* Checks that mountpoint is an empty directory with nothing mounted on it
+ * and that the FUSE device exists; prints what is wrong and what to do.
+ * 0, -1 (the mountpoint: a usage error) or -2 (no FUSE device). */
+int nb_precheck_mount(const char *mountpoint);
 
 /* ---- logging (log.c): libfuse's messages and the operations' errors ------ */
 

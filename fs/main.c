@@ -20,7 +20,7 @@ void nb_print_usage(FILE *out)
 	      "read-only at MOUNTPOINT and goes to the background (unless -f).\n"
 	      "Unmount with: fusermount3 -u MOUNTPOINT\n"
 	      "The second form only brings the index up to date and prints a summary;\n"
-	      "it exits with 1 when a file could not be read.\n"
+	      "it exits with 1 when a file or directory could not be read.\n"
 	      "\n"
 	      "options:\n"
 	      "    --db FILE, --db=FILE   the index file (default: one per RAWDIR under\n"

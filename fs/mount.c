@@ -31,23 +31,15 @@ static void print_help(void)
 	fuse_lowlevel_help();
 }
 
-static int check_mountpoint(const char *mountpoint)
+/* A build that failed (a full disk, say) left the index as it was: that
+ * one is served, as the last complete state of RAWDIR. */
+static int keep_old_index(const char *dbpath)
 {
-	struct stat st;
-
-	/* mount.fuse3 may hand over an open /dev/fuse as /dev/fd/N. */
-	if (strncmp(mountpoint, "/dev/fd/", strlen("/dev/fd/")) == 0)
-		return 0;
-	if (stat(mountpoint, &st) != 0) {
-		nb_err("%s: cannot use as MOUNTPOINT: %s", mountpoint,
-		       strerror(errno));
-		return -1;
-	}
-	if (!S_ISDIR(st.st_mode)) {
-		nb_err("%s: not a directory (MOUNTPOINT must be one)", mountpoint);
-		return -1;
-	}
-	return 0;
+	if (!dbpath[0] || access(dbpath, R_OK) != 0)
+		return NB_EXIT_FAIL;
+	nb_err("%s: the index could not be brought up to date; serving it as "
+	       "it was", dbpath);
+	return NB_EXIT_OK;
 }
 
 /* 0 when the filesystem was unmounted or asked to stop by a signal. */
@@ -123,8 +115,15 @@ int nb_cmd_mount(int argc, char **argv)
 		       cli.rawdir ? "MOUNTPOINT" : "RAWDIR and MOUNTPOINT");
 		goto out;
 	}
-	if (check_mountpoint(opts.mountpoint) != 0)
+	switch (nb_precheck_mount(opts.mountpoint)) {
+	case 0:
+		break;
+	case -1:
 		goto out;
+	default:
+		rc = NB_EXIT_FAIL;
+		goto out;
+	}
 	/* Made before the long index build so that an unknown FUSE option is
 	 * reported at once; nothing is served until the loop runs. */
 	se = fuse_session_new(&args, &nb_fs_ops, sizeof nb_fs_ops, &fs);
@@ -132,6 +131,8 @@ int nb_cmd_mount(int argc, char **argv)
 		goto out;
 
 	rc = nb_update_index(&cli, dbpath, sizeof dbpath, &stats);
+	if (rc == NB_EXIT_FAIL)
+		rc = keep_old_index(dbpath);
 	if (rc != NB_EXIT_OK)
 		goto out;
 	rc = NB_EXIT_FAIL;

@@ -74,8 +74,15 @@ void ix_say(FILE *err, const char *fmt, ...)
 	if (!err)
 		return;
 	va_list ap;
+	char *msg = NULL;
 	va_start(ap, fmt);
-	vfprintf(err, fmt, ap);
+	int n = vasprintf(&msg, fmt, ap);
 	va_end(ap);
-	fputc('\n', err);
+	ix_buf b = {0};
+	if (n >= 0)
+		ix_printable(&b, msg, false);
+	/* out of memory: the message is lost, not printed raw */
+	fprintf(err, "%s\n", b.s && !b.oom ? b.s : "(out of memory)");
+	ix_buf_free(&b);
+	free(msg);
 }

@@ -12,10 +12,11 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>
-#include <signal.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "index.h"
@@ -131,10 +132,57 @@ static bool is_sqlite_file(const char *path, bool *empty)
 	return n == sizeof head && !memcmp(head, "SQLite format 3", 16);
 }
 
+/* SQLite found the file damaged: truncated, or overwritten in part. */
+static bool damaged(sqlite3 *db)
+{
+	int e = sqlite3_errcode(db);
+	return e == SQLITE_CORRUPT || e == SQLITE_NOTADB || e == SQLITE_IOERR;
+}
+
+/* Whether SQLite reads every page of db as sound (PRAGMA quick_check: the
+ * b-trees and their sizes, not the rows' contents). */
+static bool sound(sqlite3 *db)
+{
+	sqlite3_stmt *st;
+	bool ok = false;
+	if (sqlite3_prepare_v2(db, "PRAGMA quick_check(1)", -1, &st, NULL) ==
+	    SQLITE_OK) {
+		if (sqlite3_step(st) == SQLITE_ROW) {
+			const char *r = (const char *)sqlite3_column_text(st, 0);
+			ok = r && !strcmp(r, "ok");
+		}
+		sqlite3_finalize(st);
+	}
+	return ok;
+}
+
+/* A damaged index is moved aside as <dbpath>.corrupt-<unix time>, kept
+ * for whoever wants to look at it, so that a new one is built in its
+ * place.  0 or a negative errno. */
+static int move_aside(const char *dbpath, FILE *err)
+{
+	ix_buf to = {0};
+	ix_buf_printf(&to, "%s.corrupt-%lld", dbpath, (long long)time(NULL));
+	if (to.oom)
+		return -ENOMEM;
+	int rc = 0;
+	if (rename(dbpath, to.s) < 0) {
+		rc = -errno;
+		ix_say(err, "%s: the index is damaged and cannot be moved aside "
+		       "(%s); remove it and run again", dbpath, strerror(errno));
+	} else {
+		ix_say(err, "%s: the index is damaged (truncated or overwritten); "
+		       "moved aside as %s, building a new one", dbpath, to.s);
+	}
+	ix_buf_free(&to);
+	return rc;
+}
+
 /*
  * Looks at what is at dbpath: nothing (o->exists false), an index of ours
- * (its sources loaded when reusable), or something else, which we refuse
- * to overwrite.
+ * (its sources loaded when reusable), a damaged index of ours (moved aside,
+ * then as nothing), or something else, which we refuse to overwrite: a file
+ * that is no index, or an index of a newer nianbaofs.
  */
 static int old_open(const char *dbpath, FILE *err, old_index *o)
 {
@@ -150,8 +198,9 @@ static int old_open(const char *dbpath, FILE *err, old_index *o)
 	bool empty = false;
 	if (!S_ISREG(st.st_mode) ||
 	    (!is_sqlite_file(dbpath, &empty) && !empty)) {
-		ix_say(err, "%s: exists and is not a nianbaofs index; "
-		       "not overwriting it", dbpath);
+		ix_say(err, "%s: exists and is not a nianbaofs index (not a "
+		       "SQLite file); not overwriting it: give another --db, or "
+		       "remove it if it was an index", dbpath);
 		return -EEXIST;
 	}
 	if (empty)
@@ -159,20 +208,37 @@ static int old_open(const char *dbpath, FILE *err, old_index *o)
 
 	sqlite3 *db;
 	if (sqlite3_open_v2(dbpath, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
+		bool bad = damaged(db);
 		ix_say(err, "%s: %s", dbpath, sqlite3_errmsg(db));
 		sqlite3_close(db);
-		return -EIO;
+		return bad ? move_aside(dbpath, err) : -EIO;
 	}
 	bool ok, ok2;
 	int64_t version = query_int(db, "PRAGMA user_version", &ok);
 	int64_t ours = query_int(db, "SELECT count(*) FROM sqlite_master"
 				 " WHERE name = 'info' OR name = 'node'", &ok2);
 	int64_t tables = query_int(db, "SELECT count(*) FROM sqlite_master", &ok2);
+	if ((!ok || !ok2) && damaged(db)) {
+		sqlite3_close(db);
+		return move_aside(dbpath, err);
+	}
 	if (!ok || !ok2 || (ours < 2 && tables > 0)) {
 		ix_say(err, "%s: exists and is not a nianbaofs index; "
 		       "not overwriting it", dbpath);
 		sqlite3_close(db);
 		return -EEXIST;
+	}
+	if (version > IX_SCHEMA_VERSION) {
+		ix_say(err, "%s: written by a newer nianbaofs (index version "
+		       "%lld, this one knows %d); not overwriting it: use the "
+		       "newer nianbaofs, or give another --db", dbpath,
+		       (long long)version, IX_SCHEMA_VERSION);
+		sqlite3_close(db);
+		return -EEXIST;
+	}
+	if (!sound(db)) {
+		sqlite3_close(db);
+		return move_aside(dbpath, err);
 	}
 	o->exists = true;
 	int rc = 0;
@@ -334,6 +400,7 @@ typedef struct {
 
 typedef struct {
 	const char *rawdir;
+	const char *realroot;	/* rawdir resolved: files must stay below */
 	FILE *err;
 	sqlite3 *db;
 	sqlite3_stmt *add_source, *add_reuse;
@@ -371,27 +438,61 @@ static int add_source(builder *b, int64_t id, const char *rel, int64_t size,
 	return rc;
 }
 
+/* Whether the file open as fd is inside realroot: the walk checked its
+ * links, but the file may have been replaced by a link since.  Without
+ * /proc the walk's check stands. */
+static bool fd_inside(int fd, const char *realroot)
+{
+	char proc[64], real[PATH_MAX];
+	snprintf(proc, sizeof proc, "/proc/self/fd/%d", fd);
+	ssize_t n = readlink(proc, real, sizeof real - 1);
+	if (n < 0)
+		return true;
+	real[n] = '\0';
+	return ix_inside(realroot, real);
+}
+
+/* Opens a raw file without blocking (a FIFO put in a report's place would
+ * block open() for good) and keeps it only when it is a regular file
+ * inside RAWDIR.  The descriptor, or a negative errno. */
+static int open_regular(const char *path, const char *realroot,
+			struct stat *st)
+{
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	int rc = 0;
+	if (fstat(fd, st) < 0)
+		rc = -errno;
+	else if (!S_ISREG(st->st_mode))
+		rc = -EINVAL;
+	else if (!fd_inside(fd, realroot))
+		rc = -EXDEV;
+	else if (fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK) < 0)
+		rc = -errno;
+	if (rc) {
+		close(fd);
+		return rc;
+	}
+	return fd;
+}
+
 /* The whole file, read through one descriptor so that its size and mtime
  * are those of the bytes read. */
-static int read_file(const char *rawdir, const char *rel, char **data,
-		     size_t *len, struct stat *st)
+static int read_file(const char *rawdir, const char *realroot,
+		     const char *rel, char **data, size_t *len, struct stat *st)
 {
 	ix_buf path = {0};
 	ix_buf_printf(&path, "%s/%s", rawdir, rel);
 	if (path.oom)
 		return -ENOMEM;
-	int fd = open(path.s, O_RDONLY | O_CLOEXEC);
+	int fd = open_regular(path.s, realroot, st);
 	ix_buf_free(&path);
 	if (fd < 0)
-		return -errno;
+		return fd;
 	int rc = 0;
-	if (fstat(fd, st) < 0) {
-		rc = -errno;
-	} else if (!S_ISREG(st->st_mode)) {
-		rc = -EINVAL;
-	} else if (st->st_size > (off_t)IX_MAX_FILE_BYTES) {
+	if (st->st_size > (off_t)IX_MAX_FILE_BYTES)
 		rc = -EFBIG;
-	}
 	ix_buf b = {0};
 	while (!rc) {
 		char chunk[65536];
@@ -424,13 +525,15 @@ static const char *reason(int rc, bool parsing)
 {
 	if (parsing && rc == -EILSEQ)
 		return "the bytes are in no encoding nianbaofs reads "
-		       "(UTF-8, GB18030, UTF-16 with a BOM)";
+		       "(UTF-8, GB18030, UTF-16, up to 1 % stray bytes)";
 	if (parsing && rc == -ENOMSG)
 		return "not an annual report (no agency, year or section found); skipped";
 	if (!parsing && rc == -EFBIG)
 		return "larger than 64 MiB, not a report";
 	if (!parsing && rc == -EINVAL)
-		return "not a regular file";
+		return "not a regular file (a FIFO, device or socket); not read";
+	if (!parsing && rc == -EXDEV)
+		return "leads out of RAWDIR (a symbolic link); not read";
 	return strerror(-rc);
 }
 
@@ -463,7 +566,7 @@ static void work_file(void *ctx, unsigned worker, size_t i)
 
 	j->size = j->f->size;
 	j->mtime_ns = j->f->mtime_ns;
-	j->rc = read_file(b->rawdir, j->f->rel, &data, &len, &st);
+	j->rc = read_file(b->rawdir, b->realroot, j->f->rel, &data, &len, &st);
 	if (j->rc)
 		return;
 	j->size = st.st_size;
@@ -615,7 +718,7 @@ static const ix_gone *renamed_from(builder *b, const ix_file *f, int *rc)
 	struct stat st;
 
 	*rc = 0;
-	if (!b->gone.n || read_file(b->rawdir, f->rel, &data, &len, &st))
+	if (!b->gone.n || read_file(b->rawdir, b->realroot, f->rel, &data, &len, &st))
 		return NULL;
 	ix_gone *g = NULL;
 	if (!ix_sha256_hex(data, len, hex))
@@ -655,25 +758,43 @@ static int reuse(builder *b, int64_t id, const ix_file *f, const char *sha)
 	return rc;
 }
 
+/* Attaches the old index as "old", read-only: it is only copied from, and
+ * must stay intact whatever happens to this build. */
+static int attach_old(builder *b, const char *dbpath)
+{
+	ix_buf uri = {0};
+	ix_buf_adds(&uri, "file:");
+	for (const unsigned char *p = (const unsigned char *)dbpath; *p; p++) {
+		if (*p == '%' || *p == '?' || *p == '#' || *p <= ' ' || *p >= 0x7F)
+			ix_buf_printf(&uri, "%%%02X", *p);
+		else
+			ix_buf_add(&uri, p, 1);
+	}
+	ix_buf_adds(&uri, "?mode=ro");
+	if (uri.oom)
+		return -ENOMEM;
+	sqlite3_stmt *att;
+	int rc = prepare(b->db, "ATTACH DATABASE ? AS old", &att, b->err);
+	if (!rc) {
+		sqlite3_bind_text(att, 1, uri.s, -1, SQLITE_STATIC);
+		if (sqlite3_step(att) != SQLITE_DONE) {
+			ix_say(b->err, "%s: %s", dbpath, sqlite3_errmsg(b->db));
+			rc = -EIO;
+		}
+		sqlite3_finalize(att);
+	}
+	ix_buf_free(&uri);
+	return rc;
+}
+
 static int fill(builder *b, const old_index *o, const ix_files *files,
 		const char *dbpath)
 {
 	sqlite3 *db = b->db;
 	int rc = 0;
 	/* attached for its rows (reusable) and its inode numbers (inodes.c) */
-	if (o->same_schema) {
-		sqlite3_stmt *att;
-		if ((rc = prepare(db, "ATTACH DATABASE ? AS old", &att, b->err)))
-			return rc;
-		sqlite3_bind_text(att, 1, dbpath, -1, SQLITE_STATIC);
-		if (sqlite3_step(att) != SQLITE_DONE) {
-			ix_say(b->err, "%s: %s", dbpath, sqlite3_errmsg(db));
-			rc = -EIO;
-		}
-		sqlite3_finalize(att);
-		if (rc)
-			return rc;
-	}
+	if (o->same_schema && (rc = attach_old(b, dbpath)))
+		return rc;
 	if ((rc = ix_exec(db, "CREATE TEMP TABLE reuse(id INTEGER PRIMARY KEY);"
 			  "BEGIN;", b->err)) ||
 	    (rc = prepare(db, "INSERT INTO source(id, path, size, mtime_ns,"
@@ -734,8 +855,33 @@ static int fill(builder *b, const old_index *o, const ix_files *files,
 	return rc;
 }
 
-/* Removes temporary files of builds that died ("<dbpath>.tmp-<pid>" whose
- * process is gone). */
+/* A build holds an open-file-description lock on this byte of its
+ * temporary file for as long as it runs: far beyond the bytes SQLite locks
+ * (from 1 GiB on), so that the two never meet, and beyond any real index. */
+#define IX_BUILD_LOCK_BYTE ((off_t)1 << 40)
+
+static int hold_build_lock(int fd)
+{
+	struct flock fl = {.l_type = F_WRLCK, .l_whence = SEEK_SET,
+			   .l_start = IX_BUILD_LOCK_BYTE, .l_len = 1};
+	return fcntl(fd, F_OFD_SETLK, &fl) < 0 ? -errno : 0;
+}
+
+/* Whether a running build holds the temporary file name in dir locked. */
+static bool build_running(int dir, const char *name)
+{
+	int fd = openat(dir, name, O_RDONLY | O_NONBLOCK | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return errno != ENOENT && errno != ELOOP;
+	struct flock fl = {.l_type = F_WRLCK, .l_whence = SEEK_SET,
+			   .l_start = IX_BUILD_LOCK_BYTE, .l_len = 1};
+	bool held = fcntl(fd, F_OFD_GETLK, &fl) < 0 || fl.l_type != F_UNLCK;
+	close(fd);
+	return held;
+}
+
+/* Removes temporary files of builds that died ("<dbpath>.tmp-<pid>" that
+ * no build holds locked, whatever process its PID names now). */
 static void remove_stale(const char *dbpath)
 {
 	char *dcopy = strdup(dbpath), *bcopy = strdup(dbpath);
@@ -753,7 +899,7 @@ static void remove_stale(const char *dbpath)
 			continue;
 		char *end;
 		long pid = strtol(n + blen + 5, &end, 10);
-		if (*end || pid <= 0 || (kill((pid_t)pid, 0) < 0 && errno == ESRCH))
+		if (*end || pid <= 0 || !build_running(dirfd(d), n))
 			unlinkat(dirfd(d), n, 0);
 	}
 	closedir(d);
@@ -775,10 +921,21 @@ static void sync_dir_of(const char *path)
 	}
 }
 
+/* SQLite's "database or disk is full" is the system's ENOSPC: said so, with
+ * the old index named as intact. */
+static bool disk_full(sqlite3 *db, FILE *err)
+{
+	if (sqlite3_errcode(db) != SQLITE_FULL)
+		return false;
+	ix_say(err, "%s: no space left on device; the index as it was is "
+	       "kept", sqlite3_db_filename(db, "main"));
+	return true;
+}
+
 static int build_new(const char *dbpath, const char *rawdir,
-		     const old_index *o, const ix_files *files, FILE *err,
-		     nb_build_stats *stats, nb_progress_fn progress,
-		     void *progress_ctx)
+		     const char *realroot, const old_index *o,
+		     const ix_files *files, FILE *err, nb_build_stats *stats,
+		     nb_progress_fn progress, void *progress_ctx)
 {
 	ix_buf tmp = {0};
 	ix_buf_printf(&tmp, "%s.tmp-%ld", dbpath, (long)getpid());
@@ -787,20 +944,23 @@ static int build_new(const char *dbpath, const char *rawdir,
 	remove_stale(dbpath);
 	unlink(tmp.s);
 	/* created here so that a directory we cannot write is named plainly */
-	int fd = open(tmp.s, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-	if (fd < 0) {
+	int lock = open(tmp.s, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+	if (lock < 0) {
 		int e = errno;
 		ix_say(err, "%s: cannot write the index: %s", tmp.s, strerror(e));
 		ix_buf_free(&tmp);
 		return -e;
 	}
-	close(fd);
+	int rc = hold_build_lock(lock);
+	if (rc)
+		ix_say(err, "%s: cannot lock: %s", tmp.s, strerror(-rc));
 
-	builder b = {.rawdir = rawdir, .err = err, .stats = stats,
-		     .progress = progress, .progress_ctx = progress_ctx};
-	int rc = 0;
-	if (sqlite3_open_v2(tmp.s, &b.db, SQLITE_OPEN_READWRITE |
-			    SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
+	builder b = {.rawdir = rawdir, .realroot = realroot, .err = err,
+		     .stats = stats, .progress = progress,
+		     .progress_ctx = progress_ctx};
+	if (!rc && sqlite3_open_v2(tmp.s, &b.db, SQLITE_OPEN_READWRITE |
+				   SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_URI,
+				   NULL) != SQLITE_OK) {
 		ix_say(err, "%s: %s", tmp.s, sqlite3_errmsg(b.db));
 		rc = -EIO;
 	}
@@ -815,6 +975,8 @@ static int build_new(const char *dbpath, const char *rawdir,
 		rc = ix_schema_create(b.db, rawdir, err);
 	if (!rc)
 		rc = fill(&b, o, files, dbpath);
+	if (rc == -EIO && disk_full(b.db, err))
+		rc = -ENOSPC;
 
 	sqlite3_finalize(b.add_source);
 	sqlite3_finalize(b.add_reuse);
@@ -827,7 +989,7 @@ static int build_new(const char *dbpath, const char *rawdir,
 		rc = -EIO;
 	}
 	if (!rc) {
-		fd = open(tmp.s, O_RDONLY | O_CLOEXEC);
+		int fd = open(tmp.s, O_RDONLY | O_CLOEXEC);
 		if (fd < 0 || fsync(fd) < 0) {
 			rc = -errno;
 			ix_say(err, "%s: %s", tmp.s, strerror(errno));
@@ -844,6 +1006,7 @@ static int build_new(const char *dbpath, const char *rawdir,
 		unlink(tmp.s);
 	else
 		sync_dir_of(dbpath);
+	close(lock);
 	ix_buf_free(&tmp);
 	return rc;
 }
@@ -865,6 +1028,14 @@ int nb_index_build_progress(const char *dbpath, const char *rawdir, FILE *err,
 		return rc;
 	s.files = (unsigned)files.n;
 	s.unreadable = files.problems;
+	s.unreadable_dirs = files.dir_problems;
+	char realroot[PATH_MAX];
+	if (!realpath(rawdir, realroot)) {
+		rc = -errno;
+		ix_say(err, "%s: %s", rawdir, strerror(-rc));
+		ix_files_free(&files);
+		return rc;
+	}
 
 	int lock = ix_build_lock(dbpath);
 	old_index o;
@@ -872,8 +1043,8 @@ int nb_index_build_progress(const char *dbpath, const char *rawdir, FILE *err,
 	if (!rc && index_current(&o, &files))
 		rc = report_current(dbpath, rawdir, &o, err, &s);
 	else if (!rc)
-		rc = build_new(dbpath, rawdir, &o, &files, err, &s, progress,
-			       progress_ctx);
+		rc = build_new(dbpath, rawdir, realroot, &o, &files, err, &s,
+			       progress, progress_ctx);
 	old_free(&o);
 	ix_build_unlock(lock);
 	ix_files_free(&files);

@@ -26,6 +26,7 @@ typedef struct {
 	unsigned failed_checks;	/* consistency checks that failed, all reports */
 	unsigned unreadable;	/* files that could not be read or decoded */
 	unsigned not_reports;	/* files read, but no annual report: skipped */
+	unsigned unreadable_dirs; /* directories that could not be read */
 	bool unchanged;		/* nothing changed: the index was left as it was */
 } nb_build_stats;
 
@@ -53,6 +54,12 @@ int nb_index_build_progress(const char *dbpath, const char *rawdir, FILE *err,
  * (or ~/.cache/...), key derived from rawdir's real path.  Creates the
  * directory.  0 or a negative errno. */
 int nb_index_default_path(const char *rawdir, char *buf, size_t len);
+
+/* s with every byte that could act on a terminal escaped (see README,
+ * "Names"): invalid UTF-8 and control characters as \xNN, C1 and bidi
+ * controls as \uNNNN, a backslash doubled; newlines kept when
+ * keep_newlines.  malloc'd, NULL when out of memory. */
+char *nb_printable(const char *s, bool keep_newlines);
 
 /* ---- serving --------------------------------------------------------------- */
 

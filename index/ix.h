@@ -56,7 +56,9 @@ void ix_buf_printf(ix_buf *b, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 void ix_buf_free(ix_buf *b);
 
-/* Reports on err (which may be NULL) with a trailing newline. */
+/* Reports on err (which may be NULL) with a trailing newline; the message
+ * goes through ix_printable, so that no file name in it can act on the
+ * terminal. */
 void ix_say(FILE *err, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
@@ -76,11 +78,16 @@ typedef struct {
 typedef struct {
 	ix_file *v;
 	size_t n, cap;
-	unsigned problems;	/* directories or entries that could not be read */
+	unsigned problems;	/* report files that could not be read */
+	unsigned dir_problems;	/* directories that could not be read */
 } ix_files;
 
-/* Every report file under rawdir, sorted by rel (bytewise).  What cannot be
- * read is reported on err and counted in problems.  0, or a negative errno
+/* Whether the resolved path real is realroot or below it. */
+bool ix_inside(const char *realroot, const char *real);
+
+/* Every report file under rawdir, sorted by rel (bytewise); symbolic links
+ * followed only while they stay inside rawdir.  What cannot be read is
+ * reported on err and counted in problems or dir_problems.  0, or a negative errno
  * when rawdir itself cannot be walked or memory ran out. */
 int ix_walk(const char *rawdir, FILE *err, ix_files *out);
 void ix_files_free(ix_files *f);
@@ -149,13 +156,19 @@ int ix_store_report(ix_store *st, int64_t id, const nb_report *r);
 /* ---- names (names.c) --------------------------------------------------------- */
 
 /*
- * A file name from s: '/' becomes '／', control characters and invalid UTF-8
- * are dropped, surrounding ASCII spaces trimmed, and the result cut on a
+ * A file name from s: '/' becomes '／', control and bidi control characters
+ * and invalid UTF-8 are dropped, the rest put in NFC, surrounding ASCII spaces trimmed, and the result cut on a
  * UTF-8 boundary so that it plus suffix fits IX_NAME_MAX bytes.  "", "."
  * and ".." become fallback (which must itself be a valid name).  Returns a
  * malloc'd string or NULL (ENOMEM).
  */
 char *ix_name(const char *s, const char *suffix, const char *fallback);
+
+/* Appends s as it may be shown on a terminal or in a JSON string: a byte
+ * that is not UTF-8 as \xNN, a control character as \xNN (C0, DEL) or
+ * \uNNNN (C1), a bidi control as \uNNNN, a backslash as \\; '\n' kept
+ * when keep_newlines.  Everything else as it is. */
+void ix_printable(ix_buf *b, const char *s, bool keep_newlines);
 
 /* name with "~k" inserted before its suffix (k >= 2), still within
  * IX_NAME_MAX: "2019~2", "申请情况~2.csv".  NULL on ENOMEM. */

@@ -1,9 +1,17 @@
-/* names.c — file and directory names of the tree: never '/', NUL or a
- * control character, never more than NAME_MAX bytes, always valid UTF-8. */
+/* names.c — file and directory names of the tree: never '/', NUL, a
+ * control or bidi control character, never more than NAME_MAX bytes, always
+ * valid UTF-8 in Unicode NFC (so that U+F900 豈 and U+8C48 豈, or é and
+ * e + U+0301, make one directory, not two look-alikes).  And names as they
+ * are printed: on a terminal or in JSON, nothing in a name may act. */
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include <unicode/unorm2.h>
+#include <unicode/ustring.h>
+
+#include "index.h"
 #include "ix.h"
 
 /* Length of the valid UTF-8 sequence at s[0..n), or 0 when invalid. */
@@ -45,6 +53,93 @@ static bool is_control(uint32_t cp)
 	return cp < 0x20 || cp == 0x7F || (cp >= 0x80 && cp <= 0x9F);
 }
 
+/* The characters that reorder text on screen (Unicode's Bidi_Control
+ * property): U+202E makes "gpj.exe" of "exe.jpg". */
+static bool is_bidi_control(uint32_t cp)
+{
+	return cp == 0x061C || cp == 0x200E || cp == 0x200F ||
+	       (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069);
+}
+
+/* s (valid UTF-8) in NFC, into out; on any ICU failure s as it is, since
+ * a name must still come out. */
+static void nfc(const char *s, size_t n, ix_buf *out)
+{
+	UErrorCode e = U_ZERO_ERROR;
+	const UNormalizer2 *norm = unorm2_getNFCInstance(&e);
+	int32_t ulen = 0;
+	UChar *u = NULL, *v = NULL;
+	if (U_SUCCESS(e) && n < INT32_MAX / 4) {
+		u_strFromUTF8(NULL, 0, &ulen, s, (int32_t)n, &e);
+		if (e == U_BUFFER_OVERFLOW_ERROR)
+			e = U_ZERO_ERROR;
+	}
+	/* NFC of a string is at most 3 times its length in UTF-16 units */
+	if (U_SUCCESS(e) && (u = malloc(((size_t)ulen + 1) * sizeof *u)) &&
+	    (v = malloc(((size_t)ulen * 3 + 1) * sizeof *v))) {
+		u_strFromUTF8(u, ulen + 1, NULL, s, (int32_t)n, &e);
+		int32_t vlen = U_SUCCESS(e) ? unorm2_normalize(norm, u, ulen, v,
+					ulen * 3 + 1, &e) : 0;
+		int32_t blen = 0;
+		if (U_SUCCESS(e))
+			u_strToUTF8(NULL, 0, &blen, v, vlen, &e);
+		if (e == U_BUFFER_OVERFLOW_ERROR)
+			e = U_ZERO_ERROR;
+		char *b = U_SUCCESS(e) ? malloc((size_t)blen + 1) : NULL;
+		if (b) {
+			u_strToUTF8(b, blen + 1, NULL, v, vlen, &e);
+			if (U_SUCCESS(e)) {
+				ix_buf_add(out, b, (size_t)blen);
+				n = 0;
+				s = NULL;
+			}
+			free(b);
+		}
+	}
+	free(u);
+	free(v);
+	if (s)
+		ix_buf_add(out, s, n);
+}
+
+void ix_printable(ix_buf *b, const char *s, bool keep_newlines)
+{
+	const unsigned char *u = (const unsigned char *)(s ? s : "");
+	size_t n = strlen((const char *)u);
+	for (size_t i = 0; i < n;) {
+		uint32_t cp;
+		size_t len = utf8_len(u + i, n - i, &cp);
+		if (!len) {
+			ix_buf_printf(b, "\\x%02X", u[i]);
+			i++;
+			continue;
+		}
+		if (cp == '\\')
+			ix_buf_adds(b, "\\\\");
+		else if (cp == '\n' && keep_newlines)
+			ix_buf_adds(b, "\n");
+		else if (cp < 0x80 && is_control(cp))
+			ix_buf_printf(b, "\\x%02X", (unsigned)cp);
+		else if (is_control(cp) || is_bidi_control(cp))
+			ix_buf_printf(b, "\\u%04X", (unsigned)cp);
+		else
+			ix_buf_add(b, u + i, len);
+		i += len;
+	}
+}
+
+char *nb_printable(const char *s, bool keep_newlines)
+{
+	ix_buf b = {0};
+	ix_buf_adds(&b, "");
+	ix_printable(&b, s, keep_newlines);
+	if (b.oom) {
+		ix_buf_free(&b);
+		return NULL;
+	}
+	return b.s;
+}
+
 /* Bytes of s[0..n) less leading and trailing ASCII spaces and tabs. */
 static void trim(const char *s, size_t *start, size_t *end)
 {
@@ -68,12 +163,18 @@ char *ix_name(const char *s, const char *suffix, const char *fallback)
 			i++;
 		else if (cp == '/')
 			ix_buf_add(&clean, "\xEF\xBC\x8F", 3);	/* U+FF0F ／ */
-		else if (!is_control(cp))
+		else if (!is_control(cp) && !is_bidi_control(cp))
 			ix_buf_add(&clean, u + i, len);
 		i += len;
 	}
-	if (clean.oom)
+	ix_buf norm = {0};
+	nfc(clean.s ? clean.s : "", clean.len, &norm);
+	ix_buf_free(&clean);
+	clean = norm;
+	if (clean.oom) {
+		ix_buf_free(&clean);
 		return NULL;
+	}
 	const char *c = clean.s ? clean.s : "";
 	size_t start = 0, end = clean.len;
 	trim(c, &start, &end);

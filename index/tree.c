@@ -507,6 +507,18 @@ static cJSON *string_or_null(const char *s)
 	return s ? cJSON_CreateString(s) : cJSON_CreateNull();
 }
 
+/* A raw path as JSON: a path need not be UTF-8 (GBK names from zip
+ * files), JSON must be; shown as nb_printable shows it (README, "Names"). */
+static cJSON *printable_or_null(const char *s)
+{
+	if (!s)
+		return cJSON_CreateNull();
+	char *p = nb_printable(s, false);
+	cJSON *j = p ? cJSON_CreateString(p) : NULL;
+	free(p);
+	return j;
+}
+
 /* meta.json with the report's own fields and every other key in its place,
  * empty; report.txt. */
 static int render_facts(report_build *rb)
@@ -533,7 +545,7 @@ static int render_facts(report_build *rb)
 		cJSON_AddItemToObject(m, "published", string_or_null(col_text(st, 6))) &&
 		cJSON_AddItemToObject(m, "template", string_or_null(col_text(st, 7))) &&
 		cJSON_AddObjectToObject(m, "template_tables") &&
-		cJSON_AddItemToObject(m, "source", string_or_null(col_text(st, 11))) &&
+		cJSON_AddItemToObject(m, "source", printable_or_null(col_text(st, 11))) &&
 		cJSON_AddItemToObject(m, "sha256", string_or_null(col_text(st, 12))) &&
 		cJSON_AddItemToObject(m, "encoding", string_or_null(col_text(st, 8))) &&
 		cJSON_AddBoolToObject(m, "traditional", sqlite3_column_int(st, 9)) &&

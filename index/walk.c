@@ -1,9 +1,13 @@
 /* walk.c — finds the report files under RAWDIR.  Symbolic links are
- * followed (like find -L); a directory that is its own ancestor is a loop
- * and skipped.  The result is sorted so that a build is deterministic. */
+ * followed (like find -L) only while their target stays inside RAWDIR:
+ * `ln -s / RAWDIR/root` must not walk the whole machine, nor
+ * `x.txt -> /etc/shadow` be read.  A directory that is its own ancestor is
+ * a loop and skipped.  The result is sorted so that a build is
+ * deterministic. */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -19,6 +23,7 @@ typedef struct {
 
 typedef struct {
 	const char *rawdir;
+	char realroot[PATH_MAX];	/* rawdir with every link resolved */
 	FILE *err;
 	ix_files *out;
 	dir_id stack[256];	/* the directories being walked, root first */
@@ -65,6 +70,38 @@ static void problem(walker *w, const char *rel, const char *why)
 	w->out->problems++;
 }
 
+/* A directory is not a file: its reports are lost, but it is counted and
+ * named as what it is. */
+static void dir_problem(walker *w, const char *rel, const char *why)
+{
+	ix_say(w->err, "%s%s%s: directory cannot be read (%s); its reports are "
+	       "not indexed", w->rawdir, *rel ? "/" : "", rel, why);
+	w->out->dir_problems++;
+}
+
+bool ix_inside(const char *realroot, const char *real)
+{
+	size_t n = strlen(realroot);
+	if (n == 1 && realroot[0] == '/')
+		return true;
+	return !strncmp(real, realroot, n) && (real[n] == '/' || !real[n]);
+}
+
+/* Whether the symbolic link rel (in the directory being walked) leads to a
+ * place inside RAWDIR; says why not when it does not. */
+static bool link_inside(walker *w, const char *rel)
+{
+	ix_buf full = {0};
+	ix_buf_printf(&full, "%s/%s", w->rawdir, rel);
+	char real[PATH_MAX];
+	bool ok = !full.oom && realpath(full.s, real) && ix_inside(w->realroot, real);
+	if (!ok && !full.oom)
+		ix_say(w->err, "%s: symbolic link leads out of RAWDIR; not "
+		       "followed", full.s);
+	ix_buf_free(&full);
+	return ok;
+}
+
 /* Walks the directory open as fd, known as rel ("" for RAWDIR). */
 static int walk_dir(walker *w, int fd, const char *rel)
 {
@@ -72,7 +109,7 @@ static int walk_dir(walker *w, int fd, const char *rel)
 	if (!d) {
 		int e = errno;
 		close(fd);
-		problem(w, rel, strerror(e));
+		dir_problem(w, rel, strerror(e));
 		return 0;
 	}
 	int rc = 0;
@@ -93,6 +130,12 @@ static int walk_dir(walker *w, int fd, const char *rel)
 			break;
 		}
 		struct stat st;
+		if (fstatat(dirfd(d), name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+		    S_ISLNK(st.st_mode) && !link_inside(w, path.s)) {
+			ix_buf_free(&path);
+			errno = 0;
+			continue;
+		}
 		if (fstatat(dirfd(d), name, &st, 0) < 0) {
 			/* a dangling link named like a report is a report
 			 * that cannot be read; anything else is not ours */
@@ -116,7 +159,7 @@ static int walk_dir(walker *w, int fd, const char *rel)
 				int sub = openat(dirfd(d), name,
 						 O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 				if (sub < 0) {
-					problem(w, path.s, strerror(errno));
+					dir_problem(w, path.s, strerror(errno));
 				} else {
 					w->stack[w->depth++] = (dir_id){st.st_dev, st.st_ino};
 					rc = walk_dir(w, sub, path.s);
@@ -125,6 +168,9 @@ static int walk_dir(walker *w, int fd, const char *rel)
 			}
 		} else if (S_ISREG(st.st_mode) && is_report_name(name)) {
 			rc = push_file(w->out, path.s, &st);
+		} else if (is_report_name(name)) {
+			problem(w, path.s, "not a regular file (a FIFO, device "
+				"or socket); not read");
 		}
 		ix_buf_free(&path);
 		if (rc)
@@ -132,7 +178,7 @@ static int walk_dir(walker *w, int fd, const char *rel)
 		errno = 0;
 	}
 	if (!rc && errno)
-		problem(w, rel, strerror(errno));
+		dir_problem(w, rel, strerror(errno));
 	closedir(d);
 	return rc;
 }
@@ -159,6 +205,12 @@ int ix_walk(const char *rawdir, FILE *err, ix_files *out)
 		return -e;
 	}
 	walker w = {.rawdir = rawdir, .err = err, .out = out, .depth = 1};
+	if (!realpath(rawdir, w.realroot)) {
+		int e = errno;
+		close(fd);
+		ix_say(err, "%s: %s", rawdir, strerror(e));
+		return -e;
+	}
 	w.stack[0] = (dir_id){st.st_dev, st.st_ino};
 	int rc = walk_dir(&w, fd, "");
 	if (rc) {

@@ -1,7 +1,8 @@
 /*
  * test_decode.c — bytes to UTF-8 (decode.c) and Traditional to Simplified
- * (script.c): encodings found in the order BOM, strict UTF-8, GB18030;
- * line ends; the Traditional verdict.
+ * (script.c): encodings found in the order BOM, UTF-16 by its zero bytes,
+ * strict UTF-8, GB18030, UTF-16 by its units, then a few stray bytes
+ * replaced; line ends; the Traditional verdict.
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -21,8 +22,10 @@ static void expect_decoded(const char *bytes, size_t n, const char *encoding,
 	char *text = NULL;
 	size_t len = 0;
 	const char *enc = NULL;
+	size_t replaced = 99;
 
-	assert_int_equal(nb_decode(bytes, n, &text, &len, &enc), 0);
+	assert_int_equal(nb_decode(bytes, n, &text, &len, &enc, &replaced), 0);
+	assert_int_equal(replaced, 0);
 	assert_non_null(text);
 	assert_string_equal(enc, encoding);
 	assert_int_equal(len, strlen(want));
@@ -36,8 +39,10 @@ static void expect_unreadable(const char *bytes, size_t n)
 	char *text = NULL;
 	size_t len = 0;
 	const char *enc = NULL;
+	size_t replaced;
 
-	assert_int_equal(nb_decode(bytes, n, &text, &len, &enc), -EILSEQ);
+	assert_int_equal(nb_decode(bytes, n, &text, &len, &enc, &replaced),
+			 -EILSEQ);
 	assert_null(text);
 }
 
@@ -123,9 +128,11 @@ static void strict_utf8(void **state)
 	char *text = NULL;
 	size_t len;
 	const char *enc = NULL;
+	size_t replaced;
 
 	/* An overlong '/' is no UTF-8; as GBK it is two Han characters. */
-	assert_int_equal(nb_decode("\xC0\xAF\xC0\xAF", 4, &text, &len, &enc), 0);
+	assert_int_equal(nb_decode("\xC0\xAF\xC0\xAF", 4, &text, &len, &enc,
+				   &replaced), 0);
 	assert_string_equal(enc, "GB18030");
 	free(text);
 	/* A UTF-16 surrogate and a code point past U+10FFFF: neither fits
@@ -137,11 +144,85 @@ static void strict_utf8(void **state)
 static void neither_utf8_nor_gb18030(void **state)
 {
 	(void)state;
-	/* mostly good UTF-8 with one stray byte: strict, no repair */
+	/* as many stray bytes as text: in no encoding */
 	static const char in[] = "年度报告\xFF年度报告";
 
 	expect_unreadable(in, sizeof in - 1);
 	expect_unreadable("\xC4\xEA\xB6", 3);	/* GBK cut mid-character */
+	expect_unreadable("\xFD\xFF\xFD\xFF\xFD\xFF\xFD\xFF", 8);
+}
+
+/* n bytes: text repeated, with one stray byte at the middle. */
+static char *with_stray_byte(const char *unit, size_t times, char stray,
+			     size_t *n)
+{
+	size_t u = strlen(unit);
+	char *b = malloc(u * times + 2);
+
+	assert_non_null(b);
+	for (size_t i = 0; i < times; i++)
+		memcpy(b + i * u, unit, u);
+	memmove(b + u * times / 2 + 1, b + u * times / 2, u * times - u * times / 2);
+	b[u * times / 2] = stray;
+	*n = u * times + 1;
+	b[*n] = '\0';
+	return b;
+}
+
+static void stray_byte_replaced(void **state)
+{
+	(void)state;
+	size_t n, len, replaced = 0;
+	char *text = NULL;
+	const char *enc = NULL;
+	/* a UTF-8 report of 1,200 bytes with one 0xFF inside */
+	char *in = with_stray_byte("一、总体情况\n", 60, '\xFF', &n);
+
+	assert_int_equal(nb_decode(in, n, &text, &len, &enc, &replaced), 0);
+	assert_string_equal(enc, "UTF-8");
+	assert_int_equal(replaced, 1);
+	assert_non_null(strstr(text, "\xEF\xBF\xBD"));
+	assert_int_equal(strlen(text), len);
+	free(text);
+	free(in);
+	/* GBK (年度报告) with one 0xFF: GB18030 with one replacement */
+	in = with_stray_byte("\xC4\xEA\xB6\xC8\xB1\xA8\xB8\xE6\n", 100,
+			     '\xFF', &n);
+	assert_int_equal(nb_decode(in, n, &text, &len, &enc, &replaced), 0);
+	assert_string_equal(enc, "GB18030");
+	assert_int_equal(replaced, 1);
+	assert_non_null(strstr(text, "年度报告\n"));
+	free(text);
+	free(in);
+}
+
+static void utf16_without_bom(void **state)
+{
+	(void)state;
+	/* 年报 2019 LF, in both byte orders: found by the zero bytes */
+	static const char le[] = "\x74\x5E\xA5\x62 \0002\0000\0001\0009\0\n\0";
+	static const char be[] = "\x5E\x74\x62\xA5\0 \0002\0000\0001\0009\0\n";
+	/* Han only, no zero byte: 年度报告 一、总体情况 (as units) */
+	static const char han[] = "\x74\x5E\xA6\x5E\xA5\x62\x4A\x54"
+				  "\x00\x4E\x01\x30\x3B\x60\x53\x4F"
+				  "\xC5\x60\xB5\x51"
+				  "\x74\x5E\xA6\x5E\xA5\x62\x4A\x54"
+				  "\x00\x4E\x01\x30\x3B\x60\x53\x4F"
+				  "\xC5\x60\xB5\x51";
+
+	expect_decoded(le, sizeof le - 1, "UTF-16LE", "年报 2019\n");
+	expect_decoded(be, sizeof be - 1, "UTF-16BE", "年报 2019\n");
+	expect_decoded(han, sizeof han - 1, "UTF-16LE",
+		       "年度报告一、总体情况年度报告一、总体情况");
+}
+
+static void nul_bytes_not_utf16(void **state)
+{
+	(void)state;
+	/* UTF-8 text with NUL bytes at both parities stays UTF-8 */
+	static const char in[] = "Annual\0 report\0\0 2019 年报\n";
+
+	expect_decoded(in, sizeof in - 1, "UTF-8", "Annual report 2019 年报\n");
 }
 
 /* ---- script.c -------------------------------------------------------- */
@@ -225,6 +306,9 @@ int main(void)
 		cmocka_unit_test(utf16_truncated),
 		cmocka_unit_test(strict_utf8),
 		cmocka_unit_test(neither_utf8_nor_gb18030),
+		cmocka_unit_test(stray_byte_replaced),
+		cmocka_unit_test(utf16_without_bom),
+		cmocka_unit_test(nul_bytes_not_utf16),
 	};
 	const struct CMUnitTest script[] = {
 		cmocka_unit_test(traditional_converted),

@@ -217,6 +217,42 @@ static void test_names(void **state)
 	free(d);
 }
 
+/* Issue 8: look-alike names are one name; nothing in a name reorders or
+ * acts on a terminal, in the tree or printed. */
+static void test_hostile_names(void **state)
+{
+	(void)state;
+	/* U+F900 and U+8C48 are both 豈: one directory */
+	char *a = ix_name("\xEF\xA4\x80山县人民政府", "", "_");
+	char *b = ix_name("\xE8\xB1\x88山县人民政府", "", "_");
+	assert_string_equal(a, b);
+	free(a);
+	free(b);
+	/* é precomposed and e + U+0301 */
+	a = ix_name("caf\xC3\xA9", "", "_");
+	b = ix_name("cafe\xCC\x81", "", "_");
+	assert_string_equal(a, b);
+	free(a);
+	free(b);
+	/* U+202E and the other bidi controls go */
+	a = ix_name("\xE2\x80\xAEtxt.exe\xE2\x81\xA6x\xE2\x80\x8F", "", "_");
+	assert_string_equal(a, "txt.exex");
+	free(a);
+	/* a name of controls only: the fallback */
+	a = ix_name("\x1B\x07\xE2\x80\xAE", "", "_");
+	assert_string_equal(a, "_");
+	free(a);
+
+	char *p = nb_printable("\x1B]2;x\x07\x1B[2J\xC4\xEA\xE2\x80\xAE"
+			       "a\\b\xC2\x85\n年.txt", false);
+	assert_string_equal(p, "\\x1B]2;x\\x07\\x1B[2J\\xC4\\xEA\\u202E"
+			    "a\\\\b\\u0085\\x0A年.txt");
+	free(p);
+	p = nb_printable("one\ntwo", true);
+	assert_string_equal(p, "one\ntwo");
+	free(p);
+}
+
 static void test_decimal(void **state)
 {
 	(void)state;
@@ -877,6 +913,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_names),
+		cmocka_unit_test(test_hostile_names),
 		cmocka_unit_test(test_decimal),
 		cmocka_unit_test(test_csv_and_text),
 		cmocka_unit_test(test_dataset_parts),

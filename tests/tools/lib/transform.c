@@ -32,8 +32,8 @@ int tf_text_of(const char *name, const void *buf, size_t len, char **text, size_
 {
 	const char *enc;
 	char *t;
-	size_t n;
-	int rc = nb_decode(buf, len, &t, &n, &enc);
+	size_t n, replaced;
+	int rc = nb_decode(buf, len, &t, &n, &enc, &replaced);
 
 	*md = ends_with(name, ".md");
 	if (rc < 0)

@@ -1,0 +1,21 @@
+/* fuzz_decode.c — bytes to UTF-8 (decode.c): whatever comes in, what comes
+ * out is valid UTF-8 without NUL or CR, of the length said. */
+#include <string.h>
+
+#include "fuzz.h"
+#include "internal.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	char *text = NULL;
+	size_t len = 0, replaced = 0;
+	const char *enc = NULL;
+
+	if (nb_decode(data, size, &text, &len, &enc, &replaced) != 0)
+		return 0;
+	FUZZ_CHECK(enc != NULL && text[len] == '\0' && strlen(text) == len);
+	FUZZ_CHECK(!memchr(text, '\r', len));
+	FUZZ_CHECK(fuzz_valid_utf8(text, len));
+	free(text);
+	return 0;
+}
