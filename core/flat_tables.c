@@ -10,8 +10,11 @@
  * 总计); the column rules (一 + 二 = （七）总计 + 四, （七）总计 = the result
  * rows) then settle rows several readings fit when exactly one of their
  * readings agrees with the rest of the table.  Every row goes through the
- * certainty stage as inferred (NB_PLACE_SPLIT): the stage writes a cell
- * only where the rules hold, and says why of every other.
+ * certainty stage: as inferred (NB_PLACE_SPLIT), so that the stage writes
+ * its cells only where the rules hold and says why of every other — unless
+ * the run's format alone allows one reading (as many digits as columns:
+ * 0000000), which is the row's own structure (NB_PLACE_CELLS), kept as
+ * printed even where the report breaks a rule, as the checks then say.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -36,6 +39,7 @@ typedef struct {
 	nb_split *cand;		/* the first CAP of them */
 	int orow;		/* the printed row, or -1 */
 	bool cut;		/* the run is followed by no label: its end is unsure */
+	bool forced;		/* the run's format alone allows one reading */
 	size_t pick;		/* while settling: the reading tried */
 } reading;
 
@@ -145,6 +149,16 @@ static int read_rows(const nb_flat_region *g, const nb_template *t, const int *a
 		const nb_flat_row *f = &g->v[assign[j]];
 		x[j].status = nb_split_run(g->text.s + f->run, f->nrun, next, &rule, x[j].cand, CAP,
 					   &x[j].count);
+		/* With the sums left out, does the format alone (digits, no
+		 * leading zeros, signs, points, units) still allow just one
+		 * reading?  Then the cells are the row's own, as certain as a
+		 * separator would make them (0000000 for seven columns). */
+		if (x[j].status == NB_SPLIT_ONE) {
+			size_t n;
+			rule.nsums = 0;
+			x[j].forced = nb_split_run(g->text.s + f->run, f->nrun, next, &rule,
+						   NULL, 0, &n) == NB_SPLIT_ONE;
+		}
 		if (!ends_cleanly(g, (size_t)assign[j])) {
 			x[j].cut = true;
 			x[j].status = NB_SPLIT_NONE;
@@ -277,7 +291,7 @@ static char *why_text(const nb_template *t, const nb_flat_region *g, const nb_fl
 
 /* Offers template row j the reading's cells [first, first + ncols). */
 static int offer(nb_stage *s, const nb_template *t, size_t j, const nb_split *sp,
-		 size_t first, nb_unit printed)
+		 size_t first, nb_unit printed, nb_place how)
 {
 	char money[NB_SPLIT_CELL + 8];
 	nb_text v[NB_SPLIT_MAXCOLS];
@@ -290,7 +304,7 @@ static int offer(nb_stage *s, const nb_template *t, size_t j, const nb_split *sp
 			v[c] = (nb_text){ money, (size_t)w };
 		}
 	}
-	return nb_stage_row(s, j, v, t->ncols, NB_PLACE_SPLIT, NULL);
+	return nb_stage_row(s, j, v, t->ncols, how, NULL);
 }
 
 /* Stages each template row's reading, or why it has none, and commits. */
@@ -304,7 +318,11 @@ static int commit(nb_doc *d, const nb_template *t, const nb_flat_region *g, cons
 		if (x[j].orow < 0)
 			continue;
 		if (x[j].status == NB_SPLIT_ONE) {
-			rc = offer(s, t, j, &x[j].cand[0], 0, printed);
+			/* a split the format forces is the row's structure: kept
+			 * when the report's own numbers break a rule (the checks
+			 * say so); one the sums chose is inferred */
+			rc = offer(s, t, j, &x[j].cand[0], 0, printed,
+				   x[j].forced ? NB_PLACE_CELLS : NB_PLACE_SPLIT);
 			continue;
 		}
 		char *why = why_text(t, g, &g->v[x[j].orow], t->ncols, x[j].status, x[j].cand,
@@ -421,7 +439,8 @@ static int appeals(nb_doc *d)
 					       : why_text(t, &g, f, rule.ncols, st, cand, count, cut);
 		for (size_t r = 0; r < per && rc == 0; r++) {
 			if (st == NB_SPLIT_ONE)
-				rc = offer(s, t, first + r, cand, r * t->ncols, NB_UNIT_NONE);
+				rc = offer(s, t, first + r, cand, r * t->ncols, NB_UNIT_NONE,
+					   NB_PLACE_SPLIT);
 			else
 				rc = why ? nb_stage_why(s, first + r, why) : -ENOMEM;
 		}
