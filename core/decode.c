@@ -354,11 +354,16 @@ int nb_decode(const void *buf, size_t len, char **text, size_t *textlen,
 
 	if (from) {
 		const char *s = (const char *)b + skip;
-		int rc = convert(from, s, len - skip, &out, &n, NULL);
+		/* UTF-8 comes here only when it is not valid: read by our own
+		 * strict reader, since iconv's lets through what no UTF-8
+		 * holds (F7 B6 AF B9, beyond U+10FFFF; found by fuzz_decode) */
+		bool utf8 = strcmp(from, "UTF-8") == 0;
+		int rc = utf8 ? -EILSEQ : convert(from, s, len - skip, &out, &n, NULL);
 
 		/* a stray byte in a text with a BOM: replaced, if few */
 		if (rc == -EILSEQ &&
-		    (rc = convert(from, s, len - skip, &out, &n, replaced)) == 0 &&
+		    (rc = utf8 ? utf8_replacing(s, len - skip, &out, &n, replaced) :
+		     convert(from, s, len - skip, &out, &n, replaced)) == 0 &&
 		    !readable(*replaced, len - skip)) {
 			free(out);
 			rc = -EILSEQ;
