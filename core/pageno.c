@@ -16,6 +16,32 @@
 #define NB_PAGENO_INDENT 20
 #define NB_PAGENO_MAX 999
 
+/* At *i: spaces, a number, spaces, then `unit` ("页"); *i moves past it. */
+static bool number_then(const char *s, size_t n, size_t *i, const char *unit)
+{
+	sc_skip_spaces(s, n, i);
+	if (sc_number(s, n, i) < 0)
+		return false;
+	sc_skip_spaces(s, n, i);
+	return sc_skip_str(s, n, i, unit);
+}
+
+/* Skips what separates 第N页 from 共M页: spaces, commas, and a '/' when
+ * slash is set. */
+static void skip_between(const char *s, size_t n, size_t *i, bool slash)
+{
+	while (*i < n) {
+		size_t at = *i;
+		uint32_t cp = nb_utf8_next(s, n, i);
+
+		if (!nb_is_space(cp) && cp != ',' && cp != 0xFF0C &&
+		    !(slash && cp == '/')) {
+			*i = at;
+			return;
+		}
+	}
+}
+
 /* The printed page-number forms: -3-, - 3 -, — 4 —, 第 3 页, 第3页 共12页,
  * 共12页 第3页, 3/12, Page 3.  s[0..n) is trimmed. */
 bool ln_pageno_form(const char *s, size_t n)
@@ -33,48 +59,18 @@ bool ln_pageno_form(const char *s, size_t n)
 		return sc_skip_dashes(s, n, &i) && i == n;
 	}
 	if (sc_skip_str(s, n, &i, "共")) {
-		sc_skip_spaces(s, n, &i);
-		if (sc_number(s, n, &i) < 0)
+		if (!number_then(s, n, &i, "页"))
 			return false;
-		sc_skip_spaces(s, n, &i);
-		if (!sc_skip_str(s, n, &i, "页"))
-			return false;
-		while (i < n) {
-			size_t at = i;
-			uint32_t cp = nb_utf8_next(s, n, &i);
-
-			if (!nb_is_space(cp) && cp != ',' && cp != 0xFF0C) {
-				i = at;
-				break;
-			}
-		}
+		skip_between(s, n, &i, false);
 	}
 	if (sc_skip_str(s, n, &i, "第")) {
-		sc_skip_spaces(s, n, &i);
-		if (sc_number(s, n, &i) < 0)
-			return false;
-		sc_skip_spaces(s, n, &i);
-		if (!sc_skip_str(s, n, &i, "页"))
+		if (!number_then(s, n, &i, "页"))
 			return false;
 		if (i == n)
 			return true;
-		while (i < n) {
-			size_t at = i;
-			uint32_t cp = nb_utf8_next(s, n, &i);
-
-			if (!nb_is_space(cp) && cp != ',' && cp != 0xFF0C &&
-			    cp != '/') {
-				i = at;
-				break;
-			}
-		}
-		if (!sc_skip_str(s, n, &i, "共"))
-			return false;
-		sc_skip_spaces(s, n, &i);
-		if (sc_number(s, n, &i) < 0)
-			return false;
-		sc_skip_spaces(s, n, &i);
-		return sc_skip_str(s, n, &i, "页") && i == n;
+		skip_between(s, n, &i, true);
+		return sc_skip_str(s, n, &i, "共") &&
+			number_then(s, n, &i, "页") && i == n;
 	}
 	if (i > 0)
 		return false;	/* 共N页 alone is not a page number */
