@@ -165,6 +165,13 @@ uint32_t nb_utf8_next(const char *str, size_t n, size_t *i)
 		*i = p + 1;
 		return c;
 	}
+	/* Han and CJK punctuation: most of every report */
+	if ((c & 0xF0) == 0xE0 && p + 3 <= n && (s[p + 1] & 0xC0) == 0x80 &&
+	    (s[p + 2] & 0xC0) == 0x80) {
+		*i = p + 3;
+		return (uint32_t)(c & 0x0F) << 12 | (uint32_t)(s[p + 1] & 0x3F) << 6 |
+		       (s[p + 2] & 0x3F);
+	}
 	if ((c & 0xE0) == 0xC0) {
 		cp = c & 0x1F;
 		len = 2;
@@ -228,21 +235,50 @@ uint32_t nb_halfwidth(uint32_t cp)
 	return cp;
 }
 
+/* Where the character that ends at e (a character boundary, e > 0) begins,
+ * and what it is, as nb_utf8_next reads it going forward: a byte that is not
+ * a continuation byte always starts a character there, so the nearest such
+ * byte before e starts this one, unless it does not reach exactly e, and
+ * then the last byte is a character of its own (U+FFFD). */
+static uint32_t utf8_prev(const char *s, size_t n, size_t e, size_t *start)
+{
+	size_t q = e - 1;
+
+	while (q > 0 && e - q < 4 && ((unsigned char)s[q] & 0xC0) == 0x80)
+		q--;
+	size_t i = q;
+	uint32_t cp = nb_utf8_next(s, n, &i);
+	if (i == e) {
+		*start = q;
+		return cp;
+	}
+	*start = e - 1;
+	return 0xFFFD;
+}
+
+/* Spaces are looked for only at both ends: a line is read once, not twice. */
 void nb_trim(const char *s, size_t n, size_t *start, size_t *end)
 {
 	size_t i = 0, a = n, b = 0;
 
 	while (i < n) {
 		size_t at = i;
-		uint32_t cp = nb_utf8_next(s, n, &i);
-		if (!nb_is_space(cp)) {
-			if (a == n)
-				a = at;
-			b = i;
+		if (!nb_is_space(nb_utf8_next(s, n, &i))) {
+			a = at;
+			break;
 		}
 	}
-	if (a == n)
-		a = b = 0;
+	if (a == n) {
+		*start = *end = 0;
+		return;
+	}
+	b = n;
+	while (b > i) {
+		size_t from;
+		if (!nb_is_space(utf8_prev(s, n, b, &from)))
+			break;
+		b = from;
+	}
 	*start = a;
 	*end = b;
 }
