@@ -91,8 +91,7 @@ static int build(const char *dbpath, const char *rawdir, bool quiet,
 	return rc;
 }
 
-int nb_update_index(const nb_cli *cli, char *dbpath, size_t len,
-		    nb_build_stats *stats)
+int nb_index_path(const nb_cli *cli, char *dbpath, size_t len)
 {
 	struct stat st;
 	int rc;
@@ -123,6 +122,16 @@ int nb_update_index(const nb_cli *cli, char *dbpath, size_t len,
 			return NB_EXIT_FAIL;
 		}
 	}
+	return NB_EXIT_OK;
+}
+
+int nb_update_index(const nb_cli *cli, char *dbpath, size_t len,
+		    nb_build_stats *stats)
+{
+	int rc = nb_index_path(cli, dbpath, len);
+
+	if (rc != NB_EXIT_OK)
+		return rc;
 	memset(stats, 0, sizeof *stats);
 	rc = build(dbpath, cli->rawdir, cli->quiet, stats);
 	if (rc < 0) {

@@ -85,6 +85,7 @@ int nb_cmd_mount(int argc, char **argv)
 	char dbpath[PATH_MAX];
 	nb_build_stats stats;
 	nb_watch *watch = NULL;
+	bool later = false;
 	int rc = NB_EXIT_USAGE;
 
 	memset(&opts, 0, sizeof opts);
@@ -130,7 +131,7 @@ int nb_cmd_mount(int argc, char **argv)
 	if (!se)
 		goto out;
 
-	rc = nb_update_index(&cli, dbpath, sizeof dbpath, &stats);
+	rc = nb_mount_index(&cli, dbpath, sizeof dbpath, &stats, &later);
 	if (rc == NB_EXIT_FAIL)
 		rc = keep_old_index(dbpath);
 	if (rc != NB_EXIT_OK)
@@ -145,6 +146,8 @@ int nb_cmd_mount(int argc, char **argv)
 
 	if (nb_watch_new(&watch, &cli, dbpath) != 0)
 		goto out_unmount;
+	if (later)
+		nb_watch_stale(watch);
 	if (!opts.foreground) {
 		/* SQLite connections must not cross a fork(); the index was
 		 * opened above only so that a broken one stops us here, while
