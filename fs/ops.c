@@ -308,7 +308,8 @@ static void nb_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 		return;
 	}
 	/* The kernel then opens every file by itself, keeping its page
-	 * cache (as below); writes still reach ro_write and fail. */
+	 * cache (as below); on a mount made writable, writes to a file so
+	 * opened reach ro_write and fail. */
 	if (fs_of(req)->no_open) {
 		fuse_reply_err(req, ENOSYS);
 		return;
@@ -395,6 +396,13 @@ static void nb_listxattr(fuse_req_t req, fuse_ino_t ino, size_t size)
 }
 
 /* ---- everything that would change the tree: EROFS -------------------------- */
+
+/* Mounted with -o ro, the kernel answers EROFS itself and none of these is
+ * called.  But root can make the mount writable (`mount -o remount,rw`):
+ * the kernel then passes every change on, and these refuse it with EROFS
+ * rather than libfuse's ENOSYS ("Function not implemented"), which the
+ * kernel would also take as "never ask again" for some of them.  Tested by
+ * test_handlers_refuse_every_change_after_remount_rw. */
 
 static void ro_setattr(fuse_req_t req, fuse_ino_t ino, struct stat *attr,
 		       int to_set, struct fuse_file_info *fi)
