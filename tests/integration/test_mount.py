@@ -334,6 +334,25 @@ def expect_erofs(fn, *args):
     assert e.value.errno == errno.EROFS, (fn.__name__, args, e.value)
 
 
+def changes_by_name(rdir, report):
+    """Every change made through a name: (function, arguments...)."""
+    return [
+        (open, rdir / "new.txt", "w"),
+        (os.mkdir, rdir / "newdir"),
+        (os.remove, report),
+        (os.rmdir, next(p for p in rdir.iterdir() if p.is_dir())),
+        (os.rename, report, rdir / "moved.txt"),
+        (os.link, report, rdir / "hard.txt"),
+        (os.symlink, "report.txt", rdir / "soft.txt"),
+        (os.truncate, report, 0),
+        (os.chmod, report, 0o644),
+        (os.utime, report, (0, 0)),
+        (os.mknod, rdir / "fifo", stat.S_IFIFO | 0o644),
+        (os.setxattr, report, "user.note", b"x"),
+        (os.removexattr, report, "user.note"),
+    ]
+
+
 def test_read_only_mount_refuses_every_change(mnt):
     """Mounted read-only (-o ro, always last): the kernel answers EROFS
     itself, before any request reaches the filesystem."""
@@ -345,19 +364,8 @@ def test_read_only_mount_refuses_every_change(mnt):
     expect_erofs(open, report, "ab")
     expect_erofs(open, report, "r+b")
     expect_erofs(os.open, report, os.O_RDONLY | os.O_TRUNC)
-    expect_erofs(open, rdir / "new.txt", "w")
-    expect_erofs(os.mkdir, rdir / "newdir")
-    expect_erofs(os.remove, report)
-    expect_erofs(os.rmdir, next(p for p in rdir.iterdir() if p.is_dir()))
-    expect_erofs(os.rename, report, rdir / "moved.txt")
-    expect_erofs(os.link, report, rdir / "hard.txt")
-    expect_erofs(os.symlink, "report.txt", rdir / "soft.txt")
-    expect_erofs(os.truncate, report, 0)
-    expect_erofs(os.chmod, report, 0o644)
-    expect_erofs(os.utime, report, (0, 0))
-    expect_erofs(os.mknod, rdir / "fifo", stat.S_IFIFO | 0o644)
-    expect_erofs(os.setxattr, report, "user.note", b"x")
-    expect_erofs(os.removexattr, report, "user.note")
+    for fn, *args in changes_by_name(rdir, report):
+        expect_erofs(fn, *args)
     assert read(report) == before
     assert sorted(os.listdir(rdir)) == names
 
@@ -411,19 +419,8 @@ def test_handlers_refuse_every_change_after_remount_rw(nianbaofs, fuse_usable,
         except OSError as e:
             assert e.errno == errno.EROFS, e
         assert read(report) == before
-        expect_erofs(open, rdir / "new.txt", "w")
-        expect_erofs(os.mkdir, rdir / "newdir")
-        expect_erofs(os.remove, report)
-        expect_erofs(os.rmdir, next(p for p in rdir.iterdir() if p.is_dir()))
-        expect_erofs(os.rename, report, rdir / "moved.txt")
-        expect_erofs(os.link, report, rdir / "hard.txt")
-        expect_erofs(os.symlink, "report.txt", rdir / "soft.txt")
-        expect_erofs(os.truncate, report, 0)
-        expect_erofs(os.chmod, report, 0o644)
-        expect_erofs(os.utime, report, (0, 0))
-        expect_erofs(os.mknod, rdir / "fifo", stat.S_IFIFO | 0o644)
-        expect_erofs(os.setxattr, report, "user.note", b"x")
-        expect_erofs(os.removexattr, report, "user.note")
+        for fn, *args in changes_by_name(rdir, report):
+            expect_erofs(fn, *args)
         expect_erofs(change_through_fds,
                      lambda s, d: os.posix_fallocate(d, 0, 10), report, report)
         expect_erofs(change_through_fds,
