@@ -106,9 +106,12 @@ void nb_cli_missing(const nb_cli *cli, const char *what);
 /* 0 when rawdir is a directory; else a negative errno, printed. */
 int nb_check_rawdir(const char *rawdir);
 
+/* The index path, in dbpath: cli->db made absolute, or the default place.
+ * 0, or a negative errno (printed) and dbpath "". */
+int nb_index_path(const nb_cli *cli, char *dbpath, size_t len);
+
 /*
- * Resolves the index path into dbpath (cli->db made absolute, or the
- * default place) and builds the index, reporting unreadable files on
+ * nb_index_path, then builds the index, reporting unreadable files on
  * stderr.  0, or a negative errno when no index could be written (printed);
  * dbpath is "" when it could not be resolved.
  */

@@ -110,8 +110,7 @@ int nb_check_rawdir(const char *rawdir)
 	return 0;
 }
 
-int nb_update_index(const nb_cli *cli, char *dbpath, size_t len,
-		    nb_build_stats *stats)
+int nb_index_path(const nb_cli *cli, char *dbpath, size_t len)
 {
 	int rc;
 
@@ -131,6 +130,16 @@ int nb_update_index(const nb_cli *cli, char *dbpath, size_t len,
 			return rc;
 		}
 	}
+	return 0;
+}
+
+int nb_update_index(const nb_cli *cli, char *dbpath, size_t len,
+		    nb_build_stats *stats)
+{
+	int rc = nb_index_path(cli, dbpath, len);
+
+	if (rc < 0)
+		return rc;
 	memset(stats, 0, sizeof *stats);
 	rc = build(dbpath, cli->rawdir, cli->quiet, stats);
 	if (rc < 0) {
