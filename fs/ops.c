@@ -37,10 +37,10 @@ static nb_fs *fs_of(fuse_req_t req)
 }
 
 /* Maps an index error (a negative errno or an nb_status) to the errno of
- * the reply; a status means the index cannot be read as one: EIO.  On EIO the first failure is
- * logged with what the index said; the ones after it are not, until the
- * index answers again (served), so that a broken index does not flood the
- * log. */
+ * the reply; a status means the index cannot be read as one: EIO.  On EIO
+ * the first failure is logged with what the index said; the ones after it
+ * are not, until the index answers again (served), so that a broken index
+ * does not flood the log. */
 static int index_errno(nb_fs *fs, const char *op, fuse_ino_t ino, int rc)
 {
 	int e = rc < 0 && !nb_status_name(rc) ? -rc : EIO;
