@@ -538,7 +538,7 @@ int nb_html_lines(const char *text, size_t len, nb_lines *out)
 					HTML_PARSE_IGNORE_ENC);
 
 	if (!doc)
-		return -EILSEQ;
+		return NB_UNDECODABLE;
 
 	walker w = { .out = out, .blank = true };
 	xmlNode *root = xmlDocGetRootElement(doc);

@@ -375,8 +375,8 @@ char *nb_rows_label(const nb_rows *rs, size_t i);
 void nb_doc_release(nb_doc *d);
 
 /* decode.c: bytes -> UTF-8 with LF line ends; replaced counts the stray
- * bytes decoded as U+FFFD (a text otherwise readable).  0, -EILSEQ or
- * -ENOMEM. */
+ * bytes decoded as U+FFFD (a text otherwise readable).  0, NB_UNDECODABLE
+ * or -ENOMEM. */
 int nb_decode(const void *buf, size_t len, char **text, size_t *textlen,
 	      const char **encoding, size_t *replaced);
 
@@ -389,7 +389,7 @@ int nb_script_t2s(nb_script *s, const char *text, size_t len,
 		  char **simplified, size_t *outlen);
 
 /* html.c: block elements become lines, each table row one line (cells
- * joined by " | " in text, and kept in cells). 0, -EILSEQ, -ENOMEM. */
+ * joined by " | " in text, and kept in cells). 0, NB_UNDECODABLE, -ENOMEM. */
 int nb_html_lines(const char *text, size_t len, nb_lines *out);
 
 /* lines.c */

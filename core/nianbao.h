@@ -14,6 +14,35 @@
 
 #define NB_VERSION "0.1.0"
 
+/*
+ * What a function that can fail returns, in core and index alike: 0; a
+ * negative errno for a failure of the system (-ENOMEM, what open() or
+ * read() said); or one of these named outcomes of the domain.  They are
+ * negative, so that `if (rc < 0) return rc;` passes them up as it passes
+ * an errno, and below -4095, the lowest errno Linux has, so that none is
+ * ever mistaken for one.  They become words (nb_status_name) or an errno
+ * only where they leave the program: in the index, in a message, in a
+ * reply to the kernel.  The names are stored in the index (source.error).
+ */
+typedef enum {
+	NB_OK = 0,
+	NB_NOT_A_REPORT = -4097,	/* no agency, year or section found */
+	NB_UNDECODABLE = -4098,		/* the bytes are in no encoding we read */
+	NB_NOT_REGULAR_FILE = -4099,	/* a FIFO, device or socket under RAWDIR */
+	NB_OUTSIDE_RAWDIR = -4100,	/* a symbolic link leading out of RAWDIR */
+	NB_TOO_LARGE = -4101,		/* larger than any report (index's limit) */
+	NB_BAD_INDEX_VERSION = -4102,	/* not an index, or one of another version */
+} nb_status;
+
+/* status.c: "not_a_report", "undecodable", "not_regular_file",
+ * "outside_rawdir", "too_large", "bad_index_version"; NULL when rc is no
+ * status (0 or an errno). */
+const char *nb_status_name(int rc);
+/* The status with that name; 0 when name (or NULL) names none. */
+int nb_status_named(const char *name);
+/* rc as words: a status's name, or strerror of a negative errno. */
+const char *nb_strstatus(int rc);
+
 /* Which official report format a table (or a whole report) follows. */
 typedef enum {
 	NB_FMT_NONE = 0,	/* free-form report, or no table found */
@@ -124,9 +153,10 @@ void nb_parser_free(nb_parser *p);
 /*
  * Parse one raw report.  name is used in messages and its ending picks the
  * reader (.html/.htm as HTML, .md as Markdown, else plain text).  Returns 0
- * and a report — even a report with warnings — or a negative errno:
- * -EILSEQ when the bytes are in no encoding we read, -ENOMSG when the text
- * is no annual report (no agency, year or section found), -ENOMEM.
+ * and a report — even a report with warnings — NB_UNDECODABLE when the
+ * bytes are in no encoding we read, NB_NOT_A_REPORT when the text is no
+ * annual report (no agency, year or section found), or a negative errno
+ * (-ENOMEM).
  */
 int nb_parse(nb_parser *p, const char *name, const void *buf, size_t len,
 	     nb_report **out);

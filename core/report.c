@@ -148,7 +148,7 @@ static int run(nb_doc *d, bool flat)
 		return rc;
 	/* Nothing that makes it a report: no agency, no year, no sections. */
 	if (!d->r->agency && !d->r->year && d->nspans == 0)
-		return -ENOMSG;
+		return NB_NOT_A_REPORT;
 	if ((rc = flat ? nb_flat_tables(d) : nb_find_tables(d)) < 0)
 		return rc;
 	if ((rc = nb_build_sections(d)) < 0)
