@@ -422,7 +422,7 @@ int nb_find_tables(nb_doc *d);
 /* checks.c: the consistency rules over r->tables into r->checks. */
 int nb_run_checks(nb_report *r);
 
-/* report.c: append a formatted warning / note (-ENOMEM on failure). */
+/* diag.c: append a formatted warning / note (-ENOMEM on failure). */
 int nb_warn(nb_report *r, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 int nb_note(nb_report *r, const char *fmt, ...)
