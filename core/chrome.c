@@ -176,12 +176,6 @@ static bool date_banner(const char *s, size_t n)
 	return sc_number(s, n, &i) >= 0 && sc_skip_str(s, n, &i, "年");
 }
 
-static bool ends_sentence(const char *s, size_t n)
-{
-	return sc_suffix_ci(s, n, "。") || sc_suffix_ci(s, n, "；") ||
-	       sc_suffix_ci(s, n, "！") || sc_suffix_ci(s, n, "？");
-}
-
 /* s[0..n) is trimmed and not blank. */
 bool ln_chrome(const char *s, size_t n)
 {
@@ -193,7 +187,7 @@ bool ln_chrome(const char *s, size_t n)
 	if (sc_prefix(s, n, "上一篇") || sc_prefix(s, n, "下一篇") ||
 	    sc_prefix(s, n, "上一条") || sc_prefix(s, n, "下一条"))
 		return true;
-	if (ncp > NB_CHROME_MAX || ends_sentence(s, n))
+	if (ncp > NB_CHROME_MAX || nb_ends_with_full_stop(s, n))
 		return false;
 
 	/* Past opening brackets and a greeting: 【打印】, 您好！欢迎光临 */

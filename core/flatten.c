@@ -58,11 +58,6 @@ bool nb_flat_digit(uint32_t cp)
 	return cp >= '0' && cp <= '9';
 }
 
-static bool ascii_alnum(uint32_t cp)
-{
-	return (cp >= '0' && cp <= '9') || (cp >= 'A' && cp <= 'Z') || (cp >= 'a' && cp <= 'z');
-}
-
 /* The code point before byte offset at, or 0 at the start. */
 static uint32_t cp_before(const char *s, size_t at)
 {
@@ -226,7 +221,7 @@ static int numeral_at(const char *s, size_t n, size_t at, size_t *name, bool *ch
 		return 0;
 	}
 	if (cp >= '1' && cp <= '9' && before != '.' &&
-	    (nb_flat_digit(before) || !ascii_alnum(before))) {
+	    (nb_flat_digit(before) || !nb_is_ascii_alnum(before))) {
 		*glued = nb_flat_digit(before);
 		*name = after_mark(s, n, i, false);
 		return *name ? (int)(cp - '0') : 0;
@@ -297,7 +292,7 @@ static int push_prose(nb_lines *out, const char *s, size_t n)
 			}
 			size_t j = k;
 			uint32_t next = k < n ? nb_utf8_next(s, n, &j) : 0;
-			if (!ascii_alnum(prev) && !ascii_alnum(next)) {
+			if (!nb_is_ascii_alnum(prev) && !nb_is_ascii_alnum(next)) {
 				if (push(out, s + start, at - start) < 0)
 					return -ENOMEM;
 				start = k;

@@ -46,13 +46,6 @@ static int tok_push(tokv *tv, const char *s, size_t n, size_t line)
 	return 0;
 }
 
-static bool is_numeral(uint32_t c)
-{
-	return c == 0x4E00 || c == 0x4E8C || c == 0x4E09 || c == 0x56DB ||
-	       c == 0x4E94 || c == 0x516D || c == 0x4E03 || c == 0x516B ||
-	       c == 0x4E5D || c == 0x5341;	/* 一二三四五六七八九十 */
-}
-
 /* 一、 （一） (1) 1. 1、 第二十条 — the openings of a new label. */
 static bool opens_with_marker(const char *s, size_t n)
 {
@@ -61,14 +54,14 @@ static bool opens_with_marker(const char *s, size_t n)
 
 	if (c == '(') {
 		uint32_t d = i < n ? nb_halfwidth(nb_utf8_next(s, n, &i)) : 0;
-		return is_numeral(d) || (d >= '0' && d <= '9');
+		return nb_is_cjk_numeral(d) || (d >= '0' && d <= '9');
 	}
 	if (c == 0x7B2C)	/* 第 */
 		return true;
-	if (is_numeral(c) || (c >= '0' && c <= '9')) {
+	if (nb_is_cjk_numeral(c) || (c >= '0' && c <= '9')) {
 		while (i < n) {
 			uint32_t d = nb_halfwidth(nb_utf8_next(s, n, &i));
-			if (is_numeral(d) || (d >= '0' && d <= '9'))
+			if (nb_is_cjk_numeral(d) || (d >= '0' && d <= '9'))
 				continue;
 			return d == 0x3001 || d == '.' || d == ')' || d == 0x3002;
 		}

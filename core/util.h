@@ -5,7 +5,7 @@
  * without seeing the parser's internals.
  *
  *   buf.c     nb_buf, nb_strdup, nb_grow
- *   chars.c   character classes (dashes, numerals, sentence ends, ASCII)
+ *   chars.c   character classes (dashes, digits, numerals, sentence ends)
  *   ustr.c    UTF-8 decoding, spaces and trimming (with the label matching
  *             of internal.h, which needs them on its hot path)
  */
@@ -60,5 +60,32 @@ uint32_t nb_halfwidth(uint32_t cp);
 /* Byte offsets of s[0..n) with leading and trailing spaces (nb_is_space)
  * removed. */
 void nb_trim(const char *s, size_t n, size_t *start, size_t *end);
+
+/* ---- character classes (chars.c) ------------------------------------ */
+
+/* Any dash or hyphen, of either width (page numbers -3-, rules ——). */
+bool nb_is_dash(uint32_t cp);
+/* The dashes a table cell prints as a minus sign or a blank marker:
+ * - — – ― − － ─ (not the rarer hyphens nb_is_dash also takes). */
+bool nb_is_cell_dash(uint32_t cp);
+bool nb_is_digit(uint32_t cp);		/* 0-9 of either width */
+bool nb_is_ascii_digit(uint32_t cp);
+bool nb_is_ascii_letter(uint32_t cp);
+bool nb_is_ascii_alnum(uint32_t cp);
+/* Printable ASCII other than space: text that keeps its spaces. */
+bool nb_is_ascii_graph(uint32_t cp);
+bool nb_is_cjk_numeral(uint32_t cp);	/* 一二三四五六七八九十 */
+/* A stop that ends a clause: 。！？；：… and ASCII ! ? ; : (not '.', which
+ * also ends list numbers and abbreviations). */
+bool nb_is_clause_stop(uint32_t cp);
+/* nb_is_clause_stop or an ASCII full stop: a line of a wrapped PDF ending
+ * in one is taken to end where the text does. */
+bool nb_is_clause_stop_or_dot(uint32_t cp);
+/* Whether a paragraph's last code point (or, after a closing quote or
+ * bracket, the one before it) is a clause stop. */
+bool nb_ends_sentence(uint32_t last, uint32_t before);
+/* Whether s[0..n) ends in a fullwidth 。；！？ (a sentence, never site
+ * chrome). */
+bool nb_ends_with_full_stop(const char *s, size_t n);
 
 #endif

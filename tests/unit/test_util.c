@@ -1,6 +1,7 @@
 /*
  * test_util.c — the utility layer under core and index (util.h): the byte
- * buffer, the growable array, and each character class.
+ * buffer, the growable array, and each character class (the members
+ * each set has and the neighbours it must not take).
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -96,6 +97,86 @@ static void grow_doubles(void **state)
 	free(v);
 }
 
+static void dashes(void **state)
+{
+	(void)state;
+	/* in a cell: a minus sign or a blank marker */
+	static const uint32_t cell[] = { '-', 0x2014, 0x2013, 0x2015, 0x2212, 0xFF0D, 0x2500 };
+	/* anywhere else also the rarer hyphens */
+	static const uint32_t more[] = { 0x2010, 0x2011, 0x2012, 0xFE58, 0xFE63 };
+
+	for (size_t k = 0; k < sizeof cell / sizeof *cell; k++) {
+		assert_true(nb_is_cell_dash(cell[k]));
+		assert_true(nb_is_dash(cell[k]));
+	}
+	for (size_t k = 0; k < sizeof more / sizeof *more; k++) {
+		assert_false(nb_is_cell_dash(more[k]));
+		assert_true(nb_is_dash(more[k]));
+	}
+	assert_false(nb_is_dash('_'));
+	assert_false(nb_is_dash(0x4E00));	/* 一 looks like one */
+	assert_false(nb_is_cell_dash('/'));
+}
+
+static void digits_and_ascii(void **state)
+{
+	(void)state;
+	assert_true(nb_is_digit('7'));
+	assert_true(nb_is_digit(0xFF17));	/* ７ */
+	assert_false(nb_is_digit(0x4E03));	/* 七 */
+	assert_true(nb_is_ascii_digit('0'));
+	assert_false(nb_is_ascii_digit(0xFF10));
+	assert_true(nb_is_ascii_letter('q') && nb_is_ascii_letter('Q'));
+	assert_false(nb_is_ascii_letter('1') || nb_is_ascii_letter(0xFF41));
+	assert_true(nb_is_ascii_alnum('z') && nb_is_ascii_alnum('5'));
+	assert_false(nb_is_ascii_alnum('-'));
+	assert_true(nb_is_ascii_graph('!') && nb_is_ascii_graph('~'));
+	assert_false(nb_is_ascii_graph(' ') || nb_is_ascii_graph(0x7F) ||
+		     nb_is_ascii_graph(0x3000));
+}
+
+static void numerals(void **state)
+{
+	(void)state;
+	const char *s = "一二三四五六七八九十";
+	size_t i = 0, n = strlen(s), count = 0;
+
+	while (i < n) {
+		assert_true(nb_is_cjk_numeral(nb_utf8_next(s, n, &i)));
+		count++;
+	}
+	assert_int_equal(count, 10);
+	assert_false(nb_is_cjk_numeral(0x767E));	/* 百 */
+	assert_false(nb_is_cjk_numeral(0x3007));	/* 〇 */
+	assert_false(nb_is_cjk_numeral('1'));
+}
+
+static void sentence_ends(void **state)
+{
+	(void)state;
+	assert_true(nb_is_clause_stop(0x3002));	/* 。 */
+	assert_true(nb_is_clause_stop(0xFF1A));	/* ： */
+	assert_true(nb_is_clause_stop(0x2026));	/* … */
+	assert_true(nb_is_clause_stop(';'));
+	assert_false(nb_is_clause_stop('.'));
+	assert_false(nb_is_clause_stop(0xFF0C));	/* ， */
+	assert_true(nb_is_clause_stop_or_dot('.'));
+	assert_true(nb_is_clause_stop_or_dot(0x3002));
+	assert_false(nb_is_clause_stop_or_dot(','));
+
+	assert_true(nb_ends_sentence(0x3002, 0));
+	assert_true(nb_ends_sentence(0x201D, 0x3002));	/* 。” */
+	assert_true(nb_ends_sentence(0xFF09, 0xFF1F));	/* ？） */
+	assert_false(nb_ends_sentence(0x201D, 0x5B57));	/* 字” */
+	assert_false(nb_ends_sentence('.', 0));
+
+	assert_true(nb_ends_with_full_stop("共计。", strlen("共计。")));
+	assert_true(nb_ends_with_full_stop("是吗？", strlen("是吗？")));
+	assert_false(nb_ends_with_full_stop("来源：", strlen("来源：")));
+	assert_false(nb_ends_with_full_stop("end.", 4));
+	assert_false(nb_ends_with_full_stop("", 0));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -104,6 +185,10 @@ int main(void)
 		cmocka_unit_test(buf_oom_is_kept),
 		cmocka_unit_test(strdup_null),
 		cmocka_unit_test(grow_doubles),
+		cmocka_unit_test(dashes),
+		cmocka_unit_test(digits_and_ascii),
+		cmocka_unit_test(numerals),
+		cmocka_unit_test(sentence_ends),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
