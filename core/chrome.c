@@ -88,7 +88,7 @@ static bool only_chrome_words(const char *s, size_t n)
 		size_t at = i;
 		uint32_t cp = nb_utf8_next(s, n, &i);
 
-		if (sc_sep(cp) || sc_digit(cp))
+		if (sc_sep(cp) || nb_is_digit(cp))
 			continue;
 		i = at;
 

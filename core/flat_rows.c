@@ -50,16 +50,16 @@ static int tokenize(nb_flat_region *g)
 		uint32_t cp = nb_halfwidth(nb_utf8_next(s, n, &i));
 		if (cp == '+' || cp == '-') {
 			size_t j = i;
-			if (j >= n || !nb_flat_digit(nb_utf8_next(s, n, &j)))
+			if (j >= n || !nb_is_digit(nb_utf8_next(s, n, &j)))
 				continue;
-		} else if (!nb_flat_digit(cp)) {
+		} else if (!nb_is_digit(cp)) {
 			continue;
 		}
 		size_t e = i;
 		while (e < n) {
 			size_t j = e, unit = nb_split_unit(s + e, n - e), after = e + unit;
 			/* A unit with a number after it parts two cells. */
-			if (unit && after < n && nb_flat_digit(nb_utf8_next(s, n, &after))) {
+			if (unit && after < n && nb_is_digit(nb_utf8_next(s, n, &after))) {
 				e += unit;
 				continue;
 			}

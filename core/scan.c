@@ -1,6 +1,6 @@
 /*
  * scan.c — byte- and code-point-level scanning shared by the line markers:
- * prefixes and substrings, separators and dashes, display widths, small
+ * prefixes and substrings, separators, display widths, small
  * numbers of either width.
  */
 #include <errno.h>
@@ -45,24 +45,6 @@ bool sc_sep(uint32_t cp)
 	}
 }
 
-bool sc_dash(uint32_t cp)
-{
-	switch (cp) {
-	case '-': case 0x2010: case 0x2011: case 0x2012: case 0x2013:
-	case 0x2014: case 0x2015: case 0x2212: case 0x2500: case 0xFE58:
-	case 0xFE63: case 0xFF0D:
-		return true;
-	default:
-		return false;
-	}
-}
-
-bool sc_digit(uint32_t cp)
-{
-	cp = nb_halfwidth(cp);
-	return cp >= '0' && cp <= '9';
-}
-
 /* Columns a code point takes in fixed-width text (CJK are two wide). */
 unsigned sc_cp_width(uint32_t cp)
 {
@@ -94,7 +76,7 @@ long sc_number(const char *s, size_t n, size_t *i)
 		size_t at = *i;
 		uint32_t cp = nb_utf8_next(s, n, i);
 
-		if (!sc_digit(cp)) {
+		if (!nb_is_digit(cp)) {
 			*i = at;
 			break;
 		}
@@ -125,7 +107,7 @@ bool sc_skip_dashes(const char *s, size_t n, size_t *i)
 	while (*i < n) {
 		size_t at = *i;
 
-		if (!sc_dash(nb_utf8_next(s, n, i))) {
+		if (!nb_is_dash(nb_utf8_next(s, n, i))) {
 			*i = at;
 			break;
 		}
