@@ -174,14 +174,6 @@ void ix_printable(ix_buf *b, const char *s, bool keep_newlines);
  * IX_NAME_MAX: "2019~2", "申请情况~2.csv".  NULL on ENOMEM. */
 char *ix_name_dup(const char *name, const char *suffix, unsigned k);
 
-/* ---- decimal numbers (decimal.c) ------------------------------------------- */
-
-/* A decimal value scaled by 10^6, for exact sums of the numbers the core
- * writes ("414.52", "-3").  false when s is not such a number. */
-bool ix_decimal(const char *s, int64_t *out);
-/* Writes v (scaled by 10^6) plainly: "414.52", "-3". */
-void ix_decimal_str(int64_t v, char *buf, size_t len);
-
 /* ---- rendering (render.c) --------------------------------------------------- */
 
 /* A text file: UTF-8, LF, exactly one final newline, empty when text is. */
