@@ -163,18 +163,12 @@ static const char *col_text(sqlite3_stmt *st, int i)
 
 /* ---- rendering one report --------------------------------------------------- */
 
+/* A table's kind is the number of its section. */
 static const char *canonical_name(int kind)
 {
-	switch (kind) {
-	case NB_TABLE_ACTIVE:
-		return "主动公开政府信息情况";
-	case NB_TABLE_REQUESTS:
-		return "收到和处理政府信息公开申请情况";
-	case NB_TABLE_APPEALS:
-		return "政府信息公开行政复议、行政诉讼情况";
-	default:
-		return "表格";
-	}
+	const char *name = kind >= NB_TABLE_ACTIVE && kind <= NB_TABLE_APPEALS ?
+		nb_canonical_name(kind) : NULL;
+	return name ? name : "表格";
 }
 
 typedef struct {
