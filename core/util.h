@@ -6,6 +6,7 @@
  *
  *   buf.c     nb_buf, nb_strdup, nb_grow
  *   chars.c   character classes (dashes, digits, numerals, sentence ends)
+ *   utf8.c    UTF-8 encoding
  *   ustr.c    UTF-8 decoding, spaces and trimming (with the label matching
  *             of internal.h, which needs them on its hot path)
  */
@@ -46,7 +47,7 @@ char *nb_strdup(const char *s);		/* NULL in, NULL out */
  */
 int nb_grow(void *v, size_t *cap, size_t need, size_t size, size_t min);
 
-/* ---- UTF-8 (ustr.c) ---------------------------------------------------- */
+/* ---- UTF-8 (utf8.c, ustr.c) ---------------------------------------------------- */
 
 /* Decodes the code point at s[*i] (i < n) and advances *i; an invalid byte
  * comes back as U+FFFD and advances by one. */
