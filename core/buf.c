@@ -128,24 +128,21 @@ char *nb_strdup(const char *s)
 	return s ? nb_strndup(s, strlen(s)) : NULL;
 }
 
-int nb_grow(void *v, size_t *cap, size_t need, size_t size, size_t min)
+void *nb_grow(void *v, size_t *cap, size_t need, size_t size, size_t min)
 {
-	void **p = v;
 	size_t c = *cap ? *cap : (min ? min : 1);
 
 	if (need <= *cap)
-		return 0;
+		return v;
 	while (c < need) {
 		if (c > SIZE_MAX / 2)
-			return -ENOMEM;
+			return NULL;
 		c *= 2;
 	}
 	if (c > SIZE_MAX / size)
-		return -ENOMEM;
-	void *nv = realloc(*p, c * size);
-	if (!nv)
-		return -ENOMEM;
-	*p = nv;
-	*cap = c;
-	return 0;
+		return NULL;
+	void *nv = realloc(v, c * size);
+	if (nv)
+		*cap = c;
+	return nv;
 }

@@ -27,14 +27,10 @@ static bool starts(const char *s, size_t n, const char *what)
 
 static int frow_push(nb_flat_region *g, size_t *cap, const nb_flat_row *r)
 {
-	if (g->n == *cap) {
-		size_t nc = *cap ? *cap * 2 : 64;
-		nb_flat_row *v = realloc(g->v, nc * sizeof *v);
-		if (!v)
-			return -ENOMEM;
-		g->v = v;
-		*cap = nc;
-	}
+	nb_flat_row *v = nb_grow(g->v, cap, g->n + 1, sizeof *v, 64);
+	if (!v)
+		return -ENOMEM;
+	g->v = v;
 	g->v[g->n++] = *r;
 	return 0;
 }

@@ -26,14 +26,10 @@ static int tok_push(tokv *tv, const char *s, size_t n, size_t line)
 	size_t a, b;
 
 	nb_trim(s, n, &a, &b);
-	if (tv->n == tv->cap) {
-		size_t cap = tv->cap ? tv->cap * 2 : 256;
-		nb_tok *v = realloc(tv->v, cap * sizeof *v);
-		if (!v)
-			return -ENOMEM;
-		tv->v = v;
-		tv->cap = cap;
-	}
+	nb_tok *v = nb_grow(tv->v, &tv->cap, tv->n + 1, sizeof *v, 256);
+	if (!v)
+		return -ENOMEM;
+	tv->v = v;
 	nb_num num;
 	nb_tok *t = &tv->v[tv->n++];
 	t->s = s + a;
@@ -235,14 +231,10 @@ static int tokenize_cells(tokv *tv, const nb_line *l, size_t line)
 static int row_push(nb_rows *rs, size_t *cap, const size_t *text, size_t ntext,
 		    size_t first_val, size_t nval, bool cut)
 {
-	if (rs->nrows == *cap) {
-		size_t nc = *cap ? *cap * 2 : 32;
-		nb_orow *v = realloc(rs->rows, nc * sizeof *v);
-		if (!v)
-			return -ENOMEM;
-		rs->rows = v;
-		*cap = nc;
-	}
+	nb_orow *v = nb_grow(rs->rows, cap, rs->nrows + 1, sizeof *v, 32);
+	if (!v)
+		return -ENOMEM;
+	rs->rows = v;
 	nb_orow *r = &rs->rows[rs->nrows];
 	memset(r, 0, sizeof *r);
 	if (ntext) {

@@ -192,14 +192,10 @@ double nb_fuzzy_find(const uint32_t *key, size_t nkey,
 
 nb_line *nb_lines_push(nb_lines *ls, const char *text, size_t len)
 {
-	if (ls->n == ls->cap) {
-		size_t cap = ls->cap ? ls->cap * 2 : 256;
-		nb_line *v = realloc(ls->v, cap * sizeof *v);
-		if (!v)
-			return NULL;
-		ls->v = v;
-		ls->cap = cap;
-	}
+	nb_line *v = nb_grow(ls->v, &ls->cap, ls->n + 1, sizeof *v, 256);
+	if (!v)
+		return NULL;
+	ls->v = v;
 	char *t = nb_strndup(text, len);
 	if (!t)
 		return NULL;

@@ -41,11 +41,16 @@ char *nb_strdup(const char *s);		/* NULL in, NULL out */
 /* ---- growable array (buf.c) ------------------------------------------ */
 
 /*
- * Makes room for at least need elements of size bytes in *v, whose
- * capacity is *cap: doubles it (first from min) and reallocates when need
- * exceeds it.  0, or -ENOMEM with *v and *cap untouched.
+ * The array v (NULL, or capacity *cap elements of size bytes) with room for
+ * at least need > 0 elements: its capacity doubled (first from min) and
+ * reallocated when need exceeds it, *cap updated.  NULL when out of memory
+ * (v is then still valid and *cap unchanged).  The idiom:
+ *	T *nv = nb_grow(a->v, &a->cap, a->n + 1, sizeof *nv, 64);
+ *	if (!nv)
+ *		return -ENOMEM;
+ *	a->v = nv;
  */
-int nb_grow(void *v, size_t *cap, size_t need, size_t size, size_t min);
+void *nb_grow(void *v, size_t *cap, size_t need, size_t size, size_t min);
 
 /* ---- UTF-8 (utf8.c, ustr.c) ---------------------------------------------------- */
 

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "ix.h"
+#include "util.h"
 
 typedef struct {
 	nb_xcell *v;		/* its strings malloc'd */
@@ -54,16 +55,12 @@ static int load(cross *x, int64_t id, int kind, const char *name,
 		nb_dec v;
 		if (!nb_dec_parse((const char *)sqlite3_column_text(st, 2), &v))
 			continue;
-		if (out->n == out->cap) {
-			size_t cap = out->cap ? out->cap * 2 : 32;
-			nb_xcell *nv = realloc(out->v, cap * sizeof *nv);
-			if (!nv) {
-				rc = -ENOMEM;
-				break;
-			}
-			out->v = nv;
-			out->cap = cap;
+		nb_xcell *nv = nb_grow(out->v, &out->cap, out->n + 1, sizeof *nv, 32);
+		if (!nv) {
+			rc = -ENOMEM;
+			break;
 		}
+		out->v = nv;
 		nb_xcell *c = &out->v[out->n++];
 		*c = (nb_xcell){col_dup(st, 0), col_dup(st, 1), v, col_dup(st, 2)};
 		if (!c->row || !c->col || !c->text) {
