@@ -47,8 +47,7 @@ typedef struct {
 
 static int db_error(maker *m)
 {
-	ix_say(m->err, "%s: %s", sqlite3_db_filename(m->db, "main"),
-	       sqlite3_errmsg(m->db));
+	ix_say_db(m->err, m->db);
 	return -EIO;
 }
 

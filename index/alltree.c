@@ -72,8 +72,7 @@ typedef struct {
 
 static int db_error(alltree *a)
 {
-	ix_say(a->err, "%s: %s", sqlite3_db_filename(a->db, "main"),
-	       sqlite3_errmsg(a->db));
+	ix_say_db(a->err, a->db);
 	return -EIO;
 }
 

@@ -86,3 +86,9 @@ void ix_say(FILE *err, const char *fmt, ...)
 	ix_buf_free(&b);
 	free(msg);
 }
+
+void ix_say_db(FILE *err, sqlite3 *db)
+{
+	ix_say(err, "%s: %s", sqlite3_db_filename(db, "main"),
+	       sqlite3_errmsg(db));
+}

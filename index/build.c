@@ -620,8 +620,7 @@ static int store_file(void *ctx, size_t i)
 		b->stats->parsed++;
 out:
 	if (rc == -EIO)
-		ix_say(b->err, "%s: %s", sqlite3_db_filename(b->db, "main"),
-		       sqlite3_errmsg(b->db));
+		ix_say_db(b->err, b->db);
 	else if (rc == -ENOMEM)
 		ix_say(b->err, "%s/%s: out of memory", b->rawdir, f->rel);
 	nb_report_free(j->r);
@@ -665,7 +664,7 @@ static int prepare(sqlite3 *db, const char *sql, sqlite3_stmt **st, FILE *err)
 {
 	if (sqlite3_prepare_v2(db, sql, -1, st, NULL) == SQLITE_OK)
 		return 0;
-	ix_say(err, "%s: %s", sqlite3_db_filename(db, "main"), sqlite3_errmsg(db));
+	ix_say_db(err, db);
 	return -EIO;
 }
 
@@ -752,8 +751,7 @@ static int reuse(builder *b, int64_t id, const ix_file *f, const char *sha)
 		rc = -EIO;
 	sqlite3_reset(b->add_reuse);
 	if (rc)
-		ix_say(b->err, "%s: %s", sqlite3_db_filename(b->db, "main"),
-		       sqlite3_errmsg(b->db));
+		ix_say_db(b->err, b->db);
 	b->stats->reused++;
 	return rc;
 }
@@ -804,8 +802,7 @@ static int fill(builder *b, const old_index *o, const ix_files *files,
 			  &b->add_reuse, b->err)))
 		return rc;
 	if ((rc = ix_store_new(db, &b->store))) {
-		ix_say(b->err, "%s: %s", sqlite3_db_filename(db, "main"),
-		       sqlite3_errmsg(db));
+		ix_say_db(b->err, db);
 		return rc;
 	}
 
@@ -846,8 +843,7 @@ static int fill(builder *b, const old_index *o, const ix_files *files,
 	if (!rc)
 		rc = ix_tree_build(db, b->rawdir, b->err);
 	if (!rc && (rc = count_stats(db, b->stats)))
-		ix_say(b->err, "%s: %s", sqlite3_db_filename(db, "main"),
-		       sqlite3_errmsg(db));
+		ix_say_db(b->err, db);
 	if (!rc)
 		rc = save_totals(db, b->stats, b->err);
 	if (!rc)

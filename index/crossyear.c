@@ -69,8 +69,7 @@ static int load(cross *x, int64_t id, int kind, const char *name,
 		}
 	}
 	if (!rc && step != SQLITE_DONE) {
-		ix_say(x->err, "%s: %s", sqlite3_db_filename(x->db, "main"),
-		       sqlite3_errmsg(x->db));
+		ix_say_db(x->err, x->db);
 		rc = -EIO;
 	}
 	sqlite3_reset(st);
@@ -105,8 +104,7 @@ static int add_check(void *ctx, const char *rule, const char *subject,
 	sqlite3_bind_text(st, 6, detail, -1, SQLITE_STATIC);
 	int rc = sqlite3_step(st) == SQLITE_DONE ? 0 : -EIO;
 	if (rc)
-		ix_say(x->err, "%s: %s", sqlite3_db_filename(x->db, "main"),
-		       sqlite3_errmsg(x->db));
+		ix_say_db(x->err, x->db);
 	sqlite3_reset(st);
 	return rc;
 }
@@ -156,8 +154,7 @@ int ix_cross_new(sqlite3 *db, FILE *err, ix_cross **out)
 		"INSERT INTO check_result(report, seq, scope, rule, subject,"
 		" ok, detail) VALUES(?, ?, 'cross_year', ?, ?, ?, ?)", -1,
 		&x->insert, NULL)) {
-		ix_say(err, "%s: %s", sqlite3_db_filename(db, "main"),
-		       sqlite3_errmsg(db));
+		ix_say_db(err, db);
 		ix_cross_free(x);
 		return -EIO;
 	}

@@ -93,8 +93,7 @@ typedef struct {
 
 static int db_error(dataset *d)
 {
-	ix_say(d->err, "%s: %s", sqlite3_db_filename(d->db, "main"),
-	       sqlite3_errmsg(d->db));
+	ix_say_db(d->err, d->db);
 	return -EIO;
 }
 

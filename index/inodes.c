@@ -43,7 +43,7 @@ struct ix_inos {
 
 static int db_error(sqlite3 *db, FILE *err)
 {
-	ix_say(err, "%s: %s", sqlite3_db_filename(db, "main"), sqlite3_errmsg(db));
+	ix_say_db(err, db);
 	return -EIO;
 }
 

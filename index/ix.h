@@ -61,6 +61,8 @@ void ix_buf_free(ix_buf *b);
  * terminal. */
 void ix_say(FILE *err, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+/* ix_say of db's file name and its last SQLite error. */
+void ix_say_db(FILE *err, sqlite3 *db);
 
 /* ---- sha256 (hash.c) -------------------------------------------------------- */
 
