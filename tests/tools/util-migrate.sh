@@ -9,7 +9,18 @@
 #       index/buf.c before the buf step);
 #   sh tests/tools/util-migrate.sh buf      ix_buf becomes core's nb_buf:
 #       the type and calls renamed, ix.h includes util.h, index/buf.c keeps
-#       only the messages and becomes index/say.c.
+#       only the messages and becomes index/say.c; then every
+#           if (a->n == a->cap) {
+#                   size_t cap = a->cap ? a->cap * 2 : MIN;
+#                   T *v = realloc(a->v, cap * sizeof *v);
+#                   if (!v) FAIL
+#                   a->v = v;
+#                   a->cap = cap;
+#           }
+#       in index/ becomes nb_grow (core/util.h):
+#           T *v = nb_grow(a->v, &a->cap, a->n + 1, sizeof *v, MIN);
+#           if (!v) FAIL
+#           a->v = v;
 #
 # Each step does nothing when already done; both leave a tree that builds.
 set -eu
@@ -69,6 +80,38 @@ buf() {
 		s/\bix_buf\b/nb_buf/g' $(files)
 	# (index/crossyear.c included util.h itself before ix.h did)
 	sed -i '/^#include "util.h"$/d' index/crossyear.c
+	grow index/*.c
+}
+
+grow() {
+	python3 - "$@" <<'EOP'
+import re, sys
+block = re.compile(r"""(?P<i>\t+)if \((?P<n>[\w>.*-]+) == (?P<cap>[\w>.*-]+)\) \{
+\t+size_t (?P<nc>\w+) = (?P=cap) \? (?P=cap) \* 2 : (?P<min>\d+);
+\t+(?P<T>\w+ \*+)(?P<nv>\w+) = realloc\((?P<arr>[\w>.-]+), (?P=nc) \* sizeof \*(?P=nv)\);
+\t+if \(!(?P=nv)\)(?P<fail>( \{\n(?:.*\n)*?\t+\}| *\n\t+return [^;]+;))
+\t+(?P=arr) = (?P=nv);
+\t+(?P=cap) = (?P=nc);
+(?P=i)\}
+""")
+
+def grown(m):
+    i, cap = m["i"], m["cap"]
+    where = cap[1:] if cap.startswith("*") else "&" + cap
+    # the failure branch loses the level of the if it was in
+    fail = re.sub(r"\n\t", "\n", m["fail"])
+    return (f"{i}{m['T']}{m['nv']} = nb_grow({m['arr']}, {where}, "
+            f"{m['n']} + 1, sizeof *{m['nv']}, {m['min']});\n"
+            f"{i}if (!{m['nv']}){fail}\n{i}{m['arr']} = {m['nv']};\n")
+
+for path in sys.argv[1:]:
+    with open(path) as f:
+        text = f.read()
+    new = block.sub(grown, text)
+    if new != text:
+        with open(path, "w") as f:
+            f.write(new)
+EOP
 }
 
 case "${1:-}" in
