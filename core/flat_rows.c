@@ -18,13 +18,6 @@ void nb_flat_region_free(nb_flat_region *g)
 	nb_rows_free(&g->rs);
 }
 
-static bool starts(const char *s, size_t n, const char *what)
-{
-	size_t k = strlen(what);
-
-	return n >= k && !memcmp(s, what, k);
-}
-
 static int frow_push(nb_flat_region *g, size_t *cap, const nb_flat_row *r)
 {
 	nb_flat_row *v = nb_grow(g->v, cap, g->n + 1, sizeof *v, 64);
@@ -66,10 +59,10 @@ static int tokenize(nb_flat_region *g)
 		size_t a, b;
 		nb_trim(s + at, e - at, &a, &b);
 		nb_flat_row r = { .label = label, .nlabel = at - label, .run = at, .nrun = b };
-		if (starts(s + e, n - e, "万元")) {
+		if (nb_has_prefix(s + e, n - e, "万元")) {
 			r.unit = NB_UNIT_WANYUAN;
 			e += strlen("万元");
-		} else if (starts(s + e, n - e, "元")) {
+		} else if (nb_has_prefix(s + e, n - e, "元")) {
 			r.unit = NB_UNIT_YUAN;
 			e += strlen("元");
 		}

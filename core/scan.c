@@ -1,7 +1,7 @@
 /*
  * scan.c — byte- and code-point-level scanning shared by the line markers:
- * prefixes and substrings, separators, display widths, small
- * numbers of either width.
+ * separators, display widths, small numbers of either width (prefixes
+ * and substrings: bytes.c).
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -9,25 +9,6 @@
 #include <strings.h>
 
 #include "lines.h"
-
-bool sc_prefix(const char *s, size_t n, const char *p)
-{
-	size_t k = strlen(p);
-
-	return n >= k && memcmp(s, p, k) == 0;
-}
-
-bool sc_suffix_ci(const char *s, size_t n, const char *p)
-{
-	size_t k = strlen(p);
-
-	return n >= k && strncasecmp(s + n - k, p, k) == 0;
-}
-
-bool sc_contains(const char *s, size_t n, const char *p)
-{
-	return memmem(s, n, p, strlen(p)) != NULL;
-}
 
 /* Code points that separate words in site navigation, or decorate them. */
 bool sc_sep(uint32_t cp)
@@ -118,20 +99,10 @@ bool sc_skip_dashes(const char *s, size_t n, size_t *i)
 
 bool sc_skip_str(const char *s, size_t n, size_t *i, const char *p)
 {
-	if (!sc_prefix(s + *i, n - *i, p))
+	if (!nb_has_prefix(s + *i, n - *i, p))
 		return false;
 	*i += strlen(p);
 	return true;
-}
-
-const char *sc_find_ci(const char *s, size_t n, const char *p)
-{
-	size_t k = strlen(p);
-
-	for (size_t i = 0; i + k <= n; i++)
-		if (strncasecmp(s + i, p, k) == 0)
-			return s + i;
-	return NULL;
 }
 
 /* Columns of leading white space. */

@@ -6,6 +6,7 @@
  *
  *   buf.c     nb_buf, nb_strdup, nb_grow
  *   chars.c   character classes (dashes, digits, numerals, sentence ends)
+ *   bytes.c   prefixes, suffixes and substrings of byte strings
  *   utf8.c    UTF-8 encoding
  *   ustr.c    UTF-8 decoding, spaces and trimming (with the label matching
  *             of internal.h, which needs them on its hot path)
@@ -93,5 +94,13 @@ bool nb_ends_sentence(uint32_t last, uint32_t before);
 /* Whether s[0..n) ends in a fullwidth 。；！？ (a sentence, never site
  * chrome). */
 bool nb_ends_with_full_stop(const char *s, size_t n);
+
+/* ---- byte strings (bytes.c) ------------------------------------------- */
+
+bool nb_has_prefix(const char *s, size_t n, const char *p);
+bool nb_has_suffix_ci(const char *s, size_t n, const char *p);	/* ASCII case folded */
+bool nb_contains(const char *s, size_t n, const char *p);
+/* The first place of p in s[0..n), ASCII case folded, or NULL. */
+const char *nb_find_ci(const char *s, size_t n, const char *p);
 
 #endif

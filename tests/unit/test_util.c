@@ -1,7 +1,7 @@
 /*
  * test_util.c — the utility layer under core and index (util.h): the byte
- * buffer, the growable array, and each character class (the members
- * each set has and the neighbours it must not take).
+ * buffer, the growable array, the byte-string tests, and each character
+ * class (the members each set has and the neighbours it must not take).
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -177,6 +177,24 @@ static void sentence_ends(void **state)
 	assert_false(nb_ends_with_full_stop("", 0));
 }
 
+static void byte_strings(void **state)
+{
+	(void)state;
+	const char *s = "第3页 共12页.PNG";
+	size_t n = strlen(s);
+
+	assert_true(nb_has_prefix(s, n, "第3"));
+	assert_false(nb_has_prefix(s, 2, "第3"));	/* shorter than the prefix */
+	assert_true(nb_has_prefix(s, n, ""));
+	assert_true(nb_has_suffix_ci(s, n, ".png"));
+	assert_true(nb_has_suffix_ci(s, n, "页.PNG"));
+	assert_false(nb_has_suffix_ci(s, n - 1, ".png"));
+	assert_true(nb_contains(s, n, "共12"));
+	assert_false(nb_contains(s, 6, "共12"));	/* only s[0..n) */
+	assert_ptr_equal(nb_find_ci(s, n, ".pn"), s + n - 4);
+	assert_null(nb_find_ci(s, n, "页x"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -189,6 +207,7 @@ int main(void)
 		cmocka_unit_test(digits_and_ascii),
 		cmocka_unit_test(numerals),
 		cmocka_unit_test(sentence_ends),
+		cmocka_unit_test(byte_strings),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
