@@ -14,7 +14,11 @@
  *   tables*.c   the official tables found in the lines, mapped to the templates
  *   certainty.c every table is made through one stage that writes a cell only
  *               when its place is certain (rules.c: the templates' arithmetic)
- *   checks.c    the consistency rules
+ *   checks.c    the consistency rules (crossyear.c: those across years,
+ *               over nb_dec, decimal.c; labels.h: the labels they name)
+ * Every stage reports through diag.c (nb_warn, nb_note) and builds on the
+ * utility layer, util.h (buffers, arrays, UTF-8, character classes), which
+ * index/ uses too.
  */
 #ifndef NB_INTERNAL_H
 #define NB_INTERNAL_H
