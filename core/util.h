@@ -1,8 +1,9 @@
 /*
  * util.h — the utility layer under core and index: byte buffers, growable
- * arrays, UTF-8 and character classes.  It knows nothing of reports; its
- * files include only this header and the C library, so index/ may use it
- * without seeing the parser's internals.
+ * arrays, UTF-8 and character classes.  It knows nothing of reports: its
+ * files include only this header and the C library (ustr.c, which also
+ * holds the label matching, is the exception until that moves), so index/
+ * may use it without seeing the parser's internals.
  *
  *   buf.c     nb_buf, nb_strdup, nb_grow
  *   chars.c   character classes (dashes, digits, numerals, sentence ends)
@@ -53,7 +54,7 @@ char *nb_strdup(const char *s);		/* NULL in, NULL out */
  */
 void *nb_grow(void *v, size_t *cap, size_t need, size_t size, size_t min);
 
-/* ---- UTF-8 (utf8.c, ustr.c) ---------------------------------------------------- */
+/* ---- UTF-8 (utf8.c, ustr.c) ----------------------------------------- */
 
 /* Decodes the code point at s[*i] (i < n) and advances *i; an invalid byte
  * comes back as U+FFFD and advances by one. */
