@@ -7,7 +7,6 @@
 #include <string.h>
 
 #include "ix.h"
-#include "util.h"
 
 typedef struct {
 	nb_xcell *v;		/* its strings malloc'd */

@@ -256,7 +256,7 @@ static void test_hostile_names(void **state)
 static void test_csv_and_text(void **state)
 {
 	(void)state;
-	ix_buf b = {0};
+	nb_buf b = {0};
 	ix_csv_field(&b, "项目", true);
 	ix_csv_field(&b, "a,b", false);
 	ix_csv_field(&b, "say \"hi\"", false);
@@ -264,18 +264,18 @@ static void test_csv_and_text(void **state)
 	ix_csv_field(&b, "two\nlines", false);
 	ix_csv_end(&b, true);
 	assert_string_equal(b.s, "项目,\"a,b\",\"say \"\"hi\"\"\",,\"two\nlines\"\r\n");
-	ix_buf_free(&b);
+	nb_buf_free(&b);
 
 	ix_render_text(&b, "一\r\n二\r三\n\n\n");
 	assert_string_equal(b.s, "一\n二\n三\n");
-	ix_buf_free(&b);
+	nb_buf_free(&b);
 	ix_render_text(&b, "\n\n");
 	assert_int_equal(b.len, 0);
 	ix_render_text(&b, NULL);
 	assert_int_equal(b.len, 0);
 	ix_render_text(&b, BOM "正文");
 	assert_string_equal(b.s, "正文\n");
-	ix_buf_free(&b);
+	nb_buf_free(&b);
 }
 
 /* ---- building and serving ---------------------------------------------------- */
