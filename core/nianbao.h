@@ -11,6 +11,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #define NB_VERSION "0.1.0"
 
@@ -164,5 +165,65 @@ void nb_report_free(nb_report *r);
 
 const char *nb_format_name(nb_format f);	/* "2019", "2021", "none" */
 const char *nb_year_rule_name(nb_year_rule r);	/* "title", "period", "published", "unknown" */
+
+/* ---- exact decimals (decimal.c) ----------------------------------------- */
+
+/* A decimal value scaled by 10^6: the numbers the core writes ("414.52",
+ * "-3") summed exactly.  The one decimal type of the consistency rules. */
+typedef int64_t nb_dec;
+
+/* false when s is not such a number (separators, units, more than six
+ * decimals that are not zeros, a whole part of 10^12 or more). */
+bool nb_dec_parse(const char *s, nb_dec *out);
+/* Writes v plainly: "414.52", "-3". */
+void nb_dec_str(nb_dec v, char *buf, size_t len);
+
+/* ---- section names (headings.c) ----------------------------------------- */
+
+/* The official name of section 1..6 ("总体情况", ...; a table's kind is the
+ * number of its section), NULL for any other number. */
+const char *nb_canonical_name(int canonical);
+
+/* ---- the consistency rules across years (crossyear.c) ----------------- */
+
+/*
+ * The rules between consecutive years of one agency (report-format.md,
+ * "Across years of one agency"), as pure functions over the numbers the
+ * two reports printed; the caller fetches the numbers and keeps the
+ * results.  A rule is checked only where every number it needs was
+ * printed.
+ */
+
+/* A printed number of one of a report's tables (not owned). */
+typedef struct {
+	const char *row;	/* the template's row label */
+	const char *col;	/* the column's header */
+	nb_dec v;
+	const char *text;	/* the number as stored, for the detail */
+} nb_xcell;
+
+/* One year's numbers of the table a rule reads. */
+typedef struct {
+	int year;
+	const nb_xcell *v;
+	size_t n;
+} nb_xyear;
+
+/* Receives one result: subject and detail are valid during the call.  A
+ * non-zero return stops the rule and is returned by it. */
+typedef int (*nb_xemit)(void *ctx, const char *rule, const char *subject,
+			bool ok, const char *detail);
+
+typedef struct {
+	const char *id;		/* "cross_year.carry_over", "cross_year.t2_current" */
+	nb_table_kind kind;	/* the table both years' numbers come from */
+	const char *table;	/* its name (nb_table.name), or NULL for any */
+	/* Applies the rule; 0, -ENOMEM, or what emit returned. */
+	int (*check)(const nb_xyear *prev, const nb_xyear *cur, nb_xemit emit,
+		     void *ctx);
+} nb_xrule;
+
+/* The cross-year rules, in the order their results are kept. */
+size_t nb_cross_rules(const nb_xrule **out);
 
 #endif

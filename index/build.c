@@ -162,8 +162,8 @@ static bool sound(sqlite3 *db)
  * place.  0 or a negative errno. */
 static int move_aside(const char *dbpath, FILE *err)
 {
-	ix_buf to = {0};
-	ix_buf_printf(&to, "%s.corrupt-%lld", dbpath, (long long)time(NULL));
+	nb_buf to = {0};
+	nb_buf_printf(&to, "%s.corrupt-%lld", dbpath, (long long)time(NULL));
 	if (to.oom)
 		return -ENOMEM;
 	int rc = 0;
@@ -175,7 +175,7 @@ static int move_aside(const char *dbpath, FILE *err)
 		ix_say(err, "%s: the index is damaged (truncated or overwritten); "
 		       "moved aside as %s, building a new one", dbpath, to.s);
 	}
-	ix_buf_free(&to);
+	nb_buf_free(&to);
 	return rc;
 }
 
@@ -334,8 +334,8 @@ static int count_stats(sqlite3 *db, nb_build_stats *s)
  * largest tables). */
 static int save_totals(sqlite3 *db, const nb_build_stats *s, FILE *err)
 {
-	ix_buf sql = {0};
-	ix_buf_printf(&sql, "INSERT INTO info(key, value) VALUES"
+	nb_buf sql = {0};
+	nb_buf_printf(&sql, "INSERT INTO info(key, value) VALUES"
 		      " ('reports', %u), ('warned', %u), ('failed_checks', %u);"
 		      "INSERT INTO info(key, value)"
 		      " SELECT 'nodes', count(*) FROM node UNION ALL"
@@ -344,7 +344,7 @@ static int save_totals(sqlite3 *db, const nb_build_stats *s, FILE *err)
 		      " size)), 0) FROM node;",
 		      s->reports, s->warned, s->failed_checks);
 	int rc = sql.oom ? -ENOMEM : ix_exec(db, sql.s, err);
-	ix_buf_free(&sql);
+	nb_buf_free(&sql);
 	return rc;
 }
 
@@ -487,18 +487,18 @@ static int open_regular(const char *path, const char *realroot,
 static int read_file(const char *rawdir, const char *realroot,
 		     const char *rel, char **data, size_t *len, struct stat *st)
 {
-	ix_buf path = {0};
-	ix_buf_printf(&path, "%s/%s", rawdir, rel);
+	nb_buf path = {0};
+	nb_buf_printf(&path, "%s/%s", rawdir, rel);
 	if (path.oom)
 		return -ENOMEM;
 	int fd = open_regular(path.s, realroot, st);
-	ix_buf_free(&path);
+	nb_buf_free(&path);
 	if (fd < 0)
 		return fd;
 	int rc = 0;
 	if (st->st_size > (off_t)IX_MAX_FILE_BYTES)
 		rc = NB_TOO_LARGE;
-	ix_buf b = {0};
+	nb_buf b = {0};
 	while (!rc) {
 		char chunk[65536];
 		ssize_t n = read(fd, chunk, sizeof chunk);
@@ -509,7 +509,7 @@ static int read_file(const char *rawdir, const char *realroot,
 		else if (n == 0)
 			break;
 		else
-			ix_buf_add(&b, chunk, (size_t)n);
+			nb_buf_add(&b, chunk, (size_t)n);
 		if (b.oom)
 			rc = -ENOMEM;
 		else if (b.len > IX_MAX_FILE_BYTES)
@@ -517,7 +517,7 @@ static int read_file(const char *rawdir, const char *realroot,
 	}
 	close(fd);
 	if (rc) {
-		ix_buf_free(&b);
+		nb_buf_free(&b);
 		return rc;
 	}
 	*data = b.s ? b.s : strdup("");
@@ -625,8 +625,7 @@ static int store_file(void *ctx, size_t i)
 		b->stats->parsed++;
 out:
 	if (rc == -EIO)
-		ix_say(b->err, "%s: %s", sqlite3_db_filename(b->db, "main"),
-		       sqlite3_errmsg(b->db));
+		ix_say_db(b->err, b->db);
 	else if (rc == -ENOMEM)
 		ix_say(b->err, "%s/%s: out of memory", b->rawdir, f->rel);
 	nb_report_free(j->r);
@@ -670,7 +669,7 @@ static int prepare(sqlite3 *db, const char *sql, sqlite3_stmt **st, FILE *err)
 {
 	if (sqlite3_prepare_v2(db, sql, -1, st, NULL) == SQLITE_OK)
 		return 0;
-	ix_say(err, "%s: %s", sqlite3_db_filename(db, "main"), sqlite3_errmsg(db));
+	ix_say_db(err, db);
 	return -EIO;
 }
 
@@ -680,14 +679,14 @@ static int copy_reused(sqlite3 *db, FILE *err)
 	int rc = 0;
 	for (size_t i = 0; ix_report_tables[i] && !rc; i++) {
 		const char *t = ix_report_tables[i];
-		ix_buf sql = {0};
-		ix_buf_printf(&sql, "INSERT INTO main.%s SELECT * FROM old.%s"
+		nb_buf sql = {0};
+		nb_buf_printf(&sql, "INSERT INTO main.%s SELECT * FROM old.%s"
 			      " WHERE %s IN (SELECT id FROM temp.reuse)%s;", t, t,
 			      strcmp(t, "report") ? "report" : "id",
 			      strcmp(t, "check_result") ? "" :
 			      " AND scope = 'report'");
 		rc = sql.oom ? -ENOMEM : ix_exec(db, sql.s, err);
-		ix_buf_free(&sql);
+		nb_buf_free(&sql);
 	}
 	return rc;
 }
@@ -757,8 +756,7 @@ static int reuse(builder *b, int64_t id, const ix_file *f, const char *sha)
 		rc = -EIO;
 	sqlite3_reset(b->add_reuse);
 	if (rc)
-		ix_say(b->err, "%s: %s", sqlite3_db_filename(b->db, "main"),
-		       sqlite3_errmsg(b->db));
+		ix_say_db(b->err, b->db);
 	b->stats->reused++;
 	return rc;
 }
@@ -767,15 +765,15 @@ static int reuse(builder *b, int64_t id, const ix_file *f, const char *sha)
  * must stay intact whatever happens to this build. */
 static int attach_old(builder *b, const char *dbpath)
 {
-	ix_buf uri = {0};
-	ix_buf_adds(&uri, "file:");
+	nb_buf uri = {0};
+	nb_buf_adds(&uri, "file:");
 	for (const unsigned char *p = (const unsigned char *)dbpath; *p; p++) {
 		if (*p == '%' || *p == '?' || *p == '#' || *p <= ' ' || *p >= 0x7F)
-			ix_buf_printf(&uri, "%%%02X", *p);
+			nb_buf_printf(&uri, "%%%02X", *p);
 		else
-			ix_buf_add(&uri, p, 1);
+			nb_buf_add(&uri, p, 1);
 	}
-	ix_buf_adds(&uri, "?mode=ro");
+	nb_buf_adds(&uri, "?mode=ro");
 	if (uri.oom)
 		return -ENOMEM;
 	sqlite3_stmt *att;
@@ -788,7 +786,7 @@ static int attach_old(builder *b, const char *dbpath)
 		}
 		sqlite3_finalize(att);
 	}
-	ix_buf_free(&uri);
+	nb_buf_free(&uri);
 	return rc;
 }
 
@@ -809,8 +807,7 @@ static int fill(builder *b, const old_index *o, const ix_files *files,
 			  &b->add_reuse, b->err)))
 		return rc;
 	if ((rc = ix_store_new(db, &b->store))) {
-		ix_say(b->err, "%s: %s", sqlite3_db_filename(db, "main"),
-		       sqlite3_errmsg(db));
+		ix_say_db(b->err, db);
 		return rc;
 	}
 
@@ -851,8 +848,7 @@ static int fill(builder *b, const old_index *o, const ix_files *files,
 	if (!rc)
 		rc = ix_tree_build(db, b->rawdir, b->err);
 	if (!rc && (rc = count_stats(db, b->stats)))
-		ix_say(b->err, "%s: %s", sqlite3_db_filename(db, "main"),
-		       sqlite3_errmsg(db));
+		ix_say_db(b->err, db);
 	if (!rc)
 		rc = save_totals(db, b->stats, b->err);
 	if (!rc)
@@ -942,8 +938,8 @@ static int build_new(const char *dbpath, const char *rawdir,
 		     const ix_files *files, FILE *err, nb_build_stats *stats,
 		     nb_progress_fn progress, void *progress_ctx)
 {
-	ix_buf tmp = {0};
-	ix_buf_printf(&tmp, "%s.tmp-%ld", dbpath, (long)getpid());
+	nb_buf tmp = {0};
+	nb_buf_printf(&tmp, "%s.tmp-%ld", dbpath, (long)getpid());
 	if (tmp.oom)
 		return -ENOMEM;
 	remove_stale(dbpath);
@@ -953,7 +949,7 @@ static int build_new(const char *dbpath, const char *rawdir,
 	if (lock < 0) {
 		int e = errno;
 		ix_say(err, "%s: cannot write the index: %s", tmp.s, strerror(e));
-		ix_buf_free(&tmp);
+		nb_buf_free(&tmp);
 		return -e;
 	}
 	int rc = hold_build_lock(lock);
@@ -1012,7 +1008,7 @@ static int build_new(const char *dbpath, const char *rawdir,
 	else
 		sync_dir_of(dbpath);
 	close(lock);
-	ix_buf_free(&tmp);
+	nb_buf_free(&tmp);
 	return rc;
 }
 
