@@ -19,12 +19,12 @@ int nb_mount_index(const nb_cli *cli, char *dbpath, size_t len,
 	int rc = nb_index_path(cli, dbpath, len);
 
 	*later = false;
-	if (rc != NB_EXIT_OK)
+	if (rc < 0)
 		return rc;
 	if (nb_index_current(dbpath)) {
 		memset(stats, 0, sizeof *stats);
 		*later = true;
-		return NB_EXIT_OK;
+		return 0;
 	}
 	return nb_update_index(cli, dbpath, len, stats);
 }
