@@ -51,7 +51,8 @@ struct nb_index {
 
 static const char *const conn_sql[IX_Q_COUNT] = {
 	[IX_Q_GETATTR] = "SELECT parent, is_dir, size, size_unix, mtime_ns,"
-		" nlink, data_unix IS NOT NULL FROM node WHERE ino = ?",
+		" nlink, data_unix IS NOT NULL, report, part FROM node"
+		" WHERE ino = ?",
 	[IX_Q_LOOKUP] = "SELECT ino, parent, is_dir, size, size_unix, mtime_ns,"
 		" nlink FROM node WHERE parent = ? AND name = ?",
 	[IX_Q_READDIR] = "SELECT ino, parent, is_dir, size, size_unix,"
@@ -113,6 +114,8 @@ static void conn_close(ix_conn *c)
 		sqlite3_finalize(c->range[d]);
 		c->range[d] = NULL;
 	}
+	ix_rendered_free(c->rendered);
+	c->rendered = NULL;
 	sqlite3_close(c->db);
 	c->db = NULL;
 }

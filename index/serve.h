@@ -6,16 +6,22 @@
 #define NB_SERVE_H
 
 #include <sqlite3.h>
+#include <sys/types.h>
+
+#include "ix.h"
 
 #include "index.h"
 
 enum { IX_Q_GETATTR, IX_Q_LOOKUP, IX_Q_READDIR, IX_Q_COUNT };
+
+typedef struct ix_rendered ix_rendered;
 
 /* One thread's read-only connection to the index and its statements. */
 typedef struct ix_conn {
 	sqlite3 *db;
 	sqlite3_stmt *st[IX_Q_COUNT];
 	sqlite3_stmt *range[2];	/* ix_chunks_read's, prepared by chunks.c */
+	ix_rendered *rendered;	/* the last report rendered (rendered.c) */
 	struct ix_conn *next;	/* in the index's list of connections */
 	nb_index *ix;
 	bool in_use;		/* held by a thread that still runs */
@@ -31,6 +37,17 @@ unsigned ix_serve_flags(const nb_index *ix);
 
 /* The files of _all, served from chunks (chunks.c). */
 const ix_chunks *ix_serve_chunks(const nb_index *ix);
+
+/* A file rendered on read (rendered.c): the report's files, the last
+ * report's kept for the reads that follow. */
+/* Copies up to size bytes at off of the file of rank part of report, or
+ * of the 趋势.csv in the directory parent (part IX_PART_TREND), as
+ * rendered in the excel or unix dialect, whose size the node gives as
+ * expect.  Bytes copied, -ENOMEM or -EIO (nothing there of that size). */
+ssize_t ix_rendered_read(struct ix_conn *c, int64_t report, int64_t part,
+			 int64_t parent, bool unix_dialect, uint64_t expect,
+			 char *buf, size_t size, uint64_t off);
+void ix_rendered_free(ix_rendered *r);
 
 /* Records c's SQLite error for the calling thread; returns -EIO. */
 int ix_serve_fail(nb_index *ix, ix_conn *c, const char *what);
