@@ -4,9 +4,9 @@
  * A mounted index is replaced under its readers when RAWDIR changes (see
  * fs/snapshot.c), so an inode number must never name two different things
  * in one index's history: the kernel keeps pages and attributes per inode
- * number.  When the tree is written, a node whose path, type, mtime and
- * bytes (stored, or for a file rendered on read its size and digest) are
- * those of a node of the index being replaced keeps that node's
+ * number.  When the tree is written, a file whose path, mtime, size and
+ * digest (of its bytes as rendered) are those of a file of the index being
+ * replaced keeps that file's
  * number; a directory keeps its number by path alone; anything else gets a
  * fresh number above every number this index's history has used.
  *
@@ -101,8 +101,7 @@ int ix_inos_new(sqlite3 *db, FILE *err, ix_inos **out)
 	/* an old index is attached as "old" when it has our schema */
 	if (sqlite3_prepare_v2(db, "SELECT ino FROM old.node WHERE parent = ?"
 			       " AND name = ? AND is_dir = ? AND (is_dir OR"
-			       " (mtime_ns = ? AND size = ? AND data IS ?"
-			       " AND data_unix IS ? AND digest IS ?))", -1,
+			       " (mtime_ns = ? AND size = ? AND digest = ?))", -1,
 			       &a->old_node,
 			       NULL) != SQLITE_OK) {
 		a->old_node = NULL;
@@ -125,16 +124,6 @@ int ix_inos_new(sqlite3 *db, FILE *err, ix_inos **out)
 	free(lineage);
 	*out = a;
 	return 0;
-}
-
-static void bind_blob(sqlite3_stmt *st, int i, const ix_buf *b, bool present)
-{
-	if (!present)
-		sqlite3_bind_null(st, i);
-	else if (b->len)
-		sqlite3_bind_blob64(st, i, b->s, b->len, SQLITE_STATIC);
-	else
-		sqlite3_bind_zeroblob(st, i, 0);
 }
 
 /* The old node's number when it is the same, else a fresh one: st has
@@ -172,16 +161,10 @@ static int assign(ix_inos *a, int64_t parent, const char *name, bool is_dir,
 	return 0;
 }
 
-int ix_inos_assign(ix_inos *a, int64_t parent, const char *name, bool is_dir,
-		   int64_t mtime_ns, const ix_buf *data, const ix_buf *data_unix,
-		   bool has_unix, int64_t *ino)
+int ix_inos_assign_dir(ix_inos *a, int64_t parent, const char *name,
+		       int64_t mtime_ns, int64_t *ino)
 {
-	if (a->old_node) {
-		bind_blob(a->old_node, 6, data, !is_dir);
-		bind_blob(a->old_node, 7, data_unix, !is_dir && has_unix);
-	}
-	return assign(a, parent, name, is_dir, mtime_ns,
-		      is_dir ? 0 : (int64_t)data->len, ino);
+	return assign(a, parent, name, true, mtime_ns, 0, ino);
 }
 
 int ix_inos_assign_rendered(ix_inos *a, int64_t parent, const char *name,
@@ -189,7 +172,7 @@ int ix_inos_assign_rendered(ix_inos *a, int64_t parent, const char *name,
 			    int64_t *ino)
 {
 	if (a->old_node)
-		sqlite3_bind_int64(a->old_node, 8, digest);
+		sqlite3_bind_int64(a->old_node, 6, digest);
 	return assign(a, parent, name, false, mtime_ns, size, ino);
 }
 

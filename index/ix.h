@@ -3,12 +3,16 @@
  * index/ includes this; the other modules see only index.h.
  *
  * A build (build.c) goes:
+ *   oldindex.c  what is at dbpath, and which raw files changed since
  *   walk.c      RAWDIR -> sorted list of report files with size and mtime
+ *   rawfile.c   one raw file read whole, then parsed by the core
  *   store.c     one parsed nb_report -> rows of report, section, cell, ...
  *   tree.c      every report in the database -> directory names, the
- *               cross-year checks (crossyear.c), rendered bytes (render.c)
- *               and the node table the filesystem serves
- * serve.c answers the filesystem's queries from the node table.
+ *               cross-year checks (crossyear.c), and the node table the
+ *               filesystem serves: each file's sizes and digest, its bytes
+ *               rendered (reptree.c, trend.c) but not stored
+ * serve.c answers the filesystem's queries from the node table, rendering
+ * a file's bytes on read (rendered.c).
  */
 #ifndef NB_IX_H
 #define NB_IX_H
@@ -461,14 +465,14 @@ ssize_t ix_chunks_read(const ix_chunks *c, sqlite3_stmt *const range[2],
 /* Reads the history of the index attached as "old", if any (else starts a
  * new lineage).  0 or -ENOMEM. */
 int ix_inos_new(sqlite3 *db, FILE *err, ix_inos **out);
-/* The inode number of the node (parent, name) about to be inserted: the old
- * index's when it is the same directory, or the same file with the same
- * mtime and bytes; else a fresh one.  0 or -EIO. */
-int ix_inos_assign(ix_inos *a, int64_t parent, const char *name, bool is_dir,
-		   int64_t mtime_ns, const ix_buf *data, const ix_buf *data_unix,
-		   bool has_unix, int64_t *ino);
-/* ix_inos_assign for a file rendered on read (node.part): the same file
- * when its size and digest are the old one's.  0 or -EIO. */
+/* The inode number of the directory (parent, name) about to be inserted:
+ * the old index's when it has that directory, else a fresh one.  0 or
+ * -EIO. */
+int ix_inos_assign_dir(ix_inos *a, int64_t parent, const char *name,
+		       int64_t mtime_ns, int64_t *ino);
+/* The same for a file rendered on read (node.part): the old index's number
+ * when it is the same file with the same mtime, size and digest.  0 or
+ * -EIO. */
 int ix_inos_assign_rendered(ix_inos *a, int64_t parent, const char *name,
 			    int64_t mtime_ns, int64_t size, int64_t digest,
 			    int64_t *ino);

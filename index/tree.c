@@ -124,8 +124,7 @@ static int insert_node(tree *t, int64_t parent, const char *name,
 		rc = ix_inos_assign_rendered(t->inos, parent, name, mtime_ns,
 					     (int64_t)f->data.len, digest, ino);
 	} else {
-		rc = ix_inos_assign(t->inos, parent, name, true, mtime_ns, NULL,
-				    NULL, false, ino);
+		rc = ix_inos_assign_dir(t->inos, parent, name, mtime_ns, ino);
 	}
 	if (rc)
 		return rc;
@@ -371,8 +370,8 @@ static int insert_all(tree *t, const char *rawdir)
 	 * its number is the one after the root's */
 	int64_t all_ino = 0;
 	if (!rc)
-		rc = ix_inos_assign(t->inos, NB_ROOT_INO, "_all", true, root_mtime,
-				    NULL, NULL, false, &all_ino);
+		rc = ix_inos_assign_dir(t->inos, NB_ROOT_INO, "_all",
+					root_mtime, &all_ino);
 
 	for (size_t i = 0; i < t->nreps && !rc;) {
 		size_t j = i;
