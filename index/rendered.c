@@ -3,64 +3,86 @@
  * a report's file, from the report rendered from its rows (reptree.c), or
  * an agency's 趋势.csv (trend.c).
  *
- * Each connection keeps the last report it rendered, whole: FUSE reads a
- * file in 128 KiB pieces and a reader of one report's directory reads its
- * files one after another, so each report is rendered once per pass, and
- * the kernel's page cache (keep_cache) serves what is read again.  The
- * cache is checked against the node's size, so that a connection never
- * serves bytes of another size than the index gives.
+ * The index keeps the last few rendered reports and trends, shared by every
+ * serving thread: FUSE reads a file in 128 KiB pieces and a reader goes
+ * through a report's files in turn, each request going to whichever worker
+ * is free, so each report is rendered once per pass whatever worker asks;
+ * the kernel's page cache (keep_cache) serves what is read again.  A
+ * rendering is done on the asking thread's own connection, outside the
+ * lock; the lock is held only to look up, insert, and copy bytes out.  A
+ * cached file is checked against the node's size, so that no bytes of
+ * another size than the index gives are ever served.
  */
 #include <errno.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "ix.h"
 #include "serve.h"
 
-struct ix_rendered {
-	ix_reptree *render;	/* prepared on the connection */
-	int64_t report;		/* the report in year, or 0 */
-	ix_tnode year;
-	ix_trend *trend;	/* the same for 趋势.csv */
-	int64_t agency;		/* the agency directory of trend_file, or 0 */
-	ix_tnode trend_file;
+/* Renderings kept: more than the serving threads (each may be on its own
+ * report), and a report's tree is tens of KiB. */
+#define CACHE_SLOTS 16
+
+typedef struct {
+	int64_t report;		/* the report, or 0 */
+	int64_t agency;		/* else the agency directory of a trend */
+	ix_tnode *tree;		/* NULL when the slot is free */
+	unsigned long used;	/* when last used, for eviction */
+} slot;
+
+struct ix_render_cache {
+	pthread_mutex_t lock;
+	slot slots[CACHE_SLOTS];
+	unsigned long clock;
 };
+
+/* A connection's statements for rendering, prepared on first use. */
+struct ix_rendered {
+	ix_reptree *render;
+	ix_trend *trend;
+};
+
+int ix_render_cache_new(ix_render_cache **out)
+{
+	ix_render_cache *c = calloc(1, sizeof *c);
+	if (!c)
+		return -ENOMEM;
+	pthread_mutex_init(&c->lock, NULL);
+	*out = c;
+	return 0;
+}
+
+static void tree_free(ix_tnode *t)
+{
+	if (t) {
+		ix_tnode_free(t);
+		free(t);
+	}
+}
+
+void ix_render_cache_free(ix_render_cache *c)
+{
+	if (!c)
+		return;
+	for (int i = 0; i < CACHE_SLOTS; i++)
+		tree_free(c->slots[i].tree);
+	pthread_mutex_destroy(&c->lock);
+	free(c);
+}
 
 void ix_rendered_free(ix_rendered *r)
 {
 	if (!r)
 		return;
 	ix_reptree_free(r->render);
-	ix_tnode_free(&r->year);
 	ix_trend_free(r->trend);
-	ix_tnode_free(&r->trend_file);
 	free(r);
 }
 
-/* The 趋势.csv of the agency directory agency, rendered now unless it is
- * the last one rendered. */
-static int trend_of(ix_rendered *r, sqlite3 *db, int64_t agency, bool fresh,
-		    const ix_tnode **out)
-{
-	int rc = 0;
-	if (!r->trend && (rc = ix_trend_new(db, &r->trend)))
-		return rc;
-	if (fresh || r->agency != agency) {
-		ix_tnode_free(&r->trend_file);
-		r->trend_file = (ix_tnode){0};
-		r->agency = 0;
-		if ((rc = ix_trend_render(r->trend, agency, &r->trend_file)))
-			return rc;
-		r->agency = agency;
-	}
-	*out = &r->trend_file;
-	return 0;
-}
-
-/* The file of rank part of report (or the trend of agency), rendered now
- * unless it is the last one rendered. */
-static int file_of(ix_conn *c, int64_t report, int64_t part, int64_t agency,
-		   bool fresh, const ix_tnode **out)
+/* Renders report's files, or agency's trend, on c's connection. */
+static int render(ix_conn *c, int64_t report, int64_t agency, ix_tnode **out)
 {
 	ix_rendered *r = c->rendered;
 	if (!r) {
@@ -68,46 +90,117 @@ static int file_of(ix_conn *c, int64_t report, int64_t part, int64_t agency,
 			return -ENOMEM;
 		c->rendered = r;
 	}
-	if (part == IX_PART_TREND)
-		return trend_of(r, c->db, agency, fresh, out);
+	ix_tnode *t = calloc(1, sizeof *t);
+	if (!t)
+		return -ENOMEM;
 	int rc = 0;
-	if (!r->render && (rc = ix_reptree_new(c->db, NULL, false, &r->render)))
-		return rc;
-	if (fresh || r->report != report) {
-		ix_tnode_free(&r->year);
-		r->year = (ix_tnode){0};
-		r->report = 0;
-		if ((rc = ix_reptree_render(r->render, report, &r->year)))
-			return rc;
-		r->report = report;
+	if (report) {
+		if (!r->render)
+			rc = ix_reptree_new(c->db, NULL, false, &r->render);
+		if (!rc)
+			rc = ix_reptree_render(r->render, report, t);
+	} else {
+		if (!r->trend)
+			rc = ix_trend_new(c->db, &r->trend);
+		if (!rc)
+			rc = ix_trend_render(r->trend, agency, t);
 	}
-	*out = ix_tnode_file(&r->year, part);
+	if (rc) {
+		free(t);
+		return rc;
+	}
+	*out = t;
 	return 0;
 }
 
-ssize_t ix_rendered_read(ix_conn *c, int64_t report, int64_t part,
-			 int64_t parent, bool unix_dialect, uint64_t expect,
-			 char *buf, size_t size, uint64_t off)
+/* The bytes of the file asked for in tree t, when they have the size the
+ * node gives; else NULL.  A trend is a file itself. */
+static const ix_buf *bytes_of(const ix_tnode *t, int64_t report, int64_t part,
+			      bool unix_dialect, uint64_t expect)
 {
-	const ix_tnode *f = NULL;
-	const ix_buf *b = NULL;
-	/* a second try renders again: the cached report may be another
-	 * version's, if the file under the connection was replaced */
-	for (int fresh = 0; fresh < 2; fresh++) {
-		int rc = file_of(c, report, part, parent, fresh, &f);
-		if (rc)
-			return rc;
-		b = f && unix_dialect && f->has_unix ? &f->data_unix :
-			f ? &f->data : NULL;
-		if (b && b->len == expect)
-			break;
-		b = NULL;
-	}
+	const ix_tnode *f = report ? ix_tnode_file(t, part) : t;
+	const ix_buf *b = !f ? NULL : unix_dialect && f->has_unix ?
+		&f->data_unix : &f->data;
+	return b && b->len == expect ? b : NULL;
+}
+
+/* Copies what is asked for from slot s (lock held): bytes, or -1 when the
+ * slot's file is not of the expected size. */
+static ssize_t copy_out(const slot *s, int64_t report, int64_t part,
+			bool unix_dialect, uint64_t expect, char *buf,
+			size_t size, uint64_t off)
+{
+	const ix_buf *b = bytes_of(s->tree, report, part, unix_dialect, expect);
 	if (!b)
-		return -EIO;
+		return -1;
 	if (off >= b->len)
 		return 0;
 	size_t n = b->len - off < size ? b->len - off : size;
 	memcpy(buf, b->s + off, n);
 	return (ssize_t)n;
+}
+
+static slot *find(ix_render_cache *c, int64_t report, int64_t agency)
+{
+	for (int i = 0; i < CACHE_SLOTS; i++) {
+		slot *s = &c->slots[i];
+		if (s->tree && s->report == report && s->agency == agency)
+			return s;
+	}
+	return NULL;
+}
+
+/* Puts t in the slot of (report, agency), or the least recently used one
+ * (lock held); the cache owns t after. */
+static slot *insert(ix_render_cache *c, int64_t report, int64_t agency,
+		    ix_tnode *t)
+{
+	slot *s = find(c, report, agency);
+	for (int i = 0; !s && i < CACHE_SLOTS; i++)
+		if (!c->slots[i].tree)
+			s = &c->slots[i];
+	if (!s) {
+		s = &c->slots[0];
+		for (int i = 1; i < CACHE_SLOTS; i++)
+			if (c->slots[i].used < s->used)
+				s = &c->slots[i];
+	}
+	tree_free(s->tree);
+	*s = (slot){.report = report, .agency = agency, .tree = t};
+	return s;
+}
+
+ssize_t ix_rendered_read(ix_conn *c, ix_render_cache *cache, int64_t report,
+			 int64_t part, int64_t parent, bool unix_dialect,
+			 uint64_t expect, char *buf, size_t size, uint64_t off)
+{
+	int64_t agency = part == IX_PART_TREND ? parent : 0;
+	if (part == IX_PART_TREND)
+		report = 0;
+	pthread_mutex_lock(&cache->lock);
+	slot *s = find(cache, report, agency);
+	ssize_t got = s ? copy_out(s, report, part, unix_dialect, expect, buf,
+				   size, off) : -1;
+	if (s)
+		s->used = ++cache->clock;
+	pthread_mutex_unlock(&cache->lock);
+	if (got >= 0)
+		return got;
+
+	/* not cached, or cached from another version of the index (the file
+	 * under the connection replaced): rendered now */
+	ix_tnode *t;
+	int rc = render(c, report, agency, &t);
+	if (rc)
+		return rc;
+	if (!bytes_of(t, report, part, unix_dialect, expect)) {
+		tree_free(t);
+		return -EIO;
+	}
+	pthread_mutex_lock(&cache->lock);
+	s = insert(cache, report, agency, t);
+	s->used = ++cache->clock;
+	got = copy_out(s, report, part, unix_dialect, expect, buf, size, off);
+	pthread_mutex_unlock(&cache->lock);
+	return got;
 }

@@ -230,8 +230,8 @@ ssize_t nb_index_read(nb_index *ix, uint64_t ino, char *buf, size_t size,
 	if (rc || off >= n.size || !size)
 		return rc;
 	if (from == FROM_RENDER) {
-		ssize_t got = ix_rendered_read(c, at.report, at.part,
-					       (int64_t)n.parent,
+		ssize_t got = ix_rendered_read(c, ix_serve_cache(ix), at.report,
+					       at.part, (int64_t)n.parent,
 					       ix_serve_flags(ix) & NB_OPEN_CSV_UNIX,
 					       n.size, buf, size, off);
 		if (got == -EIO)
