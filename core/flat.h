@@ -72,8 +72,6 @@ nb_split_status nb_split_run(const char *run, size_t n, unsigned next_enum,
  * 0 or -ENOMEM (ls unchanged).
  */
 int nb_flat_split(nb_lines *ls, bool *flat);
-/* An ASCII or fullwidth digit: what opens a run of numbers. */
-bool nb_flat_digit(uint32_t cp);
 /* A character a run of numbers may hold after its first digit: digits, a
  * decimal point, a thousands comma, a sign, a space, the 、 or . of the
  * next label's number. */

@@ -8,12 +8,13 @@
 #include <string.h>
 
 #include "internal.h"
+#include "labels.h"
 
 /* Table 3's rows the column rules name, found by their official labels. */
-#define T3_GOT "一、本年新收政府信息公开申请数量"
-#define T3_CARRIED "二、上年结转政府信息公开申请数量"
+#define T3_GOT NB_T3_RECEIVED
+#define T3_CARRIED NB_T3_CARRIED_IN
 #define T3_TOTAL "三、本年度办理结果/（七）总计"
-#define T3_NEXT "四、结转下年度继续办理"
+#define T3_NEXT NB_T3_CARRIED_OUT
 
 static size_t row_of(const nb_template *t, const char *label)
 {

@@ -27,9 +27,9 @@
 #include "ix.h"
 
 /* A file left out: unreadable, or read and found to be no report. */
-static void count_left_out(nb_build_stats *s, int err_no)
+static void count_left_out(nb_build_stats *s, int rc)
 {
-	if (err_no == ENOMSG)
+	if (rc == NB_NOT_A_REPORT)
 		s->not_reports++;
 	else
 		s->unreadable++;
@@ -41,14 +41,17 @@ static void say_file(FILE *err, const char *rawdir, const char *rel,
 	ix_say(err, "%s/%s: %s", rawdir, rel, why);
 }
 
+static const char *reason(int rc);
+
 /* The index is current: report its figures and its unreadable files. */
 static int report_current(const char *dbpath, const char *rawdir,
 			  const ix_old_index *o, FILE *err, nb_build_stats *s)
 {
 	for (size_t i = 0; i < o->n; i++) {
 		if (o->v[i].error) {
-			say_file(err, rawdir, o->v[i].path, o->v[i].error);
-			count_left_out(s, o->v[i].err_no);
+			say_file(err, rawdir, o->v[i].path, o->v[i].status ?
+				 reason(o->v[i].status) : o->v[i].error);
+			count_left_out(s, o->v[i].status);
 		} else {
 			s->reused++;
 		}
@@ -71,8 +74,7 @@ static int report_current(const char *dbpath, const char *rawdir,
 typedef struct {
 	const ix_file *f;
 	int64_t id;
-	int rc;			/* of reading (parsing false) or parsing */
-	bool parsing;
+	int rc;			/* of reading or parsing */
 	int64_t size, mtime_ns;
 	bool hashed;
 	char sha[65];
@@ -100,8 +102,7 @@ typedef struct {
 } builder;
 
 static int add_source(builder *b, int64_t id, const char *rel, int64_t size,
-		      int64_t mtime_ns, const char *sha256, const char *error,
-		      int err_no)
+		      int64_t mtime_ns, const char *sha256, int failure)
 {
 	sqlite3_stmt *st = b->add_source;
 	sqlite3_bind_int64(st, 1, id);
@@ -110,10 +111,12 @@ static int add_source(builder *b, int64_t id, const char *rel, int64_t size,
 	sqlite3_bind_int64(st, 4, mtime_ns);
 	if (sha256)
 		sqlite3_bind_text(st, 5, sha256, -1, SQLITE_STATIC);
-	if (error) {
-		sqlite3_bind_text(st, 6, error, -1, SQLITE_STATIC);
-		sqlite3_bind_int(st, 7, err_no);
-	}
+	/* error: a status's name, or the system's words with the errno */
+	if (failure)
+		sqlite3_bind_text(st, 6, nb_strstatus(failure), -1,
+				  SQLITE_TRANSIENT);
+	if (failure && !nb_status_name(failure))
+		sqlite3_bind_int(st, 7, -failure);
 	int rc = sqlite3_step(st) == SQLITE_DONE ? 0 : -EIO;
 	sqlite3_reset(st);
 	sqlite3_clear_bindings(st);
@@ -122,20 +125,23 @@ static int add_source(builder *b, int64_t id, const char *rel, int64_t size,
 
 
 /* Why a file is not in the index: rc from reading it, or from the parser. */
-static const char *reason(int rc, bool parsing)
+static const char *reason(int rc)
 {
-	if (parsing && rc == -EILSEQ)
+	switch (rc) {
+	case NB_UNDECODABLE:
 		return "the bytes are in no encoding nianbaofs reads "
 		       "(UTF-8, GB18030, UTF-16, up to 1 % stray bytes)";
-	if (parsing && rc == -ENOMSG)
+	case NB_NOT_A_REPORT:
 		return "not an annual report (no agency, year or section found); skipped";
-	if (!parsing && rc == -EFBIG)
+	case NB_TOO_LARGE:
 		return "larger than 64 MiB, not a report";
-	if (!parsing && rc == -EINVAL)
+	case NB_NOT_REGULAR_FILE:
 		return "not a regular file (a FIFO, device or socket); not read";
-	if (!parsing && rc == -EXDEV)
+	case NB_OUTSIDE_RAWDIR:
 		return "leads out of RAWDIR (a symbolic link); not read";
-	return strerror(-rc);
+	default:
+		return strerror(-rc);
+	}
 }
 
 /* ---- parsing on every core ------------------------------------------------ */
@@ -182,7 +188,6 @@ static void work_file(void *ctx, unsigned worker, size_t i)
 			j->fatal = strerror(-j->rc);
 		goto out;
 	}
-	j->parsing = true;
 	j->rc = nb_parse(*p, j->f->rel, data, len, &j->r);
 out:
 	free(data);
@@ -207,22 +212,19 @@ static int store_file(void *ctx, size_t i)
 	if (rc == -ENOMEM)
 		goto out;
 	if (rc) {
-		const char *why = reason(rc, j->parsing);
-		say_file(b->err, b->rawdir, f->rel, why);
-		count_left_out(b->stats, -rc);
-		rc = add_source(b, j->id, f->rel, j->size, j->mtime_ns, sha, why,
-				-rc);
+		say_file(b->err, b->rawdir, f->rel, reason(rc));
+		count_left_out(b->stats, rc);
+		rc = add_source(b, j->id, f->rel, j->size, j->mtime_ns, sha, rc);
 		goto out;
 	}
-	rc = add_source(b, j->id, f->rel, j->size, j->mtime_ns, sha, NULL, 0);
+	rc = add_source(b, j->id, f->rel, j->size, j->mtime_ns, sha, 0);
 	if (!rc)
 		rc = ix_store_report(b->store, j->id, j->r);
 	if (!rc)
 		b->stats->parsed++;
 out:
 	if (rc == -EIO)
-		ix_say(b->err, "%s: %s", sqlite3_db_filename(b->db, "main"),
-		       sqlite3_errmsg(b->db));
+		ix_say_db(b->err, b->db);
 	else if (rc == -ENOMEM)
 		ix_say(b->err, "%s/%s: out of memory", b->rawdir, f->rel);
 	nb_report_free(j->r);
@@ -266,7 +268,7 @@ static int prepare(sqlite3 *db, const char *sql, sqlite3_stmt **st, FILE *err)
 {
 	if (sqlite3_prepare_v2(db, sql, -1, st, NULL) == SQLITE_OK)
 		return 0;
-	ix_say(err, "%s: %s", sqlite3_db_filename(db, "main"), sqlite3_errmsg(db));
+	ix_say_db(err, db);
 	return -EIO;
 }
 
@@ -277,14 +279,14 @@ static int copy_reused(sqlite3 *db, FILE *err)
 	int rc = 0;
 	for (size_t i = 0; ix_report_tables[i] && !rc; i++) {
 		const char *t = ix_report_tables[i];
-		ix_buf sql = {0};
-		ix_buf_printf(&sql, "INSERT INTO main.%s SELECT * FROM old.%s"
+		nb_buf sql = {0};
+		nb_buf_printf(&sql, "INSERT INTO main.%s SELECT * FROM old.%s"
 			      " WHERE %s IN (SELECT id FROM temp.reuse)%s;", t, t,
 			      strcmp(t, "report") ? "report" : "id",
 			      strcmp(t, "stored_check") ? "" :
 			      " AND cross_year = 0");
 		rc = sql.oom ? -ENOMEM : ix_exec(db, sql.s, err);
-		ix_buf_free(&sql);
+		nb_buf_free(&sql);
 	}
 	return rc;
 }
@@ -348,14 +350,13 @@ static const ix_gone *renamed_from(builder *b, const ix_file *f, int *rc)
  * copied from the old index. */
 static int reuse(builder *b, int64_t id, const ix_file *f, const char *sha)
 {
-	int rc = add_source(b, id, f->rel, f->size, f->mtime_ns, sha, NULL, 0);
+	int rc = add_source(b, id, f->rel, f->size, f->mtime_ns, sha, 0);
 	sqlite3_bind_int64(b->add_reuse, 1, id);
 	if (!rc && sqlite3_step(b->add_reuse) != SQLITE_DONE)
 		rc = -EIO;
 	sqlite3_reset(b->add_reuse);
 	if (rc)
-		ix_say(b->err, "%s: %s", sqlite3_db_filename(b->db, "main"),
-		       sqlite3_errmsg(b->db));
+		ix_say_db(b->err, b->db);
 	b->stats->reused++;
 	return rc;
 }
@@ -364,15 +365,15 @@ static int reuse(builder *b, int64_t id, const ix_file *f, const char *sha)
  * must stay intact whatever happens to this build. */
 static int attach_old(builder *b, const char *dbpath)
 {
-	ix_buf uri = {0};
-	ix_buf_adds(&uri, "file:");
+	nb_buf uri = {0};
+	nb_buf_adds(&uri, "file:");
 	for (const unsigned char *p = (const unsigned char *)dbpath; *p; p++) {
 		if (*p == '%' || *p == '?' || *p == '#' || *p <= ' ' || *p >= 0x7F)
-			ix_buf_printf(&uri, "%%%02X", *p);
+			nb_buf_printf(&uri, "%%%02X", *p);
 		else
-			ix_buf_add(&uri, p, 1);
+			nb_buf_add(&uri, p, 1);
 	}
-	ix_buf_adds(&uri, "?mode=ro");
+	nb_buf_adds(&uri, "?mode=ro");
 	if (uri.oom)
 		return -ENOMEM;
 	sqlite3_stmt *att;
@@ -385,7 +386,7 @@ static int attach_old(builder *b, const char *dbpath)
 		}
 		sqlite3_finalize(att);
 	}
-	ix_buf_free(&uri);
+	nb_buf_free(&uri);
 	return rc;
 }
 
@@ -409,8 +410,7 @@ static int fill(builder *b, const ix_old_index *o, const ix_files *files,
 			  &b->add_reuse, b->err)))
 		return rc;
 	if ((rc = ix_store_new(db, &b->store))) {
-		ix_say(b->err, "%s: %s", sqlite3_db_filename(db, "main"),
-		       sqlite3_errmsg(db));
+		ix_say_db(b->err, db);
 		return rc;
 	}
 
@@ -433,10 +433,10 @@ static int fill(builder *b, const ix_old_index *o, const ix_files *files,
 		} else if (ix_old_same_file(s, f) && !s->error) {
 			rc = reuse(b, id, f, s->sha256);
 		} else if (ix_old_same_file(s, f) && ix_old_failure_stands(s)) {
-			say_file(b->err, b->rawdir, f->rel, s->error);
-			count_left_out(b->stats, s->err_no);
+			say_file(b->err, b->rawdir, f->rel, reason(s->status));
+			count_left_out(b->stats, s->status);
 			rc = add_source(b, id, f->rel, f->size, f->mtime_ns,
-					s->sha256, s->error, s->err_no);
+					s->sha256, s->status);
 		} else {
 			b->jobs[b->njobs++] = (parse_job){.f = f, .id = id};
 			continue;
@@ -451,8 +451,7 @@ static int fill(builder *b, const ix_old_index *o, const ix_files *files,
 	if (!rc)
 		rc = ix_tree_build(db, b->rawdir, b->err);
 	if (!rc && (rc = ix_totals_count(db, b->stats)))
-		ix_say(b->err, "%s: %s", sqlite3_db_filename(db, "main"),
-		       sqlite3_errmsg(db));
+		ix_say_db(b->err, db);
 	if (!rc)
 		rc = ix_totals_save(db, b->stats, b->err);
 	if (!rc)
@@ -476,8 +475,8 @@ static int build_new(const char *dbpath, const char *rawdir,
 		     const ix_files *files, FILE *err, nb_build_stats *stats,
 		     nb_progress_fn progress, void *progress_ctx)
 {
-	ix_buf tmp = {0};
-	ix_buf_printf(&tmp, "%s.tmp-%ld", dbpath, (long)getpid());
+	nb_buf tmp = {0};
+	nb_buf_printf(&tmp, "%s.tmp-%ld", dbpath, (long)getpid());
 	if (tmp.oom)
 		return -ENOMEM;
 	ix_tmp_remove_stale(dbpath);
@@ -487,7 +486,7 @@ static int build_new(const char *dbpath, const char *rawdir,
 	if (lock < 0) {
 		int e = errno;
 		ix_say(err, "%s: cannot write the index: %s", tmp.s, strerror(e));
-		ix_buf_free(&tmp);
+		nb_buf_free(&tmp);
 		return -e;
 	}
 	int rc = ix_tmp_lock(lock);
@@ -546,7 +545,7 @@ static int build_new(const char *dbpath, const char *rawdir,
 	else
 		ix_sync_dir_of(dbpath);
 	close(lock);
-	ix_buf_free(&tmp);
+	nb_buf_free(&tmp);
 	return rc;
 }
 

@@ -44,7 +44,7 @@ struct ix_inos {
 
 static int db_error(sqlite3 *db, FILE *err)
 {
-	ix_say(err, "%s: %s", sqlite3_db_filename(db, "main"), sqlite3_errmsg(db));
+	ix_say_db(err, db);
 	return -EIO;
 }
 
@@ -218,14 +218,14 @@ void ix_inos_free(ix_inos *a)
 
 int ix_build_lock(const char *dbpath)
 {
-	ix_buf path = {0};
-	ix_buf_printf(&path, "%s.lock", dbpath);
+	nb_buf path = {0};
+	nb_buf_printf(&path, "%s.lock", dbpath);
 	if (path.oom)
 		return -1;
 	/* Without a lock (a directory we cannot write) the build goes on:
 	 * it reports plainly itself when it has to write there. */
 	int fd = open(path.s, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-	ix_buf_free(&path);
+	nb_buf_free(&path);
 	while (fd >= 0 && flock(fd, LOCK_EX) < 0) {
 		if (errno != EINTR) {
 			close(fd);

@@ -42,7 +42,7 @@ static int load_sources(sqlite3 *db, ix_old_index *o)
 {
 	sqlite3_stmt *st;
 	if (sqlite3_prepare_v2(db, "SELECT id, path, size, mtime_ns, sha256,"
-			       " error, errno FROM source ORDER BY path", -1,
+			       " error FROM source ORDER BY path", -1,
 			       &st, NULL) != SQLITE_OK)
 		return -EIO;
 	size_t cap = 0;
@@ -66,7 +66,8 @@ static int load_sources(sqlite3 *db, ix_old_index *o)
 			.mtime_ns = sqlite3_column_int64(st, 3),
 			.sha256 = dup_col(st, 4, &oom),
 			.error = dup_col(st, 5, &oom),
-			.err_no = sqlite3_column_int(st, 6),
+			.status = nb_status_named((const char *)
+						  sqlite3_column_text(st, 5)),
 		};
 		if (!s->path)
 			oom = true;
@@ -121,8 +122,8 @@ static bool sound(sqlite3 *db)
  * place.  0 or a negative errno. */
 static int move_aside(const char *dbpath, FILE *err)
 {
-	ix_buf to = {0};
-	ix_buf_printf(&to, "%s.corrupt-%lld", dbpath, (long long)time(NULL));
+	nb_buf to = {0};
+	nb_buf_printf(&to, "%s.corrupt-%lld", dbpath, (long long)time(NULL));
 	if (to.oom)
 		return -ENOMEM;
 	int rc = 0;
@@ -134,7 +135,7 @@ static int move_aside(const char *dbpath, FILE *err)
 		ix_say(err, "%s: the index is damaged (truncated or overwritten); "
 		       "moved aside as %s, building a new one", dbpath, to.s);
 	}
-	ix_buf_free(&to);
+	nb_buf_free(&to);
 	return rc;
 }
 
@@ -243,7 +244,7 @@ bool ix_old_same_file(const ix_old_source *s, const ix_file *f)
  * could not be read is tried again (its permissions may have changed). */
 bool ix_old_failure_stands(const ix_old_source *s)
 {
-	return s->error && (s->err_no == EILSEQ || s->err_no == ENOMSG);
+	return s->status == NB_UNDECODABLE || s->status == NB_NOT_A_REPORT;
 }
 
 

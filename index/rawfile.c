@@ -41,9 +41,9 @@ static int open_regular(const char *path, const char *realroot,
 	if (fstat(fd, st) < 0)
 		rc = -errno;
 	else if (!S_ISREG(st->st_mode))
-		rc = -EINVAL;
+		rc = NB_NOT_REGULAR_FILE;
 	else if (!fd_inside(fd, realroot))
-		rc = -EXDEV;
+		rc = NB_OUTSIDE_RAWDIR;
 	else if (fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK) < 0)
 		rc = -errno;
 	if (rc) {
@@ -58,18 +58,18 @@ static int open_regular(const char *path, const char *realroot,
 int ix_read_raw(const char *rawdir, const char *realroot,
 		     const char *rel, char **data, size_t *len, struct stat *st)
 {
-	ix_buf path = {0};
-	ix_buf_printf(&path, "%s/%s", rawdir, rel);
+	nb_buf path = {0};
+	nb_buf_printf(&path, "%s/%s", rawdir, rel);
 	if (path.oom)
 		return -ENOMEM;
 	int fd = open_regular(path.s, realroot, st);
-	ix_buf_free(&path);
+	nb_buf_free(&path);
 	if (fd < 0)
 		return fd;
 	int rc = 0;
 	if (st->st_size > (off_t)IX_MAX_FILE_BYTES)
-		rc = -EFBIG;
-	ix_buf b = {0};
+		rc = NB_TOO_LARGE;
+	nb_buf b = {0};
 	while (!rc) {
 		char chunk[65536];
 		ssize_t n = read(fd, chunk, sizeof chunk);
@@ -80,15 +80,15 @@ int ix_read_raw(const char *rawdir, const char *realroot,
 		else if (n == 0)
 			break;
 		else
-			ix_buf_add(&b, chunk, (size_t)n);
+			nb_buf_add(&b, chunk, (size_t)n);
 		if (b.oom)
 			rc = -ENOMEM;
 		else if (b.len > IX_MAX_FILE_BYTES)
-			rc = -EFBIG;
+			rc = NB_TOO_LARGE;
 	}
 	close(fd);
 	if (rc) {
-		ix_buf_free(&b);
+		nb_buf_free(&b);
 		return rc;
 	}
 	*data = b.s ? b.s : strdup("");

@@ -115,11 +115,11 @@ static int render(ix_conn *c, int64_t report, int64_t agency, ix_tnode **out)
 
 /* The bytes of the file asked for in tree t, when they have the size the
  * node gives; else NULL.  A trend is a file itself. */
-static const ix_buf *bytes_of(const ix_tnode *t, int64_t report, int64_t part,
+static const nb_buf *bytes_of(const ix_tnode *t, int64_t report, int64_t part,
 			      bool unix_dialect, uint64_t expect)
 {
 	const ix_tnode *f = report ? ix_tnode_file(t, part) : t;
-	const ix_buf *b = !f ? NULL : unix_dialect && f->has_unix ?
+	const nb_buf *b = !f ? NULL : unix_dialect && f->has_unix ?
 		&f->data_unix : &f->data;
 	return b && b->len == expect ? b : NULL;
 }
@@ -130,7 +130,7 @@ static ssize_t copy_out(const slot *s, int64_t report, int64_t part,
 			bool unix_dialect, uint64_t expect, char *buf,
 			size_t size, uint64_t off)
 {
-	const ix_buf *b = bytes_of(s->tree, report, part, unix_dialect, expect);
+	const nb_buf *b = bytes_of(s->tree, report, part, unix_dialect, expect);
 	if (!b)
 		return -1;
 	if (off >= b->len)

@@ -58,8 +58,7 @@ struct ix_reptree {
 
 static int db_error(ix_reptree *t)
 {
-	ix_say(t->err, "%s: %s", sqlite3_db_filename(t->db, "main"),
-	       sqlite3_errmsg(t->db));
+	ix_say_db(t->err, t->db);
 	return -EIO;
 }
 
@@ -67,20 +66,15 @@ static const char *col_text(sqlite3_stmt *st, int i)
 {
 	return (const char *)sqlite3_column_text(st, i);
 }
+
 /* ---- rendering one report --------------------------------------------------- */
 
+/* A table's kind is the number of its section. */
 static const char *canonical_name(int kind)
 {
-	switch (kind) {
-	case NB_TABLE_ACTIVE:
-		return "主动公开政府信息情况";
-	case NB_TABLE_REQUESTS:
-		return "收到和处理政府信息公开申请情况";
-	case NB_TABLE_APPEALS:
-		return "政府信息公开行政复议、行政诉讼情况";
-	default:
-		return "表格";
-	}
+	const char *name = kind >= NB_TABLE_ACTIVE && kind <= NB_TABLE_APPEALS ?
+		nb_canonical_name(kind) : NULL;
+	return name ? name : "表格";
 }
 
 typedef struct {
@@ -116,14 +110,10 @@ static int add_section_dir(report_build *rb, char *name, int canonical,
 	if (!cJSON_AddItemToArray(meta_item(rb, "sections"),
 				  cJSON_CreateString(dir->name)))
 		return -ENOMEM;
-	if (rb->nsecs == rb->cap) {
-		size_t cap = rb->cap ? rb->cap * 2 : 8;
-		section_dir *v = realloc(rb->secs, cap * sizeof *v);
-		if (!v)
-			return -ENOMEM;
-		rb->secs = v;
-		rb->cap = cap;
-	}
+	section_dir *v = nb_grow(rb->secs, &rb->cap, rb->nsecs + 1, sizeof *v, 8);
+	if (!v)
+		return -ENOMEM;
+	rb->secs = v;
 	*kid = rb->year.nkids - 1;
 	rb->secs[rb->nsecs++] = (section_dir){.canonical = canonical,
 					      .kid = *kid};
@@ -140,15 +130,15 @@ static int render_sections(report_build *rb)
 		const char *name = col_text(st, 2);
 		if (!name || !*name)
 			name = col_text(st, 3);
-		ix_buf full = {0};
-		ix_buf_printf(&full, "%d-%s", sqlite3_column_int(st, 1),
+		nb_buf full = {0};
+		nb_buf_printf(&full, "%d-%s", sqlite3_column_int(st, 1),
 			      name ? name : "");
 		size_t kid;
 		rc = full.oom ? -ENOMEM :
 			add_section_dir(rb, ix_name(full.s, "", "_"),
 					sqlite3_column_int(st, 5),
 					col_text(st, 4), &kid);
-		ix_buf_free(&full);
+		nb_buf_free(&full);
 		if (rc || !t->name_sections)
 			continue;
 		sqlite3_bind_text(up, 1, rb->year.kids[kid].name, -1,
@@ -175,12 +165,12 @@ static int table_dir(report_build *rb, int kind, size_t *kid)
 			return 0;
 		}
 	}
-	ix_buf full = {0};
-	ix_buf_printf(&full, "%d-%s", kind, canonical_name(kind));
+	nb_buf full = {0};
+	nb_buf_printf(&full, "%d-%s", kind, canonical_name(kind));
 	if (full.oom)
 		return -ENOMEM;
 	char *name = ix_name(full.s, "", "_");
-	ix_buf_free(&full);
+	nb_buf_free(&full);
 	if (!name)
 		return -ENOMEM;
 	for (size_t i = 0; i < rb->nsecs; i++) {
@@ -248,9 +238,9 @@ static int render_csv(report_build *rb, int64_t tbl, size_t ncols,
 		goto out;
 
 	f->has_unix = true;
-	ix_buf_add(&f->data, "\xEF\xBB\xBF", 3);	/* Excel reads the BOM */
+	nb_buf_add(&f->data, "\xEF\xBB\xBF", 3);	/* Excel reads the BOM */
 	for (int v = 0; v < 2; v++) {
-		ix_buf *b = v ? &f->data_unix : &f->data;
+		nb_buf *b = v ? &f->data_unix : &f->data;
 		bool crlf = !v;
 		ix_csv_field(b, label_header, true);
 		for (size_t c = 0; c < ncols; c++)
@@ -352,13 +342,13 @@ static int render_tables(report_build *rb)
 			const char *as = col_text(rows, 2);
 			if (!as)
 				continue;
-			ix_buf k = {0};
-			ix_buf_printf(&k, "%s/%s", key, label ? label : "");
+			nb_buf k = {0};
+			nb_buf_printf(&k, "%s/%s", key, label ? label : "");
 			if (k.oom ||
 			    (!cJSON_GetObjectItemCaseSensitive(printed, k.s) &&
 			     !cJSON_AddStringToObject(printed, k.s, as)))
 				rc = -ENOMEM;
-			ix_buf_free(&k);
+			nb_buf_free(&k);
 		}
 		sqlite3_reset(rows);
 	}
@@ -492,8 +482,8 @@ int ix_reptree_render(ix_reptree *t, int64_t id, ix_tnode *year)
 		ix_tnode *f = json ? ix_tnode_add(&rb.year, strdup("meta.json"), "", false)
 				: NULL;
 		if (f) {
-			ix_buf_adds(&f->data, json);
-			ix_buf_add(&f->data, "\n", 1);
+			nb_buf_adds(&f->data, json);
+			nb_buf_add(&f->data, "\n", 1);
 		} else {
 			rc = -ENOMEM;
 		}

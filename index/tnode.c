@@ -15,8 +15,8 @@ void ix_tnode_free(ix_tnode *t)
 		ix_tnode_free(&t->kids[i]);
 	free(t->kids);
 	free(t->name);
-	ix_buf_free(&t->data);
-	ix_buf_free(&t->data_unix);
+	nb_buf_free(&t->data);
+	nb_buf_free(&t->data_unix);
 }
 
 static bool has_kid(const ix_tnode *dir, const char *name)
@@ -40,16 +40,12 @@ ix_tnode *ix_tnode_add(ix_tnode *dir, char *name, const char *suffix,
 		if (!(name = other))
 			return NULL;
 	}
-	if (dir->nkids == dir->cap) {
-		size_t cap = dir->cap ? dir->cap * 2 : 8;
-		ix_tnode *kids = realloc(dir->kids, cap * sizeof *kids);
-		if (!kids) {
-			free(name);
-			return NULL;
-		}
-		dir->kids = kids;
-		dir->cap = cap;
+	ix_tnode *kids = nb_grow(dir->kids, &dir->cap, dir->nkids + 1, sizeof *kids, 8);
+	if (!kids) {
+		free(name);
+		return NULL;
 	}
+	dir->kids = kids;
 	ix_tnode *t = &dir->kids[dir->nkids++];
 	*t = (ix_tnode){.name = name, .is_dir = is_dir};
 	return t;

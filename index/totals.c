@@ -21,8 +21,8 @@ int ix_totals_count(sqlite3 *db, nb_build_stats *s)
 
 int ix_totals_save(sqlite3 *db, const nb_build_stats *s, FILE *err)
 {
-	ix_buf sql = {0};
-	ix_buf_printf(&sql, "INSERT INTO info(key, value) VALUES"
+	nb_buf sql = {0};
+	nb_buf_printf(&sql, "INSERT INTO info(key, value) VALUES"
 		      " ('reports', %u), ('warned', %u), ('failed_checks', %u);"
 		      "INSERT INTO info(key, value)"
 		      " SELECT 'nodes', count(*) FROM node UNION ALL"
@@ -31,7 +31,7 @@ int ix_totals_save(sqlite3 *db, const nb_build_stats *s, FILE *err)
 		      " size)), 0) FROM node;",
 		      s->reports, s->warned, s->failed_checks);
 	int rc = sql.oom ? -ENOMEM : ix_exec(db, sql.s, err);
-	ix_buf_free(&sql);
+	nb_buf_free(&sql);
 	return rc;
 }
 

@@ -94,8 +94,7 @@ typedef struct {
 
 static int db_error(tree *t)
 {
-	ix_say(t->err, "%s: %s", sqlite3_db_filename(t->db, "main"),
-	       sqlite3_errmsg(t->db));
+	ix_say_db(t->err, t->db);
 	return -EIO;
 }
 

@@ -96,8 +96,7 @@ typedef struct ix_trend {
 
 static int db_error(trend *t)
 {
-	ix_say(t->err, "%s: %s", sqlite3_db_filename(t->db, "main"),
-	       sqlite3_errmsg(t->db));
+	ix_say_db(t->err, t->db);
 	return -EIO;
 }
 
@@ -120,14 +119,10 @@ static const char *text_or(sqlite3_stmt *st, int i, const char *dflt)
 /* One report's figures as a new column. */
 static int add_column(trend *t, int64_t report, const char *year_dir)
 {
-	if (t->ncols == t->cap) {
-		size_t cap = t->cap ? t->cap * 2 : 8;
-		column *v = realloc(t->cols, cap * sizeof *v);
-		if (!v)
-			return -ENOMEM;
-		t->cols = v;
-		t->cap = cap;
-	}
+	column *v = nb_grow(t->cols, &t->cap, t->ncols + 1, sizeof *v, 8);
+	if (!v)
+		return -ENOMEM;
+	t->cols = v;
 	column *c = &t->cols[t->ncols++];
 	*c = (column){.year_dir = strdup(year_dir ? year_dir : "")};
 	if (!c->year_dir)
@@ -140,8 +135,8 @@ static int add_column(trend *t, int64_t report, const char *year_dir)
 	sqlite3_bind_text(st, 5, TOTAL_COLUMN, -1, SQLITE_STATIC);
 	int rc = 0, step;
 	while (!rc && (step = sqlite3_step(st)) == SQLITE_ROW) {
-		ix_buf key = {0};
-		ix_buf_printf(&key, "%s/%s/%s", text_or(st, 0, ""),
+		nb_buf key = {0};
+		nb_buf_printf(&key, "%s/%s/%s", text_or(st, 0, ""),
 			      text_or(st, 1, ""), text_or(st, 2, ""));
 		if (key.oom)
 			rc = -ENOMEM;
@@ -149,7 +144,7 @@ static int add_column(trend *t, int64_t report, const char *year_dir)
 		else if (ix_strv_find(&c->keys, key.s) < 0 &&
 			 (rc = ix_strv_push(&c->keys, key.s)) == 0)
 			rc = ix_strv_push(&c->values, text_or(st, 3, ""));
-		ix_buf_free(&key);
+		nb_buf_free(&key);
 	}
 	if (!rc && step != SQLITE_DONE)
 		rc = db_error(t);
@@ -157,7 +152,7 @@ static int add_column(trend *t, int64_t report, const char *year_dir)
 	return rc;
 }
 
-static void render(const trend *t, const ix_strv *rows, ix_buf *b)
+static void render(const trend *t, const ix_strv *rows, nb_buf *b)
 {
 	ix_csv_field(b, "项目", true);
 	for (size_t c = 0; c < t->ncols; c++)
@@ -233,14 +228,10 @@ static int union_rows(const trend *t, ix_strv *rows)
 static int add_member(trend *t, int64_t id, const char *year_dir,
 		      bool unchanged)
 {
-	if (t->nmembers == t->mcap) {
-		size_t cap = t->mcap ? t->mcap * 2 : 8;
-		member *v = realloc(t->members, cap * sizeof *v);
-		if (!v)
-			return -ENOMEM;
-		t->members = v;
-		t->mcap = cap;
-	}
+	member *v = nb_grow(t->members, &t->mcap, t->nmembers + 1, sizeof *v, 8);
+	if (!v)
+		return -ENOMEM;
+	t->members = v;
 	member *m = &t->members[t->nmembers];
 	*m = (member){.id = id, .year_dir = strdup(year_dir),
 		      .unchanged = unchanged};
@@ -299,25 +290,25 @@ static int render_file(trend *t, ix_tnode *f)
 	ix_strv rows = {0};
 	if (!rc)
 		rc = union_rows(t, &rows);
-	ix_buf lf = {0};
+	nb_buf lf = {0};
 	if (!rc) {
 		render(t, &rows, &lf);
 		f->has_unix = true;
-		ix_buf_add(&f->data, "\xEF\xBB\xBF", 3);	/* Excel reads the BOM */
+		nb_buf_add(&f->data, "\xEF\xBB\xBF", 3);	/* Excel reads the BOM */
 		size_t n = ix_csv_excel(lf.s, lf.len, 0, NULL, 0);
 		char *excel = n ? malloc(n) : NULL;
 		if (n && !excel) {
 			rc = -ENOMEM;
 		} else {
 			ix_csv_excel(lf.s, lf.len, 0, excel, n);
-			ix_buf_add(&f->data, excel, n);
-			ix_buf_add(&f->data_unix, lf.s, lf.len);
+			nb_buf_add(&f->data, excel, n);
+			nb_buf_add(&f->data_unix, lf.s, lf.len);
 		}
 		free(excel);
 		if (lf.oom || f->data.oom || f->data_unix.oom)
 			rc = -ENOMEM;
 	}
-	ix_buf_free(&lf);
+	nb_buf_free(&lf);
 	ix_strv_free(&rows);
 	clear_columns(t);
 	return rc;
