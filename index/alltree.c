@@ -235,8 +235,8 @@ static int insert_all(alltree *a, int64_t all_ino, ix_inos *inos)
 			continue;	/* in its year's directory */
 		int64_t ino = 0;
 		if (e->is_dir)	/* a year keeps its number by path */
-			rc = ix_inos_assign(inos, all_ino, e->name, true,
-					    a->mtime_ns, NULL, NULL, false, &ino);
+			rc = ix_inos_assign_dir(inos, all_ino, e->name,
+						a->mtime_ns, &ino);
 		else
 			ino = ix_inos_fresh(inos);
 		if (!rc)

@@ -7,6 +7,10 @@
  * from the old index (attached), only new and changed files are parsed,
  * the tree is rendered again, and the file is renamed over dbpath — so an
  * interrupted or failed build never leaves a broken index behind.
+ *
+ * What is at dbpath is looked at by oldindex.c, raw files are read by
+ * rawfile.c, and the temporary file is locked and cleaned up by
+ * tmpindex.c.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -21,271 +25,6 @@
 
 #include "index.h"
 #include "ix.h"
-
-/* ---- the index being replaced ------------------------------------------------ */
-
-typedef struct {
-	int64_t id;
-	char *path;
-	int64_t size, mtime_ns;
-	char *sha256;
-	char *error;		/* why it could not be read, or NULL */
-	int status;		/* the nb_status error names, or 0 */
-} old_source;
-
-typedef struct {
-	bool exists;		/* an index of ours is at dbpath */
-	bool same_schema;	/* ... of this schema: its inode numbers carry over */
-	bool reusable;		/* ... and of this parser version */
-	old_source *v;		/* sorted by path */
-	size_t n;
-	int64_t max_id;
-} old_index;
-
-static void old_free(old_index *o)
-{
-	for (size_t i = 0; i < o->n; i++) {
-		free(o->v[i].path);
-		free(o->v[i].sha256);
-		free(o->v[i].error);
-	}
-	free(o->v);
-	*o = (old_index){0};
-}
-
-static char *dup_col(sqlite3_stmt *st, int i, bool *oom)
-{
-	const char *s = (const char *)sqlite3_column_text(st, i);
-	if (!s)
-		return NULL;
-	char *d = strdup(s);
-	if (!d)
-		*oom = true;
-	return d;
-}
-
-static int load_sources(sqlite3 *db, old_index *o)
-{
-	sqlite3_stmt *st;
-	if (sqlite3_prepare_v2(db, "SELECT id, path, size, mtime_ns, sha256,"
-			       " error FROM source ORDER BY path", -1,
-			       &st, NULL) != SQLITE_OK)
-		return -EIO;
-	size_t cap = 0;
-	bool oom = false;
-	int step;
-	while (!oom && (step = sqlite3_step(st)) == SQLITE_ROW) {
-		if (o->n == cap) {
-			cap = cap ? cap * 2 : 256;
-			old_source *v = realloc(o->v, cap * sizeof *v);
-			if (!v) {
-				oom = true;
-				break;
-			}
-			o->v = v;
-		}
-		old_source *s = &o->v[o->n++];
-		*s = (old_source){
-			.id = sqlite3_column_int64(st, 0),
-			.path = dup_col(st, 1, &oom),
-			.size = sqlite3_column_int64(st, 2),
-			.mtime_ns = sqlite3_column_int64(st, 3),
-			.sha256 = dup_col(st, 4, &oom),
-			.error = dup_col(st, 5, &oom),
-			.status = nb_status_named((const char *)
-						  sqlite3_column_text(st, 5)),
-		};
-		if (!s->path)
-			oom = true;
-		if (s->id > o->max_id)
-			o->max_id = s->id;
-	}
-	sqlite3_finalize(st);
-	if (oom)
-		return -ENOMEM;
-	return step == SQLITE_DONE ? 0 : -EIO;
-}
-
-static int64_t query_int(sqlite3 *db, const char *sql, bool *ok)
-{
-	sqlite3_stmt *st;
-	int64_t v = 0;
-	*ok = false;
-	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
-		return 0;
-	if (sqlite3_step(st) == SQLITE_ROW) {
-		v = sqlite3_column_int64(st, 0);
-		*ok = true;
-	}
-	sqlite3_finalize(st);
-	return v;
-}
-
-static bool is_sqlite_file(const char *path, bool *empty)
-{
-	char head[16];
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return false;
-	ssize_t n = read(fd, head, sizeof head);
-	close(fd);
-	*empty = n == 0;
-	return n == sizeof head && !memcmp(head, "SQLite format 3", 16);
-}
-
-/* SQLite found the file damaged: truncated, or overwritten in part. */
-static bool damaged(sqlite3 *db)
-{
-	int e = sqlite3_errcode(db);
-	return e == SQLITE_CORRUPT || e == SQLITE_NOTADB || e == SQLITE_IOERR;
-}
-
-/* Whether SQLite reads every page of db as sound (PRAGMA quick_check: the
- * b-trees and their sizes, not the rows' contents). */
-static bool sound(sqlite3 *db)
-{
-	sqlite3_stmt *st;
-	bool ok = false;
-	if (sqlite3_prepare_v2(db, "PRAGMA quick_check(1)", -1, &st, NULL) ==
-	    SQLITE_OK) {
-		if (sqlite3_step(st) == SQLITE_ROW) {
-			const char *r = (const char *)sqlite3_column_text(st, 0);
-			ok = r && !strcmp(r, "ok");
-		}
-		sqlite3_finalize(st);
-	}
-	return ok;
-}
-
-/* A damaged index is moved aside as <dbpath>.corrupt-<unix time>, kept
- * for whoever wants to look at it, so that a new one is built in its
- * place.  0 or a negative errno. */
-static int move_aside(const char *dbpath, FILE *err)
-{
-	nb_buf to = {0};
-	nb_buf_printf(&to, "%s.corrupt-%lld", dbpath, (long long)time(NULL));
-	if (to.oom)
-		return -ENOMEM;
-	int rc = 0;
-	if (rename(dbpath, to.s) < 0) {
-		rc = -errno;
-		ix_say(err, "%s: the index is damaged and cannot be moved aside "
-		       "(%s); remove it and run again", dbpath, strerror(errno));
-	} else {
-		ix_say(err, "%s: the index is damaged (truncated or overwritten); "
-		       "moved aside as %s, building a new one", dbpath, to.s);
-	}
-	nb_buf_free(&to);
-	return rc;
-}
-
-/*
- * Looks at what is at dbpath: nothing (o->exists false), an index of ours
- * (its sources loaded when reusable), a damaged index of ours (moved aside,
- * then as nothing), or something else, which we refuse to overwrite: a file
- * that is no index, or an index of a newer nianbaofs.
- */
-static int old_open(const char *dbpath, FILE *err, old_index *o)
-{
-	*o = (old_index){0};
-	struct stat st;
-	if (stat(dbpath, &st) < 0) {
-		if (errno == ENOENT)
-			return 0;
-		int e = errno;
-		ix_say(err, "%s: %s", dbpath, strerror(e));
-		return -e;
-	}
-	bool empty = false;
-	if (!S_ISREG(st.st_mode) ||
-	    (!is_sqlite_file(dbpath, &empty) && !empty)) {
-		ix_say(err, "%s: exists and is not a nianbaofs index (not a "
-		       "SQLite file); not overwriting it: give another --db, or "
-		       "remove it if it was an index", dbpath);
-		return -EEXIST;
-	}
-	if (empty)
-		return 0;
-
-	sqlite3 *db;
-	if (sqlite3_open_v2(dbpath, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
-		bool bad = damaged(db);
-		ix_say(err, "%s: %s", dbpath, sqlite3_errmsg(db));
-		sqlite3_close(db);
-		return bad ? move_aside(dbpath, err) : -EIO;
-	}
-	bool ok, ok2;
-	int64_t version = query_int(db, "PRAGMA user_version", &ok);
-	int64_t ours = query_int(db, "SELECT count(*) FROM sqlite_master"
-				 " WHERE name = 'info' OR name = 'node'", &ok2);
-	int64_t tables = query_int(db, "SELECT count(*) FROM sqlite_master", &ok2);
-	if ((!ok || !ok2) && damaged(db)) {
-		sqlite3_close(db);
-		return move_aside(dbpath, err);
-	}
-	if (!ok || !ok2 || (ours < 2 && tables > 0)) {
-		ix_say(err, "%s: exists and is not a nianbaofs index; "
-		       "not overwriting it", dbpath);
-		sqlite3_close(db);
-		return -EEXIST;
-	}
-	if (version > IX_SCHEMA_VERSION) {
-		ix_say(err, "%s: written by a newer nianbaofs (index version "
-		       "%lld, this one knows %d); not overwriting it: use the "
-		       "newer nianbaofs, or give another --db", dbpath,
-		       (long long)version, IX_SCHEMA_VERSION);
-		sqlite3_close(db);
-		return -EEXIST;
-	}
-	if (!sound(db)) {
-		sqlite3_close(db);
-		return move_aside(dbpath, err);
-	}
-	o->exists = true;
-	int rc = 0;
-	o->same_schema = version == IX_SCHEMA_VERSION;
-	if (version == IX_SCHEMA_VERSION) {
-		sqlite3_stmt *q;
-		if (sqlite3_prepare_v2(db, "SELECT value FROM info"
-				       " WHERE key = 'parser_version'", -1, &q,
-				       NULL) == SQLITE_OK) {
-			const char *v = sqlite3_step(q) == SQLITE_ROW ?
-				(const char *)sqlite3_column_text(q, 0) : NULL;
-			o->reusable = v && !strcmp(v, NB_VERSION);
-			sqlite3_finalize(q);
-		}
-		if (o->reusable && (rc = load_sources(db, o))) {
-			ix_say(err, "%s: %s", dbpath, rc == -ENOMEM ?
-			       "out of memory" : sqlite3_errmsg(db));
-			old_free(o);
-		}
-	}
-	sqlite3_close(db);
-	return rc;
-}
-
-/* The old source of path, found by a merge walk: calls come in path order. */
-static const old_source *old_find(const old_index *o, size_t *cursor,
-				  const char *path)
-{
-	while (*cursor < o->n && strcmp(o->v[*cursor].path, path) < 0)
-		++*cursor;
-	if (*cursor < o->n && !strcmp(o->v[*cursor].path, path))
-		return &o->v[*cursor];
-	return NULL;
-}
-
-static bool same_file(const old_source *s, const ix_file *f)
-{
-	return s && s->size == f->size && s->mtime_ns == f->mtime_ns;
-}
-
-/* A file the parser refused stays refused while it is unchanged; one that
- * could not be read is tried again (its permissions may have changed). */
-static bool failure_stands(const old_source *s)
-{
-	return s->status == NB_UNDECODABLE || s->status == NB_NOT_A_REPORT;
-}
 
 /* A file left out: unreadable, or read and found to be no report. */
 static void count_left_out(nb_build_stats *s, int rc)
@@ -302,69 +41,11 @@ static void say_file(FILE *err, const char *rawdir, const char *rel,
 	ix_say(err, "%s/%s: %s", rawdir, rel, why);
 }
 
-static bool index_current(const old_index *o, const ix_files *files)
-{
-	if (!o->reusable || o->n != files->n)
-		return false;
-	for (size_t i = 0; i < files->n; i++) {
-		const old_source *s = &o->v[i];
-		if (strcmp(s->path, files->v[i].rel) || !same_file(s, &files->v[i]))
-			return false;
-		if (s->error && !failure_stands(s))
-			return false;
-	}
-	return true;
-}
-
-/* ---- counting ------------------------------------------------------------------ */
-
-static int count_stats(sqlite3 *db, nb_build_stats *s)
-{
-	bool a, b, c;
-	s->reports = (unsigned)query_int(db, "SELECT count(*) FROM report", &a);
-	s->warned = (unsigned)query_int(db, "SELECT count(DISTINCT report)"
-					" FROM warning", &b);
-	s->failed_checks = (unsigned)query_int(db, "SELECT count(*)"
-					       " FROM check_result WHERE ok = 0", &c);
-	return a && b && c ? 0 : -EIO;
-}
-
-/* The figures of the summary and of statfs, kept in info so that an index
- * found current, and a mount, need not count them again (a scan of the
- * largest tables). */
-static int save_totals(sqlite3 *db, const nb_build_stats *s, FILE *err)
-{
-	nb_buf sql = {0};
-	nb_buf_printf(&sql, "INSERT INTO info(key, value) VALUES"
-		      " ('reports', %u), ('warned', %u), ('failed_checks', %u);"
-		      "INSERT INTO info(key, value)"
-		      " SELECT 'nodes', count(*) FROM node UNION ALL"
-		      " SELECT 'bytes', coalesce(sum(size), 0) FROM node UNION ALL"
-		      " SELECT 'bytes_unix', coalesce(sum(coalesce(size_unix,"
-		      " size)), 0) FROM node;",
-		      s->reports, s->warned, s->failed_checks);
-	int rc = sql.oom ? -ENOMEM : ix_exec(db, sql.s, err);
-	nb_buf_free(&sql);
-	return rc;
-}
-
-static int load_totals(sqlite3 *db, nb_build_stats *s)
-{
-	bool a, b, c;
-	s->reports = (unsigned)query_int(db, "SELECT value FROM info"
-					 " WHERE key = 'reports'", &a);
-	s->warned = (unsigned)query_int(db, "SELECT value FROM info"
-					" WHERE key = 'warned'", &b);
-	s->failed_checks = (unsigned)query_int(db, "SELECT value FROM info"
-					       " WHERE key = 'failed_checks'", &c);
-	return a && b && c ? 0 : -EIO;
-}
-
 static const char *reason(int rc);
 
 /* The index is current: report its figures and its unreadable files. */
 static int report_current(const char *dbpath, const char *rawdir,
-			  const old_index *o, FILE *err, nb_build_stats *s)
+			  const ix_old_index *o, FILE *err, nb_build_stats *s)
 {
 	for (size_t i = 0; i < o->n; i++) {
 		if (o->v[i].error) {
@@ -378,7 +59,7 @@ static int report_current(const char *dbpath, const char *rawdir,
 	sqlite3 *db;
 	int rc = -EIO;
 	if (sqlite3_open_v2(dbpath, &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK)
-		rc = load_totals(db, s);
+		rc = ix_totals_load(db, s);
 	if (rc)
 		ix_say(err, "%s: %s", dbpath, sqlite3_errmsg(db));
 	sqlite3_close(db);
@@ -442,88 +123,6 @@ static int add_source(builder *b, int64_t id, const char *rel, int64_t size,
 	return rc;
 }
 
-/* Whether the file open as fd is inside realroot: the walk checked its
- * links, but the file may have been replaced by a link since.  Without
- * /proc the walk's check stands. */
-static bool fd_inside(int fd, const char *realroot)
-{
-	char proc[64], real[PATH_MAX];
-	snprintf(proc, sizeof proc, "/proc/self/fd/%d", fd);
-	ssize_t n = readlink(proc, real, sizeof real - 1);
-	if (n < 0)
-		return true;
-	real[n] = '\0';
-	return ix_inside(realroot, real);
-}
-
-/* Opens a raw file without blocking (a FIFO put in a report's place would
- * block open() for good) and keeps it only when it is a regular file
- * inside RAWDIR.  The descriptor, NB_NOT_REGULAR_FILE, NB_OUTSIDE_RAWDIR
- * or a negative errno. */
-static int open_regular(const char *path, const char *realroot,
-			struct stat *st)
-{
-	int fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	int rc = 0;
-	if (fstat(fd, st) < 0)
-		rc = -errno;
-	else if (!S_ISREG(st->st_mode))
-		rc = NB_NOT_REGULAR_FILE;
-	else if (!fd_inside(fd, realroot))
-		rc = NB_OUTSIDE_RAWDIR;
-	else if (fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK) < 0)
-		rc = -errno;
-	if (rc) {
-		close(fd);
-		return rc;
-	}
-	return fd;
-}
-
-/* The whole file, read through one descriptor so that its size and mtime
- * are those of the bytes read. */
-static int read_file(const char *rawdir, const char *realroot,
-		     const char *rel, char **data, size_t *len, struct stat *st)
-{
-	nb_buf path = {0};
-	nb_buf_printf(&path, "%s/%s", rawdir, rel);
-	if (path.oom)
-		return -ENOMEM;
-	int fd = open_regular(path.s, realroot, st);
-	nb_buf_free(&path);
-	if (fd < 0)
-		return fd;
-	int rc = 0;
-	if (st->st_size > (off_t)IX_MAX_FILE_BYTES)
-		rc = NB_TOO_LARGE;
-	nb_buf b = {0};
-	while (!rc) {
-		char chunk[65536];
-		ssize_t n = read(fd, chunk, sizeof chunk);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			rc = -errno;
-		else if (n == 0)
-			break;
-		else
-			nb_buf_add(&b, chunk, (size_t)n);
-		if (b.oom)
-			rc = -ENOMEM;
-		else if (b.len > IX_MAX_FILE_BYTES)
-			rc = NB_TOO_LARGE;
-	}
-	close(fd);
-	if (rc) {
-		nb_buf_free(&b);
-		return rc;
-	}
-	*data = b.s ? b.s : strdup("");
-	*len = b.len;
-	return *data ? 0 : -ENOMEM;
-}
 
 /* Why a file is not in the index: rc from reading it, or from the parser. */
 static const char *reason(int rc)
@@ -574,7 +173,7 @@ static void work_file(void *ctx, unsigned worker, size_t i)
 
 	j->size = j->f->size;
 	j->mtime_ns = j->f->mtime_ns;
-	j->rc = read_file(b->rawdir, b->realroot, j->f->rel, &data, &len, &st);
+	j->rc = ix_read_raw(b->rawdir, b->realroot, j->f->rel, &data, &len, &st);
 	if (j->rc)
 		return;
 	j->size = st.st_size;
@@ -673,7 +272,8 @@ static int prepare(sqlite3 *db, const char *sql, sqlite3_stmt **st, FILE *err)
 	return -EIO;
 }
 
-/* Copies the rows of every reused file from the attached old index. */
+/* Copies the rows of every reused file from the attached old index (the
+ * strings they name are in str already, copied first). */
 static int copy_reused(sqlite3 *db, FILE *err)
 {
 	int rc = 0;
@@ -683,8 +283,8 @@ static int copy_reused(sqlite3 *db, FILE *err)
 		nb_buf_printf(&sql, "INSERT INTO main.%s SELECT * FROM old.%s"
 			      " WHERE %s IN (SELECT id FROM temp.reuse)%s;", t, t,
 			      strcmp(t, "report") ? "report" : "id",
-			      strcmp(t, "check_result") ? "" :
-			      " AND scope = 'report'");
+			      strcmp(t, "stored_check") ? "" :
+			      " AND cross_year = 0");
 		rc = sql.oom ? -ENOMEM : ix_exec(db, sql.s, err);
 		nb_buf_free(&sql);
 	}
@@ -695,11 +295,11 @@ static int copy_reused(sqlite3 *db, FILE *err)
 
 /* The old index's reports whose path is no longer among files (both are
  * sorted by path). */
-static int find_gone(builder *b, const old_index *o, const ix_files *files)
+static int find_gone(builder *b, const ix_old_index *o, const ix_files *files)
 {
 	size_t j = 0;
 	for (size_t i = 0; i < o->n; i++) {
-		const old_source *s = &o->v[i];
+		const ix_old_source *s = &o->v[i];
 		while (j < files->n && strcmp(files->v[j].rel, s->path) < 0)
 			j++;
 		if (j < files->n && !strcmp(files->v[j].rel, s->path))
@@ -722,7 +322,7 @@ static const ix_gone *renamed_from(builder *b, const ix_file *f, int *rc)
 	struct stat st;
 
 	*rc = 0;
-	if (!b->gone.n || read_file(b->rawdir, b->realroot, f->rel, &data, &len, &st))
+	if (!b->gone.n || ix_read_raw(b->rawdir, b->realroot, f->rel, &data, &len, &st))
 		return NULL;
 	ix_gone *g = NULL;
 	if (!ix_sha256_hex(data, len, hex))
@@ -790,7 +390,7 @@ static int attach_old(builder *b, const char *dbpath)
 	return rc;
 }
 
-static int fill(builder *b, const old_index *o, const ix_files *files,
+static int fill(builder *b, const ix_old_index *o, const ix_files *files,
 		const char *dbpath)
 {
 	sqlite3 *db = b->db;
@@ -800,6 +400,9 @@ static int fill(builder *b, const old_index *o, const ix_files *files,
 		return rc;
 	if ((rc = ix_exec(db, "CREATE TEMP TABLE reuse(id INTEGER PRIMARY KEY);"
 			  "BEGIN;", b->err)) ||
+	    /* the old strings keep their ids, which the copied rows hold */
+	    (o->reusable && (rc = ix_exec(db, "INSERT INTO main.str"
+					  " SELECT * FROM old.str;", b->err))) ||
 	    (rc = prepare(db, "INSERT INTO source(id, path, size, mtime_ns,"
 			  " sha256, error, errno) VALUES(?,?,?,?,?,?,?)",
 			  &b->add_source, b->err)) ||
@@ -820,16 +423,16 @@ static int fill(builder *b, const old_index *o, const ix_files *files,
 		return rc;
 	for (size_t i = 0; i < files->n && !rc; i++) {
 		const ix_file *f = &files->v[i];
-		const old_source *s = o->reusable ? old_find(o, &cursor, f->rel) : NULL;
+		const ix_old_source *s = o->reusable ? ix_old_find(o, &cursor, f->rel) : NULL;
 		const ix_gone *g = s ? NULL : renamed_from(b, f, &rc);
 		int64_t id = s ? s->id : g ? g->id : next_id++;
 		if (rc)
 			break;
 		if (g) {
 			rc = reuse(b, id, f, g->sha256);
-		} else if (same_file(s, f) && !s->error) {
+		} else if (ix_old_same_file(s, f) && !s->error) {
 			rc = reuse(b, id, f, s->sha256);
-		} else if (same_file(s, f) && failure_stands(s)) {
+		} else if (ix_old_same_file(s, f) && ix_old_failure_stands(s)) {
 			say_file(b->err, b->rawdir, f->rel, reason(s->status));
 			count_left_out(b->stats, s->status);
 			rc = add_source(b, id, f->rel, f->size, f->mtime_ns,
@@ -847,79 +450,13 @@ static int fill(builder *b, const old_index *o, const ix_files *files,
 		rc = copy_reused(db, b->err);
 	if (!rc)
 		rc = ix_tree_build(db, b->rawdir, b->err);
-	if (!rc && (rc = count_stats(db, b->stats)))
+	if (!rc && (rc = ix_totals_count(db, b->stats)))
 		ix_say_db(b->err, db);
 	if (!rc)
-		rc = save_totals(db, b->stats, b->err);
+		rc = ix_totals_save(db, b->stats, b->err);
 	if (!rc)
 		rc = ix_exec(db, "COMMIT;", b->err);
 	return rc;
-}
-
-/* A build holds an open-file-description lock on this byte of its
- * temporary file for as long as it runs: far beyond the bytes SQLite locks
- * (from 1 GiB on), so that the two never meet, and beyond any real index. */
-#define IX_BUILD_LOCK_BYTE ((off_t)1 << 40)
-
-static int hold_build_lock(int fd)
-{
-	struct flock fl = {.l_type = F_WRLCK, .l_whence = SEEK_SET,
-			   .l_start = IX_BUILD_LOCK_BYTE, .l_len = 1};
-	return fcntl(fd, F_OFD_SETLK, &fl) < 0 ? -errno : 0;
-}
-
-/* Whether a running build holds the temporary file name in dir locked. */
-static bool build_running(int dir, const char *name)
-{
-	int fd = openat(dir, name, O_RDONLY | O_NONBLOCK | O_NOFOLLOW | O_CLOEXEC);
-	if (fd < 0)
-		return errno != ENOENT && errno != ELOOP;
-	struct flock fl = {.l_type = F_WRLCK, .l_whence = SEEK_SET,
-			   .l_start = IX_BUILD_LOCK_BYTE, .l_len = 1};
-	bool held = fcntl(fd, F_OFD_GETLK, &fl) < 0 || fl.l_type != F_UNLCK;
-	close(fd);
-	return held;
-}
-
-/* Removes temporary files of builds that died ("<dbpath>.tmp-<pid>" that
- * no build holds locked, whatever process its PID names now). */
-static void remove_stale(const char *dbpath)
-{
-	char *dcopy = strdup(dbpath), *bcopy = strdup(dbpath);
-	if (!dcopy || !bcopy)
-		goto out;
-	const char *dir = dirname(dcopy), *base = basename(bcopy);
-	DIR *d = opendir(dir);
-	if (!d)
-		goto out;
-	size_t blen = strlen(base);
-	struct dirent *de;
-	while ((de = readdir(d))) {
-		const char *n = de->d_name;
-		if (strncmp(n, base, blen) || strncmp(n + blen, ".tmp-", 5))
-			continue;
-		char *end;
-		long pid = strtol(n + blen + 5, &end, 10);
-		if (*end || pid <= 0 || !build_running(dirfd(d), n))
-			unlinkat(dirfd(d), n, 0);
-	}
-	closedir(d);
-out:
-	free(dcopy);
-	free(bcopy);
-}
-
-static void sync_dir_of(const char *path)
-{
-	char *copy = strdup(path);
-	if (!copy)
-		return;
-	int fd = open(dirname(copy), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	free(copy);
-	if (fd >= 0) {
-		fsync(fd);
-		close(fd);
-	}
 }
 
 /* SQLite's "database or disk is full" is the system's ENOSPC: said so, with
@@ -934,7 +471,7 @@ static bool disk_full(sqlite3 *db, FILE *err)
 }
 
 static int build_new(const char *dbpath, const char *rawdir,
-		     const char *realroot, const old_index *o,
+		     const char *realroot, const ix_old_index *o,
 		     const ix_files *files, FILE *err, nb_build_stats *stats,
 		     nb_progress_fn progress, void *progress_ctx)
 {
@@ -942,7 +479,7 @@ static int build_new(const char *dbpath, const char *rawdir,
 	nb_buf_printf(&tmp, "%s.tmp-%ld", dbpath, (long)getpid());
 	if (tmp.oom)
 		return -ENOMEM;
-	remove_stale(dbpath);
+	ix_tmp_remove_stale(dbpath);
 	unlink(tmp.s);
 	/* created here so that a directory we cannot write is named plainly */
 	int lock = open(tmp.s, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
@@ -952,7 +489,7 @@ static int build_new(const char *dbpath, const char *rawdir,
 		nb_buf_free(&tmp);
 		return -e;
 	}
-	int rc = hold_build_lock(lock);
+	int rc = ix_tmp_lock(lock);
 	if (rc)
 		ix_say(err, "%s: cannot lock: %s", tmp.s, strerror(-rc));
 
@@ -1006,7 +543,7 @@ static int build_new(const char *dbpath, const char *rawdir,
 	if (rc)
 		unlink(tmp.s);
 	else
-		sync_dir_of(dbpath);
+		ix_sync_dir_of(dbpath);
 	close(lock);
 	nb_buf_free(&tmp);
 	return rc;
@@ -1039,14 +576,14 @@ int nb_index_build_progress(const char *dbpath, const char *rawdir, FILE *err,
 	}
 
 	int lock = ix_build_lock(dbpath);
-	old_index o;
-	rc = old_open(dbpath, err, &o);
-	if (!rc && index_current(&o, &files))
+	ix_old_index o;
+	rc = ix_old_open(dbpath, err, &o);
+	if (!rc && ix_old_current(&o, &files))
 		rc = report_current(dbpath, rawdir, &o, err, &s);
 	else if (!rc)
 		rc = build_new(dbpath, rawdir, realroot, &o, &files, err, &s,
 			       progress, progress_ctx);
-	old_free(&o);
+	ix_old_free(&o);
 	ix_build_unlock(lock);
 	ix_files_free(&files);
 	if (stats)

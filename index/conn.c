@@ -47,11 +47,13 @@ struct nb_index {
 	ix_conn *conns;
 	uint64_t nodes, bytes;
 	ix_chunks *chunks;	/* the files of _all (chunks.c), read at open */
+	ix_render_cache *cache;	/* the last files rendered (rendered.c) */
 };
 
 static const char *const conn_sql[IX_Q_COUNT] = {
 	[IX_Q_GETATTR] = "SELECT parent, is_dir, size, size_unix, mtime_ns,"
-		" nlink, data_unix IS NOT NULL FROM node WHERE ino = ?",
+		" nlink, data_unix IS NOT NULL, report, part FROM node"
+		" WHERE ino = ?",
 	[IX_Q_LOOKUP] = "SELECT ino, parent, is_dir, size, size_unix, mtime_ns,"
 		" nlink FROM node WHERE parent = ? AND name = ?",
 	[IX_Q_READDIR] = "SELECT ino, parent, is_dir, size, size_unix,"
@@ -98,6 +100,11 @@ unsigned ix_serve_flags(const nb_index *ix)
 	return ix->flags;
 }
 
+ix_render_cache *ix_serve_cache(nb_index *ix)
+{
+	return ix->cache;
+}
+
 const ix_chunks *ix_serve_chunks(const nb_index *ix)
 {
 	return ix->chunks;
@@ -113,6 +120,8 @@ static void conn_close(ix_conn *c)
 		sqlite3_finalize(c->range[d]);
 		c->range[d] = NULL;
 	}
+	ix_rendered_free(c->rendered);
+	c->rendered = NULL;
 	sqlite3_close(c->db);
 	c->db = NULL;
 }
@@ -262,7 +271,9 @@ int nb_index_open(const char *dbpath, unsigned flags, nb_index **out)
 	}
 	pthread_mutex_init(&ix->lock, NULL);
 	ix_conn *c;
-	int rc = ix_serve_conn(ix, &c);
+	int rc = ix_render_cache_new(&ix->cache);
+	if (!rc)
+		rc = ix_serve_conn(ix, &c);
 	if (!rc)
 		rc = check(ix, c);
 	if (!rc && (rc = ix_chunks_open(c->db, &ix->chunks)) == -EIO)
@@ -288,6 +299,7 @@ void nb_index_close(nb_index *ix)
 	if (!ix)
 		return;
 	ix_chunks_close(ix->chunks);
+	ix_render_cache_free(ix->cache);
 	ix_conn *c = ix->conns;
 	while (c) {
 		ix_conn *next = c->next;

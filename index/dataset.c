@@ -31,7 +31,7 @@ enum {
 static const char *const sql[Q_COUNT] = {
 	[Q_HAS_OLD] = "SELECT count(*) FROM pragma_database_list"
 		" WHERE name = 'old'",
-	[Q_REPORTS] = "SELECT id, id IN (SELECT id FROM temp.all_keep)"
+	[Q_REPORTS] = "SELECT id, id IN (SELECT id FROM temp.unchanged)"
 		" FROM report ORDER BY id",
 	[Q_INFO] = "SELECT r.agency, r.year, r.agency_dir, r.year_dir,"
 		" r.title, r.published, r.format, s.path, r.encoding,"
@@ -57,31 +57,13 @@ static const char *const sql[Q_COUNT] = {
 		" VALUES(?, ?, ?, ?, ?)",
 };
 
-/* Whether a report keeps its chunks: unchanged, same source path (a
- * renamed report is reused unparsed, but its 来源文件 changed), same
- * directories, same cross-year checks (which change with the report of
- * the year before). */
+/* The chunks of the reports unchanged since the old index (tree.c). */
 static const char keep_sql[] =
-	"CREATE TEMP TABLE all_keep(id INTEGER PRIMARY KEY);"
-	"INSERT INTO temp.all_keep SELECT r.id FROM main.report r"
-	" JOIN old.report o ON o.id = r.id"
-	" WHERE r.id IN (SELECT id FROM temp.reuse)"
-	" AND o.agency_dir IS r.agency_dir AND o.year_dir IS r.year_dir"
-	" AND (SELECT path FROM main.source WHERE id = r.id)"
-	"  IS (SELECT path FROM old.source WHERE id = o.id)"
-	" AND NOT EXISTS (SELECT seq, rule, subject, ok, detail"
-	"  FROM main.check_result WHERE report = r.id AND scope = 'cross_year'"
-	"  EXCEPT SELECT seq, rule, subject, ok, detail FROM old.check_result"
-	"  WHERE report = r.id AND scope = 'cross_year')"
-	" AND NOT EXISTS (SELECT seq, rule, subject, ok, detail"
-	"  FROM old.check_result WHERE report = r.id AND scope = 'cross_year'"
-	"  EXCEPT SELECT seq, rule, subject, ok, detail FROM main.check_result"
-	"  WHERE report = r.id AND scope = 'cross_year');"
 	"INSERT INTO main.chunk(file, report, records, size, data)"
 	" SELECT nf.id, c.report, c.records, c.size, c.data FROM old.chunk c"
 	" JOIN old.all_file f ON f.id = c.file"
 	" JOIN main.all_file nf ON nf.name = f.name AND nf.header = f.header"
-	" WHERE c.report IN (SELECT id FROM temp.all_keep);";
+	" WHERE c.report IN (SELECT id FROM temp.unchanged);";
 
 typedef struct {
 	sqlite3 *db;
@@ -374,9 +356,6 @@ static int render_report(dataset *d, int64_t report, bool kept)
 
 static int render_all(dataset *d)
 {
-	if (!d->old && (ix_exec(d->db, "CREATE TEMP TABLE all_keep("
-				"id INTEGER PRIMARY KEY);", d->err)))
-		return -EIO;
 	if (d->old && ix_exec(d->db, keep_sql, d->err))
 		return -EIO;
 	sqlite3_stmt *st;
@@ -421,7 +400,7 @@ int ix_dataset_build(sqlite3 *db, FILE *err, int64_t all_ino,
 	int rc = 0;
 	for (int i = 0; i < Q_COUNT && !rc; i++) {
 		if (i == Q_REPORTS)
-			continue;	/* reads a table render_all makes */
+			continue;	/* prepared by render_all */
 		if (sqlite3_prepare_v3(db, sql[i], -1, SQLITE_PREPARE_PERSISTENT,
 				       &d.q[i], NULL) != SQLITE_OK)
 			rc = db_error(&d);

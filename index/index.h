@@ -1,7 +1,7 @@
 /*
  * index.h — the SQLite index: built from a directory of raw reports through
- * the core, then served by the filesystem.  The index stores the rendered
- * bytes of every file, so a read is a lookup, never a parse.
+ * the core, then served by the filesystem.  The index stores what the
+ * parser found and renders a file's bytes from it on read, never parsing.
  *
  * Inode numbers are node row ids; the root directory is NB_ROOT_INO.
  */

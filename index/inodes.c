@@ -4,8 +4,9 @@
  * A mounted index is replaced under its readers when RAWDIR changes (see
  * fs/snapshot.c), so an inode number must never name two different things
  * in one index's history: the kernel keeps pages and attributes per inode
- * number.  When the tree is written, a node whose path, type, mtime and
- * bytes are those of a node of the index being replaced keeps that node's
+ * number.  When the tree is written, a file whose path, mtime, size and
+ * digest (of its bytes as rendered) are those of a file of the index being
+ * replaced keeps that file's
  * number; a directory keeps its number by path alone; anything else gets a
  * fresh number above every number this index's history has used.
  *
@@ -100,8 +101,8 @@ int ix_inos_new(sqlite3 *db, FILE *err, ix_inos **out)
 	/* an old index is attached as "old" when it has our schema */
 	if (sqlite3_prepare_v2(db, "SELECT ino FROM old.node WHERE parent = ?"
 			       " AND name = ? AND is_dir = ? AND (is_dir OR"
-			       " (mtime_ns = ? AND size = ? AND data = ?"
-			       " AND data_unix IS ?))", -1, &a->old_node,
+			       " (mtime_ns = ? AND size = ? AND digest = ?))", -1,
+			       &a->old_node,
 			       NULL) != SQLITE_OK) {
 		a->old_node = NULL;
 		new_lineage(a->lineage);
@@ -125,21 +126,14 @@ int ix_inos_new(sqlite3 *db, FILE *err, ix_inos **out)
 	return 0;
 }
 
-static void bind_blob(sqlite3_stmt *st, int i, const nb_buf *b, bool present)
-{
-	if (!present)
-		sqlite3_bind_null(st, i);
-	else if (b->len)
-		sqlite3_bind_blob64(st, i, b->s, b->len, SQLITE_STATIC);
-	else
-		sqlite3_bind_zeroblob(st, i, 0);
-}
-
-int ix_inos_assign(ix_inos *a, int64_t parent, const char *name, bool is_dir,
-		   int64_t mtime_ns, const nb_buf *data, const nb_buf *data_unix,
-		   bool has_unix, int64_t *ino)
+/* The old node's number when it is the same, else a fresh one: st has
+ * its other parameters bound. */
+static int assign(ix_inos *a, int64_t parent, const char *name, bool is_dir,
+		  int64_t mtime_ns, int64_t size, int64_t *ino)
 {
 	if (parent == 0) {
+		if (a->old_node)
+			sqlite3_clear_bindings(a->old_node);
 		*ino = NB_ROOT_INO;	/* the root is always 1 (FUSE_ROOT_ID) */
 		return 0;
 	}
@@ -149,9 +143,7 @@ int ix_inos_assign(ix_inos *a, int64_t parent, const char *name, bool is_dir,
 		sqlite3_bind_text(st, 2, name, -1, SQLITE_STATIC);
 		sqlite3_bind_int(st, 3, is_dir);
 		sqlite3_bind_int64(st, 4, mtime_ns);
-		sqlite3_bind_int64(st, 5, is_dir ? 0 : (int64_t)data->len);
-		bind_blob(st, 6, data, !is_dir);
-		bind_blob(st, 7, data_unix, !is_dir && has_unix);
+		sqlite3_bind_int64(st, 5, size);
 		int step = sqlite3_step(st);
 		int64_t found = step == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
 		sqlite3_reset(st);
@@ -167,6 +159,21 @@ int ix_inos_assign(ix_inos *a, int64_t parent, const char *name, bool is_dir,
 	*ino = a->next++;
 	a->fresh++;
 	return 0;
+}
+
+int ix_inos_assign_dir(ix_inos *a, int64_t parent, const char *name,
+		       int64_t mtime_ns, int64_t *ino)
+{
+	return assign(a, parent, name, true, mtime_ns, 0, ino);
+}
+
+int ix_inos_assign_rendered(ix_inos *a, int64_t parent, const char *name,
+			    int64_t mtime_ns, int64_t size, int64_t digest,
+			    int64_t *ino)
+{
+	if (a->old_node)
+		sqlite3_bind_int64(a->old_node, 6, digest);
+	return assign(a, parent, name, false, mtime_ns, size, ino);
 }
 
 int64_t ix_inos_fresh(ix_inos *a)

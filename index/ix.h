@@ -3,12 +3,16 @@
  * index/ includes this; the other modules see only index.h.
  *
  * A build (build.c) goes:
+ *   oldindex.c  what is at dbpath, and which raw files changed since
  *   walk.c      RAWDIR -> sorted list of report files with size and mtime
+ *   rawfile.c   one raw file read whole, then parsed by the core
  *   store.c     one parsed nb_report -> rows of report, section, cell, ...
  *   tree.c      every report in the database -> directory names, the
- *               cross-year checks (crossyear.c), rendered bytes (render.c)
- *               and the node table the filesystem serves
- * serve.c answers the filesystem's queries from the node table.
+ *               cross-year checks (crossyear.c), and the node table the
+ *               filesystem serves: each file's sizes and digest, its bytes
+ *               rendered (reptree.c, trend.c) but not stored
+ * serve.c answers the filesystem's queries from the node table, rendering
+ * a file's bytes on read (rendered.c).
  */
 #ifndef NB_IX_H
 #define NB_IX_H
@@ -17,16 +21,18 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <sys/stat.h>
 #include <sys/types.h>
 
 #include <sqlite3.h>
 
+#include "index.h"
 #include "nianbao.h"
 #include "util.h"
 
 /* Bumped whenever a table or the rendering changes: an index with another
  * version is rebuilt from scratch.  Kept in PRAGMA user_version. */
-#define IX_SCHEMA_VERSION 3
+#define IX_SCHEMA_VERSION 4
 
 /* cell.state: the stored form of nb_cell_state (cell_view shows names). */
 enum { IX_CELL_NUMBER = 0, IX_CELL_BLANK = 1, IX_CELL_ABSENT = 2 };
@@ -83,6 +89,67 @@ bool ix_inside(const char *realroot, const char *real);
 int ix_walk(const char *rawdir, FILE *err, ix_files *out);
 void ix_files_free(ix_files *f);
 
+/* ---- the index being replaced (oldindex.c) -------------------------------- */
+
+typedef struct {
+	int64_t id;
+	char *path;
+	int64_t size, mtime_ns;
+	char *sha256;
+	char *error;		/* why it could not be read, or NULL */
+	int status;		/* the nb_status error names, or 0 */
+} ix_old_source;
+
+typedef struct {
+	bool exists;		/* an index of ours is at dbpath */
+	bool same_schema;	/* ... of this schema: its inode numbers carry over */
+	bool reusable;		/* ... and of this parser version */
+	ix_old_source *v;	/* sorted by path */
+	size_t n;
+	int64_t max_id;
+} ix_old_index;
+
+/*
+ * Looks at what is at dbpath: nothing (o->exists false), an index of ours
+ * (its sources loaded when reusable), a damaged index of ours (moved aside,
+ * then as nothing), or something else, which is refused (-EEXIST): a file
+ * that is no index, or an index of a newer nianbaofs.  0 or a negative
+ * errno (message on err).
+ */
+int ix_old_open(const char *dbpath, FILE *err, ix_old_index *o);
+void ix_old_free(ix_old_index *o);
+/* The old source of path, found by a merge walk: calls come in path order,
+ * *cursor starting at 0.  NULL when path is new. */
+const ix_old_source *ix_old_find(const ix_old_index *o, size_t *cursor,
+				 const char *path);
+/* Whether f has s's size and mtime (s may be NULL). */
+bool ix_old_same_file(const ix_old_source *s, const ix_file *f);
+/* A file the parser refused stays refused while it is unchanged; one that
+ * could not be read is tried again. */
+bool ix_old_failure_stands(const ix_old_source *s);
+/* Whether the old index matches files exactly: nothing to build. */
+bool ix_old_current(const ix_old_index *o, const ix_files *files);
+
+/* ---- reading a raw file (rawfile.c) ---------------------------------------- */
+
+/* The whole of rawdir/rel, read through one descriptor so that st's size
+ * and mtime are those of the bytes read; only a regular file below
+ * realroot (RAWDIR resolved) of at most IX_MAX_FILE_BYTES.  0,
+ * NB_NOT_REGULAR_FILE, NB_OUTSIDE_RAWDIR, NB_TOO_LARGE or a negative
+ * errno. */
+int ix_read_raw(const char *rawdir, const char *realroot, const char *rel,
+		char **data, size_t *len, struct stat *st);
+
+/* ---- the temporary index file (tmpindex.c) ------------------------------- */
+
+/* Locks the temporary file open as fd for as long as the build runs.
+ * 0 or a negative errno. */
+int ix_tmp_lock(int fd);
+/* Removes "<dbpath>.tmp-<pid>" files no running build holds. */
+void ix_tmp_remove_stale(const char *dbpath);
+/* fsyncs the directory holding path (after a rename into it). */
+void ix_sync_dir_of(const char *path);
+
 /* ---- renamed files (renamed.c) ------------------------------------------- */
 
 /* A report of the last index whose path is no longer in RAWDIR. */
@@ -134,6 +201,19 @@ extern const char *const ix_report_tables[];
 
 /* Runs sql (no results), reporting failures on err.  0 or -EIO. */
 int ix_exec(sqlite3 *db, const char *sql, FILE *err);
+/* The first column of sql's first row; *ok false when there is none or
+ * the query failed. */
+int64_t ix_query_int(sqlite3 *db, const char *sql, bool *ok);
+
+/* ---- the figures of a build (totals.c) ------------------------------------ */
+
+/* Counts the reports, those warned and the failed checks into s.  0 or
+ * -EIO. */
+int ix_totals_count(sqlite3 *db, nb_build_stats *s);
+/* Keeps s's figures and the nodes' totals in info.  0, -ENOMEM or -EIO. */
+int ix_totals_save(sqlite3 *db, const nb_build_stats *s, FILE *err);
+/* Reads back what ix_totals_save kept.  0 or -EIO. */
+int ix_totals_load(sqlite3 *db, nb_build_stats *s);
 
 /* ---- storing a parsed report (store.c) ------------------------------------- */
 
@@ -184,6 +264,50 @@ size_t ix_csv_excel(const char *lf, size_t n, size_t skip, char *out,
 /* The unix dialect (no BOM, LF) of the Excel-dialect CSV excel[0..len):
  * how node.data_unix is served when it is not stored. */
 void ix_csv_to_unix(nb_buf *b, const char *excel, size_t len);
+
+/* ---- one report's files (tnode.c, reptree.c) ------------------------------ */
+
+/* A file or directory of a report's year directory, with its bytes. */
+typedef struct ix_tnode {
+	char *name;
+	bool is_dir;
+	nb_buf data;		/* a CSV's excel dialect: BOM, CRLF */
+	nb_buf data_unix;	/* CSV only: the LF, BOM-less dialect */
+	bool has_unix;
+	struct ix_tnode *kids;
+	size_t nkids, cap;
+} ix_tnode;
+
+void ix_tnode_free(ix_tnode *t);
+/* Adds a child named name (taken over; made unique with "~k" before
+ * suffix).  NULL on ENOMEM (name is freed). */
+ix_tnode *ix_tnode_add(ix_tnode *dir, char *name, const char *suffix,
+		       bool is_dir);
+/* Whether an allocation failed anywhere below t. */
+bool ix_tnode_oom(const ix_tnode *t);
+/* Sorts every directory's children by name, the order files are counted
+ * in. */
+void ix_tnode_sort(ix_tnode *n);
+
+/* The statements that render reports from one connection's rows. */
+typedef struct ix_reptree ix_reptree;
+
+/* With name_sections (the build), rendering also records each section's
+ * directory name in section.dir.  0, -ENOMEM or -EIO (message on err). */
+int ix_reptree_new(sqlite3 *db, FILE *err, bool name_sections,
+		   ix_reptree **out);
+void ix_reptree_free(ix_reptree *t);
+/* Renders every file of report id into *year, a directory without a name
+ * whose children are in name order at every level.  0, -ENOMEM or -EIO. */
+int ix_reptree_render(ix_reptree *t, int64_t id, ix_tnode *year);
+/* The file of rank rank below year: files counted from 0 depth first,
+ * children in name order (node.part).  NULL when there is none. */
+const ix_tnode *ix_tnode_file(const ix_tnode *year, int64_t rank);
+
+/* A 64-bit digest of a rendered file's bytes in both dialects (the first
+ * bytes of their SHA-256): what tells inodes.c that a file not stored is
+ * unchanged.  0 or -EIO. */
+int ix_digest(const ix_tnode *f, int64_t *out);
 
 /* ---- the tree (tree.c, crossyear.c) ---------------------------------------- */
 
@@ -289,6 +413,17 @@ int ix_alltree_build(sqlite3 *db, FILE *err, int64_t all_ino,
 		     int64_t mtime_ns, ix_inos *inos);
 /* Adds <agency>/趋势.csv to every agency directory (trend.c). */
 int ix_trend_build(sqlite3 *db, FILE *err, ix_inos *inos);
+/* node.part of an agency's 趋势.csv: rendered on read from the reports of
+ * its parent directory. */
+#define IX_PART_TREND (-1)
+/* The statements that render 趋势.csv from one connection's rows. */
+typedef struct ix_trend ix_trend;
+/* 0, -ENOMEM or -EIO. */
+int ix_trend_new(sqlite3 *db, ix_trend **out);
+void ix_trend_free(ix_trend *t);
+/* The 趋势.csv of the agency directory agency_ino into f (excel dialect in
+ * data, unix in data_unix).  0, -ENOMEM or -EIO. */
+int ix_trend_render(ix_trend *t, int64_t agency_ino, ix_tnode *f);
 
 /* Serving the files of _all, each a header and a run of chunks (chunks.c).
  * The ix_chunks (which files, their headers) is read once when the index
@@ -313,12 +448,17 @@ ssize_t ix_chunks_read(const ix_chunks *c, sqlite3_stmt *const range[2],
 /* Reads the history of the index attached as "old", if any (else starts a
  * new lineage).  0 or -ENOMEM. */
 int ix_inos_new(sqlite3 *db, FILE *err, ix_inos **out);
-/* The inode number of the node (parent, name) about to be inserted: the old
- * index's when it is the same directory, or the same file with the same
- * mtime and bytes; else a fresh one.  0 or -EIO. */
-int ix_inos_assign(ix_inos *a, int64_t parent, const char *name, bool is_dir,
-		   int64_t mtime_ns, const nb_buf *data, const nb_buf *data_unix,
-		   bool has_unix, int64_t *ino);
+/* The inode number of the directory (parent, name) about to be inserted:
+ * the old index's when it has that directory, else a fresh one.  0 or
+ * -EIO. */
+int ix_inos_assign_dir(ix_inos *a, int64_t parent, const char *name,
+		       int64_t mtime_ns, int64_t *ino);
+/* The same for a file rendered on read (node.part): the old index's number
+ * when it is the same file with the same mtime, size and digest.  0 or
+ * -EIO. */
+int ix_inos_assign_rendered(ix_inos *a, int64_t parent, const char *name,
+			    int64_t mtime_ns, int64_t size, int64_t digest,
+			    int64_t *ino);
 /* Records the history (ino_next, ino_lineage) in main.info.  0 or -EIO. */
 /* A fresh inode number, for a file whose bytes are not in its node row
  * (the files of _all, composed of chunks): it cannot be shown unchanged,

@@ -33,24 +33,38 @@ static const char schema_sql[] =
 	" format TEXT NOT NULL,"
 	" encoding TEXT,"
 	" traditional INTEGER NOT NULL,"
-	" text TEXT,"
-	" preamble TEXT,"
 	" agency_dir TEXT,"
-	" year_dir TEXT"
+	" year_dir TEXT,"
+	/* the long columns last: a query of the others then never reads a
+	 * row's overflow pages */
+	" text TEXT,"
+	" preamble TEXT"
 	");"
 	"CREATE INDEX report_agency_year ON report(agency, year);"
 
-	"CREATE TABLE section("
+	/* A section's text is a part of its report's: stored as where it is
+	 * in report.text (text_off, text_len, in bytes), or itself in text
+	 * when it is not found there; the view section shows it. */
+	"CREATE TABLE stored_section("
 	" report INTEGER NOT NULL,"
 	" seq INTEGER NOT NULL,"
 	" number INTEGER NOT NULL,"
 	" canonical INTEGER NOT NULL,"
 	" name TEXT,"
 	" heading TEXT,"
+	" text_off INTEGER,"
+	" text_len INTEGER,"
 	" text TEXT,"
 	" dir TEXT,"
 	" PRIMARY KEY(report, seq)"
 	") WITHOUT ROWID;"
+	"CREATE VIEW section AS"
+	" SELECT s.report, s.seq, s.number, s.canonical, s.name, s.heading,"
+	"  CASE WHEN s.text_off IS NULL THEN s.text"
+	"   ELSE CAST(substr(CAST(r.text AS BLOB), s.text_off + 1, s.text_len)"
+	"    AS TEXT) END AS text,"
+	"  s.dir"
+	" FROM stored_section s LEFT JOIN report r ON r.id = s.report;"
 
 	"CREATE TABLE report_table("
 	" report INTEGER NOT NULL,"
@@ -64,23 +78,52 @@ static const char schema_sql[] =
 	" PRIMARY KEY(report, tbl_no)"
 	") WITHOUT ROWID;"
 
-	"CREATE TABLE table_column("
+	/* Labels, headers and the checks' rules, subjects and details repeat
+	 * from report to report: each is stored once, in str, and the tables
+	 * holding them (stored_*) hold its id.  The views table_column,
+	 * table_row and check_result show them as text, and take inserts. */
+	"CREATE TABLE str("
+	" id INTEGER PRIMARY KEY,"
+	" text TEXT NOT NULL UNIQUE"
+	");"
+
+	"CREATE TABLE stored_column("
 	" report INTEGER NOT NULL,"
 	" tbl_no INTEGER NOT NULL,"
 	" col_no INTEGER NOT NULL,"
-	" header TEXT,"
+	" header INTEGER,"
 	" PRIMARY KEY(report, tbl_no, col_no)"
 	") WITHOUT ROWID;"
+	"CREATE VIEW table_column AS"
+	" SELECT c.report, c.tbl_no, c.col_no, h.text AS header"
+	" FROM stored_column c LEFT JOIN str h ON h.id = c.header;"
+	"CREATE TRIGGER table_column_insert INSTEAD OF INSERT ON table_column"
+	" BEGIN"
+	"  INSERT OR IGNORE INTO str(text) VALUES(NEW.header);"
+	"  INSERT INTO stored_column VALUES(NEW.report, NEW.tbl_no, NEW.col_no,"
+	"   (SELECT id FROM str WHERE text = NEW.header));"
+	" END;"
 
-	"CREATE TABLE table_row("
+	"CREATE TABLE stored_row("
 	" report INTEGER NOT NULL,"
 	" tbl_no INTEGER NOT NULL,"
 	" row_no INTEGER NOT NULL,"
-	" label TEXT,"
+	" label INTEGER,"
 	" printed TEXT,"
 	" extra INTEGER NOT NULL,"
 	" PRIMARY KEY(report, tbl_no, row_no)"
 	") WITHOUT ROWID;"
+	"CREATE VIEW table_row AS"
+	" SELECT r.report, r.tbl_no, r.row_no, l.text AS label, r.printed,"
+	"  r.extra"
+	" FROM stored_row r LEFT JOIN str l ON l.id = r.label;"
+	"CREATE TRIGGER table_row_insert INSTEAD OF INSERT ON table_row"
+	" BEGIN"
+	"  INSERT OR IGNORE INTO str(text) VALUES(NEW.label);"
+	"  INSERT INTO stored_row VALUES(NEW.report, NEW.tbl_no, NEW.row_no,"
+	"   (SELECT id FROM str WHERE text = NEW.label), NEW.printed,"
+	"   NEW.extra);"
+	" END;"
 
 	/* Lean: the labels are table_row's and table_column's, num is value
 	 * as a number, raw of a number is NULL when printed as its value,
@@ -92,7 +135,9 @@ static const char schema_sql[] =
 	" col_no INTEGER NOT NULL,"
 	" raw TEXT,"
 	" value TEXT,"
-	" state INTEGER NOT NULL CHECK(state IN (0, 1, 2)),"
+	/* not "IN (0, 1, 2)": SQLite checks an IN list through a temporary
+	 * table built for every row (a sixth of a rebuild's instructions) */
+	" state INTEGER NOT NULL CHECK(state = 0 OR state = 1 OR state = 2),"
 	" note TEXT,"
 	" PRIMARY KEY(report, tbl_no, row_no, col_no)"
 	") WITHOUT ROWID;"
@@ -111,16 +156,35 @@ static const char schema_sql[] =
 	" PRIMARY KEY(report, seq)"
 	") WITHOUT ROWID;"
 
-	"CREATE TABLE check_result("
+	/* cross_year: 0 for a check within the report, 1 across years */
+	"CREATE TABLE stored_check("
 	" report INTEGER NOT NULL,"
 	" seq INTEGER NOT NULL,"
-	" scope TEXT NOT NULL CHECK(scope IN ('report', 'cross_year')),"
-	" rule TEXT NOT NULL,"
-	" subject TEXT,"
+	" cross_year INTEGER NOT NULL CHECK(cross_year = 0 OR cross_year = 1),"
+	" rule INTEGER NOT NULL,"
+	" subject INTEGER,"
 	" ok INTEGER NOT NULL,"
-	" detail TEXT,"
+	" detail INTEGER,"
 	" PRIMARY KEY(report, seq)"
 	") WITHOUT ROWID;"
+	"CREATE VIEW check_result AS"
+	" SELECT c.report, c.seq,"
+	"  CASE c.cross_year WHEN 0 THEN 'report' ELSE 'cross_year' END"
+	"   AS scope,"
+	"  r.text AS rule, s.text AS subject, c.ok, d.text AS detail"
+	" FROM stored_check c JOIN str r ON r.id = c.rule"
+	" LEFT JOIN str s ON s.id = c.subject"
+	" LEFT JOIN str d ON d.id = c.detail;"
+	"CREATE TRIGGER check_result_insert INSTEAD OF INSERT ON check_result"
+	" BEGIN"
+	"  INSERT OR IGNORE INTO str(text)"
+	"   VALUES(NEW.rule), (NEW.subject), (NEW.detail);"
+	"  INSERT INTO stored_check VALUES(NEW.report, NEW.seq,"
+	"   CASE NEW.scope WHEN 'report' THEN 0 WHEN 'cross_year' THEN 1 END,"
+	"   (SELECT id FROM str WHERE text = NEW.rule),"
+	"   (SELECT id FROM str WHERE text = NEW.subject), NEW.ok,"
+	"   (SELECT id FROM str WHERE text = NEW.detail));"
+	" END;"
 
 	"CREATE TABLE node("
 	" ino INTEGER PRIMARY KEY,"
@@ -134,6 +198,10 @@ static const char schema_sql[] =
 	" report INTEGER,"
 	" data BLOB,"
 	" data_unix BLOB,"
+	/* a report's file, rendered on read: its rank among the report's
+	 * files (reptree.c) and a digest of its bytes (inodes.c) */
+	" part INTEGER,"
+	" digest INTEGER,"
 	" UNIQUE(parent, name)"
 	");"
 	/* readdir walks a directory's children in ino order */
@@ -199,8 +267,8 @@ static const char schema_sql[] =
 	" SELECT ino, path FROM p;";
 
 const char *const ix_report_tables[] = {
-	"report", "section", "report_table", "table_column", "table_row",
-	"cell", "warning", "note", "check_result", NULL,
+	"report", "stored_section", "report_table", "stored_column", "stored_row",
+	"cell", "warning", "note", "stored_check", NULL,
 };
 
 int ix_exec(sqlite3 *db, const char *sql, FILE *err)
@@ -213,6 +281,21 @@ int ix_exec(sqlite3 *db, const char *sql, FILE *err)
 		return -EIO;
 	}
 	return 0;
+}
+
+int64_t ix_query_int(sqlite3 *db, const char *sql, bool *ok)
+{
+	sqlite3_stmt *st;
+	int64_t v = 0;
+	*ok = false;
+	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
+		return 0;
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		v = sqlite3_column_int64(st, 0);
+		*ok = true;
+	}
+	sqlite3_finalize(st);
+	return v;
 }
 
 int ix_schema_create(sqlite3 *db, const char *rawdir, FILE *err)

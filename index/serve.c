@@ -1,4 +1,5 @@
-/* serve.c — answers the filesystem from the node table.
+/* serve.c — answers the filesystem from the node table (a report's files
+ * are rendered on read, rendered.c).
  *
  * Each thread that calls gets a read-only connection of its own (conn.c),
  * with its statements prepared once: no lock is taken per request.  Every
@@ -52,11 +53,17 @@ typedef enum {
 	FROM_DATA,		/* node.data */
 	FROM_UNIX,		/* node.data_unix */
 	FROM_DATA_TO_UNIX,	/* node.data, converted (ix_csv_to_unix) */
+	FROM_RENDER,		/* rendered from the report's rows */
 } source;
+
+/* A file rendered on read: which report's, and its rank. */
+typedef struct {
+	int64_t report, part;
+} rendered_at;
 
 /* The node ino, and where its bytes are. */
 static int getattr_on(nb_index *ix, ix_conn *c, uint64_t ino, nb_node *out,
-		      source *from)
+		      source *from, rendered_at *at)
 {
 	unsigned flags = ix_serve_flags(ix);
 	sqlite3_stmt *st = c->st[IX_Q_GETATTR];
@@ -64,8 +71,12 @@ static int getattr_on(nb_index *ix, ix_conn *c, uint64_t ino, nb_node *out,
 	int step = sqlite3_step(st), rc = 0;
 	if (step == SQLITE_ROW) {
 		fill_node(flags, st, 0, ino, out);
-		if (from && (!(flags & NB_OPEN_CSV_UNIX) ||
-			     sqlite3_column_type(st, 3) == SQLITE_NULL))
+		if (from && sqlite3_column_type(st, 8) != SQLITE_NULL) {
+			*from = FROM_RENDER;
+			*at = (rendered_at){sqlite3_column_int64(st, 7),
+					    sqlite3_column_int64(st, 8)};
+		} else if (from && (!(flags & NB_OPEN_CSV_UNIX) ||
+				    sqlite3_column_type(st, 3) == SQLITE_NULL))
 			*from = FROM_DATA;
 		else if (from)
 			*from = sqlite3_column_int(st, 6) ? FROM_UNIX :
@@ -85,7 +96,7 @@ int nb_index_getattr(nb_index *ix, uint64_t ino, nb_node *out)
 		return -ENOENT;
 	ix_conn *c;
 	int rc = ix_serve_conn(ix, &c);
-	return rc ? rc : getattr_on(ix, c, ino, out, NULL);
+	return rc ? rc : getattr_on(ix, c, ino, out, NULL, NULL);
 }
 
 int nb_index_lookup(nb_index *ix, uint64_t parent, const char *name,
@@ -123,7 +134,7 @@ int nb_index_readdir(nb_index *ix, uint64_t ino, uint64_t off,
 	nb_node dir;
 	int rc = ix_serve_conn(ix, &c);
 	if (!rc)
-		rc = getattr_on(ix, c, ino, &dir, NULL);
+		rc = getattr_on(ix, c, ino, &dir, NULL, NULL);
 	if (!rc && !dir.is_dir)
 		rc = -ENOTDIR;
 	if (rc)
@@ -203,9 +214,10 @@ ssize_t nb_index_read(nb_index *ix, uint64_t ino, char *buf, size_t size,
 	ix_conn *c;
 	nb_node n;
 	source from = FROM_DATA;
+	rendered_at at = {0};
 	int rc = ix_serve_conn(ix, &c);
 	if (!rc)
-		rc = getattr_on(ix, c, ino, &n, &from);
+		rc = getattr_on(ix, c, ino, &n, &from, &at);
 	if (!rc && n.is_dir)
 		rc = -EISDIR;
 	if (!rc && ix_chunks_owns(ix_serve_chunks(ix), ino)) {
@@ -217,6 +229,15 @@ ssize_t nb_index_read(nb_index *ix, uint64_t ino, char *buf, size_t size,
 	}
 	if (rc || off >= n.size || !size)
 		return rc;
+	if (from == FROM_RENDER) {
+		ssize_t got = ix_rendered_read(c, ix_serve_cache(ix), at.report,
+					       at.part, (int64_t)n.parent,
+					       ix_serve_flags(ix) & NB_OPEN_CSV_UNIX,
+					       n.size, buf, size, off);
+		if (got == -EIO)
+			ix_serve_fail(ix, c, "read");
+		return got;
+	}
 	if (n.size > INT_MAX)
 		return -EFBIG;	/* never rendered: files are small */
 	uint64_t want = n.size - off;

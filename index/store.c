@@ -15,8 +15,9 @@ static const char *const sql[S_COUNT] = {
 		" agency_source, year, year_rule, title, published, format,"
 		" encoding, traditional, text, preamble)"
 		" VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?)",
-	[S_SECTION] = "INSERT INTO section(report, seq, number, canonical,"
-		" name, heading, text) VALUES(?,?,?,?,?,?,?)",
+	[S_SECTION] = "INSERT INTO stored_section(report, seq, number,"
+		" canonical, name, heading, text_off, text_len, text)"
+		" VALUES(?,?,?,?,?,?,?,?,?)",
 	[S_TABLE] = "INSERT INTO report_table(report, tbl_no, kind, format,"
 		" name, label_header, ncols, nrows) VALUES(?,?,?,?,?,?,?,?)",
 	[S_COLUMN] = "INSERT INTO table_column(report, tbl_no, col_no, header)"
@@ -168,6 +169,29 @@ static int store_strings(ix_store *s, int which, int64_t id, char **v, size_t n)
 	return rc;
 }
 
+/* A section's text as where it is in the report's text, looked for from
+ * *from on (sections come in order) and else from the start; itself when
+ * it is not there. */
+static void bind_section_text(sqlite3_stmt *st, const char *report,
+			      const char *sec, size_t *from)
+{
+	if (!sec)
+		return;
+	size_t rlen = report ? strlen(report) : 0, slen = strlen(sec);
+	const char *at = NULL;
+	if (report && *from <= rlen)
+		at = memmem(report + *from, rlen - *from, sec, slen);
+	if (report && !at)
+		at = memmem(report, rlen, sec, slen);
+	if (!at) {
+		text(st, 9, sec);
+		return;
+	}
+	sqlite3_bind_int64(st, 7, at - report);
+	sqlite3_bind_int64(st, 8, (int64_t)slen);
+	*from = (size_t)(at - report) + slen;
+}
+
 int ix_store_report(ix_store *s, int64_t id, const nb_report *r)
 {
 	sqlite3_stmt *st = s->st[S_REPORT];
@@ -187,6 +211,7 @@ int ix_store_report(ix_store *s, int64_t id, const nb_report *r)
 	text(st, 13, r->preamble);
 	int rc = run(st);
 
+	size_t from = 0;	/* where the last section's text ended */
 	for (size_t i = 0; i < r->nsections && !rc; i++) {
 		const nb_section *sec = &r->sections[i];
 		st = s->st[S_SECTION];
@@ -196,7 +221,7 @@ int ix_store_report(ix_store *s, int64_t id, const nb_report *r)
 		sqlite3_bind_int(st, 4, sec->canonical);
 		text(st, 5, sec->name);
 		text(st, 6, sec->heading);
-		text(st, 7, sec->text);
+		bind_section_text(st, r->text, sec->text, &from);
 		rc = run(st);
 	}
 	for (size_t t = 0; t < r->ntables && !rc; t++)

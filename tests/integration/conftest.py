@@ -65,6 +65,27 @@ def run(argv, env=None, **kw):
                           env=env, **kw)
 
 
+def served_bytes(db, unix=False):
+    """Every file of the index db as served: {path: bytes}.  A report's
+    files are rendered on read, not stored, so they are read through the
+    index's own read path (the nbdump tool) rather than from SQL."""
+    tools = os.environ.get("NB_TOOLS") or str(REPO / "build" / "tools")
+    dump = os.path.join(tools, "nbdump")
+    if not os.access(dump, os.X_OK):
+        pytest.fail(f"{dump}: missing; run through `make integration`")
+    argv = [dump] + (["-u"] if unix else []) + [str(db)]
+    out = subprocess.run(argv, capture_output=True, timeout=TIMEOUT)
+    assert out.returncode == 0, out.stderr.decode(errors="replace")
+    files, data, i = {}, out.stdout, 0
+    while i < len(data):
+        j = data.index(b"\0", i)
+        k = data.index(b"\0", j + 1)
+        size = int(data[j + 1:k])
+        files[data[i:j].decode()] = data[k + 1:k + 1 + size]
+        i = k + 1 + size
+    return files
+
+
 def can_mount():
     """Whether this user can mount FUSE filesystems here."""
     return (shutil.which("fusermount3") is not None and

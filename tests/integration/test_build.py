@@ -7,7 +7,7 @@ import shutil
 import sqlite3
 import subprocess
 
-from conftest import RAW_REPORTS, run
+from conftest import RAW_REPORTS, run, served_bytes
 
 
 def summary(out):
@@ -19,9 +19,12 @@ def served(db):
     """Every node with its bytes and every cell, as served and queried."""
     con = sqlite3.connect(db)
     try:
-        nodes = con.execute("SELECT p.path, n.size, n.size_unix, n.data"
-                            " FROM node n JOIN node_path p USING (ino)"
-                            " ORDER BY p.path").fetchall()
+        data = served_bytes(db)
+        nodes = [(path, size, size_unix, data.get(path)) for
+                 path, size, size_unix, is_dir in con.execute(
+                     "SELECT p.path, n.size, n.size_unix, n.is_dir"
+                     " FROM node n JOIN node_path p USING (ino)"
+                     " ORDER BY p.path")]
         cells = con.execute("SELECT agency, year, table_name, row_label,"
                             " col_label, raw, value, num, state, note"
                             " FROM cell_view ORDER BY 1, 2, 3, row_no,"

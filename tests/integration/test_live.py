@@ -25,7 +25,8 @@ import time
 
 import pytest
 
-from conftest import DATA, TIMEOUT, mounted, needs_fuse, run, write_raw
+from conftest import (DATA, TIMEOUT, mounted, needs_fuse, run, served_bytes,
+                      write_raw)
 from nbmount import is_mounted, unmount
 
 pytestmark = needs_fuse
@@ -346,11 +347,13 @@ def test_inode_numbers_never_reused(nianbaofs, fresh_raw, tmp_path):
     seen = {}
 
     def collect():
+        served = served_bytes(db)
         con = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
         try:
-            for ino, path, data in con.execute(
-                    "SELECT n.ino, p.path, n.data FROM node n"
+            for ino, path in con.execute(
+                    "SELECT n.ino, p.path FROM node n"
                     " JOIN node_path p USING (ino) WHERE NOT n.is_dir"):
+                data = served[path]
                 if ino in seen:
                     assert seen[ino] == (path, data), f"inode {ino} reused"
                 seen[ino] = (path, data)
@@ -385,14 +388,11 @@ def versions_of(nianbaofs, states, tmp_path):
         db = tmp_path / f"state{i}.sqlite"
         r = run([nianbaofs, "index", "--db", db, raw])
         assert r.returncode == 0, r.stderr
-        con = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
-        # the files of _all are composed of chunks (no node.data): their
-        # versions are not known here, so the readers leave them out
-        for path, data in con.execute(
-                "SELECT p.path, n.data FROM node n JOIN node_path p"
-                " USING (ino) WHERE NOT n.is_dir AND n.data IS NOT NULL"):
-            valid.setdefault(path, set()).add(bytes(data))
-        con.close()
+        # the files of _all are composed of chunks: their versions are not
+        # kept here, so the readers leave them out
+        for path, data in served_bytes(db).items():
+            if not path.startswith("/_all/"):
+                valid.setdefault(path, set()).add(data)
     return valid
 
 

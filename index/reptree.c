@@ -1,0 +1,535 @@
+/*
+ * reptree.c — every file of one report's year directory, rendered from the
+ * report's rows: report.txt, meta.json, each section's text.txt and each
+ * table's CSV in both dialects.
+ *
+ * The same code renders a report when the index is built (tree.c stores
+ * only each file's sizes, a digest and its place) and when a file is read
+ * (rendered.c), so that what is served is byte for byte what was measured.
+ * A file is found again by its place: its rank among the report's files,
+ * depth first with every directory's children in name order.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cjson/cJSON.h>
+
+#include "index.h"
+#include "ix.h"
+
+/* ---- statements ------------------------------------------------------------ */
+
+enum {
+	Q_REPORT, Q_SECTIONS, Q_SECTION_DIR, Q_TABLES, Q_COLUMNS, Q_ROWS,
+	Q_CELLS, Q_WARNINGS, Q_NOTES, Q_CHECKS, Q_COUNT
+};
+
+static const char *const sql[Q_COUNT] = {
+	[Q_REPORT] = "SELECT r.agency, r.agency_as_printed, r.agency_source,"
+		" r.year, r.year_rule, r.title, r.published, r.format,"
+		" r.encoding, r.traditional, r.text, s.path, s.sha256"
+		" FROM report r JOIN source s ON s.id = r.id WHERE r.id = ?",
+	[Q_SECTIONS] = "SELECT seq, number, name, heading, text, canonical"
+		" FROM section WHERE report = ? ORDER BY seq",
+	[Q_SECTION_DIR] = "UPDATE stored_section SET dir = ? WHERE report = ?"
+		" AND seq = ?",
+	[Q_TABLES] = "SELECT tbl_no, kind, format, name, label_header, ncols,"
+		" nrows FROM report_table WHERE report = ? ORDER BY tbl_no",
+	[Q_COLUMNS] = "SELECT col_no, header FROM table_column"
+		" WHERE report = ? AND tbl_no = ? ORDER BY col_no",
+	[Q_ROWS] = "SELECT row_no, label, printed FROM table_row"
+		" WHERE report = ? AND tbl_no = ? ORDER BY row_no",
+	[Q_CELLS] = "SELECT row_no, col_no, value FROM cell"
+		" WHERE report = ? AND tbl_no = ? AND state = 0"
+		" ORDER BY row_no, col_no",
+	[Q_WARNINGS] = "SELECT text FROM warning WHERE report = ? ORDER BY seq",
+	[Q_NOTES] = "SELECT text FROM note WHERE report = ? ORDER BY seq",
+	[Q_CHECKS] = "SELECT rule, subject, ok, detail FROM check_result"
+		" WHERE report = ? ORDER BY seq",
+};
+
+struct ix_reptree {
+	sqlite3 *db;
+	FILE *err;
+	bool name_sections;	/* record each section's directory (the build) */
+	sqlite3_stmt *q[Q_COUNT];
+};
+
+static int db_error(ix_reptree *t)
+{
+	ix_say_db(t->err, t->db);
+	return -EIO;
+}
+
+static const char *col_text(sqlite3_stmt *st, int i)
+{
+	return (const char *)sqlite3_column_text(st, i);
+}
+
+/* ---- rendering one report --------------------------------------------------- */
+
+/* A table's kind is the number of its section. */
+static const char *canonical_name(int kind)
+{
+	const char *name = kind >= NB_TABLE_ACTIVE && kind <= NB_TABLE_APPEALS ?
+		nb_canonical_name(kind) : NULL;
+	return name ? name : "表格";
+}
+
+typedef struct {
+	int canonical;
+	size_t kid;		/* an index in the year directory's kids, which
+				   move when the array grows */
+} section_dir;
+
+typedef struct {
+	ix_reptree *t;
+	int64_t id;
+	ix_tnode year;		/* the year directory being built */
+	section_dir *secs;
+	size_t nsecs, cap;
+	cJSON *meta;		/* meta.json, its keys in their final order */
+} report_build;
+
+static cJSON *meta_item(report_build *rb, const char *key)
+{
+	return cJSON_GetObjectItemCaseSensitive(rb->meta, key);
+}
+
+static int add_section_dir(report_build *rb, char *name, int canonical,
+			   const char *text, size_t *kid)
+{
+	ix_tnode *dir = ix_tnode_add(&rb->year, name, "", true);
+	if (!dir)
+		return -ENOMEM;
+	ix_tnode *f = ix_tnode_add(dir, strdup("text.txt"), "", false);
+	if (!f)
+		return -ENOMEM;
+	ix_render_text(&f->data, text);
+	if (!cJSON_AddItemToArray(meta_item(rb, "sections"),
+				  cJSON_CreateString(dir->name)))
+		return -ENOMEM;
+	section_dir *v = nb_grow(rb->secs, &rb->cap, rb->nsecs + 1, sizeof *v, 8);
+	if (!v)
+		return -ENOMEM;
+	rb->secs = v;
+	*kid = rb->year.nkids - 1;
+	rb->secs[rb->nsecs++] = (section_dir){.canonical = canonical,
+					      .kid = *kid};
+	return 0;
+}
+
+static int render_sections(report_build *rb)
+{
+	ix_reptree *t = rb->t;
+	sqlite3_stmt *st = t->q[Q_SECTIONS], *up = t->q[Q_SECTION_DIR];
+	sqlite3_bind_int64(st, 1, rb->id);
+	int rc = 0, step;
+	while (!rc && (step = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *name = col_text(st, 2);
+		if (!name || !*name)
+			name = col_text(st, 3);
+		nb_buf full = {0};
+		nb_buf_printf(&full, "%d-%s", sqlite3_column_int(st, 1),
+			      name ? name : "");
+		size_t kid;
+		rc = full.oom ? -ENOMEM :
+			add_section_dir(rb, ix_name(full.s, "", "_"),
+					sqlite3_column_int(st, 5),
+					col_text(st, 4), &kid);
+		nb_buf_free(&full);
+		if (rc || !t->name_sections)
+			continue;
+		sqlite3_bind_text(up, 1, rb->year.kids[kid].name, -1,
+				  SQLITE_STATIC);
+		sqlite3_bind_int64(up, 2, rb->id);
+		sqlite3_bind_int64(up, 3, sqlite3_column_int64(st, 0));
+		if (sqlite3_step(up) != SQLITE_DONE)
+			rc = db_error(t);
+		sqlite3_reset(up);
+	}
+	if (!rc && step != SQLITE_DONE)
+		rc = db_error(t);
+	sqlite3_reset(st);
+	return rc;
+}
+
+/* The year directory's kid that holds tables of kind: the first section of
+ * that canonical number, else a directory named for it. */
+static int table_dir(report_build *rb, int kind, size_t *kid)
+{
+	for (size_t i = 0; i < rb->nsecs; i++) {
+		if (rb->secs[i].canonical == kind) {
+			*kid = rb->secs[i].kid;
+			return 0;
+		}
+	}
+	nb_buf full = {0};
+	nb_buf_printf(&full, "%d-%s", kind, canonical_name(kind));
+	if (full.oom)
+		return -ENOMEM;
+	char *name = ix_name(full.s, "", "_");
+	nb_buf_free(&full);
+	if (!name)
+		return -ENOMEM;
+	for (size_t i = 0; i < rb->nsecs; i++) {
+		if (!strcmp(rb->year.kids[rb->secs[i].kid].name, name)) {
+			free(name);
+			*kid = rb->secs[i].kid;
+			return 0;
+		}
+	}
+	/* a directory of its own, holding the tables the report printed
+	 * without a heading of this number */
+	int rc = add_section_dir(rb, name, kind, NULL, kid);
+	return rc;
+}
+
+/* A table's rows as CSV, in both line-end variants. */
+static int render_csv(report_build *rb, int64_t tbl, size_t ncols,
+		      size_t nrows, const char *label_header, ix_tnode *f)
+{
+	ix_reptree *t = rb->t;
+	int rc = 0;
+	char **header = calloc(ncols + 1, sizeof *header);
+	char **values = calloc(ncols * nrows + 1, sizeof *values);
+	char **labels = calloc(nrows + 1, sizeof *labels);
+	if (!header || !values || !labels) {
+		rc = -ENOMEM;
+		goto out;
+	}
+
+	sqlite3_stmt *st = t->q[Q_COLUMNS];
+	sqlite3_bind_int64(st, 1, rb->id);
+	sqlite3_bind_int64(st, 2, tbl);
+	while (!rc && sqlite3_step(st) == SQLITE_ROW) {
+		int64_t c = sqlite3_column_int64(st, 0);
+		const char *h = col_text(st, 1);
+		if (c >= 0 && (size_t)c < ncols && h && !(header[c] = strdup(h)))
+			rc = -ENOMEM;
+	}
+	sqlite3_reset(st);
+
+	st = t->q[Q_ROWS];
+	sqlite3_bind_int64(st, 1, rb->id);
+	sqlite3_bind_int64(st, 2, tbl);
+	while (!rc && sqlite3_step(st) == SQLITE_ROW) {
+		int64_t r = sqlite3_column_int64(st, 0);
+		const char *l = col_text(st, 1);
+		if (r >= 0 && (size_t)r < nrows && l && !(labels[r] = strdup(l)))
+			rc = -ENOMEM;
+	}
+	sqlite3_reset(st);
+
+	st = t->q[Q_CELLS];
+	sqlite3_bind_int64(st, 1, rb->id);
+	sqlite3_bind_int64(st, 2, tbl);
+	while (!rc && sqlite3_step(st) == SQLITE_ROW) {
+		int64_t r = sqlite3_column_int64(st, 0);
+		int64_t c = sqlite3_column_int64(st, 1);
+		const char *v = col_text(st, 2);
+		if (r >= 0 && (size_t)r < nrows && c >= 0 && (size_t)c < ncols &&
+		    v && !(values[r * ncols + c] = strdup(v)))
+			rc = -ENOMEM;
+	}
+	sqlite3_reset(st);
+	if (rc)
+		goto out;
+
+	f->has_unix = true;
+	nb_buf_add(&f->data, "\xEF\xBB\xBF", 3);	/* Excel reads the BOM */
+	for (int v = 0; v < 2; v++) {
+		nb_buf *b = v ? &f->data_unix : &f->data;
+		bool crlf = !v;
+		ix_csv_field(b, label_header, true);
+		for (size_t c = 0; c < ncols; c++)
+			ix_csv_field(b, header[c], false);
+		ix_csv_end(b, crlf);
+		for (size_t r = 0; r < nrows; r++) {
+			ix_csv_field(b, labels[r], true);
+			for (size_t c = 0; c < ncols; c++)
+				ix_csv_field(b, values[r * ncols + c], false);
+			ix_csv_end(b, crlf);
+		}
+	}
+out:
+	for (size_t i = 0; header && i < ncols; i++)
+		free(header[i]);
+	for (size_t i = 0; values && i < ncols * nrows; i++)
+		free(values[i]);
+	for (size_t i = 0; labels && i < nrows; i++)
+		free(labels[i]);
+	free(header);
+	free(values);
+	free(labels);
+	return rc;
+}
+
+static int render_tables(report_build *rb)
+{
+	ix_reptree *t = rb->t;
+	sqlite3_stmt *st = t->q[Q_TABLES];
+	cJSON *templates = meta_item(rb, "template_tables");
+	cJSON *printed = meta_item(rb, "labels_as_printed");
+
+	/* The statements are all cached: step through a copy of the table
+	 * list, as rendering a table reuses them. */
+	typedef struct {
+		int64_t no, kind, ncols, nrows;
+		char *format, *name, *label_header;
+	} tinfo;
+	tinfo *v = NULL;
+	size_t n = 0, cap = 0;
+	int rc = 0, step;
+	sqlite3_bind_int64(st, 1, rb->id);
+	while (!rc && (step = sqlite3_step(st)) == SQLITE_ROW) {
+		if (n == cap) {
+			cap = cap ? cap * 2 : 8;
+			tinfo *nv = realloc(v, cap * sizeof *nv);
+			if (!nv) {
+				rc = -ENOMEM;
+				break;
+			}
+			v = nv;
+		}
+		const char *name = col_text(st, 3), *lh = col_text(st, 4);
+		v[n] = (tinfo){
+			.no = sqlite3_column_int64(st, 0),
+			.kind = sqlite3_column_int64(st, 1),
+			.format = strdup(col_text(st, 2)),
+			.name = name ? strdup(name) : NULL,
+			.label_header = lh ? strdup(lh) : NULL,
+			.ncols = sqlite3_column_int64(st, 5),
+			.nrows = sqlite3_column_int64(st, 6),
+		};
+		if (!v[n].format || (name && !v[n].name) || (lh && !v[n].label_header))
+			rc = -ENOMEM;
+		n++;
+	}
+	if (!rc && step != SQLITE_DONE)
+		rc = db_error(t);
+	sqlite3_reset(st);
+
+	for (size_t i = 0; i < n && !rc; i++) {
+		const tinfo *ti = &v[i];
+		size_t kid;
+		if (ti->ncols < 0 || ti->nrows < 0 ||
+		    (rc = table_dir(rb, (int)ti->kind, &kid)))
+			break;
+		char fallback[32];
+		snprintf(fallback, sizeof fallback, "表格%lld",
+			 (long long)ti->no + 1);
+		ix_tnode *f = ix_tnode_add(&rb->year.kids[kid],
+				   ix_name(ti->name, ".csv", fallback), ".csv",
+				   false);
+		if (!f) {
+			rc = -ENOMEM;
+			break;
+		}
+		rc = render_csv(rb, ti->no, (size_t)ti->ncols, (size_t)ti->nrows,
+				ti->label_header, f);
+		const char *key = ti->name ? ti->name : fallback;
+		if (!rc && !cJSON_GetObjectItemCaseSensitive(templates, key) &&
+		    !cJSON_AddStringToObject(templates, key, ti->format))
+			rc = -ENOMEM;
+
+		sqlite3_stmt *rows = t->q[Q_ROWS];
+		sqlite3_bind_int64(rows, 1, rb->id);
+		sqlite3_bind_int64(rows, 2, ti->no);
+		while (!rc && sqlite3_step(rows) == SQLITE_ROW) {
+			const char *label = col_text(rows, 1);
+			const char *as = col_text(rows, 2);
+			if (!as)
+				continue;
+			nb_buf k = {0};
+			nb_buf_printf(&k, "%s/%s", key, label ? label : "");
+			if (k.oom ||
+			    (!cJSON_GetObjectItemCaseSensitive(printed, k.s) &&
+			     !cJSON_AddStringToObject(printed, k.s, as)))
+				rc = -ENOMEM;
+			nb_buf_free(&k);
+		}
+		sqlite3_reset(rows);
+	}
+	for (size_t i = 0; i < n; i++) {
+		free(v[i].format);
+		free(v[i].name);
+		free(v[i].label_header);
+	}
+	free(v);
+	return rc;
+}
+
+static int add_strings(ix_reptree *t, int which, int64_t id, cJSON *arr)
+{
+	sqlite3_stmt *st = t->q[which];
+	sqlite3_bind_int64(st, 1, id);
+	int rc = 0, step;
+	while (!rc && (step = sqlite3_step(st)) == SQLITE_ROW)
+		if (!cJSON_AddItemToArray(arr, cJSON_CreateString(col_text(st, 0))))
+			rc = -ENOMEM;
+	if (!rc && step != SQLITE_DONE)
+		rc = db_error(t);
+	sqlite3_reset(st);
+	return rc;
+}
+
+static int add_checks(ix_reptree *t, int64_t id, cJSON *arr)
+{
+	sqlite3_stmt *st = t->q[Q_CHECKS];
+	sqlite3_bind_int64(st, 1, id);
+	int rc = 0, step;
+	while (!rc && (step = sqlite3_step(st)) == SQLITE_ROW) {
+		cJSON *c = cJSON_CreateObject();
+		if (!c || !cJSON_AddItemToArray(arr, c) ||
+		    !cJSON_AddStringToObject(c, "rule", col_text(st, 0)) ||
+		    !(col_text(st, 1) ?
+		      cJSON_AddStringToObject(c, "subject", col_text(st, 1)) :
+		      cJSON_AddNullToObject(c, "subject")) ||
+		    !cJSON_AddBoolToObject(c, "ok", sqlite3_column_int(st, 2)) ||
+		    !cJSON_AddStringToObject(c, "detail",
+					     col_text(st, 3) ? col_text(st, 3) : ""))
+			rc = -ENOMEM;
+	}
+	if (!rc && step != SQLITE_DONE)
+		rc = db_error(t);
+	sqlite3_reset(st);
+	return rc;
+}
+
+static cJSON *string_or_null(const char *s)
+{
+	return s ? cJSON_CreateString(s) : cJSON_CreateNull();
+}
+
+/* A raw path as JSON: a path need not be UTF-8 (GBK names from zip
+ * files), JSON must be; shown as nb_printable shows it (README, "Names"). */
+static cJSON *printable_or_null(const char *s)
+{
+	if (!s)
+		return cJSON_CreateNull();
+	char *p = nb_printable(s, false);
+	cJSON *j = p ? cJSON_CreateString(p) : NULL;
+	free(p);
+	return j;
+}
+
+/* meta.json with the report's own fields and every other key in its place,
+ * empty; report.txt. */
+static int render_facts(report_build *rb)
+{
+	ix_reptree *t = rb->t;
+	sqlite3_stmt *st = t->q[Q_REPORT];
+	sqlite3_bind_int64(st, 1, rb->id);
+	if (sqlite3_step(st) != SQLITE_ROW) {
+		sqlite3_reset(st);
+		return db_error(t);
+	}
+	cJSON *m = rb->meta;
+	int year = sqlite3_column_int(st, 3);
+	bool ok =
+		cJSON_AddItemToObject(m, "agency", string_or_null(col_text(st, 0))) &&
+		cJSON_AddItemToObject(m, "agency_as_printed",
+				      string_or_null(col_text(st, 1))) &&
+		cJSON_AddItemToObject(m, "agency_source",
+				      string_or_null(col_text(st, 2))) &&
+		cJSON_AddItemToObject(m, "year", year > 0 ?
+				      cJSON_CreateNumber(year) : cJSON_CreateNull()) &&
+		cJSON_AddItemToObject(m, "year_rule", string_or_null(col_text(st, 4))) &&
+		cJSON_AddItemToObject(m, "title", string_or_null(col_text(st, 5))) &&
+		cJSON_AddItemToObject(m, "published", string_or_null(col_text(st, 6))) &&
+		cJSON_AddItemToObject(m, "template", string_or_null(col_text(st, 7))) &&
+		cJSON_AddObjectToObject(m, "template_tables") &&
+		cJSON_AddItemToObject(m, "source", printable_or_null(col_text(st, 11))) &&
+		cJSON_AddItemToObject(m, "sha256", string_or_null(col_text(st, 12))) &&
+		cJSON_AddItemToObject(m, "encoding", string_or_null(col_text(st, 8))) &&
+		cJSON_AddBoolToObject(m, "traditional", sqlite3_column_int(st, 9)) &&
+		cJSON_AddArrayToObject(m, "warnings") &&
+		cJSON_AddArrayToObject(m, "notes") &&
+		cJSON_AddObjectToObject(m, "labels_as_printed") &&
+		cJSON_AddArrayToObject(m, "checks") &&
+		cJSON_AddArrayToObject(m, "sections");
+	ix_tnode *f = ok ? ix_tnode_add(&rb->year, strdup("report.txt"), "", false) : NULL;
+	if (f)
+		ix_render_text(&f->data, col_text(st, 10));
+	sqlite3_reset(st);
+	return f ? 0 : -ENOMEM;
+}
+
+int ix_reptree_render(ix_reptree *t, int64_t id, ix_tnode *year)
+{
+	report_build rb = {.t = t, .id = id};
+	int rc = 0;
+	rb.year.is_dir = true;
+	rb.meta = cJSON_CreateObject();
+	if (!rb.meta)
+		rc = -ENOMEM;
+	if (!rc)
+		rc = render_facts(&rb);
+	if (!rc)
+		rc = render_sections(&rb);
+	if (!rc)
+		rc = render_tables(&rb);
+	if (!rc)
+		rc = add_strings(t, Q_WARNINGS, id, meta_item(&rb, "warnings"));
+	if (!rc)
+		rc = add_strings(t, Q_NOTES, id, meta_item(&rb, "notes"));
+	if (!rc)
+		rc = add_checks(t, id, meta_item(&rb, "checks"));
+	if (!rc) {
+		char *json = cJSON_Print(rb.meta);
+		ix_tnode *f = json ? ix_tnode_add(&rb.year, strdup("meta.json"), "", false)
+				: NULL;
+		if (f) {
+			nb_buf_adds(&f->data, json);
+			nb_buf_add(&f->data, "\n", 1);
+		} else {
+			rc = -ENOMEM;
+		}
+		free(json);
+	}
+	if (!rc && ix_tnode_oom(&rb.year))
+		rc = -ENOMEM;
+	cJSON_Delete(rb.meta);
+	free(rb.secs);
+	if (rc) {
+		ix_tnode_free(&rb.year);
+		return rc;
+	}
+	ix_tnode_sort(&rb.year);
+	*year = rb.year;
+	return 0;
+}
+
+int ix_reptree_new(sqlite3 *db, FILE *err, bool name_sections,
+		   ix_reptree **out)
+{
+	ix_reptree *t = calloc(1, sizeof *t);
+	if (!t)
+		return -ENOMEM;
+	*t = (ix_reptree){.db = db, .err = err, .name_sections = name_sections};
+	int rc = 0;
+	for (int i = 0; i < Q_COUNT && !rc; i++) {
+		if (i == Q_SECTION_DIR && !name_sections)
+			continue;
+		if (sqlite3_prepare_v3(db, sql[i], -1, SQLITE_PREPARE_PERSISTENT,
+				       &t->q[i], NULL) != SQLITE_OK)
+			rc = db_error(t);
+	}
+	if (rc) {
+		ix_reptree_free(t);
+		return rc;
+	}
+	*out = t;
+	return 0;
+}
+
+void ix_reptree_free(ix_reptree *t)
+{
+	if (!t)
+		return;
+	for (int i = 0; i < Q_COUNT; i++)
+		sqlite3_finalize(t->q[i]);
+	free(t);
+}
