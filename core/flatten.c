@@ -422,7 +422,11 @@ static int cut_line(const nb_line *l, const fhead *h, size_t nh, nb_lines *out)
 	/* What comes before the first heading stays one line: the page's
 	 * breadcrumbs, title and metadata run into the intro there, and
 	 * facts.c reads them as a crawler leaves them. */
+	size_t before = out->n;
 	int rc = push(out, s, h[0].at);
+
+	if (rc == 0 && out->n > before)
+		out->v[out->n - 1].flags |= NB_LF_FLATHEAD;
 
 	for (size_t k = 0; k < nh && rc == 0; k++) {
 		size_t body = h[k].end, stop = k + 1 < nh ? h[k + 1].at : l->len;

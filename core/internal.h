@@ -98,6 +98,9 @@ enum {
 				   starts here (the form feed is removed) */
 	NB_LF_FLATROW = 1 << 9,	/* a piece of a flattened page's table, cut
 				   where its row ends (flatten.c) */
+	NB_LF_FLATHEAD = 1 << 10,	/* what a flattened article holds before its
+					   first heading, kept one line (flatten.c):
+					   title, metadata and intro run together */
 };
 
 typedef struct {
