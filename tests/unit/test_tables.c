@@ -764,6 +764,54 @@ static void test_appeals_uncertain(void **state)
 	nb_report_free(r);
 }
 
+/*
+ * pdftotext's reading order reads table 4 as blocks and moves one (the
+ * 复议后起诉 results before the 行政复议 总计): printed 5 2 3 1 11 |
+ * 6 3 0 3 12 | 4 0 2 1 7, read 5 2 3 1 | 4 0 2 1 | 11 | 6 3 0 3 12 | 7.
+ */
+#define T4_MOVED(group_name)                                                      \
+	HEAD("2024")                                                              \
+	"二、主动公开政府信息情况\n本年无变化。\n"                                 \
+	"三、收到和处理政府信息公开申请情况\n本年未收到申请。\n"                   \
+	"四、政府信息公开行政复议、行政诉讼情况\n"                                 \
+	"行政复议\n行政诉讼\n未经复议直接起诉\n结果\n结果\n其他结\n尚未\n维持\n"    \
+	"纠正\n果\n审结\n总计\n5\n2\n3\n1\n结 果\n结果\n其他\n" group_name         \
+	"尚未\n结果\n结果\n其他\n尚未审\n维持\n纠正\n结果\n结\n4\n0\n2\n1\n总计\n11\n"  \
+	"维持\n纠正\n结果\n审结\n6\n3\n0\n3\n12\n总计\n7\n"                       \
+	"五、存在的主要问题及改进情况\n无。\n"
+
+static const char *const T4_ROWS[] = {
+	"行政复议", "行政诉讼/未经复议直接起诉", "行政诉讼/复议后起诉",
+};
+
+static void test_appeals_blocks_moved(void **state)
+{
+	(void)state;
+	static const char *const want[3][5] = {
+		{ "5", "2", "3", "1", "11" }, { "6", "3", "0", "3", "12" }, { "4", "0", "2", "1", "7" },
+	};
+	nb_report *r = parse("raw.txt", T4_MOVED("复议后起诉\n"));
+
+	for (size_t g = 0; g < 3; g++)
+		for (size_t j = 0; j < 5; j++)
+			assert_string_equal(cell(r, "复议诉讼情况", T4_ROWS[g], j), want[g][j]);
+	nb_report_free(r);
+}
+
+/* Without the header that names the moved block's group, three orders of
+ * the groups fit the totals and the reading order: nothing is written. */
+static void test_appeals_blocks_moved_unnamed(void **state)
+{
+	(void)state;
+	nb_report *r = parse("raw.txt", T4_MOVED(""));
+
+	for (size_t g = 0; g < 3; g++)
+		for (size_t j = 0; j < 5; j++)
+			assert_string_equal(cell(r, "复议诉讼情况", T4_ROWS[g], j), "?");
+	assert_true(warned(r, "more than one arrangement"));
+	nb_report_free(r);
+}
+
 /* HTML: blank cells stay blank, a colspan'd value counts once, 元 under a
  * header with no unit keeps its unit in the header. */
 static void test_html(void **state)
@@ -865,6 +913,8 @@ int main(void)
 		cmocka_unit_test(test_gap_row_that_does_not_add_up),
 		cmocka_unit_test(test_layout),
 		cmocka_unit_test(test_appeals_uncertain),
+		cmocka_unit_test(test_appeals_blocks_moved),
+		cmocka_unit_test(test_appeals_blocks_moved_unnamed),
 		cmocka_unit_test(test_html),
 		cmocka_unit_test(test_active_without_clause_headings),
 		cmocka_unit_test(test_checks),
