@@ -439,7 +439,7 @@ static int cut_line(const nb_line *l, const fhead *h, size_t nh, nb_lines *out)
 	return rc;
 }
 
-int nb_flat_split(nb_lines *ls, bool *flat)
+static int split_article(nb_lines *ls, bool *flat)
 {
 	nb_lines out = { 0 };
 	fhead h[16];
@@ -473,4 +473,24 @@ int nb_flat_split(nb_lines *ls, bool *flat)
 	nb_lines_free(ls);
 	*ls = out;
 	return 0;
+}
+
+int nb_flat_split(nb_lines *ls, bool *flat)
+{
+	nb_lines joined;
+	bool any;
+	int rc = split_article(ls, flat);
+
+	if (rc < 0 || *flat)
+		return rc;
+	/* the article may have been hard-wrapped after the crawler saved it */
+	if ((rc = nb_flat_unwrap(ls, &joined, &any)) < 0)
+		return rc;
+	if (any && (rc = split_article(&joined, flat)) == 0 && *flat) {
+		nb_lines_free(ls);
+		*ls = joined;
+		return 0;
+	}
+	nb_lines_free(&joined);
+	return rc;
 }

@@ -509,8 +509,9 @@ static void score_cell(score *s, tally *t, const nb_report *r, const cJSON *cell
 		if (c && c->uncertain)
 			t->uncertain++;
 		if (r && !listed(may_be_absent, table))
-			mismatch(s, "missing %s / %s / %s: expected %s", table, row,
-				 col, blank ? "blank" : want);
+			mismatch(s, "%s %s / %s / %s: expected %s",
+				 c && c->uncertain ? "uncertain" : "missing", table, row, col,
+				 blank ? "blank" : want);
 		return;
 	}
 	if (blank ? c->state == NB_CELL_BLANK :
