@@ -212,6 +212,69 @@ static void test_stage_inferred_row_that_adds_up(void **state)
 	nb_report_free(r);
 }
 
+/* Table 2 has no arithmetic (rules.c): a row placed by the template's
+ * order alone is not written, nor a row in reading order whose values are
+ * not of their columns' kinds (a sign outside 本年增/减, a decimal point
+ * outside the money column); a row by its own label in reading order is. */
+static void test_stage_active_without_arithmetic(void **state)
+{
+	(void)state;
+	const nb_template *const *tl;
+	nb_format fmts[] = { NB_FMT_2021, NB_FMT_2019 };
+
+	for (size_t f = 0; f < 2; f++) {
+		assert_true(nb_templates(NB_TABLE_ACTIVE, fmts[f], &tl) >= 4);
+		const nb_template *t = tl[0];	/* 第二十条第（一）项: 3 counts */
+		const nb_template *t5 = tl[1];	/* （五）: 1 count, or 2019's signed */
+		nb_report *r = calloc(1, sizeof *r);
+		nb_stage *st;
+		nb_text v[3] = { { "1", 1 }, { "0", 1 }, { "11", 2 } };
+		nb_text w[3] = { { "8", 1 }, { "2.5", 3 }, { "66", 2 } };
+
+		assert_non_null(r);
+		assert_false(nb_rule_confirms_row_order(t));
+		assert_int_equal(nb_stage_new(t, &st), 0);
+		assert_int_equal(nb_stage_row(st, 0, v, 3, NB_PLACE_ORDER, NULL), 0);
+		assert_int_equal(nb_stage_row(st, 1, w, 3, NB_PLACE_ORDER, NULL), 0);
+		assert_int_equal(nb_stage_commit(st, r), 0);
+		assert_string_equal(staged_cell(r, "规章", 2)->value, "11");
+		assert_int_equal(staged_cell(r, t->rows[1].label, 0)->state, NB_CELL_ABSENT);
+		assert_true(staged_cell(r, t->rows[1].label, 0)->uncertain);
+		assert_true(warned(r, "is no value of column"));
+		nb_report_free(r);
+
+		r = calloc(1, sizeof *r);
+		assert_non_null(r);
+		assert_int_equal(nb_stage_new(t, &st), 0);
+		assert_int_equal(nb_stage_row(st, 1, v, 3, NB_PLACE_ROW_ORDER, NULL), 0);
+		assert_int_equal(nb_stage_commit(st, r), 0);
+		assert_int_equal(staged_cell(r, t->rows[1].label, 2)->state, NB_CELL_ABSENT);
+		assert_true(warned(r, "no rule of the template can confirm"));
+		nb_report_free(r);
+
+		/* 2019: +12 is a 本年增/减, in its column only */
+		nb_text x[3] = { { "30", 2 }, { "+12", 3 }, { "42", 2 } };
+		nb_text y[3] = { { "+12", 3 }, { "30", 2 }, { "42", 2 } };
+		r = calloc(1, sizeof *r);
+		assert_non_null(r);
+		assert_int_equal(nb_stage_new(t5, &st), 0);
+		if (t5->ncols == 3) {
+			assert_int_equal(nb_stage_row(st, 0, x, 3, NB_PLACE_ORDER, NULL), 0);
+			assert_int_equal(nb_stage_row(st, 1, y, 3, NB_PLACE_ORDER, NULL), 0);
+		} else {
+			assert_int_equal(nb_stage_row(st, 0, y, 1, NB_PLACE_ORDER, NULL), 0);
+		}
+		assert_int_equal(nb_stage_commit(st, r), 0);
+		if (t5->ncols == 3) {
+			assert_string_equal(staged_cell(r, "行政许可", 1)->value, "12");
+			assert_int_equal(staged_cell(r, t5->rows[1].label, 0)->state, NB_CELL_ABSENT);
+		} else {
+			assert_int_equal(staged_cell(r, "行政许可", 0)->state, NB_CELL_ABSENT);
+		}
+		nb_report_free(r);
+	}
+}
+
 /* Column sums: rows that each add up but break 一 + 二 = （七）总计 + 四 are
  * emptied in the failing columns when inferred, kept when they are cells. */
 static void test_stage_column_rule(void **state)
@@ -925,6 +988,7 @@ int main(void)
 		cmocka_unit_test(test_stage_structured_row_that_does_not_add_up),
 		cmocka_unit_test(test_stage_inferred_row_that_adds_up),
 		cmocka_unit_test(test_stage_column_rule),
+		cmocka_unit_test(test_stage_active_without_arithmetic),
 		cmocka_unit_test(test_stage_count_and_why),
 		cmocka_unit_test(test_stage_empty_field_in_reading_order),
 		cmocka_unit_test(test_rules),
