@@ -771,18 +771,20 @@ static void print_summary(score *s)
  * wrong must be 0). */
 static void print_transforms(score *ts)
 {
-	printf("\n%-10s %7s %7s %7s %7s %7s %6s %7s %6s\n", "transform", "reports", "cells",
-	       "right%", "uncert", "missing", "wrong", "agency%", "year%");
+	printf("\n%-10s %7s %7s %7s %7s %7s %7s %6s %7s %6s\n", "transform", "reports", "cells",
+	       "right%", "1read%", "uncert", "missing", "wrong", "agency%", "year%");
 	for (size_t i = 0; i < ts->n; i++) {
 		const tally *t = &ts->v[i];
 
-		printf("%-10s %7zu %7zu %7.1f %7zu %7zu %6zu %7.1f %6.1f\n", t->shape, t->reports,
-		       t->cells, pct(t->right, t->cells), t->uncertain,
+		printf("%-10s %7zu %7zu %7.1f %7.1f %7zu %7zu %6zu %7.1f %6.1f\n", t->shape,
+		       t->reports, t->cells, pct(t->right, t->cells),
+		       pct(t->right, t->cells - t->uncertain), t->uncertain,
 		       t->missing - t->uncertain, t->wrong, pct(t->agency_ok, t->reports),
 		       pct(t->year_ok, t->reports));
 	}
-	printf("(uncert: left empty because more than one reading fits or the one reading "
-	       "breaks a rule; missing: not found)\n");
+	printf("(1read: right of the cells with one reading, i.e. not left uncertain; uncert: "
+	       "left empty because more than one reading fits or the one reading breaks a "
+	       "rule; missing: not found)\n");
 }
 
 /* ---- main ---------------------------------------------------------------- */
