@@ -484,7 +484,7 @@ static int fill(nb_report *r, view *w, nb_table *tb, nb_unit colunit)
 			/* Printed values that fit no reading, or a reader's
 			 * word that several fit. */
 			for (size_t c = 0; c < t->ncols; c++)
-				row->cells[c].uncertain = sr->offered || sr->why;
+				row->cells[c].uncertain = sr->offered || sr->why || s->quiet;
 			rc = warn_row(r, s, i);
 			continue;
 		}

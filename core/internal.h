@@ -305,7 +305,8 @@ int nb_stage_why(nb_stage *s, size_t row, const char *why);
 void nb_stage_unit(nb_stage *s, nb_unit unit);
 
 /* No warning for rows that were not offered (the caller has said why the
- * whole table is empty). */
+ * whole table is empty: its numbers were found but have no certain place,
+ * so every cell not offered is marked uncertain). */
 void nb_stage_quiet(nb_stage *s);
 
 /*
