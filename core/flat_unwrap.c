@@ -64,8 +64,23 @@ static size_t block_end(const nb_lines *ls, size_t i)
 
 int nb_flat_unwrap(const nb_lines *ls, nb_lines *out, bool *joined)
 {
+	size_t total = 0, widest = 0;
+
 	*joined = false;
 	memset(out, 0, sizeof *out);
+	/* An article is most of the page (flatten.c): no block that could be
+	 * one, nothing to join. */
+	for (size_t i = 0; i < ls->n; i++)
+		total += ls->v[i].len;
+	for (size_t i = 0, e; i < ls->n; i = e) {
+		size_t bytes = 0;
+		e = block_end(ls, i);
+		for (size_t k = i; k < e && e > i + 1; k++)
+			bytes += ls->v[k].len;
+		widest = bytes > widest ? bytes : widest;
+	}
+	if (widest * 2 < total)
+		return 0;
 	for (size_t i = 0; i < ls->n;) {
 		size_t e = block_end(ls, i);
 		nb_buf b = { 0 };

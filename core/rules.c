@@ -112,9 +112,8 @@ nb_rule_state nb_rule_eval(const nb_rule *r, nb_rule_value get, void *ctx,
  * the templates state no sum over its cells.  The 2021 format's
  * 现行有效件数 = last year's + 本年制发 − 本年废止 spans two reports (the
  * cross-year check, index/), and the 2019 columns (新制作, 新公开, 对外公开
- * 总数; 上一年项目数量, 本年增/减, 处理决定数量) are not bound by any identity
- * a report must satisfy — published tables show 本年增/减 that does not
- * match the counts.  So nb_rule_count gives table 2 no rule, and what is
+ * 总数; 上一年项目数量, 本年增/减, 处理决定数量) are bound by no identity the
+ * format states.  So nb_rule_count gives table 2 no rule, and what is
  * left to tell a reading is each column's kind (below).  An inferred
  * table-2 row is therefore written only where order fits with no
  * alternative: its own label, then exactly as many values as the clause

@@ -84,7 +84,7 @@ static bool cell_value(void *ctx, size_t row, size_t col, long long *v)
 static bool fits(search *s)
 {
 	const nb_template *t = s->t;
-	size_t lo[3], hi[3];
+	size_t lo[NCELLS], hi[NCELLS];
 	nb_rule rule;
 
 	for (size_t i = 0; i < nb_rule_count(t); i++) {
