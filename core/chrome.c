@@ -63,7 +63,7 @@ static const char *const chrome_words[] = {
 static bool starts_any(const char *s, size_t n, const char *const *list)
 {
 	for (; *list; list++)
-		if (sc_prefix(s, n, *list))
+		if (nb_has_prefix(s, n, *list))
 			return true;
 	return false;
 }
@@ -71,7 +71,7 @@ static bool starts_any(const char *s, size_t n, const char *const *list)
 static bool contains_any(const char *s, size_t n, const char *const *list)
 {
 	for (; *list; list++)
-		if (sc_contains(s, n, *list))
+		if (nb_contains(s, n, *list))
 			return true;
 	return false;
 }
@@ -88,14 +88,14 @@ static bool only_chrome_words(const char *s, size_t n)
 		size_t at = i;
 		uint32_t cp = nb_utf8_next(s, n, &i);
 
-		if (sc_sep(cp) || sc_digit(cp))
+		if (sc_sep(cp) || nb_is_digit(cp))
 			continue;
 		i = at;
 
 		const char *const *w;
 
 		for (w = chrome_words; *w; w++)
-			if (sc_prefix(s + i, n - i, *w))
+			if (nb_has_prefix(s + i, n - i, *w))
 				break;
 		if (!*w)
 			return false;
@@ -169,17 +169,11 @@ static bool date_banner(const char *s, size_t n)
 	};
 	size_t i = 0;
 
-	if (!contains_any(s, n, days) && !sc_contains(s, n, "天气"))
+	if (!contains_any(s, n, days) && !nb_contains(s, n, "天气"))
 		return false;
 	if (sc_skip_str(s, n, &i, "今天是") || sc_skip_str(s, n, &i, "今日"))
 		return true;
 	return sc_number(s, n, &i) >= 0 && sc_skip_str(s, n, &i, "年");
-}
-
-static bool ends_sentence(const char *s, size_t n)
-{
-	return sc_suffix_ci(s, n, "。") || sc_suffix_ci(s, n, "；") ||
-	       sc_suffix_ci(s, n, "！") || sc_suffix_ci(s, n, "？");
 }
 
 /* s[0..n) is trimmed and not blank. */
@@ -190,10 +184,10 @@ bool ln_chrome(const char *s, size_t n)
 
 	if (ncp > NB_CHROME_TITLE_MAX || starts_any(s, n, meta_keys))
 		return false;
-	if (sc_prefix(s, n, "上一篇") || sc_prefix(s, n, "下一篇") ||
-	    sc_prefix(s, n, "上一条") || sc_prefix(s, n, "下一条"))
+	if (nb_has_prefix(s, n, "上一篇") || nb_has_prefix(s, n, "下一篇") ||
+	    nb_has_prefix(s, n, "上一条") || nb_has_prefix(s, n, "下一条"))
 		return true;
-	if (ncp > NB_CHROME_MAX || ends_sentence(s, n))
+	if (ncp > NB_CHROME_MAX || nb_ends_with_full_stop(s, n))
 		return false;
 
 	/* Past opening brackets and a greeting: 【打印】, 您好！欢迎光临 */
@@ -230,9 +224,9 @@ bool ln_chrome(const char *s, size_t n)
 
 static bool image_name_end(const char *s, size_t n)
 {
-	return sc_suffix_ci(s, n, ".png") || sc_suffix_ci(s, n, ".jpg") ||
-	       sc_suffix_ci(s, n, ".jpeg") || sc_suffix_ci(s, n, ".gif") ||
-	       sc_suffix_ci(s, n, ".bmp");
+	return nb_has_suffix_ci(s, n, ".png") || nb_has_suffix_ci(s, n, ".jpg") ||
+	       nb_has_suffix_ci(s, n, ".jpeg") || nb_has_suffix_ci(s, n, ".gif") ||
+	       nb_has_suffix_ci(s, n, ".bmp");
 }
 
 /* A line that is only a file name: 11.png, 年报表格(改).png */
@@ -240,6 +234,6 @@ bool ln_image_name(const char *s, size_t n)
 {
 	if (!image_name_end(s, n) || nb_utf8_count(s, n) > NB_CHROME_MAX)
 		return false;
-	return !sc_contains(s, n, "。") && !sc_contains(s, n, "，") &&
-	       !sc_contains(s, n, "：");
+	return !nb_contains(s, n, "。") && !nb_contains(s, n, "，") &&
+	       !nb_contains(s, n, "：");
 }

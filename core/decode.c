@@ -81,7 +81,7 @@ static const char replacement[] = "\xEF\xBF\xBD";
  * Converts s[0..n) from the charset `from` to UTF-8 in a new buffer.  With
  * replaced NULL, invalid input fails; otherwise each byte that cannot be
  * converted becomes U+FFFD and is counted there.
- * 0, -EILSEQ (invalid or truncated input) or -ENOMEM.
+ * 0, NB_UNDECODABLE (invalid or truncated input) or -ENOMEM.
  */
 static int convert(const char *from, const char *s, size_t n, char **out,
 		   size_t *outlen, size_t *replaced)
@@ -89,7 +89,7 @@ static int convert(const char *from, const char *s, size_t n, char **out,
 	iconv_t cd = iconv_open("UTF-8", from);
 
 	if (cd == (iconv_t)-1)
-		return errno == ENOMEM ? -ENOMEM : -EILSEQ;
+		return errno == ENOMEM ? -ENOMEM : NB_UNDECODABLE;
 
 	/* GB18030 and UTF-16 grow by at most 2x into UTF-8 (2-byte Han ->
 	 * 3 bytes; 2-byte UTF-16 unit -> at most 3 bytes); start there. */
@@ -111,7 +111,7 @@ static int convert(const char *from, const char *s, size_t n, char **out,
 		if (iconv(cd, &in, &inleft, &o, &oleft) != (size_t)-1)
 			continue;
 		if (errno != E2BIG && !replaced) {
-			rc = -EILSEQ;	/* EILSEQ, or EINVAL: truncated */
+			rc = NB_UNDECODABLE;	/* EILSEQ, or EINVAL: truncated */
 			break;
 		}
 		if (errno != E2BIG && oleft >= sizeof replacement - 1) {
@@ -276,7 +276,7 @@ static int convert_replacing(const char *b, size_t n, const char **enc,
 	}
 	if (!readable(best_rep, n)) {
 		free(best);
-		return -EILSEQ;
+		return NB_UNDECODABLE;
 	}
 	*out = best;
 	*outlen = best_len;
@@ -358,15 +358,16 @@ int nb_decode(const void *buf, size_t len, char **text, size_t *textlen,
 		 * strict reader, since iconv's lets through what no UTF-8
 		 * holds (F7 B6 AF B9, beyond U+10FFFF; found by fuzz_decode) */
 		bool utf8 = strcmp(from, "UTF-8") == 0;
-		int rc = utf8 ? -EILSEQ : convert(from, s, len - skip, &out, &n, NULL);
+		int rc = utf8 ? NB_UNDECODABLE :
+			 convert(from, s, len - skip, &out, &n, NULL);
 
 		/* a stray byte in a text with a BOM: replaced, if few */
-		if (rc == -EILSEQ &&
+		if (rc == NB_UNDECODABLE &&
 		    (rc = utf8 ? utf8_replacing(s, len - skip, &out, &n, replaced) :
 		     convert(from, s, len - skip, &out, &n, replaced)) == 0 &&
 		    !readable(*replaced, len - skip)) {
 			free(out);
-			rc = -EILSEQ;
+			rc = NB_UNDECODABLE;
 		}
 		if (rc < 0)
 			return rc;

@@ -78,8 +78,6 @@ int nb_flat_split(nb_lines *ls, bool *flat);
  * from; *joined says whether any was.  0 or -ENOMEM (out empty).
  */
 int nb_flat_unwrap(const nb_lines *ls, nb_lines *out, bool *joined);
-/* An ASCII or fullwidth digit: what opens a run of numbers. */
-bool nb_flat_digit(uint32_t cp);
 /* A character a run of numbers may hold after its first digit: digits, a
  * decimal point, a thousands comma, a sign, a space, the 、 or . of the
  * next label's number. */

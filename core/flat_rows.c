@@ -18,23 +18,12 @@ void nb_flat_region_free(nb_flat_region *g)
 	nb_rows_free(&g->rs);
 }
 
-static bool starts(const char *s, size_t n, const char *what)
-{
-	size_t k = strlen(what);
-
-	return n >= k && !memcmp(s, what, k);
-}
-
 static int frow_push(nb_flat_region *g, size_t *cap, const nb_flat_row *r)
 {
-	if (g->n == *cap) {
-		size_t nc = *cap ? *cap * 2 : 64;
-		nb_flat_row *v = realloc(g->v, nc * sizeof *v);
-		if (!v)
-			return -ENOMEM;
-		g->v = v;
-		*cap = nc;
-	}
+	nb_flat_row *v = nb_grow(g->v, cap, g->n + 1, sizeof *v, 64);
+	if (!v)
+		return -ENOMEM;
+	g->v = v;
 	g->v[g->n++] = *r;
 	return 0;
 }
@@ -50,16 +39,16 @@ static int tokenize(nb_flat_region *g)
 		uint32_t cp = nb_halfwidth(nb_utf8_next(s, n, &i));
 		if (cp == '+' || cp == '-') {
 			size_t j = i;
-			if (j >= n || !nb_flat_digit(nb_utf8_next(s, n, &j)))
+			if (j >= n || !nb_is_digit(nb_utf8_next(s, n, &j)))
 				continue;
-		} else if (!nb_flat_digit(cp)) {
+		} else if (!nb_is_digit(cp)) {
 			continue;
 		}
 		size_t e = i;
 		while (e < n) {
 			size_t j = e, unit = nb_split_unit(s + e, n - e), after = e + unit;
 			/* A unit with a number after it parts two cells. */
-			if (unit && after < n && nb_flat_digit(nb_utf8_next(s, n, &after))) {
+			if (unit && after < n && nb_is_digit(nb_utf8_next(s, n, &after))) {
 				e += unit;
 				continue;
 			}
@@ -70,10 +59,10 @@ static int tokenize(nb_flat_region *g)
 		size_t a, b;
 		nb_trim(s + at, e - at, &a, &b);
 		nb_flat_row r = { .label = label, .nlabel = at - label, .run = at, .nrun = b };
-		if (starts(s + e, n - e, "万元")) {
+		if (nb_has_prefix(s + e, n - e, "万元")) {
 			r.unit = NB_UNIT_WANYUAN;
 			e += strlen("万元");
-		} else if (starts(s + e, n - e, "元")) {
+		} else if (nb_has_prefix(s + e, n - e, "元")) {
 			r.unit = NB_UNIT_YUAN;
 			e += strlen("元");
 		}

@@ -52,17 +52,6 @@ static int numeral_value(uint32_t cp)
 	return 0;
 }
 
-bool nb_flat_digit(uint32_t cp)
-{
-	cp = nb_halfwidth(cp);
-	return cp >= '0' && cp <= '9';
-}
-
-static bool ascii_alnum(uint32_t cp)
-{
-	return (cp >= '0' && cp <= '9') || (cp >= 'A' && cp <= 'Z') || (cp >= 'a' && cp <= 'z');
-}
-
 /* The code point before byte offset at, or 0 at the start. */
 static uint32_t cp_before(const char *s, size_t at)
 {
@@ -162,7 +151,7 @@ static bool free_at(const char *s, size_t n, size_t at, size_t name, size_t *end
 	while (i < n) {
 		size_t a = i;
 		uint32_t cp = nb_utf8_next(s, n, &i);
-		if (nb_is_space(cp) || nb_flat_digit(cp)) {
+		if (nb_is_space(cp) || nb_is_digit(cp)) {
 			*end = a;
 			return count >= 2;
 		}
@@ -182,7 +171,7 @@ static size_t after_mark(const char *s, size_t n, size_t i, bool space_ok)
 	uint32_t mark = nb_halfwidth(nb_utf8_next(s, n, &i));
 	if (mark != 0x3001 && mark != '.' && !(space_ok && nb_is_space(mark)))
 		return 0;
-	if (mark == '.' && i < n && nb_flat_digit(nb_utf8_next(s, n, &(size_t){ i })))
+	if (mark == '.' && i < n && nb_is_digit(nb_utf8_next(s, n, &(size_t){ i })))
 		return 0;	/* 1.5 is a number */
 	while (i < n) {
 		size_t k = i;
@@ -226,8 +215,8 @@ static int numeral_at(const char *s, size_t n, size_t at, size_t *name, bool *ch
 		return 0;
 	}
 	if (cp >= '1' && cp <= '9' && before != '.' &&
-	    (nb_flat_digit(before) || !ascii_alnum(before))) {
-		*glued = nb_flat_digit(before);
+	    (nb_is_digit(before) || !nb_is_ascii_alnum(before))) {
+		*glued = nb_is_digit(before);
 		*name = after_mark(s, n, i, false);
 		return *name ? (int)(cp - '0') : 0;
 	}
@@ -297,7 +286,7 @@ static int push_prose(nb_lines *out, const char *s, size_t n)
 			}
 			size_t j = k;
 			uint32_t next = k < n ? nb_utf8_next(s, n, &j) : 0;
-			if (!ascii_alnum(prev) && !ascii_alnum(next)) {
+			if (!nb_is_ascii_alnum(prev) && !nb_is_ascii_alnum(next)) {
 				if (push(out, s + start, at - start) < 0)
 					return -ENOMEM;
 				start = k;
@@ -323,7 +312,7 @@ bool nb_flat_run_char(uint32_t cp)
 	if (cp == ',')
 		return true;	/* thousands: 12,810 (a fullwidth ， is prose) */
 	cp = nb_halfwidth(cp);
-	return nb_flat_digit(cp) || cp == '.' || cp == '+' || cp == '-' || cp == 0x3001 ||
+	return nb_is_digit(cp) || cp == '.' || cp == '+' || cp == '-' || cp == 0x3001 ||
 	       nb_is_space(cp);
 }
 
@@ -348,7 +337,7 @@ static int push_table(nb_lines *out, const char *s, size_t n)
 	while (i < n) {
 		size_t at = i;
 		uint32_t cp = nb_utf8_next(s, n, &i);
-		if (!nb_flat_digit(cp))
+		if (!nb_is_digit(cp))
 			continue;
 		size_t e = i, lastdigit = at;
 		bool digit_end = true;
@@ -357,9 +346,9 @@ static int push_table(nb_lines *out, const char *s, size_t n)
 			uint32_t c = nb_utf8_next(s, n, &j);
 			if (!nb_flat_run_char(c))
 				break;
-			if (nb_flat_digit(c))
+			if (nb_is_digit(c))
 				lastdigit = e;
-			digit_end = nb_flat_digit(c);
+			digit_end = nb_is_digit(c);
 			e = j;
 		}
 		/* A unit printed after the number stays with it. */

@@ -17,7 +17,5 @@ int nb_heading_at(const nb_line *l, size_t *na, size_t *ne);
 int nb_heading_classify(const char *name, size_t len, double *score);
 /* Whether a short line can be the rest of a heading split over two lines. */
 bool nb_heading_continues(const char *s, size_t n);
-/* The directory name of standard section 1 … 6 (总体情况, …), or NULL. */
-const char *nb_canonical_name(int canonical);
 
 #endif

@@ -448,13 +448,6 @@ static void table(walker *w, const xmlNode *t)
 
 /* ---- the walk ------------------------------------------------------------ */
 
-static bool has_suffix(const char *s, size_t n, const char *suf)
-{
-	size_t k = strlen(suf);
-
-	return n >= k && strncasecmp(s + n - k, suf, k) == 0;
-}
-
 /* An <img> of the content is shown by its file name on a line of its own,
  * as scraped text shows it: tables published as images are detected from
  * those names. */
@@ -472,9 +465,9 @@ static void image(walker *w, const xmlNode *n)
 	while (start > 0 && s[start - 1] != '/')
 		start--;
 	if (strncmp(s, "data:", 5) != 0 &&
-	    (has_suffix(s, end, ".png") || has_suffix(s, end, ".jpg") ||
-	     has_suffix(s, end, ".jpeg") || has_suffix(s, end, ".gif") ||
-	     has_suffix(s, end, ".bmp"))) {
+	    (nb_has_suffix_ci(s, end, ".png") || nb_has_suffix_ci(s, end, ".jpg") ||
+	     nb_has_suffix_ci(s, end, ".jpeg") || nb_has_suffix_ci(s, end, ".gif") ||
+	     nb_has_suffix_ci(s, end, ".bmp"))) {
 		flush(w);
 		if (push(w, s + start, end - start))
 			w->blank = false;
@@ -538,7 +531,7 @@ int nb_html_lines(const char *text, size_t len, nb_lines *out)
 					HTML_PARSE_IGNORE_ENC);
 
 	if (!doc)
-		return -EILSEQ;
+		return NB_UNDECODABLE;
 
 	walker w = { .out = out, .blank = true };
 	xmlNode *root = xmlDocGetRootElement(doc);

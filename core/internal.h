@@ -14,7 +14,11 @@
  *   tables*.c   the official tables found in the lines, mapped to the templates
  *   certainty.c every table is made through one stage that writes a cell only
  *               when its place is certain (rules.c: the templates' arithmetic)
- *   checks.c    the consistency rules
+ *   checks.c    the consistency rules (crossyear.c: those across years,
+ *               over nb_dec, decimal.c; labels.h: the labels they name)
+ * Every stage reports through diag.c (nb_warn, nb_note) and builds on the
+ * utility layer, util.h (buffers, arrays, UTF-8, character classes), which
+ * index/ uses too.
  */
 #ifndef NB_INTERNAL_H
 #define NB_INTERNAL_H
@@ -25,42 +29,9 @@
 #include <stdint.h>
 
 #include "nianbao.h"
+#include "util.h"
 
-/* ---- growable byte buffer (ustr.c) ---------------------------------- */
-
-typedef struct {
-	char *s;		/* always NUL-terminated when non-NULL */
-	size_t len, cap;
-	bool oom;		/* an allocation failed; every later add is a no-op */
-} nb_buf;
-
-void nb_buf_add(nb_buf *b, const char *s, size_t n);
-void nb_buf_adds(nb_buf *b, const char *s);
-void nb_buf_addc(nb_buf *b, char c);
-void nb_buf_addcp(nb_buf *b, uint32_t cp);	/* one code point as UTF-8 */
-void nb_buf_printf(nb_buf *b, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-/* Hands the string over (never NULL unless oom: then NULL and freed). */
-char *nb_buf_take(nb_buf *b);
-void nb_buf_free(nb_buf *b);
-
-char *nb_strndup(const char *s, size_t n);
-char *nb_strdup(const char *s);		/* NULL in, NULL out */
-
-/* ---- UTF-8 (ustr.c) ---------------------------------------------------- */
-
-/* Decodes the code point at s[*i] (i < n) and advances *i; an invalid byte
- * comes back as U+FFFD and advances by one. */
-uint32_t nb_utf8_next(const char *s, size_t n, size_t *i);
-size_t nb_utf8_count(const char *s, size_t n);	/* code points */
-size_t nb_utf8_put(uint32_t cp, char out[4]);	/* encodes; returns bytes */
-bool nb_is_space(uint32_t cp);		/* ASCII space/tab, U+3000, U+00A0, ... */
-bool nb_is_han(uint32_t cp);
-/* Fullwidth ASCII (U+FF01..U+FF5E) to ASCII; others unchanged. */
-uint32_t nb_halfwidth(uint32_t cp);
-/* Byte offsets of s[0..n) with leading and trailing spaces (nb_is_space)
- * removed. */
-void nb_trim(const char *s, size_t n, size_t *start, size_t *end);
+/* ---- label matching (ustr.c) ------------------------------------------ */
 
 /*
  * A label's matching key: its code points with spaces, punctuation, brackets
@@ -398,8 +369,8 @@ char *nb_rows_label(const nb_rows *rs, size_t i);
 void nb_doc_release(nb_doc *d);
 
 /* decode.c: bytes -> UTF-8 with LF line ends; replaced counts the stray
- * bytes decoded as U+FFFD (a text otherwise readable).  0, -EILSEQ or
- * -ENOMEM. */
+ * bytes decoded as U+FFFD (a text otherwise readable).  0, NB_UNDECODABLE
+ * or -ENOMEM. */
 int nb_decode(const void *buf, size_t len, char **text, size_t *textlen,
 	      const char **encoding, size_t *replaced);
 
@@ -412,7 +383,7 @@ int nb_script_t2s(nb_script *s, const char *text, size_t len,
 		  char **simplified, size_t *outlen);
 
 /* html.c: block elements become lines, each table row one line (cells
- * joined by " | " in text, and kept in cells). 0, -EILSEQ, -ENOMEM. */
+ * joined by " | " in text, and kept in cells). 0, NB_UNDECODABLE, -ENOMEM. */
 int nb_html_lines(const char *text, size_t len, nb_lines *out);
 
 /* lines.c */
@@ -445,7 +416,7 @@ int nb_find_tables(nb_doc *d);
 /* checks.c: the consistency rules over r->tables into r->checks. */
 int nb_run_checks(nb_report *r);
 
-/* report.c: append a formatted warning / note (-ENOMEM on failure). */
+/* diag.c: append a formatted warning / note (-ENOMEM on failure). */
 int nb_warn(nb_report *r, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 int nb_note(nb_report *r, const char *fmt, ...)

@@ -10,14 +10,8 @@
 
 /* ---- scanning (scan.c) ---------------------------------------------------- */
 
-bool sc_prefix(const char *s, size_t n, const char *p);
-bool sc_suffix_ci(const char *s, size_t n, const char *p);
-bool sc_contains(const char *s, size_t n, const char *p);
-const char *sc_find_ci(const char *s, size_t n, const char *p);
 /* Code points that separate words in site navigation, or decorate them. */
 bool sc_sep(uint32_t cp);
-bool sc_dash(uint32_t cp);
-bool sc_digit(uint32_t cp);		/* either width */
 unsigned sc_cp_width(uint32_t cp);	/* columns: CJK take two */
 size_t sc_width(const char *s, size_t n);
 size_t sc_indent(const char *s, size_t n);	/* columns of leading space */

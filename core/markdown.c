@@ -128,12 +128,12 @@ static int table_depth(const char *s, size_t n)
 	const char *p;
 	size_t i = 0;
 
-	while ((p = sc_find_ci(s + i, n - i, "<table")) != NULL) {
+	while ((p = nb_find_ci(s + i, n - i, "<table")) != NULL) {
 		d++;
 		i = (size_t)(p - s) + 6;
 	}
 	i = 0;
-	while ((p = sc_find_ci(s + i, n - i, "</table")) != NULL) {
+	while ((p = nb_find_ci(s + i, n - i, "</table")) != NULL) {
 		d--;
 		i = (size_t)(p - s) + 7;
 	}
@@ -166,7 +166,7 @@ static int html_blocks(nb_lines *ls)
 	for (size_t k = 0; k < ls->n && rc == 0; k++) {
 		nb_line *l = &ls->v[k];
 
-		if (!sc_find_ci(l->text, l->len, "<table")) {
+		if (!nb_find_ci(l->text, l->len, "<table")) {
 			rc = copy_line(&out, l);
 			continue;
 		}
@@ -226,7 +226,7 @@ int nb_markdown_clean(nb_lines *ls)
 		while (i < n && (s[i] == ' ' || s[i] == '\t'))
 			i++;
 		/* HTML table blocks are html.c's, untouched */
-		if (depth > 0 || sc_find_ci(s, n, "<table")) {
+		if (depth > 0 || nb_find_ci(s, n, "<table")) {
 			html = true;
 			depth += table_depth(s, n);
 			prev_pipe = prev_header = false;

@@ -11,8 +11,38 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #define NB_VERSION "0.1.0"
+
+/*
+ * What a function that can fail returns, in core and index alike: 0; a
+ * negative errno for a failure of the system (-ENOMEM, what open() or
+ * read() said); or one of these named outcomes of the domain.  They are
+ * negative, so that `if (rc < 0) return rc;` passes them up as it passes
+ * an errno, and below -4095, the lowest errno Linux has, so that none is
+ * ever mistaken for one.  They become words (nb_status_name) or an errno
+ * only where they leave the program: in the index, in a message, in a
+ * reply to the kernel.  The names are stored in the index (source.error).
+ */
+typedef enum {
+	NB_OK = 0,
+	NB_NOT_A_REPORT = -4097,	/* no agency, year or section found */
+	NB_UNDECODABLE = -4098,		/* the bytes are in no encoding we read */
+	NB_NOT_REGULAR_FILE = -4099,	/* a FIFO, device or socket under RAWDIR */
+	NB_OUTSIDE_RAWDIR = -4100,	/* a symbolic link leading out of RAWDIR */
+	NB_TOO_LARGE = -4101,		/* larger than any report (index's limit) */
+	NB_BAD_INDEX_VERSION = -4102,	/* not an index, or one of another version */
+} nb_status;
+
+/* status.c: "not_a_report", "undecodable", "not_regular_file",
+ * "outside_rawdir", "too_large", "bad_index_version"; NULL when rc is no
+ * status (0 or an errno). */
+const char *nb_status_name(int rc);
+/* The status with that name; 0 when name (or NULL) names none. */
+int nb_status_named(const char *name);
+/* rc as words: a status's name, or strerror of a negative errno. */
+const char *nb_strstatus(int rc);
 
 /* Which official report format a table (or a whole report) follows. */
 typedef enum {
@@ -124,9 +154,10 @@ void nb_parser_free(nb_parser *p);
 /*
  * Parse one raw report.  name is used in messages and its ending picks the
  * reader (.html/.htm as HTML, .md as Markdown, else plain text).  Returns 0
- * and a report — even a report with warnings — or a negative errno:
- * -EILSEQ when the bytes are in no encoding we read, -ENOMSG when the text
- * is no annual report (no agency, year or section found), -ENOMEM.
+ * and a report — even a report with warnings — NB_UNDECODABLE when the
+ * bytes are in no encoding we read, NB_NOT_A_REPORT when the text is no
+ * annual report (no agency, year or section found), or a negative errno
+ * (-ENOMEM).
  */
 int nb_parse(nb_parser *p, const char *name, const void *buf, size_t len,
 	     nb_report **out);
@@ -134,5 +165,65 @@ void nb_report_free(nb_report *r);
 
 const char *nb_format_name(nb_format f);	/* "2019", "2021", "none" */
 const char *nb_year_rule_name(nb_year_rule r);	/* "title", "period", "published", "unknown" */
+
+/* ---- exact decimals (decimal.c) ----------------------------------------- */
+
+/* A decimal value scaled by 10^6: the numbers the core writes ("414.52",
+ * "-3") summed exactly.  The one decimal type of the consistency rules. */
+typedef int64_t nb_dec;
+
+/* false when s is not such a number (separators, units, more than six
+ * decimals that are not zeros, a whole part of 10^12 or more). */
+bool nb_dec_parse(const char *s, nb_dec *out);
+/* Writes v plainly: "414.52", "-3". */
+void nb_dec_str(nb_dec v, char *buf, size_t len);
+
+/* ---- section names (headings.c) ----------------------------------------- */
+
+/* The official name of section 1..6 ("总体情况", ...; a table's kind is the
+ * number of its section), NULL for any other number. */
+const char *nb_canonical_name(int canonical);
+
+/* ---- the consistency rules across years (crossyear.c) ----------------- */
+
+/*
+ * The rules between consecutive years of one agency (report-format.md,
+ * "Across years of one agency"), as pure functions over the numbers the
+ * two reports printed; the caller fetches the numbers and keeps the
+ * results.  A rule is checked only where every number it needs was
+ * printed.
+ */
+
+/* A printed number of one of a report's tables (not owned). */
+typedef struct {
+	const char *row;	/* the template's row label */
+	const char *col;	/* the column's header */
+	nb_dec v;
+	const char *text;	/* the number as stored, for the detail */
+} nb_xcell;
+
+/* One year's numbers of the table a rule reads. */
+typedef struct {
+	int year;
+	const nb_xcell *v;
+	size_t n;
+} nb_xyear;
+
+/* Receives one result: subject and detail are valid during the call.  A
+ * non-zero return stops the rule and is returned by it. */
+typedef int (*nb_xemit)(void *ctx, const char *rule, const char *subject,
+			bool ok, const char *detail);
+
+typedef struct {
+	const char *id;		/* "cross_year.carry_over", "cross_year.t2_current" */
+	nb_table_kind kind;	/* the table both years' numbers come from */
+	const char *table;	/* its name (nb_table.name), or NULL for any */
+	/* Applies the rule; 0, -ENOMEM, or what emit returned. */
+	int (*check)(const nb_xyear *prev, const nb_xyear *cur, nb_xemit emit,
+		     void *ctx);
+} nb_xrule;
+
+/* The cross-year rules, in the order their results are kept. */
+size_t nb_cross_rules(const nb_xrule **out);
 
 #endif

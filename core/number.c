@@ -13,12 +13,6 @@
 
 #define MAXCP 96
 
-static bool is_dash(uint32_t c)
-{
-	return c == '-' || c == 0x2014 || c == 0x2013 || c == 0x2015 ||
-	       c == 0x2212 || c == 0xFF0D || c == 0x2500;
-}
-
 static bool is_blank_mark(const uint32_t *c, size_t n)
 {
 	if (n == 0)
@@ -28,7 +22,7 @@ static bool is_blank_mark(const uint32_t *c, size_t n)
 	if (n > 3)
 		return false;
 	for (size_t i = 0; i < n; i++)
-		if (!is_dash(c[i]) && c[i] != '/' && c[i] != 0xFF0F && c[i] != '\\')
+		if (!nb_is_cell_dash(c[i]) && c[i] != '/' && c[i] != 0xFF0F && c[i] != '\\')
 			return false;
 	return true;
 }
@@ -99,7 +93,7 @@ nb_cell_state nb_read_number(const char *s, size_t n, nb_num *out)
 
 	size_t p = 0, d = 0;
 	bool neg = false, dot = false, any = false;
-	if (c[p] == '+' || is_dash(c[p])) {
+	if (c[p] == '+' || nb_is_cell_dash(c[p])) {
 		neg = c[p] != '+';
 		p++;
 	}

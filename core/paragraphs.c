@@ -6,12 +6,6 @@
 
 #include "internal.h"
 
-/* Printable ASCII other than space: text that keeps its spaces. */
-static bool ascii_text(uint32_t cp)
-{
-	return cp > 0x20 && cp < 0x7F;
-}
-
 void nb_tidy(nb_buf *b, const char *s, size_t n)
 {
 	size_t s0, e0, i;
@@ -27,7 +21,7 @@ void nb_tidy(nb_buf *b, const char *s, size_t n)
 			gap = true;
 			continue;
 		}
-		if (gap && ascii_text(prev) && ascii_text(cp))
+		if (gap && nb_is_ascii_graph(prev) && nb_is_ascii_graph(cp))
 			nb_buf_addc(b, ' ');
 		gap = false;
 		nb_buf_add(b, s + at, i - at);
@@ -105,33 +99,6 @@ void nb_prose_init(nb_prose *p, const nb_doc *d)
 	}
 }
 
-static bool ends_sentence(uint32_t last, uint32_t before)
-{
-	static const uint32_t closing[] = { 0x201D, 0x2019, 0x300D, 0x300F, 0xFF09, ')', 0x300B };
-	static const uint32_t stops[] = { 0x3002, 0xFF01, 0xFF1F, 0xFF1B, 0xFF1A, '!', '?', ';', ':', 0x2026 };
-
-	for (size_t k = 0; k < sizeof closing / sizeof *closing; k++)
-		if (last == closing[k]) {
-			last = before;
-			break;
-		}
-	for (size_t k = 0; k < sizeof stops / sizeof *stops; k++)
-		if (last == stops[k])
-			return true;
-	return false;
-}
-
-static bool is_numeral(uint32_t cp)
-{
-	static const uint32_t n[] = { 0x4E00, 0x4E8C, 0x4E09, 0x56DB, 0x4E94,
-				      0x516D, 0x4E03, 0x516B, 0x4E5D, 0x5341 };
-
-	for (size_t k = 0; k < sizeof n / sizeof *n; k++)
-		if (cp == n[k])
-			return true;
-	return false;
-}
-
 /* Punctuation that never starts a sentence: a line opening with it goes
  * on from the line before (a PDF wrapped just before the comma). */
 static bool continues_text(uint32_t cp)
@@ -144,16 +111,6 @@ static bool continues_text(uint32_t cp)
 		if (cp == p[k])
 			return true;
 	return false;
-}
-
-static bool ascii_digit(uint32_t cp)
-{
-	return cp >= '0' && cp <= '9';
-}
-
-static bool ascii_letter(uint32_t cp)
-{
-	return (cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z');
 }
 
 /* A list marker opens the line: （一） (一) 一、 1. 1、 (1) ① 一是 第一. */
@@ -175,9 +132,9 @@ static bool starts_marker(const char *s, size_t n)
 			c = nb_halfwidth(nb_utf8_next(s, n, &k));
 		return c == '.' || c == 0x3001 || c == ')';
 	}
-	if (is_numeral(a))	/* 一、 一是 一. */
+	if (nb_is_cjk_numeral(a))	/* 一、 一是 一. */
 		return b == 0x3001 || b == 0x662F || b == '.';
-	return a == 0x7B2C && is_numeral(b);	/* 第一 */
+	return a == 0x7B2C && nb_is_cjk_numeral(b);	/* 第一 */
 }
 
 void nb_prose_break(nb_prose *p, nb_buf *out)
@@ -211,12 +168,12 @@ void nb_prose_line(nb_prose *p, nb_buf *out, const nb_line *l)
 		 * cannot start a paragraph */
 		if (continues_text(first) && !p->ended)
 			cont = true;
-		if (ascii_digit(p->last) && ascii_digit(first) && !marker && !short_prev)
+		if (nb_is_ascii_digit(p->last) && nb_is_ascii_digit(first) && !marker && !short_prev)
 			cont = true;
 	}
 	if (!cont) {
 		nb_prose_break(p, out);
-	} else if (ascii_letter(p->last) && ascii_letter(first)) {
+	} else if (nb_is_ascii_letter(p->last) && nb_is_ascii_letter(first)) {
 		/* words of ASCII text keep a space; a number or a CJK phrase
 		 * cut by the wrap does not */
 		nb_buf_addc(out, ' ');
@@ -236,7 +193,7 @@ void nb_prose_line(nb_prose *p, nb_buf *out, const nb_line *l)
 		}
 	}
 	p->last = nb_halfwidth(last);
-	p->ended = ends_sentence(last, before);
+	p->ended = nb_ends_sentence(last, before);
 }
 
 void nb_prose_raw(nb_prose *p, nb_buf *out, const char *s, size_t n)

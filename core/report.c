@@ -3,8 +3,6 @@
  * nb_report, and the report's lifetime.
  */
 #include <errno.h>
-#include <stdarg.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -39,53 +37,6 @@ void nb_parser_free(nb_parser *p)
 		return;
 	nb_script_close(p->script);
 	free(p);
-}
-
-static int vappend(char ***v, size_t *n, const char *fmt, va_list ap)
-{
-	va_list again;
-
-	va_copy(again, ap);
-	int len = vsnprintf(NULL, 0, fmt, ap);
-	if (len < 0) {
-		va_end(again);
-		return -EINVAL;
-	}
-	char *s = malloc((size_t)len + 1);
-	if (!s) {
-		va_end(again);
-		return -ENOMEM;
-	}
-	vsnprintf(s, (size_t)len + 1, fmt, again);
-	va_end(again);
-	char **nv = realloc(*v, (*n + 1) * sizeof *nv);
-	if (!nv) {
-		free(s);
-		return -ENOMEM;
-	}
-	nv[(*n)++] = s;
-	*v = nv;
-	return 0;
-}
-
-int nb_warn(nb_report *r, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	int rc = vappend(&r->warnings, &r->nwarnings, fmt, ap);
-	va_end(ap);
-	return rc;
-}
-
-int nb_note(nb_report *r, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	int rc = vappend(&r->notes, &r->nnotes, fmt, ap);
-	va_end(ap);
-	return rc;
 }
 
 static nb_src_kind kind_of(const char *name)
@@ -148,7 +99,7 @@ static int run(nb_doc *d, bool flat)
 		return rc;
 	/* Nothing that makes it a report: no agency, no year, no sections. */
 	if (!d->r->agency && !d->r->year && d->nspans == 0)
-		return -ENOMSG;
+		return NB_NOT_A_REPORT;
 	if ((rc = flat ? nb_flat_tables(d) : nb_find_tables(d)) < 0)
 		return rc;
 	if ((rc = nb_build_sections(d)) < 0)
@@ -281,30 +232,4 @@ void nb_report_free(nb_report *r)
 	}
 	free(r->checks);
 	free(r);
-}
-
-const char *nb_format_name(nb_format f)
-{
-	switch (f) {
-	case NB_FMT_2019:
-		return "2019";
-	case NB_FMT_2021:
-		return "2021";
-	default:
-		return "none";
-	}
-}
-
-const char *nb_year_rule_name(nb_year_rule r)
-{
-	switch (r) {
-	case NB_YEAR_TITLE:
-		return "title";
-	case NB_YEAR_PERIOD:
-		return "period";
-	case NB_YEAR_PUBLISHED:
-		return "published";
-	default:
-		return "unknown";
-	}
 }

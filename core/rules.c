@@ -8,12 +8,13 @@
 #include <string.h>
 
 #include "internal.h"
+#include "labels.h"
 
 /* Table 3's rows the column rules name, found by their official labels. */
-#define T3_GOT "一、本年新收政府信息公开申请数量"
-#define T3_CARRIED "二、上年结转政府信息公开申请数量"
+#define T3_GOT NB_T3_RECEIVED
+#define T3_CARRIED NB_T3_CARRIED_IN
 #define T3_TOTAL "三、本年度办理结果/（七）总计"
-#define T3_NEXT "四、结转下年度继续办理"
+#define T3_NEXT NB_T3_CARRIED_OUT
 
 static size_t row_of(const nb_template *t, const char *label)
 {
@@ -111,7 +112,7 @@ nb_rule_state nb_rule_eval(const nb_rule *r, nb_rule_value get, void *ctx,
  * Table 2 (主动公开, one small table per clause of Art. 20) and arithmetic:
  * the templates state no sum over its cells.  The 2021 format's
  * 现行有效件数 = last year's + 本年制发 − 本年废止 spans two reports (the
- * cross-year check, index/), and the 2019 columns (新制作, 新公开, 对外公开
+ * cross-year rule cross_year.t2_current, crossyear.c), and the 2019 columns (新制作, 新公开, 对外公开
  * 总数; 上一年项目数量, 本年增/减, 处理决定数量) are bound by no identity the
  * format states.  So nb_rule_count gives table 2 no rule, and what is
  * left to tell a reading is each column's kind (below).  An inferred

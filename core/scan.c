@@ -1,7 +1,7 @@
 /*
  * scan.c — byte- and code-point-level scanning shared by the line markers:
- * prefixes and substrings, separators and dashes, display widths, small
- * numbers of either width.
+ * separators, display widths, small numbers of either width (prefixes
+ * and substrings: bytes.c).
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -9,25 +9,6 @@
 #include <strings.h>
 
 #include "lines.h"
-
-bool sc_prefix(const char *s, size_t n, const char *p)
-{
-	size_t k = strlen(p);
-
-	return n >= k && memcmp(s, p, k) == 0;
-}
-
-bool sc_suffix_ci(const char *s, size_t n, const char *p)
-{
-	size_t k = strlen(p);
-
-	return n >= k && strncasecmp(s + n - k, p, k) == 0;
-}
-
-bool sc_contains(const char *s, size_t n, const char *p)
-{
-	return memmem(s, n, p, strlen(p)) != NULL;
-}
 
 /* Code points that separate words in site navigation, or decorate them. */
 bool sc_sep(uint32_t cp)
@@ -43,24 +24,6 @@ bool sc_sep(uint32_t cp)
 	default:
 		return nb_is_space(cp);
 	}
-}
-
-bool sc_dash(uint32_t cp)
-{
-	switch (cp) {
-	case '-': case 0x2010: case 0x2011: case 0x2012: case 0x2013:
-	case 0x2014: case 0x2015: case 0x2212: case 0x2500: case 0xFE58:
-	case 0xFE63: case 0xFF0D:
-		return true;
-	default:
-		return false;
-	}
-}
-
-bool sc_digit(uint32_t cp)
-{
-	cp = nb_halfwidth(cp);
-	return cp >= '0' && cp <= '9';
 }
 
 /* Columns a code point takes in fixed-width text (CJK are two wide). */
@@ -94,7 +57,7 @@ long sc_number(const char *s, size_t n, size_t *i)
 		size_t at = *i;
 		uint32_t cp = nb_utf8_next(s, n, i);
 
-		if (!sc_digit(cp)) {
+		if (!nb_is_digit(cp)) {
 			*i = at;
 			break;
 		}
@@ -125,7 +88,7 @@ bool sc_skip_dashes(const char *s, size_t n, size_t *i)
 	while (*i < n) {
 		size_t at = *i;
 
-		if (!sc_dash(nb_utf8_next(s, n, i))) {
+		if (!nb_is_dash(nb_utf8_next(s, n, i))) {
 			*i = at;
 			break;
 		}
@@ -136,20 +99,10 @@ bool sc_skip_dashes(const char *s, size_t n, size_t *i)
 
 bool sc_skip_str(const char *s, size_t n, size_t *i, const char *p)
 {
-	if (!sc_prefix(s + *i, n - *i, p))
+	if (!nb_has_prefix(s + *i, n - *i, p))
 		return false;
 	*i += strlen(p);
 	return true;
-}
-
-const char *sc_find_ci(const char *s, size_t n, const char *p)
-{
-	size_t k = strlen(p);
-
-	for (size_t i = 0; i + k <= n; i++)
-		if (strncasecmp(s + i, p, k) == 0)
-			return s + i;
-	return NULL;
 }
 
 /* Columns of leading white space. */

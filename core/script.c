@@ -222,7 +222,7 @@ int nb_script_t2s(nb_script *s, const char *text, size_t len,
 	/* NULL: OpenCC threw (malformed UTF-8, which decode.c never lets
 	 * through, or no memory). */
 	if (conv == NULL || conv == (char *)-1)
-		return -EILSEQ;
+		return NB_UNDECODABLE;
 
 	size_t clen = strlen(conv);
 	size_t changed;

@@ -88,14 +88,10 @@ static char *clean_name(const char *s, size_t n)
 static int push_head(heads *h, const nb_doc *d, size_t line, size_t hend, size_t nhead,
 		     int num, const char *name, size_t nlen, double score, int canon)
 {
-	if (h->n == h->cap) {
-		size_t cap = h->cap ? h->cap * 2 : 16;
-		head *v = realloc(h->v, cap * sizeof *v);
-		if (!v)
-			return -ENOMEM;
-		h->v = v;
-		h->cap = cap;
-	}
+	head *v = nb_grow(h->v, &h->cap, h->n + 1, sizeof *v, 16);
+	if (!v)
+		return -ENOMEM;
+	h->v = v;
 	head *x = &h->v[h->n];
 	nb_buf hb = { 0 };
 	nb_tidy(&hb, d->lines.v[line].text, hend);

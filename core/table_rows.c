@@ -26,14 +26,10 @@ static int tok_push(tokv *tv, const char *s, size_t n, size_t line)
 	size_t a, b;
 
 	nb_trim(s, n, &a, &b);
-	if (tv->n == tv->cap) {
-		size_t cap = tv->cap ? tv->cap * 2 : 256;
-		nb_tok *v = realloc(tv->v, cap * sizeof *v);
-		if (!v)
-			return -ENOMEM;
-		tv->v = v;
-		tv->cap = cap;
-	}
+	nb_tok *v = nb_grow(tv->v, &tv->cap, tv->n + 1, sizeof *v, 256);
+	if (!v)
+		return -ENOMEM;
+	tv->v = v;
 	nb_num num;
 	nb_tok *t = &tv->v[tv->n++];
 	t->s = s + a;
@@ -46,13 +42,6 @@ static int tok_push(tokv *tv, const char *s, size_t n, size_t line)
 	return 0;
 }
 
-static bool is_numeral(uint32_t c)
-{
-	return c == 0x4E00 || c == 0x4E8C || c == 0x4E09 || c == 0x56DB ||
-	       c == 0x4E94 || c == 0x516D || c == 0x4E03 || c == 0x516B ||
-	       c == 0x4E5D || c == 0x5341;	/* 一二三四五六七八九十 */
-}
-
 /* 一、 （一） (1) 1. 1、 第二十条 — the openings of a new label. */
 static bool opens_with_marker(const char *s, size_t n)
 {
@@ -61,14 +50,14 @@ static bool opens_with_marker(const char *s, size_t n)
 
 	if (c == '(') {
 		uint32_t d = i < n ? nb_halfwidth(nb_utf8_next(s, n, &i)) : 0;
-		return is_numeral(d) || (d >= '0' && d <= '9');
+		return nb_is_cjk_numeral(d) || (d >= '0' && d <= '9');
 	}
 	if (c == 0x7B2C)	/* 第 */
 		return true;
-	if (is_numeral(c) || (c >= '0' && c <= '9')) {
+	if (nb_is_cjk_numeral(c) || (c >= '0' && c <= '9')) {
 		while (i < n) {
 			uint32_t d = nb_halfwidth(nb_utf8_next(s, n, &i));
-			if (is_numeral(d) || (d >= '0' && d <= '9'))
+			if (nb_is_cjk_numeral(d) || (d >= '0' && d <= '9'))
 				continue;
 			return d == 0x3001 || d == '.' || d == ')' || d == 0x3002;
 		}
@@ -242,14 +231,10 @@ static int tokenize_cells(tokv *tv, const nb_line *l, size_t line)
 static int row_push(nb_rows *rs, size_t *cap, const size_t *text, size_t ntext,
 		    size_t first_val, size_t nval, bool cut)
 {
-	if (rs->nrows == *cap) {
-		size_t nc = *cap ? *cap * 2 : 32;
-		nb_orow *v = realloc(rs->rows, nc * sizeof *v);
-		if (!v)
-			return -ENOMEM;
-		rs->rows = v;
-		*cap = nc;
-	}
+	nb_orow *v = nb_grow(rs->rows, cap, rs->nrows + 1, sizeof *v, 32);
+	if (!v)
+		return -ENOMEM;
+	rs->rows = v;
 	nb_orow *r = &rs->rows[rs->nrows];
 	memset(r, 0, sizeof *r);
 	if (ntext) {

@@ -5,6 +5,7 @@
  * the numbering left out because it is printed in too many ways (1. 1、 (1)).
  */
 #include "internal.h"
+#include "labels.h"
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -37,7 +38,7 @@ static const nb_trow t2_19_9[] = {
 };
 
 static const nb_template t2_2019[] = {
-	{ NB_TABLE_ACTIVE, NB_FMT_2019, "一", "第二十条第（一）项", "信息内容", 3,
+	{ NB_TABLE_ACTIVE, NB_FMT_2019, "一", NB_T2_CLAUSE_1, "信息内容", 3,
 	  { "本年新制作数量", "本年新公开数量", "对外公开总数量" }, -1, false,
 	  N(t2_19_1), t2_19_1 },
 	{ NB_TABLE_ACTIVE, NB_FMT_2019, "五", "第二十条第（五）项", "信息内容", 3,
@@ -53,8 +54,8 @@ static const nb_template t2_2019[] = {
 };
 
 static const nb_template t2_2021[] = {
-	{ NB_TABLE_ACTIVE, NB_FMT_2021, "一", "第二十条第（一）项", "信息内容", 3,
-	  { "本年制发件数", "本年废止件数", "现行有效件数" }, -1, false,
+	{ NB_TABLE_ACTIVE, NB_FMT_2021, "一", NB_T2_CLAUSE_1, "信息内容", 3,
+	  { NB_T2_ISSUED, NB_T2_REPEALED, NB_T2_CURRENT }, -1, false,
 	  N(t2_21_1), t2_21_1 },
 	{ NB_TABLE_ACTIVE, NB_FMT_2021, "五", "第二十条第（五）项", "信息内容", 1,
 	  { "本年处理决定数量" }, -1, false, N(t2_21_5), t2_21_5 },
@@ -68,8 +69,8 @@ static const nb_template t2_2021[] = {
 
 #define R3 "三、本年度办理结果/"
 #define T3_HEAD                                                                    \
-	{ "一、本年新收政府信息公开申请数量", "本年新收政府信息公开申请数量", NULL, false }, \
-	{ "二、上年结转政府信息公开申请数量", "上年结转政府信息公开申请数量", NULL, false }, \
+	{ NB_T3_RECEIVED, "本年新收政府信息公开申请数量", NULL, false }, \
+	{ NB_T3_CARRIED_IN, "上年结转政府信息公开申请数量", NULL, false }, \
 	{ R3 "（一）予以公开", "予以公开", NULL, true },                                  \
 	{ R3 "（二）部分公开（区分处理的，只计这一情形，不计其他情形）",                     \
 	  "部分公开区分处理的只计这一情形不计其他情形", NULL, true },                      \
@@ -92,7 +93,7 @@ static const nb_template t2_2021[] = {
 	  "要求行政机关确认或重新出具已获取信息", NULL, true }
 #define T3_TAIL                                                                    \
 	{ R3 "（七）总计", "总计", NULL, false },                                        \
-	{ "四、结转下年度继续办理", "结转下年度继续办理", NULL, false }
+	{ NB_T3_CARRIED_OUT, "结转下年度继续办理", NULL, false }
 
 static const nb_trow t3_19_rows[] = {
 	T3_HEAD,

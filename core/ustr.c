@@ -1,6 +1,6 @@
 /*
- * ustr.c — byte buffers, UTF-8, and the fuzzy label matching every part of
- * the core leans on.
+ * ustr.c — UTF-8, and the fuzzy label matching every part of the core leans
+ * on (byte buffers: buf.c).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -8,148 +8,6 @@
 #include <string.h>
 
 #include "internal.h"
-
-/* ---- nb_buf ---------------------------------------------------------------- */
-
-static bool buf_reserve(nb_buf *b, size_t extra)
-{
-	if (b->oom)
-		return false;
-	if (b->len + extra + 1 <= b->cap)
-		return true;
-	size_t cap = b->cap ? b->cap : 64;
-	while (cap < b->len + extra + 1) {
-		if (cap > SIZE_MAX / 2)
-			goto fail;
-		cap *= 2;
-	}
-	char *s = realloc(b->s, cap);
-	if (!s)
-		goto fail;
-	b->s = s;
-	b->cap = cap;
-	return true;
-fail:
-	b->oom = true;
-	return false;
-}
-
-void nb_buf_add(nb_buf *b, const char *s, size_t n)
-{
-	if (!buf_reserve(b, n))
-		return;
-	if (n)
-		memcpy(b->s + b->len, s, n);
-	b->len += n;
-	b->s[b->len] = '\0';
-}
-
-void nb_buf_adds(nb_buf *b, const char *s)
-{
-	nb_buf_add(b, s, strlen(s));
-}
-
-void nb_buf_addc(nb_buf *b, char c)
-{
-	nb_buf_add(b, &c, 1);
-}
-
-size_t nb_utf8_put(uint32_t cp, char out[4])
-{
-	if (cp < 0x80) {
-		out[0] = (char)cp;
-		return 1;
-	}
-	if (cp < 0x800) {
-		out[0] = (char)(0xC0 | (cp >> 6));
-		out[1] = (char)(0x80 | (cp & 0x3F));
-		return 2;
-	}
-	if (cp < 0x10000) {
-		out[0] = (char)(0xE0 | (cp >> 12));
-		out[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
-		out[2] = (char)(0x80 | (cp & 0x3F));
-		return 3;
-	}
-	out[0] = (char)(0xF0 | (cp >> 18));
-	out[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
-	out[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
-	out[3] = (char)(0x80 | (cp & 0x3F));
-	return 4;
-}
-
-void nb_buf_addcp(nb_buf *b, uint32_t cp)
-{
-	char u[4];
-
-	nb_buf_add(b, u, nb_utf8_put(cp, u));
-}
-
-void nb_buf_printf(nb_buf *b, const char *fmt, ...)
-{
-	va_list ap;
-	char small[256];
-
-	va_start(ap, fmt);
-	int n = vsnprintf(small, sizeof small, fmt, ap);
-	va_end(ap);
-	if (n < 0) {
-		b->oom = true;
-		return;
-	}
-	if ((size_t)n < sizeof small) {
-		nb_buf_add(b, small, (size_t)n);
-		return;
-	}
-	if (!buf_reserve(b, (size_t)n))
-		return;
-	va_start(ap, fmt);
-	vsnprintf(b->s + b->len, (size_t)n + 1, fmt, ap);
-	va_end(ap);
-	b->len += (size_t)n;
-}
-
-char *nb_buf_take(nb_buf *b)
-{
-	char *s;
-
-	if (b->oom) {
-		free(b->s);
-		s = NULL;
-	} else if (!b->s) {
-		s = calloc(1, 1);
-	} else {
-		s = b->s;
-	}
-	b->s = NULL;
-	b->len = b->cap = 0;
-	b->oom = false;
-	return s;
-}
-
-void nb_buf_free(nb_buf *b)
-{
-	free(b->s);
-	b->s = NULL;
-	b->len = b->cap = 0;
-	b->oom = false;
-}
-
-char *nb_strndup(const char *s, size_t n)
-{
-	char *d = malloc(n + 1);
-
-	if (!d)
-		return NULL;
-	memcpy(d, s, n);
-	d[n] = '\0';
-	return d;
-}
-
-char *nb_strdup(const char *s)
-{
-	return s ? nb_strndup(s, strlen(s)) : NULL;
-}
 
 /* ---- UTF-8 ----------------------------------------------------------------- */
 
@@ -334,14 +192,10 @@ double nb_fuzzy_find(const uint32_t *key, size_t nkey,
 
 nb_line *nb_lines_push(nb_lines *ls, const char *text, size_t len)
 {
-	if (ls->n == ls->cap) {
-		size_t cap = ls->cap ? ls->cap * 2 : 256;
-		nb_line *v = realloc(ls->v, cap * sizeof *v);
-		if (!v)
-			return NULL;
-		ls->v = v;
-		ls->cap = cap;
-	}
+	nb_line *v = nb_grow(ls->v, &ls->cap, ls->n + 1, sizeof *v, 256);
+	if (!v)
+		return NULL;
+	ls->v = v;
 	char *t = nb_strndup(text, len);
 	if (!t)
 		return NULL;

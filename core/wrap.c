@@ -10,17 +10,6 @@
 
 #include "lines.h"
 
-static bool sentence_end_cp(uint32_t cp)
-{
-	switch (cp) {
-	case 0x3002: case 0xFF1B: case 0xFF1A: case 0xFF01: case 0xFF1F:
-	case '.': case ';': case ':': case '!': case '?': case 0x2026:
-		return true;
-	default:
-		return false;
-	}
-}
-
 /* Widths are counted up to this; wider lines are not hard-wrapped. */
 #define NB_WRAP_MAXW 240
 /* Lines narrower than this say nothing about wrapping. */
@@ -97,7 +86,7 @@ bool ln_looks_wrapped(const nb_lines *ls, size_t npageno)
 		}
 		size_t j = last;
 
-		if (!sentence_end_cp(nb_utf8_next(l->text, e, &j)))
+		if (!nb_is_clause_stop_or_dot(nb_utf8_next(l->text, e, &j)))
 			open++;
 	}
 	/*

@@ -4,6 +4,14 @@
  * The filesystem is served through libfuse's low-level API: an inode number
  * is an index node's row id, so no path table is kept in memory.  All state
  * lives in one nb_fs context, passed to libfuse as userdata.
+ *
+ * One return convention, as in core and index: a function that can fail
+ * returns 0 (or a count, where it says so) or a negative errno or nb_status
+ * (nianbao.h), and says whether it has printed or logged what was wrong.
+ * Two other kinds of number exist only at the edges: a positive errno in a
+ * reply to the kernel (ops.c), and an exit status (NB_EXIT_*), returned
+ * only by the commands (nb_cmd_*, main).  A callback answers as its caller
+ * defines (fuse_opt's proc, a fopencookie write, an nb_dirent_fn).
  */
 #ifndef NB_FS_H
 #define NB_FS_H
@@ -50,50 +58,65 @@ typedef struct {
 
 extern const struct fuse_lowlevel_ops nb_fs_ops;
 
-/* ---- the command line (args.c) -------------------------------------------- */
+/* ---- the commands (cmd_mount.c, cmd_index.c): an exit status ------------ */
+
+int nb_cmd_mount(int argc, char **argv);
+int nb_cmd_index(int argc, char **argv);
+
+/* ---- the command line (cli.c) ----------------------------------------------- */
 
 typedef enum {
 	NB_CMD_MOUNT,
 	NB_CMD_INDEX,
 } nb_cmd;
 
+/* What the command line says.  The int fields are set by fuse_opt through
+ * their offsets (cli.c), hence int, not bool. */
 typedef struct {
 	nb_cmd cmd;
-	const char *db;		/* --db FILE, or NULL for the default place */
+	char *db;		/* --db FILE (malloc'd), or NULL: the default place */
 	const char *rawdir;
-	unsigned open_flags;	/* NB_OPEN_*, from -o csv=unix */
-	bool nowatch;		/* -o nowatch: do not follow RAWDIR */
-	bool help;
-	bool version;
-	bool quiet;		/* -q: no progress on the terminal */
+	int csv_unix;		/* -o csv=unix (1) or csv=excel (0) */
+	int nowatch;		/* -o nowatch: do not follow RAWDIR */
+	int help;
+	int version;
+	int quiet;		/* -q: no progress on the terminal */
 	bool want_db;		/* "--db" seen, its FILE is the next argument */
 	unsigned positional;	/* positional arguments seen */
 } nb_cli;
 
 /*
- * Parses our own options out of args (--db, -o csv=, -h, -V and RAWDIR);
- * what is left is for libfuse (FUSE options and, when mounting, the
- * mountpoint).  Prints what was wrong and returns -1 on a usage error.
- * cli->cmd must be set.
+ * Parses our own options out of args (--db, -o csv=, -o nowatch, -q, -h,
+ * -V and RAWDIR); what is left is for libfuse (FUSE options and, when
+ * mounting, the mountpoint).  cli->cmd must be set, the rest zero.  0, or
+ * -EINVAL once what was wrong is printed.  nb_cli_free frees what it kept.
  */
 int nb_cli_parse(struct fuse_args *args, nb_cli *cli);
+void nb_cli_free(nb_cli *cli);
+/* NB_OPEN_* for nb_index_open, from -o csv=. */
+unsigned nb_cli_open_flags(const nb_cli *cli);
+/* Whether the command line asked for --help (the usage and our options,
+ * then libfuse's when mounting) or --version, now printed on stdout. */
+bool nb_cli_answered(const nb_cli *cli);
+/* A usage error: "missing WHAT" and the command's synopsis. */
+void nb_cli_missing(const nb_cli *cli, const char *what);
 
-/* Prints "nianbaofs: " and the formatted message to stderr. */
-void nb_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* ---- bringing the index up to date (update.c) ----------------------------- */
 
-/* ---- bringing the index up to date (build.c) ------------------------------ */
+/* 0 when rawdir is a directory; else a negative errno, printed. */
+int nb_check_rawdir(const char *rawdir);
+
+/* The index path, in dbpath: cli->db made absolute, or the default place.
+ * 0, or a negative errno (printed) and dbpath "". */
+int nb_index_path(const nb_cli *cli, char *dbpath, size_t len);
 
 /*
- * Checks that cli->rawdir is a directory (NB_EXIT_USAGE otherwise),
- * resolves the index path into dbpath (cli->db made absolute, or the
- * default place), and builds the index, reporting unreadable files on
- * stderr.  NB_EXIT_OK, or NB_EXIT_FAIL when no index could be written;
+ * nb_index_path, then builds the index, reporting unreadable files on
+ * stderr.  0, or a negative errno when no index could be written (printed);
  * dbpath is "" when it could not be resolved.
  */
 int nb_update_index(const nb_cli *cli, char *dbpath, size_t len,
 		    nb_build_stats *stats);
-
-int nb_cmd_index(int argc, char **argv);
 
 /* ---- progress while indexing (progress.c) ---------------------------------- */
 
@@ -110,10 +133,6 @@ void nb_progress_start(nb_progress *p, bool quiet);
 void nb_progress_show(void *ctx, unsigned done, unsigned total);
 /* Clears the line, if one was shown. */
 void nb_progress_end(nb_progress *p);
-
-/* ---- mounting (mount.c) ----------------------------------------------------- */
-
-int nb_cmd_mount(int argc, char **argv);
 
 /* ---- the versions of the index served (snapshot.c, lookups.c) ---------- */
 
@@ -197,10 +216,11 @@ void nb_watch_free(nb_watch *w);
 
 /* ---- before mounting (precheck.c) ------------------------------------------ */
 
-/* Checks that mountpoint is an empty directory with nothing mounted on it
- * and that the FUSE device exists; prints what is wrong and what to do.
- * 0, -1 (the mountpoint: a usage error) or -2 (no FUSE device). */
-int nb_precheck_mount(const char *mountpoint);
+/* That mountpoint is an empty directory with nothing mounted on it, and
+ * that the FUSE device exists: 0, or a negative errno once what is wrong
+ * and what to do is printed. */
+int nb_check_mountpoint(const char *mountpoint);
+int nb_check_fuse_device(const char *mountpoint);
 
 /* ---- logging (log.c): libfuse's messages and the operations' errors ------ */
 
@@ -208,9 +228,7 @@ int nb_precheck_mount(const char *mountpoint);
 void nb_log_to_stderr(void);
 void nb_log_to_syslog(void);	/* once in the background */
 
-/* ---- help (main.c) ------------------------------------------------------------ */
-
-void nb_print_usage(FILE *out);
-void nb_print_version(void);
+/* Prints "nianbaofs: " and the formatted message to stderr. */
+void nb_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 #endif

@@ -1,8 +1,11 @@
 /*
  * log.c — where libfuse's messages and ours go: the terminal until the
- * filesystem goes to the background, syslog after (stderr is /dev/null then).
+ * filesystem goes to the background, syslog after (stderr is /dev/null then);
+ * and nb_err, for what the commands say on the terminal.
  */
+#include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <syslog.h>
 
@@ -39,4 +42,21 @@ void nb_log_to_syslog(void)
 {
 	openlog("nianbaofs", LOG_PID, LOG_DAEMON);
 	fuse_set_log_func(log_syslog);
+}
+
+void nb_err(const char *fmt, ...)
+{
+	va_list ap;
+	char *msg = NULL, *shown = NULL;
+	int n;
+
+	va_start(ap, fmt);
+	n = vasprintf(&msg, fmt, ap);
+	va_end(ap);
+	/* names in messages may hold terminal escapes: shown escaped */
+	if (n >= 0)
+		shown = nb_printable(msg, true);
+	fprintf(stderr, "%s%s\n", NB_PREFIX, shown ? shown : "out of memory");
+	free(shown);
+	free(msg);
 }

@@ -36,17 +36,21 @@ static nb_fs *fs_of(fuse_req_t req)
 	return fuse_req_userdata(req);
 }
 
-/* Maps an index error to the reply.  On EIO the first failure is logged
- * with what the index said; the ones after it are not, until the index
- * answers again (served), so that a broken index does not flood the log. */
+/* Maps an index error (a negative errno or an nb_status) to the errno of
+ * the reply; a status means the index cannot be read as one: EIO.  On EIO
+ * the first failure is logged with what the index said; the ones after it
+ * are not, until the index answers again (served), so that a broken index
+ * does not flood the log. */
 static int index_errno(nb_fs *fs, const char *op, fuse_ino_t ino, int rc)
 {
-	if (rc == -EIO && !__atomic_exchange_n(&fs->failing, 1, __ATOMIC_RELAXED))
+	int e = rc < 0 && !nb_status_name(rc) ? -rc : EIO;
+
+	if (e == EIO && !__atomic_exchange_n(&fs->failing, 1, __ATOMIC_RELAXED))
 		fuse_log(FUSE_LOG_ERR, "nianbaofs: %s of inode %" PRIu64 ": %s; "
 			 "every operation fails with EIO until the index can be "
 			 "read again\n", op, (uint64_t)ino,
 			 nb_snap_error(fs->snaps));
-	return rc < 0 ? -rc : EIO;
+	return e;
 }
 
 /* An operation was answered from the index: if it had failed before, say
@@ -308,7 +312,8 @@ static void nb_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 		return;
 	}
 	/* The kernel then opens every file by itself, keeping its page
-	 * cache (as below); writes still reach ro_write and fail. */
+	 * cache (as below); on a mount made writable, writes to a file so
+	 * opened reach ro_write and fail. */
 	if (fs_of(req)->no_open) {
 		fuse_reply_err(req, ENOSYS);
 		return;
@@ -395,6 +400,13 @@ static void nb_listxattr(fuse_req_t req, fuse_ino_t ino, size_t size)
 }
 
 /* ---- everything that would change the tree: EROFS -------------------------- */
+
+/* Mounted with -o ro, the kernel answers EROFS itself and none of these is
+ * called.  But root can make the mount writable (`mount -o remount,rw`):
+ * the kernel then passes every change on, and these refuse it with EROFS
+ * rather than libfuse's ENOSYS ("Function not implemented"), which the
+ * kernel would also take as "never ask again" for some of them.  Tested by
+ * test_handlers_refuse_every_change_after_remount_rw. */
 
 static void ro_setattr(fuse_req_t req, fuse_ino_t ino, struct stat *attr,
 		       int to_set, struct fuse_file_info *fi)

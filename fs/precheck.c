@@ -21,20 +21,31 @@ static const char *dev_fuse(void)
 	return p && *p ? p : "/dev/fuse";
 }
 
-static int check_device(void)
+/* mount.fuse3 may hand over an open /dev/fuse as /dev/fd/N: then neither
+ * the mountpoint nor the device is ours to check. */
+static bool handed_over(const char *mountpoint)
+{
+	return strncmp(mountpoint, "/dev/fd/", strlen("/dev/fd/")) == 0;
+}
+
+int nb_check_fuse_device(const char *mountpoint)
 {
 	const char *dev = dev_fuse();
 	struct stat st;
 
+	if (handed_over(mountpoint))
+		return 0;
 	if (stat(dev, &st) != 0) {
+		int e = errno;
+
 		nb_err("%s: %s: the FUSE device is missing (load the module: "
 		       "modprobe fuse; in a container: --device /dev/fuse "
-		       "--cap-add SYS_ADMIN)", dev, strerror(errno));
-		return -1;
+		       "--cap-add SYS_ADMIN)", dev, strerror(e));
+		return -e;
 	}
 	if (!S_ISCHR(st.st_mode)) {
 		nb_err("%s: not a character device, so not the FUSE device", dev);
-		return -1;
+		return -ENODEV;
 	}
 	return 0;
 }
@@ -81,53 +92,47 @@ static int is_mount(const char *dir, const struct stat *st, bool *mounted)
 	return rc;
 }
 
-static int check_mountpoint(const char *mp)
+int nb_check_mountpoint(const char *mp)
 {
 	struct stat st;
 	bool mounted = false, empty = true;
 	int rc;
 
+	if (handed_over(mp))
+		return 0;
 	if (stat(mp, &st) != 0) {
-		if (errno == ENOTCONN)
+		int e = errno;
+
+		if (e == ENOTCONN)
 			nb_err("%s: a dead FUSE mount is left there (its process "
 			       "was killed); clear it with: fusermount3 -uz %s",
 			       mp, mp);
 		else
 			nb_err("%s: cannot use as MOUNTPOINT: %s", mp,
-			       strerror(errno));
-		return -1;
+			       strerror(e));
+		return -e;
 	}
 	if (!S_ISDIR(st.st_mode)) {
 		nb_err("%s: not a directory (MOUNTPOINT must be one)", mp);
-		return -1;
+		return -ENOTDIR;
 	}
 	rc = is_mount(mp, &st, &mounted);
 	if (rc == 0 && mounted) {
 		nb_err("%s: already a mount point (something is mounted there); "
 		       "unmount it first (fusermount3 -u %s) or choose another "
 		       "directory", mp, mp);
-		return -1;
+		return -EBUSY;
 	}
 	if (rc == 0)
 		rc = is_empty(mp, &empty);
 	if (rc < 0) {
 		nb_err("%s: cannot use as MOUNTPOINT: %s", mp, strerror(-rc));
-		return -1;
+		return rc;
 	}
 	if (!empty) {
 		nb_err("%s: not empty; a mount would hide its files: empty it or "
 		       "choose an empty directory", mp);
-		return -1;
+		return -ENOTEMPTY;
 	}
 	return 0;
-}
-
-int nb_precheck_mount(const char *mountpoint)
-{
-	/* mount.fuse3 may hand over an open /dev/fuse as /dev/fd/N. */
-	if (strncmp(mountpoint, "/dev/fd/", strlen("/dev/fd/")) == 0)
-		return 0;
-	if (check_mountpoint(mountpoint) != 0)
-		return -1;
-	return check_device() != 0 ? -2 : 0;
 }

@@ -68,7 +68,7 @@ static void gen_free(gen *g)
 
 static const char *open_error(int rc)
 {
-	if (rc == -EINVAL)
+	if (rc == NB_BAD_INDEX_VERSION)
 		return "not a nianbaofs index, or one of another version";
 	return strerror(-rc);
 }

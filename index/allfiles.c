@@ -47,8 +47,7 @@ typedef struct {
 
 static int db_error(maker *m)
 {
-	ix_say(m->err, "%s: %s", sqlite3_db_filename(m->db, "main"),
-	       sqlite3_errmsg(m->db));
+	ix_say_db(m->err, m->db);
 	return -EIO;
 }
 
@@ -84,16 +83,12 @@ static ix_allfile *add_file(ix_allfiles *fs, char *name,
 {
 	if (!name)
 		return NULL;
-	if (fs->n == fs->cap) {
-		size_t cap = fs->cap ? fs->cap * 2 : 16;
-		ix_allfile *v = realloc(fs->v, cap * sizeof *v);
-		if (!v) {
-			free(name);
-			return NULL;
-		}
-		fs->v = v;
-		fs->cap = cap;
+	ix_allfile *v = nb_grow(fs->v, &fs->cap, fs->n + 1, sizeof *v, 16);
+	if (!v) {
+		free(name);
+		return NULL;
 	}
+	fs->v = v;
 	ix_allfile *f = &fs->v[fs->n++];
 	*f = (ix_allfile){.name = name};
 	if (label_header && !(f->label_header = strdup(label_header)))
@@ -101,7 +96,7 @@ static ix_allfile *add_file(ix_allfiles *fs, char *name,
 	return f;
 }
 
-int ix_allfiles_column_key(ix_strv *seen, const char *header, ix_buf *key)
+int ix_allfiles_column_key(ix_strv *seen, const char *header, nb_buf *key)
 {
 	const char *h = header ? header : "";
 	unsigned k = 1;
@@ -109,14 +104,14 @@ int ix_allfiles_column_key(ix_strv *seen, const char *header, ix_buf *key)
 		k += !strcmp(seen->v[i], h);
 	int rc = ix_strv_push(seen, h);
 	if (k > 1)
-		ix_buf_printf(key, "%s~%u", h, k);
+		nb_buf_printf(key, "%s~%u", h, k);
 	else
-		ix_buf_adds(key, h);
+		nb_buf_adds(key, h);
 	return rc ? rc : key->oom ? -ENOMEM : 0;
 }
 
 /* Records the column sequence seq (a key) of a table of file f. */
-static int add_seq(ix_allfile *f, const ix_buf *seq)
+static int add_seq(ix_allfile *f, const nb_buf *seq)
 {
 	if (!seq->s || ix_strv_find(&f->seqs, seq->s) >= 0)
 		return 0;
@@ -129,7 +124,7 @@ static int load_layout(maker *m)
 	sqlite3_stmt *st = m->q[Q_LAYOUT];
 	int64_t report = -1, tbl = -1;
 	ix_allfile *f = NULL;
-	ix_buf seq = {0};
+	nb_buf seq = {0};
 	ix_strv seen = {0};
 	int rc = 0, step;
 	while (!rc && (step = sqlite3_step(st)) == SQLITE_ROW) {
@@ -139,7 +134,7 @@ static int load_layout(maker *m)
 				break;
 			report = r;
 			tbl = t;
-			ix_buf_free(&seq);
+			nb_buf_free(&seq);
 			ix_strv_free(&seen);
 			char *name = ix_allfiles_name(col_text(st, 2));
 			if (!name) {
@@ -152,17 +147,17 @@ static int load_layout(maker *m)
 				rc = -ENOMEM;
 				break;
 			}
-			ix_buf_adds(&seq, col_text(st, 3));
-			ix_buf_adds(&seq, SEQ_FORMAT);
+			nb_buf_adds(&seq, col_text(st, 3));
+			nb_buf_adds(&seq, SEQ_FORMAT);
 		}
 		if (sqlite3_column_type(st, 5) == SQLITE_NULL)
 			continue;	/* a table without columns */
-		ix_buf key = {0};
+		nb_buf key = {0};
 		rc = ix_allfiles_column_key(&seen, col_text(st, 5), &key);
 		if (!rc && seen.n > 1)
-			ix_buf_adds(&seq, SEQ_COL);
-		ix_buf_add(&seq, key.s, key.len);
-		ix_buf_free(&key);
+			nb_buf_adds(&seq, SEQ_COL);
+		nb_buf_add(&seq, key.s, key.len);
+		nb_buf_free(&key);
 		if (seq.oom)
 			rc = -ENOMEM;
 	}
@@ -171,7 +166,7 @@ static int load_layout(maker *m)
 	if (!rc && f)
 		rc = add_seq(f, &seq);
 	sqlite3_reset(st);
-	ix_buf_free(&seq);
+	nb_buf_free(&seq);
 	ix_strv_free(&seen);
 	return rc;
 }
@@ -210,12 +205,12 @@ static int make_union(ix_allfile *f)
 	return rc;
 }
 
-static int file_header(const ix_allfile *f, ix_buf *h, int index)
+static int file_header(const ix_allfile *f, nb_buf *h, int index)
 {
 	if (index < IX_ALL_LISTS) {
-		ix_buf_adds(h, lists[index][1]);
+		nb_buf_adds(h, lists[index][1]);
 	} else {
-		ix_buf_adds(h, "机关,年度,目录,格式");
+		nb_buf_adds(h, "机关,年度,目录,格式");
 		ix_csv_field(h, f->label_header, false);
 		for (size_t c = 0; c < f->cols.n; c++)
 			ix_csv_field(h, f->cols.v[c], false);
@@ -230,9 +225,9 @@ static int store_files(maker *m)
 	int rc = 0;
 	for (size_t i = 0; i < m->fs->n && !rc; i++) {
 		ix_allfile *f = &m->fs->v[i];
-		ix_buf h = {0};
+		nb_buf h = {0};
 		if ((rc = make_union(f)) || (rc = file_header(f, &h, (int)i))) {
-			ix_buf_free(&h);
+			nb_buf_free(&h);
 			break;
 		}
 		sqlite3_stmt *st = m->q[Q_ADD_FILE];
@@ -253,7 +248,7 @@ static int store_files(maker *m)
 		}
 		if (i >= IX_ALL_LISTS && f->changed)
 			m->fs->tables_changed = true;
-		ix_buf_free(&h);
+		nb_buf_free(&h);
 	}
 	return rc;
 }
@@ -286,7 +281,7 @@ void ix_allfiles_free(ix_allfiles *fs)
 		free(fs->v[i].label_header);
 		ix_strv_free(&fs->v[i].seqs);
 		ix_strv_free(&fs->v[i].cols);
-		ix_buf_free(&fs->v[i].chunk);
+		nb_buf_free(&fs->v[i].chunk);
 	}
 	free(fs->v);
 	*fs = (ix_allfiles){0};

@@ -72,21 +72,16 @@ typedef struct {
 
 static int db_error(alltree *a)
 {
-	ix_say(a->err, "%s: %s", sqlite3_db_filename(a->db, "main"),
-	       sqlite3_errmsg(a->db));
+	ix_say_db(a->err, a->db);
 	return -EIO;
 }
 
 static entry *add_entry(alltree *a, const char *name)
 {
-	if (a->n == a->cap) {
-		size_t cap = a->cap ? a->cap * 2 : 64;
-		entry *v = realloc(a->v, cap * sizeof *v);
-		if (!v)
-			return NULL;
-		a->v = v;
-		a->cap = cap;
-	}
+	entry *v = nb_grow(a->v, &a->cap, a->n + 1, sizeof *v, 64);
+	if (!v)
+		return NULL;
+	a->v = v;
 	entry *e = &a->v[a->n];
 	*e = (entry){.name = strdup(name)};
 	if (!e->name)
@@ -280,12 +275,12 @@ char *ix_all_agency_dir(char *name)
 {
 	if (!name || name[0] != '_')
 		return name;
-	ix_buf b = {0};
-	ix_buf_printf(&b, "＿%s", name + 1);
+	nb_buf b = {0};
+	nb_buf_printf(&b, "＿%s", name + 1);
 	free(name);
 	if (b.oom)
 		return NULL;
 	char *out = ix_name(b.s, "", "＿");
-	ix_buf_free(&b);
+	nb_buf_free(&b);
 	return out;
 }

@@ -30,7 +30,7 @@ typedef struct {
 	int64_t size, mtime_ns;
 	char *sha256;
 	char *error;		/* why it could not be read, or NULL */
-	int err_no;
+	int status;		/* the nb_status error names, or 0 */
 } old_source;
 
 typedef struct {
@@ -68,7 +68,7 @@ static int load_sources(sqlite3 *db, old_index *o)
 {
 	sqlite3_stmt *st;
 	if (sqlite3_prepare_v2(db, "SELECT id, path, size, mtime_ns, sha256,"
-			       " error, errno FROM source ORDER BY path", -1,
+			       " error FROM source ORDER BY path", -1,
 			       &st, NULL) != SQLITE_OK)
 		return -EIO;
 	size_t cap = 0;
@@ -92,7 +92,8 @@ static int load_sources(sqlite3 *db, old_index *o)
 			.mtime_ns = sqlite3_column_int64(st, 3),
 			.sha256 = dup_col(st, 4, &oom),
 			.error = dup_col(st, 5, &oom),
-			.err_no = sqlite3_column_int(st, 6),
+			.status = nb_status_named((const char *)
+						  sqlite3_column_text(st, 5)),
 		};
 		if (!s->path)
 			oom = true;
@@ -161,8 +162,8 @@ static bool sound(sqlite3 *db)
  * place.  0 or a negative errno. */
 static int move_aside(const char *dbpath, FILE *err)
 {
-	ix_buf to = {0};
-	ix_buf_printf(&to, "%s.corrupt-%lld", dbpath, (long long)time(NULL));
+	nb_buf to = {0};
+	nb_buf_printf(&to, "%s.corrupt-%lld", dbpath, (long long)time(NULL));
 	if (to.oom)
 		return -ENOMEM;
 	int rc = 0;
@@ -174,7 +175,7 @@ static int move_aside(const char *dbpath, FILE *err)
 		ix_say(err, "%s: the index is damaged (truncated or overwritten); "
 		       "moved aside as %s, building a new one", dbpath, to.s);
 	}
-	ix_buf_free(&to);
+	nb_buf_free(&to);
 	return rc;
 }
 
@@ -283,13 +284,13 @@ static bool same_file(const old_source *s, const ix_file *f)
  * could not be read is tried again (its permissions may have changed). */
 static bool failure_stands(const old_source *s)
 {
-	return s->error && (s->err_no == EILSEQ || s->err_no == ENOMSG);
+	return s->status == NB_UNDECODABLE || s->status == NB_NOT_A_REPORT;
 }
 
 /* A file left out: unreadable, or read and found to be no report. */
-static void count_left_out(nb_build_stats *s, int err_no)
+static void count_left_out(nb_build_stats *s, int rc)
 {
-	if (err_no == ENOMSG)
+	if (rc == NB_NOT_A_REPORT)
 		s->not_reports++;
 	else
 		s->unreadable++;
@@ -333,8 +334,8 @@ static int count_stats(sqlite3 *db, nb_build_stats *s)
  * largest tables). */
 static int save_totals(sqlite3 *db, const nb_build_stats *s, FILE *err)
 {
-	ix_buf sql = {0};
-	ix_buf_printf(&sql, "INSERT INTO info(key, value) VALUES"
+	nb_buf sql = {0};
+	nb_buf_printf(&sql, "INSERT INTO info(key, value) VALUES"
 		      " ('reports', %u), ('warned', %u), ('failed_checks', %u);"
 		      "INSERT INTO info(key, value)"
 		      " SELECT 'nodes', count(*) FROM node UNION ALL"
@@ -343,7 +344,7 @@ static int save_totals(sqlite3 *db, const nb_build_stats *s, FILE *err)
 		      " size)), 0) FROM node;",
 		      s->reports, s->warned, s->failed_checks);
 	int rc = sql.oom ? -ENOMEM : ix_exec(db, sql.s, err);
-	ix_buf_free(&sql);
+	nb_buf_free(&sql);
 	return rc;
 }
 
@@ -359,14 +360,17 @@ static int load_totals(sqlite3 *db, nb_build_stats *s)
 	return a && b && c ? 0 : -EIO;
 }
 
+static const char *reason(int rc);
+
 /* The index is current: report its figures and its unreadable files. */
 static int report_current(const char *dbpath, const char *rawdir,
 			  const old_index *o, FILE *err, nb_build_stats *s)
 {
 	for (size_t i = 0; i < o->n; i++) {
 		if (o->v[i].error) {
-			say_file(err, rawdir, o->v[i].path, o->v[i].error);
-			count_left_out(s, o->v[i].err_no);
+			say_file(err, rawdir, o->v[i].path, o->v[i].status ?
+				 reason(o->v[i].status) : o->v[i].error);
+			count_left_out(s, o->v[i].status);
 		} else {
 			s->reused++;
 		}
@@ -389,8 +393,7 @@ static int report_current(const char *dbpath, const char *rawdir,
 typedef struct {
 	const ix_file *f;
 	int64_t id;
-	int rc;			/* of reading (parsing false) or parsing */
-	bool parsing;
+	int rc;			/* of reading or parsing */
 	int64_t size, mtime_ns;
 	bool hashed;
 	char sha[65];
@@ -418,8 +421,7 @@ typedef struct {
 } builder;
 
 static int add_source(builder *b, int64_t id, const char *rel, int64_t size,
-		      int64_t mtime_ns, const char *sha256, const char *error,
-		      int err_no)
+		      int64_t mtime_ns, const char *sha256, int failure)
 {
 	sqlite3_stmt *st = b->add_source;
 	sqlite3_bind_int64(st, 1, id);
@@ -428,10 +430,12 @@ static int add_source(builder *b, int64_t id, const char *rel, int64_t size,
 	sqlite3_bind_int64(st, 4, mtime_ns);
 	if (sha256)
 		sqlite3_bind_text(st, 5, sha256, -1, SQLITE_STATIC);
-	if (error) {
-		sqlite3_bind_text(st, 6, error, -1, SQLITE_STATIC);
-		sqlite3_bind_int(st, 7, err_no);
-	}
+	/* error: a status's name, or the system's words with the errno */
+	if (failure)
+		sqlite3_bind_text(st, 6, nb_strstatus(failure), -1,
+				  SQLITE_TRANSIENT);
+	if (failure && !nb_status_name(failure))
+		sqlite3_bind_int(st, 7, -failure);
 	int rc = sqlite3_step(st) == SQLITE_DONE ? 0 : -EIO;
 	sqlite3_reset(st);
 	sqlite3_clear_bindings(st);
@@ -454,7 +458,8 @@ static bool fd_inside(int fd, const char *realroot)
 
 /* Opens a raw file without blocking (a FIFO put in a report's place would
  * block open() for good) and keeps it only when it is a regular file
- * inside RAWDIR.  The descriptor, or a negative errno. */
+ * inside RAWDIR.  The descriptor, NB_NOT_REGULAR_FILE, NB_OUTSIDE_RAWDIR
+ * or a negative errno. */
 static int open_regular(const char *path, const char *realroot,
 			struct stat *st)
 {
@@ -465,9 +470,9 @@ static int open_regular(const char *path, const char *realroot,
 	if (fstat(fd, st) < 0)
 		rc = -errno;
 	else if (!S_ISREG(st->st_mode))
-		rc = -EINVAL;
+		rc = NB_NOT_REGULAR_FILE;
 	else if (!fd_inside(fd, realroot))
-		rc = -EXDEV;
+		rc = NB_OUTSIDE_RAWDIR;
 	else if (fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK) < 0)
 		rc = -errno;
 	if (rc) {
@@ -482,18 +487,18 @@ static int open_regular(const char *path, const char *realroot,
 static int read_file(const char *rawdir, const char *realroot,
 		     const char *rel, char **data, size_t *len, struct stat *st)
 {
-	ix_buf path = {0};
-	ix_buf_printf(&path, "%s/%s", rawdir, rel);
+	nb_buf path = {0};
+	nb_buf_printf(&path, "%s/%s", rawdir, rel);
 	if (path.oom)
 		return -ENOMEM;
 	int fd = open_regular(path.s, realroot, st);
-	ix_buf_free(&path);
+	nb_buf_free(&path);
 	if (fd < 0)
 		return fd;
 	int rc = 0;
 	if (st->st_size > (off_t)IX_MAX_FILE_BYTES)
-		rc = -EFBIG;
-	ix_buf b = {0};
+		rc = NB_TOO_LARGE;
+	nb_buf b = {0};
 	while (!rc) {
 		char chunk[65536];
 		ssize_t n = read(fd, chunk, sizeof chunk);
@@ -504,15 +509,15 @@ static int read_file(const char *rawdir, const char *realroot,
 		else if (n == 0)
 			break;
 		else
-			ix_buf_add(&b, chunk, (size_t)n);
+			nb_buf_add(&b, chunk, (size_t)n);
 		if (b.oom)
 			rc = -ENOMEM;
 		else if (b.len > IX_MAX_FILE_BYTES)
-			rc = -EFBIG;
+			rc = NB_TOO_LARGE;
 	}
 	close(fd);
 	if (rc) {
-		ix_buf_free(&b);
+		nb_buf_free(&b);
 		return rc;
 	}
 	*data = b.s ? b.s : strdup("");
@@ -521,20 +526,23 @@ static int read_file(const char *rawdir, const char *realroot,
 }
 
 /* Why a file is not in the index: rc from reading it, or from the parser. */
-static const char *reason(int rc, bool parsing)
+static const char *reason(int rc)
 {
-	if (parsing && rc == -EILSEQ)
+	switch (rc) {
+	case NB_UNDECODABLE:
 		return "the bytes are in no encoding nianbaofs reads "
 		       "(UTF-8, GB18030, UTF-16, up to 1 % stray bytes)";
-	if (parsing && rc == -ENOMSG)
+	case NB_NOT_A_REPORT:
 		return "not an annual report (no agency, year or section found); skipped";
-	if (!parsing && rc == -EFBIG)
+	case NB_TOO_LARGE:
 		return "larger than 64 MiB, not a report";
-	if (!parsing && rc == -EINVAL)
+	case NB_NOT_REGULAR_FILE:
 		return "not a regular file (a FIFO, device or socket); not read";
-	if (!parsing && rc == -EXDEV)
+	case NB_OUTSIDE_RAWDIR:
 		return "leads out of RAWDIR (a symbolic link); not read";
-	return strerror(-rc);
+	default:
+		return strerror(-rc);
+	}
 }
 
 /* ---- parsing on every core ------------------------------------------------ */
@@ -581,7 +589,6 @@ static void work_file(void *ctx, unsigned worker, size_t i)
 			j->fatal = strerror(-j->rc);
 		goto out;
 	}
-	j->parsing = true;
 	j->rc = nb_parse(*p, j->f->rel, data, len, &j->r);
 out:
 	free(data);
@@ -606,22 +613,19 @@ static int store_file(void *ctx, size_t i)
 	if (rc == -ENOMEM)
 		goto out;
 	if (rc) {
-		const char *why = reason(rc, j->parsing);
-		say_file(b->err, b->rawdir, f->rel, why);
-		count_left_out(b->stats, -rc);
-		rc = add_source(b, j->id, f->rel, j->size, j->mtime_ns, sha, why,
-				-rc);
+		say_file(b->err, b->rawdir, f->rel, reason(rc));
+		count_left_out(b->stats, rc);
+		rc = add_source(b, j->id, f->rel, j->size, j->mtime_ns, sha, rc);
 		goto out;
 	}
-	rc = add_source(b, j->id, f->rel, j->size, j->mtime_ns, sha, NULL, 0);
+	rc = add_source(b, j->id, f->rel, j->size, j->mtime_ns, sha, 0);
 	if (!rc)
 		rc = ix_store_report(b->store, j->id, j->r);
 	if (!rc)
 		b->stats->parsed++;
 out:
 	if (rc == -EIO)
-		ix_say(b->err, "%s: %s", sqlite3_db_filename(b->db, "main"),
-		       sqlite3_errmsg(b->db));
+		ix_say_db(b->err, b->db);
 	else if (rc == -ENOMEM)
 		ix_say(b->err, "%s/%s: out of memory", b->rawdir, f->rel);
 	nb_report_free(j->r);
@@ -665,7 +669,7 @@ static int prepare(sqlite3 *db, const char *sql, sqlite3_stmt **st, FILE *err)
 {
 	if (sqlite3_prepare_v2(db, sql, -1, st, NULL) == SQLITE_OK)
 		return 0;
-	ix_say(err, "%s: %s", sqlite3_db_filename(db, "main"), sqlite3_errmsg(db));
+	ix_say_db(err, db);
 	return -EIO;
 }
 
@@ -675,14 +679,14 @@ static int copy_reused(sqlite3 *db, FILE *err)
 	int rc = 0;
 	for (size_t i = 0; ix_report_tables[i] && !rc; i++) {
 		const char *t = ix_report_tables[i];
-		ix_buf sql = {0};
-		ix_buf_printf(&sql, "INSERT INTO main.%s SELECT * FROM old.%s"
+		nb_buf sql = {0};
+		nb_buf_printf(&sql, "INSERT INTO main.%s SELECT * FROM old.%s"
 			      " WHERE %s IN (SELECT id FROM temp.reuse)%s;", t, t,
 			      strcmp(t, "report") ? "report" : "id",
 			      strcmp(t, "check_result") ? "" :
 			      " AND scope = 'report'");
 		rc = sql.oom ? -ENOMEM : ix_exec(db, sql.s, err);
-		ix_buf_free(&sql);
+		nb_buf_free(&sql);
 	}
 	return rc;
 }
@@ -746,14 +750,13 @@ static const ix_gone *renamed_from(builder *b, const ix_file *f, int *rc)
  * copied from the old index. */
 static int reuse(builder *b, int64_t id, const ix_file *f, const char *sha)
 {
-	int rc = add_source(b, id, f->rel, f->size, f->mtime_ns, sha, NULL, 0);
+	int rc = add_source(b, id, f->rel, f->size, f->mtime_ns, sha, 0);
 	sqlite3_bind_int64(b->add_reuse, 1, id);
 	if (!rc && sqlite3_step(b->add_reuse) != SQLITE_DONE)
 		rc = -EIO;
 	sqlite3_reset(b->add_reuse);
 	if (rc)
-		ix_say(b->err, "%s: %s", sqlite3_db_filename(b->db, "main"),
-		       sqlite3_errmsg(b->db));
+		ix_say_db(b->err, b->db);
 	b->stats->reused++;
 	return rc;
 }
@@ -762,15 +765,15 @@ static int reuse(builder *b, int64_t id, const ix_file *f, const char *sha)
  * must stay intact whatever happens to this build. */
 static int attach_old(builder *b, const char *dbpath)
 {
-	ix_buf uri = {0};
-	ix_buf_adds(&uri, "file:");
+	nb_buf uri = {0};
+	nb_buf_adds(&uri, "file:");
 	for (const unsigned char *p = (const unsigned char *)dbpath; *p; p++) {
 		if (*p == '%' || *p == '?' || *p == '#' || *p <= ' ' || *p >= 0x7F)
-			ix_buf_printf(&uri, "%%%02X", *p);
+			nb_buf_printf(&uri, "%%%02X", *p);
 		else
-			ix_buf_add(&uri, p, 1);
+			nb_buf_add(&uri, p, 1);
 	}
-	ix_buf_adds(&uri, "?mode=ro");
+	nb_buf_adds(&uri, "?mode=ro");
 	if (uri.oom)
 		return -ENOMEM;
 	sqlite3_stmt *att;
@@ -783,7 +786,7 @@ static int attach_old(builder *b, const char *dbpath)
 		}
 		sqlite3_finalize(att);
 	}
-	ix_buf_free(&uri);
+	nb_buf_free(&uri);
 	return rc;
 }
 
@@ -804,8 +807,7 @@ static int fill(builder *b, const old_index *o, const ix_files *files,
 			  &b->add_reuse, b->err)))
 		return rc;
 	if ((rc = ix_store_new(db, &b->store))) {
-		ix_say(b->err, "%s: %s", sqlite3_db_filename(db, "main"),
-		       sqlite3_errmsg(db));
+		ix_say_db(b->err, db);
 		return rc;
 	}
 
@@ -828,10 +830,10 @@ static int fill(builder *b, const old_index *o, const ix_files *files,
 		} else if (same_file(s, f) && !s->error) {
 			rc = reuse(b, id, f, s->sha256);
 		} else if (same_file(s, f) && failure_stands(s)) {
-			say_file(b->err, b->rawdir, f->rel, s->error);
-			count_left_out(b->stats, s->err_no);
+			say_file(b->err, b->rawdir, f->rel, reason(s->status));
+			count_left_out(b->stats, s->status);
 			rc = add_source(b, id, f->rel, f->size, f->mtime_ns,
-					s->sha256, s->error, s->err_no);
+					s->sha256, s->status);
 		} else {
 			b->jobs[b->njobs++] = (parse_job){.f = f, .id = id};
 			continue;
@@ -846,8 +848,7 @@ static int fill(builder *b, const old_index *o, const ix_files *files,
 	if (!rc)
 		rc = ix_tree_build(db, b->rawdir, b->err);
 	if (!rc && (rc = count_stats(db, b->stats)))
-		ix_say(b->err, "%s: %s", sqlite3_db_filename(db, "main"),
-		       sqlite3_errmsg(db));
+		ix_say_db(b->err, db);
 	if (!rc)
 		rc = save_totals(db, b->stats, b->err);
 	if (!rc)
@@ -937,8 +938,8 @@ static int build_new(const char *dbpath, const char *rawdir,
 		     const ix_files *files, FILE *err, nb_build_stats *stats,
 		     nb_progress_fn progress, void *progress_ctx)
 {
-	ix_buf tmp = {0};
-	ix_buf_printf(&tmp, "%s.tmp-%ld", dbpath, (long)getpid());
+	nb_buf tmp = {0};
+	nb_buf_printf(&tmp, "%s.tmp-%ld", dbpath, (long)getpid());
 	if (tmp.oom)
 		return -ENOMEM;
 	remove_stale(dbpath);
@@ -948,7 +949,7 @@ static int build_new(const char *dbpath, const char *rawdir,
 	if (lock < 0) {
 		int e = errno;
 		ix_say(err, "%s: cannot write the index: %s", tmp.s, strerror(e));
-		ix_buf_free(&tmp);
+		nb_buf_free(&tmp);
 		return -e;
 	}
 	int rc = hold_build_lock(lock);
@@ -1007,7 +1008,7 @@ static int build_new(const char *dbpath, const char *rawdir,
 	else
 		sync_dir_of(dbpath);
 	close(lock);
-	ix_buf_free(&tmp);
+	nb_buf_free(&tmp);
 	return rc;
 }
 

@@ -204,7 +204,7 @@ static void free_error(void *p)
 }
 
 /* Checks the index on c: its version, its root, and its totals for
- * statfs.  0, -EINVAL (not an index of this version) or -EIO. */
+ * statfs.  0, NB_BAD_INDEX_VERSION (not an index of this version) or -EIO. */
 static int check(nb_index *ix, ix_conn *c)
 {
 	sqlite3_stmt *st = NULL;
@@ -213,7 +213,7 @@ static int check(nb_index *ix, ix_conn *c)
 			       NULL) != SQLITE_OK ||
 	    sqlite3_step(st) != SQLITE_ROW ||
 	    sqlite3_column_int(st, 0) != IX_SCHEMA_VERSION)
-		rc = -EINVAL;
+		rc = NB_BAD_INDEX_VERSION;
 	sqlite3_finalize(st);
 	st = NULL;
 	/* counted when the index was built (build.c) */
@@ -230,7 +230,7 @@ static int check(nb_index *ix, ix_conn *c)
 	if (!rc && (sqlite3_column_int(st, 2) != 1 ||
 		    sqlite3_column_type(st, 0) == SQLITE_NULL ||
 		    sqlite3_column_type(st, 1) == SQLITE_NULL))
-		rc = -EINVAL;	/* no root directory, or no totals */
+		rc = NB_BAD_INDEX_VERSION;	/* no root directory, or no totals */
 	if (!rc) {
 		ix->nodes = (uint64_t)sqlite3_column_int64(st, 0);
 		ix->bytes = (uint64_t)sqlite3_column_int64(st, 1);

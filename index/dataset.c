@@ -93,8 +93,7 @@ typedef struct {
 
 static int db_error(dataset *d)
 {
-	ix_say(d->err, "%s: %s", sqlite3_db_filename(d->db, "main"),
-	       sqlite3_errmsg(d->db));
+	ix_say_db(d->err, d->db);
 	return -EIO;
 }
 
@@ -110,32 +109,32 @@ typedef struct {
 	int year;
 } identity;
 
-static void put_identity(ix_buf *b, const identity *id)
+static void put_identity(nb_buf *b, const identity *id)
 {
 	char year[16] = "";
 	if (id->year > 0)
 		snprintf(year, sizeof year, "%d", id->year);
 	ix_csv_field(b, id->agency, true);
 	ix_csv_field(b, year, false);
-	ix_buf dir = {0};
-	ix_buf_printf(&dir, "%s/%s", id->agency_dir ? id->agency_dir : "",
+	nb_buf dir = {0};
+	nb_buf_printf(&dir, "%s/%s", id->agency_dir ? id->agency_dir : "",
 		      id->year_dir ? id->year_dir : "");
 	if (dir.oom)
 		b->oom = true;
 	else
 		ix_csv_field(b, dir.s, false);
-	ix_buf_free(&dir);
+	nb_buf_free(&dir);
 }
 
 static int put_lists(dataset *d, int64_t report, const identity *id,
 		     sqlite3_stmt *info)
 {
 	ix_allfile *f = &d->files.v[IX_ALL_REPORTS];
-	ix_buf *b = &f->chunk;
+	nb_buf *b = &f->chunk;
 	put_identity(b, id);
 	for (int c = 4; c <= 8; c++)
 		ix_csv_field(b, col_text(info, c), false);
-	ix_buf_printf(b, ",%lld,%lld", (long long)sqlite3_column_int64(info, 9),
+	nb_buf_printf(b, ",%lld,%lld", (long long)sqlite3_column_int64(info, 9),
 		      (long long)sqlite3_column_int64(info, 10));
 	ix_csv_end(b, false);
 	f->records++;
@@ -192,11 +191,11 @@ static int column_places(dataset *d, const ix_allfile *f, int64_t report,
 			}
 			v = nv;
 		}
-		ix_buf key = {0};
+		nb_buf key = {0};
 		rc = ix_allfiles_column_key(&seen, col_text(st, 0), &key);
 		if (!rc)
 			v[(*n)++] = ix_strv_find(&f->cols, key.s);
-		ix_buf_free(&key);
+		nb_buf_free(&key);
 	}
 	if (!rc && step != SQLITE_DONE)
 		rc = db_error(d);
@@ -342,7 +341,7 @@ static int flush_chunks(dataset *d, int64_t report)
 			rc = sqlite3_step(st) == SQLITE_DONE ? 0 : db_error(d);
 			sqlite3_reset(st);
 		}
-		ix_buf_free(&f->chunk);
+		nb_buf_free(&f->chunk);
 		f->records = 0;
 	}
 	return rc;

@@ -44,10 +44,10 @@ int nb_index_default_path(const char *rawdir, char *buf, size_t len)
 		return rc;
 
 	/* XDG: a relative $XDG_CACHE_HOME is invalid and to be ignored */
-	ix_buf dir = {0};
+	nb_buf dir = {0};
 	const char *xdg = getenv("XDG_CACHE_HOME");
 	if (xdg && xdg[0] == '/') {
-		ix_buf_adds(&dir, xdg);
+		nb_buf_adds(&dir, xdg);
 	} else {
 		const char *home = getenv("HOME");
 		if (!home || home[0] != '/') {
@@ -56,10 +56,10 @@ int nb_index_default_path(const char *rawdir, char *buf, size_t len)
 		}
 		if (!home)
 			return -ENOENT;
-		ix_buf_adds(&dir, home);
-		ix_buf_adds(&dir, "/.cache");
+		nb_buf_adds(&dir, home);
+		nb_buf_adds(&dir, "/.cache");
 	}
-	ix_buf_adds(&dir, "/nianbaofs");
+	nb_buf_adds(&dir, "/nianbaofs");
 	if (dir.oom)
 		return -ENOMEM;
 	rc = make_dirs(dir.s);
@@ -68,6 +68,6 @@ int nb_index_default_path(const char *rawdir, char *buf, size_t len)
 		if (n < 0 || (size_t)n >= len)
 			rc = -ENAMETOOLONG;
 	}
-	ix_buf_free(&dir);
+	nb_buf_free(&dir);
 	return rc;
 }

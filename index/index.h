@@ -13,6 +13,9 @@
 #include <stdio.h>
 #include <sys/types.h>
 
+/* nb_status: what fails in the domain (not an index of this version). */
+#include "nianbao.h"
+
 #define NB_ROOT_INO 1
 
 /* ---- building ------------------------------------------------------------ */
@@ -69,6 +72,7 @@ enum {
 	NB_OPEN_CSV_UNIX = 1 << 0,	/* serve CSVs as UTF-8 without BOM, LF */
 };
 
+/* 0, NB_BAD_INDEX_VERSION or a negative errno. */
 int nb_index_open(const char *dbpath, unsigned flags, nb_index **out);
 void nb_index_close(nb_index *ix);
 

@@ -43,7 +43,7 @@ struct ix_inos {
 
 static int db_error(sqlite3 *db, FILE *err)
 {
-	ix_say(err, "%s: %s", sqlite3_db_filename(db, "main"), sqlite3_errmsg(db));
+	ix_say_db(err, db);
 	return -EIO;
 }
 
@@ -125,7 +125,7 @@ int ix_inos_new(sqlite3 *db, FILE *err, ix_inos **out)
 	return 0;
 }
 
-static void bind_blob(sqlite3_stmt *st, int i, const ix_buf *b, bool present)
+static void bind_blob(sqlite3_stmt *st, int i, const nb_buf *b, bool present)
 {
 	if (!present)
 		sqlite3_bind_null(st, i);
@@ -136,7 +136,7 @@ static void bind_blob(sqlite3_stmt *st, int i, const ix_buf *b, bool present)
 }
 
 int ix_inos_assign(ix_inos *a, int64_t parent, const char *name, bool is_dir,
-		   int64_t mtime_ns, const ix_buf *data, const ix_buf *data_unix,
+		   int64_t mtime_ns, const nb_buf *data, const nb_buf *data_unix,
 		   bool has_unix, int64_t *ino)
 {
 	if (parent == 0) {
@@ -211,14 +211,14 @@ void ix_inos_free(ix_inos *a)
 
 int ix_build_lock(const char *dbpath)
 {
-	ix_buf path = {0};
-	ix_buf_printf(&path, "%s.lock", dbpath);
+	nb_buf path = {0};
+	nb_buf_printf(&path, "%s.lock", dbpath);
 	if (path.oom)
 		return -1;
 	/* Without a lock (a directory we cannot write) the build goes on:
 	 * it reports plainly itself when it has to write there. */
 	int fd = open(path.s, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-	ix_buf_free(&path);
+	nb_buf_free(&path);
 	while (fd >= 0 && flock(fd, LOCK_EX) < 0) {
 		if (errno != EINTR) {
 			close(fd);

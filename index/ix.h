@@ -22,10 +22,11 @@
 #include <sqlite3.h>
 
 #include "nianbao.h"
+#include "util.h"
 
 /* Bumped whenever a table or the rendering changes: an index with another
  * version is rebuilt from scratch.  Kept in PRAGMA user_version. */
-#define IX_SCHEMA_VERSION 2
+#define IX_SCHEMA_VERSION 3
 
 /* cell.state: the stored form of nb_cell_state (cell_view shows names). */
 enum { IX_CELL_NUMBER = 0, IX_CELL_BLANK = 1, IX_CELL_ABSENT = 2 };
@@ -39,28 +40,18 @@ enum { IX_CELL_NUMBER = 0, IX_CELL_BLANK = 1, IX_CELL_ABSENT = 2 };
 /* A file or directory name's limit in bytes (NAME_MAX). */
 #define IX_NAME_MAX 255
 
-/* ---- growable byte buffer (buf.c) ---------------------------------------- */
-
-typedef struct {
-	char *s;		/* NUL-terminated when non-NULL */
-	size_t len, cap;
-	bool oom;		/* an allocation failed; later adds do nothing */
-} ix_buf;
-
 /* Inode numbers across rebuilds (inodes.c, below). */
 typedef struct ix_inos ix_inos;
 
-void ix_buf_add(ix_buf *b, const void *s, size_t n);
-void ix_buf_adds(ix_buf *b, const char *s);	/* NULL adds nothing */
-void ix_buf_printf(ix_buf *b, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-void ix_buf_free(ix_buf *b);
+/* ---- messages (say.c) ------------------------------------------------------ */
 
 /* Reports on err (which may be NULL) with a trailing newline; the message
  * goes through ix_printable, so that no file name in it can act on the
  * terminal. */
 void ix_say(FILE *err, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+/* ix_say of db's file name and its last SQLite error. */
+void ix_say_db(FILE *err, sqlite3 *db);
 
 /* ---- sha256 (hash.c) -------------------------------------------------------- */
 
@@ -168,29 +159,21 @@ char *ix_name(const char *s, const char *suffix, const char *fallback);
  * that is not UTF-8 as \xNN, a control character as \xNN (C0, DEL) or
  * \uNNNN (C1), a bidi control as \uNNNN, a backslash as \\; '\n' kept
  * when keep_newlines.  Everything else as it is. */
-void ix_printable(ix_buf *b, const char *s, bool keep_newlines);
+void ix_printable(nb_buf *b, const char *s, bool keep_newlines);
 
 /* name with "~k" inserted before its suffix (k >= 2), still within
  * IX_NAME_MAX: "2019~2", "申请情况~2.csv".  NULL on ENOMEM. */
 char *ix_name_dup(const char *name, const char *suffix, unsigned k);
 
-/* ---- decimal numbers (decimal.c) ------------------------------------------- */
-
-/* A decimal value scaled by 10^6, for exact sums of the numbers the core
- * writes ("414.52", "-3").  false when s is not such a number. */
-bool ix_decimal(const char *s, int64_t *out);
-/* Writes v (scaled by 10^6) plainly: "414.52", "-3". */
-void ix_decimal_str(int64_t v, char *buf, size_t len);
-
 /* ---- rendering (render.c) --------------------------------------------------- */
 
 /* A text file: UTF-8, LF, exactly one final newline, empty when text is. */
-void ix_render_text(ix_buf *b, const char *text);
+void ix_render_text(nb_buf *b, const char *text);
 
 /* One CSV record field by field: RFC 4180 quoting; the record ends with
  * "\r\n" (crlf) or "\n". */
-void ix_csv_field(ix_buf *b, const char *field, bool first);
-void ix_csv_end(ix_buf *b, bool crlf);
+void ix_csv_field(nb_buf *b, const char *field, bool first);
+void ix_csv_end(nb_buf *b, bool crlf);
 
 /* The excel dialect of records written with LF ends: each record's LF
  * becomes CRLF (line breaks inside a quoted field stay).  Copies bytes
@@ -200,7 +183,7 @@ size_t ix_csv_excel(const char *lf, size_t n, size_t skip, char *out,
 		    size_t want);
 /* The unix dialect (no BOM, LF) of the Excel-dialect CSV excel[0..len):
  * how node.data_unix is served when it is not stored. */
-void ix_csv_to_unix(ix_buf *b, const char *excel, size_t len);
+void ix_csv_to_unix(nb_buf *b, const char *excel, size_t len);
 
 /* ---- the tree (tree.c, crossyear.c) ---------------------------------------- */
 
@@ -277,7 +260,7 @@ typedef struct {
 	ix_strv cols;		/* their union: the file's value columns */
 	int64_t id;		/* in all_file */
 	bool changed;		/* not as in the old index: render every chunk */
-	ix_buf chunk;		/* the current report's records */
+	nb_buf chunk;		/* the current report's records */
 	int64_t records;
 } ix_allfile;
 
@@ -299,7 +282,7 @@ ix_allfile *ix_allfiles_find(ix_allfiles *fs, const char *name);
 /* A column's key within its table, appended to key: the header, "~k" for
  * the k-th of a header printed twice, so no two columns share a place;
  * seen holds the table's headers so far.  0 or -ENOMEM. */
-int ix_allfiles_column_key(ix_strv *seen, const char *header, ix_buf *key);
+int ix_allfiles_column_key(ix_strv *seen, const char *header, nb_buf *key);
 void ix_allfiles_free(ix_allfiles *fs);
 /* Lays out the chunks and inserts the _all nodes (alltree.c). */
 int ix_alltree_build(sqlite3 *db, FILE *err, int64_t all_ino,
@@ -334,7 +317,7 @@ int ix_inos_new(sqlite3 *db, FILE *err, ix_inos **out);
  * index's when it is the same directory, or the same file with the same
  * mtime and bytes; else a fresh one.  0 or -EIO. */
 int ix_inos_assign(ix_inos *a, int64_t parent, const char *name, bool is_dir,
-		   int64_t mtime_ns, const ix_buf *data, const ix_buf *data_unix,
+		   int64_t mtime_ns, const nb_buf *data, const nb_buf *data_unix,
 		   bool has_unix, int64_t *ino);
 /* Records the history (ino_next, ino_lineage) in main.info.  0 or -EIO. */
 /* A fresh inode number, for a file whose bytes are not in its node row

@@ -63,7 +63,7 @@ static bool is_bidi_control(uint32_t cp)
 
 /* s (valid UTF-8) in NFC, into out; on any ICU failure s as it is, since
  * a name must still come out. */
-static void nfc(const char *s, size_t n, ix_buf *out)
+static void nfc(const char *s, size_t n, nb_buf *out)
 {
 	UErrorCode e = U_ZERO_ERROR;
 	const UNormalizer2 *norm = unorm2_getNFCInstance(&e);
@@ -89,7 +89,7 @@ static void nfc(const char *s, size_t n, ix_buf *out)
 		if (b) {
 			u_strToUTF8(b, blen + 1, NULL, v, vlen, &e);
 			if (U_SUCCESS(e)) {
-				ix_buf_add(out, b, (size_t)blen);
+				nb_buf_add(out, b, (size_t)blen);
 				n = 0;
 				s = NULL;
 			}
@@ -99,10 +99,10 @@ static void nfc(const char *s, size_t n, ix_buf *out)
 	free(u);
 	free(v);
 	if (s)
-		ix_buf_add(out, s, n);
+		nb_buf_add(out, s, n);
 }
 
-void ix_printable(ix_buf *b, const char *s, bool keep_newlines)
+void ix_printable(nb_buf *b, const char *s, bool keep_newlines)
 {
 	const unsigned char *u = (const unsigned char *)(s ? s : "");
 	size_t n = strlen((const char *)u);
@@ -110,31 +110,31 @@ void ix_printable(ix_buf *b, const char *s, bool keep_newlines)
 		uint32_t cp;
 		size_t len = utf8_len(u + i, n - i, &cp);
 		if (!len) {
-			ix_buf_printf(b, "\\x%02X", u[i]);
+			nb_buf_printf(b, "\\x%02X", u[i]);
 			i++;
 			continue;
 		}
 		if (cp == '\\')
-			ix_buf_adds(b, "\\\\");
+			nb_buf_adds(b, "\\\\");
 		else if (cp == '\n' && keep_newlines)
-			ix_buf_adds(b, "\n");
+			nb_buf_adds(b, "\n");
 		else if (cp < 0x80 && is_control(cp))
-			ix_buf_printf(b, "\\x%02X", (unsigned)cp);
+			nb_buf_printf(b, "\\x%02X", (unsigned)cp);
 		else if (is_control(cp) || is_bidi_control(cp))
-			ix_buf_printf(b, "\\u%04X", (unsigned)cp);
+			nb_buf_printf(b, "\\u%04X", (unsigned)cp);
 		else
-			ix_buf_add(b, u + i, len);
+			nb_buf_add(b, u + i, len);
 		i += len;
 	}
 }
 
 char *nb_printable(const char *s, bool keep_newlines)
 {
-	ix_buf b = {0};
-	ix_buf_adds(&b, "");
+	nb_buf b = {0};
+	nb_buf_adds(&b, "");
 	ix_printable(&b, s, keep_newlines);
 	if (b.oom) {
-		ix_buf_free(&b);
+		nb_buf_free(&b);
 		return NULL;
 	}
 	return b.s;
@@ -155,24 +155,24 @@ char *ix_name(const char *s, const char *suffix, const char *fallback)
 	size_t n = strlen((const char *)u);
 
 	/* clean first, so that spaces a control character hid are trimmed */
-	ix_buf clean = {0};
+	nb_buf clean = {0};
 	for (size_t i = 0; i < n;) {
 		uint32_t cp;
 		size_t len = utf8_len(u + i, n - i, &cp);
 		if (!len)
 			i++;
 		else if (cp == '/')
-			ix_buf_add(&clean, "\xEF\xBC\x8F", 3);	/* U+FF0F ／ */
+			nb_buf_add(&clean, "\xEF\xBC\x8F", 3);	/* U+FF0F ／ */
 		else if (!is_control(cp) && !is_bidi_control(cp))
-			ix_buf_add(&clean, u + i, len);
+			nb_buf_add(&clean, u + i, len);
 		i += len;
 	}
-	ix_buf norm = {0};
+	nb_buf norm = {0};
 	nfc(clean.s ? clean.s : "", clean.len, &norm);
-	ix_buf_free(&clean);
+	nb_buf_free(&clean);
 	clean = norm;
 	if (clean.oom) {
-		ix_buf_free(&clean);
+		nb_buf_free(&clean);
 		return NULL;
 	}
 	const char *c = clean.s ? clean.s : "";
@@ -189,16 +189,16 @@ char *ix_name(const char *s, const char *suffix, const char *fallback)
 		trim(c, &start, &end);
 	}
 
-	ix_buf b = {0};
+	nb_buf b = {0};
 	if ((end - start == 1 && c[start] == '.') ||
 	    (end - start == 2 && !memcmp(c + start, "..", 2)) || end == start)
-		ix_buf_adds(&b, fallback);
+		nb_buf_adds(&b, fallback);
 	else
-		ix_buf_add(&b, c + start, end - start);
-	ix_buf_adds(&b, suffix);
-	ix_buf_free(&clean);
+		nb_buf_add(&b, c + start, end - start);
+	nb_buf_adds(&b, suffix);
+	nb_buf_free(&clean);
 	if (b.oom) {
-		ix_buf_free(&b);
+		nb_buf_free(&b);
 		return NULL;
 	}
 	return b.s;
@@ -221,12 +221,12 @@ char *ix_name_dup(const char *name, const char *suffix, unsigned k)
 		while (stem && ((unsigned char)name[stem] & 0xC0) == 0x80)
 			stem--;
 	}
-	ix_buf b = {0};
-	ix_buf_add(&b, name, stem);
-	ix_buf_adds(&b, tag);
-	ix_buf_adds(&b, suffix);
+	nb_buf b = {0};
+	nb_buf_add(&b, name, stem);
+	nb_buf_adds(&b, tag);
+	nb_buf_adds(&b, suffix);
 	if (b.oom) {
-		ix_buf_free(&b);
+		nb_buf_free(&b);
 		return NULL;
 	}
 	return b.s;

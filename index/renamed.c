@@ -17,14 +17,10 @@
 int ix_gone_add(ix_gone_set *g, int64_t id, const char *path,
 		const char *sha256)
 {
-	if (g->n == g->cap) {
-		size_t cap = g->cap ? g->cap * 2 : 64;
-		ix_gone *v = realloc(g->v, cap * sizeof *v);
-		if (!v)
-			return -ENOMEM;
-		g->v = v;
-		g->cap = cap;
-	}
+	ix_gone *v = nb_grow(g->v, &g->cap, g->n + 1, sizeof *v, 64);
+	if (!v)
+		return -ENOMEM;
+	g->v = v;
 	g->v[g->n++] = (ix_gone){.id = id, .path = path, .sha256 = sha256};
 	return 0;
 }

@@ -3,7 +3,7 @@
 
 #include "ix.h"
 
-void ix_render_text(ix_buf *b, const char *text)
+void ix_render_text(nb_buf *b, const char *text)
 {
 	if (!text)
 		return;
@@ -21,37 +21,37 @@ void ix_render_text(ix_buf *b, const char *text)
 	for (size_t i = 0; i < n; i++) {
 		if (text[i] != '\r')
 			continue;
-		ix_buf_add(b, text + start, i - start);
+		nb_buf_add(b, text + start, i - start);
 		if (i + 1 < n && text[i + 1] != '\n')
-			ix_buf_add(b, "\n", 1);
+			nb_buf_add(b, "\n", 1);
 		start = i + 1;
 	}
-	ix_buf_add(b, text + start, n - start);
-	ix_buf_add(b, "\n", 1);
+	nb_buf_add(b, text + start, n - start);
+	nb_buf_add(b, "\n", 1);
 }
 
-void ix_csv_field(ix_buf *b, const char *field, bool first)
+void ix_csv_field(nb_buf *b, const char *field, bool first)
 {
 	if (!first)
-		ix_buf_add(b, ",", 1);
+		nb_buf_add(b, ",", 1);
 	if (!field)
 		return;
 	if (!strpbrk(field, ",\"\r\n")) {
-		ix_buf_adds(b, field);
+		nb_buf_adds(b, field);
 		return;
 	}
-	ix_buf_add(b, "\"", 1);
+	nb_buf_add(b, "\"", 1);
 	for (const char *p = field; *p; p++) {
 		if (*p == '"')
-			ix_buf_add(b, "\"", 1);
-		ix_buf_add(b, p, 1);
+			nb_buf_add(b, "\"", 1);
+		nb_buf_add(b, p, 1);
 	}
-	ix_buf_add(b, "\"", 1);
+	nb_buf_add(b, "\"", 1);
 }
 
-void ix_csv_end(ix_buf *b, bool crlf)
+void ix_csv_end(nb_buf *b, bool crlf)
 {
-	ix_buf_adds(b, crlf ? "\r\n" : "\n");
+	nb_buf_adds(b, crlf ? "\r\n" : "\n");
 }
 
 /* Copies the part of src[0..n), at *pos in the output form, that falls in
@@ -97,7 +97,7 @@ size_t ix_csv_excel(const char *lf, size_t n, size_t skip, char *out,
 /* The unix dialect of an Excel-dialect CSV: without its BOM, every CRLF an
  * LF.  Equal to the unix rendering unless a field holds a CRLF of its own,
  * which the index checks before relying on it. */
-void ix_csv_to_unix(ix_buf *b, const char *excel, size_t len)
+void ix_csv_to_unix(nb_buf *b, const char *excel, size_t len)
 {
 	if (len >= 3 && !memcmp(excel, "\xEF\xBB\xBF", 3)) {
 		excel += 3;
@@ -106,9 +106,9 @@ void ix_csv_to_unix(ix_buf *b, const char *excel, size_t len)
 	size_t start = 0;
 	for (size_t i = 0; i + 1 < len; i++) {
 		if (excel[i] == '\r' && excel[i + 1] == '\n') {
-			ix_buf_add(b, excel + start, i - start);
+			nb_buf_add(b, excel + start, i - start);
 			start = i + 1;
 		}
 	}
-	ix_buf_add(b, excel + start, len - start);
+	nb_buf_add(b, excel + start, len - start);
 }

@@ -229,8 +229,7 @@ int ix_schema_create(sqlite3 *db, const char *rawdir, FILE *err)
 	sqlite3_stmt *st = NULL;
 	if (sqlite3_prepare_v2(db, "INSERT INTO info(key, value) VALUES(?, ?)",
 			       -1, &st, NULL) != SQLITE_OK) {
-		ix_say(err, "%s: %s", sqlite3_db_filename(db, "main"),
-		       sqlite3_errmsg(db));
+		ix_say_db(err, db);
 		return -EIO;
 	}
 	const char *rows[][2] = {
@@ -241,8 +240,7 @@ int ix_schema_create(sqlite3 *db, const char *rawdir, FILE *err)
 		sqlite3_bind_text(st, 1, rows[i][0], -1, SQLITE_STATIC);
 		sqlite3_bind_text(st, 2, rows[i][1], -1, SQLITE_STATIC);
 		if (sqlite3_step(st) != SQLITE_DONE) {
-			ix_say(err, "%s: %s", sqlite3_db_filename(db, "main"),
-			       sqlite3_errmsg(db));
+			ix_say_db(err, db);
 			rc = -EIO;
 		}
 		sqlite3_reset(st);

@@ -169,7 +169,7 @@ static int read_converted(nb_index *ix, ix_conn *c, uint64_t ino,
 {
 	sqlite3_blob *b = NULL;
 	char *excel = NULL;
-	ix_buf u = {0};
+	nb_buf u = {0};
 	int rc = 0, len = 0;
 	if (sqlite3_blob_open(c->db, "main", "node", "data", (int64_t)ino, 0,
 			      &b) != SQLITE_OK)
@@ -190,7 +190,7 @@ static int read_converted(nb_index *ix, ix_conn *c, uint64_t ino,
 	}
 	if (!rc)
 		memcpy(buf, u.s + off, (size_t)want);
-	ix_buf_free(&u);
+	nb_buf_free(&u);
 	free(excel);
 	return rc;
 }

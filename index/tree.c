@@ -31,8 +31,8 @@
 typedef struct tnode {
 	char *name;
 	bool is_dir;
-	ix_buf data;
-	ix_buf data_unix;	/* CSV only: the LF, BOM-less variant */
+	nb_buf data;
+	nb_buf data_unix;	/* CSV only: the LF, BOM-less variant */
 	bool has_unix;
 	struct tnode *kids;
 	size_t nkids, cap;
@@ -44,8 +44,8 @@ static void tnode_free(tnode *t)
 		tnode_free(&t->kids[i]);
 	free(t->kids);
 	free(t->name);
-	ix_buf_free(&t->data);
-	ix_buf_free(&t->data_unix);
+	nb_buf_free(&t->data);
+	nb_buf_free(&t->data_unix);
 }
 
 static bool has_kid(const tnode *dir, const char *name)
@@ -68,16 +68,12 @@ static tnode *add_kid(tnode *dir, char *name, const char *suffix, bool is_dir)
 		if (!(name = other))
 			return NULL;
 	}
-	if (dir->nkids == dir->cap) {
-		size_t cap = dir->cap ? dir->cap * 2 : 8;
-		tnode *kids = realloc(dir->kids, cap * sizeof *kids);
-		if (!kids) {
-			free(name);
-			return NULL;
-		}
-		dir->kids = kids;
-		dir->cap = cap;
+	tnode *kids = nb_grow(dir->kids, &dir->cap, dir->nkids + 1, sizeof *kids, 8);
+	if (!kids) {
+		free(name);
+		return NULL;
 	}
+	dir->kids = kids;
 	tnode *t = &dir->kids[dir->nkids++];
 	*t = (tnode){.name = name, .is_dir = is_dir};
 	return t;
@@ -151,8 +147,7 @@ typedef struct {
 
 static int db_error(tree *t)
 {
-	ix_say(t->err, "%s: %s", sqlite3_db_filename(t->db, "main"),
-	       sqlite3_errmsg(t->db));
+	ix_say_db(t->err, t->db);
 	return -EIO;
 }
 
@@ -163,18 +158,12 @@ static const char *col_text(sqlite3_stmt *st, int i)
 
 /* ---- rendering one report --------------------------------------------------- */
 
+/* A table's kind is the number of its section. */
 static const char *canonical_name(int kind)
 {
-	switch (kind) {
-	case NB_TABLE_ACTIVE:
-		return "主动公开政府信息情况";
-	case NB_TABLE_REQUESTS:
-		return "收到和处理政府信息公开申请情况";
-	case NB_TABLE_APPEALS:
-		return "政府信息公开行政复议、行政诉讼情况";
-	default:
-		return "表格";
-	}
+	const char *name = kind >= NB_TABLE_ACTIVE && kind <= NB_TABLE_APPEALS ?
+		nb_canonical_name(kind) : NULL;
+	return name ? name : "表格";
 }
 
 typedef struct {
@@ -210,14 +199,10 @@ static int add_section_dir(report_build *rb, char *name, int canonical,
 	if (!cJSON_AddItemToArray(meta_item(rb, "sections"),
 				  cJSON_CreateString(dir->name)))
 		return -ENOMEM;
-	if (rb->nsecs == rb->cap) {
-		size_t cap = rb->cap ? rb->cap * 2 : 8;
-		section_dir *v = realloc(rb->secs, cap * sizeof *v);
-		if (!v)
-			return -ENOMEM;
-		rb->secs = v;
-		rb->cap = cap;
-	}
+	section_dir *v = nb_grow(rb->secs, &rb->cap, rb->nsecs + 1, sizeof *v, 8);
+	if (!v)
+		return -ENOMEM;
+	rb->secs = v;
 	*kid = rb->year.nkids - 1;
 	rb->secs[rb->nsecs++] = (section_dir){.canonical = canonical,
 					      .kid = *kid};
@@ -234,15 +219,15 @@ static int render_sections(report_build *rb)
 		const char *name = col_text(st, 2);
 		if (!name || !*name)
 			name = col_text(st, 3);
-		ix_buf full = {0};
-		ix_buf_printf(&full, "%d-%s", sqlite3_column_int(st, 1),
+		nb_buf full = {0};
+		nb_buf_printf(&full, "%d-%s", sqlite3_column_int(st, 1),
 			      name ? name : "");
 		size_t kid;
 		rc = full.oom ? -ENOMEM :
 			add_section_dir(rb, ix_name(full.s, "", "_"),
 					sqlite3_column_int(st, 5),
 					col_text(st, 4), &kid);
-		ix_buf_free(&full);
+		nb_buf_free(&full);
 		if (rc)
 			break;
 		sqlite3_bind_text(up, 1, rb->year.kids[kid].name, -1,
@@ -269,12 +254,12 @@ static int table_dir(report_build *rb, int kind, size_t *kid)
 			return 0;
 		}
 	}
-	ix_buf full = {0};
-	ix_buf_printf(&full, "%d-%s", kind, canonical_name(kind));
+	nb_buf full = {0};
+	nb_buf_printf(&full, "%d-%s", kind, canonical_name(kind));
 	if (full.oom)
 		return -ENOMEM;
 	char *name = ix_name(full.s, "", "_");
-	ix_buf_free(&full);
+	nb_buf_free(&full);
 	if (!name)
 		return -ENOMEM;
 	for (size_t i = 0; i < rb->nsecs; i++) {
@@ -342,9 +327,9 @@ static int render_csv(report_build *rb, int64_t tbl, size_t ncols,
 		goto out;
 
 	f->has_unix = true;
-	ix_buf_add(&f->data, "\xEF\xBB\xBF", 3);	/* Excel reads the BOM */
+	nb_buf_add(&f->data, "\xEF\xBB\xBF", 3);	/* Excel reads the BOM */
 	for (int v = 0; v < 2; v++) {
-		ix_buf *b = v ? &f->data_unix : &f->data;
+		nb_buf *b = v ? &f->data_unix : &f->data;
 		bool crlf = !v;
 		ix_csv_field(b, label_header, true);
 		for (size_t c = 0; c < ncols; c++)
@@ -446,13 +431,13 @@ static int render_tables(report_build *rb)
 			const char *as = col_text(rows, 2);
 			if (!as)
 				continue;
-			ix_buf k = {0};
-			ix_buf_printf(&k, "%s/%s", key, label ? label : "");
+			nb_buf k = {0};
+			nb_buf_printf(&k, "%s/%s", key, label ? label : "");
 			if (k.oom ||
 			    (!cJSON_GetObjectItemCaseSensitive(printed, k.s) &&
 			     !cJSON_AddStringToObject(printed, k.s, as)))
 				rc = -ENOMEM;
-			ix_buf_free(&k);
+			nb_buf_free(&k);
 		}
 		sqlite3_reset(rows);
 	}
@@ -570,13 +555,13 @@ static int by_name(const void *a, const void *b)
  * and so need not be stored.  -ENOMEM when that could not be told. */
 static int unix_derived(const tnode *n, bool *derived)
 {
-	ix_buf d = {0};
+	nb_buf d = {0};
 	ix_csv_to_unix(&d, n->data.s ? n->data.s : "", n->data.len);
 	if (d.oom)
 		return -ENOMEM;
 	*derived = d.len == n->data_unix.len &&
 		(!d.len || !memcmp(d.s, n->data_unix.s, d.len));
-	ix_buf_free(&d);
+	nb_buf_free(&d);
 	return 0;
 }
 
@@ -670,8 +655,8 @@ static int render_report(tree *t, const rep *r, int64_t agency_ino)
 		tnode *f = json ? add_kid(&rb.year, strdup("meta.json"), "", false)
 				: NULL;
 		if (f) {
-			ix_buf_adds(&f->data, json);
-			ix_buf_add(&f->data, "\n", 1);
+			nb_buf_adds(&f->data, json);
+			nb_buf_add(&f->data, "\n", 1);
 		} else {
 			rc = -ENOMEM;
 		}

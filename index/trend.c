@@ -65,8 +65,7 @@ typedef struct {
 
 static int db_error(trend *t)
 {
-	ix_say(t->err, "%s: %s", sqlite3_db_filename(t->db, "main"),
-	       sqlite3_errmsg(t->db));
+	ix_say_db(t->err, t->db);
 	return -EIO;
 }
 
@@ -89,14 +88,10 @@ static const char *text_or(sqlite3_stmt *st, int i, const char *dflt)
 /* One report's figures as a new column. */
 static int add_column(trend *t, int64_t report, const char *year_dir)
 {
-	if (t->ncols == t->cap) {
-		size_t cap = t->cap ? t->cap * 2 : 8;
-		column *v = realloc(t->cols, cap * sizeof *v);
-		if (!v)
-			return -ENOMEM;
-		t->cols = v;
-		t->cap = cap;
-	}
+	column *v = nb_grow(t->cols, &t->cap, t->ncols + 1, sizeof *v, 8);
+	if (!v)
+		return -ENOMEM;
+	t->cols = v;
 	column *c = &t->cols[t->ncols++];
 	*c = (column){.year_dir = strdup(year_dir ? year_dir : "")};
 	if (!c->year_dir)
@@ -109,8 +104,8 @@ static int add_column(trend *t, int64_t report, const char *year_dir)
 	sqlite3_bind_text(st, 5, TOTAL_COLUMN, -1, SQLITE_STATIC);
 	int rc = 0, step;
 	while (!rc && (step = sqlite3_step(st)) == SQLITE_ROW) {
-		ix_buf key = {0};
-		ix_buf_printf(&key, "%s/%s/%s", text_or(st, 0, ""),
+		nb_buf key = {0};
+		nb_buf_printf(&key, "%s/%s/%s", text_or(st, 0, ""),
 			      text_or(st, 1, ""), text_or(st, 2, ""));
 		if (key.oom)
 			rc = -ENOMEM;
@@ -118,7 +113,7 @@ static int add_column(trend *t, int64_t report, const char *year_dir)
 		else if (ix_strv_find(&c->keys, key.s) < 0 &&
 			 (rc = ix_strv_push(&c->keys, key.s)) == 0)
 			rc = ix_strv_push(&c->values, text_or(st, 3, ""));
-		ix_buf_free(&key);
+		nb_buf_free(&key);
 	}
 	if (!rc && step != SQLITE_DONE)
 		rc = db_error(t);
@@ -126,7 +121,7 @@ static int add_column(trend *t, int64_t report, const char *year_dir)
 	return rc;
 }
 
-static void render(const trend *t, const ix_strv *rows, ix_buf *b)
+static void render(const trend *t, const ix_strv *rows, nb_buf *b)
 {
 	ix_csv_field(b, "项目", true);
 	for (size_t c = 0; c < t->ncols; c++)
@@ -143,7 +138,7 @@ static void render(const trend *t, const ix_strv *rows, ix_buf *b)
 	}
 }
 
-static int insert(trend *t, const char *agency_dir, const ix_buf *lf,
+static int insert(trend *t, const char *agency_dir, const nb_buf *lf,
 		  ix_inos *inos)
 {
 	sqlite3_stmt *st = t->q[Q_AGENCY];
@@ -165,7 +160,7 @@ static int insert(trend *t, const char *agency_dir, const ix_buf *lf,
 	ix_csv_excel(lf->s, lf->len, 0, excel + 3, xn - 3);
 
 	/* compared as stored: both dialects are */
-	ix_buf xb = {.s = excel, .len = xn}, ub = {.s = lf->s, .len = lf->len};
+	nb_buf xb = {.s = excel, .len = xn}, ub = {.s = lf->s, .len = lf->len};
 	int64_t ino;
 	int rc = ix_inos_assign(inos, parent, TREND_NAME, false, mtime, &xb, &ub,
 				true, &ino);
@@ -248,12 +243,12 @@ static int finish_agency(trend *t, const char *agency_dir, ix_inos *inos)
 {
 	ix_strv rows = {0};
 	int rc = union_rows(t, &rows);
-	ix_buf b = {0};
+	nb_buf b = {0};
 	if (!rc) {
 		render(t, &rows, &b);
 		rc = b.oom ? -ENOMEM : insert(t, agency_dir, &b, inos);
 	}
-	ix_buf_free(&b);
+	nb_buf_free(&b);
 	ix_strv_free(&rows);
 	clear_columns(t);
 	return rc;

@@ -13,14 +13,10 @@
 
 static int insert_at(ix_strv *l, size_t at, const char *s)
 {
-	if (l->n == l->cap) {
-		size_t cap = l->cap ? l->cap * 2 : 16;
-		char **v = realloc(l->v, cap * sizeof *v);
-		if (!v)
-			return -ENOMEM;
-		l->v = v;
-		l->cap = cap;
-	}
+	char **v = nb_grow(l->v, &l->cap, l->n + 1, sizeof *v, 16);
+	if (!v)
+		return -ENOMEM;
+	l->v = v;
 	char *d = strdup(s);
 	if (!d)
 		return -ENOMEM;

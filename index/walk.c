@@ -44,14 +44,10 @@ static bool is_report_name(const char *name)
 
 static int push_file(ix_files *f, const char *rel, const struct stat *st)
 {
-	if (f->n == f->cap) {
-		size_t cap = f->cap ? f->cap * 2 : 64;
-		ix_file *v = realloc(f->v, cap * sizeof *v);
-		if (!v)
-			return -ENOMEM;
-		f->v = v;
-		f->cap = cap;
-	}
+	ix_file *v = nb_grow(f->v, &f->cap, f->n + 1, sizeof *v, 64);
+	if (!v)
+		return -ENOMEM;
+	f->v = v;
 	char *copy = strdup(rel);
 	if (!copy)
 		return -ENOMEM;
@@ -91,14 +87,14 @@ bool ix_inside(const char *realroot, const char *real)
  * place inside RAWDIR; says why not when it does not. */
 static bool link_inside(walker *w, const char *rel)
 {
-	ix_buf full = {0};
-	ix_buf_printf(&full, "%s/%s", w->rawdir, rel);
+	nb_buf full = {0};
+	nb_buf_printf(&full, "%s/%s", w->rawdir, rel);
 	char real[PATH_MAX];
 	bool ok = !full.oom && realpath(full.s, real) && ix_inside(w->realroot, real);
 	if (!ok && !full.oom)
 		ix_say(w->err, "%s: symbolic link leads out of RAWDIR; not "
 		       "followed", full.s);
-	ix_buf_free(&full);
+	nb_buf_free(&full);
 	return ok;
 }
 
@@ -119,12 +115,12 @@ static int walk_dir(walker *w, int fd, const char *rel)
 		const char *name = de->d_name;
 		if (!strcmp(name, ".") || !strcmp(name, ".."))
 			continue;
-		ix_buf path = {0};
+		nb_buf path = {0};
 		if (*rel) {
-			ix_buf_adds(&path, rel);
-			ix_buf_adds(&path, "/");
+			nb_buf_adds(&path, rel);
+			nb_buf_adds(&path, "/");
 		}
-		ix_buf_adds(&path, name);
+		nb_buf_adds(&path, name);
 		if (path.oom) {
 			rc = -ENOMEM;
 			break;
@@ -132,7 +128,7 @@ static int walk_dir(walker *w, int fd, const char *rel)
 		struct stat st;
 		if (fstatat(dirfd(d), name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
 		    S_ISLNK(st.st_mode) && !link_inside(w, path.s)) {
-			ix_buf_free(&path);
+			nb_buf_free(&path);
 			errno = 0;
 			continue;
 		}
@@ -141,7 +137,7 @@ static int walk_dir(walker *w, int fd, const char *rel)
 			 * that cannot be read; anything else is not ours */
 			if (is_report_name(name))
 				problem(w, path.s, strerror(errno));
-			ix_buf_free(&path);
+			nb_buf_free(&path);
 			continue;
 		}
 		if (S_ISDIR(st.st_mode)) {
@@ -172,7 +168,7 @@ static int walk_dir(walker *w, int fd, const char *rel)
 			problem(w, path.s, "not a regular file (a FIFO, device "
 				"or socket); not read");
 		}
-		ix_buf_free(&path);
+		nb_buf_free(&path);
 		if (rc)
 			break;
 		errno = 0;

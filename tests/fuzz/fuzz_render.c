@@ -18,27 +18,27 @@ static size_t csv_read_check(const char *s, char **want, size_t nwant)
 	size_t k = 0;
 	const char *p = s;
 	for (;;) {
-		ix_buf f = {0};
-		ix_buf_adds(&f, "");
+		nb_buf f = {0};
+		nb_buf_adds(&f, "");
 		if (*p == '"') {
 			for (p++;; p++) {
 				FUZZ_CHECK(*p);
 				if (*p == '"' && p[1] == '"') {
-					ix_buf_add(&f, "\"", 1);
+					nb_buf_add(&f, "\"", 1);
 					p++;
 				} else if (*p == '"') {
 					p++;
 					break;
 				} else {
-					ix_buf_add(&f, p, 1);
+					nb_buf_add(&f, p, 1);
 				}
 			}
 		} else {
 			while (*p && *p != ',' && *p != '\r' && *p != '\n')
-				ix_buf_add(&f, p++, 1);
+				nb_buf_add(&f, p++, 1);
 		}
 		FUZZ_CHECK(k < nwant && !strcmp(f.s, want[k]));
-		ix_buf_free(&f);
+		nb_buf_free(&f);
 		k++;
 		if (*p != ',')
 			break;
@@ -63,19 +63,19 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		save = sep ? sep + 1 : NULL;
 	} while (save && n < 64);
 
-	ix_buf b = {0};
+	nb_buf b = {0};
 	for (size_t i = 0; i < n; i++)
 		ix_csv_field(&b, fields[i], i == 0);
 	ix_csv_end(&b, true);
 	FUZZ_CHECK(!b.oom);
 	FUZZ_CHECK(csv_read_check(b.s, fields, n) == n);
-	ix_buf_free(&b);
+	nb_buf_free(&b);
 
 	ix_render_text(&b, fields[0]);
 	if (b.len)
 		FUZZ_CHECK(b.s[b.len - 1] == '\n' &&
 			   (b.len == 1 || b.s[b.len - 2] != '\n'));
-	ix_buf_free(&b);
+	nb_buf_free(&b);
 
 	char *shown = nb_printable(fields[0], false);
 	FUZZ_CHECK(shown != NULL);

@@ -334,7 +334,28 @@ def expect_erofs(fn, *args):
     assert e.value.errno == errno.EROFS, (fn.__name__, args, e.value)
 
 
-def test_every_change_fails_with_erofs(mnt):
+def changes_by_name(rdir, report):
+    """Every change made through a name: (function, arguments...)."""
+    return [
+        (open, rdir / "new.txt", "w"),
+        (os.mkdir, rdir / "newdir"),
+        (os.remove, report),
+        (os.rmdir, next(p for p in rdir.iterdir() if p.is_dir())),
+        (os.rename, report, rdir / "moved.txt"),
+        (os.link, report, rdir / "hard.txt"),
+        (os.symlink, "report.txt", rdir / "soft.txt"),
+        (os.truncate, report, 0),
+        (os.chmod, report, 0o644),
+        (os.utime, report, (0, 0)),
+        (os.mknod, rdir / "fifo", stat.S_IFIFO | 0o644),
+        (os.setxattr, report, "user.note", b"x"),
+        (os.removexattr, report, "user.note"),
+    ]
+
+
+def test_read_only_mount_refuses_every_change(mnt):
+    """Mounted read-only (-o ro, always last): the kernel answers EROFS
+    itself, before any request reaches the filesystem."""
     rdir = mnt / report_dirs(mnt)[0]
     report = rdir / "report.txt"
     before = read(report)
@@ -343,21 +364,70 @@ def test_every_change_fails_with_erofs(mnt):
     expect_erofs(open, report, "ab")
     expect_erofs(open, report, "r+b")
     expect_erofs(os.open, report, os.O_RDONLY | os.O_TRUNC)
-    expect_erofs(open, rdir / "new.txt", "w")
-    expect_erofs(os.mkdir, rdir / "newdir")
-    expect_erofs(os.remove, report)
-    expect_erofs(os.rmdir, next(p for p in rdir.iterdir() if p.is_dir()))
-    expect_erofs(os.rename, report, rdir / "moved.txt")
-    expect_erofs(os.link, report, rdir / "hard.txt")
-    expect_erofs(os.symlink, "report.txt", rdir / "soft.txt")
-    expect_erofs(os.truncate, report, 0)
-    expect_erofs(os.chmod, report, 0o644)
-    expect_erofs(os.utime, report, (0, 0))
-    expect_erofs(os.mknod, rdir / "fifo", stat.S_IFIFO | 0o644)
-    expect_erofs(os.setxattr, report, "user.note", b"x")
-    expect_erofs(os.removexattr, report, "user.note")
+    for fn, *args in changes_by_name(rdir, report):
+        expect_erofs(fn, *args)
     assert read(report) == before
     assert sorted(os.listdir(rdir)) == names
+
+
+def write_through(path, flags):
+    fd = os.open(path, flags)
+    try:
+        os.write(fd, b"x")
+    finally:
+        os.close(fd)
+
+
+def change_through_fds(fn, src, dst):
+    """fn(fd_src, fd_dst) on src opened for reading and dst for writing."""
+    s = os.open(src, os.O_RDONLY)
+    try:
+        d = os.open(dst, os.O_WRONLY)
+        try:
+            fn(s, d)
+        finally:
+            os.close(d)
+    finally:
+        os.close(s)
+
+
+@pytest.mark.skipif(os.geteuid() != 0,
+                    reason="only root can remount a FUSE mount read-write")
+def test_handlers_refuse_every_change_after_remount_rw(nianbaofs, fuse_usable,
+                                                        raw_dir, shared_db,
+                                                        tmp_path):
+    """Root can make the mount writable (`mount -o remount,rw`): the kernel
+    then passes every change to the filesystem, whose handlers (ops.c,
+    ro_*) refuse each one with EROFS, so the tree still cannot change."""
+    with mounted(nianbaofs, raw_dir, tmp_path / "rw", shared_db) as m:
+        r = run(["mount", "-i", "-o", "remount,rw", m])
+        if r.returncode != 0:
+            pytest.skip(f"cannot remount read-write here: {r.stderr}")
+        rdir = m / report_dirs(m)[0]
+        report = rdir / "report.txt"
+        # A read: from here the kernel opens files without asking us,
+        # where it can, so changes arrive as writes and attributes.
+        before = read(report)
+        names = sorted(os.listdir(rdir))
+        for flags in (os.O_WRONLY, os.O_WRONLY | os.O_APPEND, os.O_RDWR,
+                      os.O_WRONLY | os.O_TRUNC):
+            expect_erofs(write_through, report, flags)
+        # O_TRUNC is the open's to do (atomic_o_trunc), and the kernel opens
+        # without asking us: the open succeeds and truncates nothing.
+        try:
+            os.close(os.open(report, os.O_RDONLY | os.O_TRUNC))
+        except OSError as e:
+            assert e.errno == errno.EROFS, e
+        assert read(report) == before
+        for fn, *args in changes_by_name(rdir, report):
+            expect_erofs(fn, *args)
+        expect_erofs(change_through_fds,
+                     lambda s, d: os.posix_fallocate(d, 0, 10), report, report)
+        expect_erofs(change_through_fds,
+                     lambda s, d: os.copy_file_range(s, d, 1, 0, 0),
+                     report, rdir / "meta.json")
+        assert read(report) == before
+        assert sorted(os.listdir(rdir)) == names
 
 
 def test_shell_tools_cannot_change_anything(mnt):

@@ -674,7 +674,7 @@ static int score_one(score *s, score *ts, nb_parser *p, const char *expect_path)
 		if (prc == -ENOMEM) {
 			rc = prc;
 		} else if (prc < 0) {
-			mismatch(s, "parse failed: %s", strerror(-prc));
+			mismatch(s, "parse failed: %s", nb_strstatus(prc));
 			r = NULL;
 		}
 	}

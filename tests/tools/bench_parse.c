@@ -111,7 +111,7 @@ int main(int argc, char **argv)
 		double per_kib = (now() - t0) / rounds / ((double)n / 1024) * 1e6;
 		free(big);
 		if (rc < 0) {
-			fprintf(stderr, "bench_parse: %s: %s\n", argv[1], strerror(-rc));
+			fprintf(stderr, "bench_parse: %s: %s\n", argv[1], nb_strstatus(rc));
 			rc = 1;
 			break;
 		}

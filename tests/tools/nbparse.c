@@ -143,7 +143,7 @@ int main(int argc, char **argv)
 		rc = nb_parse(p, argv[i], buf, len, &r);
 		free(buf);
 		if (rc < 0) {
-			fprintf(stderr, "nbparse: %s: %s\n", argv[i], strerror(-rc));
+			fprintf(stderr, "nbparse: %s: %s\n", argv[i], nb_strstatus(rc));
 			status = 1;
 			continue;
 		}

@@ -42,7 +42,7 @@ static void expect_unreadable(const char *bytes, size_t n)
 	size_t replaced;
 
 	assert_int_equal(nb_decode(bytes, n, &text, &len, &enc, &replaced),
-			 -EILSEQ);
+			 NB_UNDECODABLE);
 	assert_null(text);
 }
 

@@ -1,5 +1,5 @@
 /*
- * mount.c — `nianbaofs [--db FILE] [FUSE options] RAWDIR MOUNTPOINT`.
+ * cmd_mount.c — `nianbaofs [--db FILE] [FUSE options] RAWDIR MOUNTPOINT`.
  *
  * The sequence follows sshfs and libfuse's passthrough_hp: parse, check,
  * build the index while still attached to the terminal (so its errors are
@@ -23,23 +23,15 @@
 #define NB_MOUNT_OPTS_FIRST "-ofsname=nianbaofs,subtype=nianbaofs"
 #define NB_MOUNT_OPTS_LAST "-oro,default_permissions"
 
-static void print_help(void)
-{
-	nb_print_usage(stdout);
-	printf("\nFUSE options:\n");
-	fuse_cmdline_help();
-	fuse_lowlevel_help();
-}
-
 /* A build that failed (a full disk, say) left the index as it was: that
  * one is served, as the last complete state of RAWDIR. */
-static int keep_old_index(const char *dbpath)
+static bool keep_old_index(const char *dbpath)
 {
 	if (!dbpath[0] || access(dbpath, R_OK) != 0)
-		return NB_EXIT_FAIL;
+		return false;
 	nb_err("%s: the index could not be brought up to date; serving it as "
 	       "it was", dbpath);
-	return NB_EXIT_OK;
+	return true;
 }
 
 /* 0 when the filesystem was unmounted or asked to stop by a signal. */
@@ -90,13 +82,7 @@ int nb_cmd_mount(int argc, char **argv)
 	memset(&opts, 0, sizeof opts);
 	if (nb_cli_parse(&args, &cli) != 0)
 		goto out;
-	if (cli.help) {
-		print_help();
-		rc = NB_EXIT_OK;
-		goto out;
-	}
-	if (cli.version) {
-		nb_print_version();
+	if (nb_cli_answered(&cli)) {
 		rc = NB_EXIT_OK;
 		goto out;
 	}
@@ -110,17 +96,13 @@ int nb_cmd_mount(int argc, char **argv)
 	if (fuse_parse_cmdline(&args, &opts) != 0)
 		goto out;
 	if (!cli.rawdir || !opts.mountpoint) {
-		nb_err("missing %s\nusage: nianbaofs [--db FILE] [FUSE options] "
-		       "RAWDIR MOUNTPOINT (see nianbaofs --help)",
-		       cli.rawdir ? "MOUNTPOINT" : "RAWDIR and MOUNTPOINT");
+		nb_cli_missing(&cli, cli.rawdir ? "MOUNTPOINT" :
+			       "RAWDIR and MOUNTPOINT");
 		goto out;
 	}
-	switch (nb_precheck_mount(opts.mountpoint)) {
-	case 0:
-		break;
-	case -1:
+	if (nb_check_mountpoint(opts.mountpoint) != 0)
 		goto out;
-	default:
+	if (nb_check_fuse_device(opts.mountpoint) != 0) {
 		rc = NB_EXIT_FAIL;
 		goto out;
 	}
@@ -130,13 +112,13 @@ int nb_cmd_mount(int argc, char **argv)
 	if (!se)
 		goto out;
 
-	rc = nb_update_index(&cli, dbpath, sizeof dbpath, &stats);
-	if (rc == NB_EXIT_FAIL)
-		rc = keep_old_index(dbpath);
-	if (rc != NB_EXIT_OK)
+	if (nb_check_rawdir(cli.rawdir) != 0)
 		goto out;
 	rc = NB_EXIT_FAIL;
-	if (nb_snaps_open(&fs.snaps, dbpath, cli.open_flags) != 0)
+	if (nb_update_index(&cli, dbpath, sizeof dbpath, &stats) != 0 &&
+	    !keep_old_index(dbpath))
+		goto out;
+	if (nb_snaps_open(&fs.snaps, dbpath, nb_cli_open_flags(&cli)) != 0)
 		goto out;
 	if (fuse_set_signal_handlers(se) != 0)
 		goto out;
@@ -156,7 +138,7 @@ int nb_cmd_mount(int argc, char **argv)
 		goto out_unmount;
 	if (!opts.foreground) {
 		nb_log_to_syslog();
-		if (nb_snaps_open(&fs.snaps, dbpath, cli.open_flags) != 0)
+		if (nb_snaps_open(&fs.snaps, dbpath, nb_cli_open_flags(&cli)) != 0)
 			goto out_unmount;
 	}
 	nb_snaps_set_session(fs.snaps, se);
@@ -177,6 +159,7 @@ out:
 		fuse_session_destroy(se);
 	nb_snaps_close(fs.snaps);
 	free(opts.mountpoint);
+	nb_cli_free(&cli);
 	fuse_opt_free_args(&args);
 	return rc;
 }

@@ -1,6 +1,7 @@
 /*
- * build.c — bringing the index of RAWDIR up to date, for both commands, and
- * the `nianbaofs index` command that does only that.
+ * update.c — bringing the index of RAWDIR up to date, for both commands:
+ * where the index goes, the build with its progress line, and what could
+ * not be read.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -91,44 +92,60 @@ static int build(const char *dbpath, const char *rawdir, bool quiet,
 	return rc;
 }
 
-int nb_update_index(const nb_cli *cli, char *dbpath, size_t len,
-		    nb_build_stats *stats)
+int nb_check_rawdir(const char *rawdir)
 {
 	struct stat st;
-	int rc;
 
-	dbpath[0] = '\0';
-	if (stat(cli->rawdir, &st) != 0) {
-		nb_err("%s: cannot use as RAWDIR: %s", cli->rawdir,
-		       strerror(errno));
-		return NB_EXIT_USAGE;
+	if (stat(rawdir, &st) != 0) {
+		int e = errno;
+
+		nb_err("%s: cannot use as RAWDIR: %s", rawdir, strerror(e));
+		return -e;
 	}
 	if (!S_ISDIR(st.st_mode)) {
 		nb_err("%s: not a directory (RAWDIR is the directory of raw reports)",
-		       cli->rawdir);
-		return NB_EXIT_USAGE;
+		       rawdir);
+		return -ENOTDIR;
 	}
+	return 0;
+}
+
+int nb_index_path(const nb_cli *cli, char *dbpath, size_t len)
+{
+	int rc;
+
+	dbpath[0] = '\0';
 	if (cli->db) {
 		rc = absolute_db(cli->db, dbpath, len);
 		if (rc < 0) {
 			nb_err("%s: cannot make the path absolute: %s", cli->db,
 			       strerror(-rc));
-			return NB_EXIT_FAIL;
+			return rc;
 		}
 	} else {
 		rc = nb_index_default_path(cli->rawdir, dbpath, len);
 		if (rc < 0) {
 			nb_err("%s: cannot place its index in the cache directory: %s",
 			       cli->rawdir, strerror(-rc));
-			return NB_EXIT_FAIL;
+			return rc;
 		}
 	}
+	return 0;
+}
+
+int nb_update_index(const nb_cli *cli, char *dbpath, size_t len,
+		    nb_build_stats *stats)
+{
+	int rc = nb_index_path(cli, dbpath, len);
+
+	if (rc < 0)
+		return rc;
 	memset(stats, 0, sizeof *stats);
 	rc = build(dbpath, cli->rawdir, cli->quiet, stats);
 	if (rc < 0) {
 		nb_err("%s: cannot write the index of %s: %s", dbpath,
-		       cli->rawdir, strerror(-rc));
-		return NB_EXIT_FAIL;
+		       cli->rawdir, nb_strstatus(rc));
+		return rc;
 	}
 	if (stats->unreadable)
 		nb_err("%s: %u file%s could not be read; the others are indexed",
@@ -138,59 +155,5 @@ int nb_update_index(const nb_cli *cli, char *dbpath, size_t len,
 		nb_err("%s: %u director%s could not be read; the others are indexed",
 		       cli->rawdir, stats->unreadable_dirs,
 		       stats->unreadable_dirs == 1 ? "y" : "ies");
-	return NB_EXIT_OK;
-}
-
-static void print_summary(const nb_build_stats *s, const char *dbpath)
-{
-	printf("report files found:        %u\n", s->files);
-	printf("reports indexed:           %u\n", s->reports);
-	printf("parsed now:                %u\n", s->parsed);
-	printf("reused:                    %u\n", s->reused);
-	printf("reports with warnings:     %u\n", s->warned);
-	printf("failed consistency checks: %u\n", s->failed_checks);
-	printf("unreadable files:          %u\n", s->unreadable);
-	printf("not reports (skipped):     %u\n", s->not_reports);
-	printf("unreadable directories:    %u\n", s->unreadable_dirs);
-	printf("index:                     %s%s\n", dbpath,
-	       s->unchanged ? " (unchanged)" : "");
-}
-
-int nb_cmd_index(int argc, char **argv)
-{
-	struct fuse_args args = FUSE_ARGS_INIT(argc, argv);
-	nb_cli cli = { .cmd = NB_CMD_INDEX };
-	char dbpath[PATH_MAX];
-	nb_build_stats stats;
-	int rc = NB_EXIT_USAGE;
-
-	if (nb_cli_parse(&args, &cli) != 0)
-		goto out;
-	if (cli.help) {
-		nb_print_usage(stdout);
-		rc = NB_EXIT_OK;
-		goto out;
-	}
-	if (cli.version) {
-		nb_print_version();
-		rc = NB_EXIT_OK;
-		goto out;
-	}
-	if (!cli.rawdir) {
-		nb_err("missing RAWDIR\nusage: nianbaofs index [--db FILE] RAWDIR");
-		goto out;
-	}
-	rc = nb_update_index(&cli, dbpath, sizeof dbpath, &stats);
-	if (rc != NB_EXIT_OK)
-		goto out;
-	print_summary(&stats, dbpath);
-	if (fflush(stdout) != 0) {
-		nb_err("cannot write the summary: %s", strerror(errno));
-		rc = NB_EXIT_FAIL;
-	} else if (stats.unreadable || stats.unreadable_dirs) {
-		rc = NB_EXIT_FAIL;
-	}
-out:
-	fuse_opt_free_args(&args);
-	return rc;
+	return 0;
 }

@@ -1,8 +1,9 @@
-/* decimal.c — exact arithmetic on the decimal strings the core writes, so
- * the cross-year checks never suffer binary floating-point rounding. */
+/* decimal.c — nb_dec, the one exact decimal type: the decimal strings the
+ * core writes read as integers scaled by 10^6, so the consistency rules
+ * never suffer binary floating-point rounding. */
 #include <stdio.h>
 
-#include "ix.h"
+#include "nianbao.h"
 
 #define SCALE_DIGITS 6
 #define SCALE 1000000
@@ -10,7 +11,7 @@
  * overflow int64_t. */
 #define WHOLE_LIMIT 1000000000000LL
 
-bool ix_decimal(const char *s, int64_t *out)
+bool nb_dec_parse(const char *s, nb_dec *out)
 {
 	if (!s)
 		return false;
@@ -44,7 +45,7 @@ bool ix_decimal(const char *s, int64_t *out)
 	return true;
 }
 
-void ix_decimal_str(int64_t v, char *buf, size_t len)
+void nb_dec_str(nb_dec v, char *buf, size_t len)
 {
 	const char *sign = v < 0 ? "-" : "";
 	uint64_t a = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;

@@ -1,0 +1,103 @@
+/*
+ * chars.c — character classes, each defined once.  Where the parser's
+ * stages need different sets (a dash in a page number is not a dash in a
+ * cell; a wrapped PDF line may end in an ASCII full stop that does not end
+ * a paragraph) each set has its own name, saying which it is.
+ */
+#include <string.h>
+
+#include "util.h"
+
+bool nb_is_dash(uint32_t cp)
+{
+	switch (cp) {
+	case '-': case 0x2010: case 0x2011: case 0x2012: case 0x2013:
+	case 0x2014: case 0x2015: case 0x2212: case 0x2500: case 0xFE58:
+	case 0xFE63: case 0xFF0D:
+		return true;
+	default:
+		return false;
+	}
+}
+
+bool nb_is_cell_dash(uint32_t cp)
+{
+	return cp == '-' || cp == 0x2014 || cp == 0x2013 || cp == 0x2015 ||
+	       cp == 0x2212 || cp == 0xFF0D || cp == 0x2500;
+}
+
+bool nb_is_digit(uint32_t cp)
+{
+	cp = nb_halfwidth(cp);
+	return cp >= '0' && cp <= '9';
+}
+
+bool nb_is_ascii_digit(uint32_t cp)
+{
+	return cp >= '0' && cp <= '9';
+}
+
+bool nb_is_ascii_letter(uint32_t cp)
+{
+	return (cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z');
+}
+
+bool nb_is_ascii_alnum(uint32_t cp)
+{
+	return nb_is_ascii_digit(cp) || nb_is_ascii_letter(cp);
+}
+
+bool nb_is_ascii_graph(uint32_t cp)
+{
+	return cp > 0x20 && cp < 0x7F;
+}
+
+bool nb_is_cjk_numeral(uint32_t cp)
+{
+	static const uint32_t n[] = { 0x4E00, 0x4E8C, 0x4E09, 0x56DB, 0x4E94,
+				      0x516D, 0x4E03, 0x516B, 0x4E5D, 0x5341 };
+
+	for (size_t k = 0; k < sizeof n / sizeof *n; k++)
+		if (cp == n[k])
+			return true;
+	return false;
+}
+
+bool nb_is_clause_stop(uint32_t cp)
+{
+	static const uint32_t stops[] = { 0x3002, 0xFF01, 0xFF1F, 0xFF1B, 0xFF1A, '!', '?', ';', ':', 0x2026 };
+
+	for (size_t k = 0; k < sizeof stops / sizeof *stops; k++)
+		if (cp == stops[k])
+			return true;
+	return false;
+}
+
+bool nb_is_clause_stop_or_dot(uint32_t cp)
+{
+	return cp == '.' || nb_is_clause_stop(cp);
+}
+
+bool nb_ends_sentence(uint32_t last, uint32_t before)
+{
+	static const uint32_t closing[] = { 0x201D, 0x2019, 0x300D, 0x300F, 0xFF09, ')', 0x300B };
+
+	for (size_t k = 0; k < sizeof closing / sizeof *closing; k++)
+		if (last == closing[k]) {
+			last = before;
+			break;
+		}
+	return nb_is_clause_stop(last);
+}
+
+bool nb_ends_with_full_stop(const char *s, size_t n)
+{
+	static const char *const stops[] = { "。", "；", "！", "？" };
+
+	for (size_t k = 0; k < sizeof stops / sizeof *stops; k++) {
+		size_t m = strlen(stops[k]);
+		if (n >= m && memcmp(s + n - m, stops[k], m) == 0)
+			return true;
+	}
+	return false;
+}

@@ -1,0 +1,107 @@
+/*
+ * util.h — the utility layer under core and index: byte buffers, growable
+ * arrays, UTF-8 and character classes.  It knows nothing of reports: its
+ * files include only this header and the C library (ustr.c, which also
+ * holds the label matching, is the exception until that moves), so index/
+ * may use it without seeing the parser's internals.
+ *
+ *   buf.c     nb_buf, nb_strdup, nb_grow
+ *   chars.c   character classes (dashes, digits, numerals, sentence ends)
+ *   bytes.c   prefixes, suffixes and substrings of byte strings
+ *   utf8.c    UTF-8 encoding
+ *   ustr.c    UTF-8 decoding, spaces and trimming (with the label matching
+ *             of internal.h, which needs them on its hot path)
+ */
+#ifndef NB_UTIL_H
+#define NB_UTIL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* ---- growable byte buffer (buf.c) ---------------------------------- */
+
+typedef struct {
+	char *s;		/* always NUL-terminated when non-NULL */
+	size_t len, cap;
+	bool oom;		/* an allocation failed; every later add is a no-op */
+} nb_buf;
+
+void nb_buf_add(nb_buf *b, const void *s, size_t n);
+void nb_buf_adds(nb_buf *b, const char *s);	/* NULL adds nothing */
+void nb_buf_addc(nb_buf *b, char c);
+void nb_buf_addcp(nb_buf *b, uint32_t cp);	/* one code point as UTF-8 */
+void nb_buf_printf(nb_buf *b, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* Hands the string over (never NULL unless oom: then NULL and freed). */
+char *nb_buf_take(nb_buf *b);
+void nb_buf_free(nb_buf *b);
+
+char *nb_strndup(const char *s, size_t n);
+char *nb_strdup(const char *s);		/* NULL in, NULL out */
+
+/* ---- growable array (buf.c) ------------------------------------------ */
+
+/*
+ * The array v (NULL, or capacity *cap elements of size bytes) with room for
+ * at least need > 0 elements: its capacity doubled (first from min) and
+ * reallocated when need exceeds it, *cap updated.  NULL when out of memory
+ * (v is then still valid and *cap unchanged).  The idiom:
+ *	T *nv = nb_grow(a->v, &a->cap, a->n + 1, sizeof *nv, 64);
+ *	if (!nv)
+ *		return -ENOMEM;
+ *	a->v = nv;
+ */
+void *nb_grow(void *v, size_t *cap, size_t need, size_t size, size_t min);
+
+/* ---- UTF-8 (utf8.c, ustr.c) ----------------------------------------- */
+
+/* Decodes the code point at s[*i] (i < n) and advances *i; an invalid byte
+ * comes back as U+FFFD and advances by one. */
+uint32_t nb_utf8_next(const char *s, size_t n, size_t *i);
+size_t nb_utf8_count(const char *s, size_t n);	/* code points */
+size_t nb_utf8_put(uint32_t cp, char out[4]);	/* encodes; returns bytes */
+bool nb_is_space(uint32_t cp);		/* ASCII space/tab, U+3000, U+00A0, ... */
+bool nb_is_han(uint32_t cp);
+/* Fullwidth ASCII (U+FF01..U+FF5E) to ASCII; others unchanged. */
+uint32_t nb_halfwidth(uint32_t cp);
+/* Byte offsets of s[0..n) with leading and trailing spaces (nb_is_space)
+ * removed. */
+void nb_trim(const char *s, size_t n, size_t *start, size_t *end);
+
+/* ---- character classes (chars.c) ------------------------------------ */
+
+/* Any dash or hyphen, of either width (page numbers -3-, rules ——). */
+bool nb_is_dash(uint32_t cp);
+/* The dashes a table cell prints as a minus sign or a blank marker:
+ * - — – ― − － ─ (not the rarer hyphens nb_is_dash also takes). */
+bool nb_is_cell_dash(uint32_t cp);
+bool nb_is_digit(uint32_t cp);		/* 0-9 of either width */
+bool nb_is_ascii_digit(uint32_t cp);
+bool nb_is_ascii_letter(uint32_t cp);
+bool nb_is_ascii_alnum(uint32_t cp);
+/* Printable ASCII other than space: text that keeps its spaces. */
+bool nb_is_ascii_graph(uint32_t cp);
+bool nb_is_cjk_numeral(uint32_t cp);	/* 一二三四五六七八九十 */
+/* A stop that ends a clause: 。！？；：… and ASCII ! ? ; : (not '.', which
+ * also ends list numbers and abbreviations). */
+bool nb_is_clause_stop(uint32_t cp);
+/* nb_is_clause_stop or an ASCII full stop: a line of a wrapped PDF ending
+ * in one is taken to end where the text does. */
+bool nb_is_clause_stop_or_dot(uint32_t cp);
+/* Whether a paragraph's last code point (or, after a closing quote or
+ * bracket, the one before it) is a clause stop. */
+bool nb_ends_sentence(uint32_t last, uint32_t before);
+/* Whether s[0..n) ends in a fullwidth 。；！？ (a sentence, never site
+ * chrome). */
+bool nb_ends_with_full_stop(const char *s, size_t n);
+
+/* ---- byte strings (bytes.c) ------------------------------------------- */
+
+bool nb_has_prefix(const char *s, size_t n, const char *p);
+bool nb_has_suffix_ci(const char *s, size_t n, const char *p);	/* ASCII case folded */
+bool nb_contains(const char *s, size_t n, const char *p);
+/* The first place of p in s[0..n), ASCII case folded, or NULL. */
+const char *nb_find_ci(const char *s, size_t n, const char *p);
+
+#endif

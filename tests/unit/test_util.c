@@ -1,0 +1,213 @@
+/*
+ * test_util.c — the utility layer under core and index (util.h): the byte
+ * buffer, the growable array, the byte-string tests, and each character
+ * class (the members each set has and the neighbours it must not take).
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "util.h"
+
+static void buf_builds_strings(void **state)
+{
+	(void)state;
+	nb_buf b = {0};
+
+	nb_buf_adds(&b, "总计");
+	nb_buf_adds(&b, NULL);
+	nb_buf_addc(&b, ' ');
+	nb_buf_addcp(&b, 0x3002);
+	nb_buf_printf(&b, "%d件", 12);
+	nb_buf_add(&b, "xyz", 0);
+	assert_false(b.oom);
+	assert_string_equal(b.s, "总计 。12件");
+	assert_int_equal(b.len, strlen("总计 。12件"));
+	char *s = nb_buf_take(&b);
+	assert_string_equal(s, "总计 。12件");
+	assert_null(b.s);
+	free(s);
+}
+
+static void buf_long_printf_and_empty_take(void **state)
+{
+	(void)state;
+	nb_buf b = {0};
+	char big[1000];
+
+	memset(big, 'a', sizeof big - 1);
+	big[sizeof big - 1] = '\0';
+	nb_buf_printf(&b, "[%s]", big);
+	assert_int_equal(b.len, sizeof big + 1);
+	assert_int_equal(b.s[0], '[');
+	assert_int_equal(b.s[b.len - 1], ']');
+	nb_buf_free(&b);
+	assert_null(b.s);
+
+	char *e = nb_buf_take(&b);	/* nothing added: "" not NULL */
+	assert_non_null(e);
+	assert_string_equal(e, "");
+	free(e);
+}
+
+static void buf_oom_is_kept(void **state)
+{
+	(void)state;
+	nb_buf b = { .oom = true };
+
+	nb_buf_adds(&b, "x");
+	assert_null(b.s);
+	assert_null(nb_buf_take(&b));
+}
+
+static void strdup_null(void **state)
+{
+	(void)state;
+	assert_null(nb_strdup(NULL));
+	char *s = nb_strndup("abcdef", 3);
+	assert_string_equal(s, "abc");
+	free(s);
+}
+
+static void grow_doubles(void **state)
+{
+	(void)state;
+	int *v = NULL;
+	size_t cap = 0;
+
+	assert_non_null(v = nb_grow(v, &cap, 1, sizeof *v, 16));
+	assert_int_equal(cap, 16);
+	v[15] = 7;
+	assert_ptr_equal(nb_grow(v, &cap, 16, sizeof *v, 16), v);
+	assert_int_equal(cap, 16);	/* room enough: unchanged */
+	assert_non_null(v = nb_grow(v, &cap, 17, sizeof *v, 16));
+	assert_int_equal(cap, 32);
+	assert_int_equal(v[15], 7);
+	assert_non_null(v = nb_grow(v, &cap, 100, sizeof *v, 16));
+	assert_int_equal(cap, 128);
+	/* a size that cannot be allocated leaves the array as it was */
+	assert_null(nb_grow(v, &cap, SIZE_MAX / 2, sizeof *v, 16));
+	assert_int_equal(cap, 128);
+	assert_int_equal(v[15], 7);
+	free(v);
+}
+
+static void dashes(void **state)
+{
+	(void)state;
+	/* in a cell: a minus sign or a blank marker */
+	static const uint32_t cell[] = { '-', 0x2014, 0x2013, 0x2015, 0x2212, 0xFF0D, 0x2500 };
+	/* anywhere else also the rarer hyphens */
+	static const uint32_t more[] = { 0x2010, 0x2011, 0x2012, 0xFE58, 0xFE63 };
+
+	for (size_t k = 0; k < sizeof cell / sizeof *cell; k++) {
+		assert_true(nb_is_cell_dash(cell[k]));
+		assert_true(nb_is_dash(cell[k]));
+	}
+	for (size_t k = 0; k < sizeof more / sizeof *more; k++) {
+		assert_false(nb_is_cell_dash(more[k]));
+		assert_true(nb_is_dash(more[k]));
+	}
+	assert_false(nb_is_dash('_'));
+	assert_false(nb_is_dash(0x4E00));	/* 一 looks like one */
+	assert_false(nb_is_cell_dash('/'));
+}
+
+static void digits_and_ascii(void **state)
+{
+	(void)state;
+	assert_true(nb_is_digit('7'));
+	assert_true(nb_is_digit(0xFF17));	/* ７ */
+	assert_false(nb_is_digit(0x4E03));	/* 七 */
+	assert_true(nb_is_ascii_digit('0'));
+	assert_false(nb_is_ascii_digit(0xFF10));
+	assert_true(nb_is_ascii_letter('q') && nb_is_ascii_letter('Q'));
+	assert_false(nb_is_ascii_letter('1') || nb_is_ascii_letter(0xFF41));
+	assert_true(nb_is_ascii_alnum('z') && nb_is_ascii_alnum('5'));
+	assert_false(nb_is_ascii_alnum('-'));
+	assert_true(nb_is_ascii_graph('!') && nb_is_ascii_graph('~'));
+	assert_false(nb_is_ascii_graph(' ') || nb_is_ascii_graph(0x7F) ||
+		     nb_is_ascii_graph(0x3000));
+}
+
+static void numerals(void **state)
+{
+	(void)state;
+	const char *s = "一二三四五六七八九十";
+	size_t i = 0, n = strlen(s), count = 0;
+
+	while (i < n) {
+		assert_true(nb_is_cjk_numeral(nb_utf8_next(s, n, &i)));
+		count++;
+	}
+	assert_int_equal(count, 10);
+	assert_false(nb_is_cjk_numeral(0x767E));	/* 百 */
+	assert_false(nb_is_cjk_numeral(0x3007));	/* 〇 */
+	assert_false(nb_is_cjk_numeral('1'));
+}
+
+static void sentence_ends(void **state)
+{
+	(void)state;
+	assert_true(nb_is_clause_stop(0x3002));	/* 。 */
+	assert_true(nb_is_clause_stop(0xFF1A));	/* ： */
+	assert_true(nb_is_clause_stop(0x2026));	/* … */
+	assert_true(nb_is_clause_stop(';'));
+	assert_false(nb_is_clause_stop('.'));
+	assert_false(nb_is_clause_stop(0xFF0C));	/* ， */
+	assert_true(nb_is_clause_stop_or_dot('.'));
+	assert_true(nb_is_clause_stop_or_dot(0x3002));
+	assert_false(nb_is_clause_stop_or_dot(','));
+
+	assert_true(nb_ends_sentence(0x3002, 0));
+	assert_true(nb_ends_sentence(0x201D, 0x3002));	/* 。” */
+	assert_true(nb_ends_sentence(0xFF09, 0xFF1F));	/* ？） */
+	assert_false(nb_ends_sentence(0x201D, 0x5B57));	/* 字” */
+	assert_false(nb_ends_sentence('.', 0));
+
+	assert_true(nb_ends_with_full_stop("共计。", strlen("共计。")));
+	assert_true(nb_ends_with_full_stop("是吗？", strlen("是吗？")));
+	assert_false(nb_ends_with_full_stop("来源：", strlen("来源：")));
+	assert_false(nb_ends_with_full_stop("end.", 4));
+	assert_false(nb_ends_with_full_stop("", 0));
+}
+
+static void byte_strings(void **state)
+{
+	(void)state;
+	const char *s = "第3页 共12页.PNG";
+	size_t n = strlen(s);
+
+	assert_true(nb_has_prefix(s, n, "第3"));
+	assert_false(nb_has_prefix(s, 2, "第3"));	/* shorter than the prefix */
+	assert_true(nb_has_prefix(s, n, ""));
+	assert_true(nb_has_suffix_ci(s, n, ".png"));
+	assert_true(nb_has_suffix_ci(s, n, "页.PNG"));
+	assert_false(nb_has_suffix_ci(s, n - 1, ".png"));
+	assert_true(nb_contains(s, n, "共12"));
+	assert_false(nb_contains(s, 6, "共12"));	/* only s[0..n) */
+	assert_ptr_equal(nb_find_ci(s, n, ".pn"), s + n - 4);
+	assert_null(nb_find_ci(s, n, "页x"));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(buf_builds_strings),
+		cmocka_unit_test(buf_long_printf_and_empty_take),
+		cmocka_unit_test(buf_oom_is_kept),
+		cmocka_unit_test(strdup_null),
+		cmocka_unit_test(grow_doubles),
+		cmocka_unit_test(dashes),
+		cmocka_unit_test(digits_and_ascii),
+		cmocka_unit_test(numerals),
+		cmocka_unit_test(sentence_ends),
+		cmocka_unit_test(byte_strings),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
