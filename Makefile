@@ -52,10 +52,12 @@ all: $(BIN)
 $(BIN): $(FS_OBJ) $(B)/libindex.a $(B)/libcore.a
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(FS_OBJ) $(B)/libindex.a $(B)/libcore.a $(PKG_LIBS)
 
+# Archives are written anew, not updated: an object whose source was
+# removed or renamed must not linger in them.
 $(B)/libcore.a: $(CORE_OBJ)
-	ar rcs $@ $^
+	rm -f $@ && ar rcs $@ $^
 $(B)/libindex.a: $(INDEX_OBJ)
-	ar rcs $@ $^
+	rm -f $@ && ar rcs $@ $^
 
 $(B)/%.o: %.c
 	@mkdir -p $(dir $@)

@@ -60,10 +60,14 @@ static const char *const chrome_words[] = {
 	"关怀版", "T", "首页", "上一页", "下一页", "尾页", "末页", NULL
 };
 
+/* Every line is tried against every word: the first byte, compared
+ * here, turns most away before the whole word is. */
 static bool starts_any(const char *s, size_t n, const char *const *list)
 {
+	if (n == 0)
+		return false;
 	for (; *list; list++)
-		if (nb_has_prefix(s, n, *list))
+		if ((*list)[0] == s[0] && nb_has_prefix(s, n, *list))
 			return true;
 	return false;
 }
@@ -95,7 +99,7 @@ static bool only_chrome_words(const char *s, size_t n)
 		const char *const *w;
 
 		for (w = chrome_words; *w; w++)
-			if (nb_has_prefix(s + i, n - i, *w))
+			if ((*w)[0] == s[i] && nb_has_prefix(s + i, n - i, *w))
 				break;
 		if (!*w)
 			return false;

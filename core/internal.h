@@ -43,7 +43,8 @@ size_t nb_key(const char *s, size_t n, uint32_t *out, size_t cap);
 /*
  * Approximate substring search: the best alignment of the whole key inside
  * text, as 1 - edits/nkey (0 when nkey is 0).  *end, when given, receives
- * the index in text just past the best match.  O(nkey * ntext).
+ * the index in text just past the best match.  O(ntext) for keys of up to
+ * 64 characters, O(nkey * ntext) beyond.
  */
 double nb_fuzzy_find(const uint32_t *key, size_t nkey,
 		     const uint32_t *text, size_t ntext, size_t *end);

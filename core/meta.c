@@ -48,8 +48,16 @@ static int key_at(const uint32_t *t, size_t n, size_t i, bool head, size_t *vsta
 	int best = -1;
 	size_t bestlen = 0;
 
+	if (i >= n)
+		return -1;
 	for (size_t k = 0; k < NKEYS; k++) {
 		if (meta_keys[k].head_only && !head)
+			continue;
+		/* tried at every position of a line: its first character
+		 * first, before the whole key is decoded */
+		const char *key = meta_keys[k].key;
+		size_t j = 0;
+		if (nb_utf8_next(key, strnlen(key, 4), &j) != t[i])
 			continue;
 		uint32_t u[16];
 		size_t kl = ct_lit(meta_keys[k].key, u, 16);

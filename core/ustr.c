@@ -23,6 +23,13 @@ uint32_t nb_utf8_next(const char *str, size_t n, size_t *i)
 		*i = p + 1;
 		return c;
 	}
+	/* Han and CJK punctuation: most of every report */
+	if ((c & 0xF0) == 0xE0 && p + 3 <= n && (s[p + 1] & 0xC0) == 0x80 &&
+	    (s[p + 2] & 0xC0) == 0x80) {
+		*i = p + 3;
+		return (uint32_t)(c & 0x0F) << 12 | (uint32_t)(s[p + 1] & 0x3F) << 6 |
+		       (s[p + 2] & 0x3F);
+	}
 	if ((c & 0xE0) == 0xC0) {
 		cp = c & 0x1F;
 		len = 2;
@@ -86,21 +93,50 @@ uint32_t nb_halfwidth(uint32_t cp)
 	return cp;
 }
 
+/* Where the character that ends at e (a character boundary, e > 0) begins,
+ * and what it is, as nb_utf8_next reads it going forward: a byte that is not
+ * a continuation byte always starts a character there, so the nearest such
+ * byte before e starts this one, unless it does not reach exactly e, and
+ * then the last byte is a character of its own (U+FFFD). */
+static uint32_t utf8_prev(const char *s, size_t n, size_t e, size_t *start)
+{
+	size_t q = e - 1;
+
+	while (q > 0 && e - q < 4 && ((unsigned char)s[q] & 0xC0) == 0x80)
+		q--;
+	size_t i = q;
+	uint32_t cp = nb_utf8_next(s, n, &i);
+	if (i == e) {
+		*start = q;
+		return cp;
+	}
+	*start = e - 1;
+	return 0xFFFD;
+}
+
+/* Spaces are looked for only at both ends: a line is read once, not twice. */
 void nb_trim(const char *s, size_t n, size_t *start, size_t *end)
 {
 	size_t i = 0, a = n, b = 0;
 
 	while (i < n) {
 		size_t at = i;
-		uint32_t cp = nb_utf8_next(s, n, &i);
-		if (!nb_is_space(cp)) {
-			if (a == n)
-				a = at;
-			b = i;
+		if (!nb_is_space(nb_utf8_next(s, n, &i))) {
+			a = at;
+			break;
 		}
 	}
-	if (a == n)
-		a = b = 0;
+	if (a == n) {
+		*start = *end = 0;
+		return;
+	}
+	b = n;
+	while (b > i) {
+		size_t from;
+		if (!nb_is_space(utf8_prev(s, n, b, &from)))
+			break;
+		b = from;
+	}
 	*start = a;
 	*end = b;
 }
@@ -145,23 +181,17 @@ size_t nb_key(const char *s, size_t n, uint32_t *out, size_t cap)
 
 /*
  * Sellers' algorithm: edit distance of key against the best-matching
- * substring of text, one row of the DP kept.  Keys are short labels, so a
- * small stack row covers them; longer keys fall back to the heap.
+ * substring of text, one row of the DP kept.  Only keys longer than a
+ * machine word come here (see nb_fuzzy_find), so the row is on the heap.
  */
-double nb_fuzzy_find(const uint32_t *key, size_t nkey,
-		     const uint32_t *text, size_t ntext, size_t *end)
+static double fuzzy_rows(const uint32_t *key, size_t nkey,
+			 const uint32_t *text, size_t ntext, size_t *end)
 {
-	size_t stack[128];
-	size_t *col = stack;
+	size_t *col = malloc((nkey + 1) * sizeof *col);
 	size_t best = nkey, best_end = 0;
 
-	if (nkey == 0)
+	if (!col)
 		return 0.0;
-	if (nkey + 1 > sizeof stack / sizeof stack[0]) {
-		col = malloc((nkey + 1) * sizeof *col);
-		if (!col)
-			return 0.0;
-	}
 	for (size_t i = 0; i <= nkey; i++)
 		col[i] = i;
 	for (size_t j = 0; j < ntext; j++) {
@@ -181,11 +211,78 @@ double nb_fuzzy_find(const uint32_t *key, size_t nkey,
 			best_end = j + 1;
 		}
 	}
-	if (col != stack)
-		free(col);
+	free(col);
 	if (end)
 		*end = best_end;
 	return 1.0 - (double)best / (double)nkey;
+}
+
+/*
+ * The same distances as fuzzy_rows, a whole DP column per text character
+ * in a few word operations (Myers 1999, in Hyyrö's formulation for
+ * searching): the parser matches every printed row against every template
+ * row, and this was a quarter of its time.  peq maps a character to the
+ * key positions holding it: an open-addressed table twice the key's size.
+ */
+#define FUZZY_SLOTS 128		/* 2 * 64, the longest key done here */
+
+static double fuzzy_bits(const uint32_t *key, size_t nkey,
+			 const uint32_t *text, size_t ntext, size_t *end)
+{
+	uint32_t ch[FUZZY_SLOTS];
+	uint64_t eq[FUZZY_SLOTS];
+	size_t slots = 8;
+
+	while (slots < 2 * nkey)
+		slots *= 2;
+	size_t mask = slots - 1;
+	memset(eq, 0, slots * sizeof eq[0]);
+	for (size_t i = 0; i < nkey; i++) {
+		size_t h = (key[i] * 2654435761u) & mask;
+		while (eq[h] && ch[h] != key[i])
+			h = (h + 1) & mask;
+		ch[h] = key[i];
+		eq[h] |= (uint64_t)1 << i;
+	}
+
+	uint64_t high = (uint64_t)1 << (nkey - 1);
+	uint64_t pv = ~(uint64_t)0, mv = 0;
+	size_t score = nkey, best = nkey, best_end = 0;
+	for (size_t j = 0; j < ntext; j++) {
+		size_t h = (text[j] * 2654435761u) & mask;
+		while (eq[h] && ch[h] != text[j])
+			h = (h + 1) & mask;
+		uint64_t e = eq[h];
+		uint64_t xv = e | mv;
+		uint64_t xh = (((e & pv) + pv) ^ pv) | e;
+		uint64_t ph = mv | ~(xh | pv);
+		uint64_t mh = pv & xh;
+		if (ph & high)
+			score++;
+		else if (mh & high)
+			score--;
+		ph <<= 1;	/* row 0 stays 0: a match may start anywhere */
+		mh <<= 1;
+		pv = mh | ~(xv | ph);
+		mv = ph & xv;
+		if (score < best) {
+			best = score;
+			best_end = j + 1;
+		}
+	}
+	if (end)
+		*end = best_end;
+	return 1.0 - (double)best / (double)nkey;
+}
+
+double nb_fuzzy_find(const uint32_t *key, size_t nkey,
+		     const uint32_t *text, size_t ntext, size_t *end)
+{
+	if (nkey == 0)
+		return 0.0;
+	if (nkey <= 64)
+		return fuzzy_bits(key, nkey, text, ntext, end);
+	return fuzzy_rows(key, nkey, text, ntext, end);
 }
 
 /* ---- lines ------------------------------------------------------------------- */

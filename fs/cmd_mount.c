@@ -77,6 +77,7 @@ int nb_cmd_mount(int argc, char **argv)
 	char dbpath[PATH_MAX];
 	nb_build_stats stats;
 	nb_watch *watch = NULL;
+	bool later = false;
 	int rc = NB_EXIT_USAGE;
 
 	memset(&opts, 0, sizeof opts);
@@ -115,7 +116,7 @@ int nb_cmd_mount(int argc, char **argv)
 	if (nb_check_rawdir(cli.rawdir) != 0)
 		goto out;
 	rc = NB_EXIT_FAIL;
-	if (nb_update_index(&cli, dbpath, sizeof dbpath, &stats) != 0 &&
+	if (nb_mount_index(&cli, dbpath, sizeof dbpath, &stats, &later) != 0 &&
 	    !keep_old_index(dbpath))
 		goto out;
 	if (nb_snaps_open(&fs.snaps, dbpath, nb_cli_open_flags(&cli)) != 0)
@@ -127,6 +128,8 @@ int nb_cmd_mount(int argc, char **argv)
 
 	if (nb_watch_new(&watch, &cli, dbpath) != 0)
 		goto out_unmount;
+	if (later)
+		nb_watch_stale(watch);
 	if (!opts.foreground) {
 		/* SQLite connections must not cross a fork(); the index was
 		 * opened above only so that a broken one stops us here, while

@@ -118,6 +118,15 @@ int nb_index_path(const nb_cli *cli, char *dbpath, size_t len);
 int nb_update_index(const nb_cli *cli, char *dbpath, size_t len,
 		    nb_build_stats *stats);
 
+/*
+ * The index a mount starts with (startup.c): one that may be served as it
+ * is (nb_index_current) is, and *later is set: the watch brings it up to
+ * date in the background.  Else as nb_update_index (0 or a negative
+ * errno, printed).
+ */
+int nb_mount_index(const nb_cli *cli, char *dbpath, size_t len,
+		   nb_build_stats *stats, bool *later);
+
 /* ---- progress while indexing (progress.c) ---------------------------------- */
 
 typedef struct {
@@ -211,6 +220,9 @@ typedef struct nb_watch nb_watch;
  */
 int nb_watch_new(nb_watch **out, const nb_cli *cli, const char *dbpath);
 int nb_watch_start(nb_watch *w, nb_fs *fs);
+/* The index served was not brought up to date before the mount: the
+ * thread does so first, at once, even under -o nowatch.  Before start. */
+void nb_watch_stale(nb_watch *w);
 /* Stops the thread, if started, and frees w. */
 void nb_watch_free(nb_watch *w);
 

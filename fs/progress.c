@@ -42,6 +42,16 @@ void nb_progress_show(void *ctx, unsigned done, unsigned total)
 		p->base_time = t;
 		p->base_done = done;
 	}
+	if (done == total) {
+		/* What follows the last file (the tree, every file's bytes)
+		 * takes minutes at 100,000 reports: "0 s left" would stand
+		 * still meanwhile. */
+		fprintf(stderr, "\rnianbaofs: indexing: %u of %u files; "
+			"writing the tree\033[K", done, total);
+		p->drawn = t;
+		p->shown = true;
+		return;
+	}
 	fprintf(stderr, "\rnianbaofs: indexing: %u of %u files", done, total);
 	if (p->base_time && t > p->base_time && done > p->base_done) {
 		double rate = (done - p->base_done) / (t - p->base_time);

@@ -7,7 +7,8 @@
  * are), and the index's directory for an index renamed into place by
  * `nianbaofs index`.  A change to RAWDIR is indexed once writes have
  * settled.  -o nowatch leaves RAWDIR alone; an index rebuilt on purpose is
- * still served, and SIGHUP refreshes at once either way.  The same thread
+ * still served, and SIGHUP refreshes at once either way, as does a mount
+ * that started with its index as it was (startup.c).  The same thread
  * closes older versions of the index once nothing refers to them.
  */
 #include <dirent.h>
@@ -48,6 +49,7 @@ struct nb_watch {
 	char dbdir[PATH_MAX];
 	char dbbase[NAME_MAX + 1];
 	bool nowatch;
+	bool stale;		/* the index served is not yet up to date */
 	nb_fs *fs;
 	nb_refresh *refresh;
 	int ifd, sfd, stopfd;
@@ -209,10 +211,18 @@ static void read_events(nb_watch *w, happened *h)
 static void *run(void *arg)
 {
 	nb_watch *w = arg;
+	/* Here, not before serving: thousands of directories take a while. */
+	if (!w->nowatch)
+		watch_tree(w, w->rawdir, 0);
 	/* changes not yet indexed: those made while the mount was being set
-	 * up are looked for once, at the start */
+	 * up are looked for once, at the start; at once when the index
+	 * served was not brought up to date first */
 	int64_t first = now_ms(), last = first;
 	bool pending = !w->nowatch;
+	if (w->stale) {
+		nb_refresh_run(w->refresh);
+		pending = false;
+	}
 
 	for (;;) {
 		int64_t now = now_ms();
@@ -299,8 +309,6 @@ int nb_watch_start(nb_watch *w, nb_fs *fs)
 		fuse_log(FUSE_LOG_ERR, "nianbaofs: %s: cannot watch for an index "
 			 "rebuilt by `nianbaofs index`: %s\n", w->dbdir,
 			 strerror(errno));
-	if (!w->nowatch)
-		watch_tree(w, w->rawdir, 0);
 	if ((rc = -pthread_create(&w->thread, NULL, run, w)))
 		goto fail;
 	w->started = true;
@@ -309,6 +317,11 @@ fail:
 	fuse_log(FUSE_LOG_ERR, "nianbaofs: cannot follow %s: %s\n", w->rawdir,
 		 strerror(-rc));
 	return rc;
+}
+
+void nb_watch_stale(nb_watch *w)
+{
+	w->stale = true;
 }
 
 void nb_watch_free(nb_watch *w)

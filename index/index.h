@@ -53,6 +53,11 @@ int nb_index_build_progress(const char *dbpath, const char *rawdir, FILE *err,
 			    nb_build_stats *stats, nb_progress_fn fn,
 			    void *ctx);
 
+/* Whether the index at dbpath may be served before it is brought up to
+ * date: of this schema and parser version, and whole (current.c).  Reads a
+ * few pages, never the whole file. */
+bool nb_index_current(const char *dbpath);
+
 /* The default index path for rawdir: $XDG_CACHE_HOME/nianbaofs/<key>.sqlite
  * (or ~/.cache/...), key derived from rawdir's real path.  Creates the
  * directory.  0 or a negative errno. */

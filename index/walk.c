@@ -138,6 +138,9 @@ static int walk_dir(walker *w, int fd, const char *rel)
 			if (is_report_name(name))
 				problem(w, path.s, strerror(errno));
 			nb_buf_free(&path);
+			/* a name gone since readdir is no fault of the
+			 * directory's: readdir's own errors only below */
+			errno = 0;
 			continue;
 		}
 		if (S_ISDIR(st.st_mode)) {

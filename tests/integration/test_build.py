@@ -106,6 +106,9 @@ def test_progress_only_on_a_terminal(nianbaofs, fresh_raw, tmp_path):
     shown = index_on_terminal(nianbaofs, fresh_raw, tmp_path / "a.sqlite")
     assert f"of {len(RAW_REPORTS)} files" in shown, shown
     assert "indexing:" in shown
+    # after the last file, the tree: no "0 s left" standing still
+    assert f"{len(RAW_REPORTS)} of {len(RAW_REPORTS)} files; writing the tree" \
+        in shown, shown
     quiet = index_on_terminal(nianbaofs, fresh_raw, tmp_path / "b.sqlite", "-q")
     assert "indexing:" not in quiet, quiet
     r = run([nianbaofs, "index", "--db", tmp_path / "c.sqlite", fresh_raw])
