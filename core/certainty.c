@@ -333,6 +333,39 @@ static int blanks_in_order(nb_report *r, view *w, size_t i)
 		       row_name(s, i), empty, s->t->ncols);
 }
 
+/*
+ * A row placed by inference must hold in each column a value of the
+ * column's kind (rules.c); and where the template has no arithmetic (table
+ * 2), a row placed by the template's order alone has nothing to confirm
+ * it.  Either way all of the row's cells are left empty.
+ */
+static int unconfirmed(nb_report *r, view *w, size_t i)
+{
+	nb_stage *s = w->s;
+	const nb_template *t = s->t;
+	const srow *row = &s->rows[i];
+	size_t bad = t->ncols;
+
+	if (!w->inferred[i])
+		return 0;
+	for (size_t c = 0; c < t->ncols && bad == t->ncols; c++)
+		if (!nb_rule_kind_fits(nb_rule_col_kind(t, c), row->v[c], strlen(row->v[c])))
+			bad = c;
+	bool by_order = row->how == NB_PLACE_ROW_ORDER && !nb_rule_confirms_row_order(t);
+	if (bad == t->ncols && !by_order)
+		return 0;
+	for (size_t c = 0; c < t->ncols; c++)
+		w->reject[i * t->ncols + c] = true;
+	if (by_order)
+		return nb_warn(r, "%s: row %s: its values were placed by %s, and no rule of the "
+			       "template can confirm that place: all %zu cells left empty", t->name,
+			       row_name(s, i), place_name(row->how), t->ncols);
+	return nb_warn(r, "%s: row %s: its values were placed by %s, and %s is no value of "
+		       "column %s, so their places are uncertain: all %zu cells left empty",
+		       t->name, row_name(s, i), place_name(row->how), row->v[bad], t->cols[bad],
+		       t->ncols);
+}
+
 static int certify(nb_report *r, view *w)
 {
 	nb_stage *s = w->s;
@@ -347,6 +380,8 @@ static int certify(nb_report *r, view *w)
 		w->inferred[i] = s->rows[i].how != NB_PLACE_CELLS;
 		if (fits(s, i))
 			rc = blanks_in_order(r, w, i);
+		if (fits(s, i) && rc == 0)
+			rc = unconfirmed(r, w, i);
 	}
 	/* nb_rule_get gives the rules along rows first: a row found misplaced
 	 * by its own total takes no part in the column sums. */
@@ -449,7 +484,7 @@ static int fill(nb_report *r, view *w, nb_table *tb, nb_unit colunit)
 			/* Printed values that fit no reading, or a reader's
 			 * word that several fit. */
 			for (size_t c = 0; c < t->ncols; c++)
-				row->cells[c].uncertain = sr->offered || sr->why;
+				row->cells[c].uncertain = sr->offered || sr->why || s->quiet;
 			rc = warn_row(r, s, i);
 			continue;
 		}

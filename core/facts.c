@@ -252,16 +252,18 @@ static int inline_signature(facts *f)
 	int rc = ct_line(&c, &d->lines.v[i - 1]);
 	if (rc < 0)
 		return rc;
-	size_t stop = SIZE_MAX;
+	/* after the last full stop; or the whole line, when the crawler's
+	 * space before the signature made it a line of its own (flatten.c) */
+	size_t from = 0;
 	for (size_t k = 0; k < c.n; k++)
 		if (c.cp[k] == 0x3002)
-			stop = k;
-	for (size_t k = stop + 1; stop != SIZE_MAX && k < c.n; k++) {
+			from = k + 1;
+	for (size_t k = from; k < c.n; k++) {
 		size_t end;
 		date dt;
 		if (ct_digit(c.cp[k]) && fx_date_at(c.cp, c.n, k, &dt, &end) && end == c.n) {
-			if (k > stop + 1 && nb_agency_like(c.cp + stop + 1, k - stop - 1)) {
-				rc = fx_cand_set(f, SRC_SIGNATURE, i - 1, &c, stop + 1, k);
+			if (k > from && nb_agency_like(c.cp + from, k - from)) {
+				rc = fx_cand_set(f, SRC_SIGNATURE, i - 1, &c, from, k);
 				f->pub_sign = dt;
 			}
 			break;

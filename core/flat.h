@@ -72,6 +72,12 @@ nb_split_status nb_split_run(const char *run, size_t n, unsigned next_enum,
  * 0 or -ENOMEM (ls unchanged).
  */
 int nb_flat_split(nb_lines *ls, bool *flat);
+/*
+ * flat_unwrap.c: ls with every block of hard-wrapped lines (all of one
+ * width but a last shorter one) joined back into the one line it was cut
+ * from; *joined says whether any was.  0 or -ENOMEM (out empty).
+ */
+int nb_flat_unwrap(const nb_lines *ls, nb_lines *out, bool *joined);
 /* A character a run of numbers may hold after its first digit: digits, a
  * decimal point, a thousands comma, a sign, a space, the 、 or . of the
  * next label's number. */

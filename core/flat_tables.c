@@ -77,11 +77,13 @@ static void split_rule(const nb_template *t, size_t first, size_t k, nb_split_ru
 	memset(out, 0, sizeof *out);
 	out->ncols = k * t->ncols;
 	out->sign_col = -1;
-	for (size_t c = 0; k == 1 && c < t->ncols; c++)
-		if (strstr(t->cols[c], "增/减"))
+	for (size_t c = 0; k == 1 && c < t->ncols; c++) {
+		nb_col_kind kind = nb_rule_col_kind(t, c);
+		if (kind == NB_COL_SIGNED)
 			out->sign_col = (int)c;
-	if (k == 1 && t->money_col >= 0)
-		out->decimal_cols = 1u << t->money_col;
+		else if (kind == NB_COL_MONEY)
+			out->decimal_cols |= 1u << c;
+	}
 	for (size_t i = 0; i < nr; i++) {
 		nb_rule_get(t, i, &rule);
 		if (rule.column || rule.at < first || rule.at >= first + k || rule.nrhs != 1 ||

@@ -411,7 +411,11 @@ static int cut_line(const nb_line *l, const fhead *h, size_t nh, nb_lines *out)
 	/* What comes before the first heading stays one line: the page's
 	 * breadcrumbs, title and metadata run into the intro there, and
 	 * facts.c reads them as a crawler leaves them. */
+	size_t before = out->n;
 	int rc = push(out, s, h[0].at);
+
+	if (rc == 0 && out->n > before)
+		out->v[out->n - 1].flags |= NB_LF_FLATHEAD;
 
 	for (size_t k = 0; k < nh && rc == 0; k++) {
 		size_t body = h[k].end, stop = k + 1 < nh ? h[k + 1].at : l->len;
@@ -424,7 +428,7 @@ static int cut_line(const nb_line *l, const fhead *h, size_t nh, nb_lines *out)
 	return rc;
 }
 
-int nb_flat_split(nb_lines *ls, bool *flat)
+static int split_article(nb_lines *ls, bool *flat)
 {
 	nb_lines out = { 0 };
 	fhead h[16];
@@ -458,4 +462,24 @@ int nb_flat_split(nb_lines *ls, bool *flat)
 	nb_lines_free(ls);
 	*ls = out;
 	return 0;
+}
+
+int nb_flat_split(nb_lines *ls, bool *flat)
+{
+	nb_lines joined;
+	bool any;
+	int rc = split_article(ls, flat);
+
+	if (rc < 0 || *flat)
+		return rc;
+	/* the article may have been hard-wrapped after the crawler saved it */
+	if ((rc = nb_flat_unwrap(ls, &joined, &any)) < 0)
+		return rc;
+	if (any && (rc = split_article(&joined, flat)) == 0 && *flat) {
+		nb_lines_free(ls);
+		*ls = joined;
+		return 0;
+	}
+	nb_lines_free(&joined);
+	return rc;
 }

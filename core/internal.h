@@ -70,6 +70,9 @@ enum {
 				   starts here (the form feed is removed) */
 	NB_LF_FLATROW = 1 << 9,	/* a piece of a flattened page's table, cut
 				   where its row ends (flatten.c) */
+	NB_LF_FLATHEAD = 1 << 10,	/* what a flattened article holds before its
+					   first heading, kept one line (flatten.c):
+					   title, metadata and intro run together */
 };
 
 typedef struct {
@@ -166,6 +169,22 @@ typedef struct {
 size_t nb_rule_count(const nb_template *t);
 void nb_rule_get(const nb_template *t, size_t i, nb_rule *out);
 
+/*
+ * What a column of a template may hold, the constraint every template
+ * gives besides its sums: counts are whole numbers without a sign, a sign
+ * opens only a 本年增/减 value (2019 table 2), a decimal point only a money
+ * value.  A value of another kind in a row placed by inference shows the
+ * row misplaced.
+ */
+typedef enum { NB_COL_COUNT, NB_COL_SIGNED, NB_COL_MONEY } nb_col_kind;
+
+nb_col_kind nb_rule_col_kind(const nb_template *t, size_t col);
+/* Whether a value printed as s[0..n) can be of kind k. */
+bool nb_rule_kind_fits(nb_col_kind k, const char *s, size_t n);
+/* Whether a row placed by the template's order alone (it has no label of
+ * its own) can be confirmed: only by arithmetic, which table 2 has not. */
+bool nb_rule_confirms_row_order(const nb_template *t);
+
 /* A cell's value for a rule: true and *v when known (a blank is 0), false
  * when the cell is empty or no whole number. */
 typedef bool (*nb_rule_value)(void *ctx, size_t row, size_t col, long long *v);
@@ -194,7 +213,10 @@ nb_rule_state nb_rule_eval(const nb_rule *r, nb_rule_value get, void *ctx,
  * written), and table 3's column sums (which must not fail; they are not
  * applied where a row they need was not found).  A row read in reading
  * order (NB_PLACE_ORDER) with an empty value is not written either: an
- * empty field off a grid line may be a blank or a merged cell's filler.
+ * empty field off a grid line may be a blank or a merged cell's filler;
+ * nor an inferred row with a value not of its column's kind, nor, in a
+ * template with no arithmetic (table 2), a row placed by the template's
+ * order alone (rules.c says why).
  * A cell not written stays ABSENT, its `uncertain` set, and a warning
  * names it and why.
  */
@@ -255,7 +277,8 @@ int nb_stage_why(nb_stage *s, size_t row, const char *why);
 void nb_stage_unit(nb_stage *s, nb_unit unit);
 
 /* No warning for rows that were not offered (the caller has said why the
- * whole table is empty). */
+ * whole table is empty: its numbers were found but have no certain place,
+ * so every cell not offered is marked uncertain). */
 void nb_stage_quiet(nb_stage *s);
 
 /*

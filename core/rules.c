@@ -107,3 +107,50 @@ nb_rule_state nb_rule_eval(const nb_rule *r, nb_rule_value get, void *ctx,
 		*rsum = s;
 	return l == s ? NB_RULE_HOLDS : NB_RULE_FAILS;
 }
+
+/*
+ * Table 2 (主动公开, one small table per clause of Art. 20) and arithmetic:
+ * the templates state no sum over its cells.  The 2021 format's
+ * 现行有效件数 = last year's + 本年制发 − 本年废止 spans two reports (the
+ * cross-year rule cross_year.t2_current, crossyear.c), and the 2019 columns (新制作, 新公开, 对外公开
+ * 总数; 上一年项目数量, 本年增/减, 处理决定数量) are bound by no identity the
+ * format states.  So nb_rule_count gives table 2 no rule, and what is
+ * left to tell a reading is each column's kind (below).  An inferred
+ * table-2 row is therefore written only where order fits with no
+ * alternative: its own label, then exactly as many values as the clause
+ * has columns, each of its column's kind (certainty.c); a run split into
+ * columns only where one split fits (digit_split.c); never a row placed by
+ * the template's order alone — with no sum to confirm it, the values of an
+ * unlabelled row might be any row's (two rows read column by column, a
+ * label lost), so it stays empty with a warning.
+ */
+static const char SIGNED_COL[] = "本年增/减";
+
+nb_col_kind nb_rule_col_kind(const nb_template *t, size_t col)
+{
+	if ((int)col == t->money_col)
+		return NB_COL_MONEY;
+	if (col < t->ncols && !strcmp(t->cols[col], SIGNED_COL))
+		return NB_COL_SIGNED;
+	return NB_COL_COUNT;
+}
+
+bool nb_rule_kind_fits(nb_col_kind k, const char *s, size_t n)
+{
+	size_t a, b;
+	nb_num num;
+
+	nb_trim(s, n, &a, &b);
+	if (a == b || nb_read_number(s + a, b - a, &num) != NB_CELL_NUMBER)
+		return true;	/* a blank or text: no number to misplace */
+	size_t i = a;
+	uint32_t first = nb_halfwidth(nb_utf8_next(s, b, &i));
+	if ((first == '+' || first == '-') && k != NB_COL_SIGNED)
+		return false;
+	return k == NB_COL_MONEY || !strchr(num.value, '.');
+}
+
+bool nb_rule_confirms_row_order(const nb_template *t)
+{
+	return nb_rule_count(t) > 0;
+}

@@ -69,7 +69,13 @@ int nb_find_appeals(nb_doc *d, const nb_span *sp, nb_format fmt)
 		if (rc < 0)
 			goto out;
 	}
-	if (a.fitting == 0) {
+	bool done = false;
+	if (a.fitting == 0 && total == 15 && !one_run &&
+	    (rc = nb_appeals_reorder(d, t, &rs, obs, nobs, &done)) < 0)
+		goto out;
+	if (done) {
+		rc = 0;
+	} else if (a.fitting == 0) {
 		rc = nb_warn(d->r, "复议诉讼情况: %zu values found in %zu groups, neither one row of "
 			     "15 nor groups of 5 that can be told apart: their places are uncertain, "
 			     "all 15 cells are left empty", total, nobs);

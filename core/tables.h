@@ -90,4 +90,15 @@ int nb_find_active(nb_doc *d, const nb_span *sp, nb_format fallback);	/* table 2
 int nb_find_requests(nb_doc *d, const nb_span *sp);			/* table 3 */
 int nb_find_appeals(nb_doc *d, const nb_span *sp, nb_format fmt);	/* table 4 */
 
+/*
+ * table_appeals_order.c: table 4 from the printed rows obs[0..nobs) of rs
+ * when reading order moved its fifteen values: built when one arrangement
+ * of the runs alone satisfies the group totals, the order and the header
+ * names, else built empty with a warning saying so; *done says whether it
+ * built the table (not when the values are not fifteen whole numbers).
+ * 0 or -ENOMEM.
+ */
+int nb_appeals_reorder(nb_doc *d, const nb_template *t, const nb_rows *rs, const size_t *obs,
+		       size_t nobs, bool *done);
+
 #endif

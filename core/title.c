@@ -160,13 +160,14 @@ typedef struct {
 /* Where a title that an article runs on from ends: just past the first
  * 报告 or 年报 within the first TITLE_PREFIX_MAX code points; 0 if none. */
 #define TITLE_PREFIX_MAX 80
-static size_t title_prefix(const ctext *c)
+static size_t title_prefix(const ctext *c, unsigned flags)
 {
 	size_t lim = c->n < TITLE_PREFIX_MAX ? c->n : TITLE_PREFIX_MAX;
 
-	/* only a whole article on one line: a wrapped or a web page's line
-	 * that opens with …报告。 is a sentence */
-	if (c->n < FLAT_LINE_MIN)
+	/* only a whole article on one line, or what flatten.c kept of one
+	 * before its first heading (short when the intro is): a wrapped or a
+	 * web page's line that opens with …报告。 is a sentence */
+	if (c->n < FLAT_LINE_MIN && !(flags & NB_LF_FLATHEAD))
 		return 0;
 	for (size_t k = 0; k + 1 < lim; k++)
 		if (ct_at(c->cp, lim, k, "报告") || ct_at(c->cp, lim, k, "年报"))
@@ -268,7 +269,7 @@ static int windows_at(facts *f, size_t i, window *best)
 			ctext lc;
 			if ((rc = ct_line(&lc, &d->lines.v[i])) < 0)
 				return rc;
-			window pw = { .line = { i }, .nline = 1, .cut = title_prefix(&lc) };
+			window pw = { .line = { i }, .nline = 1, .cut = title_prefix(&lc, d->lines.v[i].flags) };
 			ct_free(&lc);
 			if (pw.cut) {
 				if ((rc = window_score(d, &pw, &c, &a, &b)) < 0)
@@ -391,7 +392,7 @@ int fx_scan_head(facts *f)
 			rc = windows_at(f, i, &best);
 		}
 		/* a flattened article carries the page's metadata inline */
-		if (rc == 0 && m == 0 && c.n >= FLAT_LINE_MIN)
+		if (rc == 0 && m == 0 && (c.n >= FLAT_LINE_MIN || (l->flags & NB_LF_FLATHEAD)))
 			rc = fx_meta_inline(f, i, &c);
 		if (rc == 0 && !(l->flags & NB_LF_CHROME) && c.n > 50 &&
 		    (ct_find(c.cp, 0, c.n, "。") != SIZE_MAX || ct_find(c.cp, 0, c.n, ",") != SIZE_MAX))

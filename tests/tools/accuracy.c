@@ -67,6 +67,8 @@ typedef struct {
 	size_t wrong;		/* cells written wrong: always printed */
 	bool verbose;
 	const char *file;	/* the report being scored, for messages */
+	const char *dump;	/* transforms: the directory each transformed text
+				   is written to (--dump), or NULL */
 } score;
 
 static tally *tally_for(score *s, const char *shape)
@@ -507,8 +509,9 @@ static void score_cell(score *s, tally *t, const nb_report *r, const cJSON *cell
 		if (c && c->uncertain)
 			t->uncertain++;
 		if (r && !listed(may_be_absent, table))
-			mismatch(s, "missing %s / %s / %s: expected %s", table, row,
-				 col, blank ? "blank" : want);
+			mismatch(s, "%s %s / %s / %s: expected %s",
+				 c && c->uncertain ? "uncertain" : "missing", table, row, col,
+				 blank ? "blank" : want);
 		return;
 	}
 	if (blank ? c->state == NB_CELL_BLANK :
@@ -551,6 +554,24 @@ static char *transformed_name(const char *report, tf_kind k, const char *ext)
 	return name;
 }
 
+/* Writes a transformed text under dir, to read what the core was given;
+ * a failure is said and does not stop the scoring. */
+static void dump_text(const char *dir, const char *name, const char *text, size_t len)
+{
+	char path[4096];
+	FILE *f;
+
+	if (snprintf(path, sizeof path, "%s/%s", dir, name) >= (int)sizeof path ||
+	    !(f = fopen(path, "w"))) {
+		fprintf(stderr, "accuracy: %s/%s: cannot be written\n", dir, name);
+		return;
+	}
+	if (fwrite(text, 1, len, f) != len)
+		fprintf(stderr, "accuracy: %s: short write\n", path);
+	if (fclose(f))
+		fprintf(stderr, "accuracy: %s: %s\n", path, strerror(errno));
+}
+
 /* Scores the report under every transform: its cells, agency and year. */
 static int score_transforms(score *ts, nb_parser *p, const cJSON *x, const char *report,
 			    const char *buf, size_t len)
@@ -579,6 +600,9 @@ static int score_transforms(score *ts, nb_parser *p, const cJSON *x, const char 
 			rc = -ENOMEM;
 		} else {
 			int prc = nb_parse(p, name, out, olen, &r);
+
+			if (ts->dump)
+				dump_text(ts->dump, name, out, olen);
 
 			ts->file = name;
 			t->reports++;
@@ -747,29 +771,33 @@ static void print_summary(score *s)
  * wrong must be 0). */
 static void print_transforms(score *ts)
 {
-	printf("\n%-10s %7s %7s %7s %7s %7s %6s %7s %6s\n", "transform", "reports", "cells",
-	       "right%", "uncert", "missing", "wrong", "agency%", "year%");
+	printf("\n%-10s %7s %7s %7s %7s %7s %7s %6s %7s %6s\n", "transform", "reports", "cells",
+	       "right%", "1read%", "uncert", "missing", "wrong", "agency%", "year%");
 	for (size_t i = 0; i < ts->n; i++) {
 		const tally *t = &ts->v[i];
 
-		printf("%-10s %7zu %7zu %7.1f %7zu %7zu %6zu %7.1f %6.1f\n", t->shape, t->reports,
-		       t->cells, pct(t->right, t->cells), t->uncertain,
+		printf("%-10s %7zu %7zu %7.1f %7.1f %7zu %7zu %6zu %7.1f %6.1f\n", t->shape,
+		       t->reports, t->cells, pct(t->right, t->cells),
+		       pct(t->right, t->cells - t->uncertain), t->uncertain,
 		       t->missing - t->uncertain, t->wrong, pct(t->agency_ok, t->reports),
 		       pct(t->year_ok, t->reports));
 	}
-	printf("(uncert: left empty because more than one reading fits or the one reading "
-	       "breaks a rule; missing: not found)\n");
+	printf("(1read: right of the cells with one reading, i.e. not left uncertain; uncert: "
+	       "left empty because more than one reading fits or the one reading breaks a "
+	       "rule; missing: not found)\n");
 }
 
 /* ---- main ---------------------------------------------------------------- */
 
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: accuracy [--strict] [-v] DIR\n"
+	fprintf(f, "usage: accuracy [--strict] [-v] [-t] [--dump DIR] DIR\n"
 		   "Parses every report of the fixture corpus DIR and compares it with\n"
 		   "its .expect.json; prints the accuracy per shape, then per transform\n"
-		   "of the text.  -v lists every mismatch; a cell written wrong always\n"
-		   "fails (exit 1), --strict fails on any mismatch too.\n");
+		   "of the text.  -v lists every mismatch of the corpus, -t of the\n"
+		   "transformed texts; --dump writes each transformed text into DIR.\n"
+		   "A cell written wrong always fails (exit 1), --strict fails on any\n"
+		   "mismatch of the corpus too.\n");
 }
 
 int main(int argc, char **argv)
@@ -783,6 +811,10 @@ int main(int argc, char **argv)
 			strict = true;
 		} else if (strcmp(argv[i], "-v") == 0) {
 			s.verbose = true;
+		} else if (strcmp(argv[i], "-t") == 0) {
+			ts.verbose = true;
+		} else if (strcmp(argv[i], "--dump") == 0 && i + 1 < argc) {
+			ts.dump = argv[++i];
 		} else if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
 			usage(stdout);
 			return 0;

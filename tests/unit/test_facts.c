@@ -13,6 +13,7 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "flat.h"
 #include "testdoc.h"
 
 static nb_doc *facts_of(const char *text)
@@ -224,6 +225,45 @@ static void title_html_forms(void **state)
 }
 
 /* ---- no title ---------------------------------------------------------------- */
+
+/*
+ * A flattened article whose intro is short: flatten.c keeps what comes
+ * before the first heading one line, short as it is (NB_LF_FLATHEAD), and
+ * the title the crawler's header gave without its agency is read there; a
+ * signature the crawler's space put on a line of its own is read too.
+ */
+static void title_and_signature_of_a_short_flat_article(void **state)
+{
+	(void)state;
+	const char *text = "标题: 2019年政府信息公开工作年度报告\n"
+			   "西川区人民政府2019年政府信息公开工作年度报告根据《条例》编制本报告。"
+			   " 一、总体情况 本区做好公开工作。 二、主动公开政府信息情况 公开文件五十件。"
+			   " 三、收到和处理政府信息公开申请情况 未收到申请。"
+			   " 四、存在的主要问题及改进情况 更新不够及时。 西川区人民政府2020年1月20日\n";
+	nb_doc *d = testdoc_new(text, NULL);
+	bool flat;
+
+	assert_int_equal(nb_flat_split(&d->lines, &flat), 0);
+	assert_true(flat);
+	assert_true(d->lines.v[1].flags & NB_LF_FLATHEAD);
+	assert_int_equal(nb_find_facts(d), 0);
+	expect_agency(d, "西川区人民政府", "西川区人民政府", "title");
+	expect_year(d, 2019, NB_YEAR_TITLE);
+	assert_string_equal(d->r->published, "2020-01-20");
+	testdoc_free(d);
+
+	/* no title at all: the signature names the agency and dates it */
+	d = testdoc_new("根据《条例》规定，现将本局上一年度政府信息公开工作情况报告如下。"
+			" 一、概述 本局认真贯彻条例。 二、主动公开政府信息情况 公开信息四百条。"
+			" 三、依申请公开政府信息情况 收到申请三件。"
+			" 四、存在的主要问题和改进措施 公开不够全面。 松川县林业局2018年1月20日\n", NULL);
+	assert_int_equal(nb_flat_split(&d->lines, &flat), 0);
+	assert_true(flat);
+	assert_int_equal(nb_find_facts(d), 0);
+	expect_agency(d, "松川县林业局", "松川县林业局", "signature");
+	expect_year(d, 2017, NB_YEAR_PUBLISHED);
+	testdoc_free(d);
+}
 
 static void intro_by_and_start_date(void **state)
 {
@@ -701,6 +741,7 @@ int main(void)
 		cmocka_unit_test(breadcrumb_gives_way_to_title),
 		cmocka_unit_test(header_title_goes_on_below),
 		cmocka_unit_test(title_that_the_article_runs_on_from),
+		cmocka_unit_test(title_and_signature_of_a_short_flat_article),
 		cmocka_unit_test(intro_by_and_start_date),
 		cmocka_unit_test(traditional_header_and_intro),
 		cmocka_unit_test(abbreviation_gives_way),

@@ -225,6 +225,70 @@ static void test_split_lines(void **state)
 	nb_lines_free(&ls);
 }
 
+/* Text as fold(1) or a hard wrap leaves it: s cut every width code points. */
+static char *fold_text(const char *s, size_t width)
+{
+	size_t n = strlen(s), i = 0, k = 0, o = 0;
+	char *out = malloc(2 * n + 2);
+
+	assert_non_null(out);
+	while (i < n) {
+		size_t a = i;
+		nb_utf8_next(s, n, &i);
+		memcpy(out + o, s + a, i - a);
+		o += i - a;
+		if (++k % width == 0)
+			out[o++] = '\n';
+	}
+	out[o++] = '\n';
+	out[o] = '\0';
+	return out;
+}
+
+/* The article hard-wrapped after the crawler saved it: the same lines. */
+static void test_split_wrapped(void **state)
+{
+	char *folded = fold_text(ARTICLE, 31);
+	size_t len = strlen("标题: 某局2023年报告\n") + strlen(folded) + 1;
+	char *text = malloc(len);
+	nb_lines ls = { 0 };
+	bool flat;
+
+	(void)state;
+	assert_non_null(text);
+	snprintf(text, len, "标题: 某局2023年报告\n%s", folded);
+	assert_int_equal(nb_split_lines(text, strlen(text), &ls), 0);
+	assert_true(ls.n > 8);
+	assert_int_equal(nb_flat_split(&ls, &flat), 0);
+	assert_true(flat);
+	assert_string_equal(ls.v[0].text, "标题: 某局2023年报告");
+	assert_string_equal(ls.v[9].text, "一、本年新收政府信息公开申请数量5000005");
+	assert_string_equal(ls.v[14].text, "结果维持总计000000000000000");
+	assert_true(ls.v[9].flags & NB_LF_FLATROW);
+	nb_lines_free(&ls);
+	free(text);
+	free(folded);
+}
+
+/* Hard-wrapped prose that holds no article stays as it was. */
+static void test_wrapped_not_flat(void **state)
+{
+	char *text = fold_text("一、总体情况本年我局认真贯彻条例，主动公开政府信息一千余条，答复申请均"
+			       "在期限内。全年组织培训三次，开展巡查十二次，公开平台运行平稳，未发生"
+			       "泄密事件。下一步将继续加强公开工作，提升公开质量。", 30);
+	nb_lines ls = { 0 };
+	bool flat;
+
+	(void)state;
+	assert_int_equal(nb_split_lines(text, strlen(text), &ls), 0);
+	size_t n = ls.n;
+	assert_int_equal(nb_flat_split(&ls, &flat), 0);
+	assert_false(flat);
+	assert_int_equal(ls.n, n);
+	nb_lines_free(&ls);
+	free(text);
+}
+
 /* Headings numbered 第一部分 or 1. 2.; a number glued to a table's last
  * digits (…收费49.13.收到和处理…) is the next heading's when the wording
  * follows to the letter. */
@@ -476,6 +540,8 @@ int main(void)
 		cmocka_unit_test(test_split_lines),
 		cmocka_unit_test(test_heading_numbers),
 		cmocka_unit_test(test_not_flat),
+		cmocka_unit_test(test_split_wrapped),
+		cmocka_unit_test(test_wrapped_not_flat),
 		cmocka_unit_test(test_report),
 		cmocka_unit_test(test_forced_split_kept),
 		cmocka_unit_test(test_note_ends_no_run),

@@ -212,6 +212,69 @@ static void test_stage_inferred_row_that_adds_up(void **state)
 	nb_report_free(r);
 }
 
+/* Table 2 has no arithmetic (rules.c): a row placed by the template's
+ * order alone is not written, nor a row in reading order whose values are
+ * not of their columns' kinds (a sign outside 本年增/减, a decimal point
+ * outside the money column); a row by its own label in reading order is. */
+static void test_stage_active_without_arithmetic(void **state)
+{
+	(void)state;
+	const nb_template *const *tl;
+	nb_format fmts[] = { NB_FMT_2021, NB_FMT_2019 };
+
+	for (size_t f = 0; f < 2; f++) {
+		assert_true(nb_templates(NB_TABLE_ACTIVE, fmts[f], &tl) >= 4);
+		const nb_template *t = tl[0];	/* 第二十条第（一）项: 3 counts */
+		const nb_template *t5 = tl[1];	/* （五）: 1 count, or 2019's signed */
+		nb_report *r = calloc(1, sizeof *r);
+		nb_stage *st;
+		nb_text v[3] = { { "1", 1 }, { "0", 1 }, { "11", 2 } };
+		nb_text w[3] = { { "8", 1 }, { "2.5", 3 }, { "66", 2 } };
+
+		assert_non_null(r);
+		assert_false(nb_rule_confirms_row_order(t));
+		assert_int_equal(nb_stage_new(t, &st), 0);
+		assert_int_equal(nb_stage_row(st, 0, v, 3, NB_PLACE_ORDER, NULL), 0);
+		assert_int_equal(nb_stage_row(st, 1, w, 3, NB_PLACE_ORDER, NULL), 0);
+		assert_int_equal(nb_stage_commit(st, r), 0);
+		assert_string_equal(staged_cell(r, "规章", 2)->value, "11");
+		assert_int_equal(staged_cell(r, t->rows[1].label, 0)->state, NB_CELL_ABSENT);
+		assert_true(staged_cell(r, t->rows[1].label, 0)->uncertain);
+		assert_true(warned(r, "is no value of column"));
+		nb_report_free(r);
+
+		r = calloc(1, sizeof *r);
+		assert_non_null(r);
+		assert_int_equal(nb_stage_new(t, &st), 0);
+		assert_int_equal(nb_stage_row(st, 1, v, 3, NB_PLACE_ROW_ORDER, NULL), 0);
+		assert_int_equal(nb_stage_commit(st, r), 0);
+		assert_int_equal(staged_cell(r, t->rows[1].label, 2)->state, NB_CELL_ABSENT);
+		assert_true(warned(r, "no rule of the template can confirm"));
+		nb_report_free(r);
+
+		/* 2019: +12 is a 本年增/减, in its column only */
+		nb_text x[3] = { { "30", 2 }, { "+12", 3 }, { "42", 2 } };
+		nb_text y[3] = { { "+12", 3 }, { "30", 2 }, { "42", 2 } };
+		r = calloc(1, sizeof *r);
+		assert_non_null(r);
+		assert_int_equal(nb_stage_new(t5, &st), 0);
+		if (t5->ncols == 3) {
+			assert_int_equal(nb_stage_row(st, 0, x, 3, NB_PLACE_ORDER, NULL), 0);
+			assert_int_equal(nb_stage_row(st, 1, y, 3, NB_PLACE_ORDER, NULL), 0);
+		} else {
+			assert_int_equal(nb_stage_row(st, 0, y, 1, NB_PLACE_ORDER, NULL), 0);
+		}
+		assert_int_equal(nb_stage_commit(st, r), 0);
+		if (t5->ncols == 3) {
+			assert_string_equal(staged_cell(r, "行政许可", 1)->value, "12");
+			assert_int_equal(staged_cell(r, t5->rows[1].label, 0)->state, NB_CELL_ABSENT);
+		} else {
+			assert_int_equal(staged_cell(r, "行政许可", 0)->state, NB_CELL_ABSENT);
+		}
+		nb_report_free(r);
+	}
+}
+
 /* Column sums: rows that each add up but break 一 + 二 = （七）总计 + 四 are
  * emptied in the failing columns when inferred, kept when they are cells. */
 static void test_stage_column_rule(void **state)
@@ -764,6 +827,54 @@ static void test_appeals_uncertain(void **state)
 	nb_report_free(r);
 }
 
+/*
+ * pdftotext's reading order reads table 4 as blocks and moves one (the
+ * 复议后起诉 results before the 行政复议 总计): printed 5 2 3 1 11 |
+ * 6 3 0 3 12 | 4 0 2 1 7, read 5 2 3 1 | 4 0 2 1 | 11 | 6 3 0 3 12 | 7.
+ */
+#define T4_MOVED(group_name)                                                      \
+	HEAD("2024")                                                              \
+	"二、主动公开政府信息情况\n本年无变化。\n"                                 \
+	"三、收到和处理政府信息公开申请情况\n本年未收到申请。\n"                   \
+	"四、政府信息公开行政复议、行政诉讼情况\n"                                 \
+	"行政复议\n行政诉讼\n未经复议直接起诉\n结果\n结果\n其他结\n尚未\n维持\n"    \
+	"纠正\n果\n审结\n总计\n5\n2\n3\n1\n结 果\n结果\n其他\n" group_name         \
+	"尚未\n结果\n结果\n其他\n尚未审\n维持\n纠正\n结果\n结\n4\n0\n2\n1\n总计\n11\n"  \
+	"维持\n纠正\n结果\n审结\n6\n3\n0\n3\n12\n总计\n7\n"                       \
+	"五、存在的主要问题及改进情况\n无。\n"
+
+static const char *const T4_ROWS[] = {
+	"行政复议", "行政诉讼/未经复议直接起诉", "行政诉讼/复议后起诉",
+};
+
+static void test_appeals_blocks_moved(void **state)
+{
+	(void)state;
+	static const char *const want[3][5] = {
+		{ "5", "2", "3", "1", "11" }, { "6", "3", "0", "3", "12" }, { "4", "0", "2", "1", "7" },
+	};
+	nb_report *r = parse("raw.txt", T4_MOVED("复议后起诉\n"));
+
+	for (size_t g = 0; g < 3; g++)
+		for (size_t j = 0; j < 5; j++)
+			assert_string_equal(cell(r, "复议诉讼情况", T4_ROWS[g], j), want[g][j]);
+	nb_report_free(r);
+}
+
+/* Without the header that names the moved block's group, three orders of
+ * the groups fit the totals and the reading order: nothing is written. */
+static void test_appeals_blocks_moved_unnamed(void **state)
+{
+	(void)state;
+	nb_report *r = parse("raw.txt", T4_MOVED(""));
+
+	for (size_t g = 0; g < 3; g++)
+		for (size_t j = 0; j < 5; j++)
+			assert_string_equal(cell(r, "复议诉讼情况", T4_ROWS[g], j), "?");
+	assert_true(warned(r, "more than one arrangement"));
+	nb_report_free(r);
+}
+
 /* HTML: blank cells stay blank, a colspan'd value counts once, 元 under a
  * header with no unit keeps its unit in the header. */
 static void test_html(void **state)
@@ -865,6 +976,8 @@ int main(void)
 		cmocka_unit_test(test_gap_row_that_does_not_add_up),
 		cmocka_unit_test(test_layout),
 		cmocka_unit_test(test_appeals_uncertain),
+		cmocka_unit_test(test_appeals_blocks_moved),
+		cmocka_unit_test(test_appeals_blocks_moved_unnamed),
 		cmocka_unit_test(test_html),
 		cmocka_unit_test(test_active_without_clause_headings),
 		cmocka_unit_test(test_checks),
@@ -875,6 +988,7 @@ int main(void)
 		cmocka_unit_test(test_stage_structured_row_that_does_not_add_up),
 		cmocka_unit_test(test_stage_inferred_row_that_adds_up),
 		cmocka_unit_test(test_stage_column_rule),
+		cmocka_unit_test(test_stage_active_without_arithmetic),
 		cmocka_unit_test(test_stage_count_and_why),
 		cmocka_unit_test(test_stage_empty_field_in_reading_order),
 		cmocka_unit_test(test_rules),

@@ -1,0 +1,100 @@
+/*
+ * flat_unwrap.c — a flattened article that was hard-wrapped afterwards
+ * (saved through a tool that folds text at a fixed width): the one line a
+ * crawler left, cut into lines of one width wherever the width fell — in a
+ * word, a run of digits, a heading.  Such a block is told by its lines: all
+ * of one width (in code points, or in display columns as fold(1) counts
+ * them) but the last, which is no longer.  Joined with nothing between,
+ * the pieces give back the crawler's line exactly; flatten.c then decides,
+ * as for any line, whether it holds a whole article.
+ */
+#include <errno.h>
+#include <string.h>
+
+#include "flat.h"
+
+/* Fewer lines than this are no hard-wrapped article: a page of text. */
+#define MIN_WRAPPED_LINES 4
+/* Narrower lines than this are a list, not a fold (30-40 is what A4 text
+ * and fold(1)'s 80 columns give; 20 leaves room). */
+#define MIN_WIDTH 20
+
+typedef struct {
+	size_t cps, cols;	/* code points, display columns */
+} width;
+
+static width width_of(const nb_line *l)
+{
+	width w = { 0, 0 };
+
+	for (size_t i = 0; i < l->len;) {
+		uint32_t cp = nb_utf8_next(l->text, l->len, &i);
+		w.cps++;
+		/* CJK, fullwidth forms and their punctuation take two columns */
+		w.cols += cp >= 0x2E80 && !(cp >= 0xFF61 && cp <= 0xFFDC) ? 2 : 1;
+	}
+	return w;
+}
+
+/* One past the last line of the block of one width that starts at i, or
+ * i + 1 when no block starts there. */
+static size_t block_end(const nb_lines *ls, size_t i)
+{
+	width w0 = width_of(&ls->v[i]);
+	bool by_cps = w0.cps >= MIN_WIDTH, by_cols = w0.cols >= MIN_WIDTH;
+	size_t k = i + 1;
+
+	while (k < ls->n && (by_cps || by_cols)) {
+		width w = width_of(&ls->v[k]);
+		if (w.cps == 0)
+			break;
+		by_cps = by_cps && w.cps <= w0.cps;
+		/* fold leaves a column free when a wide character won't fit */
+		by_cols = by_cols && w.cols <= w0.cols;
+		if (!by_cps && !by_cols)
+			break;
+		bool full = (by_cps && w.cps == w0.cps) ||
+			    (by_cols && (w.cols == w0.cols || w.cols + 1 == w0.cols));
+		k++;
+		if (!full)
+			break;	/* the block's last, shorter line */
+	}
+	return k - i >= MIN_WRAPPED_LINES ? k : i + 1;
+}
+
+int nb_flat_unwrap(const nb_lines *ls, nb_lines *out, bool *joined)
+{
+	size_t total = 0, widest = 0;
+
+	*joined = false;
+	memset(out, 0, sizeof *out);
+	/* An article is most of the page (flatten.c): no block that could be
+	 * one, nothing to join. */
+	for (size_t i = 0; i < ls->n; i++)
+		total += ls->v[i].len;
+	for (size_t i = 0, e; i < ls->n; i = e) {
+		size_t bytes = 0;
+		e = block_end(ls, i);
+		for (size_t k = i; k < e && e > i + 1; k++)
+			bytes += ls->v[k].len;
+		widest = bytes > widest ? bytes : widest;
+	}
+	if (widest * 2 < total)
+		return 0;
+	for (size_t i = 0; i < ls->n;) {
+		size_t e = block_end(ls, i);
+		nb_buf b = { 0 };
+		for (size_t k = i; k < e; k++)
+			nb_buf_add(&b, ls->v[k].text, ls->v[k].len);
+		nb_line *l = b.oom ? NULL : nb_lines_push(out, b.s ? b.s : "", b.len);
+		nb_buf_free(&b);
+		if (!l) {
+			nb_lines_free(out);
+			return -ENOMEM;
+		}
+		l->flags = ls->v[i].flags;
+		*joined = *joined || e > i + 1;
+		i = e;
+	}
+	return 0;
+}
