@@ -23,6 +23,7 @@ struct nb_refresh {
 	size_t nlen, ncap;
 };
 
+/* 0 or -ENOMEM (then *s is unchanged). */
 static int append(char **s, size_t *len, size_t *cap, const char *p, size_t n)
 {
 	if (*len + n + 1 > *cap) {
@@ -31,7 +32,7 @@ static int append(char **s, size_t *len, size_t *cap, const char *p, size_t n)
 			c *= 2;
 		char *ns = realloc(*s, c);
 		if (!ns)
-			return -1;
+			return -ENOMEM;
 		*s = ns;
 		*cap = c;
 	}
@@ -41,10 +42,14 @@ static int append(char **s, size_t *len, size_t *cap, const char *p, size_t n)
 	return 0;
 }
 
-/* A whole line (with its '\n') from the build. */
+/* A whole line (with its '\n') from the build: logged unless the last
+ * build logged it too.  Out of memory, it is logged without being kept. */
 static void take_line(nb_refresh *r, const char *line, size_t n)
 {
-	append(&r->now, &r->nlen, &r->ncap, line, n);
+	if (append(&r->now, &r->nlen, &r->ncap, line, n) != 0) {
+		fuse_log(FUSE_LOG_ERR, "nianbaofs: %.*s", (int)n, line);
+		return;
+	}
 	/* said holds whole lines: a match that starts a line is that line */
 	const char *p = r->said;
 	while (p && (p = strstr(p, r->now + r->nlen - n)))
@@ -115,8 +120,11 @@ int nb_refresh_run(nb_refresh *r)
 	 * that a mount following a busy RAWDIR stays the same size. */
 	malloc_trim(0);
 	if (r->len) {	/* a last line without its newline */
-		append(&r->line, &r->len, &r->cap, "\n", 1);
-		take_line(r, r->line, r->len);
+		if (append(&r->line, &r->len, &r->cap, "\n", 1) == 0)
+			take_line(r, r->line, r->len);
+		else
+			fuse_log(FUSE_LOG_ERR, "nianbaofs: %.*s\n", (int)r->len,
+				 r->line);
 		r->len = 0;
 	}
 	free(r->said);
