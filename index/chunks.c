@@ -55,15 +55,12 @@ static int load(ix_chunks *c, sqlite3 *db)
 	size_t cap = 0;
 	int rc = 0, step;
 	while (!rc && (step = sqlite3_step(st)) == SQLITE_ROW) {
-		if (c->n == cap) {
-			cap = cap ? cap * 2 : 64;
-			cfile *v = realloc(c->v, cap * sizeof *v);
-			if (!v) {
-				rc = -ENOMEM;
-				break;
-			}
-			c->v = v;
+		cfile *v = nb_grow(c->v, &cap, c->n + 1, sizeof *v, 64);
+		if (!v) {
+			rc = -ENOMEM;
+			break;
 		}
+		c->v = v;
 		cfile *f = &c->v[c->n++];
 		*f = (cfile){
 			.ino = (uint64_t)sqlite3_column_int64(st, 0),

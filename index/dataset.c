@@ -164,15 +164,12 @@ static int column_places(dataset *d, const ix_allfile *f, int64_t report,
 	sqlite3_bind_int64(st, 1, report);
 	sqlite3_bind_int64(st, 2, tbl);
 	while (!rc && (step = sqlite3_step(st)) == SQLITE_ROW) {
-		if (*n == cap) {
-			cap = cap ? cap * 2 : 8;
-			long *nv = realloc(v, cap * sizeof *nv);
-			if (!nv) {
-				rc = -ENOMEM;
-				break;
-			}
-			v = nv;
+		long *nv = nb_grow(v, &cap, *n + 1, sizeof *nv, 8);
+		if (!nv) {
+			rc = -ENOMEM;
+			break;
 		}
+		v = nv;
 		nb_buf key = {0};
 		rc = ix_allfiles_column_key(&seen, col_text(st, 0), &key);
 		if (!rc)
@@ -282,15 +279,12 @@ static int put_tables(dataset *d, int64_t report, bool kept,
 		}
 		if (!f || (kept && !f->changed))
 			continue;
-		if (n == cap) {
-			cap = cap ? cap * 2 : 16;
-			tref *nv = realloc(v, cap * sizeof *nv);
-			if (!nv) {
-				rc = -ENOMEM;
-				break;
-			}
-			v = nv;
+		tref *nv = nb_grow(v, &cap, n + 1, sizeof *nv, 16);
+		if (!nv) {
+			rc = -ENOMEM;
+			break;
 		}
+		v = nv;
 		v[n] = (tref){.tbl = sqlite3_column_int64(st, 0), .f = f};
 		snprintf(v[n].format, sizeof v[n].format, "%s",
 			 col_text(st, 2) ? col_text(st, 2) : "");
@@ -363,21 +357,18 @@ static int render_all(dataset *d)
 		return db_error(d);
 	int64_t *ids = NULL;
 	bool *kept = NULL;
-	size_t n = 0, cap = 0;
+	size_t n = 0, icap = 0, kcap = 0;
 	int rc = 0, step;
 	while (!rc && (step = sqlite3_step(st)) == SQLITE_ROW) {
-		if (n == cap) {
-			cap = cap ? cap * 2 : 256;
-			int64_t *ni = realloc(ids, cap * sizeof *ni);
-			if (ni)
-				ids = ni;
-			bool *nk = realloc(kept, cap * sizeof *nk);
-			if (nk)
-				kept = nk;
-			if (!ni || !nk) {
-				rc = -ENOMEM;
-				break;
-			}
+		int64_t *ni = nb_grow(ids, &icap, n + 1, sizeof *ni, 256);
+		if (ni)
+			ids = ni;
+		bool *nk = nb_grow(kept, &kcap, n + 1, sizeof *nk, 256);
+		if (nk)
+			kept = nk;
+		if (!ni || !nk) {
+			rc = -ENOMEM;
+			break;
 		}
 		ids[n] = sqlite3_column_int64(st, 0);
 		kept[n++] = sqlite3_column_int(st, 1);

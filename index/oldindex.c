@@ -49,15 +49,12 @@ static int load_sources(sqlite3 *db, ix_old_index *o)
 	bool oom = false;
 	int step;
 	while (!oom && (step = sqlite3_step(st)) == SQLITE_ROW) {
-		if (o->n == cap) {
-			cap = cap ? cap * 2 : 256;
-			ix_old_source *v = realloc(o->v, cap * sizeof *v);
-			if (!v) {
-				oom = true;
-				break;
-			}
-			o->v = v;
+		ix_old_source *v = nb_grow(o->v, &cap, o->n + 1, sizeof *v, 256);
+		if (!v) {
+			oom = true;
+			break;
 		}
+		o->v = v;
 		ix_old_source *s = &o->v[o->n++];
 		*s = (ix_old_source){
 			.id = sqlite3_column_int64(st, 0),

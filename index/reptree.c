@@ -284,15 +284,12 @@ static int render_tables(report_build *rb)
 	int rc = 0, step;
 	sqlite3_bind_int64(st, 1, rb->id);
 	while (!rc && (step = sqlite3_step(st)) == SQLITE_ROW) {
-		if (n == cap) {
-			cap = cap ? cap * 2 : 8;
-			tinfo *nv = realloc(v, cap * sizeof *nv);
-			if (!nv) {
-				rc = -ENOMEM;
-				break;
-			}
-			v = nv;
+		tinfo *nv = nb_grow(v, &cap, n + 1, sizeof *nv, 8);
+		if (!nv) {
+			rc = -ENOMEM;
+			break;
 		}
+		v = nv;
 		const char *name = col_text(st, 3), *lh = col_text(st, 4);
 		v[n] = (tinfo){
 			.no = sqlite3_column_int64(st, 0),

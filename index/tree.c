@@ -233,15 +233,12 @@ static int load_reports(tree *t)
 	size_t cap = 0;
 	int rc = 0, step;
 	while (!rc && (step = sqlite3_step(st)) == SQLITE_ROW) {
-		if (t->nreps == cap) {
-			cap = cap ? cap * 2 : 64;
-			rep *v = realloc(t->reps, cap * sizeof *v);
-			if (!v) {
-				rc = -ENOMEM;
-				break;
-			}
-			t->reps = v;
+		rep *v = nb_grow(t->reps, &cap, t->nreps + 1, sizeof *v, 64);
+		if (!v) {
+			rc = -ENOMEM;
+			break;
 		}
+		t->reps = v;
 		rep *r = &t->reps[t->nreps++];
 		*r = (rep){
 			.id = sqlite3_column_int64(st, 0),
