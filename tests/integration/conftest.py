@@ -134,6 +134,15 @@ def raw_dir(tmp_path_factory):
 
 
 @pytest.fixture
+def env(tmp_path):
+    """An environment whose default index place is inside tmp_path."""
+    e = dict(os.environ)
+    e["HOME"] = str(tmp_path / "home")
+    e["XDG_CACHE_HOME"] = str(tmp_path / "cache")
+    return e
+
+
+@pytest.fixture
 def fresh_raw(tmp_path):
     """A raw directory a test may change."""
     return write_raw(tmp_path / "raw")

@@ -22,15 +22,6 @@ from conftest import (REPO, RAW_REPORTS, agencies, is_mounted, mounted,
 UNDECODABLE = b"\xfd\xff" * 2048
 
 
-@pytest.fixture
-def env(tmp_path):
-    """An environment whose default index place is inside tmp_path."""
-    e = dict(os.environ)
-    e["HOME"] = str(tmp_path / "home")
-    e["XDG_CACHE_HOME"] = str(tmp_path / "cache")
-    return e
-
-
 def summary(stdout):
     """The `index` summary as a dict: numbers as ints, "index" as a path."""
     out = {}

@@ -26,14 +26,6 @@ from test_cli import summary
 from nbmount import is_mounted
 
 
-@pytest.fixture
-def env(tmp_path):
-    e = dict(os.environ)
-    e["HOME"] = str(tmp_path / "home")
-    e["XDG_CACHE_HOME"] = str(tmp_path / "cache")
-    return e
-
-
 def index(nianbaofs, raw, db, env, **kw):
     return run([nianbaofs, "index", "--db", db, raw], env=env, **kw)
 
