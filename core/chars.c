@@ -101,3 +101,14 @@ bool nb_ends_with_full_stop(const char *s, size_t n)
 	}
 	return false;
 }
+
+/* Columns a code point takes in fixed-width text (CJK are two wide). */
+unsigned nb_cp_width(uint32_t cp)
+{
+	if ((cp >= 0x1100 && cp <= 0x115F) || (cp >= 0x2E80 && cp <= 0xA4CF) ||
+	    (cp >= 0xAC00 && cp <= 0xD7A3) || (cp >= 0xF900 && cp <= 0xFAFF) ||
+	    (cp >= 0xFE30 && cp <= 0xFE4F) || (cp >= 0xFF00 && cp <= 0xFF60) ||
+	    (cp >= 0xFFE0 && cp <= 0xFFE6) || cp >= 0x20000)
+		return 2;
+	return 1;
+}

@@ -30,8 +30,7 @@ static width width_of(const nb_line *l)
 	for (size_t i = 0; i < l->len;) {
 		uint32_t cp = nb_utf8_next(l->text, l->len, &i);
 		w.cps++;
-		/* CJK, fullwidth forms and their punctuation take two columns */
-		w.cols += cp >= 0x2E80 && !(cp >= 0xFF61 && cp <= 0xFFDC) ? 2 : 1;
+		w.cols += nb_cp_width(cp);
 	}
 	return w;
 }

@@ -12,7 +12,6 @@
 
 /* Code points that separate words in site navigation, or decorate them. */
 bool sc_sep(uint32_t cp);
-unsigned sc_cp_width(uint32_t cp);	/* columns: CJK take two */
 size_t sc_width(const char *s, size_t n);
 size_t sc_indent(const char *s, size_t n);	/* columns of leading space */
 /* Digits (either width) at s[*i]: the value, or -1 when none or more

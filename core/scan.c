@@ -26,23 +26,12 @@ bool sc_sep(uint32_t cp)
 	}
 }
 
-/* Columns a code point takes in fixed-width text (CJK are two wide). */
-unsigned sc_cp_width(uint32_t cp)
-{
-	if ((cp >= 0x1100 && cp <= 0x115F) || (cp >= 0x2E80 && cp <= 0xA4CF) ||
-	    (cp >= 0xAC00 && cp <= 0xD7A3) || (cp >= 0xF900 && cp <= 0xFAFF) ||
-	    (cp >= 0xFE30 && cp <= 0xFE4F) || (cp >= 0xFF00 && cp <= 0xFF60) ||
-	    (cp >= 0xFFE0 && cp <= 0xFFE6) || cp >= 0x20000)
-		return 2;
-	return 1;
-}
-
 size_t sc_width(const char *s, size_t n)
 {
 	size_t i = 0, w = 0;
 
 	while (i < n)
-		w += sc_cp_width(nb_utf8_next(s, n, &i));
+		w += nb_cp_width(nb_utf8_next(s, n, &i));
 	return w;
 }
 
@@ -115,7 +104,7 @@ size_t sc_indent(const char *s, size_t n)
 
 		if (!nb_is_space(cp))
 			break;
-		w += cp == '\t' ? 8 : sc_cp_width(cp);
+		w += cp == '\t' ? 8 : nb_cp_width(cp);
 	}
 	return w;
 }

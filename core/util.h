@@ -77,6 +77,9 @@ bool nb_is_dash(uint32_t cp);
  * - — – ― − － ─ (not the rarer hyphens nb_is_dash also takes). */
 bool nb_is_cell_dash(uint32_t cp);
 bool nb_is_digit(uint32_t cp);		/* 0-9 of either width */
+/* Columns a code point takes in fixed-width text: East Asian wide and
+ * fullwidth forms take two. */
+unsigned nb_cp_width(uint32_t cp);
 bool nb_is_ascii_digit(uint32_t cp);
 bool nb_is_ascii_letter(uint32_t cp);
 bool nb_is_ascii_alnum(uint32_t cp);

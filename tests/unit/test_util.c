@@ -195,6 +195,22 @@ static void byte_strings(void **state)
 	assert_null(nb_find_ci(s, n, "页x"));
 }
 
+/* nb_cp_width: the columns fold(1) and a PDF's text layout give a code
+ * point; hard-wrap detection (flat_unwrap.c) and indents (scan.c) use it. */
+static void widths(void **state)
+{
+	(void)state;
+	assert_int_equal(nb_cp_width('a'), 1);
+	assert_int_equal(nb_cp_width(0x00A0), 1);	/* no-break space */
+	assert_int_equal(nb_cp_width(0xFF61), 1);	/* halfwidth 。 */
+	assert_int_equal(nb_cp_width(0x516C), 2);	/* 公 */
+	assert_int_equal(nb_cp_width(0x3000), 2);	/* ideographic space */
+	assert_int_equal(nb_cp_width(0xFF0C), 2);	/* fullwidth ， */
+	assert_int_equal(nb_cp_width(0xFF11), 2);	/* fullwidth １ */
+	assert_int_equal(nb_cp_width(0xAC00), 2);	/* Hangul 가 */
+	assert_int_equal(nb_cp_width(0x20000), 2);	/* CJK extension B */
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -208,6 +224,7 @@ int main(void)
 		cmocka_unit_test(numerals),
 		cmocka_unit_test(sentence_ends),
 		cmocka_unit_test(byte_strings),
+		cmocka_unit_test(widths),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
