@@ -133,8 +133,6 @@ void nb_view_close(nb_view *v);
 /* Whether new continues old's history, so that both may be served at once:
  * an inode number in both names the same node. */
 bool nb_view_follows(const nb_view *old, const nb_view *new);
-/* The first inode number the history has not used. */
-uint64_t nb_view_ino_next(const nb_view *v);
 
 typedef enum {
 	NB_DIFF_REMOVED,	/* (parent, name) was old_ino, is gone */

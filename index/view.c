@@ -96,11 +96,6 @@ bool nb_view_follows(const nb_view *old, const nb_view *new)
 		new->ino_next >= old->ino_next;
 }
 
-uint64_t nb_view_ino_next(const nb_view *v)
-{
-	return v->ino_next;
-}
-
 /* ---- the difference of two trees ----------------------------------------------- */
 
 typedef struct {
