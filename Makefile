@@ -5,8 +5,9 @@
 
 # libxml-2.0: HTML tables with their real rowspan/colspan (a maintained
 # HTML parser, not regexes); libcrypto: the sha256 in meta.json; icu-uc:
-# Unicode NFC for directory names (compatibility ideographs, accents).
-PKGS      := fuse3 sqlite3 libcjson opencc libxml-2.0 libcrypto icu-uc
+# Unicode NFC for directory names (compatibility ideographs, accents);
+# libzstd: the files of _all stored compressed in blocks (index/blocks.c).
+PKGS      := fuse3 sqlite3 libcjson opencc libxml-2.0 libcrypto icu-uc libzstd
 CC        ?= cc
 CFLAGS    ?= -O2 -g
 override CFLAGS += -std=c11 -D_GNU_SOURCE -Wall -Wextra -MMD -MP

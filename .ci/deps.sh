@@ -9,6 +9,7 @@ set -euo pipefail
 # libicu-dev: NFC of directory names.  clang and libclang-rt-14-dev (its
 # libFuzzer and sanitizer runtimes): make fuzz.  valgrind: make valgrind.
 # strace: a test that the old index is only ever opened read-only.
+# libzstd-dev: the files of _all are stored compressed in zstd blocks.
 PACKAGES=(
 	build-essential pkg-config
 	libfuse3-dev fuse3
@@ -19,6 +20,7 @@ PACKAGES=(
 	libcmocka-dev python3-pytest
 	groff-base
 	libicu-dev
+	libzstd-dev
 	clang libclang-rt-14-dev valgrind strace
 )
 

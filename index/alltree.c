@@ -1,13 +1,13 @@
 /*
- * alltree.c — the _all directory: lays the chunks of dataset.c out and
- * makes the nodes that serve them.
+ * alltree.c — the _all directory: makes the nodes that serve the chunks
+ * of dataset.c, as blocks.c laid them out.
  *
  * Each file of _all is its header and a run of chunks in report order —
  * by year (unknown last), then agency directory, then source path (the
  * order of 2019, 2019~2) — so _all/<year>/<table>.csv is a contiguous
- * slice of _all/<table>.csv.  chunk_offset keeps every chunk's cumulative
- * offset in both dialects, and chunk_node each served file's slice: a read
- * finds its first chunk by an indexed search on the offset (chunks.c).
+ * slice of _all/<table>.csv.  chunk keeps every chunk's offset in both
+ * dialects, and chunk_node each served file's slice: a read finds its
+ * first block by an indexed search on the offset (chunks.c).
  *
  *   _all/reports.csv, checks.csv, warnings.csv, <table>.csv
  *   _all/<year>/<table>.csv
@@ -19,31 +19,19 @@
 #include "index.h"
 #include "ix.h"
 
-static const char offsets_sql[] =
-	"INSERT INTO chunk_offset(file, off, off_excel, chunk)"
-	" SELECT c.file, sum(c.size) OVER w - c.size,"
-	"  sum(c.size + c.records) OVER w - c.size - c.records, c.id"
-	" FROM chunk c JOIN report r ON r.id = c.report"
-	" JOIN source s ON s.id = c.report"
-	" WINDOW w AS (PARTITION BY c.file ORDER BY " IX_YEAR_KEY ","
-	"  r.agency_dir, s.path, c.id ROWS UNBOUNDED PRECEDING);";
-
 enum { Q_FILES, Q_SLICES, Q_NODE, Q_CHUNK_NODE, Q_COUNT };
 
 static const char *const sql[Q_COUNT] = {
 	[Q_FILES] = "SELECT f.id, f.name, f.header,"
-		" (SELECT coalesce(max(o.off + c.size), 0)"
-		"  FROM chunk_offset o JOIN chunk c ON c.id = o.chunk"
-		"  WHERE o.file = f.id),"
-		" (SELECT coalesce(max(o.off_excel + c.size + c.records), 0)"
-		"  FROM chunk_offset o JOIN chunk c ON c.id = o.chunk"
-		"  WHERE o.file = f.id)"
+		" (SELECT coalesce(max(b.off + b.size), 0)"
+		"  FROM all_block b WHERE b.file = f.id),"
+		" (SELECT coalesce(max(b.off_excel + b.size + b.records), 0)"
+		"  FROM all_block b WHERE b.file = f.id)"
 		" FROM all_file f ORDER BY f.id",
-	[Q_SLICES] = "SELECT " IX_YEAR_KEY " AS y, min(o.off),"
-		" max(o.off + c.size), min(o.off_excel),"
-		" max(o.off_excel + c.size + c.records)"
-		" FROM chunk_offset o JOIN chunk c ON c.id = o.chunk"
-		" JOIN report r ON r.id = c.report WHERE o.file = ?"
+	[Q_SLICES] = "SELECT " IX_YEAR_KEY " AS y, min(c.off),"
+		" max(c.off + c.size), min(c.off_excel),"
+		" max(c.off_excel + c.size + c.records)"
+		" FROM chunk c JOIN report r ON r.id = c.report WHERE c.file = ?"
 		" GROUP BY y ORDER BY y",
 	[Q_NODE] = "INSERT INTO node(ino, parent, name, is_dir, size,"
 		" size_unix, mtime_ns, nlink) VALUES(?,?,?,?,?,?,?,?)",
@@ -253,7 +241,7 @@ int ix_alltree_build(sqlite3 *db, FILE *err, int64_t all_ino,
 		     int64_t mtime_ns, ix_inos *inos)
 {
 	alltree a = {.db = db, .err = err, .mtime_ns = mtime_ns};
-	int rc = ix_exec(db, offsets_sql, err);
+	int rc = 0;
 	for (int i = 0; i < Q_COUNT && !rc; i++)
 		if (sqlite3_prepare_v2(db, sql[i], -1, &a.q[i], NULL) != SQLITE_OK)
 			rc = db_error(&a);

@@ -11,11 +11,13 @@
  * A table's row fills its own columns of the file's union (allfiles.c)
  * and leaves the others empty.
  *
+ * Reports come in the order of _all (year, agency directory, source
+ * path), and each chunk goes to the blocks of its file (blocks.c).
  * Incremental: a report unchanged since the old index (attached as "old"),
  * with the same directory names and the same cross-year checks, keeps its
- * chunks, copied as they are; only the chunks of new and changed reports
- * are rendered — and those of a table whose union of columns changed.
- * alltree.c then lays the chunks out and makes the nodes.
+ * chunks, taken out of the old blocks as they are; only the chunks of new
+ * and changed reports are rendered — and those of a table whose union of
+ * columns changed.  alltree.c then makes the nodes.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -25,14 +27,16 @@
 
 enum {
 	Q_HAS_OLD, Q_REPORTS, Q_INFO, Q_FAILED, Q_WARNINGS, Q_TABLES,
-	Q_COLUMNS, Q_ROWS, Q_ADD_CHUNK, Q_COUNT
+	Q_COLUMNS, Q_ROWS, Q_COUNT
 };
 
 static const char *const sql[Q_COUNT] = {
 	[Q_HAS_OLD] = "SELECT count(*) FROM pragma_database_list"
 		" WHERE name = 'old'",
-	[Q_REPORTS] = "SELECT id, id IN (SELECT id FROM temp.unchanged)"
-		" FROM report ORDER BY id",
+	/* in the order of _all: by year (unknown last), agency, path */
+	[Q_REPORTS] = "SELECT r.id, r.id IN (SELECT id FROM temp.unchanged)"
+		" FROM report r JOIN source s ON s.id = r.id"
+		" ORDER BY " IX_YEAR_KEY ", r.agency_dir, s.path",
 	[Q_INFO] = "SELECT r.agency, r.year, r.agency_dir, r.year_dir,"
 		" r.title, r.published, r.format, s.path, r.encoding,"
 		" (SELECT count(*) FROM warning w WHERE w.report = r.id),"
@@ -53,23 +57,14 @@ static const char *const sql[Q_COUNT] = {
 		" AND c.value IS NOT NULL"
 		" WHERE tr.report = ? AND tr.tbl_no = ?"
 		" ORDER BY tr.row_no, c.col_no",
-	[Q_ADD_CHUNK] = "INSERT INTO chunk(file, report, records, size, data)"
-		" VALUES(?, ?, ?, ?, ?)",
 };
-
-/* The chunks of the reports unchanged since the old index (tree.c). */
-static const char keep_sql[] =
-	"INSERT INTO main.chunk(file, report, records, size, data)"
-	" SELECT nf.id, c.report, c.records, c.size, c.data FROM old.chunk c"
-	" JOIN old.all_file f ON f.id = c.file"
-	" JOIN main.all_file nf ON nf.name = f.name AND nf.header = f.header"
-	" WHERE c.report IN (SELECT id FROM temp.unchanged);";
 
 typedef struct {
 	sqlite3 *db;
 	FILE *err;
 	sqlite3_stmt *q[Q_COUNT];
 	ix_allfiles files;
+	ix_blocks *blocks;	/* where the chunks go */
 	bool old;		/* an old index is attached */
 } dataset;
 
@@ -306,17 +301,9 @@ static int flush_chunks(dataset *d, int64_t report)
 		ix_allfile *f = &d->files.v[i];
 		if (f->chunk.oom)
 			rc = -ENOMEM;
-		else if (f->chunk.len) {
-			sqlite3_stmt *st = d->q[Q_ADD_CHUNK];
-			sqlite3_bind_int64(st, 1, f->id);
-			sqlite3_bind_int64(st, 2, report);
-			sqlite3_bind_int64(st, 3, f->records);
-			sqlite3_bind_int64(st, 4, (int64_t)f->chunk.len);
-			sqlite3_bind_blob64(st, 5, f->chunk.s, f->chunk.len,
-					    SQLITE_STATIC);
-			rc = sqlite3_step(st) == SQLITE_DONE ? 0 : db_error(d);
-			sqlite3_reset(st);
-		}
+		else if (f->chunk.len)
+			rc = ix_blocks_add(d->blocks, i, report, f->chunk.s,
+					   f->chunk.len, f->records);
 		nb_buf_free(&f->chunk);
 		f->records = 0;
 	}
@@ -350,8 +337,6 @@ static int render_report(dataset *d, int64_t report, bool kept)
 
 static int render_all(dataset *d)
 {
-	if (d->old && ix_exec(d->db, keep_sql, d->err))
-		return -EIO;
 	sqlite3_stmt *st;
 	if (sqlite3_prepare_v2(d->db, sql[Q_REPORTS], -1, &st, NULL) != SQLITE_OK)
 		return db_error(d);
@@ -376,9 +361,14 @@ static int render_all(dataset *d)
 	if (!rc && step != SQLITE_DONE)
 		rc = db_error(d);
 	sqlite3_finalize(st);
-	for (size_t i = 0; i < n && !rc; i++)
-		if (!kept[i] || d->files.tables_changed)
+	for (size_t i = 0; i < n && !rc; i++) {
+		if (kept[i])
+			rc = ix_blocks_keep(d->blocks, ids[i]);
+		if (!rc && (!kept[i] || d->files.tables_changed))
 			rc = render_report(d, ids[i], kept[i]);
+	}
+	if (!rc)
+		rc = ix_blocks_finish(d->blocks);
 	free(ids);
 	free(kept);
 	return rc;
@@ -404,11 +394,14 @@ int ix_dataset_build(sqlite3 *db, FILE *err, int64_t all_ino,
 	if (!rc)
 		rc = ix_allfiles_make(db, err, d.old, &d.files);
 	if (!rc)
+		rc = ix_blocks_new(db, err, &d.files, d.old, &d.blocks);
+	if (!rc)
 		rc = render_all(&d);
 	if (!rc)
 		rc = ix_alltree_build(db, err, all_ino, mtime_ns, inos);
 	if (rc == -ENOMEM)
 		ix_say(err, "%s: out of memory", sqlite3_db_filename(db, "main"));
+	ix_blocks_free(d.blocks);
 	ix_allfiles_free(&d.files);
 	for (int i = 0; i < Q_COUNT; i++)
 		sqlite3_finalize(d.q[i]);

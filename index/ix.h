@@ -32,7 +32,7 @@
 
 /* Bumped whenever a table or the rendering changes: an index with another
  * version is rebuilt from scratch.  Kept in PRAGMA user_version. */
-#define IX_SCHEMA_VERSION 4
+#define IX_SCHEMA_VERSION 5
 
 /* cell.state: the stored form of nb_cell_state (cell_view shows names). */
 enum { IX_CELL_NUMBER = 0, IX_CELL_BLANK = 1, IX_CELL_ABSENT = 2 };
@@ -408,7 +408,43 @@ ix_allfile *ix_allfiles_find(ix_allfiles *fs, const char *name);
  * seen holds the table's headers so far.  0 or -ENOMEM. */
 int ix_allfiles_column_key(ix_strv *seen, const char *header, nb_buf *key);
 void ix_allfiles_free(ix_allfiles *fs);
-/* Lays out the chunks and inserts the _all nodes (alltree.c). */
+/* The files of _all compressed in blocks (blocks.c): each file's body is
+ * its chunks in report order, packed whole into blocks of about
+ * IX_BLOCK_SIZE bytes (measured: README, "Performance"), each one zstd
+ * frame at IX_BLOCK_LEVEL. */
+#define IX_BLOCK_SIZE 65536
+#define IX_BLOCK_LEVEL 3
+
+/* A block decompressed: its bytes (unix dialect) and its body offset. */
+typedef struct {
+	char *s;
+	size_t len, cap;
+	int64_t off;
+} ix_block;
+
+/* Decompresses the block z (zn bytes, size bytes uncompressed) into b.
+ * 0, -ENOMEM, or -EIO when it is not a block of that size. */
+int ix_block_unpack(ix_block *b, const void *z, size_t zn, int64_t size);
+void ix_block_free(ix_block *b);
+
+/* Writes the blocks and the chunk rows of the files of _all, which the
+ * reports' chunks are given to in report order. */
+typedef struct ix_blocks ix_blocks;
+/* files as ix_allfiles_make made them; old: an old index is attached.
+ * 0, -ENOMEM or -EIO. */
+int ix_blocks_new(sqlite3 *db, FILE *err, const ix_allfiles *files,
+		  bool old, ix_blocks **out);
+/* Appends report's records (len bytes, records of them) to the file
+ * files->v[file].  0, -ENOMEM or -EIO. */
+int ix_blocks_add(ix_blocks *w, size_t file, int64_t report,
+		  const char *data, size_t len, int64_t records);
+/* Appends report's chunks of the old index, of every file whose header is
+ * unchanged.  0, -ENOMEM or -EIO. */
+int ix_blocks_keep(ix_blocks *w, int64_t report);
+/* Writes every file's last block.  0, -ENOMEM or -EIO. */
+int ix_blocks_finish(ix_blocks *w);
+void ix_blocks_free(ix_blocks *w);
+/* Inserts the _all nodes over the chunks blocks.c laid out (alltree.c). */
 int ix_alltree_build(sqlite3 *db, FILE *err, int64_t all_ino,
 		     int64_t mtime_ns, ix_inos *inos);
 /* Adds <agency>/趋势.csv to every agency directory (trend.c). */
@@ -425,7 +461,7 @@ void ix_trend_free(ix_trend *t);
  * data, unix in data_unix).  0, -ENOMEM or -EIO. */
 int ix_trend_render(ix_trend *t, int64_t agency_ino, ix_tnode *f);
 
-/* Serving the files of _all, each a header and a run of chunks (chunks.c).
+/* Serving the files of _all, each a header and a run of blocks (chunks.c).
  * The ix_chunks (which files, their headers) is read once when the index
  * is opened and only read after; each serving connection prepares its own
  * two range statements with ix_chunks_prepare. */

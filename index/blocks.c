@@ -1,0 +1,301 @@
+/*
+ * blocks.c — the files of _all stored compressed.  Each file's body is its
+ * chunks (one report's records, dataset.c) in report order, packed whole
+ * into blocks of about IX_BLOCK_SIZE bytes, each block one zstd frame in
+ * all_block; chunk keeps where each report's chunk is (its offsets in both
+ * dialects), for the year slices (alltree.c) and for the next rebuild.
+ *
+ * Why blocks, not a compressed chunk each: a chunk is ~650 bytes and
+ * compresses 2.5× alone; the records of consecutive reports repeat each
+ * other (agency, labels, empty columns) and 64 KiB of them compress ~13×
+ * (zstd level 3 at ~450 MB/s; 16 KiB gives ~9×, 256 KiB ~15× but costs a
+ * read four times the decompression).  A block ends on a chunk's end, so
+ * it starts on a record and outside any quoted field: the excel dialect of
+ * a block is made from the block alone (chunks.c).
+ *
+ * A rebuild takes the chunks of an unchanged report out of the old
+ * index's blocks (attached as "old"), decompressing each old block once
+ * as the reports come in nearly the same order.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <zstd.h>
+
+#include "ix.h"
+
+enum { W_CHUNK, W_BLOCK, W_OLD_FILE, W_OLD_CHUNK, W_OLD_BLOCK, W_COUNT };
+
+static const char *const sql[W_COUNT] = {
+	[W_CHUNK] = "INSERT INTO chunk(file, report, records, size, off,"
+		" off_excel) VALUES(?,?,?,?,?,?)",
+	[W_BLOCK] = "INSERT INTO all_block(file, off, off_excel, size, records,"
+		" data) VALUES(?,?,?,?,?,?)",
+	[W_OLD_FILE] = "SELECT id FROM old.all_file WHERE name = ?",
+	[W_OLD_CHUNK] = "SELECT off, size, records FROM old.chunk"
+		" WHERE file = ? AND report = ?",
+	[W_OLD_BLOCK] = "SELECT off, size, data FROM old.all_block"
+		" WHERE file = ?1 AND off <= ?2 ORDER BY off DESC LIMIT 1",
+};
+
+/* One file of _all being written. */
+typedef struct {
+	int64_t id;		/* in all_file */
+	nb_buf block;		/* the block being filled, uncompressed */
+	int64_t records;	/* records in it */
+	int64_t off, off_excel;	/* where it starts in the file's body */
+	int64_t old_id;		/* the same file in the old index; 0: none */
+	ix_block old;		/* the old block read last */
+} wfile;
+
+struct ix_blocks {
+	sqlite3 *db;
+	FILE *err;
+	sqlite3_stmt *q[W_COUNT];
+	const ix_allfiles *files;
+	wfile *f;		/* parallel to files->v */
+	ZSTD_CCtx *cctx;
+	char *z;		/* a compressed block */
+	size_t zcap;
+	nb_buf piece;		/* an old chunk taken out of its blocks */
+};
+
+int ix_block_unpack(ix_block *b, const void *z, size_t zn, int64_t size)
+{
+	b->len = 0;
+	if (!z || size < 0 ||
+	    ZSTD_getFrameContentSize(z, zn) != (unsigned long long)size)
+		return -EIO;	/* not a block of that size: damage */
+	char *s = nb_grow(b->s, &b->cap, (size_t)size + 1, 1, IX_BLOCK_SIZE);
+	if (!s)
+		return -ENOMEM;
+	b->s = s;
+	size_t n = ZSTD_decompress(b->s, (size_t)size, z, zn);
+	if (ZSTD_isError(n) || n != (size_t)size)
+		return -EIO;
+	b->len = n;
+	return 0;
+}
+
+void ix_block_free(ix_block *b)
+{
+	free(b->s);
+	*b = (ix_block){0};
+}
+
+static int db_error(ix_blocks *w)
+{
+	ix_say_db(w->err, w->db);
+	return -EIO;
+}
+
+static int step_done(ix_blocks *w, sqlite3_stmt *st)
+{
+	int rc = sqlite3_step(st) == SQLITE_DONE ? 0 : db_error(w);
+	sqlite3_reset(st);
+	return rc;
+}
+
+/* Compresses and stores f's block, and starts the next. */
+static int flush(ix_blocks *w, wfile *f)
+{
+	size_t len = f->block.len;
+	if (!len)
+		return 0;
+	size_t bound = ZSTD_compressBound(len);
+	char *z = nb_grow(w->z, &w->zcap, bound, 1, IX_BLOCK_SIZE);
+	if (!z)
+		return -ENOMEM;
+	w->z = z;
+	size_t zn = ZSTD_compressCCtx(w->cctx, w->z, bound, f->block.s, len,
+				      IX_BLOCK_LEVEL);
+	if (ZSTD_isError(zn)) {
+		ix_say(w->err, "%s: compressing a block of _all: %s",
+		       sqlite3_db_filename(w->db, "main"), ZSTD_getErrorName(zn));
+		return -EIO;
+	}
+	sqlite3_stmt *st = w->q[W_BLOCK];
+	sqlite3_bind_int64(st, 1, f->id);
+	sqlite3_bind_int64(st, 2, f->off);
+	sqlite3_bind_int64(st, 3, f->off_excel);
+	sqlite3_bind_int64(st, 4, (int64_t)len);
+	sqlite3_bind_int64(st, 5, f->records);
+	sqlite3_bind_blob64(st, 6, w->z, zn, SQLITE_STATIC);
+	int rc = step_done(w, st);
+	f->off += (int64_t)len;
+	f->off_excel += (int64_t)len + f->records;
+	f->block.len = 0;
+	f->records = 0;
+	return rc;
+}
+
+int ix_blocks_add(ix_blocks *w, size_t file, int64_t report,
+		  const char *data, size_t len, int64_t records)
+{
+	wfile *f = &w->f[file];
+	int rc = 0;
+	if (f->block.len && f->block.len + len > IX_BLOCK_SIZE)
+		rc = flush(w, f);
+	if (rc || !len)
+		return rc;
+	sqlite3_stmt *st = w->q[W_CHUNK];
+	sqlite3_bind_int64(st, 1, f->id);
+	sqlite3_bind_int64(st, 2, report);
+	sqlite3_bind_int64(st, 3, records);
+	sqlite3_bind_int64(st, 4, (int64_t)len);
+	sqlite3_bind_int64(st, 5, f->off + (int64_t)f->block.len);
+	sqlite3_bind_int64(st, 6, f->off_excel + (int64_t)f->block.len +
+			   f->records);
+	if ((rc = step_done(w, st)))
+		return rc;
+	nb_buf_add(&f->block, data, len);
+	if (f->block.oom)
+		return -ENOMEM;
+	f->records += records;
+	return f->block.len >= IX_BLOCK_SIZE ? flush(w, f) : 0;
+}
+
+/* Makes f->old the old block holding body offset at. */
+static int old_block(ix_blocks *w, wfile *f, int64_t at)
+{
+	if (f->old.len && f->old.off <= at &&
+	    at < f->old.off + (int64_t)f->old.len)
+		return 0;
+	sqlite3_stmt *st = w->q[W_OLD_BLOCK];
+	sqlite3_bind_int64(st, 1, f->old_id);
+	sqlite3_bind_int64(st, 2, at);
+	int rc = -EIO, step = sqlite3_step(st);
+	if (step != SQLITE_ROW && step != SQLITE_DONE) {
+		sqlite3_reset(st);
+		return db_error(w);
+	}
+	if (step == SQLITE_ROW) {
+		f->old.off = sqlite3_column_int64(st, 0);
+		rc = ix_block_unpack(&f->old, sqlite3_column_blob(st, 2),
+				     (size_t)sqlite3_column_bytes(st, 2),
+				     sqlite3_column_int64(st, 1));
+		if (!rc && at >= f->old.off + (int64_t)f->old.len)
+			rc = -EIO;	/* blocks are contiguous: a gap */
+	}
+	sqlite3_reset(st);
+	if (rc == -EIO)
+		ix_say(w->err, "%s: a block of _all is damaged or missing",
+		       sqlite3_db_filename(w->db, "old"));
+	return rc;
+}
+
+/* Appends report's chunk of file i as the old index has it, if any. */
+static int keep_one(ix_blocks *w, size_t i, int64_t report)
+{
+	wfile *f = &w->f[i];
+	sqlite3_stmt *st = w->q[W_OLD_CHUNK];
+	sqlite3_bind_int64(st, 1, f->old_id);
+	sqlite3_bind_int64(st, 2, report);
+	int step = sqlite3_step(st);
+	if (step != SQLITE_ROW) {
+		sqlite3_reset(st);
+		/* DONE: no record of the report in this file */
+		return step == SQLITE_DONE ? 0 : db_error(w);
+	}
+	int64_t at = sqlite3_column_int64(st, 0);
+	int64_t size = sqlite3_column_int64(st, 1);
+	int64_t records = sqlite3_column_int64(st, 2);
+	sqlite3_reset(st);
+	w->piece.len = 0;
+	int rc = 0;
+	for (int64_t end = at + size; at < end && !rc;) {
+		if ((rc = old_block(w, f, at)))
+			break;
+		int64_t stop = f->old.off + (int64_t)f->old.len;
+		size_t n = (size_t)((end < stop ? end : stop) - at);
+		nb_buf_add(&w->piece, f->old.s + (at - f->old.off), n);
+		at += (int64_t)n;
+	}
+	if (!rc && w->piece.oom)
+		rc = -ENOMEM;
+	return rc ? rc : ix_blocks_add(w, i, report, w->piece.s, w->piece.len,
+				       records);
+}
+
+int ix_blocks_keep(ix_blocks *w, int64_t report)
+{
+	int rc = 0;
+	for (size_t i = 0; i < w->files->n && !rc; i++)
+		if (w->f[i].old_id && !w->files->v[i].changed)
+			rc = keep_one(w, i, report);
+	return rc;
+}
+
+int ix_blocks_finish(ix_blocks *w)
+{
+	int rc = 0;
+	for (size_t i = 0; i < w->files->n && !rc; i++)
+		rc = flush(w, &w->f[i]);
+	return rc;
+}
+
+/* Each file's id in the old index, by name. */
+static int find_old(ix_blocks *w)
+{
+	sqlite3_stmt *st = w->q[W_OLD_FILE];
+	int rc = 0;
+	for (size_t i = 0; i < w->files->n && !rc; i++) {
+		sqlite3_bind_text(st, 1, w->files->v[i].name, -1, SQLITE_STATIC);
+		int step = sqlite3_step(st);
+		if (step == SQLITE_ROW)
+			w->f[i].old_id = sqlite3_column_int64(st, 0);
+		else if (step != SQLITE_DONE)
+			rc = db_error(w);
+		sqlite3_reset(st);
+	}
+	return rc;
+}
+
+int ix_blocks_new(sqlite3 *db, FILE *err, const ix_allfiles *files,
+		  bool old, ix_blocks **out)
+{
+	ix_blocks *w = calloc(1, sizeof *w);
+	if (!w)
+		return -ENOMEM;
+	*w = (ix_blocks){.db = db, .err = err, .files = files};
+	int rc = 0;
+	w->f = calloc(files->n ? files->n : 1, sizeof *w->f);
+	w->cctx = ZSTD_createCCtx();
+	if (!w->f || !w->cctx)
+		rc = -ENOMEM;
+	for (size_t i = 0; i < files->n && !rc; i++)
+		w->f[i].id = files->v[i].id;
+	for (int i = 0; i < W_COUNT && !rc; i++) {
+		if (i >= W_OLD_FILE && !old)
+			break;
+		if (sqlite3_prepare_v3(db, sql[i], -1, SQLITE_PREPARE_PERSISTENT,
+				       &w->q[i], NULL) != SQLITE_OK)
+			rc = db_error(w);
+	}
+	if (!rc && old)
+		rc = find_old(w);
+	if (rc) {
+		ix_blocks_free(w);
+		return rc;
+	}
+	*out = w;
+	return 0;
+}
+
+void ix_blocks_free(ix_blocks *w)
+{
+	if (!w)
+		return;
+	for (size_t i = 0; w->f && i < w->files->n; i++) {
+		nb_buf_free(&w->f[i].block);
+		ix_block_free(&w->f[i].old);
+	}
+	free(w->f);
+	for (int i = 0; i < W_COUNT; i++)
+		sqlite3_finalize(w->q[i]);
+	ZSTD_freeCCtx(w->cctx);
+	free(w->z);
+	nb_buf_free(&w->piece);
+	free(w);
+}
