@@ -280,8 +280,9 @@ static int copy_reused(sqlite3 *db, FILE *err)
 	for (size_t i = 0; ix_report_tables[i] && !rc; i++) {
 		const char *t = ix_report_tables[i];
 		nb_buf sql = {0};
-		nb_buf_printf(&sql, "INSERT INTO main.%s SELECT * FROM old.%s"
-			      " WHERE %s IN (SELECT id FROM temp.reuse)%s;", t, t,
+		nb_buf_printf(&sql, "INSERT INTO main.%s SELECT %s FROM old.%s"
+			      " WHERE %s IN (SELECT id FROM temp.reuse)%s;", t,
+			      ix_stored_columns(t), t,
 			      strcmp(t, "report") ? "report" : "id",
 			      strcmp(t, "stored_check") ? "" :
 			      " AND cross_year = 0");

@@ -198,6 +198,9 @@ int ix_schema_create(sqlite3 *db, const char *rawdir, FILE *err);
 /* Tables holding per-report rows, copied as they are from an earlier index
  * for files that did not change.  NULL-terminated. */
 extern const char *const ix_report_tables[];
+/* The columns a copy of table's rows selects ("*", or for a table with a
+ * generated column its stored ones, in order). */
+const char *ix_stored_columns(const char *table);
 
 /* Runs sql (no results), reporting failures on err.  0 or -EIO. */
 int ix_exec(sqlite3 *db, const char *sql, FILE *err);

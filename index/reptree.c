@@ -32,8 +32,9 @@ static const char *const sql[Q_COUNT] = {
 		" FROM report r JOIN source s ON s.id = r.id WHERE r.id = ?",
 	[Q_SECTIONS] = "SELECT seq, number, name, heading, text, canonical"
 		" FROM section WHERE report = ? ORDER BY seq",
-	[Q_SECTION_DIR] = "UPDATE stored_section SET dir = ? WHERE report = ?"
-		" AND seq = ?",
+	/* NULL when it is N-name, as the view section then shows it */
+	[Q_SECTION_DIR] = "UPDATE stored_section SET dir = ?1 WHERE report = ?2"
+		" AND seq = ?3 AND dir IS NOT ?1",
 	[Q_TABLES] = "SELECT tbl_no, kind, format, name, label_header, ncols,"
 		" nrows FROM report_table WHERE report = ? ORDER BY tbl_no",
 	[Q_COLUMNS] = "SELECT col_no, header FROM table_column"
@@ -138,11 +139,15 @@ static int render_sections(report_build *rb)
 			add_section_dir(rb, ix_name(full.s, "", "_"),
 					sqlite3_column_int(st, 5),
 					col_text(st, 4), &kid);
+		const char *dir = rc ? NULL : rb->year.kids[kid].name;
+		bool plain = dir && !strcmp(dir, full.s);
 		nb_buf_free(&full);
 		if (rc || !t->name_sections)
 			continue;
-		sqlite3_bind_text(up, 1, rb->year.kids[kid].name, -1,
-				  SQLITE_STATIC);
+		if (plain)
+			sqlite3_bind_null(up, 1);
+		else
+			sqlite3_bind_text(up, 1, dir, -1, SQLITE_STATIC);
 		sqlite3_bind_int64(up, 2, rb->id);
 		sqlite3_bind_int64(up, 3, sqlite3_column_int64(st, 0));
 		if (sqlite3_step(up) != SQLITE_DONE)

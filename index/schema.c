@@ -2,6 +2,7 @@
  * schema") documents every column; keep the two in step, and bump
  * IX_SCHEMA_VERSION with any change here or in what is rendered. */
 #include <errno.h>
+#include <string.h>
 
 #include "ix.h"
 
@@ -38,13 +39,21 @@ static const char schema_sql[] =
 	/* the long columns last: a query of the others then never reads a
 	 * row's overflow pages */
 	" text TEXT,"
-	" preamble TEXT"
+	/* the preamble is the start of text: stored as where it is (bytes),
+	 * or itself in preamble_text when it is not found there */
+	" preamble_off INTEGER,"
+	" preamble_len INTEGER,"
+	" preamble_text TEXT,"
+	" preamble TEXT GENERATED ALWAYS AS (CASE WHEN preamble_off IS NULL"
+	"  THEN preamble_text ELSE CAST(substr(CAST(text AS BLOB),"
+	"  preamble_off + 1, preamble_len) AS TEXT) END) VIRTUAL"
 	");"
 	"CREATE INDEX report_agency_year ON report(agency, year);"
 
 	/* A section's text is a part of its report's: stored as where it is
 	 * in report.text (text_off, text_len, in bytes), or itself in text
-	 * when it is not found there; the view section shows it. */
+	 * when it is not found there; its directory only when it is not
+	 * N-name (name, else heading).  The view section shows both. */
 	"CREATE TABLE stored_section("
 	" report INTEGER NOT NULL,"
 	" seq INTEGER NOT NULL,"
@@ -63,7 +72,8 @@ static const char schema_sql[] =
 	"  CASE WHEN s.text_off IS NULL THEN s.text"
 	"   ELSE CAST(substr(CAST(r.text AS BLOB), s.text_off + 1, s.text_len)"
 	"    AS TEXT) END AS text,"
-	"  s.dir"
+	"  coalesce(s.dir, s.number || '-' ||"
+	"   coalesce(nullif(s.name, ''), s.heading, '')) AS dir"
 	" FROM stored_section s LEFT JOIN report r ON r.id = s.report;"
 
 	"CREATE TABLE report_table("
@@ -276,6 +286,18 @@ const char *const ix_report_tables[] = {
 	"report", "stored_section", "report_table", "stored_column", "stored_row",
 	"cell", "warning", "note", "stored_check", NULL,
 };
+
+/* report's stored columns: its generated column (preamble) is not given
+ * on insert, so a copy of its rows names the others. */
+static const char report_stored[] =
+	"id, agency, agency_as_printed, agency_source, year, year_rule, title,"
+	" published, format, encoding, traditional, agency_dir, year_dir, text,"
+	" preamble_off, preamble_len, preamble_text";
+
+const char *ix_stored_columns(const char *table)
+{
+	return strcmp(table, "report") ? "*" : report_stored;
+}
 
 int ix_exec(sqlite3 *db, const char *sql, FILE *err)
 {

@@ -13,8 +13,8 @@ enum {
 static const char *const sql[S_COUNT] = {
 	[S_REPORT] = "INSERT INTO report(id, agency, agency_as_printed,"
 		" agency_source, year, year_rule, title, published, format,"
-		" encoding, traditional, text, preamble)"
-		" VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?)",
+		" encoding, traditional, text, preamble_off, preamble_len,"
+		" preamble_text) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
 	[S_SECTION] = "INSERT INTO stored_section(report, seq, number,"
 		" canonical, name, heading, text_off, text_len, text)"
 		" VALUES(?,?,?,?,?,?,?,?,?)",
@@ -169,26 +169,27 @@ static int store_strings(ix_store *s, int which, int64_t id, char **v, size_t n)
 	return rc;
 }
 
-/* A section's text as where it is in the report's text, looked for from
- * *from on (sections come in order) and else from the start; itself when
- * it is not there. */
-static void bind_section_text(sqlite3_stmt *st, const char *report,
-			      const char *sec, size_t *from)
+/* A part of the report's text (a section's, the preamble) as where it is
+ * there, parameters col and col + 1 (offset and length in bytes), looked
+ * for from *from on (sections come in order) and else from the start;
+ * itself, parameter col + 2, when it is not there. */
+static void bind_place(sqlite3_stmt *st, int col, const char *report,
+		       const char *part, size_t *from)
 {
-	if (!sec)
+	if (!part)
 		return;
-	size_t rlen = report ? strlen(report) : 0, slen = strlen(sec);
+	size_t rlen = report ? strlen(report) : 0, slen = strlen(part);
 	const char *at = NULL;
 	if (report && *from <= rlen)
-		at = memmem(report + *from, rlen - *from, sec, slen);
+		at = memmem(report + *from, rlen - *from, part, slen);
 	if (report && !at)
-		at = memmem(report, rlen, sec, slen);
+		at = memmem(report, rlen, part, slen);
 	if (!at) {
-		text(st, 9, sec);
+		text(st, col + 2, part);
 		return;
 	}
-	sqlite3_bind_int64(st, 7, at - report);
-	sqlite3_bind_int64(st, 8, (int64_t)slen);
+	sqlite3_bind_int64(st, col, at - report);
+	sqlite3_bind_int64(st, col + 1, (int64_t)slen);
 	*from = (size_t)(at - report) + slen;
 }
 
@@ -208,7 +209,8 @@ int ix_store_report(ix_store *s, int64_t id, const nb_report *r)
 	text(st, 10, r->encoding);
 	sqlite3_bind_int(st, 11, r->traditional);
 	text(st, 12, r->text);
-	text(st, 13, r->preamble);
+	size_t start = 0;
+	bind_place(st, 13, r->text, r->preamble, &start);
 	int rc = run(st);
 
 	size_t from = 0;	/* where the last section's text ended */
@@ -221,7 +223,7 @@ int ix_store_report(ix_store *s, int64_t id, const nb_report *r)
 		sqlite3_bind_int(st, 4, sec->canonical);
 		text(st, 5, sec->name);
 		text(st, 6, sec->heading);
-		bind_section_text(st, r->text, sec->text, &from);
+		bind_place(st, 7, r->text, sec->text, &from);
 		rc = run(st);
 	}
 	for (size_t t = 0; t < r->ntables && !rc; t++)

@@ -1,0 +1,379 @@
+/*
+ * test_blocks.c — the files of _all stored in compressed blocks
+ * (index/blocks.c, chunks.c), the preamble stored as a place in the
+ * report's text and a section's directory only when it is not N-name: reads across a block's end in both dialects, an excel
+ * read starting inside a block, a file of _all with no records, a rebuild
+ * that takes unchanged reports' chunks out of the old blocks.
+ *
+ * The collection is made here: one fixture report copied under enough
+ * agency names that _all/申请情况.csv spans several blocks.
+ */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "index.h"
+#include "ix.h"
+
+#define REPORT "data/index/青山县人民政府/2021.txt"
+/* reports made; their 申请情况 rows alone (~2.5 KB each) fill 3 blocks */
+#define NREPORTS 80
+
+typedef struct {
+	char dir[64];
+	char raw[96];
+	char db[96];
+	char scratch[96];	/* an index built from scratch, to compare */
+	char *text;		/* the fixture report */
+	size_t len;
+} fixture;
+
+static void write_file(const char *path, const char *data, size_t len)
+{
+	FILE *f = fopen(path, "wb");
+	assert_non_null(f);
+	assert_int_equal(fwrite(data, 1, len, f), len);
+	assert_int_equal(fclose(f), 0);
+}
+
+/* The agency of report i (< 100): "青山" and two stems, "县人民政府". */
+static void agency(int i, char *out, size_t len)
+{
+	static const char *const stem[] = {
+		"甲", "乙", "丙", "丁", "戊", "己", "庚", "辛", "壬", "癸",
+	};
+	snprintf(out, len, "青山%s%s县", stem[i / 10 % 10], stem[i % 10]);
+}
+
+/* Report i: the fixture under agency i, of 2020 for odd i (two years, so
+ * two year slices), with its first number changed to n. */
+static void write_report(fixture *fx, int i, int n)
+{
+	char dir[160], path[200], name[32];
+	agency(i, name, sizeof name);
+	snprintf(dir, sizeof dir, "%s/%s人民政府", fx->raw, name);
+	mkdir(dir, 0755);
+	snprintf(path, sizeof path, "%s/%d.txt", dir, i % 2 ? 2020 : 2021);
+	nb_buf b = {0};
+	const char *t = fx->text;
+	for (const char *at; (at = strstr(t, "青山县"));
+	     t = at + strlen("青山县")) {
+		nb_buf_add(&b, t, (size_t)(at - t));
+		nb_buf_adds(&b, name);
+	}
+	nb_buf_adds(&b, t);
+	if (i % 2)
+		for (char *y; (y = strstr(b.s, "2021年"));)
+			memcpy(y, "2020", 4);
+	char *num = strstr(b.s, "行政规范性文件 | 3 |");
+	assert_non_null(num);
+	num[strlen("行政规范性文件 | ")] = (char)('0' + n % 10);
+	assert_false(b.oom);
+	write_file(path, b.s, b.len);
+	nb_buf_free(&b);
+}
+
+static int setup(void **state)
+{
+	fixture *fx = calloc(1, sizeof *fx);
+	if (!fx)
+		return -1;
+	snprintf(fx->dir, sizeof fx->dir, "/tmp/nb-test-blocks-XXXXXX");
+	if (!mkdtemp(fx->dir))
+		return -1;
+	snprintf(fx->raw, sizeof fx->raw, "%s/raw", fx->dir);
+	snprintf(fx->db, sizeof fx->db, "%s/ix.sqlite", fx->dir);
+	snprintf(fx->scratch, sizeof fx->scratch, "%s/scratch.sqlite", fx->dir);
+	FILE *f = fopen(REPORT, "rb");
+	if (!f || mkdir(fx->raw, 0755))
+		return -1;
+	fx->text = calloc(1, 65536);
+	fx->len = fx->text ? fread(fx->text, 1, 65535, f) : 0;
+	fclose(f);
+	if (!fx->len)
+		return -1;
+	*state = fx;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	fixture *fx = *state;
+	char cmd[128];
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", fx->dir);
+	int rc = system(cmd);
+	free(fx->text);
+	free(fx);
+	return rc == 0 ? 0 : -1;
+}
+
+static nb_build_stats build(const char *db, const char *raw)
+{
+	nb_build_stats s;
+	assert_int_equal(nb_index_build(db, raw, stderr, &s), 0);
+	return s;
+}
+
+static nb_node walk(nb_index *ix, const char *path)
+{
+	nb_node n;
+	assert_int_equal(nb_index_getattr(ix, NB_ROOT_INO, &n), 0);
+	char *copy = strdup(path), *save = NULL;
+	for (char *part = strtok_r(copy, "/", &save); part;
+	     part = strtok_r(NULL, "/", &save))
+		assert_int_equal(nb_index_lookup(ix, n.ino, part, &n), 0);
+	free(copy);
+	return n;
+}
+
+/* The whole file, read in one piece. */
+static char *slurp(nb_index *ix, const char *path, size_t *len)
+{
+	nb_node n = walk(ix, path);
+	char *buf = malloc(n.size + 1);
+	assert_non_null(buf);
+	ssize_t got = nb_index_read(ix, n.ino, buf, n.size + 100, 0);
+	assert_int_equal(got, (ssize_t)n.size);
+	buf[got] = 0;
+	*len = (size_t)got;
+	return buf;
+}
+
+/* Body offsets where a block of _all's file name starts, in the dialect. */
+static size_t block_starts(const char *db, const char *name, bool excel,
+			   int64_t *v, size_t max)
+{
+	sqlite3 *d;
+	sqlite3_stmt *st;
+	assert_int_equal(sqlite3_open_v2(db, &d, SQLITE_OPEN_READONLY, NULL),
+			 SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(d, excel ?
+		"SELECT b.off_excel FROM all_block b JOIN all_file f"
+		" ON f.id = b.file WHERE f.name = ? ORDER BY b.off" :
+		"SELECT b.off FROM all_block b JOIN all_file f"
+		" ON f.id = b.file WHERE f.name = ? ORDER BY b.off",
+		-1, &st, NULL), SQLITE_OK);
+	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+	size_t n = 0;
+	while (sqlite3_step(st) == SQLITE_ROW && n < max)
+		v[n++] = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	sqlite3_close(d);
+	return n;
+}
+
+/* Reads of every size around every block's start equal the whole file. */
+static void check_reads(const char *db, unsigned flags)
+{
+	bool excel = !(flags & NB_OPEN_CSV_UNIX);
+	nb_index *ix;
+	assert_int_equal(nb_index_open(db, flags, &ix), 0);
+	size_t len;
+	char *whole = slurp(ix, "_all/申请情况.csv", &len);
+	nb_node n = walk(ix, "_all/申请情况.csv");
+	/* the header: the file's first record, a BOM before it in excel */
+	size_t head = (size_t)(strchr(whole, '\n') + 1 - whole);
+	int64_t starts[64];
+	size_t nb = block_starts(db, "申请情况.csv", excel, starts, 64);
+	assert_true(nb >= 3);
+	assert_int_equal(starts[0], 0);
+	const size_t sizes[] = {1, 2, 3, 100, 4096, IX_BLOCK_SIZE + 7, 131072};
+	char *buf = malloc(131072);
+	assert_non_null(buf);
+	for (size_t b = 1; b < nb; b++) {
+		for (int d = -3; d <= 3; d++) {
+			size_t off = head + (size_t)starts[b] + (size_t)d;
+			for (size_t s = 0; s < sizeof sizes / sizeof *sizes; s++) {
+				size_t want = len - off < sizes[s] ? len - off : sizes[s];
+				ssize_t got = nb_index_read(ix, n.ino, buf, sizes[s], off);
+				assert_int_equal(got, (ssize_t)want);
+				assert_memory_equal(buf, whole + off, want);
+			}
+		}
+	}
+	/* in excel, a read inside a block and inside a record's CRLF */
+	if (excel) {
+		size_t mid = head + (size_t)starts[1] + 1000;
+		char *cr = strchr(whole + mid, '\r');
+		assert_non_null(cr);
+		size_t at = (size_t)(cr - whole) + 1;	/* between CR and LF */
+		assert_int_equal(nb_index_read(ix, n.ino, buf, 5, at), 5);
+		assert_memory_equal(buf, whole + at, 5);
+		assert_int_equal(buf[0], '\n');
+	}
+	free(buf);
+	free(whole);
+	nb_index_close(ix);
+}
+
+/* The unix and excel files of _all say the same records. */
+static void check_dialects(const char *db, const char *path)
+{
+	nb_index *x, *u;
+	assert_int_equal(nb_index_open(db, 0, &x), 0);
+	assert_int_equal(nb_index_open(db, NB_OPEN_CSV_UNIX, &u), 0);
+	size_t lx, lu;
+	char *bx = slurp(x, path, &lx), *bu = slurp(u, path, &lu);
+	assert_memory_equal(bx, "\xEF\xBB\xBF", 3);
+	size_t k = 0;
+	for (size_t i = 3; i < lx; i++)
+		if (bx[i] != '\r')
+			bx[k++] = bx[i];
+	assert_int_equal(k, lu);
+	assert_memory_equal(bx, bu, lu);
+	free(bx);
+	free(bu);
+	nb_index_close(x);
+	nb_index_close(u);
+}
+
+static void test_reads_across_blocks(void **state)
+{
+	fixture *fx = *state;
+	for (int i = 0; i < NREPORTS; i++)
+		write_report(fx, i, i);
+	build(fx->db, fx->raw);
+	check_reads(fx->db, 0);
+	check_reads(fx->db, NB_OPEN_CSV_UNIX);
+	check_dialects(fx->db, "_all/申请情况.csv");
+	check_dialects(fx->db, "_all/2020/申请情况.csv");
+	check_dialects(fx->db, "_all/reports.csv");
+
+	/* every block but the last of a file holds at least IX_BLOCK_SIZE
+	 * bytes less one chunk; none holds more unless one chunk does */
+	sqlite3 *d;
+	assert_int_equal(sqlite3_open(fx->db, &d), SQLITE_OK);
+	bool ok;
+	char sql[256];
+	snprintf(sql, sizeof sql, "SELECT count(*) FROM all_block b"
+		 " WHERE b.size > %d AND EXISTS (SELECT 1 FROM chunk c"
+		 " WHERE c.file = b.file AND c.off > b.off"
+		 " AND c.off < b.off + b.size)", IX_BLOCK_SIZE);
+	assert_int_equal(ix_query_int(d, sql, &ok), 0);
+	assert_true(ok);
+	/* the chunks tile each file's body exactly */
+	assert_int_equal(ix_query_int(d, "SELECT count(*) FROM chunk c"
+		" WHERE c.off > 0 AND NOT EXISTS (SELECT 1 FROM chunk p"
+		" WHERE p.file = c.file AND p.off + p.size = c.off"
+		" AND p.off_excel + p.size + p.records = c.off_excel)", &ok), 0);
+	assert_true(ok);
+	sqlite3_close(d);
+}
+
+/* A file of _all without a record is its header alone; no block. */
+static void test_empty_file(void **state)
+{
+	fixture *fx = *state;
+	write_report(fx, 1, 3);	/* no warning, no failed check */
+	build(fx->db, fx->raw);
+	for (int d = 0; d < 2; d++) {
+		nb_index *ix;
+		assert_int_equal(nb_index_open(fx->db, d ? NB_OPEN_CSV_UNIX : 0,
+					       &ix), 0);
+		size_t len;
+		char *csv = slurp(ix, "_all/warnings.csv", &len);
+		assert_string_equal(csv + (d ? 0 : 3), d ? "机关,年度,目录,警告\n" :
+				    "机关,年度,目录,警告\r\n");
+		nb_node n = walk(ix, "_all/warnings.csv");
+		char c;
+		assert_int_equal(nb_index_read(ix, n.ino, &c, 1, len), 0);
+		assert_int_equal(nb_index_read(ix, n.ino, &c, 1, len + 9), 0);
+		free(csv);
+		nb_index_close(ix);
+	}
+	sqlite3 *d;
+	assert_int_equal(sqlite3_open(fx->db, &d), SQLITE_OK);
+	bool ok;
+	assert_int_equal(ix_query_int(d, "SELECT count(*) FROM all_block b"
+		" JOIN all_file f ON f.id = b.file WHERE f.name = 'warnings.csv'",
+		&ok), 0);
+	/* the preamble is a place in the text, shown as text */
+	assert_int_equal(ix_query_int(d, "SELECT count(*) FROM report"
+		" WHERE preamble_off IS NOT NULL AND preamble_text IS NULL"
+		" AND preamble LIKE '本报告根据%'", &ok), 1);
+	/* a section's directory is stored only when it is not N-name */
+	assert_int_equal(ix_query_int(d, "SELECT count(*) FROM section s"
+		" JOIN stored_section t USING(report, seq) WHERE t.dir IS NULL"
+		" AND s.dir = s.number || '-' || s.name", &ok), 6);
+	assert_int_equal(sqlite3_exec(d, "UPDATE stored_section SET dir = 'x'"
+				      " WHERE seq = 0", NULL, NULL, NULL), SQLITE_OK);
+	assert_int_equal(ix_query_int(d, "SELECT count(*) FROM section"
+		" WHERE seq = 0 AND dir = 'x'", &ok), 1);
+	sqlite3_close(d);
+}
+
+static void compare(const char *a, const char *b, const char *path,
+		    unsigned flags)
+{
+	nb_index *x, *y;
+	assert_int_equal(nb_index_open(a, flags, &x), 0);
+	assert_int_equal(nb_index_open(b, flags, &y), 0);
+	size_t lx, ly;
+	char *bx = slurp(x, path, &lx), *by = slurp(y, path, &ly);
+	assert_int_equal(lx, ly);
+	assert_memory_equal(bx, by, lx);
+	free(bx);
+	free(by);
+	nb_index_close(x);
+	nb_index_close(y);
+}
+
+/* A rebuild after one report changed, one was added and one removed
+ * takes the others' chunks out of the old blocks (test_index.c shows they
+ * are not rendered again) and serves what a build from scratch serves. */
+static void test_rebuild_keeps_chunks(void **state)
+{
+	fixture *fx = *state;
+	for (int i = 0; i < NREPORTS; i++)
+		write_report(fx, i, i);
+	build(fx->db, fx->raw);
+
+	write_report(fx, 40, 7);	/* 40 changes: 1 -> 7 new rows */
+	write_report(fx, NREPORTS, 2);	/* one more */
+	char gone[160], name[32];
+	agency(5, name, sizeof name);
+	snprintf(gone, sizeof gone, "%s/%s人民政府/2020.txt", fx->raw, name);
+	assert_int_equal(unlink(gone), 0);
+	nb_build_stats s = build(fx->db, fx->raw);
+	assert_int_equal(s.parsed, 2);
+	assert_int_equal(s.reused, NREPORTS - 2);
+	build(fx->scratch, fx->raw);
+	const char *paths[] = {
+		"_all/申请情况.csv", "_all/2020/申请情况.csv",
+		"_all/2021/申请情况.csv", "_all/reports.csv", "_all/checks.csv",
+		"_all/warnings.csv", "_all/第二十条第（一）项.csv",
+	};
+	for (size_t i = 0; i < sizeof paths / sizeof *paths; i++) {
+		compare(fx->db, fx->scratch, paths[i], 0);
+		compare(fx->db, fx->scratch, paths[i], NB_OPEN_CSV_UNIX);
+	}
+	check_reads(fx->db, 0);
+
+	/* the preamble of a reused report is copied with its place */
+	sqlite3 *d;
+	assert_int_equal(sqlite3_open(fx->db, &d), SQLITE_OK);
+	bool ok;
+	assert_int_equal(ix_query_int(d, "SELECT count(*) FROM report"
+		" WHERE preamble_off IS NULL OR preamble IS NULL", &ok), 0);
+	assert_true(ok);
+	sqlite3_close(d);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_reads_across_blocks, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_empty_file, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_rebuild_keeps_chunks, setup, teardown),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
