@@ -12,7 +12,7 @@ cd "$(dirname "$0")/../.."
 B=$1
 SECONDS_EACH=$2
 shift 2
-PKGS="fuzz3 sqlite3 libcjson opencc libxml-2.0 libcrypto icu-uc"
+PKGS="fuzz3 sqlite3 libcjson opencc libxml-2.0 libcrypto icu-uc libzstd"
 PKG_CFLAGS=$(pkg-config --cflags ${PKGS/fuzz3/fuse3})
 PKG_LIBS=$(pkg-config --libs ${PKGS/fuzz3/fuse3})
 FLAGS="-O1 -g -std=c11 -D_GNU_SOURCE -fsanitize=fuzzer,address,undefined
