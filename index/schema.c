@@ -50,10 +50,11 @@ static const char schema_sql[] =
 	");"
 	"CREATE INDEX report_agency_year ON report(agency, year);"
 
-	/* A section's text is a part of its report's: stored as where it is
-	 * in report.text (text_off, text_len, in bytes), or itself in text
-	 * when it is not found there; its directory only when it is not
-	 * N-name (name, else heading).  The view section shows both. */
+	/* A section's heading and text are parts of its report's: each
+	 * stored as where it is in report.text (heading_off, heading_len,
+	 * text_off, text_len, in bytes), or itself (heading, text) when it is
+	 * not found there; its directory only when it is not N-name (name,
+	 * else heading).  The view section shows them all. */
 	"CREATE TABLE stored_section("
 	" report INTEGER NOT NULL,"
 	" seq INTEGER NOT NULL,"
@@ -61,6 +62,8 @@ static const char schema_sql[] =
 	" canonical INTEGER NOT NULL,"
 	" name TEXT,"
 	" heading TEXT,"
+	" heading_off INTEGER,"
+	" heading_len INTEGER,"
 	" text_off INTEGER,"
 	" text_len INTEGER,"
 	" text TEXT,"
@@ -68,13 +71,17 @@ static const char schema_sql[] =
 	" PRIMARY KEY(report, seq)"
 	") WITHOUT ROWID;"
 	"CREATE VIEW section AS"
-	" SELECT s.report, s.seq, s.number, s.canonical, s.name, s.heading,"
+	" SELECT report, seq, number, canonical, name, heading, text,"
+	"  coalesce(dir, number || '-' ||"
+	"   coalesce(nullif(name, ''), heading, '')) AS dir"
+	" FROM (SELECT s.report, s.seq, s.number, s.canonical, s.name, s.dir,"
+	"  CASE WHEN s.heading_off IS NULL THEN s.heading"
+	"   ELSE CAST(substr(CAST(r.text AS BLOB), s.heading_off + 1,"
+	"    s.heading_len) AS TEXT) END AS heading,"
 	"  CASE WHEN s.text_off IS NULL THEN s.text"
 	"   ELSE CAST(substr(CAST(r.text AS BLOB), s.text_off + 1, s.text_len)"
-	"    AS TEXT) END AS text,"
-	"  coalesce(s.dir, s.number || '-' ||"
-	"   coalesce(nullif(s.name, ''), s.heading, '')) AS dir"
-	" FROM stored_section s LEFT JOIN report r ON r.id = s.report;"
+	"    AS TEXT) END AS text"
+	" FROM stored_section s LEFT JOIN report r ON r.id = s.report);"
 
 	"CREATE TABLE report_table("
 	" report INTEGER NOT NULL,"

@@ -16,8 +16,8 @@ static const char *const sql[S_COUNT] = {
 		" encoding, traditional, text, preamble_off, preamble_len,"
 		" preamble_text) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
 	[S_SECTION] = "INSERT INTO stored_section(report, seq, number,"
-		" canonical, name, heading, text_off, text_len, text)"
-		" VALUES(?,?,?,?,?,?,?,?,?)",
+		" canonical, name, heading_off, heading_len, heading, text_off,"
+		" text_len, text) VALUES(?,?,?,?,?,?,?,?,?,?,?)",
 	[S_TABLE] = "INSERT INTO report_table(report, tbl_no, kind, format,"
 		" name, label_header, ncols, nrows) VALUES(?,?,?,?,?,?,?,?)",
 	[S_COLUMN] = "INSERT INTO table_column(report, tbl_no, col_no, header)"
@@ -214,6 +214,7 @@ int ix_store_report(ix_store *s, int64_t id, const nb_report *r)
 	int rc = run(st);
 
 	size_t from = 0;	/* where the last section's text ended */
+	size_t heading_from = 0;	/* and its heading */
 	for (size_t i = 0; i < r->nsections && !rc; i++) {
 		const nb_section *sec = &r->sections[i];
 		st = s->st[S_SECTION];
@@ -222,8 +223,8 @@ int ix_store_report(ix_store *s, int64_t id, const nb_report *r)
 		sqlite3_bind_int(st, 3, sec->number);
 		sqlite3_bind_int(st, 4, sec->canonical);
 		text(st, 5, sec->name);
-		text(st, 6, sec->heading);
-		bind_place(st, 7, r->text, sec->text, &from);
+		bind_place(st, 6, r->text, sec->heading, &heading_from);
+		bind_place(st, 9, r->text, sec->text, &from);
 		rc = run(st);
 	}
 	for (size_t t = 0; t < r->ntables && !rc; t++)

@@ -1,7 +1,8 @@
 /*
  * test_blocks.c — the files of _all stored in compressed blocks
- * (index/blocks.c, chunks.c), the preamble stored as a place in the
- * report's text and a section's directory only when it is not N-name: reads across a block's end in both dialects, an excel
+ * (index/blocks.c, chunks.c), the preamble and a section's heading stored
+ * as places in the report's text and a section's directory only when it
+ * is not N-name: reads across a block's end in both dialects, an excel
  * read starting inside a block, a file of _all with no records, a rebuild
  * that takes unchanged reports' chunks out of the old blocks.
  *
@@ -300,6 +301,11 @@ static void test_empty_file(void **state)
 	assert_int_equal(ix_query_int(d, "SELECT count(*) FROM report"
 		" WHERE preamble_off IS NOT NULL AND preamble_text IS NULL"
 		" AND preamble LIKE '本报告根据%'", &ok), 1);
+	/* a section's heading is a place in the text too */
+	assert_int_equal(ix_query_int(d, "SELECT count(*) FROM section s"
+		" JOIN stored_section t USING(report, seq) WHERE t.heading IS NULL"
+		" AND t.heading_off IS NOT NULL AND s.seq = 0"
+		" AND s.heading = '一、总体情况'", &ok), 1);
 	/* a section's directory is stored only when it is not N-name */
 	assert_int_equal(ix_query_int(d, "SELECT count(*) FROM section s"
 		" JOIN stored_section t USING(report, seq) WHERE t.dir IS NULL"
