@@ -410,7 +410,10 @@ static int fill(builder *b, const ix_old_index *o, const ix_files *files,
 			  &b->add_reuse, b->err)))
 		return rc;
 	if ((rc = ix_store_new(db, &b->store))) {
-		ix_say_db(b->err, db);
+		if (rc == -ENOMEM)
+			ix_say(b->err, "%s: out of memory", b->rawdir);
+		else
+			ix_say_db(b->err, db);
 		return rc;
 	}
 
