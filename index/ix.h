@@ -326,6 +326,11 @@ int ix_digest(const ix_tnode *f, int64_t *out);
 /* Names every report's directories, adds the cross-year checks and fills
  * the node table.  0, -ENOMEM or -EIO (message on err). */
 int ix_tree_build(sqlite3 *db, const char *rawdir, FILE *err);
+/* The directories of a report of agency (NULL: unknown) and year when it
+ * is the first of its agency and year: its agency's, and "2019" (or the
+ * unknown year's); malloc'd.  0 or -ENOMEM. */
+int ix_report_dirs(const char *agency, int year, char **agency_dir,
+		   char **year_dir);
 
 typedef struct {
 	int64_t id;		/* report id */

@@ -15,8 +15,8 @@ enum {
 static const char *const sql[S_COUNT] = {
 	[S_REPORT] = "INSERT INTO report(id, agency, agency_as_printed,"
 		" agency_source, year, year_rule, title, published, format,"
-		" encoding, traditional, text, preamble)"
-		" VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?)",
+		" encoding, traditional, text, preamble, agency_dir, year_dir)"
+		" VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
 	[S_SECTION] = "INSERT INTO stored_section(report, seq, number,"
 		" canonical, name, heading, text_off, text_len, text)"
 		" VALUES(?,?,?,?,?,?,?,?,?)",
@@ -227,7 +227,15 @@ int ix_store_report(ix_store *s, int64_t id, const nb_report *r)
 	sqlite3_bind_int(st, 11, r->traditional);
 	text(st, 12, r->text);
 	text(st, 13, r->preamble);
-	int rc = run(st);
+	/* the directories it most likely has, named now: tree.c then
+	 * updates only the rows whose names differ */
+	char *agency_dir, *year_dir;
+	int rc = ix_report_dirs(r->agency, r->year, &agency_dir, &year_dir);
+	if (!rc) {
+		sqlite3_bind_text(st, 14, agency_dir, -1, free);
+		sqlite3_bind_text(st, 15, year_dir, -1, free);
+		rc = run(st);
+	}
 
 	size_t from = 0;	/* where the last section's text ended */
 	for (size_t i = 0; i < r->nsections && !rc; i++) {
