@@ -205,10 +205,10 @@ static const char schema_sql[] =
 	" UNIQUE(parent, name)"
 	");"
 	/* readdir walks a directory's children in ino order, from this index
-	 * alone: it holds every column a listing serves, so the 21,573
+	 * alone: it holds every column a listing serves, so the ~21,500
 	 * entries of the root at 100,000 reports are read from contiguous
 	 * index pages, not one table row (one page, mostly) each (issue 7:
-	 * the first `ls` of that root, warm, 1.0 s -> 0.6 s) */
+	 * the first `ls` of that root, warm, ~1.0 s -> ~0.4 s) */
 	"CREATE INDEX node_parent ON node(parent, ino, is_dir, size, size_unix,"
 	" mtime_ns, nlink, name);"
 
