@@ -207,6 +207,10 @@ void nb_refresh_free(nb_refresh *r);
  * nb_snaps_reload).  Everything is logged. */
 int nb_refresh_run(nb_refresh *r);
 
+/* background.c: the calling thread yields the CPU to the others (nice
+ * 10); 0 or a negative errno. */
+int nb_thread_background(void);
+
 typedef struct nb_watch nb_watch;
 
 /*

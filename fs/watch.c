@@ -211,6 +211,12 @@ static void read_events(nb_watch *w, happened *h)
 static void *run(void *arg)
 {
 	nb_watch *w = arg;
+	/* What this thread does can wait; the answers owed to the kernel
+	 * cannot.  Failing to lower its priority costs only speed. */
+	int prc = nb_thread_background();
+	if (prc < 0)
+		fuse_log(FUSE_LOG_DEBUG, "nianbaofs: refresh thread at normal "
+			 "priority: %s\n", strerror(-prc));
 	/* Here, not before serving: thousands of directories take a while. */
 	if (!w->nowatch)
 		watch_tree(w, w->rawdir, 0);

@@ -32,7 +32,7 @@
 
 /* Bumped whenever a table or the rendering changes: an index with another
  * version is rebuilt from scratch.  Kept in PRAGMA user_version. */
-#define IX_SCHEMA_VERSION 5
+#define IX_SCHEMA_VERSION 6
 
 /* cell.state: the stored form of nb_cell_state (cell_view shows names). */
 enum { IX_CELL_NUMBER = 0, IX_CELL_BLANK = 1, IX_CELL_ABSENT = 2 };

@@ -221,8 +221,13 @@ static const char schema_sql[] =
 	" digest INTEGER,"
 	" UNIQUE(parent, name)"
 	");"
-	/* readdir walks a directory's children in ino order */
-	"CREATE INDEX node_parent ON node(parent);"
+	/* readdir walks a directory's children in ino order, from this index
+	 * alone: it holds every column a listing serves, so the ~21,500
+	 * entries of the root at 100,000 reports are read from contiguous
+	 * index pages, not one table row (one page, mostly) each (issue 7:
+	 * the first `ls` of that root, warm, ~1.0 s -> ~0.4 s) */
+	"CREATE INDEX node_parent ON node(parent, ino, is_dir, size, size_unix,"
+	" mtime_ns, nlink, name);"
 
 	/* _all: each file's rows stored once, compressed in blocks (blocks.c);
 	 * chunk says where each report's records are in its file's body */

@@ -139,3 +139,24 @@ def test_directory_of_100000_entries(nianbaofs, tmp_path):
         assert len(r.stdout.splitlines()) == ENTRIES + 2  # _all and "total"
         # generous: the listing itself takes well under a second here
         assert first < 20, first
+
+
+def test_listing_is_read_from_the_parent_index_alone(nianbaofs, tmp_path):
+    """readdir (index/conn.c, IX_Q_READDIR) is answered from node_parent
+    without reading a table row per entry: the first `ls` of a root of
+    ~21,500 entries read one scattered page per entry (issue 7)."""
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    db = tmp_path / "ix.sqlite"
+    r = run([nianbaofs, "index", "--db", db, raw])
+    assert r.returncode == 0, r.stderr
+    con = sqlite3.connect(db)
+    try:
+        plan = " ".join(row[-1] for row in con.execute(
+            "EXPLAIN QUERY PLAN SELECT ino, parent, is_dir, size, size_unix,"
+            " mtime_ns, nlink, name FROM node WHERE parent = ? AND ino > ?"
+            " ORDER BY ino", (1, 0)))
+    finally:
+        con.close()
+    assert "COVERING INDEX node_parent" in plan, plan
+    assert "TEMP B-TREE" not in plan, plan
