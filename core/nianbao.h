@@ -33,10 +33,11 @@ typedef enum {
 	NB_OUTSIDE_RAWDIR = -4100,	/* a symbolic link leading out of RAWDIR */
 	NB_TOO_LARGE = -4101,		/* larger than any report (index's limit) */
 	NB_BAD_INDEX_VERSION = -4102,	/* not an index, or one of another version */
+	NB_CANCELLED = -4103,		/* a build stopped on its caller's request */
 } nb_status;
 
 /* status.c: "not_a_report", "undecodable", "not_regular_file",
- * "outside_rawdir", "too_large", "bad_index_version"; NULL when rc is no
+ * "outside_rawdir", "too_large", "bad_index_version", "cancelled"; NULL when rc is no
  * status (0 or an errno). */
 const char *nb_status_name(int rc);
 /* The status with that name; 0 when name (or NULL) names none. */

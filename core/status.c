@@ -23,6 +23,7 @@ static const struct {
 	{ NB_OUTSIDE_RAWDIR, "outside_rawdir" },
 	{ NB_TOO_LARGE, "too_large" },
 	{ NB_BAD_INDEX_VERSION, "bad_index_version" },
+	{ NB_CANCELLED, "cancelled" },
 };
 
 const char *nb_status_name(int rc)

@@ -203,6 +203,9 @@ typedef struct nb_refresh nb_refresh;
 int nb_refresh_new(nb_refresh **out, nb_snaps *snaps, const char *rawdir,
 		   const char *dbpath);
 void nb_refresh_free(nb_refresh *r);
+/* Makes a refresh running on another thread, and every later one, stop as
+ * soon as it can (nb_index_build_cancellable): before an unmount. */
+void nb_refresh_cancel(nb_refresh *r);
 /* Brings the index up to date with RAWDIR, then serves it (as
  * nb_snaps_reload).  Everything is logged. */
 int nb_refresh_run(nb_refresh *r);

@@ -21,6 +21,7 @@ struct nb_refresh {
 	size_t len, cap;
 	char *now;		/* the lines of this build */
 	size_t nlen, ncap;
+	atomic_int cancel;	/* set by nb_refresh_cancel, on unmount */
 };
 
 /* 0 or -ENOMEM (then *s is unchanged). */
@@ -91,6 +92,11 @@ int nb_refresh_new(nb_refresh **out, nb_snaps *snaps, const char *rawdir,
 	return 0;
 }
 
+void nb_refresh_cancel(nb_refresh *r)
+{
+	atomic_store(&r->cancel, 1);
+}
+
 void nb_refresh_free(nb_refresh *r)
 {
 	if (!r)
@@ -112,7 +118,8 @@ int nb_refresh_run(nb_refresh *r)
 	if (err)
 		setvbuf(err, NULL, _IOLBF, 0);
 	r->nlen = 0;
-	int rc = nb_index_build(r->dbpath, r->rawdir, err, &stats);
+	int rc = nb_index_build_cancellable(r->dbpath, r->rawdir, err, &stats,
+					    NULL, NULL, &r->cancel);
 	if (err)
 		fclose(err);
 	/* A build allocates and frees megabytes (parsers, their dictionaries,
@@ -131,6 +138,11 @@ int nb_refresh_run(nb_refresh *r)
 	r->said = r->now;
 	r->now = NULL;
 	r->nlen = r->ncap = 0;
+	if (rc == NB_CANCELLED) {	/* asked for: no failure */
+		fuse_log(FUSE_LOG_DEBUG, "nianbaofs: %s: refresh cancelled; "
+			 "the index is as it was\n", r->dbpath);
+		return rc;
+	}
 	if (rc < 0) {
 		fuse_log(FUSE_LOG_ERR, "nianbaofs: %s: cannot bring the index of "
 			 "%s up to date: %s; still serving the index as it was\n",

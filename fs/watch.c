@@ -336,6 +336,9 @@ void nb_watch_free(nb_watch *w)
 		return;
 	if (w->started) {
 		uint64_t one = 1;
+		/* a refresh under way would keep the unmount waiting for
+		 * minutes at 100,000 reports: stopped, rolled back */
+		nb_refresh_cancel(w->refresh);
 		/* only a counter at its maximum refuses: it is 0 here */
 		(void)!write(w->stopfd, &one, sizeof one);
 		pthread_join(w->thread, NULL);

@@ -96,6 +96,7 @@ typedef struct {
 	nb_build_stats *stats;
 	nb_progress_fn progress;
 	void *progress_ctx;
+	const atomic_int *cancel;	/* the caller's stop request, or NULL */
 	unsigned done;		/* files done, for progress */
 	ix_gone_set gone;	/* the old index's reports whose path is gone */
 	sqlite3_stmt *names_path;	/* does a report's warning name its file */
@@ -205,6 +206,8 @@ static int store_file(void *ctx, size_t i)
 	const char *sha = j->hashed ? j->sha : NULL;
 	int rc = j->rc;
 
+	if (ix_cancelled(b->cancel))
+		return NB_CANCELLED;	/* the map hands out no more files */
 	if (j->fatal) {
 		ix_say(b->err, "cannot start the parser: %s", j->fatal);
 		goto out;
@@ -426,6 +429,8 @@ static int fill(builder *b, const ix_old_index *o, const ix_files *files,
 	if (o->reusable && (rc = find_gone(b, o, files)))
 		return rc;
 	for (size_t i = 0; i < files->n && !rc; i++) {
+		if (ix_cancelled(b->cancel))
+			return NB_CANCELLED;
 		const ix_file *f = &files->v[i];
 		const ix_old_source *s = o->reusable ? ix_old_find(o, &cursor, f->rel) : NULL;
 		const ix_gone *g = s ? NULL : renamed_from(b, f, &rc);
@@ -477,7 +482,8 @@ static bool disk_full(sqlite3 *db, FILE *err)
 static int build_new(const char *dbpath, const char *rawdir,
 		     const char *realroot, const ix_old_index *o,
 		     const ix_files *files, FILE *err, nb_build_stats *stats,
-		     nb_progress_fn progress, void *progress_ctx)
+		     nb_progress_fn progress, void *progress_ctx,
+		     const atomic_int *cancel)
 {
 	nb_buf tmp = {0};
 	nb_buf_printf(&tmp, "%s.tmp-%ld", dbpath, (long)getpid());
@@ -499,7 +505,7 @@ static int build_new(const char *dbpath, const char *rawdir,
 
 	builder b = {.rawdir = rawdir, .realroot = realroot, .err = err,
 		     .stats = stats, .progress = progress,
-		     .progress_ctx = progress_ctx};
+		     .progress_ctx = progress_ctx, .cancel = cancel};
 	if (!rc && sqlite3_open_v2(tmp.s, &b.db, SQLITE_OPEN_READWRITE |
 				   SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_URI,
 				   NULL) != SQLITE_OK) {
@@ -518,11 +524,15 @@ static int build_new(const char *dbpath, const char *rawdir,
 			     "PRAGMA locking_mode = EXCLUSIVE;"
 			     "PRAGMA cache_size = -65536;", err);
 	if (!rc)
+		ix_cancel_watch(b.db, cancel);
+	if (!rc)
 		rc = ix_schema_create(b.db, rawdir, err);
 	if (!rc)
 		rc = fill(&b, o, files, dbpath);
 	if (rc == -EIO && disk_full(b.db, err))
 		rc = -ENOSPC;
+	else if (rc && ix_cancelled(cancel))
+		rc = NB_CANCELLED;	/* what failed was interrupted */
 
 	sqlite3_finalize(b.add_source);
 	sqlite3_finalize(b.add_reuse);
@@ -567,6 +577,15 @@ int nb_index_build_progress(const char *dbpath, const char *rawdir, FILE *err,
 			    nb_build_stats *stats, nb_progress_fn progress,
 			    void *progress_ctx)
 {
+	return nb_index_build_cancellable(dbpath, rawdir, err, stats, progress,
+					  progress_ctx, NULL);
+}
+
+int nb_index_build_cancellable(const char *dbpath, const char *rawdir,
+			       FILE *err, nb_build_stats *stats,
+			       nb_progress_fn progress, void *progress_ctx,
+			       const atomic_int *cancel)
+{
 	nb_build_stats s = {0};
 	ix_files files;
 	int rc = ix_walk(rawdir, err, &files);
@@ -590,7 +609,7 @@ int nb_index_build_progress(const char *dbpath, const char *rawdir, FILE *err,
 		rc = report_current(dbpath, rawdir, &o, err, &s);
 	else if (!rc)
 		rc = build_new(dbpath, rawdir, realroot, &o, &files, err, &s,
-			       progress, progress_ctx);
+			       progress, progress_ctx, cancel);
 	ix_old_free(&o);
 	ix_build_unlock(lock);
 	ix_files_free(&files);

@@ -8,6 +8,7 @@
 #ifndef NB_INDEX_H
 #define NB_INDEX_H
 
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -52,6 +53,20 @@ typedef void (*nb_progress_fn)(void *ctx, unsigned done, unsigned total);
 int nb_index_build_progress(const char *dbpath, const char *rawdir, FILE *err,
 			    nb_build_stats *stats, nb_progress_fn fn,
 			    void *ctx);
+
+/*
+ * nb_index_build_progress that stops early once *cancel is non-zero (set
+ * from any thread, e.g. an unmount; cancel NULL: never).  Looked at between
+ * files and, through SQLite's progress handler, inside every statement of
+ * the later phases (tree, _all, totals), so a build of any size stops
+ * within a few milliseconds.  A cancelled build returns NB_CANCELLED and
+ * ends as a failed one does: its temporary file removed, the index at
+ * dbpath as it was.  A build already complete when asked is kept.
+ */
+int nb_index_build_cancellable(const char *dbpath, const char *rawdir,
+			       FILE *err, nb_build_stats *stats,
+			       nb_progress_fn fn, void *ctx,
+			       const atomic_int *cancel);
 
 /* Whether the index at dbpath may be served before it is brought up to
  * date: of this schema and parser version, and whole (current.c).  Reads a

@@ -172,6 +172,14 @@ void ix_gone_sort(ix_gone_set *g);
 ix_gone *ix_gone_find(ix_gone_set *g, const char *sha256, const char *rel);
 void ix_gone_free(ix_gone_set *g);
 
+/* ---- a build's cancel request (cancel.c) ---------------------------------- */
+
+/* Whether the caller asked the build to stop (cancel may be NULL). */
+bool ix_cancelled(const atomic_int *cancel);
+/* Makes every statement on db fail with SQLITE_INTERRUPT once cancel is
+ * set (nothing when cancel is NULL). */
+void ix_cancel_watch(sqlite3 *db, const atomic_int *cancel);
+
 /* ---- the ordered parallel map (pmap.c) ---------------------------------- */
 
 /* Works on item i, on worker thread number worker (< threads). */

@@ -25,6 +25,9 @@ void ix_say(FILE *err, const char *fmt, ...)
 
 void ix_say_db(FILE *err, sqlite3 *db)
 {
+	/* only a cancelled build interrupts (cancel.c): its status says so */
+	if (sqlite3_errcode(db) == SQLITE_INTERRUPT)
+		return;
 	ix_say(err, "%s: %s", sqlite3_db_filename(db, "main"),
 	       sqlite3_errmsg(db));
 }

@@ -24,6 +24,7 @@ static const struct {
 	{ NB_OUTSIDE_RAWDIR, "outside_rawdir" },
 	{ NB_TOO_LARGE, "too_large" },
 	{ NB_BAD_INDEX_VERSION, "bad_index_version" },
+	{ NB_CANCELLED, "cancelled" },
 };
 #define NDOC (sizeof documented / sizeof documented[0])
 

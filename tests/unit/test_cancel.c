@@ -1,0 +1,181 @@
+/*
+ * test_cancel.c — a build asked to stop (nb_index_build_cancellable):
+ * while it parses, in its later phases (the tree, inside SQLite), and
+ * before it starts.  Each time it returns NB_CANCELLED, says nothing of a
+ * failure, leaves the old index byte for byte as it was (or none when
+ * there was none) and no temporary file; a build after it succeeds.
+ */
+#include <dirent.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "index.h"
+
+#define DATA "data/index"
+
+typedef struct {
+	char dir[64];
+	char raw[96];
+	char db[96];
+} fixture;
+
+static int setup(void **state)
+{
+	fixture *fx = calloc(1, sizeof *fx);
+	if (!fx)
+		return -1;
+	snprintf(fx->dir, sizeof fx->dir, "/tmp/nb-test-cancel-XXXXXX");
+	if (!mkdtemp(fx->dir))
+		return -1;
+	snprintf(fx->raw, sizeof fx->raw, "%s/raw", fx->dir);
+	snprintf(fx->db, sizeof fx->db, "%s/ix.sqlite", fx->dir);
+	char cmd[256];
+	snprintf(cmd, sizeof cmd, "cp -R " DATA " '%s'", fx->raw);
+	*state = fx;
+	return system(cmd) == 0 ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+	fixture *fx = *state;
+	char cmd[256];
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", fx->dir);
+	int rc = system(cmd);
+	free(fx);
+	return rc == 0 ? 0 : -1;
+}
+
+/* The whole file at path, malloc'd; *len its size. */
+static char *slurp(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	assert_non_null(f);
+	assert_int_equal(fseek(f, 0, SEEK_END), 0);
+	long n = ftell(f);
+	assert_true(n > 0);
+	rewind(f);
+	char *s = malloc((size_t)n);
+	assert_non_null(s);
+	assert_int_equal(fread(s, 1, (size_t)n, f), (size_t)n);
+	fclose(f);
+	*len = (size_t)n;
+	return s;
+}
+
+static void assert_no_tmp(const fixture *fx)
+{
+	DIR *d = opendir(fx->dir);
+	assert_non_null(d);
+	struct dirent *de;
+	while ((de = readdir(d)))
+		assert_null(strstr(de->d_name, ".tmp-"));
+	closedir(d);
+}
+
+/* Every raw file changed (a new mtime): the next build parses them all. */
+static void touch_all(const fixture *fx)
+{
+	char cmd[256];
+	snprintf(cmd, sizeof cmd, "find '%s' -type f -exec touch -d "
+		 "@1700000000 {} +", fx->raw);
+	assert_int_equal(system(cmd), 0);
+}
+
+/* Sets the flag once `at` files are done (0: at the last). */
+typedef struct {
+	atomic_int flag;
+	unsigned at;
+	unsigned calls;
+} asker;
+
+static void ask_to_stop(void *ctx, unsigned done, unsigned total)
+{
+	asker *a = ctx;
+	a->calls++;
+	if (done == (a->at ? a->at : total))
+		atomic_store(&a->flag, 1);
+}
+
+/* A build with the old index in place, asked to stop at a->at: cancelled,
+ * silent, the old index untouched. */
+static void cancelled_over_old(fixture *fx, asker *a)
+{
+	assert_int_equal(nb_index_build(fx->db, fx->raw, NULL, NULL), 0);
+	size_t before_len, after_len;
+	char *before = slurp(fx->db, &before_len);
+	struct stat st0, st1;
+	assert_int_equal(stat(fx->db, &st0), 0);
+	touch_all(fx);
+
+	char *msgs = NULL;
+	size_t msglen = 0;
+	FILE *err = open_memstream(&msgs, &msglen);
+	assert_non_null(err);
+	nb_build_stats s;
+	int rc = nb_index_build_cancellable(fx->db, fx->raw, err, &s,
+					    ask_to_stop, a, &a->flag);
+	fclose(err);
+	assert_int_equal(rc, NB_CANCELLED);
+	assert_true(a->calls >= 1);
+	/* nothing said of the interrupted statements */
+	assert_null(strstr(msgs, "interrupt"));
+	free(msgs);
+
+	assert_int_equal(stat(fx->db, &st1), 0);
+	assert_int_equal(st0.st_ino, st1.st_ino);
+	char *after = slurp(fx->db, &after_len);
+	assert_int_equal(before_len, after_len);
+	assert_memory_equal(before, after, before_len);
+	free(before);
+	free(after);
+	assert_no_tmp(fx);
+
+	/* not cancelled, the same build goes through */
+	assert_int_equal(nb_index_build(fx->db, fx->raw, NULL, &s), 0);
+	assert_true(s.parsed > 1);
+	assert_no_tmp(fx);
+}
+
+static void test_cancel_while_parsing(void **state)
+{
+	asker a = {.at = 1};
+	cancelled_over_old(*state, &a);
+	/* stopped at the next file: no more were told done */
+	assert_int_equal(a.calls, 1);
+}
+
+static void test_cancel_in_tree_phase(void **state)
+{
+	asker a = {.at = 0};	/* every file stored: it stops inside SQLite */
+	cancelled_over_old(*state, &a);
+}
+
+static void test_cancel_before_start(void **state)
+{
+	fixture *fx = *state;
+	atomic_int flag = 1;
+	assert_int_equal(nb_index_build_cancellable(fx->db, fx->raw, NULL,
+						    NULL, NULL, NULL, &flag),
+			 NB_CANCELLED);
+	assert_int_not_equal(access(fx->db, F_OK), 0);
+	assert_no_tmp(fx);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_cancel_while_parsing, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_cancel_in_tree_phase, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_cancel_before_start, setup, teardown),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
