@@ -56,8 +56,11 @@ typedef struct ix_inos ix_inos;
  * terminal. */
 void ix_say(FILE *err, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
-/* ix_say of db's file name and its last SQLite error. */
+/* ix_say of db's file name and its last SQLite error; nothing when that
+ * is an interrupt, which only a cancelled build makes (cancel.c). */
 void ix_say_db(FILE *err, sqlite3 *db);
+/* The same with msg (NULL: the last error's) as the error's words. */
+void ix_say_db_msg(FILE *err, sqlite3 *db, const char *msg);
 
 /* ---- sha256 (hash.c) -------------------------------------------------------- */
 

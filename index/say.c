@@ -23,11 +23,16 @@ void ix_say(FILE *err, const char *fmt, ...)
 	free(msg);
 }
 
-void ix_say_db(FILE *err, sqlite3 *db)
+void ix_say_db_msg(FILE *err, sqlite3 *db, const char *msg)
 {
 	/* only a cancelled build interrupts (cancel.c): its status says so */
 	if (sqlite3_errcode(db) == SQLITE_INTERRUPT)
 		return;
 	ix_say(err, "%s: %s", sqlite3_db_filename(db, "main"),
-	       sqlite3_errmsg(db));
+	       msg ? msg : sqlite3_errmsg(db));
+}
+
+void ix_say_db(FILE *err, sqlite3 *db)
+{
+	ix_say_db_msg(err, db, NULL);
 }

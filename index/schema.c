@@ -315,8 +315,7 @@ int ix_exec(sqlite3 *db, const char *sql, FILE *err)
 {
 	char *msg = NULL;
 	if (sqlite3_exec(db, sql, NULL, NULL, &msg) != SQLITE_OK) {
-		ix_say(err, "%s: %s", sqlite3_db_filename(db, "main"),
-		       msg ? msg : sqlite3_errmsg(db));
+		ix_say_db_msg(err, db, msg);
 		sqlite3_free(msg);
 		return -EIO;
 	}
