@@ -4,6 +4,7 @@
  *
  * A build (build.c) goes:
  *   oldindex.c  what is at dbpath, and which raw files changed since
+ *   seal.c      whether it is still as it was found whole (no full check)
  *   walk.c      RAWDIR -> sorted list of report files with size and mtime
  *   rawfile.c   one raw file read whole, then parsed by the core
  *   store.c     one parsed nb_report -> rows of report, section, cell, ...

@@ -2,7 +2,8 @@
  * oldindex.c — the index being replaced: what is at dbpath (nothing, an
  * index of ours, a damaged one, something else we must not overwrite),
  * whether its rows can be reused (same schema and parser version), and
- * its sources, to tell which raw files changed since.
+ * its sources, to tell which raw files changed since.  Every page of it
+ * is checked unless its seal (seal.c) says it is as it was found whole.
  */
 #include <errno.h>
 #include <fcntl.h>

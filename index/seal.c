@@ -125,7 +125,9 @@ static int write_seal(int fd, seal s)
 	long waited_ms = 0;
 	struct stat own;
 	while (fstat(fd, &own) == 0 && !younger(&own, s)) {
-		if (waited_ms >= SEAL_WAIT_MS)
+		/* an mtime further ahead is not waited for at all */
+		if (waited_ms >= SEAL_WAIT_MS ||
+		    (s.sec - own.st_mtim.tv_sec) * 1000 > SEAL_WAIT_MS)
 			return -EAGAIN;
 		nanosleep(&nap, NULL);
 		waited_ms += nap.tv_nsec / 1000000;

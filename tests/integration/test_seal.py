@@ -13,6 +13,7 @@ aside.
 import os
 import shutil
 import sqlite3
+import time
 
 from conftest import mounted, needs_fuse, served_bytes, walk_files
 from test_cli import summary
@@ -159,3 +160,22 @@ def test_a_copied_index_is_served_as_the_original(nianbaofs, fresh_raw,
     assert r.returncode == 0, r.stderr
     assert summary(r.stdout)["index"].endswith("(unchanged)")
     assert seal_path(copy).read_text() == seal_line(copy)
+
+
+def test_an_index_dated_ahead_is_checked_not_sealed(nianbaofs, fresh_raw,
+                                                    tmp_path, env):
+    """An mtime ahead of the clock would make a seal wait for ever: the
+    index is checked in full on every build, without waiting."""
+    db = tmp_path / "ix.sqlite"
+    assert index(nianbaofs, fresh_raw, db, env).returncode == 0
+    ahead = db.stat().st_mtime_ns + 3600 * 10**9
+    os.utime(db, ns=(ahead, ahead))
+    t0 = time.monotonic()
+    r = index(nianbaofs, fresh_raw, db, env)
+    assert time.monotonic() - t0 < 2
+    assert r.returncode == 0, r.stderr
+    assert summary(r.stdout)["index"].endswith("(unchanged)")
+    assert not seal_path(db).exists()
+    zero_cell_root(db)
+    os.utime(db, ns=(ahead, ahead))
+    assert damaged_said(index(nianbaofs, fresh_raw, db, env))
