@@ -179,3 +179,24 @@ def test_an_index_dated_ahead_is_checked_not_sealed(nianbaofs, fresh_raw,
     zero_cell_root(db)
     os.utime(db, ns=(ahead, ahead))
     assert damaged_said(index(nianbaofs, fresh_raw, db, env))
+
+
+def test_a_build_failed_on_a_sealed_index_checks_it_next(nianbaofs, fresh_raw,
+                                                         tmp_path, env):
+    """Damage a seal cannot see is met when a build copies the old rows:
+    that build fails, and the next one checks the index in full."""
+    db = tmp_path / "ix.sqlite"
+    assert index(nianbaofs, fresh_raw, db, env).returncode == 0
+    before = tree_of(db)
+    zero_cell_root(db)
+    forge_seal(db)
+    report = sorted(fresh_raw.iterdir())[0]
+    st = report.stat()
+    os.utime(report, ns=(st.st_atime_ns, st.st_mtime_ns + 10**9))
+    r = index(nianbaofs, fresh_raw, db, env)
+    assert r.returncode != 0
+    assert not seal_path(db).exists()
+    r = index(nianbaofs, fresh_raw, db, env)
+    assert r.returncode == 0, r.stderr
+    assert damaged_said(r)
+    assert tree_of(db) == before
