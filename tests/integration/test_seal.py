@@ -15,6 +15,8 @@ import shutil
 import sqlite3
 import time
 
+import pytest
+
 from conftest import mounted, needs_fuse, served_bytes, walk_files
 from test_cli import summary
 from test_faults import index, tree_of
@@ -200,3 +202,23 @@ def test_a_build_failed_on_a_sealed_index_checks_it_next(nianbaofs, fresh_raw,
     assert r.returncode == 0, r.stderr
     assert damaged_said(r)
     assert tree_of(db) == before
+
+
+@pytest.mark.parametrize("how", ["torn", "other form", "link"])
+def test_a_seal_not_whole_is_none(nianbaofs, fresh_raw, tmp_path, env, how):
+    db = tmp_path / "ix.sqlite"
+    assert index(nianbaofs, fresh_raw, db, env).returncode == 0
+    zero_cell_root(db)
+    line = seal_line(db)
+    seal = seal_path(db)
+    if how == "torn":
+        seal.write_text(line[:-4])
+    elif how == "other form":
+        seal.write_text(line.replace(MAGIC, "nianbaofs-seal 2"))
+    else:
+        seal.unlink()
+        (tmp_path / "elsewhere").write_text(line)
+        seal.symlink_to(tmp_path / "elsewhere")
+    r = index(nianbaofs, fresh_raw, db, env)
+    assert r.returncode == 0, r.stderr
+    assert damaged_said(r)
