@@ -25,7 +25,7 @@
 
 enum {
 	Q_HAS_OLD, Q_REPORTS, Q_INFO, Q_FAILED, Q_WARNINGS, Q_TABLES,
-	Q_COLUMNS, Q_ROWS, Q_ADD_CHUNK, Q_COUNT
+	Q_COLUMNS, Q_ROWS, Q_CELLS, Q_ADD_CHUNK, Q_COUNT
 };
 
 static const char *const sql[Q_COUNT] = {
@@ -46,13 +46,15 @@ static const char *const sql[Q_COUNT] = {
 		" WHERE report = ? AND name IS NOT NULL ORDER BY tbl_no",
 	[Q_COLUMNS] = "SELECT header FROM table_column"
 		" WHERE report = ? AND tbl_no = ? ORDER BY col_no",
-	/* as the report's own CSV: the row's label, its printed numbers */
-	[Q_ROWS] = "SELECT tr.row_no, tr.label, c.col_no, c.value"
-		" FROM table_row tr LEFT JOIN cell c ON c.report = tr.report"
-		" AND c.tbl_no = tr.tbl_no AND c.row_no = tr.row_no"
-		" AND c.value IS NOT NULL"
-		" WHERE tr.report = ? AND tr.tbl_no = ?"
-		" ORDER BY tr.row_no, c.col_no",
+	/* as the report's own CSV: the row's label, its printed numbers;
+	 * two queries merged by row_no, each in its primary key's order (a
+	 * LEFT JOIN of the two sorts every table's cells in a temporary
+	 * B-tree) */
+	[Q_ROWS] = "SELECT row_no, label FROM table_row"
+		" WHERE report = ? AND tbl_no = ? ORDER BY row_no",
+	[Q_CELLS] = "SELECT row_no, col_no, value FROM cell"
+		" WHERE report = ? AND tbl_no = ? AND value IS NOT NULL"
+		" ORDER BY row_no, col_no",
 	[Q_ADD_CHUNK] = "INSERT INTO chunk(file, report, records, size, data)"
 		" VALUES(?, ?, ?, ?, ?)",
 };
@@ -211,44 +213,40 @@ static int put_table(dataset *d, ix_allfile *f, int64_t report, int64_t tbl,
 	if (rc)
 		return rc;
 	char **values = calloc(f->cols.n + 1, sizeof *values);
-	char *label = NULL;
 	if (!values) {
 		free(place);
 		return -ENOMEM;
 	}
-	sqlite3_stmt *st = d->q[Q_ROWS];
+	sqlite3_stmt *st = d->q[Q_ROWS], *cells = d->q[Q_CELLS];
 	sqlite3_bind_int64(st, 1, report);
 	sqlite3_bind_int64(st, 2, tbl);
-	int64_t row = -1;
-	int step;
+	sqlite3_bind_int64(cells, 1, report);
+	sqlite3_bind_int64(cells, 2, tbl);
+	int step, cstep = sqlite3_step(cells);
 	while (!rc && (step = sqlite3_step(st)) == SQLITE_ROW) {
 		int64_t r = sqlite3_column_int64(st, 0);
-		if (r != row) {
-			if (row >= 0)
-				put_row(f, id, format, label, values);
-			free(label);
-			label = NULL;
-			row = r;
-			if (col_text(st, 1) && !(label = strdup(col_text(st, 1))))
+		for (; !rc && cstep == SQLITE_ROW; cstep = sqlite3_step(cells)) {
+			int64_t cr = sqlite3_column_int64(cells, 0);
+			if (cr > r)
+				break;
+			int64_t c = sqlite3_column_int64(cells, 1);
+			const char *v = col_text(cells, 2);
+			if (cr == r && c >= 0 && (size_t)c < nplace &&
+			    place[c] >= 0 && v && !values[place[c]] &&
+			    !(values[place[c]] = strdup(v)))
 				rc = -ENOMEM;
 		}
-		if (sqlite3_column_type(st, 2) == SQLITE_NULL)
-			continue;
-		int64_t c = sqlite3_column_int64(st, 2);
-		const char *v = col_text(st, 3);
-		if (!rc && c >= 0 && (size_t)c < nplace && place[c] >= 0 && v &&
-		    !values[place[c]] && !(values[place[c]] = strdup(v)))
-			rc = -ENOMEM;
+		if (!rc)
+			put_row(f, id, format, col_text(st, 1), values);
 	}
-	if (!rc && step != SQLITE_DONE)
+	if (!rc && (step != SQLITE_DONE ||
+		    (cstep != SQLITE_ROW && cstep != SQLITE_DONE)))
 		rc = db_error(d);
-	if (!rc && row >= 0)
-		put_row(f, id, format, label, values);
 	sqlite3_reset(st);
+	sqlite3_reset(cells);
 	for (size_t c = 0; c < f->cols.n; c++)
 		free(values[c]);
 	free(values);
-	free(label);
 	free(place);
 	return rc;
 }

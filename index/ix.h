@@ -230,13 +230,25 @@ int ix_totals_save(sqlite3 *db, const nb_build_stats *s, FILE *err);
 /* Reads back what ix_totals_save kept.  0 or -EIO. */
 int ix_totals_load(sqlite3 *db, nb_build_stats *s);
 
+/* ---- the str table's ids (strtab.c) ---------------------------------------- */
+
+typedef struct ix_strtab ix_strtab;
+
+/* Starts from the strings main.str holds.  0, -ENOMEM or -EIO. */
+int ix_strtab_new(sqlite3 *db, ix_strtab **out);
+void ix_strtab_free(ix_strtab *t);
+/* The id of s in str, inserted when new (as the views' triggers would);
+ * 0 for NULL.  0, -ENOMEM or -EIO. */
+int ix_strtab_id(ix_strtab *t, const char *s, int64_t *id);
+
 /* ---- storing a parsed report (store.c) ------------------------------------- */
 
 typedef struct ix_store ix_store;
 
+/* After str holds the old index's strings, if any.  0, -ENOMEM or -EIO. */
 int ix_store_new(sqlite3 *db, ix_store **out);
 void ix_store_free(ix_store *st);
-/* Stores every row of r as report id.  0 or -EIO. */
+/* Stores every row of r as report id.  0, -ENOMEM or -EIO. */
 int ix_store_report(ix_store *st, int64_t id, const nb_report *r);
 
 /* ---- names (names.c) --------------------------------------------------------- */
@@ -329,6 +341,11 @@ int ix_digest(const ix_tnode *f, int64_t *out);
 /* Names every report's directories, adds the cross-year checks and fills
  * the node table.  0, -ENOMEM or -EIO (message on err). */
 int ix_tree_build(sqlite3 *db, const char *rawdir, FILE *err);
+/* The directories of a report of agency (NULL: unknown) and year when it
+ * is the first of its agency and year: its agency's, and "2019" (or the
+ * unknown year's); malloc'd.  0 or -ENOMEM. */
+int ix_report_dirs(const char *agency, int year, char **agency_dir,
+		   char **year_dir);
 
 typedef struct {
 	int64_t id;		/* report id */

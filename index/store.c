@@ -1,4 +1,6 @@
-/* store.c — one parsed report into the rows of the index. */
+/* store.c — one parsed report into the rows of the index.  Labels, headers
+ * and the checks' strings go into the stored_* tables as their str ids
+ * (strtab.c), not through the views that show them as text. */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,28 +15,29 @@ enum {
 static const char *const sql[S_COUNT] = {
 	[S_REPORT] = "INSERT INTO report(id, agency, agency_as_printed,"
 		" agency_source, year, year_rule, title, published, format,"
-		" encoding, traditional, text, preamble)"
-		" VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?)",
+		" encoding, traditional, text, preamble, agency_dir, year_dir)"
+		" VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
 	[S_SECTION] = "INSERT INTO stored_section(report, seq, number,"
 		" canonical, name, heading, text_off, text_len, text)"
 		" VALUES(?,?,?,?,?,?,?,?,?)",
 	[S_TABLE] = "INSERT INTO report_table(report, tbl_no, kind, format,"
 		" name, label_header, ncols, nrows) VALUES(?,?,?,?,?,?,?,?)",
-	[S_COLUMN] = "INSERT INTO table_column(report, tbl_no, col_no, header)"
-		" VALUES(?,?,?,?)",
-	[S_ROW] = "INSERT INTO table_row(report, tbl_no, row_no, label,"
+	[S_COLUMN] = "INSERT INTO stored_column(report, tbl_no, col_no,"
+		" header) VALUES(?,?,?,?)",
+	[S_ROW] = "INSERT INTO stored_row(report, tbl_no, row_no, label,"
 		" printed, extra) VALUES(?,?,?,?,?,?)",
 	[S_CELL] = "INSERT INTO cell(report, tbl_no, row_no, col_no,"
 		" raw, value, state, note) VALUES(?,?,?,?,?,?,?,?)",
 	[S_WARNING] = "INSERT INTO warning(report, seq, text) VALUES(?,?,?)",
 	[S_NOTE] = "INSERT INTO note(report, seq, text) VALUES(?,?,?)",
-	[S_CHECK] = "INSERT INTO check_result(report, seq, scope, rule,"
-		" subject, ok, detail) VALUES(?,?,'report',?,?,?,?)",
+	[S_CHECK] = "INSERT INTO stored_check(report, seq, cross_year, rule,"
+		" subject, ok, detail) VALUES(?,?,0,?,?,?,?)",
 };
 
 struct ix_store {
 	sqlite3 *db;
 	sqlite3_stmt *st[S_COUNT];
+	ix_strtab *strs;
 };
 
 int ix_store_new(sqlite3 *db, ix_store **out)
@@ -43,12 +46,14 @@ int ix_store_new(sqlite3 *db, ix_store **out)
 	if (!s)
 		return -ENOMEM;
 	s->db = db;
-	for (int i = 0; i < S_COUNT; i++) {
+	int rc = ix_strtab_new(db, &s->strs);
+	for (int i = 0; i < S_COUNT && !rc; i++)
 		if (sqlite3_prepare_v3(db, sql[i], -1, SQLITE_PREPARE_PERSISTENT,
-				       &s->st[i], NULL) != SQLITE_OK) {
-			ix_store_free(s);
-			return -EIO;
-		}
+				       &s->st[i], NULL) != SQLITE_OK)
+			rc = -EIO;
+	if (rc) {
+		ix_store_free(s);
+		return rc;
 	}
 	*out = s;
 	return 0;
@@ -60,6 +65,7 @@ void ix_store_free(ix_store *s)
 		return;
 	for (int i = 0; i < S_COUNT; i++)
 		sqlite3_finalize(s->st[i]);
+	ix_strtab_free(s->strs);
 	free(s);
 }
 
@@ -71,6 +77,16 @@ static void text(sqlite3_stmt *st, int i, const char *s)
 		sqlite3_bind_text(st, i, s, -1, SQLITE_STATIC);
 	else
 		sqlite3_bind_null(st, i);
+}
+
+/* Binds the str id of s (NULL when s is).  0, -ENOMEM or -EIO. */
+static int str_id(ix_store *s, sqlite3_stmt *st, int i, const char *text)
+{
+	int64_t id;
+	int rc = ix_strtab_id(s->strs, text, &id);
+	if (!rc && id)
+		sqlite3_bind_int64(st, i, id);
+	return rc;
 }
 
 static int run(sqlite3_stmt *st)
@@ -135,8 +151,9 @@ static int store_table(ix_store *s, int64_t id, size_t t, const nb_table *tb)
 		sqlite3_bind_int64(st, 1, id);
 		sqlite3_bind_int64(st, 2, (int64_t)t);
 		sqlite3_bind_int64(st, 3, (int64_t)c);
-		text(st, 4, tb->cols ? tb->cols[c] : NULL);
-		rc = run(st);
+		rc = str_id(s, st, 4, tb->cols ? tb->cols[c] : NULL);
+		if (!rc)
+			rc = run(st);
 	}
 	for (size_t r = 0; r < tb->nrows && !rc; r++) {
 		const nb_row *row = &tb->rows[r];
@@ -144,10 +161,11 @@ static int store_table(ix_store *s, int64_t id, size_t t, const nb_table *tb)
 		sqlite3_bind_int64(st, 1, id);
 		sqlite3_bind_int64(st, 2, (int64_t)t);
 		sqlite3_bind_int64(st, 3, (int64_t)r);
-		text(st, 4, row->label);
+		rc = str_id(s, st, 4, row->label);
 		text(st, 5, row->printed);
 		sqlite3_bind_int(st, 6, row->extra);
-		rc = run(st);
+		if (!rc)
+			rc = run(st);
 		for (size_t c = 0; c < tb->ncols && row->cells && !rc; c++)
 			rc = store_cell(s, id, t, r, c, tb);
 	}
@@ -209,7 +227,15 @@ int ix_store_report(ix_store *s, int64_t id, const nb_report *r)
 	sqlite3_bind_int(st, 11, r->traditional);
 	text(st, 12, r->text);
 	text(st, 13, r->preamble);
-	int rc = run(st);
+	/* the directories it most likely has, named now: tree.c then
+	 * updates only the rows whose names differ */
+	char *agency_dir, *year_dir;
+	int rc = ix_report_dirs(r->agency, r->year, &agency_dir, &year_dir);
+	if (!rc) {
+		sqlite3_bind_text(st, 14, agency_dir, -1, free);
+		sqlite3_bind_text(st, 15, year_dir, -1, free);
+		rc = run(st);
+	}
 
 	size_t from = 0;	/* where the last section's text ended */
 	for (size_t i = 0; i < r->nsections && !rc; i++) {
@@ -235,12 +261,15 @@ int ix_store_report(ix_store *s, int64_t id, const nb_report *r)
 		st = s->st[S_CHECK];
 		sqlite3_bind_int64(st, 1, id);
 		sqlite3_bind_int64(st, 2, (int64_t)i);
-		sqlite3_bind_text(st, 3, ck->rule ? ck->rule : "", -1,
-				  SQLITE_STATIC);
-		text(st, 4, ck->subject);
+		/* in the triggers' order, so that the ids are theirs */
+		rc = str_id(s, st, 3, ck->rule ? ck->rule : "");
+		if (!rc)
+			rc = str_id(s, st, 4, ck->subject);
 		sqlite3_bind_int(st, 5, ck->ok);
-		text(st, 6, ck->detail);
-		rc = run(st);
+		if (!rc)
+			rc = str_id(s, st, 6, ck->detail);
+		if (!rc)
+			rc = run(st);
 	}
 	return rc;
 }

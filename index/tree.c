@@ -34,7 +34,8 @@
 enum { Q_REPORTS, Q_NAME_REPORT, Q_INSERT, Q_COUNT };
 
 static const char *const sql[Q_COUNT] = {
-	[Q_REPORTS] = "SELECT r.id, r.agency, r.year, s.mtime_ns"
+	[Q_REPORTS] = "SELECT r.id, r.agency, r.year, s.mtime_ns,"
+		" r.agency_dir, r.year_dir"
 		" FROM report r JOIN source s ON s.id = r.id ORDER BY s.path",
 	[Q_NAME_REPORT] = "UPDATE report SET agency_dir = ?, year_dir = ?"
 		" WHERE id = ?",
@@ -49,6 +50,7 @@ typedef struct {
 	int64_t mtime_ns;
 	char *agency_dir;
 	char *year_dir;
+	bool named;		/* the row holds these names already */
 	bool unchanged;		/* its nodes are copied from the old index */
 } rep;
 
@@ -244,11 +246,17 @@ static int load_reports(tree *t)
 			.id = sqlite3_column_int64(st, 0),
 			.year = sqlite3_column_int(st, 2),
 			.mtime_ns = sqlite3_column_int64(st, 3),
-			.agency_dir = ix_all_agency_dir(ix_name(col_text(st, 1),
-							"", UNKNOWN_AGENCY)),
 		};
-		if (!r->agency_dir)
+		char *year_dir = NULL;
+		if ((rc = ix_report_dirs(col_text(st, 1), r->year,
+					 &r->agency_dir, &year_dir)))
+			break;
+		free(year_dir);
+		/* the names the row holds, compared once its own are known */
+		const char *ad = col_text(st, 4), *yd = col_text(st, 5);
+		if (ad && yd && !(r->year_dir = strdup(yd)))
 			rc = -ENOMEM;
+		r->named = r->year_dir && !strcmp(ad, r->agency_dir);
 	}
 	if (!rc && step != SQLITE_DONE)
 		rc = db_error(t);
@@ -256,25 +264,53 @@ static int load_reports(tree *t)
 	return rc;
 }
 
+/* A year directory's name before "~k": "2019", or the unknown year's. */
+static void year_base(int year, char base[32])
+{
+	if (year > 0)
+		snprintf(base, 32, "%d", year);
+	else
+		snprintf(base, 32, "%s", IX_UNKNOWN_YEAR);
+}
+
+int ix_report_dirs(const char *agency, int year, char **agency_dir,
+		   char **year_dir)
+{
+	char base[32];
+	year_base(year, base);
+	*year_dir = strdup(base);
+	*agency_dir = ix_all_agency_dir(ix_name(agency, "", UNKNOWN_AGENCY));
+	if (*year_dir && *agency_dir)
+		return 0;
+	free(*year_dir);
+	free(*agency_dir);
+	*year_dir = *agency_dir = NULL;
+	return -ENOMEM;
+}
+
 /* Year directory names within each agency: "2019", then "2019~2" ... in
- * source path order. */
+ * source path order.  A row is updated only when its names change: most
+ * were stored with them (store.c), and an UPDATE of a report's row writes
+ * its text again. */
 static int name_years(tree *t)
 {
 	for (size_t i = 0; i < t->nreps; i++) {
 		rep *r = &t->reps[i];
 		char base[32];
-		if (r->year > 0)
-			snprintf(base, sizeof base, "%d", r->year);
-		else
-			snprintf(base, sizeof base, "%s", IX_UNKNOWN_YEAR);
+		year_base(r->year, base);
 		unsigned k = 1;	/* 1 + the reports of this agency and year before */
 		while (k <= i &&
 		       !strcmp(t->reps[i - k].agency_dir, r->agency_dir) &&
 		       t->reps[i - k].year == r->year)
 			k++;
-		r->year_dir = k == 1 ? strdup(base) : ix_name_dup(base, "", k);
-		if (!r->year_dir)
+		char *year_dir = k == 1 ? strdup(base) : ix_name_dup(base, "", k);
+		if (!year_dir)
 			return -ENOMEM;
+		bool same = r->named && !strcmp(r->year_dir, year_dir);
+		free(r->year_dir);
+		r->year_dir = year_dir;
+		if (same)
+			continue;
 
 		sqlite3_stmt *st = t->q[Q_NAME_REPORT];
 		sqlite3_bind_text(st, 1, r->agency_dir, -1, SQLITE_STATIC);
