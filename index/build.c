@@ -558,10 +558,14 @@ static int build_new(const char *dbpath, const char *rawdir,
 		ix_say(err, "%s: cannot replace the index: %s", dbpath,
 		       strerror(errno));
 	}
-	if (rc)
+	if (rc) {
 		unlink(tmp.s);
-	else
+		/* the old index may be what failed it: checked in full next */
+		ix_seal_remove(dbpath);
+	} else {
 		ix_sync_dir_of(dbpath);
+		ix_seal_fd(dbpath, lock);	/* whole: fsynced, renamed */
+	}
 	close(lock);
 	nb_buf_free(&tmp);
 	return rc;

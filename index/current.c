@@ -26,8 +26,9 @@ bool nb_index_current(const char *dbpath)
 		return false;
 	if (sqlite3_open_v2(dbpath, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK)
 		goto out;
-	/* A file shorter than its pages was cut short (the full check of
-	 * build.c also finds pages overwritten, in the background). */
+	/* A file shorter than its pages was cut short (the build that
+	 * follows in the background checks every page of an index written
+	 * since its seal: oldindex.c). */
 	if (sqlite3_prepare_v2(db, "SELECT"
 			       " (SELECT user_version FROM pragma_user_version),"
 			       " (SELECT value FROM info WHERE key = 'parser_version'),"

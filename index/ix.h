@@ -4,6 +4,7 @@
  *
  * A build (build.c) goes:
  *   oldindex.c  what is at dbpath, and which raw files changed since
+ *   seal.c      whether it is still as it was found whole (no full check)
  *   walk.c      RAWDIR -> sorted list of report files with size and mtime
  *   rawfile.c   one raw file read whole, then parsed by the core
  *   store.c     one parsed nb_report -> rows of report, section, cell, ...
@@ -152,6 +153,20 @@ int ix_tmp_lock(int fd);
 void ix_tmp_remove_stale(const char *dbpath);
 /* fsyncs the directory holding path (after a rename into it). */
 void ix_sync_dir_of(const char *path);
+
+/* ---- the seal of a whole index (seal.c) ---------------------------------- */
+
+/* Whether "<dbpath>.seal" names the index dbpath as st (its stat) shows it:
+ * written whole by a build or found sound by a full check, and not written
+ * since.  A false answer only means: check it in full. */
+bool ix_seal_holds(const char *dbpath, const struct stat *st);
+/* Seals dbpath, found whole as st shows it, if it is still that file.
+ * Best effort: without a seal the next build checks every page. */
+void ix_seal_stat(const char *dbpath, const struct stat *st);
+/* Seals dbpath, just renamed into place from the file open as fd. */
+void ix_seal_fd(const char *dbpath, int fd);
+/* Removes the seal of dbpath (the index is moved aside). */
+void ix_seal_remove(const char *dbpath);
 
 /* ---- renamed files (renamed.c) ------------------------------------------- */
 

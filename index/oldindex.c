@@ -2,7 +2,8 @@
  * oldindex.c — the index being replaced: what is at dbpath (nothing, an
  * index of ours, a damaged one, something else we must not overwrite),
  * whether its rows can be reused (same schema and parser version), and
- * its sources, to tell which raw files changed since.
+ * its sources, to tell which raw files changed since.  Every page of it
+ * is checked unless its seal (seal.c) says it is as it was found whole.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -120,6 +121,7 @@ static bool sound(sqlite3 *db)
 static int move_aside(const char *dbpath, FILE *err)
 {
 	nb_buf to = {0};
+	ix_seal_remove(dbpath);
 	nb_buf_printf(&to, "%s.corrupt-%lld", dbpath, (long long)time(NULL));
 	if (to.oom)
 		return -ENOMEM;
@@ -194,9 +196,14 @@ int ix_old_open(const char *dbpath, FILE *err, ix_old_index *o)
 		sqlite3_close(db);
 		return -EEXIST;
 	}
-	if (!sound(db)) {
-		sqlite3_close(db);
-		return move_aside(dbpath, err);
+	/* every page read unless a seal says the file is as it was found
+	 * whole (seal.c); then sealed, so that the next build need not */
+	if (!ix_seal_holds(dbpath, &st)) {
+		if (!sound(db)) {
+			sqlite3_close(db);
+			return move_aside(dbpath, err);
+		}
+		ix_seal_stat(dbpath, &st);
 	}
 	o->exists = true;
 	int rc = 0;
