@@ -560,8 +560,10 @@ static int build_new(const char *dbpath, const char *rawdir,
 	}
 	if (rc) {
 		unlink(tmp.s);
-		/* the old index may be what failed it: checked in full next */
-		ix_seal_remove(dbpath);
+		/* the old index may be what failed it: checked in full next
+		 * (not after a cancel, which nothing failed) */
+		if (rc != NB_CANCELLED)
+			ix_seal_remove(dbpath);
 	} else {
 		ix_sync_dir_of(dbpath);
 		ix_seal_fd(dbpath, lock);	/* whole: fsynced, renamed */

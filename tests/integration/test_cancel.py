@@ -35,6 +35,8 @@ def test_unmount_during_refresh_exits_at_once(nianbaofs, tmp_path):
     db = tmp_path / "ix.sqlite"
     assert run([nianbaofs, "index", "-q", "--db", db, raw]).returncode == 0
     before = digest(db)
+    seal = tmp_path / "ix.sqlite.seal"	# index/seal.c: whole, not re-checked
+    sealed = seal.exists()
     # added after the index: it is served at once (of this version, whole)
     # and the start-up refresh parses them all in the background
     subprocess.run([sys.executable, str(REPO / "bench" / "gen.py"), "-n",
@@ -79,4 +81,5 @@ def test_unmount_during_refresh_exits_at_once(nianbaofs, tmp_path):
     assert proc.returncode == 0, text
     assert list(tmp_path.glob("*.tmp-*")) == []
     assert digest(db) == before, "the cancelled build changed the index"
+    assert seal.exists() == sealed, "a cancel is no failure of the index"
     assert "cannot bring" not in text and "interrupt" not in text, text
