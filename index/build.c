@@ -26,47 +26,6 @@
 #include "index.h"
 #include "ix.h"
 
-/* A file left out: unreadable, or read and found to be no report. */
-static void count_left_out(nb_build_stats *s, int rc)
-{
-	if (rc == NB_NOT_A_REPORT)
-		s->not_reports++;
-	else
-		s->unreadable++;
-}
-
-static void say_file(FILE *err, const char *rawdir, const char *rel,
-		     const char *why)
-{
-	ix_say(err, "%s/%s: %s", rawdir, rel, why);
-}
-
-static const char *reason(int rc);
-
-/* The index is current: report its figures and its unreadable files. */
-static int report_current(const char *dbpath, const char *rawdir,
-			  const ix_old_index *o, FILE *err, nb_build_stats *s)
-{
-	for (size_t i = 0; i < o->n; i++) {
-		if (o->v[i].error) {
-			say_file(err, rawdir, o->v[i].path, o->v[i].status ?
-				 reason(o->v[i].status) : o->v[i].error);
-			count_left_out(s, o->v[i].status);
-		} else {
-			s->reused++;
-		}
-	}
-	sqlite3 *db;
-	int rc = -EIO;
-	if (sqlite3_open_v2(dbpath, &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK)
-		rc = ix_totals_load(db, s);
-	if (rc)
-		ix_say(err, "%s: %s", dbpath, sqlite3_errmsg(db));
-	sqlite3_close(db);
-	s->unchanged = true;
-	return rc;
-}
-
 /* ---- reading and parsing one file ------------------------------------------ */
 
 /* A new or changed file: read, hashed and parsed by a worker (work_file),
@@ -124,26 +83,6 @@ static int add_source(builder *b, int64_t id, const char *rel, int64_t size,
 	return rc;
 }
 
-
-/* Why a file is not in the index: rc from reading it, or from the parser. */
-static const char *reason(int rc)
-{
-	switch (rc) {
-	case NB_UNDECODABLE:
-		return "the bytes are in no encoding nianbaofs reads "
-		       "(UTF-8, GB18030, UTF-16, up to 1 % stray bytes)";
-	case NB_NOT_A_REPORT:
-		return "not an annual report (no agency, year or section found); skipped";
-	case NB_TOO_LARGE:
-		return "larger than 64 MiB, not a report";
-	case NB_NOT_REGULAR_FILE:
-		return "not a regular file (a FIFO, device or socket); not read";
-	case NB_OUTSIDE_RAWDIR:
-		return "leads out of RAWDIR (a symbolic link); not read";
-	default:
-		return strerror(-rc);
-	}
-}
 
 /* ---- parsing on every core ------------------------------------------------ */
 
@@ -215,8 +154,7 @@ static int store_file(void *ctx, size_t i)
 	if (rc == -ENOMEM)
 		goto out;
 	if (rc) {
-		say_file(b->err, b->rawdir, f->rel, reason(rc));
-		count_left_out(b->stats, rc);
+		ix_left_out(b->err, b->rawdir, f->rel, rc, NULL, b->stats);
 		rc = add_source(b, j->id, f->rel, j->size, j->mtime_ns, sha, rc);
 		goto out;
 	}
@@ -442,8 +380,8 @@ static int fill(builder *b, const ix_old_index *o, const ix_files *files,
 		} else if (ix_old_same_file(s, f) && !s->error) {
 			rc = reuse(b, id, f, s->sha256);
 		} else if (ix_old_same_file(s, f) && ix_old_failure_stands(s)) {
-			say_file(b->err, b->rawdir, f->rel, reason(s->status));
-			count_left_out(b->stats, s->status);
+			ix_left_out(b->err, b->rawdir, f->rel, s->status, NULL,
+				    b->stats);
 			rc = add_source(b, id, f->rel, f->size, f->mtime_ns,
 					s->sha256, s->status);
 		} else {
@@ -612,7 +550,7 @@ int nb_index_build_cancellable(const char *dbpath, const char *rawdir,
 	ix_old_index o;
 	rc = ix_old_open(dbpath, err, &o);
 	if (!rc && ix_old_current(&o, &files))
-		rc = report_current(dbpath, rawdir, &o, err, &s);
+		rc = ix_report_current(dbpath, rawdir, &o, err, &s);
 	else if (!rc)
 		rc = build_new(dbpath, rawdir, realroot, &o, &files, err, &s,
 			       progress, progress_ctx, cancel);

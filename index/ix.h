@@ -134,6 +134,18 @@ bool ix_old_failure_stands(const ix_old_source *s);
 /* Whether the old index matches files exactly: nothing to build. */
 bool ix_old_current(const ix_old_index *o, const ix_files *files);
 
+/* ---- files left out (leftout.c) ------------------------------------------ */
+
+/* Says why rawdir/rel is not in the index (status: an nb_status or a
+ * negative errno; 0 with error: the system's words kept by the old index)
+ * and counts it in s: not a report, or unreadable. */
+void ix_left_out(FILE *err, const char *rawdir, const char *rel, int status,
+		 const char *error, nb_build_stats *s);
+/* The index at dbpath is current: its figures into s, its left-out files
+ * said again.  0 or a negative errno (message on err). */
+int ix_report_current(const char *dbpath, const char *rawdir,
+		      const ix_old_index *o, FILE *err, nb_build_stats *s);
+
 /* ---- reading a raw file (rawfile.c) ---------------------------------------- */
 
 /* The whole of rawdir/rel, read through one descriptor so that st's size
