@@ -24,27 +24,19 @@
 
 #include "index.h"
 #include "ix.h"
+#include "ixfile.h"
+#include "scratch.h"
 
 #define REPORT "data/index/青山县人民政府/2021.txt"
 /* reports made; their 申请情况 rows alone (~2.5 KB each) fill 3 blocks */
 #define NREPORTS 80
 
 typedef struct {
-	char dir[64];
-	char raw[96];
-	char db[96];
+	scratch_dir tmp;
 	char scratch[96];	/* an index built from scratch, to compare */
 	char *text;		/* the fixture report */
 	size_t len;
 } fixture;
-
-static void write_file(const char *path, const char *data, size_t len)
-{
-	FILE *f = fopen(path, "wb");
-	assert_non_null(f);
-	assert_int_equal(fwrite(data, 1, len, f), len);
-	assert_int_equal(fclose(f), 0);
-}
 
 /* The agency of report i (< 100): "青山" and two stems, "县人民政府". */
 static void agency(int i, char *out, size_t len)
@@ -61,7 +53,7 @@ static void write_report(fixture *fx, int i, int n)
 {
 	char dir[160], path[200], name[32];
 	agency(i, name, sizeof name);
-	snprintf(dir, sizeof dir, "%s/%s人民政府", fx->raw, name);
+	snprintf(dir, sizeof dir, "%s/%s人民政府", fx->tmp.raw, name);
 	mkdir(dir, 0755);
 	snprintf(path, sizeof path, "%s/%d.txt", dir, i % 2 ? 2020 : 2021);
 	nb_buf b = {0};
@@ -88,14 +80,11 @@ static int setup(void **state)
 	fixture *fx = calloc(1, sizeof *fx);
 	if (!fx)
 		return -1;
-	snprintf(fx->dir, sizeof fx->dir, "/tmp/nb-test-blocks-XXXXXX");
-	if (!mkdtemp(fx->dir))
+	if (scratch_make(&fx->tmp, "blocks"))
 		return -1;
-	snprintf(fx->raw, sizeof fx->raw, "%s/raw", fx->dir);
-	snprintf(fx->db, sizeof fx->db, "%s/ix.sqlite", fx->dir);
-	snprintf(fx->scratch, sizeof fx->scratch, "%s/scratch.sqlite", fx->dir);
+	snprintf(fx->scratch, sizeof fx->scratch, "%s/scratch.sqlite", fx->tmp.dir);
 	FILE *f = fopen(REPORT, "rb");
-	if (!f || mkdir(fx->raw, 0755))
+	if (!f || mkdir(fx->tmp.raw, 0755))
 		return -1;
 	fx->text = calloc(1, 65536);
 	fx->len = fx->text ? fread(fx->text, 1, 65535, f) : 0;
@@ -109,12 +98,10 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	fixture *fx = *state;
-	char cmd[128];
-	snprintf(cmd, sizeof cmd, "rm -rf '%s'", fx->dir);
-	int rc = system(cmd);
+	int rc = scratch_remove(&fx->tmp);
 	free(fx->text);
 	free(fx);
-	return rc == 0 ? 0 : -1;
+	return rc;
 }
 
 static nb_build_stats build(const char *db, const char *raw)
@@ -122,31 +109,6 @@ static nb_build_stats build(const char *db, const char *raw)
 	nb_build_stats s;
 	assert_int_equal(nb_index_build(db, raw, stderr, &s), 0);
 	return s;
-}
-
-static nb_node walk(nb_index *ix, const char *path)
-{
-	nb_node n;
-	assert_int_equal(nb_index_getattr(ix, NB_ROOT_INO, &n), 0);
-	char *copy = strdup(path), *save = NULL;
-	for (char *part = strtok_r(copy, "/", &save); part;
-	     part = strtok_r(NULL, "/", &save))
-		assert_int_equal(nb_index_lookup(ix, n.ino, part, &n), 0);
-	free(copy);
-	return n;
-}
-
-/* The whole file, read in one piece. */
-static char *slurp(nb_index *ix, const char *path, size_t *len)
-{
-	nb_node n = walk(ix, path);
-	char *buf = malloc(n.size + 1);
-	assert_non_null(buf);
-	ssize_t got = nb_index_read(ix, n.ino, buf, n.size + 100, 0);
-	assert_int_equal(got, (ssize_t)n.size);
-	buf[got] = 0;
-	*len = (size_t)got;
-	return buf;
 }
 
 /* Body offsets where a block of _all's file name starts, in the dialect. */
@@ -242,17 +204,17 @@ static void test_reads_across_blocks(void **state)
 	fixture *fx = *state;
 	for (int i = 0; i < NREPORTS; i++)
 		write_report(fx, i, i);
-	build(fx->db, fx->raw);
-	check_reads(fx->db, 0);
-	check_reads(fx->db, NB_OPEN_CSV_UNIX);
-	check_dialects(fx->db, "_all/申请情况.csv");
-	check_dialects(fx->db, "_all/2020/申请情况.csv");
-	check_dialects(fx->db, "_all/reports.csv");
+	build(fx->tmp.db, fx->tmp.raw);
+	check_reads(fx->tmp.db, 0);
+	check_reads(fx->tmp.db, NB_OPEN_CSV_UNIX);
+	check_dialects(fx->tmp.db, "_all/申请情况.csv");
+	check_dialects(fx->tmp.db, "_all/2020/申请情况.csv");
+	check_dialects(fx->tmp.db, "_all/reports.csv");
 
 	/* every block but the last of a file holds at least IX_BLOCK_SIZE
 	 * bytes less one chunk; none holds more unless one chunk does */
 	sqlite3 *d;
-	assert_int_equal(sqlite3_open(fx->db, &d), SQLITE_OK);
+	assert_int_equal(sqlite3_open(fx->tmp.db, &d), SQLITE_OK);
 	bool ok;
 	char sql[256];
 	snprintf(sql, sizeof sql, "SELECT count(*) FROM all_block b"
@@ -275,10 +237,10 @@ static void test_empty_file(void **state)
 {
 	fixture *fx = *state;
 	write_report(fx, 1, 3);	/* no warning, no failed check */
-	build(fx->db, fx->raw);
+	build(fx->tmp.db, fx->tmp.raw);
 	for (int d = 0; d < 2; d++) {
 		nb_index *ix;
-		assert_int_equal(nb_index_open(fx->db, d ? NB_OPEN_CSV_UNIX : 0,
+		assert_int_equal(nb_index_open(fx->tmp.db, d ? NB_OPEN_CSV_UNIX : 0,
 					       &ix), 0);
 		size_t len;
 		char *csv = slurp(ix, "_all/warnings.csv", &len);
@@ -292,7 +254,7 @@ static void test_empty_file(void **state)
 		nb_index_close(ix);
 	}
 	sqlite3 *d;
-	assert_int_equal(sqlite3_open(fx->db, &d), SQLITE_OK);
+	assert_int_equal(sqlite3_open(fx->tmp.db, &d), SQLITE_OK);
 	bool ok;
 	assert_int_equal(ix_query_int(d, "SELECT count(*) FROM all_block b"
 		" JOIN all_file f ON f.id = b.file WHERE f.name = 'warnings.csv'",
@@ -317,22 +279,6 @@ static void test_empty_file(void **state)
 	sqlite3_close(d);
 }
 
-static void compare(const char *a, const char *b, const char *path,
-		    unsigned flags)
-{
-	nb_index *x, *y;
-	assert_int_equal(nb_index_open(a, flags, &x), 0);
-	assert_int_equal(nb_index_open(b, flags, &y), 0);
-	size_t lx, ly;
-	char *bx = slurp(x, path, &lx), *by = slurp(y, path, &ly);
-	assert_int_equal(lx, ly);
-	assert_memory_equal(bx, by, lx);
-	free(bx);
-	free(by);
-	nb_index_close(x);
-	nb_index_close(y);
-}
-
 /* A rebuild after one report changed, one was added and one removed
  * takes the others' chunks out of the old blocks (test_index.c shows they
  * are not rendered again) and serves what a build from scratch serves. */
@@ -341,32 +287,32 @@ static void test_rebuild_keeps_chunks(void **state)
 	fixture *fx = *state;
 	for (int i = 0; i < NREPORTS; i++)
 		write_report(fx, i, i);
-	build(fx->db, fx->raw);
+	build(fx->tmp.db, fx->tmp.raw);
 
 	write_report(fx, 40, 7);	/* 40 changes: 1 -> 7 new rows */
 	write_report(fx, NREPORTS, 2);	/* one more */
 	char gone[160], name[32];
 	agency(5, name, sizeof name);
-	snprintf(gone, sizeof gone, "%s/%s人民政府/2020.txt", fx->raw, name);
+	snprintf(gone, sizeof gone, "%s/%s人民政府/2020.txt", fx->tmp.raw, name);
 	assert_int_equal(unlink(gone), 0);
-	nb_build_stats s = build(fx->db, fx->raw);
+	nb_build_stats s = build(fx->tmp.db, fx->tmp.raw);
 	assert_int_equal(s.parsed, 2);
 	assert_int_equal(s.reused, NREPORTS - 2);
-	build(fx->scratch, fx->raw);
+	build(fx->scratch, fx->tmp.raw);
 	const char *paths[] = {
 		"_all/申请情况.csv", "_all/2020/申请情况.csv",
 		"_all/2021/申请情况.csv", "_all/reports.csv", "_all/checks.csv",
 		"_all/warnings.csv", "_all/第二十条第（一）项.csv",
 	};
 	for (size_t i = 0; i < sizeof paths / sizeof *paths; i++) {
-		compare(fx->db, fx->scratch, paths[i], 0);
-		compare(fx->db, fx->scratch, paths[i], NB_OPEN_CSV_UNIX);
+		assert_same_file(fx->tmp.db, fx->scratch, paths[i], 0);
+		assert_same_file(fx->tmp.db, fx->scratch, paths[i], NB_OPEN_CSV_UNIX);
 	}
-	check_reads(fx->db, 0);
+	check_reads(fx->tmp.db, 0);
 
 	/* the preamble of a reused report is copied with its place */
 	sqlite3 *d;
-	assert_int_equal(sqlite3_open(fx->db, &d), SQLITE_OK);
+	assert_int_equal(sqlite3_open(fx->tmp.db, &d), SQLITE_OK);
 	bool ok;
 	assert_int_equal(ix_query_int(d, "SELECT count(*) FROM report"
 		" WHERE preamble_off IS NULL OR preamble IS NULL", &ok), 0);

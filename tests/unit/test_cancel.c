@@ -5,7 +5,6 @@
  * failure, leaves the old index byte for byte as it was (or none when
  * there was none) and no temporary file; a build after it succeeds.
  */
-#include <dirent.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -19,39 +18,30 @@
 #include <cmocka.h>
 
 #include "index.h"
+#include "scratch.h"
 
 #define DATA "data/index"
 
-typedef struct {
-	char dir[64];
-	char raw[96];
-	char db[96];
-} fixture;
+/* nothing but the directory: its RAWDIR a copy of DATA */
+typedef scratch_dir fixture;
 
 static int setup(void **state)
 {
 	fixture *fx = calloc(1, sizeof *fx);
 	if (!fx)
 		return -1;
-	snprintf(fx->dir, sizeof fx->dir, "/tmp/nb-test-cancel-XXXXXX");
-	if (!mkdtemp(fx->dir))
+	if (scratch_make(fx, "cancel"))
 		return -1;
-	snprintf(fx->raw, sizeof fx->raw, "%s/raw", fx->dir);
-	snprintf(fx->db, sizeof fx->db, "%s/ix.sqlite", fx->dir);
-	char cmd[256];
-	snprintf(cmd, sizeof cmd, "cp -R " DATA " '%s'", fx->raw);
 	*state = fx;
-	return system(cmd) == 0 ? 0 : -1;
+	return scratch_copy(fx, DATA);
 }
 
 static int teardown(void **state)
 {
 	fixture *fx = *state;
-	char cmd[256];
-	snprintf(cmd, sizeof cmd, "rm -rf '%s'", fx->dir);
-	int rc = system(cmd);
+	int rc = scratch_remove(fx);
 	free(fx);
-	return rc == 0 ? 0 : -1;
+	return rc;
 }
 
 /* The whole file at path, malloc'd; *len its size. */
@@ -69,16 +59,6 @@ static char *slurp(const char *path, size_t *len)
 	fclose(f);
 	*len = (size_t)n;
 	return s;
-}
-
-static void assert_no_tmp(const fixture *fx)
-{
-	DIR *d = opendir(fx->dir);
-	assert_non_null(d);
-	struct dirent *de;
-	while ((de = readdir(d)))
-		assert_null(strstr(de->d_name, ".tmp-"));
-	closedir(d);
 }
 
 /* Every raw file changed (a new mtime): the next build parses them all. */
@@ -137,7 +117,7 @@ static void cancelled_over_old(fixture *fx, asker *a)
 	assert_memory_equal(before, after, before_len);
 	free(before);
 	free(after);
-	assert_no_tmp(fx);
+	scratch_assert_no_tmp(fx);
 	/* nothing failed: the old index needs no check in full (seal.c) */
 	char seal[128];
 	snprintf(seal, sizeof seal, "%s.seal", fx->db);
@@ -146,7 +126,7 @@ static void cancelled_over_old(fixture *fx, asker *a)
 	/* not cancelled, the same build goes through */
 	assert_int_equal(nb_index_build(fx->db, fx->raw, NULL, &s), 0);
 	assert_true(s.parsed > 1);
-	assert_no_tmp(fx);
+	scratch_assert_no_tmp(fx);
 }
 
 static void test_cancel_while_parsing(void **state)
@@ -171,7 +151,7 @@ static void test_cancel_before_start(void **state)
 						    NULL, NULL, NULL, &flag),
 			 NB_CANCELLED);
 	assert_int_not_equal(access(fx->db, F_OK), 0);
-	assert_no_tmp(fx);
+	scratch_assert_no_tmp(fx);
 }
 
 int main(void)

@@ -3,7 +3,6 @@
  * then builds from a RAWDIR made of tests/data/index (run from tests/),
  * incremental rebuilds, unreadable files, and every serving call.
  */
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -24,6 +23,8 @@
 
 #include "index.h"
 #include "ix.h"
+#include "ixfile.h"
+#include "scratch.h"
 
 #define DATA "data/index"
 #define BOM "\xEF\xBB\xBF"
@@ -31,35 +32,18 @@
 /* ---- helpers ---------------------------------------------------------------- */
 
 typedef struct {
-	char dir[64];		/* the test's own temporary directory */
-	char raw[96];		/* RAWDIR inside it */
-	char db[96];		/* the index file */
+	scratch_dir tmp;
 	FILE *err;		/* build messages, kept for assertions */
 	char *errtext;
 	size_t errlen;
 } fixture;
-
-static void write_file(const char *path, const void *data, size_t len)
-{
-	FILE *f = fopen(path, "wb");
-	assert_non_null(f);
-	assert_int_equal(fwrite(data, 1, len, f), len);
-	assert_int_equal(fclose(f), 0);
-}
 
 static int setup(void **state)
 {
 	fixture *fx = calloc(1, sizeof *fx);
 	if (!fx)
 		return -1;
-	snprintf(fx->dir, sizeof fx->dir, "/tmp/nb-test-index-XXXXXX");
-	if (!mkdtemp(fx->dir))
-		return -1;
-	snprintf(fx->raw, sizeof fx->raw, "%s/raw", fx->dir);
-	snprintf(fx->db, sizeof fx->db, "%s/ix.sqlite", fx->dir);
-	char cmd[256];
-	snprintf(cmd, sizeof cmd, "cp -R " DATA " '%s'", fx->raw);
-	if (system(cmd) != 0)
+	if (scratch_make(&fx->tmp, "index") || scratch_copy(&fx->tmp, DATA))
 		return -1;
 	fx->err = open_memstream(&fx->errtext, &fx->errlen);
 	*state = fx;
@@ -69,13 +53,11 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	fixture *fx = *state;
-	char cmd[256];
-	snprintf(cmd, sizeof cmd, "rm -rf '%s'", fx->dir);
-	int rc = system(cmd);
+	int rc = scratch_remove(&fx->tmp);
 	fclose(fx->err);
 	free(fx->errtext);
 	free(fx);
-	return rc == 0 ? 0 : -1;
+	return rc;
 }
 
 /* Bytes that are UTF-8, GB18030 and UTF-16 of nothing: 0x80 and 0xFF lead
@@ -83,7 +65,7 @@ static int teardown(void **state)
 static void add_undecodable(fixture *fx)
 {
 	char path[160];
-	snprintf(path, sizeof path, "%s/坏文件.txt", fx->raw);
+	snprintf(path, sizeof path, "%s/坏文件.txt", fx->tmp.raw);
 	write_file(path, "abc\x80\xff\x80\xff", 7);
 }
 
@@ -91,54 +73,12 @@ static nb_build_stats build(fixture *fx, int expect_rc)
 {
 	nb_build_stats s;
 	memset(&s, 0xAB, sizeof s);
-	int rc = nb_index_build(fx->db, fx->raw, fx->err, &s);
+	int rc = nb_index_build(fx->tmp.db, fx->tmp.raw, fx->err, &s);
 	fflush(fx->err);
 	if (rc != expect_rc)
 		fprintf(stderr, "build messages:\n%s\n", fx->errtext);
 	assert_int_equal(rc, expect_rc);
 	return s;
-}
-
-/* Nothing but the index in the test directory: no temporary file left. */
-static void assert_no_tmp(fixture *fx)
-{
-	DIR *d = opendir(fx->dir);
-	assert_non_null(d);
-	struct dirent *de;
-	while ((de = readdir(d)))
-		assert_null(strstr(de->d_name, ".tmp-"));
-	closedir(d);
-}
-
-/* The node at a path of names separated by '/', from the root. */
-static nb_node walk(nb_index *ix, const char *path)
-{
-	nb_node n;
-	assert_int_equal(nb_index_getattr(ix, NB_ROOT_INO, &n), 0);
-	char *copy = strdup(path), *save = NULL;
-	for (char *part = strtok_r(copy, "/", &save); part;
-	     part = strtok_r(NULL, "/", &save)) {
-		int rc = nb_index_lookup(ix, n.ino, part, &n);
-		if (rc)
-			fprintf(stderr, "lookup of %s in %s: %d\n", part, path, rc);
-		assert_int_equal(rc, 0);
-	}
-	free(copy);
-	return n;
-}
-
-/* The whole file at path, NUL-terminated; its length in *len. */
-static char *slurp(nb_index *ix, const char *path, size_t *len)
-{
-	nb_node n = walk(ix, path);
-	assert_false(n.is_dir);
-	char *buf = malloc(n.size + 1);
-	assert_non_null(buf);
-	ssize_t got = nb_index_read(ix, n.ino, buf, n.size + 100, 0);
-	assert_int_equal(got, (ssize_t)n.size);
-	buf[got] = '\0';
-	*len = (size_t)got;
-	return buf;
 }
 
 typedef struct {
@@ -339,10 +279,10 @@ static void test_build_and_serve(void **state)
 	/* 2022's 行政规范性文件: 10 + 2 - 0 is not 13 */
 	assert_true(s.failed_checks >= 1);
 	assert_non_null(strstr(fx->errtext, "坏文件.txt"));
-	assert_no_tmp(fx);
+	scratch_assert_no_tmp(&fx->tmp);
 
 	nb_index *ix;
-	assert_int_equal(nb_index_open(fx->db, 0, &ix), 0);
+	assert_int_equal(nb_index_open(fx->tmp.db, 0, &ix), 0);
 	nb_node root;
 	assert_int_equal(nb_index_getattr(ix, NB_ROOT_INO, &root), 0);
 	assert_true(root.is_dir);
@@ -450,7 +390,7 @@ static void test_build_and_serve(void **state)
 	/* mtimes: a report's nodes take the raw file's */
 	struct stat st;
 	char raw[256];
-	snprintf(raw, sizeof raw, "%s/青山县人民政府/2020.txt", fx->raw);
+	snprintf(raw, sizeof raw, "%s/青山县人民政府/2020.txt", fx->tmp.raw);
 	assert_int_equal(stat(raw, &st), 0);
 	assert_int_equal(f.mtime_ns, (int64_t)st.st_mtim.tv_sec * 1000000000 +
 			 st.st_mtim.tv_nsec);
@@ -495,7 +435,7 @@ static void test_build_and_serve(void **state)
 	nb_index_close(ix);
 
 	/* the same CSV for unix tools: no BOM, LF */
-	assert_int_equal(nb_index_open(fx->db, NB_OPEN_CSV_UNIX, &ix), 0);
+	assert_int_equal(nb_index_open(fx->tmp.db, NB_OPEN_CSV_UNIX, &ix), 0);
 	csv = slurp(ix, t4, &len);
 	assert_string_equal(csv, "类别,结果维持,结果纠正,其他结果,尚未审结,总计\n"
 			    "行政复议,1,0,0,0,1\n"
@@ -511,7 +451,7 @@ static void test_build_and_serve(void **state)
 
 	/* the schema can be queried: blank stays apart from 0 */
 	sqlite3 *db;
-	assert_int_equal(sqlite3_open_v2(fx->db, &db, SQLITE_OPEN_READONLY, NULL),
+	assert_int_equal(sqlite3_open_v2(fx->tmp.db, &db, SQLITE_OPEN_READONLY, NULL),
 			 SQLITE_OK);
 	sqlite3_stmt *q;
 	assert_int_equal(sqlite3_prepare_v2(db,
@@ -556,7 +496,7 @@ static void test_threads(void **state)
 	fixture *fx = *state;
 	build(fx, 0);
 	nb_index *ix;
-	assert_int_equal(nb_index_open(fx->db, 0, &ix), 0);
+	assert_int_equal(nb_index_open(fx->tmp.db, 0, &ix), 0);
 	size_t len;
 	const char *path = "青山县人民政府/2020/4-政府信息公开行政复议、行政诉讼情况/"
 			   "复议诉讼情况.csv";
@@ -582,7 +522,7 @@ static void test_incremental(void **state)
 	add_undecodable(fx);
 	build(fx, 0);
 	struct stat before, after;
-	assert_int_equal(stat(fx->db, &before), 0);
+	assert_int_equal(stat(fx->tmp.db, &before), 0);
 
 	/* nothing changed: nothing parsed, the index left as it was, the
 	 * unreadable file still reported */
@@ -592,14 +532,14 @@ static void test_incremental(void **state)
 	assert_int_equal(s.reused, 5);
 	assert_int_equal(s.reports, 5);
 	assert_int_equal(s.unreadable, 1);
-	assert_int_equal(stat(fx->db, &after), 0);
+	assert_int_equal(stat(fx->tmp.db, &after), 0);
 	assert_int_equal(before.st_ino, after.st_ino);
 	assert_int_equal(before.st_mtim.tv_nsec, after.st_mtim.tv_nsec);
 	assert_int_equal(before.st_mtim.tv_sec, after.st_mtim.tv_sec);
 
 	/* one file changed: only it is parsed */
 	char path[256];
-	snprintf(path, sizeof path, "%s/青山县人民政府/2021.txt", fx->raw);
+	snprintf(path, sizeof path, "%s/青山县人民政府/2021.txt", fx->tmp.raw);
 	FILE *f = fopen(path, "a");
 	assert_non_null(f);
 	fputs("附：本报告电子版可在县政府网站下载。\n", f);
@@ -611,11 +551,11 @@ static void test_incremental(void **state)
 	assert_int_equal(s.parsed, 1);
 	assert_int_equal(s.reused, 4);
 	assert_int_equal(s.reports, 5);
-	assert_no_tmp(fx);
+	scratch_assert_no_tmp(&fx->tmp);
 
 	/* the reused reports are whole: their tables and checks came along */
 	nb_index *ix;
-	assert_int_equal(nb_index_open(fx->db, 0, &ix), 0);
+	assert_int_equal(nb_index_open(fx->tmp.db, 0, &ix), 0);
 	size_t len;
 	char *csv = slurp(ix, "青山县人民政府/2020/3-收到和处理政府信息公开申请情况/"
 			  "申请情况.csv", &len);
@@ -639,14 +579,14 @@ static void test_incremental(void **state)
 	nb_index_close(ix);
 
 	/* a file removed: rebuilt without parsing */
-	snprintf(path, sizeof path, "%s/白水镇人民政府/2016年报.txt", fx->raw);
+	snprintf(path, sizeof path, "%s/白水镇人民政府/2016年报.txt", fx->tmp.raw);
 	assert_int_equal(unlink(path), 0);
 	s = build(fx, 0);
 	assert_false(s.unchanged);
 	assert_int_equal(s.parsed, 0);
 	assert_int_equal(s.reused, 4);
 	assert_int_equal(s.reports, 4);
-	assert_int_equal(nb_index_open(fx->db, 0, &ix), 0);
+	assert_int_equal(nb_index_open(fx->tmp.db, 0, &ix), 0);
 	nb_node node;
 	nb_node agency = walk(ix, "白水镇人民政府");
 	assert_int_equal(nb_index_lookup(ix, agency.ino, "2016~2", &node), -ENOENT);
@@ -654,7 +594,7 @@ static void test_incremental(void **state)
 	nb_index_close(ix);
 
 	/* the unreadable file fixed: parsed, counted as a report */
-	snprintf(path, sizeof path, "%s/坏文件.txt", fx->raw);
+	snprintf(path, sizeof path, "%s/坏文件.txt", fx->tmp.raw);
 	const char *fixed = "白水镇人民政府2017年政府信息公开工作年度报告\n"
 			    "一、概述\n全年主动公开信息90条。\n";
 	write_file(path, fixed, strlen(fixed));
@@ -665,7 +605,7 @@ static void test_incremental(void **state)
 
 	/* text that is no report: reported, not indexed, and not parsed again
 	 * while it stays as it is */
-	snprintf(path, sizeof path, "%s/说明.txt", fx->raw);
+	snprintf(path, sizeof path, "%s/说明.txt", fx->tmp.raw);
 	write_file(path, "这里放的是年报。\n", strlen("这里放的是年报。\n"));
 	s = build(fx, 0);
 	assert_int_equal(s.parsed, 0);
@@ -685,17 +625,17 @@ static void test_walk(void **state)
 	fixture *fx = *state;
 	char path[256];
 	/* a loop, a directory named like a report, files that are not reports */
-	snprintf(path, sizeof path, "%s/青山县人民政府/loop", fx->raw);
+	snprintf(path, sizeof path, "%s/青山县人民政府/loop", fx->tmp.raw);
 	assert_int_equal(symlink("..", path), 0);
-	snprintf(path, sizeof path, "%s/x.txt", fx->raw);
+	snprintf(path, sizeof path, "%s/x.txt", fx->tmp.raw);
 	assert_int_equal(mkdir(path, 0755), 0);
-	snprintf(path, sizeof path, "%s/notes.pdf", fx->raw);
+	snprintf(path, sizeof path, "%s/notes.pdf", fx->tmp.raw);
 	write_file(path, "%PDF", 4);
-	snprintf(path, sizeof path, "%s/x.txt/深层.MD", fx->raw);
+	snprintf(path, sizeof path, "%s/x.txt/深层.MD", fx->tmp.raw);
 	write_file(path, "# 标题\n", strlen("# 标题\n"));
 
 	ix_files files;
-	assert_int_equal(ix_walk(fx->raw, fx->err, &files), 0);
+	assert_int_equal(ix_walk(fx->tmp.raw, fx->err, &files), 0);
 	assert_int_equal(files.n, 6);
 	for (size_t i = 1; i < files.n; i++)
 		assert_true(strcmp(files.v[i - 1].rel, files.v[i].rel) < 0);
@@ -706,24 +646,6 @@ static void test_walk(void **state)
 }
 
 /* Whether the file at path has the same bytes in the indexes a and b. */
-static void assert_same_file(const char *a, const char *b, const char *path,
-			     unsigned flags)
-{
-	nb_index *x, *y;
-	assert_int_equal(nb_index_open(a, flags, &x), 0);
-	assert_int_equal(nb_index_open(b, flags, &y), 0);
-	size_t lx, ly;
-	char *bx = slurp(x, path, &lx), *by = slurp(y, path, &ly);
-	if (lx != ly || memcmp(bx, by, lx))
-		fprintf(stderr, "%s differs:\n%s\n----\n%s\n", path, bx, by);
-	assert_int_equal(lx, ly);
-	assert_memory_equal(bx, by, lx);
-	free(bx);
-	free(by);
-	nb_index_close(x);
-	nb_index_close(y);
-}
-
 /* Replaces from by to (as long) in the blocks of _all's file name, as if
  * the index had stored them so; returns how many were replaced. */
 static int mark_blocks(const char *dbpath, const char *name, const char *from,
@@ -777,11 +699,11 @@ static void test_dataset_incremental(void **state)
 	fixture *fx = *state;
 	build(fx, 0);
 
-	assert_true(mark_blocks(fx->db, "reports.csv", ",UTF-8,", ",UTF-X,") >= 4);
+	assert_true(mark_blocks(fx->tmp.db, "reports.csv", ",UTF-8,", ",UTF-X,") >= 4);
 
 	/* 2021's 现行有效件数 10 -> 11: 2022's cross-year check now holds */
 	char path[256];
-	snprintf(path, sizeof path, "%s/青山县人民政府/2021.txt", fx->raw);
+	snprintf(path, sizeof path, "%s/青山县人民政府/2021.txt", fx->tmp.raw);
 	size_t len;
 	FILE *f = fopen(path, "rb");
 	assert_non_null(f);
@@ -797,7 +719,7 @@ static void test_dataset_incremental(void **state)
 	assert_int_equal(s.parsed, 1);
 
 	nb_index *ix;
-	assert_int_equal(nb_index_open(fx->db, 0, &ix), 0);
+	assert_int_equal(nb_index_open(fx->tmp.db, 0, &ix), 0);
 	char *csv = slurp(ix, "_all/reports.csv", &len);
 	/* copied: the mark is still there; rendered: 2021, and 2022 whose
 	 * cross-year checks changed */
@@ -819,8 +741,8 @@ static void test_dataset_incremental(void **state)
 
 	/* every other file as a build from scratch makes it */
 	char scratch[128];
-	snprintf(scratch, sizeof scratch, "%s/scratch.sqlite", fx->dir);
-	assert_int_equal(nb_index_build(scratch, fx->raw, fx->err, &s), 0);
+	snprintf(scratch, sizeof scratch, "%s/scratch.sqlite", fx->tmp.dir);
+	assert_int_equal(nb_index_build(scratch, fx->tmp.raw, fx->err, &s), 0);
 	const char *paths[] = {
 		"_all/checks.csv", "_all/warnings.csv", "_all/申请情况.csv",
 		"_all/复议诉讼情况.csv", "_all/第二十条第（一）项.csv",
@@ -828,8 +750,8 @@ static void test_dataset_incremental(void **state)
 		"青山县人民政府/趋势.csv",
 	};
 	for (size_t i = 0; i < sizeof paths / sizeof *paths; i++) {
-		assert_same_file(fx->db, scratch, paths[i], 0);
-		assert_same_file(fx->db, scratch, paths[i], NB_OPEN_CSV_UNIX);
+		assert_same_file(fx->tmp.db, scratch, paths[i], 0);
+		assert_same_file(fx->tmp.db, scratch, paths[i], NB_OPEN_CSV_UNIX);
 	}
 }
 
@@ -837,13 +759,13 @@ static void test_empty_and_missing(void **state)
 {
 	fixture *fx = *state;
 	char cmd[256];
-	snprintf(cmd, sizeof cmd, "rm -rf '%s'/*", fx->raw);
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'/*", fx->tmp.raw);
 	assert_int_equal(system(cmd), 0);
 	nb_build_stats s = build(fx, 0);
 	assert_int_equal(s.files, 0);
 	assert_int_equal(s.reports, 0);
 	nb_index *ix;
-	assert_int_equal(nb_index_open(fx->db, 0, &ix), 0);
+	assert_int_equal(nb_index_open(fx->tmp.db, 0, &ix), 0);
 	listing l = {0};
 	assert_int_equal(nb_index_readdir(ix, NB_ROOT_INO, 0, collect, &l), 0);
 	assert_int_equal(l.n, 1);	/* _all, its lists holding only headers */
@@ -856,41 +778,41 @@ static void test_empty_and_missing(void **state)
 
 	/* no RAWDIR: an error, and the index stays as it was */
 	struct stat before, after;
-	assert_int_equal(stat(fx->db, &before), 0);
-	snprintf(fx->raw, sizeof fx->raw, "%s/absent", fx->dir);
+	assert_int_equal(stat(fx->tmp.db, &before), 0);
+	snprintf(fx->tmp.raw, sizeof fx->tmp.raw, "%s/absent", fx->tmp.dir);
 	build(fx, -ENOENT);
-	assert_int_equal(stat(fx->db, &after), 0);
+	assert_int_equal(stat(fx->tmp.db, &after), 0);
 	assert_int_equal(before.st_ino, after.st_ino);
 }
 
 static void test_refuses_foreign_file(void **state)
 {
 	fixture *fx = *state;
-	write_file(fx->db, "my notes\n", 9);
+	write_file(fx->tmp.db, "my notes\n", 9);
 	build(fx, -EEXIST);
 	char buf[16] = "";
-	FILE *f = fopen(fx->db, "r");
+	FILE *f = fopen(fx->tmp.db, "r");
 	assert_non_null(f);
 	assert_non_null(fgets(buf, sizeof buf, f));
 	fclose(f);
 	assert_string_equal(buf, "my notes\n");
-	assert_no_tmp(fx);
+	scratch_assert_no_tmp(&fx->tmp);
 	nb_index *ix;
-	assert_int_not_equal(nb_index_open(fx->db, 0, &ix), 0);
+	assert_int_not_equal(nb_index_open(fx->tmp.db, 0, &ix), 0);
 }
 
 static void test_default_path(void **state)
 {
 	fixture *fx = *state;
 	char cache[160], a[PATH_MAX], b[PATH_MAX], other[PATH_MAX];
-	snprintf(cache, sizeof cache, "%s/cache", fx->dir);
+	snprintf(cache, sizeof cache, "%s/cache", fx->tmp.dir);
 	setenv("XDG_CACHE_HOME", cache, 1);
-	assert_int_equal(nb_index_default_path(fx->raw, a, sizeof a), 0);
+	assert_int_equal(nb_index_default_path(fx->tmp.raw, a, sizeof a), 0);
 	char spelled[200];
-	snprintf(spelled, sizeof spelled, "%s/./青山县人民政府/..", fx->raw);
+	snprintf(spelled, sizeof spelled, "%s/./青山县人民政府/..", fx->tmp.raw);
 	assert_int_equal(nb_index_default_path(spelled, b, sizeof b), 0);
 	assert_string_equal(a, b);
-	assert_int_equal(nb_index_default_path(fx->dir, other, sizeof other), 0);
+	assert_int_equal(nb_index_default_path(fx->tmp.dir, other, sizeof other), 0);
 	assert_string_not_equal(a, other);
 
 	size_t n = strlen(cache);
@@ -907,7 +829,7 @@ static void test_default_path(void **state)
 	assert_true(S_ISDIR(st.st_mode));
 
 	char tiny[8];
-	assert_int_equal(nb_index_default_path(fx->raw, tiny, sizeof tiny),
+	assert_int_equal(nb_index_default_path(fx->tmp.raw, tiny, sizeof tiny),
 			 -ENAMETOOLONG);
 	unsetenv("XDG_CACHE_HOME");
 }
