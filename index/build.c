@@ -548,7 +548,7 @@ int nb_index_build_cancellable(const char *dbpath, const char *rawdir,
 
 	int lock = ix_build_lock(dbpath);
 	ix_old_index o;
-	rc = ix_old_open(dbpath, err, &o);
+	rc = ix_old_open(dbpath, err, &o, cancel);
 	if (!rc && ix_old_current(&o, &files))
 		rc = ix_report_current(dbpath, rawdir, &o, err, &s);
 	else if (!rc)

@@ -118,9 +118,11 @@ typedef struct {
  * (its sources loaded when reusable), a damaged index of ours (moved aside,
  * then as nothing), or something else, which is refused (-EEXIST): a file
  * that is no index, or an index of a newer nianbaofs.  0 or a negative
- * errno (message on err).
+ * errno (message on err); NB_CANCELLED when cancel (may be NULL) was set
+ * while every page was being read (an index without a seal).
  */
-int ix_old_open(const char *dbpath, FILE *err, ix_old_index *o);
+int ix_old_open(const char *dbpath, FILE *err, ix_old_index *o,
+		const atomic_int *cancel);
 void ix_old_free(ix_old_index *o);
 /* The old source of path, found by a merge walk: calls come in path order,
  * *cursor starting at 0.  NULL when path is new. */

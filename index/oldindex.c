@@ -99,20 +99,29 @@ static bool damaged(sqlite3 *db)
 }
 
 /* Whether SQLite reads every page of db as sound (PRAGMA quick_check: the
- * b-trees and their sizes, not the rows' contents). */
-static bool sound(sqlite3 *db)
+ * b-trees and their sizes, not the rows' contents): 0, IX_DAMAGED, or
+ * NB_CANCELLED when the caller's cancel request interrupted the check (at
+ * 2 GB it takes seconds: an unmount must not wait for it, and an index
+ * whose check was cut short is not damaged). */
+#define IX_DAMAGED 1
+static int sound(sqlite3 *db, const atomic_int *cancel)
 {
 	sqlite3_stmt *st;
-	bool ok = false;
+	int rc = IX_DAMAGED;
+	ix_cancel_watch(db, cancel);
 	if (sqlite3_prepare_v2(db, "PRAGMA quick_check(1)", -1, &st, NULL) ==
 	    SQLITE_OK) {
 		if (sqlite3_step(st) == SQLITE_ROW) {
 			const char *r = (const char *)sqlite3_column_text(st, 0);
-			ok = r && !strcmp(r, "ok");
+			if (r && !strcmp(r, "ok"))
+				rc = 0;
 		}
 		sqlite3_finalize(st);
 	}
-	return ok;
+	if (rc && ix_cancelled(cancel))
+		rc = NB_CANCELLED;
+	sqlite3_progress_handler(db, 0, NULL, NULL);
+	return rc;
 }
 
 /* A damaged index is moved aside as <dbpath>.corrupt-<unix time>, kept
@@ -142,9 +151,11 @@ static int move_aside(const char *dbpath, FILE *err)
  * Looks at what is at dbpath: nothing (o->exists false), an index of ours
  * (its sources loaded when reusable), a damaged index of ours (moved aside,
  * then as nothing), or something else, which we refuse to overwrite: a file
- * that is no index, or an index of a newer nianbaofs.
+ * that is no index, or an index of a newer nianbaofs.  NB_CANCELLED when
+ * cancel was set during the check of every page.
  */
-int ix_old_open(const char *dbpath, FILE *err, ix_old_index *o)
+int ix_old_open(const char *dbpath, FILE *err, ix_old_index *o,
+		const atomic_int *cancel)
 {
 	*o = (ix_old_index){0};
 	struct stat st;
@@ -199,9 +210,11 @@ int ix_old_open(const char *dbpath, FILE *err, ix_old_index *o)
 	/* every page read unless a seal says the file is as it was found
 	 * whole (seal.c); then sealed, so that the next build need not */
 	if (!ix_seal_holds(dbpath, &st)) {
-		if (!sound(db)) {
+		int bad = sound(db, cancel);
+		if (bad) {
 			sqlite3_close(db);
-			return move_aside(dbpath, err);
+			return bad == NB_CANCELLED ? NB_CANCELLED :
+				move_aside(dbpath, err);
 		}
 		ix_seal_stat(dbpath, &st);
 	}

@@ -1,7 +1,7 @@
 /*
  * test_cancel.c — a build asked to stop (nb_index_build_cancellable):
- * while it parses, in its later phases (the tree, inside SQLite), and
- * before it starts.  Each time it returns NB_CANCELLED, says nothing of a
+ * while it parses, in its later phases (the tree, inside SQLite), while
+ * it reads every page of an unsealed old index, and before it starts.  Each time it returns NB_CANCELLED, says nothing of a
  * failure, leaves the old index byte for byte as it was (or none when
  * there was none) and no temporary file; a build after it succeeds.
  */
@@ -154,12 +154,48 @@ static void test_cancel_before_start(void **state)
 	scratch_assert_no_tmp(fx);
 }
 
+/* An index without a seal has every page read before it is reused; asked
+ * to stop then, the build stops inside that check: the index is neither
+ * sealed (its check did not finish) nor taken for damaged (not moved
+ * aside), and the next build checks it whole and seals it. */
+static void test_cancel_during_full_check(void **state)
+{
+	fixture *fx = *state;
+	assert_int_equal(nb_index_build(fx->db, fx->raw, NULL, NULL), 0);
+	char seal[128];
+	snprintf(seal, sizeof seal, "%s.seal", fx->db);
+	assert_int_equal(unlink(seal), 0);
+	size_t before_len, after_len;
+	char *before = slurp(fx->db, &before_len);
+
+	atomic_int flag = 1;
+	assert_int_equal(nb_index_build_cancellable(fx->db, fx->raw, NULL,
+						    NULL, NULL, NULL, &flag),
+			 NB_CANCELLED);
+	assert_int_not_equal(access(seal, F_OK), 0);
+	char *after = slurp(fx->db, &after_len);
+	assert_int_equal(before_len, after_len);
+	assert_memory_equal(before, after, before_len);
+	free(before);
+	free(after);
+	char cmd[256];
+	snprintf(cmd, sizeof cmd, "ls '%s' | grep -q corrupt", fx->dir);
+	assert_int_not_equal(system(cmd), 0);
+	scratch_assert_no_tmp(fx);
+
+	nb_build_stats s;
+	assert_int_equal(nb_index_build(fx->db, fx->raw, NULL, &s), 0);
+	assert_true(s.unchanged);
+	assert_int_equal(access(seal, F_OK), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_cancel_while_parsing, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_cancel_in_tree_phase, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_cancel_before_start, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_cancel_during_full_check, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
