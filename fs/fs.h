@@ -54,6 +54,9 @@ typedef struct {
 	/* The index failed and the failure was logged: later failures are
 	 * not logged again until an operation succeeds (atomic). */
 	int failing;
+	/* Operations answered so far (atomic): the start-up refresh waits
+	 * until it stops moving (watch.c). */
+	unsigned long answered;
 } nb_fs;
 
 extern const struct fuse_lowlevel_ops nb_fs_ops;
@@ -228,7 +231,8 @@ typedef struct nb_watch nb_watch;
 int nb_watch_new(nb_watch **out, const nb_cli *cli, const char *dbpath);
 int nb_watch_start(nb_watch *w, nb_fs *fs);
 /* The index served was not brought up to date before the mount: the
- * thread does so first, at once, even under -o nowatch.  Before start. */
+ * thread does so first, even under -o nowatch, once the mount has
+ * answered nothing for a moment (at most seconds).  Before start. */
 void nb_watch_stale(nb_watch *w);
 /* Stops the thread, if started, and frees w. */
 void nb_watch_free(nb_watch *w);

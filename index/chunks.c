@@ -3,7 +3,8 @@
  * slice of its body, stored compressed in blocks (blocks.c): the block
  * holding the first byte asked for is found by an indexed search on
  * all_block's offsets, and the blocks from there on are decompressed in
- * offset order, each whole (64 KiB, ~70 µs).  Blocks are stored in the
+ * offset order, each whole (64 KiB, ~70 µs) unless it is one of the last
+ * decompressed (blockcache.c).  Blocks are stored in the
  * unix dialect and start on a record; the excel dialect adds a BOM and
  * each record's CR on the fly (ix_csv_excel), at offsets kept for it.
  * Nothing is queried but the index: a read of _all/申请情况.csv costs what
@@ -29,6 +30,7 @@ typedef struct {
 struct ix_chunks {
 	cfile *v;		/* sorted by ino */
 	size_t n;
+	ix_block_cache *cache;	/* the blocks decompressed last (blockcache.c) */
 };
 
 /* The blocks of file from the one holding body offset ?2 to ?3: the
@@ -96,7 +98,9 @@ int ix_chunks_open(sqlite3 *db, ix_chunks **out)
 	ix_chunks *c = calloc(1, sizeof *c);
 	if (!c)
 		return -ENOMEM;
-	int rc = load(c, db);
+	int rc = ix_block_cache_new(&c->cache);
+	if (!rc)
+		rc = load(c, db);
 	if (rc) {
 		ix_chunks_close(c);
 		return rc;
@@ -114,7 +118,13 @@ void ix_chunks_close(ix_chunks *c)
 		free(c->v[i].head[D_EXCEL]);
 	}
 	free(c->v);
+	ix_block_cache_free(c->cache);
 	free(c);
+}
+
+unsigned long ix_chunks_unpacked(const ix_chunks *c)
+{
+	return ix_block_cache_unpacked(c->cache);
 }
 
 int ix_chunks_prepare(sqlite3 *db, sqlite3_stmt *range[2])
@@ -182,9 +192,10 @@ ssize_t ix_chunks_read(const ix_chunks *c, sqlite3_stmt *const range[2],
 			rc = -EIO;	/* blocks are contiguous: a gap is damage */
 			break;
 		}
-		if ((rc = ix_block_unpack(&b, sqlite3_column_blob(st, 2),
-					  (size_t)sqlite3_column_bytes(st, 2),
-					  sqlite3_column_int64(st, 1))))
+		if ((rc = ix_block_cache_unpack(c->cache, &b,
+						sqlite3_column_blob(st, 2),
+						(size_t)sqlite3_column_bytes(st, 2),
+						sqlite3_column_int64(st, 1))))
 			break;
 		const char *data = b.s;
 		size_t n = b.len, skip = (size_t)(at - boff), len;

@@ -282,6 +282,11 @@ int nb_index_open(const char *dbpath, unsigned flags, nb_index **out)
 		nb_index_close(ix);
 		return rc;
 	}
+	/* The opening thread (the daemon's main thread, or the one that
+	 * switches versions) serves nothing: its connection, schema read and
+	 * statements prepared, goes to the first worker (~3 ms saved). */
+	pthread_setspecific(ix->conn_key, NULL);
+	conn_release(c);
 	*out = ix;
 	return 0;
 }

@@ -487,6 +487,19 @@ typedef struct {
 int ix_block_unpack(ix_block *b, const void *z, size_t zn, int64_t size);
 void ix_block_free(ix_block *b);
 
+/* The blocks decompressed last, shared by the threads serving one opened
+ * index (blockcache.c). */
+typedef struct ix_block_cache ix_block_cache;
+/* 0 or -ENOMEM. */
+int ix_block_cache_new(ix_block_cache **out);
+void ix_block_cache_free(ix_block_cache *c);
+/* As ix_block_unpack, from the cache when one of the last frames
+ * decompressed has z's very bytes. */
+int ix_block_cache_unpack(ix_block_cache *c, ix_block *b, const void *z,
+			  size_t zn, int64_t size);
+/* Frames decompressed so far. */
+unsigned long ix_block_cache_unpacked(ix_block_cache *c);
+
 /* Writes the blocks and the chunk rows of the files of _all, which the
  * reports' chunks are given to in report order. */
 typedef struct ix_blocks ix_blocks;
@@ -531,6 +544,9 @@ int ix_chunks_open(sqlite3 *db, ix_chunks **out);
 /* Prepares on db the statements ix_chunks_read needs; 0 or -EIO. */
 int ix_chunks_prepare(sqlite3 *db, sqlite3_stmt *range[2]);
 void ix_chunks_close(ix_chunks *c);
+/* Blocks decompressed so far to serve c's files (the others were taken
+ * from its cache). */
+unsigned long ix_chunks_unpacked(const ix_chunks *c);
 /* Whether ino is a file served from chunks. */
 bool ix_chunks_owns(const ix_chunks *c, uint64_t ino);
 /* Reads up to size bytes at off of ino (excel or unix dialect): bytes

@@ -347,22 +347,31 @@ def test_full_disk_says_enospc_and_the_old_index_is_served(
         assert sha(db) == digest
         assert not list(small.glob("ix.sqlite.tmp-*"))
         # The mount serves the index as it is at once and brings it up to
-        # date in the background (fs/startup.c): in the foreground, that
-        # refresh's failure is on stderr.
+        # date in the background (fs/startup.c) once it has been quiet for a
+        # moment (fs/watch.c): in the foreground, that refresh's failure is
+        # on stderr.
         mnt = tmp_path / "mnt"
         mnt.mkdir()
         proc = subprocess.Popen([nianbaofs, "-f", "--db", db, fresh_raw, mnt],
                                 stderr=subprocess.PIPE, text=True, env=env)
+        lines = []
+        reader = threading.Thread(target=lambda: lines.extend(proc.stderr))
+        reader.start()
         try:
             deadline = time.monotonic() + 30
             while not is_mounted(mnt):
-                assert proc.poll() is None, proc.stderr.read()
+                assert proc.poll() is None, "".join(lines)
                 assert time.monotonic() < deadline, "the mount never came up"
                 time.sleep(0.05)
             files = walk_files(mnt)
+            while not any("still serving" in line for line in lines):
+                assert time.monotonic() < deadline, "".join(lines)
+                time.sleep(0.05)
         finally:
             unmount(mnt)
-            err = proc.communicate(timeout=60)[1]
+            proc.wait(timeout=60)
+            reader.join(timeout=60)
+        err = "".join(lines)
         assert "No space left on device" in err, err
         assert "still serving the index as it was" in err, err
         assert sha(db) == digest

@@ -4,7 +4,10 @@
  * as places in the report's text and a section's directory only when it
  * is not N-name: reads across a block's end in both dialects, an excel
  * read starting inside a block, a file of _all with no records, a rebuild
- * that takes unchanged reports' chunks out of the old blocks.
+ * that takes unchanged reports' chunks out of the old blocks; the cache of
+ * the blocks decompressed last (index/blockcache.c): each block of a file
+ * read 128 KiB at a time decompressed once, never served for another
+ * block of the same size, nor across a switch to a rebuilt index.
  *
  * The collection is made here: one fixture report copied under enough
  * agency names that _all/申请情况.csv spans several blocks.
@@ -21,11 +24,13 @@
 #include <unistd.h>
 
 #include <cmocka.h>
+#include <zstd.h>
 
 #include "index.h"
 #include "ix.h"
 #include "ixfile.h"
 #include "scratch.h"
+#include "serve.h"
 
 #define REPORT "data/index/青山县人民政府/2021.txt"
 /* reports made; their 申请情况 rows alone (~2.5 KB each) fill 3 blocks */
@@ -134,6 +139,28 @@ static size_t block_starts(const char *db, const char *name, bool excel,
 	return n;
 }
 
+/* Read as the kernel reads, 128 KiB at a time, by an index just opened:
+ * the block a read ends in is where the next one starts, decompressed
+ * once for both (nblocks blocks in all). */
+static void check_each_block_once(const char *db, unsigned flags,
+				  size_t nblocks)
+{
+	nb_index *ix;
+	assert_int_equal(nb_index_open(db, flags, &ix), 0);
+	nb_node n = walk(ix, "_all/申请情况.csv");
+	char *buf = malloc(131072);
+	assert_non_null(buf);
+	uint64_t off = 0;
+	ssize_t got;
+	while ((got = nb_index_read(ix, n.ino, buf, 131072, off)) > 0)
+		off += (uint64_t)got;
+	assert_int_equal(got, 0);
+	assert_int_equal(off, n.size);
+	assert_int_equal(ix_chunks_unpacked(ix_serve_chunks(ix)), nblocks);
+	free(buf);
+	nb_index_close(ix);
+}
+
 /* Reads of every size around every block's start equal the whole file. */
 static void check_reads(const char *db, unsigned flags)
 {
@@ -176,6 +203,7 @@ static void check_reads(const char *db, unsigned flags)
 	free(buf);
 	free(whole);
 	nb_index_close(ix);
+	check_each_block_once(db, flags, nb);
 }
 
 /* The unix and excel files of _all say the same records. */
@@ -320,12 +348,97 @@ static void test_rebuild_keeps_chunks(void **state)
 	sqlite3_close(d);
 }
 
+/* Frames of the same size and different bytes are told apart; the same
+ * frame again is not decompressed again. */
+static void test_block_cache(void **state)
+{
+	(void)state;
+	char a[IX_BLOCK_SIZE], b[IX_BLOCK_SIZE];
+	for (size_t i = 0; i < sizeof a; i++) {
+		a[i] = (char)('a' + i % 7);
+		b[i] = (char)('a' + i % 5);
+	}
+	size_t cap = ZSTD_compressBound(sizeof a);
+	char *za = malloc(cap), *zb = malloc(cap);
+	assert_non_null(za);
+	assert_non_null(zb);
+	size_t na = ZSTD_compress(za, cap, a, sizeof a, IX_BLOCK_LEVEL);
+	size_t nbz = ZSTD_compress(zb, cap, b, sizeof b, IX_BLOCK_LEVEL);
+	assert_false(ZSTD_isError(na) || ZSTD_isError(nbz));
+	ix_block_cache *c;
+	assert_int_equal(ix_block_cache_new(&c), 0);
+	ix_block out = {0};
+	const char *want[] = {a, b, a, b, a};
+	const char *z[] = {za, zb, za, zb, za};
+	const size_t zn[] = {na, nbz, na, nbz, na};
+	for (int i = 0; i < 5; i++) {
+		assert_int_equal(ix_block_cache_unpack(c, &out, z[i], zn[i],
+						       IX_BLOCK_SIZE), 0);
+		assert_int_equal(out.len, IX_BLOCK_SIZE);
+		assert_memory_equal(out.s, want[i], IX_BLOCK_SIZE);
+	}
+	assert_int_equal(ix_block_cache_unpacked(c), 2);
+	/* a frame cut short is damage, cached or not */
+	assert_int_equal(ix_block_cache_unpack(c, &out, za, na - 1,
+					       IX_BLOCK_SIZE), -EIO);
+	assert_int_equal(ix_block_cache_unpack(c, &out, za, na,
+					       IX_BLOCK_SIZE + 1), -EIO);
+	ix_block_free(&out);
+	ix_block_cache_free(c);
+	free(za);
+	free(zb);
+}
+
+/* A rebuild switched to (as a live mount does, fs/snapshot.c) serves its
+ * own blocks, while the index it replaced, still open, serves its old
+ * ones: no block decompressed for one is served for the other. */
+/* the file of _all holding the number write_report changes */
+#define CHANGED "_all/第二十条第（一）项.csv"
+
+static void test_block_cache_across_a_switch(void **state)
+{
+	fixture *fx = *state;
+	for (int i = 0; i < NREPORTS; i++)
+		write_report(fx, i, i);
+	build(fx->tmp.db, fx->tmp.raw);
+	nb_index *old;
+	assert_int_equal(nb_index_open(fx->tmp.db, 0, &old), 0);
+	size_t olen;
+	char *before = slurp(old, CHANGED, &olen);
+
+	write_report(fx, 40, 7);	/* changes bytes inside a block */
+	build(fx->tmp.db, fx->tmp.raw);
+	build(fx->scratch, fx->tmp.raw);
+	nb_index *cur, *ref;
+	assert_int_equal(nb_index_open(fx->tmp.db, 0, &cur), 0);
+	assert_int_equal(nb_index_open(fx->scratch, 0, &ref), 0);
+	size_t clen, rlen, again_len;
+	char *now = slurp(cur, CHANGED, &clen);
+	char *want = slurp(ref, CHANGED, &rlen);
+	assert_int_equal(clen, rlen);
+	assert_memory_equal(now, want, rlen);
+	assert_true(clen != olen || memcmp(now, before, olen) != 0);
+	char *again = slurp(old, CHANGED, &again_len);
+	assert_int_equal(again_len, olen);
+	assert_memory_equal(again, before, olen);
+	free(before);
+	free(now);
+	free(want);
+	free(again);
+	nb_index_close(old);
+	nb_index_close(cur);
+	nb_index_close(ref);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_reads_across_blocks, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_empty_file, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_rebuild_keeps_chunks, setup, teardown),
+		cmocka_unit_test(test_block_cache),
+		cmocka_unit_test_setup_teardown(test_block_cache_across_a_switch,
+						setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
