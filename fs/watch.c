@@ -248,15 +248,20 @@ static void *run(void *arg)
 	if (prc < 0)
 		fuse_log(FUSE_LOG_DEBUG, "nianbaofs: refresh thread at normal "
 			 "priority: %s\n", strerror(-prc));
+	/* An index served as it was is brought up to date once the mount is
+	 * quiet; RAWDIR is watched from then on, before that refresh's walk,
+	 * so that nothing changed after the walk goes unseen.  Stopped while
+	 * waiting, the loop below ends at once. */
+	bool go = !w->stale || wait_quiet(w);
 	/* Here, not before serving: thousands of directories take a while. */
-	if (!w->nowatch)
+	if (go && !w->nowatch)
 		watch_tree(w, w->rawdir, 0);
 	/* changes not yet indexed: those made while the mount was being set
 	 * up are looked for once, at the start; at once when the index
 	 * served was not brought up to date first */
 	int64_t first = now_ms(), last = first;
 	bool pending = !w->nowatch;
-	if (w->stale && wait_quiet(w)) {
+	if (w->stale && go) {
 		nb_refresh_run(w->refresh);
 		pending = false;
 	}
