@@ -156,7 +156,7 @@ bool ix_chunks_owns(const ix_chunks *c, uint64_t ino)
 }
 
 ssize_t ix_chunks_read(const ix_chunks *c, sqlite3_stmt *const range[2],
-		       uint64_t ino, bool unix_dialect,
+		       ix_block *work, uint64_t ino, bool unix_dialect,
 		       char *buf, size_t size, uint64_t off)
 {
 	const cfile *f = find(c, ino);
@@ -184,7 +184,6 @@ ssize_t ix_chunks_read(const ix_chunks *c, sqlite3_stmt *const range[2],
 	sqlite3_bind_int64(st, 1, f->file);
 	sqlite3_bind_int64(st, 2, at);
 	sqlite3_bind_int64(st, 3, f->stop[d]);
-	ix_block b = {0};
 	int rc = 0, step;
 	while (got < want && (step = sqlite3_step(st)) == SQLITE_ROW) {
 		int64_t boff = sqlite3_column_int64(st, 0);
@@ -192,13 +191,13 @@ ssize_t ix_chunks_read(const ix_chunks *c, sqlite3_stmt *const range[2],
 			rc = -EIO;	/* blocks are contiguous: a gap is damage */
 			break;
 		}
-		if ((rc = ix_block_cache_unpack(c->cache, &b,
+		if ((rc = ix_block_cache_unpack(c->cache, work,
 						sqlite3_column_blob(st, 2),
 						(size_t)sqlite3_column_bytes(st, 2),
 						sqlite3_column_int64(st, 1))))
 			break;
-		const char *data = b.s;
-		size_t n = b.len, skip = (size_t)(at - boff), len;
+		const char *data = work->s;
+		size_t n = work->len, skip = (size_t)(at - boff), len;
 		if (d == D_UNIX) {
 			len = skip < n ? n - skip : 0;
 			if (len > want - got)
@@ -216,7 +215,6 @@ ssize_t ix_chunks_read(const ix_chunks *c, sqlite3_stmt *const range[2],
 	}
 	if (!rc && got < want)
 		rc = -EIO;	/* the blocks end before the file does */
-	ix_block_free(&b);
 	sqlite3_reset(st);
 	sqlite3_clear_bindings(st);
 	return rc ? rc : (ssize_t)got;

@@ -122,6 +122,7 @@ static void conn_close(ix_conn *c)
 	}
 	ix_rendered_free(c->rendered);
 	c->rendered = NULL;
+	ix_block_free(&c->block);
 	sqlite3_close(c->db);
 	c->db = NULL;
 }

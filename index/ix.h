@@ -549,9 +549,11 @@ void ix_chunks_close(ix_chunks *c);
 unsigned long ix_chunks_unpacked(const ix_chunks *c);
 /* Whether ino is a file served from chunks. */
 bool ix_chunks_owns(const ix_chunks *c, uint64_t ino);
-/* Reads up to size bytes at off of ino (excel or unix dialect): bytes
- * read, or -EIO. */
+/* Reads up to size bytes at off of ino (excel or unix dialect), work
+ * holding a block decompressed (the caller's, kept from read to read so
+ * that a read allocates nothing): bytes read, or -EIO. */
 ssize_t ix_chunks_read(const ix_chunks *c, sqlite3_stmt *const range[2],
+		       ix_block *work,
 		       uint64_t ino, bool unix_dialect,
 		       char *buf, size_t size, uint64_t off);
 /* ---- inode numbers across rebuilds (inodes.c) ------------------------------ */

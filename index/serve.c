@@ -222,7 +222,8 @@ ssize_t nb_index_read(nb_index *ix, uint64_t ino, char *buf, size_t size,
 		rc = -EISDIR;
 	if (!rc && ix_chunks_owns(ix_serve_chunks(ix), ino)) {
 		/* a file of _all: its header and chunks (chunks.c) */
-		ssize_t got = ix_chunks_read(ix_serve_chunks(ix), c->range, ino,
+		ssize_t got = ix_chunks_read(ix_serve_chunks(ix), c->range,
+					     &c->block, ino,
 					     ix_serve_flags(ix) & NB_OPEN_CSV_UNIX,
 					     buf, size, off);
 		return got < 0 ? ix_serve_fail(ix, c, "read") : got;

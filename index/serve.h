@@ -21,6 +21,7 @@ typedef struct ix_conn {
 	sqlite3 *db;
 	sqlite3_stmt *st[IX_Q_COUNT];
 	sqlite3_stmt *range[2];	/* ix_chunks_read's, prepared by chunks.c */
+	ix_block block;		/* ix_chunks_read's buffer, kept between reads */
 	ix_rendered *rendered;	/* its statements for rendering (rendered.c) */
 	struct ix_conn *next;	/* in the index's list of connections */
 	nb_index *ix;
