@@ -31,7 +31,7 @@
  * (dirent/opendir.c: st_blksize, at least 32 KiB, at most 1 MiB), and the
  * kernel asks us for as many bytes in one READDIR (up to max_pages, 1 MiB
  * with libfuse 3.14).  Sized to hold the whole listing, the root of
- * 100,000 reports (21,560 entries) comes in 3 requests instead of 35.
+ * 100,000 reports (21,560 entries) comes in 4 requests instead of 35.
  * Entries are estimated from nlink (2 + subdirectories: nearly every
  * entry of a big directory here is one) at 64 bytes each (a 24-byte
  * fuse_dirent and a name of ~8 Chinese characters, padded to 8). */

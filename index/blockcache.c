@@ -5,7 +5,7 @@
  * The kernel reads a file 128 KiB at a time and a block holds 64 KiB
  * (IX_BLOCK_SIZE), so a block most reads end in is also where the next
  * read starts: without this, every such block was decompressed twice (a
- * third of the blocks of a `cat`).  The next read usually comes on
+ * `cat` of _all/申请情况.csv at 10,000 reports: 755 times for 508 blocks).  The next read usually comes on
  * another worker thread, hence one cache per index, not per connection.
  *
  * A block is known by its compressed frame itself (its length and its
@@ -61,7 +61,7 @@ void ix_block_cache_free(ix_block_cache *c)
 	free(c);
 }
 
-/* Copies src's bytes into dst; 0 or -ENOMEM. */
+/* Copies the len bytes at s into dst; 0 or -ENOMEM. */
 static int copy_block(ix_block *dst, const char *s, size_t len)
 {
 	char *to = nb_grow(dst->s, &dst->cap, len + 1, 1, IX_BLOCK_SIZE);
