@@ -403,9 +403,10 @@ int nb_find_facts(nb_doc *d);
 
 /* sections.c */
 int nb_find_sections(nb_doc *d);	/* fills d->spans, marks headings */
-/* headings.c: the printed wordings of canonical heading 1..6
- * (NULL-terminated), for finding headings inside a flattened line. */
-const char *const *nb_section_variants(int canonical);
+/* headings.c: the k-th printed wording of canonical heading 1..6 as a
+ * matching key (nb_key) in *key, for finding headings inside a flattened
+ * line; its length, 0 past the last wording. */
+size_t nb_section_variant(int canonical, size_t k, const uint32_t **key);
 /* After the tables: fills r->sections (prose from the lines no table
  * consumed), r->preamble and r->text. */
 int nb_build_sections(nb_doc *d);

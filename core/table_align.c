@@ -31,9 +31,39 @@ double nb_key_threshold(size_t nkey)
 	return nkey <= 3 ? 0.999 : nkey <= 5 ? 0.74 : 0.6;
 }
 
-static double match_key(const uint32_t *text, size_t ntext, const uint32_t *key, size_t nkey)
+/*
+ * The code points of a text as a 64-bit set, hashed.  A key character
+ * whose bit is not in a text's set occurs nowhere in the text, so matching
+ * it costs an edit: the count of such characters bounds the edit distance
+ * from below, and where that bound alone puts the key under its threshold
+ * the match is known to fail without running it.  Every printed row is
+ * tried against every template row, and most pairs fail this way.
+ */
+static uint64_t cp_bit(uint32_t cp)
+{
+	return (uint64_t)1 << ((cp * 2654435761u) >> 26);
+}
+
+static uint64_t text_bits(const uint32_t *text, size_t ntext)
+{
+	uint64_t bits = 0;
+
+	for (size_t i = 0; i < ntext; i++)
+		bits |= cp_bit(text[i]);
+	return bits;
+}
+
+static double match_key(const uint32_t *text, size_t ntext, uint64_t tbits,
+			const uint32_t *key, size_t nkey)
 {
 	if (!nkey || !ntext)
+		return -1;
+	size_t absent = 0;
+	for (size_t i = 0; i < nkey; i++)
+		absent += !(cp_bit(key[i]) & tbits);
+	/* nb_fuzzy_find's similarity at that distance, computed as it does:
+	 * the real one is no higher */
+	if (1.0 - (double)absent / (double)nkey < nb_key_threshold(nkey))
 		return -1;
 	double sim = nb_fuzzy_find(key, nkey, text, ntext, NULL);
 	if (sim < nb_key_threshold(nkey))
@@ -45,10 +75,11 @@ static double match_key(const uint32_t *text, size_t ntext, const uint32_t *key,
 	return sim - (pen > 0.1 ? 0.1 : pen);
 }
 
-static double text_score(const uint32_t *text, size_t ntext, const nb_tkey *k, bool *alt)
+static double text_score(const uint32_t *text, size_t ntext, uint64_t tbits,
+			 const nb_tkey *k, bool *alt)
 {
-	double a = match_key(text, ntext, k->key, k->nkey);
-	double b = match_key(text, ntext, k->alt, k->nalt);
+	double a = match_key(text, ntext, tbits, k->key, k->nkey);
+	double b = match_key(text, ntext, tbits, k->alt, k->nalt);
 
 	if (alt)
 		*alt = b > a;
@@ -66,7 +97,7 @@ static bool found_whole(const uint32_t *text, size_t ntext, const nb_tkey *k, bo
 
 double nb_row_score(const nb_orow *r, const nb_tkey *k, bool *alt)
 {
-	return text_score(r->key, r->nkey, k, alt);
+	return text_score(r->key, r->nkey, text_bits(r->key, r->nkey), k, alt);
 }
 
 /*
@@ -77,19 +108,23 @@ double nb_row_score(const nb_orow *r, const nb_tkey *k, bool *alt)
  * its label; else (PDF text, a label wrapped around its numbers) the label
  * is all the text since the previous row.
  */
-static bool own_label_names(const nb_orow *r, const nb_tkey *keys, size_t m)
+static bool own_label_names(const nb_orow *r, uint64_t own_bits, const nb_tkey *keys,
+			    size_t m)
 {
 	if (!r->nown || r->nown == r->nkey)
 		return false;
 	for (size_t j = 0; j < m; j++)
-		if (text_score(r->own, r->nown, &keys[j], NULL) > 0)
+		if (text_score(r->own, r->nown, own_bits, &keys[j], NULL) > 0)
 			return true;
 	return false;
 }
 
-static double label_score(const nb_orow *r, bool own, const nb_tkey *k, bool *alt)
+/* The row's label (its own line's, or all of it) and that label's set. */
+static const uint32_t *label_of(const nb_orow *r, bool own, size_t *n, uint64_t *bits)
 {
-	return own ? text_score(r->own, r->nown, k, alt) : nb_row_score(r, k, alt);
+	*n = own ? r->nown : r->nkey;
+	*bits = text_bits(own ? r->own : r->key, *n);
+	return own ? r->own : r->key;
 }
 
 /* ---- alignment ------------------------------------------------------------- */
@@ -127,9 +162,12 @@ int nb_align_rows(const nb_rows *rs, const size_t *obs, size_t nobs,
 	}
 	for (size_t i = 0; i < nobs; i++) {
 		const nb_orow *r = &rs->rows[obs[i]];
-		own[i] = own_label_names(r, keys, m);
+		size_t n;
+		uint64_t bits;
+		own[i] = own_label_names(r, text_bits(r->own, r->nown), keys, m);
+		const uint32_t *label = label_of(r, own[i], &n, &bits);
 		for (size_t j = 0; j < m; j++)
-			sc[i * m + j] = label_score(r, own[i], &keys[j], NULL);
+			sc[i * m + j] = text_score(label, n, bits, &keys[j], NULL);
 	}
 
 	for (size_t i = 1; i <= nobs; i++) {
@@ -149,10 +187,12 @@ int nb_align_rows(const nb_rows *rs, const size_t *obs, size_t nobs,
 		if (s > 0 && best[i * w + j] == best[(i - 1) * w + j - 1] + s) {
 			out->assign[j - 1] = (int)(i - 1);
 			const nb_orow *r = &rs->rows[obs[i - 1]];
-			label_score(r, own[i - 1], &keys[j - 1], &out->alt[j - 1]);
-			out->approx[j - 1] = !found_whole(own[i - 1] ? r->own : r->key,
-							  own[i - 1] ? r->nown : r->nkey,
-							  &keys[j - 1], out->alt[j - 1]);
+			size_t n;
+			uint64_t bits;
+			const uint32_t *label = label_of(r, own[i - 1], &n, &bits);
+			text_score(label, n, bits, &keys[j - 1], &out->alt[j - 1]);
+			out->approx[j - 1] = !found_whole(label, n, &keys[j - 1],
+							  out->alt[j - 1]);
 			i--;
 			j--;
 		} else if (best[i * w + j] == best[(i - 1) * w + j]) {
