@@ -8,13 +8,6 @@
 
 #include "util.h"
 
-bool nb_has_prefix(const char *s, size_t n, const char *p)
-{
-	size_t k = strlen(p);
-
-	return n >= k && memcmp(s, p, k) == 0;
-}
-
 bool nb_has_suffix_ci(const char *s, size_t n, const char *p)
 {
 	size_t k = strlen(p);

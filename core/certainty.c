@@ -253,7 +253,9 @@ static void list_values(nb_buf *b, const nb_stage *s, const nb_cref *v, size_t n
 	for (size_t j = 0; j < n; j++) {
 		const srow *row = &s->rows[v[j].row];
 		const char *x = fits(s, v[j].row) ? row->v[v[j].col] : "?";
-		nb_buf_printf(b, "%s%s", j ? " + " : "", *x ? x : "空");
+		if (j)
+			nb_buf_adds(b, " + ");
+		nb_buf_adds(b, *x ? x : "空");
 	}
 }
 

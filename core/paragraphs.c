@@ -6,27 +6,54 @@
 
 #include "internal.h"
 
-void nb_tidy(nb_buf *b, const char *s, size_t n)
+/*
+ * nb_tidy's work on s[s0, e0) (trimmed), and the last two code points that
+ * are no space in *last and *before.  Runs of kept bytes are added whole:
+ * a call per character was most of building the prose.
+ */
+static void tidy_span(nb_buf *b, const char *s, size_t s0, size_t e0, uint32_t *last,
+		      uint32_t *before)
 {
-	size_t s0, e0, i;
-	uint32_t prev = 0;
+	size_t i = s0, run = s0, run_end = s0;
+	uint32_t prev = 0, l = 0, bf = 0;
 	bool gap = false;
 
-	nb_trim(s, n, &s0, &e0);
-	i = s0;
 	while (i < e0) {
 		size_t at = i;
 		uint32_t cp = nb_utf8_next(s, e0, &i);
+		if (!nb_is_space(cp)) {
+			bf = l;
+			l = cp;
+		}
 		if (nb_is_space(cp) || cp < 0x20 || cp == 0x7F) {
 			gap = true;
 			continue;
 		}
-		if (gap && nb_is_ascii_graph(prev) && nb_is_ascii_graph(cp))
+		if (gap && nb_is_ascii_graph(prev) && nb_is_ascii_graph(cp)) {
+			nb_buf_add(b, s + run, run_end - run);
 			nb_buf_addc(b, ' ');
+			run = run_end = at;
+		} else if (at != run_end) {
+			nb_buf_add(b, s + run, run_end - run);
+			run = at;
+		}
 		gap = false;
-		nb_buf_add(b, s + at, i - at);
+		run_end = i;
 		prev = cp;
 	}
+	if (run_end > run)
+		nb_buf_add(b, s + run, run_end - run);
+	*last = l;
+	*before = bf;
+}
+
+void nb_tidy(nb_buf *b, const char *s, size_t n)
+{
+	size_t s0, e0;
+	uint32_t last, before;
+
+	nb_trim(s, n, &s0, &e0);
+	tidy_span(b, s, s0, e0, &last, &before);
 }
 
 /* Display width: CJK and fullwidth forms take two columns. */
@@ -178,20 +205,11 @@ void nb_prose_line(nb_prose *p, nb_buf *out, const nb_line *l)
 		 * cut by the wrap does not */
 		nb_buf_addc(out, ' ');
 	}
-	nb_tidy(out, l->text + s, e - s);
+	/* the line's text, and its last two code points */
+	uint32_t last, before;
+	tidy_span(out, l->text, s, e, &last, &before);
 	p->open = true;
 	p->lastw = w;
-
-	/* the line's last two code points */
-	uint32_t last = 0, before = 0;
-	size_t i = s;
-	while (i < e) {
-		uint32_t cp = nb_utf8_next(l->text, e, &i);
-		if (!nb_is_space(cp)) {
-			before = last;
-			last = cp;
-		}
-	}
 	p->last = nb_halfwidth(last);
 	p->ended = nb_ends_sentence(last, before);
 }

@@ -18,6 +18,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 /* ---- growable byte buffer (buf.c) ---------------------------------- */
 
@@ -148,7 +149,14 @@ bool nb_ends_with_full_stop(const char *s, size_t n);
 
 /* ---- byte strings (bytes.c) ------------------------------------------- */
 
-bool nb_has_prefix(const char *s, size_t n, const char *p);
+/* Inline, so that a literal's length is known where it is compiled: the
+ * line markers try dozens of literals on every line. */
+static inline bool nb_has_prefix(const char *s, size_t n, const char *p)
+{
+	size_t k = strlen(p);
+
+	return n >= k && memcmp(s, p, k) == 0;
+}
 bool nb_has_suffix_ci(const char *s, size_t n, const char *p);	/* ASCII case folded */
 bool nb_contains(const char *s, size_t n, const char *p);
 /* The first place of p in s[0..n), ASCII case folded, or NULL. */
