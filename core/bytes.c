@@ -20,23 +20,28 @@ bool nb_has_suffix_ci(const char *s, size_t n, const char *p)
  * 300 reports, most from the chrome patterns).  Here memchr finds the
  * needle's last byte (in UTF-8 text a continuation byte, rare) and memcmp
  * confirms: the same answer as memmem. */
-bool nb_contains(const char *s, size_t n, const char *p)
+const char *nb_find(const char *s, size_t n, const char *p)
 {
 	size_t k = strlen(p);
 
 	if (k == 0)
-		return true;
+		return s;
 	if (k > n)
-		return false;
+		return NULL;
 
 	const char *q = s + k - 1, *end = s + n;
 
 	while ((q = memchr(q, p[k - 1], (size_t)(end - q))) != NULL) {
 		if (memcmp(q - (k - 1), p, k - 1) == 0)
-			return true;
+			return q - (k - 1);
 		q++;
 	}
-	return false;
+	return NULL;
+}
+
+bool nb_contains(const char *s, size_t n, const char *p)
+{
+	return nb_find(s, n, p) != NULL;
 }
 
 const char *nb_find_ci(const char *s, size_t n, const char *p)

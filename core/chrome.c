@@ -130,7 +130,7 @@ static bool font_size(const char *s, size_t n)
 	static const char *const keys[] = { "字号", "字体", NULL };
 
 	for (const char *const *k = keys; *k; k++) {
-		const char *p = memmem(s, n, *k, strlen(*k));
+		const char *p = nb_find(s, n, *k);
 
 		if (!p)
 			continue;
@@ -154,7 +154,7 @@ static bool font_size(const char *s, size_t n)
 /* 某某人民政府 版权所有, but not 版权所有人 in a sentence wrapped by a PDF */
 static bool copyright(const char *s, size_t n)
 {
-	const char *p = memmem(s, n, "版权所有", strlen("版权所有"));
+	const char *p = nb_find(s, n, "版权所有");
 
 	if (!p)
 		return false;
@@ -173,7 +173,9 @@ static bool date_banner(const char *s, size_t n)
 	};
 	size_t i = 0;
 
-	if (!contains_any(s, n, days) && !nb_contains(s, n, "天气"))
+	/* every day is 星期…: a line without it has none of them */
+	if (!(nb_contains(s, n, "星期") && contains_any(s, n, days)) &&
+	    !nb_contains(s, n, "天气"))
 		return false;
 	if (sc_skip_str(s, n, &i, "今天是") || sc_skip_str(s, n, &i, "今日"))
 		return true;

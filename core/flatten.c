@@ -435,9 +435,20 @@ static int split_article(nb_lines *ls, bool *flat)
 	int rc = 0;
 
 	size_t total = 0;
+	bool any = false;
 	*flat = false;
 	for (size_t k = 0; k < ls->n; k++)
 		total += ls->v[k].len;
+	/* Most texts hold no article: known before copying every line. */
+	for (size_t k = 0; k < ls->n && !any; k++) {
+		size_t ncanon = 0;
+		if (ls->v[k].len * 2 >= total) {
+			find_heads(ls->v[k].text, ls->v[k].len, h, 16, &ncanon);
+			any = ncanon >= MIN_HEADINGS;
+		}
+	}
+	if (!any)
+		return 0;
 	for (size_t k = 0; k < ls->n && rc == 0; k++) {
 		const nb_line *l = &ls->v[k];
 		size_t ncanon = 0, nh = 0;

@@ -158,6 +158,9 @@ static inline bool nb_has_prefix(const char *s, size_t n, const char *p)
 	return n >= k && memcmp(s, p, k) == 0;
 }
 bool nb_has_suffix_ci(const char *s, size_t n, const char *p);	/* ASCII case folded */
+/* The first place of p in s[0..n) (as memmem, faster on short lines), or
+ * NULL. */
+const char *nb_find(const char *s, size_t n, const char *p);
 bool nb_contains(const char *s, size_t n, const char *p);
 /* The first place of p in s[0..n), ASCII case folded, or NULL. */
 const char *nb_find_ci(const char *s, size_t n, const char *p);
