@@ -166,22 +166,12 @@ static int arabic_at(const char *s, size_t n, size_t *i)
 	return v;
 }
 
-static double canon_score(const uint32_t *nk, size_t nn, int c)
-{
-	const uint32_t *vk;
-	double best = 0;
-
-	for (size_t v = 0; v < 7; v++) {
-		size_t nv = nb_section_variant(c, v, &vk);
-		if (!nv)
-			break;
-		double s = nb_fuzzy_find(vk, nv, nk, nn, NULL);
-		if (s > best)
-			best = s;
-	}
-	return best;
-}
-
+/*
+ * The best-matching canonical heading: the first to reach the highest
+ * similarity over all wordings.  A wording whose bound (nb_fuzzy_bound)
+ * cannot beat the best so far is not searched: once a heading matched
+ * whole, no other wording is.
+ */
 int nb_heading_classify(const char *name, size_t len, double *score)
 {
 	uint32_t nk[128];
@@ -191,11 +181,18 @@ int nb_heading_classify(const char *name, size_t len, double *score)
 	*score = 0;
 	if (nn > 128 || nn == 0)
 		return 0;
+	uint64_t bits = nb_key_bits(nk, nn);
 	for (int c = 1; c <= 6; c++) {
-		double s = canon_score(nk, nn, c);
-		if (s > *score) {
-			*score = s;
-			best = c;
+		const uint32_t *vk;
+		size_t nv;
+		for (size_t v = 0; (nv = nb_section_variant(c, v, &vk)) > 0; v++) {
+			if (nb_fuzzy_bound(vk, nv, bits) <= *score)
+				continue;
+			double s = nb_fuzzy_find(vk, nv, nk, nn, NULL);
+			if (s > *score) {
+				*score = s;
+				best = c;
+			}
 		}
 	}
 	return *score >= CANON_MIN ? best : 0;

@@ -48,6 +48,16 @@ size_t nb_key(const char *s, size_t n, uint32_t *out, size_t cap);
  */
 double nb_fuzzy_find(const uint32_t *key, size_t nkey,
 		     const uint32_t *text, size_t ntext, size_t *end);
+/*
+ * An upper bound of nb_fuzzy_find's similarity, for skipping the search
+ * where it cannot matter: text's code points as a 64-bit set, hashed
+ * (nb_key_bits); then 1 - absent/nkey, computed as nb_fuzzy_find computes
+ * its similarity, where absent counts the key's characters whose bit is
+ * not in the set.  Such a character occurs nowhere in the text, so each
+ * costs an edit, and the real similarity is no higher.
+ */
+uint64_t nb_key_bits(const uint32_t *text, size_t ntext);
+double nb_fuzzy_bound(const uint32_t *key, size_t nkey, uint64_t text_bits);
 
 /* ---- lines --------------------------------------------------------------- */
 

@@ -32,38 +32,16 @@ double nb_key_threshold(size_t nkey)
 }
 
 /*
- * The code points of a text as a 64-bit set, hashed.  A key character
- * whose bit is not in a text's set occurs nowhere in the text, so matching
- * it costs an edit: the count of such characters bounds the edit distance
- * from below, and where that bound alone puts the key under its threshold
- * the match is known to fail without running it.  Every printed row is
- * tried against every template row, and most pairs fail this way.
+ * Every printed row is tried against every template row, and most pairs
+ * fail: a pair whose bound (nb_fuzzy_bound) is already under the key's
+ * threshold is known to fail without the search.
  */
-static uint64_t cp_bit(uint32_t cp)
-{
-	return (uint64_t)1 << ((cp * 2654435761u) >> 26);
-}
-
-static uint64_t text_bits(const uint32_t *text, size_t ntext)
-{
-	uint64_t bits = 0;
-
-	for (size_t i = 0; i < ntext; i++)
-		bits |= cp_bit(text[i]);
-	return bits;
-}
-
 static double match_key(const uint32_t *text, size_t ntext, uint64_t tbits,
 			const uint32_t *key, size_t nkey)
 {
 	if (!nkey || !ntext)
 		return -1;
-	size_t absent = 0;
-	for (size_t i = 0; i < nkey; i++)
-		absent += !(cp_bit(key[i]) & tbits);
-	/* nb_fuzzy_find's similarity at that distance, computed as it does:
-	 * the real one is no higher */
-	if (1.0 - (double)absent / (double)nkey < nb_key_threshold(nkey))
+	if (nb_fuzzy_bound(key, nkey, tbits) < nb_key_threshold(nkey))
 		return -1;
 	double sim = nb_fuzzy_find(key, nkey, text, ntext, NULL);
 	if (sim < nb_key_threshold(nkey))
@@ -97,7 +75,7 @@ static bool found_whole(const uint32_t *text, size_t ntext, const nb_tkey *k, bo
 
 double nb_row_score(const nb_orow *r, const nb_tkey *k, bool *alt)
 {
-	return text_score(r->key, r->nkey, text_bits(r->key, r->nkey), k, alt);
+	return text_score(r->key, r->nkey, nb_key_bits(r->key, r->nkey), k, alt);
 }
 
 /*
@@ -123,7 +101,7 @@ static bool own_label_names(const nb_orow *r, uint64_t own_bits, const nb_tkey *
 static const uint32_t *label_of(const nb_orow *r, bool own, size_t *n, uint64_t *bits)
 {
 	*n = own ? r->nown : r->nkey;
-	*bits = text_bits(own ? r->own : r->key, *n);
+	*bits = nb_key_bits(own ? r->own : r->key, *n);
 	return own ? r->own : r->key;
 }
 
@@ -164,7 +142,7 @@ int nb_align_rows(const nb_rows *rs, const size_t *obs, size_t nobs,
 		const nb_orow *r = &rs->rows[obs[i]];
 		size_t n;
 		uint64_t bits;
-		own[i] = own_label_names(r, text_bits(r->own, r->nown), keys, m);
+		own[i] = own_label_names(r, nb_key_bits(r->own, r->nown), keys, m);
 		const uint32_t *label = label_of(r, own[i], &n, &bits);
 		for (size_t j = 0; j < m; j++)
 			sc[i * m + j] = text_score(label, n, bits, &keys[j], NULL);

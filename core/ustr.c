@@ -252,6 +252,31 @@ double nb_fuzzy_find(const uint32_t *key, size_t nkey,
 	return fuzzy_rows(key, nkey, text, ntext, end);
 }
 
+static uint64_t key_bit(uint32_t cp)
+{
+	return (uint64_t)1 << ((cp * 2654435761u) >> 26);
+}
+
+uint64_t nb_key_bits(const uint32_t *text, size_t ntext)
+{
+	uint64_t bits = 0;
+
+	for (size_t i = 0; i < ntext; i++)
+		bits |= key_bit(text[i]);
+	return bits;
+}
+
+double nb_fuzzy_bound(const uint32_t *key, size_t nkey, uint64_t text_bits)
+{
+	size_t absent = 0;
+
+	if (nkey == 0)
+		return 0.0;
+	for (size_t i = 0; i < nkey; i++)
+		absent += !(key_bit(key[i]) & text_bits);
+	return 1.0 - (double)absent / (double)nkey;
+}
+
 /* ---- lines ------------------------------------------------------------------- */
 
 nb_line *nb_lines_push(nb_lines *ls, const char *text, size_t len)
