@@ -3,6 +3,7 @@
  * need not be NUL-terminated (a line, a cell), each test written once.
  * The case-insensitive ones fold ASCII only, which leaves UTF-8 alone.
  */
+#include <ctype.h>
 #include <string.h>
 #include <strings.h>
 
@@ -48,8 +49,12 @@ const char *nb_find_ci(const char *s, size_t n, const char *p)
 {
 	size_t k = strlen(p);
 
+	if (k == 0)
+		return s;
+	/* the first byte folded as strncasecmp folds it, before the call */
+	int first = tolower((unsigned char)p[0]);
 	for (size_t i = 0; i + k <= n; i++)
-		if (strncasecmp(s + i, p, k) == 0)
+		if (tolower((unsigned char)s[i]) == first && strncasecmp(s + i, p, k) == 0)
 			return s + i;
 	return NULL;
 }

@@ -10,18 +10,22 @@
 
 #include "facts.h"
 
+/* cp and at share one allocation (at first, for its alignment): the facts
+ * stage makes a ctext of most lines, some several times. */
 int ct_make(ctext *c, const char *s, size_t len)
 {
-	c->cp = malloc((len + 1) * sizeof *c->cp);
-	c->at = malloc((len + 1) * sizeof *c->at);
 	c->n = 0;
-	if (!c->cp || !c->at) {
-		free(c->cp);
-		free(c->at);
+	if (len + 1 > SIZE_MAX / (sizeof *c->at + sizeof *c->cp)) {
 		c->cp = NULL;
 		c->at = NULL;
 		return -ENOMEM;
 	}
+	c->at = malloc((len + 1) * (sizeof *c->at + sizeof *c->cp));
+	if (!c->at) {
+		c->cp = NULL;
+		return -ENOMEM;
+	}
+	c->cp = (uint32_t *)(c->at + len + 1);
 	size_t i = 0, k = 0;
 	while (i < len) {
 		uint32_t cp = nb_utf8_next(s, len, &i);
@@ -36,7 +40,6 @@ int ct_make(ctext *c, const char *s, size_t len)
 
 void ct_free(ctext *c)
 {
-	free(c->cp);
 	free(c->at);
 	c->cp = NULL;
 	c->at = NULL;
@@ -74,12 +77,20 @@ size_t ct_lit(const char *s, uint32_t *out, size_t cap)
 	return n;
 }
 
+/* ct_at and ct_any compare while they decode, as ct_lit would (up to 32
+ * code points): most tries fail at the first. */
 bool ct_at(const uint32_t *t, size_t n, size_t i, const char *s)
 {
-	uint32_t u[32];
-	size_t k = ct_lit(s, u, 32);
+	size_t len = strlen(s), j = 0;
 
-	return i + k <= n && memcmp(t + i, u, k * sizeof *u) == 0;
+	if (i > n)
+		return false;
+	for (size_t k = 0; j < len && k < 32; k++) {
+		uint32_t u = nb_utf8_next(s, len, &j);
+		if (i + k >= n || t[i + k] != u)
+			return false;
+	}
+	return true;
 }
 
 /* Index of the first s in t[from, to), or SIZE_MAX. */
@@ -113,11 +124,10 @@ bool ct_digit(uint32_t cp)
 
 bool ct_any(uint32_t cp, const char *set)
 {
-	uint32_t u[32];
-	size_t k = ct_lit(set, u, 32);
+	size_t len = strlen(set), j = 0;
 
-	for (size_t i = 0; i < k; i++)
-		if (u[i] == cp)
+	for (size_t k = 0; j < len && k < 32; k++)
+		if (nb_utf8_next(set, len, &j) == cp)
 			return true;
 	return false;
 }

@@ -24,6 +24,8 @@ void nb_tkey_make(const nb_trow *t, nb_tkey *k)
 		k->nkey = NB_MAXKEY;
 	if (k->nalt > NB_MAXKEY)
 		k->nalt = NB_MAXKEY;
+	k->key_bits = nb_key_bits(k->key, k->nkey);
+	k->alt_bits = nb_key_bits(k->alt, k->nalt);
 }
 
 double nb_key_threshold(size_t nkey)
@@ -37,11 +39,16 @@ double nb_key_threshold(size_t nkey)
  * threshold is known to fail without the search.
  */
 static double match_key(const uint32_t *text, size_t ntext, uint64_t tbits,
-			const uint32_t *key, size_t nkey)
+			const uint32_t *key, size_t nkey, uint64_t kbits)
 {
 	if (!nkey || !ntext)
 		return -1;
-	if (nb_fuzzy_bound(key, nkey, tbits) < nb_key_threshold(nkey))
+	/* First a cheaper bound, the key's distinct absent bits (each stands
+	 * for at least one absent character), in nb_fuzzy_bound's terms. */
+	size_t absent = (size_t)__builtin_popcountll(kbits & ~tbits);
+	double thr = nb_key_threshold(nkey);
+	if (1.0 - (double)absent / (double)nkey < thr ||
+	    nb_fuzzy_bound(key, nkey, tbits) < thr)
 		return -1;
 	double sim = nb_fuzzy_find(key, nkey, text, ntext, NULL);
 	if (sim < nb_key_threshold(nkey))
@@ -56,8 +63,8 @@ static double match_key(const uint32_t *text, size_t ntext, uint64_t tbits,
 static double text_score(const uint32_t *text, size_t ntext, uint64_t tbits,
 			 const nb_tkey *k, bool *alt)
 {
-	double a = match_key(text, ntext, tbits, k->key, k->nkey);
-	double b = match_key(text, ntext, tbits, k->alt, k->nalt);
+	double a = match_key(text, ntext, tbits, k->key, k->nkey, k->key_bits);
+	double b = match_key(text, ntext, tbits, k->alt, k->nalt, k->alt_bits);
 
 	if (alt)
 		*alt = b > a;
