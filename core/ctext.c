@@ -55,15 +55,16 @@ int ct_join(ctext *c, const nb_line *a, const nb_line *b)
 {
 	if (!b)
 		return ct_line(c, a);
-	nb_buf t = { 0 };
-	nb_buf_add(&t, a->text, a->len);
-	nb_buf_add(&t, b->text, b->len);
-	if (t.oom || !t.s) {
-		nb_buf_free(&t);
+	if (a->len > SIZE_MAX - 1 - b->len)
 		return -ENOMEM;
-	}
-	int rc = ct_make(c, t.s, t.len);
-	nb_buf_free(&t);
+	/* one allocation of the joined size, not a buffer grown to it */
+	char *t = malloc(a->len + b->len + 1);
+	if (!t)
+		return -ENOMEM;
+	memcpy(t, a->text, a->len);
+	memcpy(t + a->len, b->text, b->len);
+	int rc = ct_make(c, t, a->len + b->len);
+	free(t);
 	return rc;
 }
 

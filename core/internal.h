@@ -458,8 +458,10 @@ typedef struct {
 	uint32_t last;		/* its last code point */
 } nb_prose;
 void nb_prose_init(nb_prose *p, const nb_doc *d);
-/* Appends a prose line: joined to the open paragraph or starting one. */
-void nb_prose_line(nb_prose *p, nb_buf *out, const nb_line *l);
+/* Appends a prose line to two proses, p[k] in out[k] (a section's and the
+ * report's text), in each joined to the open paragraph or starting one;
+ * the line is measured and tidied once for both. */
+void nb_prose_line(nb_prose *const p[2], nb_buf *const out[2], const nb_line *l);
 /* Ends the open paragraph (each paragraph ends with a newline). */
 void nb_prose_break(nb_prose *p, nb_buf *out);
 /* Appends a line as it is (a table row), on its own. */
