@@ -511,7 +511,9 @@ int nb_stage_commit(nb_stage *s, nb_report *r)
 	nb_table *tb;
 	int rc = -ENOMEM;
 
-	w.num = calloc(ncells ? ncells : 1, sizeof *w.num);
+	/* not zeroed: a row's numbers are read (and written first, below)
+	 * only where the row fits */
+	w.num = malloc((ncells ? ncells : 1) * sizeof *w.num);
 	w.state = calloc(ncells ? ncells : 1, sizeof *w.state);
 	w.reject = calloc(ncells ? ncells : 1, sizeof *w.reject);
 	w.inferred = calloc(s->nrows ? s->nrows : 1, sizeof *w.inferred);

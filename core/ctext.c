@@ -35,6 +35,7 @@ int ct_make(ctext *c, const char *s, size_t len)
 		}
 		k++;
 	}
+	c->ncp = k;
 	return 0;
 }
 
@@ -51,21 +52,59 @@ int ct_line(ctext *c, const nb_line *l)
 	return ct_make(c, l->text, l->len);
 }
 
-int ct_join(ctext *c, const nb_line *a, const nb_line *b)
+/*
+ * Whether decoding s[0..n) ends with a whole character, so that decoding
+ * s joined to more text reads the same characters from s: no sequence
+ * opened in its last three bytes runs past its end.  (Only a byte that is
+ * no continuation byte starts a character where nb_utf8_next reads.)
+ */
+static bool ends_whole(const char *s, size_t n)
 {
-	if (!b)
-		return ct_line(c, a);
-	if (a->len > SIZE_MAX - 1 - b->len)
+	size_t i = n;
+
+	while (i > 0 && n - i < 3 && ((unsigned char)s[i - 1] & 0xC0) == 0x80)
+		i--;
+	if (i == 0)
+		return true;
+	unsigned char c = (unsigned char)s[i - 1];
+	size_t len = (c & 0xE0) == 0xC0 ? 2 : (c & 0xF0) == 0xE0 ? 3 : (c & 0xF8) == 0xF0 ? 4 : 1;
+	return (c & 0xC0) == 0x80 || i - 1 + len <= n;
+}
+
+int ct_join(ctext *c, const nb_line *a, const ctext *ca, const nb_line *b, const ctext *cb)
+{
+	size_t nb = b ? cb->n : 0;
+
+	if (b && !ends_whole(a->text, a->len)) {
+		/* a character cut at a's end: decode the text joined */
+		if (a->len > SIZE_MAX - 1 - b->len)
+			return -ENOMEM;
+		char *t = malloc(a->len + b->len + 1);
+		if (!t)
+			return -ENOMEM;
+		memcpy(t, a->text, a->len);
+		memcpy(t + a->len, b->text, b->len);
+		int rc = ct_make(c, t, a->len + b->len);
+		free(t);
+		return rc;
+	}
+	size_t n = ca->n + nb;
+	c->at = malloc((n + 1) * (sizeof *c->at + sizeof *c->cp));
+	if (!c->at) {
+		c->cp = NULL;
+		c->n = 0;
 		return -ENOMEM;
-	/* one allocation of the joined size, not a buffer grown to it */
-	char *t = malloc(a->len + b->len + 1);
-	if (!t)
-		return -ENOMEM;
-	memcpy(t, a->text, a->len);
-	memcpy(t + a->len, b->text, b->len);
-	int rc = ct_make(c, t, a->len + b->len);
-	free(t);
-	return rc;
+	}
+	c->cp = (uint32_t *)(c->at + n + 1);
+	c->n = n;
+	c->ncp = ca->ncp + (b ? cb->ncp : 0);
+	memcpy(c->cp, ca->cp, ca->n * sizeof *c->cp);
+	memcpy(c->at, ca->at, ca->n * sizeof *c->at);
+	for (size_t k = 0; k < nb; k++) {
+		c->cp[ca->n + k] = cb->cp[k];
+		c->at[ca->n + k] = cb->at[k] + ca->ncp;
+	}
+	return 0;
 }
 
 /* Decodes a short UTF-8 literal. */

@@ -57,6 +57,10 @@ double nb_fuzzy_find(const uint32_t *key, size_t nkey,
  * costs an edit, and the real similarity is no higher.
  */
 uint64_t nb_key_bits(const uint32_t *text, size_t ntext);
+/* Whether key occurs whole in text: nb_fuzzy_find(key, nkey, text, ntext,
+ * NULL) >= 0.999 (for keys under 1,000 characters that similarity is no
+ * edit at all), by a plain search. */
+bool nb_key_in(const uint32_t *key, size_t nkey, const uint32_t *text, size_t ntext);
 double nb_fuzzy_bound(const uint32_t *key, size_t nkey, uint64_t text_bits);
 
 /* ---- lines --------------------------------------------------------------- */

@@ -50,7 +50,10 @@ static double match_key(const uint32_t *text, size_t ntext, uint64_t tbits,
 	if (1.0 - (double)absent / (double)nkey < thr ||
 	    nb_fuzzy_bound(key, nkey, tbits) < thr)
 		return -1;
-	double sim = nb_fuzzy_find(key, nkey, text, ntext, NULL);
+	/* a key of three characters or fewer must be found whole (its
+	 * threshold): a plain search, similarity 1 or none */
+	double sim = nkey <= 3 ? (nb_key_in(key, nkey, text, ntext) ? 1.0 : 0.0) :
+				 nb_fuzzy_find(key, nkey, text, ntext, NULL);
 	if (sim < nb_key_threshold(nkey))
 		return -1;
 	/* Label text the key does not explain lowers the score a little, so
@@ -77,7 +80,7 @@ static bool found_whole(const uint32_t *text, size_t ntext, const nb_tkey *k, bo
 	const uint32_t *key = alt ? k->alt : k->key;
 	size_t nkey = alt ? k->nalt : k->nkey;
 
-	return nkey && ntext && nb_fuzzy_find(key, nkey, text, ntext, NULL) >= 0.999;
+	return nkey && ntext && nb_key_in(key, nkey, text, ntext);
 }
 
 double nb_row_score(const nb_orow *r, const nb_tkey *k, bool *alt)
@@ -127,8 +130,10 @@ int nb_align_rows(const nb_rows *rs, const size_t *obs, size_t nobs,
 		  const nb_template *t, nb_align *out)
 {
 	size_t m = t->nrows, w = m + 1;
-	nb_tkey *keys = calloc(m, sizeof *keys);
-	double *best = calloc((nobs + 1) * w, sizeof *best);
+	nb_tkey *keys = malloc(m * sizeof *keys);	/* nb_tkey_make fills each */
+	/* not zeroed: the recurrence writes every cell but row and column 0
+	 * before reading it */
+	double *best = malloc((nobs + 1) * w * sizeof *best);
 	double *sc = malloc((nobs ? nobs : 1) * m * sizeof *sc);
 	bool *own = malloc((nobs ? nobs : 1) * sizeof *own);
 	int rc = -ENOMEM;
@@ -145,6 +150,10 @@ int nb_align_rows(const nb_rows *rs, const size_t *obs, size_t nobs,
 		nb_tkey_make(&t->rows[j], &keys[j]);
 		out->assign[j] = -1;
 	}
+	for (size_t j = 0; j < w; j++)
+		best[j] = 0;
+	for (size_t i = 1; i <= nobs; i++)
+		best[i * w] = 0;
 	for (size_t i = 0; i < nobs; i++) {
 		const nb_orow *r = &rs->rows[obs[i]];
 		size_t n;

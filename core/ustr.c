@@ -266,6 +266,18 @@ uint64_t nb_key_bits(const uint32_t *text, size_t ntext)
 	return bits;
 }
 
+bool nb_key_in(const uint32_t *key, size_t nkey, const uint32_t *text, size_t ntext)
+{
+	if (nkey >= 1000)
+		return nb_fuzzy_find(key, nkey, text, ntext, NULL) >= 0.999;
+	if (nkey == 0 || nkey > ntext)
+		return false;
+	for (size_t i = 0; i + nkey <= ntext; i++)
+		if (text[i] == key[0] && !memcmp(text + i, key, nkey * sizeof *key))
+			return true;
+	return false;
+}
+
 double nb_fuzzy_bound(const uint32_t *key, size_t nkey, uint64_t text_bits)
 {
 	size_t absent = 0;
