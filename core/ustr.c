@@ -114,6 +114,8 @@ void nb_trim(const char *s, size_t n, size_t *start, size_t *end)
  * punctuation and dashes of both widths. */
 static bool is_key_noise(uint32_t cp)
 {
+	if (cp >= 0x4E00 && cp <= 0x9FFF)	/* Han, most of every key */
+		return false;
 	if (nb_is_space(cp))
 		return true;
 	if (cp < 0x80)
