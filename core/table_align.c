@@ -54,7 +54,7 @@ static double match_key(const uint32_t *text, size_t ntext, uint64_t tbits,
 	 * threshold): a plain search, similarity 1 or none */
 	double sim = nkey <= 3 ? (nb_key_in(key, nkey, text, ntext) ? 1.0 : 0.0) :
 				 nb_fuzzy_find(key, nkey, text, ntext, NULL);
-	if (sim < nb_key_threshold(nkey))
+	if (sim < thr)
 		return -1;
 	/* Label text the key does not explain lowers the score a little, so
 	 * that of two keys found whole the longer one wins. */
