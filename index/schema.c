@@ -121,6 +121,8 @@ static const char schema_sql[] =
 	"   (SELECT id FROM str WHERE text = NEW.header));"
 	" END;"
 
+	/* cells: the row's cells packed, one JSON array element per column
+	 * (cellpack.c); NULL for a row without cells */
 	"CREATE TABLE stored_row("
 	" report INTEGER NOT NULL,"
 	" tbl_no INTEGER NOT NULL,"
@@ -128,6 +130,7 @@ static const char schema_sql[] =
 	" label INTEGER,"
 	" printed TEXT,"
 	" extra INTEGER NOT NULL,"
+	" cells TEXT,"
 	" PRIMARY KEY(report, tbl_no, row_no)"
 	") WITHOUT ROWID;"
 	"CREATE VIEW table_row AS"
@@ -137,27 +140,27 @@ static const char schema_sql[] =
 	"CREATE TRIGGER table_row_insert INSTEAD OF INSERT ON table_row"
 	" BEGIN"
 	"  INSERT OR IGNORE INTO str(text) VALUES(NEW.label);"
-	"  INSERT INTO stored_row VALUES(NEW.report, NEW.tbl_no, NEW.row_no,"
+	"  INSERT INTO stored_row(report, tbl_no, row_no, label, printed,"
+	"   extra) VALUES(NEW.report, NEW.tbl_no, NEW.row_no,"
 	"   (SELECT id FROM str WHERE text = NEW.label), NEW.printed,"
 	"   NEW.extra);"
 	" END;"
 
-	/* Lean: the labels are table_row's and table_column's, num is value
-	 * as a number, raw of a number is NULL when printed as its value,
-	 * state is IX_CELL_*; cell_view shows them all as before. */
-	"CREATE TABLE cell("
-	" report INTEGER NOT NULL,"
-	" tbl_no INTEGER NOT NULL,"
-	" row_no INTEGER NOT NULL,"
-	" col_no INTEGER NOT NULL,"
-	" raw TEXT,"
-	" value TEXT,"
-	/* not "IN (0, 1, 2)": SQLite checks an IN list through a temporary
-	 * table built for every row (a sixth of a rebuild's instructions) */
-	" state INTEGER NOT NULL CHECK(state = 0 OR state = 1 OR state = 2),"
-	" note TEXT,"
-	" PRIMARY KEY(report, tbl_no, row_no, col_no)"
-	") WITHOUT ROWID;"
+	/* One row per cell, as the table cell of schema 6 had them, from the
+	 * rows' packed cells: lean (the labels are table_row's and
+	 * table_column's, raw of a number is NULL when printed as its value,
+	 * state is IX_CELL_*); cell_view shows them all. */
+	"CREATE VIEW cell AS"
+	" SELECT r.report, r.tbl_no, r.row_no, c.key AS col_no,"
+	"  CASE c.type WHEN 'array' THEN json_extract(c.value, '$[1]') END"
+	"   AS raw,"
+	"  CASE c.type WHEN 'array' THEN json_extract(c.value, '$[2]')"
+	"   WHEN 'null' THEN NULL ELSE CAST(c.value AS TEXT) END AS value,"
+	"  CASE c.type WHEN 'array' THEN json_extract(c.value, '$[0]')"
+	"   WHEN 'null' THEN 2 ELSE 0 END AS state,"
+	"  CASE c.type WHEN 'array' THEN json_extract(c.value, '$[3]') END"
+	"   AS note"
+	" FROM stored_row r, json_each(r.cells) c;"
 
 	"CREATE TABLE warning("
 	" report INTEGER NOT NULL,"
@@ -296,7 +299,7 @@ static const char schema_sql[] =
 
 const char *const ix_report_tables[] = {
 	"report", "stored_section", "report_table", "stored_column", "stored_row",
-	"cell", "warning", "note", "stored_check", NULL,
+	"warning", "note", "stored_check", NULL,
 };
 
 /* report's stored columns: its generated column (preamble) is not given

@@ -1,6 +1,7 @@
 /* store.c — one parsed report into the rows of the index.  Labels, headers
  * and the checks' strings go into the stored_* tables as their str ids
- * (strtab.c), not through the views that show them as text. */
+ * (strtab.c), not through the views that show them as text; a table row's
+ * cells go into its stored_row, packed (cellpack.c). */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -8,7 +9,7 @@
 #include "ix.h"
 
 enum {
-	S_REPORT, S_SECTION, S_TABLE, S_COLUMN, S_ROW, S_CELL, S_WARNING,
+	S_REPORT, S_SECTION, S_TABLE, S_COLUMN, S_ROW, S_WARNING,
 	S_NOTE, S_CHECK, S_COUNT
 };
 
@@ -26,9 +27,7 @@ static const char *const sql[S_COUNT] = {
 	[S_COLUMN] = "INSERT INTO stored_column(report, tbl_no, col_no,"
 		" header) VALUES(?,?,?,?)",
 	[S_ROW] = "INSERT INTO stored_row(report, tbl_no, row_no, label,"
-		" printed, extra) VALUES(?,?,?,?,?,?)",
-	[S_CELL] = "INSERT INTO cell(report, tbl_no, row_no, col_no,"
-		" raw, value, state, note) VALUES(?,?,?,?,?,?,?,?)",
+		" printed, extra, cells) VALUES(?,?,?,?,?,?,?)",
 	[S_WARNING] = "INSERT INTO warning(report, seq, text) VALUES(?,?,?)",
 	[S_NOTE] = "INSERT INTO note(report, seq, text) VALUES(?,?,?)",
 	[S_CHECK] = "INSERT INTO stored_check(report, seq, cross_year, rule,"
@@ -39,6 +38,7 @@ struct ix_store {
 	sqlite3 *db;
 	sqlite3_stmt *st[S_COUNT];
 	ix_strtab *strs;
+	nb_buf cells;		/* a row's, packed (cellpack.c) */
 };
 
 int ix_store_new(sqlite3 *db, ix_store **out)
@@ -67,6 +67,7 @@ void ix_store_free(ix_store *s)
 	for (int i = 0; i < S_COUNT; i++)
 		sqlite3_finalize(s->st[i]);
 	ix_strtab_free(s->strs);
+	nb_buf_free(&s->cells);
 	free(s);
 }
 
@@ -96,42 +97,6 @@ static int run(sqlite3_stmt *st)
 	sqlite3_reset(st);
 	sqlite3_clear_bindings(st);
 	return rc == SQLITE_DONE ? 0 : -EIO;
-}
-
-static int state_code(nb_cell_state s)
-{
-	switch (s) {
-	case NB_CELL_NUMBER:
-		return IX_CELL_NUMBER;
-	case NB_CELL_BLANK:
-		return IX_CELL_BLANK;
-	default:
-		return IX_CELL_ABSENT;
-	}
-}
-
-static int store_cell(ix_store *s, int64_t id, size_t t, size_t r, size_t c,
-		      const nb_table *tb)
-{
-	sqlite3_stmt *st = s->st[S_CELL];
-	const nb_row *row = &tb->rows[r];
-	const nb_cell *cell = &row->cells[c];
-	/* a NUMBER without a value is not a number we can vouch for */
-	nb_cell_state state = cell->state == NB_CELL_NUMBER && !cell->value ?
-		NB_CELL_ABSENT : cell->state;
-	sqlite3_bind_int64(st, 1, id);
-	sqlite3_bind_int64(st, 2, (int64_t)t);
-	sqlite3_bind_int64(st, 3, (int64_t)r);
-	sqlite3_bind_int64(st, 4, (int64_t)c);
-	/* a number printed as its value: the value says it (cell_view) */
-	if (state != NB_CELL_NUMBER || !cell->raw ||
-	    strcmp(cell->raw, cell->value) != 0)
-		text(st, 5, cell->raw);
-	if (state == NB_CELL_NUMBER)
-		text(st, 6, cell->value);
-	sqlite3_bind_int(st, 7, state_code(state));
-	text(st, 8, cell->note);
-	return run(st);
 }
 
 static int store_table(ix_store *s, int64_t id, size_t t, const nb_table *tb)
@@ -165,10 +130,12 @@ static int store_table(ix_store *s, int64_t id, size_t t, const nb_table *tb)
 		rc = str_id(s, st, 4, row->label);
 		text(st, 5, row->printed);
 		sqlite3_bind_int(st, 6, row->extra);
+		if (!rc && row->cells && !(rc = ix_cells_pack(row, tb->ncols,
+							       &s->cells)))
+			sqlite3_bind_text(st, 7, s->cells.s, (int)s->cells.len,
+					  SQLITE_STATIC);
 		if (!rc)
 			rc = run(st);
-		for (size_t c = 0; c < tb->ncols && row->cells && !rc; c++)
-			rc = store_cell(s, id, t, r, c, tb);
 	}
 	return rc;
 }
