@@ -54,13 +54,14 @@ static const char schema_sql[] =
 	 * stored as where it is in report.text (heading_off, heading_len,
 	 * text_off, text_len, in bytes), or itself (heading, text) when it is
 	 * not found there; its directory only when it is not N-name (name,
-	 * else heading).  The view section shows them all. */
+	 * else heading); its name, which repeats from report to report, as
+	 * its str id.  The view section shows them all. */
 	"CREATE TABLE stored_section("
 	" report INTEGER NOT NULL,"
 	" seq INTEGER NOT NULL,"
 	" number INTEGER NOT NULL,"
 	" canonical INTEGER NOT NULL,"
-	" name TEXT,"
+	" name INTEGER,"
 	" heading TEXT,"
 	" heading_off INTEGER,"
 	" heading_len INTEGER,"
@@ -74,14 +75,16 @@ static const char schema_sql[] =
 	" SELECT report, seq, number, canonical, name, heading, text,"
 	"  coalesce(dir, number || '-' ||"
 	"   coalesce(nullif(name, ''), heading, '')) AS dir"
-	" FROM (SELECT s.report, s.seq, s.number, s.canonical, s.name, s.dir,"
+	" FROM (SELECT s.report, s.seq, s.number, s.canonical, n.text AS name,"
+	"  s.dir,"
 	"  CASE WHEN s.heading_off IS NULL THEN s.heading"
 	"   ELSE CAST(substr(CAST(r.text AS BLOB), s.heading_off + 1,"
 	"    s.heading_len) AS TEXT) END AS heading,"
 	"  CASE WHEN s.text_off IS NULL THEN s.text"
 	"   ELSE CAST(substr(CAST(r.text AS BLOB), s.text_off + 1, s.text_len)"
 	"    AS TEXT) END AS text"
-	" FROM stored_section s LEFT JOIN report r ON r.id = s.report);"
+	" FROM stored_section s LEFT JOIN report r ON r.id = s.report"
+	" LEFT JOIN str n ON n.id = s.name);"
 
 	"CREATE TABLE report_table("
 	" report INTEGER NOT NULL,"

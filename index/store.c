@@ -216,10 +216,11 @@ int ix_store_report(ix_store *s, int64_t id, const nb_report *r)
 		sqlite3_bind_int64(st, 2, (int64_t)i);
 		sqlite3_bind_int(st, 3, sec->number);
 		sqlite3_bind_int(st, 4, sec->canonical);
-		text(st, 5, sec->name);
+		rc = str_id(s, st, 5, sec->name);
 		bind_place(st, 6, r->text, sec->heading, &heading_from);
 		bind_place(st, 9, r->text, sec->text, &from);
-		rc = run(st);
+		if (!rc)
+			rc = run(st);
 	}
 	for (size_t t = 0; t < r->ntables && !rc; t++)
 		rc = store_table(s, id, t, &r->tables[t]);
