@@ -209,8 +209,17 @@ static const char schema_sql[] =
 	"   (SELECT id FROM str WHERE text = NEW.detail));"
 	" END;"
 
+	/* Kept in (parent, ino) order: readdir walks a directory's children
+	 * in ino order, which are then one range of the table's own pages
+	 * (the ~21,500 entries of the root at 100,000 reports read from
+	 * contiguous pages, not one row, mostly a page, each: issue 7, the
+	 * first `ls` of that root, warm, ~1.0 s -> ~0.4 s).  Up to schema 6
+	 * a covering index (parent, ino, ...) gave that order beside a rowid
+	 * table: a third copy of every listed column (9.6 MB at 10,000
+	 * reports, where node_ino is 2.5).  A lookup by number goes through
+	 * node_ino. */
 	"CREATE TABLE node("
-	" ino INTEGER PRIMARY KEY,"
+	" ino INTEGER NOT NULL,"
 	" parent INTEGER NOT NULL,"
 	" name TEXT NOT NULL,"
 	" is_dir INTEGER NOT NULL,"
@@ -225,15 +234,10 @@ static const char schema_sql[] =
 	 * files (reptree.c) and a digest of its bytes (inodes.c) */
 	" part INTEGER,"
 	" digest INTEGER,"
+	" PRIMARY KEY(parent, ino),"
 	" UNIQUE(parent, name)"
-	");"
-	/* readdir walks a directory's children in ino order, from this index
-	 * alone: it holds every column a listing serves, so the ~21,500
-	 * entries of the root at 100,000 reports are read from contiguous
-	 * index pages, not one table row (one page, mostly) each (issue 7:
-	 * the first `ls` of that root, warm, ~1.0 s -> ~0.4 s) */
-	"CREATE INDEX node_parent ON node(parent, ino, is_dir, size, size_unix,"
-	" mtime_ns, nlink, name);"
+	") WITHOUT ROWID;"
+	"CREATE UNIQUE INDEX node_ino ON node(ino);"
 
 	/* _all: each file's rows stored once, compressed in blocks (blocks.c);
 	 * chunk says where each report's records are in its file's body */
