@@ -86,22 +86,38 @@ static const char schema_sql[] =
 	" FROM stored_section s LEFT JOIN report r ON r.id = s.report"
 	" LEFT JOIN str n ON n.id = s.name);"
 
-	"CREATE TABLE report_table("
+	/* a table's name and label header as their str ids (str, below) */
+	"CREATE TABLE stored_table("
 	" report INTEGER NOT NULL,"
 	" tbl_no INTEGER NOT NULL,"
 	" kind INTEGER NOT NULL,"
 	" format TEXT NOT NULL,"
-	" name TEXT,"
-	" label_header TEXT,"
+	" name INTEGER,"
+	" label_header INTEGER,"
 	" ncols INTEGER NOT NULL,"
 	" nrows INTEGER NOT NULL,"
 	" PRIMARY KEY(report, tbl_no)"
 	") WITHOUT ROWID;"
+	"CREATE VIEW report_table AS"
+	" SELECT t.report, t.tbl_no, t.kind, t.format, n.text AS name,"
+	"  h.text AS label_header, t.ncols, t.nrows"
+	" FROM stored_table t LEFT JOIN str n ON n.id = t.name"
+	" LEFT JOIN str h ON h.id = t.label_header;"
+	"CREATE TRIGGER report_table_insert INSTEAD OF INSERT ON report_table"
+	" BEGIN"
+	"  INSERT OR IGNORE INTO str(text)"
+	"   VALUES(NEW.name), (NEW.label_header);"
+	"  INSERT INTO stored_table VALUES(NEW.report, NEW.tbl_no, NEW.kind,"
+	"   NEW.format, (SELECT id FROM str WHERE text = NEW.name),"
+	"   (SELECT id FROM str WHERE text = NEW.label_header), NEW.ncols,"
+	"   NEW.nrows);"
+	" END;"
 
-	/* Labels, headers and the checks' rules, subjects and details repeat
-	 * from report to report: each is stored once, in str, and the tables
-	 * holding them (stored_*) hold its id.  The views table_column,
-	 * table_row and check_result show them as text, and take inserts. */
+	/* Labels, headers, tables' names and the checks' rules, subjects and
+	 * details repeat from report to report: each is stored once, in str,
+	 * and the tables holding them (stored_*) hold its id.  The views
+	 * report_table, table_column, table_row and check_result show them as
+	 * text, and take inserts. */
 	"CREATE TABLE str("
 	" id INTEGER PRIMARY KEY,"
 	" text TEXT NOT NULL UNIQUE"
@@ -305,7 +321,7 @@ static const char schema_sql[] =
 	" SELECT ino, path FROM p;";
 
 const char *const ix_report_tables[] = {
-	"report", "stored_section", "report_table", "stored_column", "stored_row",
+	"report", "stored_section", "stored_table", "stored_column", "stored_row",
 	"warning", "note", "stored_check", NULL,
 };
 

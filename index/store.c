@@ -22,7 +22,7 @@ static const char *const sql[S_COUNT] = {
 	[S_SECTION] = "INSERT INTO stored_section(report, seq, number,"
 		" canonical, name, heading_off, heading_len, heading, text_off,"
 		" text_len, text) VALUES(?,?,?,?,?,?,?,?,?,?,?)",
-	[S_TABLE] = "INSERT INTO report_table(report, tbl_no, kind, format,"
+	[S_TABLE] = "INSERT INTO stored_table(report, tbl_no, kind, format,"
 		" name, label_header, ncols, nrows) VALUES(?,?,?,?,?,?,?,?)",
 	[S_COLUMN] = "INSERT INTO stored_column(report, tbl_no, col_no,"
 		" header) VALUES(?,?,?,?)",
@@ -106,11 +106,13 @@ static int store_table(ix_store *s, int64_t id, size_t t, const nb_table *tb)
 	sqlite3_bind_int64(st, 2, (int64_t)t);
 	sqlite3_bind_int(st, 3, tb->kind);
 	sqlite3_bind_text(st, 4, nb_format_name(tb->format), -1, SQLITE_STATIC);
-	text(st, 5, tb->name);
-	text(st, 6, tb->label_header);
+	int rc = str_id(s, st, 5, tb->name);
+	if (!rc)
+		rc = str_id(s, st, 6, tb->label_header);
 	sqlite3_bind_int64(st, 7, (int64_t)tb->ncols);
 	sqlite3_bind_int64(st, 8, (int64_t)tb->nrows);
-	int rc = run(st);
+	if (!rc)
+		rc = run(st);
 
 	for (size_t c = 0; c < tb->ncols && !rc; c++) {
 		st = s->st[S_COLUMN];
