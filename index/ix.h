@@ -241,7 +241,8 @@ int ix_schema_create(sqlite3 *db, const char *rawdir, FILE *err);
  * for files that did not change.  NULL-terminated. */
 extern const char *const ix_report_tables[];
 /* The columns a copy of table's rows selects ("*", or for a table with a
- * generated column its stored ones, in order). */
+ * generated column its stored ones, in order; check_list's without its
+ * checks across years). */
 const char *ix_stored_columns(const char *table);
 
 /* Runs sql (no results), reporting failures on err.  0 or -EIO. */
@@ -276,6 +277,11 @@ int ix_strtab_id(ix_strtab *t, const char *s, int64_t *id);
 /* row's ncols cells as stored_row.cells holds them (cellpack.c), into out
  * (emptied first).  0, or -ENOMEM. */
 int ix_cells_pack(const nb_row *row, size_t ncols, nb_buf *out);
+/* r's checks as check_list holds them (checkpack.c): the str id of the
+ * list of their rules and subjects into *kinds, their outcomes and details
+ * into results (emptied first).  0, -ENOMEM or -EIO. */
+int ix_checks_pack(ix_strtab *strs, const nb_report *r, int64_t *kinds,
+		   nb_buf *results);
 
 typedef struct ix_store ix_store;
 

@@ -195,34 +195,77 @@ static const char schema_sql[] =
 	" PRIMARY KEY(report, seq)"
 	") WITHOUT ROWID;"
 
-	/* cross_year: 0 for a check within the report, 1 across years */
-	"CREATE TABLE stored_check("
-	" report INTEGER NOT NULL,"
-	" seq INTEGER NOT NULL,"
-	" cross_year INTEGER NOT NULL CHECK(cross_year = 0 OR cross_year = 1),"
-	" rule INTEGER NOT NULL,"
-	" subject INTEGER,"
-	" ok INTEGER NOT NULL,"
-	" detail INTEGER,"
-	" PRIMARY KEY(report, seq)"
-	") WITHOUT ROWID;"
+	/* A report's checks, packed (checkpack.c): kinds, the str id of the
+	 * list of its own checks' [rule, subject] str ids; results, per own
+	 * check its detail's str id, in an array when it failed; cross, the
+	 * checks across years (crossyear.c), each [rule, subject, ok, detail]
+	 * (str ids), NULL when none.  Its seq is its place in results, then
+	 * in cross. */
+	"CREATE TABLE check_list("
+	" report INTEGER PRIMARY KEY,"
+	" kinds INTEGER NOT NULL,"
+	" results TEXT NOT NULL,"
+	" cross TEXT"
+	");"
+	/* One SELECT, not a UNION of the two kinds: a query for one report,
+	 * correlated too, then reads its row alone.  LEFT JOINs where every
+	 * row has a match: a query that does not read their text (count(*)
+	 * ... WHERE ok = 0) then skips them. */
 	"CREATE VIEW check_result AS"
-	" SELECT c.report, c.seq,"
-	"  CASE c.cross_year WHEN 0 THEN 'report' ELSE 'cross_year' END"
-	"   AS scope,"
-	"  r.text AS rule, s.text AS subject, c.ok, d.text AS detail"
-	" FROM stored_check c JOIN str r ON r.id = c.rule"
-	" LEFT JOIN str s ON s.id = c.subject"
-	" LEFT JOIN str d ON d.id = c.detail;"
+	" SELECT l.report, d.key AS seq,"
+	"  CASE WHEN d.key < json_array_length(l.results) THEN 'report'"
+	"   ELSE 'cross_year' END AS scope,"
+	"  r.text AS rule, s.text AS subject,"
+	"  CASE WHEN d.key < json_array_length(l.results)"
+	"   THEN d.type != 'array' ELSE json_extract(d.value, '$[2]') END AS ok,"
+	"  t.text AS detail"
+	" FROM check_list l JOIN str k ON k.id = l.kinds,"
+	"  json_each(CASE WHEN l.cross IS NULL THEN l.results"
+	"   WHEN l.results = '[]' THEN l.cross"
+	"   ELSE substr(l.results, 1, length(l.results) - 1) || ','"
+	"    || substr(l.cross, 2) END) d"
+	" LEFT JOIN str r ON r.id = CASE WHEN d.key < json_array_length(l.results)"
+	"  THEN json_extract(k.text, '$[' || d.key || '][0]')"
+	"  ELSE json_extract(d.value, '$[0]') END"
+	" LEFT JOIN str s ON s.id = CASE WHEN d.key < json_array_length(l.results)"
+	"  THEN json_extract(k.text, '$[' || d.key || '][1]')"
+	"  ELSE json_extract(d.value, '$[1]') END"
+	" LEFT JOIN str t ON t.id = CASE"
+	"  WHEN d.key >= json_array_length(l.results)"
+	"   THEN json_extract(d.value, '$[3]')"
+	"  WHEN d.type = 'array' THEN json_extract(d.value, '$[0]')"
+	"  ELSE d.value END;"
+	/* an insert appends (its seq is its place, not NEW.seq): to cross,
+	 * or to the report's own checks, whose new list of kinds goes into
+	 * str */
 	"CREATE TRIGGER check_result_insert INSTEAD OF INSERT ON check_result"
 	" BEGIN"
 	"  INSERT OR IGNORE INTO str(text)"
-	"   VALUES(NEW.rule), (NEW.subject), (NEW.detail);"
-	"  INSERT INTO stored_check VALUES(NEW.report, NEW.seq,"
-	"   CASE NEW.scope WHEN 'report' THEN 0 WHEN 'cross_year' THEN 1 END,"
-	"   (SELECT id FROM str WHERE text = NEW.rule),"
+	"   VALUES(NEW.rule), (NEW.subject), (NEW.detail), ('[]');"
+	"  INSERT OR IGNORE INTO check_list(report, kinds, results)"
+	"   VALUES(NEW.report, (SELECT id FROM str WHERE text = '[]'), '[]');"
+	"  UPDATE check_list SET cross = json_insert(coalesce(cross, '[]'),"
+	"   '$[#]', json_array((SELECT id FROM str WHERE text = NEW.rule),"
 	"   (SELECT id FROM str WHERE text = NEW.subject), NEW.ok,"
-	"   (SELECT id FROM str WHERE text = NEW.detail));"
+	"   (SELECT id FROM str WHERE text = NEW.detail)))"
+	"   WHERE report = NEW.report AND NEW.scope = 'cross_year';"
+	"  INSERT OR IGNORE INTO str(text)"
+	"   SELECT json_insert(k.text, '$[#]', json_array("
+	"    (SELECT id FROM str WHERE text = NEW.rule),"
+	"    (SELECT id FROM str WHERE text = NEW.subject)))"
+	"   FROM check_list l JOIN str k ON k.id = l.kinds"
+	"   WHERE l.report = NEW.report AND NEW.scope = 'report';"
+	"  UPDATE check_list SET"
+	"   kinds = (SELECT id FROM str WHERE text = json_insert("
+	"    (SELECT text FROM str WHERE id = kinds), '$[#]', json_array("
+	"    (SELECT id FROM str WHERE text = NEW.rule),"
+	"    (SELECT id FROM str WHERE text = NEW.subject)))),"
+	"   results = CASE WHEN NEW.ok"
+	"    THEN json_insert(results, '$[#]',"
+	"     (SELECT id FROM str WHERE text = NEW.detail))"
+	"    ELSE json_insert(results, '$[#]', json_array("
+	"     (SELECT id FROM str WHERE text = NEW.detail))) END"
+	"   WHERE report = NEW.report AND NEW.scope = 'report';"
 	" END;"
 
 	/* Kept in (parent, ino) order: readdir walks a directory's children
@@ -322,7 +365,7 @@ static const char schema_sql[] =
 
 const char *const ix_report_tables[] = {
 	"report", "stored_section", "stored_table", "stored_column", "stored_row",
-	"warning", "note", "stored_check", NULL,
+	"warning", "note", "check_list", NULL,
 };
 
 /* report's stored columns: its generated column (preamble) is not given
@@ -332,9 +375,15 @@ static const char report_stored[] =
 	" published, format, encoding, traditional, agency_dir, year_dir, text,"
 	" preamble_off, preamble_len, preamble_text";
 
+/* check_list's: a copy leaves the checks across years behind, which
+ * crossyear.c makes again against the reports of the new index. */
+static const char check_list_copied[] = "report, kinds, results, NULL";
+
 const char *ix_stored_columns(const char *table)
 {
-	return strcmp(table, "report") ? "*" : report_stored;
+	if (!strcmp(table, "report"))
+		return report_stored;
+	return strcmp(table, "check_list") ? "*" : check_list_copied;
 }
 
 int ix_exec(sqlite3 *db, const char *sql, FILE *err)

@@ -10,7 +10,7 @@
 
 enum {
 	S_REPORT, S_SECTION, S_TABLE, S_COLUMN, S_ROW, S_WARNING,
-	S_NOTE, S_CHECK, S_COUNT
+	S_NOTE, S_CHECKS, S_COUNT
 };
 
 static const char *const sql[S_COUNT] = {
@@ -30,8 +30,8 @@ static const char *const sql[S_COUNT] = {
 		" printed, extra, cells) VALUES(?,?,?,?,?,?,?)",
 	[S_WARNING] = "INSERT INTO warning(report, seq, text) VALUES(?,?,?)",
 	[S_NOTE] = "INSERT INTO note(report, seq, text) VALUES(?,?,?)",
-	[S_CHECK] = "INSERT INTO stored_check(report, seq, cross_year, rule,"
-		" subject, ok, detail) VALUES(?,?,0,?,?,?,?)",
+	[S_CHECKS] = "INSERT INTO check_list(report, kinds, results)"
+		" VALUES(?,?,?)",
 };
 
 struct ix_store {
@@ -39,6 +39,7 @@ struct ix_store {
 	sqlite3_stmt *st[S_COUNT];
 	ix_strtab *strs;
 	nb_buf cells;		/* a row's, packed (cellpack.c) */
+	nb_buf checks;		/* a report's results, packed (checkpack.c) */
 };
 
 int ix_store_new(sqlite3 *db, ix_store **out)
@@ -68,6 +69,7 @@ void ix_store_free(ix_store *s)
 		sqlite3_finalize(s->st[i]);
 	ix_strtab_free(s->strs);
 	nb_buf_free(&s->cells);
+	nb_buf_free(&s->checks);
 	free(s);
 }
 
@@ -230,20 +232,17 @@ int ix_store_report(ix_store *s, int64_t id, const nb_report *r)
 		rc = store_strings(s, S_WARNING, id, r->warnings, r->nwarnings);
 	if (!rc)
 		rc = store_strings(s, S_NOTE, id, r->notes, r->nnotes);
-	for (size_t i = 0; i < r->nchecks && !rc; i++) {
-		const nb_check *ck = &r->checks[i];
-		st = s->st[S_CHECK];
-		sqlite3_bind_int64(st, 1, id);
-		sqlite3_bind_int64(st, 2, (int64_t)i);
-		/* in the triggers' order, so that the ids are theirs */
-		rc = str_id(s, st, 3, ck->rule ? ck->rule : "");
-		if (!rc)
-			rc = str_id(s, st, 4, ck->subject);
-		sqlite3_bind_int(st, 5, ck->ok);
-		if (!rc)
-			rc = str_id(s, st, 6, ck->detail);
-		if (!rc)
+	if (!rc && r->nchecks) {
+		int64_t kinds;
+		st = s->st[S_CHECKS];
+		rc = ix_checks_pack(s->strs, r, &kinds, &s->checks);
+		if (!rc) {
+			sqlite3_bind_int64(st, 1, id);
+			sqlite3_bind_int64(st, 2, kinds);
+			sqlite3_bind_text(st, 3, s->checks.s, (int)s->checks.len,
+					  SQLITE_STATIC);
 			rc = run(st);
+		}
 	}
 	return rc;
 }
