@@ -3,7 +3,9 @@
  * costs its value and a comma rather than a row of its own (1.7 million
  * rows of ~20 bytes at 10,000 reports, mostly key).  SQLite's JSON
  * functions read it back: the views cell and cell_view (schema.c) show
- * every cell as a row, as the table cell did up to schema 6.
+ * every cell as a row, as the table cell did up to schema 6.  A table's
+ * column headers are packed the same way into its stored_table row
+ * (headers: their str ids), shown by the view table_column.
  *
  * An element is, by what the cell was (README "### Tables"):
  *   a number printed as its value, without a note: the value, a JSON
@@ -97,11 +99,40 @@ static int state_code(nb_cell_state s)
 	}
 }
 
-int ix_cells_pack(const nb_row *row, size_t ncols, nb_buf *out)
+void ix_json_id(nb_buf *b, int64_t id)
+{
+	if (id)
+		nb_buf_printf(b, "%lld", (long long)id);
+	else
+		nb_buf_adds(b, "null");
+}
+
+void ix_pack_reset(nb_buf *out)
 {
 	out->len = 0;
 	if (out->s)
 		out->s[0] = '\0';
+}
+
+int ix_headers_pack(ix_strtab *strs, const nb_table *tb, nb_buf *out)
+{
+	int rc = 0;
+	ix_pack_reset(out);
+	nb_buf_addc(out, '[');
+	for (size_t c = 0; c < tb->ncols && !rc; c++) {
+		int64_t id;
+		rc = ix_strtab_id(strs, tb->cols ? tb->cols[c] : NULL, &id);
+		if (c)
+			nb_buf_addc(out, ',');
+		ix_json_id(out, id);
+	}
+	nb_buf_addc(out, ']');
+	return rc ? rc : out->oom ? -ENOMEM : 0;
+}
+
+int ix_cells_pack(const nb_row *row, size_t ncols, nb_buf *out)
+{
+	ix_pack_reset(out);
 	nb_buf_addc(out, '[');
 	for (size_t c = 0; c < ncols; c++) {
 		const nb_cell *cell = &row->cells[c];

@@ -17,22 +17,12 @@
 
 #include "ix.h"
 
-static void add_id(nb_buf *b, int64_t id)
-{
-	if (id)
-		nb_buf_printf(b, "%lld", (long long)id);
-	else
-		nb_buf_adds(b, "null");
-}
-
 int ix_checks_pack(ix_strtab *strs, const nb_report *r, int64_t *kinds,
 		   nb_buf *results)
 {
 	nb_buf list = {0};
 	int rc = 0;
-	results->len = 0;
-	if (results->s)
-		results->s[0] = '\0';
+	ix_pack_reset(results);
 	nb_buf_addc(&list, '[');
 	nb_buf_addc(results, '[');
 	for (size_t i = 0; i < r->nchecks && !rc; i++) {
@@ -49,11 +39,11 @@ int ix_checks_pack(ix_strtab *strs, const nb_report *r, int64_t *kinds,
 			nb_buf_addc(results, ',');
 		}
 		nb_buf_printf(&list, "[%lld,", (long long)rule);
-		add_id(&list, subject);
+		ix_json_id(&list, subject);
 		nb_buf_addc(&list, ']');
 		if (!ck->ok)
 			nb_buf_addc(results, '[');
-		add_id(results, detail);
+		ix_json_id(results, detail);
 		if (!ck->ok)
 			nb_buf_addc(results, ']');
 	}

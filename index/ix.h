@@ -277,6 +277,13 @@ int ix_strtab_id(ix_strtab *t, const char *s, int64_t *id);
 /* row's ncols cells as stored_row.cells holds them (cellpack.c), into out
  * (emptied first).  0, or -ENOMEM. */
 int ix_cells_pack(const nb_row *row, size_t ncols, nb_buf *out);
+/* tb's column headers as stored_table.headers holds them (cellpack.c),
+ * into out (emptied first).  0, -ENOMEM or -EIO. */
+int ix_headers_pack(ix_strtab *strs, const nb_table *tb, nb_buf *out);
+/* A str id in packed JSON: the number, or null for 0 (none). */
+void ix_json_id(nb_buf *b, int64_t id);
+/* b emptied, to be packed into again. */
+void ix_pack_reset(nb_buf *b);
 /* r's checks as check_list holds them (checkpack.c): the str id of the
  * list of their rules and subjects into *kinds, their outcomes and details
  * into results (emptied first).  0, -ENOMEM or -EIO. */

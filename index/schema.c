@@ -86,7 +86,9 @@ static const char schema_sql[] =
 	" FROM stored_section s LEFT JOIN report r ON r.id = s.report"
 	" LEFT JOIN str n ON n.id = s.name);"
 
-	/* a table's name and label header as their str ids (str, below) */
+	/* a table's name and label header as their str ids (str, below);
+	 * headers, its columns' headers: a JSON array of their str ids (null
+	 * for none), shown by the view table_column */
 	"CREATE TABLE stored_table("
 	" report INTEGER NOT NULL,"
 	" tbl_no INTEGER NOT NULL,"
@@ -96,6 +98,7 @@ static const char schema_sql[] =
 	" label_header INTEGER,"
 	" ncols INTEGER NOT NULL,"
 	" nrows INTEGER NOT NULL,"
+	" headers TEXT,"
 	" PRIMARY KEY(report, tbl_no)"
 	") WITHOUT ROWID;"
 	"CREATE VIEW report_table AS"
@@ -107,8 +110,9 @@ static const char schema_sql[] =
 	" BEGIN"
 	"  INSERT OR IGNORE INTO str(text)"
 	"   VALUES(NEW.name), (NEW.label_header);"
-	"  INSERT INTO stored_table VALUES(NEW.report, NEW.tbl_no, NEW.kind,"
-	"   NEW.format, (SELECT id FROM str WHERE text = NEW.name),"
+	"  INSERT INTO stored_table(report, tbl_no, kind, format, name,"
+	"   label_header, ncols, nrows) VALUES(NEW.report, NEW.tbl_no,"
+	"   NEW.kind, NEW.format, (SELECT id FROM str WHERE text = NEW.name),"
 	"   (SELECT id FROM str WHERE text = NEW.label_header), NEW.ncols,"
 	"   NEW.nrows);"
 	" END;"
@@ -123,21 +127,19 @@ static const char schema_sql[] =
 	" text TEXT NOT NULL UNIQUE"
 	");"
 
-	"CREATE TABLE stored_column("
-	" report INTEGER NOT NULL,"
-	" tbl_no INTEGER NOT NULL,"
-	" col_no INTEGER NOT NULL,"
-	" header INTEGER,"
-	" PRIMARY KEY(report, tbl_no, col_no)"
-	") WITHOUT ROWID;"
+	/* a column inserted sets its place in its table's headers (the table
+	 * inserted first) */
 	"CREATE VIEW table_column AS"
-	" SELECT c.report, c.tbl_no, c.col_no, h.text AS header"
-	" FROM stored_column c LEFT JOIN str h ON h.id = c.header;"
+	" SELECT t.report, t.tbl_no, c.key AS col_no, h.text AS header"
+	" FROM stored_table t, json_each(t.headers) c"
+	" LEFT JOIN str h ON h.id = c.value;"
 	"CREATE TRIGGER table_column_insert INSTEAD OF INSERT ON table_column"
 	" BEGIN"
 	"  INSERT OR IGNORE INTO str(text) VALUES(NEW.header);"
-	"  INSERT INTO stored_column VALUES(NEW.report, NEW.tbl_no, NEW.col_no,"
-	"   (SELECT id FROM str WHERE text = NEW.header));"
+	"  UPDATE stored_table SET headers = json_set(coalesce(headers, '[]'),"
+	"   '$[' || NEW.col_no || ']',"
+	"   (SELECT id FROM str WHERE text = NEW.header))"
+	"   WHERE report = NEW.report AND tbl_no = NEW.tbl_no;"
 	" END;"
 
 	/* cells: the row's cells packed, one JSON array element per column
@@ -364,7 +366,7 @@ static const char schema_sql[] =
 	" SELECT ino, path FROM p;";
 
 const char *const ix_report_tables[] = {
-	"report", "stored_section", "stored_table", "stored_column", "stored_row",
+	"report", "stored_section", "stored_table", "stored_row",
 	"warning", "note", "check_list", NULL,
 };
 

@@ -9,7 +9,7 @@
 #include "ix.h"
 
 enum {
-	S_REPORT, S_SECTION, S_TABLE, S_COLUMN, S_ROW, S_WARNING,
+	S_REPORT, S_SECTION, S_TABLE, S_ROW, S_WARNING,
 	S_NOTE, S_CHECKS, S_COUNT
 };
 
@@ -23,9 +23,8 @@ static const char *const sql[S_COUNT] = {
 		" canonical, name, heading_off, heading_len, heading, text_off,"
 		" text_len, text) VALUES(?,?,?,?,?,?,?,?,?,?,?)",
 	[S_TABLE] = "INSERT INTO stored_table(report, tbl_no, kind, format,"
-		" name, label_header, ncols, nrows) VALUES(?,?,?,?,?,?,?,?)",
-	[S_COLUMN] = "INSERT INTO stored_column(report, tbl_no, col_no,"
-		" header) VALUES(?,?,?,?)",
+		" name, label_header, ncols, nrows, headers)"
+		" VALUES(?,?,?,?,?,?,?,?,?)",
 	[S_ROW] = "INSERT INTO stored_row(report, tbl_no, row_no, label,"
 		" printed, extra, cells) VALUES(?,?,?,?,?,?,?)",
 	[S_WARNING] = "INSERT INTO warning(report, seq, text) VALUES(?,?,?)",
@@ -38,7 +37,7 @@ struct ix_store {
 	sqlite3 *db;
 	sqlite3_stmt *st[S_COUNT];
 	ix_strtab *strs;
-	nb_buf cells;		/* a row's, packed (cellpack.c) */
+	nb_buf cells;		/* a row's, or the headers, packed (cellpack.c) */
 	nb_buf checks;		/* a report's results, packed (checkpack.c) */
 };
 
@@ -113,18 +112,11 @@ static int store_table(ix_store *s, int64_t id, size_t t, const nb_table *tb)
 		rc = str_id(s, st, 6, tb->label_header);
 	sqlite3_bind_int64(st, 7, (int64_t)tb->ncols);
 	sqlite3_bind_int64(st, 8, (int64_t)tb->nrows);
+	if (!rc && !(rc = ix_headers_pack(s->strs, tb, &s->cells)))
+		sqlite3_bind_text(st, 9, s->cells.s, (int)s->cells.len,
+				  SQLITE_STATIC);
 	if (!rc)
 		rc = run(st);
-
-	for (size_t c = 0; c < tb->ncols && !rc; c++) {
-		st = s->st[S_COLUMN];
-		sqlite3_bind_int64(st, 1, id);
-		sqlite3_bind_int64(st, 2, (int64_t)t);
-		sqlite3_bind_int64(st, 3, (int64_t)c);
-		rc = str_id(s, st, 4, tb->cols ? tb->cols[c] : NULL);
-		if (!rc)
-			rc = run(st);
-	}
 	for (size_t r = 0; r < tb->nrows && !rc; r++) {
 		const nb_row *row = &tb->rows[r];
 		st = s->st[S_ROW];

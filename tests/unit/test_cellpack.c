@@ -4,7 +4,8 @@
  * (index/schema.c): every kind of cell (numbers plain, as strings and
  * printed otherwise, blanks, absent cells with and without what was
  * printed, notes, strings to escape) comes back as the table cell of
- * schema 6 held it.
+ * schema 6 held it; a table's headers inserted through table_column are
+ * packed as the store packs them.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -180,6 +181,26 @@ static void test_cell_view_reads_back(void **state)
 			 " tbl_no, col_no, header) VALUES(1, 0, %zu, 'c%zu')", i, i);
 		exec(db, sql);
 	}
+	/* the headers inserted through table_column are packed as the
+	 * store packs them */
+	char *cols[NCASES], names[NCASES][8];
+	for (size_t i = 0; i < NCASES; i++) {
+		snprintf(names[i], sizeof names[i], "c%zu", i);
+		cols[i] = names[i];
+	}
+	nb_table tb = {.ncols = NCASES, .cols = cols};
+	ix_strtab *strs;
+	nb_buf packed = {0};
+	assert_int_equal(ix_strtab_new(db, &strs), 0);
+	assert_int_equal(ix_headers_pack(strs, &tb, &packed), 0);
+	assert_int_equal(sqlite3_prepare_v2(db, "SELECT headers FROM"
+		" stored_table", -1, &st, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	assert_string_equal(sqlite3_column_text(st, 0), packed.s);
+	sqlite3_finalize(st);
+	nb_buf_free(&packed);
+	ix_strtab_free(strs);
+
 	assert_int_equal(sqlite3_prepare_v2(db, "SELECT col_label, raw, value,"
 		" num, state, note, row_label FROM cell_view ORDER BY col_no",
 		-1, &st, NULL), SQLITE_OK);
