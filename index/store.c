@@ -1,7 +1,9 @@
 /* store.c — one parsed report into the rows of the index.  Labels, headers
  * and the checks' strings go into the stored_* tables as their str ids
  * (strtab.c), not through the views that show them as text; a table row's
- * cells go into its stored_row, packed (cellpack.c). */
+ * cells into its stored_row and a table's headers into its stored_table,
+ * packed (cellpack.c), the report's checks into one check_list row
+ * (checkpack.c). */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
