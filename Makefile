@@ -146,8 +146,10 @@ accuracy: $(B)/tools/accuracy
 # cold runs need root (they drop the page cache).
 BENCH_N ?= 10000
 BENCH_RUNS ?= 5
+BENCH_PASSES ?= find,ls,grep,cat,all
 bench: $(BIN) bench-parse
-	nice python3 bench/run.py -n $(BENCH_N) --runs $(BENCH_RUNS) $(BIN)
+	nice python3 bench/run.py -n $(BENCH_N) --runs $(BENCH_RUNS) \
+	  --passes $(BENCH_PASSES) $(BIN)
 
 # Parse time per KiB as a report grows (linear = 1.00x).
 bench-parse: $(B)/tools/bench_parse

@@ -532,7 +532,7 @@ int nb_index_build_cancellable(const char *dbpath, const char *rawdir,
 {
 	nb_build_stats s = {0};
 	ix_files files;
-	int rc = ix_walk(rawdir, err, &files);
+	int rc = ix_walk(rawdir, err, &files, cancel);
 	if (rc)
 		return rc;
 	s.files = (unsigned)files.n;

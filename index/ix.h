@@ -91,8 +91,10 @@ bool ix_inside(const char *realroot, const char *real);
 /* Every report file under rawdir, sorted by rel (bytewise); symbolic links
  * followed only while they stay inside rawdir.  What cannot be read is
  * reported on err and counted in problems or dir_problems.  0, or a negative errno
- * when rawdir itself cannot be walked or memory ran out. */
-int ix_walk(const char *rawdir, FILE *err, ix_files *out);
+ * when rawdir itself cannot be walked or memory ran out; NB_CANCELLED when
+ * cancel (may be NULL) was set, *out then empty. */
+int ix_walk(const char *rawdir, FILE *err, ix_files *out,
+	    const atomic_int *cancel);
 void ix_files_free(ix_files *f);
 
 /* ---- the index being replaced (oldindex.c) -------------------------------- */

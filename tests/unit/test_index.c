@@ -635,7 +635,7 @@ static void test_walk(void **state)
 	write_file(path, "# 标题\n", strlen("# 标题\n"));
 
 	ix_files files;
-	assert_int_equal(ix_walk(fx->tmp.raw, fx->err, &files), 0);
+	assert_int_equal(ix_walk(fx->tmp.raw, fx->err, &files, NULL), 0);
 	assert_int_equal(files.n, 6);
 	for (size_t i = 1; i < files.n; i++)
 		assert_true(strcmp(files.v[i - 1].rel, files.v[i].rel) < 0);
