@@ -276,9 +276,9 @@ static const char schema_sql[] =
 	 * contiguous pages, not one row, mostly a page, each: issue 7, the
 	 * first `ls` of that root, warm, ~1.0 s -> ~0.4 s).  Up to schema 6
 	 * a covering index (parent, ino, ...) gave that order beside a rowid
-	 * table: a third copy of every listed column (9.6 MB at 10,000
-	 * reports, where node_ino is 2.5).  A lookup by number goes through
-	 * node_ino. */
+	 * table: a third copy of every listed column (12.3 MB at 10,000
+	 * reports, where node_ino takes 2.9).  A lookup by number goes
+	 * through node_ino. */
 	"CREATE TABLE node("
 	" ino INTEGER NOT NULL,"
 	" parent INTEGER NOT NULL,"
