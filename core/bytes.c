@@ -3,17 +3,11 @@
  * need not be NUL-terminated (a line, a cell), each test written once.
  * The case-insensitive ones fold ASCII only, which leaves UTF-8 alone.
  */
+#include <ctype.h>
 #include <string.h>
 #include <strings.h>
 
 #include "util.h"
-
-bool nb_has_prefix(const char *s, size_t n, const char *p)
-{
-	size_t k = strlen(p);
-
-	return n >= k && memcmp(s, p, k) == 0;
-}
 
 bool nb_has_suffix_ci(const char *s, size_t n, const char *p)
 {
@@ -22,17 +16,45 @@ bool nb_has_suffix_ci(const char *s, size_t n, const char *p)
 	return n >= k && strncasecmp(s + n - k, p, k) == 0;
 }
 
+/* memmem sets up a shift table on every call, costlier than the search
+ * in a line of a hundred bytes (190 instructions a call, 725,000 calls for
+ * 300 reports, most from the chrome patterns).  Here memchr finds the
+ * needle's last byte (in UTF-8 text a continuation byte, rare) and memcmp
+ * confirms: the same answer as memmem. */
+const char *nb_find(const char *s, size_t n, const char *p)
+{
+	size_t k = strlen(p);
+
+	if (k == 0)
+		return s;
+	if (k > n)
+		return NULL;
+
+	const char *q = s + k - 1, *end = s + n;
+
+	while ((q = memchr(q, p[k - 1], (size_t)(end - q))) != NULL) {
+		if (memcmp(q - (k - 1), p, k - 1) == 0)
+			return q - (k - 1);
+		q++;
+	}
+	return NULL;
+}
+
 bool nb_contains(const char *s, size_t n, const char *p)
 {
-	return memmem(s, n, p, strlen(p)) != NULL;
+	return nb_find(s, n, p) != NULL;
 }
 
 const char *nb_find_ci(const char *s, size_t n, const char *p)
 {
 	size_t k = strlen(p);
 
+	if (k == 0)
+		return s;
+	/* the first byte folded as strncasecmp folds it, before the call */
+	int first = tolower((unsigned char)p[0]);
 	for (size_t i = 0; i + k <= n; i++)
-		if (strncasecmp(s + i, p, k) == 0)
+		if (tolower((unsigned char)s[i]) == first && strncasecmp(s + i, p, k) == 0)
 			return s + i;
 	return NULL;
 }

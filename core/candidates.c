@@ -59,6 +59,8 @@ static char *as_printed(const nb_doc *d, const cand *k)
 /* A city before a district's name: 2 or 3 characters and 市/州/盟 (淮安市,
  * 哈尔滨市); longer runs are more often a verb and a place (公布黄石市). */
 #define PLACE_PREFIX_MAX 4
+/* No place (prev in fuller_in_text). */
+#define NONE SIZE_MAX
 
 /* Single characters that may stand right before a place name in prose
  * (由淮安市洪泽区人民政府办公室编制, 向…, 经…, 编制了…). */
@@ -120,37 +122,64 @@ static char *fuller_in_text(const nb_doc *d, const char *agency, int *rc)
 	if (nu < 2 || i < len)
 		return NULL;
 	bool district = district_first(u, nu);
+	/* prev[i]: the last place at or before i of the agency's first
+	 * character (NONE when none), so that only those places are tried
+	 * as a name's start, not every character before each end */
+	size_t *prev = NULL, nprev = 0;
+	char first[5];
+	first[nb_utf8_put(u[0], first)] = '\0';
 	for (size_t li = 0; li < d->lines.n && *rc == 0; li++) {
+		const nb_line *l = &d->lines.v[li];
+		/* Every name found starts with or holds the agency's first
+		 * character.  A line that cannot decode to it is passed over
+		 * unread: beyond U+07FF only its own three bytes or an overlong
+		 * four-byte form (lead 0xF0) decode to it, and no folding of
+		 * ctext makes it (U+FFFD also stands for invalid bytes). */
+		if (u[0] >= 0x800 && u[0] != 0xFFFD && !memchr(l->text, 0xF0, l->len) &&
+		    !nb_contains(l->text, l->len, first))
+			continue;
 		ctext c;
-		if ((*rc = ct_line(&c, &d->lines.v[li])) < 0)
+		if ((*rc = ct_line(&c, l)) < 0)
 			break;
 		const uint32_t *t = c.cp;
+		size_t *np = nb_grow(prev, &nprev, c.n + 1, sizeof *prev, 256);
+		if (!np) {
+			*rc = -ENOMEM;
+			ct_free(&c);
+			break;
+		}
+		prev = np;
+		for (size_t i = 0; i < c.n; i++)
+			prev[i] = t[i] == u[0] ? i : i ? prev[i - 1] : NONE;
+		size_t run = 0;	/* where the Han run ending at e - 1 starts */
 		for (size_t e = 1; e <= c.n && *rc == 0; e++) {
 			if (!nb_is_han(t[e - 1]))
 				continue;
+			if (e == 1 || !nb_is_han(t[e - 2]))
+				run = e - 1;
 			char *found = NULL;
 			/* an abbreviation spelled out: starts with the agency's
-			 * first character, ends as the same kind of body */
-			for (size_t k = e - 1; k + FULL_NAME_MAX >= e && nb_is_han(t[k]); k--) {
-				if (t[k] == u[0] && e - k > nu) {
-					char *b = ct_str(t, k, e);
-					if (!b) {
-						*rc = -ENOMEM;
-						break;
-					}
-					if (nb_agency_abbrev(agency, b)) {
-						found = b;
-						/* 市交通局 spelled out inside 临江市交通运输局:
-						 * the place before the level is the name's */
-						if (ct_any(u[0], "市县区") &&
-						    (*rc = with_place(t, k, e, &found)) < 0)
-							break;
-						break;
-					}
-					free(b);
-				}
-				if (k == 0)
+			 * first character, ends as the same kind of body; the
+			 * nearest start first, within the Han run and at most
+			 * FULL_NAME_MAX back, longer than the agency */
+			size_t lo = e >= FULL_NAME_MAX && e - FULL_NAME_MAX > run ?
+				    e - FULL_NAME_MAX : run;
+			size_t k = e > nu ? prev[e - nu - 1] : NONE;
+			for (; k != NONE && k >= lo; k = k ? prev[k - 1] : NONE) {
+				char *b = ct_str(t, k, e);
+				if (!b) {
+					*rc = -ENOMEM;
 					break;
+				}
+				if (nb_agency_abbrev(agency, b)) {
+					found = b;
+					/* 市交通局 spelled out inside 临江市交通运输局:
+					 * the place before the level is the name's */
+					if (ct_any(u[0], "市县区"))
+						*rc = with_place(t, k, e, &found);
+					break;
+				}
+				free(b);
 			}
 			/* the city printed before a district's name */
 			if (!found && district && e >= nu &&
@@ -182,6 +211,7 @@ static char *fuller_in_text(const nb_doc *d, const char *agency, int *rc)
 		}
 		ct_free(&c);
 	}
+	free(prev);
 	if (*rc < 0) {
 		free(best);
 		return NULL;

@@ -253,7 +253,9 @@ static void list_values(nb_buf *b, const nb_stage *s, const nb_cref *v, size_t n
 	for (size_t j = 0; j < n; j++) {
 		const srow *row = &s->rows[v[j].row];
 		const char *x = fits(s, v[j].row) ? row->v[v[j].col] : "?";
-		nb_buf_printf(b, "%s%s", j ? " + " : "", *x ? x : "空");
+		if (j)
+			nb_buf_adds(b, " + ");
+		nb_buf_adds(b, *x ? x : "空");
 	}
 }
 
@@ -509,7 +511,9 @@ int nb_stage_commit(nb_stage *s, nb_report *r)
 	nb_table *tb;
 	int rc = -ENOMEM;
 
-	w.num = calloc(ncells ? ncells : 1, sizeof *w.num);
+	/* not zeroed: a row's numbers are read (and written first, below)
+	 * only where the row fits */
+	w.num = malloc((ncells ? ncells : 1) * sizeof *w.num);
 	w.state = calloc(ncells ? ncells : 1, sizeof *w.state);
 	w.reject = calloc(ncells ? ncells : 1, sizeof *w.reject);
 	w.inferred = calloc(s->nrows ? s->nrows : 1, sizeof *w.inferred);

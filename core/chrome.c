@@ -72,10 +72,64 @@ static bool starts_any(const char *s, size_t n, const char *const *list)
 	return false;
 }
 
-static bool contains_any(const char *s, size_t n, const char *const *list)
+/*
+ * A line being tried, with the set of its code points (hashed into 1,024
+ * bits).  A pattern's first code point is looked up in the set before the
+ * line is searched for it: when it is not there the pattern cannot occur
+ * (a byte that is no continuation byte always starts a code point where
+ * nb_utf8_next reads, so the pattern's code points are the line's), and
+ * most lines hold none of the dozens of patterns tried on each.
+ */
+typedef struct {
+	const char *s;
+	size_t n;
+	uint64_t cps[16];
+} chrome_line;
+
+static unsigned cp_slot(uint32_t cp)
+{
+	return (cp * 2654435761u) >> 22;
+}
+
+/* The line's code points, counted up to limit + 1 (all that a caller
+ * needs to know is whether there are more than limit). */
+static size_t line_init(chrome_line *l, const char *s, size_t n, size_t limit)
+{
+	size_t i = 0, ncp = 0;
+
+	l->s = s;
+	l->n = n;
+	memset(l->cps, 0, sizeof l->cps);
+	while (i < n && ncp <= limit) {
+		unsigned h = cp_slot(nb_utf8_next(s, n, &i));
+		l->cps[h >> 6] |= (uint64_t)1 << (h & 63);
+		ncp++;
+	}
+	return ncp;
+}
+
+/* Only the pattern's first code point is looked up: that turns nearly
+ * every pattern away, for less than measuring the pattern would cost.  The
+ * decoder reads no further than the NUL (never a continuation byte). */
+static inline const char *line_find(const chrome_line *l, const char *p)
+{
+	size_t i = 0;
+	unsigned h = cp_slot(nb_utf8_next(p, 4, &i));
+
+	if (!(l->cps[h >> 6] >> (h & 63) & 1))
+		return NULL;
+	return nb_find(l->s, l->n, p);
+}
+
+static bool line_has(const chrome_line *l, const char *p)
+{
+	return line_find(l, p) != NULL;
+}
+
+static bool contains_any(const chrome_line *l, const char *const *list)
 {
 	for (; *list; list++)
-		if (nb_contains(s, n, *list))
+		if (line_has(l, *list))
 			return true;
 	return false;
 }
@@ -125,12 +179,14 @@ static bool breadcrumb(const char *s, size_t n)
 }
 
 /* 字号：大 中 小, 【字体：大 中 小】, 字号:[ ], 文章字号: */
-static bool font_size(const char *s, size_t n)
+static bool font_size(const chrome_line *l)
 {
 	static const char *const keys[] = { "字号", "字体", NULL };
+	const char *s = l->s;
+	size_t n = l->n;
 
 	for (const char *const *k = keys; *k; k++) {
-		const char *p = memmem(s, n, *k, strlen(*k));
+		const char *p = line_find(l, *k);
 
 		if (!p)
 			continue;
@@ -152,9 +208,10 @@ static bool font_size(const char *s, size_t n)
 }
 
 /* 某某人民政府 版权所有, but not 版权所有人 in a sentence wrapped by a PDF */
-static bool copyright(const char *s, size_t n)
+static bool copyright(const chrome_line *l)
 {
-	const char *p = memmem(s, n, "版权所有", strlen("版权所有"));
+	const char *s = l->s, *p = line_find(l, "版权所有");
+	size_t n = l->n;
 
 	if (!p)
 		return false;
@@ -165,15 +222,18 @@ static bool copyright(const char *s, size_t n)
 }
 
 /* 2014年12月08日 星期一 黄石天气:多云 */
-static bool date_banner(const char *s, size_t n)
+static bool date_banner(const chrome_line *l)
 {
+	const char *s = l->s;
+	size_t n = l->n;
 	static const char *const days[] = {
 		"星期一", "星期二", "星期三", "星期四", "星期五", "星期六",
 		"星期日", "星期天", NULL
 	};
 	size_t i = 0;
 
-	if (!contains_any(s, n, days) && !nb_contains(s, n, "天气"))
+	/* every day is 星期…: a line without it has none of them */
+	if (!(line_has(l, "星期") && contains_any(l, days)) && !line_has(l, "天气"))
 		return false;
 	if (sc_skip_str(s, n, &i, "今天是") || sc_skip_str(s, n, &i, "今日"))
 		return true;
@@ -183,7 +243,8 @@ static bool date_banner(const char *s, size_t n)
 /* s[0..n) is trimmed and not blank. */
 bool ln_chrome(const char *s, size_t n)
 {
-	size_t ncp = nb_utf8_count(s, n);
+	chrome_line l;
+	size_t ncp = line_init(&l, s, n, NB_CHROME_TITLE_MAX);
 	size_t i = 0;
 
 	if (ncp > NB_CHROME_TITLE_MAX || starts_any(s, n, meta_keys))
@@ -219,9 +280,8 @@ bool ln_chrome(const char *s, size_t n)
 	size_t tn = n - i;
 
 	return starts_any(t, tn, chrome_start) || breadcrumb(t, tn) ||
-	       contains_any(s, n, chrome_anywhere) || copyright(s, n) ||
-	       font_size(s, n) ||
-	       date_banner(s, n) || only_chrome_words(s, n);
+	       contains_any(&l, chrome_anywhere) || copyright(&l) || font_size(&l) ||
+	       date_banner(&l) || only_chrome_words(s, n);
 }
 
 /* ---- images -------------------------------------------------------------- */

@@ -10,18 +10,22 @@
 
 #include "facts.h"
 
+/* cp and at share one allocation (at first, for its alignment): the facts
+ * stage makes a ctext of most lines, some several times. */
 int ct_make(ctext *c, const char *s, size_t len)
 {
-	c->cp = malloc((len + 1) * sizeof *c->cp);
-	c->at = malloc((len + 1) * sizeof *c->at);
 	c->n = 0;
-	if (!c->cp || !c->at) {
-		free(c->cp);
-		free(c->at);
+	if (len + 1 > SIZE_MAX / (sizeof *c->at + sizeof *c->cp)) {
 		c->cp = NULL;
 		c->at = NULL;
 		return -ENOMEM;
 	}
+	c->at = malloc((len + 1) * (sizeof *c->at + sizeof *c->cp));
+	if (!c->at) {
+		c->cp = NULL;
+		return -ENOMEM;
+	}
+	c->cp = (uint32_t *)(c->at + len + 1);
 	size_t i = 0, k = 0;
 	while (i < len) {
 		uint32_t cp = nb_utf8_next(s, len, &i);
@@ -31,12 +35,12 @@ int ct_make(ctext *c, const char *s, size_t len)
 		}
 		k++;
 	}
+	c->ncp = k;
 	return 0;
 }
 
 void ct_free(ctext *c)
 {
-	free(c->cp);
 	free(c->at);
 	c->cp = NULL;
 	c->at = NULL;
@@ -48,20 +52,59 @@ int ct_line(ctext *c, const nb_line *l)
 	return ct_make(c, l->text, l->len);
 }
 
-int ct_join(ctext *c, const nb_line *a, const nb_line *b)
+/*
+ * Whether decoding s[0..n) ends with a whole character, so that decoding
+ * s joined to more text reads the same characters from s: no sequence
+ * opened in its last three bytes runs past its end.  (Only a byte that is
+ * no continuation byte starts a character where nb_utf8_next reads.)
+ */
+static bool ends_whole(const char *s, size_t n)
 {
-	if (!b)
-		return ct_line(c, a);
-	nb_buf t = { 0 };
-	nb_buf_add(&t, a->text, a->len);
-	nb_buf_add(&t, b->text, b->len);
-	if (t.oom || !t.s) {
-		nb_buf_free(&t);
+	size_t i = n;
+
+	while (i > 0 && n - i < 3 && ((unsigned char)s[i - 1] & 0xC0) == 0x80)
+		i--;
+	if (i == 0)
+		return true;
+	unsigned char c = (unsigned char)s[i - 1];
+	size_t len = (c & 0xE0) == 0xC0 ? 2 : (c & 0xF0) == 0xE0 ? 3 : (c & 0xF8) == 0xF0 ? 4 : 1;
+	return (c & 0xC0) == 0x80 || i - 1 + len <= n;
+}
+
+int ct_join(ctext *c, const nb_line *a, const ctext *ca, const nb_line *b, const ctext *cb)
+{
+	size_t nb = b ? cb->n : 0;
+
+	if (b && !ends_whole(a->text, a->len)) {
+		/* a character cut at a's end: decode the text joined */
+		if (a->len > SIZE_MAX - 1 - b->len)
+			return -ENOMEM;
+		char *t = malloc(a->len + b->len + 1);
+		if (!t)
+			return -ENOMEM;
+		memcpy(t, a->text, a->len);
+		memcpy(t + a->len, b->text, b->len);
+		int rc = ct_make(c, t, a->len + b->len);
+		free(t);
+		return rc;
+	}
+	size_t n = ca->n + nb;
+	c->at = malloc((n + 1) * (sizeof *c->at + sizeof *c->cp));
+	if (!c->at) {
+		c->cp = NULL;
+		c->n = 0;
 		return -ENOMEM;
 	}
-	int rc = ct_make(c, t.s, t.len);
-	nb_buf_free(&t);
-	return rc;
+	c->cp = (uint32_t *)(c->at + n + 1);
+	c->n = n;
+	c->ncp = ca->ncp + (b ? cb->ncp : 0);
+	memcpy(c->cp, ca->cp, ca->n * sizeof *c->cp);
+	memcpy(c->at, ca->at, ca->n * sizeof *c->at);
+	for (size_t k = 0; k < nb; k++) {
+		c->cp[ca->n + k] = cb->cp[k];
+		c->at[ca->n + k] = cb->at[k] + ca->ncp;
+	}
+	return 0;
 }
 
 /* Decodes a short UTF-8 literal. */
@@ -74,12 +117,20 @@ size_t ct_lit(const char *s, uint32_t *out, size_t cap)
 	return n;
 }
 
+/* ct_at and ct_any compare while they decode, as ct_lit would (up to 32
+ * code points): most tries fail at the first. */
 bool ct_at(const uint32_t *t, size_t n, size_t i, const char *s)
 {
-	uint32_t u[32];
-	size_t k = ct_lit(s, u, 32);
+	size_t len = strlen(s), j = 0;
 
-	return i + k <= n && memcmp(t + i, u, k * sizeof *u) == 0;
+	if (i > n)
+		return false;
+	for (size_t k = 0; j < len && k < 32; k++) {
+		uint32_t u = nb_utf8_next(s, len, &j);
+		if (i + k >= n || t[i + k] != u)
+			return false;
+	}
+	return true;
 }
 
 /* Index of the first s in t[from, to), or SIZE_MAX. */
@@ -88,8 +139,12 @@ size_t ct_find(const uint32_t *t, size_t from, size_t to, const char *s)
 	uint32_t u[32];
 	size_t k = ct_lit(s, u, 32);
 
+	if (k == 0)
+		return from + k <= to ? from : SIZE_MAX;
+	/* the first code point compared inline: a memcmp call at every
+	 * position was most of the facts stage's matching */
 	for (size_t i = from; i + k <= to; i++)
-		if (memcmp(t + i, u, k * sizeof *u) == 0)
+		if (t[i] == u[0] && memcmp(t + i, u, k * sizeof *u) == 0)
 			return i;
 	return SIZE_MAX;
 }
@@ -109,11 +164,10 @@ bool ct_digit(uint32_t cp)
 
 bool ct_any(uint32_t cp, const char *set)
 {
-	uint32_t u[32];
-	size_t k = ct_lit(set, u, 32);
+	size_t len = strlen(set), j = 0;
 
-	for (size_t i = 0; i < k; i++)
-		if (u[i] == cp)
+	for (size_t k = 0; j < len && k < 32; k++)
+		if (nb_utf8_next(set, len, &j) == cp)
 			return true;
 	return false;
 }

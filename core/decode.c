@@ -57,6 +57,10 @@ static bool valid_utf8(const unsigned char *s, size_t n)
 	size_t i = 0;
 
 	while (i < n) {
+		if (s[i] < 0x80) {	/* ASCII, without the call */
+			i++;
+			continue;
+		}
 		size_t k = utf8_seq_len(s + i, n - i);
 
 		if (k == 0)
@@ -289,6 +293,12 @@ static int convert_replacing(const char *b, size_t n, const char **enc,
 static size_t normalize(char *s, size_t n)
 {
 	size_t w = 0;
+
+	/* most texts have neither: nothing to move */
+	if (!memchr(s, '\0', n) && !memchr(s, '\r', n)) {
+		s[n] = '\0';
+		return n;
+	}
 
 	for (size_t r = 0; r < n; r++) {
 		char c = s[r];

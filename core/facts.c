@@ -280,6 +280,10 @@ static int scan_intro(facts *f)
 	nb_report *r = d->r;
 	size_t lines = 0;
 	int rc = 0;
+	/* the ctext of the line taken as the next one, kept for when that
+	 * line's own turn comes: each line is decoded once */
+	ctext held = { 0 };
+	size_t held_line = SIZE_MAX;
 
 	for (size_t i = d->body; i < d->lines.n && rc == 0; i++) {
 		nb_line *l = &d->lines.v[i];
@@ -294,10 +298,29 @@ static int scan_intro(facts *f)
 				      !line_skipped(&d->lines.v[nx]) &&
 				      !(d->lines.v[nx].flags & (NB_LF_META | NB_LF_TITLE)) ?
 				      &d->lines.v[nx] : NULL;
-		ctext c;
-		if ((rc = ct_join(&c, l, next)) < 0)
-			return rc;
-		size_t own = nb_utf8_count(l->text, l->len);
+		ctext own_c, next_c = { 0 }, c;
+		if (held_line == i) {
+			own_c = held;
+		} else {
+			ct_free(&held);
+			if ((rc = ct_line(&own_c, l)) < 0)
+				break;
+		}
+		held = (ctext){ 0 };
+		held_line = SIZE_MAX;
+		if (next && (rc = ct_line(&next_c, next)) < 0) {
+			ct_free(&own_c);
+			break;
+		}
+		rc = ct_join(&c, l, &own_c, next, &next_c);
+		size_t own = own_c.ncp;
+		ct_free(&own_c);
+		if (next) {
+			held = next_c;
+			held_line = nx;
+		}
+		if (rc < 0)
+			break;
 		if (lines == 0 && !f->pub_start.y) {
 			size_t end;
 			date dt;
@@ -322,6 +345,7 @@ static int scan_intro(facts *f)
 		if (++lines >= 40 && (f->ag[SRC_INTRO].set || lines >= 80))
 			break;
 	}
+	ct_free(&held);
 	return rc;
 }
 

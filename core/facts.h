@@ -30,13 +30,16 @@ typedef struct {
 	uint32_t *cp;
 	size_t *at;
 	size_t n;
+	size_t ncp;		/* code points read, spaces included */
 } ctext;
 
 int ct_make(ctext *c, const char *s, size_t len);	/* 0 or -ENOMEM */
 int ct_line(ctext *c, const nb_line *l);
 /* Lines a and b (b may be NULL) as one text: a's code points come first,
- * so indices below a's count are a's. */
-int ct_join(ctext *c, const nb_line *a, const nb_line *b);
+ * so indices below a's count are a's.  ca and cb are their ctexts
+ * (ct_line), joined without decoding either again where that reads the
+ * same as decoding the joined text. */
+int ct_join(ctext *c, const nb_line *a, const ctext *ca, const nb_line *b, const ctext *cb);
 void ct_free(ctext *c);
 /* Decodes a short UTF-8 literal (at most cap code points). */
 size_t ct_lit(const char *s, uint32_t *out, size_t cap);

@@ -467,7 +467,7 @@ static bool key_in(const char *what, const uint32_t *key, size_t nkey)
 	uint32_t w[NB_MAXKEY];
 	size_t nw = nb_key(what, strlen(what), w, NB_MAXKEY);
 
-	return nw && nw <= NB_MAXKEY && nkey && nb_fuzzy_find(w, nw, key, nkey, NULL) >= 0.999;
+	return nw && nw <= NB_MAXKEY && nkey && nb_key_in(w, nw, key, nkey);
 }
 
 /* The template of the clause a label names (第二十条第（五）项: both formats'

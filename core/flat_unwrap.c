@@ -9,6 +9,7 @@
  * as for any line, whether it holds a whole article.
  */
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "flat.h"
@@ -28,6 +29,12 @@ static width width_of(const nb_line *l)
 	width w = { 0, 0 };
 
 	for (size_t i = 0; i < l->len;) {
+		if ((unsigned char)l->text[i] < 0x80) {	/* ASCII: one column */
+			i++;
+			w.cps++;
+			w.cols++;
+			continue;
+		}
 		uint32_t cp = nb_utf8_next(l->text, l->len, &i);
 		w.cps++;
 		w.cols += nb_cp_width(cp);
@@ -36,15 +43,15 @@ static width width_of(const nb_line *l)
 }
 
 /* One past the last line of the block of one width that starts at i, or
- * i + 1 when no block starts there. */
-static size_t block_end(const nb_lines *ls, size_t i)
+ * i + 1 when no block starts there; ws: every line's width, measured once. */
+static size_t block_end(const nb_lines *ls, const width *ws, size_t i)
 {
-	width w0 = width_of(&ls->v[i]);
+	width w0 = ws[i];
 	bool by_cps = w0.cps >= MIN_WIDTH, by_cols = w0.cols >= MIN_WIDTH;
 	size_t k = i + 1;
 
 	while (k < ls->n && (by_cps || by_cols)) {
-		width w = width_of(&ls->v[k]);
+		width w = ws[k];
 		if (w.cps == 0)
 			break;
 		by_cps = by_cps && w.cps <= w0.cps;
@@ -69,19 +76,26 @@ int nb_flat_unwrap(const nb_lines *ls, nb_lines *out, bool *joined)
 	memset(out, 0, sizeof *out);
 	/* An article is most of the page (flatten.c): no block that could be
 	 * one, nothing to join. */
-	for (size_t i = 0; i < ls->n; i++)
+	width *ws = malloc((ls->n ? ls->n : 1) * sizeof *ws);
+	if (!ws)
+		return -ENOMEM;
+	for (size_t i = 0; i < ls->n; i++) {
 		total += ls->v[i].len;
+		ws[i] = width_of(&ls->v[i]);
+	}
 	for (size_t i = 0, e; i < ls->n; i = e) {
 		size_t bytes = 0;
-		e = block_end(ls, i);
+		e = block_end(ls, ws, i);
 		for (size_t k = i; k < e && e > i + 1; k++)
 			bytes += ls->v[k].len;
 		widest = bytes > widest ? bytes : widest;
 	}
-	if (widest * 2 < total)
+	if (widest * 2 < total) {
+		free(ws);
 		return 0;
+	}
 	for (size_t i = 0; i < ls->n;) {
-		size_t e = block_end(ls, i);
+		size_t e = block_end(ls, ws, i);
 		nb_buf b = { 0 };
 		for (size_t k = i; k < e; k++)
 			nb_buf_add(&b, ls->v[k].text, ls->v[k].len);
@@ -89,11 +103,13 @@ int nb_flat_unwrap(const nb_lines *ls, nb_lines *out, bool *joined)
 		nb_buf_free(&b);
 		if (!l) {
 			nb_lines_free(out);
+			free(ws);
 			return -ENOMEM;
 		}
 		l->flags = ls->v[i].flags;
 		*joined = *joined || e > i + 1;
 		i = e;
 	}
+	free(ws);
 	return 0;
 }

@@ -90,7 +90,8 @@ static size_t window_keys(const char *s, size_t n, size_t at, uint32_t *keys, si
  */
 static int canon_at(const char *s, size_t n, size_t name, size_t *end, bool *exact)
 {
-	uint32_t keys[NAME_WINDOW], vk[NAME_WINDOW];
+	uint32_t keys[NAME_WINDOW];
+	const uint32_t *vk;
 	size_t ends[NAME_WINDOW];
 	size_t nk = window_keys(s, n, name, keys, ends);
 	double best = 0;
@@ -98,12 +99,11 @@ static int canon_at(const char *s, size_t n, size_t name, size_t *end, bool *exa
 	int canon = 0;
 
 	for (int c = 1; c <= 6; c++) {
-		const char *const *v = nb_section_variants(c);
-		for (size_t k = 0; v && v[k]; k++) {
-			size_t m = nb_key(v[k], strlen(v[k]), vk, NAME_WINDOW);
+		size_t m;
+		for (size_t k = 0; (m = nb_section_variant(c, k, &vk)) > 0; k++) {
 			double sim = 0;
 			size_t e = 0;
-			if (m == 0 || m > NAME_WINDOW)
+			if (m > NAME_WINDOW)
 				continue;
 			/* Whole, after at most NAME_LEAD Han characters. */
 			for (size_t off = 0; off <= NAME_LEAD && off + m <= nk; off++) {
@@ -435,9 +435,20 @@ static int split_article(nb_lines *ls, bool *flat)
 	int rc = 0;
 
 	size_t total = 0;
+	bool any = false;
 	*flat = false;
 	for (size_t k = 0; k < ls->n; k++)
 		total += ls->v[k].len;
+	/* Most texts hold no article: known before copying every line. */
+	for (size_t k = 0; k < ls->n && !any; k++) {
+		size_t ncanon = 0;
+		if (ls->v[k].len * 2 >= total) {
+			find_heads(ls->v[k].text, ls->v[k].len, h, 16, &ncanon);
+			any = ncanon >= MIN_HEADINGS;
+		}
+	}
+	if (!any)
+		return 0;
 	for (size_t k = 0; k < ls->n && rc == 0; k++) {
 		const nb_line *l = &ls->v[k];
 		size_t ncanon = 0, nh = 0;

@@ -4,6 +4,7 @@
  * standard section that name reads as, whatever its wording.
  */
 #include <string.h>
+#include <uchar.h>
 
 #include "headings.h"
 
@@ -26,23 +27,41 @@ static const char *const canonical_names[7] = {
 	"其他需要报告的事项",
 };
 
-/* The wordings seen for each canonical heading (report-format.md). */
-static const char *const variants[7][7] = {
+/*
+ * The wordings seen for each canonical heading (report-format.md), as the
+ * matching keys nb_key makes of them.  They are Han characters only, so
+ * each is its own key, written as UTF-32 to be matched as it is: making
+ * their keys anew for every candidate heading was most of classifying it.
+ */
+static const char32_t *const variants[7][7] = {
 	{ NULL },
-	{ "总体情况", "基本情况", "概述", NULL },
-	{ "主动公开政府信息情况", "主动公开政府信息的情况", "主动公开情况", NULL },
-	{ "收到和处理政府信息公开申请情况", "收到和处理政府信息公开申请的情况",
-	  "依申请公开政府信息情况", "依申请公开情况", "政府信息公开申请情况", NULL },
-	{ "政府信息公开行政复议行政诉讼情况", "因政府信息公开工作被申请行政复议和提起行政诉讼情况",
-	  "行政复议行政诉讼情况", "行政复议和行政诉讼情况", NULL },
-	{ "存在的主要问题及改进情况", "存在的主要问题及整改措施", "存在的主要问题和改进情况",
-	  "存在的主要问题及改进措施", "存在的问题及改进措施", "主要问题及改进情况", NULL },
-	{ "其他需要报告的事项", "其他需要报告事项", NULL },
+	{ U"总体情况", U"基本情况", U"概述", NULL },
+	{ U"主动公开政府信息情况", U"主动公开政府信息的情况", U"主动公开情况", NULL },
+	{ U"收到和处理政府信息公开申请情况", U"收到和处理政府信息公开申请的情况",
+	  U"依申请公开政府信息情况", U"依申请公开情况", U"政府信息公开申请情况", NULL },
+	{ U"政府信息公开行政复议行政诉讼情况", U"因政府信息公开工作被申请行政复议和提起行政诉讼情况",
+	  U"行政复议行政诉讼情况", U"行政复议和行政诉讼情况", NULL },
+	{ U"存在的主要问题及改进情况", U"存在的主要问题及整改措施", U"存在的主要问题和改进情况",
+	  U"存在的主要问题及改进措施", U"存在的问题及改进措施", U"主要问题及改进情况", NULL },
+	{ U"其他需要报告的事项", U"其他需要报告事项", NULL },
 };
 
-const char *const *nb_section_variants(int canonical)
+/* char32_t is the uint32_t of the keys (glibc: both unsigned int). */
+_Static_assert(_Generic((const char32_t *)0, const uint32_t *: 1, default: 0),
+	       "char32_t is not uint32_t");
+
+size_t nb_section_variant(int canonical, size_t k, const uint32_t **key)
 {
-	return canonical >= 1 && canonical <= 6 ? variants[canonical] : NULL;
+	if (canonical < 1 || canonical > 6 || k >= 7 || !variants[canonical][k])
+		return 0;
+
+	const char32_t *v = variants[canonical][k];
+	size_t n = 0;
+
+	while (v[n])
+		n++;
+	*key = v;
+	return n;
 }
 
 /* Labels of table 3's rows that start with a section's numeral. */
@@ -147,33 +166,33 @@ static int arabic_at(const char *s, size_t n, size_t *i)
 	return v;
 }
 
-static double canon_score(const char *name, size_t len, int c)
-{
-	uint32_t nk[128], vk[64];
-	size_t nn = nb_key(name, len, nk, 128);
-	double best = 0;
-
-	if (nn > 128 || nn == 0)
-		return 0;
-	for (size_t v = 0; v < 7 && variants[c][v]; v++) {
-		size_t nv = nb_key(variants[c][v], strlen(variants[c][v]), vk, 64);
-		double s = nb_fuzzy_find(vk, nv, nk, nn, NULL);
-		if (s > best)
-			best = s;
-	}
-	return best;
-}
-
+/*
+ * The best-matching canonical heading: the first to reach the highest
+ * similarity over all wordings.  A wording whose bound (nb_fuzzy_bound)
+ * cannot beat the best so far is not searched: once a heading matched
+ * whole, no other wording is.
+ */
 int nb_heading_classify(const char *name, size_t len, double *score)
 {
+	uint32_t nk[128];
+	size_t nn = nb_key(name, len, nk, 128);
 	int best = 0;
 
 	*score = 0;
+	if (nn > 128 || nn == 0)
+		return 0;
+	uint64_t bits = nb_key_bits(nk, nn);
 	for (int c = 1; c <= 6; c++) {
-		double s = canon_score(name, len, c);
-		if (s > *score) {
-			*score = s;
-			best = c;
+		const uint32_t *vk;
+		size_t nv;
+		for (size_t v = 0; (nv = nb_section_variant(c, v, &vk)) > 0; v++) {
+			if (nb_fuzzy_bound(vk, nv, bits) <= *score)
+				continue;
+			double s = nb_fuzzy_find(vk, nv, nk, nn, NULL);
+			if (s > *score) {
+				*score = s;
+				best = c;
+			}
 		}
 	}
 	return *score >= CANON_MIN ? best : 0;

@@ -48,6 +48,20 @@ size_t nb_key(const char *s, size_t n, uint32_t *out, size_t cap);
  */
 double nb_fuzzy_find(const uint32_t *key, size_t nkey,
 		     const uint32_t *text, size_t ntext, size_t *end);
+/*
+ * An upper bound of nb_fuzzy_find's similarity, for skipping the search
+ * where it cannot matter: text's code points as a 64-bit set, hashed
+ * (nb_key_bits); then 1 - absent/nkey, computed as nb_fuzzy_find computes
+ * its similarity, where absent counts the key's characters whose bit is
+ * not in the set.  Such a character occurs nowhere in the text, so each
+ * costs an edit, and the real similarity is no higher.
+ */
+uint64_t nb_key_bits(const uint32_t *text, size_t ntext);
+/* Whether key occurs whole in text: nb_fuzzy_find(key, nkey, text, ntext,
+ * NULL) >= 0.999 (for keys under 1,000 characters that similarity is no
+ * edit at all), by a plain search. */
+bool nb_key_in(const uint32_t *key, size_t nkey, const uint32_t *text, size_t ntext);
+double nb_fuzzy_bound(const uint32_t *key, size_t nkey, uint64_t text_bits);
 
 /* ---- lines --------------------------------------------------------------- */
 
@@ -403,9 +417,10 @@ int nb_find_facts(nb_doc *d);
 
 /* sections.c */
 int nb_find_sections(nb_doc *d);	/* fills d->spans, marks headings */
-/* headings.c: the printed wordings of canonical heading 1..6
- * (NULL-terminated), for finding headings inside a flattened line. */
-const char *const *nb_section_variants(int canonical);
+/* headings.c: the k-th printed wording of canonical heading 1..6 as a
+ * matching key (nb_key) in *key, for finding headings inside a flattened
+ * line; its length, 0 past the last wording. */
+size_t nb_section_variant(int canonical, size_t k, const uint32_t **key);
 /* After the tables: fills r->sections (prose from the lines no table
  * consumed), r->preamble and r->text. */
 int nb_build_sections(nb_doc *d);
@@ -447,8 +462,10 @@ typedef struct {
 	uint32_t last;		/* its last code point */
 } nb_prose;
 void nb_prose_init(nb_prose *p, const nb_doc *d);
-/* Appends a prose line: joined to the open paragraph or starting one. */
-void nb_prose_line(nb_prose *p, nb_buf *out, const nb_line *l);
+/* Appends a prose line to two proses, p[k] in out[k] (a section's and the
+ * report's text), in each joined to the open paragraph or starting one;
+ * the line is measured and tidied once for both. */
+void nb_prose_line(nb_prose *const p[2], nb_buf *const out[2], const nb_line *l);
 /* Ends the open paragraph (each paragraph ends with a newline). */
 void nb_prose_break(nb_prose *p, nb_buf *out);
 /* Appends a line as it is (a table row), on its own. */

@@ -42,7 +42,8 @@ static size_t html_br(const char *s, size_t n)
 {
 	size_t i = 3;
 
-	if (n < 4 || strncasecmp(s, "<br", 3) != 0)
+	/* '<' first: this is tried at every byte of every line */
+	if (n < 4 || s[0] != '<' || strncasecmp(s, "<br", 3) != 0)
 		return 0;
 	while (i < n && s[i] == ' ')
 		i++;
@@ -73,7 +74,7 @@ static void md_inline(nb_line *l)
 			r += br;
 			continue;
 		}
-		if (n - r >= 6 && strncasecmp(s + r, "&nbsp;", 6) == 0) {
+		if (s[r] == '&' && n - r >= 6 && strncasecmp(s + r, "&nbsp;", 6) == 0) {
 			s[w++] = ' ';
 			r += 6;
 			continue;

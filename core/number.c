@@ -64,6 +64,15 @@ static void put_cps(char *out, size_t outlen, const uint32_t *c, size_t n)
 	out[len] = '\0';
 }
 
+/* Whether a cell whose first character (not a space) is cp can be a
+ * number or a blank mark: a sign, a digit, a dash, a slash or 无.  Most
+ * fields offered as cells are label text, told by that character alone. */
+static bool may_open_number(uint32_t cp)
+{
+	return (cp >= '0' && cp <= '9') || cp == '+' || nb_is_cell_dash(cp) || cp == '/' ||
+	       cp == 0xFF0F || cp == '\\' || cp == 0x65E0;
+}
+
 nb_cell_state nb_read_number(const char *s, size_t n, nb_num *out)
 {
 	uint32_t c[MAXCP];
@@ -71,6 +80,14 @@ nb_cell_state nb_read_number(const char *s, size_t n, nb_num *out)
 
 	memset(out, 0, sizeof *out);
 	out->state = NB_CELL_ABSENT;
+	for (size_t j = 0; j < n;) {
+		uint32_t cp = nb_halfwidth(nb_utf8_next(s, n, &j));
+		if (nb_is_space(cp))
+			continue;
+		if (!may_open_number(cp))
+			return NB_CELL_ABSENT;
+		break;
+	}
 	bool gap = false;	/* a space since the last character kept */
 	while (i < n) {
 		uint32_t cp = nb_halfwidth(nb_utf8_next(s, n, &i));

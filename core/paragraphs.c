@@ -6,27 +6,54 @@
 
 #include "internal.h"
 
-void nb_tidy(nb_buf *b, const char *s, size_t n)
+/*
+ * nb_tidy's work on s[s0, e0) (trimmed), and the last two code points that
+ * are no space in *last and *before.  Runs of kept bytes are added whole:
+ * a call per character was most of building the prose.
+ */
+static void tidy_span(nb_buf *b, const char *s, size_t s0, size_t e0, uint32_t *last,
+		      uint32_t *before)
 {
-	size_t s0, e0, i;
-	uint32_t prev = 0;
+	size_t i = s0, run = s0, run_end = s0;
+	uint32_t prev = 0, l = 0, bf = 0;
 	bool gap = false;
 
-	nb_trim(s, n, &s0, &e0);
-	i = s0;
 	while (i < e0) {
 		size_t at = i;
 		uint32_t cp = nb_utf8_next(s, e0, &i);
+		if (!nb_is_space(cp)) {
+			bf = l;
+			l = cp;
+		}
 		if (nb_is_space(cp) || cp < 0x20 || cp == 0x7F) {
 			gap = true;
 			continue;
 		}
-		if (gap && nb_is_ascii_graph(prev) && nb_is_ascii_graph(cp))
+		if (gap && nb_is_ascii_graph(prev) && nb_is_ascii_graph(cp)) {
+			nb_buf_add(b, s + run, run_end - run);
 			nb_buf_addc(b, ' ');
+			run = run_end = at;
+		} else if (at != run_end) {
+			nb_buf_add(b, s + run, run_end - run);
+			run = at;
+		}
 		gap = false;
-		nb_buf_add(b, s + at, i - at);
+		run_end = i;
 		prev = cp;
 	}
+	if (run_end > run)
+		nb_buf_add(b, s + run, run_end - run);
+	*last = l;
+	*before = bf;
+}
+
+void nb_tidy(nb_buf *b, const char *s, size_t n)
+{
+	size_t s0, e0;
+	uint32_t last, before;
+
+	nb_trim(s, n, &s0, &e0);
+	tidy_span(b, s, s0, e0, &last, &before);
 }
 
 /* Display width: CJK and fullwidth forms take two columns. */
@@ -144,7 +171,7 @@ void nb_prose_break(nb_prose *p, nb_buf *out)
 	p->open = false;
 }
 
-void nb_prose_line(nb_prose *p, nb_buf *out, const nb_line *l)
+void nb_prose_line(nb_prose *const p[2], nb_buf *const out[2], const nb_line *l)
 {
 	size_t s, e, lead;
 
@@ -152,48 +179,54 @@ void nb_prose_line(nb_prose *p, nb_buf *out, const nb_line *l)
 	if (s == e)
 		return;
 	size_t w = width_of(l->text, l->len, &lead) - lead;
-	bool cont = false;
-
 	size_t k = s;
 	uint32_t first = nb_halfwidth(nb_utf8_next(l->text, e, &k));
-
-	if (p->pdf && p->open) {
-		bool marker = starts_marker(l->text + s, e - s);
-		bool indented = lead > p->indent + 1;
-		bool short_prev = p->wide && p->lastw * 100 < p->wide * 85;
-		/* a wrap leaves the line full: a short one ended its paragraph
-		 * or was a heading (（一）主动公开), whatever its last mark */
-		cont = !(short_prev || (p->ended && (indented || marker)));
-		/* a comma or stop, or the rest of a number (培训16 / 36期),
-		 * cannot start a paragraph */
-		if (continues_text(first) && !p->ended)
-			cont = true;
-		if (nb_is_ascii_digit(p->last) && nb_is_ascii_digit(first) && !marker && !short_prev)
-			cont = true;
-	}
-	if (!cont) {
-		nb_prose_break(p, out);
-	} else if (nb_is_ascii_letter(p->last) && nb_is_ascii_letter(first)) {
-		/* words of ASCII text keep a space; a number or a CJK phrase
-		 * cut by the wrap does not */
-		nb_buf_addc(out, ' ');
-	}
-	nb_tidy(out, l->text + s, e - s);
-	p->open = true;
-	p->lastw = w;
-
-	/* the line's last two code points */
+	int marker = -1;	/* starts_marker, once asked */
+	size_t from = 0, to = 0;
 	uint32_t last = 0, before = 0;
-	size_t i = s;
-	while (i < e) {
-		uint32_t cp = nb_utf8_next(l->text, e, &i);
-		if (!nb_is_space(cp)) {
-			before = last;
-			last = cp;
+
+	for (int j = 0; j < 2; j++) {
+		nb_prose *q = p[j];
+		bool cont = false;
+
+		if (q->pdf && q->open) {
+			if (marker < 0)
+				marker = starts_marker(l->text + s, e - s);
+			bool indented = lead > q->indent + 1;
+			bool short_prev = q->wide && q->lastw * 100 < q->wide * 85;
+			/* a wrap leaves the line full: a short one ended its
+			 * paragraph or was a heading (（一）主动公开), whatever its
+			 * last mark */
+			cont = !(short_prev || (q->ended && (indented || marker)));
+			/* a comma or stop, or the rest of a number (培训16 /
+			 * 36期), cannot start a paragraph */
+			if (continues_text(first) && !q->ended)
+				cont = true;
+			if (nb_is_ascii_digit(q->last) && nb_is_ascii_digit(first) && !marker &&
+			    !short_prev)
+				cont = true;
 		}
+		if (!cont) {
+			nb_prose_break(q, out[j]);
+		} else if (nb_is_ascii_letter(q->last) && nb_is_ascii_letter(first)) {
+			/* words of ASCII text keep a space; a number or a CJK
+			 * phrase cut by the wrap does not */
+			nb_buf_addc(out[j], ' ');
+		}
+		/* the line's text, and its last two code points: tidied once,
+		 * copied to the second prose */
+		if (j == 0) {
+			from = out[0]->len;
+			tidy_span(out[0], l->text, s, e, &last, &before);
+			to = out[0]->len;
+		} else {
+			nb_buf_add(out[1], out[0]->s + from, to - from);
+		}
+		q->open = true;
+		q->lastw = w;
+		q->last = nb_halfwidth(last);
+		q->ended = nb_ends_sentence(last, before);
 	}
-	p->last = nb_halfwidth(last);
-	p->ended = nb_ends_sentence(last, before);
 }
 
 void nb_prose_raw(nb_prose *p, nb_buf *out, const char *s, size_t n)

@@ -30,8 +30,14 @@ size_t sc_width(const char *s, size_t n)
 {
 	size_t i = 0, w = 0;
 
-	while (i < n)
+	while (i < n) {
+		if ((unsigned char)s[i] < 0x80) {	/* ASCII: one column */
+			w++;
+			i++;
+			continue;
+		}
 		w += nb_cp_width(nb_utf8_next(s, n, &i));
+	}
 	return w;
 }
 

@@ -313,6 +313,8 @@ typedef struct {
 	nb_doc *d;
 	nb_prose ps, pr;	/* the section's prose; the report's text */
 	nb_buf sec, rep;
+	nb_prose *prose[2];	/* &ps, &pr: both take each prose line */
+	nb_buf *out[2];		/* &sec, &rep */
 } build;
 
 /* Lines [from, to) into the section's prose and the report's text. */
@@ -334,8 +336,7 @@ static void take_lines(build *b, size_t from, size_t to)
 				nb_prose_break(&b->pr, &b->rep);
 			}
 		} else {
-			nb_prose_line(&b->ps, &b->sec, l);
-			nb_prose_line(&b->pr, &b->rep, l);
+			nb_prose_line(b->prose, b->out, l);
 		}
 	}
 	nb_prose_break(&b->ps, &b->sec);
@@ -354,8 +355,7 @@ static void take_rest(build *b, const nb_span *sp)
 	size_t i = ne;
 	nb_utf8_next(l->text, l->len, &i);	/* the stop */
 	nb_line rest = { .text = l->text + i, .len = l->len - i };
-	nb_prose_line(&b->ps, &b->sec, &rest);
-	nb_prose_line(&b->pr, &b->rep, &rest);
+	nb_prose_line(b->prose, b->out, &rest);
 }
 
 static char *take_text(nb_buf *b, int *rc)
@@ -380,6 +380,11 @@ int nb_build_sections(nb_doc *d)
 	build b = { .d = d };
 	int rc = 0;
 	size_t first = d->nspans ? d->spans[0].head : d->lines.n;
+
+	b.prose[0] = &b.ps;
+	b.prose[1] = &b.pr;
+	b.out[0] = &b.sec;
+	b.out[1] = &b.rep;
 
 	nb_prose_init(&b.ps, d);
 	b.pr = b.ps;

@@ -57,7 +57,7 @@ static int count_words(const nb_rows *rs, const size_t *rows, size_t n,
 		for (size_t w = 0; words[w]; w++) {
 			uint32_t key[32];
 			size_t nk = nb_key(words[w], strlen(words[w]), key, 32);
-			if (nb_fuzzy_find(key, nk, r->key, r->nkey, NULL) >= 0.999)
+			if (nb_key_in(key, nk, r->key, r->nkey))
 				count++;
 		}
 	}

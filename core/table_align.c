@@ -24,6 +24,8 @@ void nb_tkey_make(const nb_trow *t, nb_tkey *k)
 		k->nkey = NB_MAXKEY;
 	if (k->nalt > NB_MAXKEY)
 		k->nalt = NB_MAXKEY;
+	k->key_bits = nb_key_bits(k->key, k->nkey);
+	k->alt_bits = nb_key_bits(k->alt, k->nalt);
 }
 
 double nb_key_threshold(size_t nkey)
@@ -31,12 +33,28 @@ double nb_key_threshold(size_t nkey)
 	return nkey <= 3 ? 0.999 : nkey <= 5 ? 0.74 : 0.6;
 }
 
-static double match_key(const uint32_t *text, size_t ntext, const uint32_t *key, size_t nkey)
+/*
+ * Every printed row is tried against every template row, and most pairs
+ * fail: a pair whose bound (nb_fuzzy_bound) is already under the key's
+ * threshold is known to fail without the search.
+ */
+static double match_key(const uint32_t *text, size_t ntext, uint64_t tbits,
+			const uint32_t *key, size_t nkey, uint64_t kbits)
 {
 	if (!nkey || !ntext)
 		return -1;
-	double sim = nb_fuzzy_find(key, nkey, text, ntext, NULL);
-	if (sim < nb_key_threshold(nkey))
+	/* First a cheaper bound, the key's distinct absent bits (each stands
+	 * for at least one absent character), in nb_fuzzy_bound's terms. */
+	size_t absent = (size_t)__builtin_popcountll(kbits & ~tbits);
+	double thr = nb_key_threshold(nkey);
+	if (1.0 - (double)absent / (double)nkey < thr ||
+	    nb_fuzzy_bound(key, nkey, tbits) < thr)
+		return -1;
+	/* a key of three characters or fewer must be found whole (its
+	 * threshold): a plain search, similarity 1 or none */
+	double sim = nkey <= 3 ? (nb_key_in(key, nkey, text, ntext) ? 1.0 : 0.0) :
+				 nb_fuzzy_find(key, nkey, text, ntext, NULL);
+	if (sim < thr)
 		return -1;
 	/* Label text the key does not explain lowers the score a little, so
 	 * that of two keys found whole the longer one wins. */
@@ -45,10 +63,11 @@ static double match_key(const uint32_t *text, size_t ntext, const uint32_t *key,
 	return sim - (pen > 0.1 ? 0.1 : pen);
 }
 
-static double text_score(const uint32_t *text, size_t ntext, const nb_tkey *k, bool *alt)
+static double text_score(const uint32_t *text, size_t ntext, uint64_t tbits,
+			 const nb_tkey *k, bool *alt)
 {
-	double a = match_key(text, ntext, k->key, k->nkey);
-	double b = match_key(text, ntext, k->alt, k->nalt);
+	double a = match_key(text, ntext, tbits, k->key, k->nkey, k->key_bits);
+	double b = match_key(text, ntext, tbits, k->alt, k->nalt, k->alt_bits);
 
 	if (alt)
 		*alt = b > a;
@@ -61,12 +80,12 @@ static bool found_whole(const uint32_t *text, size_t ntext, const nb_tkey *k, bo
 	const uint32_t *key = alt ? k->alt : k->key;
 	size_t nkey = alt ? k->nalt : k->nkey;
 
-	return nkey && ntext && nb_fuzzy_find(key, nkey, text, ntext, NULL) >= 0.999;
+	return nkey && ntext && nb_key_in(key, nkey, text, ntext);
 }
 
 double nb_row_score(const nb_orow *r, const nb_tkey *k, bool *alt)
 {
-	return text_score(r->key, r->nkey, k, alt);
+	return text_score(r->key, r->nkey, nb_key_bits(r->key, r->nkey), k, alt);
 }
 
 /*
@@ -77,19 +96,23 @@ double nb_row_score(const nb_orow *r, const nb_tkey *k, bool *alt)
  * its label; else (PDF text, a label wrapped around its numbers) the label
  * is all the text since the previous row.
  */
-static bool own_label_names(const nb_orow *r, const nb_tkey *keys, size_t m)
+static bool own_label_names(const nb_orow *r, uint64_t own_bits, const nb_tkey *keys,
+			    size_t m)
 {
 	if (!r->nown || r->nown == r->nkey)
 		return false;
 	for (size_t j = 0; j < m; j++)
-		if (text_score(r->own, r->nown, &keys[j], NULL) > 0)
+		if (text_score(r->own, r->nown, own_bits, &keys[j], NULL) > 0)
 			return true;
 	return false;
 }
 
-static double label_score(const nb_orow *r, bool own, const nb_tkey *k, bool *alt)
+/* The row's label (its own line's, or all of it) and that label's set. */
+static const uint32_t *label_of(const nb_orow *r, bool own, size_t *n, uint64_t *bits)
 {
-	return own ? text_score(r->own, r->nown, k, alt) : nb_row_score(r, k, alt);
+	*n = own ? r->nown : r->nkey;
+	*bits = nb_key_bits(own ? r->own : r->key, *n);
+	return own ? r->own : r->key;
 }
 
 /* ---- alignment ------------------------------------------------------------- */
@@ -107,8 +130,10 @@ int nb_align_rows(const nb_rows *rs, const size_t *obs, size_t nobs,
 		  const nb_template *t, nb_align *out)
 {
 	size_t m = t->nrows, w = m + 1;
-	nb_tkey *keys = calloc(m, sizeof *keys);
-	double *best = calloc((nobs + 1) * w, sizeof *best);
+	nb_tkey *keys = malloc(m * sizeof *keys);	/* nb_tkey_make fills each */
+	/* not zeroed: the recurrence writes every cell but row and column 0
+	 * before reading it */
+	double *best = malloc((nobs + 1) * w * sizeof *best);
 	double *sc = malloc((nobs ? nobs : 1) * m * sizeof *sc);
 	bool *own = malloc((nobs ? nobs : 1) * sizeof *own);
 	int rc = -ENOMEM;
@@ -125,11 +150,18 @@ int nb_align_rows(const nb_rows *rs, const size_t *obs, size_t nobs,
 		nb_tkey_make(&t->rows[j], &keys[j]);
 		out->assign[j] = -1;
 	}
+	for (size_t j = 0; j < w; j++)
+		best[j] = 0;
+	for (size_t i = 1; i <= nobs; i++)
+		best[i * w] = 0;
 	for (size_t i = 0; i < nobs; i++) {
 		const nb_orow *r = &rs->rows[obs[i]];
-		own[i] = own_label_names(r, keys, m);
+		size_t n;
+		uint64_t bits;
+		own[i] = own_label_names(r, nb_key_bits(r->own, r->nown), keys, m);
+		const uint32_t *label = label_of(r, own[i], &n, &bits);
 		for (size_t j = 0; j < m; j++)
-			sc[i * m + j] = label_score(r, own[i], &keys[j], NULL);
+			sc[i * m + j] = text_score(label, n, bits, &keys[j], NULL);
 	}
 
 	for (size_t i = 1; i <= nobs; i++) {
@@ -149,10 +181,12 @@ int nb_align_rows(const nb_rows *rs, const size_t *obs, size_t nobs,
 		if (s > 0 && best[i * w + j] == best[(i - 1) * w + j - 1] + s) {
 			out->assign[j - 1] = (int)(i - 1);
 			const nb_orow *r = &rs->rows[obs[i - 1]];
-			label_score(r, own[i - 1], &keys[j - 1], &out->alt[j - 1]);
-			out->approx[j - 1] = !found_whole(own[i - 1] ? r->own : r->key,
-							  own[i - 1] ? r->nown : r->nkey,
-							  &keys[j - 1], out->alt[j - 1]);
+			size_t n;
+			uint64_t bits;
+			const uint32_t *label = label_of(r, own[i - 1], &n, &bits);
+			text_score(label, n, bits, &keys[j - 1], &out->alt[j - 1]);
+			out->approx[j - 1] = !found_whole(label, n, &keys[j - 1],
+							  out->alt[j - 1]);
 			i--;
 			j--;
 		} else if (best[i * w + j] == best[(i - 1) * w + j]) {

@@ -87,7 +87,8 @@ static bool fits(search *s)
 	size_t lo[NCELLS], hi[NCELLS];
 	nb_rule rule;
 
-	for (size_t i = 0; i < nb_rule_count(t); i++) {
+	size_t nrules = nb_rule_count(t);
+	for (size_t i = 0; i < nrules; i++) {
 		nb_rule_get(t, i, &rule);
 		if (nb_rule_eval(&rule, cell_value, s, NULL, NULL) != NB_RULE_HOLDS)
 			return false;

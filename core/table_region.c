@@ -14,7 +14,7 @@ bool nb_key_has(const char *s, size_t n, const char *what)
 
 	if (nk > 256)
 		nk = 256;
-	return nw && nb_fuzzy_find(w, nw, k, nk, NULL) >= 0.999;
+	return nw && nb_key_in(w, nw, k, nk);
 }
 
 /* A line that can open a table: cells, or short text that is no sentence. */

@@ -11,7 +11,9 @@
 
 /* ---- UTF-8 ----------------------------------------------------------------- */
 
-uint32_t nb_utf8_next(const char *str, size_t n, size_t *i)
+/* The sequences nb_utf8_next does not decode inline: two and four bytes,
+ * and invalid ones. */
+uint32_t nb_utf8_next_rest(const char *str, size_t n, size_t *i)
 {
 	const unsigned char *s = (const unsigned char *)str;
 	size_t p = *i;
@@ -19,17 +21,6 @@ uint32_t nb_utf8_next(const char *str, size_t n, size_t *i)
 	uint32_t cp;
 	size_t len;
 
-	if (c < 0x80) {
-		*i = p + 1;
-		return c;
-	}
-	/* Han and CJK punctuation: most of every report */
-	if ((c & 0xF0) == 0xE0 && p + 3 <= n && (s[p + 1] & 0xC0) == 0x80 &&
-	    (s[p + 2] & 0xC0) == 0x80) {
-		*i = p + 3;
-		return (uint32_t)(c & 0x0F) << 12 | (uint32_t)(s[p + 1] & 0x3F) << 6 |
-		       (s[p + 2] & 0x3F);
-	}
 	if ((c & 0xE0) == 0xC0) {
 		cp = c & 0x1F;
 		len = 2;
@@ -67,30 +58,6 @@ size_t nb_utf8_count(const char *s, size_t n)
 		count++;
 	}
 	return count;
-}
-
-bool nb_is_space(uint32_t cp)
-{
-	switch (cp) {
-	case ' ': case '\t': case '\r': case '\n': case '\v': case '\f':
-	case 0x00A0: case 0x3000: case 0xFEFF: case 0x200B:
-		return true;
-	default:
-		return cp >= 0x2000 && cp <= 0x200A;
-	}
-}
-
-bool nb_is_han(uint32_t cp)
-{
-	return (cp >= 0x4E00 && cp <= 0x9FFF) || (cp >= 0x3400 && cp <= 0x4DBF) ||
-	       (cp >= 0xF900 && cp <= 0xFAFF) || (cp >= 0x20000 && cp <= 0x3FFFF);
-}
-
-uint32_t nb_halfwidth(uint32_t cp)
-{
-	if (cp >= 0xFF01 && cp <= 0xFF5E)
-		return cp - 0xFF01 + 0x21;
-	return cp;
 }
 
 /* Where the character that ends at e (a character boundary, e > 0) begins,
@@ -147,6 +114,8 @@ void nb_trim(const char *s, size_t n, size_t *start, size_t *end)
  * punctuation and dashes of both widths. */
 static bool is_key_noise(uint32_t cp)
 {
+	if (cp >= 0x4E00 && cp <= 0x9FFF)	/* Han, most of every key */
+		return false;
 	if (nb_is_space(cp))
 		return true;
 	if (cp < 0x80)
@@ -283,6 +252,43 @@ double nb_fuzzy_find(const uint32_t *key, size_t nkey,
 	if (nkey <= 64)
 		return fuzzy_bits(key, nkey, text, ntext, end);
 	return fuzzy_rows(key, nkey, text, ntext, end);
+}
+
+static uint64_t key_bit(uint32_t cp)
+{
+	return (uint64_t)1 << ((cp * 2654435761u) >> 26);
+}
+
+uint64_t nb_key_bits(const uint32_t *text, size_t ntext)
+{
+	uint64_t bits = 0;
+
+	for (size_t i = 0; i < ntext; i++)
+		bits |= key_bit(text[i]);
+	return bits;
+}
+
+bool nb_key_in(const uint32_t *key, size_t nkey, const uint32_t *text, size_t ntext)
+{
+	if (nkey >= 1000)
+		return nb_fuzzy_find(key, nkey, text, ntext, NULL) >= 0.999;
+	if (nkey == 0 || nkey > ntext)
+		return false;
+	for (size_t i = 0; i + nkey <= ntext; i++)
+		if (text[i] == key[0] && !memcmp(text + i, key, nkey * sizeof *key))
+			return true;
+	return false;
+}
+
+double nb_fuzzy_bound(const uint32_t *key, size_t nkey, uint64_t text_bits)
+{
+	size_t absent = 0;
+
+	if (nkey == 0)
+		return 0.0;
+	for (size_t i = 0; i < nkey; i++)
+		absent += !(key_bit(key[i]) & text_bits);
+	return 1.0 - (double)absent / (double)nkey;
 }
 
 /* ---- lines ------------------------------------------------------------------- */

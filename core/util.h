@@ -18,6 +18,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 /* ---- growable byte buffer (buf.c) ---------------------------------- */
 
@@ -56,15 +57,62 @@ void *nb_grow(void *v, size_t *cap, size_t need, size_t size, size_t min);
 
 /* ---- UTF-8 (utf8.c, ustr.c) ----------------------------------------- */
 
-/* Decodes the code point at s[*i] (i < n) and advances *i; an invalid byte
- * comes back as U+FFFD and advances by one. */
-uint32_t nb_utf8_next(const char *s, size_t n, size_t *i);
+/*
+ * Decodes the code point at s[*i] (i < n) and advances *i; an invalid byte
+ * comes back as U+FFFD and advances by one.  Every scan of the core calls
+ * it once a character (12 million times for 300 reports), so ASCII and the
+ * three-byte sequences of Han and CJK punctuation are decoded inline: out
+ * of line, the call was a sixth of a parse's instructions.  The other
+ * sequences: nb_utf8_next_rest (ustr.c).
+ */
+uint32_t nb_utf8_next_rest(const char *s, size_t n, size_t *i);
+
+static inline uint32_t nb_utf8_next(const char *str, size_t n, size_t *i)
+{
+	const unsigned char *s = (const unsigned char *)str;
+	size_t p = *i;
+	unsigned char c = s[p];
+
+	if (c < 0x80) {
+		*i = p + 1;
+		return c;
+	}
+	if ((c & 0xF0) == 0xE0 && p + 3 <= n && (s[p + 1] & 0xC0) == 0x80 &&
+	    (s[p + 2] & 0xC0) == 0x80) {
+		*i = p + 3;
+		return (uint32_t)(c & 0x0F) << 12 | (uint32_t)(s[p + 1] & 0x3F) << 6 |
+		       (s[p + 2] & 0x3F);
+	}
+	return nb_utf8_next_rest(str, n, i);
+}
+
 size_t nb_utf8_count(const char *s, size_t n);	/* code points */
 size_t nb_utf8_put(uint32_t cp, char out[4]);	/* encodes; returns bytes */
-bool nb_is_space(uint32_t cp);		/* ASCII space/tab, U+3000, U+00A0, ... */
-bool nb_is_han(uint32_t cp);
+
+/* ASCII space/tab/CR/LF/VT/FF, U+00A0, U+2000..U+200B, U+3000, U+FEFF.
+ * Inline, as nb_utf8_next: called on most characters read. */
+static inline bool nb_is_space(uint32_t cp)
+{
+	if (cp <= ' ')
+		return cp == ' ' || (cp >= '\t' && cp <= '\r');
+	if (cp < 0xA0)
+		return false;
+	return cp == 0x00A0 || cp == 0x3000 || cp == 0xFEFF || (cp >= 0x2000 && cp <= 0x200B);
+}
+
+static inline bool nb_is_han(uint32_t cp)
+{
+	return (cp >= 0x4E00 && cp <= 0x9FFF) || (cp >= 0x3400 && cp <= 0x4DBF) ||
+	       (cp >= 0xF900 && cp <= 0xFAFF) || (cp >= 0x20000 && cp <= 0x3FFFF);
+}
+
 /* Fullwidth ASCII (U+FF01..U+FF5E) to ASCII; others unchanged. */
-uint32_t nb_halfwidth(uint32_t cp);
+static inline uint32_t nb_halfwidth(uint32_t cp)
+{
+	if (cp >= 0xFF01 && cp <= 0xFF5E)
+		return cp - 0xFF01 + 0x21;
+	return cp;
+}
 /* Byte offsets of s[0..n) with leading and trailing spaces (nb_is_space)
  * removed. */
 void nb_trim(const char *s, size_t n, size_t *start, size_t *end);
@@ -101,8 +149,18 @@ bool nb_ends_with_full_stop(const char *s, size_t n);
 
 /* ---- byte strings (bytes.c) ------------------------------------------- */
 
-bool nb_has_prefix(const char *s, size_t n, const char *p);
+/* Inline, so that a literal's length is known where it is compiled: the
+ * line markers try dozens of literals on every line. */
+static inline bool nb_has_prefix(const char *s, size_t n, const char *p)
+{
+	size_t k = strlen(p);
+
+	return n >= k && memcmp(s, p, k) == 0;
+}
 bool nb_has_suffix_ci(const char *s, size_t n, const char *p);	/* ASCII case folded */
+/* The first place of p in s[0..n) (as memmem, faster on short lines), or
+ * NULL. */
+const char *nb_find(const char *s, size_t n, const char *p);
 bool nb_contains(const char *s, size_t n, const char *p);
 /* The first place of p in s[0..n), ASCII case folded, or NULL. */
 const char *nb_find_ci(const char *s, size_t n, const char *p);

@@ -27,7 +27,7 @@ static bool text_line(const nb_line *l, size_t *s, size_t *e, size_t *w)
 	if (l->flags & (NB_LF_BLANK | NB_LF_CHROME | NB_LF_PAGENO))
 		return false;
 	nb_trim(l->text, l->len, s, e);
-	if (memmem(l->text + *s, *e - *s, "   ", 3))
+	if (nb_contains(l->text + *s, *e - *s, "   "))
 		return false;	/* layout table row */
 	*w = sc_width(l->text + *s, *e - *s);
 	return true;
@@ -37,18 +37,25 @@ bool ln_looks_wrapped(const nb_lines *ls, size_t npageno)
 {
 	size_t hist[NB_WRAP_MAXW + 1] = { 0 };
 	size_t cands = 0;
+	/* Each line's width, measured once for both passes (SIZE_MAX: not
+	 * running text); without memory, the second pass measures again. */
+	size_t *width = malloc((ls->n ? ls->n : 1) * sizeof *width);
 
 	for (size_t k = 0; k < ls->n; k++) {
 		size_t s, e, w;
+		bool text = text_line(&ls->v[k], &s, &e, &w);
 
-		if (!text_line(&ls->v[k], &s, &e, &w) || w < NB_WRAP_MINW ||
-		    w > NB_WRAP_MAXW)
+		if (width)
+			width[k] = text ? w : SIZE_MAX;
+		if (!text || w < NB_WRAP_MINW || w > NB_WRAP_MAXW)
 			continue;
 		hist[w]++;
 		cands++;
 	}
-	if (cands < 5)
+	if (cands < 5) {
+		free(width);
 		return false;
+	}
 
 	/* The densest window of widths: the page's text width. */
 	size_t best = 0, best_w = 0, run = 0;
@@ -65,8 +72,10 @@ bool ln_looks_wrapped(const nb_lines *ls, size_t npageno)
 		}
 	}
 
-	if (best_w < NB_WRAP_PAGEW)
+	if (best_w < NB_WRAP_PAGEW) {
+		free(width);
 		return false;
+	}
 
 	size_t full = 0, open = 0;
 
@@ -74,8 +83,15 @@ bool ln_looks_wrapped(const nb_lines *ls, size_t npageno)
 		const nb_line *l = &ls->v[k];
 		size_t s, e, w;
 
-		if (!text_line(l, &s, &e, &w) || w + NB_WRAP_SLACK <= best_w || w > best_w)
+		if (width) {
+			w = width[k];
+			if (w == SIZE_MAX || w + NB_WRAP_SLACK <= best_w || w > best_w)
+				continue;
+			nb_trim(l->text, l->len, &s, &e);
+		} else if (!text_line(l, &s, &e, &w) || w + NB_WRAP_SLACK <= best_w ||
+			   w > best_w) {
 			continue;
+		}
 		full++;
 
 		size_t i = s, last = s;
@@ -98,6 +114,8 @@ bool ln_looks_wrapped(const nb_lines *ls, size_t npageno)
 	 * seeds or real samples has five open lines of one width.
 	 */
 	double need = npageno >= 2 ? 0.3 : 0.4;
+
+	free(width);
 
 	return (double)full >= need * (double)cands && full >= 5 &&
 	       (double)open >= 0.6 * (double)full;

@@ -214,7 +214,8 @@ static int prepare(sqlite3 *db, const char *sql, sqlite3_stmt **st, FILE *err)
 }
 
 /* Copies the rows of every reused file from the attached old index (the
- * strings they name are in str already, copied first). */
+ * strings they name are in str already, copied first; the checks across
+ * years left behind: ix_stored_columns). */
 static int copy_reused(sqlite3 *db, FILE *err)
 {
 	int rc = 0;
@@ -222,11 +223,9 @@ static int copy_reused(sqlite3 *db, FILE *err)
 		const char *t = ix_report_tables[i];
 		nb_buf sql = {0};
 		nb_buf_printf(&sql, "INSERT INTO main.%s SELECT %s FROM old.%s"
-			      " WHERE %s IN (SELECT id FROM temp.reuse)%s;", t,
+			      " WHERE %s IN (SELECT id FROM temp.reuse);", t,
 			      ix_stored_columns(t), t,
-			      strcmp(t, "report") ? "report" : "id",
-			      strcmp(t, "stored_check") ? "" :
-			      " AND cross_year = 0");
+			      strcmp(t, "report") ? "report" : "id");
 		rc = sql.oom ? -ENOMEM : ix_exec(db, sql.s, err);
 		nb_buf_free(&sql);
 	}

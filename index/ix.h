@@ -7,7 +7,8 @@
  *   seal.c      whether it is still as it was found whole (no full check)
  *   walk.c      RAWDIR -> sorted list of report files with size and mtime
  *   rawfile.c   one raw file read whole, then parsed by the core
- *   store.c     one parsed nb_report -> rows of report, section, cell, ...
+ *   store.c     one parsed nb_report -> rows of report, section, table
+ *               row (its cells packed by cellpack.c), ...
  *   tree.c      every report in the database -> directory names, the
  *               cross-year checks (crossyear.c), and the node table the
  *               filesystem serves: each file's sizes and digest, its bytes
@@ -33,9 +34,10 @@
 
 /* Bumped whenever a table or the rendering changes: an index with another
  * version is rebuilt from scratch.  Kept in PRAGMA user_version. */
-#define IX_SCHEMA_VERSION 6
+#define IX_SCHEMA_VERSION 7
 
-/* cell.state: the stored form of nb_cell_state (cell_view shows names). */
+/* The view cell's state: the stored form of nb_cell_state (cell_view shows
+ * names). */
 enum { IX_CELL_NUMBER = 0, IX_CELL_BLANK = 1, IX_CELL_ABSENT = 2 };
 
 /* Raw files larger than this are refused (no annual report comes close). */
@@ -241,7 +243,8 @@ int ix_schema_create(sqlite3 *db, const char *rawdir, FILE *err);
  * for files that did not change.  NULL-terminated. */
 extern const char *const ix_report_tables[];
 /* The columns a copy of table's rows selects ("*", or for a table with a
- * generated column its stored ones, in order). */
+ * generated column its stored ones, in order; check_list's without its
+ * checks across years). */
 const char *ix_stored_columns(const char *table);
 
 /* Runs sql (no results), reporting failures on err.  0 or -EIO. */
@@ -272,6 +275,22 @@ void ix_strtab_free(ix_strtab *t);
 int ix_strtab_id(ix_strtab *t, const char *s, int64_t *id);
 
 /* ---- storing a parsed report (store.c) ------------------------------------- */
+
+/* row's ncols cells as stored_row.cells holds them (cellpack.c), into out
+ * (emptied first).  0, or -ENOMEM. */
+int ix_cells_pack(const nb_row *row, size_t ncols, nb_buf *out);
+/* tb's column headers as stored_table.headers holds them (cellpack.c),
+ * into out (emptied first).  0, -ENOMEM or -EIO. */
+int ix_headers_pack(ix_strtab *strs, const nb_table *tb, nb_buf *out);
+/* A str id in packed JSON: the number, or null for 0 (none). */
+void ix_json_id(nb_buf *b, int64_t id);
+/* b emptied, to be packed into again. */
+void ix_pack_reset(nb_buf *b);
+/* r's checks as check_list holds them (checkpack.c): the str id of the
+ * list of their rules and subjects into *kinds, their outcomes and details
+ * into results (emptied first).  0, -ENOMEM or -EIO. */
+int ix_checks_pack(ix_strtab *strs, const nb_report *r, int64_t *kinds,
+		   nb_buf *results);
 
 typedef struct ix_store ix_store;
 

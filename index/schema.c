@@ -54,13 +54,14 @@ static const char schema_sql[] =
 	 * stored as where it is in report.text (heading_off, heading_len,
 	 * text_off, text_len, in bytes), or itself (heading, text) when it is
 	 * not found there; its directory only when it is not N-name (name,
-	 * else heading).  The view section shows them all. */
+	 * else heading); its name, which repeats from report to report, as
+	 * its str id.  The view section shows them all. */
 	"CREATE TABLE stored_section("
 	" report INTEGER NOT NULL,"
 	" seq INTEGER NOT NULL,"
 	" number INTEGER NOT NULL,"
 	" canonical INTEGER NOT NULL,"
-	" name TEXT,"
+	" name INTEGER,"
 	" heading TEXT,"
 	" heading_off INTEGER,"
 	" heading_len INTEGER,"
@@ -74,53 +75,75 @@ static const char schema_sql[] =
 	" SELECT report, seq, number, canonical, name, heading, text,"
 	"  coalesce(dir, number || '-' ||"
 	"   coalesce(nullif(name, ''), heading, '')) AS dir"
-	" FROM (SELECT s.report, s.seq, s.number, s.canonical, s.name, s.dir,"
+	" FROM (SELECT s.report, s.seq, s.number, s.canonical, n.text AS name,"
+	"  s.dir,"
 	"  CASE WHEN s.heading_off IS NULL THEN s.heading"
 	"   ELSE CAST(substr(CAST(r.text AS BLOB), s.heading_off + 1,"
 	"    s.heading_len) AS TEXT) END AS heading,"
 	"  CASE WHEN s.text_off IS NULL THEN s.text"
 	"   ELSE CAST(substr(CAST(r.text AS BLOB), s.text_off + 1, s.text_len)"
 	"    AS TEXT) END AS text"
-	" FROM stored_section s LEFT JOIN report r ON r.id = s.report);"
+	" FROM stored_section s LEFT JOIN report r ON r.id = s.report"
+	" LEFT JOIN str n ON n.id = s.name);"
 
-	"CREATE TABLE report_table("
+	/* a table's name and label header as their str ids (str, below);
+	 * headers, its columns' headers: a JSON array of their str ids (null
+	 * for none), shown by the view table_column */
+	"CREATE TABLE stored_table("
 	" report INTEGER NOT NULL,"
 	" tbl_no INTEGER NOT NULL,"
 	" kind INTEGER NOT NULL,"
 	" format TEXT NOT NULL,"
-	" name TEXT,"
-	" label_header TEXT,"
+	" name INTEGER,"
+	" label_header INTEGER,"
 	" ncols INTEGER NOT NULL,"
 	" nrows INTEGER NOT NULL,"
+	" headers TEXT,"
 	" PRIMARY KEY(report, tbl_no)"
 	") WITHOUT ROWID;"
+	"CREATE VIEW report_table AS"
+	" SELECT t.report, t.tbl_no, t.kind, t.format, n.text AS name,"
+	"  h.text AS label_header, t.ncols, t.nrows"
+	" FROM stored_table t LEFT JOIN str n ON n.id = t.name"
+	" LEFT JOIN str h ON h.id = t.label_header;"
+	"CREATE TRIGGER report_table_insert INSTEAD OF INSERT ON report_table"
+	" BEGIN"
+	"  INSERT OR IGNORE INTO str(text)"
+	"   VALUES(NEW.name), (NEW.label_header);"
+	"  INSERT INTO stored_table(report, tbl_no, kind, format, name,"
+	"   label_header, ncols, nrows) VALUES(NEW.report, NEW.tbl_no,"
+	"   NEW.kind, NEW.format, (SELECT id FROM str WHERE text = NEW.name),"
+	"   (SELECT id FROM str WHERE text = NEW.label_header), NEW.ncols,"
+	"   NEW.nrows);"
+	" END;"
 
-	/* Labels, headers and the checks' rules, subjects and details repeat
-	 * from report to report: each is stored once, in str, and the tables
-	 * holding them (stored_*) hold its id.  The views table_column,
-	 * table_row and check_result show them as text, and take inserts. */
+	/* Labels, headers, tables' names and the checks' rules, subjects and
+	 * details repeat from report to report: each is stored once, in str,
+	 * and the tables holding them (stored_*) hold its id.  The views
+	 * report_table, table_column, table_row and check_result show them as
+	 * text, and take inserts. */
 	"CREATE TABLE str("
 	" id INTEGER PRIMARY KEY,"
 	" text TEXT NOT NULL UNIQUE"
 	");"
 
-	"CREATE TABLE stored_column("
-	" report INTEGER NOT NULL,"
-	" tbl_no INTEGER NOT NULL,"
-	" col_no INTEGER NOT NULL,"
-	" header INTEGER,"
-	" PRIMARY KEY(report, tbl_no, col_no)"
-	") WITHOUT ROWID;"
+	/* a column inserted sets its place in its table's headers (the table
+	 * inserted first) */
 	"CREATE VIEW table_column AS"
-	" SELECT c.report, c.tbl_no, c.col_no, h.text AS header"
-	" FROM stored_column c LEFT JOIN str h ON h.id = c.header;"
+	" SELECT t.report, t.tbl_no, c.key AS col_no, h.text AS header"
+	" FROM stored_table t, json_each(t.headers) c"
+	" LEFT JOIN str h ON h.id = c.value;"
 	"CREATE TRIGGER table_column_insert INSTEAD OF INSERT ON table_column"
 	" BEGIN"
 	"  INSERT OR IGNORE INTO str(text) VALUES(NEW.header);"
-	"  INSERT INTO stored_column VALUES(NEW.report, NEW.tbl_no, NEW.col_no,"
-	"   (SELECT id FROM str WHERE text = NEW.header));"
+	"  UPDATE stored_table SET headers = json_set(coalesce(headers, '[]'),"
+	"   '$[' || NEW.col_no || ']',"
+	"   (SELECT id FROM str WHERE text = NEW.header))"
+	"   WHERE report = NEW.report AND tbl_no = NEW.tbl_no;"
 	" END;"
 
+	/* cells: the row's cells packed, one JSON array element per column
+	 * (cellpack.c); NULL for a row without cells */
 	"CREATE TABLE stored_row("
 	" report INTEGER NOT NULL,"
 	" tbl_no INTEGER NOT NULL,"
@@ -128,6 +151,7 @@ static const char schema_sql[] =
 	" label INTEGER,"
 	" printed TEXT,"
 	" extra INTEGER NOT NULL,"
+	" cells TEXT,"
 	" PRIMARY KEY(report, tbl_no, row_no)"
 	") WITHOUT ROWID;"
 	"CREATE VIEW table_row AS"
@@ -137,27 +161,27 @@ static const char schema_sql[] =
 	"CREATE TRIGGER table_row_insert INSTEAD OF INSERT ON table_row"
 	" BEGIN"
 	"  INSERT OR IGNORE INTO str(text) VALUES(NEW.label);"
-	"  INSERT INTO stored_row VALUES(NEW.report, NEW.tbl_no, NEW.row_no,"
+	"  INSERT INTO stored_row(report, tbl_no, row_no, label, printed,"
+	"   extra) VALUES(NEW.report, NEW.tbl_no, NEW.row_no,"
 	"   (SELECT id FROM str WHERE text = NEW.label), NEW.printed,"
 	"   NEW.extra);"
 	" END;"
 
-	/* Lean: the labels are table_row's and table_column's, num is value
-	 * as a number, raw of a number is NULL when printed as its value,
-	 * state is IX_CELL_*; cell_view shows them all as before. */
-	"CREATE TABLE cell("
-	" report INTEGER NOT NULL,"
-	" tbl_no INTEGER NOT NULL,"
-	" row_no INTEGER NOT NULL,"
-	" col_no INTEGER NOT NULL,"
-	" raw TEXT,"
-	" value TEXT,"
-	/* not "IN (0, 1, 2)": SQLite checks an IN list through a temporary
-	 * table built for every row (a sixth of a rebuild's instructions) */
-	" state INTEGER NOT NULL CHECK(state = 0 OR state = 1 OR state = 2),"
-	" note TEXT,"
-	" PRIMARY KEY(report, tbl_no, row_no, col_no)"
-	") WITHOUT ROWID;"
+	/* One row per cell, as the table cell of schema 6 had them, from the
+	 * rows' packed cells: lean (the labels are table_row's and
+	 * table_column's, raw of a number is NULL when printed as its value,
+	 * state is IX_CELL_*); cell_view shows them all. */
+	"CREATE VIEW cell AS"
+	" SELECT r.report, r.tbl_no, r.row_no, c.key AS col_no,"
+	"  CASE c.type WHEN 'array' THEN json_extract(c.value, '$[1]') END"
+	"   AS raw,"
+	"  CASE c.type WHEN 'array' THEN json_extract(c.value, '$[2]')"
+	"   WHEN 'null' THEN NULL ELSE CAST(c.value AS TEXT) END AS value,"
+	"  CASE c.type WHEN 'array' THEN json_extract(c.value, '$[0]')"
+	"   WHEN 'null' THEN 2 ELSE 0 END AS state,"
+	"  CASE c.type WHEN 'array' THEN json_extract(c.value, '$[3]') END"
+	"   AS note"
+	" FROM stored_row r, json_each(r.cells) c;"
 
 	"CREATE TABLE warning("
 	" report INTEGER NOT NULL,"
@@ -173,38 +197,90 @@ static const char schema_sql[] =
 	" PRIMARY KEY(report, seq)"
 	") WITHOUT ROWID;"
 
-	/* cross_year: 0 for a check within the report, 1 across years */
-	"CREATE TABLE stored_check("
-	" report INTEGER NOT NULL,"
-	" seq INTEGER NOT NULL,"
-	" cross_year INTEGER NOT NULL CHECK(cross_year = 0 OR cross_year = 1),"
-	" rule INTEGER NOT NULL,"
-	" subject INTEGER,"
-	" ok INTEGER NOT NULL,"
-	" detail INTEGER,"
-	" PRIMARY KEY(report, seq)"
-	") WITHOUT ROWID;"
+	/* A report's checks, packed (checkpack.c): kinds, the str id of the
+	 * list of its own checks' [rule, subject] str ids; results, per own
+	 * check its detail's str id, in an array when it failed; cross, the
+	 * checks across years (crossyear.c), each [rule, subject, ok, detail]
+	 * (str ids), NULL when none.  Its seq is its place in results, then
+	 * in cross. */
+	"CREATE TABLE check_list("
+	" report INTEGER PRIMARY KEY,"
+	" kinds INTEGER NOT NULL,"
+	" results TEXT NOT NULL,"
+	" cross TEXT"
+	");"
+	/* One SELECT, not a UNION of the two kinds: a query for one report,
+	 * correlated too, then reads its row alone.  LEFT JOINs where every
+	 * row has a match: a query that does not read their text (count(*)
+	 * ... WHERE ok = 0) then skips them. */
 	"CREATE VIEW check_result AS"
-	" SELECT c.report, c.seq,"
-	"  CASE c.cross_year WHEN 0 THEN 'report' ELSE 'cross_year' END"
-	"   AS scope,"
-	"  r.text AS rule, s.text AS subject, c.ok, d.text AS detail"
-	" FROM stored_check c JOIN str r ON r.id = c.rule"
-	" LEFT JOIN str s ON s.id = c.subject"
-	" LEFT JOIN str d ON d.id = c.detail;"
+	" SELECT l.report, d.key AS seq,"
+	"  CASE WHEN d.key < json_array_length(l.results) THEN 'report'"
+	"   ELSE 'cross_year' END AS scope,"
+	"  r.text AS rule, s.text AS subject,"
+	"  CASE WHEN d.key < json_array_length(l.results)"
+	"   THEN d.type != 'array' ELSE json_extract(d.value, '$[2]') END AS ok,"
+	"  t.text AS detail"
+	" FROM check_list l JOIN str k ON k.id = l.kinds,"
+	"  json_each(CASE WHEN l.cross IS NULL THEN l.results"
+	"   WHEN l.results = '[]' THEN l.cross"
+	"   ELSE substr(l.results, 1, length(l.results) - 1) || ','"
+	"    || substr(l.cross, 2) END) d"
+	" LEFT JOIN str r ON r.id = CASE WHEN d.key < json_array_length(l.results)"
+	"  THEN json_extract(k.text, '$[' || d.key || '][0]')"
+	"  ELSE json_extract(d.value, '$[0]') END"
+	" LEFT JOIN str s ON s.id = CASE WHEN d.key < json_array_length(l.results)"
+	"  THEN json_extract(k.text, '$[' || d.key || '][1]')"
+	"  ELSE json_extract(d.value, '$[1]') END"
+	" LEFT JOIN str t ON t.id = CASE"
+	"  WHEN d.key >= json_array_length(l.results)"
+	"   THEN json_extract(d.value, '$[3]')"
+	"  WHEN d.type = 'array' THEN json_extract(d.value, '$[0]')"
+	"  ELSE d.value END;"
+	/* an insert appends (its seq is its place, not NEW.seq): to cross,
+	 * or to the report's own checks, whose new list of kinds goes into
+	 * str */
 	"CREATE TRIGGER check_result_insert INSTEAD OF INSERT ON check_result"
 	" BEGIN"
 	"  INSERT OR IGNORE INTO str(text)"
-	"   VALUES(NEW.rule), (NEW.subject), (NEW.detail);"
-	"  INSERT INTO stored_check VALUES(NEW.report, NEW.seq,"
-	"   CASE NEW.scope WHEN 'report' THEN 0 WHEN 'cross_year' THEN 1 END,"
-	"   (SELECT id FROM str WHERE text = NEW.rule),"
+	"   VALUES(NEW.rule), (NEW.subject), (NEW.detail), ('[]');"
+	"  INSERT OR IGNORE INTO check_list(report, kinds, results)"
+	"   VALUES(NEW.report, (SELECT id FROM str WHERE text = '[]'), '[]');"
+	"  UPDATE check_list SET cross = json_insert(coalesce(cross, '[]'),"
+	"   '$[#]', json_array((SELECT id FROM str WHERE text = NEW.rule),"
 	"   (SELECT id FROM str WHERE text = NEW.subject), NEW.ok,"
-	"   (SELECT id FROM str WHERE text = NEW.detail));"
+	"   (SELECT id FROM str WHERE text = NEW.detail)))"
+	"   WHERE report = NEW.report AND NEW.scope = 'cross_year';"
+	"  INSERT OR IGNORE INTO str(text)"
+	"   SELECT json_insert(k.text, '$[#]', json_array("
+	"    (SELECT id FROM str WHERE text = NEW.rule),"
+	"    (SELECT id FROM str WHERE text = NEW.subject)))"
+	"   FROM check_list l JOIN str k ON k.id = l.kinds"
+	"   WHERE l.report = NEW.report AND NEW.scope = 'report';"
+	"  UPDATE check_list SET"
+	"   kinds = (SELECT id FROM str WHERE text = json_insert("
+	"    (SELECT text FROM str WHERE id = kinds), '$[#]', json_array("
+	"    (SELECT id FROM str WHERE text = NEW.rule),"
+	"    (SELECT id FROM str WHERE text = NEW.subject)))),"
+	"   results = CASE WHEN NEW.ok"
+	"    THEN json_insert(results, '$[#]',"
+	"     (SELECT id FROM str WHERE text = NEW.detail))"
+	"    ELSE json_insert(results, '$[#]', json_array("
+	"     (SELECT id FROM str WHERE text = NEW.detail))) END"
+	"   WHERE report = NEW.report AND NEW.scope = 'report';"
 	" END;"
 
+	/* Kept in (parent, ino) order: readdir walks a directory's children
+	 * in ino order, which are then one range of the table's own pages
+	 * (the ~21,500 entries of the root at 100,000 reports read from
+	 * contiguous pages, not one row, mostly a page, each: issue 7, the
+	 * first `ls` of that root, warm, ~1.0 s -> ~0.4 s).  Up to schema 6
+	 * a covering index (parent, ino, ...) gave that order beside a rowid
+	 * table: a third copy of every listed column (12.3 MB at 10,000
+	 * reports, where node_ino takes 2.9).  A lookup by number goes
+	 * through node_ino. */
 	"CREATE TABLE node("
-	" ino INTEGER PRIMARY KEY,"
+	" ino INTEGER NOT NULL,"
 	" parent INTEGER NOT NULL,"
 	" name TEXT NOT NULL,"
 	" is_dir INTEGER NOT NULL,"
@@ -219,15 +295,10 @@ static const char schema_sql[] =
 	 * files (reptree.c) and a digest of its bytes (inodes.c) */
 	" part INTEGER,"
 	" digest INTEGER,"
+	" PRIMARY KEY(parent, ino),"
 	" UNIQUE(parent, name)"
-	");"
-	/* readdir walks a directory's children in ino order, from this index
-	 * alone: it holds every column a listing serves, so the ~21,500
-	 * entries of the root at 100,000 reports are read from contiguous
-	 * index pages, not one table row (one page, mostly) each (issue 7:
-	 * the first `ls` of that root, warm, ~1.0 s -> ~0.4 s) */
-	"CREATE INDEX node_parent ON node(parent, ino, is_dir, size, size_unix,"
-	" mtime_ns, nlink, name);"
+	") WITHOUT ROWID;"
+	"CREATE UNIQUE INDEX node_ino ON node(ino);"
 
 	/* _all: each file's rows stored once, compressed in blocks (blocks.c);
 	 * chunk says where each report's records are in its file's body */
@@ -295,8 +366,8 @@ static const char schema_sql[] =
 	" SELECT ino, path FROM p;";
 
 const char *const ix_report_tables[] = {
-	"report", "stored_section", "report_table", "stored_column", "stored_row",
-	"cell", "warning", "note", "stored_check", NULL,
+	"report", "stored_section", "stored_table", "stored_row",
+	"warning", "note", "check_list", NULL,
 };
 
 /* report's stored columns: its generated column (preamble) is not given
@@ -306,9 +377,15 @@ static const char report_stored[] =
 	" published, format, encoding, traditional, agency_dir, year_dir, text,"
 	" preamble_off, preamble_len, preamble_text";
 
+/* check_list's: a copy leaves the checks across years behind, which
+ * crossyear.c makes again against the reports of the new index. */
+static const char check_list_copied[] = "report, kinds, results, NULL";
+
 const char *ix_stored_columns(const char *table)
 {
-	return strcmp(table, "report") ? "*" : report_stored;
+	if (!strcmp(table, "report"))
+		return report_stored;
+	return strcmp(table, "check_list") ? "*" : check_list_copied;
 }
 
 int ix_exec(sqlite3 *db, const char *sql, FILE *err)

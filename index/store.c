@@ -1,6 +1,9 @@
 /* store.c — one parsed report into the rows of the index.  Labels, headers
  * and the checks' strings go into the stored_* tables as their str ids
- * (strtab.c), not through the views that show them as text. */
+ * (strtab.c), not through the views that show them as text; a table row's
+ * cells into its stored_row and a table's headers into its stored_table,
+ * packed (cellpack.c), the report's checks into one check_list row
+ * (checkpack.c). */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -8,8 +11,8 @@
 #include "ix.h"
 
 enum {
-	S_REPORT, S_SECTION, S_TABLE, S_COLUMN, S_ROW, S_CELL, S_WARNING,
-	S_NOTE, S_CHECK, S_COUNT
+	S_REPORT, S_SECTION, S_TABLE, S_ROW, S_WARNING,
+	S_NOTE, S_CHECKS, S_COUNT
 };
 
 static const char *const sql[S_COUNT] = {
@@ -21,24 +24,23 @@ static const char *const sql[S_COUNT] = {
 	[S_SECTION] = "INSERT INTO stored_section(report, seq, number,"
 		" canonical, name, heading_off, heading_len, heading, text_off,"
 		" text_len, text) VALUES(?,?,?,?,?,?,?,?,?,?,?)",
-	[S_TABLE] = "INSERT INTO report_table(report, tbl_no, kind, format,"
-		" name, label_header, ncols, nrows) VALUES(?,?,?,?,?,?,?,?)",
-	[S_COLUMN] = "INSERT INTO stored_column(report, tbl_no, col_no,"
-		" header) VALUES(?,?,?,?)",
+	[S_TABLE] = "INSERT INTO stored_table(report, tbl_no, kind, format,"
+		" name, label_header, ncols, nrows, headers)"
+		" VALUES(?,?,?,?,?,?,?,?,?)",
 	[S_ROW] = "INSERT INTO stored_row(report, tbl_no, row_no, label,"
-		" printed, extra) VALUES(?,?,?,?,?,?)",
-	[S_CELL] = "INSERT INTO cell(report, tbl_no, row_no, col_no,"
-		" raw, value, state, note) VALUES(?,?,?,?,?,?,?,?)",
+		" printed, extra, cells) VALUES(?,?,?,?,?,?,?)",
 	[S_WARNING] = "INSERT INTO warning(report, seq, text) VALUES(?,?,?)",
 	[S_NOTE] = "INSERT INTO note(report, seq, text) VALUES(?,?,?)",
-	[S_CHECK] = "INSERT INTO stored_check(report, seq, cross_year, rule,"
-		" subject, ok, detail) VALUES(?,?,0,?,?,?,?)",
+	[S_CHECKS] = "INSERT INTO check_list(report, kinds, results)"
+		" VALUES(?,?,?)",
 };
 
 struct ix_store {
 	sqlite3 *db;
 	sqlite3_stmt *st[S_COUNT];
 	ix_strtab *strs;
+	nb_buf cells;		/* a row's, or the headers, packed (cellpack.c) */
+	nb_buf checks;		/* a report's results, packed (checkpack.c) */
 };
 
 int ix_store_new(sqlite3 *db, ix_store **out)
@@ -67,6 +69,8 @@ void ix_store_free(ix_store *s)
 	for (int i = 0; i < S_COUNT; i++)
 		sqlite3_finalize(s->st[i]);
 	ix_strtab_free(s->strs);
+	nb_buf_free(&s->cells);
+	nb_buf_free(&s->checks);
 	free(s);
 }
 
@@ -98,42 +102,6 @@ static int run(sqlite3_stmt *st)
 	return rc == SQLITE_DONE ? 0 : -EIO;
 }
 
-static int state_code(nb_cell_state s)
-{
-	switch (s) {
-	case NB_CELL_NUMBER:
-		return IX_CELL_NUMBER;
-	case NB_CELL_BLANK:
-		return IX_CELL_BLANK;
-	default:
-		return IX_CELL_ABSENT;
-	}
-}
-
-static int store_cell(ix_store *s, int64_t id, size_t t, size_t r, size_t c,
-		      const nb_table *tb)
-{
-	sqlite3_stmt *st = s->st[S_CELL];
-	const nb_row *row = &tb->rows[r];
-	const nb_cell *cell = &row->cells[c];
-	/* a NUMBER without a value is not a number we can vouch for */
-	nb_cell_state state = cell->state == NB_CELL_NUMBER && !cell->value ?
-		NB_CELL_ABSENT : cell->state;
-	sqlite3_bind_int64(st, 1, id);
-	sqlite3_bind_int64(st, 2, (int64_t)t);
-	sqlite3_bind_int64(st, 3, (int64_t)r);
-	sqlite3_bind_int64(st, 4, (int64_t)c);
-	/* a number printed as its value: the value says it (cell_view) */
-	if (state != NB_CELL_NUMBER || !cell->raw ||
-	    strcmp(cell->raw, cell->value) != 0)
-		text(st, 5, cell->raw);
-	if (state == NB_CELL_NUMBER)
-		text(st, 6, cell->value);
-	sqlite3_bind_int(st, 7, state_code(state));
-	text(st, 8, cell->note);
-	return run(st);
-}
-
 static int store_table(ix_store *s, int64_t id, size_t t, const nb_table *tb)
 {
 	sqlite3_stmt *st = s->st[S_TABLE];
@@ -141,21 +109,16 @@ static int store_table(ix_store *s, int64_t id, size_t t, const nb_table *tb)
 	sqlite3_bind_int64(st, 2, (int64_t)t);
 	sqlite3_bind_int(st, 3, tb->kind);
 	sqlite3_bind_text(st, 4, nb_format_name(tb->format), -1, SQLITE_STATIC);
-	text(st, 5, tb->name);
-	text(st, 6, tb->label_header);
+	int rc = str_id(s, st, 5, tb->name);
+	if (!rc)
+		rc = str_id(s, st, 6, tb->label_header);
 	sqlite3_bind_int64(st, 7, (int64_t)tb->ncols);
 	sqlite3_bind_int64(st, 8, (int64_t)tb->nrows);
-	int rc = run(st);
-
-	for (size_t c = 0; c < tb->ncols && !rc; c++) {
-		st = s->st[S_COLUMN];
-		sqlite3_bind_int64(st, 1, id);
-		sqlite3_bind_int64(st, 2, (int64_t)t);
-		sqlite3_bind_int64(st, 3, (int64_t)c);
-		rc = str_id(s, st, 4, tb->cols ? tb->cols[c] : NULL);
-		if (!rc)
-			rc = run(st);
-	}
+	if (!rc && !(rc = ix_headers_pack(s->strs, tb, &s->cells)))
+		sqlite3_bind_text(st, 9, s->cells.s, (int)s->cells.len,
+				  SQLITE_STATIC);
+	if (!rc)
+		rc = run(st);
 	for (size_t r = 0; r < tb->nrows && !rc; r++) {
 		const nb_row *row = &tb->rows[r];
 		st = s->st[S_ROW];
@@ -165,10 +128,12 @@ static int store_table(ix_store *s, int64_t id, size_t t, const nb_table *tb)
 		rc = str_id(s, st, 4, row->label);
 		text(st, 5, row->printed);
 		sqlite3_bind_int(st, 6, row->extra);
+		if (!rc && row->cells && !(rc = ix_cells_pack(row, tb->ncols,
+							       &s->cells)))
+			sqlite3_bind_text(st, 7, s->cells.s, (int)s->cells.len,
+					  SQLITE_STATIC);
 		if (!rc)
 			rc = run(st);
-		for (size_t c = 0; c < tb->ncols && row->cells && !rc; c++)
-			rc = store_cell(s, id, t, r, c, tb);
 	}
 	return rc;
 }
@@ -249,10 +214,11 @@ int ix_store_report(ix_store *s, int64_t id, const nb_report *r)
 		sqlite3_bind_int64(st, 2, (int64_t)i);
 		sqlite3_bind_int(st, 3, sec->number);
 		sqlite3_bind_int(st, 4, sec->canonical);
-		text(st, 5, sec->name);
+		rc = str_id(s, st, 5, sec->name);
 		bind_place(st, 6, r->text, sec->heading, &heading_from);
 		bind_place(st, 9, r->text, sec->text, &from);
-		rc = run(st);
+		if (!rc)
+			rc = run(st);
 	}
 	for (size_t t = 0; t < r->ntables && !rc; t++)
 		rc = store_table(s, id, t, &r->tables[t]);
@@ -260,20 +226,17 @@ int ix_store_report(ix_store *s, int64_t id, const nb_report *r)
 		rc = store_strings(s, S_WARNING, id, r->warnings, r->nwarnings);
 	if (!rc)
 		rc = store_strings(s, S_NOTE, id, r->notes, r->nnotes);
-	for (size_t i = 0; i < r->nchecks && !rc; i++) {
-		const nb_check *ck = &r->checks[i];
-		st = s->st[S_CHECK];
-		sqlite3_bind_int64(st, 1, id);
-		sqlite3_bind_int64(st, 2, (int64_t)i);
-		/* in the triggers' order, so that the ids are theirs */
-		rc = str_id(s, st, 3, ck->rule ? ck->rule : "");
-		if (!rc)
-			rc = str_id(s, st, 4, ck->subject);
-		sqlite3_bind_int(st, 5, ck->ok);
-		if (!rc)
-			rc = str_id(s, st, 6, ck->detail);
-		if (!rc)
+	if (!rc && r->nchecks) {
+		int64_t kinds;
+		st = s->st[S_CHECKS];
+		rc = ix_checks_pack(s->strs, r, &kinds, &s->checks);
+		if (!rc) {
+			sqlite3_bind_int64(st, 1, id);
+			sqlite3_bind_int64(st, 2, kinds);
+			sqlite3_bind_text(st, 3, s->checks.s, (int)s->checks.len,
+					  SQLITE_STATIC);
 			rc = run(st);
+		}
 	}
 	return rc;
 }

@@ -38,15 +38,17 @@ static const char *const sql[Q_COUNT] = {
 		" JOIN source s ON s.id = r.id ORDER BY r.agency_dir, "
 		IX_YEAR_KEY ", s.path",
 	/* ?2 table 3, ?3 table 4, ?4 table 2, ?5 the total column */
-	[Q_FIGURES] = "SELECT t.name, tr.label, tc.header, c.value"
+	/* the cell a subquery: the view cell reads a row's packed cells,
+	 * which no LEFT JOIN could take in without reading them all */
+	[Q_FIGURES] = "SELECT t.name, tr.label, tc.header,"
+		" (SELECT c.value FROM cell c WHERE c.report = t.report"
+		"  AND c.tbl_no = t.tbl_no AND c.row_no = tr.row_no"
+		"  AND c.col_no = tc.col_no)"
 		" FROM report_table t"
 		" JOIN table_row tr ON tr.report = t.report"
 		"  AND tr.tbl_no = t.tbl_no AND tr.extra = 0"
 		" JOIN table_column tc ON tc.report = t.report"
 		"  AND tc.tbl_no = t.tbl_no"
-		" LEFT JOIN cell c ON c.report = t.report AND c.tbl_no = t.tbl_no"
-		"  AND c.row_no = tr.row_no AND c.col_no = tc.col_no"
-		"  AND c.value IS NOT NULL"
 		" WHERE t.report = ?1 AND t.name IS NOT NULL"
 		" AND (t.kind = ?4 OR (t.kind IN (?2, ?3) AND tc.header = ?5))"
 		" ORDER BY CASE t.kind WHEN ?2 THEN 0 WHEN ?3 THEN 1 ELSE 2 END,"

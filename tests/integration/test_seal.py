@@ -34,14 +34,14 @@ def seal_line(db):
             f"{st.st_mtime_ns // 10**9} {st.st_mtime_ns % 10**9}\n")
 
 
-def zero_cell_root(db):
-    """Zeroes the root page of the cell table in place (the size kept):
+def zero_rows_root(db):
+    """Zeroes the root page of the stored_row table in place (the size kept):
     damage only a full check reads on a refresh that changes nothing."""
     con = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
     try:
         page_size, = con.execute("PRAGMA page_size").fetchone()
         root, = con.execute("SELECT rootpage FROM sqlite_master"
-                            " WHERE name = 'cell'").fetchone()
+                            " WHERE name = 'stored_row'").fetchone()
     finally:
         con.close()
     with open(db, "r+b") as f:
@@ -71,7 +71,7 @@ def test_sealed_index_is_reused_without_a_full_check(nianbaofs, fresh_raw,
                                                       tmp_path, env):
     db = tmp_path / "ix.sqlite"
     assert index(nianbaofs, fresh_raw, db, env).returncode == 0
-    zero_cell_root(db)
+    zero_rows_root(db)
     forge_seal(db)
     r = index(nianbaofs, fresh_raw, db, env)
     assert r.returncode == 0, r.stderr
@@ -89,7 +89,7 @@ def test_a_write_keeping_the_size_breaks_the_seal(nianbaofs, fresh_raw,
     db = tmp_path / "ix.sqlite"
     assert index(nianbaofs, fresh_raw, db, env).returncode == 0
     before, size = tree_of(db), db.stat().st_size
-    zero_cell_root(db)
+    zero_rows_root(db)
     assert db.stat().st_size == size
     r = index(nianbaofs, fresh_raw, db, env)
     assert r.returncode == 0, r.stderr
@@ -105,7 +105,7 @@ def test_a_seal_as_old_as_the_index_is_not_trusted(nianbaofs, fresh_raw,
     the seal records: such a seal proves nothing."""
     db = tmp_path / "ix.sqlite"
     assert index(nianbaofs, fresh_raw, db, env).returncode == 0
-    zero_cell_root(db)
+    zero_rows_root(db)
     forge_seal(db)
     mtime = db.stat().st_mtime_ns
     os.utime(seal_path(db), ns=(mtime, mtime))
@@ -121,7 +121,7 @@ def test_a_damaged_copy_with_its_mtime_kept_is_found(nianbaofs, fresh_raw,
     copy = tmp_path / "copy.sqlite"
     shutil.copy2(db, copy)
     shutil.copy2(seal_path(db), seal_path(copy))    # even with its seal
-    zero_cell_root(copy)
+    zero_rows_root(copy)
     mtime = db.stat().st_mtime_ns
     os.utime(copy, ns=(mtime, mtime))
     r = index(nianbaofs, fresh_raw, copy, env)
@@ -182,7 +182,7 @@ def test_an_index_dated_ahead_is_checked_not_sealed(nianbaofs, fresh_raw,
     assert r.returncode == 0, r.stderr
     assert summary(r.stdout)["index"].endswith("(unchanged)")
     assert not seal_path(db).exists()
-    zero_cell_root(db)
+    zero_rows_root(db)
     os.utime(db, ns=(ahead, ahead))
     assert damaged_said(index(nianbaofs, fresh_raw, db, env))
 
@@ -194,7 +194,7 @@ def test_a_build_failed_on_a_sealed_index_checks_it_next(nianbaofs, fresh_raw,
     db = tmp_path / "ix.sqlite"
     assert index(nianbaofs, fresh_raw, db, env).returncode == 0
     before = tree_of(db)
-    zero_cell_root(db)
+    zero_rows_root(db)
     forge_seal(db)
     report = sorted(fresh_raw.iterdir())[0]
     st = report.stat()
@@ -212,7 +212,7 @@ def test_a_build_failed_on_a_sealed_index_checks_it_next(nianbaofs, fresh_raw,
 def test_a_seal_not_whole_is_none(nianbaofs, fresh_raw, tmp_path, env, how):
     db = tmp_path / "ix.sqlite"
     assert index(nianbaofs, fresh_raw, db, env).returncode == 0
-    zero_cell_root(db)
+    zero_rows_root(db)
     line = seal_line(db)
     seal = seal_path(db)
     if how == "torn":

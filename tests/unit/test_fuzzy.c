@@ -83,6 +83,33 @@ static void same_as_reference(void **state)
 	}
 }
 
+/* The shortcuts the matchers take before (or instead of) the search:
+ * nb_fuzzy_bound is never below the similarity, and nb_key_in says
+ * exactly when it reaches 0.999. */
+static void bound_and_whole_agree(void **state)
+{
+	(void)state;
+	unsigned seed = 11;
+	uint32_t key[80], text[120];
+
+	for (int round = 0; round < 20000; round++) {
+		size_t nkey = (size_t)rand_r(&seed) % 72;
+		size_t ntext = (size_t)rand_r(&seed) % 120;
+		size_t letters = 2 + (size_t)rand_r(&seed) % 7;
+		fill(key, nkey, &seed, letters);
+		fill(text, ntext, &seed, letters);
+		if (ntext > nkey && round % 3 == 0)
+			memcpy(text + (ntext - nkey) / 2, key, nkey * sizeof key[0]);
+		double sim = nb_fuzzy_find(key, nkey, text, ntext, NULL);
+		double bound = nb_fuzzy_bound(key, nkey, nb_key_bits(text, ntext));
+		if (bound < sim)
+			fail_msg("round %d: bound %f under similarity %f", round, bound, sim);
+		if (nb_key_in(key, nkey, text, ntext) != (sim >= 0.999))
+			fail_msg("round %d: nkey %zu ntext %zu: whole %d, similarity %f", round,
+				 nkey, ntext, nb_key_in(key, nkey, text, ntext), sim);
+	}
+}
+
 static void known_cases(void **state)
 {
 	(void)state;
@@ -111,6 +138,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(same_as_reference),
 		cmocka_unit_test(known_cases),
+		cmocka_unit_test(bound_and_whole_agree),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

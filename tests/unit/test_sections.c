@@ -537,6 +537,30 @@ static void every_line_one_place(void **state)
 	testdoc_free(d);
 }
 
+/* The wordings are kept as matching keys (headings.c): each must be its
+ * own key, or matching them as they are would differ from nb_key's. */
+static void wordings_are_their_own_keys(void **state)
+{
+	(void)state;
+	for (int c = 1; c <= 6; c++) {
+		const uint32_t *v;
+		size_t n, k;
+
+		for (k = 0; (n = nb_section_variant(c, k, &v)) > 0; k++) {
+			char utf8[256];
+			uint32_t key[64];
+			size_t len = 0;
+
+			assert_true(n <= 60);
+			for (size_t i = 0; i < n; i++)
+				len += nb_utf8_put(v[i], utf8 + len);
+			assert_int_equal(nb_key(utf8, len, key, 64), n);
+			assert_memory_equal(key, v, n * sizeof *v);
+		}
+		assert_true(k > 0);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -558,6 +582,7 @@ int main(void)
 		cmocka_unit_test(pdf_paragraphs_joined),
 		cmocka_unit_test(pdf_cut_numbers_and_commas_joined),
 		cmocka_unit_test(every_line_one_place),
+		cmocka_unit_test(wordings_are_their_own_keys),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,0 +1,160 @@
+/*
+ * test_checkpack.c — a report's checks packed into its check_list row
+ * (index/checkpack.c) and read back as rows by the view check_result
+ * (index/schema.c): its own checks (held and failed, with and without a
+ * subject or detail), the checks across years appended through the view's
+ * trigger as crossyear.c does, for a report with own checks and for one
+ * without, and an own check appended through the view, whose list of
+ * kinds is then the one the packing makes.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "ix.h"
+
+static nb_check own[] = {
+	{"t3.row_total", "一、本年新收", true, "总计 19; 19 = 19"},
+	{"t3.balance", "总计", false, "1 + 2 ≠ 4"},
+	{"t3.balance", NULL, true, NULL},
+	{NULL, "自然人", false, NULL},
+};
+#define NOWN (sizeof own / sizeof *own)
+
+static sqlite3 *new_index(void)
+{
+	sqlite3 *db;
+	assert_int_equal(sqlite3_open(":memory:", &db), SQLITE_OK);
+	assert_int_equal(ix_schema_create(db, "/raw", stderr), 0);
+	return db;
+}
+
+/* Report id's checks packed into check_list, as store.c does. */
+static void store_checks(sqlite3 *db, int64_t id)
+{
+	ix_strtab *strs;
+	assert_int_equal(ix_strtab_new(db, &strs), 0);
+	nb_report r = {.nchecks = NOWN, .checks = own};
+	nb_buf results = {0};
+	int64_t kinds;
+	assert_int_equal(ix_checks_pack(strs, &r, &kinds, &results), 0);
+	sqlite3_stmt *st;
+	assert_int_equal(sqlite3_prepare_v2(db, "INSERT INTO check_list(report,"
+		" kinds, results) VALUES(?, ?, ?)", -1, &st, NULL), SQLITE_OK);
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_int64(st, 2, kinds);
+	sqlite3_bind_text(st, 3, results.s, -1, SQLITE_STATIC);
+	assert_int_equal(sqlite3_step(st), SQLITE_DONE);
+	sqlite3_finalize(st);
+	nb_buf_free(&results);
+	ix_strtab_free(strs);
+}
+
+/* A check through the view, as crossyear.c inserts one. */
+static void insert_check(sqlite3 *db, int64_t report, const char *scope,
+			 const char *rule, const char *subject, int ok,
+			 const char *detail)
+{
+	sqlite3_stmt *st;
+	assert_int_equal(sqlite3_prepare_v2(db, "INSERT INTO check_result(report,"
+		" seq, scope, rule, subject, ok, detail)"
+		" VALUES(?1, (SELECT coalesce(max(seq) + 1, 0) FROM check_result"
+		"  WHERE report = ?1), ?2, ?3, ?4, ?5, ?6)", -1, &st, NULL),
+		SQLITE_OK);
+	sqlite3_bind_int64(st, 1, report);
+	sqlite3_bind_text(st, 2, scope, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, rule, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 4, subject, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 5, ok);
+	sqlite3_bind_text(st, 6, detail, -1, SQLITE_STATIC);
+	assert_int_equal(sqlite3_step(st), SQLITE_DONE);
+	sqlite3_finalize(st);
+}
+
+/* Report's checks, one line each: seq|scope|rule|subject|ok|detail, NULL
+ * as "-", with the types of seq and ok. */
+static char *rows(sqlite3 *db, int64_t report)
+{
+	sqlite3_stmt *st;
+	assert_int_equal(sqlite3_prepare_v2(db, "SELECT seq || '|' || scope"
+		" || '|' || quote(rule) || '|' || quote(subject) || '|' || ok"
+		" || '|' || quote(detail) || '|' || typeof(seq) || typeof(ok)"
+		" FROM check_result WHERE report = ? ORDER BY seq", -1, &st,
+		NULL), SQLITE_OK);
+	sqlite3_bind_int64(st, 1, report);
+	nb_buf b = {0};
+	nb_buf_adds(&b, "");
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		nb_buf_adds(&b, (const char *)sqlite3_column_text(st, 0));
+		nb_buf_addc(&b, '\n');
+	}
+	sqlite3_finalize(st);
+	return nb_buf_take(&b);
+}
+
+static void test_own_and_across_years(void **state)
+{
+	(void)state;
+	sqlite3 *db = new_index();
+	store_checks(db, 1);
+	insert_check(db, 1, "cross_year", "cross_year.carry_over", "总计", 0,
+		     "去年 3 ≠ 今年 4");
+	insert_check(db, 1, "cross_year", "cross_year.t2_current", NULL, 1, NULL);
+	/* a report without own checks */
+	insert_check(db, 2, "cross_year", "cross_year.carry_over", "总计", 1,
+		     "去年 3 = 今年 3");
+	char *got = rows(db, 1);
+	assert_string_equal(got,
+		"0|report|'t3.row_total'|'一、本年新收'|1|'总计 19; 19 = 19'|integerinteger\n"
+		"1|report|'t3.balance'|'总计'|0|'1 + 2 ≠ 4'|integerinteger\n"
+		"2|report|'t3.balance'|NULL|1|NULL|integerinteger\n"
+		"3|report|''|'自然人'|0|NULL|integerinteger\n"
+		"4|cross_year|'cross_year.carry_over'|'总计'|0|'去年 3 ≠ 今年 4'|integerinteger\n"
+		"5|cross_year|'cross_year.t2_current'|NULL|1|NULL|integerinteger\n");
+	free(got);
+	got = rows(db, 2);
+	assert_string_equal(got,
+		"0|cross_year|'cross_year.carry_over'|'总计'|1|'去年 3 = 今年 3'|integerinteger\n");
+	free(got);
+	/* the failed ones, as the summary counts them */
+	bool ok;
+	assert_int_equal(ix_query_int(db, "SELECT count(*) FROM check_result"
+				      " WHERE ok = 0", &ok), 3);
+	assert_true(ok);
+	sqlite3_close(db);
+}
+
+static void test_own_checks_through_the_view(void **state)
+{
+	(void)state;
+	sqlite3 *db = new_index();
+	store_checks(db, 1);
+	for (size_t i = 0; i < NOWN; i++)
+		insert_check(db, 3, "report", own[i].rule ? own[i].rule : "",
+			     own[i].subject, own[i].ok, own[i].detail);
+	char *a = rows(db, 1), *b = rows(db, 3);
+	assert_string_equal(a, b);
+	free(a);
+	free(b);
+	/* the same list of kinds: stored once */
+	bool ok;
+	assert_int_equal(ix_query_int(db, "SELECT count(DISTINCT kinds)"
+				      " FROM check_list", &ok), 1);
+	assert_true(ok);
+	sqlite3_close(db);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_own_and_across_years),
+		cmocka_unit_test(test_own_checks_through_the_view),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
