@@ -352,6 +352,14 @@ def wait_mounted(mnt, proc):
 
 
 @needs_fuse
+def default_sigint():
+    """In the daemon before exec: SIGINT as by default.  A shell starts its
+    background jobs with SIGINT ignored (CI run as `... &`), an ignored
+    signal stays ignored across exec, and libfuse leaves an ignored signal
+    alone: the daemon would not hear the SIGINT this test sends."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 @pytest.mark.parametrize("stop", ["fusermount3", "SIGTERM", "SIGINT"])
 @pytest.mark.parametrize("threads", [["-f"], ["-f", "-s"]], ids=["mt", "st"])
 def test_foreground_mount(nianbaofs, raw_dir, tmp_path, env, stop, threads):
@@ -360,7 +368,8 @@ def test_foreground_mount(nianbaofs, raw_dir, tmp_path, env, stop, threads):
     proc = subprocess.Popen([nianbaofs, *threads, "--db", tmp_path / "ix.sqlite",
                              raw_dir, mnt], env=dict(env, LC_ALL="C.UTF-8"),
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            text=True, encoding="utf-8", errors="replace")
+                            text=True, encoding="utf-8", errors="replace",
+                            preexec_fn=default_sigint)
     try:
         wait_mounted(mnt, proc)
         assert len(agencies(mnt)) == len(RAW_REPORTS)
