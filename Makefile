@@ -68,6 +68,11 @@ $(B)/tests/%: tests/unit/%.c $(B)/libindex.a $(B)/libcore.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(PKG_CFLAGS) -Icore -Iindex -o $@ $< $(B)/libindex.a $(B)/libcore.a $(PKG_LIBS) $(CMOCKA_LIBS)
 
+# the one fs unit tested alone: the kernel's lookup counts
+$(B)/tests/test_lookups: tests/unit/test_lookups.c $(B)/fs/lookups.o
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(PKG_CFLAGS) -Icore -Iindex -Ifs -o $@ $< $(B)/fs/lookups.o $(PKG_LIBS) $(CMOCKA_LIBS)
+
 $(B)/tools/%: tests/tools/%.c $(B)/libindex.a $(B)/libcore.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(PKG_CFLAGS) -Icore -Iindex -o $@ $< $(B)/libindex.a $(B)/libcore.a $(PKG_LIBS)
