@@ -15,8 +15,9 @@
  * it doubled), more than issue 7's 50 MB for the whole daemon.  A count
  * that reaches UINT32_MAX stays there: that number is then held for good,
  * which at worst keeps a replaced index open.  Numbers past the array's
- * limit (none an index of ours makes) go to a hash table: open addressing
- * with linear probing, deletion by backward shift, no tombstones.
+ * limit (an index reaches them only after tens of millions of new files
+ * over its refreshes) go to a hash table: open addressing with linear
+ * probing, deletion by backward shift, no tombstones.
  */
 #include <errno.h>
 #include <stdint.h>
