@@ -25,7 +25,7 @@ int ix_checks_pack(ix_strtab *strs, const nb_report *r, int64_t *kinds,
 	ix_pack_reset(results);
 	nb_buf_addc(&list, '[');
 	nb_buf_addc(results, '[');
-	for (size_t i = 0; i < r->nchecks && !rc; i++) {
+	for (size_t i = 0; i < r->nchecks; i++) {
 		const nb_check *ck = &r->checks[i];
 		int64_t rule, subject, detail;
 		/* in the order check_result's trigger takes them */
@@ -34,6 +34,8 @@ int ix_checks_pack(ix_strtab *strs, const nb_report *r, int64_t *kinds,
 			rc = ix_strtab_id(strs, ck->subject, &subject);
 		if (!rc)
 			rc = ix_strtab_id(strs, ck->detail, &detail);
+		if (rc)
+			break;	/* the lists are dropped: no id to write */
 		if (i) {
 			nb_buf_addc(&list, ',');
 			nb_buf_addc(results, ',');
