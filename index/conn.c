@@ -52,8 +52,7 @@ struct nb_index {
 
 static const char *const conn_sql[IX_Q_COUNT] = {
 	[IX_Q_GETATTR] = "SELECT parent, is_dir, size, size_unix, mtime_ns,"
-		" nlink, data_unix IS NOT NULL, report, part FROM node"
-		" WHERE ino = ?",
+		" nlink, report, part FROM node WHERE ino = ?",
 	[IX_Q_LOOKUP] = "SELECT ino, parent, is_dir, size, size_unix, mtime_ns,"
 		" nlink FROM node WHERE parent = ? AND name = ?",
 	[IX_Q_READDIR] = "SELECT ino, parent, is_dir, size, size_unix,"

@@ -284,8 +284,6 @@ int ix_cells_pack(const nb_row *row, size_t ncols, nb_buf *out);
 int ix_headers_pack(ix_strtab *strs, const nb_table *tb, nb_buf *out);
 /* A str id in packed JSON: the number, or null for 0 (none). */
 void ix_json_id(nb_buf *b, int64_t id);
-/* b emptied, to be packed into again. */
-void ix_pack_reset(nb_buf *b);
 /* r's checks as check_list holds them (checkpack.c): the str id of the
  * list of their rules and subjects into *kinds, their outcomes and details
  * into results (emptied first).  0, -ENOMEM or -EIO. */
@@ -337,9 +335,6 @@ void ix_csv_end(nb_buf *b, bool crlf);
  * with out NULL, returns the form's whole length. */
 size_t ix_csv_excel(const char *lf, size_t n, size_t skip, char *out,
 		    size_t want);
-/* The unix dialect (no BOM, LF) of the Excel-dialect CSV excel[0..len):
- * how node.data_unix is served when it is not stored. */
-void ix_csv_to_unix(nb_buf *b, const char *excel, size_t len);
 
 /* ---- one report's files (tnode.c, reptree.c) ------------------------------ */
 

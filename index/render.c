@@ -93,22 +93,3 @@ size_t ix_csv_excel(const char *lf, size_t n, size_t skip, char *out,
 	}
 	return out ? got : pos;
 }
-
-/* The unix dialect of an Excel-dialect CSV: without its BOM, every CRLF an
- * LF.  Equal to the unix rendering unless a field holds a CRLF of its own,
- * which the index checks before relying on it. */
-void ix_csv_to_unix(nb_buf *b, const char *excel, size_t len)
-{
-	if (len >= 3 && !memcmp(excel, "\xEF\xBB\xBF", 3)) {
-		excel += 3;
-		len -= 3;
-	}
-	size_t start = 0;
-	for (size_t i = 0; i + 1 < len; i++) {
-		if (excel[i] == '\r' && excel[i + 1] == '\n') {
-			nb_buf_add(b, excel + start, i - start);
-			start = i + 1;
-		}
-	}
-	nb_buf_add(b, excel + start, len - start);
-}

@@ -48,39 +48,27 @@ static void finish(sqlite3_stmt *st)
 	sqlite3_clear_bindings(st);
 }
 
-/* Where a file's bytes are served from. */
-typedef enum {
-	FROM_DATA,		/* node.data */
-	FROM_UNIX,		/* node.data_unix */
-	FROM_DATA_TO_UNIX,	/* node.data, converted (ix_csv_to_unix) */
-	FROM_RENDER,		/* rendered from the report's rows */
-} source;
-
-/* A file rendered on read: which report's, and its rank. */
+/* A file rendered on read: which report's, and its rank.  Every file the
+ * index makes is rendered on read (schema 4 on) but _all's (chunks.c). */
 typedef struct {
+	bool rendered;
 	int64_t report, part;
 } rendered_at;
 
-/* The node ino, and where its bytes are. */
+/* The node ino, and (at, when given) where its bytes come from. */
 static int getattr_on(nb_index *ix, ix_conn *c, uint64_t ino, nb_node *out,
-		      source *from, rendered_at *at)
+		      rendered_at *at)
 {
-	unsigned flags = ix_serve_flags(ix);
 	sqlite3_stmt *st = c->st[IX_Q_GETATTR];
 	sqlite3_bind_int64(st, 1, (int64_t)ino);
 	int step = sqlite3_step(st), rc = 0;
 	if (step == SQLITE_ROW) {
-		fill_node(flags, st, 0, ino, out);
-		if (from && sqlite3_column_type(st, 8) != SQLITE_NULL) {
-			*from = FROM_RENDER;
-			*at = (rendered_at){sqlite3_column_int64(st, 7),
-					    sqlite3_column_int64(st, 8)};
-		} else if (from && (!(flags & NB_OPEN_CSV_UNIX) ||
-				    sqlite3_column_type(st, 3) == SQLITE_NULL))
-			*from = FROM_DATA;
-		else if (from)
-			*from = sqlite3_column_int(st, 6) ? FROM_UNIX :
-				FROM_DATA_TO_UNIX;
+		fill_node(ix_serve_flags(ix), st, 0, ino, out);
+		if (at)
+			*at = sqlite3_column_type(st, 7) == SQLITE_NULL ?
+				(rendered_at){0} :
+				(rendered_at){true, sqlite3_column_int64(st, 6),
+					      sqlite3_column_int64(st, 7)};
 	} else if (step == SQLITE_DONE) {
 		rc = -ENOENT;
 	} else {
@@ -96,7 +84,7 @@ int nb_index_getattr(nb_index *ix, uint64_t ino, nb_node *out)
 		return -ENOENT;
 	ix_conn *c;
 	int rc = ix_serve_conn(ix, &c);
-	return rc ? rc : getattr_on(ix, c, ino, out, NULL, NULL);
+	return rc ? rc : getattr_on(ix, c, ino, out, NULL);
 }
 
 int nb_index_lookup(nb_index *ix, uint64_t parent, const char *name,
@@ -134,7 +122,7 @@ int nb_index_readdir(nb_index *ix, uint64_t ino, uint64_t off,
 	nb_node dir;
 	int rc = ix_serve_conn(ix, &c);
 	if (!rc)
-		rc = getattr_on(ix, c, ino, &dir, NULL, NULL);
+		rc = getattr_on(ix, c, ino, &dir, NULL);
 	if (!rc && !dir.is_dir)
 		rc = -ENOTDIR;
 	if (rc)
@@ -158,54 +146,6 @@ int nb_index_readdir(nb_index *ix, uint64_t ino, uint64_t off,
 	return rc;
 }
 
-/* Copies want bytes at off of the node's column straight from SQLite's
- * pages into buf (one copy), through a handle closed before returning. */
-static int read_blob(nb_index *ix, ix_conn *c, uint64_t ino,
-		     const char *column, char *buf, int want, int off)
-{
-	sqlite3_blob *b = NULL;
-	int rc = 0;
-	if (sqlite3_blob_open(c->db, "main", "node", column, (int64_t)ino, 0,
-			      &b) != SQLITE_OK ||
-	    sqlite3_blob_read(b, buf, want, off) != SQLITE_OK)
-		rc = ix_serve_fail(ix, c, "read");
-	sqlite3_blob_close(b);
-	return rc;
-}
-
-/* The unix dialect of a CSV stored only in the Excel one: the whole file
- * converted, then the part asked for (CSV files are a few KiB). */
-static int read_converted(nb_index *ix, ix_conn *c, uint64_t ino,
-			  char *buf, int want, int off)
-{
-	sqlite3_blob *b = NULL;
-	char *excel = NULL;
-	nb_buf u = {0};
-	int rc = 0, len = 0;
-	if (sqlite3_blob_open(c->db, "main", "node", "data", (int64_t)ino, 0,
-			      &b) != SQLITE_OK)
-		return ix_serve_fail(ix, c, "read");
-	len = sqlite3_blob_bytes(b);
-	if (!(excel = malloc(len ? (size_t)len : 1)))
-		rc = -ENOMEM;
-	else if (sqlite3_blob_read(b, excel, len, 0) != SQLITE_OK)
-		rc = ix_serve_fail(ix, c, "read");
-	sqlite3_blob_close(b);
-	if (!rc)
-		ix_csv_to_unix(&u, excel, (size_t)len);
-	if (!rc && u.oom)
-		rc = -ENOMEM;
-	if (!rc && (size_t)off + (size_t)want > u.len) {
-		ix_serve_fail(ix, c, "read");
-		rc = -EIO;	/* not the size the index gives */
-	}
-	if (!rc)
-		memcpy(buf, u.s + off, (size_t)want);
-	nb_buf_free(&u);
-	free(excel);
-	return rc;
-}
-
 ssize_t nb_index_read(nb_index *ix, uint64_t ino, char *buf, size_t size,
 		      uint64_t off)
 {
@@ -213,11 +153,10 @@ ssize_t nb_index_read(nb_index *ix, uint64_t ino, char *buf, size_t size,
 		return -ENOENT;
 	ix_conn *c;
 	nb_node n;
-	source from = FROM_DATA;
 	rendered_at at = {0};
 	int rc = ix_serve_conn(ix, &c);
 	if (!rc)
-		rc = getattr_on(ix, c, ino, &n, &from, &at);
+		rc = getattr_on(ix, c, ino, &n, &at);
 	if (!rc && n.is_dir)
 		rc = -EISDIR;
 	if (!rc && ix_chunks_owns(ix_serve_chunks(ix), ino)) {
@@ -230,24 +169,15 @@ ssize_t nb_index_read(nb_index *ix, uint64_t ino, char *buf, size_t size,
 	}
 	if (rc || off >= n.size || !size)
 		return rc;
-	if (from == FROM_RENDER) {
-		ssize_t got = ix_rendered_read(c, ix_serve_cache(ix), at.report,
-					       at.part, (int64_t)n.parent,
-					       ix_serve_flags(ix) & NB_OPEN_CSV_UNIX,
-					       n.size, buf, size, off);
-		if (got == -EIO)
-			ix_serve_fail(ix, c, "read");
-		return got;
-	}
-	if (n.size > INT_MAX)
-		return -EFBIG;	/* never rendered: files are small */
-	uint64_t want = n.size - off;
-	if (want > size)
-		want = size;
-	if (from == FROM_DATA_TO_UNIX)
-		rc = read_converted(ix, c, ino, buf, (int)want, (int)off);
-	else
-		rc = read_blob(ix, c, ino, from == FROM_UNIX ? "data_unix" :
-			       "data", buf, (int)want, (int)off);
-	return rc ? rc : (ssize_t)want;
+	if (!at.rendered)
+		/* a file with bytes but neither rendered nor _all's: no index
+		 * of this version makes one, so the index is damaged */
+		return ix_serve_fail(ix, c, "read");
+	ssize_t got = ix_rendered_read(c, ix_serve_cache(ix), at.report,
+				       at.part, (int64_t)n.parent,
+				       ix_serve_flags(ix) & NB_OPEN_CSV_UNIX,
+				       n.size, buf, size, off);
+	if (got == -EIO)
+		ix_serve_fail(ix, c, "read");
+	return got;
 }

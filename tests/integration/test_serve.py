@@ -1,6 +1,7 @@
 """Serving under stress of its own index: an index changed in place under
 a mount (issue 8, defect 4), and a directory of 100,000 entries.
 """
+import errno
 import os
 import pathlib
 import shutil
@@ -108,6 +109,32 @@ def add_entries(db, n):
         con.commit()
     finally:
         con.close()
+
+
+def test_file_neither_rendered_nor_all_is_damage(nianbaofs, tmp_path):
+    """A file with bytes that the index neither renders (no part) nor
+    keeps in _all's blocks: no index of this version makes one, so it is
+    damage, read as EIO, and the mount goes on serving the rest."""
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    db = tmp_path / "ix.sqlite"
+    r = run([nianbaofs, "index", "--db", db, raw])
+    assert r.returncode == 0, r.stderr
+    con = sqlite3.connect(db)
+    try:
+        top = con.execute("SELECT max(ino) FROM node").fetchone()[0]
+        con.execute("INSERT INTO node(ino, parent, name, is_dir, size,"
+                    " size_unix, mtime_ns, nlink)"
+                    " VALUES(?, 1, 'stray', 0, 5, NULL, 0, 1)", (top + 1,))
+        con.commit()
+    finally:
+        con.close()
+    with mounted(nianbaofs, raw, tmp_path / "m", db) as m:
+        assert os.stat(m / "stray").st_size == 5
+        with pytest.raises(OSError) as e:
+            read(m / "stray")
+        assert e.value.errno == errno.EIO
+        assert sorted(os.listdir(m)) == ["_all", "stray"]
 
 
 def test_directory_of_100000_entries(nianbaofs, tmp_path):
