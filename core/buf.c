@@ -104,6 +104,13 @@ char *nb_buf_take(nb_buf *b)
 	return s;
 }
 
+void nb_buf_reset(nb_buf *b)
+{
+	b->len = 0;
+	if (b->s)
+		b->s[0] = '\0';
+}
+
 void nb_buf_free(nb_buf *b)
 {
 	free(b->s);

@@ -36,6 +36,8 @@ void nb_buf_printf(nb_buf *b, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 /* Hands the string over (never NULL unless oom: then NULL and freed). */
 char *nb_buf_take(nb_buf *b);
+/* Empties b to be filled again, keeping its memory (and its oom). */
+void nb_buf_reset(nb_buf *b);
 void nb_buf_free(nb_buf *b);
 
 char *nb_strndup(const char *s, size_t n);

@@ -107,17 +107,10 @@ void ix_json_id(nb_buf *b, int64_t id)
 		nb_buf_adds(b, "null");
 }
 
-void ix_pack_reset(nb_buf *out)
-{
-	out->len = 0;
-	if (out->s)
-		out->s[0] = '\0';
-}
-
 int ix_headers_pack(ix_strtab *strs, const nb_table *tb, nb_buf *out)
 {
 	int rc = 0;
-	ix_pack_reset(out);
+	nb_buf_reset(out);
 	nb_buf_addc(out, '[');
 	for (size_t c = 0; c < tb->ncols && !rc; c++) {
 		int64_t id;
@@ -132,7 +125,7 @@ int ix_headers_pack(ix_strtab *strs, const nb_table *tb, nb_buf *out)
 
 int ix_cells_pack(const nb_row *row, size_t ncols, nb_buf *out)
 {
-	ix_pack_reset(out);
+	nb_buf_reset(out);
 	nb_buf_addc(out, '[');
 	for (size_t c = 0; c < ncols; c++) {
 		const nb_cell *cell = &row->cells[c];

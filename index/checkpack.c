@@ -22,7 +22,7 @@ int ix_checks_pack(ix_strtab *strs, const nb_report *r, int64_t *kinds,
 {
 	nb_buf list = {0};
 	int rc = 0;
-	ix_pack_reset(results);
+	nb_buf_reset(results);
 	nb_buf_addc(&list, '[');
 	nb_buf_addc(results, '[');
 	for (size_t i = 0; i < r->nchecks; i++) {

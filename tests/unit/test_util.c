@@ -55,6 +55,28 @@ static void buf_long_printf_and_empty_take(void **state)
 	free(e);
 }
 
+/* Emptied, a buffer is an empty string at once and keeps its memory for
+ * what is added next. */
+static void buf_reset_keeps_memory(void **state)
+{
+	(void)state;
+	nb_buf b = {0};
+
+	nb_buf_reset(&b);	/* nothing allocated yet: stays so */
+	assert_null(b.s);
+	nb_buf_adds(&b, "[1,2,3]");
+	char *mem = b.s;
+	size_t cap = b.cap;
+	nb_buf_reset(&b);
+	assert_int_equal(b.len, 0);
+	assert_string_equal(b.s, "");
+	assert_ptr_equal(b.s, mem);
+	assert_int_equal(b.cap, cap);
+	nb_buf_adds(&b, "[]");
+	assert_string_equal(b.s, "[]");
+	nb_buf_free(&b);
+}
+
 static void buf_oom_is_kept(void **state)
 {
 	(void)state;
@@ -216,6 +238,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(buf_builds_strings),
 		cmocka_unit_test(buf_long_printf_and_empty_take),
+		cmocka_unit_test(buf_reset_keeps_memory),
 		cmocka_unit_test(buf_oom_is_kept),
 		cmocka_unit_test(strdup_null),
 		cmocka_unit_test(grow_doubles),
