@@ -3,8 +3,8 @@
  *
  * Each thread that calls gets a read-only connection of its own (conn.c),
  * with its statements prepared once: no lock is taken per request.  Every
- * statement is reset and every blob handle closed before a call returns,
- * so no read transaction outlives a request: an index that is truncated
+ * statement is reset before a call returns, so no read transaction
+ * outlives a request: an index that is truncated
  * and written back under a mount is read again from its file, never from
  * a snapshot pinned by an open handle. */
 #include <errno.h>
