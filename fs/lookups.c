@@ -10,9 +10,10 @@
  * The index hands out inode numbers densely, from 1 up to its
  * info.ino_next: those are counted in an array of 32-bit counts indexed by
  * number, 4 bytes a number.  After a walk of the whole tree at 100,000
- * reports the kernel holds ~2.06 million numbers: 8 MB so, where the hash
- * table below needed 64 MiB (16-byte slots at most half full; 96 MiB while
- * it doubled), more than issue 7's 50 MB for the whole daemon.  A count
+ * reports the kernel holds ~2.06 million numbers: 2^21 counts, 8 MiB,
+ * where the hash table below needed 64 MiB (16-byte slots at most half
+ * full; 96 MiB while it doubled), more than issue 7's 50 MB for the whole
+ * daemon.  A count
  * that reaches UINT32_MAX stays there: that number is then held for good,
  * which at worst keeps a replaced index open.  Numbers past the array's
  * limit (an index reaches them only after tens of millions of new files
