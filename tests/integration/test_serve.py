@@ -95,6 +95,16 @@ def test_index_truncated_then_restored(nianbaofs, fresh_raw, tmp_path):
 ENTRIES = 100_000
 
 
+def empty_index(nianbaofs, tmp_path):
+    """An empty RAWDIR and its index: (raw, db), for a test to add nodes."""
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    db = tmp_path / "ix.sqlite"
+    r = run([nianbaofs, "index", "--db", db, raw])
+    assert r.returncode == 0, r.stderr
+    return raw, db
+
+
 def add_entries(db, n):
     """Adds n empty files "f000000".. under the root of the index db, with
     increasing inode numbers in name order, as the index writes them."""
@@ -115,11 +125,7 @@ def test_file_neither_rendered_nor_all_is_damage(nianbaofs, tmp_path):
     """A file with bytes that the index neither renders (no part) nor
     keeps in _all's blocks: no index of this version makes one, so it is
     damage, read as EIO, and the mount goes on serving the rest."""
-    raw = tmp_path / "raw"
-    raw.mkdir()
-    db = tmp_path / "ix.sqlite"
-    r = run([nianbaofs, "index", "--db", db, raw])
-    assert r.returncode == 0, r.stderr
+    raw, db = empty_index(nianbaofs, tmp_path)
     con = sqlite3.connect(db)
     try:
         top = con.execute("SELECT max(ino) FROM node").fetchone()[0]
@@ -141,11 +147,7 @@ def test_directory_of_100000_entries(nianbaofs, tmp_path):
     """An empty RAWDIR's index (current, so the mount serves it as it is)
     with 100,000 files under the root: every listing has each exactly once,
     through getdents of any size, and quickly."""
-    raw = tmp_path / "raw"
-    raw.mkdir()
-    db = tmp_path / "ix.sqlite"
-    r = run([nianbaofs, "index", "--db", db, raw])
-    assert r.returncode == 0, r.stderr
+    raw, db = empty_index(nianbaofs, tmp_path)
     add_entries(db, ENTRIES)
     names = [f"f{i:06}" for i in range(ENTRIES)]
     with mounted(nianbaofs, raw, tmp_path / "m", db) as m:
@@ -172,11 +174,7 @@ def test_listing_is_read_from_contiguous_pages(nianbaofs, tmp_path):
     """readdir (index/conn.c, IX_Q_READDIR) is one range of node, kept in
     (parent, ino) order, without a lookup per entry: the first `ls` of a
     root of ~21,500 entries read one scattered page per entry (issue 7)."""
-    raw = tmp_path / "raw"
-    raw.mkdir()
-    db = tmp_path / "ix.sqlite"
-    r = run([nianbaofs, "index", "--db", db, raw])
-    assert r.returncode == 0, r.stderr
+    raw, db = empty_index(nianbaofs, tmp_path)
     con = sqlite3.connect(db)
     try:
         plan = " ".join(row[-1] for row in con.execute(
