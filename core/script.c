@@ -8,11 +8,19 @@
  * above what Simplified text shows.
  *
  * Converting costs most of a parse, so it is skipped when it cannot make
- * the text Traditional: at open we learn which characters t2s changes (a
- * bitmap of the BMP's Han characters, by converting each once), and a text
- * whose changeable characters are too few for the threshold is Simplified
- * without converting it.  The verdict is the same either way: t2s maps
- * characters one to one, so it changes at most the changeable ones.
+ * the text Traditional: we learn which characters t2s changes (by
+ * converting each once, one a line), and a text whose changeable
+ * characters are too few for the threshold is Simplified without
+ * converting it.  The verdict is the same either way: t2s maps characters
+ * one to one, so it changes at most the changeable ones.
+ *
+ * Learning is lazy: a character is converted the first time a text that
+ * might be Traditional holds it, and counted as changeable until then.
+ * Learning all 28,096 BMP Han characters at open cost 242 M instructions
+ * (8,600 a character) in every parser, i.e. every worker of a build, where
+ * the reports of a build use a few thousand.  OpenCC converts each line
+ * of one character alone (no dictionary entry holds a newline), so a
+ * character learnt in any batch gets the verdict it gets in any other.
  */
 #include <errno.h>
 #include <stdint.h>
@@ -45,7 +53,7 @@ static size_t line_end(const char *s, size_t n, size_t i);
 
 /* Characters t2s changes only inside a phrase, never alone: from OpenCC
  * 1.1's TSPhrases (every entry's changed characters that TSCharacters
- * keeps); the others are learnt at open. */
+ * keeps); the others are learnt. */
 static const char phrase_only[] = "么俱彷沈牴瞭藉衹覆";
 
 /* The BMP's Han blocks (as nb_is_han); Han beyond the BMP is rare and
@@ -54,65 +62,78 @@ static const uint32_t bmp_han[][2] = {
 	{0x3400, 0x4DBF}, {0x4E00, 0x9FFF}, {0xF900, 0xFAFF},
 };
 
+#define BMP_BYTES (0x10000 / 8)
+
 struct nb_script {
 	opencc_t cc;
-	uint8_t changes[0x10000 / 8];	/* t2s may change this BMP code point */
+	uint8_t known[BMP_BYTES];	/* learnt, or no Han: changes is final */
+	uint8_t changes[BMP_BYTES];	/* t2s may change this BMP code point */
+	uint32_t *learning;		/* the characters of one batch */
+	size_t cap;
 };
 
-static void mark(nb_script *s, uint32_t cp)
+static bool bit(const uint8_t *set, uint32_t cp)
 {
-	s->changes[cp >> 3] |= (uint8_t)(1u << (cp & 7));
+	return set[cp >> 3] >> (cp & 7) & 1;
 }
 
+static void set_bit(uint8_t *set, uint32_t cp)
+{
+	set[cp >> 3] |= (uint8_t)(1u << (cp & 7));
+}
+
+static void clear_bit(uint8_t *set, uint32_t cp)
+{
+	set[cp >> 3] &= (uint8_t)~(1u << (cp & 7));
+}
+
+/* May t2s change Han character cp?  True for one not learnt yet. */
 static bool changeable(const nb_script *s, uint32_t cp)
 {
-	return cp >= 0x10000 || (s->changes[cp >> 3] >> (cp & 7) & 1);
+	return cp >= 0x10000 || !bit(s->known, cp) || bit(s->changes, cp);
 }
 
-/* Converts every BMP Han character, one a line, and marks those that
- * change.  When the answer cannot be read line for line, every character
- * is marked: always converting is slower, never wrong. */
-static int learn(nb_script *s)
+/* Converts s->learning[0..n) (BMP characters), one a line, and marks
+ * those that change.  When the answer cannot be read line
+ * for line, every character is marked: always converting is slower,
+ * never wrong. */
+static int learn(nb_script *s, size_t n)
 {
-	size_t n = 0, cap = 0;
+	char *in = malloc(n * 4);	/* 3 bytes and a newline each */
 
-	for (size_t b = 0; b < sizeof bmp_han / sizeof *bmp_han; b++)
-		cap += (bmp_han[b][1] - bmp_han[b][0] + 1) * 4;
-	char *in = malloc(cap);
 	if (!in)
 		return -ENOMEM;
-	for (size_t b = 0; b < sizeof bmp_han / sizeof *bmp_han; b++) {
-		for (uint32_t cp = bmp_han[b][0]; cp <= bmp_han[b][1]; cp++) {
-			n += nb_utf8_put(cp, in + n);
-			in[n++] = '\n';
-		}
+	size_t len = 0;
+	for (size_t k = 0; k < n; k++) {
+		len += nb_utf8_put(s->learning[k], in + len);
+		in[len++] = '\n';
 	}
-	char *out = opencc_convert_utf8(s->cc, in, n);
+	char *out = opencc_convert_utf8(s->cc, in, len);
 	if (!out || out == (char *)-1) {
 		free(in);
 		return -ENOMEM;
 	}
 	size_t on = strlen(out), i = 0, j = 0;
 	bool in_step = true;
-	while (i < n && in_step) {
+	for (size_t k = 0; k < n && in_step; k++) {
 		size_t x = i;
-		uint32_t a = nb_utf8_next(in, n, &x);
-		size_t ea = line_end(in, n, i), eb = line_end(out, on, j);
+		uint32_t a = nb_utf8_next(in, len, &x);
+		size_t ea = line_end(in, len, i), eb = line_end(out, on, j);
 		size_t y = j;
 		uint32_t c = j < on ? nb_utf8_next(out, eb, &y) : 0;
 		if (x != ea || y != eb)
 			in_step = false;	/* not one character a line */
 		else if (a != c)
-			mark(s, a);
+			set_bit(s->changes, a);
 		i = ea + 1;
 		j = eb + 1;
 	}
 	opencc_convert_utf8_free(out);
 	free(in);
-	if (!in_step)
+	if (!in_step) {
+		memset(s->known, 0xff, sizeof s->known);
 		memset(s->changes, 0xff, sizeof s->changes);
-	for (size_t k = 0; k < sizeof phrase_only - 1;)
-		mark(s, nb_utf8_next(phrase_only, sizeof phrase_only - 1, &k));
+	}
 	return 0;
 }
 
@@ -133,11 +154,16 @@ int nb_script_open(nb_script **out, const char **err)
 		free(s);
 		return -ENOENT;
 	}
-	if (learn(s) != 0) {
-		if (err)
-			*err = "out of memory";
-		nb_script_close(s);
-		return -ENOMEM;
+	/* Only Han is ever asked about; the BMP's Han is to be learnt. */
+	memset(s->known, 0xff, sizeof s->known);
+	for (size_t b = 0; b < sizeof bmp_han / sizeof *bmp_han; b++)
+		for (uint32_t cp = bmp_han[b][0]; cp <= bmp_han[b][1]; cp++)
+			clear_bit(s->known, cp);
+	for (size_t k = 0; k < sizeof phrase_only - 1;) {
+		uint32_t cp = nb_utf8_next(phrase_only, sizeof phrase_only - 1, &k);
+
+		set_bit(s->known, cp);
+		set_bit(s->changes, cp);
 	}
 	*out = s;
 	return 0;
@@ -148,6 +174,7 @@ void nb_script_close(nb_script *s)
 	if (!s)
 		return;
 	opencc_close(s->cc);
+	free(s->learning);
 	free(s);
 }
 
@@ -195,9 +222,70 @@ static void count_changes(const char *a, size_t na, const char *b, size_t nb,
 	}
 }
 
+/* Counts the Han code points of text and those t2s may change.  The
+ * characters not learnt yet count as changeable; only when that is enough
+ * to reach the threshold are they learnt, and counted again. */
+static int count_changeable(nb_script *s, const char *text, size_t len,
+			    size_t *han, size_t *may_change)
+{
+	size_t n = 0, unknown = 0;
+
+	*han = *may_change = 0;
+	for (size_t i = 0; i < len;) {
+		uint32_t c = nb_utf8_next(text, len, &i);
+
+		if (nb_is_han(c)) {
+			(*han)++;
+			*may_change += changeable(s, c);
+			unknown += c < 0x10000 && !bit(s->known, c);
+		}
+	}
+	if (unknown == 0 || *han < NB_TRAD_MIN_HAN ||
+	    (double)*may_change < NB_TRAD_SHARE * *han)
+		return 0;
+
+	/* The distinct characters not known, each taken once (marked known
+	 * as it is taken, unmarked if learning fails). */
+	for (size_t i = 0; i < len;) {
+		uint32_t c = nb_utf8_next(text, len, &i);
+
+		if (c >= 0x10000 || bit(s->known, c))
+			continue;
+		if (n == s->cap) {
+			size_t cap = s->cap ? 2 * s->cap : 1024;
+			uint32_t *v = realloc(s->learning, cap * sizeof *v);
+
+			if (!v) {
+				for (size_t k = 0; k < n; k++)
+					clear_bit(s->known, s->learning[k]);
+				return -ENOMEM;
+			}
+			s->learning = v;
+			s->cap = cap;
+		}
+		s->learning[n++] = c;
+		set_bit(s->known, c);
+	}
+	int rc = learn(s, n);
+	if (rc < 0) {
+		for (size_t k = 0; k < n; k++)
+			clear_bit(s->known, s->learning[k]);
+		return rc;
+	}
+	*may_change = 0;
+	for (size_t i = 0; i < len;) {
+		uint32_t c = nb_utf8_next(text, len, &i);
+
+		*may_change += nb_is_han(c) && changeable(s, c);
+	}
+	return 0;
+}
+
 int nb_script_t2s(nb_script *s, const char *text, size_t len,
 		  char **simplified, size_t *outlen)
 {
+	int rc;
+
 	*simplified = NULL;
 	*outlen = 0;
 	if (len == 0)
@@ -206,14 +294,8 @@ int nb_script_t2s(nb_script *s, const char *text, size_t len,
 	/* As many changes as changeable characters, at most: too few to
 	 * reach the threshold means Simplified, without converting. */
 	size_t han = 0, may_change = 0;
-	for (size_t i = 0; i < len;) {
-		uint32_t c = nb_utf8_next(text, len, &i);
-
-		if (nb_is_han(c)) {
-			han++;
-			may_change += changeable(s, c);
-		}
-	}
+	if ((rc = count_changeable(s, text, len, &han, &may_change)) < 0)
+		return rc;
 	if (han < NB_TRAD_MIN_HAN || (double)may_change < NB_TRAD_SHARE * han)
 		return 0;
 

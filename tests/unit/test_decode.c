@@ -292,6 +292,72 @@ static void too_little_to_judge(void **state)
 	assert_null(out);
 }
 
+/*
+ * Characters are learnt lazily, when a text holds them; the verdict on a
+ * text must not depend on what the script learnt before.  Texts either
+ * side of the 5% threshold: 48 Han characters with 2 (4.2%) or 3 (6.3%)
+ * in Traditional form.
+ */
+static const char *const scripts_texts[] = {
+	"本機關全年收到政府資訊公開申請十二件，均已依法答覆。\n",
+	"本机关全年收到政府信息公开申请十二件，均已依法答复。\n",
+	"本機關全年收到政府信息公开申请十二件，均已依法答复。\n"
+	"本机关全年收到政府信息公开申请十二件，均已依法答复。\n",
+	"本機關全年收到政府信息公开申請十二件，均已依法答复。\n"
+	"本机关全年收到政府信息公开申请十二件，均已依法答复。\n",
+};
+#define NTEXTS (sizeof scripts_texts / sizeof *scripts_texts)
+
+/* The verdict (NULL: Simplified) on text i by s. */
+static char *verdict(nb_script *s, size_t i)
+{
+	char *out = NULL;
+	size_t len = 0;
+
+	assert_int_equal(nb_script_t2s(s, scripts_texts[i],
+				       strlen(scripts_texts[i]), &out, &len), 0);
+	return out;
+}
+
+static void verdict_whatever_was_learnt(void **state)
+{
+	(void)state;
+	char *fresh[NTEXTS];
+
+	for (size_t i = 0; i < NTEXTS; i++) {
+		nb_script *s;
+
+		assert_int_equal(nb_script_open(&s, NULL), 0);
+		fresh[i] = verdict(s, i);
+		nb_script_close(s);
+	}
+	assert_non_null(fresh[0]);
+	assert_null(fresh[1]);
+	assert_null(fresh[2]);		/* 2 of 48: under the threshold */
+	assert_non_null(fresh[3]);	/* 3 of 48: over it */
+	assert_string_equal(fresh[3],
+			    "本机关全年收到政府信息公开申请十二件，均已依法答复。\n"
+			    "本机关全年收到政府信息公开申请十二件，均已依法答复。\n");
+
+	/* One script for all, forwards then backwards: each text seen
+	 * after others taught it their characters. */
+	nb_script *s;
+	assert_int_equal(nb_script_open(&s, NULL), 0);
+	for (size_t k = 0; k < 2 * NTEXTS; k++) {
+		size_t i = k < NTEXTS ? k : 2 * NTEXTS - 1 - k;
+		char *v = verdict(s, i);
+
+		if (fresh[i])
+			assert_string_equal(v, fresh[i]);
+		else
+			assert_null(v);
+		free(v);
+	}
+	nb_script_close(s);
+	for (size_t i = 0; i < NTEXTS; i++)
+		free(fresh[i]);
+}
+
 int main(void)
 {
 	const struct CMUnitTest decode[] = {
@@ -314,6 +380,7 @@ int main(void)
 		cmocka_unit_test(traditional_converted),
 		cmocka_unit_test(simplified_untouched),
 		cmocka_unit_test(too_little_to_judge),
+		cmocka_unit_test(verdict_whatever_was_learnt),
 	};
 	int failed = cmocka_run_group_tests_name("decode", decode, NULL, NULL);
 
