@@ -60,14 +60,20 @@ static const char *const chrome_words[] = {
 	"关怀版", "T", "首页", "上一页", "下一页", "尾页", "末页", NULL
 };
 
-/* Every line is tried against every word: the first byte, compared
- * here, turns most away before the whole word is. */
+/* Does s[0..n) start with word w?  Every line is tried against every
+ * word: the first two bytes, compared here, turn most away before the
+ * whole word is (the first alone lets through a sixth: most Han
+ * characters start with one of six bytes). */
+static inline bool starts_with(const char *s, size_t n, const char *w)
+{
+	return n > 0 && w[0] == s[0] && (w[1] == '\0' || (n > 1 && w[1] == s[1])) &&
+	       nb_has_prefix(s, n, w);
+}
+
 static bool starts_any(const char *s, size_t n, const char *const *list)
 {
-	if (n == 0)
-		return false;
 	for (; *list; list++)
-		if ((*list)[0] == s[0] && nb_has_prefix(s, n, *list))
+		if (starts_with(s, n, *list))
 			return true;
 	return false;
 }
@@ -91,21 +97,42 @@ static unsigned cp_slot(uint32_t cp)
 	return (cp * 2654435761u) >> 22;
 }
 
-/* The line's code points, counted up to limit + 1 (all that a caller
- * needs to know is whether there are more than limit). */
-static size_t line_init(chrome_line *l, const char *s, size_t n, size_t limit)
+/* The code points of s[0..n), counted up to limit + 1 (all that a
+ * caller needs to know is whether there are more than limit): as
+ * nb_utf8_next steps, without computing the code points of ASCII and of
+ * three-byte sequences (nearly all of a report). */
+static size_t count_cps(const char *str, size_t n, size_t limit)
 {
+	const unsigned char *s = (const unsigned char *)str;
 	size_t i = 0, ncp = 0;
+
+	while (i < n && ncp <= limit) {
+		unsigned char c = s[i];
+
+		if (c < 0x80)
+			i++;
+		else if ((c & 0xF0) == 0xE0 && i + 3 <= n && (s[i + 1] & 0xC0) == 0x80 &&
+			 (s[i + 2] & 0xC0) == 0x80)
+			i += 3;
+		else
+			nb_utf8_next(str, n, &i);
+		ncp++;
+	}
+	return ncp;
+}
+
+/* The line's set of code points (a line of at most NB_CHROME_MAX). */
+static void line_init(chrome_line *l, const char *s, size_t n)
+{
+	size_t i = 0;
 
 	l->s = s;
 	l->n = n;
 	memset(l->cps, 0, sizeof l->cps);
-	while (i < n && ncp <= limit) {
+	while (i < n) {
 		unsigned h = cp_slot(nb_utf8_next(s, n, &i));
 		l->cps[h >> 6] |= (uint64_t)1 << (h & 63);
-		ncp++;
 	}
-	return ncp;
 }
 
 /* Only the pattern's first code point is looked up: that turns nearly
@@ -153,7 +180,7 @@ static bool only_chrome_words(const char *s, size_t n)
 		const char *const *w;
 
 		for (w = chrome_words; *w; w++)
-			if ((*w)[0] == s[i] && nb_has_prefix(s + i, n - i, *w))
+			if (starts_with(s + i, n - i, *w))
 				break;
 		if (!*w)
 			return false;
@@ -244,7 +271,7 @@ static bool date_banner(const chrome_line *l)
 bool ln_chrome(const char *s, size_t n)
 {
 	chrome_line l;
-	size_t ncp = line_init(&l, s, n, NB_CHROME_TITLE_MAX);
+	size_t ncp = count_cps(s, n, NB_CHROME_TITLE_MAX);
 	size_t i = 0;
 
 	if (ncp > NB_CHROME_TITLE_MAX || starts_any(s, n, meta_keys))
@@ -254,6 +281,7 @@ bool ln_chrome(const char *s, size_t n)
 		return true;
 	if (ncp > NB_CHROME_MAX || nb_ends_with_full_stop(s, n))
 		return false;
+	line_init(&l, s, n);
 
 	/* Past opening brackets and a greeting: 【打印】, 您好！欢迎光临 */
 	while (i < n) {
