@@ -542,12 +542,10 @@ int nb_html_lines(const char *text, size_t len, nb_lines *out)
 		walk(&w, &top);
 		flush(&w);
 	}
-	/* No trailing blank line. */
+	/* No trailing blank line (its text stays in the list's block). */
 	if (!w.oom && out->n && out->v[out->n - 1].len == 0 &&
-	    out->v[out->n - 1].ncells == 0) {
+	    out->v[out->n - 1].ncells == 0)
 		out->n--;
-		free(out->v[out->n].text);
-	}
 	nb_buf_free(&w.line);
 	xmlFreeDoc(doc);
 	return w.oom ? -ENOMEM : 0;

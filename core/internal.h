@@ -98,12 +98,18 @@ typedef struct {
 	nb_tcell *cells;	/* the row's own <td>/<th>, in order (HTML only) */
 } nb_line;
 
+/* Where a list's line texts are kept, many to an allocation (ustr.c). */
+typedef struct nb_textblock nb_textblock;
+
 typedef struct {
 	nb_line *v;
 	size_t n, cap;
+	nb_textblock *texts;	/* owns every v[].text */
 } nb_lines;
 
-/* Appends a copy of text[0..len); returns the new line or NULL (ENOMEM). */
+/* Appends a copy of text[0..len); returns the new line or NULL (ENOMEM).
+ * The copy lives as long as the list: a line's text may be shortened in
+ * place, never freed or grown. */
 nb_line *nb_lines_push(nb_lines *ls, const char *text, size_t len);
 void nb_lines_free(nb_lines *ls);
 
