@@ -233,6 +233,61 @@ static void widths(void **state)
 	assert_int_equal(nb_cp_width(0x20000), 2);	/* CJK extension B */
 }
 
+static size_t put(char *s, const char *t)
+{
+	memcpy(s, t, strlen(t));
+	return strlen(t);
+}
+
+/* nb_trim against the plain reading: decode every character, keep from
+ * the first non-space to the end of the last.  Each space, and characters
+ * sharing a space's lead or last byte (©, ‐, 、, ，, 㐀 ending in 0x80,
+ * ０ ending in 0x90), and stray bytes, at either end. */
+static void trim_as_decoded(void **state)
+{
+	(void)state;
+	static const uint32_t ends[] = {
+		' ', '\t', '\n', 0x0B, '\f', '\r', 0xA0, 0x2000, 0x2005, 0x200B, 0x3000,
+		0xFEFF, 'a', 0xA9, 0x2010, 0x3001, 0xFF0C, 0x3400, 0xFF10, 0x200C, 0x5E74,
+	};
+	static const char *const stray[] = { "", "\x80", "\xE2", "\xE2\x80", "\xC2" };
+	size_t nends = sizeof ends / sizeof *ends, nstray = sizeof stray / sizeof *stray;
+
+	for (size_t x = 0; x < nends + nstray; x++)
+		for (size_t y = 0; y < nends + nstray; y++)
+			for (int mid = 0; mid < 2; mid++) {
+				char s[32];
+				size_t n = 0;
+
+				if (x < nends)
+					n += nb_utf8_put(ends[x], s + n);
+				else
+					n += put(s + n, stray[x - nends]);
+				if (mid)
+					n += put(s + n, "年 报");
+				if (y < nends)
+					n += nb_utf8_put(ends[y], s + n);
+				else
+					n += put(s + n, stray[y - nends]);
+
+				size_t want_a = 0, want_b = 0, i = 0;
+				bool seen = false;
+				while (i < n) {
+					size_t at = i;
+					if (!nb_is_space(nb_utf8_next(s, n, &i))) {
+						if (!seen)
+							want_a = at;
+						seen = true;
+						want_b = i;
+					}
+				}
+				size_t a, b;
+				nb_trim(s, n, &a, &b);
+				assert_int_equal(a, want_a);
+				assert_int_equal(b, want_b);
+			}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -248,6 +303,7 @@ int main(void)
 		cmocka_unit_test(sentence_ends),
 		cmocka_unit_test(byte_strings),
 		cmocka_unit_test(widths),
+		cmocka_unit_test(trim_as_decoded),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
