@@ -16,6 +16,10 @@
 #define T3_TOTAL "三、本年度办理结果/（七）总计"
 #define T3_NEXT NB_T3_CARRIED_OUT
 
+/* A template's labels are unique (test_tables.c checks), so the row may
+ * be looked for from either end: from the end for the rows that end table
+ * 3, which would otherwise be compared with all 20 labels before them
+ * (that long prefix of 三、本年度办理结果/…) on every rule. */
 static size_t row_of(const nb_template *t, const char *label)
 {
 	for (size_t i = 0; i < t->nrows; i++)
@@ -24,12 +28,20 @@ static size_t row_of(const nb_template *t, const char *label)
 	return t->nrows;
 }
 
+static size_t row_of_last(const nb_template *t, const char *label)
+{
+	for (size_t i = t->nrows; i > 0; i--)
+		if (!strcmp(t->rows[i - 1].label, label))
+			return i - 1;
+	return t->nrows;
+}
+
 /* Whether t is a table-3 template whose column rules can be stated. */
 static bool t3_columns(const nb_template *t)
 {
 	return t->kind == NB_TABLE_REQUESTS && t->ncols == 7 &&
 	       row_of(t, T3_GOT) < t->nrows && row_of(t, T3_CARRIED) < t->nrows &&
-	       row_of(t, T3_TOTAL) < t->nrows && row_of(t, T3_NEXT) < t->nrows;
+	       row_of_last(t, T3_TOTAL) < t->nrows && row_of_last(t, T3_NEXT) < t->nrows;
 }
 
 size_t nb_rule_count(const nb_template *t)
@@ -50,9 +62,14 @@ static void term(nb_cref *v, size_t *n, size_t row, size_t col)
 	}
 }
 
+/* The terms past nlhs and nrhs are never read: not zeroed (that was most
+ * of the call, made for every rule of every table, twice). */
 void nb_rule_get(const nb_template *t, size_t i, nb_rule *out)
 {
-	memset(out, 0, sizeof *out);
+	out->id = NULL;
+	out->column = false;
+	out->at = 0;
+	out->nlhs = out->nrhs = 0;
 	if (i < t->nrows) {
 		/* Along a row: the last column is the sum of the others. */
 		out->id = t->kind == NB_TABLE_REQUESTS ? "t3.row_total" : "t4.total";
@@ -70,15 +87,15 @@ void nb_rule_get(const nb_template *t, size_t i, nb_rule *out)
 		out->id = "t3.balance";
 		term(out->lhs, &out->nlhs, row_of(t, T3_GOT), c);
 		term(out->lhs, &out->nlhs, row_of(t, T3_CARRIED), c);
-		term(out->rhs, &out->nrhs, row_of(t, T3_TOTAL), c);
-		term(out->rhs, &out->nrhs, row_of(t, T3_NEXT), c);
+		term(out->rhs, &out->nrhs, row_of_last(t, T3_TOTAL), c);
+		term(out->rhs, &out->nrhs, row_of_last(t, T3_NEXT), c);
 		return;
 	}
 	out->id = "t3.results";
 	for (size_t r = 0; r < t->nrows; r++)
 		if (t->rows[r].result)
 			term(out->lhs, &out->nlhs, r, c);
-	term(out->rhs, &out->nrhs, row_of(t, T3_TOTAL), c);
+	term(out->rhs, &out->nrhs, row_of_last(t, T3_TOTAL), c);
 }
 
 /* Sum of terms; false when one is unknown or the sum would overflow. */

@@ -965,10 +965,35 @@ static void test_checks(void **state)
 	nb_report_free(r);
 }
 
+/* Each template's labels are unique: rules.c finds a row by its label
+ * from either end of the template. */
+static void test_template_labels_unique(void **state)
+{
+	(void)state;
+	static const nb_table_kind kinds[] = { NB_TABLE_ACTIVE, NB_TABLE_REQUESTS,
+					       NB_TABLE_APPEALS };
+	static const nb_format formats[] = { NB_FMT_2019, NB_FMT_2021 };
+	size_t seen = 0;
+
+	for (size_t k = 0; k < 3; k++)
+		for (size_t f = 0; f < 2; f++) {
+			const nb_template *const *tl;
+			size_t n = nb_templates(kinds[k], formats[f], &tl);
+
+			for (size_t x = 0; x < n; x++, seen++)
+				for (size_t i = 0; i < tl[x]->nrows; i++)
+					for (size_t j = i + 1; j < tl[x]->nrows; j++)
+						assert_string_not_equal(tl[x]->rows[i].label,
+									tl[x]->rows[j].label);
+		}
+	assert_true(seen >= 6);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_numbers),
+		cmocka_unit_test(test_template_labels_unique),
 		cmocka_unit_test(test_decimal_shift),
 		cmocka_unit_test(test_pipe_2021),
 		cmocka_unit_test(test_stream_gap_fill),
