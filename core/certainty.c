@@ -440,7 +440,10 @@ static int write_cell(nb_report *r, const nb_template *t, const char *rowlabel, 
 			    t->cols[col], raw, value, unit_name(colunit)) < 0)
 			return -ENOMEM;
 	}
-	if (!(c->value = nb_strdup(value)))
+	/* printed plainly (most cells): the value is the printed string */
+	if (!strcmp(value, raw))
+		c->value = c->raw;
+	else if (!(c->value = nb_strdup(value)))
 		return -ENOMEM;
 	if (num->note[0]) {
 		c->note = nb_strdup(num->note);

@@ -68,7 +68,10 @@ typedef enum {
 
 typedef struct {
 	nb_cell_state state;
-	char *value;		/* NUMBER: written plainly, "414.52", "-3"; else NULL */
+	char *value;		/* NUMBER: written plainly, "414.52", "-3"; else NULL.
+				   The very string raw points to when the cell
+				   was printed so (read them, free neither:
+				   nb_report_free does) */
 	char *raw;		/* the cell as printed (NULL when ABSENT) */
 	char *note;		/* a note the cell carried, "其中修订16件", or NULL */
 	bool uncertain;		/* ABSENT though the report printed a value for it:

@@ -194,7 +194,8 @@ static void free_table(nb_table *t)
 		free(row->label);
 		free(row->printed);
 		for (size_t c = 0; row->cells && c < t->ncols; c++) {
-			free(row->cells[c].value);
+			if (row->cells[c].value != row->cells[c].raw)
+				free(row->cells[c].value);
 			free(row->cells[c].raw);
 			free(row->cells[c].note);
 		}
