@@ -73,12 +73,32 @@ static bool may_open_number(uint32_t cp)
 	       cp == 0xFF0F || cp == '\\' || cp == 0x65E0;
 }
 
+/* Only ASCII digits (most cells): what the full reading below makes of
+ * them, the digits without leading zeros, without decoding each. */
+static bool plain_digits(const char *s, size_t n, nb_num *out)
+{
+	if (n == 0 || n > sizeof out->value - 2 || n > MAXCP)
+		return false;
+	for (size_t j = 0; j < n; j++)
+		if (s[j] < '0' || s[j] > '9')
+			return false;
+	size_t lead = 0;
+	while (lead + 1 < n && s[lead] == '0')
+		lead++;
+	memcpy(out->value, s + lead, n - lead);
+	out->value[n - lead] = '\0';
+	out->state = NB_CELL_NUMBER;
+	return true;
+}
+
 nb_cell_state nb_read_number(const char *s, size_t n, nb_num *out)
 {
 	uint32_t c[MAXCP];
 	size_t k = 0, i = 0;
 
 	memset(out, 0, sizeof *out);
+	if (plain_digits(s, n, out))
+		return out->state;
 	out->state = NB_CELL_ABSENT;
 	for (size_t j = 0; j < n;) {
 		uint32_t cp = nb_halfwidth(nb_utf8_next(s, n, &j));

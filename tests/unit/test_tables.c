@@ -965,6 +965,38 @@ static void test_checks(void **state)
 	nb_report_free(r);
 }
 
+/* A cell of ASCII digits only is read without decoding (number.c): the
+ * same as the full reading makes of the same digits in fullwidth, at
+ * every length around the limits (62 digits, the value's room). */
+static void test_plain_digits_as_fullwidth(void **state)
+{
+	(void)state;
+	for (size_t len = 1; len <= 70; len++)
+		for (int form = 0; form < 3; form++) {
+			char ascii[80], wide[240];
+			size_t nw = 0;
+
+			for (size_t i = 0; i < len; i++) {
+				char d = form == 0 ? '9' : form == 1 ? '0' :
+					 (i + 1 == len ? '5' : '0');
+				ascii[i] = d;
+				wide[nw++] = '\xEF';
+				wide[nw++] = '\xBC';
+				wide[nw++] = (char)(0x90 + (d - '0'));
+			}
+			nb_num a, b;
+			nb_cell_state sa = nb_read_number(ascii, len, &a);
+			nb_cell_state sb = nb_read_number(wide, nw, &b);
+
+			assert_int_equal(sa, sb);
+			assert_int_equal(sa, len <= 62 ? NB_CELL_NUMBER : NB_CELL_ABSENT);
+			/* the strings, not the bytes after their NUL */
+			assert_string_equal(a.value, b.value);
+			assert_int_equal(a.unit, b.unit);
+			assert_string_equal(a.note, b.note);
+		}
+}
+
 /* Each template's labels are unique: rules.c finds a row by its label
  * from either end of the template. */
 static void test_template_labels_unique(void **state)
@@ -994,6 +1026,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_numbers),
 		cmocka_unit_test(test_template_labels_unique),
+		cmocka_unit_test(test_plain_digits_as_fullwidth),
 		cmocka_unit_test(test_decimal_shift),
 		cmocka_unit_test(test_pipe_2021),
 		cmocka_unit_test(test_stream_gap_fill),
