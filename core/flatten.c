@@ -385,7 +385,7 @@ static size_t table_start(const char *s, size_t n, int canon)
 	size_t best = n;
 
 	for (size_t k = 0; canon >= 2 && canon <= 4 && anchors[canon][k]; k++) {
-		const char *hit = memmem(s, n, anchors[canon][k], strlen(anchors[canon][k]));
+		const char *hit = nb_find(s, n, anchors[canon][k]);
 		if (hit && (size_t)(hit - s) < best)
 			best = (size_t)(hit - s);
 	}

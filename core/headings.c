@@ -311,7 +311,7 @@ int nb_heading_at(const nb_line *l, size_t *na, size_t *ne)
 	if (number_tokens(s + *na, *ne - *na) >= 2)
 		return 0;
 	for (size_t k = 0; k < sizeof table_labels / sizeof *table_labels; k++)
-		if (memmem(s + *na, *ne - *na, table_labels[k], strlen(table_labels[k])))
+		if (nb_contains(s + *na, *ne - *na, table_labels[k]))
 			return 0;
 	return num;
 }

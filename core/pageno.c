@@ -185,7 +185,7 @@ static bool header_like(const nb_line *l)
 		return false;
 	nb_trim(l->text, l->len, &s, &e);
 	return nb_utf8_count(l->text + s, e - s) <= NB_RUNHEAD_MAX &&
-	       !memmem(l->text + s, e - s, "   ", 3) && !memchr(l->text + s, '|', e - s);
+	       !nb_contains(l->text + s, e - s, "   ") && !memchr(l->text + s, '|', e - s);
 }
 
 int ln_mark_running_heads(nb_lines *ls)

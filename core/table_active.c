@@ -12,9 +12,9 @@
 
 static nb_unit text_unit(const char *s, size_t n)
 {
-	if (memmem(s, n, "万元", strlen("万元")))
+	if (nb_contains(s, n, "万元"))
 		return NB_UNIT_WANYUAN;
-	if (memmem(s, n, "元", strlen("元")))
+	if (nb_contains(s, n, "元"))
 		return NB_UNIT_YUAN;
 	return NB_UNIT_NONE;
 }

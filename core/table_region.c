@@ -30,7 +30,7 @@ static bool table_like(const nb_line *l)
 {
 	if (l->ncells || memchr(l->text, '|', l->len) || memchr(l->text, '\t', l->len))
 		return true;
-	return trimmed_count(l) <= 40 && !memmem(l->text, l->len, "。", 3);
+	return trimmed_count(l) <= 40 && !nb_contains(l->text, l->len, "。");
 }
 
 size_t nb_table_start(const nb_doc *d, size_t from, size_t to, const char *const *anchors)

@@ -86,7 +86,7 @@ static int split_fields(tokv *tv, const char *s, size_t n, const char *sep,
 	size_t seplen = strlen(sep), start = tv->n, i = 0;
 
 	while (i <= n) {
-		const char *hit = i < n ? memmem(s + i, n - i, sep, seplen) : NULL;
+		const char *hit = i < n ? nb_find(s + i, n - i, sep) : NULL;
 		size_t end = hit ? (size_t)(hit - s) : n;
 		if (!is_md_separator(s + i, end - i) || end == i)
 			if (tok_push(tv, s + i, end - i, line) < 0)
@@ -170,7 +170,7 @@ static int tokenize_text(tokv *tv, const nb_line *l, size_t line, bool *layout)
 
 	if (memchr(s, '|', n))
 		return split_fields(tv, s, n, "|", line);
-	if (memmem(s, n, "\xEF\xBD\x9C", 3))	/* ｜ */
+	if (nb_contains(s, n, "\xEF\xBD\x9C"))	/* ｜ */
 		return split_fields(tv, s, n, "\xEF\xBD\x9C", line);
 	if (memchr(s, '\t', n))
 		return split_fields(tv, s, n, "\t", line);
