@@ -70,8 +70,60 @@ static inline bool starts_with(const char *s, size_t n, const char *w)
 	       nb_has_prefix(s, n, w);
 }
 
-static bool starts_any(const char *s, size_t n, const char *const *list)
+/* The slot of the two bytes opening s[0..n) (the second 0 past n). */
+static unsigned pair_slot(const char *s, size_t n)
 {
+	unsigned a = (unsigned char)s[0], b = n > 1 ? (unsigned char)s[1] : 0;
+
+	return ((a << 8 | b) * 2654435761u) >> 22;
+}
+
+static bool pair_in(const uint64_t set[16], const char *s, size_t n)
+{
+	unsigned h = pair_slot(s, n);
+
+	return n > 0 && (set[h >> 6] >> (h & 63) & 1);
+}
+
+static void pair_add(uint64_t set[16], const char *s, size_t n)
+{
+	unsigned h = pair_slot(s, n);
+
+	set[h >> 6] |= (uint64_t)1 << (h & 63);
+}
+
+/* Each word's first two bytes into set; a word of one byte may be followed
+ * by any byte, or by none (0, as pair_slot reads past the end). */
+static void pairs_of(uint64_t set[16], const char *const *list)
+{
+	memset(set, 0, 16 * sizeof *set);
+	for (; *list; list++) {
+		const char *w = *list;
+
+		if (w[1] != '\0') {
+			pair_add(set, w, 2);
+			continue;
+		}
+		for (unsigned b = 0; b < 256; b++) {
+			char two[2] = { w[0], (char)b };
+
+			pair_add(set, two, 2);
+		}
+	}
+}
+
+void ln_chrome_init(ln_chrome_sets *cs)
+{
+	pairs_of(cs->meta, meta_keys);
+	pairs_of(cs->start, chrome_start);
+	pairs_of(cs->words, chrome_words);
+}
+
+static bool starts_any(const char *s, size_t n, const char *const *list,
+		       const uint64_t set[16])
+{
+	if (!pair_in(set, s, n))
+		return false;
 	for (; *list; list++)
 		if (starts_with(s, n, *list))
 			return true;
@@ -164,7 +216,7 @@ static bool contains_any(const chrome_line *l, const char *const *list)
 /* The line is only tool-bar words between separators, at least one of
  * them longer than one character (a lone 中 is not chrome), and page
  * links (首页 上一页 1 2 3 下一页). */
-static bool only_chrome_words(const char *s, size_t n)
+static bool only_chrome_words(const ln_chrome_sets *cs, const char *s, size_t n)
 {
 	size_t i = 0;
 	bool long_word = false;
@@ -176,6 +228,8 @@ static bool only_chrome_words(const char *s, size_t n)
 		if (sc_sep(cp) || nb_is_digit(cp))
 			continue;
 		i = at;
+		if (!pair_in(cs->words, s + i, n - i))
+			return false;	/* no word opens here */
 
 		const char *const *w;
 
@@ -268,13 +322,13 @@ static bool date_banner(const chrome_line *l)
 }
 
 /* s[0..n) is trimmed and not blank. */
-bool ln_chrome(const char *s, size_t n)
+bool ln_chrome(const ln_chrome_sets *cs, const char *s, size_t n)
 {
 	chrome_line l;
 	size_t ncp = count_cps(s, n, NB_CHROME_TITLE_MAX);
 	size_t i = 0;
 
-	if (ncp > NB_CHROME_TITLE_MAX || starts_any(s, n, meta_keys))
+	if (ncp > NB_CHROME_TITLE_MAX || starts_any(s, n, meta_keys, cs->meta))
 		return false;
 	if (nb_has_prefix(s, n, "上一篇") || nb_has_prefix(s, n, "下一篇") ||
 	    nb_has_prefix(s, n, "上一条") || nb_has_prefix(s, n, "下一条"))
@@ -307,9 +361,9 @@ bool ln_chrome(const char *s, size_t n)
 	const char *t = s + i;
 	size_t tn = n - i;
 
-	return starts_any(t, tn, chrome_start) || breadcrumb(t, tn) ||
+	return starts_any(t, tn, chrome_start, cs->start) || breadcrumb(t, tn) ||
 	       contains_any(&l, chrome_anywhere) || copyright(&l) || font_size(&l) ||
-	       date_banner(&l) || only_chrome_words(s, n);
+	       date_banner(&l) || only_chrome_words(cs, s, n);
 }
 
 /* ---- images -------------------------------------------------------------- */

@@ -44,6 +44,9 @@ int nb_mark_lines(nb_doc *d)
 {
 	nb_lines *ls = &d->lines;
 	size_t npageno = 0;
+	ln_chrome_sets cs;
+
+	ln_chrome_init(&cs);
 
 	for (size_t k = 0; k < ls->n; k++) {
 		nb_line *l = &ls->v[k];
@@ -60,14 +63,14 @@ int nb_mark_lines(nb_doc *d)
 		if (l->table) {
 			/* an HTML table row: only a tool bar laid out as a
 			 * table (【打印本页】 | 【关闭窗口】) is not the report's */
-			if (ln_chrome(t, n))
+			if (ln_chrome(&cs, t, n))
 				l->flags |= NB_LF_CHROME;
 		} else if (ln_pageno_form(t, n)) {
 			l->flags |= NB_LF_PAGENO;
 			npageno++;
 		} else if (ln_image_name(t, n)) {
 			l->flags |= NB_LF_IMAGE;
-		} else if (ln_chrome(t, n)) {
+		} else if (ln_chrome(&cs, t, n)) {
 			l->flags |= NB_LF_CHROME;
 		}
 	}

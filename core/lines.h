@@ -30,8 +30,16 @@ void ln_mark_lone_pagenos(nb_lines *ls);
 /* pageno.c: marks a running header (the same short line atop two pages,
  * or atop one and the first) as page furniture.  0 or -ENOMEM. */
 int ln_mark_running_heads(nb_lines *ls);
+/* chrome.c: the first two bytes of the chrome words of each list, hashed
+ * into a set, so that a line none of them can open is passed over without
+ * trying each word.  Made once per text (ln_chrome_init). */
+typedef struct {
+	uint64_t meta[16], start[16], words[16];
+} ln_chrome_sets;
+
+void ln_chrome_init(ln_chrome_sets *cs);
 /* chrome.c: s[0..n) trimmed and not blank. */
-bool ln_chrome(const char *s, size_t n);
+bool ln_chrome(const ln_chrome_sets *cs, const char *s, size_t n);
 bool ln_image_name(const char *s, size_t n);
 /* wrap.c: whether the lines were hard-wrapped by a PDF. */
 bool ln_looks_wrapped(const nb_lines *ls, size_t npageno);

@@ -104,6 +104,8 @@ static const char chrome_page[] =
 	"相关信息\n"
 	"相关链接：\n"
 	"电脑版|手机版\n"
+	"T 大 中 小 收藏\n"
+	"English 繁體 无障碍\n"
 	"首页 上一页 1 2 3 下一页 尾页\n"
 	"2 3\n"
 	"鄂公网安备 42000000000000号\n"
@@ -137,6 +139,9 @@ static void chrome(void **state)
 		"相关信息",
 		"相关链接：",
 		"电脑版|手机版",
+		/* tool bars opened by a word of one byte, and of ASCII */
+		"T 大 中 小 收藏",
+		"English 繁體 无障碍",
 		"首页 上一页 1 2 3 下一页 尾页",
 		"鄂公网安备 42000000000000号",
 		"网站标识码：4200000001  备案号：鄂ICP备00000000号",
