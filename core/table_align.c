@@ -126,8 +126,38 @@ void nb_align_free(nb_align *a)
 	memset(a, 0, sizeof *a);
 }
 
-int nb_align_rows(const nb_rows *rs, const size_t *obs, size_t nobs,
-		  const nb_template *t, nb_align *out)
+/* The scores of one alignment, kept for the next against another
+ * template (nb_align_rows2). */
+typedef struct {
+	const nb_template *t;
+	bool *own;		/* per printed row: labelled by its own line */
+	double *sc;		/* per printed row, per template row */
+} scores;
+
+static void scores_free(scores *p)
+{
+	free(p->own);
+	free(p->sc);
+}
+
+/* Whether template rows a and b are matched by the same words: then a
+ * printed label scores the same against both. */
+static bool same_keys(const nb_trow *a, const nb_trow *b)
+{
+	return !strcmp(a->key, b->key) &&
+	       (a->alt == b->alt || (a->alt && b->alt && !strcmp(a->alt, b->alt)));
+}
+
+/*
+ * nb_align_rows, taking from prev (an alignment of the same printed rows
+ * against another template, or NULL) the score of each pair whose label
+ * and template words are the same: table 3 is aligned against the 2019
+ * and the 2021 template, 23 of whose 25 rows have the same words, and
+ * scoring the pairs is most of aligning.  *keep, when given, gets this
+ * alignment's scores.
+ */
+static int align(const nb_rows *rs, const size_t *obs, size_t nobs, const nb_template *t,
+		 nb_align *out, const scores *prev, scores *keep)
 {
 	size_t m = t->nrows, w = m + 1;
 	nb_tkey *keys = malloc(m * sizeof *keys);	/* nb_tkey_make fills each */
@@ -136,6 +166,7 @@ int nb_align_rows(const nb_rows *rs, const size_t *obs, size_t nobs,
 	double *best = malloc((nobs + 1) * w * sizeof *best);
 	double *sc = malloc((nobs ? nobs : 1) * m * sizeof *sc);
 	bool *own = malloc((nobs ? nobs : 1) * sizeof *own);
+	size_t *from = prev ? malloc(m * sizeof *from) : NULL;	/* prev's row, or m */
 	int rc = -ENOMEM;
 
 	memset(out, 0, sizeof *out);
@@ -144,11 +175,17 @@ int nb_align_rows(const nb_rows *rs, const size_t *obs, size_t nobs,
 	out->alt = calloc(m, sizeof *out->alt);
 	out->approx = calloc(m, sizeof *out->approx);
 	if (!keys || !best || !sc || !own || !out->assign || !out->by_order || !out->alt ||
-	    !out->approx)
+	    !out->approx || (prev && !from))
 		goto done;
 	for (size_t j = 0; j < m; j++) {
 		nb_tkey_make(&t->rows[j], &keys[j]);
 		out->assign[j] = -1;
+	}
+	for (size_t j = 0; prev && j < m; j++) {
+		from[j] = SIZE_MAX;
+		for (size_t k = 0; k < prev->t->nrows && from[j] == SIZE_MAX; k++)
+			if (same_keys(&t->rows[j], &prev->t->rows[k]))
+				from[j] = k;
 	}
 	for (size_t j = 0; j < w; j++)
 		best[j] = 0;
@@ -160,8 +197,11 @@ int nb_align_rows(const nb_rows *rs, const size_t *obs, size_t nobs,
 		uint64_t bits;
 		own[i] = own_label_names(r, nb_key_bits(r->own, r->nown), keys, m);
 		const uint32_t *label = label_of(r, own[i], &n, &bits);
+		bool reuse = prev && prev->own[i] == own[i];
 		for (size_t j = 0; j < m; j++)
-			sc[i * m + j] = text_score(label, n, bits, &keys[j], NULL);
+			sc[i * m + j] = reuse && from[j] != SIZE_MAX ?
+					prev->sc[i * prev->t->nrows + from[j]] :
+					text_score(label, n, bits, &keys[j], NULL);
 	}
 
 	for (size_t i = 1; i <= nobs; i++) {
@@ -220,13 +260,39 @@ int nb_align_rows(const nb_rows *rs, const size_t *obs, size_t nobs,
 			out->fitting++;
 	}
 	rc = 0;
+	if (keep) {
+		*keep = (scores){ .t = t, .own = own, .sc = sc };
+		own = NULL;
+		sc = NULL;
+	}
 done:
 	free(keys);
 	free(best);
 	free(sc);
 	free(own);
+	free(from);
 	if (rc < 0)
 		nb_align_free(out);
+	return rc;
+}
+
+int nb_align_rows(const nb_rows *rs, const size_t *obs, size_t nobs,
+		  const nb_template *t, nb_align *out)
+{
+	return align(rs, obs, nobs, t, out, NULL, NULL);
+}
+
+int nb_align_rows2(const nb_rows *rs, const size_t *obs, size_t nobs,
+		   const nb_template *t1, nb_align *out1, const nb_template *t2,
+		   nb_align *out2)
+{
+	scores first = { 0 };
+	int rc = align(rs, obs, nobs, t1, out1, NULL, &first);
+
+	memset(out2, 0, sizeof *out2);
+	if (rc == 0)
+		rc = align(rs, obs, nobs, t2, out2, &first, NULL);
+	scores_free(&first);
 	return rc;
 }
 
