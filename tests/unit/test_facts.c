@@ -13,6 +13,7 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "facts.h"
 #include "flat.h"
 #include "testdoc.h"
 
@@ -717,9 +718,39 @@ static void abbreviations(void **state)
 	assert_false(nb_agency_abbrev("淮安市人民政府", "淮安市洪泽区人民政府"));
 }
 
+/* A line's ctext against the plain reading (every character decoded,
+ * spaces dropped, fullwidth ASCII folded, each at its place): Han of
+ * every lead byte, spaces of each width, fullwidth letters, stray and
+ * truncated sequences, four-byte Han. */
+static void ctext_as_decoded(void **state)
+{
+	(void)state;
+	static const char s[] = "一\xE4\xB8 乙龥 \xE3\x80\x80㐀ＡＢ１\xE9\xBE\xA5\xE9"
+				"\x80\xF0\xA0\x80\x80\xEF\xBB\xBF年\xC2\xA0 a\tb\xE9\xBE";
+	size_t n = sizeof s - 1;
+	ctext c;
+
+	assert_int_equal(ct_make(&c, s, n), 0);
+	size_t i = 0, k = 0, m = 0;
+	while (i < n) {
+		uint32_t cp = nb_utf8_next(s, n, &i);
+		if (!nb_is_space(cp)) {
+			assert_true(m < c.n);
+			assert_int_equal(c.cp[m], nb_halfwidth(cp));
+			assert_int_equal(c.at[m], k);
+			m++;
+		}
+		k++;
+	}
+	assert_int_equal(c.n, m);
+	assert_int_equal(c.ncp, k);
+	ct_free(&c);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(ctext_as_decoded),
 		cmocka_unit_test(title_place_year),
 		cmocka_unit_test(title_year_first),
 		cmocka_unit_test(title_year_first_bare_place),
