@@ -29,7 +29,7 @@ static bool text_line(const nb_line *l, size_t *s, size_t *e, size_t *w)
 	nb_trim(l->text, l->len, s, e);
 	if (nb_contains(l->text + *s, *e - *s, "   "))
 		return false;	/* layout table row */
-	*w = sc_width(l->text + *s, *e - *s);
+	*w = sc_width(l->text + *s, *e - *s, NB_WRAP_MAXW);
 	return true;
 }
 

@@ -12,6 +12,7 @@
 #include <cmocka.h>
 
 #include "internal.h"
+#include "lines.h"
 
 /* A document of the given kind from text, split and marked. */
 static nb_doc *marked(const char *text, nb_src_kind kind)
@@ -418,6 +419,24 @@ static char *wrapped(size_t cols, size_t page)
 	return nb_buf_take(&out);
 }
 
+/* Display widths: Han of each lead byte two columns, ASCII one, other
+ * wide and narrow characters by nb_cp_width, a stray byte one; counted
+ * until past the limit only. */
+static void widths_counted(void **state)
+{
+	(void)state;
+	static const char s[] = "一a龥㐀，ａ\xE4\xB8 é\xE9";
+	size_t n = sizeof s - 1, i = 0, want = 0;
+
+	while (i < n)
+		want += nb_cp_width(nb_utf8_next(s, n, &i));
+	assert_int_equal(want, 2 + 1 + 2 + 2 + 2 + 2 + 1 + 1 + 1 + 1 + 1);
+	assert_int_equal(sc_width(s, n, SIZE_MAX), want);
+	for (size_t max = 0; max < want; max++)
+		assert_true(sc_width(s, n, max) > max);
+	assert_int_equal(sc_width("", 0, 0), 0);
+}
+
 static void pdf_guess(void **state)
 {
 	(void)state;
@@ -454,6 +473,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(split),
 		cmocka_unit_test(chrome),
+		cmocka_unit_test(widths_counted),
 		cmocka_unit_test(blanks),
 		cmocka_unit_test(page_numbers),
 		cmocka_unit_test(running_headers),
