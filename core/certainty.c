@@ -215,10 +215,7 @@ static bool view_value(void *ctx, size_t row, size_t col, long long *v)
 	}
 	if (w->state[k] != NB_CELL_NUMBER)
 		return false;
-	char *end;
-	errno = 0;
-	*v = strtoll(w->num[k].value, &end, 10);
-	return !*end && errno == 0 && end != w->num[k].value;
+	return nb_whole_number(w->num[k].value, v);
 }
 
 /* ---- certification --------------------------------------------------------- */

@@ -49,7 +49,6 @@ static const nb_cell *cell_at(const written *w, size_t row, size_t col)
 static bool value_of(void *ctx, size_t row, size_t col, long long *v)
 {
 	const nb_cell *c = cell_at(ctx, row, col);
-	char *end;
 
 	if (!c || c->state == NB_CELL_ABSENT)
 		return false;
@@ -57,9 +56,7 @@ static bool value_of(void *ctx, size_t row, size_t col, long long *v)
 		*v = 0;
 		return true;
 	}
-	errno = 0;
-	*v = strtoll(c->value, &end, 10);
-	return end != c->value && !*end && errno == 0;
+	return nb_whole_number(c->value, v);
 }
 
 static void list_side(nb_buf *b, const written *w, const nb_cref *v, size_t n)

@@ -1,9 +1,12 @@
 /* decimal.c — nb_dec, the one exact decimal type: the decimal strings the
  * core writes read as integers scaled by 10^6, so the consistency rules
  * never suffer binary floating-point rounding. */
+#include <errno.h>
+#include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 
-#include "nianbao.h"
+#include "internal.h"
 
 #define SCALE_DIGITS 6
 #define SCALE 1000000
@@ -61,4 +64,32 @@ void nb_dec_str(nb_dec v, char *buf, size_t len)
 	}
 	snprintf(buf, len, "%s%llu.%0*llu", sign, (unsigned long long)whole,
 		 digits, (unsigned long long)frac);
+}
+
+/* Most are a few digits: read here, for the checks run on every cell of
+ * table 3, where strtoll's generality cost a tenth of checking; anything
+ * else (a sign but '-', spaces, a number too long to be sure of) is left
+ * to strtoll itself. */
+bool nb_whole_number(const char *s, long long *v)
+{
+	const char *p = s + (*s == '-');
+	unsigned long long u = 0;
+
+	if (*p < '0' || *p > '9')
+		goto general;
+	for (; *p >= '0' && *p <= '9'; p++) {
+		if (u >= ULLONG_MAX / 100)
+			goto general;
+		u = u * 10 + (unsigned)(*p - '0');
+	}
+	if (*p)
+		return false;	/* as strtoll would stop there */
+	/* u < ULLONG_MAX / 10 + 10 < LLONG_MAX: no overflow */
+	*v = *s == '-' ? -(long long)u : (long long)u;
+	return true;
+general:;
+	char *end;
+	errno = 0;
+	*v = strtoll(s, &end, 10);
+	return end != s && !*end && errno == 0;
 }

@@ -159,6 +159,9 @@ nb_cell_state nb_read_number(const char *s, size_t n, nb_num *out);
  * left) into out; exact, no floating point.  0, or -ERANGE when it does
  * not fit outlen. */
 int nb_decimal_shift(const char *in, int shift, char *out, size_t outlen);
+/* decimal.c: s, a number as the core writes it, as a whole number: as
+ * strtoll reads it, with nothing left over and no overflow (else false). */
+bool nb_whole_number(const char *s, long long *v);
 
 /* ---- the template's arithmetic (rules.c) ------------------------------ */
 

@@ -1059,6 +1059,29 @@ static void test_align_both_templates(void **state)
 	testdoc_free(d);
 }
 
+/* nb_whole_number reads as strtoll does with nothing left over and no
+ * overflow: short numbers by its own loop, the rest by strtoll. */
+static void test_whole_numbers(void **state)
+{
+	(void)state;
+	static const char *const in[] = {
+		"", "-", "0", "7", "007", "-0", "-42", "12a", "1.5", "+3", " 4", "4 ",
+		"--1", "184467440737095515", "184467440737095516", "1844674407370955161",
+		"9223372036854775807", "9223372036854775808", "-9223372036854775808",
+		"-9223372036854775809", "99999999999999999999",
+	};
+	for (size_t i = 0; i < sizeof in / sizeof *in; i++) {
+		char *end;
+		errno = 0;
+		long long want = strtoll(in[i], &end, 10), got = 0;
+		bool ok = end != in[i] && !*end && errno == 0;
+
+		assert_int_equal(nb_whole_number(in[i], &got), ok);
+		if (ok)
+			assert_true(got == want);
+	}
+}
+
 /* Each template's labels are unique: rules.c finds a row by its label
  * from either end of the template. */
 static void test_template_labels_unique(void **state)
@@ -1088,6 +1111,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_numbers),
 		cmocka_unit_test(test_template_labels_unique),
+		cmocka_unit_test(test_whole_numbers),
 		cmocka_unit_test(test_align_both_templates),
 		cmocka_unit_test(test_plain_digits_as_fullwidth),
 		cmocka_unit_test(test_decimal_shift),
