@@ -155,10 +155,16 @@ static int check_table(nb_report *r, size_t *cap, const nb_table *tb)
 	w.rows = calloc(w.t->nrows ? w.t->nrows : 1, sizeof *w.rows);
 	if (!w.rows)
 		return -ENOMEM;
-	for (size_t j = 0; j < w.t->nrows; j++)
+	/* A table is written in its template's order, and a template's labels
+	 * are unique (test_tables.c): row j is looked at first. */
+	for (size_t j = 0; j < w.t->nrows; j++) {
+		if (j < tb->nrows && !tb->rows[j].extra &&
+		    !strcmp(tb->rows[j].label, w.t->rows[j].label))
+			w.rows[j] = &tb->rows[j];
 		for (size_t i = 0; i < tb->nrows && !w.rows[j]; i++)
 			if (!tb->rows[i].extra && !strcmp(tb->rows[i].label, w.t->rows[j].label))
 				w.rows[j] = &tb->rows[i];
+	}
 	nb_rule *rule = malloc(sizeof *rule);
 	if (!rule)
 		rc = -ENOMEM;
