@@ -80,9 +80,12 @@ static unsigned pair_slot(const char *s, size_t n)
 
 static bool pair_in(const uint64_t set[16], const char *s, size_t n)
 {
+	if (n == 0)
+		return false;
+
 	unsigned h = pair_slot(s, n);
 
-	return n > 0 && (set[h >> 6] >> (h & 63) & 1);
+	return set[h >> 6] >> (h & 63) & 1;
 }
 
 static void pair_add(uint64_t set[16], const char *s, size_t n)

@@ -18,7 +18,7 @@
  * might be Traditional holds it, and counted as changeable until then.
  * Learning all 28,096 BMP Han characters at open cost 242 M instructions
  * (8,600 a character) in every parser, i.e. every worker of a build, where
- * the reports of a build use a few thousand.  OpenCC converts each line
+ * 300 generated reports hold about 600 of them.  OpenCC converts each line
  * of one character alone (no dictionary entry holds a newline), so a
  * character learnt in any batch gets the verdict it gets in any other.
  */
@@ -94,9 +94,8 @@ static bool changeable(const nb_script *s, uint32_t cp)
 }
 
 /* Converts s->learning[0..n) (BMP characters), one a line, and marks
- * those that change.  When the answer cannot be read line
- * for line, every character is marked: always converting is slower,
- * never wrong. */
+ * those that change.  When the answer cannot be read line for line, every
+ * character is marked: always converting is slower, never wrong. */
 static int learn(nb_script *s, size_t n)
 {
 	char *in = malloc(n * 4);	/* 3 bytes and a newline each */
