@@ -273,6 +273,10 @@ void ix_strtab_free(ix_strtab *t);
 /* The id of s in str, inserted when new (as the views' triggers would);
  * 0 for NULL.  0, -ENOMEM or -EIO. */
 int ix_strtab_id(ix_strtab *t, const char *s, int64_t *id);
+/* The str id remembered for key (any bytes), 0 when none. */
+int64_t ix_strtab_memo(const ix_strtab *t, const nb_buf *key);
+/* Remembers id for key.  0 or -ENOMEM. */
+int ix_strtab_memo_set(ix_strtab *t, const nb_buf *key, int64_t id);
 
 /* ---- storing a parsed report (store.c) ------------------------------------- */
 
@@ -284,19 +288,32 @@ int ix_cells_pack(const nb_row *row, size_t ncols, nb_buf *out);
 int ix_headers_pack(ix_strtab *strs, const nb_table *tb, nb_buf *out);
 /* A str id in packed JSON: the number, or null for 0 (none). */
 void ix_json_id(nb_buf *b, int64_t id);
+/* The bytes that stand for r's list of rules and subjects, into key
+ * (emptied first): made on a worker, for ix_checks_pack.  0 or -ENOMEM. */
+int ix_checks_key(const nb_report *r, nb_buf *key);
 /* r's checks as check_list holds them (checkpack.c): the str id of the
  * list of their rules and subjects into *kinds, their outcomes and details
- * into results (emptied first).  0, -ENOMEM or -EIO. */
-int ix_checks_pack(ix_strtab *strs, const nb_report *r, int64_t *kinds,
-		   nb_buf *results);
+ * into results (emptied first).  key, ix_checks_key's, or NULL: the id of
+ * a list met before is then remembered.  0, -ENOMEM or -EIO. */
+int ix_checks_pack(ix_strtab *strs, const nb_report *r, const nb_buf *key,
+		   int64_t *kinds, nb_buf *results);
 
 typedef struct ix_store ix_store;
+/* A parsed report made ready to store, on the worker that parsed it. */
+typedef struct ix_ready ix_ready;
+
+/* r, owned from now on (freed on failure too), with all that can be done
+ * without the str table: cells packed, sections placed in the text, its
+ * directories named, its checks' key made.  0 or -ENOMEM. */
+int ix_store_prepare(nb_report *r, ix_ready **out);
+/* Frees p and its report; on any thread. */
+void ix_ready_free(ix_ready *p);
 
 /* After str holds the old index's strings, if any.  0, -ENOMEM or -EIO. */
 int ix_store_new(sqlite3 *db, ix_store **out);
 void ix_store_free(ix_store *st);
-/* Stores every row of r as report id.  0, -ENOMEM or -EIO. */
-int ix_store_report(ix_store *st, int64_t id, const nb_report *r);
+/* Stores every row of p's report as report id.  0, -ENOMEM or -EIO. */
+int ix_store_report(ix_store *st, int64_t id, const ix_ready *p);
 
 /* ---- names (names.c) --------------------------------------------------------- */
 

@@ -3,7 +3,13 @@
  * (strtab.c), not through the views that show them as text; a table row's
  * cells into its stored_row and a table's headers into its stored_table,
  * packed (cellpack.c), the report's checks into one check_list row
- * (checkpack.c). */
+ * (checkpack.c).
+ *
+ * In two steps, so that the one writer thread does little more than bind
+ * and step: ix_store_prepare, on the worker that parsed the report, does
+ * whatever needs no str id (the cells packed, where each section is in the
+ * text, the report's directories, the key of its checks); ix_store_report,
+ * on the writer, interns the strings and binds. */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -39,7 +45,7 @@ struct ix_store {
 	sqlite3 *db;
 	sqlite3_stmt *st[S_COUNT];
 	ix_strtab *strs;
-	nb_buf cells;		/* a row's, or the headers, packed (cellpack.c) */
+	nb_buf cells;		/* a table's headers, packed (cellpack.c) */
 	nb_buf checks;		/* a report's results, packed (checkpack.c) */
 };
 
@@ -74,6 +80,125 @@ void ix_store_free(ix_store *s)
 	free(s);
 }
 
+/* A part of the report's text (a section's, the preamble) as where it is
+ * there, in bytes; off < 0: not there (stored itself), or no part. */
+typedef struct {
+	int64_t off, len;
+} place;
+
+/* Where a row's packed cells are in ix_ready.cells; off SIZE_MAX: none. */
+typedef struct {
+	size_t off, len;
+} span;
+
+struct ix_ready {
+	nb_report *r;
+	char *agency_dir, *year_dir;	/* the directories it most likely has */
+	place preamble;
+	place *heading, *text;	/* a section's, for each */
+	nb_buf cells;		/* every row's cells packed, one after another */
+	span *row_cells;	/* for each row of each table, in order */
+	nb_buf checks_key;	/* ix_checks_key's */
+};
+
+/* part as where it is in report, looked for from *from on (sections come
+ * in order) and else from the start. */
+static place find_place(const char *report, size_t rlen, const char *part,
+			size_t *from)
+{
+	if (!part)
+		return (place){-1, 0};
+	size_t slen = strlen(part);
+	const char *at = NULL;
+	if (report && *from <= rlen)
+		at = memmem(report + *from, rlen - *from, part, slen);
+	if (report && !at)
+		at = memmem(report, rlen, part, slen);
+	if (!at)
+		return (place){-1, 0};
+	*from = (size_t)(at - report) + slen;
+	return (place){at - report, (int64_t)slen};
+}
+
+static int pack_rows(ix_ready *p)
+{
+	const nb_report *r = p->r;
+	size_t nrows = 0, k = 0;
+	for (size_t t = 0; t < r->ntables; t++)
+		nrows += r->tables[t].nrows;
+	if (nrows && !(p->row_cells = calloc(nrows, sizeof *p->row_cells)))
+		return -ENOMEM;
+	nb_buf row = {0};
+	for (size_t t = 0; t < r->ntables; t++) {
+		const nb_table *tb = &r->tables[t];
+		for (size_t i = 0; i < tb->nrows; i++, k++) {
+			span *sp = &p->row_cells[k];
+			*sp = (span){SIZE_MAX, 0};
+			if (!tb->rows[i].cells)
+				continue;
+			if (ix_cells_pack(&tb->rows[i], tb->ncols, &row))
+				break;
+			*sp = (span){p->cells.len, row.len};
+			nb_buf_add(&p->cells, row.s, row.len);
+		}
+	}
+	int rc = row.oom || p->cells.oom ? -ENOMEM : 0;
+	nb_buf_free(&row);
+	return rc;
+}
+
+int ix_store_prepare(nb_report *r, ix_ready **out)
+{
+	ix_ready *p = calloc(1, sizeof *p);
+	if (!p) {
+		nb_report_free(r);
+		return -ENOMEM;
+	}
+	p->r = r;
+	size_t rlen = r->text ? strlen(r->text) : 0;
+	size_t start = 0, from = 0, heading_from = 0;
+	p->preamble = find_place(r->text, rlen, r->preamble, &start);
+	int rc = 0;
+	if (r->nsections &&
+	    (!(p->heading = calloc(r->nsections, sizeof *p->heading)) ||
+	     !(p->text = calloc(r->nsections, sizeof *p->text))))
+		rc = -ENOMEM;
+	for (size_t i = 0; i < r->nsections && !rc; i++) {
+		const nb_section *sec = &r->sections[i];
+		p->heading[i] = find_place(r->text, rlen, sec->heading,
+					   &heading_from);
+		p->text[i] = find_place(r->text, rlen, sec->text, &from);
+	}
+	if (!rc)
+		rc = ix_report_dirs(r->agency, r->year, &p->agency_dir,
+				    &p->year_dir);
+	if (!rc)
+		rc = pack_rows(p);
+	if (!rc)
+		rc = ix_checks_key(r, &p->checks_key);
+	if (rc) {
+		ix_ready_free(p);
+		return rc;
+	}
+	*out = p;
+	return 0;
+}
+
+void ix_ready_free(ix_ready *p)
+{
+	if (!p)
+		return;
+	nb_report_free(p->r);
+	free(p->agency_dir);
+	free(p->year_dir);
+	free(p->heading);
+	free(p->text);
+	nb_buf_free(&p->cells);
+	free(p->row_cells);
+	nb_buf_free(&p->checks_key);
+	free(p);
+}
+
 /* Binds text, NULL when s is NULL.  SQLITE_STATIC: every statement is
  * stepped and reset before the report is freed. */
 static void text(sqlite3_stmt *st, int i, const char *s)
@@ -102,8 +227,11 @@ static int run(sqlite3_stmt *st)
 	return rc == SQLITE_DONE ? 0 : -EIO;
 }
 
-static int store_table(ix_store *s, int64_t id, size_t t, const nb_table *tb)
+/* Table t of p's report, its rows from the k-th of the report on. */
+static int store_table(ix_store *s, int64_t id, const ix_ready *p, size_t t,
+		       size_t k)
 {
+	const nb_table *tb = &p->r->tables[t];
 	sqlite3_stmt *st = s->st[S_TABLE];
 	sqlite3_bind_int64(st, 1, id);
 	sqlite3_bind_int64(st, 2, (int64_t)t);
@@ -121,6 +249,7 @@ static int store_table(ix_store *s, int64_t id, size_t t, const nb_table *tb)
 		rc = run(st);
 	for (size_t r = 0; r < tb->nrows && !rc; r++) {
 		const nb_row *row = &tb->rows[r];
+		const span *cells = &p->row_cells[k + r];
 		st = s->st[S_ROW];
 		sqlite3_bind_int64(st, 1, id);
 		sqlite3_bind_int64(st, 2, (int64_t)t);
@@ -128,10 +257,9 @@ static int store_table(ix_store *s, int64_t id, size_t t, const nb_table *tb)
 		rc = str_id(s, st, 4, row->label);
 		text(st, 5, row->printed);
 		sqlite3_bind_int(st, 6, row->extra);
-		if (!rc && row->cells && !(rc = ix_cells_pack(row, tb->ncols,
-							       &s->cells)))
-			sqlite3_bind_text(st, 7, s->cells.s, (int)s->cells.len,
-					  SQLITE_STATIC);
+		if (cells->off != SIZE_MAX)
+			sqlite3_bind_text(st, 7, p->cells.s + cells->off,
+					  (int)cells->len, SQLITE_STATIC);
 		if (!rc)
 			rc = run(st);
 	}
@@ -153,32 +281,24 @@ static int store_strings(ix_store *s, int which, int64_t id, char **v, size_t n)
 	return rc;
 }
 
-/* A part of the report's text (a section's, the preamble) as where it is
- * there, parameters col and col + 1 (offset and length in bytes), looked
- * for from *from on (sections come in order) and else from the start;
- * itself, parameter col + 2, when it is not there. */
-static void bind_place(sqlite3_stmt *st, int col, const char *report,
-		       const char *part, size_t *from)
+/* part, the report's text's at pl (find_place), as parameters col and
+ * col + 1 (offset and length in bytes), or itself, parameter col + 2,
+ * when it is not there. */
+static void bind_place(sqlite3_stmt *st, int col, const char *part, place pl)
 {
 	if (!part)
 		return;
-	size_t rlen = report ? strlen(report) : 0, slen = strlen(part);
-	const char *at = NULL;
-	if (report && *from <= rlen)
-		at = memmem(report + *from, rlen - *from, part, slen);
-	if (report && !at)
-		at = memmem(report, rlen, part, slen);
-	if (!at) {
+	if (pl.off < 0) {
 		text(st, col + 2, part);
 		return;
 	}
-	sqlite3_bind_int64(st, col, at - report);
-	sqlite3_bind_int64(st, col + 1, (int64_t)slen);
-	*from = (size_t)(at - report) + slen;
+	sqlite3_bind_int64(st, col, pl.off);
+	sqlite3_bind_int64(st, col + 1, pl.len);
 }
 
-int ix_store_report(ix_store *s, int64_t id, const nb_report *r)
+int ix_store_report(ix_store *s, int64_t id, const ix_ready *p)
 {
+	const nb_report *r = p->r;
 	sqlite3_stmt *st = s->st[S_REPORT];
 	sqlite3_bind_int64(st, 1, id);
 	text(st, 2, r->agency);
@@ -193,20 +313,13 @@ int ix_store_report(ix_store *s, int64_t id, const nb_report *r)
 	text(st, 10, r->encoding);
 	sqlite3_bind_int(st, 11, r->traditional);
 	text(st, 12, r->text);
-	size_t start = 0;
-	bind_place(st, 13, r->text, r->preamble, &start);
+	bind_place(st, 13, r->preamble, p->preamble);
 	/* the directories it most likely has, named now: tree.c then
 	 * updates only the rows whose names differ */
-	char *agency_dir, *year_dir;
-	int rc = ix_report_dirs(r->agency, r->year, &agency_dir, &year_dir);
-	if (!rc) {
-		sqlite3_bind_text(st, 16, agency_dir, -1, free);
-		sqlite3_bind_text(st, 17, year_dir, -1, free);
-		rc = run(st);
-	}
+	sqlite3_bind_text(st, 16, p->agency_dir, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 17, p->year_dir, -1, SQLITE_STATIC);
+	int rc = run(st);
 
-	size_t from = 0;	/* where the last section's text ended */
-	size_t heading_from = 0;	/* and its heading */
 	for (size_t i = 0; i < r->nsections && !rc; i++) {
 		const nb_section *sec = &r->sections[i];
 		st = s->st[S_SECTION];
@@ -215,13 +328,13 @@ int ix_store_report(ix_store *s, int64_t id, const nb_report *r)
 		sqlite3_bind_int(st, 3, sec->number);
 		sqlite3_bind_int(st, 4, sec->canonical);
 		rc = str_id(s, st, 5, sec->name);
-		bind_place(st, 6, r->text, sec->heading, &heading_from);
-		bind_place(st, 9, r->text, sec->text, &from);
+		bind_place(st, 6, sec->heading, p->heading[i]);
+		bind_place(st, 9, sec->text, p->text[i]);
 		if (!rc)
 			rc = run(st);
 	}
-	for (size_t t = 0; t < r->ntables && !rc; t++)
-		rc = store_table(s, id, t, &r->tables[t]);
+	for (size_t t = 0, k = 0; t < r->ntables && !rc; k += r->tables[t++].nrows)
+		rc = store_table(s, id, p, t, k);
 	if (!rc)
 		rc = store_strings(s, S_WARNING, id, r->warnings, r->nwarnings);
 	if (!rc)
@@ -229,7 +342,8 @@ int ix_store_report(ix_store *s, int64_t id, const nb_report *r)
 	if (!rc && r->nchecks) {
 		int64_t kinds;
 		st = s->st[S_CHECKS];
-		rc = ix_checks_pack(s->strs, r, &kinds, &s->checks);
+		rc = ix_checks_pack(s->strs, r, &p->checks_key, &kinds,
+				    &s->checks);
 		if (!rc) {
 			sqlite3_bind_int64(st, 1, id);
 			sqlite3_bind_int64(st, 2, kinds);

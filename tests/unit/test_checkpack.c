@@ -43,7 +43,9 @@ static void store_checks(sqlite3 *db, int64_t id)
 	nb_report r = {.nchecks = NOWN, .checks = own};
 	nb_buf results = {0};
 	int64_t kinds;
-	assert_int_equal(ix_checks_pack(strs, &r, &kinds, &results), 0);
+	nb_buf key = {0};
+	assert_int_equal(ix_checks_key(&r, &key), 0);
+	assert_int_equal(ix_checks_pack(strs, &r, &key, &kinds, &results), 0);
 	sqlite3_stmt *st;
 	assert_int_equal(sqlite3_prepare_v2(db, "INSERT INTO check_list(report,"
 		" kinds, results) VALUES(?, ?, ?)", -1, &st, NULL), SQLITE_OK);
