@@ -8,11 +8,13 @@
  *   nianbaofs index [--db FILE] RAWDIR
  */
 #include <string.h>
+#include <sqlite3.h>
 
 #include "fs.h"
 
 int main(int argc, char **argv)
 {
+	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
 	nb_log_to_stderr();
 	if (argc >= 2 && strcmp(argv[1], "index") == 0)
 		return nb_cmd_index(argc - 1, argv + 1);
