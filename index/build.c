@@ -150,7 +150,7 @@ static void work_file(void *ctx, unsigned worker, size_t i)
 	}
 	nb_report *r;
 	if (!(j->rc = nb_parse(*p, j->f->rel, data, len, &r)))
-		j->rc = ix_store_prepare(r, &j->ready);
+		j->rc = ix_ready_make(r, &j->ready);
 out:
 	free(data);
 }

@@ -295,7 +295,7 @@ void ix_batch_free(ix_batch *b);
  * 0, -ENOMEM or -EIO. */
 int ix_batch_insert(ix_batch *b, size_t n, ix_bind_fn bind, void *ctx);
 
-/* ---- storing a parsed report (store.c) ------------------------------------- */
+/* ---- storing a parsed report (ready.c on its worker, store.c on the writer) - */
 
 /* row's ncols cells as stored_row.cells holds them (cellpack.c), into out
  * (emptied first).  0, or -ENOMEM. */
@@ -310,8 +310,9 @@ void ix_json_id(nb_buf *b, int64_t id);
 int ix_checks_key(const nb_report *r, nb_buf *key);
 /* r's checks as check_list holds them (checkpack.c): the str id of the
  * list of their rules and subjects into *kinds, their outcomes and details
- * into results (emptied first).  key, ix_checks_key's, or NULL: the id of
- * a list met before is then remembered.  0, -ENOMEM or -EIO. */
+ * into results (emptied first).  With key (ix_checks_key's), a list met
+ * before is found by it and a new one remembered; NULL: neither.  0,
+ * -ENOMEM or -EIO. */
 int ix_checks_pack(ix_strtab *strs, const nb_report *r, const nb_buf *key,
 		   int64_t *kinds, nb_buf *results);
 
@@ -322,7 +323,7 @@ typedef struct ix_ready ix_ready;
 /* r, owned from now on (freed on failure too), with all that can be done
  * without the str table: cells packed, sections placed in the text, its
  * directories named, its checks' key made.  0 or -ENOMEM. */
-int ix_store_prepare(nb_report *r, ix_ready **out);
+int ix_ready_make(nb_report *r, ix_ready **out);
 /* Frees p and its report; on any thread. */
 void ix_ready_free(ix_ready *p);
 
