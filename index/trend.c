@@ -92,7 +92,8 @@ typedef struct ix_trend {
 	bool old;		/* an old index is attached */
 	column *cols;
 	size_t ncols, cap;
-	member *members;	/* the agency's reports */
+	member *members;	/* the agency's reports; in a build, every
+				   agency's, agency after agency */
 	size_t nmembers, mcap;
 } trend;
 
@@ -250,16 +251,22 @@ static void clear_members(trend *t)
 	t->nmembers = 0;
 }
 
-/* Copies the agency's file from the old index when its reports are the
- * old ones, unchanged; *copied says whether it did. */
-static int copy_old(trend *t, const char *agency_dir, bool *copied)
+static bool all_unchanged(const member *m, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!m[i].unchanged)
+			return false;
+	return true;
+}
+
+/* Copies the agency's file from the old index when its reports (m, n)
+ * are the old ones, unchanged; *copied says whether it did. */
+static int copy_old(trend *t, const char *agency_dir, const member *m,
+		    size_t n, bool *copied)
 {
 	*copied = false;
-	if (!t->old)
+	if (!t->old || !all_unchanged(m, n))
 		return 0;
-	for (size_t i = 0; i < t->nmembers; i++)
-		if (!t->members[i].unchanged)
-			return 0;
 	/* as many reports as before: the agency directory's nlink is 2 + its
 	 * reports */
 	sqlite3_stmt *st = t->q[Q_OLD_COUNT];
@@ -282,13 +289,13 @@ static int copy_old(trend *t, const char *agency_dir, bool *copied)
 	return rc;
 }
 
-/* The file, rendered from the members' columns: f->data the excel
- * dialect, f->data_unix the unix one. */
-static int render_file(trend *t, ix_tnode *f)
+/* The file, rendered from the columns of the reports m (n of them):
+ * f->data the excel dialect, f->data_unix the unix one. */
+static int render_file(trend *t, const member *m, size_t n, ix_tnode *f)
 {
 	int rc = 0;
-	for (size_t i = 0; i < t->nmembers && !rc; i++)
-		rc = add_column(t, t->members[i].id, t->members[i].year_dir);
+	for (size_t i = 0; i < n && !rc; i++)
+		rc = add_column(t, m[i].id, m[i].year_dir);
 	ix_strv rows = {0};
 	if (!rc)
 		rc = union_rows(t, &rows);
@@ -316,7 +323,8 @@ static int render_file(trend *t, ix_tnode *f)
 	return rc;
 }
 
-/* The agency's node row: its sizes and digest (rendered on read). */
+/* The agency's node row: its sizes and digest (ix_tnode_digest's; the
+ * bytes are rendered on read). */
 static int insert(trend *t, const char *agency_dir, const ix_tnode *f,
 		  ix_inos *inos)
 {
@@ -331,14 +339,9 @@ static int insert(trend *t, const char *agency_dir, const ix_tnode *f,
 	int64_t mtime = sqlite3_column_int64(st, 1);
 	sqlite3_reset(st);
 
-	int64_t digest, ino;
-	if (ix_digest(f, &digest)) {
-		ix_say(t->err, "%s: cannot hash a rendered file",
-		       sqlite3_db_filename(t->db, "main"));
-		return -EIO;
-	}
+	int64_t ino;
 	int rc = ix_inos_assign_rendered(inos, parent, TREND_NAME, mtime,
-					 (int64_t)f->data.len, digest, &ino);
+					 (int64_t)f->data.len, f->digest, &ino);
 	if (rc)
 		return rc;
 	st = t->q[Q_INSERT];
@@ -349,23 +352,9 @@ static int insert(trend *t, const char *agency_dir, const ix_tnode *f,
 	sqlite3_bind_int64(st, 5, (int64_t)f->data_unix.len);
 	sqlite3_bind_int64(st, 6, mtime);
 	sqlite3_bind_int64(st, 7, IX_PART_TREND);
-	sqlite3_bind_int64(st, 8, digest);
+	sqlite3_bind_int64(st, 8, f->digest);
 	rc = sqlite3_step(st) == SQLITE_DONE ? 0 : db_error(t);
 	sqlite3_reset(st);
-	return rc;
-}
-
-static int finish_agency(trend *t, const char *agency_dir, ix_inos *inos)
-{
-	bool copied;
-	int rc = copy_old(t, agency_dir, &copied);
-	ix_tnode f = {0};
-	if (!rc && !copied)
-		rc = render_file(t, &f);
-	if (!rc && !copied)
-		rc = insert(t, agency_dir, &f, inos);
-	ix_tnode_free(&f);
-	clear_members(t);
 	return rc;
 }
 
@@ -434,41 +423,147 @@ int ix_trend_render(ix_trend *t, int64_t agency_ino, ix_tnode *f)
 		rc = db_error(t);
 	sqlite3_reset(st);
 	if (!rc)
-		rc = render_file(t, f);
+		rc = render_file(t, t->members, t->nmembers, f);
 	clear_members(t);
 	return rc;
 }
 
-int ix_trend_build(sqlite3 *db, FILE *err, ix_inos *inos)
+/* ---- building, on every reader ------------------------------------------------ */
+
+/* Agencies rendered ahead of the writer, at most (a file is a few KB). */
+#define RENDER_WINDOW 64
+
+/* An agency: its directory and its reports, a run of the writer's
+ * members. */
+typedef struct {
+	char *dir;
+	size_t first, n;
+} agency;
+
+/* An agency's file as a reader rendered it, until the writer inserts it. */
+typedef struct {
+	ix_tnode f;
+	bool rendered;		/* else it is to be copied from the old index */
+	int rc;
+} rendered;
+
+typedef struct {
+	trend *w;		/* the writer's, with every agency's members */
+	ix_trend **rd;		/* each reader's */
+	ix_inos *inos;
+	const atomic_int *cancel;
+	agency *v;
+	size_t n, cap;
+	rendered ring[RENDER_WINDOW];
+} builder;
+
+/* Every agency and its reports, in the order of Q_REPORTS. */
+static int load_agencies(builder *b)
 {
-	trend *t;
-	int rc = trend_new(db, err, true, &t);
-	if (rc)
-		return rc;
-	char *agency = NULL;
+	trend *t = b->w;
 	sqlite3_stmt *st = t->q[Q_REPORTS];
-	int step = SQLITE_DONE;
+	int rc = 0, step;
 	while (!rc && (step = sqlite3_step(st)) == SQLITE_ROW) {
 		const char *dir = text_or(st, 1, "");
-		if (agency && strcmp(agency, dir)) {
-			rc = finish_agency(t, agency, inos);
-			free(agency);
-			agency = NULL;
+		if (!b->n || strcmp(b->v[b->n - 1].dir, dir)) {
+			agency *v = nb_grow(b->v, &b->cap, b->n + 1, sizeof *v, 64);
+			if (!v) {
+				rc = -ENOMEM;
+				break;
+			}
+			b->v = v;
+			v[b->n] = (agency){.dir = strdup(dir), .first = t->nmembers};
+			if (!v[b->n].dir) {
+				rc = -ENOMEM;
+				break;
+			}
+			b->n++;
 		}
-		if (!rc && !agency && !(agency = strdup(dir)))
-			rc = -ENOMEM;
-		if (!rc)
-			rc = add_member(t, sqlite3_column_int64(st, 0),
-					text_or(st, 2, ""),
-					sqlite3_column_int(st, 3));
+		b->v[b->n - 1].n++;
+		rc = add_member(t, sqlite3_column_int64(st, 0), text_or(st, 2, ""),
+				sqlite3_column_int(st, 3));
 	}
 	if (!rc && step != SQLITE_DONE)
 		rc = db_error(t);
-	if (!rc && agency)
-		rc = finish_agency(t, agency, inos);
+	sqlite3_reset(st);
+	return rc;
+}
+
+/* Renders agency a's file on the statements of t, and digests it. */
+static int render_agency(trend *t, const builder *b, const agency *a,
+			 ix_tnode *f)
+{
+	int rc = render_file(t, b->w->members + a->first, a->n, f);
+	if (!rc && ix_tnode_digest(f)) {
+		ix_say(t->err, "%s: cannot hash a rendered file",
+		       sqlite3_db_filename(t->db, "main"));
+		rc = -EIO;
+	}
+	return rc;
+}
+
+/* On reader w: agency i's file, unless it is to be copied. */
+static void work_agency(void *ctx, unsigned w, size_t i)
+{
+	builder *b = ctx;
+	const agency *a = &b->v[i];
+	rendered *out = &b->ring[i % RENDER_WINDOW];
+	*out = (rendered){0};
+	if (ix_cancelled(b->cancel) ||
+	    (b->w->old && all_unchanged(b->w->members + a->first, a->n)))
+		return;
+	out->rendered = true;
+	out->rc = render_agency(b->rd[w], b, a, &out->f);
+}
+
+/* On the writer, in order: agency i's file copied or inserted (rendered
+ * here when the copy the reader left it to could not be made). */
+static int insert_agency(void *ctx, size_t i)
+{
+	builder *b = ctx;
+	const agency *a = &b->v[i];
+	rendered *in = &b->ring[i % RENDER_WINDOW];
+	bool copied = false;
+	int rc = ix_cancelled(b->cancel) ? NB_CANCELLED : in->rc;
+	if (!rc && !in->rendered)
+		rc = copy_old(b->w, a->dir, b->w->members + a->first, a->n,
+			      &copied);
+	if (!rc && !copied && !in->rendered)
+		rc = render_agency(b->w, b, a, &in->f);
+	if (!rc && !copied)
+		rc = insert(b->w, a->dir, &in->f, b->inos);
+	ix_tnode_free(&in->f);
+	*in = (rendered){0};
+	return rc;
+}
+
+int ix_trend_build(sqlite3 *db, FILE *err, ix_inos *inos, ix_readers *readers,
+		   const atomic_int *cancel)
+{
+	builder b = {.inos = inos, .cancel = cancel};
+	unsigned nr = ix_readers_count(readers);
+	int rc = trend_new(db, err, true, &b.w);
+	if (rc)
+		return rc;
+	if (!(b.rd = calloc(nr, sizeof *b.rd)))
+		rc = -ENOMEM;
+	for (unsigned w = 0; w < nr && !rc; w++)
+		rc = trend_new(ix_readers_db(readers, w), err, false, &b.rd[w]);
+	if (!rc)
+		rc = load_agencies(&b);
+	if (!rc)
+		rc = ix_pmap(b.n, nr, RENDER_WINDOW, work_agency, insert_agency,
+			     &b);
 	if (rc == -ENOMEM)
 		ix_say(err, "%s: out of memory", sqlite3_db_filename(db, "main"));
-	free(agency);
-	ix_trend_free(t);
+	for (size_t i = 0; i < RENDER_WINDOW; i++)
+		ix_tnode_free(&b.ring[i].f);
+	for (size_t i = 0; i < b.n; i++)
+		free(b.v[i].dir);
+	free(b.v);
+	for (unsigned w = 0; b.rd && w < nr; w++)
+		ix_trend_free(b.rd[w]);
+	free(b.rd);
+	ix_trend_free(b.w);
 	return rc;
 }
