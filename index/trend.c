@@ -26,7 +26,7 @@
 #define TOTAL_COLUMN "总计"
 
 enum {
-	Q_FIGURES, Q_MEMBERS,			/* reading */
+	Q_TABLES, Q_COLUMNS, Q_ROWS, Q_CELLS, Q_MEMBERS,	/* reading */
 	Q_REPORTS, Q_AGENCY, Q_INSERT,		/* building */
 	Q_OLD_COUNT, Q_COPY,			/* building with an old index */
 	Q_COUNT
@@ -37,22 +37,25 @@ static const char *const sql[Q_COUNT] = {
 		" r.id IN (SELECT id FROM temp.unchanged) FROM report r"
 		" JOIN source s ON s.id = r.id ORDER BY r.agency_dir, "
 		IX_YEAR_KEY ", s.path",
-	/* ?2 table 3, ?3 table 4, ?4 table 2, ?5 the total column */
-	/* the cell a subquery: the view cell reads a row's packed cells,
-	 * which no LEFT JOIN could take in without reading them all */
-	[Q_FIGURES] = "SELECT t.name, tr.label, tc.header,"
-		" (SELECT c.value FROM cell c WHERE c.report = t.report"
-		"  AND c.tbl_no = t.tbl_no AND c.row_no = tr.row_no"
-		"  AND c.col_no = tc.col_no)"
-		" FROM report_table t"
-		" JOIN table_row tr ON tr.report = t.report"
-		"  AND tr.tbl_no = t.tbl_no AND tr.extra = 0"
-		" JOIN table_column tc ON tc.report = t.report"
-		"  AND tc.tbl_no = t.tbl_no"
-		" WHERE t.report = ?1 AND t.name IS NOT NULL"
-		" AND (t.kind = ?4 OR (t.kind IN (?2, ?3) AND tc.header = ?5))"
-		" ORDER BY CASE t.kind WHEN ?2 THEN 0 WHEN ?3 THEN 1 ELSE 2 END,"
-		" t.tbl_no, tr.row_no, tc.col_no",
+	/* A report's figures, table by table (?2 table 3, ?3 table 4, ?4
+	 * table 2), each table's row by row and column by column: four
+	 * simple queries, where one join of the views re-read every table's
+	 * headers for each of its rows (most of 趋势.csv's cost) */
+	[Q_TABLES] = "SELECT tbl_no, kind = ?4, name FROM report_table"
+		" WHERE report = ?1 AND name IS NOT NULL"
+		" AND kind IN (?2, ?3, ?4)"
+		" ORDER BY CASE kind WHEN ?2 THEN 0 WHEN ?3 THEN 1 ELSE 2 END,"
+		" tbl_no",
+	[Q_COLUMNS] = "SELECT col_no, header FROM table_column"
+		" WHERE report = ? AND tbl_no = ? ORDER BY col_no",
+	[Q_ROWS] = "SELECT row_no, label FROM table_row"
+		" WHERE report = ? AND tbl_no = ? AND extra = 0 ORDER BY row_no",
+	/* ?3: every column (table 2), else those headed ?4 */
+	[Q_CELLS] = "SELECT row_no, col_no, value FROM cell"
+		" WHERE report = ?1 AND tbl_no = ?2 AND (?3 OR col_no IN"
+		"  (SELECT col_no FROM table_column WHERE report = ?1"
+		"   AND tbl_no = ?2 AND header = ?4))"
+		" ORDER BY row_no, col_no",
 	/* the reports of the agency directory ?, in Q_REPORTS's order */
 	[Q_MEMBERS] = "SELECT r.id, r.year_dir FROM node n"
 		" JOIN report r ON r.id = n.report JOIN source s ON s.id = r.id"
@@ -119,6 +122,99 @@ static const char *text_or(sqlite3_stmt *st, int i, const char *dflt)
 	return s ? s : dflt;
 }
 
+/* A figure of column c: the first of a key (of a table printed twice,
+ * the first). */
+static int add_figure(column *c, const char *table, const char *label,
+		      const char *header, const char *value)
+{
+	nb_buf key = {0};
+	nb_buf_printf(&key, "%s/%s/%s", table, label, header);
+	int rc = key.oom ? -ENOMEM : 0;
+	if (!rc && ix_strv_find(&c->keys, key.s) < 0 &&
+	    !(rc = ix_strv_push(&c->keys, key.s)))
+		rc = ix_strv_push(&c->values, value);
+	nb_buf_free(&key);
+	return rc;
+}
+
+/* The columns of table tbl a figure is read from: every one (all), else
+ * those headed TOTAL_COLUMN. */
+static int figure_columns(trend *t, int64_t report, int64_t tbl, bool all,
+			  ix_strv *headers, int64_t **cols)
+{
+	sqlite3_stmt *st = t->q[Q_COLUMNS];
+	size_t cap = 0;
+	int rc = 0, step;
+	*cols = NULL;
+	sqlite3_bind_int64(st, 1, report);
+	sqlite3_bind_int64(st, 2, tbl);
+	while (!rc && (step = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *h = text_or(st, 1, "");
+		if (!all && strcmp(h, TOTAL_COLUMN))
+			continue;
+		int64_t *v = nb_grow(*cols, &cap, headers->n + 1, sizeof *v, 8);
+		if (!v) {
+			rc = -ENOMEM;
+			break;
+		}
+		*cols = v;
+		v[headers->n] = sqlite3_column_int64(st, 0);
+		rc = ix_strv_push(headers, h);
+	}
+	if (!rc && step != SQLITE_DONE)
+		rc = db_error(t);
+	sqlite3_reset(st);
+	return rc;
+}
+
+/* Table tbl's figures, row by row: each row's value in each of the
+ * columns, the cells merged in (row, column) order. */
+static int add_table(trend *t, column *c, int64_t report, int64_t tbl,
+		     bool all, const char *name)
+{
+	ix_strv headers = {0};
+	int64_t *cols;
+	int rc = figure_columns(t, report, tbl, all, &headers, &cols);
+	if (rc || !headers.n) {
+		ix_strv_free(&headers);
+		free(cols);
+		return rc;
+	}
+	sqlite3_stmt *rows = t->q[Q_ROWS], *cells = t->q[Q_CELLS];
+	sqlite3_bind_int64(rows, 1, report);
+	sqlite3_bind_int64(rows, 2, tbl);
+	sqlite3_bind_int64(cells, 1, report);
+	sqlite3_bind_int64(cells, 2, tbl);
+	sqlite3_bind_int(cells, 3, all);
+	sqlite3_bind_text(cells, 4, TOTAL_COLUMN, -1, SQLITE_STATIC);
+	int step, cstep = sqlite3_step(cells);
+	while (!rc && (step = sqlite3_step(rows)) == SQLITE_ROW) {
+		int64_t row = sqlite3_column_int64(rows, 0);
+		for (size_t k = 0; k < headers.n && !rc; k++) {
+			int64_t cr = 0, cc = 0;
+			for (; cstep == SQLITE_ROW; cstep = sqlite3_step(cells)) {
+				cr = sqlite3_column_int64(cells, 0);
+				cc = sqlite3_column_int64(cells, 1);
+				if (cr > row || (cr == row && cc >= cols[k]))
+					break;
+			}
+			bool here = cstep == SQLITE_ROW && cr == row &&
+				cc == cols[k];
+			rc = add_figure(c, name, text_or(rows, 1, ""),
+					headers.v[k],
+					here ? text_or(cells, 2, "") : "");
+		}
+	}
+	if (!rc && (step != SQLITE_DONE ||
+		    (cstep != SQLITE_ROW && cstep != SQLITE_DONE)))
+		rc = db_error(t);
+	sqlite3_reset(rows);
+	sqlite3_reset(cells);
+	ix_strv_free(&headers);
+	free(cols);
+	return rc;
+}
+
 /* One report's figures as a new column. */
 static int add_column(trend *t, int64_t report, const char *year_dir)
 {
@@ -130,25 +226,15 @@ static int add_column(trend *t, int64_t report, const char *year_dir)
 	*c = (column){.year_dir = strdup(year_dir ? year_dir : "")};
 	if (!c->year_dir)
 		return -ENOMEM;
-	sqlite3_stmt *st = t->q[Q_FIGURES];
+	sqlite3_stmt *st = t->q[Q_TABLES];
 	sqlite3_bind_int64(st, 1, report);
 	sqlite3_bind_int(st, 2, NB_TABLE_REQUESTS);
 	sqlite3_bind_int(st, 3, NB_TABLE_APPEALS);
 	sqlite3_bind_int(st, 4, NB_TABLE_ACTIVE);
-	sqlite3_bind_text(st, 5, TOTAL_COLUMN, -1, SQLITE_STATIC);
 	int rc = 0, step;
-	while (!rc && (step = sqlite3_step(st)) == SQLITE_ROW) {
-		nb_buf key = {0};
-		nb_buf_printf(&key, "%s/%s/%s", text_or(st, 0, ""),
-			      text_or(st, 1, ""), text_or(st, 2, ""));
-		if (key.oom)
-			rc = -ENOMEM;
-		/* of a table printed twice, the first */
-		else if (ix_strv_find(&c->keys, key.s) < 0 &&
-			 (rc = ix_strv_push(&c->keys, key.s)) == 0)
-			rc = ix_strv_push(&c->values, text_or(st, 3, ""));
-		nb_buf_free(&key);
-	}
+	while (!rc && (step = sqlite3_step(st)) == SQLITE_ROW)
+		rc = add_table(t, c, report, sqlite3_column_int64(st, 0),
+			       sqlite3_column_int(st, 1), text_or(st, 2, ""));
 	if (!rc && step != SQLITE_DONE)
 		rc = db_error(t);
 	sqlite3_reset(st);
