@@ -80,6 +80,10 @@ int ix_readers_open(sqlite3 *writer, FILE *err, const atomic_int *cancel,
 		sqlite3_busy_timeout(db, BUSY_MS);
 		ix_cancel_watch(db, cancel);
 		r->db[r->n++] = db;
+		/* one read transaction throughout: what they read does not
+		 * change, and each transaction of its own would look for the
+		 * WAL file again (a stat per statement) */
+		rc = ix_exec(db, "BEGIN;", err);
 	}
 	if (rc)
 		return ix_readers_close(r, rc);
