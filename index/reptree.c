@@ -210,7 +210,7 @@ static int render_csv(report_build *rb, int64_t tbl, size_t ncols,
 		      size_t nrows, const char *label_header, ix_tnode *f)
 {
 	ix_reptree *t = rb->t;
-	int rc = 0;
+	int rc = 0, step = SQLITE_DONE;
 	char **header = calloc(ncols + 1, sizeof *header);
 	char **values = calloc(ncols * nrows + 1, sizeof *values);
 	char **labels = calloc(nrows + 1, sizeof *labels);
@@ -222,29 +222,33 @@ static int render_csv(report_build *rb, int64_t tbl, size_t ncols,
 	sqlite3_stmt *st = t->q[Q_COLUMNS];
 	sqlite3_bind_int64(st, 1, rb->id);
 	sqlite3_bind_int64(st, 2, tbl);
-	while (!rc && sqlite3_step(st) == SQLITE_ROW) {
+	while (!rc && (step = sqlite3_step(st)) == SQLITE_ROW) {
 		int64_t c = sqlite3_column_int64(st, 0);
 		const char *h = col_text(st, 1);
 		if (c >= 0 && (size_t)c < ncols && h && !(header[c] = strdup(h)))
 			rc = -ENOMEM;
 	}
+	if (!rc && step != SQLITE_DONE)
+		rc = db_error(t);
 	sqlite3_reset(st);
 
 	st = t->q[Q_ROWS];
 	sqlite3_bind_int64(st, 1, rb->id);
 	sqlite3_bind_int64(st, 2, tbl);
-	while (!rc && sqlite3_step(st) == SQLITE_ROW) {
+	while (!rc && (step = sqlite3_step(st)) == SQLITE_ROW) {
 		int64_t r = sqlite3_column_int64(st, 0);
 		const char *l = col_text(st, 1);
 		if (r >= 0 && (size_t)r < nrows && l && !(labels[r] = strdup(l)))
 			rc = -ENOMEM;
 	}
+	if (!rc && step != SQLITE_DONE)
+		rc = db_error(t);
 	sqlite3_reset(st);
 
 	st = t->q[Q_CELLS];
 	sqlite3_bind_int64(st, 1, rb->id);
 	sqlite3_bind_int64(st, 2, tbl);
-	while (!rc && sqlite3_step(st) == SQLITE_ROW) {
+	while (!rc && (step = sqlite3_step(st)) == SQLITE_ROW) {
 		int64_t r = sqlite3_column_int64(st, 0);
 		int64_t c = sqlite3_column_int64(st, 1);
 		const char *v = col_text(st, 2);
@@ -252,6 +256,8 @@ static int render_csv(report_build *rb, int64_t tbl, size_t ncols,
 		    v && !(values[r * ncols + c] = strdup(v)))
 			rc = -ENOMEM;
 	}
+	if (!rc && step != SQLITE_DONE)
+		rc = db_error(t);
 	sqlite3_reset(st);
 	if (rc)
 		goto out;
