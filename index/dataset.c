@@ -38,10 +38,7 @@ static const char *const sql[Q_COUNT] = {
 		" FROM report r JOIN source s ON s.id = r.id"
 		" ORDER BY " IX_YEAR_KEY ", r.agency_dir, s.path",
 	[Q_INFO] = "SELECT r.agency, r.year, r.agency_dir, r.year_dir,"
-		" r.title, r.published, r.format, s.path, r.encoding,"
-		" (SELECT count(*) FROM warning w WHERE w.report = r.id),"
-		" (SELECT count(*) FROM check_result c WHERE c.report = r.id"
-		"  AND c.ok = 0)"
+		" r.title, r.published, r.format, s.path, r.encoding"
 		" FROM report r JOIN source s ON s.id = r.id WHERE r.id = ?",
 	[Q_FAILED] = "SELECT rule, subject, detail FROM check_result"
 		" WHERE report = ? AND ok = 0 ORDER BY seq",
@@ -139,28 +136,23 @@ static void put_identity(nb_buf *b, const identity *id)
 	nb_buf_free(&dir);
 }
 
+/* The report's records in the lists: its checks that failed and its
+ * warnings first, counted for its record in reports.csv (a count of
+ * each in SQL read the views again). */
 static int put_lists(render *r, int64_t report, const identity *id,
 		     sqlite3_stmt *info)
 {
-	nb_buf *b = &r->c->chunk[IX_ALL_REPORTS];
-	put_identity(b, id);
-	for (int c = 4; c <= 8; c++)
-		ix_csv_field(b, col_text(info, c), false);
-	nb_buf_printf(b, ",%lld,%lld", (long long)sqlite3_column_int64(info, 9),
-		      (long long)sqlite3_column_int64(info, 10));
-	ix_csv_end(b, false);
-	r->c->records[IX_ALL_REPORTS]++;
-
 	int rc = 0, step;
 	sqlite3_stmt *st = r->s->q[Q_FAILED];
-	b = &r->c->chunk[IX_ALL_CHECKS];
+	nb_buf *b = &r->c->chunk[IX_ALL_CHECKS];
+	int64_t *failed = &r->c->records[IX_ALL_CHECKS];
 	sqlite3_bind_int64(st, 1, report);
 	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
 		put_identity(b, id);
 		for (int c = 0; c < 3; c++)
 			ix_csv_field(b, col_text(st, c), false);
 		ix_csv_end(b, false);
-		r->c->records[IX_ALL_CHECKS]++;
+		(*failed)++;
 	}
 	if (step != SQLITE_DONE)
 		rc = render_error(r);
@@ -168,16 +160,26 @@ static int put_lists(render *r, int64_t report, const identity *id,
 
 	st = r->s->q[Q_WARNINGS];
 	b = &r->c->chunk[IX_ALL_WARNINGS];
+	int64_t *warnings = &r->c->records[IX_ALL_WARNINGS];
 	sqlite3_bind_int64(st, 1, report);
 	while (!rc && (step = sqlite3_step(st)) == SQLITE_ROW) {
 		put_identity(b, id);
 		ix_csv_field(b, col_text(st, 0), false);
 		ix_csv_end(b, false);
-		r->c->records[IX_ALL_WARNINGS]++;
+		(*warnings)++;
 	}
 	if (!rc && step != SQLITE_DONE)
 		rc = render_error(r);
 	sqlite3_reset(st);
+
+	b = &r->c->chunk[IX_ALL_REPORTS];
+	put_identity(b, id);
+	for (int c = 4; c <= 8; c++)
+		ix_csv_field(b, col_text(info, c), false);
+	nb_buf_printf(b, ",%lld,%lld", (long long)*warnings,
+		      (long long)*failed);
+	ix_csv_end(b, false);
+	r->c->records[IX_ALL_REPORTS]++;
 	return rc;
 }
 

@@ -205,9 +205,11 @@ static int table_dir(report_build *rb, int kind, size_t *kid)
 	return rc;
 }
 
-/* A table's rows as CSV, in both line-end variants. */
+/* A table's rows as CSV, in both line-end variants; the labels of the
+ * rows printed otherwise (label, then as printed) appended to printed. */
 static int render_csv(report_build *rb, int64_t tbl, size_t ncols,
-		      size_t nrows, const char *label_header, ix_tnode *f)
+		      size_t nrows, const char *label_header, ix_tnode *f,
+		      ix_strv *printed)
 {
 	ix_reptree *t = rb->t;
 	int rc = 0, step = SQLITE_DONE;
@@ -237,9 +239,11 @@ static int render_csv(report_build *rb, int64_t tbl, size_t ncols,
 	sqlite3_bind_int64(st, 2, tbl);
 	while (!rc && (step = sqlite3_step(st)) == SQLITE_ROW) {
 		int64_t r = sqlite3_column_int64(st, 0);
-		const char *l = col_text(st, 1);
+		const char *l = col_text(st, 1), *as = col_text(st, 2);
 		if (r >= 0 && (size_t)r < nrows && l && !(labels[r] = strdup(l)))
 			rc = -ENOMEM;
+		if (!rc && as && !(rc = ix_strv_push(printed, l ? l : "")))
+			rc = ix_strv_push(printed, as);
 	}
 	if (!rc && step != SQLITE_DONE)
 		rc = db_error(t);
@@ -349,30 +353,23 @@ static int render_tables(report_build *rb)
 			rc = -ENOMEM;
 			break;
 		}
+		ix_strv as = {0};
 		rc = render_csv(rb, ti->no, (size_t)ti->ncols, (size_t)ti->nrows,
-				ti->label_header, f);
+				ti->label_header, f, &as);
 		const char *key = ti->name ? ti->name : fallback;
 		if (!rc && !cJSON_GetObjectItemCaseSensitive(templates, key) &&
 		    !cJSON_AddStringToObject(templates, key, ti->format))
 			rc = -ENOMEM;
-
-		sqlite3_stmt *rows = t->q[Q_ROWS];
-		sqlite3_bind_int64(rows, 1, rb->id);
-		sqlite3_bind_int64(rows, 2, ti->no);
-		while (!rc && sqlite3_step(rows) == SQLITE_ROW) {
-			const char *label = col_text(rows, 1);
-			const char *as = col_text(rows, 2);
-			if (!as)
-				continue;
-			nb_buf k = {0};
-			nb_buf_printf(&k, "%s/%s", key, label ? label : "");
-			if (k.oom ||
-			    (!cJSON_GetObjectItemCaseSensitive(printed, k.s) &&
-			     !cJSON_AddStringToObject(printed, k.s, as)))
+		for (size_t k = 0; k + 1 < as.n && !rc; k += 2) {
+			nb_buf kb = {0};
+			nb_buf_printf(&kb, "%s/%s", key, as.v[k]);
+			if (kb.oom ||
+			    (!cJSON_GetObjectItemCaseSensitive(printed, kb.s) &&
+			     !cJSON_AddStringToObject(printed, kb.s, as.v[k + 1])))
 				rc = -ENOMEM;
-			nb_buf_free(&k);
+			nb_buf_free(&kb);
 		}
-		sqlite3_reset(rows);
+		ix_strv_free(&as);
 	}
 	for (size_t i = 0; i < n; i++) {
 		free(v[i].format);
