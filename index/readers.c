@@ -13,6 +13,7 @@
  */
 #include <errno.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "ix.h"
@@ -26,6 +27,7 @@
 struct ix_readers {
 	sqlite3 *writer;
 	FILE *err;
+	bool shared;		/* in WAL: else the writer is the one reader */
 	unsigned n;
 	sqlite3 *db[MAX_READERS];
 };
@@ -38,16 +40,31 @@ unsigned ix_cores(void)
 	return n > MAX_READERS ? MAX_READERS : (unsigned)n;
 }
 
-/* Commits the writer's transaction, changes the main file's journal and
- * locking modes, begins again. */
-static int switch_modes(sqlite3 *db, FILE *err, bool shared)
+/* Commits the writer's transaction and turns its file to WAL; *shared
+ * false when the file system cannot (WAL needs shared memory beside the
+ * file): the file is then as it was.  Begins again. */
+static int share(sqlite3 *db, FILE *err, bool *shared)
 {
-	return ix_exec(db, shared ?
-		       "COMMIT;"
-		       "PRAGMA main.locking_mode = NORMAL;"
-		       "PRAGMA main.journal_mode = WAL;"
-		       "BEGIN;" :
-		       "COMMIT;"
+	sqlite3_stmt *st;
+	int rc = ix_exec(db, "COMMIT; PRAGMA main.locking_mode = NORMAL;", err);
+	if (rc)
+		return rc;
+	if (sqlite3_prepare_v2(db, "PRAGMA main.journal_mode = WAL", -1, &st,
+			       NULL) != SQLITE_OK) {
+		ix_say_db(err, db);
+		return -EIO;
+	}
+	*shared = sqlite3_step(st) == SQLITE_ROW &&
+		!strcmp((const char *)sqlite3_column_text(st, 0), "wal");
+	sqlite3_finalize(st);
+	return ix_exec(db, *shared ? "BEGIN;" :
+		       "PRAGMA main.locking_mode = EXCLUSIVE; BEGIN;", err);
+}
+
+/* Commits, and makes the file journal-less and exclusive again. */
+static int unshare(sqlite3 *db, FILE *err)
+{
+	return ix_exec(db, "COMMIT;"
 		       "PRAGMA main.journal_mode = OFF;"
 		       "PRAGMA main.locking_mode = EXCLUSIVE;"
 		       "BEGIN;", err);
@@ -61,10 +78,16 @@ int ix_readers_open(sqlite3 *writer, FILE *err, const atomic_int *cancel,
 		return -ENOMEM;
 	r->writer = writer;
 	r->err = err;
-	int rc = switch_modes(writer, err, true);
+	int rc = share(writer, err, &r->shared);
 	if (rc) {
 		free(r);
 		return rc;
+	}
+	if (!r->shared) {
+		/* slower, not wrong: everything rendered on the writer */
+		r->db[r->n++] = writer;
+		*out = r;
+		return 0;
 	}
 	const char *path = sqlite3_db_filename(writer, "main");
 	unsigned want = ix_cores();
@@ -105,12 +128,14 @@ int ix_readers_close(ix_readers *r, int rc)
 {
 	if (!r)
 		return rc;
-	for (unsigned i = 0; i < r->n; i++)
-		sqlite3_close(r->db[i]);
-	/* after a failure the build is thrown away: the writer's close takes
-	 * the WAL with it */
-	if (!rc)
-		rc = switch_modes(r->writer, r->err, false);
+	if (r->shared) {
+		for (unsigned i = 0; i < r->n; i++)
+			sqlite3_close(r->db[i]);
+		/* after a failure the build is thrown away: the writer's
+		 * close takes the WAL with it */
+		if (!rc)
+			rc = unshare(r->writer, r->err);
+	}
 	free(r);
 	return rc;
 }

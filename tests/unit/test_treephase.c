@@ -60,11 +60,12 @@ static bool exists(const char *db, const char *suffix)
 }
 
 /* A connection as the build keeps its temporary index: journal-less,
- * exclusive, in a transaction. */
-static sqlite3 *open_as_build(const char *path)
+ * exclusive, in a transaction; through vfs (NULL: the default). */
+static sqlite3 *open_as_build(const char *path, const char *vfs)
 {
 	sqlite3 *db;
-	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE |
+					 SQLITE_OPEN_CREATE, vfs), SQLITE_OK);
 	assert_int_equal(ix_exec(db, "PRAGMA journal_mode = OFF;"
 				 "PRAGMA locking_mode = EXCLUSIVE;"
 				 "BEGIN;", NULL), 0);
@@ -74,7 +75,7 @@ static sqlite3 *open_as_build(const char *path)
 static void test_readers_see_what_was_committed(void **state)
 {
 	scratch_dir *fx = *state;
-	sqlite3 *w = open_as_build(fx->db);
+	sqlite3 *w = open_as_build(fx->db, NULL);
 	assert_int_equal(ix_exec(w, "CREATE TABLE t(x);"
 				 "INSERT INTO t VALUES(1), (2);", NULL), 0);
 	ix_readers *r;
@@ -117,7 +118,7 @@ static void test_readers_see_what_was_committed(void **state)
 static void test_readers_stop_at_cancel(void **state)
 {
 	scratch_dir *fx = *state;
-	sqlite3 *w = open_as_build(fx->db);
+	sqlite3 *w = open_as_build(fx->db, NULL);
 	assert_int_equal(ix_exec(w, "CREATE TABLE t(x);", NULL), 0);
 	atomic_int flag = 1;
 	ix_readers *r;
@@ -138,10 +139,10 @@ static void test_readers_stop_at_cancel(void **state)
 /* The index of DATA, then a connection to it as the build has it just
  * before its tree phase: the nodes, _all and the checks across years
  * (which the tree phase adds) gone, the reports' rows kept. */
-static sqlite3 *before_tree_phase(scratch_dir *fx)
+static sqlite3 *before_tree_phase(scratch_dir *fx, const char *vfs)
 {
 	assert_int_equal(nb_index_build(fx->db, fx->raw, NULL, NULL), 0);
-	sqlite3 *db = open_as_build(fx->db);
+	sqlite3 *db = open_as_build(fx->db, vfs);
 	assert_int_equal(ix_exec(db, "CREATE TEMP TABLE built AS"
 				 " SELECT * FROM node;"
 				 "DELETE FROM node; DELETE FROM chunk_node;"
@@ -151,10 +152,10 @@ static sqlite3 *before_tree_phase(scratch_dir *fx)
 	return db;
 }
 
-static void test_tree_phase_again_same_nodes(void **state)
+/* The phase run again through vfs gives the nodes of the build. */
+static void same_nodes_again(scratch_dir *fx, const char *vfs)
 {
-	scratch_dir *fx = *state;
-	sqlite3 *db = before_tree_phase(fx);
+	sqlite3 *db = before_tree_phase(fx, vfs);
 	assert_true(count(db, "SELECT count(*) FROM temp.built") > 20);
 	assert_int_equal(ix_tree_build(db, fx->raw, NULL, NULL), 0);
 	assert_int_equal(sqlite3_get_autocommit(db), 0);
@@ -167,10 +168,39 @@ static void test_tree_phase_again_same_nodes(void **state)
 	assert_false(exists(fx->db, "-wal"));
 }
 
+static void test_tree_phase_again_same_nodes(void **state)
+{
+	same_nodes_again(*state, NULL);
+}
+
+/* A file system without the shared memory WAL needs: one reader, the
+ * writer itself, the file never in WAL. */
+static void test_without_wal_the_writer_renders(void **state)
+{
+	scratch_dir *fx = *state;
+	sqlite3 *w = open_as_build(fx->db, "unix-none");
+	assert_int_equal(ix_exec(w, "CREATE TABLE t(x);"
+				 "INSERT INTO t VALUES(1);", NULL), 0);
+	ix_readers *r;
+	assert_int_equal(ix_readers_open(w, NULL, NULL, &r), 0);
+	assert_int_equal(ix_readers_count(r), 1);
+	assert_ptr_equal(ix_readers_db(r, 0), w);
+	assert_int_equal(sqlite3_get_autocommit(w), 0);
+	assert_int_equal(ix_exec(w, "INSERT INTO t VALUES(2);", NULL), 0);
+	assert_int_equal(ix_readers_close(r, 0), 0);
+	assert_false(exists(fx->db, "-wal"));
+	assert_int_equal(count(w, "SELECT count(*) FROM t"), 2);
+	assert_int_equal(ix_exec(w, "COMMIT;", NULL), 0);
+	sqlite3_close(w);
+	assert_int_equal(remove(fx->db), 0);
+
+	same_nodes_again(fx, "unix-none");
+}
+
 static void test_tree_phase_fails_with_one_report(void **state)
 {
 	scratch_dir *fx = *state;
-	sqlite3 *db = before_tree_phase(fx);
+	sqlite3 *db = before_tree_phase(fx, NULL);
 	/* one row's cells that _all cannot read */
 	assert_int_equal(ix_exec(db, "UPDATE stored_row SET cells = '[1,'"
 				 " WHERE (report, tbl_no, row_no) = (SELECT report,"
@@ -194,6 +224,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_readers_see_what_was_committed, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_readers_stop_at_cancel, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_tree_phase_again_same_nodes, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_without_wal_the_writer_renders, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_tree_phase_fails_with_one_report, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
