@@ -17,7 +17,9 @@
  * with the same directory names and the same cross-year checks, keeps its
  * chunks, taken out of the old blocks as they are; only the chunks of new
  * and changed reports are rendered — and those of a table whose union of
- * columns changed.  alltree.c then makes the nodes.
+ * columns changed.  They are rendered on every core, on read connections
+ * (readers.c), and given to the blocks by the writer in order (pmap.c).
+ * alltree.c then makes the nodes.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -58,10 +60,6 @@ static const char *const sql[Q_COUNT] = {
 		" ORDER BY row_no, col_no",
 };
 
-/* Reports rendered ahead of the writer, at most (a report's chunks are a
- * few KB), as the parse's window. */
-#define RENDER_WINDOW 64
-
 /* The statements of one connection: the writer's, or a reader's. */
 typedef struct {
 	sqlite3 *db;
@@ -86,7 +84,7 @@ typedef struct {
 	stmts *rd;		/* each reader's */
 	int64_t *ids;		/* the reports in the order of _all */
 	bool *kept;		/* whose chunks are the old index's */
-	chunks ring[RENDER_WINDOW];
+	chunks ring[IX_RENDER_WINDOW];
 } dataset;
 
 static int db_error(FILE *err, sqlite3 *db)
@@ -383,7 +381,7 @@ static bool to_render(const dataset *d, size_t i)
 static void work_report(void *ctx, unsigned w, size_t i)
 {
 	dataset *d = ctx;
-	chunks *c = &d->ring[i % RENDER_WINDOW];
+	chunks *c = &d->ring[i % IX_RENDER_WINDOW];
 	*c = (chunks){0};
 	if (to_render(d, i) && !ix_cancelled(d->cancel))
 		c->rc = render_report(d, &d->rd[w], d->ids[i], d->kept[i], c);
@@ -393,7 +391,7 @@ static void work_report(void *ctx, unsigned w, size_t i)
 static int add_report(void *ctx, size_t i)
 {
 	dataset *d = ctx;
-	chunks *c = &d->ring[i % RENDER_WINDOW];
+	chunks *c = &d->ring[i % IX_RENDER_WINDOW];
 	int rc = ix_cancelled(d->cancel) ? NB_CANCELLED : c->rc;
 	if (!rc && d->kept[i])
 		rc = ix_blocks_keep(d->blocks, d->ids[i]);
@@ -436,8 +434,8 @@ static int render_all(dataset *d, size_t n, ix_readers *readers)
 		rc = prepare(&d->rd[w], d->err);
 	}
 	if (!rc)
-		rc = ix_pmap(n, nr, RENDER_WINDOW, work_report, add_report, d);
-	for (size_t i = 0; i < RENDER_WINDOW; i++)
+		rc = ix_pmap(n, nr, IX_RENDER_WINDOW, work_report, add_report, d);
+	for (size_t i = 0; i < IX_RENDER_WINDOW; i++)
 		clear_chunks(d, &d->ring[i]);
 	for (unsigned w = 0; w < nr; w++)
 		finalize(&d->rd[w]);

@@ -237,6 +237,13 @@ int ix_pmap(size_t n, unsigned threads, size_t window, ix_work_fn work,
 
 typedef struct ix_readers ix_readers;
 
+/* Items the readers render ahead of the writer, at most (ix_pmap's
+ * window): bounds the memory held by what is rendered and not yet
+ * inserted — a report's files, tens of KB — as the parse's window does.
+ * Each pass keeps them in a ring of this many slots, item i in slot
+ * i % IX_RENDER_WINDOW, which the window makes free again. */
+#define IX_RENDER_WINDOW 64
+
 /* The cores to work on: online CPUs, at least 1, at most 16 (a parser, or
  * a reader's page cache, per core). */
 unsigned ix_cores(void);

@@ -11,7 +11,9 @@
  * A report's files are rendered (reptree.c) to learn their sizes and
  * digests, and stored as those only: their bytes are rendered again when
  * read (rendered.c), from the rows they came from, which the index holds
- * anyway.
+ * anyway.  The rendering runs on every core, on read connections
+ * (readers.c), once the names and the checks across years are written;
+ * the writer inserts what they render, in order (pmap.c).
  *
  * Nodes are inserted depth first with every directory's children in name
  * order.  Inode numbers come from inodes.c: kept from the index being
@@ -88,11 +90,6 @@ static const char copy_nodes_sql[] =
 	"INSERT INTO main.node SELECT * FROM old.node"
 	" WHERE report IN (SELECT id FROM temp.unchanged);";
 
-/* Reports rendered ahead of the writer, at most: bounds the memory held
- * by rendered reports not yet inserted (tens of KB each), as the parse's
- * window does. */
-#define RENDER_WINDOW 64
-
 /* A report's year directory as a reader rendered it, until the writer
  * inserts it. */
 typedef struct {
@@ -110,7 +107,7 @@ typedef struct {
 	ix_reptree *render;	/* the writer's: records section directories */
 	ix_readers *readers;
 	ix_reptree **rd;	/* each reader's */
-	rendered ring[RENDER_WINDOW];
+	rendered ring[IX_RENDER_WINDOW];
 	int64_t agency_ino;	/* of the agency being inserted */
 	bool old;		/* an old index is attached */
 	rep *reps;
@@ -193,7 +190,7 @@ static void render_report(void *ctx, unsigned w, size_t i)
 {
 	tree *t = ctx;
 	const rep *r = &t->reps[i];
-	rendered *out = &t->ring[i % RENDER_WINDOW];
+	rendered *out = &t->ring[i % IX_RENDER_WINDOW];
 	*out = (rendered){0};
 	if (r->unchanged || ix_cancelled(t->cancel))
 		return;
@@ -212,7 +209,7 @@ static int insert_report(void *ctx, size_t i)
 {
 	tree *t = ctx;
 	const rep *r = &t->reps[i];
-	rendered *in = &t->ring[i % RENDER_WINDOW];
+	rendered *in = &t->ring[i % IX_RENDER_WINDOW];
 	int rc = ix_cancelled(t->cancel) ? NB_CANCELLED : in->rc;
 	if (!rc && r->first)
 		rc = insert_node(t, NB_ROOT_INO, r->agency_dir, NULL, 0,
@@ -243,10 +240,10 @@ static int insert_reports(tree *t)
 		rc = ix_reptree_new(ix_readers_db(t->readers, w), t->err, false,
 				    &t->rd[w]);
 	if (!rc)
-		rc = ix_pmap(t->nreps, n, RENDER_WINDOW, render_report,
+		rc = ix_pmap(t->nreps, n, IX_RENDER_WINDOW, render_report,
 			     insert_report, t);
 	/* the reports rendered but not inserted when an insert failed */
-	for (size_t i = 0; i < RENDER_WINDOW; i++) {
+	for (size_t i = 0; i < IX_RENDER_WINDOW; i++) {
 		ix_tnode_free(&t->ring[i].year);
 		ix_secdirs_free(&t->ring[i].dirs);
 		t->ring[i] = (rendered){0};

@@ -12,7 +12,8 @@
  * did not print stays empty.  One small file per agency, rendered with
  * the tree for its size and digest and again when read (rendered.c);
  * its node is copied from the old index when the agency's reports are the
- * same, unchanged.
+ * same, unchanged.  A build renders the agencies' files on every core, on
+ * read connections (readers.c), and inserts them in order (pmap.c).
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -516,9 +517,6 @@ int ix_trend_render(ix_trend *t, int64_t agency_ino, ix_tnode *f)
 
 /* ---- building, on every reader ------------------------------------------------ */
 
-/* Agencies rendered ahead of the writer, at most (a file is a few KB). */
-#define RENDER_WINDOW 64
-
 /* An agency: its directory and its reports, a run of the writer's
  * members. */
 typedef struct {
@@ -540,7 +538,7 @@ typedef struct {
 	const atomic_int *cancel;
 	agency *v;
 	size_t n, cap;
-	rendered ring[RENDER_WINDOW];
+	rendered ring[IX_RENDER_WINDOW];
 } builder;
 
 /* Every agency and its reports, in the order of Q_REPORTS. */
@@ -593,7 +591,7 @@ static void work_agency(void *ctx, unsigned w, size_t i)
 {
 	builder *b = ctx;
 	const agency *a = &b->v[i];
-	rendered *out = &b->ring[i % RENDER_WINDOW];
+	rendered *out = &b->ring[i % IX_RENDER_WINDOW];
 	*out = (rendered){0};
 	if (ix_cancelled(b->cancel) ||
 	    (b->w->old && all_unchanged(b->w->members + a->first, a->n)))
@@ -608,7 +606,7 @@ static int insert_agency(void *ctx, size_t i)
 {
 	builder *b = ctx;
 	const agency *a = &b->v[i];
-	rendered *in = &b->ring[i % RENDER_WINDOW];
+	rendered *in = &b->ring[i % IX_RENDER_WINDOW];
 	bool copied = false;
 	int rc = ix_cancelled(b->cancel) ? NB_CANCELLED : in->rc;
 	if (!rc && !in->rendered)
@@ -638,11 +636,11 @@ int ix_trend_build(sqlite3 *db, FILE *err, ix_inos *inos, ix_readers *readers,
 	if (!rc)
 		rc = load_agencies(&b);
 	if (!rc)
-		rc = ix_pmap(b.n, nr, RENDER_WINDOW, work_agency, insert_agency,
+		rc = ix_pmap(b.n, nr, IX_RENDER_WINDOW, work_agency, insert_agency,
 			     &b);
 	if (rc == -ENOMEM)
 		ix_say(err, "%s: out of memory", sqlite3_db_filename(db, "main"));
-	for (size_t i = 0; i < RENDER_WINDOW; i++)
+	for (size_t i = 0; i < IX_RENDER_WINDOW; i++)
 		ix_tnode_free(&b.ring[i].f);
 	for (size_t i = 0; i < b.n; i++)
 		free(b.v[i].dir);
