@@ -595,6 +595,16 @@ int ix_trend_build(sqlite3 *db, FILE *err, ix_inos *inos, ix_readers *readers,
 /* node.part of an agency's 趋势.csv: rendered on read from the reports of
  * its parent directory. */
 #define IX_PART_TREND (-1)
+/* The statements that read reports' key figures for 趋势.csv from one
+ * connection's rows (figures.c). */
+typedef struct ix_figures ix_figures;
+/* 0, -ENOMEM or -EIO (message on err). */
+int ix_figures_new(sqlite3 *db, FILE *err, ix_figures **out);
+void ix_figures_free(ix_figures *f);
+/* Appends report's figures to keys (<table>/<row>/<column>) and values,
+ * in 趋势.csv's order, the first of a key only.  0, -ENOMEM or -EIO. */
+int ix_figures_read(ix_figures *f, int64_t report, ix_strv *keys,
+		    ix_strv *values);
 /* The statements that render 趋势.csv from one connection's rows. */
 typedef struct ix_trend ix_trend;
 /* 0, -ENOMEM or -EIO. */

@@ -23,11 +23,9 @@
 #include "ix.h"
 
 #define TREND_NAME "趋势.csv"
-/* The total column of tables 3 and 4 (the templates' last column). */
-#define TOTAL_COLUMN "总计"
 
 enum {
-	Q_TABLES, Q_COLUMNS, Q_ROWS, Q_CELLS, Q_MEMBERS,	/* reading */
+	Q_MEMBERS,				/* reading */
 	Q_REPORTS, Q_AGENCY, Q_INSERT,		/* building */
 	Q_OLD_COUNT, Q_COPY,			/* building with an old index */
 	Q_COUNT
@@ -38,25 +36,6 @@ static const char *const sql[Q_COUNT] = {
 		" r.id IN (SELECT id FROM temp.unchanged) FROM report r"
 		" JOIN source s ON s.id = r.id ORDER BY r.agency_dir, "
 		IX_YEAR_KEY ", s.path",
-	/* A report's figures, table by table (?2 table 3, ?3 table 4, ?4
-	 * table 2), each table's row by row and column by column: four
-	 * simple queries, where one join of the views re-read every table's
-	 * headers for each of its rows (most of 趋势.csv's cost) */
-	[Q_TABLES] = "SELECT tbl_no, kind = ?4, name FROM report_table"
-		" WHERE report = ?1 AND name IS NOT NULL"
-		" AND kind IN (?2, ?3, ?4)"
-		" ORDER BY CASE kind WHEN ?2 THEN 0 WHEN ?3 THEN 1 ELSE 2 END,"
-		" tbl_no",
-	[Q_COLUMNS] = "SELECT col_no, header FROM table_column"
-		" WHERE report = ? AND tbl_no = ? ORDER BY col_no",
-	[Q_ROWS] = "SELECT row_no, label FROM table_row"
-		" WHERE report = ? AND tbl_no = ? AND extra = 0 ORDER BY row_no",
-	/* ?3: every column (table 2), else those headed ?4 */
-	[Q_CELLS] = "SELECT row_no, col_no, value FROM cell"
-		" WHERE report = ?1 AND tbl_no = ?2 AND (?3 OR col_no IN"
-		"  (SELECT col_no FROM table_column WHERE report = ?1"
-		"   AND tbl_no = ?2 AND header = ?4))"
-		" ORDER BY row_no, col_no",
 	/* the reports of the agency directory ?, in Q_REPORTS's order */
 	[Q_MEMBERS] = "SELECT r.id, r.year_dir FROM node n"
 		" JOIN report r ON r.id = n.report JOIN source s ON s.id = r.id"
@@ -93,6 +72,7 @@ typedef struct ix_trend {
 	sqlite3 *db;
 	FILE *err;
 	sqlite3_stmt *q[Q_COUNT];
+	ix_figures *figures;
 	bool old;		/* an old index is attached */
 	column *cols;
 	size_t ncols, cap;
@@ -123,99 +103,6 @@ static const char *text_or(sqlite3_stmt *st, int i, const char *dflt)
 	return s ? s : dflt;
 }
 
-/* A figure of column c: the first of a key (of a table printed twice,
- * the first). */
-static int add_figure(column *c, const char *table, const char *label,
-		      const char *header, const char *value)
-{
-	nb_buf key = {0};
-	nb_buf_printf(&key, "%s/%s/%s", table, label, header);
-	int rc = key.oom ? -ENOMEM : 0;
-	if (!rc && ix_strv_find(&c->keys, key.s) < 0 &&
-	    !(rc = ix_strv_push(&c->keys, key.s)))
-		rc = ix_strv_push(&c->values, value);
-	nb_buf_free(&key);
-	return rc;
-}
-
-/* The columns of table tbl a figure is read from: every one (all), else
- * those headed TOTAL_COLUMN. */
-static int figure_columns(trend *t, int64_t report, int64_t tbl, bool all,
-			  ix_strv *headers, int64_t **cols)
-{
-	sqlite3_stmt *st = t->q[Q_COLUMNS];
-	size_t cap = 0;
-	int rc = 0, step;
-	*cols = NULL;
-	sqlite3_bind_int64(st, 1, report);
-	sqlite3_bind_int64(st, 2, tbl);
-	while (!rc && (step = sqlite3_step(st)) == SQLITE_ROW) {
-		const char *h = text_or(st, 1, "");
-		if (!all && strcmp(h, TOTAL_COLUMN))
-			continue;
-		int64_t *v = nb_grow(*cols, &cap, headers->n + 1, sizeof *v, 8);
-		if (!v) {
-			rc = -ENOMEM;
-			break;
-		}
-		*cols = v;
-		v[headers->n] = sqlite3_column_int64(st, 0);
-		rc = ix_strv_push(headers, h);
-	}
-	if (!rc && step != SQLITE_DONE)
-		rc = db_error(t);
-	sqlite3_reset(st);
-	return rc;
-}
-
-/* Table tbl's figures, row by row: each row's value in each of the
- * columns, the cells merged in (row, column) order. */
-static int add_table(trend *t, column *c, int64_t report, int64_t tbl,
-		     bool all, const char *name)
-{
-	ix_strv headers = {0};
-	int64_t *cols;
-	int rc = figure_columns(t, report, tbl, all, &headers, &cols);
-	if (rc || !headers.n) {
-		ix_strv_free(&headers);
-		free(cols);
-		return rc;
-	}
-	sqlite3_stmt *rows = t->q[Q_ROWS], *cells = t->q[Q_CELLS];
-	sqlite3_bind_int64(rows, 1, report);
-	sqlite3_bind_int64(rows, 2, tbl);
-	sqlite3_bind_int64(cells, 1, report);
-	sqlite3_bind_int64(cells, 2, tbl);
-	sqlite3_bind_int(cells, 3, all);
-	sqlite3_bind_text(cells, 4, TOTAL_COLUMN, -1, SQLITE_STATIC);
-	int step, cstep = sqlite3_step(cells);
-	while (!rc && (step = sqlite3_step(rows)) == SQLITE_ROW) {
-		int64_t row = sqlite3_column_int64(rows, 0);
-		for (size_t k = 0; k < headers.n && !rc; k++) {
-			int64_t cr = 0, cc = 0;
-			for (; cstep == SQLITE_ROW; cstep = sqlite3_step(cells)) {
-				cr = sqlite3_column_int64(cells, 0);
-				cc = sqlite3_column_int64(cells, 1);
-				if (cr > row || (cr == row && cc >= cols[k]))
-					break;
-			}
-			bool here = cstep == SQLITE_ROW && cr == row &&
-				cc == cols[k];
-			rc = add_figure(c, name, text_or(rows, 1, ""),
-					headers.v[k],
-					here ? text_or(cells, 2, "") : "");
-		}
-	}
-	if (!rc && (step != SQLITE_DONE ||
-		    (cstep != SQLITE_ROW && cstep != SQLITE_DONE)))
-		rc = db_error(t);
-	sqlite3_reset(rows);
-	sqlite3_reset(cells);
-	ix_strv_free(&headers);
-	free(cols);
-	return rc;
-}
-
 /* One report's figures as a new column. */
 static int add_column(trend *t, int64_t report, const char *year_dir)
 {
@@ -227,19 +114,7 @@ static int add_column(trend *t, int64_t report, const char *year_dir)
 	*c = (column){.year_dir = strdup(year_dir ? year_dir : "")};
 	if (!c->year_dir)
 		return -ENOMEM;
-	sqlite3_stmt *st = t->q[Q_TABLES];
-	sqlite3_bind_int64(st, 1, report);
-	sqlite3_bind_int(st, 2, NB_TABLE_REQUESTS);
-	sqlite3_bind_int(st, 3, NB_TABLE_APPEALS);
-	sqlite3_bind_int(st, 4, NB_TABLE_ACTIVE);
-	int rc = 0, step;
-	while (!rc && (step = sqlite3_step(st)) == SQLITE_ROW)
-		rc = add_table(t, c, report, sqlite3_column_int64(st, 0),
-			       sqlite3_column_int(st, 1), text_or(st, 2, ""));
-	if (!rc && step != SQLITE_DONE)
-		rc = db_error(t);
-	sqlite3_reset(st);
-	return rc;
+	return ix_figures_read(t->figures, report, &c->keys, &c->values);
 }
 
 static void render(const trend *t, const ix_strv *rows, nb_buf *b)
@@ -472,6 +347,8 @@ static int trend_new(sqlite3 *db, FILE *err, bool building, trend **out)
 				       &t->q[i], NULL) != SQLITE_OK)
 			rc = db_error(t);
 	}
+	if (!rc)
+		rc = ix_figures_new(db, err, &t->figures);
 	if (rc) {
 		ix_trend_free(t);
 		return rc;
@@ -495,6 +372,7 @@ void ix_trend_free(ix_trend *t)
 	free(t->members);
 	for (int i = 0; i < Q_COUNT; i++)
 		sqlite3_finalize(t->q[i]);
+	ix_figures_free(t->figures);
 	free(t);
 }
 
