@@ -421,7 +421,7 @@ static int fill(builder *b, const ix_old_index *o, const ix_files *files,
 	if (!rc && o->reusable)
 		rc = copy_reused(db, b->err);
 	if (!rc)
-		rc = ix_tree_build(db, b->rawdir, b->err);
+		rc = ix_tree_build(db, b->rawdir, b->err, b->cancel);
 	if (!rc && (rc = ix_totals_count(db, b->stats)))
 		ix_say_db(b->err, db);
 	if (!rc)
