@@ -13,7 +13,8 @@
  *
  * Errors go to fuse_log: the terminal, or syslog once in the background.
  * The indexer is looked for beside this program (a build tree, or both
- * installed in one directory), then in NB_LIBEXECDIR (`make install`).
+ * installed in one directory), in ../libexec/nianbaofs from it (`make
+ * install`, any PREFIX), then in NB_LIBEXECDIR (LIBEXECDIR at build time).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -52,9 +53,17 @@ int nb_indexer_path(char *buf, size_t len)
 
 	if (n > 0) {
 		self[n] = '\0';
-		w = snprintf(buf, len, "%s/" INDEXER_NAME, dirname(self));
-		if (w > 0 && (size_t)w < len && executable(buf))
-			return 0;
+		const char *dir = dirname(self);
+		/* beside it (a build tree), then as `make install` lays them
+		 * out, whatever PREFIX was given at install time */
+		static const char *const rel[] = {
+			"", "../libexec/nianbaofs/",
+		};
+		for (size_t i = 0; i < sizeof rel / sizeof *rel; i++) {
+			w = snprintf(buf, len, "%s/%s" INDEXER_NAME, dir, rel[i]);
+			if (w > 0 && (size_t)w < len && executable(buf))
+				return 0;
+		}
 	}
 	w = snprintf(buf, len, "%s/" INDEXER_NAME, NB_LIBEXECDIR);
 	if (w > 0 && (size_t)w < len && executable(buf))
