@@ -173,6 +173,10 @@ int nb_refresh_run(nb_refresh *r)
 {
 	r->nlen = 0;
 	int rc = atomic_load(&r->cancel) ? NB_EXIT_CANCELLED : run_indexer(r);
+	/* SIGTERM may reach the indexer before it handles it (it then dies
+	 * of it, having written nothing): asked for all the same */
+	if (rc != NB_EXIT_OK && atomic_load(&r->cancel))
+		rc = NB_EXIT_CANCELLED;
 	if (r->len) {	/* a last line without its newline */
 		if (append(&r->line, &r->len, &r->cap, "\n", 1) == 0)
 			take_line(r, r->line, r->len);
