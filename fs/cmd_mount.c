@@ -26,7 +26,8 @@
  * 100,000 reports (issue 7: at most 50 MB).  Requests come one or two at
  * a time from a `find`, `grep -r` or `cat` (each waits for its answer;
  * readahead adds one), and this machine has 2 cores: 4 keep both busy
- * with one waiting on the disk, as fast as 10 (README, "Performance"). */
+ * with one waiting on the disk.  A warm pass sends the daemon nothing at
+ * all (README, "Performance"). */
 #define NB_WORKERS "4"
 
 /* Names the user may override come first; what makes the mount read-only

@@ -8,9 +8,9 @@
  * read, pin and connection before the first answer (issue 7's mount until
  * the first `ls`).  Here the process forks first: the child does
  * everything, says what went wrong on the terminal it still shares, then
- * tells the parent it is serving and only then leaves the terminal.  The parent, which waited,
- * exits with the child's status, so `nianbaofs ... && ls MOUNTPOINT` still
- * finds the mount there.
+ * tells the parent it is serving and only then leaves the terminal.  The
+ * parent, which waited, exits with the child's status, so `nianbaofs ...
+ * && ls MOUNTPOINT` still finds the mount there.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -28,8 +28,9 @@ int nb_daemon_fork(int *ready, int *status)
 
 	*ready = -1;
 	if (pipe2(fds, O_CLOEXEC) != 0) {
-		nb_err("cannot go to the background: %s", strerror(errno));
-		return -errno;
+		int e = errno;
+		nb_err("cannot go to the background: %s", strerror(e));
+		return -e;
 	}
 	pid_t pid = fork();
 	if (pid < 0) {

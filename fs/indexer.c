@@ -4,9 +4,10 @@
  * Every build runs in that separate program (indexer_main.c): `nianbaofs
  * index` becomes it, the mount's first build and every refresh run it as
  * a child.  So the mounted program links only what serving uses (libfuse,
- * SQLite, zstd), not the parser's ICU, OpenCC with libstdc++, libxml2 and
- * libcrypto: loading those took ~20 ms of CPU before a mount's first
- * answer (issue 7).  And a build's memory (the list of 100,000 raw files,
+ * SQLite, zstd, ICU and cJSON for files rendered on read, libcrypto for
+ * the default index path), not the parser's OpenCC (with marisa) and
+ * libxml2 (with zlib and liblzma): 13 shared objects instead of 18 to load
+ * before a mount's first answer (issue 7).  And a build's memory (the list of 100,000 raw files,
  * parsers, SQLite's caches) is the child's, returned whole when it exits:
  * run inside the daemon, a refresh at 100,000 reports raised its peak by
  * 17 MiB and left 10 MiB behind.
