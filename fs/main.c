@@ -8,11 +8,16 @@
  *   nianbaofs index [--db FILE] RAWDIR
  */
 #include <string.h>
+#include <sqlite3.h>
 
 #include "fs.h"
 
 int main(int argc, char **argv)
 {
+	/* SQLite's memory statistics, which nothing reads, take a mutex per
+	 * allocation: 5 % of a build's tree phase, 6 % of its store step
+	 * (callgrind).  Set before SQLite is first used. */
+	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
 	nb_log_to_stderr();
 	if (argc >= 2 && strcmp(argv[1], "index") == 0)
 		return nb_indexer_exec(argv + 1);

@@ -281,7 +281,6 @@ void ix_allfiles_free(ix_allfiles *fs)
 		free(fs->v[i].label_header);
 		ix_strv_free(&fs->v[i].seqs);
 		ix_strv_free(&fs->v[i].cols);
-		nb_buf_free(&fs->v[i].chunk);
 	}
 	free(fs->v);
 	*fs = (ix_allfiles){0};

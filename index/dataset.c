@@ -17,7 +17,9 @@
  * with the same directory names and the same cross-year checks, keeps its
  * chunks, taken out of the old blocks as they are; only the chunks of new
  * and changed reports are rendered — and those of a table whose union of
- * columns changed.  alltree.c then makes the nodes.
+ * columns changed.  They are rendered on every core, on read connections
+ * (readers.c), and given to the blocks by the writer in order (pmap.c).
+ * alltree.c then makes the nodes.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -38,10 +40,7 @@ static const char *const sql[Q_COUNT] = {
 		" FROM report r JOIN source s ON s.id = r.id"
 		" ORDER BY " IX_YEAR_KEY ", r.agency_dir, s.path",
 	[Q_INFO] = "SELECT r.agency, r.year, r.agency_dir, r.year_dir,"
-		" r.title, r.published, r.format, s.path, r.encoding,"
-		" (SELECT count(*) FROM warning w WHERE w.report = r.id),"
-		" (SELECT count(*) FROM check_result c WHERE c.report = r.id"
-		"  AND c.ok = 0)"
+		" r.title, r.published, r.format, s.path, r.encoding"
 		" FROM report r JOIN source s ON s.id = r.id WHERE r.id = ?",
 	[Q_FAILED] = "SELECT rule, subject, detail FROM check_result"
 		" WHERE report = ? AND ok = 0 ORDER BY seq",
@@ -61,18 +60,36 @@ static const char *const sql[Q_COUNT] = {
 		" ORDER BY row_no, col_no",
 };
 
+/* The statements of one connection: the writer's, or a reader's. */
+typedef struct {
+	sqlite3 *db;
+	sqlite3_stmt *q[Q_COUNT];
+} stmts;
+
+/* One report's chunks, a buffer per file of _all, as a reader rendered
+ * them, until the writer adds them to the blocks. */
+typedef struct {
+	nb_buf *chunk;
+	int64_t *records;
+	int rc;
+} chunks;
+
 typedef struct {
 	sqlite3 *db;
 	FILE *err;
-	sqlite3_stmt *q[Q_COUNT];
-	ix_allfiles files;
+	const atomic_int *cancel;
+	ix_allfiles files;	/* only read while readers render */
 	ix_blocks *blocks;	/* where the chunks go */
 	bool old;		/* an old index is attached */
+	stmts *rd;		/* each reader's */
+	int64_t *ids;		/* the reports in the order of _all */
+	bool *kept;		/* whose chunks are the old index's */
+	chunks ring[IX_RENDER_WINDOW];
 } dataset;
 
-static int db_error(dataset *d)
+static int db_error(FILE *err, sqlite3 *db)
 {
-	ix_say_db(d->err, d->db);
+	ix_say_db(err, db);
 	return -EIO;
 }
 
@@ -82,6 +99,18 @@ static const char *col_text(sqlite3_stmt *st, int i)
 }
 
 /* ---- one report's records ---------------------------------------------------- */
+
+/* Rendering one report on one connection, into c. */
+typedef struct {
+	const dataset *d;
+	stmts *s;
+	chunks *c;
+} render;
+
+static int render_error(const render *r)
+{
+	return db_error(r->d->err, r->s->db);
+}
 
 typedef struct {
 	const char *agency, *agency_dir, *year_dir;
@@ -105,54 +134,58 @@ static void put_identity(nb_buf *b, const identity *id)
 	nb_buf_free(&dir);
 }
 
-static int put_lists(dataset *d, int64_t report, const identity *id,
+/* The report's records in the lists: its checks that failed and its
+ * warnings first, counted for its record in reports.csv (a count of
+ * each in SQL read the views again). */
+static int put_lists(render *r, int64_t report, const identity *id,
 		     sqlite3_stmt *info)
 {
-	ix_allfile *f = &d->files.v[IX_ALL_REPORTS];
-	nb_buf *b = &f->chunk;
+	int rc = 0, step;
+	sqlite3_stmt *st = r->s->q[Q_FAILED];
+	nb_buf *b = &r->c->chunk[IX_ALL_CHECKS];
+	int64_t *failed = &r->c->records[IX_ALL_CHECKS];
+	sqlite3_bind_int64(st, 1, report);
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		put_identity(b, id);
+		for (int c = 0; c < 3; c++)
+			ix_csv_field(b, col_text(st, c), false);
+		ix_csv_end(b, false);
+		(*failed)++;
+	}
+	if (step != SQLITE_DONE)
+		rc = render_error(r);
+	sqlite3_reset(st);
+
+	st = r->s->q[Q_WARNINGS];
+	b = &r->c->chunk[IX_ALL_WARNINGS];
+	int64_t *warnings = &r->c->records[IX_ALL_WARNINGS];
+	sqlite3_bind_int64(st, 1, report);
+	while (!rc && (step = sqlite3_step(st)) == SQLITE_ROW) {
+		put_identity(b, id);
+		ix_csv_field(b, col_text(st, 0), false);
+		ix_csv_end(b, false);
+		(*warnings)++;
+	}
+	if (!rc && step != SQLITE_DONE)
+		rc = render_error(r);
+	sqlite3_reset(st);
+
+	b = &r->c->chunk[IX_ALL_REPORTS];
 	put_identity(b, id);
 	for (int c = 4; c <= 8; c++)
 		ix_csv_field(b, col_text(info, c), false);
-	nb_buf_printf(b, ",%lld,%lld", (long long)sqlite3_column_int64(info, 9),
-		      (long long)sqlite3_column_int64(info, 10));
+	nb_buf_printf(b, ",%lld,%lld", (long long)*warnings,
+		      (long long)*failed);
 	ix_csv_end(b, false);
-	f->records++;
-
-	int rc = 0, step;
-	sqlite3_stmt *st = d->q[Q_FAILED];
-	f = &d->files.v[IX_ALL_CHECKS];
-	sqlite3_bind_int64(st, 1, report);
-	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-		put_identity(&f->chunk, id);
-		for (int c = 0; c < 3; c++)
-			ix_csv_field(&f->chunk, col_text(st, c), false);
-		ix_csv_end(&f->chunk, false);
-		f->records++;
-	}
-	if (step != SQLITE_DONE)
-		rc = db_error(d);
-	sqlite3_reset(st);
-
-	st = d->q[Q_WARNINGS];
-	f = &d->files.v[IX_ALL_WARNINGS];
-	sqlite3_bind_int64(st, 1, report);
-	while (!rc && (step = sqlite3_step(st)) == SQLITE_ROW) {
-		put_identity(&f->chunk, id);
-		ix_csv_field(&f->chunk, col_text(st, 0), false);
-		ix_csv_end(&f->chunk, false);
-		f->records++;
-	}
-	if (!rc && step != SQLITE_DONE)
-		rc = db_error(d);
-	sqlite3_reset(st);
+	r->c->records[IX_ALL_REPORTS]++;
 	return rc;
 }
 
 /* The place in f's union of each of the table's columns (-1: none). */
-static int column_places(dataset *d, const ix_allfile *f, int64_t report,
+static int column_places(render *r, const ix_allfile *f, int64_t report,
 			 int64_t tbl, long **out, size_t *n)
 {
-	sqlite3_stmt *st = d->q[Q_COLUMNS];
+	sqlite3_stmt *st = r->s->q[Q_COLUMNS];
 	ix_strv seen = {0};
 	long *v = NULL;
 	size_t cap = 0;
@@ -174,7 +207,7 @@ static int column_places(dataset *d, const ix_allfile *f, int64_t report,
 		nb_buf_free(&key);
 	}
 	if (!rc && step != SQLITE_DONE)
-		rc = db_error(d);
+		rc = render_error(r);
 	sqlite3_reset(st);
 	ix_strv_free(&seen);
 	if (rc)
@@ -184,27 +217,30 @@ static int column_places(dataset *d, const ix_allfile *f, int64_t report,
 	return rc;
 }
 
-static void put_row(ix_allfile *f, const identity *id, const char *format,
-		    const char *label, char **values)
+static void put_row(render *r, size_t file, const identity *id,
+		    const char *format, const char *label, char **values)
 {
-	put_identity(&f->chunk, id);
-	ix_csv_field(&f->chunk, format, false);
-	ix_csv_field(&f->chunk, label, false);
+	const ix_allfile *f = &r->d->files.v[file];
+	nb_buf *b = &r->c->chunk[file];
+	put_identity(b, id);
+	ix_csv_field(b, format, false);
+	ix_csv_field(b, label, false);
 	for (size_t c = 0; c < f->cols.n; c++) {
-		ix_csv_field(&f->chunk, values[c], false);
+		ix_csv_field(b, values[c], false);
 		free(values[c]);
 		values[c] = NULL;
 	}
-	ix_csv_end(&f->chunk, false);
-	f->records++;
+	ix_csv_end(b, false);
+	r->c->records[file]++;
 }
 
-static int put_table(dataset *d, ix_allfile *f, int64_t report, int64_t tbl,
+static int put_table(render *r, size_t file, int64_t report, int64_t tbl,
 		     const char *format, const identity *id)
 {
+	const ix_allfile *f = &r->d->files.v[file];
 	long *place = NULL;
 	size_t nplace = 0;
-	int rc = column_places(d, f, report, tbl, &place, &nplace);
+	int rc = column_places(r, f, report, tbl, &place, &nplace);
 	if (rc)
 		return rc;
 	char **values = calloc(f->cols.n + 1, sizeof *values);
@@ -212,31 +248,31 @@ static int put_table(dataset *d, ix_allfile *f, int64_t report, int64_t tbl,
 		free(place);
 		return -ENOMEM;
 	}
-	sqlite3_stmt *st = d->q[Q_ROWS], *cells = d->q[Q_CELLS];
+	sqlite3_stmt *st = r->s->q[Q_ROWS], *cells = r->s->q[Q_CELLS];
 	sqlite3_bind_int64(st, 1, report);
 	sqlite3_bind_int64(st, 2, tbl);
 	sqlite3_bind_int64(cells, 1, report);
 	sqlite3_bind_int64(cells, 2, tbl);
 	int step, cstep = sqlite3_step(cells);
 	while (!rc && (step = sqlite3_step(st)) == SQLITE_ROW) {
-		int64_t r = sqlite3_column_int64(st, 0);
+		int64_t row = sqlite3_column_int64(st, 0);
 		for (; !rc && cstep == SQLITE_ROW; cstep = sqlite3_step(cells)) {
 			int64_t cr = sqlite3_column_int64(cells, 0);
-			if (cr > r)
+			if (cr > row)
 				break;
 			int64_t c = sqlite3_column_int64(cells, 1);
 			const char *v = col_text(cells, 2);
-			if (cr == r && c >= 0 && (size_t)c < nplace &&
+			if (cr == row && c >= 0 && (size_t)c < nplace &&
 			    place[c] >= 0 && v && !values[place[c]] &&
 			    !(values[place[c]] = strdup(v)))
 				rc = -ENOMEM;
 		}
 		if (!rc)
-			put_row(f, id, format, col_text(st, 1), values);
+			put_row(r, file, id, format, col_text(st, 1), values);
 	}
 	if (!rc && (step != SQLITE_DONE ||
 		    (cstep != SQLITE_ROW && cstep != SQLITE_DONE)))
-		rc = db_error(d);
+		rc = render_error(r);
 	sqlite3_reset(st);
 	sqlite3_reset(cells);
 	for (size_t c = 0; c < f->cols.n; c++)
@@ -250,21 +286,23 @@ static int put_table(dataset *d, ix_allfile *f, int64_t report, int64_t tbl,
  * statement that rendering a table reuses. */
 typedef struct {
 	int64_t tbl;
-	ix_allfile *f;
+	size_t file;
 	char format[16];
 } tref;
 
-static int put_tables(dataset *d, int64_t report, bool kept,
+static int put_tables(render *r, int64_t report, bool kept,
 		      const identity *id)
 {
-	sqlite3_stmt *st = d->q[Q_TABLES];
+	const ix_allfiles *files = &r->d->files;
+	sqlite3_stmt *st = r->s->q[Q_TABLES];
 	tref *v = NULL;
 	size_t n = 0, cap = 0;
 	int rc = 0, step;
 	sqlite3_bind_int64(st, 1, report);
 	while (!rc && (step = sqlite3_step(st)) == SQLITE_ROW) {
 		char *name = ix_allfiles_name(col_text(st, 1));
-		ix_allfile *f = name ? ix_allfiles_find(&d->files, name) : NULL;
+		const ix_allfile *f = name ?
+			ix_allfiles_find((ix_allfiles *)files, name) : NULL;
 		free(name);
 		if (!name) {
 			rc = -ENOMEM;
@@ -278,45 +316,45 @@ static int put_tables(dataset *d, int64_t report, bool kept,
 			break;
 		}
 		v = nv;
-		v[n] = (tref){.tbl = sqlite3_column_int64(st, 0), .f = f};
+		v[n] = (tref){.tbl = sqlite3_column_int64(st, 0),
+			      .file = (size_t)(f - files->v)};
 		snprintf(v[n].format, sizeof v[n].format, "%s",
 			 col_text(st, 2) ? col_text(st, 2) : "");
 		n++;
 	}
 	if (!rc && step != SQLITE_DONE)
-		rc = db_error(d);
+		rc = render_error(r);
 	sqlite3_reset(st);
 	for (size_t i = 0; i < n && !rc; i++)
-		rc = put_table(d, v[i].f, report, v[i].tbl, v[i].format, id);
+		rc = put_table(r, v[i].file, report, v[i].tbl, v[i].format, id);
 	free(v);
 	return rc;
 }
 
-static int flush_chunks(dataset *d, int64_t report)
+static void clear_chunks(const dataset *d, chunks *c)
 {
-	int rc = 0;
-	for (size_t i = 0; i < d->files.n && !rc; i++) {
-		ix_allfile *f = &d->files.v[i];
-		if (f->chunk.oom)
-			rc = -ENOMEM;
-		else if (f->chunk.len)
-			rc = ix_blocks_add(d->blocks, i, report, f->chunk.s,
-					   f->chunk.len, f->records);
-		nb_buf_free(&f->chunk);
-		f->records = 0;
-	}
-	return rc;
+	for (size_t i = 0; c->chunk && i < d->files.n; i++)
+		nb_buf_free(&c->chunk[i]);
+	free(c->chunk);
+	free(c->records);
+	*c = (chunks){0};
 }
 
-/* Renders report's chunks: all of them, or for a report that kept its
- * chunks, those of the table files that changed. */
-static int render_report(dataset *d, int64_t report, bool kept)
+/* Renders report's chunks on the statements s: all of them, or for a
+ * report that kept its chunks, those of the table files that changed. */
+static int render_report(const dataset *d, stmts *s, int64_t report,
+			 bool kept, chunks *c)
 {
-	sqlite3_stmt *info = d->q[Q_INFO];
+	render r = {.d = d, .s = s, .c = c};
+	c->chunk = calloc(d->files.n, sizeof *c->chunk);
+	c->records = calloc(d->files.n, sizeof *c->records);
+	if (!c->chunk || !c->records)
+		return -ENOMEM;
+	sqlite3_stmt *info = s->q[Q_INFO];
 	sqlite3_bind_int64(info, 1, report);
 	if (sqlite3_step(info) != SQLITE_ROW) {
 		sqlite3_reset(info);
-		return db_error(d);
+		return render_error(&r);
 	}
 	identity id = {
 		.agency = col_text(info, 0),
@@ -324,84 +362,146 @@ static int render_report(dataset *d, int64_t report, bool kept)
 		.agency_dir = col_text(info, 2),
 		.year_dir = col_text(info, 3),
 	};
-	int rc = kept ? 0 : put_lists(d, report, &id, info);
+	int rc = kept ? 0 : put_lists(&r, report, &id, info);
 	if (!rc)
-		rc = put_tables(d, report, kept, &id);
-	if (!rc)
-		rc = flush_chunks(d, report);
+		rc = put_tables(&r, report, kept, &id);
+	for (size_t i = 0; i < d->files.n && !rc; i++)
+		if (c->chunk[i].oom)
+			rc = -ENOMEM;
 	sqlite3_reset(info);
 	return rc;
 }
 
-static int render_all(dataset *d)
+static bool to_render(const dataset *d, size_t i)
+{
+	return !d->kept[i] || d->files.tables_changed;
+}
+
+/* On reader w: report i's chunks. */
+static void work_report(void *ctx, unsigned w, size_t i)
+{
+	dataset *d = ctx;
+	chunks *c = &d->ring[i % IX_RENDER_WINDOW];
+	*c = (chunks){0};
+	if (to_render(d, i) && !ix_cancelled(d->cancel))
+		c->rc = render_report(d, &d->rd[w], d->ids[i], d->kept[i], c);
+}
+
+/* On the writer, in order: report i's chunks into the blocks. */
+static int add_report(void *ctx, size_t i)
+{
+	dataset *d = ctx;
+	chunks *c = &d->ring[i % IX_RENDER_WINDOW];
+	int rc = ix_cancelled(d->cancel) ? NB_CANCELLED : c->rc;
+	if (!rc && d->kept[i])
+		rc = ix_blocks_keep(d->blocks, d->ids[i]);
+	for (size_t f = 0; f < d->files.n && !rc && to_render(d, i); f++)
+		if (c->chunk[f].len)
+			rc = ix_blocks_add(d->blocks, f, d->ids[i], c->chunk[f].s,
+					   c->chunk[f].len, c->records[f]);
+	clear_chunks(d, c);
+	return rc;
+}
+
+static int prepare(stmts *s, FILE *err)
+{
+	for (int i = 0; i < Q_COUNT; i++) {
+		if (i == Q_HAS_OLD || i == Q_REPORTS)
+			continue;	/* the writer's alone */
+		if (sqlite3_prepare_v3(s->db, sql[i], -1,
+				       SQLITE_PREPARE_PERSISTENT, &s->q[i],
+				       NULL) != SQLITE_OK)
+			return db_error(err, s->db);
+	}
+	return 0;
+}
+
+static void finalize(stmts *s)
+{
+	for (int i = 0; i < Q_COUNT; i++)
+		sqlite3_finalize(s->q[i]);
+}
+
+/* Every report's chunks, rendered on every reader. */
+static int render_all(dataset *d, size_t n, ix_readers *readers)
+{
+	unsigned nr = ix_readers_count(readers);
+	int rc = 0;
+	if (!(d->rd = calloc(nr, sizeof *d->rd)))
+		return -ENOMEM;
+	for (unsigned w = 0; w < nr && !rc; w++) {
+		d->rd[w].db = ix_readers_db(readers, w);
+		rc = prepare(&d->rd[w], d->err);
+	}
+	if (!rc)
+		rc = ix_pmap(n, nr, IX_RENDER_WINDOW, work_report, add_report, d);
+	for (size_t i = 0; i < IX_RENDER_WINDOW; i++)
+		clear_chunks(d, &d->ring[i]);
+	for (unsigned w = 0; w < nr; w++)
+		finalize(&d->rd[w]);
+	free(d->rd);
+	d->rd = NULL;
+	if (!rc)
+		rc = ix_blocks_finish(d->blocks);
+	return rc;
+}
+
+/* The reports in the order of _all, and which kept their chunks. */
+static int load_reports(dataset *d, size_t *n)
 {
 	sqlite3_stmt *st;
 	if (sqlite3_prepare_v2(d->db, sql[Q_REPORTS], -1, &st, NULL) != SQLITE_OK)
-		return db_error(d);
-	int64_t *ids = NULL;
-	bool *kept = NULL;
-	size_t n = 0, icap = 0, kcap = 0;
+		return db_error(d->err, d->db);
+	size_t icap = 0, kcap = 0;
 	int rc = 0, step;
+	*n = 0;
 	while (!rc && (step = sqlite3_step(st)) == SQLITE_ROW) {
-		int64_t *ni = nb_grow(ids, &icap, n + 1, sizeof *ni, 256);
+		int64_t *ni = nb_grow(d->ids, &icap, *n + 1, sizeof *ni, 256);
 		if (ni)
-			ids = ni;
-		bool *nk = nb_grow(kept, &kcap, n + 1, sizeof *nk, 256);
+			d->ids = ni;
+		bool *nk = nb_grow(d->kept, &kcap, *n + 1, sizeof *nk, 256);
 		if (nk)
-			kept = nk;
+			d->kept = nk;
 		if (!ni || !nk) {
 			rc = -ENOMEM;
 			break;
 		}
-		ids[n] = sqlite3_column_int64(st, 0);
-		kept[n++] = sqlite3_column_int(st, 1);
+		d->ids[*n] = sqlite3_column_int64(st, 0);
+		d->kept[(*n)++] = sqlite3_column_int(st, 1);
 	}
 	if (!rc && step != SQLITE_DONE)
-		rc = db_error(d);
+		rc = db_error(d->err, d->db);
 	sqlite3_finalize(st);
-	for (size_t i = 0; i < n && !rc; i++) {
-		if (kept[i])
-			rc = ix_blocks_keep(d->blocks, ids[i]);
-		if (!rc && (!kept[i] || d->files.tables_changed))
-			rc = render_report(d, ids[i], kept[i]);
-	}
-	if (!rc)
-		rc = ix_blocks_finish(d->blocks);
-	free(ids);
-	free(kept);
 	return rc;
 }
 
 int ix_dataset_build(sqlite3 *db, FILE *err, int64_t all_ino,
-		     int64_t mtime_ns, ix_inos *inos)
+		     int64_t mtime_ns, ix_inos *inos, ix_readers *readers,
+		     const atomic_int *cancel)
 {
-	dataset d = {.db = db, .err = err};
+	dataset d = {.db = db, .err = err, .cancel = cancel};
+	sqlite3_stmt *has_old;
+	size_t n = 0;
 	int rc = 0;
-	for (int i = 0; i < Q_COUNT && !rc; i++) {
-		if (i == Q_REPORTS)
-			continue;	/* prepared by render_all */
-		if (sqlite3_prepare_v3(db, sql[i], -1, SQLITE_PREPARE_PERSISTENT,
-				       &d.q[i], NULL) != SQLITE_OK)
-			rc = db_error(&d);
-	}
-	if (!rc) {
-		d.old = sqlite3_step(d.q[Q_HAS_OLD]) == SQLITE_ROW &&
-			sqlite3_column_int(d.q[Q_HAS_OLD], 0) > 0;
-		sqlite3_reset(d.q[Q_HAS_OLD]);
-	}
-	if (!rc)
-		rc = ix_allfiles_make(db, err, d.old, &d.files);
+	if (sqlite3_prepare_v2(db, sql[Q_HAS_OLD], -1, &has_old, NULL) != SQLITE_OK)
+		return db_error(err, db);
+	d.old = sqlite3_step(has_old) == SQLITE_ROW &&
+		sqlite3_column_int(has_old, 0) > 0;
+	sqlite3_finalize(has_old);
+	rc = ix_allfiles_make(db, err, d.old, &d.files);
 	if (!rc)
 		rc = ix_blocks_new(db, err, &d.files, d.old, &d.blocks);
 	if (!rc)
-		rc = render_all(&d);
+		rc = load_reports(&d, &n);
+	if (!rc)
+		rc = render_all(&d, n, readers);
 	if (!rc)
 		rc = ix_alltree_build(db, err, all_ino, mtime_ns, inos);
 	if (rc == -ENOMEM)
 		ix_say(err, "%s: out of memory", sqlite3_db_filename(db, "main"));
 	ix_blocks_free(d.blocks);
 	ix_allfiles_free(&d.files);
-	for (int i = 0; i < Q_COUNT; i++)
-		sqlite3_finalize(d.q[i]);
+	free(d.ids);
+	free(d.kept);
 	return rc;
 }

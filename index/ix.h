@@ -233,6 +233,32 @@ typedef int (*ix_consume_fn)(void *ctx, size_t i);
 int ix_pmap(size_t n, unsigned threads, size_t window, ix_work_fn work,
 	    ix_consume_fn consume, void *ctx);
 
+/* ---- read connections for the tree phase (readers.c) ----------------------- */
+
+typedef struct ix_readers ix_readers;
+
+/* Items the readers render ahead of the writer, at most (ix_pmap's
+ * window): bounds the memory held by what is rendered and not yet
+ * inserted — a report's files, tens of KB — as the parse's window does.
+ * Each pass keeps them in a ring of this many slots, item i in slot
+ * i % IX_RENDER_WINDOW, which the window makes free again. */
+#define IX_RENDER_WINDOW 64
+
+/* The cores to work on: online CPUs, at least 1, at most 16 (a parser, or
+ * a reader's page cache, per core). */
+unsigned ix_cores(void);
+/* Commits writer's transaction, shares its main file with one read-only
+ * connection per core (WAL while they are open) and begins again; each
+ * reader stops at cancel.  0, -ENOMEM or -EIO (message on err). */
+int ix_readers_open(sqlite3 *writer, FILE *err, const atomic_int *cancel,
+		    ix_readers **out);
+unsigned ix_readers_count(const ix_readers *r);
+sqlite3 *ix_readers_db(const ix_readers *r, unsigned i);
+/* Closes the readers; when rc is 0, commits the writer's transaction,
+ * makes its file journal-less and exclusive again and begins again.
+ * Returns rc, or that step's -EIO. */
+int ix_readers_close(ix_readers *r, int rc);
+
 /* ---- schema (schema.c) ------------------------------------------------------ */
 
 /* Creates every table, index and view in an empty database and records the
@@ -273,8 +299,29 @@ void ix_strtab_free(ix_strtab *t);
 /* The id of s in str, inserted when new (as the views' triggers would);
  * 0 for NULL.  0, -ENOMEM or -EIO. */
 int ix_strtab_id(ix_strtab *t, const char *s, int64_t *id);
+/* The str id remembered for key (any bytes), 0 when none. */
+int64_t ix_strtab_memo(const ix_strtab *t, const nb_buf *key);
+/* Remembers id for key.  0 or -ENOMEM. */
+int ix_strtab_memo_set(ix_strtab *t, const nb_buf *key, int64_t id);
 
-/* ---- storing a parsed report (store.c) ------------------------------------- */
+/* ---- rows many to an INSERT (batch.c) -------------------------------------- */
+
+/* Rows one statement takes at most: all of a report's table rows (34 on
+ * average, 35 at most at 10,000 reports of bench/gen.py) in one. */
+#define IX_BATCH_MAX 64
+
+typedef struct ix_batch ix_batch;
+/* Binds row i's parameters, base + 1 on. */
+typedef void (*ix_bind_fn)(void *ctx, sqlite3_stmt *st, int base, size_t i);
+
+/* head: "INSERT INTO t(c1, ..., cN) VALUES", nparams: N.  0 or -ENOMEM. */
+int ix_batch_new(sqlite3 *db, const char *head, int nparams, ix_batch **out);
+void ix_batch_free(ix_batch *b);
+/* Inserts rows 0 .. n - 1, bound by bind, IX_BATCH_MAX to a statement.
+ * 0, -ENOMEM or -EIO. */
+int ix_batch_insert(ix_batch *b, size_t n, ix_bind_fn bind, void *ctx);
+
+/* ---- storing a parsed report (ready.c on its worker, store.c on the writer) - */
 
 /* row's ncols cells as stored_row.cells holds them (cellpack.c), into out
  * (emptied first).  0, or -ENOMEM. */
@@ -284,19 +331,33 @@ int ix_cells_pack(const nb_row *row, size_t ncols, nb_buf *out);
 int ix_headers_pack(ix_strtab *strs, const nb_table *tb, nb_buf *out);
 /* A str id in packed JSON: the number, or null for 0 (none). */
 void ix_json_id(nb_buf *b, int64_t id);
+/* The bytes that stand for r's list of rules and subjects, into key
+ * (emptied first): made on a worker, for ix_checks_pack.  0 or -ENOMEM. */
+int ix_checks_key(const nb_report *r, nb_buf *key);
 /* r's checks as check_list holds them (checkpack.c): the str id of the
  * list of their rules and subjects into *kinds, their outcomes and details
- * into results (emptied first).  0, -ENOMEM or -EIO. */
-int ix_checks_pack(ix_strtab *strs, const nb_report *r, int64_t *kinds,
-		   nb_buf *results);
+ * into results (emptied first).  With key (ix_checks_key's), a list met
+ * before is found by it and a new one remembered; NULL: neither.  0,
+ * -ENOMEM or -EIO. */
+int ix_checks_pack(ix_strtab *strs, const nb_report *r, const nb_buf *key,
+		   int64_t *kinds, nb_buf *results);
 
 typedef struct ix_store ix_store;
+/* A parsed report made ready to store, on the worker that parsed it. */
+typedef struct ix_ready ix_ready;
+
+/* r, owned from now on (freed on failure too), with all that can be done
+ * without the str table: cells packed, sections placed in the text, its
+ * directories named, its checks' key made.  0 or -ENOMEM. */
+int ix_ready_make(nb_report *r, ix_ready **out);
+/* Frees p and its report; on any thread. */
+void ix_ready_free(ix_ready *p);
 
 /* After str holds the old index's strings, if any.  0, -ENOMEM or -EIO. */
 int ix_store_new(sqlite3 *db, ix_store **out);
 void ix_store_free(ix_store *st);
-/* Stores every row of r as report id.  0, -ENOMEM or -EIO. */
-int ix_store_report(ix_store *st, int64_t id, const nb_report *r);
+/* Stores every row of p's report as report id.  0, -ENOMEM or -EIO. */
+int ix_store_report(ix_store *st, int64_t id, const ix_ready *p);
 
 /* ---- names (names.c) --------------------------------------------------------- */
 
@@ -345,6 +406,7 @@ typedef struct ix_tnode {
 	nb_buf data;		/* a CSV's excel dialect: BOM, CRLF */
 	nb_buf data_unix;	/* CSV only: the LF, BOM-less dialect */
 	bool has_unix;
+	int64_t digest;		/* ix_tnode_digest's, once it ran */
 	struct ix_tnode *kids;
 	size_t nkids, cap;
 } ix_tnode;
@@ -371,6 +433,28 @@ void ix_reptree_free(ix_reptree *t);
 /* Renders every file of report id into *year, a directory without a name
  * whose children are in name order at every level.  0, -ENOMEM or -EIO. */
 int ix_reptree_render(ix_reptree *t, int64_t id, ix_tnode *year);
+/* A section's directory as the build records it in stored_section.dir:
+ * dir NULL when it is the plain "<number>-<name>". */
+typedef struct {
+	int64_t seq;
+	char *dir;
+} ix_secdir;
+
+typedef struct {
+	ix_secdir *v;
+	size_t n, cap;
+} ix_secdirs;
+
+void ix_secdirs_free(ix_secdirs *d);
+/* As ix_reptree_render, from a connection that only reads (t made without
+ * name_sections): the section directories are added to *dirs, for
+ * ix_reptree_name_sections on the writer's. */
+int ix_reptree_render_dirs(ix_reptree *t, int64_t id, ix_tnode *year,
+			   ix_secdirs *dirs);
+/* Records report id's section directories (t made with name_sections).
+ * 0 or -EIO. */
+int ix_reptree_name_sections(ix_reptree *t, int64_t id,
+			     const ix_secdirs *dirs);
 /* The file of rank rank below year: files counted from 0 depth first,
  * children in name order (node.part).  NULL when there is none. */
 const ix_tnode *ix_tnode_file(const ix_tnode *year, int64_t rank);
@@ -379,12 +463,16 @@ const ix_tnode *ix_tnode_file(const ix_tnode *year, int64_t rank);
  * bytes of their SHA-256): what tells inodes.c that a file not stored is
  * unchanged.  0 or -EIO. */
 int ix_digest(const ix_tnode *f, int64_t *out);
+/* Sets the digest of every file below t.  0 or -EIO. */
+int ix_tnode_digest(ix_tnode *t);
 
 /* ---- the tree (tree.c, crossyear.c) ---------------------------------------- */
 
 /* Names every report's directories, adds the cross-year checks and fills
- * the node table.  0, -ENOMEM or -EIO (message on err). */
-int ix_tree_build(sqlite3 *db, const char *rawdir, FILE *err);
+ * the node table, rendering on every core (readers.c).  0, -ENOMEM, -EIO
+ * (message on err) or NB_CANCELLED. */
+int ix_tree_build(sqlite3 *db, const char *rawdir, FILE *err,
+		  const atomic_int *cancel);
 /* The directories of a report of agency (NULL: unknown) and year when it
  * is the first of its agency and year: its agency's, and "2019" (or the
  * unknown year's); malloc'd.  0 or -ENOMEM. */
@@ -435,13 +523,15 @@ int ix_union_merge(ix_strv *u, const char *const *s, size_t n);
 char *ix_all_agency_dir(char *name);
 
 /*
- * After the tree (tree.c): renders the chunks of _all (dataset.c; a report
- * unchanged since the old index, attached as "old", keeps its chunks),
- * lays them out by year then agency, and inserts the _all directory at
- * all_ino with its files numbered by inos (alltree.c).  0, -ENOMEM or -EIO.
+ * After the tree (tree.c): renders the chunks of _all on every reader
+ * (dataset.c; a report unchanged since the old index, attached as "old",
+ * keeps its chunks), lays them out by year then agency, and inserts the
+ * _all directory at all_ino with its files numbered by inos (alltree.c).
+ * 0, -ENOMEM, -EIO or NB_CANCELLED.
  */
 int ix_dataset_build(sqlite3 *db, FILE *err, int64_t all_ino,
-		     int64_t mtime_ns, ix_inos *inos);
+		     int64_t mtime_ns, ix_inos *inos, ix_readers *readers,
+		     const atomic_int *cancel);
 /* The order of reports in _all and 趋势.csv is by year, unknown last: an
  * SQL key on report r. */
 #define IX_YEAR_LAST 2147483647
@@ -451,8 +541,7 @@ int ix_dataset_build(sqlite3 *db, FILE *err, int64_t all_ino,
  * without year directories: reports.csv, checks.csv, warnings.csv. */
 enum { IX_ALL_REPORTS, IX_ALL_CHECKS, IX_ALL_WARNINGS, IX_ALL_LISTS };
 
-/* A file of _all (allfiles.c), and the chunk of it being rendered
- * (dataset.c). */
+/* A file of _all (allfiles.c). */
 typedef struct {
 	char *name;		/* the file's name in _all */
 	char *label_header;	/* a table's first column header */
@@ -460,8 +549,6 @@ typedef struct {
 	ix_strv cols;		/* their union: the file's value columns */
 	int64_t id;		/* in all_file */
 	bool changed;		/* not as in the old index: render every chunk */
-	nb_buf chunk;		/* the current report's records */
-	int64_t records;
 } ix_allfile;
 
 typedef struct {
@@ -536,11 +623,23 @@ void ix_blocks_free(ix_blocks *w);
 /* Inserts the _all nodes over the chunks blocks.c laid out (alltree.c). */
 int ix_alltree_build(sqlite3 *db, FILE *err, int64_t all_ino,
 		     int64_t mtime_ns, ix_inos *inos);
-/* Adds <agency>/趋势.csv to every agency directory (trend.c). */
-int ix_trend_build(sqlite3 *db, FILE *err, ix_inos *inos);
+/* Adds <agency>/趋势.csv to every agency directory (trend.c), rendered on
+ * every reader.  0, -ENOMEM, -EIO or NB_CANCELLED. */
+int ix_trend_build(sqlite3 *db, FILE *err, ix_inos *inos, ix_readers *readers,
+		   const atomic_int *cancel);
 /* node.part of an agency's 趋势.csv: rendered on read from the reports of
  * its parent directory. */
 #define IX_PART_TREND (-1)
+/* The statements that read reports' key figures for 趋势.csv from one
+ * connection's rows (figures.c). */
+typedef struct ix_figures ix_figures;
+/* 0, -ENOMEM or -EIO (message on err). */
+int ix_figures_new(sqlite3 *db, FILE *err, ix_figures **out);
+void ix_figures_free(ix_figures *f);
+/* Appends report's figures to keys (<table>/<row>/<column>) and values,
+ * in 趋势.csv's order, the first of a key only.  0, -ENOMEM or -EIO. */
+int ix_figures_read(ix_figures *f, int64_t report, ix_strv *keys,
+		    ix_strv *values);
 /* The statements that render 趋势.csv from one connection's rows. */
 typedef struct ix_trend ix_trend;
 /* 0, -ENOMEM or -EIO. */

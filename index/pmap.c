@@ -26,6 +26,10 @@ typedef struct {
 	size_t consumed;	/* items consumed so far */
 	bool *done;
 	bool stop;
+	/* who waits, so that only a wait that can end is woken (a wake-up
+	 * per item made ~5 context switches a report) */
+	bool consumer_waits;	/* for item consumed */
+	unsigned workers_wait;	/* for room */
 } pmap;
 
 typedef struct {
@@ -41,8 +45,11 @@ static void *run_worker(void *arg)
 	pthread_mutex_lock(&p->mu);
 	for (;;) {
 		while (!p->stop && p->next < p->n &&
-		       p->next >= p->consumed + p->window)
+		       p->next >= p->consumed + p->window) {
+			p->workers_wait++;
 			pthread_cond_wait(&p->room, &p->mu);
+			p->workers_wait--;
+		}
 		if (p->stop || p->next >= p->n)
 			break;
 		size_t i = p->next++;
@@ -50,7 +57,8 @@ static void *run_worker(void *arg)
 		p->work(p->ctx, w->no, i);
 		pthread_mutex_lock(&p->mu);
 		p->done[i] = true;
-		pthread_cond_broadcast(&p->ready);
+		if (p->consumer_waits && i == p->consumed)
+			pthread_cond_signal(&p->ready);
 	}
 	pthread_mutex_unlock(&p->mu);
 	return NULL;
@@ -101,13 +109,16 @@ int ix_pmap(size_t n, unsigned threads, size_t window, ix_work_fn work,
 	} else {
 		for (size_t i = 0; i < n && !rc; i++) {
 			pthread_mutex_lock(&p.mu);
+			p.consumer_waits = true;
 			while (!p.done[i])
 				pthread_cond_wait(&p.ready, &p.mu);
+			p.consumer_waits = false;
 			pthread_mutex_unlock(&p.mu);
 			rc = consume(ctx, i);
 			pthread_mutex_lock(&p.mu);
 			p.consumed = i + 1;
-			pthread_cond_broadcast(&p.room);
+			if (p.workers_wait)
+				pthread_cond_broadcast(&p.room);
 			pthread_mutex_unlock(&p.mu);
 		}
 		pthread_mutex_lock(&p.mu);

@@ -91,6 +91,7 @@ typedef struct {
 	section_dir *secs;
 	size_t nsecs, cap;
 	cJSON *meta;		/* meta.json, its keys in their final order */
+	ix_secdirs *dirs;	/* the build's: each section's directory */
 } report_build;
 
 static cJSON *meta_item(report_build *rb, const char *key)
@@ -121,10 +122,31 @@ static int add_section_dir(report_build *rb, char *name, int canonical,
 	return 0;
 }
 
+static int add_dir(ix_secdirs *d, int64_t seq, const char *dir)
+{
+	ix_secdir *v = nb_grow(d->v, &d->cap, d->n + 1, sizeof *v, 8);
+	if (!v)
+		return -ENOMEM;
+	d->v = v;
+	v[d->n] = (ix_secdir){.seq = seq, .dir = dir ? strdup(dir) : NULL};
+	if (dir && !v[d->n].dir)
+		return -ENOMEM;
+	d->n++;
+	return 0;
+}
+
+void ix_secdirs_free(ix_secdirs *d)
+{
+	for (size_t i = 0; i < d->n; i++)
+		free(d->v[i].dir);
+	free(d->v);
+	*d = (ix_secdirs){0};
+}
+
 static int render_sections(report_build *rb)
 {
 	ix_reptree *t = rb->t;
-	sqlite3_stmt *st = t->q[Q_SECTIONS], *up = t->q[Q_SECTION_DIR];
+	sqlite3_stmt *st = t->q[Q_SECTIONS];
 	sqlite3_bind_int64(st, 1, rb->id);
 	int rc = 0, step;
 	while (!rc && (step = sqlite3_step(st)) == SQLITE_ROW) {
@@ -142,17 +164,9 @@ static int render_sections(report_build *rb)
 		const char *dir = rc ? NULL : rb->year.kids[kid].name;
 		bool plain = dir && !strcmp(dir, full.s);
 		nb_buf_free(&full);
-		if (rc || !t->name_sections)
-			continue;
-		if (plain)
-			sqlite3_bind_null(up, 1);
-		else
-			sqlite3_bind_text(up, 1, dir, -1, SQLITE_STATIC);
-		sqlite3_bind_int64(up, 2, rb->id);
-		sqlite3_bind_int64(up, 3, sqlite3_column_int64(st, 0));
-		if (sqlite3_step(up) != SQLITE_DONE)
-			rc = db_error(t);
-		sqlite3_reset(up);
+		if (!rc && rb->dirs)
+			rc = add_dir(rb->dirs, sqlite3_column_int64(st, 0),
+				     plain ? NULL : dir);
 	}
 	if (!rc && step != SQLITE_DONE)
 		rc = db_error(t);
@@ -191,12 +205,14 @@ static int table_dir(report_build *rb, int kind, size_t *kid)
 	return rc;
 }
 
-/* A table's rows as CSV, in both line-end variants. */
+/* A table's rows as CSV, in both line-end variants; the labels of the
+ * rows printed otherwise (label, then as printed) appended to printed. */
 static int render_csv(report_build *rb, int64_t tbl, size_t ncols,
-		      size_t nrows, const char *label_header, ix_tnode *f)
+		      size_t nrows, const char *label_header, ix_tnode *f,
+		      ix_strv *printed)
 {
 	ix_reptree *t = rb->t;
-	int rc = 0;
+	int rc = 0, step = SQLITE_DONE;
 	char **header = calloc(ncols + 1, sizeof *header);
 	char **values = calloc(ncols * nrows + 1, sizeof *values);
 	char **labels = calloc(nrows + 1, sizeof *labels);
@@ -208,29 +224,35 @@ static int render_csv(report_build *rb, int64_t tbl, size_t ncols,
 	sqlite3_stmt *st = t->q[Q_COLUMNS];
 	sqlite3_bind_int64(st, 1, rb->id);
 	sqlite3_bind_int64(st, 2, tbl);
-	while (!rc && sqlite3_step(st) == SQLITE_ROW) {
+	while (!rc && (step = sqlite3_step(st)) == SQLITE_ROW) {
 		int64_t c = sqlite3_column_int64(st, 0);
 		const char *h = col_text(st, 1);
 		if (c >= 0 && (size_t)c < ncols && h && !(header[c] = strdup(h)))
 			rc = -ENOMEM;
 	}
+	if (!rc && step != SQLITE_DONE)
+		rc = db_error(t);
 	sqlite3_reset(st);
 
 	st = t->q[Q_ROWS];
 	sqlite3_bind_int64(st, 1, rb->id);
 	sqlite3_bind_int64(st, 2, tbl);
-	while (!rc && sqlite3_step(st) == SQLITE_ROW) {
+	while (!rc && (step = sqlite3_step(st)) == SQLITE_ROW) {
 		int64_t r = sqlite3_column_int64(st, 0);
-		const char *l = col_text(st, 1);
+		const char *l = col_text(st, 1), *as = col_text(st, 2);
 		if (r >= 0 && (size_t)r < nrows && l && !(labels[r] = strdup(l)))
 			rc = -ENOMEM;
+		if (!rc && as && !(rc = ix_strv_push(printed, l ? l : "")))
+			rc = ix_strv_push(printed, as);
 	}
+	if (!rc && step != SQLITE_DONE)
+		rc = db_error(t);
 	sqlite3_reset(st);
 
 	st = t->q[Q_CELLS];
 	sqlite3_bind_int64(st, 1, rb->id);
 	sqlite3_bind_int64(st, 2, tbl);
-	while (!rc && sqlite3_step(st) == SQLITE_ROW) {
+	while (!rc && (step = sqlite3_step(st)) == SQLITE_ROW) {
 		int64_t r = sqlite3_column_int64(st, 0);
 		int64_t c = sqlite3_column_int64(st, 1);
 		const char *v = col_text(st, 2);
@@ -238,6 +260,8 @@ static int render_csv(report_build *rb, int64_t tbl, size_t ncols,
 		    v && !(values[r * ncols + c] = strdup(v)))
 			rc = -ENOMEM;
 	}
+	if (!rc && step != SQLITE_DONE)
+		rc = db_error(t);
 	sqlite3_reset(st);
 	if (rc)
 		goto out;
@@ -329,30 +353,23 @@ static int render_tables(report_build *rb)
 			rc = -ENOMEM;
 			break;
 		}
+		ix_strv as = {0};
 		rc = render_csv(rb, ti->no, (size_t)ti->ncols, (size_t)ti->nrows,
-				ti->label_header, f);
+				ti->label_header, f, &as);
 		const char *key = ti->name ? ti->name : fallback;
 		if (!rc && !cJSON_GetObjectItemCaseSensitive(templates, key) &&
 		    !cJSON_AddStringToObject(templates, key, ti->format))
 			rc = -ENOMEM;
-
-		sqlite3_stmt *rows = t->q[Q_ROWS];
-		sqlite3_bind_int64(rows, 1, rb->id);
-		sqlite3_bind_int64(rows, 2, ti->no);
-		while (!rc && sqlite3_step(rows) == SQLITE_ROW) {
-			const char *label = col_text(rows, 1);
-			const char *as = col_text(rows, 2);
-			if (!as)
-				continue;
-			nb_buf k = {0};
-			nb_buf_printf(&k, "%s/%s", key, label ? label : "");
-			if (k.oom ||
-			    (!cJSON_GetObjectItemCaseSensitive(printed, k.s) &&
-			     !cJSON_AddStringToObject(printed, k.s, as)))
+		for (size_t k = 0; k + 1 < as.n && !rc; k += 2) {
+			nb_buf kb = {0};
+			nb_buf_printf(&kb, "%s/%s", key, as.v[k]);
+			if (kb.oom ||
+			    (!cJSON_GetObjectItemCaseSensitive(printed, kb.s) &&
+			     !cJSON_AddStringToObject(printed, kb.s, as.v[k + 1])))
 				rc = -ENOMEM;
-			nb_buf_free(&k);
+			nb_buf_free(&kb);
 		}
-		sqlite3_reset(rows);
+		ix_strv_free(&as);
 	}
 	for (size_t i = 0; i < n; i++) {
 		free(v[i].format);
@@ -459,9 +476,41 @@ static int render_facts(report_build *rb)
 	return f ? 0 : -ENOMEM;
 }
 
+int ix_reptree_name_sections(ix_reptree *t, int64_t id,
+			     const ix_secdirs *dirs)
+{
+	sqlite3_stmt *up = t->q[Q_SECTION_DIR];
+	int rc = 0;
+	for (size_t i = 0; i < dirs->n && !rc; i++) {
+		if (dirs->v[i].dir)
+			sqlite3_bind_text(up, 1, dirs->v[i].dir, -1, SQLITE_STATIC);
+		else
+			sqlite3_bind_null(up, 1);
+		sqlite3_bind_int64(up, 2, id);
+		sqlite3_bind_int64(up, 3, dirs->v[i].seq);
+		if (sqlite3_step(up) != SQLITE_DONE)
+			rc = db_error(t);
+		sqlite3_reset(up);
+	}
+	return rc;
+}
+
 int ix_reptree_render(ix_reptree *t, int64_t id, ix_tnode *year)
 {
-	report_build rb = {.t = t, .id = id};
+	if (!t->name_sections)
+		return ix_reptree_render_dirs(t, id, year, NULL);
+	ix_secdirs dirs = {0};
+	int rc = ix_reptree_render_dirs(t, id, year, &dirs);
+	if (!rc && (rc = ix_reptree_name_sections(t, id, &dirs)))
+		ix_tnode_free(year);
+	ix_secdirs_free(&dirs);
+	return rc;
+}
+
+int ix_reptree_render_dirs(ix_reptree *t, int64_t id, ix_tnode *year,
+			   ix_secdirs *dirs)
+{
+	report_build rb = {.t = t, .id = id, .dirs = dirs};
 	int rc = 0;
 	rb.year.is_dir = true;
 	rb.meta = cJSON_CreateObject();

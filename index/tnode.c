@@ -94,3 +94,13 @@ const ix_tnode *ix_tnode_file(const ix_tnode *year, int64_t rank)
 	return rank < 0 ? NULL : nth_file(year, &rank);
 }
 
+
+int ix_tnode_digest(ix_tnode *t)
+{
+	if (!t->is_dir)
+		return ix_digest(t, &t->digest);
+	int rc = 0;
+	for (size_t i = 0; i < t->nkids && !rc; i++)
+		rc = ix_tnode_digest(&t->kids[i]);
+	return rc;
+}

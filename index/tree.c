@@ -11,7 +11,9 @@
  * A report's files are rendered (reptree.c) to learn their sizes and
  * digests, and stored as those only: their bytes are rendered again when
  * read (rendered.c), from the rows they came from, which the index holds
- * anyway.
+ * anyway.  The rendering runs on every core, on read connections
+ * (readers.c), once the names and the checks across years are written;
+ * the writer inserts what they render, in order (pmap.c).
  *
  * Nodes are inserted depth first with every directory's children in name
  * order.  Inode numbers come from inodes.c: kept from the index being
@@ -52,6 +54,11 @@ typedef struct {
 	char *year_dir;
 	bool named;		/* the row holds these names already */
 	bool unchanged;		/* its nodes are copied from the old index */
+	/* the first report of an agency: the agency's newest mtime and its
+	 * number of reports, for the agency directory's node */
+	bool first;
+	int64_t agency_mtime;
+	size_t agency_reports;
 } rep;
 
 /* The reports whose files, and records in _all, are as in the old index
@@ -83,12 +90,25 @@ static const char copy_nodes_sql[] =
 	"INSERT INTO main.node SELECT * FROM old.node"
 	" WHERE report IN (SELECT id FROM temp.unchanged);";
 
+/* A report's year directory as a reader rendered it, until the writer
+ * inserts it. */
+typedef struct {
+	ix_tnode year;
+	ix_secdirs dirs;
+	int rc;
+} rendered;
+
 typedef struct {
 	sqlite3 *db;
 	FILE *err;
+	const atomic_int *cancel;
 	sqlite3_stmt *q[Q_COUNT];
 	ix_inos *inos;
-	ix_reptree *render;
+	ix_reptree *render;	/* the writer's: records section directories */
+	ix_readers *readers;
+	ix_reptree **rd;	/* each reader's */
+	rendered ring[IX_RENDER_WINDOW];
+	int64_t agency_ino;	/* of the agency being inserted */
 	bool old;		/* an old index is attached */
 	rep *reps;
 	size_t nreps;
@@ -108,22 +128,16 @@ static const char *col_text(sqlite3_stmt *st, int i)
 /* ---- inserting nodes ---------------------------------------------------------- */
 
 /* A node's row: a directory (f NULL), or a report's file of rank part,
- * stored as its sizes and digest. */
+ * stored as its sizes and digest (ix_tnode_digest's). */
 static int insert_node(tree *t, int64_t parent, const char *name,
 		       const ix_tnode *f, int64_t part, int64_t mtime_ns,
 		       uint32_t nlink, int64_t report, int64_t *ino)
 {
 	sqlite3_stmt *st = t->q[Q_INSERT];
-	int64_t digest = 0;
 	int rc = 0;
 	if (f) {
-		if (ix_digest(f, &digest)) {
-			ix_say(t->err, "%s: cannot hash a rendered file",
-			       sqlite3_db_filename(t->db, "main"));
-			return -EIO;
-		}
 		rc = ix_inos_assign_rendered(t->inos, parent, name, mtime_ns,
-					     (int64_t)f->data.len, digest, ino);
+					     (int64_t)f->data.len, f->digest, ino);
 	} else {
 		rc = ix_inos_assign_dir(t->inos, parent, name, mtime_ns, ino);
 	}
@@ -142,7 +156,7 @@ static int insert_node(tree *t, int64_t parent, const char *name,
 		sqlite3_bind_int64(st, 9, report);
 	if (f) {
 		sqlite3_bind_int64(st, 10, part);
-		sqlite3_bind_int64(st, 11, digest);
+		sqlite3_bind_int64(st, 11, f->digest);
 	}
 	rc = sqlite3_step(st) == SQLITE_DONE ? 0 : db_error(t);
 	sqlite3_reset(st);
@@ -171,16 +185,73 @@ static int insert_tree(tree *t, int64_t parent, const ix_tnode *n,
 	return rc;
 }
 
-static int render_report(tree *t, const rep *r, int64_t agency_ino)
+/* On reader w: renders report i (not one copied) and digests its files. */
+static void render_report(void *ctx, unsigned w, size_t i)
 {
-	ix_tnode year = {0};
-	int rc = ix_reptree_render(t->render, r->id, &year);
-	if (!rc && !(year.name = strdup(r->year_dir)))
+	tree *t = ctx;
+	const rep *r = &t->reps[i];
+	rendered *out = &t->ring[i % IX_RENDER_WINDOW];
+	*out = (rendered){0};
+	if (r->unchanged || ix_cancelled(t->cancel))
+		return;
+	out->rc = ix_reptree_render_dirs(t->rd[w], r->id, &out->year,
+					 &out->dirs);
+	if (!out->rc && ix_tnode_digest(&out->year)) {
+		ix_say(t->err, "%s: cannot hash a rendered file",
+		       sqlite3_db_filename(t->db, "main"));
+		out->rc = -EIO;
+	}
+}
+
+/* On the writer, in order: the agency's node before its first report,
+ * then report i's nodes and section names. */
+static int insert_report(void *ctx, size_t i)
+{
+	tree *t = ctx;
+	const rep *r = &t->reps[i];
+	rendered *in = &t->ring[i % IX_RENDER_WINDOW];
+	int rc = ix_cancelled(t->cancel) ? NB_CANCELLED : in->rc;
+	if (!rc && r->first)
+		rc = insert_node(t, NB_ROOT_INO, r->agency_dir, NULL, 0,
+				 r->agency_mtime, 2 + (uint32_t)r->agency_reports,
+				 0, &t->agency_ino);
+	if (!rc && !r->unchanged && !(in->year.name = strdup(r->year_dir)))
 		rc = -ENOMEM;
 	int64_t rank = 0;
+	if (!rc && !r->unchanged)
+		rc = insert_tree(t, t->agency_ino, &in->year, r->mtime_ns, r->id,
+				 &rank);
+	if (!rc && !r->unchanged)
+		rc = ix_reptree_name_sections(t->render, r->id, &in->dirs);
+	ix_tnode_free(&in->year);
+	ix_secdirs_free(&in->dirs);
+	*in = (rendered){0};
+	return rc;
+}
+
+/* Every report's nodes but those copied, rendered on every reader. */
+static int insert_reports(tree *t)
+{
+	unsigned n = ix_readers_count(t->readers);
+	int rc = 0;
+	if (!(t->rd = calloc(n, sizeof *t->rd)))
+		return -ENOMEM;
+	for (unsigned w = 0; w < n && !rc; w++)
+		rc = ix_reptree_new(ix_readers_db(t->readers, w), t->err, false,
+				    &t->rd[w]);
 	if (!rc)
-		rc = insert_tree(t, agency_ino, &year, r->mtime_ns, r->id, &rank);
-	ix_tnode_free(&year);
+		rc = ix_pmap(t->nreps, n, IX_RENDER_WINDOW, render_report,
+			     insert_report, t);
+	/* the reports rendered but not inserted when an insert failed */
+	for (size_t i = 0; i < IX_RENDER_WINDOW; i++) {
+		ix_tnode_free(&t->ring[i].year);
+		ix_secdirs_free(&t->ring[i].dirs);
+		t->ring[i] = (rendered){0};
+	}
+	for (unsigned w = 0; w < n; w++)
+		ix_reptree_free(t->rd[w]);
+	free(t->rd);
+	t->rd = NULL;
 	return rc;
 }
 
@@ -413,29 +484,28 @@ static int insert_all(tree *t, const char *rawdir)
 			if (t->reps[j].mtime_ns > mtime)
 				mtime = t->reps[j].mtime_ns;
 		rc = sort_stable(t->reps + i, j - i, by_year_dir);
-		int64_t agency_ino;
-		if (!rc)
-			rc = insert_node(t, NB_ROOT_INO, t->reps[i].agency_dir,
-					 NULL, 0, mtime, 2 + (uint32_t)(j - i), 0,
-					 &agency_ino);
-		for (size_t k = i; k < j && !rc; k++)
-			if (!t->reps[k].unchanged)
-				rc = render_report(t, &t->reps[k], agency_ino);
+		t->reps[i].first = true;
+		t->reps[i].agency_mtime = mtime;
+		t->reps[i].agency_reports = j - i;
 		i = j;
 	}
+	if (!rc)
+		rc = insert_reports(t);
 	if (!rc && t->old)
 		rc = ix_exec(t->db, copy_nodes_sql, t->err);
 	if (!rc)
 		rc = ix_dataset_build(t->db, t->err, all_ino, root_mtime,
-				      t->inos);
+				      t->inos, t->readers, t->cancel);
 	if (!rc)
-		rc = ix_trend_build(t->db, t->err, t->inos);
+		rc = ix_trend_build(t->db, t->err, t->inos, t->readers,
+				    t->cancel);
 	return rc;
 }
 
-int ix_tree_build(sqlite3 *db, const char *rawdir, FILE *err)
+int ix_tree_build(sqlite3 *db, const char *rawdir, FILE *err,
+		  const atomic_int *cancel)
 {
-	tree t = {.db = db, .err = err};
+	tree t = {.db = db, .err = err, .cancel = cancel};
 	int rc = 0;
 	for (int i = 0; i < Q_COUNT && !rc; i++)
 		if (sqlite3_prepare_v3(db, sql[i], -1, SQLITE_PREPARE_PERSISTENT,
@@ -455,8 +525,13 @@ int ix_tree_build(sqlite3 *db, const char *rawdir, FILE *err)
 		rc = cross_years(&t);
 	if (!rc)
 		rc = find_unchanged(&t);
+	/* what the readers read is all written now: names, cross-year checks */
+	if (!rc)
+		rc = ix_readers_open(db, err, cancel, &t.readers);
 	if (!rc)
 		rc = insert_all(&t, rawdir);
+	if (t.readers)
+		rc = ix_readers_close(t.readers, rc);
 	if (!rc)
 		rc = ix_inos_finish(t.inos);
 	if (rc == -ENOMEM)

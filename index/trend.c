@@ -12,7 +12,8 @@
  * did not print stays empty.  One small file per agency, rendered with
  * the tree for its size and digest and again when read (rendered.c);
  * its node is copied from the old index when the agency's reports are the
- * same, unchanged.
+ * same, unchanged.  A build renders the agencies' files on every core, on
+ * read connections (readers.c), and inserts them in order (pmap.c).
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -22,11 +23,9 @@
 #include "ix.h"
 
 #define TREND_NAME "趋势.csv"
-/* The total column of tables 3 and 4 (the templates' last column). */
-#define TOTAL_COLUMN "总计"
 
 enum {
-	Q_FIGURES, Q_MEMBERS,			/* reading */
+	Q_MEMBERS,				/* reading */
 	Q_REPORTS, Q_AGENCY, Q_INSERT,		/* building */
 	Q_OLD_COUNT, Q_COPY,			/* building with an old index */
 	Q_COUNT
@@ -37,22 +36,6 @@ static const char *const sql[Q_COUNT] = {
 		" r.id IN (SELECT id FROM temp.unchanged) FROM report r"
 		" JOIN source s ON s.id = r.id ORDER BY r.agency_dir, "
 		IX_YEAR_KEY ", s.path",
-	/* ?2 table 3, ?3 table 4, ?4 table 2, ?5 the total column */
-	/* the cell a subquery: the view cell reads a row's packed cells,
-	 * which no LEFT JOIN could take in without reading them all */
-	[Q_FIGURES] = "SELECT t.name, tr.label, tc.header,"
-		" (SELECT c.value FROM cell c WHERE c.report = t.report"
-		"  AND c.tbl_no = t.tbl_no AND c.row_no = tr.row_no"
-		"  AND c.col_no = tc.col_no)"
-		" FROM report_table t"
-		" JOIN table_row tr ON tr.report = t.report"
-		"  AND tr.tbl_no = t.tbl_no AND tr.extra = 0"
-		" JOIN table_column tc ON tc.report = t.report"
-		"  AND tc.tbl_no = t.tbl_no"
-		" WHERE t.report = ?1 AND t.name IS NOT NULL"
-		" AND (t.kind = ?4 OR (t.kind IN (?2, ?3) AND tc.header = ?5))"
-		" ORDER BY CASE t.kind WHEN ?2 THEN 0 WHEN ?3 THEN 1 ELSE 2 END,"
-		" t.tbl_no, tr.row_no, tc.col_no",
 	/* the reports of the agency directory ?, in Q_REPORTS's order */
 	[Q_MEMBERS] = "SELECT r.id, r.year_dir FROM node n"
 		" JOIN report r ON r.id = n.report JOIN source s ON s.id = r.id"
@@ -89,10 +72,12 @@ typedef struct ix_trend {
 	sqlite3 *db;
 	FILE *err;
 	sqlite3_stmt *q[Q_COUNT];
+	ix_figures *figures;
 	bool old;		/* an old index is attached */
 	column *cols;
 	size_t ncols, cap;
-	member *members;	/* the agency's reports */
+	member *members;	/* the agency's reports; in a build, every
+				   agency's, agency after agency */
 	size_t nmembers, mcap;
 } trend;
 
@@ -129,29 +114,7 @@ static int add_column(trend *t, int64_t report, const char *year_dir)
 	*c = (column){.year_dir = strdup(year_dir ? year_dir : "")};
 	if (!c->year_dir)
 		return -ENOMEM;
-	sqlite3_stmt *st = t->q[Q_FIGURES];
-	sqlite3_bind_int64(st, 1, report);
-	sqlite3_bind_int(st, 2, NB_TABLE_REQUESTS);
-	sqlite3_bind_int(st, 3, NB_TABLE_APPEALS);
-	sqlite3_bind_int(st, 4, NB_TABLE_ACTIVE);
-	sqlite3_bind_text(st, 5, TOTAL_COLUMN, -1, SQLITE_STATIC);
-	int rc = 0, step;
-	while (!rc && (step = sqlite3_step(st)) == SQLITE_ROW) {
-		nb_buf key = {0};
-		nb_buf_printf(&key, "%s/%s/%s", text_or(st, 0, ""),
-			      text_or(st, 1, ""), text_or(st, 2, ""));
-		if (key.oom)
-			rc = -ENOMEM;
-		/* of a table printed twice, the first */
-		else if (ix_strv_find(&c->keys, key.s) < 0 &&
-			 (rc = ix_strv_push(&c->keys, key.s)) == 0)
-			rc = ix_strv_push(&c->values, text_or(st, 3, ""));
-		nb_buf_free(&key);
-	}
-	if (!rc && step != SQLITE_DONE)
-		rc = db_error(t);
-	sqlite3_reset(st);
-	return rc;
+	return ix_figures_read(t->figures, report, &c->keys, &c->values);
 }
 
 static void render(const trend *t, const ix_strv *rows, nb_buf *b)
@@ -250,16 +213,22 @@ static void clear_members(trend *t)
 	t->nmembers = 0;
 }
 
-/* Copies the agency's file from the old index when its reports are the
- * old ones, unchanged; *copied says whether it did. */
-static int copy_old(trend *t, const char *agency_dir, bool *copied)
+static bool all_unchanged(const member *m, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!m[i].unchanged)
+			return false;
+	return true;
+}
+
+/* Copies the agency's file from the old index when its reports (m, n)
+ * are the old ones, unchanged; *copied says whether it did. */
+static int copy_old(trend *t, const char *agency_dir, const member *m,
+		    size_t n, bool *copied)
 {
 	*copied = false;
-	if (!t->old)
+	if (!t->old || !all_unchanged(m, n))
 		return 0;
-	for (size_t i = 0; i < t->nmembers; i++)
-		if (!t->members[i].unchanged)
-			return 0;
 	/* as many reports as before: the agency directory's nlink is 2 + its
 	 * reports */
 	sqlite3_stmt *st = t->q[Q_OLD_COUNT];
@@ -282,13 +251,13 @@ static int copy_old(trend *t, const char *agency_dir, bool *copied)
 	return rc;
 }
 
-/* The file, rendered from the members' columns: f->data the excel
- * dialect, f->data_unix the unix one. */
-static int render_file(trend *t, ix_tnode *f)
+/* The file, rendered from the columns of the reports m (n of them):
+ * f->data the excel dialect, f->data_unix the unix one. */
+static int render_file(trend *t, const member *m, size_t n, ix_tnode *f)
 {
 	int rc = 0;
-	for (size_t i = 0; i < t->nmembers && !rc; i++)
-		rc = add_column(t, t->members[i].id, t->members[i].year_dir);
+	for (size_t i = 0; i < n && !rc; i++)
+		rc = add_column(t, m[i].id, m[i].year_dir);
 	ix_strv rows = {0};
 	if (!rc)
 		rc = union_rows(t, &rows);
@@ -316,7 +285,8 @@ static int render_file(trend *t, ix_tnode *f)
 	return rc;
 }
 
-/* The agency's node row: its sizes and digest (rendered on read). */
+/* The agency's node row: its sizes and digest (ix_tnode_digest's; the
+ * bytes are rendered on read). */
 static int insert(trend *t, const char *agency_dir, const ix_tnode *f,
 		  ix_inos *inos)
 {
@@ -331,14 +301,9 @@ static int insert(trend *t, const char *agency_dir, const ix_tnode *f,
 	int64_t mtime = sqlite3_column_int64(st, 1);
 	sqlite3_reset(st);
 
-	int64_t digest, ino;
-	if (ix_digest(f, &digest)) {
-		ix_say(t->err, "%s: cannot hash a rendered file",
-		       sqlite3_db_filename(t->db, "main"));
-		return -EIO;
-	}
+	int64_t ino;
 	int rc = ix_inos_assign_rendered(inos, parent, TREND_NAME, mtime,
-					 (int64_t)f->data.len, digest, &ino);
+					 (int64_t)f->data.len, f->digest, &ino);
 	if (rc)
 		return rc;
 	st = t->q[Q_INSERT];
@@ -349,23 +314,9 @@ static int insert(trend *t, const char *agency_dir, const ix_tnode *f,
 	sqlite3_bind_int64(st, 5, (int64_t)f->data_unix.len);
 	sqlite3_bind_int64(st, 6, mtime);
 	sqlite3_bind_int64(st, 7, IX_PART_TREND);
-	sqlite3_bind_int64(st, 8, digest);
+	sqlite3_bind_int64(st, 8, f->digest);
 	rc = sqlite3_step(st) == SQLITE_DONE ? 0 : db_error(t);
 	sqlite3_reset(st);
-	return rc;
-}
-
-static int finish_agency(trend *t, const char *agency_dir, ix_inos *inos)
-{
-	bool copied;
-	int rc = copy_old(t, agency_dir, &copied);
-	ix_tnode f = {0};
-	if (!rc && !copied)
-		rc = render_file(t, &f);
-	if (!rc && !copied)
-		rc = insert(t, agency_dir, &f, inos);
-	ix_tnode_free(&f);
-	clear_members(t);
 	return rc;
 }
 
@@ -396,6 +347,8 @@ static int trend_new(sqlite3 *db, FILE *err, bool building, trend **out)
 				       &t->q[i], NULL) != SQLITE_OK)
 			rc = db_error(t);
 	}
+	if (!rc)
+		rc = ix_figures_new(db, err, &t->figures);
 	if (rc) {
 		ix_trend_free(t);
 		return rc;
@@ -419,6 +372,7 @@ void ix_trend_free(ix_trend *t)
 	free(t->members);
 	for (int i = 0; i < Q_COUNT; i++)
 		sqlite3_finalize(t->q[i]);
+	ix_figures_free(t->figures);
 	free(t);
 }
 
@@ -434,41 +388,144 @@ int ix_trend_render(ix_trend *t, int64_t agency_ino, ix_tnode *f)
 		rc = db_error(t);
 	sqlite3_reset(st);
 	if (!rc)
-		rc = render_file(t, f);
+		rc = render_file(t, t->members, t->nmembers, f);
 	clear_members(t);
 	return rc;
 }
 
-int ix_trend_build(sqlite3 *db, FILE *err, ix_inos *inos)
+/* ---- building, on every reader ------------------------------------------------ */
+
+/* An agency: its directory and its reports, a run of the writer's
+ * members. */
+typedef struct {
+	char *dir;
+	size_t first, n;
+} agency;
+
+/* An agency's file as a reader rendered it, until the writer inserts it. */
+typedef struct {
+	ix_tnode f;
+	bool rendered;		/* else it is to be copied from the old index */
+	int rc;
+} rendered;
+
+typedef struct {
+	trend *w;		/* the writer's, with every agency's members */
+	ix_trend **rd;		/* each reader's */
+	ix_inos *inos;
+	const atomic_int *cancel;
+	agency *v;
+	size_t n, cap;
+	rendered ring[IX_RENDER_WINDOW];
+} builder;
+
+/* Every agency and its reports, in the order of Q_REPORTS. */
+static int load_agencies(builder *b)
 {
-	trend *t;
-	int rc = trend_new(db, err, true, &t);
-	if (rc)
-		return rc;
-	char *agency = NULL;
+	trend *t = b->w;
 	sqlite3_stmt *st = t->q[Q_REPORTS];
-	int step = SQLITE_DONE;
+	int rc = 0, step;
 	while (!rc && (step = sqlite3_step(st)) == SQLITE_ROW) {
 		const char *dir = text_or(st, 1, "");
-		if (agency && strcmp(agency, dir)) {
-			rc = finish_agency(t, agency, inos);
-			free(agency);
-			agency = NULL;
+		if (!b->n || strcmp(b->v[b->n - 1].dir, dir)) {
+			agency *v = nb_grow(b->v, &b->cap, b->n + 1, sizeof *v, 64);
+			if (!v) {
+				rc = -ENOMEM;
+				break;
+			}
+			b->v = v;
+			v[b->n] = (agency){.dir = strdup(dir), .first = t->nmembers};
+			if (!v[b->n].dir) {
+				rc = -ENOMEM;
+				break;
+			}
+			b->n++;
 		}
-		if (!rc && !agency && !(agency = strdup(dir)))
-			rc = -ENOMEM;
-		if (!rc)
-			rc = add_member(t, sqlite3_column_int64(st, 0),
-					text_or(st, 2, ""),
-					sqlite3_column_int(st, 3));
+		b->v[b->n - 1].n++;
+		rc = add_member(t, sqlite3_column_int64(st, 0), text_or(st, 2, ""),
+				sqlite3_column_int(st, 3));
 	}
 	if (!rc && step != SQLITE_DONE)
 		rc = db_error(t);
-	if (!rc && agency)
-		rc = finish_agency(t, agency, inos);
+	sqlite3_reset(st);
+	return rc;
+}
+
+/* Renders agency a's file on the statements of t, and digests it. */
+static int render_agency(trend *t, const builder *b, const agency *a,
+			 ix_tnode *f)
+{
+	int rc = render_file(t, b->w->members + a->first, a->n, f);
+	if (!rc && ix_tnode_digest(f)) {
+		ix_say(t->err, "%s: cannot hash a rendered file",
+		       sqlite3_db_filename(t->db, "main"));
+		rc = -EIO;
+	}
+	return rc;
+}
+
+/* On reader w: agency i's file, unless it is to be copied. */
+static void work_agency(void *ctx, unsigned w, size_t i)
+{
+	builder *b = ctx;
+	const agency *a = &b->v[i];
+	rendered *out = &b->ring[i % IX_RENDER_WINDOW];
+	*out = (rendered){0};
+	if (ix_cancelled(b->cancel) ||
+	    (b->w->old && all_unchanged(b->w->members + a->first, a->n)))
+		return;
+	out->rendered = true;
+	out->rc = render_agency(b->rd[w], b, a, &out->f);
+}
+
+/* On the writer, in order: agency i's file copied or inserted (rendered
+ * here when the copy the reader left it to could not be made). */
+static int insert_agency(void *ctx, size_t i)
+{
+	builder *b = ctx;
+	const agency *a = &b->v[i];
+	rendered *in = &b->ring[i % IX_RENDER_WINDOW];
+	bool copied = false;
+	int rc = ix_cancelled(b->cancel) ? NB_CANCELLED : in->rc;
+	if (!rc && !in->rendered)
+		rc = copy_old(b->w, a->dir, b->w->members + a->first, a->n,
+			      &copied);
+	if (!rc && !copied && !in->rendered)
+		rc = render_agency(b->w, b, a, &in->f);
+	if (!rc && !copied)
+		rc = insert(b->w, a->dir, &in->f, b->inos);
+	ix_tnode_free(&in->f);
+	*in = (rendered){0};
+	return rc;
+}
+
+int ix_trend_build(sqlite3 *db, FILE *err, ix_inos *inos, ix_readers *readers,
+		   const atomic_int *cancel)
+{
+	builder b = {.inos = inos, .cancel = cancel};
+	unsigned nr = ix_readers_count(readers);
+	int rc = trend_new(db, err, true, &b.w);
+	if (rc)
+		return rc;
+	if (!(b.rd = calloc(nr, sizeof *b.rd)))
+		rc = -ENOMEM;
+	for (unsigned w = 0; w < nr && !rc; w++)
+		rc = trend_new(ix_readers_db(readers, w), err, false, &b.rd[w]);
+	if (!rc)
+		rc = load_agencies(&b);
+	if (!rc)
+		rc = ix_pmap(b.n, nr, IX_RENDER_WINDOW, work_agency, insert_agency,
+			     &b);
 	if (rc == -ENOMEM)
 		ix_say(err, "%s: out of memory", sqlite3_db_filename(db, "main"));
-	free(agency);
-	ix_trend_free(t);
+	for (size_t i = 0; i < IX_RENDER_WINDOW; i++)
+		ix_tnode_free(&b.ring[i].f);
+	for (size_t i = 0; i < b.n; i++)
+		free(b.v[i].dir);
+	free(b.v);
+	for (unsigned w = 0; b.rd && w < nr; w++)
+		ix_trend_free(b.rd[w]);
+	free(b.rd);
+	ix_trend_free(b.w);
 	return rc;
 }

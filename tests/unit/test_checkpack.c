@@ -35,15 +35,18 @@ static sqlite3 *new_index(void)
 	return db;
 }
 
-/* Report id's checks packed into check_list, as store.c does. */
-static void store_checks(sqlite3 *db, int64_t id)
+/* Report id's checks (n of v) packed into check_list with strs, as
+ * store.c does; the id of their list of kinds. */
+static int64_t pack_checks(sqlite3 *db, ix_strtab *strs, int64_t id,
+			   nb_check *v, size_t n)
 {
-	ix_strtab *strs;
-	assert_int_equal(ix_strtab_new(db, &strs), 0);
-	nb_report r = {.nchecks = NOWN, .checks = own};
+	nb_report r = {.nchecks = n, .checks = v};
 	nb_buf results = {0};
 	int64_t kinds;
-	assert_int_equal(ix_checks_pack(strs, &r, &kinds, &results), 0);
+	nb_buf key = {0};
+	assert_int_equal(ix_checks_key(&r, &key), 0);
+	assert_int_equal(ix_checks_pack(strs, &r, &key, &kinds, &results), 0);
+	nb_buf_free(&key);
 	sqlite3_stmt *st;
 	assert_int_equal(sqlite3_prepare_v2(db, "INSERT INTO check_list(report,"
 		" kinds, results) VALUES(?, ?, ?)", -1, &st, NULL), SQLITE_OK);
@@ -53,6 +56,15 @@ static void store_checks(sqlite3 *db, int64_t id)
 	assert_int_equal(sqlite3_step(st), SQLITE_DONE);
 	sqlite3_finalize(st);
 	nb_buf_free(&results);
+	return kinds;
+}
+
+/* Report id's own checks, with a str table of its own. */
+static void store_checks(sqlite3 *db, int64_t id)
+{
+	ix_strtab *strs;
+	assert_int_equal(ix_strtab_new(db, &strs), 0);
+	pack_checks(db, strs, id, own, NOWN);
 	ix_strtab_free(strs);
 }
 
@@ -150,11 +162,53 @@ static void test_own_checks_through_the_view(void **state)
 	sqlite3_close(db);
 }
 
+/* A list of kinds met again is found by its key: the same id, and only
+ * the details looked up, new ones in order; a list differing only in a
+ * NULL subject, or a subject moved to the rule, is another list. */
+static void test_list_met_again(void **state)
+{
+	(void)state;
+	sqlite3 *db = new_index();
+	ix_strtab *strs;
+	assert_int_equal(ix_strtab_new(db, &strs), 0);
+	int64_t k1 = pack_checks(db, strs, 1, own, NOWN);
+	nb_check again[NOWN];
+	memcpy(again, own, sizeof own);
+	again[0].ok = false;
+	again[0].detail = "新的 1";
+	again[2].detail = "新的 2";
+	int64_t k2 = pack_checks(db, strs, 2, again, NOWN);
+	assert_int_equal(k1, k2);
+	char *got = rows(db, 2);
+	assert_string_equal(got,
+		"0|report|'t3.row_total'|'一、本年新收'|0|'新的 1'|integerinteger\n"
+		"1|report|'t3.balance'|'总计'|0|'1 + 2 ≠ 4'|integerinteger\n"
+		"2|report|'t3.balance'|NULL|1|'新的 2'|integerinteger\n"
+		"3|report|''|'自然人'|0|NULL|integerinteger\n");
+	free(got);
+	bool ok;
+	assert_true(ix_query_int(db, "SELECT id FROM str WHERE text = '新的 1'",
+				 &ok) + 1 == ix_query_int(db, "SELECT id FROM str"
+				 " WHERE text = '新的 2'", &ok));
+	nb_check other[NOWN];
+	memcpy(other, own, sizeof own);
+	other[1].subject = NULL;
+	int64_t k3 = pack_checks(db, strs, 3, other, NOWN);
+	nb_check moved[] = {{"t3.balance总计", "", true, NULL}};
+	nb_check split[] = {{"t3.balance", "总计", true, NULL}};
+	int64_t k4 = pack_checks(db, strs, 4, moved, 1);
+	int64_t k5 = pack_checks(db, strs, 5, split, 1);
+	assert_true(k3 != k1 && k4 != k5);
+	ix_strtab_free(strs);
+	sqlite3_close(db);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_own_and_across_years),
 		cmocka_unit_test(test_own_checks_through_the_view),
+		cmocka_unit_test(test_list_met_again),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,141 @@
+/*
+ * readers.c — read connections to the index being built, one per core, so
+ * that the tree phase renders reports on every core while the one writer
+ * only inserts what they hand it (tree.c, dataset.c, trend.c).
+ *
+ * The build writes its temporary index alone: no journal, an exclusive
+ * lock, one transaction.  Other connections cannot read that, so while the
+ * readers are open the writer has committed what they read and turned the
+ * file to WAL: readers see the committed rows, the writer goes on writing
+ * (its new rows stay in the WAL, unseen by them).  Once they are closed,
+ * the writer commits and turns the file back: the index renamed into
+ * place is journal-less, as every index was.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "ix.h"
+
+/* Readers at most: as many as the build has parsing workers (build.c). */
+#define MAX_READERS 16
+/* How long a reader waits on the writer's brief WAL locks: they are held
+ * for microseconds; a wait this long means something is wrong. */
+#define BUSY_MS 10000
+
+struct ix_readers {
+	sqlite3 *writer;
+	FILE *err;
+	bool shared;		/* in WAL: else the writer is the one reader */
+	unsigned n;
+	sqlite3 *db[MAX_READERS];
+};
+
+unsigned ix_cores(void)
+{
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+	if (n < 1)
+		return 1;
+	return n > MAX_READERS ? MAX_READERS : (unsigned)n;
+}
+
+/* Commits the writer's transaction and turns its file to WAL; *shared
+ * false when the file system cannot (WAL needs shared memory beside the
+ * file): the file is then as it was.  Begins again. */
+static int share(sqlite3 *db, FILE *err, bool *shared)
+{
+	sqlite3_stmt *st;
+	int rc = ix_exec(db, "COMMIT; PRAGMA main.locking_mode = NORMAL;", err);
+	if (rc)
+		return rc;
+	if (sqlite3_prepare_v2(db, "PRAGMA main.journal_mode = WAL", -1, &st,
+			       NULL) != SQLITE_OK) {
+		ix_say_db(err, db);
+		return -EIO;
+	}
+	*shared = sqlite3_step(st) == SQLITE_ROW &&
+		!strcmp((const char *)sqlite3_column_text(st, 0), "wal");
+	sqlite3_finalize(st);
+	return ix_exec(db, *shared ? "BEGIN;" :
+		       "PRAGMA main.locking_mode = EXCLUSIVE; BEGIN;", err);
+}
+
+/* Commits, and makes the file journal-less and exclusive again. */
+static int unshare(sqlite3 *db, FILE *err)
+{
+	return ix_exec(db, "COMMIT;"
+		       "PRAGMA main.journal_mode = OFF;"
+		       "PRAGMA main.locking_mode = EXCLUSIVE;"
+		       "BEGIN;", err);
+}
+
+int ix_readers_open(sqlite3 *writer, FILE *err, const atomic_int *cancel,
+		    ix_readers **out)
+{
+	ix_readers *r = calloc(1, sizeof *r);
+	if (!r)
+		return -ENOMEM;
+	r->writer = writer;
+	r->err = err;
+	int rc = share(writer, err, &r->shared);
+	if (rc) {
+		free(r);
+		return rc;
+	}
+	if (!r->shared) {
+		/* slower, not wrong: everything rendered on the writer */
+		r->db[r->n++] = writer;
+		*out = r;
+		return 0;
+	}
+	const char *path = sqlite3_db_filename(writer, "main");
+	unsigned want = ix_cores();
+	for (unsigned i = 0; i < want && !rc; i++) {
+		sqlite3 *db = NULL;
+		if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY |
+				    SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
+			ix_say_db(err, db);
+			sqlite3_close(db);
+			rc = -EIO;
+			break;
+		}
+		sqlite3_busy_timeout(db, BUSY_MS);
+		ix_cancel_watch(db, cancel);
+		r->db[r->n++] = db;
+		/* one read transaction throughout: what they read does not
+		 * change, and each transaction of its own would look for the
+		 * WAL file again (a stat per statement) */
+		rc = ix_exec(db, "BEGIN;", err);
+	}
+	if (rc)
+		return ix_readers_close(r, rc);
+	*out = r;
+	return 0;
+}
+
+unsigned ix_readers_count(const ix_readers *r)
+{
+	return r->n;
+}
+
+sqlite3 *ix_readers_db(const ix_readers *r, unsigned i)
+{
+	return r->db[i];
+}
+
+int ix_readers_close(ix_readers *r, int rc)
+{
+	if (!r)
+		return rc;
+	if (r->shared) {
+		for (unsigned i = 0; i < r->n; i++)
+			sqlite3_close(r->db[i]);
+		/* after a failure the build is thrown away: the writer's
+		 * close takes the WAL with it */
+		if (!rc)
+			rc = unshare(r->writer, r->err);
+	}
+	free(r);
+	return rc;
+}

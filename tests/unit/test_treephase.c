@@ -1,0 +1,231 @@
+/*
+ * test_treephase.c — the tree phase on every core: the read connections it
+ * renders on (readers.c) and the phase itself (ix_tree_build) run again
+ * over a built index's rows.
+ *
+ * Readers see what the writer committed before they opened and nothing it
+ * writes after; closing them leaves the writer journal-less and in a
+ * transaction, as the build keeps it; a cancel interrupts them.  The tree
+ * phase rebuilt from the rows gives the very nodes of the build, and one
+ * report that cannot be rendered fails it, said on err.
+ */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "index.h"
+#include "ix.h"
+#include "scratch.h"
+
+#define DATA "data/index"
+
+static int setup(void **state)
+{
+	scratch_dir *fx = calloc(1, sizeof *fx);
+	if (!fx || scratch_make(fx, "treephase"))
+		return -1;
+	*state = fx;
+	return scratch_copy(fx, DATA);
+}
+
+static int teardown(void **state)
+{
+	scratch_dir *fx = *state;
+	int rc = scratch_remove(fx);
+	free(fx);
+	return rc;
+}
+
+static int64_t count(sqlite3 *db, const char *sql)
+{
+	bool ok;
+	int64_t n = ix_query_int(db, sql, &ok);
+	assert_true(ok);
+	return n;
+}
+
+static bool exists(const char *db, const char *suffix)
+{
+	char path[128];
+	snprintf(path, sizeof path, "%s%s", db, suffix);
+	return access(path, F_OK) == 0;
+}
+
+/* A connection as the build keeps its temporary index: journal-less,
+ * exclusive, in a transaction; through vfs (NULL: the default). */
+static sqlite3 *open_as_build(const char *path, const char *vfs)
+{
+	sqlite3 *db;
+	assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE |
+					 SQLITE_OPEN_CREATE, vfs), SQLITE_OK);
+	assert_int_equal(ix_exec(db, "PRAGMA journal_mode = OFF;"
+				 "PRAGMA locking_mode = EXCLUSIVE;"
+				 "BEGIN;", NULL), 0);
+	return db;
+}
+
+static void test_readers_see_what_was_committed(void **state)
+{
+	scratch_dir *fx = *state;
+	sqlite3 *w = open_as_build(fx->db, NULL);
+	assert_int_equal(ix_exec(w, "CREATE TABLE t(x);"
+				 "INSERT INTO t VALUES(1), (2);", NULL), 0);
+	ix_readers *r;
+	assert_int_equal(ix_readers_open(w, NULL, NULL, &r), 0);
+	assert_true(ix_readers_count(r) >= 1);
+	/* written after they opened: theirs stays the committed state */
+	assert_int_equal(ix_exec(w, "INSERT INTO t VALUES(3);", NULL), 0);
+	assert_true(exists(fx->db, "-wal"));
+	for (unsigned i = 0; i < ix_readers_count(r); i++)
+		assert_int_equal(count(ix_readers_db(r, i),
+				       "SELECT count(*) FROM t"), 2);
+	assert_int_equal(count(w, "SELECT count(*) FROM t"), 3);
+
+	assert_int_equal(ix_readers_close(r, 0), 0);
+	/* the writer as it was: in a transaction, journal-less, no WAL */
+	assert_int_equal(sqlite3_get_autocommit(w), 0);
+	assert_false(exists(fx->db, "-wal"));
+	sqlite3_stmt *st;
+	assert_int_equal(sqlite3_prepare_v2(w, "PRAGMA main.journal_mode", -1,
+					    &st, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	assert_string_equal((const char *)sqlite3_column_text(st, 0), "off");
+	sqlite3_finalize(st);
+	assert_int_equal(ix_exec(w, "COMMIT;", NULL), 0);
+	assert_int_equal(sqlite3_close(w), SQLITE_OK);
+
+	/* a rollback-journal file (header bytes 18, 19), with every row */
+	unsigned char head[20];
+	FILE *f = fopen(fx->db, "rb");
+	assert_non_null(f);
+	assert_int_equal(fread(head, 1, sizeof head, f), sizeof head);
+	fclose(f);
+	assert_int_equal(head[18], 1);
+	assert_int_equal(head[19], 1);
+	assert_int_equal(sqlite3_open(fx->db, &w), SQLITE_OK);
+	assert_int_equal(count(w, "SELECT count(*) FROM t"), 3);
+	sqlite3_close(w);
+}
+
+static void test_readers_stop_at_cancel(void **state)
+{
+	scratch_dir *fx = *state;
+	sqlite3 *w = open_as_build(fx->db, NULL);
+	assert_int_equal(ix_exec(w, "CREATE TABLE t(x);", NULL), 0);
+	atomic_int flag = 1;
+	ix_readers *r;
+	assert_int_equal(ix_readers_open(w, NULL, &flag, &r), 0);
+	sqlite3_stmt *st;
+	assert_int_equal(sqlite3_prepare_v2(ix_readers_db(r, 0),
+		"WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1"
+		" FROM n WHERE i < 100000000) SELECT count(*) FROM n", -1, &st,
+		NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_step(st), SQLITE_INTERRUPT);
+	sqlite3_finalize(st);
+	/* after a failure nothing is switched back: the build is dropped */
+	assert_int_equal(ix_readers_close(r, NB_CANCELLED), NB_CANCELLED);
+	assert_int_equal(sqlite3_close(w), SQLITE_OK);
+	assert_false(exists(fx->db, "-wal"));
+}
+
+/* The index of DATA, then a connection to it as the build has it just
+ * before its tree phase: the nodes, _all and the checks across years
+ * (which the tree phase adds) gone, the reports' rows kept. */
+static sqlite3 *before_tree_phase(scratch_dir *fx, const char *vfs)
+{
+	assert_int_equal(nb_index_build(fx->db, fx->raw, NULL, NULL), 0);
+	sqlite3 *db = open_as_build(fx->db, vfs);
+	assert_int_equal(ix_exec(db, "CREATE TEMP TABLE built AS"
+				 " SELECT * FROM node;"
+				 "DELETE FROM node; DELETE FROM chunk_node;"
+				 "DELETE FROM chunk; DELETE FROM all_block;"
+				 "DELETE FROM all_file;"
+				 "UPDATE check_list SET cross = NULL;", NULL), 0);
+	return db;
+}
+
+/* The phase run again through vfs gives the nodes of the build. */
+static void same_nodes_again(scratch_dir *fx, const char *vfs)
+{
+	sqlite3 *db = before_tree_phase(fx, vfs);
+	assert_true(count(db, "SELECT count(*) FROM temp.built") > 20);
+	assert_int_equal(ix_tree_build(db, fx->raw, NULL, NULL), 0);
+	assert_int_equal(sqlite3_get_autocommit(db), 0);
+	assert_int_equal(count(db, "SELECT count(*) FROM (SELECT * FROM node"
+			       " EXCEPT SELECT * FROM temp.built)"), 0);
+	assert_int_equal(count(db, "SELECT count(*) FROM (SELECT * FROM"
+			       " temp.built EXCEPT SELECT * FROM node)"), 0);
+	assert_int_equal(ix_exec(db, "COMMIT;", NULL), 0);
+	sqlite3_close(db);
+	assert_false(exists(fx->db, "-wal"));
+}
+
+static void test_tree_phase_again_same_nodes(void **state)
+{
+	same_nodes_again(*state, NULL);
+}
+
+/* A file system without the shared memory WAL needs: one reader, the
+ * writer itself, the file never in WAL. */
+static void test_without_wal_the_writer_renders(void **state)
+{
+	scratch_dir *fx = *state;
+	sqlite3 *w = open_as_build(fx->db, "unix-none");
+	assert_int_equal(ix_exec(w, "CREATE TABLE t(x);"
+				 "INSERT INTO t VALUES(1);", NULL), 0);
+	ix_readers *r;
+	assert_int_equal(ix_readers_open(w, NULL, NULL, &r), 0);
+	assert_int_equal(ix_readers_count(r), 1);
+	assert_ptr_equal(ix_readers_db(r, 0), w);
+	assert_int_equal(sqlite3_get_autocommit(w), 0);
+	assert_int_equal(ix_exec(w, "INSERT INTO t VALUES(2);", NULL), 0);
+	assert_int_equal(ix_readers_close(r, 0), 0);
+	assert_false(exists(fx->db, "-wal"));
+	assert_int_equal(count(w, "SELECT count(*) FROM t"), 2);
+	assert_int_equal(ix_exec(w, "COMMIT;", NULL), 0);
+	sqlite3_close(w);
+	assert_int_equal(remove(fx->db), 0);
+
+	same_nodes_again(fx, "unix-none");
+}
+
+static void test_tree_phase_fails_with_one_report(void **state)
+{
+	scratch_dir *fx = *state;
+	sqlite3 *db = before_tree_phase(fx, NULL);
+	/* one row's cells that _all cannot read */
+	assert_int_equal(ix_exec(db, "UPDATE stored_row SET cells = '[1,'"
+				 " WHERE (report, tbl_no, row_no) = (SELECT report,"
+				 " tbl_no, row_no FROM stored_row"
+				 " WHERE cells IS NOT NULL LIMIT 1);", NULL), 0);
+	char *msgs = NULL;
+	size_t len = 0;
+	FILE *err = open_memstream(&msgs, &len);
+	assert_non_null(err);
+	assert_int_equal(ix_tree_build(db, fx->raw, err, NULL), -EIO);
+	fclose(err);
+	assert_non_null(strstr(msgs, "malformed JSON"));
+	free(msgs);
+	sqlite3_close(db);
+	assert_false(exists(fx->db, "-wal"));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_readers_see_what_was_committed, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_readers_stop_at_cancel, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_tree_phase_again_same_nodes, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_without_wal_the_writer_renders, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_tree_phase_fails_with_one_report, setup, teardown),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
