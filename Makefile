@@ -37,21 +37,35 @@ TOOL_SRC  := $(wildcard tests/tools/*.c)
 CORE_OBJ  := $(CORE_SRC:%.c=$(B)/%.o)
 INDEX_OBJ := $(INDEX_SRC:%.c=$(B)/%.o)
 FS_OBJ    := $(FS_SRC:%.c=$(B)/%.o)
+# Two programs share the fs objects (as an archive, so that each takes
+# only what it calls): the mount, and the indexer it runs for every build
+# (fs/indexer.c).
+FS_MAINS  := $(B)/fs/main.o $(B)/fs/indexer_main.o
+FS_LIB_OBJ := $(filter-out $(FS_MAINS),$(FS_OBJ))
 UNIT_BIN  := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 TOOL_BIN  := $(TOOL_SRC:tests/tools/%.c=$(B)/tools/%)
 BIN       ?= nianbaofs
+# beside BIN, where the mount looks first (fs/indexer.c)
+INDEXER   := $(dir $(BIN))nianbaofs-index
 
 PREFIX    ?= /usr/local
 BINDIR    ?= $(PREFIX)/bin
+LIBEXECDIR ?= $(PREFIX)/libexec/nianbaofs
 MANDIR    ?= $(PREFIX)/share/man
 MANPAGE   := fs/nianbaofs.1
 
 .PHONY: all test check unit integration accuracy asan bench bench-parse prose \
 	clean demo install uninstall manlint soak fuzz fuzz-regress valgrind
-all: $(BIN)
+all: $(BIN) $(INDEXER)
 
-$(BIN): $(FS_OBJ) $(B)/libindex.a $(B)/libcore.a
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(FS_OBJ) $(B)/libindex.a $(B)/libcore.a $(PKG_LIBS)
+# --as-needed: the mount never parses, so it does not load the parser's
+# libraries (ICU, OpenCC and libstdc++, libxml2, libcrypto; ~20 ms of CPU
+# before its first answer, issue 7); only the indexer needs them.
+$(BIN): $(B)/fs/main.o $(B)/libfs.a $(B)/libindex.a $(B)/libcore.a
+	$(CC) $(CFLAGS) $(LDFLAGS) -Wl,--as-needed -o $@ $< $(B)/libfs.a $(B)/libindex.a $(B)/libcore.a $(PKG_LIBS)
+
+$(INDEXER): $(B)/fs/indexer_main.o $(B)/libfs.a $(B)/libindex.a $(B)/libcore.a
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(B)/libfs.a $(B)/libindex.a $(B)/libcore.a $(PKG_LIBS)
 
 # Archives are written anew, not updated: an object whose source was
 # removed or renamed must not linger in them.
@@ -59,10 +73,14 @@ $(B)/libcore.a: $(CORE_OBJ)
 	rm -f $@ && ar rcs $@ $^
 $(B)/libindex.a: $(INDEX_OBJ)
 	rm -f $@ && ar rcs $@ $^
+$(B)/libfs.a: $(FS_LIB_OBJ)
+	rm -f $@ && ar rcs $@ $^
 
 $(B)/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(PKG_CFLAGS) -Icore -Iindex -c -o $@ $<
+# where `make install` puts the indexer, for the mount to find it
+$(B)/fs/indexer.o: override CFLAGS += -DNB_LIBEXECDIR='"$(LIBEXECDIR)"'
 
 $(B)/tests/%: tests/unit/%.c $(B)/libindex.a $(B)/libcore.a
 	@mkdir -p $(dir $@)
@@ -89,13 +107,13 @@ $(B)/tools/accuracy: tests/tools/accuracy.c $(ACC_LIB) $(B)/libindex.a $(B)/libc
 unit: $(UNIT_BIN) $(TOOL_BIN)
 	@set -e; for t in $(UNIT_BIN); do echo "== $$t"; (cd tests && ../$$t); done
 
-integration: $(BIN) $(TOOL_BIN)
+integration: $(BIN) $(INDEXER) $(TOOL_BIN)
 	@test -n "$(PYTHON)" || { echo "pytest not found: apt-get install python3-pytest"; exit 1; }
 	NIANBAOFS=$(abspath $(BIN)) NB_TOOLS=$(abspath $(B)/tools) $(PYTHON) -m pytest -q tests/integration
 
 # The load test of issue 8 for a minute: 8 readers while RAWDIR changes
 # every half second (make test runs it for 10 s).
-soak: $(BIN) $(TOOL_BIN)
+soak: $(BIN) $(INDEXER) $(TOOL_BIN)
 	@test -n "$(PYTHON)" || { echo "pytest not found: apt-get install python3-pytest"; exit 1; }
 	NB_LOAD_SECONDS=60 NIANBAOFS=$(abspath $(BIN)) NB_TOOLS=$(abspath $(B)/tools) \
 	  $(PYTHON) -m pytest -q -s tests/integration/test_live.py -k test_load
@@ -132,7 +150,7 @@ fuzz-regress: $(FUZZ_REGRESS)
 
 # valgrind memcheck over `nianbaofs index` and the mount tests: 0 errors
 # and 0 definite leaks in every process (tests/valgrind.sh).
-valgrind: $(BIN) $(TOOL_BIN)
+valgrind: $(BIN) $(INDEXER) $(TOOL_BIN)
 	bash tests/valgrind.sh $(BIN) $(PYTHON)
 
 fuzz:
@@ -152,7 +170,7 @@ accuracy: $(B)/tools/accuracy
 BENCH_N ?= 10000
 BENCH_RUNS ?= 5
 BENCH_PASSES ?= find,ls,grep,cat,all
-bench: $(BIN) bench-parse
+bench: $(BIN) $(INDEXER) bench-parse
 	nice python3 bench/run.py -n $(BENCH_N) --runs $(BENCH_RUNS) \
 	  --passes $(BENCH_PASSES) $(BIN)
 
@@ -172,17 +190,19 @@ asan:
 	  CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
 	  LDFLAGS="-fsanitize=address,undefined" test
 
-install: $(BIN)
-	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1
+install: $(BIN) $(INDEXER)
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBEXECDIR) $(DESTDIR)$(MANDIR)/man1
 	install -m 0755 $(BIN) $(DESTDIR)$(BINDIR)/nianbaofs
+	install -m 0755 $(INDEXER) $(DESTDIR)$(LIBEXECDIR)/nianbaofs-index
 	install -m 0644 $(MANPAGE) $(DESTDIR)$(MANDIR)/man1/nianbaofs.1
 
 uninstall:
-	rm -f $(DESTDIR)$(BINDIR)/nianbaofs $(DESTDIR)$(MANDIR)/man1/nianbaofs.1
+	rm -f $(DESTDIR)$(BINDIR)/nianbaofs $(DESTDIR)$(LIBEXECDIR)/nianbaofs-index \
+	  $(DESTDIR)$(MANDIR)/man1/nianbaofs.1
 
 demo: ; bash tests/demo.sh
 
 clean:
-	rm -rf build build-asan $(FUZZ_B) $(BIN)
+	rm -rf build build-asan $(FUZZ_B) $(BIN) $(INDEXER)
 
 -include $(shell find $(B) -name '*.d' 2>/dev/null)

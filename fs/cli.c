@@ -24,6 +24,7 @@ enum {
 	KEY_DB_EQ,	/* "--db=FILE": FILE may not be empty */
 	KEY_CSV,	/* "-o csv=DIALECT": mounting only, a known dialect */
 	KEY_MOUNT_ONLY,	/* an option that only applies when mounting */
+	KEY_INTERNAL,	/* the mount's own option to the indexer */
 };
 
 /* An option as --help shows it, and its spellings for fuse_opt. */
@@ -53,6 +54,9 @@ static const option options[] = {
 	{ "-q, --quiet", "no progress while indexing (shown on a terminal:\n"
 	  "files done of total, rate, time left)",
 	  { SET("-q", quiet, 1), SET("--quiet", quiet, 1), FUSE_OPT_END } },
+	/* the mount running the indexer (indexer.c): not for users */
+	{ NULL, NULL, { SET("--mounting", mounting, 1),
+			FUSE_OPT_KEY("--mounting", KEY_INTERNAL), FUSE_OPT_END } },
 	{ "-h, --help", "print this help and exit",
 	  { SET("-h", help, 1), SET("--help", help, 1), FUSE_OPT_END } },
 	{ "-V, --version", "print the version and exit",
@@ -180,6 +184,11 @@ static int opt_proc(void *data, const char *arg, int key,
 		return 0;
 	case KEY_MOUNT_ONLY:
 		return mount_only(cli, arg) != 0 ? -1 : 0;
+	case KEY_INTERNAL:
+		if (cli->cmd == NB_CMD_INDEX)
+			return 0;
+		nb_err("unknown option '%s' (see nianbaofs --help)", arg);
+		return -1;
 	case FUSE_OPT_KEY_NONOPT:
 		return take_positional(cli, arg);
 	default:

@@ -1,7 +1,9 @@
 /*
  * cmd_index.c — `nianbaofs index [--db FILE] RAWDIR`: brings the index up
  * to date and prints a summary, without mounting; exits with 1 when a file
- * or directory could not be read.
+ * or directory could not be read.  Run as nianbaofs-index (indexer_main.c),
+ * also by the mount (indexer.c) with the hidden --mounting: no summary,
+ * and a status that says only whether an index was written.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -24,7 +26,7 @@ static void print_summary(const nb_build_stats *s, const char *dbpath)
 	       s->unchanged ? " (unchanged)" : "");
 }
 
-int nb_cmd_index(int argc, char **argv)
+int nb_cmd_index(int argc, char **argv, const atomic_int *cancel)
 {
 	struct fuse_args args = FUSE_ARGS_INIT(argc, argv);
 	nb_cli cli = { .cmd = NB_CMD_INDEX };
@@ -45,8 +47,15 @@ int nb_cmd_index(int argc, char **argv)
 	if (nb_check_rawdir(cli.rawdir) != 0)
 		goto out;
 	rc = NB_EXIT_FAIL;
-	if (nb_update_index(&cli, dbpath, sizeof dbpath, &stats) != 0)
+	int brc = nb_update_index(&cli, dbpath, sizeof dbpath, &stats, cancel);
+	if (brc == NB_CANCELLED)
+		rc = NB_EXIT_CANCELLED;
+	if (brc != 0)
 		goto out;
+	if (cli.mounting) {
+		rc = NB_EXIT_OK;
+		goto out;
+	}
 	print_summary(&stats, dbpath);
 	if (fflush(stdout) != 0)
 		nb_err("cannot write the summary: %s", strerror(errno));

@@ -3,7 +3,9 @@
  *
  * The sequence follows sshfs and libfuse's passthrough_hp: parse, check,
  * build the index while still attached to the terminal (so its errors are
- * seen), mount, go to the background, serve, and undo in reverse order.
+ * seen), mount, leave the terminal, serve, and undo in reverse order.  The
+ * process forks before it opens the index (daemon.c), its parent waiting
+ * on the terminal until it serves.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -18,9 +20,20 @@
  * switch to a rebuilt index tells it what changed (snapshot.c). */
 #define NB_CACHE_TIMEOUT 86400.0
 
+/* Workers serving requests, unless -o max_threads says otherwise.  Each
+ * costs ~1.3 MiB (its SQLite connection's page cache, its malloc arena,
+ * its stack): libfuse's default of 10 made 13 MiB of the daemon's 25 at
+ * 100,000 reports (issue 7: at most 50 MB).  Requests come one or two at
+ * a time from a `find`, `grep -r` or `cat` (each waits for its answer;
+ * readahead adds one), and this machine has 2 cores: 4 keep both busy
+ * with one waiting on the disk.  A warm pass sends the daemon nothing at
+ * all (README, "Performance"). */
+#define NB_WORKERS "4"
+
 /* Names the user may override come first; what makes the mount read-only
  * comes last, so that it wins. */
-#define NB_MOUNT_OPTS_FIRST "-ofsname=nianbaofs,subtype=nianbaofs"
+#define NB_MOUNT_OPTS_FIRST "-ofsname=nianbaofs,subtype=nianbaofs," \
+	"max_threads=" NB_WORKERS
 #define NB_MOUNT_OPTS_LAST "-oro,default_permissions"
 
 /* A build that failed (a full disk, say) left the index as it was: that
@@ -75,9 +88,9 @@ int nb_cmd_mount(int argc, char **argv)
 		.timeout = NB_CACHE_TIMEOUT,
 	};
 	char dbpath[PATH_MAX];
-	nb_build_stats stats;
 	nb_watch *watch = NULL;
 	bool later = false;
+	int ready = -1;		/* to tell the waiting parent (daemon.c) */
 	int rc = NB_EXIT_USAGE;
 
 	memset(&opts, 0, sizeof opts);
@@ -115,8 +128,17 @@ int nb_cmd_mount(int argc, char **argv)
 
 	if (nb_check_rawdir(cli.rawdir) != 0)
 		goto out;
+	/* The index is opened in the process that serves it (daemon.c). */
+	if (!opts.foreground) {
+		int status;
+		int frc = nb_daemon_fork(&ready, &status);
+		if (frc != 0) {
+			rc = frc > 0 ? status : NB_EXIT_FAIL;
+			goto out;
+		}
+	}
 	rc = NB_EXIT_FAIL;
-	if (nb_mount_index(&cli, dbpath, sizeof dbpath, &stats, &later) != 0 &&
+	if (nb_mount_index(&cli, dbpath, sizeof dbpath, &later) != 0 &&
 	    !keep_old_index(dbpath))
 		goto out;
 	if (nb_snaps_open(&fs.snaps, dbpath, nb_cli_open_flags(&cli)) != 0)
@@ -130,22 +152,11 @@ int nb_cmd_mount(int argc, char **argv)
 		goto out_unmount;
 	if (later)
 		nb_watch_stale(watch);
-	if (!opts.foreground) {
-		/* SQLite connections must not cross a fork(); the index was
-		 * opened above only so that a broken one stops us here, while
-		 * the terminal still shows why. */
-		nb_snaps_close(fs.snaps);
-		fs.snaps = NULL;
-	}
-	if (fuse_daemonize(opts.foreground) != 0)
-		goto out_unmount;
-	if (!opts.foreground) {
+	if (!opts.foreground)
 		nb_log_to_syslog();
-		if (nb_snaps_open(&fs.snaps, dbpath, nb_cli_open_flags(&cli)) != 0)
-			goto out_unmount;
-	}
+	nb_daemon_ready(ready);
+	ready = -1;
 	nb_snaps_set_session(fs.snaps, se);
-	/* Threads start only now: fuse_daemonize forks. */
 	if (nb_watch_start(watch, &fs) != 0)
 		goto out_unmount;
 	if (serve(se, &opts) == 0)
@@ -164,5 +175,7 @@ out:
 	free(opts.mountpoint);
 	nb_cli_free(&cli);
 	fuse_opt_free_args(&args);
+	if (ready >= 0)		/* failed before serving: the parent reads EOF */
+		close(ready);
 	return rc;
 }

@@ -36,7 +36,12 @@ enum {
 	NB_EXIT_OK = 0,
 	NB_EXIT_FAIL = 1,	/* a file could not be read, an index or a mount failed */
 	NB_EXIT_USAGE = 2,	/* bad command line */
+	NB_EXIT_CANCELLED = 3,	/* the indexer, stopped by SIGTERM or SIGINT */
 };
+
+/* What starts our messages (log.c), and the indexer's (refresh.c reads
+ * them). */
+#define NB_PREFIX "nianbaofs: "
 
 typedef struct nb_snaps nb_snaps;
 
@@ -64,7 +69,8 @@ extern const struct fuse_lowlevel_ops nb_fs_ops;
 /* ---- the commands (cmd_mount.c, cmd_index.c): an exit status ------------ */
 
 int nb_cmd_mount(int argc, char **argv);
-int nb_cmd_index(int argc, char **argv);
+/* cancel: the build stops once it is non-zero (a signal's handler). */
+int nb_cmd_index(int argc, char **argv, const atomic_int *cancel);
 
 /* ---- the command line (cli.c) ----------------------------------------------- */
 
@@ -84,6 +90,7 @@ typedef struct {
 	int help;
 	int version;
 	int quiet;		/* -q: no progress on the terminal */
+	int mounting;		/* --mounting: the indexer run by the mount */
 	bool want_db;		/* "--db" seen, its FILE is the next argument */
 	unsigned positional;	/* positional arguments seen */
 } nb_cli;
@@ -104,7 +111,7 @@ bool nb_cli_answered(const nb_cli *cli);
 /* A usage error: "missing WHAT" and the command's synopsis. */
 void nb_cli_missing(const nb_cli *cli, const char *what);
 
-/* ---- bringing the index up to date (update.c) ----------------------------- */
+/* ---- where things are (paths.c) -------------------------------------------- */
 
 /* 0 when rawdir is a directory; else a negative errno, printed. */
 int nb_check_rawdir(const char *rawdir);
@@ -113,22 +120,38 @@ int nb_check_rawdir(const char *rawdir);
  * 0, or a negative errno (printed) and dbpath "". */
 int nb_index_path(const nb_cli *cli, char *dbpath, size_t len);
 
+/* ---- bringing the index up to date (update.c, in the indexer only) ------- */
+
 /*
  * nb_index_path, then builds the index, reporting unreadable files on
- * stderr.  0, or a negative errno when no index could be written (printed);
- * dbpath is "" when it could not be resolved.
+ * stderr; stops early once *cancel is non-zero.  0, NB_CANCELLED, or a
+ * negative errno when no index could be written (printed); dbpath is ""
+ * when it could not be resolved.
  */
 int nb_update_index(const nb_cli *cli, char *dbpath, size_t len,
-		    nb_build_stats *stats);
+		    nb_build_stats *stats, const atomic_int *cancel);
+
+/* ---- running the indexer from the mount (indexer.c) ------------------------ */
+
+/* The path of nianbaofs-index, in buf: 0, or -ENOENT (logged). */
+int nb_indexer_path(char *buf, size_t len);
+/* `nianbaofs index ARGS`: becomes nianbaofs-index ARGS (argv[0] is
+ * replaced); returns an exit status only if that failed (logged). */
+int nb_indexer_exec(char **argv);
+/* Starts nianbaofs-index with args (NULL-terminated, at most 14), stdin
+ * /dev/null, stderr errfd (-1: this process's).  0 or a negative errno
+ * (logged). */
+int nb_indexer_spawn(const char *const *args, int errfd, pid_t *pid);
+/* Waits for it: its exit status (NB_EXIT_*), or a negative errno. */
+int nb_indexer_wait(pid_t pid);
 
 /*
  * The index a mount starts with (startup.c): one that may be served as it
  * is (nb_index_current) is, and *later is set: the watch brings it up to
- * date in the background.  Else as nb_update_index (0 or a negative
- * errno, printed).
+ * date in the background.  Else the indexer builds it, on the terminal:
+ * 0, or a negative errno (what was wrong is printed).
  */
-int nb_mount_index(const nb_cli *cli, char *dbpath, size_t len,
-		   nb_build_stats *stats, bool *later);
+int nb_mount_index(const nb_cli *cli, char *dbpath, size_t len, bool *later);
 
 /* ---- progress while indexing (progress.c) ---------------------------------- */
 
@@ -236,6 +259,18 @@ int nb_watch_start(nb_watch *w, nb_fs *fs);
 void nb_watch_stale(nb_watch *w);
 /* Stops the thread, if started, and frees w. */
 void nb_watch_free(nb_watch *w);
+
+/* ---- going to the background (daemon.c) ------------------------------------ */
+
+/*
+ * Forks.  In the child: 0, *ready the descriptor for nb_daemon_ready.  In
+ * the parent, once the child is ready or gone: 1, *status the exit status
+ * to end with.  A negative errno (printed) when no child was made.
+ */
+int nb_daemon_fork(int *ready, int *status);
+/* Serving from now on: changes to "/"; with a ready descriptor (not in
+ * the foreground, -1), also leaves the terminal and lets the parent go. */
+void nb_daemon_ready(int ready);
 
 /* ---- before mounting (precheck.c) ------------------------------------------ */
 

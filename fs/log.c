@@ -11,8 +11,6 @@
 
 #include "fs.h"
 
-#define NB_PREFIX "nianbaofs: "
-
 /* Our own messages start with NB_PREFIX.  libfuse's start with "fuse: "
  * and may come in several pieces (as may -d output), so only a piece that
  * starts a message gets the prefix. */

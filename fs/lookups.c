@@ -8,17 +8,17 @@
  * (snapshot.c).
  *
  * The index hands out inode numbers densely, from 1 up to its
- * info.ino_next: those are counted in an array of 32-bit counts indexed by
- * number, 4 bytes a number.  After a walk of the whole tree at 100,000
- * reports the kernel holds ~2.06 million numbers: 2^21 counts, 8 MiB,
- * where the hash table below needed 64 MiB (16-byte slots at most half
- * full; 96 MiB while it doubled), more than issue 7's 50 MB for the whole
- * daemon.  A count
- * that reaches UINT32_MAX stays there: that number is then held for good,
- * which at worst keeps a replaced index open.  Numbers past the array's
- * limit (an index reaches them only after tens of millions of new files
- * over its refreshes) go to a hash table: open addressing with linear
- * probing, deletion by backward shift, no tombstones.
+ * info.ino_next: those are counted in an array of one byte a number.
+ * After a walk of the whole tree at 100,000 reports the kernel holds ~2.06
+ * million numbers, all below 2^21: 2 MiB.  (4-byte counts took 8 MiB, a
+ * sixth of issue 7's 50 MB for the whole daemon; the hash table before
+ * them 64 MiB.)  The kernel counts each handing-out, so a count may pass
+ * 255 (a name looked up again and again while its inode stays cached); a
+ * byte at UINT8_MAX says the rest of the count is in a hash table: open
+ * addressing with linear probing, deletion by backward shift, no
+ * tombstones.  Numbers past the array's limit (an index reaches them only
+ * after tens of millions of new files over its refreshes) are counted
+ * there whole.
  */
 #include <errno.h>
 #include <stdint.h>
@@ -30,7 +30,7 @@
 /* Kept at most half full. */
 #define LK_MIN_SLOTS 1024
 
-/* Numbers below this are counted in the dense array: up to 256 MB for 64
+/* Numbers below this are counted in the dense array: up to 64 MB for 64
  * million numbers, past which a hash table of what is held is smaller. */
 #define LK_DENSE_LIMIT ((uint64_t)1 << 26)
 #define LK_DENSE_MIN 1024
@@ -42,7 +42,8 @@ typedef struct {
 
 struct nb_lookups {
 	pthread_mutex_t lock;
-	uint32_t *dense;	/* the count of number i at i, i < dense_cap */
+	uint8_t *dense;		/* the count of number i at i, i < dense_cap;
+				   UINT8_MAX: and more in v */
 	size_t dense_cap;
 	slot *v;
 	size_t cap;		/* a power of two */
@@ -106,7 +107,10 @@ static int grow(nb_lookups *l)
 }
 
 /* Makes the dense array hold number ino (< LK_DENSE_LIMIT): doubled until
- * it does, the new counts zero.  0 or -ENOMEM. */
+ * it does, the new counts zero.  A new array from calloc, not realloc and
+ * memset: the first `ls` of the root at 100,000 reports sees numbers near
+ * 2 million at once, and calloc's fresh pages stay untouched (and out of
+ * the RSS) until a number on them is counted.  0 or -ENOMEM. */
 static int dense_hold(nb_lookups *l, uint64_t ino)
 {
 	if (ino < l->dense_cap)
@@ -114,10 +118,12 @@ static int dense_hold(nb_lookups *l, uint64_t ino)
 	size_t cap = l->dense_cap ? l->dense_cap : LK_DENSE_MIN;
 	while (cap <= ino)
 		cap *= 2;
-	uint32_t *v = realloc(l->dense, cap * sizeof *v);
+	uint8_t *v = calloc(cap, sizeof *v);
 	if (!v)
 		return -ENOMEM;
-	memset(v + l->dense_cap, 0, (cap - l->dense_cap) * sizeof *v);
+	if (l->dense_cap)
+		memcpy(v, l->dense, l->dense_cap * sizeof *v);
+	free(l->dense);
 	l->dense = v;
 	l->dense_cap = cap;
 	return 0;
@@ -131,9 +137,12 @@ void nb_lookups_add(nb_lookups *l, uint64_t ino)
 	/* Out of memory, the count is lost: a replaced index may then be
 	 * closed while the kernel still holds one of its numbers, and that
 	 * number answers ENOENT — never other bytes. */
-	if (ino < LK_DENSE_LIMIT) {
-		if (dense_hold(l, ino) == 0 && l->dense[ino] != UINT32_MAX)
-			l->dense[ino]++;
+	if (ino < LK_DENSE_LIMIT && dense_hold(l, ino) != 0) {
+		pthread_mutex_unlock(&l->lock);
+		return;
+	}
+	if (ino < LK_DENSE_LIMIT && l->dense[ino] != UINT8_MAX) {
+		l->dense[ino]++;
 	} else if ((l->used + 1) * 2 <= l->cap || grow(l) == 0) {
 		slot *s = find(l, ino);
 		if (!s->ino) {
@@ -164,20 +173,21 @@ static void remove_at(nb_lookups *l, size_t i)
 void nb_lookups_forget(nb_lookups *l, uint64_t ino, uint64_t n)
 {
 	pthread_mutex_lock(&l->lock);
-	if (ino < LK_DENSE_LIMIT) {
-		uint32_t *c = ino < l->dense_cap ? &l->dense[ino] : NULL;
-		if (c && *c != UINT32_MAX)
-			*c = *c > n ? *c - (uint32_t)n : 0;
-		pthread_mutex_unlock(&l->lock);
-		return;
-	}
-	slot *s = find(l, ino);
-	if (s->ino) {
-		if (s->count > n)
+	uint8_t *c = ino < LK_DENSE_LIMIT && ino < l->dense_cap ?
+		     &l->dense[ino] : NULL;
+	/* what overflowed the byte goes first, then the byte */
+	if (!c || *c == UINT8_MAX) {
+		slot *s = find(l, ino);
+		if (s->ino && s->count > n) {
 			s->count -= n;
-		else
+			n = 0;
+		} else if (s->ino) {
+			n -= s->count;
 			remove_at(l, (size_t)(s - l->v));
+		}
 	}
+	if (c)
+		*c = *c > n ? *c - (uint8_t)n : 0;
 	pthread_mutex_unlock(&l->lock);
 }
 

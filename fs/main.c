@@ -1,8 +1,8 @@
 /*
  * main.c — nianbaofs: mount a directory of raw annual reports as a
  * read-only filesystem of sections, tables and facts.  Picks the command;
- * each is in its own file (cmd_mount.c, cmd_index.c), their command line
- * in cli.c.
+ * mounting is in cmd_mount.c, its command line in cli.c; `index` is the
+ * indexer's, a program of its own (indexer_main.c, indexer.c).
  *
  *   nianbaofs [--db FILE] [FUSE options] RAWDIR MOUNTPOINT
  *   nianbaofs index [--db FILE] RAWDIR
@@ -20,6 +20,6 @@ int main(int argc, char **argv)
 	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
 	nb_log_to_stderr();
 	if (argc >= 2 && strcmp(argv[1], "index") == 0)
-		return nb_cmd_index(argc - 1, argv + 1);
+		return nb_indexer_exec(argv + 1);
 	return nb_cmd_mount(argc, argv);
 }

@@ -1,14 +1,18 @@
 /*
  * refresh.c — one refresh of a mounted filesystem: bring the index up to
- * date with RAWDIR in the background, then serve the new index.  What the
- * build says goes to the log (syslog once in the background), each message
- * once: a file that cannot be read is named again by every build, and the
- * log should not repeat it on every change to RAWDIR.
+ * date with RAWDIR in the background, then serve the new index.  The build
+ * runs in the indexer, a child process (indexer.c), so that its memory is
+ * never the daemon's.  What it says on stderr, read here through a pipe,
+ * goes to the log (syslog once in the background), each message once: a
+ * file that cannot be read is named again by every build, and the log
+ * should not repeat it on every change to RAWDIR.
  */
 #include <errno.h>
-#include <malloc.h>
+#include <fcntl.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "fs.h"
 
@@ -22,6 +26,8 @@ struct nb_refresh {
 	char *now;		/* the lines of this build */
 	size_t nlen, ncap;
 	atomic_int cancel;	/* set by nb_refresh_cancel, on unmount */
+	pthread_mutex_t lock;	/* guards child */
+	pid_t child;		/* the indexer running, or 0 */
 };
 
 /* 0 or -ENOMEM (then *s is unchanged). */
@@ -47,6 +53,11 @@ static int append(char **s, size_t *len, size_t *cap, const char *p, size_t n)
  * build logged it too.  Out of memory, it is logged without being kept. */
 static void take_line(nb_refresh *r, const char *line, size_t n)
 {
+	/* the indexer's prefix: fuse_log's lines get ours */
+	if (n >= strlen(NB_PREFIX) && !memcmp(line, NB_PREFIX, strlen(NB_PREFIX))) {
+		line += strlen(NB_PREFIX);
+		n -= strlen(NB_PREFIX);
+	}
 	if (append(&r->now, &r->nlen, &r->ncap, line, n) != 0) {
 		fuse_log(FUSE_LOG_ERR, "nianbaofs: %.*s", (int)n, line);
 		return;
@@ -82,6 +93,7 @@ int nb_refresh_new(nb_refresh **out, nb_snaps *snaps, const char *rawdir,
 	if (!r)
 		return -ENOMEM;
 	r->snaps = snaps;
+	pthread_mutex_init(&r->lock, NULL);
 	r->rawdir = strdup(rawdir);
 	r->dbpath = strdup(dbpath);
 	if (!r->rawdir || !r->dbpath) {
@@ -95,6 +107,10 @@ int nb_refresh_new(nb_refresh **out, nb_snaps *snaps, const char *rawdir,
 void nb_refresh_cancel(nb_refresh *r)
 {
 	atomic_store(&r->cancel, 1);
+	pthread_mutex_lock(&r->lock);
+	if (r->child > 0)
+		kill(r->child, SIGTERM);	/* it rolls back and exits */
+	pthread_mutex_unlock(&r->lock);
 }
 
 void nb_refresh_free(nb_refresh *r)
@@ -106,26 +122,61 @@ void nb_refresh_free(nb_refresh *r)
 	free(r->said);
 	free(r->line);
 	free(r->now);
+	pthread_mutex_destroy(&r->lock);
 	free(r);
+}
+
+/* Runs the indexer with its stderr into the log: its exit status, or a
+ * negative errno (logged) when it could not run. */
+static int run_indexer(nb_refresh *r)
+{
+	const char *args[] = { "--mounting", "-q", "--db", r->dbpath, "--",
+			       r->rawdir, NULL };
+	int fds[2];
+	pid_t pid;
+
+	if (pipe2(fds, O_CLOEXEC) != 0) {
+		int e = errno;
+		fuse_log(FUSE_LOG_ERR, "nianbaofs: cannot run the indexer: %s\n",
+			 strerror(e));
+		return -e;
+	}
+	int rc = nb_indexer_spawn(args, fds[1], &pid);
+	close(fds[1]);
+	if (rc < 0) {
+		close(fds[0]);
+		return rc;
+	}
+	pthread_mutex_lock(&r->lock);
+	r->child = pid;
+	if (atomic_load(&r->cancel))	/* asked before it was there to kill */
+		kill(pid, SIGTERM);
+	pthread_mutex_unlock(&r->lock);
+	char buf[4096];
+	ssize_t n;
+	while ((n = read(fds[0], buf, sizeof buf)) != 0) {
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			break;
+		log_write(r, buf, (size_t)n);
+	}
+	close(fds[0]);
+	rc = nb_indexer_wait(pid);
+	pthread_mutex_lock(&r->lock);
+	r->child = 0;
+	pthread_mutex_unlock(&r->lock);
+	return rc;
 }
 
 int nb_refresh_run(nb_refresh *r)
 {
-	cookie_io_functions_t io = {.write = log_write};
-	FILE *err = fopencookie(r, "w", io);
-	nb_build_stats stats;
-
-	if (err)
-		setvbuf(err, NULL, _IOLBF, 0);
 	r->nlen = 0;
-	int rc = nb_index_build_cancellable(r->dbpath, r->rawdir, err, &stats,
-					    NULL, NULL, &r->cancel);
-	if (err)
-		fclose(err);
-	/* A build allocates and frees megabytes (parsers, their dictionaries,
-	 * rendered files) on several threads: hand the freed memory back, so
-	 * that a mount following a busy RAWDIR stays the same size. */
-	malloc_trim(0);
+	int rc = atomic_load(&r->cancel) ? NB_EXIT_CANCELLED : run_indexer(r);
+	/* SIGTERM may reach the indexer before it handles it (it then dies
+	 * of it, having written nothing): asked for all the same */
+	if (rc != NB_EXIT_OK && atomic_load(&r->cancel))
+		rc = NB_EXIT_CANCELLED;
 	if (r->len) {	/* a last line without its newline */
 		if (append(&r->line, &r->len, &r->cap, "\n", 1) == 0)
 			take_line(r, r->line, r->len);
@@ -138,16 +189,16 @@ int nb_refresh_run(nb_refresh *r)
 	r->said = r->now;
 	r->now = NULL;
 	r->nlen = r->ncap = 0;
-	if (rc == NB_CANCELLED) {	/* asked for: no failure */
+	if (rc == NB_EXIT_CANCELLED) {	/* asked for: no failure */
 		fuse_log(FUSE_LOG_DEBUG, "nianbaofs: %s: refresh cancelled; "
 			 "the index is as it was\n", r->dbpath);
-		return rc;
+		return NB_CANCELLED;
 	}
-	if (rc < 0) {
+	if (rc != NB_EXIT_OK) {	/* the indexer said why, logged above */
 		fuse_log(FUSE_LOG_ERR, "nianbaofs: %s: cannot bring the index of "
-			 "%s up to date: %s; still serving the index as it was\n",
-			 r->dbpath, r->rawdir, strerror(-rc));
-		return rc;
+			 "%s up to date; still serving the index as it was\n",
+			 r->dbpath, r->rawdir);
+		return rc < 0 ? rc : -EIO;
 	}
 	return nb_snaps_reload(r->snaps);
 }

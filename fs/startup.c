@@ -7,14 +7,38 @@
  * instead; the watch thread then brings it up to date in the background,
  * as it does for any change to RAWDIR, and switches to the new index with
  * the kernel told what changed (snapshot.c).  A first mount, an index of
- * another version or a damaged one is built first, on the terminal.
+ * another version or a damaged one is built first, on the terminal, by
+ * the indexer (indexer.c), which says itself what went wrong.
  */
-#include <string.h>
+#include <errno.h>
 
 #include "fs.h"
 
-int nb_mount_index(const nb_cli *cli, char *dbpath, size_t len,
-		   nb_build_stats *stats, bool *later)
+/* Builds the index at dbpath in the indexer, which shares our terminal
+ * (progress, messages): 0, or -EIO when no index was written. */
+static int build_first(const nb_cli *cli, const char *dbpath)
+{
+	const char *args[8];
+	size_t n = 0;
+	pid_t pid;
+
+	args[n++] = "--mounting";
+	if (cli->quiet)
+		args[n++] = "-q";
+	args[n++] = "--db";
+	args[n++] = dbpath;
+	args[n++] = "--";	/* RAWDIR as given, even "-x" */
+	args[n++] = cli->rawdir;
+	args[n] = NULL;
+	int rc = nb_indexer_spawn(args, -1, &pid);
+
+	if (rc < 0)
+		return rc;
+	rc = nb_indexer_wait(pid);
+	return rc == NB_EXIT_OK ? 0 : rc < 0 ? rc : -EIO;
+}
+
+int nb_mount_index(const nb_cli *cli, char *dbpath, size_t len, bool *later)
 {
 	int rc = nb_index_path(cli, dbpath, len);
 
@@ -22,9 +46,8 @@ int nb_mount_index(const nb_cli *cli, char *dbpath, size_t len,
 	if (rc < 0)
 		return rc;
 	if (nb_index_current(dbpath)) {
-		memset(stats, 0, sizeof *stats);
 		*later = true;
 		return 0;
 	}
-	return nb_update_index(cli, dbpath, len, stats);
+	return build_first(cli, dbpath);
 }

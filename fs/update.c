@@ -1,34 +1,13 @@
 /*
- * update.c — bringing the index of RAWDIR up to date, for both commands:
- * where the index goes, the build with its progress line, and what could
- * not be read.
+ * update.c — bringing the index of RAWDIR up to date, in the indexer
+ * (indexer_main.c): the build with its progress line, and what could not
+ * be read.
  */
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "fs.h"
-
-/* The index path as given, made absolute: a mounted filesystem runs from
- * "/" once it has gone to the background. */
-static int absolute_db(const char *db, char *buf, size_t len)
-{
-	char cwd[PATH_MAX];
-	int n;
-
-	if (db[0] == '/') {
-		n = snprintf(buf, len, "%s", db);
-	} else {
-		if (!getcwd(cwd, sizeof cwd))
-			return -errno;
-		n = snprintf(buf, len, "%s/%s", cwd, db);
-	}
-	if (n < 0 || (size_t)n >= len)
-		return -ENAMETOOLONG;
-	return 0;
-}
 
 /* A stream that puts "nianbaofs: " before every line written to it, so
  * that the index's messages read like ours. */
@@ -72,7 +51,7 @@ static ssize_t build_err_write(void *cookie, const char *buf, size_t size)
 }
 
 static int build(const char *dbpath, const char *rawdir, bool quiet,
-		 nb_build_stats *stats)
+		 nb_build_stats *stats, const atomic_int *cancel)
 {
 	nb_progress progress;
 	build_err e = { .pre = { .to = stderr, .line_start = true },
@@ -84,64 +63,26 @@ static int build(const char *dbpath, const char *rawdir, bool quiet,
 	if (err)
 		setvbuf(err, NULL, _IOLBF, 0);
 	nb_progress_start(&progress, quiet);
-	rc = nb_index_build_progress(dbpath, rawdir, err ? err : stderr, stats,
-				     nb_progress_show, &progress);
+	rc = nb_index_build_cancellable(dbpath, rawdir, err ? err : stderr,
+					stats, nb_progress_show, &progress,
+					cancel);
 	nb_progress_end(&progress);
 	if (err)
 		fclose(err);
 	return rc;
 }
 
-int nb_check_rawdir(const char *rawdir)
-{
-	struct stat st;
-
-	if (stat(rawdir, &st) != 0) {
-		int e = errno;
-
-		nb_err("%s: cannot use as RAWDIR: %s", rawdir, strerror(e));
-		return -e;
-	}
-	if (!S_ISDIR(st.st_mode)) {
-		nb_err("%s: not a directory (RAWDIR is the directory of raw reports)",
-		       rawdir);
-		return -ENOTDIR;
-	}
-	return 0;
-}
-
-int nb_index_path(const nb_cli *cli, char *dbpath, size_t len)
-{
-	int rc;
-
-	dbpath[0] = '\0';
-	if (cli->db) {
-		rc = absolute_db(cli->db, dbpath, len);
-		if (rc < 0) {
-			nb_err("%s: cannot make the path absolute: %s", cli->db,
-			       strerror(-rc));
-			return rc;
-		}
-	} else {
-		rc = nb_index_default_path(cli->rawdir, dbpath, len);
-		if (rc < 0) {
-			nb_err("%s: cannot place its index in the cache directory: %s",
-			       cli->rawdir, strerror(-rc));
-			return rc;
-		}
-	}
-	return 0;
-}
-
 int nb_update_index(const nb_cli *cli, char *dbpath, size_t len,
-		    nb_build_stats *stats)
+		    nb_build_stats *stats, const atomic_int *cancel)
 {
 	int rc = nb_index_path(cli, dbpath, len);
 
 	if (rc < 0)
 		return rc;
 	memset(stats, 0, sizeof *stats);
-	rc = build(dbpath, cli->rawdir, cli->quiet, stats);
+	rc = build(dbpath, cli->rawdir, cli->quiet, stats, cancel);
+	if (rc == NB_CANCELLED)
+		return rc;	/* asked for: nothing to say */
 	if (rc < 0) {
 		nb_err("%s: cannot write the index of %s: %s", dbpath,
 		       cli->rawdir, nb_strstatus(rc));

@@ -16,13 +16,17 @@ trap 'rm -rf "$work"' EXIT
 chmod 755 "$work"
 mkdir "$work/logs"
 chmod 777 "$work/logs"
-cat >"$work/nianbaofs" <<WRAP
+# nianbaofs runs the indexer beside it (fs/indexer.c): followed into it
+# (--trace-children); a wrapper of that too, for the tests that copy both.
+for prog in nianbaofs nianbaofs-index; do
+	cat >"$work/$prog" <<WRAP
 #!/bin/sh
 exec valgrind -q --tool=memcheck --leak-check=full --errors-for-leak-kinds=definite \\
   --show-leak-kinds=definite --track-fds=no --child-silent-after-fork=no \\
-  --log-file="$work/logs/vg-%p.log" "$BIN" "\$@"
+  --trace-children=yes --log-file="$work/logs/vg-%p.log" "$(dirname "$BIN")/$prog" "\$@"
 WRAP
-chmod 755 "$work/nianbaofs"
+	chmod 755 "$work/$prog"
+done
 
 # The tests that only read the mount and the command line; under valgrind
 # each operation is ~30x slower, so the load and timing tests stay out.

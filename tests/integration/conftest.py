@@ -55,6 +55,19 @@ def nianbaofs():
     return path
 
 
+def copy_programs(binary, dest):
+    """Copies nianbaofs into dest (mode 755), with the indexer it runs for
+    every build, which it looks for beside itself (fs/indexer.c); returns
+    the copy of nianbaofs."""
+    here = os.path.dirname(os.path.abspath(binary))
+    for src, name in ((binary, "nianbaofs"),
+                      (os.path.join(here, "nianbaofs-index"),
+                       "nianbaofs-index")):
+        shutil.copy(src, dest / name)
+        (dest / name).chmod(0o755)
+    return dest / "nianbaofs"
+
+
 def run(argv, env=None, **kw):
     """Runs a command, capturing its output as UTF-8 text.  The C.UTF-8
     locale keeps tools' messages in English and names unescaped."""

@@ -83,3 +83,38 @@ def test_unmount_during_refresh_exits_at_once(nianbaofs, tmp_path):
     assert digest(db) == before, "the cancelled build changed the index"
     assert seal.exists() == sealed, "a cancel is no failure of the index"
     assert "cannot bring" not in text and "interrupt" not in text, text
+
+
+def test_sigterm_stops_index_at_once(nianbaofs, tmp_path):
+    """`nianbaofs index` (the indexer, fs/indexer_main.c) stopped by SIGTERM
+    -- how the mount stops a refresh it runs as a child -- rolls back at
+    once and says so by its status, 3, not as a failure."""
+    raw = write_raw(tmp_path / "raw")
+    db = tmp_path / "ix.sqlite"
+    assert run([nianbaofs, "index", "-q", "--db", db, raw]).returncode == 0
+    before = digest(db)
+    subprocess.run([sys.executable, str(REPO / "bench" / "gen.py"), "-n",
+                    str(REPORTS), str(raw / "gen")], check=True,
+                   capture_output=True, timeout=120)
+    proc = subprocess.Popen([nianbaofs, "index", "-q", "--db", str(db),
+                             str(raw)], stdin=subprocess.DEVNULL,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        deadline = time.monotonic() + READY
+        while not list(tmp_path.glob("*.tmp-*")):
+            assert proc.poll() is None, proc.communicate()
+            assert time.monotonic() < deadline, "no build under way"
+            time.sleep(0.01)
+        start = time.monotonic()
+        proc.terminate()
+        out, err = proc.communicate(timeout=EXIT_WITHIN + 600)
+        took = time.monotonic() - start
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    assert proc.returncode == 3, err
+    assert took < EXIT_WITHIN, f"{took:.1f} s after SIGTERM"
+    assert out == b"" and err == b"", (out, err)
+    assert list(tmp_path.glob("*.tmp-*")) == []
+    assert digest(db) == before

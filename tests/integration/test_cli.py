@@ -14,7 +14,8 @@ import time
 
 import pytest
 
-from conftest import (REPO, RAW_REPORTS, agencies, is_mounted, mounted,
+from conftest import (REPO, RAW_REPORTS, agencies, copy_programs,
+                      is_mounted, mounted,
                       needs_fuse, run, unmount, walk_files, write_raw)
 
 # Bytes that no encoding we read can decode: not UTF-8, no BOM, and 0xFF is
@@ -174,10 +175,7 @@ def test_unreadable_file_fails_but_others_are_indexed(nianbaofs, env):
         argv = [nianbaofs, "index", "--db", out / "ix.sqlite", raw]
         kw = {}
         if os.geteuid() == 0:
-            binary = base / "nianbaofs"
-            shutil.copy(nianbaofs, binary)
-            binary.chmod(0o755)
-            argv[0] = binary
+            argv[0] = copy_programs(nianbaofs, base)
             os.chown(out, 65534, 65534)
             kw = {"user": 65534, "group": 65534, "extra_groups": []}
             env = dict(env, HOME=str(out), XDG_CACHE_HOME=str(out))

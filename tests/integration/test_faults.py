@@ -20,8 +20,8 @@ import time
 
 import pytest
 
-from conftest import (RAW_REPORTS, mounted, needs_fuse, run, unmount,
-                      walk_files, write_raw)
+from conftest import (RAW_REPORTS, copy_programs, mounted, needs_fuse, run,
+                      unmount, walk_files, write_raw)
 from test_cli import summary
 from nbmount import is_mounted
 
@@ -69,13 +69,10 @@ def world_dir(prefix):
 
 def as_nobody(nianbaofs, base, argv, env):
     """Runs nianbaofs argv as nobody when root (root reads everything), a
-    copy of the binary in base so that nobody may run it."""
+    copy of the programs in base so that nobody may run them."""
     kw = {}
     if os.geteuid() == 0:
-        binary = base / "nianbaofs"
-        shutil.copy(nianbaofs, binary)
-        binary.chmod(0o755)
-        nianbaofs = binary
+        nianbaofs = copy_programs(nianbaofs, base)
         kw = {"user": 65534, "group": 65534, "extra_groups": []}
         env = dict(env, HOME=str(base / "out"), XDG_CACHE_HOME=str(base / "out"))
     return run([nianbaofs, *argv], env=env, cwd=base, **kw)

@@ -2,7 +2,8 @@
  * test_lookups.c — the kernel's lookup counts (fs/lookups.c): a number is
  * held from its first lookup until FORGET has taken back as many as were
  * given, in the dense array (the numbers an index hands out) and in the
- * hash table (numbers past it), across the array's growth.
+ * hash table (numbers past it), across the array's growth, and counts
+ * past the array's byte.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -55,6 +56,36 @@ static void test_dense_and_far_numbers(void **state)
 	nb_lookups_free(l);
 }
 
+/* A count past what the array's byte holds (the rest goes to the hash
+ * table), taken back in pieces that cross that limit either way. */
+static void test_counts_past_a_byte(void **state)
+{
+	(void)state;
+	nb_lookups *l;
+	assert_int_equal(nb_lookups_new(&l), 0);
+	for (int i = 0; i < 1000; i++)
+		nb_lookups_add(l, 77);
+	nb_lookups_forget(l, 77, 10);	/* from the table only */
+	nb_lookups_forget(l, 77, 900);	/* the table emptied, then the byte */
+	assert_true(held(l, 77));
+	nb_lookups_forget(l, 77, 89);
+	assert_true(held(l, 77));
+	nb_lookups_forget(l, 77, 1);
+	assert_false(held(l, 77));
+	/* and again from nothing: no excess was left behind */
+	for (int i = 0; i < 300; i++)
+		nb_lookups_add(l, 77);
+	nb_lookups_forget(l, 77, 299);
+	assert_true(held(l, 77));
+	nb_lookups_forget(l, 77, 1);
+	assert_false(held(l, 77));
+	for (int i = 0; i < 256; i++)
+		nb_lookups_add(l, 77);
+	nb_lookups_forget(l, 77, UINT64_MAX);
+	assert_false(held(l, 77));
+	nb_lookups_free(l);
+}
+
 /* Every number of a tree of 100,000 reports held at once (the array grows
  * under them), then each forgotten: none is lost or left behind. */
 static void test_whole_tree(void **state)
@@ -89,6 +120,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_dense_and_far_numbers),
+		cmocka_unit_test(test_counts_past_a_byte),
 		cmocka_unit_test(test_whole_tree),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
