@@ -30,6 +30,8 @@ int main(int argc, char **argv)
 	struct sigaction sa;
 
 	nb_log_to_stderr();
+	if (nb_index_setup() != 0)
+		nb_err("SQLite was in use before its settings were made");
 	memset(&sa, 0, sizeof sa);
 	sa.sa_handler = on_stop;
 	sigemptyset(&sa.sa_mask);

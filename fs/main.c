@@ -8,17 +8,14 @@
  *   nianbaofs index [--db FILE] RAWDIR
  */
 #include <string.h>
-#include <sqlite3.h>
 
 #include "fs.h"
 
 int main(int argc, char **argv)
 {
-	/* SQLite's memory statistics, which nothing reads, take a mutex per
-	 * allocation: 5 % of a build's tree phase, 6 % of its store step
-	 * (callgrind).  Set before SQLite is first used. */
-	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
 	nb_log_to_stderr();
+	if (nb_index_setup() != 0)
+		nb_err("SQLite was in use before its settings were made");
 	if (argc >= 2 && strcmp(argv[1], "index") == 0)
 		return nb_indexer_exec(argv + 1);
 	return nb_cmd_mount(argc, argv);

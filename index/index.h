@@ -35,6 +35,13 @@ typedef struct {
 } nb_build_stats;
 
 /*
+ * SQLite's settings for the whole process: called by each program's main
+ * before anything opens a connection.  0, or -EBUSY when SQLite was
+ * already in use (the settings then stay SQLite's defaults).
+ */
+int nb_index_setup(void);
+
+/*
  * Brings the index at dbpath up to date with rawdir (walked recursively;
  * every regular file ending in .txt, .md, .html or .htm is a report).
  * Builds into a temporary file beside dbpath and renames it into place, so
