@@ -91,9 +91,10 @@ $(B)/tests/test_lookups: tests/unit/test_lookups.c $(B)/fs/lookups.o
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(PKG_CFLAGS) -Icore -Iindex -Ifs -o $@ $< $(B)/fs/lookups.o $(PKG_LIBS) $(CMOCKA_LIBS)
 
-$(B)/tools/%: tests/tools/%.c $(B)/libindex.a $(B)/libcore.a
+# read_file and the corpus helpers of tests/tools/lib are the tools' own
+$(B)/tools/%: tests/tools/%.c $(B)/tools/lib/corpus.o $(B)/libindex.a $(B)/libcore.a
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(PKG_CFLAGS) -Icore -Iindex -o $@ $< $(B)/libindex.a $(B)/libcore.a $(PKG_LIBS)
+	$(CC) $(CFLAGS) $(PKG_CFLAGS) -Icore -Iindex -Itests/tools/lib -o $@ $< $(B)/tools/lib/corpus.o $(B)/libindex.a $(B)/libcore.a $(PKG_LIBS)
 
 # accuracy also scores the corpus under the text transforms of tests/tools/lib.
 $(B)/tools/lib/%.o: tests/tools/lib/%.c

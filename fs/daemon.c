@@ -54,8 +54,9 @@ int nb_daemon_fork(int *ready, int *status)
 		*status = NB_EXIT_OK;
 		return 1;
 	}
-	/* it ended before serving, having said why */
-	int ws;
+	/* it ended before serving, having said why (ws stays 0, a failure
+	 * below, if it cannot be waited for) */
+	int ws = 0;
 	while (waitpid(pid, &ws, 0) < 0 && errno == EINTR)
 		;
 	*status = WIFEXITED(ws) && WEXITSTATUS(ws) ? WEXITSTATUS(ws) :

@@ -13,31 +13,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "corpus.h"
 #include "nianbao.h"
-
-static int slurp(const char *path, char **buf, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	if (!f)
-		return -errno;
-	if (fseek(f, 0, SEEK_END) != 0) {
-		fclose(f);
-		return -EIO;
-	}
-	long n = ftell(f);
-	rewind(f);
-	char *b = n >= 0 ? malloc((size_t)n + 1) : NULL;
-	if (!b) {
-		fclose(f);
-		return -ENOMEM;
-	}
-	size_t got = fread(b, 1, (size_t)n, f);
-	fclose(f);
-	b[got] = '\0';
-	*buf = b;
-	*len = got;
-	return 0;
-}
 
 /* The report with its first section's prose (from "一、" up to "二、")
  * repeated times times. */
@@ -81,7 +58,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: bench_parse REPORT\n");
 		return 2;
 	}
-	int rc = slurp(argv[1], &text, &len);
+	int rc = read_file(argv[1], &text, &len);
 	if (rc < 0) {
 		fprintf(stderr, "bench_parse: %s: %s\n", argv[1], strerror(-rc));
 		return 1;

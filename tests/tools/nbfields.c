@@ -11,42 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "corpus.h"
 #include "nianbao.h"
-
-static int slurp(const char *path, char **buf, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	char *b = NULL;
-	size_t n = 0, cap = 0;
-
-	if (!f)
-		return -errno;
-	for (;;) {
-		if (n == cap) {
-			cap = cap ? cap * 2 : 65536;
-			char *nb = realloc(b, cap);
-			if (!nb) {
-				free(b);
-				fclose(f);
-				return -ENOMEM;
-			}
-			b = nb;
-		}
-		size_t got = fread(b + n, 1, cap - n, f);
-		n += got;
-		if (got == 0)
-			break;
-	}
-	int err = ferror(f) ? -EIO : 0;
-	fclose(f);
-	if (err) {
-		free(b);
-		return err;
-	}
-	*buf = b;
-	*len = n;
-	return 0;
-}
 
 /* key=value with newlines and backslashes escaped; NULL as (null). */
 static void str(const char *key, const char *s)
@@ -130,7 +96,7 @@ static int one(nb_parser *p, const char *path)
 	int rc;
 
 	printf("== %s\n", path);
-	if ((rc = slurp(path, &buf, &len)) < 0) {
+	if ((rc = read_file(path, &buf, &len)) < 0) {
 		fprintf(stderr, "nbfields: %s: %s\n", path, strerror(-rc));
 		return 1;
 	}

@@ -10,42 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "corpus.h"
 #include "nianbao.h"
-
-static int slurp(const char *path, char **buf, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	char *b = NULL;
-	size_t n = 0, cap = 0;
-
-	if (!f)
-		return -errno;
-	for (;;) {
-		if (n == cap) {
-			cap = cap ? cap * 2 : 65536;
-			char *nb = realloc(b, cap);
-			if (!nb) {
-				free(b);
-				fclose(f);
-				return -ENOMEM;
-			}
-			b = nb;
-		}
-		size_t got = fread(b + n, 1, cap - n, f);
-		n += got;
-		if (got == 0)
-			break;
-	}
-	int err = ferror(f) ? -EIO : 0;
-	fclose(f);
-	if (err) {
-		free(b);
-		return err;
-	}
-	*buf = b;
-	*len = n;
-	return 0;
-}
 
 static void print_cell(const nb_cell *c)
 {
@@ -135,7 +101,7 @@ int main(int argc, char **argv)
 		size_t len = 0;
 		nb_report *r;
 		printf("== %s\n", argv[i]);
-		if ((rc = slurp(argv[i], &buf, &len)) < 0) {
+		if ((rc = read_file(argv[i], &buf, &len)) < 0) {
 			fprintf(stderr, "nbparse: %s: %s\n", argv[i], strerror(-rc));
 			status = 1;
 			continue;

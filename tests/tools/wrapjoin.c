@@ -30,6 +30,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "corpus.h"
 #include "nianbao.h"
 
 #define PAGE_LINES 44
@@ -38,26 +39,6 @@
 typedef struct {
 	size_t breaks, joined, nbreaks, njoined, ends, wrong, furniture, docs;
 } tally;
-
-static int slurp(const char *path, char **buf, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	if (!f)
-		return -errno;
-	struct stat st;
-	if (fstat(fileno(f), &st) < 0) {
-		fclose(f);
-		return -errno;
-	}
-	*buf = malloc((size_t)st.st_size + 1);
-	if (!*buf) {
-		fclose(f);
-		return -ENOMEM;
-	}
-	*len = fread(*buf, 1, (size_t)st.st_size, f);
-	fclose(f);
-	return 0;
-}
 
 /* Byte length of the UTF-8 sequence starting with c. */
 static size_t seq(unsigned char c)
@@ -331,7 +312,7 @@ static void walk(nb_parser *p, const char *dir, tally t[2], unsigned *seed)
 		char *buf = NULL;
 		size_t len = 0;
 		nb_report *r;
-		if (slurp(path, &buf, &len) < 0)
+		if (read_file(path, &buf, &len) < 0)
 			continue;
 		if (nb_parse(p, path, buf, len, &r) == 0) {
 			tally before[2] = { t[0], t[1] };
