@@ -21,6 +21,7 @@ typedef struct {
 	bool offered;
 	nb_place how;
 	size_t n;		/* values offered */
+	/* the strings, in the stage's arena: the report adopts them */
 	char **v;		/* their text, n copies */
 	char *printed;		/* label as printed, or NULL */
 	char *why;		/* why the row has no values, or NULL */
@@ -33,6 +34,7 @@ struct nb_stage {
 	bool quiet;
 	size_t nrows, cap;	/* the template's rows, then extra rows */
 	srow *rows;
+	nb_arena *strings;	/* the rows' strings */
 };
 
 int nb_stage_new(const nb_template *t, nb_stage **out)
@@ -45,7 +47,8 @@ int nb_stage_new(const nb_template *t, nb_stage **out)
 	s->t = t;
 	s->cap = t->nrows + 4;
 	s->rows = calloc(s->cap, sizeof *s->rows);
-	if (!s->rows) {
+	if (!s->rows || nb_arena_new(&s->strings) < 0) {
+		free(s->rows);
 		free(s);
 		return -ENOMEM;
 	}
@@ -54,27 +57,19 @@ int nb_stage_new(const nb_template *t, nb_stage **out)
 	return 0;
 }
 
-static void srow_free(srow *r)
-{
-	for (size_t k = 0; k < r->n; k++)
-		free(r->v[k]);
-	free(r->v);
-	free(r->printed);
-	free(r->why);
-	free(r->label);
-}
-
 void nb_stage_free(nb_stage *s)
 {
 	if (!s)
 		return;
 	for (size_t i = 0; i < s->nrows; i++)
-		srow_free(&s->rows[i]);
+		free(s->rows[i].v);
 	free(s->rows);
+	nb_arena_free(s->strings);
 	free(s);
 }
 
-static int offer(srow *r, const nb_text *v, size_t n, nb_place how, const char *printed)
+static int offer(nb_stage *s, srow *r, const nb_text *v, size_t n, nb_place how,
+		 const char *printed)
 {
 	r->offered = true;
 	r->how = how;
@@ -82,12 +77,12 @@ static int offer(srow *r, const nb_text *v, size_t n, nb_place how, const char *
 	if (!r->v)
 		return -ENOMEM;
 	for (size_t k = 0; k < n; k++) {
-		r->v[k] = nb_strndup(v[k].s ? v[k].s : "", v[k].s ? v[k].n : 0);
+		r->v[k] = nb_arena_strndup(s->strings, v[k].s ? v[k].s : "", v[k].s ? v[k].n : 0);
 		if (!r->v[k])
 			return -ENOMEM;
 		r->n = k + 1;
 	}
-	if (printed && !(r->printed = nb_strdup(printed)))
+	if (printed && !(r->printed = nb_arena_strdup(s->strings, printed)))
 		return -ENOMEM;
 	return 0;
 }
@@ -97,7 +92,7 @@ int nb_stage_row(nb_stage *s, size_t row, const nb_text *v, size_t n, nb_place h
 {
 	if (row >= s->t->nrows || s->rows[row].offered)
 		return -EINVAL;
-	return offer(&s->rows[row], v, n, how, printed);
+	return offer(s, &s->rows[row], v, n, how, printed);
 }
 
 int nb_stage_extra(nb_stage *s, const char *label, const nb_text *v, size_t n,
@@ -112,17 +107,16 @@ int nb_stage_extra(nb_stage *s, const char *label, const nb_text *v, size_t n,
 		s->cap *= 2;
 	}
 	srow *r = &s->rows[s->nrows++];
-	if (!(r->label = nb_strdup(label ? label : "")))
+	if (!(r->label = nb_arena_strdup(s->strings, label ? label : "")))
 		return -ENOMEM;
-	return offer(r, v, n, how, NULL);
+	return offer(s, r, v, n, how, NULL);
 }
 
 int nb_stage_why(nb_stage *s, size_t row, const char *why)
 {
 	if (row >= s->t->nrows)
 		return -EINVAL;
-	free(s->rows[row].why);
-	s->rows[row].why = nb_strdup(why);
+	s->rows[row].why = nb_arena_strdup(s->strings, why);
 	return s->rows[row].why ? 0 : -ENOMEM;
 }
 
@@ -409,17 +403,15 @@ static int table_push(nb_report *r, nb_table **out)
 /*
  * Writes one certified cell.  In the money column values are written in the
  * column's unit: a value printed in the other unit is converted exactly and
- * the conversion noted.  The cell takes *raw, the stage's copy of the
- * printed value (each is written to one cell, and the stage is freed
- * after): a copy per cell was a tenth of the parser's allocations.
+ * the conversion noted.  The cell takes raw, the stage's copy of the
+ * printed value, which the report's arena has adopted: a copy per cell was
+ * a tenth of the parser's allocations.
  */
 static int write_cell(nb_report *r, const nb_template *t, const char *rowlabel, size_t col,
-		      char **raw_owned, const nb_num *num, nb_cell_state state,
+		      char *raw, const nb_num *num, nb_cell_state state,
 		      nb_unit colunit, nb_cell *c)
 {
-	const char *raw = c->raw = *raw_owned;
-
-	*raw_owned = NULL;
+	c->raw = raw;
 	c->state = state;
 	if (state != NB_CELL_NUMBER)
 		return 0;
@@ -440,10 +432,10 @@ static int write_cell(nb_report *r, const nb_template *t, const char *rowlabel, 
 	/* printed plainly (most cells): the value is the printed string */
 	if (!strcmp(value, raw))
 		c->value = c->raw;
-	else if (!(c->value = nb_strdup(value)))
+	else if (!(c->value = nb_arena_strdup(r->arena, value)))
 		return -ENOMEM;
 	if (num->note[0]) {
-		c->note = nb_strdup(num->note);
+		c->note = nb_arena_strdup(r->arena, num->note);
 		if (!c->note ||
 		    nb_note(r, "%s: %s/%s: printed %s; the number is %s, the note \"%s\"", t->name,
 			    rowlabel, t->cols[col], raw, value, num->note) < 0)
@@ -479,11 +471,12 @@ static int fill(nb_report *r, view *w, nb_table *tb, nb_unit colunit)
 		nb_row *row = &tb->rows[tb->nrows++];
 		srow *sr = &s->rows[i];
 		row->extra = i >= t->nrows;
-		row->label = nb_strdup(row_name(s, i));
+		/* the extra row's label and the printed one are the stage's,
+		 * adopted with its arena */
+		row->label = i >= t->nrows ? sr->label : nb_arena_strdup(r->arena, row_name(s, i));
+		row->printed = sr->printed;
 		row->cells = calloc(t->ncols, sizeof *row->cells);
 		if (!row->label || !row->cells)
-			return -ENOMEM;
-		if (sr->printed && !(row->printed = nb_strdup(sr->printed)))
 			return -ENOMEM;
 		if (!fits(s, i)) {
 			/* Printed values that fit no reading, or a reader's
@@ -499,7 +492,7 @@ static int fill(nb_report *r, view *w, nb_table *tb, nb_unit colunit)
 				row->cells[c].uncertain = true;
 				continue;
 			}
-			rc = write_cell(r, t, row->label, c, &sr->v[c], &w->num[k], w->state[k],
+			rc = write_cell(r, t, row->label, c, sr->v[c], &w->num[k], w->state[k],
 					colunit, &row->cells[c]);
 		}
 	}
@@ -531,11 +524,13 @@ int nb_stage_commit(nb_stage *s, nb_report *r)
 	if ((rc = certify(r, &w)) < 0 || (rc = table_push(r, &tb)) < 0)
 		goto out;
 	rc = -ENOMEM;
+	/* the stage's strings become the report's: cells take them */
+	nb_arena_adopt(&r->arena, &s->strings);
 	nb_unit colunit = t->money_col >= 0 ? money_unit(s) : NB_UNIT_NONE;
 	tb->kind = t->kind;
 	tb->format = t->format;
-	tb->name = nb_strdup(t->name);
-	tb->label_header = nb_strdup(t->label_header);
+	tb->name = nb_arena_strdup(r->arena, t->name);
+	tb->label_header = nb_arena_strdup(r->arena, t->label_header);
 	tb->cols = calloc(t->ncols, sizeof *tb->cols);
 	tb->rows = calloc(s->nrows ? s->nrows : 1, sizeof *tb->rows);
 	if (!tb->name || !tb->label_header || !tb->cols || !tb->rows)
@@ -546,7 +541,9 @@ int nb_stage_commit(nb_stage *s, nb_report *r)
 		nb_buf_adds(&b, t->cols[c]);
 		if ((int)c == t->money_col && !t->money_header_fixed && colunit != NB_UNIT_NONE)
 			nb_buf_printf(&b, "（%s）", unit_name(colunit));
-		if (!(tb->cols[c] = nb_buf_take(&b)))
+		tb->cols[c] = b.oom ? NULL : nb_arena_strndup(r->arena, b.s ? b.s : "", b.len);
+		nb_buf_free(&b);
+		if (!tb->cols[c])
 			goto out;
 	}
 	rc = fill(r, &w, tb, colunit);

@@ -88,36 +88,32 @@ static void add_result(nb_buf *b, long long v)
 	nb_buf_add(b, t + i, sizeof t - i);
 }
 
-/* *cap: the checks r->checks has room for (grown by nb_grow, not by one). */
+/* *cap: the checks r->checks has room for (grown by nb_grow, not by one).
+ * The strings go to the report's arena. */
 static int add_check(nb_report *r, size_t *cap, const char *rule, const char *subject,
-		     bool ok, nb_buf *detail)
+		     bool ok, const nb_buf *detail)
 {
 	nb_check *v = nb_grow(r->checks, cap, r->nchecks + 1, sizeof *v, 32);
-	char *d = nb_buf_take(detail);
 
-	if (!v || !d) {
-		free(d);
-		if (v)
-			r->checks = v;
+	if (!v)
 		return -ENOMEM;
-	}
 	r->checks = v;
-	nb_check *c = &v[r->nchecks];
-	c->rule = nb_strdup(rule);
-	c->subject = nb_strdup(subject);
-	c->ok = ok;
-	c->detail = d;
-	if (!c->rule || !c->subject) {
-		free(c->rule);
-		free(c->subject);
-		free(d);
+	if (detail->oom || (!r->arena && nb_arena_new(&r->arena) < 0))
 		return -ENOMEM;
-	}
+	nb_check *c = &v[r->nchecks];
+	c->rule = nb_arena_strdup(r->arena, rule);
+	c->subject = nb_arena_strdup(r->arena, subject);
+	c->ok = ok;
+	c->detail = nb_arena_strndup(r->arena, detail->s ? detail->s : "", detail->len);
+	if (!c->rule || !c->subject || !c->detail)
+		return -ENOMEM;
 	r->nchecks++;
 	return 0;
 }
 
-static int check_rule(nb_report *r, size_t *cap, const written *w, const nb_rule *rule)
+/* d: a buffer for the detail, kept from check to check. */
+static int check_rule(nb_report *r, size_t *cap, const written *w, const nb_rule *rule,
+		      nb_buf *d)
 {
 	long long l, x;
 	nb_rule_state st = nb_rule_eval(rule, value_of, (void *)w, &l, &x);
@@ -126,22 +122,22 @@ static int check_rule(nb_report *r, size_t *cap, const written *w, const nb_rule
 		return 0;
 	const char *lname, *rname;
 	side_names(rule->id, &lname, &rname);
-	nb_buf d = {0};
-	nb_buf_adds(&d, rname);
-	nb_buf_addc(&d, ' ');
-	list_side(&d, w, rule->rhs, rule->nrhs);
+	nb_buf_reset(d);
+	nb_buf_adds(d, rname);
+	nb_buf_addc(d, ' ');
+	list_side(d, w, rule->rhs, rule->nrhs);
 	if (rule->nrhs > 1)
-		add_result(&d, x);
-	nb_buf_adds(&d, "; ");
-	nb_buf_adds(&d, lname);
-	nb_buf_addc(&d, ' ');
-	list_side(&d, w, rule->lhs, rule->nlhs);
-	add_result(&d, l);
+		add_result(d, x);
+	nb_buf_adds(d, "; ");
+	nb_buf_adds(d, lname);
+	nb_buf_addc(d, ' ');
+	list_side(d, w, rule->lhs, rule->nlhs);
+	add_result(d, l);
 	const char *subject = rule->column ? w->tb->cols[rule->at] : w->t->rows[rule->at].label;
-	return add_check(r, cap, rule->id, subject, st == NB_RULE_HOLDS, &d);
+	return add_check(r, cap, rule->id, subject, st == NB_RULE_HOLDS, d);
 }
 
-static int check_table(nb_report *r, size_t *cap, const nb_table *tb)
+static int check_table(nb_report *r, size_t *cap, const nb_table *tb, nb_buf *d)
 {
 	const nb_template *const *tl;
 	written w = { .tb = tb };
@@ -171,7 +167,7 @@ static int check_table(nb_report *r, size_t *cap, const nb_table *tb)
 	size_t nrules = nb_rule_count(w.t);
 	for (size_t i = 0; rule && i < nrules && rc == 0; i++) {
 		nb_rule_get(w.t, i, rule);
-		rc = check_rule(r, cap, &w, rule);
+		rc = check_rule(r, cap, &w, rule, d);
 	}
 	free(rule);
 	free(w.rows);
@@ -182,8 +178,10 @@ int nb_run_checks(nb_report *r)
 {
 	int rc = 0;
 	size_t cap = r->nchecks;
+	nb_buf d = {0};
 
 	for (size_t i = 0; i < r->ntables && rc == 0; i++)
-		rc = check_table(r, &cap, &r->tables[i]);
+		rc = check_table(r, &cap, &r->tables[i], &d);
+	nb_buf_free(&d);
 	return rc;
 }

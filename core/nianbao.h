@@ -144,6 +144,9 @@ typedef struct {
 	char **notes;			/* cell notes, unit conversions, printed labels */
 	size_t nchecks;
 	nb_check *checks;
+	/* The core's own: where the strings of tables and checks live, freed
+	 * at once by nb_report_free (NULL until a table or check is made). */
+	struct nb_arena *arena;
 } nb_report;
 
 /* A parser holds what is costly to set up (the OpenCC converter); make one

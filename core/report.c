@@ -184,23 +184,12 @@ static void free_strv(char **v, size_t n)
 	free(v);
 }
 
+/* A table's strings are in the report's arena (certainty.c). */
 static void free_table(nb_table *t)
 {
-	free(t->name);
-	free(t->label_header);
-	free_strv(t->cols, t->ncols);
-	for (size_t i = 0; i < t->nrows; i++) {
-		nb_row *row = &t->rows[i];
-		free(row->label);
-		free(row->printed);
-		for (size_t c = 0; row->cells && c < t->ncols; c++) {
-			if (row->cells[c].value != row->cells[c].raw)
-				free(row->cells[c].value);
-			free(row->cells[c].raw);
-			free(row->cells[c].note);
-		}
-		free(row->cells);
-	}
+	free(t->cols);
+	for (size_t i = 0; i < t->nrows; i++)
+		free(t->rows[i].cells);
 	free(t->rows);
 }
 
@@ -226,11 +215,7 @@ void nb_report_free(nb_report *r)
 	free(r->tables);
 	free_strv(r->warnings, r->nwarnings);
 	free_strv(r->notes, r->nnotes);
-	for (size_t i = 0; i < r->nchecks; i++) {
-		free(r->checks[i].rule);
-		free(r->checks[i].subject);
-		free(r->checks[i].detail);
-	}
-	free(r->checks);
+	free(r->checks);	/* their strings are in the arena (checks.c) */
+	nb_arena_free(r->arena);
 	free(r);
 }

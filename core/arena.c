@@ -1,0 +1,147 @@
+/*
+ * arena.c — the strings of a report's tables and checks, in a few blocks
+ * freed at once with the report.
+ *
+ * A report holds some 600 such strings (each cell's printed value, row
+ * labels, every check's detail); one malloc and one free each were a tenth
+ * of the parser's instructions.  Strings only: nothing here is aligned
+ * beyond a byte.
+ *
+ * Built with AddressSanitizer, every string is a block of its own, exactly
+ * as long as it is, so that reading or writing past one still faults.
+ */
+#include <errno.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+#if defined(__SANITIZE_ADDRESS__)
+#define NB_ARENA_EXACT 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define NB_ARENA_EXACT 1
+#endif
+#endif
+
+/* A block of strings; the report's tables and checks take 10-20 KiB in all
+ * (generated and real reports alike), so a few blocks hold them. */
+#define NB_ARENA_BLOCK 8192
+
+typedef struct block {
+	struct block *next;
+	size_t used, cap;
+	char data[];
+} block;
+
+struct nb_arena {
+	block *head;	/* the block being filled, then the full ones */
+};
+
+int nb_arena_new(nb_arena **out)
+{
+	*out = calloc(1, sizeof **out);
+	return *out ? 0 : -ENOMEM;
+}
+
+void nb_arena_free(nb_arena *a)
+{
+	if (!a)
+		return;
+	for (block *b = a->head, *next; b; b = next) {
+		next = b->next;
+		free(b);
+	}
+	free(a);
+}
+
+static block *block_new(size_t cap)
+{
+	if (cap > SIZE_MAX - sizeof(block))
+		return NULL;
+	block *b = malloc(sizeof(block) + cap);
+
+	if (b) {
+		b->used = 0;
+		b->cap = cap;
+		b->next = NULL;
+	}
+	return b;
+}
+
+/* n bytes from a; NULL when memory is out. */
+static char *take(nb_arena *a, size_t n)
+{
+	block *h = a->head;
+
+#ifndef NB_ARENA_EXACT
+	if (h && h->cap - h->used >= n) {
+		char *p = h->data + h->used;
+		h->used += n;
+		return p;
+	}
+	size_t cap = n > NB_ARENA_BLOCK / 4 ? n : NB_ARENA_BLOCK;
+#else
+	size_t cap = n;
+#endif
+	block *b = block_new(cap);
+	if (!b)
+		return NULL;
+	b->used = n;
+	if (h && cap == n) {
+		/* a string of a block of its own goes behind the block being
+		 * filled, which keeps its room */
+		b->next = h->next;
+		h->next = b;
+	} else {
+		b->next = h;
+		a->head = b;
+	}
+	return b->data;
+}
+
+char *nb_arena_strndup(nb_arena *a, const char *s, size_t n)
+{
+	if (n == SIZE_MAX)
+		return NULL;
+	char *d = take(a, n + 1);
+
+	if (!d)
+		return NULL;
+	memcpy(d, s, n);
+	d[n] = '\0';
+	return d;
+}
+
+char *nb_arena_strdup(nb_arena *a, const char *s)
+{
+	return s ? nb_arena_strndup(a, s, strlen(s)) : NULL;
+}
+
+void nb_arena_adopt(nb_arena **into, nb_arena **from)
+{
+	nb_arena *f = *from;
+
+	*from = NULL;
+	if (!f)
+		return;
+	if (!*into) {
+		*into = f;
+		return;
+	}
+	/* f's blocks go behind the one being filled */
+	block *last = f->head;
+	while (last && last->next)
+		last = last->next;
+	if (last) {
+		block *h = (*into)->head;
+		if (h) {
+			last->next = h->next;
+			h->next = f->head;
+		} else {
+			(*into)->head = f->head;
+		}
+	}
+	free(f);
+}
