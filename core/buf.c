@@ -34,7 +34,7 @@ fail:
 	return false;
 }
 
-void nb_buf_add(nb_buf *b, const void *s, size_t n)
+void nb_buf_add_grow(nb_buf *b, const void *s, size_t n)
 {
 	if (!buf_reserve(b, n))
 		return;
@@ -42,17 +42,6 @@ void nb_buf_add(nb_buf *b, const void *s, size_t n)
 		memcpy(b->s + b->len, s, n);
 	b->len += n;
 	b->s[b->len] = '\0';
-}
-
-void nb_buf_adds(nb_buf *b, const char *s)
-{
-	if (s)
-		nb_buf_add(b, s, strlen(s));
-}
-
-void nb_buf_addc(nb_buf *b, char c)
-{
-	nb_buf_add(b, &c, 1);
 }
 
 void nb_buf_addcp(nb_buf *b, uint32_t cp)

@@ -115,11 +115,39 @@ static void pairs_of(uint64_t set[16], const char *const *list)
 	}
 }
 
+/* The words font_size, copyright and date_banner look for in a line. */
+static const char *const font_keys[] = { "字号", "字体", NULL };
+static const char *const copyright_keys[] = { "版权所有", NULL };
+/* every day is 星期…: a line without it has none of them */
+static const char *const date_keys[] = { "星期", "天气", NULL };
+
+/* A code point's slot in a line's set (chrome_line). */
+static unsigned cp_slot(uint32_t cp)
+{
+	return (cp * 2654435761u) >> 22;
+}
+
+/* Each word's first code point into set (as line_init hashes a line's). */
+static void firsts_of(uint64_t set[16], const char *const *list)
+{
+	for (; *list; list++) {
+		size_t i = 0;
+		unsigned h = cp_slot(nb_utf8_next(*list, strlen(*list), &i));
+
+		set[h >> 6] |= (uint64_t)1 << (h & 63);
+	}
+}
+
 void ln_chrome_init(ln_chrome_sets *cs)
 {
 	pairs_of(cs->meta, meta_keys);
 	pairs_of(cs->start, chrome_start);
 	pairs_of(cs->words, chrome_words);
+	memset(cs->inside, 0, sizeof cs->inside);
+	firsts_of(cs->inside, chrome_anywhere);
+	firsts_of(cs->inside, font_keys);
+	firsts_of(cs->inside, copyright_keys);
+	firsts_of(cs->inside, date_keys);
 }
 
 static bool starts_any(const char *s, size_t n, const char *const *list,
@@ -146,11 +174,6 @@ typedef struct {
 	size_t n;
 	uint64_t cps[16];
 } chrome_line;
-
-static unsigned cp_slot(uint32_t cp)
-{
-	return (cp * 2654435761u) >> 22;
-}
 
 /* The code points of s[0..n), counted up to limit + 1 (all that a
  * caller needs to know is whether there are more than limit): as
@@ -265,11 +288,10 @@ static bool breadcrumb(const char *s, size_t n)
 /* 字号：大 中 小, 【字体：大 中 小】, 字号:[ ], 文章字号: */
 static bool font_size(const chrome_line *l)
 {
-	static const char *const keys[] = { "字号", "字体", NULL };
 	const char *s = l->s;
 	size_t n = l->n;
 
-	for (const char *const *k = keys; *k; k++) {
+	for (const char *const *k = font_keys; *k; k++) {
 		const char *p = line_find(l, *k);
 
 		if (!p)
@@ -294,13 +316,13 @@ static bool font_size(const chrome_line *l)
 /* 某某人民政府 版权所有, but not 版权所有人 in a sentence wrapped by a PDF */
 static bool copyright(const chrome_line *l)
 {
-	const char *s = l->s, *p = line_find(l, "版权所有");
+	const char *s = l->s, *p = line_find(l, copyright_keys[0]);
 	size_t n = l->n;
 
 	if (!p)
 		return false;
 
-	size_t i = (size_t)(p - s) + strlen("版权所有");
+	size_t i = (size_t)(p - s) + strlen(copyright_keys[0]);
 
 	return i == n || !nb_is_han(nb_utf8_next(s, n, &i));
 }
@@ -316,8 +338,7 @@ static bool date_banner(const chrome_line *l)
 	};
 	size_t i = 0;
 
-	/* every day is 星期…: a line without it has none of them */
-	if (!(line_has(l, "星期") && contains_any(l, days)) && !line_has(l, "天气"))
+	if (!(line_has(l, date_keys[0]) && contains_any(l, days)) && !line_has(l, date_keys[1]))
 		return false;
 	if (sc_skip_str(s, n, &i, "今天是") || sc_skip_str(s, n, &i, "今日"))
 		return true;
@@ -364,15 +385,28 @@ bool ln_chrome(const ln_chrome_sets *cs, const char *s, size_t n)
 	const char *t = s + i;
 	size_t tn = n - i;
 
+	/* the words looked for anywhere all begin with a code point of
+	 * cs->inside: a line holding none of those has none of them */
+	bool inside = false;
+	for (size_t k = 0; k < 16 && !inside; k++)
+		inside = (l.cps[k] & cs->inside[k]) != 0;
+
 	return starts_any(t, tn, chrome_start, cs->start) || breadcrumb(t, tn) ||
-	       contains_any(&l, chrome_anywhere) || copyright(&l) || font_size(&l) ||
-	       date_banner(&l) || only_chrome_words(cs, s, n);
+	       (inside && (contains_any(&l, chrome_anywhere) || copyright(&l) ||
+			   font_size(&l) || date_banner(&l))) ||
+	       only_chrome_words(cs, s, n);
 }
 
 /* ---- images -------------------------------------------------------------- */
 
 static bool image_name_end(const char *s, size_t n)
 {
+	/* the last letters of the names below, in either case: every line is
+	 * asked, and one byte turns nearly all away */
+	char last = n ? (char)(s[n - 1] | 0x20) : 0;
+
+	if (last != 'g' && last != 'f' && last != 'p')
+		return false;
 	return nb_has_suffix_ci(s, n, ".png") || nb_has_suffix_ci(s, n, ".jpg") ||
 	       nb_has_suffix_ci(s, n, ".jpeg") || nb_has_suffix_ci(s, n, ".gif") ||
 	       nb_has_suffix_ci(s, n, ".bmp");

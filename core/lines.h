@@ -34,9 +34,10 @@ void ln_mark_lone_pagenos(nb_lines *ls);
 int ln_mark_running_heads(nb_lines *ls);
 /* chrome.c: the first two bytes of the chrome words of each list, hashed
  * into a set, so that a line none of them can open is passed over without
- * trying each word.  Made once per text (ln_chrome_init). */
+ * trying each word; and the first code points of the words looked for
+ * anywhere in a line (inside).  Made once per text (ln_chrome_init). */
 typedef struct {
-	uint64_t meta[16], start[16], words[16];
+	uint64_t meta[16], start[16], words[16], inside[16];
 } ln_chrome_sets;
 
 void ln_chrome_init(ln_chrome_sets *cs);

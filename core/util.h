@@ -28,9 +28,34 @@ typedef struct {
 	bool oom;		/* an allocation failed; every later add is a no-op */
 } nb_buf;
 
-void nb_buf_add(nb_buf *b, const void *s, size_t n);
-void nb_buf_adds(nb_buf *b, const char *s);	/* NULL adds nothing */
-void nb_buf_addc(nb_buf *b, char c);
+/* nb_buf_add when b has no room for n more bytes (or is oom). */
+void nb_buf_add_grow(nb_buf *b, const void *s, size_t n);
+
+/* Inline: most adds fit, and the parser adds a few hundred thousand times
+ * a report; a string literal's strlen is then a constant. */
+static inline void nb_buf_add(nb_buf *b, const void *s, size_t n)
+{
+	if (b->oom || b->cap - b->len <= n) {
+		nb_buf_add_grow(b, s, n);
+		return;
+	}
+	if (n)
+		memcpy(b->s + b->len, s, n);
+	b->len += n;
+	b->s[b->len] = '\0';
+}
+
+static inline void nb_buf_adds(nb_buf *b, const char *s)	/* NULL adds nothing */
+{
+	if (s)
+		nb_buf_add(b, s, strlen(s));
+}
+
+static inline void nb_buf_addc(nb_buf *b, char c)
+{
+	nb_buf_add(b, &c, 1);
+}
+
 void nb_buf_addcp(nb_buf *b, uint32_t cp);	/* one code point as UTF-8 */
 void nb_buf_printf(nb_buf *b, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
