@@ -61,6 +61,13 @@ static bool valid_utf8(const unsigned char *s, size_t n)
 			i++;
 			continue;
 		}
+		/* E1..EC and EE, EF: three bytes with no further rule (all
+		 * of Han), without the call either */
+		if (s[i] >= 0xE1 && s[i] != 0xED && s[i] <= 0xEF && n - i >= 3 &&
+		    (s[i + 1] & 0xC0) == 0x80 && (s[i + 2] & 0xC0) == 0x80) {
+			i += 3;
+			continue;
+		}
 		size_t k = utf8_seq_len(s + i, n - i);
 
 		if (k == 0)

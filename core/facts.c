@@ -128,27 +128,15 @@ static size_t head_end(const nb_doc *d)
  * at the end (绥芬河市人民政府 / 2020年2月17日): an agency's line, then a
  * date's.  *found says whether lines name_line and date_line_i are one.
  */
-static int signature_at(facts *f, size_t name_line, size_t date_line_i, date *out,
-			bool *found)
+static int signature_at(facts *f, size_t name_line, const ctext *nc, const ctext *dc,
+			date *out, bool *found)
 {
-	nb_doc *d = f->d;
-	ctext nc, dc;
-	int rc;
-
 	*found = false;
-	if ((rc = ct_line(&dc, &d->lines.v[date_line_i])) < 0)
-		return rc;
-	if ((rc = ct_line(&nc, &d->lines.v[name_line])) < 0) {
-		ct_free(&dc);
-		return rc;
-	}
-	if (fx_date_line(&dc, out) && fx_agency_line(&nc)) {
+	if (fx_date_line(dc, out) && fx_agency_line(nc)) {
 		*found = true;
-		rc = fx_cand_set(f, SRC_SIGNATURE, name_line, &nc, 0, nc.n);
+		return fx_cand_set(f, SRC_SIGNATURE, name_line, nc, 0, nc->n);
 	}
-	ct_free(&nc);
-	ct_free(&dc);
-	return rc;
+	return 0;
 }
 
 static size_t next_text_line(const nb_doc *d, size_t i, size_t lim)
@@ -174,19 +162,25 @@ static int scan_byline(facts *f)
 	if (n1 == SIZE_MAX)
 		return 0;
 	/* A date alone under the title: （2020年1月21日）. */
-	ctext dc;
-	if ((rc = ct_line(&dc, &d->lines.v[n1])) < 0)
+	ctext c1, c2;
+	if ((rc = ct_line(&c1, &d->lines.v[n1])) < 0)
 		return rc;
-	found = fx_date_line(&dc, &f->pub_start);
-	ct_free(&dc);
-	if (found) {
+	found = fx_date_line(&c1, &f->pub_start);
+	n2 = found ? SIZE_MAX : next_text_line(d, n1 + 1, d->lines.n);
+	if (found)
 		d->lines.v[n1].flags |= NB_LF_META;
+	if (n2 == SIZE_MAX || n2 - n1 > 3) {
+		ct_free(&c1);
 		return 0;
 	}
-	n2 = next_text_line(d, n1 + 1, d->lines.n);
-	if (n2 == SIZE_MAX || n2 - n1 > 3)
-		return 0;
-	if ((rc = signature_at(f, n1, n2, &f->pub_start, &found)) < 0)
+	if ((rc = ct_line(&c2, &d->lines.v[n2])) < 0) {
+		ct_free(&c1);
+		return rc;
+	}
+	rc = signature_at(f, n1, &c1, &c2, &f->pub_start, &found);
+	ct_free(&c1);
+	ct_free(&c2);
+	if (rc < 0)
 		return rc;
 	if (found) {
 		d->lines.v[n1].flags |= NB_LF_META;
@@ -200,6 +194,9 @@ static int scan_tail(facts *f)
 {
 	nb_doc *d = f->d;
 	size_t seen = 0, after = SIZE_MAX;
+	/* line after's text, kept for the signature above it: each line is
+	 * decoded once */
+	ctext after_c = { 0 };
 	int rc = 0;
 
 	for (size_t i = d->lines.n; i > f->head && seen < TAIL_LINES; i--) {
@@ -209,26 +206,32 @@ static int scan_tail(facts *f)
 		seen++;
 		ctext c;
 		if ((rc = ct_line(&c, l)) < 0)
-			return rc;
+			break;
 		int m = fx_meta_line(f, i - 1, &c, false);
-		ct_free(&c);
-		if (m < 0)
-			return m;
-		if (m > 0) {
+		if (m != 0) {
+			ct_free(&c);
+			if ((rc = m) < 0)
+				break;
+			rc = 0;
 			l->flags |= NB_LF_META;
 			continue;
 		}
 		if (after != SIZE_MAX && !f->pub_sign.y) {
 			bool found;
 			date dt;
-			if ((rc = signature_at(f, i - 1, after, &dt, &found)) < 0)
-				return rc;
+			if ((rc = signature_at(f, i - 1, &c, &after_c, &dt, &found)) < 0) {
+				ct_free(&c);
+				break;
+			}
 			if (found)
 				f->pub_sign = dt;
 		}
 		after = i - 1;
+		ct_free(&after_c);
+		after_c = c;
 	}
-	return 0;
+	ct_free(&after_c);
+	return rc;
 }
 
 /*

@@ -231,12 +231,27 @@ static int count_changeable(nb_script *s, const char *text, size_t len,
 
 	*han = *may_change = 0;
 	for (size_t i = 0; i < len;) {
+		/* A byte below E3 starts no Han character (U+3400 is E3 90 80),
+		 * and stepping over it one byte at a time reaches every place
+		 * nb_utf8_next would: what it reads from there has, past its
+		 * first byte, only continuation bytes, below E3 too.  Every
+		 * text is counted, and many of its bytes are such. */
+		if ((unsigned char)text[i] < 0xE3) {
+			i++;
+			continue;
+		}
 		uint32_t c = nb_utf8_next(text, len, &i);
 
-		if (nb_is_han(c)) {
-			(*han)++;
-			*may_change += changeable(s, c);
-			unknown += c < 0x10000 && !bit(s->known, c);
+		if (!nb_is_han(c))
+			continue;
+		(*han)++;
+		if (c >= 0x10000) {
+			(*may_change)++;
+		} else if (!bit(s->known, c)) {
+			(*may_change)++;
+			unknown++;
+		} else {
+			*may_change += bit(s->changes, c);
 		}
 	}
 	if (unknown == 0 || *han < NB_TRAD_MIN_HAN ||
