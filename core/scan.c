@@ -100,13 +100,6 @@ bool sc_skip_dashes(const char *s, size_t n, size_t *i)
 	return any;
 }
 
-bool sc_skip_str(const char *s, size_t n, size_t *i, const char *p)
-{
-	if (!nb_has_prefix(s + *i, n - *i, p))
-		return false;
-	*i += strlen(p);
-	return true;
-}
 
 /* Columns of leading white space. */
 size_t sc_indent(const char *s, size_t n)
