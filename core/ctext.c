@@ -131,11 +131,20 @@ size_t ct_lit(const char *s, uint32_t *out, size_t cap)
  * code points): most tries fail at the first. */
 bool ct_at(const uint32_t *t, size_t n, size_t i, const char *s)
 {
-	size_t len = strlen(s), j = 0;
+	size_t j = 0;
 
 	if (i > n)
 		return false;
-	for (size_t k = 0; j < len && k < 32; k++) {
+	if (s[0] == '\0')
+		return true;
+	/* the first code point before the literal is measured (a literal is
+	 * whole UTF-8, and the decoder reads no further than its NUL) */
+	if (i == n || t[i] != nb_utf8_next(s, 4, &j))
+		return false;
+
+	size_t len = strlen(s);
+
+	for (size_t k = 1; j < len && k < 32; k++) {
 		uint32_t u = nb_utf8_next(s, len, &j);
 		if (i + k >= n || t[i + k] != u)
 			return false;

@@ -96,10 +96,16 @@ nb_cell_state nb_read_number(const char *s, size_t n, nb_num *out)
 	uint32_t c[MAXCP];
 	size_t k = 0, i = 0;
 
-	memset(out, 0, sizeof *out);
+	/* Fields, not the whole (200 bytes, most of them the note's, for
+	 * every cell offered): strings are read to their NUL.  The value is
+	 * zeroed past the plain digits, so that a reading given up half way
+	 * leaves it terminated. */
+	out->state = NB_CELL_ABSENT;
+	out->unit = NB_UNIT_NONE;
+	out->note[0] = '\0';
 	if (plain_digits(s, n, out))
 		return out->state;
-	out->state = NB_CELL_ABSENT;
+	memset(out->value, 0, sizeof out->value);
 	for (size_t j = 0; j < n;) {
 		uint32_t cp = nb_halfwidth(nb_utf8_next(s, n, &j));
 		if (nb_is_space(cp))
