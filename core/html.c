@@ -225,28 +225,31 @@ static void cell_text(const xmlNode *n, cell_acc *a)
 	}
 }
 
-/* The trimmed text of cell n in a new string (NULL: out of memory);
- * *ncp and *breaks, when given, receive its code points and line breaks. */
-static char *cell_string(const xmlNode *n, bool *nested, size_t *ncp,
-			 size_t *breaks)
+/* The text of cell n, in a->b, and where it is without the spaces around
+ * it, [*s, *e); false when memory ran out (a->b is freed then). */
+static bool cell_trimmed(const xmlNode *n, bool *nested, cell_acc *a, size_t *s, size_t *e)
+{
+	cell_text(n, a);
+	*nested |= a->nested;
+	if (a->b.oom) {
+		nb_buf_free(&a->b);
+		return false;
+	}
+	nb_trim(a->b.s ? a->b.s : "", a->b.len, s, e);
+	return true;
+}
+
+/* The trimmed text of cell n in a new string (NULL: out of memory). */
+static char *cell_string(const xmlNode *n, bool *nested)
 {
 	cell_acc a = { 0 };
 	size_t s, e;
 
-	cell_text(n, &a);
-	*nested |= a.nested;
-	if (breaks)
-		*breaks = a.breaks;
-	if (a.b.oom) {
-		nb_buf_free(&a.b);
+	if (!cell_trimmed(n, nested, &a, &s, &e))
 		return NULL;
-	}
-	nb_trim(a.b.s ? a.b.s : "", a.b.len, &s, &e);
 	char *t = nb_strndup(a.b.s ? a.b.s + s : "", e - s);
 
 	nb_buf_free(&a.b);
-	if (t && ncp)
-		*ncp = nb_utf8_count(t, strlen(t));
 	return t;
 }
 
@@ -304,21 +307,24 @@ static bool measure_row(const xmlNode *tr, void *arg)
 
 	t->rows++;
 	for (const xmlNode *c = tr->children; c; c = c->next) {
-		size_t ncp = 0, breaks = 0;
+		cell_acc a = { 0 };
+		size_t s, e;
 
 		if (!is_cell(c))
 			continue;
-		char *s = cell_string(c, &t->nested, &ncp, &breaks);
-
-		if (!s) {
+		/* measured where it lies, not copied (its text holds no NUL:
+		 * libxml2's text is C strings) */
+		if (!cell_trimmed(c, &t->nested, &a, &s, &e)) {
 			t->oom = true;
 			return false;
 		}
-		free(s);
+		size_t ncp = nb_utf8_count(a.b.s ? a.b.s + s : "", e - s);
+
+		nb_buf_free(&a.b);
 		t->chars += ncp;
 		if (ncp > t->longest) {
 			t->longest = ncp;
-			t->breaks = breaks;
+			t->breaks = a.breaks;
 		}
 	}
 	return true;
@@ -357,7 +363,7 @@ static bool emit_row(const xmlNode *tr, void *arg)
 	for (const xmlNode *c = tr->children; c; c = c->next) {
 		if (!is_cell(c))
 			continue;
-		cells[k].text = cell_string(c, &nested, NULL, NULL);
+		cells[k].text = cell_string(c, &nested);
 		if (!cells[k].text) {
 			w->oom = true;
 			break;

@@ -51,6 +51,13 @@ bool ln_pageno_form(const char *s, size_t n)
 
 	if (n == 0)
 		return false;
+	/* Every form opens with a dash, 共, 第, Page or a digit: the first
+	 * character turns away nearly every line, and every line is asked. */
+	size_t j = 0;
+	uint32_t first = nb_utf8_next(s, n, &j);
+	if (!nb_is_dash(first) && first != 0x5171 /* 共 */ && first != 0x7B2C /* 第 */ &&
+	    first != 'p' && first != 'P' && !nb_is_digit(first))
+		return false;
 	if (sc_skip_dashes(s, n, &i)) {
 		sc_skip_spaces(s, n, &i);
 		if (sc_number(s, n, &i) < 0)
