@@ -81,29 +81,12 @@ static uint32_t utf8_prev(const char *s, size_t n, size_t e, size_t *start)
 	return 0xFFFD;
 }
 
-/* Bytes that can begin (end) a space of nb_is_space in UTF-8: ASCII
- * spaces, C2 (U+00A0), E2 (U+2000..U+200B), E3 (U+3000), EF (U+FEFF); A0,
- * 80..8B and BF.  A line that begins (ends) with any other byte has no
- * space to trim there (an invalid sequence reads as U+FFFD, no space),
- * and most lines do: nb_trim was called on every line by several stages. */
-static bool may_begin_space(unsigned char c)
-{
-	return c == ' ' || (c >= '\t' && c <= '\r') || c == 0xC2 || c == 0xE2 ||
-	       c == 0xE3 || c == 0xEF;
-}
-
-static bool may_end_space(unsigned char c)
-{
-	return c == ' ' || (c >= '\t' && c <= '\r') || c == 0xA0 ||
-	       (c >= 0x80 && c <= 0x8B) || c == 0xBF;
-}
-
 /* Spaces are looked for only at both ends: a line is read once, not twice. */
-void nb_trim(const char *s, size_t n, size_t *start, size_t *end)
+void nb_trim_rest(const char *s, size_t n, size_t *start, size_t *end)
 {
 	size_t i = 0, a = n, b = 0;
 
-	if (n > 0 && !may_begin_space((unsigned char)s[0])) {
+	if (n > 0 && !nb_may_begin_space((unsigned char)s[0])) {
 		a = 0;
 		nb_utf8_next(s, n, &i);
 	}
@@ -119,7 +102,7 @@ void nb_trim(const char *s, size_t n, size_t *start, size_t *end)
 		return;
 	}
 	b = n;
-	if (!may_end_space((unsigned char)s[n - 1])) {
+	if (!nb_may_end_space((unsigned char)s[n - 1])) {
 		*start = a;
 		*end = b;
 		return;

@@ -140,9 +140,38 @@ static inline uint32_t nb_halfwidth(uint32_t cp)
 		return cp - 0xFF01 + 0x21;
 	return cp;
 }
+/* Bytes that can begin (end) a space of nb_is_space in UTF-8: ASCII
+ * spaces, C2 (U+00A0), E2 (U+2000..U+200B), E3 (U+3000), EF (U+FEFF); A0,
+ * 80..8B and BF.  A line that begins (ends) with any other byte has no
+ * space to trim there (an invalid sequence reads as U+FFFD, no space),
+ * and most lines do: nb_trim is called on every line by several stages. */
+static inline bool nb_may_begin_space(unsigned char c)
+{
+	return c == ' ' || (c >= '\t' && c <= '\r') || c == 0xC2 || c == 0xE2 ||
+	       c == 0xE3 || c == 0xEF;
+}
+
+static inline bool nb_may_end_space(unsigned char c)
+{
+	return c == ' ' || (c >= '\t' && c <= '\r') || c == 0xA0 ||
+	       (c >= 0x80 && c <= 0x8B) || c == 0xBF;
+}
+
+/* nb_trim where either end may hold a space (ustr.c). */
+void nb_trim_rest(const char *s, size_t n, size_t *start, size_t *end);
+
 /* Byte offsets of s[0..n) with leading and trailing spaces (nb_is_space)
- * removed. */
-void nb_trim(const char *s, size_t n, size_t *start, size_t *end);
+ * removed.  Inline for the line with no space at either end (most). */
+static inline void nb_trim(const char *s, size_t n, size_t *start, size_t *end)
+{
+	if (n > 0 && !nb_may_begin_space((unsigned char)s[0]) &&
+	    !nb_may_end_space((unsigned char)s[n - 1])) {
+		*start = 0;
+		*end = n;
+		return;
+	}
+	nb_trim_rest(s, n, start, end);
+}
 
 /* ---- character classes (chars.c) ------------------------------------ */
 
