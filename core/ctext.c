@@ -27,13 +27,11 @@ int ct_make(ctext *c, const char *s, size_t len)
 	}
 	c->cp = (uint32_t *)(c->at + len + 1);
 	size_t i = 0, k = 0;
-	const unsigned char *u = (const unsigned char *)s;
 	while (i < len) {
 		/* U+4000..U+9FFF, most of a report: no space, nothing to fold */
-		if (u[i] >= 0xE4 && u[i] <= 0xE9 && i + 3 <= len && (u[i + 1] & 0xC0) == 0x80 &&
-		    (u[i + 2] & 0xC0) == 0x80) {
-			c->cp[c->n] = (uint32_t)(u[i] & 0x0F) << 12 |
-				      (uint32_t)(u[i + 1] & 0x3F) << 6 | (u[i + 2] & 0x3F);
+		uint32_t han = nb_utf8_han(s, len, i);
+		if (han) {
+			c->cp[c->n] = han;
 			c->at[c->n++] = k++;
 			i += 3;
 			continue;

@@ -35,6 +35,13 @@ static width width_of(const nb_line *l)
 			w.cols++;
 			continue;
 		}
+		/* U+4000..U+9FFF: two columns (nb_cp_width) */
+		if (nb_utf8_han(l->text, l->len, i)) {
+			i += 3;
+			w.cps++;
+			w.cols += 2;
+			continue;
+		}
 		uint32_t cp = nb_utf8_next(l->text, l->len, &i);
 		w.cps++;
 		w.cols += nb_cp_width(cp);

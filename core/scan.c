@@ -28,18 +28,16 @@ bool sc_sep(uint32_t cp)
 
 size_t sc_width(const char *s, size_t n, size_t max)
 {
-	const unsigned char *u = (const unsigned char *)s;
 	size_t i = 0, w = 0;
 
 	while (i < n && w <= max) {
-		if (u[i] < 0x80) {	/* ASCII: one column */
+		if ((unsigned char)s[i] < 0x80) {	/* ASCII: one column */
 			w++;
 			i++;
 			continue;
 		}
-		/* U+4000..U+9FFF: two columns (nb_cp_width), without decoding */
-		if (u[i] >= 0xE4 && u[i] <= 0xE9 && i + 3 <= n && (u[i + 1] & 0xC0) == 0x80 &&
-		    (u[i + 2] & 0xC0) == 0x80) {
+		/* U+4000..U+9FFF: two columns (nb_cp_width) */
+		if (nb_utf8_han(s, n, i)) {
 			w += 2;
 			i += 3;
 			continue;

@@ -144,17 +144,15 @@ static bool is_key_noise(uint32_t cp)
 
 size_t nb_key(const char *s, size_t n, uint32_t *out, size_t cap)
 {
-	const unsigned char *u = (const unsigned char *)s;
 	size_t i = 0, k = 0;
 
 	while (i < n) {
 		/* U+4000..U+9FFF (most of a label): no noise, nothing to
 		 * fold, kept without the tests below */
-		if (u[i] >= 0xE4 && u[i] <= 0xE9 && i + 3 <= n && (u[i + 1] & 0xC0) == 0x80 &&
-		    (u[i + 2] & 0xC0) == 0x80) {
+		uint32_t han = nb_utf8_han(s, n, i);
+		if (han) {
 			if (k < cap)
-				out[k] = (uint32_t)(u[i] & 0x0F) << 12 |
-					 (uint32_t)(u[i + 1] & 0x3F) << 6 | (u[i + 2] & 0x3F);
+				out[k] = han;
 			k++;
 			i += 3;
 			continue;

@@ -113,6 +113,20 @@ static inline uint32_t nb_utf8_next(const char *str, size_t n, size_t *i)
 	return nb_utf8_next_rest(str, n, i);
 }
 
+/* The character at s[i] when it is one of U+4000..U+9FFF (three bytes led
+ * by E4..E9: most of a report, Han), as nb_utf8_next reads it; else 0.
+ * For loops that have nothing to ask such a character: they step 3. */
+static inline uint32_t nb_utf8_han(const char *str, size_t n, size_t i)
+{
+	const unsigned char *s = (const unsigned char *)str;
+
+	if (s[i] >= 0xE4 && s[i] <= 0xE9 && i + 3 <= n && (s[i + 1] & 0xC0) == 0x80 &&
+	    (s[i + 2] & 0xC0) == 0x80)
+		return (uint32_t)(s[i] & 0x0F) << 12 | (uint32_t)(s[i + 1] & 0x3F) << 6 |
+		       (s[i + 2] & 0x3F);
+	return 0;
+}
+
 size_t nb_utf8_count(const char *s, size_t n);	/* code points */
 size_t nb_utf8_put(uint32_t cp, char out[4]);	/* encodes; returns bytes */
 
