@@ -16,6 +16,8 @@
  *               when its place is certain (rules.c: the templates' arithmetic)
  *   checks.c    the consistency rules (crossyear.c: those across years,
  *               over nb_dec, decimal.c; labels.h: the labels they name)
+ * The strings of a report's tables and checks live in its arena (arena.c),
+ * freed at once with the report.
  * Every stage reports through diag.c (nb_warn, nb_note) and builds on the
  * utility layer, util.h (buffers, arrays, UTF-8, character classes), which
  * index/ uses too.

@@ -31,8 +31,8 @@ typedef struct {
 /* nb_buf_add when b has no room for n more bytes (or is oom). */
 void nb_buf_add_grow(nb_buf *b, const void *s, size_t n);
 
-/* Inline: most adds fit, and the parser adds a few hundred thousand times
- * a report; a string literal's strlen is then a constant. */
+/* Inline: most adds fit, and the parser adds about a thousand times a
+ * report; a string literal's strlen is then a constant. */
 static inline void nb_buf_add(nb_buf *b, const void *s, size_t n)
 {
 	if (b->oom || b->cap - b->len <= n) {
