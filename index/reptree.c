@@ -21,8 +21,8 @@
 /* ---- statements ------------------------------------------------------------ */
 
 enum {
-	Q_REPORT, Q_SECTIONS, Q_SECTION_DIR, Q_TABLES, Q_COLUMNS, Q_ROWS,
-	Q_CELLS, Q_WARNINGS, Q_NOTES, Q_CHECKS, Q_COUNT
+	Q_REPORT, Q_SECTIONS, Q_SECTION_DIR, Q_WARNINGS, Q_NOTES, Q_CHECKS,
+	Q_COUNT
 };
 
 static const char *const sql[Q_COUNT] = {
@@ -35,15 +35,6 @@ static const char *const sql[Q_COUNT] = {
 	/* NULL when it is N-name, as the view section then shows it */
 	[Q_SECTION_DIR] = "UPDATE stored_section SET dir = ?1 WHERE report = ?2"
 		" AND seq = ?3 AND dir IS NOT ?1",
-	[Q_TABLES] = "SELECT tbl_no, kind, format, name, label_header, ncols,"
-		" nrows FROM report_table WHERE report = ? ORDER BY tbl_no",
-	[Q_COLUMNS] = "SELECT col_no, header FROM table_column"
-		" WHERE report = ? AND tbl_no = ? ORDER BY col_no",
-	[Q_ROWS] = "SELECT row_no, label, printed FROM table_row"
-		" WHERE report = ? AND tbl_no = ? ORDER BY row_no",
-	[Q_CELLS] = "SELECT row_no, col_no, value FROM cell"
-		" WHERE report = ? AND tbl_no = ? AND state = 0"
-		" ORDER BY row_no, col_no",
 	[Q_WARNINGS] = "SELECT text FROM warning WHERE report = ? ORDER BY seq",
 	[Q_NOTES] = "SELECT text FROM note WHERE report = ? ORDER BY seq",
 	[Q_CHECKS] = "SELECT rule, subject, ok, detail FROM check_result"
@@ -55,6 +46,9 @@ struct ix_reptree {
 	FILE *err;
 	bool name_sections;	/* record each section's directory (the build) */
 	sqlite3_stmt *q[Q_COUNT];
+	ix_rows *rows;		/* the report's tables */
+	const char **cells;	/* a table's CSV fields, reused */
+	size_t cap;
 };
 
 static int db_error(ix_reptree *t)
@@ -207,71 +201,46 @@ static int table_dir(report_build *rb, int kind, size_t *kid)
 
 /* A table's rows as CSV, in both line-end variants; the labels of the
  * rows printed otherwise (label, then as printed) appended to printed. */
-static int render_csv(report_build *rb, int64_t tbl, size_t ncols,
-		      size_t nrows, const char *label_header, ix_tnode *f,
+static int render_csv(report_build *rb, const ix_table *tb, ix_tnode *f,
 		      ix_strv *printed)
 {
 	ix_reptree *t = rb->t;
-	int rc = 0, step = SQLITE_DONE;
-	char **header = calloc(ncols + 1, sizeof *header);
-	char **values = calloc(ncols * nrows + 1, sizeof *values);
-	char **labels = calloc(nrows + 1, sizeof *labels);
-	if (!header || !values || !labels) {
-		rc = -ENOMEM;
-		goto out;
+	size_t ncols = (size_t)tb->ncols, nrows = (size_t)tb->nrows;
+	/* the header, each row's label, then the values row by row */
+	size_t n = ncols + nrows + ncols * nrows + 1;
+	const char **v = nb_grow(t->cells, &t->cap, n, sizeof *v, 256);
+	if (!v)
+		return -ENOMEM;
+	t->cells = v;
+	memset(v, 0, n * sizeof *v);
+	const char **header = v, **labels = v + ncols,
+		**values = labels + nrows;
+	for (size_t c = 0; c < ncols && c < tb->nheaders; c++)
+		header[c] = tb->headers[c];
+	int rc = 0;
+	for (size_t i = 0; i < tb->nrowv && !rc; i++) {
+		const ix_row *row = &tb->rows[i];
+		if (row->no >= 0 && (size_t)row->no < nrows) {
+			size_t r = (size_t)row->no;
+			labels[r] = row->label;
+			for (size_t c = 0; c < ncols && c < row->ncells; c++)
+				if (row->cells[c].state == IX_CELL_NUMBER)
+					values[r * ncols + c] =
+						row->cells[c].value;
+		}
+		if (row->printed &&
+		    !(rc = ix_strv_push(printed, row->label ? row->label : "")))
+			rc = ix_strv_push(printed, row->printed);
 	}
-
-	sqlite3_stmt *st = t->q[Q_COLUMNS];
-	sqlite3_bind_int64(st, 1, rb->id);
-	sqlite3_bind_int64(st, 2, tbl);
-	while (!rc && (step = sqlite3_step(st)) == SQLITE_ROW) {
-		int64_t c = sqlite3_column_int64(st, 0);
-		const char *h = col_text(st, 1);
-		if (c >= 0 && (size_t)c < ncols && h && !(header[c] = strdup(h)))
-			rc = -ENOMEM;
-	}
-	if (!rc && step != SQLITE_DONE)
-		rc = db_error(t);
-	sqlite3_reset(st);
-
-	st = t->q[Q_ROWS];
-	sqlite3_bind_int64(st, 1, rb->id);
-	sqlite3_bind_int64(st, 2, tbl);
-	while (!rc && (step = sqlite3_step(st)) == SQLITE_ROW) {
-		int64_t r = sqlite3_column_int64(st, 0);
-		const char *l = col_text(st, 1), *as = col_text(st, 2);
-		if (r >= 0 && (size_t)r < nrows && l && !(labels[r] = strdup(l)))
-			rc = -ENOMEM;
-		if (!rc && as && !(rc = ix_strv_push(printed, l ? l : "")))
-			rc = ix_strv_push(printed, as);
-	}
-	if (!rc && step != SQLITE_DONE)
-		rc = db_error(t);
-	sqlite3_reset(st);
-
-	st = t->q[Q_CELLS];
-	sqlite3_bind_int64(st, 1, rb->id);
-	sqlite3_bind_int64(st, 2, tbl);
-	while (!rc && (step = sqlite3_step(st)) == SQLITE_ROW) {
-		int64_t r = sqlite3_column_int64(st, 0);
-		int64_t c = sqlite3_column_int64(st, 1);
-		const char *v = col_text(st, 2);
-		if (r >= 0 && (size_t)r < nrows && c >= 0 && (size_t)c < ncols &&
-		    v && !(values[r * ncols + c] = strdup(v)))
-			rc = -ENOMEM;
-	}
-	if (!rc && step != SQLITE_DONE)
-		rc = db_error(t);
-	sqlite3_reset(st);
 	if (rc)
-		goto out;
+		return rc;
 
 	f->has_unix = true;
 	nb_buf_add(&f->data, "\xEF\xBB\xBF", 3);	/* Excel reads the BOM */
-	for (int v = 0; v < 2; v++) {
-		nb_buf *b = v ? &f->data_unix : &f->data;
-		bool crlf = !v;
-		ix_csv_field(b, label_header, true);
+	for (int d = 0; d < 2; d++) {
+		nb_buf *b = d ? &f->data_unix : &f->data;
+		bool crlf = !d;
+		ix_csv_field(b, tb->label_header, true);
 		for (size_t c = 0; c < ncols; c++)
 			ix_csv_field(b, header[c], false);
 		ix_csv_end(b, crlf);
@@ -282,63 +251,18 @@ static int render_csv(report_build *rb, int64_t tbl, size_t ncols,
 			ix_csv_end(b, crlf);
 		}
 	}
-out:
-	for (size_t i = 0; header && i < ncols; i++)
-		free(header[i]);
-	for (size_t i = 0; values && i < ncols * nrows; i++)
-		free(values[i]);
-	for (size_t i = 0; labels && i < nrows; i++)
-		free(labels[i]);
-	free(header);
-	free(values);
-	free(labels);
-	return rc;
+	return 0;
 }
 
 static int render_tables(report_build *rb)
 {
-	ix_reptree *t = rb->t;
-	sqlite3_stmt *st = t->q[Q_TABLES];
 	cJSON *templates = meta_item(rb, "template_tables");
 	cJSON *printed = meta_item(rb, "labels_as_printed");
-
-	/* The statements are all cached: step through a copy of the table
-	 * list, as rendering a table reuses them. */
-	typedef struct {
-		int64_t no, kind, ncols, nrows;
-		char *format, *name, *label_header;
-	} tinfo;
-	tinfo *v = NULL;
-	size_t n = 0, cap = 0;
-	int rc = 0, step;
-	sqlite3_bind_int64(st, 1, rb->id);
-	while (!rc && (step = sqlite3_step(st)) == SQLITE_ROW) {
-		tinfo *nv = nb_grow(v, &cap, n + 1, sizeof *nv, 8);
-		if (!nv) {
-			rc = -ENOMEM;
-			break;
-		}
-		v = nv;
-		const char *name = col_text(st, 3), *lh = col_text(st, 4);
-		v[n] = (tinfo){
-			.no = sqlite3_column_int64(st, 0),
-			.kind = sqlite3_column_int64(st, 1),
-			.format = strdup(col_text(st, 2)),
-			.name = name ? strdup(name) : NULL,
-			.label_header = lh ? strdup(lh) : NULL,
-			.ncols = sqlite3_column_int64(st, 5),
-			.nrows = sqlite3_column_int64(st, 6),
-		};
-		if (!v[n].format || (name && !v[n].name) || (lh && !v[n].label_header))
-			rc = -ENOMEM;
-		n++;
-	}
-	if (!rc && step != SQLITE_DONE)
-		rc = db_error(t);
-	sqlite3_reset(st);
-
+	const ix_table *v;
+	size_t n;
+	int rc = ix_rows_load(rb->t->rows, rb->id, &v, &n);
 	for (size_t i = 0; i < n && !rc; i++) {
-		const tinfo *ti = &v[i];
+		const ix_table *ti = &v[i];
 		size_t kid;
 		if (ti->ncols < 0 || ti->nrows < 0 ||
 		    (rc = table_dir(rb, (int)ti->kind, &kid)))
@@ -354,8 +278,7 @@ static int render_tables(report_build *rb)
 			break;
 		}
 		ix_strv as = {0};
-		rc = render_csv(rb, ti->no, (size_t)ti->ncols, (size_t)ti->nrows,
-				ti->label_header, f, &as);
+		rc = render_csv(rb, ti, f, &as);
 		const char *key = ti->name ? ti->name : fallback;
 		if (!rc && !cJSON_GetObjectItemCaseSensitive(templates, key) &&
 		    !cJSON_AddStringToObject(templates, key, ti->format))
@@ -371,12 +294,6 @@ static int render_tables(report_build *rb)
 		}
 		ix_strv_free(&as);
 	}
-	for (size_t i = 0; i < n; i++) {
-		free(v[i].format);
-		free(v[i].name);
-		free(v[i].label_header);
-	}
-	free(v);
 	return rc;
 }
 
@@ -560,7 +477,7 @@ int ix_reptree_new(sqlite3 *db, FILE *err, bool name_sections,
 	if (!t)
 		return -ENOMEM;
 	*t = (ix_reptree){.db = db, .err = err, .name_sections = name_sections};
-	int rc = 0;
+	int rc = ix_rows_new(db, err, &t->rows);
 	for (int i = 0; i < Q_COUNT && !rc; i++) {
 		if (i == Q_SECTION_DIR && !name_sections)
 			continue;
@@ -582,5 +499,7 @@ void ix_reptree_free(ix_reptree *t)
 		return;
 	for (int i = 0; i < Q_COUNT; i++)
 		sqlite3_finalize(t->q[i]);
+	ix_rows_free(t->rows);
+	free(t->cells);
 	free(t);
 }
