@@ -341,6 +341,26 @@ int ix_checks_key(const nb_report *r, nb_buf *key);
  * -ENOMEM or -EIO. */
 int ix_checks_pack(ix_strtab *strs, const nb_report *r, const nb_buf *key,
 		   int64_t *kinds, nb_buf *results);
+/* A check as check_result shows it, its strings as str ids (0: none). */
+typedef struct {
+	int64_t rule, subject, detail;
+	bool ok;
+} ix_check_ids;
+
+typedef struct {
+	ix_check_ids *v;
+	size_t n, cap;
+} ix_checkv;
+
+/* Appends a report's checks from its check_list row: kinds, the text of
+ * its str id; results; cross (may be NULL), in check_result's order.  0,
+ * -ENOMEM or -EINVAL (not such packings; out->n then as it was). */
+int ix_checks_unpack(const char *kinds, const char *results,
+		     const char *cross, ix_checkv *out);
+/* Appends a check across years (str ids; 0 for none) to cross, the JSON
+ * array check_list.cross holds (empty: none yet). */
+void ix_cross_pack(nb_buf *cross, int64_t rule, int64_t subject, bool ok,
+		   int64_t detail);
 
 /* ---- one report's tables read back (cellpack.c, rows.c) -------------------- */
 
@@ -402,6 +422,17 @@ int ix_rows_load(ix_rows *r, int64_t report, const ix_table **tables,
 /* The text of str id (0: none), NULL when there is none; valid as long as
  * r.  0, -ENOMEM or -EIO. */
 int ix_rows_str(ix_rows *r, int64_t id, const char **out);
+
+/* A check as check_result shows it (each string NULL for none). */
+typedef struct {
+	const char *rule, *subject, *detail;
+	bool ok;
+} ix_check;
+
+/* Report's checks in check_result's order (its own, then across years)
+ * into *checks, valid until the next call.  0, -ENOMEM or -EIO. */
+int ix_rows_checks(ix_rows *r, int64_t report, const ix_check **checks,
+		   size_t *n);
 
 typedef struct ix_store ix_store;
 /* A parsed report made ready to store, on the worker that parsed it. */

@@ -21,8 +21,7 @@
 /* ---- statements ------------------------------------------------------------ */
 
 enum {
-	Q_REPORT, Q_SECTIONS, Q_SECTION_DIR, Q_WARNINGS, Q_NOTES, Q_CHECKS,
-	Q_COUNT
+	Q_REPORT, Q_SECTIONS, Q_SECTION_DIR, Q_WARNINGS, Q_NOTES, Q_COUNT
 };
 
 static const char *const sql[Q_COUNT] = {
@@ -37,8 +36,6 @@ static const char *const sql[Q_COUNT] = {
 		" AND seq = ?3 AND dir IS NOT ?1",
 	[Q_WARNINGS] = "SELECT text FROM warning WHERE report = ? ORDER BY seq",
 	[Q_NOTES] = "SELECT text FROM note WHERE report = ? ORDER BY seq",
-	[Q_CHECKS] = "SELECT rule, subject, ok, detail FROM check_result"
-		" WHERE report = ? ORDER BY seq",
 };
 
 struct ix_reptree {
@@ -313,24 +310,21 @@ static int add_strings(ix_reptree *t, int which, int64_t id, cJSON *arr)
 
 static int add_checks(ix_reptree *t, int64_t id, cJSON *arr)
 {
-	sqlite3_stmt *st = t->q[Q_CHECKS];
-	sqlite3_bind_int64(st, 1, id);
-	int rc = 0, step;
-	while (!rc && (step = sqlite3_step(st)) == SQLITE_ROW) {
+	const ix_check *v;
+	size_t n;
+	int rc = ix_rows_checks(t->rows, id, &v, &n);
+	for (size_t i = 0; i < n && !rc; i++) {
 		cJSON *c = cJSON_CreateObject();
 		if (!c || !cJSON_AddItemToArray(arr, c) ||
-		    !cJSON_AddStringToObject(c, "rule", col_text(st, 0)) ||
-		    !(col_text(st, 1) ?
-		      cJSON_AddStringToObject(c, "subject", col_text(st, 1)) :
+		    !cJSON_AddStringToObject(c, "rule", v[i].rule) ||
+		    !(v[i].subject ?
+		      cJSON_AddStringToObject(c, "subject", v[i].subject) :
 		      cJSON_AddNullToObject(c, "subject")) ||
-		    !cJSON_AddBoolToObject(c, "ok", sqlite3_column_int(st, 2)) ||
+		    !cJSON_AddBoolToObject(c, "ok", v[i].ok) ||
 		    !cJSON_AddStringToObject(c, "detail",
-					     col_text(st, 3) ? col_text(st, 3) : ""))
+					     v[i].detail ? v[i].detail : ""))
 			rc = -ENOMEM;
 	}
-	if (!rc && step != SQLITE_DONE)
-		rc = db_error(t);
-	sqlite3_reset(st);
 	return rc;
 }
 

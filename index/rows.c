@@ -18,7 +18,7 @@
 
 #include "ix.h"
 
-enum { Q_TABLES, Q_ROWS, Q_STR, Q_COUNT };
+enum { Q_TABLES, Q_ROWS, Q_STR, Q_CHECKS, Q_COUNT };
 
 static const char *const sql[Q_COUNT] = {
 	[Q_TABLES] = "SELECT tbl_no, kind, format, name, label_header, ncols,"
@@ -27,6 +27,8 @@ static const char *const sql[Q_COUNT] = {
 	[Q_ROWS] = "SELECT tbl_no, row_no, label, printed, extra, cells"
 		" FROM stored_row WHERE report = ? ORDER BY tbl_no, row_no",
 	[Q_STR] = "SELECT text FROM str WHERE id = ?",
+	[Q_CHECKS] = "SELECT kinds, results, cross FROM check_list"
+		" WHERE report = ?",
 };
 
 /* Where a loaded table's parts are while the arrays may still move. */
@@ -37,6 +39,7 @@ typedef struct {
 typedef struct {
 	size_t printed, cells;		/* offsets in text (NONE: NULL) */
 	size_t first;			/* its first cell in cells */
+	int64_t tbl;
 } row_at;
 
 #define NONE SIZE_MAX
@@ -58,6 +61,9 @@ struct ix_rows {
 	const char **headers;	/* ... and their texts */
 	size_t hcap;
 	ix_cellv cells;
+	ix_checkv check_ids;	/* a report's checks */
+	ix_check *checks;
+	size_t ccap;
 };
 
 static int db_error(ix_rows *r)
@@ -148,8 +154,9 @@ static int load_tables(ix_rows *r, int64_t report)
 					 &t->label_header);
 		const char *h = (const char *)sqlite3_column_text(st, 7);
 		if (!rc && h && (rc = ix_ids_unpack(h, &r->ids)) == -EINVAL)
-			ix_say(r->err, "%s: report %lld, table %lld: headers"
-			       " not as packed: %s",
+			ix_say(r->err, "%s: report %lld, table %lld: its"
+			       " headers are malformed JSON, or not as"
+			       " cellpack.c packs them: %s",
 			       sqlite3_db_filename(r->db, "main"),
 			       (long long)report, (long long)t->no, h);
 		t->nheaders = r->ids.n - a->headers;
@@ -201,7 +208,8 @@ static int load_rows(ix_rows *r, int64_t report)
 			.no = sqlite3_column_int64(st, 1),
 			.extra = sqlite3_column_int(st, 4),
 		};
-		*a = (row_at){.printed = keep(r, st, 3), .cells = keep(r, st, 5)};
+		*a = (row_at){.printed = keep(r, st, 3), .cells = keep(r, st, 5),
+			      .tbl = tbl};
 		rc = ix_rows_str(r, sqlite3_column_int64(st, 2), &w->label);
 	}
 	if (!rc && step != SQLITE_DONE)
@@ -225,9 +233,12 @@ static int settle(ix_rows *r, int64_t report)
 			continue;
 		int rc = ix_cells_unpack(r->text.s + a->cells, &r->cells);
 		if (rc == -EINVAL)
-			ix_say(r->err, "%s: report %lld, row %lld: cells not as"
-			       " packed", sqlite3_db_filename(r->db, "main"),
-			       (long long)report, (long long)w->no);
+			ix_say(r->err, "%s: report %lld, table %lld, row %lld:"
+			       " its cells are malformed JSON, or not as"
+			       " cellpack.c packs them",
+			       sqlite3_db_filename(r->db, "main"),
+			       (long long)report, (long long)a->tbl,
+			       (long long)w->no);
 		if (rc)
 			return rc == -EINVAL ? -EIO : rc;
 		w->ncells = r->cells.n - a->first;
@@ -257,6 +268,66 @@ int ix_rows_load(ix_rows *r, int64_t report, const ix_table **tables,
 		rc = settle(r, report);
 	*tables = rc ? NULL : r->tables;
 	*n = rc ? 0 : r->ntables;
+	return rc;
+}
+
+/* The checks as ids, from the report's check_list row (none without one,
+ * or when its list of kinds is not in str: the view joins them). */
+static int load_checks(ix_rows *r, int64_t report)
+{
+	sqlite3_stmt *st = r->q[Q_CHECKS];
+	sqlite3_bind_int64(st, 1, report);
+	int rc = 0, step = sqlite3_step(st);
+	const char *kinds = NULL;
+	if (step == SQLITE_ROW)
+		rc = ix_rows_str(r, sqlite3_column_int64(st, 0), &kinds);
+	else if (step != SQLITE_DONE)
+		rc = db_error(r);
+	if (!rc && kinds) {
+		const char *results = (const char *)sqlite3_column_text(st, 1);
+		rc = ix_checks_unpack(kinds, results ? results : "",
+				      (const char *)sqlite3_column_text(st, 2),
+				      &r->check_ids);
+		if (rc == -EINVAL) {
+			ix_say(r->err, "%s: report %lld: its checks are"
+			       " malformed JSON, or not as checkpack.c packs"
+			       " them",
+			       sqlite3_db_filename(r->db, "main"),
+			       (long long)report);
+			rc = -EIO;
+		}
+	}
+	sqlite3_reset(st);
+	return rc;
+}
+
+int ix_rows_checks(ix_rows *r, int64_t report, const ix_check **checks,
+		   size_t *n)
+{
+	*checks = NULL;
+	*n = 0;
+	r->check_ids.n = 0;
+	int rc = load_checks(r, report);
+	if (rc || !r->check_ids.n)
+		return rc;
+	ix_check *v = nb_grow(r->checks, &r->ccap, r->check_ids.n,
+			      sizeof *v, 64);
+	if (!v)
+		return -ENOMEM;
+	r->checks = v;
+	for (size_t i = 0; i < r->check_ids.n && !rc; i++) {
+		const ix_check_ids *c = &r->check_ids.v[i];
+		v[i].ok = c->ok;
+		rc = ix_rows_str(r, c->rule, &v[i].rule);
+		if (!rc)
+			rc = ix_rows_str(r, c->subject, &v[i].subject);
+		if (!rc)
+			rc = ix_rows_str(r, c->detail, &v[i].detail);
+	}
+	if (!rc) {
+		*checks = v;
+		*n = r->check_ids.n;
+	}
 	return rc;
 }
 
@@ -296,5 +367,7 @@ void ix_rows_free(ix_rows *r)
 	free(r->ids.v);
 	free(r->headers);
 	free(r->cells.v);
+	free(r->check_ids.v);
+	free(r->checks);
 	free(r);
 }
