@@ -99,26 +99,39 @@ static int render_error(const render *r)
 	return db_error(r->d->err, r->s->db);
 }
 
+/* The fields every record of a report starts with: agency, year,
+ * directory; made once a report (with a printf a record they cost more
+ * than the rest of it). */
 typedef struct {
-	const char *agency, *agency_dir, *year_dir;
-	int year;
+	nb_buf fields;
 } identity;
 
-static void put_identity(nb_buf *b, const identity *id)
+static void make_identity(identity *id, const char *agency, int year,
+			  const char *agency_dir, const char *year_dir)
 {
-	char year[16] = "";
-	if (id->year > 0)
-		snprintf(year, sizeof year, "%d", id->year);
-	ix_csv_field(b, id->agency, true);
-	ix_csv_field(b, year, false);
+	char y[16] = "";
+	if (year > 0)
+		snprintf(y, sizeof y, "%d", year);
+	nb_buf *b = &id->fields;
+	ix_csv_field(b, agency, true);
+	ix_csv_field(b, y, false);
 	nb_buf dir = {0};
-	nb_buf_printf(&dir, "%s/%s", id->agency_dir ? id->agency_dir : "",
-		      id->year_dir ? id->year_dir : "");
+	nb_buf_adds(&dir, agency_dir);
+	nb_buf_addc(&dir, '/');
+	nb_buf_adds(&dir, year_dir);
 	if (dir.oom)
 		b->oom = true;
 	else
 		ix_csv_field(b, dir.s, false);
 	nb_buf_free(&dir);
+}
+
+static void put_identity(nb_buf *b, const identity *id)
+{
+	if (id->fields.oom)
+		b->oom = true;
+	else
+		nb_buf_add(b, id->fields.s, id->fields.len);
 }
 
 /* The report's records in the lists: its checks that failed and its
@@ -282,18 +295,16 @@ static int render_report(const dataset *d, stmts *s, int64_t report,
 		sqlite3_reset(info);
 		return render_error(&r);
 	}
-	identity id = {
-		.agency = col_text(info, 0),
-		.year = sqlite3_column_int(info, 1),
-		.agency_dir = col_text(info, 2),
-		.year_dir = col_text(info, 3),
-	};
+	identity id = {0};
+	make_identity(&id, col_text(info, 0), sqlite3_column_int(info, 1),
+		      col_text(info, 2), col_text(info, 3));
 	int rc = kept ? 0 : put_lists(&r, report, &id, info);
 	if (!rc)
 		rc = put_tables(&r, report, kept, &id);
 	for (size_t i = 0; i < d->files.n && !rc; i++)
 		if (c->chunk[i].oom)
 			rc = -ENOMEM;
+	nb_buf_free(&id.fields);
 	sqlite3_reset(info);
 	return rc;
 }

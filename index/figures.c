@@ -22,19 +22,25 @@ struct ix_figures {
 	ix_rows *rows;
 	size_t *cols;		/* a table's figure columns, reused */
 	size_t cap;
+	nb_buf key;		/* a figure's, reused */
 };
 
 /* A figure: the first of a key (of a table printed twice, the first). */
-static int add_figure(ix_strv *keys, ix_strv *values, const char *table,
-		      const char *label, const char *header, const char *value)
+static int add_figure(ix_figures *t, ix_strv *keys, ix_strv *values,
+		      const char *table, const char *label, const char *header,
+		      const char *value)
 {
-	nb_buf key = {0};
-	nb_buf_printf(&key, "%s/%s/%s", table, label, header);
-	int rc = key.oom ? -ENOMEM : 0;
-	if (!rc && ix_strv_find(keys, key.s) < 0 &&
-	    !(rc = ix_strv_push(keys, key.s)))
+	nb_buf *key = &t->key;
+	nb_buf_reset(key);
+	nb_buf_adds(key, table);
+	nb_buf_addc(key, '/');
+	nb_buf_adds(key, label);
+	nb_buf_addc(key, '/');
+	nb_buf_adds(key, header);
+	int rc = key->oom ? -ENOMEM : 0;
+	if (!rc && ix_strv_find(keys, key->s) < 0 &&
+	    !(rc = ix_strv_push(keys, key->s)))
 		rc = ix_strv_push(values, value);
-	nb_buf_free(&key);
 	return rc;
 }
 
@@ -70,7 +76,7 @@ static int add_table(ix_figures *t, const ix_table *tb, bool all,
 			continue;
 		for (size_t k = 0; k < n && !rc; k++) {
 			const char *h = tb->headers[t->cols[k]];
-			rc = add_figure(keys, values, tb->name,
+			rc = add_figure(t, keys, values, tb->name,
 					row->label ? row->label : "",
 					h ? h : "", value_at(row, t->cols[k]));
 		}
@@ -117,5 +123,6 @@ void ix_figures_free(ix_figures *t)
 		return;
 	ix_rows_free(t->rows);
 	free(t->cols);
+	nb_buf_free(&t->key);
 	free(t);
 }
