@@ -489,6 +489,31 @@ void ix_csv_end(nb_buf *b, bool crlf);
 size_t ix_csv_excel(const char *lf, size_t n, size_t skip, char *out,
 		    size_t want);
 
+/* ---- JSON as cJSON_Print formats it (jsonout.c) ------------------------------ */
+
+/* Nesting at most (meta.json has 3 levels). */
+#define IX_JSON_DEPTH 8
+
+/* Writes into b; start with {.b = b}, everything closed at the end. */
+typedef struct {
+	nb_buf *b;
+	unsigned depth;
+	bool object[IX_JSON_DEPTH];
+	size_t count[IX_JSON_DEPTH];
+} ix_json;
+
+/* An object or array as the next value, until its ix_json_close. */
+void ix_json_object(ix_json *j);
+void ix_json_array(ix_json *j);
+void ix_json_close(ix_json *j);
+/* A member's key in the object open; its value comes next. */
+void ix_json_key(ix_json *j, const char *key);
+/* Values: a string (NULL: null), an integer, a boolean, null. */
+void ix_json_string(ix_json *j, const char *s);
+void ix_json_int(ix_json *j, int v);
+void ix_json_bool(ix_json *j, bool v);
+void ix_json_null(ix_json *j);
+
 /* ---- one report's files (tnode.c, reptree.c) ------------------------------ */
 
 /* A file or directory of a report's year directory, with its bytes. */
