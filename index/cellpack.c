@@ -30,27 +30,11 @@
 #define PLAIN_INT_DIGITS 15
 
 /* s as a JSON string: quotes, backslashes and control characters escaped
- * (RFC 8259 §7); other bytes, UTF-8 included, as they are, copied in runs. */
+ * (RFC 8259 §7), a control character always as \u00xx; other bytes,
+ * UTF-8 included, as they are. */
 static void add_string(nb_buf *b, const char *s)
 {
-	nb_buf_addc(b, '"');
-	for (;;) {
-		const char *run = s;
-		while ((unsigned char)*s >= 0x20 && *s != '"' && *s != '\\')
-			s++;
-		nb_buf_add(b, run, (size_t)(s - run));
-		unsigned char c = (unsigned char)*s;
-		if (!c)
-			break;
-		if (c == '"' || c == '\\') {
-			nb_buf_addc(b, '\\');
-			nb_buf_addc(b, (char)c);
-		} else {
-			nb_buf_printf(b, "\\u%04x", c);
-		}
-		s++;
-	}
-	nb_buf_addc(b, '"');
+	ix_json_quote(b, s, false);
 }
 
 /* An integer as SQLite prints one: "0", or an optional '-' and digits not

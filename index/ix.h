@@ -508,6 +508,11 @@ void ix_json_array(ix_json *j);
 void ix_json_close(ix_json *j);
 /* A member's key in the object open; its value comes next. */
 void ix_json_key(ix_json *j, const char *key);
+/* s (NULL: "") as a JSON string into b: '"' and '\\' escaped, a C0
+ * control as \u00xx (with short_escapes, as cJSON escapes: \b \f \n \r
+ * \t where it has one); other bytes, UTF-8 or not, as they are.  The one
+ * string form of meta.json and of the packed cells (cellpack.c). */
+void ix_json_quote(nb_buf *b, const char *s, bool short_escapes);
 /* Values: a string (NULL: null), an integer, a boolean, null. */
 void ix_json_string(ix_json *j, const char *s);
 void ix_json_int(ix_json *j, int v);

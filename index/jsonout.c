@@ -5,7 +5,8 @@
  * escaped as cJSON escapes them.  meta.json was printed by cJSON until
  * schema 7, and its bytes are what every index measured and digested
  * (node.size, node.digest); building a cJSON tree to print it cost ~0.3 M
- * instructions a report in the tree phase (reptree.c).
+ * instructions a report in the tree phase (reptree.c).  Its strings are
+ * also those of the packed cells (cellpack.c), less the short escapes.
  */
 #include <string.h>
 
@@ -17,9 +18,7 @@ static void tabs(nb_buf *b, unsigned n)
 		nb_buf_addc(b, '\t');
 }
 
-/* cJSON's print_string_ptr: '"', '\\' and the C0 controls escaped, those
- * with a short form in it, the others as \u00xx; NULL as "". */
-static void add_string(nb_buf *b, const char *s)
+void ix_json_quote(nb_buf *b, const char *s, bool short_escapes)
 {
 	nb_buf_addc(b, '"');
 	for (s = s ? s : "";;) {
@@ -30,19 +29,26 @@ static void add_string(nb_buf *b, const char *s)
 		unsigned char c = (unsigned char)*s;
 		if (!c)
 			break;
+		static const char forms[][2] = {
+			{'"', '"'}, {'\\', '\\'}, {'\b', 'b'}, {'\f', 'f'},
+			{'\n', 'n'}, {'\r', 'r'}, {'\t', 't'},
+		};
+		size_t i = 0, n = short_escapes ? 7 : 2;
+		while (i < n && (unsigned char)forms[i][0] != c)
+			i++;
 		nb_buf_addc(b, '\\');
-		switch (c) {
-		case '"': case '\\': nb_buf_addc(b, (char)c); break;
-		case '\b': nb_buf_addc(b, 'b'); break;
-		case '\f': nb_buf_addc(b, 'f'); break;
-		case '\n': nb_buf_addc(b, 'n'); break;
-		case '\r': nb_buf_addc(b, 'r'); break;
-		case '\t': nb_buf_addc(b, 't'); break;
-		default: nb_buf_printf(b, "u%04x", c); break;
-		}
+		if (i < n)
+			nb_buf_addc(b, forms[i][1]);
+		else
+			nb_buf_printf(b, "u%04x", c);
 		s++;
 	}
 	nb_buf_addc(b, '"');
+}
+
+static void add_string(nb_buf *b, const char *s)
+{
+	ix_json_quote(b, s, true);
 }
 
 /* Before a value: in an array, the separator from the one before. */

@@ -92,16 +92,11 @@ static void insert_check(sqlite3 *db, int64_t report, const char *scope,
 	sqlite3_finalize(st);
 }
 
-/* Report's checks, one line each: seq|scope|rule|subject|ok|detail, NULL
- * as "-", with the types of seq and ok. */
-static char *rows(sqlite3 *db, int64_t report)
+/* The lines sql (one text column) gives for report. */
+static char *lines(sqlite3 *db, const char *sql, int64_t report)
 {
 	sqlite3_stmt *st;
-	assert_int_equal(sqlite3_prepare_v2(db, "SELECT seq || '|' || scope"
-		" || '|' || quote(rule) || '|' || quote(subject) || '|' || ok"
-		" || '|' || quote(detail) || '|' || typeof(seq) || typeof(ok)"
-		" FROM check_result WHERE report = ? ORDER BY seq", -1, &st,
-		NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
 	sqlite3_bind_int64(st, 1, report);
 	nb_buf b = {0};
 	nb_buf_adds(&b, "");
@@ -113,9 +108,20 @@ static char *rows(sqlite3 *db, int64_t report)
 	return nb_buf_take(&b);
 }
 
-static void test_own_and_across_years(void **state)
+/* Report's checks, one line each: seq|scope|rule|subject|ok|detail, NULL
+ * as "-", with the types of seq and ok. */
+static char *rows(sqlite3 *db, int64_t report)
 {
-	(void)state;
+	return lines(db, "SELECT seq || '|' || scope || '|' || quote(rule)"
+		     " || '|' || quote(subject) || '|' || ok || '|' ||"
+		     " quote(detail) || '|' || typeof(seq) || typeof(ok)"
+		     " FROM check_result WHERE report = ? ORDER BY seq", report);
+}
+
+/* Report 1 with its own checks and two across years, report 2 with one
+ * across years alone. */
+static sqlite3 *checked_index(void)
+{
 	sqlite3 *db = new_index();
 	store_checks(db, 1);
 	insert_check(db, 1, "cross_year", "cross_year.carry_over", "总计", 0,
@@ -124,6 +130,13 @@ static void test_own_and_across_years(void **state)
 	/* a report without own checks */
 	insert_check(db, 2, "cross_year", "cross_year.carry_over", "总计", 1,
 		     "去年 3 = 今年 3");
+	return db;
+}
+
+static void test_own_and_across_years(void **state)
+{
+	(void)state;
+	sqlite3 *db = checked_index();
 	char *got = rows(db, 1);
 	assert_string_equal(got,
 		"0|report|'t3.row_total'|'一、本年新收'|1|'总计 19; 19 = 19'|integerinteger\n"
@@ -244,20 +257,9 @@ static char *read_in_c(ix_rows *r, int64_t report)
 
 static char *read_by_view(sqlite3 *db, int64_t report)
 {
-	sqlite3_stmt *st;
-	assert_int_equal(sqlite3_prepare_v2(db, "SELECT quote(rule) || '|' ||"
-		" quote(subject) || '|' || ok || '|' || quote(detail)"
-		" FROM check_result WHERE report = ? ORDER BY seq", -1, &st,
-		NULL), SQLITE_OK);
-	sqlite3_bind_int64(st, 1, report);
-	nb_buf b = {0};
-	nb_buf_adds(&b, "");
-	while (sqlite3_step(st) == SQLITE_ROW) {
-		nb_buf_adds(&b, (const char *)sqlite3_column_text(st, 0));
-		nb_buf_addc(&b, '\n');
-	}
-	sqlite3_finalize(st);
-	return nb_buf_take(&b);
+	return lines(db, "SELECT quote(rule) || '|' || quote(subject) || '|'"
+		     " || ok || '|' || quote(detail) FROM check_result"
+		     " WHERE report = ? ORDER BY seq", report);
 }
 
 static int64_t str_id(sqlite3 *db, const char *s)
@@ -277,13 +279,7 @@ static int64_t str_id(sqlite3 *db, const char *s)
 static void test_read_back_in_c(void **state)
 {
 	(void)state;
-	sqlite3 *db = new_index();
-	store_checks(db, 1);
-	insert_check(db, 1, "cross_year", "cross_year.carry_over", "总计", 0,
-		     "去年 3 ≠ 今年 4");
-	insert_check(db, 1, "cross_year", "cross_year.t2_current", NULL, 1, NULL);
-	insert_check(db, 2, "cross_year", "cross_year.carry_over", "总计", 1,
-		     "去年 3 = 今年 3");
+	sqlite3 *db = checked_index();
 	ix_rows *r;
 	assert_int_equal(ix_rows_new(db, stderr, &r), 0);
 	for (int64_t id = 1; id <= 3; id++) {
