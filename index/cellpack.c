@@ -181,26 +181,6 @@ static int hex4(const char *s, uint32_t *out)
 	return 0;
 }
 
-static char *put_utf8(char *d, uint32_t cp)
-{
-	if (cp < 0x80) {
-		*d++ = (char)cp;
-	} else if (cp < 0x800) {
-		*d++ = (char)(0xC0 | cp >> 6);
-		*d++ = (char)(0x80 | (cp & 0x3F));
-	} else if (cp < 0x10000) {
-		*d++ = (char)(0xE0 | cp >> 12);
-		*d++ = (char)(0x80 | (cp >> 6 & 0x3F));
-		*d++ = (char)(0x80 | (cp & 0x3F));
-	} else {
-		*d++ = (char)(0xF0 | cp >> 18);
-		*d++ = (char)(0x80 | (cp >> 12 & 0x3F));
-		*d++ = (char)(0x80 | (cp >> 6 & 0x3F));
-		*d++ = (char)(0x80 | (cp & 0x3F));
-	}
-	return d;
-}
-
 /* The JSON string at *p (its opening quote), decoded in place: the text
  * starts where the quote was and ends with a NUL no further than where the
  * closing quote was (every escape is longer than what it stands for).
@@ -241,7 +221,7 @@ static int take_string(char **p, char **out)
 				cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
 				s += 6;
 			}
-			d = put_utf8(d, cp);
+			d += nb_utf8_put(cp, d);
 			continue;
 		default:
 			return -EINVAL;
