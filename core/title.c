@@ -404,11 +404,29 @@ int fx_scan_head(facts *f)
 	return rc;
 }
 
+/* Whether title is a proper end of [a, b) in c: what is left of a longer
+ * title when its first part stayed on the line above. */
+static int title_is_tail(const char *title, const ctext *c, size_t a, size_t b, bool *tail)
+{
+	ctext tc;
+	int rc = ct_make(&tc, title, strlen(title));
+
+	if (rc < 0)
+		return rc;
+	*tail = tc.n > 0 && tc.n < b - a &&
+		!memcmp(c->cp + b - tc.n, tc.cp, tc.n * sizeof *tc.cp);
+	ct_free(&tc);
+	return 0;
+}
+
 /*
  * The title from a 标题/名称 row: when no line gave one, when the line's
- * title names no agency and the row's does, or when the title was cut from
- * the start of a flattened article (the crawler's header is its own).  A row cut short goes on in
- * the line below it (标题: 平川综合实验区 / 2023年度政府信息公开…报告).
+ * title names no agency and the row's does, when the title was cut from
+ * the start of a flattened article (the crawler's header is its own), or
+ * when the line's title is only the end of the row's (a header row wrapped
+ * after it was saved: 本地目录: …/1_平川 / 综合实验区2023年度…报告 would
+ * name 综合实验区).  A row cut short goes on in the line below it
+ * (标题: 平川综合实验区 / 2023年度政府信息公开…报告).
  */
 int fx_title_from_meta(facts *f)
 {
@@ -419,7 +437,7 @@ int fx_title_from_meta(facts *f)
 	size_t a, b, aa, ab, cont = SIZE_MAX;
 	int y, rc = 0;
 
-	if (!f->meta_title || (f->titled && f->ag[SRC_TITLE].set && !f->title_cut))
+	if (!f->meta_title)
 		return 0;
 	nb_buf_adds(&t, f->meta_title);
 	if (t.oom || (rc = ct_make(&c, t.s, t.len)) < 0) {
@@ -441,6 +459,11 @@ int fx_title_from_meta(facts *f)
 	}
 	if (!ok)
 		goto out;
+	if (f->titled && f->ag[SRC_TITLE].set && !f->title_cut) {
+		bool tail;
+		if ((rc = title_is_tail(r->title, &c, a, b, &tail)) < 0 || !tail)
+			goto out;
+	}
 	bool named = title_agency(c.cp, a, b, &aa, &ab);
 	if (f->titled && !named)
 		goto out;	/* no better than the title the lines gave */

@@ -227,6 +227,20 @@ def test_accuracy_reports_a_wrong_number(tmp_path):
     assert "WRONG" in r.stdout and x["cells"][0][3] in r.stdout
 
 
+def test_accuracy_does_not_depend_on_where_the_corpus_lies(tmp_path):
+    """The transforms' variations (a wrap's width) are seeded by each
+    report's own name, not by its path: the same corpus scores the same
+    wherever it is copied and however its path is written."""
+    a, b = tmp_path / "a", tmp_path / "somewhere" / "deeper" / "b"
+    for d in (a, b):
+        shutil.copytree(FIXTURES, d, ignore=shutil.ignore_patterns("*.py", "__pycache__"))
+    out = [subprocess.run([str(accuracy_tool()), str(d)], capture_output=True,
+                          text=True, timeout=600, cwd=cwd)
+           for d, cwd in ((a, None), (pathlib.Path("b"), b.parent))]
+    assert out[0].returncode == 0, out[0].stdout + out[0].stderr
+    assert out[0].stdout == out[1].stdout
+
+
 @pytest.mark.skipif(not (shutil.which("opencc") and shutil.which("iconv")),
                     reason="make_fixtures.py needs opencc(1) and iconv(1)")
 def test_corpus_is_what_the_generator_writes(tmp_path):

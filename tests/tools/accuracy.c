@@ -586,7 +586,10 @@ static int score_transforms(score *ts, nb_parser *p, const cJSON *x, const char 
 			strerror(-rc));
 		return rc;
 	}
-	for (const char *c = report; *c; c++)
+	/* From the file's own name, so that the figures do not depend on
+	 * where the corpus lies or how its path was written. */
+	const char *base = strrchr(report, '/');
+	for (const char *c = base ? base + 1 : report; *c; c++)
 		seed = seed * 31 + (unsigned char)*c;
 	for (tf_kind k = 0; k < TF_COUNT && rc == 0; k++) {
 		const char *ext;

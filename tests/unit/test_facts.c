@@ -569,6 +569,17 @@ static void crawler_header(void **state)
 	for (size_t i = 0; i < 7; i++)
 		assert_true(d->lines.v[i].flags & NB_LF_META);
 	testdoc_free(d);
+
+	/* the header hard-wrapped after it was saved: what 本地目录 left on
+	 * the next line reads as a title, but only the end of 标题's */
+	d = facts_of("标题: 平潭综合实验区2023年度政府信息公开工作年度报告\n"
+		     "发布时间: 2024-03-08 15:34\n"
+		     "本地目录: zfxxgknb/202403/1_平潭\n"
+		     "综合实验区2023年度政府信息公开工作年度报告\n"
+		     "本报告根据《条例》编制而成，统计期限自2023年1月1日起至2023年12月31日止。\n");
+	assert_string_equal(d->r->title, "平潭综合实验区2023年度政府信息公开工作年度报告");
+	expect_agency(d, "平潭综合实验区", "平潭综合实验区", "title");
+	testdoc_free(d);
 }
 
 static void breadcrumb_gives_way_to_title(void **state)
