@@ -25,10 +25,10 @@ static atomic_int stop;
  * of a heap back to the kernel past 128 KiB free (brk, or madvise for a
  * thread's heap), then grew it again, page faults and all.  Trimmed only
  * past 256 MiB, and grown 16 MiB at a time: a build of the 10,000 bench
- * reports made 574 brk and 126 madvise calls, 8 and 8 with these, and
- * 41,300 page faults, 35,600 (perf stat), for 3 MiB more peak RSS
- * (145 -> 148 MiB).  The memory stays the process's until it exits,
- * which a build does when it is done. */
+ * reports made 575 brk and 126-288 madvise calls, 9 and 8 with these,
+ * and 35,000-41,000 page faults, 27,000-35,000 (perf stat), for 2-3 MiB
+ * more peak RSS (112 -> 115 MiB).  The memory stays the process's until
+ * it exits, which a build does when it is done. */
 #define TRIM_THRESHOLD (256 << 20)
 #define TOP_PAD (16 << 20)
 
