@@ -20,12 +20,12 @@
 enum { Q_LAYOUT, Q_ADD_FILE, Q_OLD_HEADER, Q_COUNT };
 
 static const char *const sql[Q_COUNT] = {
-	/* every table's columns, to make each file's union */
-	[Q_LAYOUT] = "SELECT t.report, t.tbl_no, t.name, t.format,"
-		" t.label_header, c.header FROM report_table t"
-		" LEFT JOIN table_column c ON c.report = t.report"
-		" AND c.tbl_no = t.tbl_no WHERE t.name IS NOT NULL"
-		" ORDER BY t.report, t.tbl_no, c.col_no",
+	/* every table's columns, to make each file's union: their str ids
+	 * (rows.c's texts), the headers packed (through the views, with
+	 * json_each, ~0.2 M instructions a report on the writer) */
+	[Q_LAYOUT] = "SELECT name, format, label_header, headers"
+		" FROM stored_table WHERE name IS NOT NULL"
+		" ORDER BY report, tbl_no",
 	[Q_ADD_FILE] = "INSERT INTO all_file(name, header) VALUES(?, ?)",
 	[Q_OLD_HEADER] = "SELECT header FROM old.all_file WHERE name = ?",
 };
@@ -43,6 +43,9 @@ typedef struct {
 	sqlite3_stmt *q[Q_COUNT];
 	ix_allfiles *fs;
 	bool old;
+	ix_rows *strs;		/* str's texts */
+	size_t *file_of;	/* by a table name's str id: its file + 1 */
+	size_t nfile_of;
 } maker;
 
 static int db_error(maker *m)
@@ -118,56 +121,96 @@ static int add_seq(ix_allfile *f, const nb_buf *seq)
 	return ix_strv_push(&f->seqs, seq->s);
 }
 
+/* The file of the tables named by str id name (not 0). */
+static int file_of(maker *m, int64_t name, const char *label_header,
+		   ix_allfile **out)
+{
+	if ((size_t)name < m->nfile_of && m->file_of[name]) {
+		*out = &m->fs->v[m->file_of[name] - 1];
+		return 0;
+	}
+	const char *table;
+	int rc = ix_rows_str(m->strs, name, &table);
+	if (rc || !table) {
+		*out = NULL;
+		return rc;	/* no text: report_table shows no name */
+	}
+	char *fname = ix_allfiles_name(table);
+	if (!fname)
+		return -ENOMEM;
+	ix_allfile *f = ix_allfiles_find(m->fs, fname);
+	if (f)
+		free(fname);
+	else if (!(f = add_file(m->fs, fname, label_header)))
+		return -ENOMEM;
+	size_t cap = m->nfile_of;
+	size_t *v = nb_grow(m->file_of, &cap, (size_t)name + 1, sizeof *v, 64);
+	if (!v)
+		return -ENOMEM;
+	memset(v + m->nfile_of, 0, (cap - m->nfile_of) * sizeof *v);
+	m->file_of = v;
+	m->nfile_of = cap;
+	v[name] = (size_t)(f - m->fs->v) + 1;
+	*out = f;
+	return 0;
+}
+
+/* Table's column sequence into seq: its format, then its columns' keys
+ * (a column without a header left out). */
+static int table_seq(maker *m, const char *format, const char *headers,
+		     ix_idv *ids, nb_buf *seq)
+{
+	ix_strv seen = {0};
+	ids->n = 0;
+	nb_buf_reset(seq);
+	nb_buf_adds(seq, format);
+	nb_buf_adds(seq, SEQ_FORMAT);
+	int rc = headers ? ix_ids_unpack(headers, ids) : 0;
+	if (rc == -EINVAL) {
+		ix_say(m->err, "%s: a table's headers are malformed JSON, or"
+		       " not as cellpack.c packs them: %s",
+		       sqlite3_db_filename(m->db, "main"), headers);
+		rc = -EIO;
+	}
+	for (size_t c = 0; c < ids->n && !rc; c++) {
+		const char *h;
+		if ((rc = ix_rows_str(m->strs, ids->v[c], &h)) || !h)
+			continue;
+		nb_buf key = {0};
+		rc = ix_allfiles_column_key(&seen, h, &key);
+		if (!rc && seen.n > 1)
+			nb_buf_adds(seq, SEQ_COL);
+		nb_buf_add(seq, key.s, key.len);
+		nb_buf_free(&key);
+	}
+	ix_strv_free(&seen);
+	return rc ? rc : seq->oom ? -ENOMEM : 0;
+}
+
 /* Every table name's file, with its distinct column sequences. */
 static int load_layout(maker *m)
 {
 	sqlite3_stmt *st = m->q[Q_LAYOUT];
-	int64_t report = -1, tbl = -1;
-	ix_allfile *f = NULL;
 	nb_buf seq = {0};
-	ix_strv seen = {0};
-	int rc = 0, step;
+	ix_idv ids = {0};
+	int rc = ix_rows_new(m->db, m->err, &m->strs), step = SQLITE_DONE;
 	while (!rc && (step = sqlite3_step(st)) == SQLITE_ROW) {
-		int64_t r = sqlite3_column_int64(st, 0), t = sqlite3_column_int64(st, 1);
-		if (r != report || t != tbl) {
-			if (f && (rc = add_seq(f, &seq)))
-				break;
-			report = r;
-			tbl = t;
-			nb_buf_free(&seq);
-			ix_strv_free(&seen);
-			char *name = ix_allfiles_name(col_text(st, 2));
-			if (!name) {
-				rc = -ENOMEM;
-				break;
-			}
-			if ((f = ix_allfiles_find(m->fs, name)))
-				free(name);
-			else if (!(f = add_file(m->fs, name, col_text(st, 4)))) {
-				rc = -ENOMEM;
-				break;
-			}
-			nb_buf_adds(&seq, col_text(st, 3));
-			nb_buf_adds(&seq, SEQ_FORMAT);
-		}
-		if (sqlite3_column_type(st, 5) == SQLITE_NULL)
-			continue;	/* a table without columns */
-		nb_buf key = {0};
-		rc = ix_allfiles_column_key(&seen, col_text(st, 5), &key);
-		if (!rc && seen.n > 1)
-			nb_buf_adds(&seq, SEQ_COL);
-		nb_buf_add(&seq, key.s, key.len);
-		nb_buf_free(&key);
-		if (seq.oom)
-			rc = -ENOMEM;
+		const char *lh = NULL;
+		ix_allfile *f = NULL;
+		rc = ix_rows_str(m->strs, sqlite3_column_int64(st, 2), &lh);
+		if (!rc)
+			rc = file_of(m, sqlite3_column_int64(st, 0), lh, &f);
+		if (!rc && f)
+			rc = table_seq(m, col_text(st, 1), col_text(st, 3), &ids,
+				       &seq);
+		if (!rc && f)
+			rc = add_seq(f, &seq);
 	}
 	if (!rc && step != SQLITE_DONE)
 		rc = db_error(m);
-	if (!rc && f)
-		rc = add_seq(f, &seq);
 	sqlite3_reset(st);
 	nb_buf_free(&seq);
-	ix_strv_free(&seen);
+	free(ids.v);
 	return rc;
 }
 
@@ -271,6 +314,8 @@ int ix_allfiles_make(sqlite3 *db, FILE *err, bool old, ix_allfiles *out)
 		rc = store_files(&m);
 	for (int i = 0; i < Q_COUNT; i++)
 		sqlite3_finalize(m.q[i]);
+	ix_rows_free(m.strs);
+	free(m.file_of);
 	return rc;
 }
 

@@ -13,8 +13,14 @@
  *     same text), else a JSON string;
  *   absent, nothing printed, no note: null;
  *   anything else: [state, raw, value, note] (IX_CELL_*; strings or null),
- *     its trailing nulls left out. */
+ *     its trailing nulls left out.
+ *
+ * The reader is here too, beside the writer, so that the two cannot drift:
+ * the tree phase (rows.c) reads a report's rows back in C, as the views
+ * show them, without SQLite's JSON functions (json_each and four
+ * json_extract a cell cost ~5 M instructions a report to render). */
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "ix.h"
@@ -24,27 +30,11 @@
 #define PLAIN_INT_DIGITS 15
 
 /* s as a JSON string: quotes, backslashes and control characters escaped
- * (RFC 8259 §7); other bytes, UTF-8 included, as they are, copied in runs. */
+ * (RFC 8259 §7), a control character always as \u00xx; other bytes,
+ * UTF-8 included, as they are. */
 static void add_string(nb_buf *b, const char *s)
 {
-	nb_buf_addc(b, '"');
-	for (;;) {
-		const char *run = s;
-		while ((unsigned char)*s >= 0x20 && *s != '"' && *s != '\\')
-			s++;
-		nb_buf_add(b, run, (size_t)(s - run));
-		unsigned char c = (unsigned char)*s;
-		if (!c)
-			break;
-		if (c == '"' || c == '\\') {
-			nb_buf_addc(b, '\\');
-			nb_buf_addc(b, (char)c);
-		} else {
-			nb_buf_printf(b, "\\u%04x", c);
-		}
-		s++;
-	}
-	nb_buf_addc(b, '"');
+	ix_json_quote(b, s, false);
 }
 
 /* An integer as SQLite prints one: "0", or an optional '-' and digits not
@@ -164,4 +154,235 @@ int ix_cells_pack(const nb_row *row, size_t ncols, nb_buf *out)
 	}
 	nb_buf_addc(out, ']');
 	return out->oom ? -ENOMEM : 0;
+}
+
+/* ---- reading back ------------------------------------------------------- */
+
+static char *skip_ws(char *s)
+{
+	while (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r')
+		s++;
+	return s;
+}
+
+static int hex4(const char *s, uint32_t *out)
+{
+	uint32_t v = 0;
+	for (int i = 0; i < 4; i++) {
+		char c = s[i];
+		int d = c >= '0' && c <= '9' ? c - '0' :
+			c >= 'a' && c <= 'f' ? c - 'a' + 10 :
+			c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+		if (d < 0)
+			return -EINVAL;
+		v = v << 4 | (uint32_t)d;
+	}
+	*out = v;
+	return 0;
+}
+
+/* The JSON string at *p (its opening quote), decoded in place: the text
+ * starts where the quote was and ends with a NUL no further than where the
+ * closing quote was (every escape is longer than what it stands for).
+ * *p moves past the closing quote. */
+static int take_string(char **p, char **out)
+{
+	char *s = *p + 1, *d = *p;
+	*out = d;
+	for (;;) {
+		char *run = s;
+		while (*s && *s != '"' && *s != '\\')
+			s++;
+		memmove(d, run, (size_t)(s - run));
+		d += s - run;
+		if (*s == '"')
+			break;
+		if (!*s)
+			return -EINVAL;
+		s++;	/* the backslash */
+		uint32_t cp;
+		switch (*s) {
+		case '"': case '\\': case '/':
+			*d++ = *s++;
+			continue;
+		case 'b': *d++ = '\b'; s++; continue;
+		case 'f': *d++ = '\f'; s++; continue;
+		case 'n': *d++ = '\n'; s++; continue;
+		case 'r': *d++ = '\r'; s++; continue;
+		case 't': *d++ = '\t'; s++; continue;
+		case 'u':
+			if (hex4(s + 1, &cp))
+				return -EINVAL;
+			s += 5;
+			uint32_t lo;
+			if (cp >= 0xD800 && cp < 0xDC00 && s[0] == '\\' &&
+			    s[1] == 'u' && !hex4(s + 2, &lo) &&
+			    lo >= 0xDC00 && lo < 0xE000) {
+				cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
+				s += 6;
+			}
+			d += nb_utf8_put(cp, d);
+			continue;
+		default:
+			return -EINVAL;
+		}
+	}
+	*d = '\0';
+	*p = s + 1;
+	return 0;
+}
+
+/* A JSON integer at *p, made a string in place: the byte after it is
+ * returned in *next, as the NUL that ends the string overwrites it. */
+static int take_int(char **p, char **out, char *next)
+{
+	char *s = *p;
+	size_t n = (*s == '-') + strspn(s + (*s == '-'), "0123456789");
+	if (n == (size_t)(*s == '-'))
+		return -EINVAL;
+	*out = s;
+	*next = s[n];
+	s[n] = '\0';
+	*p = s + n;
+	return 0;
+}
+
+static bool take_null(char **p)
+{
+	if (strncmp(*p, "null", 4))
+		return false;
+	*p += 4;
+	return true;
+}
+
+static bool is_ws(char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+/* After an element: s at the byte that follows it, which was next (a NUL
+ * may stand there now).  The delimiter, s moved to it. */
+static char delimiter(char **s, char next)
+{
+	if (is_ws(next))
+		next = *(*s = skip_ws(*s + 1));
+	return next;
+}
+
+/* [state, raw, value, note], its trailing nulls left out; *p past '['. */
+static int take_full(char **p, ix_cell *c)
+{
+	char *s = skip_ws(*p), *state, next;
+	int rc = take_int(&s, &state, &next);
+	if (rc)
+		return rc;
+	c->state = atoi(state);
+	const char **part[] = {&c->raw, &c->value, &c->note};
+	for (size_t i = 0; (next = delimiter(&s, next)) != ']'; i++) {
+		if (next != ',' || i == 3)
+			return -EINVAL;
+		s = skip_ws(s + 1);
+		char *str = NULL;
+		if (*s == '"')
+			rc = take_string(&s, &str);
+		else if (!take_null(&s))
+			rc = -EINVAL;
+		if (rc)
+			return rc;
+		*part[i] = str;
+		next = *s;
+	}
+	*p = s + 1;
+	return 0;
+}
+
+/* One element of a row's packing at *p into c; *next the byte after it. */
+static int take_cell(char **p, ix_cell *c, char *next)
+{
+	char *value = NULL;
+	int rc = 0;
+	*c = (ix_cell){.state = IX_CELL_NUMBER};
+	if (**p == '"') {
+		rc = take_string(p, &value);
+	} else if (**p == '[') {
+		(*p)++;
+		rc = take_full(p, c);
+	} else if (take_null(p)) {
+		c->state = IX_CELL_ABSENT;
+	} else {
+		rc = take_int(p, &value, next);
+		c->value = value;
+		return rc;
+	}
+	if (value)
+		c->value = value;
+	*next = **p;
+	return rc;
+}
+
+int ix_cells_unpack(char *s, ix_cellv *out)
+{
+	size_t n0 = out->n;
+	s = skip_ws(s);
+	if (*s++ != '[')
+		return -EINVAL;
+	s = skip_ws(s);
+	if (*s == ']')
+		return 0;
+	for (;;) {
+		ix_cell *v = nb_grow(out->v, &out->cap, out->n + 1, sizeof *v, 64);
+		if (!v) {
+			out->n = n0;
+			return -ENOMEM;
+		}
+		out->v = v;
+		char next;
+		if (take_cell(&s, &v[out->n++], &next))
+			break;
+		next = delimiter(&s, next);
+		if (next == ']')
+			return 0;
+		if (next != ',')
+			break;
+		s = skip_ws(s + 1);
+	}
+	out->n = n0;
+	return -EINVAL;
+}
+
+int ix_ids_unpack(const char *s, ix_idv *out)
+{
+	size_t n0 = out->n;
+	s = skip_ws((char *)s);
+	if (*s++ != '[')
+		return -EINVAL;
+	s = skip_ws((char *)s);
+	if (*s == ']')
+		return 0;
+	for (;;) {
+		int64_t *v = nb_grow(out->v, &out->cap, out->n + 1, sizeof *v, 16);
+		if (!v) {
+			out->n = n0;
+			return -ENOMEM;
+		}
+		out->v = v;
+		int64_t id = 0;
+		if (!strncmp(s, "null", 4)) {
+			s += 4;
+		} else if (*s >= '0' && *s <= '9') {
+			while (*s >= '0' && *s <= '9' && id < INT64_MAX / 10)
+				id = id * 10 + (*s++ - '0');
+		} else {
+			break;
+		}
+		v[out->n++] = id;
+		s = skip_ws((char *)s);
+		if (*s == ']')
+			return 0;
+		if (*s != ',')
+			break;
+		s = skip_ws((char *)s + 1);
+	}
+	out->n = n0;
+	return -EINVAL;
 }

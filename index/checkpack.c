@@ -12,12 +12,14 @@
  * results: a JSON array with, per check, the str id of its detail (null
  *   when there is none) when it held, that in an array ([id]) when it
  *   failed.
- * The checks across years come later, through check_result's trigger.
+ * cross: the checks across years (crossyear.c), each [rule, subject, ok,
+ *   detail] (str ids, ok 0 or 1), as check_result's trigger appends them.
  *
  * The list of kinds is met again and again: a key made of its rules and
  * subjects (ix_checks_key, on a parsing worker) finds its id in a memo of
  * the str table, and the writer then looks up only the details. */
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "ix.h"
@@ -124,5 +126,171 @@ int ix_checks_pack(ix_strtab *strs, const nb_report *r, const nb_buf *key,
 	int rc = pack_all(strs, r, kinds, results);
 	if (!rc && key)
 		rc = ix_strtab_memo_set(strs, key, *kinds);
+	return rc;
+}
+
+void ix_cross_pack(nb_buf *cross, int64_t rule, int64_t subject, bool ok,
+		   int64_t detail)
+{
+	if (cross->len)
+		cross->s[cross->len - 1] = ',';	/* its closing bracket */
+	else
+		nb_buf_addc(cross, '[');
+	nb_buf_addc(cross, '[');
+	ix_json_id(cross, rule);
+	nb_buf_addc(cross, ',');
+	ix_json_id(cross, subject);
+	nb_buf_add(cross, ok ? ",1," : ",0,", 3);
+	ix_json_id(cross, detail);
+	nb_buf_add(cross, "]]", 2);
+}
+
+/* ---- reading back ------------------------------------------------------- */
+
+static const char *skip_space(const char *s)
+{
+	while (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r')
+		s++;
+	return s;
+}
+
+/* An id (a non-negative integer) or null at s, 0 for null: the byte after
+ * it, NULL when there is neither. */
+static const char *take_id(const char *s, int64_t *id)
+{
+	s = skip_space(s);
+	*id = 0;
+	if (!strncmp(s, "null", 4))
+		return s + 4;
+	if (*s < '0' || *s > '9')
+		return NULL;
+	while (*s >= '0' && *s <= '9' && *id < INT64_MAX / 10)
+		*id = *id * 10 + (*s++ - '0');
+	return s;
+}
+
+/* An element of the packings: an id or null (*nested false), or an array
+ * of up to 4 of them (the rest of v 0).  The byte after it, or NULL. */
+static const char *take_elem(const char *s, int64_t v[4], bool *nested)
+{
+	memset(v, 0, 4 * sizeof *v);
+	s = skip_space(s);
+	*nested = *s == '[';
+	if (!*nested)
+		return take_id(s, v);
+	s = skip_space(s + 1);
+	if (*s == ']')
+		return s + 1;
+	for (size_t i = 0; i < 4; i++) {
+		if (!(s = take_id(s, &v[i])))
+			return NULL;
+		s = skip_space(s);
+		if (*s == ']')
+			return s + 1;
+		if (*s++ != ',')
+			return NULL;
+	}
+	return NULL;
+}
+
+/* The elements of the JSON array s, each handed to add with its index.
+ * 0, add's failure, or -EINVAL. */
+typedef int (*elem_fn)(void *ctx, size_t i, const int64_t v[4], bool nested);
+
+static int each_elem(const char *s, elem_fn add, void *ctx)
+{
+	s = skip_space(s);
+	if (*s++ != '[')
+		return -EINVAL;
+	s = skip_space(s);
+	if (*s == ']')
+		return 0;
+	for (size_t i = 0;; i++) {
+		int64_t v[4];
+		bool nested;
+		if (!(s = take_elem(s, v, &nested)))
+			return -EINVAL;
+		int rc = add(ctx, i, v, nested);
+		if (rc)
+			return rc;
+		s = skip_space(s);
+		if (*s == ']')
+			return 0;
+		if (*s++ != ',')
+			return -EINVAL;
+	}
+}
+
+typedef struct {
+	ix_checkv *out;
+	size_t first;		/* the report's first check in out */
+	ix_idv kinds;		/* [rule, subject] per own check */
+} unpacking;
+
+static int add_kind(void *ctx, size_t i, const int64_t v[4], bool nested)
+{
+	(void)i;
+	ix_idv *k = &((unpacking *)ctx)->kinds;
+	int64_t *nv = nb_grow(k->v, &k->cap, k->n + 2, sizeof *nv, 64);
+	if (!nv)
+		return -ENOMEM;
+	k->v = nv;
+	nv[k->n++] = nested ? v[0] : 0;
+	nv[k->n++] = nested ? v[1] : 0;
+	return 0;
+}
+
+static ix_check_ids *add_one(ix_checkv *out)
+{
+	ix_check_ids *v = nb_grow(out->v, &out->cap, out->n + 1, sizeof *v, 64);
+	if (!v)
+		return NULL;
+	out->v = v;
+	return &v[out->n++];
+}
+
+static int add_result(void *ctx, size_t i, const int64_t v[4], bool nested)
+{
+	unpacking *u = ctx;
+	ix_check_ids *c = add_one(u->out);
+	if (!c)
+		return -ENOMEM;
+	bool known = 2 * i + 1 < u->kinds.n;
+	*c = (ix_check_ids){
+		.rule = known ? u->kinds.v[2 * i] : 0,
+		.subject = known ? u->kinds.v[2 * i + 1] : 0,
+		.ok = !nested,
+		.detail = v[0],
+	};
+	return 0;
+}
+
+static int add_cross(void *ctx, size_t i, const int64_t v[4], bool nested)
+{
+	(void)i;
+	ix_check_ids *c = add_one(((unpacking *)ctx)->out);
+	if (!c)
+		return -ENOMEM;
+	*c = (ix_check_ids){
+		.rule = nested ? v[0] : 0,
+		.subject = nested ? v[1] : 0,
+		.ok = nested && v[2],
+		.detail = nested ? v[3] : 0,
+	};
+	return 0;
+}
+
+int ix_checks_unpack(const char *kinds, const char *results,
+		     const char *cross, ix_checkv *out)
+{
+	unpacking u = {.out = out, .first = out->n};
+	int rc = each_elem(kinds, add_kind, &u);
+	if (!rc)
+		rc = each_elem(results, add_result, &u);
+	if (!rc && cross)
+		rc = each_elem(cross, add_cross, &u);
+	free(u.kinds.v);
+	if (rc)
+		out->n = u.first;
 	return rc;
 }

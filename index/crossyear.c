@@ -1,7 +1,14 @@
 /* crossyear.c — the cross-year checks of one agency's reports: the numbers
- * each of core's cross-year rules (nb_cross_rules) reads, fetched from two
- * consecutive years' tables, and its results stored as check_result rows.
- * The rules themselves are core's. */
+ * each of core's cross-year rules (nb_cross_rules) reads, taken from two
+ * consecutive years' tables, and its results kept in check_list.cross.
+ * The rules themselves are core's.
+ *
+ * A report is the later year of one pair and the earlier of the next: its
+ * numbers are read once (rows.c), for every rule at once, and kept for the
+ * next pair.  Its results are packed in C (checkpack.c) and written in one
+ * UPDATE, their strings given ids in the order check_result's trigger
+ * gives them (rule, subject, detail, '[]' for each check), so that the
+ * index is what inserting them one by one into check_result made. */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,122 +16,193 @@
 #include "ix.h"
 
 typedef struct {
-	nb_xcell *v;		/* its strings malloc'd */
+	nb_xcell *v;		/* row and col are rows.c's; text malloc'd */
 	size_t n, cap;
 } num_cells;
 
+/* One report's numbers, for each rule. */
+typedef struct {
+	int64_t id;		/* 0: none */
+	num_cells *rule;	/* [nrules] */
+} numbers;
+
+enum { S_LIST, S_CROSS, S_COUNT };
+
+static const char *const sql[S_COUNT] = {
+	/* as check_result's trigger makes it for a report without one */
+	[S_LIST] = "INSERT OR IGNORE INTO check_list(report, kinds, results)"
+		" VALUES(?, ?, '[]')",
+	/* the checks across years start empty in every build */
+	[S_CROSS] = "UPDATE check_list SET cross = ? WHERE report = ?",
+};
+
 struct ix_cross {
 	sqlite3 *db;
-	sqlite3_stmt *cells, *seq, *insert;
 	FILE *err;
+	sqlite3_stmt *q[S_COUNT];
+	ix_rows *rows;
+	ix_strtab *strs;
+	const nb_xrule *rules;
+	size_t nrules;
+	numbers slot[2];	/* the pair's two reports */
+	nb_buf cross;		/* the report's results, packed */
+	int64_t empty;		/* the str id of '[]' */
 };
 typedef struct ix_cross cross;
 
 static void cells_free(num_cells *c)
 {
-	for (size_t i = 0; i < c->n; i++) {
-		free((char *)c->v[i].row);
-		free((char *)c->v[i].col);
+	for (size_t i = 0; i < c->n; i++)
 		free((char *)c->v[i].text);
-	}
 	free(c->v);
 	*c = (num_cells){0};
 }
 
-static char *col_dup(sqlite3_stmt *st, int i)
+static void numbers_clear(cross *x, numbers *s)
 {
-	const char *s = (const char *)sqlite3_column_text(st, i);
-	return strdup(s ? s : "");
+	for (size_t k = 0; s->rule && k < x->nrules; k++)
+		cells_free(&s->rule[k]);
+	s->id = 0;
 }
 
-/* The printed numbers of report id's tables of kind (and name, if given). */
-static int load(cross *x, int64_t id, int kind, const char *name,
-		num_cells *out)
+static int add_cell(num_cells *out, const char *row, const char *col,
+		    nb_dec v, const char *text)
 {
-	sqlite3_stmt *st = x->cells;
-	*out = (num_cells){0};
-	sqlite3_bind_int64(st, 1, id);
-	sqlite3_bind_int(st, 2, kind);
-	if (name)
-		sqlite3_bind_text(st, 3, name, -1, SQLITE_STATIC);
-	else
-		sqlite3_bind_null(st, 3);
-	int rc = 0, step;
-	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-		nb_dec v;
-		if (!nb_dec_parse((const char *)sqlite3_column_text(st, 2), &v))
-			continue;
-		nb_xcell *nv = nb_grow(out->v, &out->cap, out->n + 1, sizeof *nv, 32);
-		if (!nv) {
-			rc = -ENOMEM;
-			break;
-		}
-		out->v = nv;
-		nb_xcell *c = &out->v[out->n++];
-		*c = (nb_xcell){col_dup(st, 0), col_dup(st, 1), v, col_dup(st, 2)};
-		if (!c->row || !c->col || !c->text) {
-			rc = -ENOMEM;
-			break;
+	nb_xcell *nv = nb_grow(out->v, &out->cap, out->n + 1, sizeof *nv, 32);
+	if (!nv)
+		return -ENOMEM;
+	out->v = nv;
+	char *t = strdup(text);
+	if (!t)
+		return -ENOMEM;
+	nv[out->n++] = (nb_xcell){row, col, v, t};
+	return 0;
+}
+
+/* Whether rule r reads table tb: its kind, and its name if it names one. */
+static bool reads(const nb_xrule *r, const ix_table *tb)
+{
+	return tb->kind == (int64_t)r->kind &&
+		(!r->table || (tb->name && !strcmp(tb->name, r->table)));
+}
+
+/* The printed numbers of report id's tables, for each rule those of the
+ * tables it reads, in (table, row, column) order: the cells holding a
+ * number, in a labelled row and a headed column. */
+static int load(cross *x, int64_t id, numbers *s)
+{
+	const ix_table *v;
+	size_t n;
+	numbers_clear(x, s);
+	int rc = ix_rows_load(x->rows, id, &v, &n);
+	for (size_t i = 0; i < n && !rc; i++) {
+		const ix_table *tb = &v[i];
+		for (size_t k = 0; k < x->nrules && !rc; k++) {
+			if (!reads(&x->rules[k], tb))
+				continue;
+			for (size_t j = 0; j < tb->nrowv && !rc; j++) {
+				const ix_row *row = &tb->rows[j];
+				for (size_t c = 0; row->label && c < row->ncells &&
+				     c < tb->nheaders && !rc; c++) {
+					const ix_cell *cell = &row->cells[c];
+					nb_dec d;
+					if (cell->state == IX_CELL_NUMBER &&
+					    tb->headers[c] &&
+					    nb_dec_parse(cell->value, &d))
+						rc = add_cell(&s->rule[k],
+							      row->label,
+							      tb->headers[c], d,
+							      cell->value);
+				}
+			}
 		}
 	}
-	if (!rc && step != SQLITE_DONE) {
-		ix_say_db(x->err, x->db);
-		rc = -EIO;
-	}
-	sqlite3_reset(st);
 	if (rc)
-		cells_free(out);
+		numbers_clear(x, s);
+	else
+		s->id = id;
 	return rc;
 }
 
-/* What the report being checked is, for the results (nb_xemit's ctx). */
-typedef struct {
-	cross *x;
-	int64_t id;
-} checked;
+static numbers *held(cross *x, int64_t id)
+{
+	for (int i = 0; i < 2; i++)
+		if (x->slot[i].id == id)
+			return &x->slot[i];
+	return NULL;
+}
 
+/* Report id's numbers: kept from the pair before, else loaded into the
+ * slot that does not hold keep's. */
+static int numbers_of(cross *x, int64_t id, int64_t keep,
+		      const numbers **out)
+{
+	numbers *s = held(x, id);
+	if (s) {
+		*out = s;
+		return 0;
+	}
+	s = x->slot[0].id == keep ? &x->slot[1] : &x->slot[0];
+	*out = s;
+	return load(x, id, s);
+}
+
+/* A result of the report being checked (nb_xemit's; ctx the cross). */
 static int add_check(void *ctx, const char *rule, const char *subject,
 		     bool ok, const char *detail)
 {
-	cross *x = ((checked *)ctx)->x;
-	int64_t id = ((checked *)ctx)->id;
-	sqlite3_stmt *st = x->seq;
-	sqlite3_bind_int64(st, 1, id);
-	int64_t seq = sqlite3_step(st) == SQLITE_ROW ?
-		sqlite3_column_int64(st, 0) : 0;
-	sqlite3_reset(st);
+	cross *x = ctx;
+	int64_t r, s, d;
+	int rc = ix_strtab_id(x->strs, rule, &r);
+	if (!rc)
+		rc = ix_strtab_id(x->strs, subject, &s);
+	if (!rc)
+		rc = ix_strtab_id(x->strs, detail, &d);
+	if (!rc)
+		rc = ix_strtab_id(x->strs, "[]", &x->empty);
+	if (rc)
+		return rc;
+	ix_cross_pack(&x->cross, r, s, ok, d);
+	return x->cross.oom ? -ENOMEM : 0;
+}
 
-	st = x->insert;
+/* Writes the results packed for report id. */
+static int write_checks(cross *x, int64_t id)
+{
+	sqlite3_stmt *st = x->q[S_LIST];
 	sqlite3_bind_int64(st, 1, id);
-	sqlite3_bind_int64(st, 2, seq);
-	sqlite3_bind_text(st, 3, rule, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 4, subject, -1, SQLITE_STATIC);
-	sqlite3_bind_int(st, 5, ok);
-	sqlite3_bind_text(st, 6, detail, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, x->empty);
 	int rc = sqlite3_step(st) == SQLITE_DONE ? 0 : -EIO;
+	sqlite3_reset(st);
+	if (!rc) {
+		st = x->q[S_CROSS];
+		sqlite3_bind_text(st, 1, x->cross.s, (int)x->cross.len,
+				  SQLITE_STATIC);
+		sqlite3_bind_int64(st, 2, id);
+		rc = sqlite3_step(st) == SQLITE_DONE ? 0 : -EIO;
+		sqlite3_reset(st);
+	}
 	if (rc)
 		ix_say_db(x->err, x->db);
-	sqlite3_reset(st);
 	return rc;
 }
 
-/* Applies rule r to the reports prev and cur of consecutive years. */
-static int apply(cross *x, const nb_xrule *r, const ix_yearly *prev,
-		 const ix_yearly *cur)
+/* Applies every rule to the reports prev and cur of consecutive years. */
+static int apply(cross *x, const ix_yearly *prev, const ix_yearly *cur)
 {
-	num_cells a, b;
-	int rc = load(x, prev->id, r->kind, r->table, &a);
-	if (rc)
-		return rc;
-	if ((rc = load(x, cur->id, r->kind, r->table, &b))) {
-		cells_free(&a);
-		return rc;
+	const numbers *a, *b;
+	int rc = numbers_of(x, prev->id, cur->id, &a);
+	if (!rc)
+		rc = numbers_of(x, cur->id, prev->id, &b);
+	nb_buf_reset(&x->cross);
+	for (size_t k = 0; k < x->nrules && !rc; k++) {
+		const num_cells *ca = &a->rule[k], *cb = &b->rule[k];
+		nb_xyear ya = {prev->year, ca->v, ca->n};
+		nb_xyear yb = {cur->year, cb->v, cb->n};
+		rc = x->rules[k].check(&ya, &yb, add_check, x);
 	}
-	nb_xyear ya = { prev->year, a.v, a.n }, yb = { cur->year, b.v, b.n };
-	checked c = { x, cur->id };
-	rc = r->check(&ya, &yb, add_check, &c);
-	cells_free(&a);
-	cells_free(&b);
+	if (!rc && x->cross.len)
+		rc = write_checks(x, cur->id);
 	return rc;
 }
 
@@ -135,27 +213,24 @@ int ix_cross_new(sqlite3 *db, FILE *err, ix_cross **out)
 		return -ENOMEM;
 	x->db = db;
 	x->err = err;
-	if (sqlite3_prepare_v2(db,
-		"SELECT tr.label, tc.header, c.value FROM cell c"
-		" JOIN report_table t ON t.report = c.report AND t.tbl_no = c.tbl_no"
-		" JOIN table_row tr ON tr.report = c.report"
-		" AND tr.tbl_no = c.tbl_no AND tr.row_no = c.row_no"
-		" JOIN table_column tc ON tc.report = c.report"
-		" AND tc.tbl_no = c.tbl_no AND tc.col_no = c.col_no"
-		" WHERE c.report = ?1 AND t.kind = ?2 AND (?3 IS NULL OR t.name = ?3)"
-		" AND c.state = 0 AND tr.label IS NOT NULL"
-		" AND tc.header IS NOT NULL"
-		" ORDER BY c.tbl_no, c.row_no, c.col_no", -1, &x->cells, NULL) ||
-	    sqlite3_prepare_v2(db,
-		"SELECT coalesce(max(seq) + 1, 0) FROM check_result"
-		" WHERE report = ?", -1, &x->seq, NULL) ||
-	    sqlite3_prepare_v2(db,
-		"INSERT INTO check_result(report, seq, scope, rule, subject,"
-		" ok, detail) VALUES(?, ?, 'cross_year', ?, ?, ?, ?)", -1,
-		&x->insert, NULL)) {
+	x->nrules = nb_cross_rules(&x->rules);
+	int rc = ix_rows_new(db, err, &x->rows);
+	if (!rc && (rc = ix_strtab_new(db, &x->strs)) == -EIO)
 		ix_say_db(err, db);
+	for (int i = 0; i < S_COUNT && !rc; i++) {
+		if (sqlite3_prepare_v3(db, sql[i], -1, SQLITE_PREPARE_PERSISTENT,
+				       &x->q[i], NULL) != SQLITE_OK) {
+			ix_say_db(err, db);
+			rc = -EIO;
+		}
+	}
+	for (int i = 0; i < 2 && !rc; i++)
+		if (!(x->slot[i].rule = calloc(x->nrules + 1,
+					       sizeof *x->slot[i].rule)))
+			rc = -ENOMEM;
+	if (rc) {
 		ix_cross_free(x);
-		return -EIO;
+		return rc;
 	}
 	*out = x;
 	return 0;
@@ -165,9 +240,15 @@ void ix_cross_free(ix_cross *x)
 {
 	if (!x)
 		return;
-	sqlite3_finalize(x->cells);
-	sqlite3_finalize(x->seq);
-	sqlite3_finalize(x->insert);
+	for (int i = 0; i < 2; i++) {
+		numbers_clear(x, &x->slot[i]);
+		free(x->slot[i].rule);
+	}
+	for (int i = 0; i < S_COUNT; i++)
+		sqlite3_finalize(x->q[i]);
+	ix_strtab_free(x->strs);
+	ix_rows_free(x->rows);
+	nb_buf_free(&x->cross);
 	free(x);
 }
 
@@ -182,10 +263,7 @@ int ix_cross_year(ix_cross *x, const ix_yearly *v, size_t n)
 			prev++;
 		if (prev >= n || v[prev].year != v[i].year - 1)
 			continue;
-		const nb_xrule *rules;
-		size_t nrules = nb_cross_rules(&rules);
-		for (size_t k = 0; k < nrules && !rc; k++)
-			rc = apply(x, &rules[k], &v[prev], &v[i]);
+		rc = apply(x, &v[prev], &v[i]);
 	}
 	return rc;
 }

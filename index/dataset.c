@@ -28,8 +28,7 @@
 #include "ix.h"
 
 enum {
-	Q_HAS_OLD, Q_REPORTS, Q_INFO, Q_FAILED, Q_WARNINGS, Q_TABLES,
-	Q_COLUMNS, Q_ROWS, Q_CELLS, Q_COUNT
+	Q_HAS_OLD, Q_REPORTS, Q_INFO, Q_WARNINGS, Q_COUNT
 };
 
 static const char *const sql[Q_COUNT] = {
@@ -42,28 +41,16 @@ static const char *const sql[Q_COUNT] = {
 	[Q_INFO] = "SELECT r.agency, r.year, r.agency_dir, r.year_dir,"
 		" r.title, r.published, r.format, s.path, r.encoding"
 		" FROM report r JOIN source s ON s.id = r.id WHERE r.id = ?",
-	[Q_FAILED] = "SELECT rule, subject, detail FROM check_result"
-		" WHERE report = ? AND ok = 0 ORDER BY seq",
 	[Q_WARNINGS] = "SELECT text FROM warning WHERE report = ? ORDER BY seq",
-	[Q_TABLES] = "SELECT tbl_no, name, format FROM report_table"
-		" WHERE report = ? AND name IS NOT NULL ORDER BY tbl_no",
-	[Q_COLUMNS] = "SELECT header FROM table_column"
-		" WHERE report = ? AND tbl_no = ? ORDER BY col_no",
-	/* as the report's own CSV: the row's label, its printed numbers;
-	 * two queries merged by row_no, each in its primary key's order (a
-	 * LEFT JOIN of the two sorts every table's cells in a temporary
-	 * B-tree) */
-	[Q_ROWS] = "SELECT row_no, label FROM table_row"
-		" WHERE report = ? AND tbl_no = ? ORDER BY row_no",
-	[Q_CELLS] = "SELECT row_no, col_no, value FROM cell"
-		" WHERE report = ? AND tbl_no = ? AND value IS NOT NULL"
-		" ORDER BY row_no, col_no",
 };
 
 /* The statements of one connection: the writer's, or a reader's. */
 typedef struct {
 	sqlite3 *db;
 	sqlite3_stmt *q[Q_COUNT];
+	ix_rows *rows;		/* the report's tables */
+	const char **values;	/* a row's, by column of its file */
+	size_t cap;
 } stmts;
 
 /* One report's chunks, a buffer per file of _all, as a reader rendered
@@ -112,26 +99,39 @@ static int render_error(const render *r)
 	return db_error(r->d->err, r->s->db);
 }
 
+/* The fields every record of a report starts with: agency, year,
+ * directory; made once a report (with a printf a record they cost more
+ * than the rest of it). */
 typedef struct {
-	const char *agency, *agency_dir, *year_dir;
-	int year;
+	nb_buf fields;
 } identity;
 
-static void put_identity(nb_buf *b, const identity *id)
+static void make_identity(identity *id, const char *agency, int year,
+			  const char *agency_dir, const char *year_dir)
 {
-	char year[16] = "";
-	if (id->year > 0)
-		snprintf(year, sizeof year, "%d", id->year);
-	ix_csv_field(b, id->agency, true);
-	ix_csv_field(b, year, false);
+	char y[16] = "";
+	if (year > 0)
+		snprintf(y, sizeof y, "%d", year);
+	nb_buf *b = &id->fields;
+	ix_csv_field(b, agency, true);
+	ix_csv_field(b, y, false);
 	nb_buf dir = {0};
-	nb_buf_printf(&dir, "%s/%s", id->agency_dir ? id->agency_dir : "",
-		      id->year_dir ? id->year_dir : "");
+	nb_buf_adds(&dir, agency_dir);
+	nb_buf_addc(&dir, '/');
+	nb_buf_adds(&dir, year_dir);
 	if (dir.oom)
 		b->oom = true;
 	else
 		ix_csv_field(b, dir.s, false);
 	nb_buf_free(&dir);
+}
+
+static void put_identity(nb_buf *b, const identity *id)
+{
+	if (id->fields.oom)
+		b->oom = true;
+	else
+		nb_buf_add(b, id->fields.s, id->fields.len);
 }
 
 /* The report's records in the lists: its checks that failed and its
@@ -140,23 +140,23 @@ static void put_identity(nb_buf *b, const identity *id)
 static int put_lists(render *r, int64_t report, const identity *id,
 		     sqlite3_stmt *info)
 {
-	int rc = 0, step;
-	sqlite3_stmt *st = r->s->q[Q_FAILED];
+	const ix_check *v;
+	size_t n;
+	int rc = ix_rows_checks(r->s->rows, report, &v, &n), step;
 	nb_buf *b = &r->c->chunk[IX_ALL_CHECKS];
 	int64_t *failed = &r->c->records[IX_ALL_CHECKS];
-	sqlite3_bind_int64(st, 1, report);
-	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+	for (size_t i = 0; i < n; i++) {
+		if (v[i].ok)
+			continue;
 		put_identity(b, id);
-		for (int c = 0; c < 3; c++)
-			ix_csv_field(b, col_text(st, c), false);
+		ix_csv_field(b, v[i].rule, false);
+		ix_csv_field(b, v[i].subject, false);
+		ix_csv_field(b, v[i].detail, false);
 		ix_csv_end(b, false);
 		(*failed)++;
 	}
-	if (step != SQLITE_DONE)
-		rc = render_error(r);
-	sqlite3_reset(st);
 
-	st = r->s->q[Q_WARNINGS];
+	sqlite3_stmt *st = r->s->q[Q_WARNINGS];
 	b = &r->c->chunk[IX_ALL_WARNINGS];
 	int64_t *warnings = &r->c->records[IX_ALL_WARNINGS];
 	sqlite3_bind_int64(st, 1, report);
@@ -182,33 +182,19 @@ static int put_lists(render *r, int64_t report, const identity *id,
 }
 
 /* The place in f's union of each of the table's columns (-1: none). */
-static int column_places(render *r, const ix_allfile *f, int64_t report,
-			 int64_t tbl, long **out, size_t *n)
+static int column_places(const ix_allfile *f, const ix_table *tb,
+			 long **out)
 {
-	sqlite3_stmt *st = r->s->q[Q_COLUMNS];
 	ix_strv seen = {0};
-	long *v = NULL;
-	size_t cap = 0;
-	int rc = 0, step;
-	*n = 0;
-	sqlite3_bind_int64(st, 1, report);
-	sqlite3_bind_int64(st, 2, tbl);
-	while (!rc && (step = sqlite3_step(st)) == SQLITE_ROW) {
-		long *nv = nb_grow(v, &cap, *n + 1, sizeof *nv, 8);
-		if (!nv) {
-			rc = -ENOMEM;
-			break;
-		}
-		v = nv;
+	long *v = malloc((tb->nheaders + 1) * sizeof *v);
+	int rc = v ? 0 : -ENOMEM;
+	for (size_t c = 0; c < tb->nheaders && !rc; c++) {
 		nb_buf key = {0};
-		rc = ix_allfiles_column_key(&seen, col_text(st, 0), &key);
+		rc = ix_allfiles_column_key(&seen, tb->headers[c], &key);
 		if (!rc)
-			v[(*n)++] = ix_strv_find(&f->cols, key.s);
+			v[c] = ix_strv_find(&f->cols, key.s);
 		nb_buf_free(&key);
 	}
-	if (!rc && step != SQLITE_DONE)
-		rc = render_error(r);
-	sqlite3_reset(st);
 	ix_strv_free(&seen);
 	if (rc)
 		free(v);
@@ -218,116 +204,69 @@ static int column_places(render *r, const ix_allfile *f, int64_t report,
 }
 
 static void put_row(render *r, size_t file, const identity *id,
-		    const char *format, const char *label, char **values)
+		    const char *format, const char *label, const char **values)
 {
 	const ix_allfile *f = &r->d->files.v[file];
 	nb_buf *b = &r->c->chunk[file];
 	put_identity(b, id);
 	ix_csv_field(b, format, false);
 	ix_csv_field(b, label, false);
-	for (size_t c = 0; c < f->cols.n; c++) {
+	for (size_t c = 0; c < f->cols.n; c++)
 		ix_csv_field(b, values[c], false);
-		free(values[c]);
-		values[c] = NULL;
-	}
 	ix_csv_end(b, false);
 	r->c->records[file]++;
 }
 
-static int put_table(render *r, size_t file, int64_t report, int64_t tbl,
-		     const char *format, const identity *id)
+/* Every row of the table as the report's own CSV has it: its label, its
+ * printed numbers, each in its column's place in the file. */
+static int put_table(render *r, size_t file, const ix_table *tb,
+		     const identity *id)
 {
 	const ix_allfile *f = &r->d->files.v[file];
 	long *place = NULL;
-	size_t nplace = 0;
-	int rc = column_places(r, f, report, tbl, &place, &nplace);
+	int rc = column_places(f, tb, &place);
 	if (rc)
 		return rc;
-	char **values = calloc(f->cols.n + 1, sizeof *values);
+	const char **values = nb_grow(r->s->values, &r->s->cap, f->cols.n + 1,
+				      sizeof *values, 64);
 	if (!values) {
 		free(place);
 		return -ENOMEM;
 	}
-	sqlite3_stmt *st = r->s->q[Q_ROWS], *cells = r->s->q[Q_CELLS];
-	sqlite3_bind_int64(st, 1, report);
-	sqlite3_bind_int64(st, 2, tbl);
-	sqlite3_bind_int64(cells, 1, report);
-	sqlite3_bind_int64(cells, 2, tbl);
-	int step, cstep = sqlite3_step(cells);
-	while (!rc && (step = sqlite3_step(st)) == SQLITE_ROW) {
-		int64_t row = sqlite3_column_int64(st, 0);
-		for (; !rc && cstep == SQLITE_ROW; cstep = sqlite3_step(cells)) {
-			int64_t cr = sqlite3_column_int64(cells, 0);
-			if (cr > row)
-				break;
-			int64_t c = sqlite3_column_int64(cells, 1);
-			const char *v = col_text(cells, 2);
-			if (cr == row && c >= 0 && (size_t)c < nplace &&
-			    place[c] >= 0 && v && !values[place[c]] &&
-			    !(values[place[c]] = strdup(v)))
-				rc = -ENOMEM;
+	r->s->values = values;
+	for (size_t i = 0; i < tb->nrowv; i++) {
+		const ix_row *row = &tb->rows[i];
+		memset(values, 0, f->cols.n * sizeof *values);
+		for (size_t c = 0; c < row->ncells && c < tb->nheaders; c++) {
+			const char *v = row->cells[c].value;
+			if (v && place[c] >= 0 && !values[place[c]])
+				values[place[c]] = v;
 		}
-		if (!rc)
-			put_row(r, file, id, format, col_text(st, 1), values);
+		put_row(r, file, id, tb->format, row->label, values);
 	}
-	if (!rc && (step != SQLITE_DONE ||
-		    (cstep != SQLITE_ROW && cstep != SQLITE_DONE)))
-		rc = render_error(r);
-	sqlite3_reset(st);
-	sqlite3_reset(cells);
-	for (size_t c = 0; c < f->cols.n; c++)
-		free(values[c]);
-	free(values);
 	free(place);
-	return rc;
+	return 0;
 }
-
-/* The report's tables: (tbl_no, file, format), copied out of the cached
- * statement that rendering a table reuses. */
-typedef struct {
-	int64_t tbl;
-	size_t file;
-	char format[16];
-} tref;
 
 static int put_tables(render *r, int64_t report, bool kept,
 		      const identity *id)
 {
 	const ix_allfiles *files = &r->d->files;
-	sqlite3_stmt *st = r->s->q[Q_TABLES];
-	tref *v = NULL;
-	size_t n = 0, cap = 0;
-	int rc = 0, step;
-	sqlite3_bind_int64(st, 1, report);
-	while (!rc && (step = sqlite3_step(st)) == SQLITE_ROW) {
-		char *name = ix_allfiles_name(col_text(st, 1));
+	const ix_table *v;
+	size_t n;
+	int rc = ix_rows_load(r->s->rows, report, &v, &n);
+	for (size_t i = 0; i < n && !rc; i++) {
+		if (!v[i].name)
+			continue;
+		char *name = ix_allfiles_name(v[i].name);
 		const ix_allfile *f = name ?
 			ix_allfiles_find((ix_allfiles *)files, name) : NULL;
 		free(name);
-		if (!name) {
-			rc = -ENOMEM;
-			break;
-		}
-		if (!f || (kept && !f->changed))
-			continue;
-		tref *nv = nb_grow(v, &cap, n + 1, sizeof *nv, 16);
-		if (!nv) {
-			rc = -ENOMEM;
-			break;
-		}
-		v = nv;
-		v[n] = (tref){.tbl = sqlite3_column_int64(st, 0),
-			      .file = (size_t)(f - files->v)};
-		snprintf(v[n].format, sizeof v[n].format, "%s",
-			 col_text(st, 2) ? col_text(st, 2) : "");
-		n++;
+		if (!name)
+			return -ENOMEM;
+		if (f && !(kept && !f->changed))
+			rc = put_table(r, (size_t)(f - files->v), &v[i], id);
 	}
-	if (!rc && step != SQLITE_DONE)
-		rc = render_error(r);
-	sqlite3_reset(st);
-	for (size_t i = 0; i < n && !rc; i++)
-		rc = put_table(r, v[i].file, report, v[i].tbl, v[i].format, id);
-	free(v);
 	return rc;
 }
 
@@ -356,18 +295,16 @@ static int render_report(const dataset *d, stmts *s, int64_t report,
 		sqlite3_reset(info);
 		return render_error(&r);
 	}
-	identity id = {
-		.agency = col_text(info, 0),
-		.year = sqlite3_column_int(info, 1),
-		.agency_dir = col_text(info, 2),
-		.year_dir = col_text(info, 3),
-	};
+	identity id = {0};
+	make_identity(&id, col_text(info, 0), sqlite3_column_int(info, 1),
+		      col_text(info, 2), col_text(info, 3));
 	int rc = kept ? 0 : put_lists(&r, report, &id, info);
 	if (!rc)
 		rc = put_tables(&r, report, kept, &id);
 	for (size_t i = 0; i < d->files.n && !rc; i++)
 		if (c->chunk[i].oom)
 			rc = -ENOMEM;
+	nb_buf_free(&id.fields);
 	sqlite3_reset(info);
 	return rc;
 }
@@ -405,6 +342,9 @@ static int add_report(void *ctx, size_t i)
 
 static int prepare(stmts *s, FILE *err)
 {
+	int rc = ix_rows_new(s->db, err, &s->rows);
+	if (rc)
+		return rc;
 	for (int i = 0; i < Q_COUNT; i++) {
 		if (i == Q_HAS_OLD || i == Q_REPORTS)
 			continue;	/* the writer's alone */
@@ -420,6 +360,8 @@ static void finalize(stmts *s)
 {
 	for (int i = 0; i < Q_COUNT; i++)
 		sqlite3_finalize(s->q[i]);
+	ix_rows_free(s->rows);
+	free(s->values);
 }
 
 /* Every report's chunks, rendered on every reader. */

@@ -341,6 +341,98 @@ int ix_checks_key(const nb_report *r, nb_buf *key);
  * -ENOMEM or -EIO. */
 int ix_checks_pack(ix_strtab *strs, const nb_report *r, const nb_buf *key,
 		   int64_t *kinds, nb_buf *results);
+/* A check as check_result shows it, its strings as str ids (0: none). */
+typedef struct {
+	int64_t rule, subject, detail;
+	bool ok;
+} ix_check_ids;
+
+typedef struct {
+	ix_check_ids *v;
+	size_t n, cap;
+} ix_checkv;
+
+/* Appends a report's checks from its check_list row: kinds, the text of
+ * its str id; results; cross (may be NULL), in check_result's order.  0,
+ * -ENOMEM or -EINVAL (not such packings; out->n then as it was). */
+int ix_checks_unpack(const char *kinds, const char *results,
+		     const char *cross, ix_checkv *out);
+/* Appends a check across years (str ids; 0 for none) to cross, the JSON
+ * array check_list.cross holds (empty: none yet). */
+void ix_cross_pack(nb_buf *cross, int64_t rule, int64_t subject, bool ok,
+		   int64_t detail);
+
+/* ---- one report's tables read back (cellpack.c, rows.c) -------------------- */
+
+/* A cell as the view cell shows it (each string NULL for none). */
+typedef struct {
+	int state;		/* IX_CELL_* */
+	const char *raw, *value, *note;
+} ix_cell;
+
+typedef struct {
+	ix_cell *v;
+	size_t n, cap;
+} ix_cellv;
+
+/* Appends the cells of s, a row's packing (ix_cells_pack's), decoded in
+ * place: their strings point into s.  0, -ENOMEM, or -EINVAL when s is not
+ * such a packing (out->n then as it was). */
+int ix_cells_unpack(char *s, ix_cellv *out);
+
+typedef struct {
+	int64_t *v;
+	size_t n, cap;
+} ix_idv;
+
+/* Appends the str ids of s, a JSON array of them (a table's headers), 0
+ * for null.  0, -ENOMEM or -EINVAL. */
+int ix_ids_unpack(const char *s, ix_idv *out);
+
+/* A table's row as the view table_row shows it, with its cells. */
+typedef struct {
+	int64_t no;
+	const char *label, *printed;
+	bool extra;
+	const ix_cell *cells;	/* by column, as many as were packed */
+	size_t ncells;
+} ix_row;
+
+/* A table as report_table shows it, with its headers (table_column's) and
+ * its rows. */
+typedef struct {
+	int64_t no, kind, ncols, nrows;
+	const char *format, *name, *label_header;
+	const char *const *headers;	/* by column, as many as were packed */
+	size_t nheaders;
+	const ix_row *rows;	/* its stored rows, in row_no order */
+	size_t nrowv;
+} ix_table;
+
+/* Reads reports' tables on one connection, straight from stored_table,
+ * stored_row and str (rows.c): the one way the tree phase reads them. */
+typedef struct ix_rows ix_rows;
+/* 0, -ENOMEM or -EIO (message on err). */
+int ix_rows_new(sqlite3 *db, FILE *err, ix_rows **out);
+void ix_rows_free(ix_rows *r);
+/* Report's tables in tbl_no order into *tables, valid until the next load.
+ * 0, -ENOMEM or -EIO. */
+int ix_rows_load(ix_rows *r, int64_t report, const ix_table **tables,
+		 size_t *n);
+/* The text of str id (0: none), NULL when there is none; valid as long as
+ * r.  0, -ENOMEM or -EIO. */
+int ix_rows_str(ix_rows *r, int64_t id, const char **out);
+
+/* A check as check_result shows it (each string NULL for none). */
+typedef struct {
+	const char *rule, *subject, *detail;
+	bool ok;
+} ix_check;
+
+/* Report's checks in check_result's order (its own, then across years)
+ * into *checks, valid until the next call.  0, -ENOMEM or -EIO. */
+int ix_rows_checks(ix_rows *r, int64_t report, const ix_check **checks,
+		   size_t *n);
 
 typedef struct ix_store ix_store;
 /* A parsed report made ready to store, on the worker that parsed it. */
@@ -396,6 +488,36 @@ void ix_csv_end(nb_buf *b, bool crlf);
  * with out NULL, returns the form's whole length. */
 size_t ix_csv_excel(const char *lf, size_t n, size_t skip, char *out,
 		    size_t want);
+
+/* ---- JSON as cJSON_Print formats it (jsonout.c) ------------------------------ */
+
+/* Nesting at most (meta.json has 3 levels). */
+#define IX_JSON_DEPTH 8
+
+/* Writes into b; start with {.b = b}, everything closed at the end. */
+typedef struct {
+	nb_buf *b;
+	unsigned depth;
+	bool object[IX_JSON_DEPTH];
+	size_t count[IX_JSON_DEPTH];
+} ix_json;
+
+/* An object or array as the next value, until its ix_json_close. */
+void ix_json_object(ix_json *j);
+void ix_json_array(ix_json *j);
+void ix_json_close(ix_json *j);
+/* A member's key in the object open; its value comes next. */
+void ix_json_key(ix_json *j, const char *key);
+/* s (NULL: "") as a JSON string into b: '"' and '\\' escaped, a C0
+ * control as \u00xx (with short_escapes, as cJSON escapes: \b \f \n \r
+ * \t where it has one); other bytes, UTF-8 or not, as they are.  The one
+ * string form of meta.json and of the packed cells (cellpack.c). */
+void ix_json_quote(nb_buf *b, const char *s, bool short_escapes);
+/* Values: a string (NULL: null), an integer, a boolean, null. */
+void ix_json_string(ix_json *j, const char *s);
+void ix_json_int(ix_json *j, int v);
+void ix_json_bool(ix_json *j, bool v);
+void ix_json_null(ix_json *j);
 
 /* ---- one report's files (tnode.c, reptree.c) ------------------------------ */
 

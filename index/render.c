@@ -36,8 +36,9 @@ void ix_csv_field(nb_buf *b, const char *field, bool first)
 		nb_buf_add(b, ",", 1);
 	if (!field)
 		return;
-	if (!strpbrk(field, ",\"\r\n")) {
-		nb_buf_adds(b, field);
+	size_t n = strcspn(field, ",\"\r\n");
+	if (!field[n]) {
+		nb_buf_add(b, field, n);
 		return;
 	}
 	nb_buf_add(b, "\"", 1);

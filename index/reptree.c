@@ -13,16 +13,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <cjson/cJSON.h>
-
 #include "index.h"
 #include "ix.h"
 
 /* ---- statements ------------------------------------------------------------ */
 
 enum {
-	Q_REPORT, Q_SECTIONS, Q_SECTION_DIR, Q_TABLES, Q_COLUMNS, Q_ROWS,
-	Q_CELLS, Q_WARNINGS, Q_NOTES, Q_CHECKS, Q_COUNT
+	Q_REPORT, Q_SECTIONS, Q_SECTION_DIR, Q_WARNINGS, Q_NOTES, Q_COUNT
 };
 
 static const char *const sql[Q_COUNT] = {
@@ -35,19 +32,8 @@ static const char *const sql[Q_COUNT] = {
 	/* NULL when it is N-name, as the view section then shows it */
 	[Q_SECTION_DIR] = "UPDATE stored_section SET dir = ?1 WHERE report = ?2"
 		" AND seq = ?3 AND dir IS NOT ?1",
-	[Q_TABLES] = "SELECT tbl_no, kind, format, name, label_header, ncols,"
-		" nrows FROM report_table WHERE report = ? ORDER BY tbl_no",
-	[Q_COLUMNS] = "SELECT col_no, header FROM table_column"
-		" WHERE report = ? AND tbl_no = ? ORDER BY col_no",
-	[Q_ROWS] = "SELECT row_no, label, printed FROM table_row"
-		" WHERE report = ? AND tbl_no = ? ORDER BY row_no",
-	[Q_CELLS] = "SELECT row_no, col_no, value FROM cell"
-		" WHERE report = ? AND tbl_no = ? AND state = 0"
-		" ORDER BY row_no, col_no",
 	[Q_WARNINGS] = "SELECT text FROM warning WHERE report = ? ORDER BY seq",
 	[Q_NOTES] = "SELECT text FROM note WHERE report = ? ORDER BY seq",
-	[Q_CHECKS] = "SELECT rule, subject, ok, detail FROM check_result"
-		" WHERE report = ? ORDER BY seq",
 };
 
 struct ix_reptree {
@@ -55,6 +41,9 @@ struct ix_reptree {
 	FILE *err;
 	bool name_sections;	/* record each section's directory (the build) */
 	sqlite3_stmt *q[Q_COUNT];
+	ix_rows *rows;		/* the report's tables */
+	const char **cells;	/* a table's CSV fields, reused */
+	size_t cap;
 };
 
 static int db_error(ix_reptree *t)
@@ -90,13 +79,22 @@ typedef struct {
 	ix_tnode year;		/* the year directory being built */
 	section_dir *secs;
 	size_t nsecs, cap;
-	cJSON *meta;		/* meta.json, its keys in their final order */
+	/* what meta.json shows besides the report's own fields: */
+	ix_strv tables;		/* template_tables: name, format, ... */
+	ix_strv printed;	/* labels_as_printed: key, label, ... */
+	ix_strv sections;	/* the sections' directories */
 	ix_secdirs *dirs;	/* the build's: each section's directory */
 } report_build;
 
-static cJSON *meta_item(report_build *rb, const char *key)
+/* Adds key and value to pairs (key, value, ...) unless key is there: of
+ * a table printed twice, the first. */
+static int add_pair(ix_strv *pairs, const char *key, const char *value)
 {
-	return cJSON_GetObjectItemCaseSensitive(rb->meta, key);
+	for (size_t i = 0; i + 1 < pairs->n; i += 2)
+		if (!strcmp(pairs->v[i], key))
+			return 0;
+	int rc = ix_strv_push(pairs, key);
+	return rc ? rc : ix_strv_push(pairs, value);
 }
 
 static int add_section_dir(report_build *rb, char *name, int canonical,
@@ -109,8 +107,7 @@ static int add_section_dir(report_build *rb, char *name, int canonical,
 	if (!f)
 		return -ENOMEM;
 	ix_render_text(&f->data, text);
-	if (!cJSON_AddItemToArray(meta_item(rb, "sections"),
-				  cJSON_CreateString(dir->name)))
+	if (ix_strv_push(&rb->sections, dir->name))
 		return -ENOMEM;
 	section_dir *v = nb_grow(rb->secs, &rb->cap, rb->nsecs + 1, sizeof *v, 8);
 	if (!v)
@@ -207,71 +204,46 @@ static int table_dir(report_build *rb, int kind, size_t *kid)
 
 /* A table's rows as CSV, in both line-end variants; the labels of the
  * rows printed otherwise (label, then as printed) appended to printed. */
-static int render_csv(report_build *rb, int64_t tbl, size_t ncols,
-		      size_t nrows, const char *label_header, ix_tnode *f,
+static int render_csv(report_build *rb, const ix_table *tb, ix_tnode *f,
 		      ix_strv *printed)
 {
 	ix_reptree *t = rb->t;
-	int rc = 0, step = SQLITE_DONE;
-	char **header = calloc(ncols + 1, sizeof *header);
-	char **values = calloc(ncols * nrows + 1, sizeof *values);
-	char **labels = calloc(nrows + 1, sizeof *labels);
-	if (!header || !values || !labels) {
-		rc = -ENOMEM;
-		goto out;
+	size_t ncols = (size_t)tb->ncols, nrows = (size_t)tb->nrows;
+	/* the header, each row's label, then the values row by row */
+	size_t n = ncols + nrows + ncols * nrows + 1;
+	const char **v = nb_grow(t->cells, &t->cap, n, sizeof *v, 256);
+	if (!v)
+		return -ENOMEM;
+	t->cells = v;
+	memset(v, 0, n * sizeof *v);
+	const char **header = v, **labels = v + ncols,
+		**values = labels + nrows;
+	for (size_t c = 0; c < ncols && c < tb->nheaders; c++)
+		header[c] = tb->headers[c];
+	int rc = 0;
+	for (size_t i = 0; i < tb->nrowv && !rc; i++) {
+		const ix_row *row = &tb->rows[i];
+		if (row->no >= 0 && (size_t)row->no < nrows) {
+			size_t r = (size_t)row->no;
+			labels[r] = row->label;
+			for (size_t c = 0; c < ncols && c < row->ncells; c++)
+				if (row->cells[c].state == IX_CELL_NUMBER)
+					values[r * ncols + c] =
+						row->cells[c].value;
+		}
+		if (row->printed &&
+		    !(rc = ix_strv_push(printed, row->label ? row->label : "")))
+			rc = ix_strv_push(printed, row->printed);
 	}
-
-	sqlite3_stmt *st = t->q[Q_COLUMNS];
-	sqlite3_bind_int64(st, 1, rb->id);
-	sqlite3_bind_int64(st, 2, tbl);
-	while (!rc && (step = sqlite3_step(st)) == SQLITE_ROW) {
-		int64_t c = sqlite3_column_int64(st, 0);
-		const char *h = col_text(st, 1);
-		if (c >= 0 && (size_t)c < ncols && h && !(header[c] = strdup(h)))
-			rc = -ENOMEM;
-	}
-	if (!rc && step != SQLITE_DONE)
-		rc = db_error(t);
-	sqlite3_reset(st);
-
-	st = t->q[Q_ROWS];
-	sqlite3_bind_int64(st, 1, rb->id);
-	sqlite3_bind_int64(st, 2, tbl);
-	while (!rc && (step = sqlite3_step(st)) == SQLITE_ROW) {
-		int64_t r = sqlite3_column_int64(st, 0);
-		const char *l = col_text(st, 1), *as = col_text(st, 2);
-		if (r >= 0 && (size_t)r < nrows && l && !(labels[r] = strdup(l)))
-			rc = -ENOMEM;
-		if (!rc && as && !(rc = ix_strv_push(printed, l ? l : "")))
-			rc = ix_strv_push(printed, as);
-	}
-	if (!rc && step != SQLITE_DONE)
-		rc = db_error(t);
-	sqlite3_reset(st);
-
-	st = t->q[Q_CELLS];
-	sqlite3_bind_int64(st, 1, rb->id);
-	sqlite3_bind_int64(st, 2, tbl);
-	while (!rc && (step = sqlite3_step(st)) == SQLITE_ROW) {
-		int64_t r = sqlite3_column_int64(st, 0);
-		int64_t c = sqlite3_column_int64(st, 1);
-		const char *v = col_text(st, 2);
-		if (r >= 0 && (size_t)r < nrows && c >= 0 && (size_t)c < ncols &&
-		    v && !(values[r * ncols + c] = strdup(v)))
-			rc = -ENOMEM;
-	}
-	if (!rc && step != SQLITE_DONE)
-		rc = db_error(t);
-	sqlite3_reset(st);
 	if (rc)
-		goto out;
+		return rc;
 
 	f->has_unix = true;
 	nb_buf_add(&f->data, "\xEF\xBB\xBF", 3);	/* Excel reads the BOM */
-	for (int v = 0; v < 2; v++) {
-		nb_buf *b = v ? &f->data_unix : &f->data;
-		bool crlf = !v;
-		ix_csv_field(b, label_header, true);
+	for (int d = 0; d < 2; d++) {
+		nb_buf *b = d ? &f->data_unix : &f->data;
+		bool crlf = !d;
+		ix_csv_field(b, tb->label_header, true);
 		for (size_t c = 0; c < ncols; c++)
 			ix_csv_field(b, header[c], false);
 		ix_csv_end(b, crlf);
@@ -282,63 +254,16 @@ static int render_csv(report_build *rb, int64_t tbl, size_t ncols,
 			ix_csv_end(b, crlf);
 		}
 	}
-out:
-	for (size_t i = 0; header && i < ncols; i++)
-		free(header[i]);
-	for (size_t i = 0; values && i < ncols * nrows; i++)
-		free(values[i]);
-	for (size_t i = 0; labels && i < nrows; i++)
-		free(labels[i]);
-	free(header);
-	free(values);
-	free(labels);
-	return rc;
+	return 0;
 }
 
 static int render_tables(report_build *rb)
 {
-	ix_reptree *t = rb->t;
-	sqlite3_stmt *st = t->q[Q_TABLES];
-	cJSON *templates = meta_item(rb, "template_tables");
-	cJSON *printed = meta_item(rb, "labels_as_printed");
-
-	/* The statements are all cached: step through a copy of the table
-	 * list, as rendering a table reuses them. */
-	typedef struct {
-		int64_t no, kind, ncols, nrows;
-		char *format, *name, *label_header;
-	} tinfo;
-	tinfo *v = NULL;
-	size_t n = 0, cap = 0;
-	int rc = 0, step;
-	sqlite3_bind_int64(st, 1, rb->id);
-	while (!rc && (step = sqlite3_step(st)) == SQLITE_ROW) {
-		tinfo *nv = nb_grow(v, &cap, n + 1, sizeof *nv, 8);
-		if (!nv) {
-			rc = -ENOMEM;
-			break;
-		}
-		v = nv;
-		const char *name = col_text(st, 3), *lh = col_text(st, 4);
-		v[n] = (tinfo){
-			.no = sqlite3_column_int64(st, 0),
-			.kind = sqlite3_column_int64(st, 1),
-			.format = strdup(col_text(st, 2)),
-			.name = name ? strdup(name) : NULL,
-			.label_header = lh ? strdup(lh) : NULL,
-			.ncols = sqlite3_column_int64(st, 5),
-			.nrows = sqlite3_column_int64(st, 6),
-		};
-		if (!v[n].format || (name && !v[n].name) || (lh && !v[n].label_header))
-			rc = -ENOMEM;
-		n++;
-	}
-	if (!rc && step != SQLITE_DONE)
-		rc = db_error(t);
-	sqlite3_reset(st);
-
+	const ix_table *v;
+	size_t n;
+	int rc = ix_rows_load(rb->t->rows, rb->id, &v, &n);
 	for (size_t i = 0; i < n && !rc; i++) {
-		const tinfo *ti = &v[i];
+		const ix_table *ti = &v[i];
 		size_t kid;
 		if (ti->ncols < 0 || ti->nrows < 0 ||
 		    (rc = table_dir(rb, (int)ti->kind, &kid)))
@@ -354,126 +279,152 @@ static int render_tables(report_build *rb)
 			break;
 		}
 		ix_strv as = {0};
-		rc = render_csv(rb, ti->no, (size_t)ti->ncols, (size_t)ti->nrows,
-				ti->label_header, f, &as);
+		rc = render_csv(rb, ti, f, &as);
 		const char *key = ti->name ? ti->name : fallback;
-		if (!rc && !cJSON_GetObjectItemCaseSensitive(templates, key) &&
-		    !cJSON_AddStringToObject(templates, key, ti->format))
-			rc = -ENOMEM;
+		if (!rc)
+			rc = add_pair(&rb->tables, key, ti->format);
 		for (size_t k = 0; k + 1 < as.n && !rc; k += 2) {
 			nb_buf kb = {0};
 			nb_buf_printf(&kb, "%s/%s", key, as.v[k]);
-			if (kb.oom ||
-			    (!cJSON_GetObjectItemCaseSensitive(printed, kb.s) &&
-			     !cJSON_AddStringToObject(printed, kb.s, as.v[k + 1])))
-				rc = -ENOMEM;
+			rc = kb.oom ? -ENOMEM :
+				add_pair(&rb->printed, kb.s, as.v[k + 1]);
 			nb_buf_free(&kb);
 		}
 		ix_strv_free(&as);
 	}
-	for (size_t i = 0; i < n; i++) {
-		free(v[i].format);
-		free(v[i].name);
-		free(v[i].label_header);
-	}
-	free(v);
 	return rc;
 }
 
-static int add_strings(ix_reptree *t, int which, int64_t id, cJSON *arr)
+/* The strings of statement which (a warning's or note's text) for report
+ * id, as an array. */
+static int put_strings(ix_reptree *t, int which, int64_t id, ix_json *j)
 {
 	sqlite3_stmt *st = t->q[which];
 	sqlite3_bind_int64(st, 1, id);
 	int rc = 0, step;
-	while (!rc && (step = sqlite3_step(st)) == SQLITE_ROW)
-		if (!cJSON_AddItemToArray(arr, cJSON_CreateString(col_text(st, 0))))
-			rc = -ENOMEM;
-	if (!rc && step != SQLITE_DONE)
+	ix_json_array(j);
+	while ((step = sqlite3_step(st)) == SQLITE_ROW)
+		ix_json_string(j, col_text(st, 0));
+	ix_json_close(j);
+	if (step != SQLITE_DONE)
 		rc = db_error(t);
 	sqlite3_reset(st);
 	return rc;
 }
 
-static int add_checks(ix_reptree *t, int64_t id, cJSON *arr)
+static int put_checks(ix_reptree *t, int64_t id, ix_json *j)
 {
-	sqlite3_stmt *st = t->q[Q_CHECKS];
-	sqlite3_bind_int64(st, 1, id);
-	int rc = 0, step;
-	while (!rc && (step = sqlite3_step(st)) == SQLITE_ROW) {
-		cJSON *c = cJSON_CreateObject();
-		if (!c || !cJSON_AddItemToArray(arr, c) ||
-		    !cJSON_AddStringToObject(c, "rule", col_text(st, 0)) ||
-		    !(col_text(st, 1) ?
-		      cJSON_AddStringToObject(c, "subject", col_text(st, 1)) :
-		      cJSON_AddNullToObject(c, "subject")) ||
-		    !cJSON_AddBoolToObject(c, "ok", sqlite3_column_int(st, 2)) ||
-		    !cJSON_AddStringToObject(c, "detail",
-					     col_text(st, 3) ? col_text(st, 3) : ""))
-			rc = -ENOMEM;
+	const ix_check *v;
+	size_t n;
+	int rc = ix_rows_checks(t->rows, id, &v, &n);
+	ix_json_array(j);
+	for (size_t i = 0; i < n && !rc; i++) {
+		ix_json_object(j);
+		ix_json_key(j, "rule");
+		ix_json_string(j, v[i].rule);
+		ix_json_key(j, "subject");
+		ix_json_string(j, v[i].subject);
+		ix_json_key(j, "ok");
+		ix_json_bool(j, v[i].ok);
+		ix_json_key(j, "detail");
+		ix_json_string(j, v[i].detail ? v[i].detail : "");
+		ix_json_close(j);
 	}
-	if (!rc && step != SQLITE_DONE)
-		rc = db_error(t);
-	sqlite3_reset(st);
+	ix_json_close(j);
 	return rc;
 }
 
-static cJSON *string_or_null(const char *s)
+/* pairs (key, value, ...) as an object. */
+static void put_pairs(ix_json *j, const ix_strv *pairs)
 {
-	return s ? cJSON_CreateString(s) : cJSON_CreateNull();
+	ix_json_object(j);
+	for (size_t i = 0; i + 1 < pairs->n; i += 2) {
+		ix_json_key(j, pairs->v[i]);
+		ix_json_string(j, pairs->v[i + 1]);
+	}
+	ix_json_close(j);
 }
 
-/* A raw path as JSON: a path need not be UTF-8 (GBK names from zip
- * files), JSON must be; shown as nb_printable shows it (README, "Names"). */
-static cJSON *printable_or_null(const char *s)
+/* A fact of the report: column i of facts, a string or null. */
+static void put_fact(ix_json *j, const char *key, sqlite3_stmt *facts, int i)
 {
-	if (!s)
-		return cJSON_CreateNull();
-	char *p = nb_printable(s, false);
-	cJSON *j = p ? cJSON_CreateString(p) : NULL;
+	ix_json_key(j, key);
+	ix_json_string(j, col_text(facts, i));
+}
+
+/* meta.json: the report's own fields (facts, the row of Q_REPORT), then
+ * what rendering the rest found. */
+static int render_meta(report_build *rb, sqlite3_stmt *facts, nb_buf *b)
+{
+	ix_reptree *t = rb->t;
+	ix_json j = {.b = b};
+	ix_json_object(&j);
+	put_fact(&j, "agency", facts, 0);
+	put_fact(&j, "agency_as_printed", facts, 1);
+	put_fact(&j, "agency_source", facts, 2);
+	int year = sqlite3_column_int(facts, 3);
+	ix_json_key(&j, "year");
+	if (year > 0)
+		ix_json_int(&j, year);
+	else
+		ix_json_null(&j);
+	put_fact(&j, "year_rule", facts, 4);
+	put_fact(&j, "title", facts, 5);
+	put_fact(&j, "published", facts, 6);
+	put_fact(&j, "template", facts, 7);
+	ix_json_key(&j, "template_tables");
+	put_pairs(&j, &rb->tables);
+	/* a raw path need not be UTF-8 (GBK names from zip files), JSON
+	 * must be: shown as nb_printable shows it (README, "Names") */
+	const char *source = col_text(facts, 11);
+	char *p = source ? nb_printable(source, false) : NULL;
+	if (source && !p)
+		return -ENOMEM;
+	ix_json_key(&j, "source");
+	ix_json_string(&j, p);
 	free(p);
-	return j;
+	put_fact(&j, "sha256", facts, 12);
+	put_fact(&j, "encoding", facts, 8);
+	ix_json_key(&j, "traditional");
+	ix_json_bool(&j, sqlite3_column_int(facts, 9));
+	ix_json_key(&j, "warnings");
+	int rc = put_strings(t, Q_WARNINGS, rb->id, &j);
+	if (!rc) {
+		ix_json_key(&j, "notes");
+		rc = put_strings(t, Q_NOTES, rb->id, &j);
+	}
+	if (!rc) {
+		ix_json_key(&j, "labels_as_printed");
+		put_pairs(&j, &rb->printed);
+		ix_json_key(&j, "checks");
+		rc = put_checks(t, rb->id, &j);
+	}
+	if (!rc) {
+		ix_json_key(&j, "sections");
+		ix_json_array(&j);
+		for (size_t i = 0; i < rb->sections.n; i++)
+			ix_json_string(&j, rb->sections.v[i]);
+		ix_json_close(&j);
+		ix_json_close(&j);
+		nb_buf_add(b, "\n", 1);
+	}
+	return rc ? rc : b->oom ? -ENOMEM : 0;
 }
 
-/* meta.json with the report's own fields and every other key in its place,
- * empty; report.txt. */
+/* report.txt; the report's own fields stay in the row of Q_REPORT, for
+ * meta.json once the rest is rendered. */
 static int render_facts(report_build *rb)
 {
 	ix_reptree *t = rb->t;
 	sqlite3_stmt *st = t->q[Q_REPORT];
 	sqlite3_bind_int64(st, 1, rb->id);
-	if (sqlite3_step(st) != SQLITE_ROW) {
-		sqlite3_reset(st);
+	if (sqlite3_step(st) != SQLITE_ROW)
 		return db_error(t);
-	}
-	cJSON *m = rb->meta;
-	int year = sqlite3_column_int(st, 3);
-	bool ok =
-		cJSON_AddItemToObject(m, "agency", string_or_null(col_text(st, 0))) &&
-		cJSON_AddItemToObject(m, "agency_as_printed",
-				      string_or_null(col_text(st, 1))) &&
-		cJSON_AddItemToObject(m, "agency_source",
-				      string_or_null(col_text(st, 2))) &&
-		cJSON_AddItemToObject(m, "year", year > 0 ?
-				      cJSON_CreateNumber(year) : cJSON_CreateNull()) &&
-		cJSON_AddItemToObject(m, "year_rule", string_or_null(col_text(st, 4))) &&
-		cJSON_AddItemToObject(m, "title", string_or_null(col_text(st, 5))) &&
-		cJSON_AddItemToObject(m, "published", string_or_null(col_text(st, 6))) &&
-		cJSON_AddItemToObject(m, "template", string_or_null(col_text(st, 7))) &&
-		cJSON_AddObjectToObject(m, "template_tables") &&
-		cJSON_AddItemToObject(m, "source", printable_or_null(col_text(st, 11))) &&
-		cJSON_AddItemToObject(m, "sha256", string_or_null(col_text(st, 12))) &&
-		cJSON_AddItemToObject(m, "encoding", string_or_null(col_text(st, 8))) &&
-		cJSON_AddBoolToObject(m, "traditional", sqlite3_column_int(st, 9)) &&
-		cJSON_AddArrayToObject(m, "warnings") &&
-		cJSON_AddArrayToObject(m, "notes") &&
-		cJSON_AddObjectToObject(m, "labels_as_printed") &&
-		cJSON_AddArrayToObject(m, "checks") &&
-		cJSON_AddArrayToObject(m, "sections");
-	ix_tnode *f = ok ? ix_tnode_add(&rb->year, strdup("report.txt"), "", false) : NULL;
-	if (f)
-		ix_render_text(&f->data, col_text(st, 10));
-	sqlite3_reset(st);
-	return f ? 0 : -ENOMEM;
+	ix_tnode *f = ix_tnode_add(&rb->year, strdup("report.txt"), "", false);
+	if (!f)
+		return -ENOMEM;
+	ix_render_text(&f->data, col_text(st, 10));
+	return 0;
 }
 
 int ix_reptree_name_sections(ix_reptree *t, int64_t id,
@@ -511,38 +462,23 @@ int ix_reptree_render_dirs(ix_reptree *t, int64_t id, ix_tnode *year,
 			   ix_secdirs *dirs)
 {
 	report_build rb = {.t = t, .id = id, .dirs = dirs};
-	int rc = 0;
 	rb.year.is_dir = true;
-	rb.meta = cJSON_CreateObject();
-	if (!rb.meta)
-		rc = -ENOMEM;
-	if (!rc)
-		rc = render_facts(&rb);
+	int rc = render_facts(&rb);
 	if (!rc)
 		rc = render_sections(&rb);
 	if (!rc)
 		rc = render_tables(&rb);
-	if (!rc)
-		rc = add_strings(t, Q_WARNINGS, id, meta_item(&rb, "warnings"));
-	if (!rc)
-		rc = add_strings(t, Q_NOTES, id, meta_item(&rb, "notes"));
-	if (!rc)
-		rc = add_checks(t, id, meta_item(&rb, "checks"));
 	if (!rc) {
-		char *json = cJSON_Print(rb.meta);
-		ix_tnode *f = json ? ix_tnode_add(&rb.year, strdup("meta.json"), "", false)
-				: NULL;
-		if (f) {
-			nb_buf_adds(&f->data, json);
-			nb_buf_add(&f->data, "\n", 1);
-		} else {
-			rc = -ENOMEM;
-		}
-		free(json);
+		ix_tnode *f = ix_tnode_add(&rb.year, strdup("meta.json"), "",
+					   false);
+		rc = f ? render_meta(&rb, t->q[Q_REPORT], &f->data) : -ENOMEM;
 	}
+	sqlite3_reset(t->q[Q_REPORT]);
 	if (!rc && ix_tnode_oom(&rb.year))
 		rc = -ENOMEM;
-	cJSON_Delete(rb.meta);
+	ix_strv_free(&rb.tables);
+	ix_strv_free(&rb.printed);
+	ix_strv_free(&rb.sections);
 	free(rb.secs);
 	if (rc) {
 		ix_tnode_free(&rb.year);
@@ -560,7 +496,7 @@ int ix_reptree_new(sqlite3 *db, FILE *err, bool name_sections,
 	if (!t)
 		return -ENOMEM;
 	*t = (ix_reptree){.db = db, .err = err, .name_sections = name_sections};
-	int rc = 0;
+	int rc = ix_rows_new(db, err, &t->rows);
 	for (int i = 0; i < Q_COUNT && !rc; i++) {
 		if (i == Q_SECTION_DIR && !name_sections)
 			continue;
@@ -582,5 +518,7 @@ void ix_reptree_free(ix_reptree *t)
 		return;
 	for (int i = 0; i < Q_COUNT; i++)
 		sqlite3_finalize(t->q[i]);
+	ix_rows_free(t->rows);
+	free(t->cells);
 	free(t);
 }

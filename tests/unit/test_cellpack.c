@@ -5,8 +5,10 @@
  * printed otherwise, blanks, absent cells with and without what was
  * printed, notes, strings to escape) comes back as the table cell of
  * schema 6 held it; a table's headers inserted through table_column are
- * packed as the store packs them.
+ * packed as the store packs them; rows.c reads back in C what the views
+ * show, JSON the packer does not write included.
  */
+#include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -231,11 +233,145 @@ static void test_cell_view_reads_back(void **state)
 	sqlite3_close(db);
 }
 
+static void assert_same(const char *got, sqlite3_stmt *st, int col)
+{
+	assert_text(st, col, got);
+}
+
+/* What rows.c reads of report 1 is what the views show. */
+static void assert_rows_as_views(sqlite3 *db)
+{
+	ix_rows *rows;
+	const ix_table *v;
+	size_t n;
+	assert_int_equal(ix_rows_new(db, stderr, &rows), 0);
+	assert_int_equal(ix_rows_load(rows, 1, &v, &n), 0);
+	sqlite3_stmt *tables, *cols, *trows, *cells;
+	assert_int_equal(sqlite3_prepare_v2(db, "SELECT tbl_no, kind, format,"
+		" name, label_header, ncols, nrows FROM report_table"
+		" WHERE report = 1 ORDER BY tbl_no", -1, &tables, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db, "SELECT col_no, header"
+		" FROM table_column WHERE report = 1 AND tbl_no = ?"
+		" ORDER BY col_no", -1, &cols, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db, "SELECT row_no, label, printed,"
+		" extra FROM table_row WHERE report = 1 AND tbl_no = ?"
+		" ORDER BY row_no", -1, &trows, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db, "SELECT col_no, raw, value,"
+		" state, note FROM cell WHERE report = 1 AND tbl_no = ?"
+		" AND row_no = ? ORDER BY col_no", -1, &cells, NULL), SQLITE_OK);
+	size_t t = 0;
+	for (; sqlite3_step(tables) == SQLITE_ROW; t++) {
+		assert_true(t < n);
+		const ix_table *tb = &v[t];
+		assert_int_equal(tb->no, sqlite3_column_int64(tables, 0));
+		assert_int_equal(tb->kind, sqlite3_column_int64(tables, 1));
+		assert_same(tb->format, tables, 2);
+		assert_same(tb->name, tables, 3);
+		assert_same(tb->label_header, tables, 4);
+		assert_int_equal(tb->ncols, sqlite3_column_int64(tables, 5));
+		assert_int_equal(tb->nrows, sqlite3_column_int64(tables, 6));
+		sqlite3_bind_int64(cols, 1, tb->no);
+		size_t c = 0;
+		for (; sqlite3_step(cols) == SQLITE_ROW; c++) {
+			assert_int_equal(sqlite3_column_int64(cols, 0), c);
+			assert_true(c < tb->nheaders);
+			assert_same(tb->headers[c], cols, 1);
+		}
+		assert_int_equal(c, tb->nheaders);
+		sqlite3_reset(cols);
+		sqlite3_bind_int64(trows, 1, tb->no);
+		size_t r = 0;
+		for (; sqlite3_step(trows) == SQLITE_ROW; r++) {
+			assert_true(r < tb->nrowv);
+			const ix_row *row = &tb->rows[r];
+			assert_int_equal(row->no, sqlite3_column_int64(trows, 0));
+			assert_same(row->label, trows, 1);
+			assert_same(row->printed, trows, 2);
+			assert_int_equal(row->extra, sqlite3_column_int(trows, 3));
+			sqlite3_bind_int64(cells, 1, tb->no);
+			sqlite3_bind_int64(cells, 2, row->no);
+			size_t k = 0;
+			for (; sqlite3_step(cells) == SQLITE_ROW; k++) {
+				assert_true(k < row->ncells);
+				const ix_cell *cell = &row->cells[k];
+				assert_int_equal(sqlite3_column_int64(cells, 0), k);
+				assert_same(cell->raw, cells, 1);
+				assert_same(cell->value, cells, 2);
+				assert_int_equal(cell->state,
+						 sqlite3_column_int(cells, 3));
+				assert_same(cell->note, cells, 4);
+			}
+			assert_int_equal(k, row->ncells);
+			sqlite3_reset(cells);
+		}
+		assert_int_equal(r, tb->nrowv);
+		sqlite3_reset(trows);
+	}
+	assert_int_equal(t, n);
+	sqlite3_finalize(tables);
+	sqlite3_finalize(cols);
+	sqlite3_finalize(trows);
+	sqlite3_finalize(cells);
+	ix_rows_free(rows);
+}
+
+static void test_read_back_in_c(void **state)
+{
+	(void)state;
+	sqlite3 *db = new_index();
+	free(store_row(db));
+	exec(db, "INSERT INTO stored_row(report, tbl_no, row_no, label, printed,"
+		 " extra, cells) VALUES(1, 0, 1, NULL, '一 、本年', 1, NULL);"
+		 "INSERT INTO report_table(report, tbl_no, kind, format, name,"
+		 " label_header, ncols, nrows) VALUES(1, 0, 3, '2021', '申请情况',"
+		 " '项目', 18, 2), (1, 2, 2, '2019', NULL, NULL, 0, 0);"
+		 "INSERT INTO str(text) VALUES('一、本年新收');"
+		 "UPDATE stored_row SET label = last_insert_rowid()"
+		 " WHERE row_no = 0;"
+		 "INSERT INTO table_column(report, tbl_no, col_no, header)"
+		 " VALUES(1, 0, 0, 'a'), (1, 0, 2, 'c');"
+		 /* a row of a table that is not there: no view shows it */
+		 "INSERT INTO stored_row(report, tbl_no, row_no, label, printed,"
+		 " extra, cells) VALUES(1, 1, 0, NULL, NULL, 0, '[1]');"
+		 /* JSON the packer does not write, but a reader must read as
+		  * SQLite does: spaces, every escape, a surrogate pair */
+		 "INSERT INTO stored_row(report, tbl_no, row_no, label, printed,"
+		 " extra, cells) VALUES(1, 2, 0, NULL, NULL, 0,"
+		 " ' [ 1 , \"a\\/b\\n\\t\\r\\b\\f\\u4e2d\\ud83d\\ude00\" ,"
+		 "  [ 1 , null , null , \"x\" ] , null , [2] , [0,\"+4\",\"4\"] ] ');");
+	assert_rows_as_views(db);
+
+	/* a row whose cells are not a packing fails, and says so */
+	exec(db, "UPDATE stored_row SET cells = '[1,' WHERE row_no = 0"
+		 " AND tbl_no = 0");
+	ix_rows *rows;
+	const ix_table *v;
+	size_t n;
+	char *msgs = NULL;
+	size_t len = 0;
+	FILE *err = open_memstream(&msgs, &len);
+	assert_non_null(err);
+	assert_int_equal(ix_rows_new(db, err, &rows), 0);
+	assert_int_equal(ix_rows_load(rows, 1, &v, &n), -EIO);
+	assert_null(v);
+	fclose(err);
+	assert_non_null(strstr(msgs, "report 1, table 0, row 0"));
+	free(msgs);
+	/* and the next load starts afresh */
+	exec(db, "UPDATE stored_row SET cells = '[7]' WHERE row_no = 0"
+		 " AND tbl_no = 0");
+	assert_int_equal(ix_rows_load(rows, 1, &v, &n), 0);
+	assert_string_equal(v[0].rows[0].cells[0].value, "7");
+	ix_rows_free(rows);
+	sqlite3_close(db);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_packed_form),
 		cmocka_unit_test(test_cell_view_reads_back),
+		cmocka_unit_test(test_read_back_in_c),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

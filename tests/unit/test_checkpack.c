@@ -5,8 +5,11 @@
  * subject or detail), the checks across years appended through the view's
  * trigger as crossyear.c does, for a report with own checks and for one
  * without, and an own check appended through the view, whose list of
- * kinds is then the one the packing makes.
+ * kinds is then the one the packing makes; the checks read back in C
+ * (rows.c) as the view shows them, and packed across years as its trigger
+ * packs them.
  */
+#include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -89,16 +92,11 @@ static void insert_check(sqlite3 *db, int64_t report, const char *scope,
 	sqlite3_finalize(st);
 }
 
-/* Report's checks, one line each: seq|scope|rule|subject|ok|detail, NULL
- * as "-", with the types of seq and ok. */
-static char *rows(sqlite3 *db, int64_t report)
+/* The lines sql (one text column) gives for report. */
+static char *lines(sqlite3 *db, const char *sql, int64_t report)
 {
 	sqlite3_stmt *st;
-	assert_int_equal(sqlite3_prepare_v2(db, "SELECT seq || '|' || scope"
-		" || '|' || quote(rule) || '|' || quote(subject) || '|' || ok"
-		" || '|' || quote(detail) || '|' || typeof(seq) || typeof(ok)"
-		" FROM check_result WHERE report = ? ORDER BY seq", -1, &st,
-		NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
 	sqlite3_bind_int64(st, 1, report);
 	nb_buf b = {0};
 	nb_buf_adds(&b, "");
@@ -110,9 +108,20 @@ static char *rows(sqlite3 *db, int64_t report)
 	return nb_buf_take(&b);
 }
 
-static void test_own_and_across_years(void **state)
+/* Report's checks, one line each: seq|scope|rule|subject|ok|detail, NULL
+ * as "-", with the types of seq and ok. */
+static char *rows(sqlite3 *db, int64_t report)
 {
-	(void)state;
+	return lines(db, "SELECT seq || '|' || scope || '|' || quote(rule)"
+		     " || '|' || quote(subject) || '|' || ok || '|' ||"
+		     " quote(detail) || '|' || typeof(seq) || typeof(ok)"
+		     " FROM check_result WHERE report = ? ORDER BY seq", report);
+}
+
+/* Report 1 with its own checks and two across years, report 2 with one
+ * across years alone. */
+static sqlite3 *checked_index(void)
+{
 	sqlite3 *db = new_index();
 	store_checks(db, 1);
 	insert_check(db, 1, "cross_year", "cross_year.carry_over", "总计", 0,
@@ -121,6 +130,13 @@ static void test_own_and_across_years(void **state)
 	/* a report without own checks */
 	insert_check(db, 2, "cross_year", "cross_year.carry_over", "总计", 1,
 		     "去年 3 = 今年 3");
+	return db;
+}
+
+static void test_own_and_across_years(void **state)
+{
+	(void)state;
+	sqlite3 *db = checked_index();
 	char *got = rows(db, 1);
 	assert_string_equal(got,
 		"0|report|'t3.row_total'|'一、本年新收'|1|'总计 19; 19 = 19'|integerinteger\n"
@@ -203,12 +219,104 @@ static void test_list_met_again(void **state)
 	sqlite3_close(db);
 }
 
+static void add_quoted(nb_buf *b, const char *s)
+{
+	if (!s) {
+		nb_buf_adds(b, "NULL");
+		return;
+	}
+	nb_buf_addc(b, '\'');
+	for (; *s; s++) {
+		if (*s == '\'')
+			nb_buf_addc(b, '\'');
+		nb_buf_addc(b, *s);
+	}
+	nb_buf_addc(b, '\'');
+}
+
+/* Report's checks as rows.c reads them, in the lines of the view's
+ * SELECT quote(rule) || '|' || quote(subject) || '|' || ok || '|' ||
+ * quote(detail). */
+static char *read_in_c(ix_rows *r, int64_t report)
+{
+	const ix_check *v;
+	size_t n;
+	assert_int_equal(ix_rows_checks(r, report, &v, &n), 0);
+	nb_buf b = {0};
+	nb_buf_adds(&b, "");
+	for (size_t i = 0; i < n; i++) {
+		add_quoted(&b, v[i].rule);
+		nb_buf_addc(&b, '|');
+		add_quoted(&b, v[i].subject);
+		nb_buf_printf(&b, "|%d|", v[i].ok);
+		add_quoted(&b, v[i].detail);
+		nb_buf_addc(&b, '\n');
+	}
+	return nb_buf_take(&b);
+}
+
+static char *read_by_view(sqlite3 *db, int64_t report)
+{
+	return lines(db, "SELECT quote(rule) || '|' || quote(subject) || '|'"
+		     " || ok || '|' || quote(detail) FROM check_result"
+		     " WHERE report = ? ORDER BY seq", report);
+}
+
+static int64_t str_id(sqlite3 *db, const char *s)
+{
+	sqlite3_stmt *st;
+	assert_int_equal(sqlite3_prepare_v2(db, "SELECT id FROM str"
+		" WHERE text = ?", -1, &st, NULL), SQLITE_OK);
+	sqlite3_bind_text(st, 1, s, -1, SQLITE_STATIC);
+	int64_t id = sqlite3_step(st) == SQLITE_ROW ?
+		sqlite3_column_int64(st, 0) : 0;
+	sqlite3_finalize(st);
+	return id;
+}
+
+/* What rows.c reads back in C is what check_result shows, and what
+ * ix_cross_pack packs is what its trigger packs. */
+static void test_read_back_in_c(void **state)
+{
+	(void)state;
+	sqlite3 *db = checked_index();
+	ix_rows *r;
+	assert_int_equal(ix_rows_new(db, stderr, &r), 0);
+	for (int64_t id = 1; id <= 3; id++) {
+		char *a = read_by_view(db, id), *b = read_in_c(r, id);
+		assert_string_equal(b, a);
+		free(a);
+		free(b);
+	}
+	nb_buf cross = {0};
+	ix_cross_pack(&cross, str_id(db, "cross_year.carry_over"),
+		      str_id(db, "总计"), false, str_id(db, "去年 3 ≠ 今年 4"));
+	ix_cross_pack(&cross, str_id(db, "cross_year.t2_current"), 0, true, 0);
+	sqlite3_stmt *st;
+	assert_int_equal(sqlite3_prepare_v2(db, "SELECT cross FROM check_list"
+		" WHERE report = 1", -1, &st, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	assert_string_equal(cross.s, sqlite3_column_text(st, 0));
+	sqlite3_finalize(st);
+	nb_buf_free(&cross);
+
+	/* a packing that is not one fails */
+	assert_int_equal(ix_exec(db, "UPDATE check_list SET results = '[1,'"
+				 " WHERE report = 1", NULL), 0);
+	const ix_check *v;
+	size_t n;
+	assert_int_equal(ix_rows_checks(r, 1, &v, &n), -EIO);
+	ix_rows_free(r);
+	sqlite3_close(db);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_own_and_across_years),
 		cmocka_unit_test(test_own_checks_through_the_view),
 		cmocka_unit_test(test_list_met_again),
+		cmocka_unit_test(test_read_back_in_c),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
