@@ -63,6 +63,7 @@ typedef struct {
 	void *progress_ctx;
 	const atomic_int *cancel;	/* the caller's stop request, or NULL */
 	unsigned done;		/* files done, for progress */
+	unsigned uncommitted;	/* reports stored since the last commit */
 	ix_gone_set gone;	/* the old index's reports whose path is gone */
 	sqlite3_stmt *names_path;	/* does a report's warning name its file */
 } builder;
@@ -99,6 +100,15 @@ static int add_source(builder *b, int64_t id, const char *rel, int64_t size,
 /* Files parsed ahead of the writer, at most: bounds the memory held by
  * parsed reports not yet stored (a report parses to well under 1 MiB). */
 #define PARSE_WINDOW 64
+/* Reports stored to a commit, while parsing.  The file is journal-less, so
+ * a commit only writes the pages changed since the last one: written a
+ * little at a time here, while the workers parse, they are not all left
+ * to the commit before the tree phase, which runs alone (10,000 bench
+ * reports: 14,300 pages, 0.3 s of system time, with nothing parsed
+ * meanwhile; 0.03 s with this, for 3,200 pages written twice, the ends
+ * of the tables, in all).  A failed build is thrown away whole all the
+ * same. */
+#define COMMIT_EVERY 512
 
 static unsigned worker_count(void)
 {
@@ -185,6 +195,10 @@ static int store_file(void *ctx, size_t i)
 		rc = ix_store_report(b->store, j->id, j->ready);
 	if (!rc)
 		b->stats->parsed++;
+	if (!rc && ++b->uncommitted == COMMIT_EVERY) {
+		rc = ix_exec(b->db, "COMMIT; BEGIN;", b->err);
+		b->uncommitted = 0;
+	}
 out:
 	if (rc == -EIO)
 		ix_say_db(b->err, b->db);

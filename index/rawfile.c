@@ -30,7 +30,10 @@ static bool fd_inside(int fd, const char *realroot)
 
 /* Opens a raw file without blocking (a FIFO put in a report's place would
  * block open() for good) and keeps it only when it is a regular file
- * inside RAWDIR.  The descriptor, or a negative errno. */
+ * inside RAWDIR.  O_NONBLOCK stays set: reads of a regular file ignore it
+ * (clearing it cost two fcntl calls a file), and read_all clears it should
+ * a file system answer EAGAIN all the same.  The descriptor, or a
+ * negative errno. */
 static int open_regular(const char *path, const char *realroot,
 			struct stat *st)
 {
@@ -44,13 +47,55 @@ static int open_regular(const char *path, const char *realroot,
 		rc = NB_NOT_REGULAR_FILE;
 	else if (!fd_inside(fd, realroot))
 		rc = NB_OUTSIDE_RAWDIR;
-	else if (fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK) < 0)
-		rc = -errno;
 	if (rc) {
 		close(fd);
 		return rc;
 	}
 	return fd;
+}
+
+/* Reads fd to its end into a buffer sized from st (one read and no copy
+ * for a file as it was stat'ed; grown if it has grown since), NUL
+ * terminated.  A read that stops at st's size ends it: those bytes are
+ * the size and mtime recorded for the file, and asking again for the end
+ * cost a read call a file. */
+static int read_all(int fd, const struct stat *st, char **data, size_t *len)
+{
+	size_t want = (size_t)st->st_size, cap = want + 1, n = 0;
+	char *buf = malloc(cap + 1);
+	int rc = buf ? 0 : -ENOMEM;
+	while (!rc) {
+		if (n == cap) {		/* it has grown: room for more */
+			char *more = realloc(buf, 2 * cap + 1);
+			if (!more) {
+				rc = -ENOMEM;
+				break;
+			}
+			buf = more;
+			cap *= 2;
+		}
+		size_t ask = cap - n;
+		ssize_t got = read(fd, buf + n, ask);
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got < 0 && errno == EAGAIN &&
+		    fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK) == 0)
+			continue;
+		if (got < 0)
+			rc = -errno;
+		else if ((n += (size_t)got) > IX_MAX_FILE_BYTES)
+			rc = NB_TOO_LARGE;
+		else if (got == 0 || (n == want && (size_t)got < ask))
+			break;
+	}
+	if (rc) {
+		free(buf);
+		return rc;
+	}
+	buf[n] = '\0';
+	*data = buf;
+	*len = n;
+	return 0;
 }
 
 /* The whole file, read through one descriptor so that its size and mtime
@@ -66,32 +111,8 @@ int ix_read_raw(const char *rawdir, const char *realroot,
 	nb_buf_free(&path);
 	if (fd < 0)
 		return fd;
-	int rc = 0;
-	if (st->st_size > (off_t)IX_MAX_FILE_BYTES)
-		rc = NB_TOO_LARGE;
-	nb_buf b = {0};
-	while (!rc) {
-		char chunk[65536];
-		ssize_t n = read(fd, chunk, sizeof chunk);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			rc = -errno;
-		else if (n == 0)
-			break;
-		else
-			nb_buf_add(&b, chunk, (size_t)n);
-		if (b.oom)
-			rc = -ENOMEM;
-		else if (b.len > IX_MAX_FILE_BYTES)
-			rc = NB_TOO_LARGE;
-	}
+	int rc = st->st_size > (off_t)IX_MAX_FILE_BYTES ? NB_TOO_LARGE :
+		read_all(fd, st, data, len);
 	close(fd);
-	if (rc) {
-		nb_buf_free(&b);
-		return rc;
-	}
-	*data = b.s ? b.s : strdup("");
-	*len = b.len;
-	return *data ? 0 : -ENOMEM;
+	return rc;
 }

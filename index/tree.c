@@ -33,7 +33,7 @@
 
 /* ---- statements ------------------------------------------------------------ */
 
-enum { Q_REPORTS, Q_NAME_REPORT, Q_INSERT, Q_COUNT };
+enum { Q_REPORTS, Q_NAME_REPORT, Q_COUNT };
 
 static const char *const sql[Q_COUNT] = {
 	[Q_REPORTS] = "SELECT r.id, r.agency, r.year, s.mtime_ns,"
@@ -41,10 +41,18 @@ static const char *const sql[Q_COUNT] = {
 		" FROM report r JOIN source s ON s.id = r.id ORDER BY s.path",
 	[Q_NAME_REPORT] = "UPDATE report SET agency_dir = ?, year_dir = ?"
 		" WHERE id = ?",
-	[Q_INSERT] = "INSERT INTO node(ino, parent, name, is_dir, size,"
-		" size_unix, mtime_ns, nlink, report, part, digest)"
-		" VALUES(?,?,?,?,?,?,?,?,?,?,?)",
 };
+
+/* A report's nodes go in together, many to a statement (batch.c): a
+ * statement run per node (21 a report) cost the writer more than the
+ * B-tree inserts.  OR FAIL: a statement of many rows that may abort
+ * keeps a statement journal, in WAL mode (this phase's) a temporary
+ * file past 64 KiB: 208,000 pwrite calls at 10,000 reports.  A failed
+ * insert fails the build, which is thrown away whole. */
+static const char insert_head[] = "INSERT OR FAIL INTO node(ino, parent,"
+	" name, is_dir, size, size_unix, mtime_ns, nlink, report, part,"
+	" digest) VALUES";
+#define INSERT_PARAMS 11
 
 typedef struct {
 	int64_t id;
@@ -90,8 +98,21 @@ static const char copy_nodes_sql[] =
 	"INSERT INTO main.node SELECT * FROM old.node"
 	" WHERE report IN (SELECT id FROM temp.unchanged);";
 
+/* A node's row until it is inserted: a directory (f NULL), or a report's
+ * file of rank part, stored as its sizes and digest (ix_tnode_digest's);
+ * name and f point into what is being inserted. */
+typedef struct {
+	int64_t ino, parent, mtime_ns, report, part;
+	const char *name;
+	const ix_tnode *f;
+	uint32_t nlink;
+} node_row;
+
 /* A report's year directory as a reader rendered it, until the writer
- * inserts it. */
+ * has inserted it; freed by the reader that renders into its place next
+ * (the window's length later), not by the writer: memory goes back to
+ * the heap of the thread that took it, and the writer's frees took the
+ * readers' heaps' locks. */
 typedef struct {
 	ix_tnode year;
 	ix_secdirs dirs;
@@ -103,6 +124,9 @@ typedef struct {
 	FILE *err;
 	const atomic_int *cancel;
 	sqlite3_stmt *q[Q_COUNT];
+	ix_batch *insert;
+	node_row *rows;		/* numbered, not inserted yet */
+	size_t nrows, rows_cap;
 	ix_inos *inos;
 	ix_reptree *render;	/* the writer's: records section directories */
 	ix_readers *readers;
@@ -127,13 +151,40 @@ static const char *col_text(sqlite3_stmt *st, int i)
 
 /* ---- inserting nodes ---------------------------------------------------------- */
 
-/* A node's row: a directory (f NULL), or a report's file of rank part,
- * stored as its sizes and digest (ix_tnode_digest's). */
-static int insert_node(tree *t, int64_t parent, const char *name,
-		       const ix_tnode *f, int64_t part, int64_t mtime_ns,
-		       uint32_t nlink, int64_t report, int64_t *ino)
+static void bind_node(void *ctx, sqlite3_stmt *st, int b, size_t i)
 {
-	sqlite3_stmt *st = t->q[Q_INSERT];
+	const node_row *n = &((const tree *)ctx)->rows[i];
+	const ix_tnode *f = n->f;
+	sqlite3_bind_int64(st, b + 1, n->ino);
+	sqlite3_bind_int64(st, b + 2, n->parent);
+	sqlite3_bind_text(st, b + 3, n->name, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, b + 4, !f);
+	sqlite3_bind_int64(st, b + 5, f ? (int64_t)f->data.len : 0);
+	if (f && f->has_unix)
+		sqlite3_bind_int64(st, b + 6, (int64_t)f->data_unix.len);
+	sqlite3_bind_int64(st, b + 7, n->mtime_ns);
+	sqlite3_bind_int64(st, b + 8, n->nlink);
+	if (n->report)
+		sqlite3_bind_int64(st, b + 9, n->report);
+	if (f) {
+		sqlite3_bind_int64(st, b + 10, n->part);
+		sqlite3_bind_int64(st, b + 11, f->digest);
+	}
+}
+
+/* Inserts the nodes numbered so far. */
+static int insert_rows(tree *t)
+{
+	int rc = ix_batch_insert(t->insert, t->nrows, bind_node, t);
+	t->nrows = 0;
+	return rc == -EIO ? db_error(t) : rc;
+}
+
+/* Numbers a node (see node_row) and keeps its row for insert_rows. */
+static int add_node(tree *t, int64_t parent, const char *name,
+		    const ix_tnode *f, int64_t part, int64_t mtime_ns,
+		    uint32_t nlink, int64_t report, int64_t *ino)
+{
 	int rc = 0;
 	if (f) {
 		rc = ix_inos_assign_rendered(t->inos, parent, name, mtime_ns,
@@ -143,45 +194,36 @@ static int insert_node(tree *t, int64_t parent, const char *name,
 	}
 	if (rc)
 		return rc;
-	sqlite3_bind_int64(st, 1, *ino);
-	sqlite3_bind_int64(st, 2, parent);
-	sqlite3_bind_text(st, 3, name, -1, SQLITE_STATIC);
-	sqlite3_bind_int(st, 4, !f);
-	sqlite3_bind_int64(st, 5, f ? (int64_t)f->data.len : 0);
-	if (f && f->has_unix)
-		sqlite3_bind_int64(st, 6, (int64_t)f->data_unix.len);
-	sqlite3_bind_int64(st, 7, mtime_ns);
-	sqlite3_bind_int64(st, 8, nlink);
-	if (report)
-		sqlite3_bind_int64(st, 9, report);
-	if (f) {
-		sqlite3_bind_int64(st, 10, part);
-		sqlite3_bind_int64(st, 11, f->digest);
-	}
-	rc = sqlite3_step(st) == SQLITE_DONE ? 0 : db_error(t);
-	sqlite3_reset(st);
-	sqlite3_clear_bindings(st);
-	return rc;
+	node_row *v = nb_grow(t->rows, &t->rows_cap, t->nrows + 1, sizeof *v,
+			      64);
+	if (!v)
+		return -ENOMEM;
+	t->rows = v;
+	v[t->nrows++] = (node_row){.ino = *ino, .parent = parent,
+				   .mtime_ns = mtime_ns, .report = report,
+				   .part = part, .name = name, .f = f,
+				   .nlink = nlink};
+	return 0;
 }
 
-/* Inserts n and everything below it, children in name order (as rendered),
- * numbering files from *rank on. */
-static int insert_tree(tree *t, int64_t parent, const ix_tnode *n,
+/* Numbers n and everything below it, children in name order (as
+ * rendered), files from *rank on, for insert_rows. */
+static int add_tree(tree *t, int64_t parent, const ix_tnode *n,
 		       int64_t mtime_ns, int64_t report, int64_t *rank)
 {
 	if (!n->is_dir) {
 		int64_t ino;
-		return insert_node(t, parent, n->name, n, (*rank)++, mtime_ns, 1,
-				   report, &ino);
+		return add_node(t, parent, n->name, n, (*rank)++, mtime_ns, 1,
+				report, &ino);
 	}
 	uint32_t nlink = 2;
 	for (size_t i = 0; i < n->nkids; i++)
 		nlink += n->kids[i].is_dir;
 	int64_t ino;
-	int rc = insert_node(t, parent, n->name, NULL, 0, mtime_ns, nlink,
-			     report, &ino);
+	int rc = add_node(t, parent, n->name, NULL, 0, mtime_ns, nlink,
+			  report, &ino);
 	for (size_t i = 0; i < n->nkids && !rc; i++)
-		rc = insert_tree(t, ino, &n->kids[i], mtime_ns, report, rank);
+		rc = add_tree(t, ino, &n->kids[i], mtime_ns, report, rank);
 	return rc;
 }
 
@@ -191,6 +233,8 @@ static void render_report(void *ctx, unsigned w, size_t i)
 	tree *t = ctx;
 	const rep *r = &t->reps[i];
 	rendered *out = &t->ring[i % IX_RENDER_WINDOW];
+	ix_tnode_free(&out->year);	/* item i - IX_RENDER_WINDOW's */
+	ix_secdirs_free(&out->dirs);
 	*out = (rendered){0};
 	if (r->unchanged || ix_cancelled(t->cancel))
 		return;
@@ -212,20 +256,19 @@ static int insert_report(void *ctx, size_t i)
 	rendered *in = &t->ring[i % IX_RENDER_WINDOW];
 	int rc = ix_cancelled(t->cancel) ? NB_CANCELLED : in->rc;
 	if (!rc && r->first)
-		rc = insert_node(t, NB_ROOT_INO, r->agency_dir, NULL, 0,
-				 r->agency_mtime, 2 + (uint32_t)r->agency_reports,
-				 0, &t->agency_ino);
+		rc = add_node(t, NB_ROOT_INO, r->agency_dir, NULL, 0,
+			      r->agency_mtime, 2 + (uint32_t)r->agency_reports,
+			      0, &t->agency_ino);
 	if (!rc && !r->unchanged && !(in->year.name = strdup(r->year_dir)))
 		rc = -ENOMEM;
 	int64_t rank = 0;
 	if (!rc && !r->unchanged)
-		rc = insert_tree(t, t->agency_ino, &in->year, r->mtime_ns, r->id,
-				 &rank);
+		rc = add_tree(t, t->agency_ino, &in->year, r->mtime_ns, r->id,
+			      &rank);
+	if (!rc)
+		rc = insert_rows(t);	/* before the names they point to go */
 	if (!rc && !r->unchanged)
 		rc = ix_reptree_name_sections(t->render, r->id, &in->dirs);
-	ix_tnode_free(&in->year);
-	ix_secdirs_free(&in->dirs);
-	*in = (rendered){0};
 	return rc;
 }
 
@@ -242,7 +285,8 @@ static int insert_reports(tree *t)
 	if (!rc)
 		rc = ix_pmap(t->nreps, n, IX_RENDER_WINDOW, render_report,
 			     insert_report, t);
-	/* the reports rendered but not inserted when an insert failed */
+	/* the last reports, and those rendered but not inserted when an
+	 * insert failed */
 	for (size_t i = 0; i < IX_RENDER_WINDOW; i++) {
 		ix_tnode_free(&t->ring[i].year);
 		ix_secdirs_free(&t->ring[i].dirs);
@@ -467,8 +511,10 @@ static int insert_all(tree *t, const char *rawdir)
 			(int64_t)st.st_mtim.tv_sec * 1000000000 + st.st_mtim.tv_nsec;
 	}
 	int64_t ino;
-	int rc = insert_node(t, 0, "", NULL, 0, root_mtime, 3 + nagencies, 0,
-			     &ino);
+	int rc = add_node(t, 0, "", NULL, 0, root_mtime, 3 + nagencies, 0,
+			  &ino);
+	if (!rc)
+		rc = insert_rows(t);
 	/* _all (ix_dataset_build) comes first: in an index built from scratch
 	 * its number is the one after the root's */
 	int64_t all_ino = 0;
@@ -512,6 +558,8 @@ int ix_tree_build(sqlite3 *db, const char *rawdir, FILE *err,
 				       &t.q[i], NULL) != SQLITE_OK)
 			rc = db_error(&t);
 	if (!rc)
+		rc = ix_batch_new(db, insert_head, INSERT_PARAMS, &t.insert);
+	if (!rc)
 		rc = ix_reptree_new(db, err, true, &t.render);
 	if (!rc)
 		rc = ix_inos_new(db, err, &t.inos);
@@ -542,6 +590,8 @@ int ix_tree_build(sqlite3 *db, const char *rawdir, FILE *err,
 	}
 	free(t.reps);
 	ix_inos_free(t.inos);
+	ix_batch_free(t.insert);
+	free(t.rows);
 	ix_reptree_free(t.render);
 	for (int i = 0; i < Q_COUNT; i++)
 		sqlite3_finalize(t.q[i]);
