@@ -227,7 +227,7 @@ void nb_prose_line(nb_prose *const p[2], nb_buf *const out[2], const nb_line *l)
 			from = out[0]->len;
 			tidy_span(out[0], l->text, s, e, &last, &before);
 			to = out[0]->len;
-		} else {
+		} else if (to > from) {	/* out[0] may hold nothing yet */
 			nb_buf_add(out[1], out[0]->s + from, to - from);
 		}
 		q->open = true;
