@@ -158,10 +158,34 @@ int ix_cells_pack(const nb_row *row, size_t ncols, nb_buf *out)
 
 /* ---- reading back ------------------------------------------------------- */
 
+static bool is_ws(char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+const char *ix_json_skip_ws(const char *s)
+{
+	while (is_ws(*s))
+		s++;
+	return s;
+}
+
+/* The same for a packing decoded in place. */
 static char *skip_ws(char *s)
 {
-	while (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r')
-		s++;
+	return (char *)ix_json_skip_ws(s);
+}
+
+const char *ix_json_take_id(const char *s, int64_t *id)
+{
+	s = ix_json_skip_ws(s);
+	*id = 0;
+	if (!strncmp(s, "null", 4))
+		return s + 4;
+	if (*s < '0' || *s > '9')
+		return NULL;
+	while (*s >= '0' && *s <= '9' && *id < INT64_MAX / 10)
+		*id = *id * 10 + (*s++ - '0');
 	return s;
 }
 
@@ -253,11 +277,6 @@ static bool take_null(char **p)
 		return false;
 	*p += 4;
 	return true;
-}
-
-static bool is_ws(char c)
-{
-	return c == ' ' || c == '\t' || c == '\n' || c == '\r';
 }
 
 /* After an element: s at the byte that follows it, which was next (a NUL
@@ -353,10 +372,10 @@ int ix_cells_unpack(char *s, ix_cellv *out)
 int ix_ids_unpack(const char *s, ix_idv *out)
 {
 	size_t n0 = out->n;
-	s = skip_ws((char *)s);
+	s = ix_json_skip_ws(s);
 	if (*s++ != '[')
 		return -EINVAL;
-	s = skip_ws((char *)s);
+	s = ix_json_skip_ws(s);
 	if (*s == ']')
 		return 0;
 	for (;;) {
@@ -366,22 +385,16 @@ int ix_ids_unpack(const char *s, ix_idv *out)
 			return -ENOMEM;
 		}
 		out->v = v;
-		int64_t id = 0;
-		if (!strncmp(s, "null", 4)) {
-			s += 4;
-		} else if (*s >= '0' && *s <= '9') {
-			while (*s >= '0' && *s <= '9' && id < INT64_MAX / 10)
-				id = id * 10 + (*s++ - '0');
-		} else {
+		int64_t id;
+		if (!(s = ix_json_take_id(s, &id)))
 			break;
-		}
 		v[out->n++] = id;
-		s = skip_ws((char *)s);
+		s = ix_json_skip_ws(s);
 		if (*s == ']')
 			return 0;
 		if (*s != ',')
 			break;
-		s = skip_ws((char *)s + 1);
+		s = ix_json_skip_ws(s + 1);
 	}
 	out->n = n0;
 	return -EINVAL;

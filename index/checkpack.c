@@ -147,44 +147,22 @@ void ix_cross_pack(nb_buf *cross, int64_t rule, int64_t subject, bool ok,
 
 /* ---- reading back ------------------------------------------------------- */
 
-static const char *skip_space(const char *s)
-{
-	while (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r')
-		s++;
-	return s;
-}
-
-/* An id (a non-negative integer) or null at s, 0 for null: the byte after
- * it, NULL when there is neither. */
-static const char *take_id(const char *s, int64_t *id)
-{
-	s = skip_space(s);
-	*id = 0;
-	if (!strncmp(s, "null", 4))
-		return s + 4;
-	if (*s < '0' || *s > '9')
-		return NULL;
-	while (*s >= '0' && *s <= '9' && *id < INT64_MAX / 10)
-		*id = *id * 10 + (*s++ - '0');
-	return s;
-}
-
 /* An element of the packings: an id or null (*nested false), or an array
  * of up to 4 of them (the rest of v 0).  The byte after it, or NULL. */
 static const char *take_elem(const char *s, int64_t v[4], bool *nested)
 {
 	memset(v, 0, 4 * sizeof *v);
-	s = skip_space(s);
+	s = ix_json_skip_ws(s);
 	*nested = *s == '[';
 	if (!*nested)
-		return take_id(s, v);
-	s = skip_space(s + 1);
+		return ix_json_take_id(s, v);
+	s = ix_json_skip_ws(s + 1);
 	if (*s == ']')
 		return s + 1;
 	for (size_t i = 0; i < 4; i++) {
-		if (!(s = take_id(s, &v[i])))
+		if (!(s = ix_json_take_id(s, &v[i])))
 			return NULL;
-		s = skip_space(s);
+		s = ix_json_skip_ws(s);
 		if (*s == ']')
 			return s + 1;
 		if (*s++ != ',')
@@ -199,10 +177,10 @@ typedef int (*elem_fn)(void *ctx, size_t i, const int64_t v[4], bool nested);
 
 static int each_elem(const char *s, elem_fn add, void *ctx)
 {
-	s = skip_space(s);
+	s = ix_json_skip_ws(s);
 	if (*s++ != '[')
 		return -EINVAL;
-	s = skip_space(s);
+	s = ix_json_skip_ws(s);
 	if (*s == ']')
 		return 0;
 	for (size_t i = 0;; i++) {
@@ -213,7 +191,7 @@ static int each_elem(const char *s, elem_fn add, void *ctx)
 		int rc = add(ctx, i, v, nested);
 		if (rc)
 			return rc;
-		s = skip_space(s);
+		s = ix_json_skip_ws(s);
 		if (*s == ']')
 			return 0;
 		if (*s++ != ',')

@@ -389,6 +389,12 @@ typedef struct {
  * for null.  0, -ENOMEM or -EINVAL. */
 int ix_ids_unpack(const char *s, ix_idv *out);
 
+/* The packings' reading, shared with checkpack.c: s past JSON whitespace;
+ * an id (a non-negative integer) or null at s, 0 for null, and the byte
+ * after it, NULL when there is neither. */
+const char *ix_json_skip_ws(const char *s);
+const char *ix_json_take_id(const char *s, int64_t *id);
+
 /* A table's row as the view table_row shows it, with its cells. */
 typedef struct {
 	int64_t no;

@@ -10,10 +10,10 @@
  *
  * The consumer is the faster side (the writer's part of an item is a
  * fraction of a worker's: 1.9 s of 9.9 s CPU in the parse phase of the
- * 10,000 bench reports), so it often finds the next item not done.  It then sleeps until a run of items is done,
- * not just the next one: each sleep and wake-up is two futex calls and
- * two context switches, and on two cores the consumer woken per item
- * preempted a worker as often.
+ * 10,000 bench reports), so it often finds the next item not done.  It
+ * then sleeps until a run of items is done, not just the next one: each
+ * sleep and wake-up is two futex calls and two context switches, and on
+ * two cores the consumer woken per item preempted a worker as often.
  */
 #include <errno.h>
 #include <pthread.h>
