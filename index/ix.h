@@ -587,12 +587,11 @@ int ix_reptree_name_sections(ix_reptree *t, int64_t id,
  * children in name order (node.part).  NULL when there is none. */
 const ix_tnode *ix_tnode_file(const ix_tnode *year, int64_t rank);
 
-/* A 64-bit digest of a rendered file's bytes in both dialects (the first
- * bytes of their SHA-256): what tells inodes.c that a file not stored is
- * unchanged.  0 or -EIO. */
-int ix_digest(const ix_tnode *f, int64_t *out);
-/* Sets the digest of every file below t.  0 or -EIO. */
-int ix_tnode_digest(ix_tnode *t);
+/* A 64-bit digest of a rendered file's bytes in both dialects (digest.c):
+ * what tells inodes.c that a file not stored is unchanged. */
+int64_t ix_digest(const ix_tnode *f);
+/* Sets the digest of every file below t. */
+void ix_tnode_digest(ix_tnode *t);
 
 /* ---- the tree (tree.c, crossyear.c) ---------------------------------------- */
 

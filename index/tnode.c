@@ -95,12 +95,10 @@ const ix_tnode *ix_tnode_file(const ix_tnode *year, int64_t rank)
 }
 
 
-int ix_tnode_digest(ix_tnode *t)
+void ix_tnode_digest(ix_tnode *t)
 {
 	if (!t->is_dir)
-		return ix_digest(t, &t->digest);
-	int rc = 0;
-	for (size_t i = 0; i < t->nkids && !rc; i++)
-		rc = ix_tnode_digest(&t->kids[i]);
-	return rc;
+		t->digest = ix_digest(t);
+	for (size_t i = 0; i < t->nkids; i++)
+		ix_tnode_digest(&t->kids[i]);
 }
