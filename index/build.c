@@ -536,7 +536,7 @@ static int build_new(const char *dbpath, const char *rawdir,
 		       strerror(errno));
 	}
 	if (rc) {
-		unlink(tmp.s);
+		ix_tmp_discard(tmp.s);
 		/* the old index may be what failed it: checked in full next
 		 * (not after a cancel, which nothing failed) */
 		if (rc != NB_CANCELLED)

@@ -169,6 +169,12 @@ int ix_read_raw(const char *rawdir, const char *realroot, const char *rel,
 int ix_tmp_lock(int fd);
 /* Removes "<dbpath>.tmp-<pid>" files no running build holds. */
 void ix_tmp_remove_stale(const char *dbpath);
+/* Removes the temporary file path of a failed build, closed, with the WAL
+ * and its index beside it: the tree phase turns the file to WAL
+ * (readers.c), and a connection that closes in WAL after another has read
+ * leaves the WAL behind (SQLite 3.40; a checkpoint on failure would only
+ * copy into a file about to go). */
+void ix_tmp_discard(const char *path);
 /* fsyncs the directory holding path (after a rename into it). */
 void ix_sync_dir_of(const char *path);
 

@@ -66,6 +66,19 @@ out:
 	free(bcopy);
 }
 
+void ix_tmp_discard(const char *path)
+{
+	unlink(path);
+	static const char *const beside[] = {"-wal", "-shm"};
+	for (size_t i = 0; i < sizeof beside / sizeof *beside; i++) {
+		nb_buf p = {0};
+		nb_buf_printf(&p, "%s%s", path, beside[i]);
+		if (!p.oom)
+			unlink(p.s);
+		nb_buf_free(&p);
+	}
+}
+
 void ix_sync_dir_of(const char *path)
 {
 	char *copy = strdup(path);

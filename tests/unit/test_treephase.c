@@ -130,10 +130,14 @@ static void test_readers_stop_at_cancel(void **state)
 		NULL), SQLITE_OK);
 	assert_int_equal(sqlite3_step(st), SQLITE_INTERRUPT);
 	sqlite3_finalize(st);
-	/* after a failure nothing is switched back: the build is dropped */
+	/* after a failure nothing is switched back: the build is dropped,
+	 * its file with the WAL a reader that has read leaves behind */
 	assert_int_equal(ix_readers_close(r, NB_CANCELLED), NB_CANCELLED);
 	assert_int_equal(sqlite3_close(w), SQLITE_OK);
+	ix_tmp_discard(fx->db);
+	assert_false(exists(fx->db, ""));
 	assert_false(exists(fx->db, "-wal"));
+	assert_false(exists(fx->db, "-shm"));
 }
 
 /* The index of DATA, then a connection to it as the build has it just
