@@ -54,7 +54,11 @@ typedef struct {
 } stmts;
 
 /* One report's chunks, a buffer per file of _all, as a reader rendered
- * them, until the writer adds them to the blocks. */
+ * them, until the writer adds them to the blocks.  A ring slot keeps its
+ * buffers for the report rendered into it next (the window's length
+ * later): allocated per report, grown by doubling and freed by the writer,
+ * they cost a malloc, reallocs and a free across threads per file and
+ * report. */
 typedef struct {
 	nb_buf *chunk;
 	int64_t *records;
@@ -279,16 +283,30 @@ static void clear_chunks(const dataset *d, chunks *c)
 	*c = (chunks){0};
 }
 
+/* Empties ring slot c for a report, its buffers kept. */
+static int reuse_chunks(const dataset *d, chunks *c)
+{
+	c->rc = 0;
+	if (!c->chunk) {
+		c->chunk = calloc(d->files.n, sizeof *c->chunk);
+		c->records = calloc(d->files.n, sizeof *c->records);
+		return c->chunk && c->records ? 0 : -ENOMEM;
+	}
+	for (size_t i = 0; i < d->files.n; i++) {
+		if (c->chunk[i].oom)
+			nb_buf_free(&c->chunk[i]);
+		nb_buf_reset(&c->chunk[i]);
+		c->records[i] = 0;
+	}
+	return 0;
+}
+
 /* Renders report's chunks on the statements s: all of them, or for a
  * report that kept its chunks, those of the table files that changed. */
 static int render_report(const dataset *d, stmts *s, int64_t report,
 			 bool kept, chunks *c)
 {
 	render r = {.d = d, .s = s, .c = c};
-	c->chunk = calloc(d->files.n, sizeof *c->chunk);
-	c->records = calloc(d->files.n, sizeof *c->records);
-	if (!c->chunk || !c->records)
-		return -ENOMEM;
 	sqlite3_stmt *info = s->q[Q_INFO];
 	sqlite3_bind_int64(info, 1, report);
 	if (sqlite3_step(info) != SQLITE_ROW) {
@@ -319,8 +337,8 @@ static void work_report(void *ctx, unsigned w, size_t i)
 {
 	dataset *d = ctx;
 	chunks *c = &d->ring[i % IX_RENDER_WINDOW];
-	*c = (chunks){0};
-	if (to_render(d, i) && !ix_cancelled(d->cancel))
+	c->rc = reuse_chunks(d, c);
+	if (!c->rc && to_render(d, i) && !ix_cancelled(d->cancel))
 		c->rc = render_report(d, &d->rd[w], d->ids[i], d->kept[i], c);
 }
 
@@ -336,7 +354,6 @@ static int add_report(void *ctx, size_t i)
 		if (c->chunk[f].len)
 			rc = ix_blocks_add(d->blocks, f, d->ids[i], c->chunk[f].s,
 					   c->chunk[f].len, c->records[f]);
-	clear_chunks(d, c);
 	return rc;
 }
 

@@ -79,6 +79,7 @@ typedef struct ix_trend {
 	member *members;	/* the agency's reports; in a build, every
 				   agency's, agency after agency */
 	size_t nmembers, mcap;
+	nb_buf lf;		/* a file's unix dialect, reused */
 } trend;
 
 static int db_error(trend *t)
@@ -261,7 +262,8 @@ static int render_file(trend *t, const member *m, size_t n, ix_tnode *f)
 	ix_strv rows = {0};
 	if (!rc)
 		rc = union_rows(t, &rows);
-	nb_buf lf = {0};
+	nb_buf lf = t->lf;
+	nb_buf_reset(&lf);
 	if (!rc) {
 		render(t, &rows, &lf);
 		f->has_unix = true;
@@ -279,7 +281,9 @@ static int render_file(trend *t, const member *m, size_t n, ix_tnode *f)
 		if (lf.oom || f->data.oom || f->data_unix.oom)
 			rc = -ENOMEM;
 	}
-	nb_buf_free(&lf);
+	if (lf.oom)
+		nb_buf_free(&lf);
+	t->lf = lf;
 	ix_strv_free(&rows);
 	clear_columns(t);
 	return rc;
@@ -368,6 +372,7 @@ void ix_trend_free(ix_trend *t)
 		return;
 	clear_columns(t);
 	free(t->cols);
+	nb_buf_free(&t->lf);
 	clear_members(t);
 	free(t->members);
 	for (int i = 0; i < Q_COUNT; i++)
