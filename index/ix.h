@@ -363,6 +363,10 @@ typedef struct {
  * -ENOMEM or -EINVAL (not such packings; out->n then as it was). */
 int ix_checks_unpack(const char *kinds, const char *results,
 		     const char *cross, ix_checkv *out);
+/* How many checks failed in the index db, its own and across years
+ * (check_result's rows with ok 0), counted from the packings.  *ok false
+ * on a database error. */
+int64_t ix_checks_failed(sqlite3 *db, bool *ok);
 /* Appends a check across years (str ids; 0 for none) to cross, the JSON
  * array check_list.cross holds (empty: none yet). */
 void ix_cross_pack(nb_buf *cross, int64_t rule, int64_t subject, bool ok,

@@ -14,21 +14,25 @@ int ix_totals_count(sqlite3 *db, nb_build_stats *s)
 	s->reports = (unsigned)ix_query_int(db, "SELECT count(*) FROM report", &a);
 	s->warned = (unsigned)ix_query_int(db, "SELECT count(DISTINCT report)"
 					" FROM warning", &b);
-	s->failed_checks = (unsigned)ix_query_int(db, "SELECT count(*)"
-					       " FROM check_result WHERE ok = 0", &c);
+	s->failed_checks = (unsigned)ix_checks_failed(db, &c);
 	return a && b && c ? 0 : -EIO;
 }
 
 int ix_totals_save(sqlite3 *db, const nb_build_stats *s, FILE *err)
 {
 	nb_buf sql = {0};
+	/* the node table read once, not once a figure: the end of a build
+	 * runs alone */
 	nb_buf_printf(&sql, "INSERT INTO info(key, value) VALUES"
 		      " ('reports', %u), ('warned', %u), ('failed_checks', %u);"
-		      "INSERT INTO info(key, value)"
-		      " SELECT 'nodes', count(*) FROM node UNION ALL"
-		      " SELECT 'bytes', coalesce(sum(size), 0) FROM node UNION ALL"
-		      " SELECT 'bytes_unix', coalesce(sum(coalesce(size_unix,"
-		      " size)), 0) FROM node;",
+		      "WITH t AS MATERIALIZED (SELECT count(*) AS nodes,"
+		      " coalesce(sum(size), 0) AS bytes,"
+		      " coalesce(sum(coalesce(size_unix, size)), 0) AS unix"
+		      " FROM node)"
+		      " INSERT INTO info(key, value)"
+		      " SELECT 'nodes', nodes FROM t UNION ALL"
+		      " SELECT 'bytes', bytes FROM t UNION ALL"
+		      " SELECT 'bytes_unix', unix FROM t;",
 		      s->reports, s->warned, s->failed_checks);
 	int rc = sql.oom ? -ENOMEM : ix_exec(db, sql.s, err);
 	nb_buf_free(&sql);
