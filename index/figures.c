@@ -23,7 +23,23 @@ struct ix_figures {
 	size_t *cols;		/* a table's figure columns, reused */
 	size_t cap;
 	nb_buf key;		/* a figure's, reused */
+	uint64_t *hashes;	/* the keys' so far (ix_hash64), reused */
+	size_t hcap;
 };
+
+/* Whether key (of hash h) is among the n keys so far: their hashes
+ * compared first, the strings only when one matches.  A figure is new
+ * nearly always, and its key shares a long prefix (the table's name, the
+ * row's label) with the others: a search by strcmp compared it with every
+ * key before it. */
+static bool seen(const ix_figures *t, const ix_strv *keys, uint64_t h,
+		 const char *key)
+{
+	for (size_t i = 0; i < keys->n; i++)
+		if (t->hashes[i] == h && !strcmp(keys->v[i], key))
+			return true;
+	return false;
+}
 
 /* A figure: the first of a key (of a table printed twice, the first). */
 static int add_figure(ix_figures *t, ix_strv *keys, ix_strv *values,
@@ -37,11 +53,18 @@ static int add_figure(ix_figures *t, ix_strv *keys, ix_strv *values,
 	nb_buf_adds(key, label);
 	nb_buf_addc(key, '/');
 	nb_buf_adds(key, header);
-	int rc = key->oom ? -ENOMEM : 0;
-	if (!rc && ix_strv_find(keys, key->s) < 0 &&
-	    !(rc = ix_strv_push(keys, key->s)))
-		rc = ix_strv_push(values, value);
-	return rc;
+	if (key->oom)
+		return -ENOMEM;
+	uint64_t h = ix_hash64(key->s, key->len, 0);
+	if (seen(t, keys, h, key->s))
+		return 0;
+	uint64_t *v = nb_grow(t->hashes, &t->hcap, keys->n + 1, sizeof *v, 64);
+	if (!v)
+		return -ENOMEM;
+	t->hashes = v;
+	v[keys->n] = h;
+	int rc = ix_strv_push(keys, key->s);
+	return rc ? rc : ix_strv_push(values, value);
 }
 
 /* The value in column c of a row: every cell's, whatever its state (what
@@ -94,6 +117,16 @@ int ix_figures_read(ix_figures *t, int64_t report, ix_strv *keys,
 	const ix_table *v;
 	size_t n;
 	int rc = ix_rows_load(t->rows, report, &v, &n);
+	/* the hashes of keys, should it hold some already */
+	if (!rc && keys->n) {
+		uint64_t *hv = nb_grow(t->hashes, &t->hcap, keys->n, sizeof *hv,
+				       64);
+		if (!hv)
+			return -ENOMEM;
+		t->hashes = hv;
+		for (size_t i = 0; i < keys->n; i++)
+			hv[i] = ix_hash64(keys->v[i], strlen(keys->v[i]), 0);
+	}
 	for (size_t k = 0; k < sizeof kinds / sizeof *kinds && !rc; k++)
 		for (size_t i = 0; i < n && !rc; i++)
 			if (v[i].kind == kinds[k] && v[i].name)
@@ -124,5 +157,6 @@ void ix_figures_free(ix_figures *t)
 	ix_rows_free(t->rows);
 	free(t->cols);
 	nb_buf_free(&t->key);
+	free(t->hashes);
 	free(t);
 }

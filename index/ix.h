@@ -597,6 +597,8 @@ int ix_reptree_name_sections(ix_reptree *t, int64_t id,
  * children in name order (node.part).  NULL when there is none. */
 const ix_tnode *ix_tnode_file(const ix_tnode *year, int64_t rank);
 
+/* A well-mixed 64-bit hash of len bytes (digest.c). */
+uint64_t ix_hash64(const void *data, size_t len, uint64_t seed);
 /* A 64-bit digest of a rendered file's bytes in both dialects (digest.c):
  * what tells inodes.c that a file not stored is unchanged. */
 int64_t ix_digest(const ix_tnode *f);
@@ -643,6 +645,10 @@ typedef struct {
 int ix_strv_push(ix_strv *l, const char *s);
 /* The index of s in l, or -1. */
 long ix_strv_find(const ix_strv *l, const char *s);
+/* The same, looking from *hint on (and then from the start), and setting
+ * *hint past what it found: lists searched in their own order find each
+ * string where the last left off. */
+long ix_strv_find_from(const ix_strv *l, const char *s, size_t *hint);
 void ix_strv_free(ix_strv *l);
 
 /*

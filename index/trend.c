@@ -59,6 +59,7 @@ static const char *const sql[Q_COUNT] = {
 typedef struct {
 	char *year_dir;
 	ix_strv keys, values;	/* the report's figures, in its order */
+	size_t hint;		/* where render looks next */
 } column;
 
 /* A report of the agency at hand. */
@@ -118,17 +119,24 @@ static int add_column(trend *t, int64_t report, const char *year_dir)
 	return ix_figures_read(t->figures, report, &c->keys, &c->values);
 }
 
+/* Each column's figures are looked up in the rows' order, which is
+ * theirs: each is found where the last left off (hint), not by a search
+ * from the start (strcmp was 1 % of a 10,000-report build, perf). */
 static void render(const trend *t, const ix_strv *rows, nb_buf *b)
 {
 	ix_csv_field(b, "项目", true);
-	for (size_t c = 0; c < t->ncols; c++)
+	for (size_t c = 0; c < t->ncols; c++) {
 		ix_csv_field(b, t->cols[c].year_dir, false);
+		t->cols[c].hint = 0;
+	}
 	ix_csv_end(b, false);
 	for (size_t r = 0; r < rows->n; r++) {
 		ix_csv_field(b, rows->v[r], true);
 		for (size_t c = 0; c < t->ncols; c++) {
-			long i = ix_strv_find(&t->cols[c].keys, rows->v[r]);
-			ix_csv_field(b, i >= 0 ? t->cols[c].values.v[i] : NULL,
+			column *col = &t->cols[c];
+			long i = ix_strv_find_from(&col->keys, rows->v[r],
+						   &col->hint);
+			ix_csv_field(b, i >= 0 ? col->values.v[i] : NULL,
 				     false);
 		}
 		ix_csv_end(b, false);

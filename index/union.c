@@ -39,6 +39,19 @@ long ix_strv_find(const ix_strv *l, const char *s)
 	return -1;
 }
 
+long ix_strv_find_from(const ix_strv *l, const char *s, size_t *hint)
+{
+	size_t from = *hint < l->n ? *hint : 0;
+	for (size_t k = 0; k < l->n; k++) {
+		size_t i = from + k < l->n ? from + k : from + k - l->n;
+		if (!strcmp(l->v[i], s)) {
+			*hint = i + 1;
+			return (long)i;
+		}
+	}
+	return -1;
+}
+
 void ix_strv_free(ix_strv *l)
 {
 	for (size_t i = 0; i < l->n; i++)
