@@ -542,8 +542,6 @@ static int insert_all(tree *t, const char *rawdir)
 	if (!rc)
 		rc = ix_trend_build(t->db, t->err, t->inos, t->readers,
 				    t->cancel);
-	if (!rc)
-		rc = ix_schema_node_indexes(t->db, t->err);
 	return rc;
 }
 
@@ -579,6 +577,12 @@ int ix_tree_build(sqlite3 *db, const char *rawdir, FILE *err,
 		rc = insert_all(&t, rawdir);
 	if (t.readers)
 		rc = ix_readers_close(t.readers, rc);
+	/* node's indexes once the file is journal-less again: made while
+	 * the readers were open, their pages went to the WAL and were copied
+	 * again by the checkpoint that closing them makes (10,000 reports:
+	 * 4,800 pwrite calls more, the close 0.06 s longer) */
+	if (!rc)
+		rc = ix_schema_node_indexes(db, err);
 	if (!rc)
 		rc = ix_inos_finish(t.inos);
 	if (rc == -ENOMEM)
