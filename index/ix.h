@@ -480,6 +480,9 @@ int ix_store_report(ix_store *st, int64_t id, const ix_ready *p);
  * malloc'd string or NULL (ENOMEM).
  */
 char *ix_name(const char *s, const char *suffix, const char *fallback);
+/* Whether code point cp leaves any string it is in as NFC has it: a name
+ * of such alone is not normalised again. */
+bool ix_nfc_stable(uint32_t cp);
 
 /* Appends s as it may be shown on a terminal or in a JSON string: a byte
  * that is not UTF-8 as \xNN, a control character as \xNN (C0, DEL) or
