@@ -18,12 +18,20 @@ static void tabs(nb_buf *b, unsigned n)
 		nb_buf_addc(b, '\t');
 }
 
+/* The bytes a JSON string's run of plain bytes stops at: NUL (its end),
+ * the control characters, the quote and the backslash. */
+static const bool stops[256] = {
+	[0 ... 0x1F] = true, ['"'] = true, ['\\'] = true,
+};
+
 void ix_json_quote(nb_buf *b, const char *s, bool short_escapes)
 {
 	nb_buf_addc(b, '"');
 	for (s = s ? s : "";;) {
 		const char *run = s;
-		while ((unsigned char)*s >= 0x20 && *s != '"' && *s != '\\')
+		/* one table look a byte: three tests a byte were 1.4 % of a
+		 * build (meta.json's strings, the packed cells) */
+		while (!stops[(unsigned char)*s])
 			s++;
 		nb_buf_add(b, run, (size_t)(s - run));
 		unsigned char c = (unsigned char)*s;

