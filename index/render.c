@@ -71,6 +71,9 @@ static void put(const char *src, size_t n, size_t *pos, size_t skip,
 	*pos += n;
 }
 
+/* The bytes a run of the LF form stops at: a quote, a line end. */
+static const bool excel_stops[256] = {['"'] = true, ['\n'] = true};
+
 size_t ix_csv_excel(const char *lf, size_t n, size_t skip, char *out,
 		    size_t want)
 {
@@ -78,7 +81,8 @@ size_t ix_csv_excel(const char *lf, size_t n, size_t skip, char *out,
 	bool quoted = false;
 	for (size_t i = 0; i < n && !(out && got == want);) {
 		size_t j = i;
-		while (j < n && lf[j] != '"' && lf[j] != '\n')
+		/* one table look a byte (also on read, chunks.c) */
+		while (j < n && !excel_stops[(unsigned char)lf[j]])
 			j++;
 		put(lf + i, j - i, &pos, skip, out, want, &got);
 		if (j == n)
