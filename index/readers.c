@@ -27,8 +27,11 @@
  * little of what a reader goes back to (the str table, the B-trees'
  * inner pages): a 10,000-report build made 180,000 pread calls with it,
  * 79,000 with this (perf stat -e syscalls:sys_enter_pread64); most of
- * the rest are overflow pages (reports' texts).  Two readers add 36 MiB
- * to the indexer's peak at 10,000 reports (101 -> 137 MiB).  Mapping the
+ * the rest are overflow pages (reports' texts).  Two readers add to the
+ * indexer's peak: 113 -> 148 MiB at 10,000 reports, 221 -> 251 MiB at
+ * 100,000 (issue 7 allows 300); malloc_trim once they are closed gave
+ * 52 MiB of that back at 100,000, but cost 5,800 page faults more at
+ * 10,000, in the serial end, and was not kept.  Mapping the
  * file (mmap_size) instead left 21,000 preads but counted the mapped
  * file in the indexer's memory once per reader: 248 MiB peak at 10,000
  * reports instead of 109.  A reader that has read makes the writer leave
