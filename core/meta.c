@@ -41,42 +41,35 @@ static const struct {
 };
 #define NKEYS (sizeof meta_keys / sizeof *meta_keys)
 
-/* The keys' first code points as a set (nb_key_bits): key_at is tried at
- * every position of a line, and most positions start no key. */
-static uint64_t key_firsts(void)
+_Static_assert(NKEYS <= FX_META_KEYS, "FX_META_KEYS is too small");
+
+void fx_meta_keys_make(fx_meta_keys *mk)
 {
 	uint32_t u[NKEYS];
 
 	for (size_t k = 0; k < NKEYS; k++) {
-		size_t j = 0;
-		u[k] = nb_utf8_next(meta_keys[k].key, strnlen(meta_keys[k].key, 4), &j);
+		mk->n[k] = ct_lit(meta_keys[k].key, mk->cp[k], 16);
+		u[k] = mk->cp[k][0];
 	}
-	return nb_key_bits(u, NKEYS);
+	mk->firsts = nb_key_bits(u, NKEYS);
 }
 
 /* The key at t[i] followed by ':' or '|' (fullwidth forms are folded),
- * longest first; its index or -1, and where its value starts.  firsts:
- * key_firsts(). */
-static int key_at(const uint32_t *t, size_t n, size_t i, bool head, uint64_t firsts,
+ * longest first; its index or -1, and where its value starts. */
+static int key_at(const fx_meta_keys *mk, const uint32_t *t, size_t n, size_t i, bool head,
 		  size_t *vstart)
 {
 	int best = -1;
 	size_t bestlen = 0;
 
-	if (i >= n || !(nb_key_bits(t + i, 1) & firsts))
+	if (i >= n || !(nb_key_bits(t + i, 1) & mk->firsts))
 		return -1;
 	for (size_t k = 0; k < NKEYS; k++) {
 		if (meta_keys[k].head_only && !head)
 			continue;
-		/* tried at every position of a line: its first character
-		 * first, before the whole key is decoded */
-		const char *key = meta_keys[k].key;
-		size_t j = 0;
-		if (nb_utf8_next(key, strnlen(key, 4), &j) != t[i])
-			continue;
-		uint32_t u[16];
-		size_t kl = ct_lit(meta_keys[k].key, u, 16);
-		if (kl <= bestlen || i + kl >= n || memcmp(t + i, u, kl * sizeof *u))
+		size_t kl = mk->n[k];
+		if (mk->cp[k][0] != t[i] || kl <= bestlen || i + kl >= n ||
+		    memcmp(t + i, mk->cp[k], kl * sizeof *t))
 			continue;
 		if (t[i + kl] != ':' && t[i + kl] != '|')
 			continue;
@@ -142,15 +135,15 @@ int fx_meta_line(facts *f, size_t line, const ctext *c, bool head)
 
 	if (n == 0 || n > SHORT_LINE)
 		return 0;
-	uint64_t firsts = key_firsts();
+	const fx_meta_keys *mk = &f->meta_keys;
 	while (i < n && ct_any(t[i], "[【*#|"))
 		i++;
-	if ((key = key_at(t, n, i, head, firsts, &v)) < 0)
+	if ((key = key_at(mk, t, n, i, head, &v)) < 0)
 		return 0;
 	while (key >= 0) {
 		size_t e = v, nv = 0;
 		int next = -1;
-		while (e < n && t[e] != '|' && (next = key_at(t, n, e, head, firsts, &nv)) < 0)
+		while (e < n && t[e] != '|' && (next = key_at(mk, t, n, e, head, &nv)) < 0)
 			e++;
 		int rc = meta_value(f, line, c, key, v, e);
 		if (rc < 0)
@@ -161,7 +154,7 @@ int fx_meta_line(facts *f, size_t line, const ctext *c, bool head)
 		while (key < 0 && e < n) {
 			while (e < n && t[e] == '|')
 				e++;
-			if ((key = key_at(t, n, e, head, firsts, &v)) < 0)
+			if ((key = key_at(mk, t, n, e, head, &v)) < 0)
 				while (e < n && t[e] != '|')
 					e++;
 		}
@@ -175,10 +168,9 @@ int fx_meta_line(facts *f, size_t line, const ctext *c, bool head)
 int fx_meta_inline(facts *f, size_t line, const ctext *c)
 {
 	size_t lim = c->n < INLINE_META_MAX ? c->n : INLINE_META_MAX, v;
-	uint64_t firsts = lim ? key_firsts() : 0;
 
 	for (size_t k = 0; k < lim; k++) {
-		if (key_at(c->cp, c->n, k, false, firsts, &v) < 0)
+		if (key_at(&f->meta_keys, c->cp, c->n, k, false, &v) < 0)
 			continue;
 		size_t n = c->n - k < SHORT_LINE ? c->n - k : SHORT_LINE;
 		ctext slice = { .cp = c->cp + k, .at = c->at + k, .n = n };
