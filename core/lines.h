@@ -40,7 +40,7 @@ void ln_mark_lone_pagenos(nb_lines *ls);
 /* pageno.c: marks a running header (the same short line atop two pages,
  * or atop one and the first) as page furniture.  0 or -ENOMEM. */
 int ln_mark_running_heads(nb_lines *ls);
-/* chrome.c: the first two bytes of the chrome words of each list, hashed
+/* chrome.c: the first code points of the chrome words of each list, hashed
  * into a set, so that a line none of them can open is passed over without
  * trying each word; and the first code points of the words looked for
  * anywhere in a line (inside).  Made once per text (ln_chrome_init). */
