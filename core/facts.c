@@ -22,8 +22,12 @@ static int intro_agency(facts *f, size_t line, const ctext *c)
 	};
 	const uint32_t *t = c->cp;
 	size_t n = c->n;
+	ct_set set;
 
+	ct_set_make(&set, t, n);
 	for (size_t k = 0; k < sizeof before / sizeof *before; k++) {
+		if (!ct_set_may_hold(&set, before[k]))
+			continue;
 		size_t at = ct_find(t, 0, n, before[k]);
 		if (at == SIZE_MAX)
 			continue;
