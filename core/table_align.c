@@ -44,8 +44,14 @@ static double match_key(const uint32_t *text, size_t ntext, uint64_t tbits,
 	if (!nkey || !ntext)
 		return -1;
 	/* First a cheaper bound, the key's distinct absent bits (each stands
-	 * for at least one absent character), in nb_fuzzy_bound's terms. */
-	size_t absent = (size_t)__builtin_popcountll(kbits & ~tbits);
+	 * for at least one absent character), in nb_fuzzy_bound's terms;
+	 * counted in the word (without -mpopcnt the builtin is a call into
+	 * libgcc). */
+	uint64_t x = kbits & ~tbits;
+	x -= x >> 1 & 0x5555555555555555u;
+	x = (x & 0x3333333333333333u) + (x >> 2 & 0x3333333333333333u);
+	x = (x + (x >> 4)) & 0x0F0F0F0F0F0F0F0Fu;
+	size_t absent = (size_t)(x * 0x0101010101010101u >> 56);
 	double thr = nb_key_threshold(nkey);
 	if (1.0 - (double)absent / (double)nkey < thr ||
 	    nb_fuzzy_bound(key, nkey, tbits) < thr)
