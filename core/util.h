@@ -80,7 +80,14 @@ char *nb_strdup(const char *s);		/* NULL in, NULL out */
  *		return -ENOMEM;
  *	a->v = nv;
  */
-void *nb_grow(void *v, size_t *cap, size_t need, size_t size, size_t min);
+void *nb_grow_to(void *v, size_t *cap, size_t need, size_t size, size_t min);
+
+/* Inline when there is room (nearly every call: a token, a line): the
+ * call was most of adding one. */
+static inline void *nb_grow(void *v, size_t *cap, size_t need, size_t size, size_t min)
+{
+	return need <= *cap ? v : nb_grow_to(v, cap, need, size, min);
+}
 
 /* ---- UTF-8 (utf8.c, ustr.c) ----------------------------------------- */
 
