@@ -20,39 +20,6 @@
  * commonest width of a web page's short lines (headings) is narrower. */
 #define NB_WRAP_PAGEW 40
 
-/*
- * s[0..n)'s display width, measured as sc_width measures it (until it
- * passes max), in the same pass as it is searched for three spaces in a
- * row (a layout table row: false).  Past max the spaces are not looked
- * for: a line that wide counts as no line of the page either way.
- */
-static bool width_unless_layout(const char *s, size_t n, size_t max, size_t *w)
-{
-	size_t i = 0, cols = 0, spaces = 0;
-
-	while (i < n && cols <= max) {
-		unsigned char c = (unsigned char)s[i];
-		if (c < 0x80) {		/* ASCII: one column */
-			spaces = c == ' ' ? spaces + 1 : 0;
-			if (spaces == 3)
-				return false;
-			cols++;
-			i++;
-			continue;
-		}
-		spaces = 0;
-		/* U+4000..U+9FFF: two columns (nb_cp_width) */
-		if (nb_utf8_han(s, n, i)) {
-			cols += 2;
-			i += 3;
-			continue;
-		}
-		cols += nb_cp_width(nb_utf8_next(s, n, &i));
-	}
-	*w = cols;
-	return true;
-}
-
 /* A line of running text, and its display width in [*s, *e); false for
  * blank lines, chrome, page numbers and layout table rows. */
 static bool text_line(const nb_line *l, size_t *s, size_t *e, size_t *w)
@@ -60,7 +27,9 @@ static bool text_line(const nb_line *l, size_t *s, size_t *e, size_t *w)
 	if (l->flags & (NB_LF_BLANK | NB_LF_CHROME | NB_LF_PAGENO))
 		return false;
 	nb_trim(l->text, l->len, s, e);
-	return width_unless_layout(l->text + *s, *e - *s, NB_WRAP_MAXW, w);
+	/* three spaces: a layout table row; past NB_WRAP_MAXW, whether the
+	 * line has them does not matter (too wide for a page either way) */
+	return sc_text_width(l->text + *s, *e - *s, NB_WRAP_MAXW, w);
 }
 
 bool ln_looks_wrapped(const nb_lines *ls, size_t npageno)
