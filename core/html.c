@@ -136,33 +136,53 @@ static void blank_line(walker *w)
 		w->blank = true;
 }
 
+/* The folded white space: a byte of its own, or U+00A0 (C2 A0; neither
+ * byte is ever inside another character's UTF-8, so it is found where
+ * decoding would find it). */
+static size_t fold_space_at(const char *s, size_t n, size_t i)
+{
+	unsigned char c = (unsigned char)s[i];
+
+	if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f')
+		return 1;
+	return c == 0xC2 && i + 1 < n && (unsigned char)s[i + 1] == 0xA0 ? 2 : 0;
+}
+
 /* Appends a text node's content with whitespace folded (U+00A0 from
  * &nbsp; is a space; U+3000 is kept, it is indentation). */
 static void add_text(walker *w, const char *s, size_t n)
 {
-	size_t i = 0;
+	size_t i = 0, run = 0;
+	bool in_run = false;
 
+	/* runs of other characters added whole, as cell_add does */
 	while (i < n) {
-		size_t at = i;
-		uint32_t cp = nb_utf8_next(s, n, &i);
+		size_t sp = w->pre ? s[i] == '\n' : fold_space_at(s, n, i);
 
-		if (w->pre && cp == '\n') {
-			if (w->line.len)
+		if (sp) {
+			if (in_run)
+				nb_buf_add(&w->line, s + run, i - run);
+			in_run = false;
+			if (!w->pre)
+				w->space = w->line.len > 0;
+			else if (w->line.len)
 				flush(w);
 			else
 				blank_line(w);
+			i += sp;
 			continue;
 		}
-		if (!w->pre && (cp == ' ' || cp == '\t' || cp == '\n' ||
-				cp == '\r' || cp == '\f' || cp == 0xA0)) {
-			w->space = w->line.len > 0;
-			continue;
+		if (!in_run) {
+			if (w->space)
+				nb_buf_addc(&w->line, ' ');
+			w->space = false;
+			run = i;
+			in_run = true;
 		}
-		if (w->space)
-			nb_buf_addc(&w->line, ' ');
-		w->space = false;
-		nb_buf_add(&w->line, s + at, i - at);
+		i++;
 	}
+	if (in_run)
+		nb_buf_add(&w->line, s + run, n - run);
 }
 
 /* ---- cells --------------------------------------------------------------- */
@@ -175,18 +195,6 @@ typedef struct {
 	bool nested;		/* the cell holds a table */
 	size_t breaks;		/* <br> and blocks inside the cell */
 } cell_acc;
-
-/* The folded white space: a byte of its own, or U+00A0 (C2 A0; neither
- * byte is ever inside another character's UTF-8, so it is found where
- * decoding would find it). */
-static size_t fold_space_at(const char *s, size_t n, size_t i)
-{
-	unsigned char c = (unsigned char)s[i];
-
-	if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f')
-		return 1;
-	return c == 0xC2 && i + 1 < n && (unsigned char)s[i + 1] == 0xA0 ? 2 : 0;
-}
 
 /* Appends text to a cell with its white space folded: a space between
  * words, none at the start or after a break.  Runs of other characters
