@@ -370,7 +370,7 @@ int nb_find_facts(nb_doc *d)
 	nb_report *r = d->r;
 	int rc;
 
-	fx_meta_keys_make(&f.meta_keys);
+	f.meta_firsts = fx_meta_firsts();
 	f.head = head_end(d);
 	if ((rc = fx_scan_head(&f)) < 0)
 		goto out;

@@ -87,18 +87,9 @@ typedef struct {
 	char *name;		/* as printed, spaces dropped, Simplified */
 } cand;
 
-/* The metadata keys decoded (meta.c), once a report: every position of a
- * line is tried against them. */
-#define FX_META_KEYS 48
-typedef struct {
-	uint32_t cp[FX_META_KEYS][16];
-	size_t n[FX_META_KEYS];
-	uint64_t firsts;	/* the first code points as a set (nb_key_bits) */
-} fx_meta_keys;
-
 typedef struct {
 	nb_doc *d;
-	fx_meta_keys meta_keys;	/* fx_meta_keys_make */
+	uint64_t meta_firsts;	/* fx_meta_firsts() */
 	size_t head;		/* lines [0, head) may hold title and metadata */
 	cand ag[NSRC];
 	date pub_meta, pub_written, pub_sign, pub_start;
@@ -120,7 +111,9 @@ int fx_choose_agency(facts *f);
 
 /* ---- page metadata (meta.c) ---------------------------------------------- */
 
-void fx_meta_keys_make(fx_meta_keys *mk);
+/* The metadata keys' first code points as a set (nb_key_bits), made once
+ * a report: every position of a line is tried against them. */
+uint64_t fx_meta_firsts(void);
 /* Reads a metadata line into f; 1 when line is one, 0 when not, or
  * -ENOMEM.  head: the line is near the top (more keys are trusted). */
 int fx_meta_line(facts *f, size_t line, const ctext *c, bool head);
