@@ -194,12 +194,13 @@ static void free_strv(char **v, size_t n)
 	free(v);
 }
 
-/* A table's strings are in the report's arena (certainty.c). */
+/* A table's strings are in the report's arena, its cells one block that
+ * the first row points at (certainty.c). */
 static void free_table(nb_table *t)
 {
 	free(t->cols);
-	for (size_t i = 0; i < t->nrows; i++)
-		free(t->rows[i].cells);
+	if (t->nrows)
+		free(t->rows[0].cells);
 	free(t->rows);
 }
 
