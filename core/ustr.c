@@ -392,7 +392,10 @@ nb_line *nb_lines_push(nb_lines *ls, const char *text, size_t len)
 
 void nb_lines_free(nb_lines *ls)
 {
+	/* only an HTML table's rows have cells: no call for the others */
 	for (size_t i = 0; i < ls->n; i++) {
+		if (!ls->v[i].cells)
+			continue;
 		for (size_t c = 0; c < ls->v[i].ncells; c++)
 			free(ls->v[i].cells[c].text);
 		free(ls->v[i].cells);
