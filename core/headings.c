@@ -223,13 +223,18 @@ static size_t number_tokens(const char *s, size_t n)
 	return count;
 }
 
-static bool has_cp(const char *s, size_t n, uint32_t want)
+/* Whether s[0..n) holds one of the code points of want[0..nwant): one
+ * pass for all (a heading is asked for the stops of a sentence). */
+static bool has_cp(const char *s, size_t n, const uint32_t *want, size_t nwant)
 {
 	size_t i = 0;
 
-	while (i < n)
-		if (nb_utf8_next(s, n, &i) == want)
-			return true;
+	while (i < n) {
+		uint32_t cp = nb_utf8_next(s, n, &i);
+		for (size_t k = 0; k < nwant; k++)
+			if (cp == want[k])
+				return true;
+	}
 	return false;
 }
 
@@ -310,8 +315,8 @@ int nb_heading_at(const nb_line *l, size_t *na, size_t *ne)
 	size_t body = *ne - *na;
 	if (body >= 3 && !memcmp(s + *ne - 3, "\xe3\x80\x82", 3))
 		body -= 3;
-	if (has_cp(s + *na, body, 0x3002) || has_cp(s + *na, body, 0xFF0C) ||
-	    has_cp(s + *na, body, 0xFF1B))
+	static const uint32_t stops[] = { 0x3002, 0xFF0C, 0xFF1B };	/* 。，； */
+	if (has_cp(s + *na, body, stops, 3))
 		return 0;
 	if (number_tokens(s + *na, *ne - *na) >= 2)
 		return 0;
@@ -331,7 +336,8 @@ bool nb_heading_continues(const char *s, size_t n)
 	if (first == '(' || first == '[' || first == 0x3010 || (first >= '0' && first <= '9') ||
 	    digit_of(first) || (first >= 0x2460 && first <= 0x2473))
 		return false;
-	return number_tokens(s, n) == 0 && !has_cp(s, n, 0x3002) && !has_cp(s, n, 0xFF0C);
+	static const uint32_t stops[] = { 0x3002, 0xFF0C };	/* 。， */
+	return number_tokens(s, n) == 0 && !has_cp(s, n, stops, 2);
 }
 
 const char *nb_canonical_name(int canonical)
