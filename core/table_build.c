@@ -75,7 +75,10 @@ static nb_place place_of(const nb_orow *o, bool by_order, bool approx)
 static int offer(nb_stage *s, const nb_template *t, const nb_rows *rs, const nb_orow *o,
 		 size_t j, nb_place how, const char *label, const char *printed)
 {
-	nb_text *v = malloc((o->nval ? o->nval : 1) * sizeof *v);
+	/* a template's rows have at most seven columns: on the stack unless a
+	 * printed row has many more values (the stage copies them) */
+	nb_text small[16];
+	nb_text *v = o->nval <= 16 ? small : malloc(o->nval * sizeof *v);
 	int rc;
 
 	if (!v)
@@ -88,7 +91,8 @@ static int offer(nb_stage *s, const nb_template *t, const nb_rows *rs, const nb_
 		rc = nb_stage_row(s, j, v, o->nval, how, printed);
 	else
 		rc = nb_stage_extra(s, label, v, o->nval, how);
-	free(v);
+	if (v != small)
+		free(v);
 	return rc;
 }
 
