@@ -34,7 +34,7 @@
 
 /* Bumped whenever a table or the rendering changes: an index with another
  * version is rebuilt from scratch.  Kept in PRAGMA user_version. */
-#define IX_SCHEMA_VERSION 7
+#define IX_SCHEMA_VERSION 8
 
 /* The view cell's state: the stored form of nb_cell_state (cell_view shows
  * names). */
@@ -264,6 +264,9 @@ int ix_readers_close(ix_readers *r, int rc);
 /* Creates every table, index and view in an empty database and records the
  * versions.  0 or -EIO (message on err). */
 int ix_schema_create(sqlite3 *db, const char *rawdir, FILE *err);
+/* Creates node's indexes by number (node_ino) and by name (node_name),
+ * once the tree's rows are in.  0 or -EIO (message on err). */
+int ix_schema_node_indexes(sqlite3 *db, FILE *err);
 
 /* Tables holding per-report rows, copied as they are from an earlier index
  * for files that did not change.  NULL-terminated. */

@@ -545,6 +545,8 @@ static int insert_all(tree *t, const char *rawdir)
 	if (!rc)
 		rc = ix_trend_build(t->db, t->err, t->inos, t->readers,
 				    t->cancel);
+	if (!rc)
+		rc = ix_schema_node_indexes(t->db, t->err);
 	return rc;
 }
 

@@ -26,7 +26,7 @@
 
 enum {
 	Q_MEMBERS,				/* reading */
-	Q_REPORTS, Q_AGENCY, Q_INSERT,		/* building */
+	Q_REPORTS, Q_ROOT, Q_INSERT,		/* building */
 	Q_OLD_COUNT, Q_COPY,			/* building with an old index */
 	Q_COUNT
 };
@@ -40,8 +40,9 @@ static const char *const sql[Q_COUNT] = {
 	[Q_MEMBERS] = "SELECT r.id, r.year_dir FROM node n"
 		" JOIN report r ON r.id = n.report JOIN source s ON s.id = r.id"
 		" WHERE n.parent = ? AND n.is_dir ORDER BY " IX_YEAR_KEY ", s.path",
-	[Q_AGENCY] = "SELECT ino, mtime_ns FROM node WHERE parent = ?"
-		" AND name = ?",
+	/* the agency directories among them, in the agencies' order */
+	[Q_ROOT] = "SELECT name, ino, mtime_ns, nlink FROM node"
+		" WHERE parent = ? ORDER BY name",
 	[Q_INSERT] = "INSERT INTO node(ino, parent, name, is_dir, size,"
 		" size_unix, mtime_ns, nlink, part, digest)"
 		" VALUES(?, ?, ?, 0, ?, ?, ?, 1, ?, ?)",
@@ -49,11 +50,9 @@ static const char *const sql[Q_COUNT] = {
 	 * unchanged (tree.c) and as many as before has the same file, under
 	 * the same directory number (kept by path) */
 	[Q_OLD_COUNT] = "SELECT (SELECT nlink FROM old.node WHERE parent = ?1"
-		" AND name = ?2) IS (SELECT nlink FROM main.node"
-		" WHERE parent = ?1 AND name = ?2)",
+		" AND name = ?2) IS ?3",
 	[Q_COPY] = "INSERT INTO main.node SELECT * FROM old.node"
-		" WHERE parent = (SELECT ino FROM main.node WHERE parent = ?1"
-		" AND name = ?2) AND name = ?3",
+		" WHERE parent = ?1 AND name = ?2",
 };
 
 typedef struct {
@@ -221,19 +220,27 @@ static bool all_unchanged(const member *m, size_t n)
 	return true;
 }
 
-/* Copies the agency's file from the old index when its reports (m, n)
- * are the old ones, unchanged; *copied says whether it did. */
-static int copy_old(trend *t, const char *agency_dir, const member *m,
-		    size_t n, bool *copied)
+/* An agency: its directory's name and node, and its reports, a run of
+ * the building trend's members. */
+typedef struct {
+	char *dir;
+	int64_t ino, mtime_ns, nlink;
+	size_t first, n;
+} agency;
+
+/* Copies agency a's file from the old index when its reports (m) are the
+ * old ones, unchanged; *copied says whether it did. */
+static int copy_old(trend *t, const agency *a, const member *m, bool *copied)
 {
 	*copied = false;
-	if (!t->old || !all_unchanged(m, n))
+	if (!t->old || !all_unchanged(m, a->n))
 		return 0;
 	/* as many reports as before: the agency directory's nlink is 2 + its
 	 * reports */
 	sqlite3_stmt *st = t->q[Q_OLD_COUNT];
 	sqlite3_bind_int64(st, 1, NB_ROOT_INO);
-	sqlite3_bind_text(st, 2, agency_dir, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, a->dir, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 3, a->nlink);
 	int step = sqlite3_step(st);
 	bool same = step == SQLITE_ROW && sqlite3_column_int(st, 0);
 	sqlite3_reset(st);
@@ -242,9 +249,8 @@ static int copy_old(trend *t, const char *agency_dir, const member *m,
 	if (!same)
 		return 0;
 	st = t->q[Q_COPY];
-	sqlite3_bind_int64(st, 1, NB_ROOT_INO);
-	sqlite3_bind_text(st, 2, agency_dir, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 3, TREND_NAME, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 1, a->ino);
+	sqlite3_bind_text(st, 2, TREND_NAME, -1, SQLITE_STATIC);
 	int rc = sqlite3_step(st) == SQLITE_DONE ? 0 : db_error(t);
 	*copied = !rc && sqlite3_changes(t->db) == 1;
 	sqlite3_reset(st);
@@ -285,30 +291,19 @@ static int render_file(trend *t, const member *m, size_t n, ix_tnode *f)
 	return rc;
 }
 
-/* The agency's node row: its sizes and digest (ix_tnode_digest's; the
- * bytes are rendered on read). */
-static int insert(trend *t, const char *agency_dir, const ix_tnode *f,
+/* Agency a's file's node row: its sizes and digest (ix_tnode_digest's;
+ * the bytes are rendered on read). */
+static int insert(trend *t, const agency *a, const ix_tnode *f,
 		  ix_inos *inos)
 {
-	sqlite3_stmt *st = t->q[Q_AGENCY];
-	sqlite3_bind_int64(st, 1, NB_ROOT_INO);
-	sqlite3_bind_text(st, 2, agency_dir, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) != SQLITE_ROW) {
-		sqlite3_reset(st);
-		return db_error(t);
-	}
-	int64_t parent = sqlite3_column_int64(st, 0);
-	int64_t mtime = sqlite3_column_int64(st, 1);
-	sqlite3_reset(st);
-
-	int64_t ino;
-	int rc = ix_inos_assign_rendered(inos, parent, TREND_NAME, mtime,
+	int64_t ino, mtime = a->mtime_ns;
+	int rc = ix_inos_assign_rendered(inos, a->ino, TREND_NAME, mtime,
 					 (int64_t)f->data.len, f->digest, &ino);
 	if (rc)
 		return rc;
-	st = t->q[Q_INSERT];
+	sqlite3_stmt *st = t->q[Q_INSERT];
 	sqlite3_bind_int64(st, 1, ino);
-	sqlite3_bind_int64(st, 2, parent);
+	sqlite3_bind_int64(st, 2, a->ino);
 	sqlite3_bind_text(st, 3, TREND_NAME, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 4, (int64_t)f->data.len);
 	sqlite3_bind_int64(st, 5, (int64_t)f->data_unix.len);
@@ -395,13 +390,6 @@ int ix_trend_render(ix_trend *t, int64_t agency_ino, ix_tnode *f)
 
 /* ---- building, on every reader ------------------------------------------------ */
 
-/* An agency: its directory and its reports, a run of the writer's
- * members. */
-typedef struct {
-	char *dir;
-	size_t first, n;
-} agency;
-
 /* An agency's file as a reader rendered it, until the writer inserts it. */
 typedef struct {
 	ix_tnode f;
@@ -451,6 +439,38 @@ static int load_agencies(builder *b)
 	return rc;
 }
 
+/* Each agency's directory node, from the root's entries in one pass: in
+ * name order, the agencies' own (Q_REPORTS), as node has no index by name
+ * until the tree is complete (ix_schema_node_indexes). */
+static int find_dirs(builder *b)
+{
+	trend *t = b->w;
+	sqlite3_stmt *st = t->q[Q_ROOT];
+	sqlite3_bind_int64(st, 1, NB_ROOT_INO);
+	size_t i = 0;
+	int rc = 0, step = SQLITE_DONE;
+	while (i < b->n && (step = sqlite3_step(st)) == SQLITE_ROW) {
+		int c = strcmp(text_or(st, 0, ""), b->v[i].dir);
+		if (c > 0)
+			break;
+		if (!c) {
+			agency *a = &b->v[i++];
+			a->ino = sqlite3_column_int64(st, 1);
+			a->mtime_ns = sqlite3_column_int64(st, 2);
+			a->nlink = sqlite3_column_int64(st, 3);
+		}
+	}
+	if (step != SQLITE_ROW && step != SQLITE_DONE) {
+		rc = db_error(t);
+	} else if (i < b->n) {
+		ix_say(t->err, "%s: the agency directory %s is not in the tree",
+		       sqlite3_db_filename(t->db, "main"), b->v[i].dir);
+		rc = -EIO;
+	}
+	sqlite3_reset(st);
+	return rc;
+}
+
 /* Renders agency a's file on the statements of t, and digests it. */
 static int render_agency(trend *t, const builder *b, const agency *a,
 			 ix_tnode *f)
@@ -488,12 +508,11 @@ static int insert_agency(void *ctx, size_t i)
 	bool copied = false;
 	int rc = ix_cancelled(b->cancel) ? NB_CANCELLED : in->rc;
 	if (!rc && !in->rendered)
-		rc = copy_old(b->w, a->dir, b->w->members + a->first, a->n,
-			      &copied);
+		rc = copy_old(b->w, a, b->w->members + a->first, &copied);
 	if (!rc && !copied && !in->rendered)
 		rc = render_agency(b->w, b, a, &in->f);
 	if (!rc && !copied)
-		rc = insert(b->w, a->dir, &in->f, b->inos);
+		rc = insert(b->w, a, &in->f, b->inos);
 	ix_tnode_free(&in->f);
 	*in = (rendered){0};
 	return rc;
@@ -513,6 +532,8 @@ int ix_trend_build(sqlite3 *db, FILE *err, ix_inos *inos, ix_readers *readers,
 		rc = trend_new(ix_readers_db(readers, w), err, false, &b.rd[w]);
 	if (!rc)
 		rc = load_agencies(&b);
+	if (!rc)
+		rc = find_dirs(&b);
 	if (!rc)
 		rc = ix_pmap(b.n, nr, IX_RENDER_WINDOW, work_agency, insert_agency,
 			     &b);

@@ -113,8 +113,8 @@ def add_entries(db, n):
         top = con.execute("SELECT coalesce(max(ino), 1) FROM node").fetchone()[0]
         con.executemany(
             "INSERT INTO node(ino, parent, name, is_dir, size, size_unix,"
-            " mtime_ns, nlink, report, data, data_unix)"
-            " VALUES(?, 1, ?, 0, 0, NULL, 0, 1, NULL, NULL, NULL)",
+            " mtime_ns, nlink, report)"
+            " VALUES(?, 1, ?, 0, 0, NULL, 0, 1, NULL)",
             ((top + 1 + i, f"f{i:06}") for i in range(n)))
         con.commit()
     finally:

@@ -137,15 +137,16 @@ static void test_readers_stop_at_cancel(void **state)
 }
 
 /* The index of DATA, then a connection to it as the build has it just
- * before its tree phase: the nodes, _all and the checks across years
- * (which the tree phase adds) gone, the reports' rows kept. */
+ * before its tree phase: the nodes and their indexes, _all and the checks
+ * across years (which the tree phase adds) gone, the reports' rows kept. */
 static sqlite3 *before_tree_phase(scratch_dir *fx, const char *vfs)
 {
 	assert_int_equal(nb_index_build(fx->db, fx->raw, NULL, NULL), 0);
 	sqlite3 *db = open_as_build(fx->db, vfs);
 	assert_int_equal(ix_exec(db, "CREATE TEMP TABLE built AS"
 				 " SELECT * FROM node;"
-				 "DELETE FROM node; DELETE FROM chunk_node;"
+				 "DELETE FROM node; DROP INDEX node_name;"
+				 "DROP INDEX node_ino; DELETE FROM chunk_node;"
 				 "DELETE FROM chunk; DELETE FROM all_block;"
 				 "DELETE FROM all_file;"
 				 "UPDATE check_list SET cross = NULL;", NULL), 0);
