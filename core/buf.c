@@ -124,12 +124,11 @@ char *nb_strdup(const char *s)
 	return s ? nb_strndup(s, strlen(s)) : NULL;
 }
 
-void *nb_grow(void *v, size_t *cap, size_t need, size_t size, size_t min)
+/* nb_grow's reallocation (util.h) */
+void *nb_grow_to(void *v, size_t *cap, size_t need, size_t size, size_t min)
 {
 	size_t c = *cap ? *cap : (min ? min : 1);
 
-	if (need <= *cap)
-		return v;
 	while (c < need) {
 		if (c > SIZE_MAX / 2)
 			return NULL;

@@ -53,6 +53,18 @@ const char *nb_find_ci(const char *s, size_t n, const char *p)
 		return s;
 	/* the first byte folded as strncasecmp folds it, before the call */
 	int first = tolower((unsigned char)p[0]);
+	if (first == toupper((unsigned char)p[0])) {
+		/* a first byte without case (the < of every tag looked for):
+		 * memchr finds its places */
+		const char *q = s, *end = s + n;
+
+		while (q + k <= end && (q = memchr(q, p[0], (size_t)(end - q))) != NULL) {
+			if ((size_t)(end - q) >= k && strncasecmp(q, p, k) == 0)
+				return q;
+			q++;
+		}
+		return NULL;
+	}
 	for (size_t i = 0; i + k <= n; i++)
 		if (tolower((unsigned char)s[i]) == first && strncasecmp(s + i, p, k) == 0)
 			return s + i;

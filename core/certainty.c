@@ -467,6 +467,13 @@ static int fill(nb_report *r, view *w, nb_table *tb, nb_unit colunit)
 	const nb_template *t = s->t;
 	int rc = 0;
 
+	/* the table's cells in one block, row after row (report.c frees it
+	 * with the first row) */
+	size_t ncells = s->nrows * t->ncols;
+	nb_cell *cells = s->nrows ? calloc(ncells ? ncells : 1, sizeof *cells) : NULL;
+
+	if (s->nrows && !cells)
+		return -ENOMEM;
 	for (size_t i = 0; i < s->nrows && rc == 0; i++) {
 		nb_row *row = &tb->rows[tb->nrows++];
 		srow *sr = &s->rows[i];
@@ -475,8 +482,8 @@ static int fill(nb_report *r, view *w, nb_table *tb, nb_unit colunit)
 		 * adopted with its arena */
 		row->label = i >= t->nrows ? sr->label : nb_arena_strdup(r->arena, row_name(s, i));
 		row->printed = sr->printed;
-		row->cells = calloc(t->ncols, sizeof *row->cells);
-		if (!row->label || !row->cells)
+		row->cells = cells + i * t->ncols;
+		if (!row->label)
 			return -ENOMEM;
 		if (!fits(s, i)) {
 			/* Printed values that fit no reading, or a reader's

@@ -70,61 +70,31 @@ static inline bool starts_with(const char *s, size_t n, const char *w)
 	       nb_has_prefix(s, n, w);
 }
 
-/* The slot of the two bytes opening s[0..n) (the second 0 past n). */
-static unsigned pair_slot(const char *s, size_t n)
-{
-	unsigned a = (unsigned char)s[0], b = n > 1 ? (unsigned char)s[1] : 0;
-
-	return ((a << 8 | b) * 2654435761u) >> 22;
-}
-
-static bool pair_in(const uint64_t set[16], const char *s, size_t n)
-{
-	if (n == 0)
-		return false;
-
-	unsigned h = pair_slot(s, n);
-
-	return set[h >> 6] >> (h & 63) & 1;
-}
-
-static void pair_add(uint64_t set[16], const char *s, size_t n)
-{
-	unsigned h = pair_slot(s, n);
-
-	set[h >> 6] |= (uint64_t)1 << (h & 63);
-}
-
-/* Each word's first two bytes into set; a word of one byte may be followed
- * by any byte, or by none (0, as pair_slot reads past the end). */
-static void pairs_of(uint64_t set[16], const char *const *list)
-{
-	memset(set, 0, 16 * sizeof *set);
-	for (; *list; list++) {
-		const char *w = *list;
-
-		if (w[1] != '\0') {
-			pair_add(set, w, 2);
-			continue;
-		}
-		for (unsigned b = 0; b < 256; b++) {
-			char two[2] = { w[0], (char)b };
-
-			pair_add(set, two, 2);
-		}
-	}
-}
-
 /* The words font_size, copyright and date_banner look for in a line. */
 static const char *const font_keys[] = { "字号", "字体", NULL };
 static const char *const copyright_keys[] = { "版权所有", NULL };
 /* every day is 星期…: a line without it has none of them */
 static const char *const date_keys[] = { "星期", "天气", NULL };
 
-/* A code point's slot in a line's set (chrome_line). */
+/* A code point's slot in a set of 1,024 bits (chrome_line, and the
+ * chrome_sets). */
 static unsigned cp_slot(uint32_t cp)
 {
 	return (cp * 2654435761u) >> 22;
+}
+
+/* Whether s[0..n)'s first code point is in the set: a word can open s only
+ * if that is the word's first code point (a word is whole UTF-8, so s
+ * opening with its bytes decodes to its first code point). */
+static bool first_in(const uint64_t set[16], const char *s, size_t n)
+{
+	if (n == 0)
+		return false;
+
+	size_t i = 0;
+	unsigned h = cp_slot(nb_utf8_next(s, n, &i));
+
+	return set[h >> 6] >> (h & 63) & 1;
 }
 
 /* Each word's first code point into set (as line_init hashes a line's). */
@@ -140,10 +110,10 @@ static void firsts_of(uint64_t set[16], const char *const *list)
 
 void ln_chrome_init(ln_chrome_sets *cs)
 {
-	pairs_of(cs->meta, meta_keys);
-	pairs_of(cs->start, chrome_start);
-	pairs_of(cs->words, chrome_words);
-	memset(cs->inside, 0, sizeof cs->inside);
+	memset(cs, 0, sizeof *cs);
+	firsts_of(cs->meta, meta_keys);
+	firsts_of(cs->start, chrome_start);
+	firsts_of(cs->words, chrome_words);
 	firsts_of(cs->inside, chrome_anywhere);
 	firsts_of(cs->inside, font_keys);
 	firsts_of(cs->inside, copyright_keys);
@@ -153,7 +123,7 @@ void ln_chrome_init(ln_chrome_sets *cs)
 static bool starts_any(const char *s, size_t n, const char *const *list,
 		       const uint64_t set[16])
 {
-	if (!pair_in(set, s, n))
+	if (!first_in(set, s, n))
 		return false;
 	for (; *list; list++)
 		if (starts_with(s, n, *list))
@@ -175,42 +145,29 @@ typedef struct {
 	uint64_t cps[16];
 } chrome_line;
 
-/* The code points of s[0..n), counted up to limit + 1 (all that a
- * caller needs to know is whether there are more than limit): as
- * nb_utf8_next steps, without computing the code points of ASCII and of
- * three-byte sequences (nearly all of a report). */
-static size_t count_cps(const char *str, size_t n, size_t limit)
+/* The line's set of code points, made while they are counted up to
+ * limit + 1 (all that the caller needs to know is whether there are more
+ * than limit; the set is whole when there are not).  Nine lines in ten
+ * are asked for their set, so it is made in the same pass. */
+static size_t line_init(chrome_line *l, const char *s, size_t n, size_t limit)
 {
-	const unsigned char *s = (const unsigned char *)str;
 	size_t i = 0, ncp = 0;
-
-	while (i < n && ncp <= limit) {
-		unsigned char c = s[i];
-
-		if (c < 0x80)
-			i++;
-		else if ((c & 0xF0) == 0xE0 && i + 3 <= n && (s[i + 1] & 0xC0) == 0x80 &&
-			 (s[i + 2] & 0xC0) == 0x80)
-			i += 3;
-		else
-			nb_utf8_next(str, n, &i);
-		ncp++;
-	}
-	return ncp;
-}
-
-/* The line's set of code points (a line of at most NB_CHROME_MAX). */
-static void line_init(chrome_line *l, const char *s, size_t n)
-{
-	size_t i = 0;
 
 	l->s = s;
 	l->n = n;
 	memset(l->cps, 0, sizeof l->cps);
-	while (i < n) {
-		unsigned h = cp_slot(nb_utf8_next(s, n, &i));
+	while (i < n && ncp <= limit) {
+		/* U+4000..U+9FFF, most of a line, decoded inline */
+		uint32_t cp = nb_utf8_han(s, n, i);
+		if (cp)
+			i += 3;
+		else
+			cp = nb_utf8_next(s, n, &i);
+		unsigned h = cp_slot(cp);
 		l->cps[h >> 6] |= (uint64_t)1 << (h & 63);
+		ncp++;
 	}
+	return ncp;
 }
 
 /* Only the pattern's first code point is looked up: that turns nearly
@@ -254,7 +211,7 @@ static bool only_chrome_words(const ln_chrome_sets *cs, const char *s, size_t n)
 		if (sc_sep(cp) || nb_is_digit(cp))
 			continue;
 		i = at;
-		if (!pair_in(cs->words, s + i, n - i))
+		if (!first_in(cs->words, s + i, n - i))
 			return false;	/* no word opens here */
 
 		const char *const *w;
@@ -349,7 +306,7 @@ static bool date_banner(const chrome_line *l)
 bool ln_chrome(const ln_chrome_sets *cs, const char *s, size_t n)
 {
 	chrome_line l;
-	size_t ncp = count_cps(s, n, NB_CHROME_TITLE_MAX);
+	size_t ncp = line_init(&l, s, n, NB_CHROME_TITLE_MAX);
 	size_t i = 0;
 
 	if (ncp > NB_CHROME_TITLE_MAX || starts_any(s, n, meta_keys, cs->meta))
@@ -359,7 +316,6 @@ bool ln_chrome(const ln_chrome_sets *cs, const char *s, size_t n)
 		return true;
 	if (ncp > NB_CHROME_MAX || nb_ends_with_full_stop(s, n))
 		return false;
-	line_init(&l, s, n);
 
 	/* Past opening brackets and a greeting: 【打印】, 您好！欢迎光临 */
 	while (i < n) {

@@ -166,6 +166,32 @@ size_t ct_find(const uint32_t *t, size_t from, size_t to, const char *s)
 	return SIZE_MAX;
 }
 
+static unsigned set_slot(uint32_t cp)
+{
+	return (cp * 2654435761u) >> 22;
+}
+
+void ct_set_make(ct_set *set, const uint32_t *t, size_t n)
+{
+	memset(set, 0, sizeof *set);
+	for (size_t i = 0; i < n; i++) {
+		unsigned h = set_slot(t[i]);
+		set->w[h >> 6] |= (uint64_t)1 << (h & 63);
+	}
+}
+
+bool ct_set_may_hold(const ct_set *set, const char *s)
+{
+	size_t len = strlen(s), j = 0;
+
+	while (j < len) {
+		unsigned h = set_slot(nb_utf8_next(s, len, &j));
+		if (!(set->w[h >> 6] >> (h & 63) & 1))
+			return false;
+	}
+	return true;
+}
+
 bool ct_ends(const uint32_t *t, size_t a, size_t b, const char *s)
 {
 	uint32_t u[32];

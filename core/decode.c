@@ -59,12 +59,17 @@ static bool valid_utf8(const unsigned char *s, size_t n)
 	while (i < n) {
 		if (s[i] < 0x80) {	/* ASCII, without the call */
 			i++;
+			/* eight at once (markup, numbers) */
+			uint64_t w;
+			while (n - i >= 8 && (memcpy(&w, s + i, 8), !(w & 0x8080808080808080u)))
+				i += 8;
 			continue;
 		}
 		/* E1..EC and EE, EF: three bytes with no further rule (all
-		 * of Han), without the call either */
-		if (s[i] >= 0xE1 && s[i] != 0xED && s[i] <= 0xEF && n - i >= 3 &&
-		    (s[i + 1] & 0xC0) == 0x80 && (s[i + 2] & 0xC0) == 0x80) {
+		 * of Han), without the call either; a continuation byte b is
+		 * b ^ 0x80 < 0x40 */
+		if ((unsigned)(s[i] - 0xE1) <= 0xEF - 0xE1 && s[i] != 0xED && n - i >= 3 &&
+		    ((s[i + 1] ^ 0x80) | (s[i + 2] ^ 0x80)) < 0x40) {
 			i += 3;
 			continue;
 		}

@@ -22,8 +22,12 @@ static int intro_agency(facts *f, size_t line, const ctext *c)
 	};
 	const uint32_t *t = c->cp;
 	size_t n = c->n;
+	ct_set set;
 
+	ct_set_make(&set, t, n);
 	for (size_t k = 0; k < sizeof before / sizeof *before; k++) {
+		if (!ct_set_may_hold(&set, before[k]))
+			continue;
 		size_t at = ct_find(t, 0, n, before[k]);
 		if (at == SIZE_MAX)
 			continue;
@@ -292,6 +296,14 @@ static int scan_intro(facts *f)
 		nb_line *l = &d->lines.v[i];
 		if (line_skipped(l) || (l->flags & (NB_LF_META | NB_LF_TITLE)))
 			continue;
+		/* What is still to be read from a line: once nothing is (each
+		 * of these stays false once it is), the rest of the loop would
+		 * decode lines for nothing. */
+		bool want_date = lines == 0 && !f->pub_start.y;
+		bool want_agency = lines < 12 && i < f->head + 12 && !f->ag[SRC_INTRO].set;
+		bool want_period = r->year_rule != NB_YEAR_TITLE && !r->year;
+		if (!want_date && !want_agency && !want_period)
+			break;
 		/* the line with the next one: a wrap may cut the agency's name
 		 * or the period (松川市人民政 / 府编制了本年度…) */
 		size_t nx = i + 1;
@@ -324,20 +336,20 @@ static int scan_intro(facts *f)
 		}
 		if (rc < 0)
 			break;
-		if (lines == 0 && !f->pub_start.y) {
+		if (want_date) {
 			size_t end;
 			date dt;
 			if (c.n > 0 && fx_date_at(c.cp, c.n, 0, &dt, &end))
 				f->pub_start = dt;
 		}
-		if (lines < 12 && i < f->head + 12 && !f->ag[SRC_INTRO].set) {
+		if (want_agency) {
 			rc = intro_agency(f, i, &c);
 			/* a name that runs into the next line has no one line that
 			 * holds its printed spelling */
 			if (f->ag[SRC_INTRO].set && f->ag[SRC_INTRO].b > own)
 				f->ag[SRC_INTRO].line = SIZE_MAX;
 		}
-		if (r->year_rule != NB_YEAR_TITLE && !r->year) {
+		if (want_period) {
 			int y = period_year(&c);
 			if (y) {
 				r->year = y;
@@ -358,6 +370,7 @@ int nb_find_facts(nb_doc *d)
 	nb_report *r = d->r;
 	int rc;
 
+	f.meta_firsts = fx_meta_firsts();
 	f.head = head_end(d);
 	if ((rc = fx_scan_head(&f)) < 0)
 		goto out;

@@ -46,6 +46,14 @@ size_t ct_lit(const char *s, uint32_t *out, size_t cap);
 bool ct_at(const uint32_t *t, size_t n, size_t i, const char *s);
 /* Index of the first s in t[from, to), or SIZE_MAX. */
 size_t ct_find(const uint32_t *t, size_t from, size_t to, const char *s);
+/* t[0..n)'s code points hashed into 1,024 bits, and whether every code
+ * point of s may be among them (false: s occurs nowhere in t), for a text
+ * searched for many wordings, most of them absent. */
+typedef struct {
+	uint64_t w[16];
+} ct_set;
+void ct_set_make(ct_set *set, const uint32_t *t, size_t n);
+bool ct_set_may_hold(const ct_set *set, const char *s);
 bool ct_ends(const uint32_t *t, size_t a, size_t b, const char *s);
 bool ct_digit(uint32_t cp);
 bool ct_any(uint32_t cp, const char *set);	/* cp is one of set's */
@@ -81,6 +89,7 @@ typedef struct {
 
 typedef struct {
 	nb_doc *d;
+	uint64_t meta_firsts;	/* fx_meta_firsts() */
 	size_t head;		/* lines [0, head) may hold title and metadata */
 	cand ag[NSRC];
 	date pub_meta, pub_written, pub_sign, pub_start;
@@ -102,6 +111,9 @@ int fx_choose_agency(facts *f);
 
 /* ---- page metadata (meta.c) ---------------------------------------------- */
 
+/* The metadata keys' first code points as a set (nb_key_bits), made once
+ * a report: every position of a line is tried against them. */
+uint64_t fx_meta_firsts(void);
 /* Reads a metadata line into f; 1 when line is one, 0 when not, or
  * -ENOMEM.  head: the line is near the top (more keys are trusted). */
 int fx_meta_line(facts *f, size_t line, const ctext *c, bool head);

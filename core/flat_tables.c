@@ -341,12 +341,12 @@ static int commit(nb_doc *d, const nb_template *t, const nb_flat_region *g, cons
 
 /* Aligns the printed rows obs[0..nobs) with t, reads their runs and
  * settles what the column rules can. */
-static int read_table(const nb_flat_region *g, const nb_template *t, const size_t *obs,
-		      size_t nobs, reading **out, double *score)
+static int read_table(nb_doc *d, const nb_flat_region *g, const nb_template *t,
+		      const size_t *obs, size_t nobs, reading **out, double *score)
 {
 	nb_align a;
 	reading *x = calloc(t->nrows, sizeof *x);
-	int rc = x ? nb_align_rows(&g->rs, obs, nobs, t, &a) : -ENOMEM;
+	int rc = x ? nb_align_rows(d->tkeys, &g->rs, obs, nobs, t, &a) : -ENOMEM;
 
 	if (rc == 0) {
 		*score = a.score;
@@ -384,8 +384,8 @@ static int requests(nb_doc *d)
 	}
 	for (size_t k = 0; k < g.n; k++)
 		obs[k] = k;
-	if ((rc = read_table(&g, t19[0], obs, g.n, &x19, &s19)) < 0 ||
-	    (rc = read_table(&g, t21[0], obs, g.n, &x21, &s21)) < 0)
+	if ((rc = read_table(d, &g, t19[0], obs, g.n, &x19, &s19)) < 0 ||
+	    (rc = read_table(d, &g, t21[0], obs, g.n, &x21, &s21)) < 0)
 		goto out;
 	/* The format whose rows the printed labels match best. */
 	bool use21 = s21 > s19 || (s21 == s19 && d->r->year >= 2021);
@@ -522,7 +522,7 @@ static int one_clause(nb_doc *d, const nb_flat_region *g, size_t from, size_t to
 	const nb_template *t = clause_of(&g->rs.rows[from], all, nall, fallback);
 	free(all);
 	nb_buf_free(&lab);
-	int rc = read_table(g, t, obs, nobs, &x, &score);
+	int rc = read_table(d, g, t, obs, nobs, &x, &score);
 	if (rc < 0)
 		return rc;
 	/* A unit printed after a run belongs to the last column: the money

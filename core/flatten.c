@@ -434,28 +434,37 @@ static int split_article(nb_lines *ls, bool *flat)
 	fhead h[16];
 	int rc = 0;
 
-	size_t total = 0;
-	bool any = false;
+	size_t total = 0, first = ls->n, first_nh = 0;
 	*flat = false;
 	for (size_t k = 0; k < ls->n; k++)
 		total += ls->v[k].len;
-	/* Most texts hold no article: known before copying every line. */
-	for (size_t k = 0; k < ls->n && !any; k++) {
+	/* Most texts hold no article: known before copying every line.  The
+	 * first line that holds one keeps its headings in h for the copy
+	 * (find_heads is most of the stage for a flattened page). */
+	for (size_t k = 0; k < ls->n && first == ls->n; k++) {
 		size_t ncanon = 0;
 		if (ls->v[k].len * 2 >= total) {
-			find_heads(ls->v[k].text, ls->v[k].len, h, 16, &ncanon);
-			any = ncanon >= MIN_HEADINGS;
+			size_t nh = find_heads(ls->v[k].text, ls->v[k].len, h, 16, &ncanon);
+			if (ncanon >= MIN_HEADINGS) {
+				first = k;
+				first_nh = nh;
+			}
 		}
 	}
-	if (!any)
+	if (first == ls->n)
 		return 0;
 	for (size_t k = 0; k < ls->n && rc == 0; k++) {
 		const nb_line *l = &ls->v[k];
 		size_t ncanon = 0, nh = 0;
 		/* The article is most of the page; a sentence that lists the
-		 * headings (本报告包括一、总体情况；二、…) is not. */
-		if (l->len * 2 >= total)
+		 * headings (本报告包括一、总体情况；二、…) is not.  The lines
+		 * before the first article were found to hold none. */
+		if (k == first) {
+			nh = first_nh;
+			ncanon = MIN_HEADINGS;
+		} else if (k > first && l->len * 2 >= total) {
 			nh = find_heads(l->text, l->len, h, 16, &ncanon);
+		}
 		if (ncanon >= MIN_HEADINGS) {
 			*flat = true;
 			rc = cut_line(l, h, nh, &out);

@@ -33,18 +33,25 @@ static const char *const canonical_names[7] = {
  * each is its own key, written as UTF-32 to be matched as it is: making
  * their keys anew for every candidate heading was most of classifying it.
  */
-static const char32_t *const variants[7][7] = {
-	{ NULL },
-	{ U"总体情况", U"基本情况", U"概述", NULL },
-	{ U"主动公开政府信息情况", U"主动公开政府信息的情况", U"主动公开情况", NULL },
-	{ U"收到和处理政府信息公开申请情况", U"收到和处理政府信息公开申请的情况",
-	  U"依申请公开政府信息情况", U"依申请公开情况", U"政府信息公开申请情况", NULL },
-	{ U"政府信息公开行政复议行政诉讼情况", U"因政府信息公开工作被申请行政复议和提起行政诉讼情况",
-	  U"行政复议行政诉讼情况", U"行政复议和行政诉讼情况", NULL },
-	{ U"存在的主要问题及改进情况", U"存在的主要问题及整改措施", U"存在的主要问题和改进情况",
-	  U"存在的主要问题及改进措施", U"存在的问题及改进措施", U"主要问题及改进情况", NULL },
-	{ U"其他需要报告的事项", U"其他需要报告事项", NULL },
+#define V(w) { w, sizeof w / sizeof w[0] - 1 }	/* a wording and its length */
+static const struct {
+	const char32_t *key;
+	size_t n;
+} variants[7][7] = {
+	{ { NULL, 0 } },
+	{ V(U"总体情况"), V(U"基本情况"), V(U"概述") },
+	{ V(U"主动公开政府信息情况"), V(U"主动公开政府信息的情况"), V(U"主动公开情况") },
+	{ V(U"收到和处理政府信息公开申请情况"), V(U"收到和处理政府信息公开申请的情况"),
+	  V(U"依申请公开政府信息情况"), V(U"依申请公开情况"), V(U"政府信息公开申请情况") },
+	{ V(U"政府信息公开行政复议行政诉讼情况"),
+	  V(U"因政府信息公开工作被申请行政复议和提起行政诉讼情况"),
+	  V(U"行政复议行政诉讼情况"), V(U"行政复议和行政诉讼情况") },
+	{ V(U"存在的主要问题及改进情况"), V(U"存在的主要问题及整改措施"),
+	  V(U"存在的主要问题和改进情况"), V(U"存在的主要问题及改进措施"),
+	  V(U"存在的问题及改进措施"), V(U"主要问题及改进情况") },
+	{ V(U"其他需要报告的事项"), V(U"其他需要报告事项") },
 };
+#undef V
 
 /* char32_t is the uint32_t of the keys (glibc: both unsigned int). */
 _Static_assert(_Generic((const char32_t *)0, const uint32_t *: 1, default: 0),
@@ -52,16 +59,10 @@ _Static_assert(_Generic((const char32_t *)0, const uint32_t *: 1, default: 0),
 
 size_t nb_section_variant(int canonical, size_t k, const uint32_t **key)
 {
-	if (canonical < 1 || canonical > 6 || k >= 7 || !variants[canonical][k])
+	if (canonical < 1 || canonical > 6 || k >= 7 || !variants[canonical][k].key)
 		return 0;
-
-	const char32_t *v = variants[canonical][k];
-	size_t n = 0;
-
-	while (v[n])
-		n++;
-	*key = v;
-	return n;
+	*key = variants[canonical][k].key;
+	return variants[canonical][k].n;
 }
 
 /* Labels of table 3's rows that start with a section's numeral. */
@@ -182,10 +183,12 @@ int nb_heading_classify(const char *name, size_t len, double *score)
 	if (nn > 128 || nn == 0)
 		return 0;
 	uint64_t bits = nb_key_bits(nk, nn);
-	for (int c = 1; c <= 6; c++) {
+	/* a wording found whole (1) cannot be beaten: the others' bounds are
+	 * no higher */
+	for (int c = 1; c <= 6 && *score < 1.0; c++) {
 		const uint32_t *vk;
 		size_t nv;
-		for (size_t v = 0; (nv = nb_section_variant(c, v, &vk)) > 0; v++) {
+		for (size_t v = 0; *score < 1.0 && (nv = nb_section_variant(c, v, &vk)) > 0; v++) {
 			if (nb_fuzzy_bound(vk, nv, bits) <= *score)
 				continue;
 			double s = nb_fuzzy_find(vk, nv, nk, nn, NULL);
@@ -220,13 +223,18 @@ static size_t number_tokens(const char *s, size_t n)
 	return count;
 }
 
-static bool has_cp(const char *s, size_t n, uint32_t want)
+/* Whether s[0..n) holds one of the code points of want[0..nwant): one
+ * pass for all (a heading is asked for the stops of a sentence). */
+static bool has_cp(const char *s, size_t n, const uint32_t *want, size_t nwant)
 {
 	size_t i = 0;
 
-	while (i < n)
-		if (nb_utf8_next(s, n, &i) == want)
-			return true;
+	while (i < n) {
+		uint32_t cp = nb_utf8_next(s, n, &i);
+		for (size_t k = 0; k < nwant; k++)
+			if (cp == want[k])
+				return true;
+	}
 	return false;
 }
 
@@ -261,7 +269,7 @@ int nb_heading_at(const nb_line *l, size_t *na, size_t *ne)
 		a++;
 	while (e > a && s[e - 1] == '*')
 		e--;
-	if (a >= e || memchr(s + a, '|', e - a) || memchr(s + a, '\t', e - a))
+	if (a >= e)
 		return 0;
 	i = a;
 	bool arabic = false, part = false;
@@ -270,7 +278,9 @@ int nb_heading_at(const nb_line *l, size_t *na, size_t *ne)
 		part = true;
 	if (!num && (num = arabic_at(s, e, &i)) > 0)
 		arabic = true;
-	if (!num)
+	/* cells are no heading; asked after the numeral, which most lines
+	 * lack, so that only those lines are searched */
+	if (!num || memchr(s + a, '|', e - a) || memchr(s + a, '\t', e - a))
 		return 0;
 	if (i < e) {
 		size_t k = i;
@@ -305,8 +315,8 @@ int nb_heading_at(const nb_line *l, size_t *na, size_t *ne)
 	size_t body = *ne - *na;
 	if (body >= 3 && !memcmp(s + *ne - 3, "\xe3\x80\x82", 3))
 		body -= 3;
-	if (has_cp(s + *na, body, 0x3002) || has_cp(s + *na, body, 0xFF0C) ||
-	    has_cp(s + *na, body, 0xFF1B))
+	static const uint32_t stops[] = { 0x3002, 0xFF0C, 0xFF1B };	/* 。，； */
+	if (has_cp(s + *na, body, stops, 3))
 		return 0;
 	if (number_tokens(s + *na, *ne - *na) >= 2)
 		return 0;
@@ -326,7 +336,8 @@ bool nb_heading_continues(const char *s, size_t n)
 	if (first == '(' || first == '[' || first == 0x3010 || (first >= '0' && first <= '9') ||
 	    digit_of(first) || (first >= 0x2460 && first <= 0x2473))
 		return false;
-	return number_tokens(s, n) == 0 && !has_cp(s, n, 0x3002) && !has_cp(s, n, 0xFF0C);
+	static const uint32_t stops[] = { 0x3002, 0xFF0C };	/* 。， */
+	return number_tokens(s, n) == 0 && !has_cp(s, n, stops, 2);
 }
 
 const char *nb_canonical_name(int canonical)

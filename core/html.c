@@ -136,33 +136,53 @@ static void blank_line(walker *w)
 		w->blank = true;
 }
 
+/* The folded white space: a byte of its own, or U+00A0 (C2 A0; neither
+ * byte is ever inside another character's UTF-8, so it is found where
+ * decoding would find it). */
+static size_t fold_space_at(const char *s, size_t n, size_t i)
+{
+	unsigned char c = (unsigned char)s[i];
+
+	if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f')
+		return 1;
+	return c == 0xC2 && i + 1 < n && (unsigned char)s[i + 1] == 0xA0 ? 2 : 0;
+}
+
 /* Appends a text node's content with whitespace folded (U+00A0 from
  * &nbsp; is a space; U+3000 is kept, it is indentation). */
 static void add_text(walker *w, const char *s, size_t n)
 {
-	size_t i = 0;
+	size_t i = 0, run = 0;
+	bool in_run = false;
 
+	/* runs of other characters added whole, as cell_add does */
 	while (i < n) {
-		size_t at = i;
-		uint32_t cp = nb_utf8_next(s, n, &i);
+		size_t sp = w->pre ? s[i] == '\n' : fold_space_at(s, n, i);
 
-		if (w->pre && cp == '\n') {
-			if (w->line.len)
+		if (sp) {
+			if (in_run)
+				nb_buf_add(&w->line, s + run, i - run);
+			in_run = false;
+			if (!w->pre)
+				w->space = w->line.len > 0;
+			else if (w->line.len)
 				flush(w);
 			else
 				blank_line(w);
+			i += sp;
 			continue;
 		}
-		if (!w->pre && (cp == ' ' || cp == '\t' || cp == '\n' ||
-				cp == '\r' || cp == '\f' || cp == 0xA0)) {
-			w->space = w->line.len > 0;
-			continue;
+		if (!in_run) {
+			if (w->space)
+				nb_buf_addc(&w->line, ' ');
+			w->space = false;
+			run = i;
+			in_run = true;
 		}
-		if (w->space)
-			nb_buf_addc(&w->line, ' ');
-		w->space = false;
-		nb_buf_add(&w->line, s + at, i - at);
+		i++;
 	}
+	if (in_run)
+		nb_buf_add(&w->line, s + run, n - run);
 }
 
 /* ---- cells --------------------------------------------------------------- */
@@ -176,6 +196,38 @@ typedef struct {
 	size_t breaks;		/* <br> and blocks inside the cell */
 } cell_acc;
 
+/* Appends text to a cell with its white space folded: a space between
+ * words, none at the start or after a break.  Runs of other characters
+ * are added whole (a call a character was most of reading a cell). */
+static void cell_add(cell_acc *a, const char *s, size_t len)
+{
+	size_t i = 0, run = 0;
+	bool in_run = false;
+
+	while (i < len) {
+		size_t sp = fold_space_at(s, len, i);
+
+		if (sp) {
+			if (in_run)
+				nb_buf_add(&a->b, s + run, i - run);
+			in_run = false;
+			a->space = a->b.len > 0 && !a->glued;
+			i += sp;
+			continue;
+		}
+		if (!in_run) {
+			if (a->space)
+				nb_buf_addc(&a->b, ' ');
+			a->space = a->glued = false;
+			run = i;
+			in_run = true;
+		}
+		i++;
+	}
+	if (in_run)
+		nb_buf_add(&a->b, s + run, len - run);
+}
+
 /* A cell's text: whitespace folded, <br> and block edges joined with
  * nothing, the white space around them too (a header printed
  * 本年新<br/>制作数量 is one label), nested tables left out (their rows
@@ -185,22 +237,9 @@ static void cell_text(const xmlNode *n, cell_acc *a)
 	for (const xmlNode *c = n->children; c; c = c->next) {
 		if (c->type == XML_TEXT_NODE || c->type == XML_CDATA_SECTION_NODE) {
 			const char *s = (const char *)c->content;
-			size_t len = s ? strlen(s) : 0, i = 0;
+			size_t len = s ? strlen(s) : 0;
 
-			while (i < len) {
-				size_t at = i;
-				uint32_t cp = nb_utf8_next(s, len, &i);
-
-				if (cp == ' ' || cp == '\t' || cp == '\n' ||
-				    cp == '\r' || cp == '\f' || cp == 0xA0) {
-					a->space = a->b.len > 0 && !a->glued;
-					continue;
-				}
-				if (a->space)
-					nb_buf_addc(&a->b, ' ');
-				a->space = a->glued = false;
-				nb_buf_add(&a->b, s + at, i - at);
-			}
+			cell_add(a, s, len);
 		} else if (c->type == XML_ELEMENT_NODE) {
 			if (skip(c))
 				continue;

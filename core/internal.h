@@ -339,9 +339,15 @@ typedef struct {
 	char *name;		/* directory name after "N-" */
 } nb_span;
 
+/* The template rows' matching keys, made once a parser (tkeys.c). */
+typedef struct nb_tkeys nb_tkeys;
+int nb_tkeys_new(nb_tkeys **out);	/* 0 or -ENOMEM */
+void nb_tkeys_free(nb_tkeys *c);
+
 typedef struct {
 	const char *name;	/* file name, for messages */
 	nb_src_kind kind;
+	nb_tkeys *tkeys;	/* the parser's */
 	nb_lines lines;		/* Simplified text */
 	nb_lines orig;		/* the same lines before Traditional -> Simplified
 				   (n == 0 when the source was Simplified) */

@@ -12,9 +12,10 @@
 
 /* Code points that separate words in site navigation, or decorate them. */
 bool sc_sep(uint32_t cp);
-/* Display columns of s[0..n) (nb_cp_width), counted until they pass max:
- * a value over max says only that. */
-size_t sc_width(const char *s, size_t n, size_t max);
+/* Display columns of s[0..n) (nb_cp_width), counted until they pass max
+ * (a value over max says only that), into *w; false when three spaces in a
+ * row come first (a layout table's row). */
+bool sc_text_width(const char *s, size_t n, size_t max, size_t *w);
 size_t sc_indent(const char *s, size_t n);	/* columns of leading space */
 /* Digits (either width) at s[*i]: the value, or -1 when none or more
  * than 6; advances *i past them. */
@@ -40,7 +41,7 @@ void ln_mark_lone_pagenos(nb_lines *ls);
 /* pageno.c: marks a running header (the same short line atop two pages,
  * or atop one and the first) as page furniture.  0 or -ENOMEM. */
 int ln_mark_running_heads(nb_lines *ls);
-/* chrome.c: the first two bytes of the chrome words of each list, hashed
+/* chrome.c: the first code points of the chrome words of each list, hashed
  * into a set, so that a line none of them can open is passed over without
  * trying each word; and the first code points of the words looked for
  * anywhere in a line (inside).  Made once per text (ln_chrome_init). */

@@ -62,6 +62,12 @@ static void md_inline(nb_line *l)
 	size_t n = l->len, w = 0, r = 0;
 
 	while (r < n) {
+		/* a byte that opens none of the forms below (most of them) */
+		char c = s[r];
+		if (c != '*' && c != '_' && c != '<' && c != '&' && c != '!' && c != '[') {
+			s[w++] = s[r++];
+			continue;
+		}
 		if ((s[r] == '*' || s[r] == '_') && r + 1 < n &&
 		    s[r + 1] == s[r]) {
 			r += 2;

@@ -7,57 +7,64 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <uchar.h>
 
 #include "facts.h"
 
 enum { K_PUBLISHED, K_WRITTEN, K_SOURCE, K_ISSUER, K_TITLE, K_OTHER };
 
+/* The keys as the code points they are matched as (UTF-32, so that no
+ * line's every position decodes them), with their lengths. */
+#define K(w) w, sizeof w / sizeof w[0] - 1
 static const struct {
-	const char *key;
+	const char32_t *key;
+	size_t n;
 	int kind;
 	bool head_only;		/* words too common to trust below the head */
 } meta_keys[] = {
-	{ "发布时间", K_PUBLISHED, false }, { "发布日期", K_PUBLISHED, false },
-	{ "公开日期", K_PUBLISHED, false }, { "发文日期", K_PUBLISHED, false },
-	{ "日期", K_PUBLISHED, false }, { "成文日期", K_WRITTEN, false },
-	{ "成文时间", K_WRITTEN, false }, { "信息来源", K_SOURCE, false },
-	{ "来源", K_SOURCE, false }, { "发布机构", K_ISSUER, false },
-	{ "发布单位", K_ISSUER, false }, { "发文机关", K_ISSUER, false },
-	{ "发文单位", K_ISSUER, false }, { "所属机构", K_ISSUER, true },
-	{ "单位", K_ISSUER, true }, { "标题", K_TITLE, true },
-	{ "名称", K_TITLE, true }, { "索引号", K_OTHER, false },
-	{ "索引號", K_OTHER, false }, { "文号", K_OTHER, false },
-	{ "公开方式", K_OTHER, false }, { "公开范围", K_OTHER, false },
-	{ "主题分类", K_OTHER, false }, { "体裁分类", K_OTHER, false },
-	{ "信息分类", K_OTHER, false }, { "分类", K_OTHER, true },
-	{ "关键词", K_OTHER, true }, { "采集时间", K_OTHER, false },
-	{ "有效性", K_OTHER, true }, { "生成日期", K_OTHER, false },
-	{ "责任编辑", K_OTHER, false }, { "浏览次数", K_OTHER, false },
-	{ "访问次数", K_OTHER, false }, { "字号", K_OTHER, true },
-	{ "作者", K_OTHER, true },
+	{ K(U"发布时间"), K_PUBLISHED, false }, { K(U"发布日期"), K_PUBLISHED, false },
+	{ K(U"公开日期"), K_PUBLISHED, false }, { K(U"发文日期"), K_PUBLISHED, false },
+	{ K(U"日期"), K_PUBLISHED, false }, { K(U"成文日期"), K_WRITTEN, false },
+	{ K(U"成文时间"), K_WRITTEN, false }, { K(U"信息来源"), K_SOURCE, false },
+	{ K(U"来源"), K_SOURCE, false }, { K(U"发布机构"), K_ISSUER, false },
+	{ K(U"发布单位"), K_ISSUER, false }, { K(U"发文机关"), K_ISSUER, false },
+	{ K(U"发文单位"), K_ISSUER, false }, { K(U"所属机构"), K_ISSUER, true },
+	{ K(U"单位"), K_ISSUER, true }, { K(U"标题"), K_TITLE, true },
+	{ K(U"名称"), K_TITLE, true }, { K(U"索引号"), K_OTHER, false },
+	{ K(U"索引號"), K_OTHER, false }, { K(U"文号"), K_OTHER, false },
+	{ K(U"公开方式"), K_OTHER, false }, { K(U"公开范围"), K_OTHER, false },
+	{ K(U"主题分类"), K_OTHER, false }, { K(U"体裁分类"), K_OTHER, false },
+	{ K(U"信息分类"), K_OTHER, false }, { K(U"分类"), K_OTHER, true },
+	{ K(U"关键词"), K_OTHER, true }, { K(U"采集时间"), K_OTHER, false },
+	{ K(U"有效性"), K_OTHER, true }, { K(U"生成日期"), K_OTHER, false },
+	{ K(U"责任编辑"), K_OTHER, false }, { K(U"浏览次数"), K_OTHER, false },
+	{ K(U"访问次数"), K_OTHER, false }, { K(U"字号"), K_OTHER, true },
+	{ K(U"作者"), K_OTHER, true },
 	/* a crawler's header lines (栏目: 政府信息公开年报, 原文链接: https://…) */
-	{ "时间", K_PUBLISHED, true }, { "栏目", K_OTHER, true }, { "原文链接", K_OTHER, true },
-	{ "本地目录", K_OTHER, true }, { "页面链接", K_OTHER, true },
+	{ K(U"时间"), K_PUBLISHED, true }, { K(U"栏目"), K_OTHER, true },
+	{ K(U"原文链接"), K_OTHER, true }, { K(U"本地目录"), K_OTHER, true },
+	{ K(U"页面链接"), K_OTHER, true },
 };
+#undef K
 #define NKEYS (sizeof meta_keys / sizeof *meta_keys)
 
-/* The keys' first code points as a set (nb_key_bits): key_at is tried at
- * every position of a line, and most positions start no key. */
-static uint64_t key_firsts(void)
+/* char32_t is the uint32_t of ctext (glibc: both unsigned int). */
+_Static_assert(_Generic((const char32_t *)0, const uint32_t *: 1, default: 0),
+	       "char32_t is not uint32_t");
+
+uint64_t fx_meta_firsts(void)
 {
 	uint32_t u[NKEYS];
 
-	for (size_t k = 0; k < NKEYS; k++) {
-		size_t j = 0;
-		u[k] = nb_utf8_next(meta_keys[k].key, strnlen(meta_keys[k].key, 4), &j);
-	}
+	for (size_t k = 0; k < NKEYS; k++)
+		u[k] = meta_keys[k].key[0];
 	return nb_key_bits(u, NKEYS);
 }
 
 /* The key at t[i] followed by ':' or '|' (fullwidth forms are folded),
  * longest first; its index or -1, and where its value starts.  firsts:
- * key_firsts(). */
-static int key_at(const uint32_t *t, size_t n, size_t i, bool head, uint64_t firsts,
+ * fx_meta_firsts(), asked first: most positions start no key. */
+static int key_at(uint64_t firsts, const uint32_t *t, size_t n, size_t i, bool head,
 		  size_t *vstart)
 {
 	int best = -1;
@@ -68,15 +75,9 @@ static int key_at(const uint32_t *t, size_t n, size_t i, bool head, uint64_t fir
 	for (size_t k = 0; k < NKEYS; k++) {
 		if (meta_keys[k].head_only && !head)
 			continue;
-		/* tried at every position of a line: its first character
-		 * first, before the whole key is decoded */
-		const char *key = meta_keys[k].key;
-		size_t j = 0;
-		if (nb_utf8_next(key, strnlen(key, 4), &j) != t[i])
-			continue;
-		uint32_t u[16];
-		size_t kl = ct_lit(meta_keys[k].key, u, 16);
-		if (kl <= bestlen || i + kl >= n || memcmp(t + i, u, kl * sizeof *u))
+		size_t kl = meta_keys[k].n;
+		if (meta_keys[k].key[0] != t[i] || kl <= bestlen || i + kl >= n ||
+		    memcmp(t + i, meta_keys[k].key, kl * sizeof *t))
 			continue;
 		if (t[i + kl] != ':' && t[i + kl] != '|')
 			continue;
@@ -142,15 +143,15 @@ int fx_meta_line(facts *f, size_t line, const ctext *c, bool head)
 
 	if (n == 0 || n > SHORT_LINE)
 		return 0;
-	uint64_t firsts = key_firsts();
+	uint64_t firsts = f->meta_firsts;
 	while (i < n && ct_any(t[i], "[【*#|"))
 		i++;
-	if ((key = key_at(t, n, i, head, firsts, &v)) < 0)
+	if ((key = key_at(firsts, t, n, i, head, &v)) < 0)
 		return 0;
 	while (key >= 0) {
 		size_t e = v, nv = 0;
 		int next = -1;
-		while (e < n && t[e] != '|' && (next = key_at(t, n, e, head, firsts, &nv)) < 0)
+		while (e < n && t[e] != '|' && (next = key_at(firsts, t, n, e, head, &nv)) < 0)
 			e++;
 		int rc = meta_value(f, line, c, key, v, e);
 		if (rc < 0)
@@ -161,7 +162,7 @@ int fx_meta_line(facts *f, size_t line, const ctext *c, bool head)
 		while (key < 0 && e < n) {
 			while (e < n && t[e] == '|')
 				e++;
-			if ((key = key_at(t, n, e, head, firsts, &v)) < 0)
+			if ((key = key_at(firsts, t, n, e, head, &v)) < 0)
 				while (e < n && t[e] != '|')
 					e++;
 		}
@@ -175,10 +176,9 @@ int fx_meta_line(facts *f, size_t line, const ctext *c, bool head)
 int fx_meta_inline(facts *f, size_t line, const ctext *c)
 {
 	size_t lim = c->n < INLINE_META_MAX ? c->n : INLINE_META_MAX, v;
-	uint64_t firsts = lim ? key_firsts() : 0;
 
 	for (size_t k = 0; k < lim; k++) {
-		if (key_at(c->cp, c->n, k, false, firsts, &v) < 0)
+		if (key_at(f->meta_firsts, c->cp, c->n, k, false, &v) < 0)
 			continue;
 		size_t n = c->n - k < SHORT_LINE ? c->n - k : SHORT_LINE;
 		ctext slice = { .cp = c->cp + k, .at = c->at + k, .n = n };

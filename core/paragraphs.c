@@ -71,6 +71,13 @@ static size_t width_of(const char *s, size_t n, size_t *indent)
 	bool text = false;
 
 	while (i < n) {
+		/* U+4000..U+9FFF (most of a line): two columns, no space */
+		if (nb_utf8_han(s, n, i)) {
+			i += 3;
+			w += 2;
+			text = true;
+			continue;
+		}
 		uint32_t cp = nb_utf8_next(s, n, &i);
 		size_t cw = cp >= 0x1100 && cp != 0xFEFF ? 2 : 1;
 		if (cp == '\t')

@@ -11,6 +11,7 @@
 
 struct nb_parser {
 	nb_script *script;
+	nb_tkeys *tkeys;
 };
 
 int nb_parser_new(nb_parser **out, const char **err)
@@ -27,6 +28,13 @@ int nb_parser_new(nb_parser **out, const char **err)
 		free(p);
 		return rc;
 	}
+	if ((rc = nb_tkeys_new(&p->tkeys)) < 0) {
+		if (err)
+			*err = "out of memory";
+		nb_script_close(p->script);
+		free(p);
+		return rc;
+	}
 	*out = p;
 	return 0;
 }
@@ -36,6 +44,7 @@ void nb_parser_free(nb_parser *p)
 	if (!p)
 		return;
 	nb_script_close(p->script);
+	nb_tkeys_free(p->tkeys);
 	free(p);
 }
 
@@ -111,7 +120,8 @@ static int run(nb_doc *d, bool flat)
 int nb_parse(nb_parser *p, const char *name, const void *buf, size_t len,
 	     nb_report **out)
 {
-	nb_doc d = { .name = name ? name : "(buffer)", .kind = kind_of(name) };
+	nb_doc d = { .name = name ? name : "(buffer)", .kind = kind_of(name),
+		     .tkeys = p->tkeys };
 	char *text = NULL, *simple = NULL;
 	size_t textlen = 0, simplelen = 0, replaced = 0;
 	const char *encoding = NULL;
@@ -184,12 +194,13 @@ static void free_strv(char **v, size_t n)
 	free(v);
 }
 
-/* A table's strings are in the report's arena (certainty.c). */
+/* A table's strings are in the report's arena, its cells one block that
+ * the first row points at (certainty.c). */
 static void free_table(nb_table *t)
 {
 	free(t->cols);
-	for (size_t i = 0; i < t->nrows; i++)
-		free(t->rows[i].cells);
+	if (t->nrows)
+		free(t->rows[0].cells);
 	free(t->rows);
 }
 

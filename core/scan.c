@@ -26,25 +26,33 @@ bool sc_sep(uint32_t cp)
 	}
 }
 
-size_t sc_width(const char *s, size_t n, size_t max)
+/* Three spaces in a row are looked for in the same pass as the width is
+ * measured: hard-wrap detection (wrap.c) asks both of every line. */
+bool sc_text_width(const char *s, size_t n, size_t max, size_t *w)
 {
-	size_t i = 0, w = 0;
+	size_t i = 0, cols = 0, spaces = 0;
 
-	while (i < n && w <= max) {
-		if ((unsigned char)s[i] < 0x80) {	/* ASCII: one column */
-			w++;
+	while (i < n && cols <= max) {
+		unsigned char c = (unsigned char)s[i];
+		if (c < 0x80) {		/* ASCII: one column */
+			spaces = c == ' ' ? spaces + 1 : 0;
+			if (spaces == 3)
+				return false;
+			cols++;
 			i++;
 			continue;
 		}
+		spaces = 0;
 		/* U+4000..U+9FFF: two columns (nb_cp_width) */
 		if (nb_utf8_han(s, n, i)) {
-			w += 2;
+			cols += 2;
 			i += 3;
 			continue;
 		}
-		w += nb_cp_width(nb_utf8_next(s, n, &i));
+		cols += nb_cp_width(nb_utf8_next(s, n, &i));
 	}
-	return w;
+	*w = cols;
+	return true;
 }
 
 /* Reads digits (either width) at s[*i]; the value, or -1 when none or

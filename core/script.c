@@ -62,36 +62,21 @@ static const uint32_t bmp_han[][2] = {
 	{0x3400, 0x4DBF}, {0x4E00, 0x9FFF}, {0xF900, 0xFAFF},
 };
 
-#define BMP_BYTES (0x10000 / 8)
+/* What is known of a BMP code point, one byte each: every text is counted,
+ * and one load per character tells all the count needs. */
+enum {
+	CP_OTHER,	/* no Han: never counted */
+	CP_FIXED,	/* Han that t2s leaves alone */
+	CP_CHANGES,	/* Han that t2s may change */
+	CP_UNKNOWN,	/* Han not learnt yet: counted as changeable */
+};
 
 struct nb_script {
 	opencc_t cc;
-	uint8_t known[BMP_BYTES];	/* learnt, or no Han: changes is final */
-	uint8_t changes[BMP_BYTES];	/* t2s may change this BMP code point */
-	uint32_t *learning;		/* the characters of one batch */
+	uint8_t state[0x10000];	/* CP_* of each BMP code point */
+	uint32_t *learning;	/* the characters of one batch */
 	size_t cap;
 };
-
-static bool bit(const uint8_t *set, uint32_t cp)
-{
-	return set[cp >> 3] >> (cp & 7) & 1;
-}
-
-static void set_bit(uint8_t *set, uint32_t cp)
-{
-	set[cp >> 3] |= (uint8_t)(1u << (cp & 7));
-}
-
-static void clear_bit(uint8_t *set, uint32_t cp)
-{
-	set[cp >> 3] &= (uint8_t)~(1u << (cp & 7));
-}
-
-/* May t2s change Han character cp?  True for one not learnt yet. */
-static bool changeable(const nb_script *s, uint32_t cp)
-{
-	return cp >= 0x10000 || !bit(s->known, cp) || bit(s->changes, cp);
-}
 
 /* Converts s->learning[0..n) (BMP characters), one a line, and marks
  * those that change.  When the answer cannot be read line for line, every
@@ -122,17 +107,17 @@ static int learn(nb_script *s, size_t n)
 		uint32_t c = j < on ? nb_utf8_next(out, eb, &y) : 0;
 		if (x != ea || y != eb)
 			in_step = false;	/* not one character a line */
-		else if (a != c)
-			set_bit(s->changes, a);
+		else
+			s->state[a] = a != c ? CP_CHANGES : CP_FIXED;
 		i = ea + 1;
 		j = eb + 1;
 	}
 	opencc_convert_utf8_free(out);
 	free(in);
-	if (!in_step) {
-		memset(s->known, 0xff, sizeof s->known);
-		memset(s->changes, 0xff, sizeof s->changes);
-	}
+	if (!in_step)
+		for (size_t cp = 0; cp < 0x10000; cp++)
+			if (s->state[cp] != CP_OTHER)
+				s->state[cp] = CP_CHANGES;
 	return 0;
 }
 
@@ -154,15 +139,13 @@ int nb_script_open(nb_script **out, const char **err)
 		return -ENOENT;
 	}
 	/* Only Han is ever asked about; the BMP's Han is to be learnt. */
-	memset(s->known, 0xff, sizeof s->known);
 	for (size_t b = 0; b < sizeof bmp_han / sizeof *bmp_han; b++)
 		for (uint32_t cp = bmp_han[b][0]; cp <= bmp_han[b][1]; cp++)
-			clear_bit(s->known, cp);
+			s->state[cp] = CP_UNKNOWN;
 	for (size_t k = 0; k < sizeof phrase_only - 1;) {
 		uint32_t cp = nb_utf8_next(phrase_only, sizeof phrase_only - 1, &k);
 
-		set_bit(s->known, cp);
-		set_bit(s->changes, cp);
+		s->state[cp] = CP_CHANGES;
 	}
 	*out = s;
 	return 0;
@@ -221,15 +204,21 @@ static void count_changes(const char *a, size_t na, const char *b, size_t nb,
 	}
 }
 
+/* May t2s change code point c?  True for Han not learnt yet; only Han is
+ * asked about (the state of any other is CP_OTHER). */
+static bool changeable(const nb_script *s, uint32_t c)
+{
+	return c >= 0x10000 ? nb_is_han(c) : s->state[c] >= CP_CHANGES;
+}
+
 /* Counts the Han code points of text and those t2s may change.  The
  * characters not learnt yet count as changeable; only when that is enough
  * to reach the threshold are they learnt, and counted again. */
 static int count_changeable(nb_script *s, const char *text, size_t len,
 			    size_t *han, size_t *may_change)
 {
-	size_t n = 0, unknown = 0;
+	size_t n = 0, unknown = 0, nhan = 0, may = 0;
 
-	*han = *may_change = 0;
 	for (size_t i = 0; i < len;) {
 		/* A byte below E3 starts no Han character (U+3400 is E3 90 80),
 		 * and stepping over it one byte at a time reaches every place
@@ -238,32 +227,36 @@ static int count_changeable(nb_script *s, const char *text, size_t len,
 		 * text is counted, and many of its bytes are such. */
 		if ((unsigned char)text[i] < 0xE3) {
 			i++;
+			/* eight ASCII bytes at once (markup, numbers) */
+			uint64_t w;
+			while (i + 8 <= len && (memcpy(&w, text + i, 8), !(w & 0x8080808080808080u)))
+				i += 8;
 			continue;
 		}
 		uint32_t c = nb_utf8_next(text, len, &i);
 
-		if (!nb_is_han(c))
-			continue;
-		(*han)++;
 		if (c >= 0x10000) {
-			(*may_change)++;
-		} else if (!bit(s->known, c)) {
-			(*may_change)++;
-			unknown++;
-		} else {
-			*may_change += bit(s->changes, c);
+			nhan += nb_is_han(c);
+			may += nb_is_han(c);
+			continue;
 		}
+		unsigned st = s->state[c];
+		nhan += st != CP_OTHER;
+		may += st >= CP_CHANGES;
+		unknown += st == CP_UNKNOWN;
 	}
+	*han = nhan;
+	*may_change = may;
 	if (unknown == 0 || *han < NB_TRAD_MIN_HAN ||
 	    (double)*may_change < NB_TRAD_SHARE * *han)
 		return 0;
 
-	/* The distinct characters not known, each taken once (marked known
-	 * as it is taken, unmarked if learning fails). */
+	/* The distinct characters not known, each taken once (marked fixed
+	 * as it is taken, until learnt; unknown again if learning fails). */
 	for (size_t i = 0; i < len;) {
 		uint32_t c = nb_utf8_next(text, len, &i);
 
-		if (c >= 0x10000 || bit(s->known, c))
+		if (c >= 0x10000 || s->state[c] != CP_UNKNOWN)
 			continue;
 		if (n == s->cap) {
 			size_t cap = s->cap ? 2 * s->cap : 1024;
@@ -271,26 +264,26 @@ static int count_changeable(nb_script *s, const char *text, size_t len,
 
 			if (!v) {
 				for (size_t k = 0; k < n; k++)
-					clear_bit(s->known, s->learning[k]);
+					s->state[s->learning[k]] = CP_UNKNOWN;
 				return -ENOMEM;
 			}
 			s->learning = v;
 			s->cap = cap;
 		}
 		s->learning[n++] = c;
-		set_bit(s->known, c);
+		s->state[c] = CP_FIXED;
 	}
 	int rc = learn(s, n);
 	if (rc < 0) {
 		for (size_t k = 0; k < n; k++)
-			clear_bit(s->known, s->learning[k]);
+			s->state[s->learning[k]] = CP_UNKNOWN;
 		return rc;
 	}
 	*may_change = 0;
 	for (size_t i = 0; i < len;) {
 		uint32_t c = nb_utf8_next(text, len, &i);
 
-		*may_change += nb_is_han(c) && changeable(s, c);
+		*may_change += changeable(s, c);
 	}
 	return 0;
 }

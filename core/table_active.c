@@ -119,7 +119,7 @@ static int one_clause(nb_doc *d, const nb_rows *rs, const size_t *rows, size_t n
 	if (!t)
 		return nb_warn(d->r, "第二十条: a clause the %s format does not have was printed; "
 			       "left out", nb_format_name(f));
-	if ((rc = nb_align_rows(rs, rows, n, t, &a)) < 0)
+	if ((rc = nb_align_rows(d->tkeys, rs, rows, n, t, &a)) < 0)
 		return rc;
 	extra = malloc((n + 1) * sizeof *extra);
 	if (!extra) {
@@ -153,29 +153,30 @@ out:
 
 /* The clause whose template, in either format, has a row this label
  * names; 0 when none does. */
-static uint32_t clause_by_label(const nb_orow *r)
+static int clause_by_label(nb_tkeys *tk, const nb_orow *r, uint32_t *best)
 {
 	static const nb_format formats[] = { NB_FMT_2021, NB_FMT_2019 };
-	uint32_t best = 0;
 	double top = 0;
 
+	*best = 0;
 	for (size_t f = 0; f < 2; f++) {
 		const nb_template *const *tl;
 		size_t n = nb_templates(NB_TABLE_ACTIVE, formats[f], &tl);
 		for (size_t i = 0; i < n; i++) {
+			const nb_tkey *k = nb_tkeys_of(tk, tl[i]);
+			if (!k)
+				return -ENOMEM;
 			for (size_t j = 0; j < tl[i]->nrows; j++) {
-				nb_tkey k;
-				nb_tkey_make(&tl[i]->rows[j], &k);
-				double sc = nb_row_score(r, &k, NULL);
+				double sc = nb_row_score(r, &k[j], NULL);
 				if (sc > top) {
 					size_t at = 0;
 					top = sc;
-					best = nb_utf8_next(tl[i]->clause, strlen(tl[i]->clause), &at);
+					*best = nb_utf8_next(tl[i]->clause, strlen(tl[i]->clause), &at);
 				}
 			}
 		}
 	}
-	return best;
+	return 0;
 }
 
 int nb_find_active(nb_doc *d, const nb_span *sp, nb_format fallback)
@@ -205,8 +206,10 @@ int nb_find_active(nb_doc *d, const nb_span *sp, nb_format fallback)
 	size_t n = 0;
 	for (size_t i = 0; i <= rs.nrows && rc == 0; i++) {
 		uint32_t c = 0;
-		if (i < rs.nrows)
-			c = headings ? clause_of(&rs.rows[i]) : clause_by_label(&rs.rows[i]);
+		if (i < rs.nrows && headings)
+			c = clause_of(&rs.rows[i]);
+		else if (i < rs.nrows && (rc = clause_by_label(d->tkeys, &rs.rows[i], &c)) < 0)
+			break;
 		if (i == rs.nrows || (c && c != cur)) {
 			if (n && cur)
 				rc = one_clause(d, &rs, rows, n, cur, fallback);

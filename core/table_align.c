@@ -44,8 +44,14 @@ static double match_key(const uint32_t *text, size_t ntext, uint64_t tbits,
 	if (!nkey || !ntext)
 		return -1;
 	/* First a cheaper bound, the key's distinct absent bits (each stands
-	 * for at least one absent character), in nb_fuzzy_bound's terms. */
-	size_t absent = (size_t)__builtin_popcountll(kbits & ~tbits);
+	 * for at least one absent character), in nb_fuzzy_bound's terms;
+	 * counted in the word (without -mpopcnt the builtin is a call into
+	 * libgcc). */
+	uint64_t x = kbits & ~tbits;
+	x -= x >> 1 & 0x5555555555555555u;
+	x = (x & 0x3333333333333333u) + (x >> 2 & 0x3333333333333333u);
+	x = (x + (x >> 4)) & 0x0F0F0F0F0F0F0F0Fu;
+	size_t absent = (size_t)(x * 0x0101010101010101u >> 56);
 	double thr = nb_key_threshold(nkey);
 	if (1.0 - (double)absent / (double)nkey < thr ||
 	    nb_fuzzy_bound(key, nkey, tbits) < thr)
@@ -156,11 +162,11 @@ static bool same_keys(const nb_trow *a, const nb_trow *b)
  * scoring the pairs is most of aligning.  *keep, when given, gets this
  * alignment's scores.
  */
-static int align(const nb_rows *rs, const size_t *obs, size_t nobs, const nb_template *t,
-		 nb_align *out, const scores *prev, scores *keep)
+static int align(nb_tkeys *tk, const nb_rows *rs, const size_t *obs, size_t nobs,
+		 const nb_template *t, nb_align *out, const scores *prev, scores *keep)
 {
 	size_t m = t->nrows, w = m + 1;
-	nb_tkey *keys = malloc(m * sizeof *keys);	/* nb_tkey_make fills each */
+	const nb_tkey *keys = nb_tkeys_of(tk, t);
 	/* not zeroed: the recurrence writes every cell but row and column 0
 	 * before reading it */
 	double *best = malloc((nobs + 1) * w * sizeof *best);
@@ -177,10 +183,8 @@ static int align(const nb_rows *rs, const size_t *obs, size_t nobs, const nb_tem
 	if (!keys || !best || !sc || !own || !out->assign || !out->by_order || !out->alt ||
 	    !out->approx || (prev && !from))
 		goto done;
-	for (size_t j = 0; j < m; j++) {
-		nb_tkey_make(&t->rows[j], &keys[j]);
+	for (size_t j = 0; j < m; j++)
 		out->assign[j] = -1;
-	}
 	for (size_t j = 0; prev && j < m; j++) {
 		from[j] = SIZE_MAX;
 		for (size_t k = 0; k < prev->t->nrows && from[j] == SIZE_MAX; k++)
@@ -266,7 +270,6 @@ static int align(const nb_rows *rs, const size_t *obs, size_t nobs, const nb_tem
 		sc = NULL;
 	}
 done:
-	free(keys);
 	free(best);
 	free(sc);
 	free(own);
@@ -276,22 +279,22 @@ done:
 	return rc;
 }
 
-int nb_align_rows(const nb_rows *rs, const size_t *obs, size_t nobs,
+int nb_align_rows(nb_tkeys *tk, const nb_rows *rs, const size_t *obs, size_t nobs,
 		  const nb_template *t, nb_align *out)
 {
-	return align(rs, obs, nobs, t, out, NULL, NULL);
+	return align(tk, rs, obs, nobs, t, out, NULL, NULL);
 }
 
-int nb_align_rows2(const nb_rows *rs, const size_t *obs, size_t nobs,
+int nb_align_rows2(nb_tkeys *tk, const nb_rows *rs, const size_t *obs, size_t nobs,
 		   const nb_template *t1, nb_align *out1, const nb_template *t2,
 		   nb_align *out2)
 {
 	scores first = { 0 };
-	int rc = align(rs, obs, nobs, t1, out1, NULL, &first);
+	int rc = align(tk, rs, obs, nobs, t1, out1, NULL, &first);
 
 	memset(out2, 0, sizeof *out2);
 	if (rc == 0)
-		rc = align(rs, obs, nobs, t2, out2, &first, NULL);
+		rc = align(tk, rs, obs, nobs, t2, out2, &first, NULL);
 	scores_free(&first);
 	return rc;
 }

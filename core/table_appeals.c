@@ -65,7 +65,7 @@ int nb_find_appeals(nb_doc *d, const nb_span *sp, nb_format fmt)
 		a.placed = a.fitting = 3;
 		how = one_line(&rs, rs.rows[obs[0]].first_val, 15) ? NB_PLACE_CELLS : NB_PLACE_ORDER;
 	} else if (fives) {
-		rc = nb_align_rows(&rs, obs, nobs, t, &a);
+		rc = nb_align_rows(d->tkeys, &rs, obs, nobs, t, &a);
 		if (rc < 0)
 			goto out;
 	}

@@ -9,43 +9,53 @@
 
 #include "tables.h"
 
-/* The row's own label: its last label fragment. */
-static char *own_label(const nb_rows *rs, const nb_orow *r)
+/* The row's own label: its last label fragment (NULL when none is
+ * printed). */
+static const nb_tok *own_tok(const nb_rows *rs, const nb_orow *r)
 {
 	for (size_t k = r->ntext; k-- > 0;) {
 		const nb_tok *t = &rs->toks[r->text[k]];
 		if (t->n)
-			return nb_strndup(t->s, t->n);
+			return t;
 	}
 	return NULL;
+}
+
+static char *own_label(const nb_rows *rs, const nb_orow *r)
+{
+	const nb_tok *t = own_tok(rs, r);
+
+	return t ? nb_strndup(t->s, t->n) : NULL;
 }
 
 /*
  * The label as printed, when it is another wording of the official one: the
  * row's own label cell, when that alone matches the template row but not to
  * the letter.  (A label wrapped over several fragments is the official
- * wording broken up, not another one.)
+ * wording broken up, not another one.)  k: the template row's keys.  The
+ * cell is copied only when it is the answer, and read up to a NUL, as the
+ * copy would be.
  */
-static int printed_label(const nb_rows *rs, const nb_orow *o, const nb_trow *t, bool alt,
-			 char **out)
+static int printed_label(const nb_rows *rs, const nb_orow *o, const nb_trow *t,
+			 const nb_tkey *k, bool alt, char **out)
 {
-	char *own = own_label(rs, o);
-	uint32_t k[NB_MAXKEY], ok[256];
+	const nb_tok *own = own_tok(rs, o);
+	uint32_t ok[256];
 
 	*out = NULL;
 	if (!own)
 		return o->ntext ? -ENOMEM : 0;
-	const char *key = alt && t->alt ? t->alt : t->key;
-	size_t nk = nb_key(key, strlen(key), k, NB_MAXKEY), no = nb_key(own, strlen(own), ok, 256);
-	if (nk > NB_MAXKEY)
-		nk = NB_MAXKEY;
+	const uint32_t *key = alt && t->alt ? k->alt : k->key;
+	size_t nk = alt && t->alt ? k->nalt : k->nkey;
+	size_t no = nb_key(own->s, strnlen(own->s, own->n), ok, 256);
 	if (no > 256)
 		no = 256;
-	double sim = nb_fuzzy_find(k, nk, ok, no, NULL);
-	if (alt || (sim >= nb_key_threshold(nk) && sim < 0.999))
-		*out = own;
-	else
-		free(own);
+	double sim = nb_fuzzy_find(key, nk, ok, no, NULL);
+	if (alt || (sim >= nb_key_threshold(nk) && sim < 0.999)) {
+		*out = nb_strndup(own->s, own->n);
+		if (!*out)
+			return -ENOMEM;
+	}
 	return 0;
 }
 
@@ -65,7 +75,10 @@ static nb_place place_of(const nb_orow *o, bool by_order, bool approx)
 static int offer(nb_stage *s, const nb_template *t, const nb_rows *rs, const nb_orow *o,
 		 size_t j, nb_place how, const char *label, const char *printed)
 {
-	nb_text *v = malloc((o->nval ? o->nval : 1) * sizeof *v);
+	/* a template's rows have at most seven columns: on the stack unless a
+	 * printed row has many more values (the stage copies them) */
+	nb_text small[16];
+	nb_text *v = o->nval <= 16 ? small : malloc(o->nval * sizeof *v);
 	int rc;
 
 	if (!v)
@@ -78,7 +91,8 @@ static int offer(nb_stage *s, const nb_template *t, const nb_rows *rs, const nb_
 		rc = nb_stage_row(s, j, v, o->nval, how, printed);
 	else
 		rc = nb_stage_extra(s, label, v, o->nval, how);
-	free(v);
+	if (v != small)
+		free(v);
 	return rc;
 }
 
@@ -86,7 +100,8 @@ int nb_table_build(nb_doc *d, const nb_template *t, const nb_rows *rs, const nb_
 		   nb_unit header_unit, const size_t *extra, size_t nextra, nb_place how)
 {
 	nb_stage *s;
-	int rc = nb_stage_new(t, &s);
+	const nb_tkey *keys = nb_tkeys_of(d->tkeys, t);
+	int rc = keys ? nb_stage_new(t, &s) : -ENOMEM;
 
 	if (rc < 0)
 		return rc;
@@ -97,7 +112,7 @@ int nb_table_build(nb_doc *d, const nb_template *t, const nb_rows *rs, const nb_
 		const nb_orow *o = &rs->rows[a->assign[j]];
 		char *printed = NULL;
 		if (!a->by_order[j] &&
-		    (rc = printed_label(rs, o, &t->rows[j], a->alt[j], &printed)) < 0)
+		    (rc = printed_label(rs, o, &t->rows[j], &keys[j], a->alt[j], &printed)) < 0)
 			break;
 		rc = offer(s, t, rs, o, j, how ? how : place_of(o, a->by_order[j], a->approx[j]),
 			   NULL, printed);

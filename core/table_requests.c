@@ -34,25 +34,19 @@ int nb_find_requests(nb_doc *d, const nb_span *sp)
 	const nb_template *const *t19, *const *t21;
 	nb_templates(NB_TABLE_REQUESTS, NB_FMT_2019, &t19);
 	nb_templates(NB_TABLE_REQUESTS, NB_FMT_2021, &t21);
-	nb_tkey *keys = NULL;	/* t21's, made at the first row that needs them */
+	const nb_tkey *keys = nb_tkeys_of(d->tkeys, t21[0]);
+	if (!keys) {
+		rc = -ENOMEM;
+		goto out;
+	}
 	for (size_t i = 0; i < rs.nrows; i++) {
 		bool any = rs.rows[i].nval == 7;
-		if (!any && !keys) {
-			keys = malloc(t21[0]->nrows * sizeof *keys);
-			if (!keys) {
-				rc = -ENOMEM;
-				goto out;
-			}
-			for (size_t j = 0; j < t21[0]->nrows; j++)
-				nb_tkey_make(&t21[0]->rows[j], &keys[j]);
-		}
 		for (size_t j = 0; !any && j < t21[0]->nrows; j++)
 			any = nb_row_score(&rs.rows[i], &keys[j], NULL) > 0;
 		if (any)
 			obs[nobs++] = i;
 	}
-	free(keys);
-	rc = nb_align_rows2(&rs, obs, nobs, t19[0], &a19, t21[0], &a21);
+	rc = nb_align_rows2(d->tkeys, &rs, obs, nobs, t19[0], &a19, t21[0], &a21);
 	if (rc < 0)
 		goto out;
 

@@ -294,9 +294,14 @@ static int make_keys(nb_rows *rs)
 			return -ENOMEM;
 		for (size_t k = 0; k < r->ntext; k++) {
 			const nb_tok *t = &rs->toks[r->text[k]];
-			r->nkey += nb_key(t->s, t->n, r->key + r->nkey, total - r->nkey);
-			if (r->nval && t->line == rs->toks[r->first_val].line)
-				r->nown += nb_key(t->s, t->n, r->own + r->nown, total - r->nown);
+			/* a fragment has no more code points than bytes, so its
+			 * key always fits: the own key takes the same ones */
+			size_t n = nb_key(t->s, t->n, r->key + r->nkey, total - r->nkey);
+			if (r->nval && t->line == rs->toks[r->first_val].line) {
+				memcpy(r->own + r->nown, r->key + r->nkey, n * sizeof *r->own);
+				r->nown += n;
+			}
+			r->nkey += n;
 			if (t->line + 1 > end)
 				end = t->line + 1;
 		}

@@ -23,6 +23,11 @@ typedef struct {
 } nb_tkey;
 
 void nb_tkey_make(const nb_trow *t, nb_tkey *k);
+
+/* tkeys.c: the keys of template t's rows (t->nrows of them), made the
+ * first time they are asked for and kept with the parser (nb_doc.tkeys);
+ * NULL when out of memory. */
+const nb_tkey *nb_tkeys_of(nb_tkeys *c, const nb_template *t);
 /* How much of a match a key of this length needs: short keys must appear
  * whole, longer ones may carry typos. */
 double nb_key_threshold(size_t nkey);
@@ -47,12 +52,12 @@ typedef struct {
  * monotonic matching of greatest total score, then the order-fill of gaps
  * whose sizes agree.  0 or -ENOMEM.
  */
-int nb_align_rows(const nb_rows *rs, const size_t *obs, size_t nobs,
+int nb_align_rows(nb_tkeys *tk, const nb_rows *rs, const size_t *obs, size_t nobs,
 		  const nb_template *t, nb_align *out);
 /* The same printed rows aligned with two templates, as two calls of
  * nb_align_rows would (a pair of rows with the same words scored once).
  * 0 or -ENOMEM. */
-int nb_align_rows2(const nb_rows *rs, const size_t *obs, size_t nobs,
+int nb_align_rows2(nb_tkeys *tk, const nb_rows *rs, const size_t *obs, size_t nobs,
 		   const nb_template *t1, nb_align *out1, const nb_template *t2,
 		   nb_align *out2);
 /* An alignment of m template rows, none placed.  0 or -ENOMEM. */

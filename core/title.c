@@ -33,9 +33,13 @@ static bool title_span(const uint32_t *t, size_t n, size_t *a, size_t *b)
 	/* a page's stray 正文 run into the title (正文2025年…) */
 	if (ct_at(t, n, i, "正文") && i + 2 < n && !ct_at(t, n, i + 2, "的"))
 		i += 2;
+	/* the two words decoded once, not at every place of the line */
+	uint32_t rep[2], ann[2];
 	size_t last = SIZE_MAX;
+	ct_lit("报告", rep, 2);
+	ct_lit("年报", ann, 2);
 	for (size_t k = i; k + 1 < n; k++)
-		if (ct_at(t, n, k, "报告") || ct_at(t, n, k, "年报"))
+		if ((t[k] == rep[0] && t[k + 1] == rep[1]) || (t[k] == ann[0] && t[k + 1] == ann[1]))
 			last = k + 2;
 	if (last == SIZE_MAX)
 		return false;

@@ -92,6 +92,15 @@ void nb_trim_rest(const char *s, size_t n, size_t *start, size_t *end)
 	}
 	while (a == n && i < n) {
 		size_t at = i;
+		unsigned char c = (unsigned char)s[i];
+		/* ASCII, its own code point: most of an indentation */
+		if (c < 0x80) {
+			i++;
+			if (c == ' ' || (c >= '\t' && c <= '\r'))
+				continue;
+			a = at;
+			break;
+		}
 		if (!nb_is_space(nb_utf8_next(s, n, &i))) {
 			a = at;
 			break;
@@ -109,6 +118,13 @@ void nb_trim_rest(const char *s, size_t n, size_t *start, size_t *end)
 	}
 	while (b > i) {
 		size_t from;
+		unsigned char c = (unsigned char)s[b - 1];
+		if (c < 0x80) {		/* ASCII, as utf8_prev reads it */
+			if (c != ' ' && (c < '\t' || c > '\r'))
+				break;
+			b--;
+			continue;
+		}
 		if (!nb_is_space(utf8_prev(s, n, b, &from)))
 			break;
 		b = from;
@@ -376,7 +392,10 @@ nb_line *nb_lines_push(nb_lines *ls, const char *text, size_t len)
 
 void nb_lines_free(nb_lines *ls)
 {
+	/* only an HTML table's rows have cells: no call for the others */
 	for (size_t i = 0; i < ls->n; i++) {
+		if (!ls->v[i].cells)
+			continue;
 		for (size_t c = 0; c < ls->v[i].ncells; c++)
 			free(ls->v[i].cells[c].text);
 		free(ls->v[i].cells);

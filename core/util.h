@@ -80,7 +80,14 @@ char *nb_strdup(const char *s);		/* NULL in, NULL out */
  *		return -ENOMEM;
  *	a->v = nv;
  */
-void *nb_grow(void *v, size_t *cap, size_t need, size_t size, size_t min);
+void *nb_grow_to(void *v, size_t *cap, size_t need, size_t size, size_t min);
+
+/* Inline when there is room (nearly every call: a token, a line): the
+ * call was most of adding one. */
+static inline void *nb_grow(void *v, size_t *cap, size_t need, size_t size, size_t min)
+{
+	return need <= *cap ? v : nb_grow_to(v, cap, need, size, min);
+}
 
 /* ---- UTF-8 (utf8.c, ustr.c) ----------------------------------------- */
 
@@ -104,11 +111,15 @@ static inline uint32_t nb_utf8_next(const char *str, size_t n, size_t *i)
 		*i = p + 1;
 		return c;
 	}
-	if ((c & 0xF0) == 0xE0 && p + 3 <= n && (s[p + 1] & 0xC0) == 0x80 &&
-	    (s[p + 2] & 0xC0) == 0x80) {
-		*i = p + 3;
-		return (uint32_t)(c & 0x0F) << 12 | (uint32_t)(s[p + 1] & 0x3F) << 6 |
-		       (s[p + 2] & 0x3F);
+	/* a continuation byte b is b ^ 0x80 < 0x40, and that is its six
+	 * bits: both bytes tested at once (most of a report is here) */
+	if ((c & 0xF0) == 0xE0 && p + 3 <= n) {
+		uint32_t b1 = s[p + 1] ^ 0x80u, b2 = s[p + 2] ^ 0x80u;
+
+		if ((b1 | b2) < 0x40) {
+			*i = p + 3;
+			return (uint32_t)(c & 0x0F) << 12 | b1 << 6 | b2;
+		}
 	}
 	return nb_utf8_next_rest(str, n, i);
 }
@@ -120,11 +131,15 @@ static inline uint32_t nb_utf8_han(const char *str, size_t n, size_t i)
 {
 	const unsigned char *s = (const unsigned char *)str;
 
-	if (s[i] >= 0xE4 && s[i] <= 0xE9 && i + 3 <= n && (s[i + 1] & 0xC0) == 0x80 &&
-	    (s[i + 2] & 0xC0) == 0x80)
-		return (uint32_t)(s[i] & 0x0F) << 12 | (uint32_t)(s[i + 1] & 0x3F) << 6 |
-		       (s[i + 2] & 0x3F);
-	return 0;
+	if ((unsigned)(s[i] - 0xE4) > 0xE9 - 0xE4 || i + 3 > n)
+		return 0;
+
+	/* continuation bytes as in nb_utf8_next */
+	uint32_t b1 = s[i + 1] ^ 0x80u, b2 = s[i + 2] ^ 0x80u;
+
+	if ((b1 | b2) >= 0x40)
+		return 0;
+	return (uint32_t)(s[i] & 0x0F) << 12 | b1 << 6 | b2;
 }
 
 size_t nb_utf8_count(const char *s, size_t n);	/* code points */

@@ -27,10 +27,9 @@ static bool text_line(const nb_line *l, size_t *s, size_t *e, size_t *w)
 	if (l->flags & (NB_LF_BLANK | NB_LF_CHROME | NB_LF_PAGENO))
 		return false;
 	nb_trim(l->text, l->len, s, e);
-	if (nb_contains(l->text + *s, *e - *s, "   "))
-		return false;	/* layout table row */
-	*w = sc_width(l->text + *s, *e - *s, NB_WRAP_MAXW);
-	return true;
+	/* three spaces: a layout table row; past NB_WRAP_MAXW, whether the
+	 * line has them does not matter (too wide for a page either way) */
+	return sc_text_width(l->text + *s, *e - *s, NB_WRAP_MAXW, w);
 }
 
 bool ln_looks_wrapped(const nb_lines *ls, size_t npageno)

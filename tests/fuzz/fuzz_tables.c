@@ -17,7 +17,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	const char *enc;
 
 	d.r = calloc(1, sizeof *d.r);
-	if (!d.r)
+	if (!d.r || nb_tkeys_new(&d.tkeys) < 0)
 		abort();
 	if (nb_decode(data + 1, size - 1, &text, &len, &enc, &replaced) == 0) {
 		int rc = d.kind == NB_SRC_HTML ? nb_html_lines(text, len, &d.lines)
@@ -32,6 +32,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	nb_doc_release(&d);
 	nb_report_free(d.r);
+	nb_tkeys_free(d.tkeys);
 	free(text);
 	return 0;
 }

@@ -758,10 +758,43 @@ static void ctext_as_decoded(void **state)
 	ct_free(&c);
 }
 
+/* ct_set_may_hold never says no to a wording ct_find finds (the intro's
+ * wordings are looked for only where it says yes), and says no to most
+ * of those absent. */
+static void ctext_set_never_misses(void **state)
+{
+	(void)state;
+	static const char *const words[] = { "现公布", "编制了", "发布了", "由", "公布", "年" };
+	static const char *const lines[] = {
+		"根据条例，现公布本机关2020年度报告。", "本报告由市政府办公室编制了。",
+		"一、总体情况", "", "发布了", "abc 现 公布",
+	};
+	size_t found = 0, turned_away = 0;
+
+	for (size_t l = 0; l < sizeof lines / sizeof *lines; l++) {
+		ctext c;
+		ct_set set;
+		assert_int_equal(ct_make(&c, lines[l], strlen(lines[l])), 0);
+		ct_set_make(&set, c.cp, c.n);
+		for (size_t w = 0; w < sizeof words / sizeof *words; w++) {
+			bool in = ct_find(c.cp, 0, c.n, words[w]) != SIZE_MAX;
+			bool may = ct_set_may_hold(&set, words[w]);
+			if (in)
+				assert_true(may);
+			found += in;
+			turned_away += !may;
+		}
+		ct_free(&c);
+	}
+	assert_true(found >= 6);
+	assert_true(turned_away >= 15);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(ctext_as_decoded),
+		cmocka_unit_test(ctext_set_never_misses),
 		cmocka_unit_test(title_place_year),
 		cmocka_unit_test(title_year_first),
 		cmocka_unit_test(title_year_first_bare_place),

@@ -67,6 +67,21 @@ static void blank_lines_tidy(void **state)
 	nb_lines_free(&ls);
 }
 
+/* In <pre> a newline ends a line (two make a blank one) and spaces are
+ * kept; outside, white space (&nbsp; too) folds to one space. */
+static void pre_keeps_lines(void **state)
+{
+	(void)state;
+	nb_lines ls = parse("<pre>一、总体情况\n\n  本年度 12 件。\n&nbsp;乙\n</pre>"
+			    "<p>a&nbsp; b\tc\n</p><pre>\n\nx  y</pre>");
+	static const char *const want[] = {
+		"一、总体情况", "", "  本年度 12 件。", "\xC2\xA0乙", "a b c", "", "x  y",
+	};
+
+	expect_texts(&ls, want, sizeof want / sizeof *want);
+	nb_lines_free(&ls);
+}
+
 static void table_cells(void **state)
 {
 	(void)state;
@@ -290,6 +305,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(blocks_and_spaces),
 		cmocka_unit_test(blank_lines_tidy),
+		cmocka_unit_test(pre_keeps_lines),
 		cmocka_unit_test(table_cells),
 		cmocka_unit_test(nested_table),
 		cmocka_unit_test(layout_table_is_text),

@@ -421,20 +421,33 @@ static char *wrapped(size_t cols, size_t page)
 
 /* Display widths: Han of each lead byte two columns, ASCII one, other
  * wide and narrow characters by nb_cp_width, a stray byte one; counted
- * until past the limit only. */
+ * until past the limit only.  Three spaces in a row before that (and only
+ * before) make the line a layout row. */
 static void widths_counted(void **state)
 {
 	(void)state;
 	static const char s[] = "一a龥㐀，ａ\xE4\xB8 é\xE9";
-	size_t n = sizeof s - 1, i = 0, want = 0;
+	size_t n = sizeof s - 1, i = 0, want = 0, w = 99;
 
 	while (i < n)
 		want += nb_cp_width(nb_utf8_next(s, n, &i));
 	assert_int_equal(want, 2 + 1 + 2 + 2 + 2 + 2 + 1 + 1 + 1 + 1 + 1);
-	assert_int_equal(sc_width(s, n, SIZE_MAX), want);
-	for (size_t max = 0; max < want; max++)
-		assert_true(sc_width(s, n, max) > max);
-	assert_int_equal(sc_width("", 0, 0), 0);
+	assert_true(sc_text_width(s, n, SIZE_MAX, &w));
+	assert_int_equal(w, want);
+	for (size_t max = 0; max < want; max++) {
+		assert_true(sc_text_width(s, n, max, &w));
+		assert_true(w > max);
+	}
+	assert_true(sc_text_width("", 0, 0, &w));
+	assert_int_equal(w, 0);
+
+	static const char row[] = "合计  12   34";	/* 8 columns, then three spaces */
+	assert_false(sc_text_width(row, sizeof row - 1, SIZE_MAX, &w));
+	assert_false(sc_text_width(row, sizeof row - 1, 10, &w));
+	assert_true(sc_text_width(row, sizeof row - 1, 9, &w));	/* wider than 9 first */
+	assert_true(w > 9);
+	assert_true(sc_text_width("a  b  c", 7, SIZE_MAX, &w));	/* two in a row only */
+	assert_int_equal(w, 7);
 }
 
 static void pdf_guess(void **state)

@@ -1045,9 +1045,9 @@ static void test_align_both_templates(void **state)
 	for (size_t i = 0; i < rs.nrows; i++)
 		obs[i] = i;
 	nb_align a19, a21, b19, b21;
-	assert_int_equal(nb_align_rows(&rs, obs, rs.nrows, t19[0], &a19), 0);
-	assert_int_equal(nb_align_rows(&rs, obs, rs.nrows, t21[0], &a21), 0);
-	assert_int_equal(nb_align_rows2(&rs, obs, rs.nrows, t19[0], &b19, t21[0], &b21), 0);
+	assert_int_equal(nb_align_rows(d->tkeys, &rs, obs, rs.nrows, t19[0], &a19), 0);
+	assert_int_equal(nb_align_rows(d->tkeys, &rs, obs, rs.nrows, t21[0], &a21), 0);
+	assert_int_equal(nb_align_rows2(d->tkeys, &rs, obs, rs.nrows, t19[0], &b19, t21[0], &b21), 0);
 	assert_true(a21.placed >= 10);
 	expect_same_alignment(&a19, &b19, t19[0]->nrows);
 	expect_same_alignment(&a21, &b21, t21[0]->nrows);

@@ -10,6 +10,7 @@
 #include <setjmp.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <cmocka.h>
 
 #include "util.h"
@@ -217,6 +218,83 @@ static void byte_strings(void **state)
 	assert_null(nb_find_ci(s, n, "页x"));
 }
 
+/* The plain reading nb_utf8_next must agree with: a lead byte, as many
+ * continuation bytes as it announces, within n; else U+FFFD for one byte. */
+static uint32_t decode_plain(const unsigned char *s, size_t n, size_t *i)
+{
+	unsigned char c = s[*i];
+	size_t len = c < 0x80 ? 1 : (c & 0xE0) == 0xC0 ? 2 : (c & 0xF0) == 0xE0 ? 3 :
+		     (c & 0xF8) == 0xF0 ? 4 : 0;
+	uint32_t cp = len == 1 ? c : len == 2 ? c & 0x1F : len == 3 ? c & 0x0F : c & 0x07;
+
+	if (len == 0 || *i + len > n) {
+		(*i)++;
+		return 0xFFFD;
+	}
+	for (size_t k = 1; k < len; k++) {
+		if ((s[*i + k] & 0xC0) != 0x80) {
+			(*i)++;
+			return 0xFFFD;
+		}
+		cp = cp << 6 | (s[*i + k] & 0x3F);
+	}
+	*i += len;
+	return cp;
+}
+
+/* nb_utf8_next and nb_utf8_han (their three-byte paths test both
+ * continuation bytes at once) against the plain reading, over random
+ * strings of the bytes that matter: ASCII, leads of every length,
+ * continuation bytes of both halves, and bytes no sequence has. */
+static void utf8_as_plain(void **state)
+{
+	(void)state;
+	static const unsigned char bytes[] = {
+		'a', ' ', 0x7F, 0xC2, 0xDF, 0xE0, 0xE3, 0xE4, 0xE9, 0xEA, 0xED, 0xEF,
+		0xF0, 0xF4, 0x80, 0x8A, 0xBF, 0xA5, 0xC0, 0xFF, 0x40,
+	};
+	unsigned seed = 7;
+
+	for (int round = 0; round < 20000; round++) {
+		unsigned char s[12];
+		size_t n = 1 + (size_t)rand_r(&seed) % sizeof s;
+		for (size_t k = 0; k < n; k++)
+			s[k] = bytes[(size_t)rand_r(&seed) % sizeof bytes];
+		for (size_t i = 0, j = 0; i < n;) {
+			uint32_t han = nb_utf8_han((const char *)s, n, i);
+			uint32_t got = nb_utf8_next((const char *)s, n, &i);
+			uint32_t want = decode_plain(s, n, &j);
+			assert_int_equal(got, want);
+			assert_int_equal(i, j);
+			assert_int_equal(han, want >= 0x4000 && want <= 0x9FFF ? want : 0);
+		}
+	}
+}
+
+/* nb_find_ci against trying every place with strncasecmp, for needles
+ * whose first byte has a case and for those whose first has none. */
+static void find_ci_as_plain(void **state)
+{
+	(void)state;
+	static const char letters[] = "<aAtTbB/ >\xe5";
+	static const char *const needles[] = { "<table", "</TABLE", "ta", "<", "a<b", "B" };
+	unsigned seed = 3;
+
+	for (int round = 0; round < 20000; round++) {
+		char s[16];
+		size_t n = (size_t)rand_r(&seed) % sizeof s;
+		for (size_t k = 0; k < n; k++)
+			s[k] = letters[(size_t)rand_r(&seed) % (sizeof letters - 1)];
+		const char *p = needles[(size_t)rand_r(&seed) % (sizeof needles / sizeof *needles)];
+		size_t k = strlen(p);
+		const char *want = NULL;
+		for (size_t i = 0; i + k <= n && !want; i++)
+			if (strncasecmp(s + i, p, k) == 0)
+				want = s + i;
+		assert_ptr_equal(nb_find_ci(s, n, p), want);
+	}
+}
+
 /* nb_cp_width: the columns fold(1) and a PDF's text layout give a code
  * point; hard-wrap detection (flat_unwrap.c) and indents (scan.c) use it. */
 static void widths(void **state)
@@ -302,6 +380,8 @@ int main(void)
 		cmocka_unit_test(numerals),
 		cmocka_unit_test(sentence_ends),
 		cmocka_unit_test(byte_strings),
+		cmocka_unit_test(utf8_as_plain),
+		cmocka_unit_test(find_ci_as_plain),
 		cmocka_unit_test(widths),
 		cmocka_unit_test(trim_as_decoded),
 	};

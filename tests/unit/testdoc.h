@@ -19,6 +19,7 @@ static nb_doc *testdoc_new(const char *text, const char *traditional)
 
 	assert_non_null(d);
 	d->name = "test.txt";
+	assert_int_equal(nb_tkeys_new(&d->tkeys), 0);
 	d->r = calloc(1, sizeof *d->r);
 	assert_non_null(d->r);
 	assert_int_equal(nb_split_lines(text, strlen(text), &d->lines), 0);
@@ -39,6 +40,7 @@ static void testdoc_free(nb_doc *d)
 {
 	nb_doc_release(d);
 	nb_report_free(d->r);
+	nb_tkeys_free(d->tkeys);
 	free(d);
 }
 
