@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "ix.h"
+#include "dataset.h"
 
 /* Separators of a column sequence's key: format, then the headers. */
 #define SEQ_FORMAT "\x1e"

@@ -18,6 +18,7 @@
 
 #include "index.h"
 #include "ix.h"
+#include "dataset.h"
 
 enum { Q_FILES, Q_SLICES, Q_NODE, Q_CHUNK_NODE, Q_COUNT };
 

@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include "ix.h"
+#include "dataset.h"
 
 /* Two reads in flight at once (the kernel's readahead) each end in a
  * block of their own; a few more slots cost 64 KiB each. */

@@ -24,6 +24,7 @@
 #include <zstd.h>
 
 #include "ix.h"
+#include "dataset.h"
 
 enum { W_CHUNK, W_BLOCK, W_OLD_FILE, W_OLD_CHUNK, W_OLD_BLOCK, W_COUNT };
 

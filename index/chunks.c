@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "ix.h"
+#include "dataset.h"
 
 enum { D_UNIX, D_EXCEL };
 

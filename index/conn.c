@@ -29,6 +29,7 @@
 
 #include "index.h"
 #include "ix.h"
+#include "dataset.h"
 #include "serve.h"
 
 #define ERR_LEN 512

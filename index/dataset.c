@@ -26,6 +26,7 @@
 #include <string.h>
 
 #include "ix.h"
+#include "dataset.h"
 
 enum {
 	Q_HAS_OLD, Q_REPORTS, Q_INFO, Q_WARNINGS, Q_COUNT

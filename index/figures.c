@@ -14,6 +14,7 @@
 
 #include "index.h"
 #include "ix.h"
+#include "dataset.h"
 
 /* The total column of tables 3 and 4 (the templates' last column). */
 #define TOTAL_COLUMN "总计"

@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "ix.h"
+#include "dataset.h"
 #include "serve.h"
 
 /* Renderings kept: more than the serving threads (each may be on its own

@@ -15,6 +15,7 @@
 
 #include "index.h"
 #include "ix.h"
+#include "dataset.h"
 
 /* ---- statements ------------------------------------------------------------ */
 

@@ -14,6 +14,7 @@
 
 #include "index.h"
 #include "ix.h"
+#include "dataset.h"
 #include "serve.h"
 
 const char *nb_index_error(nb_index *ix)

@@ -9,6 +9,7 @@
 #include <sys/types.h>
 
 #include "ix.h"
+#include "dataset.h"
 
 #include "index.h"
 

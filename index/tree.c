@@ -28,6 +28,7 @@
 
 #include "index.h"
 #include "ix.h"
+#include "dataset.h"
 
 #define UNKNOWN_AGENCY "未知机关"
 

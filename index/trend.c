@@ -21,6 +21,7 @@
 
 #include "index.h"
 #include "ix.h"
+#include "dataset.h"
 
 #define TREND_NAME "趋势.csv"
 

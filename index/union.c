@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "ix.h"
+#include "dataset.h"
 
 static int insert_at(ix_strv *l, size_t at, const char *s)
 {

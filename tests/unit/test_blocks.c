@@ -28,6 +28,7 @@
 
 #include "index.h"
 #include "ix.h"
+#include "dataset.h"
 #include "ixfile.h"
 #include "scratch.h"
 #include "serve.h"
