@@ -13,6 +13,7 @@
 
 #include "ix.h"
 #include "dataset.h"
+#include "rows.h"
 
 /* Separators of a column sequence's key: format, then the headers. */
 #define SEQ_FORMAT "\x1e"

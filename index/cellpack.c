@@ -24,6 +24,7 @@
 #include <string.h>
 
 #include "ix.h"
+#include "rows.h"
 
 /* Digits of a value written as a JSON integer: it then reads back as an
  * SQLite integer, exact far below int64's 19 digits. */

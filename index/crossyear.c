@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "ix.h"
+#include "rows.h"
 
 typedef struct {
 	nb_xcell *v;		/* row and col are rows.c's; text malloc'd */

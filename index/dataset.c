@@ -27,6 +27,7 @@
 
 #include "ix.h"
 #include "dataset.h"
+#include "rows.h"
 
 enum {
 	Q_HAS_OLD, Q_REPORTS, Q_INFO, Q_WARNINGS, Q_COUNT

@@ -15,6 +15,7 @@
 #include "index.h"
 #include "ix.h"
 #include "dataset.h"
+#include "rows.h"
 
 /* The total column of tables 3 and 4 (the templates' last column). */
 #define TOTAL_COLUMN "总计"

@@ -16,6 +16,7 @@
 #include "index.h"
 #include "ix.h"
 #include "dataset.h"
+#include "rows.h"
 
 /* ---- statements ------------------------------------------------------------ */
 

@@ -20,6 +20,7 @@
 #include <cmocka.h>
 
 #include "ix.h"
+#include "rows.h"
 
 /* A cell as the parser gives it, and what the table cell of schema 6
  * stored for it (raw NULL for a number printed as its value). */

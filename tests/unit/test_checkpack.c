@@ -21,6 +21,7 @@
 #include <cmocka.h>
 
 #include "ix.h"
+#include "rows.h"
 
 static nb_check own[] = {
 	{"t3.row_total", "一、本年新收", true, "总计 19; 19 = 19"},
