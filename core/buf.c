@@ -96,6 +96,7 @@ char *nb_buf_take(nb_buf *b)
 void nb_buf_reset(nb_buf *b)
 {
 	b->len = 0;
+	b->oom = false;
 	if (b->s)
 		b->s[0] = '\0';
 }

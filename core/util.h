@@ -61,7 +61,9 @@ void nb_buf_printf(nb_buf *b, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 /* Hands the string over (never NULL unless oom: then NULL and freed). */
 char *nb_buf_take(nb_buf *b);
-/* Empties b to be filled again, keeping its memory (and its oom). */
+/* Empties b to be filled again, keeping its memory; a failed add before is
+ * forgotten (every fill that starts here checks its own oom), so that a
+ * buffer reused from item to item needs no freeing after one. */
 void nb_buf_reset(nb_buf *b);
 void nb_buf_free(nb_buf *b);
 

@@ -295,8 +295,6 @@ static int reuse_chunks(const dataset *d, chunks *c)
 		return c->chunk && c->records ? 0 : -ENOMEM;
 	}
 	for (size_t i = 0; i < d->files.n; i++) {
-		if (c->chunk[i].oom)
-			nb_buf_free(&c->chunk[i]);
 		nb_buf_reset(&c->chunk[i]);
 		c->records[i] = 0;
 	}

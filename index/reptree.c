@@ -72,10 +72,7 @@ static int take_scratch(ix_reptree *t, nb_buf *b)
 	bool oom = sc->oom;
 	if (!oom && sc->len)
 		nb_buf_add(b, sc->s, sc->len);
-	if (oom)
-		nb_buf_free(sc);
-	else
-		nb_buf_reset(sc);
+	nb_buf_reset(sc);
 	return oom || b->oom ? -ENOMEM : 0;
 }
 
@@ -497,7 +494,7 @@ int ix_reptree_render_dirs(ix_reptree *t, int64_t id, ix_tnode *year,
 		if (!rc)
 			rc = take_scratch(t, &f->data);
 		else
-			nb_buf_free(&t->scratch);	/* what it held, its oom */
+			nb_buf_reset(&t->scratch);	/* for the next report */
 	}
 	sqlite3_reset(t->q[Q_REPORT]);
 	if (!rc && ix_tnode_oom(&rb.year))

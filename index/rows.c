@@ -258,8 +258,6 @@ static int settle(ix_rows *r, int64_t report)
 int ix_rows_load(ix_rows *r, int64_t report, const ix_table **tables,
 		 size_t *n)
 {
-	if (r->text.oom)
-		nb_buf_free(&r->text);	/* a failed load's: try afresh */
 	nb_buf_reset(&r->text);
 	r->ntables = r->nrows = r->ids.n = r->cells.n = 0;
 	int rc = load_tables(r, report);

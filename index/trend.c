@@ -277,28 +277,25 @@ static int render_file(trend *t, const member *m, size_t n, ix_tnode *f)
 	ix_strv rows = {0};
 	if (!rc)
 		rc = union_rows(t, &rows);
-	nb_buf lf = t->lf;
-	nb_buf_reset(&lf);
+	nb_buf *lf = &t->lf;
+	nb_buf_reset(lf);
 	if (!rc) {
-		render(t, &rows, &lf);
+		render(t, &rows, lf);
 		f->has_unix = true;
 		nb_buf_add(&f->data, "\xEF\xBB\xBF", 3);	/* Excel reads the BOM */
-		size_t n = ix_csv_excel(lf.s, lf.len, 0, NULL, 0);
+		size_t n = ix_csv_excel(lf->s, lf->len, 0, NULL, 0);
 		char *excel = n ? malloc(n) : NULL;
 		if (n && !excel) {
 			rc = -ENOMEM;
 		} else {
-			ix_csv_excel(lf.s, lf.len, 0, excel, n);
+			ix_csv_excel(lf->s, lf->len, 0, excel, n);
 			nb_buf_add(&f->data, excel, n);
-			nb_buf_add(&f->data_unix, lf.s, lf.len);
+			nb_buf_add(&f->data_unix, lf->s, lf->len);
 		}
 		free(excel);
-		if (lf.oom || f->data.oom || f->data_unix.oom)
+		if (lf->oom || f->data.oom || f->data_unix.oom)
 			rc = -ENOMEM;
 	}
-	if (lf.oom)
-		nb_buf_free(&lf);
-	t->lf = lf;
 	ix_strv_free(&rows);
 	clear_columns(t);
 	return rc;
