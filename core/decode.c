@@ -58,11 +58,7 @@ static bool valid_utf8(const unsigned char *s, size_t n)
 
 	while (i < n) {
 		if (s[i] < 0x80) {	/* ASCII, without the call */
-			i++;
-			/* eight at once (markup, numbers) */
-			uint64_t w;
-			while (n - i >= 8 && (memcpy(&w, s + i, 8), !(w & 0x8080808080808080u)))
-				i += 8;
+			i = nb_skip_ascii8((const char *)s, n, i + 1);
 			continue;
 		}
 		/* E1..EC and EE, EF: three bytes with no further rule (all

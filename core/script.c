@@ -226,11 +226,7 @@ static int count_changeable(nb_script *s, const char *text, size_t len,
 		 * first byte, only continuation bytes, below E3 too.  Every
 		 * text is counted, and many of its bytes are such. */
 		if ((unsigned char)text[i] < 0xE3) {
-			i++;
-			/* eight ASCII bytes at once (markup, numbers) */
-			uint64_t w;
-			while (i + 8 <= len && (memcpy(&w, text + i, 8), !(w & 0x8080808080808080u)))
-				i += 8;
+			i = nb_skip_ascii8(text, len, i + 1);
 			continue;
 		}
 		uint32_t c = nb_utf8_next(text, len, &i);

@@ -144,6 +144,18 @@ static inline uint32_t nb_utf8_han(const char *str, size_t n, size_t i)
 	return (uint32_t)(s[i] & 0x0F) << 12 | b1 << 6 | b2;
 }
 
+/* i moved past the whole 8-byte words of ASCII from s[i] on (i <= n):
+ * texts scanned a byte at a time are mostly markup and numbers where they
+ * are not Han. */
+static inline size_t nb_skip_ascii8(const char *s, size_t n, size_t i)
+{
+	uint64_t w;
+
+	while (n - i >= 8 && (memcpy(&w, s + i, 8), !(w & 0x8080808080808080u)))
+		i += 8;
+	return i;
+}
+
 size_t nb_utf8_count(const char *s, size_t n);	/* code points */
 size_t nb_utf8_put(uint32_t cp, char out[4]);	/* encodes; returns bytes */
 
