@@ -76,52 +76,40 @@ static const char *const copyright_keys[] = { "版权所有", NULL };
 /* every day is 星期…: a line without it has none of them */
 static const char *const date_keys[] = { "星期", "天气", NULL };
 
-/* A code point's slot in a set of 1,024 bits (chrome_line, and the
- * chrome_sets). */
-static unsigned cp_slot(uint32_t cp)
-{
-	return (cp * 2654435761u) >> 22;
-}
-
 /* Whether s[0..n)'s first code point is in the set: a word can open s only
  * if that is the word's first code point (a word is whole UTF-8, so s
  * opening with its bytes decodes to its first code point). */
-static bool first_in(const uint64_t set[16], const char *s, size_t n)
+static bool first_in(const nb_cpset *set, const char *s, size_t n)
 {
-	if (n == 0)
-		return false;
-
 	size_t i = 0;
-	unsigned h = cp_slot(nb_utf8_next(s, n, &i));
 
-	return set[h >> 6] >> (h & 63) & 1;
+	return n > 0 && nb_cpset_has(set, nb_utf8_next(s, n, &i));
 }
 
 /* Each word's first code point into set (as line_init hashes a line's). */
-static void firsts_of(uint64_t set[16], const char *const *list)
+static void firsts_of(nb_cpset *set, const char *const *list)
 {
 	for (; *list; list++) {
 		size_t i = 0;
-		unsigned h = cp_slot(nb_utf8_next(*list, strlen(*list), &i));
 
-		set[h >> 6] |= (uint64_t)1 << (h & 63);
+		nb_cpset_add(set, nb_utf8_next(*list, strlen(*list), &i));
 	}
 }
 
 void ln_chrome_init(ln_chrome_sets *cs)
 {
 	memset(cs, 0, sizeof *cs);
-	firsts_of(cs->meta, meta_keys);
-	firsts_of(cs->start, chrome_start);
-	firsts_of(cs->words, chrome_words);
-	firsts_of(cs->inside, chrome_anywhere);
-	firsts_of(cs->inside, font_keys);
-	firsts_of(cs->inside, copyright_keys);
-	firsts_of(cs->inside, date_keys);
+	firsts_of(&cs->meta, meta_keys);
+	firsts_of(&cs->start, chrome_start);
+	firsts_of(&cs->words, chrome_words);
+	firsts_of(&cs->inside, chrome_anywhere);
+	firsts_of(&cs->inside, font_keys);
+	firsts_of(&cs->inside, copyright_keys);
+	firsts_of(&cs->inside, date_keys);
 }
 
 static bool starts_any(const char *s, size_t n, const char *const *list,
-		       const uint64_t set[16])
+		       const nb_cpset *set)
 {
 	if (!first_in(set, s, n))
 		return false;
@@ -142,7 +130,7 @@ static bool starts_any(const char *s, size_t n, const char *const *list,
 typedef struct {
 	const char *s;
 	size_t n;
-	uint64_t cps[16];
+	nb_cpset cps;
 } chrome_line;
 
 /* The line's set of code points, made while they are counted up to
@@ -155,7 +143,7 @@ static size_t line_init(chrome_line *l, const char *s, size_t n, size_t limit)
 
 	l->s = s;
 	l->n = n;
-	memset(l->cps, 0, sizeof l->cps);
+	memset(&l->cps, 0, sizeof l->cps);
 	while (i < n && ncp <= limit) {
 		/* U+4000..U+9FFF, most of a line, decoded inline */
 		uint32_t cp = nb_utf8_han(s, n, i);
@@ -163,8 +151,7 @@ static size_t line_init(chrome_line *l, const char *s, size_t n, size_t limit)
 			i += 3;
 		else
 			cp = nb_utf8_next(s, n, &i);
-		unsigned h = cp_slot(cp);
-		l->cps[h >> 6] |= (uint64_t)1 << (h & 63);
+		nb_cpset_add(&l->cps, cp);
 		ncp++;
 	}
 	return ncp;
@@ -176,9 +163,8 @@ static size_t line_init(chrome_line *l, const char *s, size_t n, size_t limit)
 static inline const char *line_find(const chrome_line *l, const char *p)
 {
 	size_t i = 0;
-	unsigned h = cp_slot(nb_utf8_next(p, 4, &i));
 
-	if (!(l->cps[h >> 6] >> (h & 63) & 1))
+	if (!nb_cpset_has(&l->cps, nb_utf8_next(p, 4, &i)))
 		return NULL;
 	return nb_find(l->s, l->n, p);
 }
@@ -211,7 +197,7 @@ static bool only_chrome_words(const ln_chrome_sets *cs, const char *s, size_t n)
 		if (sc_sep(cp) || nb_is_digit(cp))
 			continue;
 		i = at;
-		if (!first_in(cs->words, s + i, n - i))
+		if (!first_in(&cs->words, s + i, n - i))
 			return false;	/* no word opens here */
 
 		const char *const *w;
@@ -309,7 +295,7 @@ bool ln_chrome(const ln_chrome_sets *cs, const char *s, size_t n)
 	size_t ncp = line_init(&l, s, n, NB_CHROME_TITLE_MAX);
 	size_t i = 0;
 
-	if (ncp > NB_CHROME_TITLE_MAX || starts_any(s, n, meta_keys, cs->meta))
+	if (ncp > NB_CHROME_TITLE_MAX || starts_any(s, n, meta_keys, &cs->meta))
 		return false;
 	if (nb_has_prefix(s, n, "上一篇") || nb_has_prefix(s, n, "下一篇") ||
 	    nb_has_prefix(s, n, "上一条") || nb_has_prefix(s, n, "下一条"))
@@ -343,11 +329,9 @@ bool ln_chrome(const ln_chrome_sets *cs, const char *s, size_t n)
 
 	/* the words looked for anywhere all begin with a code point of
 	 * cs->inside: a line holding none of those has none of them */
-	bool inside = false;
-	for (size_t k = 0; k < 16 && !inside; k++)
-		inside = (l.cps[k] & cs->inside[k]) != 0;
+	bool inside = nb_cpset_meets(&l.cps, &cs->inside);
 
-	return starts_any(t, tn, chrome_start, cs->start) || breadcrumb(t, tn) ||
+	return starts_any(t, tn, chrome_start, &cs->start) || breadcrumb(t, tn) ||
 	       (inside && (contains_any(&l, chrome_anywhere) || copyright(&l) ||
 			   font_size(&l) || date_banner(&l))) ||
 	       only_chrome_words(cs, s, n);

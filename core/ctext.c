@@ -166,29 +166,20 @@ size_t ct_find(const uint32_t *t, size_t from, size_t to, const char *s)
 	return SIZE_MAX;
 }
 
-static unsigned set_slot(uint32_t cp)
-{
-	return (cp * 2654435761u) >> 22;
-}
-
-void ct_set_make(ct_set *set, const uint32_t *t, size_t n)
+void ct_set_make(nb_cpset *set, const uint32_t *t, size_t n)
 {
 	memset(set, 0, sizeof *set);
-	for (size_t i = 0; i < n; i++) {
-		unsigned h = set_slot(t[i]);
-		set->w[h >> 6] |= (uint64_t)1 << (h & 63);
-	}
+	for (size_t i = 0; i < n; i++)
+		nb_cpset_add(set, t[i]);
 }
 
-bool ct_set_may_hold(const ct_set *set, const char *s)
+bool ct_set_may_hold(const nb_cpset *set, const char *s)
 {
 	size_t len = strlen(s), j = 0;
 
-	while (j < len) {
-		unsigned h = set_slot(nb_utf8_next(s, len, &j));
-		if (!(set->w[h >> 6] >> (h & 63) & 1))
+	while (j < len)
+		if (!nb_cpset_has(set, nb_utf8_next(s, len, &j)))
 			return false;
-	}
 	return true;
 }
 

@@ -22,7 +22,7 @@ static int intro_agency(facts *f, size_t line, const ctext *c)
 	};
 	const uint32_t *t = c->cp;
 	size_t n = c->n;
-	ct_set set;
+	nb_cpset set;
 
 	ct_set_make(&set, t, n);
 	for (size_t k = 0; k < sizeof before / sizeof *before; k++) {

@@ -46,14 +46,11 @@ size_t ct_lit(const char *s, uint32_t *out, size_t cap);
 bool ct_at(const uint32_t *t, size_t n, size_t i, const char *s);
 /* Index of the first s in t[from, to), or SIZE_MAX. */
 size_t ct_find(const uint32_t *t, size_t from, size_t to, const char *s);
-/* t[0..n)'s code points hashed into 1,024 bits, and whether every code
- * point of s may be among them (false: s occurs nowhere in t), for a text
+/* t[0..n)'s code points as a set (nb_cpset), and whether every code point
+ * of s may be among them (false: s occurs nowhere in t), for a text
  * searched for many wordings, most of them absent. */
-typedef struct {
-	uint64_t w[16];
-} ct_set;
-void ct_set_make(ct_set *set, const uint32_t *t, size_t n);
-bool ct_set_may_hold(const ct_set *set, const char *s);
+void ct_set_make(nb_cpset *set, const uint32_t *t, size_t n);
+bool ct_set_may_hold(const nb_cpset *set, const char *s);
 bool ct_ends(const uint32_t *t, size_t a, size_t b, const char *s);
 bool ct_digit(uint32_t cp);
 bool ct_any(uint32_t cp, const char *set);	/* cp is one of set's */

@@ -46,7 +46,7 @@ int ln_mark_running_heads(nb_lines *ls);
  * trying each word; and the first code points of the words looked for
  * anywhere in a line (inside).  Made once per text (ln_chrome_init). */
 typedef struct {
-	uint64_t meta[16], start[16], words[16], inside[16];
+	nb_cpset meta, start, words, inside;
 } ln_chrome_sets;
 
 void ln_chrome_init(ln_chrome_sets *cs);

@@ -159,6 +159,42 @@ static inline size_t nb_skip_ascii8(const char *s, size_t n, size_t i)
 size_t nb_utf8_count(const char *s, size_t n);	/* code points */
 size_t nb_utf8_put(uint32_t cp, char out[4]);	/* encodes; returns bytes */
 
+/* Code points hashed into 1,024 bits: one not in the set is certainly
+ * absent, one in it most likely present.  For a text searched for many
+ * words, most of them absent: a word with a code point the text's set
+ * lacks is not in the text, and need not be searched for. */
+typedef struct {
+	uint64_t w[16];
+} nb_cpset;
+
+static inline unsigned nb_cpset_slot(uint32_t cp)
+{
+	return (cp * 2654435761u) >> 22;	/* multiplicative hash, top 10 bits */
+}
+
+static inline void nb_cpset_add(nb_cpset *s, uint32_t cp)
+{
+	unsigned h = nb_cpset_slot(cp);
+
+	s->w[h >> 6] |= (uint64_t)1 << (h & 63);
+}
+
+static inline bool nb_cpset_has(const nb_cpset *s, uint32_t cp)
+{
+	unsigned h = nb_cpset_slot(cp);
+
+	return s->w[h >> 6] >> (h & 63) & 1;
+}
+
+/* Whether a and b may share a code point. */
+static inline bool nb_cpset_meets(const nb_cpset *a, const nb_cpset *b)
+{
+	for (size_t k = 0; k < 16; k++)
+		if (a->w[k] & b->w[k])
+			return true;
+	return false;
+}
+
 /* ASCII space/tab/CR/LF/VT/FF, U+00A0, U+2000..U+200B, U+3000, U+FEFF.
  * Inline, as nb_utf8_next: called on most characters read. */
 static inline bool nb_is_space(uint32_t cp)

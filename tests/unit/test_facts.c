@@ -773,7 +773,7 @@ static void ctext_set_never_misses(void **state)
 
 	for (size_t l = 0; l < sizeof lines / sizeof *lines; l++) {
 		ctext c;
-		ct_set set;
+		nb_cpset set;
 		assert_int_equal(ct_make(&c, lines[l], strlen(lines[l])), 0);
 		ct_set_make(&set, c.cp, c.n);
 		for (size_t w = 0; w < sizeof words / sizeof *words; w++) {
