@@ -148,41 +148,40 @@ static size_t fold_space_at(const char *s, size_t n, size_t i)
 	return c == 0xC2 && i + 1 < n && (unsigned char)s[i + 1] == 0xA0 ? 2 : 0;
 }
 
+/* Where the next space of s[0..n) from i is (n: none), *sp its bytes: a
+ * folded one, or in <pre> a line end.  The text between is added a run at
+ * a time (a call a character was most of reading a page). */
+static size_t next_space(const char *s, size_t n, size_t i, bool pre, size_t *sp)
+{
+	for (*sp = 0; i < n; i++)
+		if ((*sp = pre ? s[i] == '\n' : fold_space_at(s, n, i)))
+			return i;
+	return n;
+}
+
 /* Appends a text node's content with whitespace folded (U+00A0 from
  * &nbsp; is a space; U+3000 is kept, it is indentation). */
 static void add_text(walker *w, const char *s, size_t n)
 {
-	size_t i = 0, run = 0;
-	bool in_run = false;
+	for (size_t i = 0, sp; i < n; i += sp) {
+		size_t at = next_space(s, n, i, w->pre, &sp);
 
-	/* runs of other characters added whole, as cell_add does */
-	while (i < n) {
-		size_t sp = w->pre ? s[i] == '\n' : fold_space_at(s, n, i);
-
-		if (sp) {
-			if (in_run)
-				nb_buf_add(&w->line, s + run, i - run);
-			in_run = false;
-			if (!w->pre)
-				w->space = w->line.len > 0;
-			else if (w->line.len)
-				flush(w);
-			else
-				blank_line(w);
-			i += sp;
-			continue;
-		}
-		if (!in_run) {
+		if (at > i) {
 			if (w->space)
 				nb_buf_addc(&w->line, ' ');
 			w->space = false;
-			run = i;
-			in_run = true;
+			nb_buf_add(&w->line, s + i, at - i);
 		}
-		i++;
+		if (at == n)
+			break;
+		if (!w->pre)
+			w->space = w->line.len > 0;
+		else if (w->line.len)
+			flush(w);
+		else
+			blank_line(w);
+		i = at;
 	}
-	if (in_run)
-		nb_buf_add(&w->line, s + run, n - run);
 }
 
 /* ---- cells --------------------------------------------------------------- */
@@ -197,35 +196,23 @@ typedef struct {
 } cell_acc;
 
 /* Appends text to a cell with its white space folded: a space between
- * words, none at the start or after a break.  Runs of other characters
- * are added whole (a call a character was most of reading a cell). */
+ * words, none at the start or after a break. */
 static void cell_add(cell_acc *a, const char *s, size_t len)
 {
-	size_t i = 0, run = 0;
-	bool in_run = false;
+	for (size_t i = 0, sp; i < len; i += sp) {
+		size_t at = next_space(s, len, i, false, &sp);
 
-	while (i < len) {
-		size_t sp = fold_space_at(s, len, i);
-
-		if (sp) {
-			if (in_run)
-				nb_buf_add(&a->b, s + run, i - run);
-			in_run = false;
-			a->space = a->b.len > 0 && !a->glued;
-			i += sp;
-			continue;
-		}
-		if (!in_run) {
+		if (at > i) {
 			if (a->space)
 				nb_buf_addc(&a->b, ' ');
 			a->space = a->glued = false;
-			run = i;
-			in_run = true;
+			nb_buf_add(&a->b, s + i, at - i);
 		}
-		i++;
+		if (at == len)
+			break;
+		a->space = a->b.len > 0 && !a->glued;
+		i = at;
 	}
-	if (in_run)
-		nb_buf_add(&a->b, s + run, len - run);
 }
 
 /* A cell's text: whitespace folded, <br> and block edges joined with
