@@ -9,9 +9,14 @@
 
 #include "tables.h"
 
+/* A template whose keys were made, and its rows' keys. */
+typedef struct {
+	const nb_template *t;
+	nb_tkey *keys;
+} entry;
+
 struct nb_tkeys {
-	const nb_template **t;	/* the templates whose keys were made */
-	nb_tkey **keys;		/* keys[i]: t[i]'s rows' */
+	entry *v;
 	size_t n, cap;
 };
 
@@ -26,9 +31,8 @@ void nb_tkeys_free(nb_tkeys *c)
 	if (!c)
 		return;
 	for (size_t i = 0; i < c->n; i++)
-		free(c->keys[i]);
-	free(c->t);
-	free(c->keys);
+		free(c->v[i].keys);
+	free(c->v);
 	free(c);
 }
 
@@ -37,26 +41,17 @@ void nb_tkeys_free(nb_tkeys *c)
 const nb_tkey *nb_tkeys_of(nb_tkeys *c, const nb_template *t)
 {
 	for (size_t i = 0; i < c->n; i++)
-		if (c->t[i] == t)
-			return c->keys[i];
-	if (c->n == c->cap) {
-		size_t cap = c->cap ? 2 * c->cap : 16;
-		const nb_template **tv = realloc(c->t, cap * sizeof *tv);
-		if (!tv)
-			return NULL;
-		c->t = tv;
-		nb_tkey **kv = realloc(c->keys, cap * sizeof *kv);
-		if (!kv)
-			return NULL;
-		c->keys = kv;
-		c->cap = cap;
-	}
+		if (c->v[i].t == t)
+			return c->v[i].keys;
+	entry *v = nb_grow(c->v, &c->cap, c->n + 1, sizeof *v, 16);
+	if (!v)
+		return NULL;
+	c->v = v;
 	nb_tkey *k = malloc((t->nrows ? t->nrows : 1) * sizeof *k);
 	if (!k)
 		return NULL;
 	for (size_t j = 0; j < t->nrows; j++)
 		nb_tkey_make(&t->rows[j], &k[j]);
-	c->t[c->n] = t;
-	c->keys[c->n++] = k;
+	v[c->n++] = (entry){t, k};
 	return k;
 }
