@@ -2,13 +2,14 @@
  * dataset.h — the whole collection as a dataset: _all's files and their
  * blocks, 趋势.csv, and the lists and unions they are made of (union.c,
  * allfiles.c, blocks.c, blockcache.c, dataset.c, alltree.c, figures.c,
- * trend.c, chunks.c).  Kept apart from ix.h, which every file of index/
+ * trend.c, trendbuild.c, chunks.c).  Kept apart from ix.h, which every file of index/
  * reads, because only these and their callers need it.
  */
 #ifndef IX_DATASET_H
 #define IX_DATASET_H
 
 #include "ix.h"
+#include "rows.h"
 
 /* ---- the whole collection as a dataset (union.c, allfiles.c, dataset.c,
  *      alltree.c, trend.c, chunks.c) ------------------------------------ */
@@ -144,10 +145,25 @@ void ix_blocks_free(ix_blocks *w);
 /* Inserts the _all nodes over the chunks blocks.c laid out (alltree.c). */
 int ix_alltree_build(sqlite3 *db, FILE *err, int64_t all_ino,
 		     int64_t mtime_ns, ix_inos *inos);
-/* Adds <agency>/趋势.csv to every agency directory (trend.c), rendered on
- * every reader.  0, -ENOMEM, -EIO or NB_CANCELLED. */
-int ix_trend_build(sqlite3 *db, FILE *err, ix_inos *inos, ix_readers *readers,
-		   const atomic_int *cancel);
+/* The <agency>/趋势.csv files of a build (trendbuild.c).  Made once the
+ * reports are named and the readers open, before the tree phase: that
+ * phase hands each report's tables to ix_trends_report as it renders the
+ * report, and an agency's file is rendered as soon as its reports all
+ * were; ix_trends_insert then renders the others (agencies with a report
+ * copied from the old index) and inserts every agency's node.
+ * 0, -ENOMEM or -EIO. */
+typedef struct ix_trends ix_trends;
+int ix_trends_new(sqlite3 *db, FILE *err, ix_readers *readers,
+		  ix_trends **out);
+/* On reader w: report id's tables (v, n, as rows.c loaded them) as its
+ * column of its agency's file, which is rendered here when its last
+ * report is in.  0, -ENOMEM or -EIO. */
+int ix_trends_report(ix_trends *b, unsigned w, int64_t id, const ix_table *v,
+		     size_t n);
+/* Adds every agency directory's 趋势.csv, rendered on every reader when
+ * the tree phase did not.  0, -ENOMEM, -EIO or NB_CANCELLED. */
+int ix_trends_insert(ix_trends *b, ix_inos *inos, const atomic_int *cancel);
+void ix_trends_free(ix_trends *b);
 /* node.part of an agency's 趋势.csv: rendered on read from the reports of
  * its parent directory. */
 #define IX_PART_TREND (-1)
@@ -161,6 +177,9 @@ void ix_figures_free(ix_figures *f);
  * in 趋势.csv's order, the first of a key only.  0, -ENOMEM or -EIO. */
 int ix_figures_read(ix_figures *f, int64_t report, ix_strv *keys,
 		    ix_strv *values);
+/* As ix_figures_read, from the report's tables as rows.c loaded them. */
+int ix_figures_of(ix_figures *f, const ix_table *v, size_t n, ix_strv *keys,
+		  ix_strv *values);
 /* The statements that render 趋势.csv from one connection's rows. */
 typedef struct ix_trend ix_trend;
 /* 0, -ENOMEM or -EIO. */

@@ -6,7 +6,8 @@
  *   复议诉讼情况/<each row>/总计      table 4's three totals
  *   第二十条第（…）项/<row>/<column>  every cell of table 2
  *
- * Read from the report's tables as rows.c loads them.
+ * Read from the report's tables as rows.c loads them: loaded here, or
+ * handed over by the tree phase, which loaded them to render the report.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -112,15 +113,22 @@ static int add_table(ix_figures *t, const ix_table *tb, bool all,
 int ix_figures_read(ix_figures *t, int64_t report, ix_strv *keys,
 		    ix_strv *values)
 {
+	const ix_table *v;
+	size_t n;
+	int rc = ix_rows_load(t->rows, report, &v, &n);
+	return rc ? rc : ix_figures_of(t, v, n, keys, values);
+}
+
+int ix_figures_of(ix_figures *t, const ix_table *v, size_t n, ix_strv *keys,
+		  ix_strv *values)
+{
 	/* tables 3, 4, then 2; of a kind, in tbl_no order */
 	static const int kinds[] = {
 		NB_TABLE_REQUESTS, NB_TABLE_APPEALS, NB_TABLE_ACTIVE
 	};
-	const ix_table *v;
-	size_t n;
-	int rc = ix_rows_load(t->rows, report, &v, &n);
+	int rc = 0;
 	/* the hashes of keys, should it hold some already */
-	if (!rc && keys->n) {
+	if (keys->n) {
 		uint64_t *hv = nb_grow(t->hashes, &t->hcap, keys->n, sizeof *hv,
 				       64);
 		if (!hv)

@@ -44,6 +44,8 @@ struct ix_reptree {
 	bool name_sections;	/* record each section's directory (the build) */
 	sqlite3_stmt *q[Q_COUNT];
 	ix_rows *rows;		/* the report's tables */
+	const ix_table *tables;	/* ... as the last render loaded them */
+	size_t ntables;
 	const char **cells;	/* a table's CSV fields, reused */
 	size_t cap;
 	nb_buf scratch;		/* a file being rendered, reused */
@@ -281,6 +283,8 @@ static int render_tables(report_build *rb)
 	const ix_table *v;
 	size_t n;
 	int rc = ix_rows_load(rb->t->rows, rb->id, &v, &n);
+	rb->t->tables = v;
+	rb->t->ntables = n;
 	for (size_t i = 0; i < n && !rc; i++) {
 		const ix_table *ti = &v[i];
 		size_t kid;
@@ -510,6 +514,12 @@ int ix_reptree_render_dirs(ix_reptree *t, int64_t id, ix_tnode *year,
 	ix_tnode_sort(&rb.year);
 	*year = rb.year;
 	return 0;
+}
+
+void ix_reptree_tables(const ix_reptree *t, const ix_table **v, size_t *n)
+{
+	*v = t->tables;
+	*n = t->ntables;
 }
 
 int ix_reptree_new(sqlite3 *db, FILE *err, bool name_sections,

@@ -74,6 +74,10 @@ int ix_rows_load(ix_rows *r, int64_t report, const ix_table **tables,
  * r.  0, -ENOMEM or -EIO. */
 int ix_rows_str(ix_rows *r, int64_t id, const char **out);
 
+/* The tables of the report t rendered last (ix_reptree_render_dirs, or
+ * none when it failed), as it loaded them: valid until its next render. */
+void ix_reptree_tables(const ix_reptree *t, const ix_table **v, size_t *n);
+
 /* A check as check_result shows it (each string NULL for none). */
 typedef struct {
 	const char *rule, *subject, *detail;

@@ -132,6 +132,7 @@ typedef struct {
 	ix_reptree *render;	/* the writer's: records section directories */
 	ix_readers *readers;
 	ix_reptree **rd;	/* each reader's */
+	ix_trends *trends;	/* the agencies' 趋势.csv */
 	rendered ring[IX_RENDER_WINDOW];
 	int64_t agency_ino;	/* of the agency being inserted */
 	bool old;		/* an old index is attached */
@@ -241,8 +242,15 @@ static void render_report(void *ctx, unsigned w, size_t i)
 		return;
 	out->rc = ix_reptree_render_dirs(t->rd[w], r->id, &out->year,
 					 &out->dirs);
-	if (!out->rc)
-		ix_tnode_digest(&out->year);
+	if (out->rc)
+		return;
+	ix_tnode_digest(&out->year);
+	/* its figures for 趋势.csv, from the tables just loaded: read again
+	 * from the index, they were 2/3 of the trend's work */
+	const ix_table *v;
+	size_t n;
+	ix_reptree_tables(t->rd[w], &v, &n);
+	out->rc = ix_trends_report(t->trends, w, r->id, v, n);
 }
 
 /* On the writer, in order: the agency's node before its first report,
@@ -534,6 +542,8 @@ static int insert_all(tree *t, const char *rawdir)
 		i = j;
 	}
 	if (!rc)
+		rc = ix_trends_new(t->db, t->err, t->readers, &t->trends);
+	if (!rc)
 		rc = insert_reports(t);
 	if (!rc && t->old)
 		rc = ix_exec(t->db, copy_nodes_sql, t->err);
@@ -541,8 +551,9 @@ static int insert_all(tree *t, const char *rawdir)
 		rc = ix_dataset_build(t->db, t->err, all_ino, root_mtime,
 				      t->inos, t->readers, t->cancel);
 	if (!rc)
-		rc = ix_trend_build(t->db, t->err, t->inos, t->readers,
-				    t->cancel);
+		rc = ix_trends_insert(t->trends, t->inos, t->cancel);
+	ix_trends_free(t->trends);
+	t->trends = NULL;
 	return rc;
 }
 
