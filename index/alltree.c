@@ -32,7 +32,8 @@ static const char *const sql[Q_COUNT] = {
 	[Q_SLICES] = "SELECT " IX_YEAR_KEY " AS y, min(c.off),"
 		" max(c.off + c.size), min(c.off_excel),"
 		" max(c.off_excel + c.size + c.records)"
-		" FROM chunk c JOIN report r ON r.id = c.report WHERE c.file = ?"
+		" FROM chunk c JOIN temp.report_year r ON r.id = c.report"
+		" WHERE c.file = ?"
 		" GROUP BY y ORDER BY y",
 	[Q_NODE] = "INSERT INTO node(ino, parent, name, is_dir, size,"
 		" size_unix, mtime_ns, nlink) VALUES(?,?,?,?,?,?,?,?)",

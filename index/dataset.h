@@ -44,16 +44,23 @@ int ix_union_merge(ix_strv *u, const char *const *s, size_t n);
  * replacement (name freed), NULL on ENOMEM. */
 char *ix_all_agency_dir(char *name);
 
+/* _all's files and its reports in their order (dataset.c), made before
+ * the readers open (tree.c): the report rows it reads are in the
+ * writer's cache then, which turning the file to WAL drops (4,250 pread
+ * calls at 10,000 reports, strace -k).  0, -ENOMEM or -EIO. */
+typedef struct ix_dataset ix_dataset;
+int ix_dataset_new(sqlite3 *db, FILE *err, ix_dataset **out);
 /*
- * After the tree (tree.c): renders the chunks of _all on every reader
- * (dataset.c; a report unchanged since the old index, attached as "old",
- * keeps its chunks), lays them out by year then agency, and inserts the
- * _all directory at all_ino with its files numbered by inos (alltree.c).
+ * After the tree (tree.c): renders the chunks of _all on every reader (a
+ * report unchanged since the old index, attached as "old", keeps its
+ * chunks), lays them out by year then agency, and inserts the _all
+ * directory at all_ino with its files numbered by inos (alltree.c).
  * 0, -ENOMEM, -EIO or NB_CANCELLED.
  */
-int ix_dataset_build(sqlite3 *db, FILE *err, int64_t all_ino,
-		     int64_t mtime_ns, ix_inos *inos, ix_readers *readers,
+int ix_dataset_build(ix_dataset *d, int64_t all_ino, int64_t mtime_ns,
+		     ix_inos *inos, ix_readers *readers,
 		     const atomic_int *cancel);
+void ix_dataset_free(ix_dataset *d);
 /* The order of reports in _all and 趋势.csv is by year, unknown last: an
  * SQL key on report r. */
 #define IX_YEAR_LAST 2147483647
@@ -142,19 +149,21 @@ int ix_blocks_keep(ix_blocks *w, int64_t report);
 /* Writes every file's last block.  0, -ENOMEM or -EIO. */
 int ix_blocks_finish(ix_blocks *w);
 void ix_blocks_free(ix_blocks *w);
-/* Inserts the _all nodes over the chunks blocks.c laid out (alltree.c). */
+/* Inserts the _all nodes over the chunks blocks.c laid out (alltree.c),
+ * each report's year read from temp.report_year (ix_dataset_new's). */
 int ix_alltree_build(sqlite3 *db, FILE *err, int64_t all_ino,
 		     int64_t mtime_ns, ix_inos *inos);
 /* The <agency>/趋势.csv files of a build (trendbuild.c).  Made once the
- * reports are named and the readers open, before the tree phase: that
- * phase hands each report's tables to ix_trends_report as it renders the
- * report, and an agency's file is rendered as soon as its reports all
- * were; ix_trends_insert then renders the others (agencies with a report
- * copied from the old index) and inserts every agency's node.
- * 0, -ENOMEM or -EIO. */
+ * reports are named (and which are unchanged known), before the readers
+ * open: the tree phase hands each report's tables to ix_trends_report as
+ * it renders the report, and an agency's file is rendered as soon as its
+ * reports all were; ix_trends_insert then renders the others (agencies
+ * with a report copied from the old index) and inserts every agency's
+ * node.  0, -ENOMEM or -EIO. */
 typedef struct ix_trends ix_trends;
-int ix_trends_new(sqlite3 *db, FILE *err, ix_readers *readers,
-		  ix_trends **out);
+int ix_trends_new(sqlite3 *db, FILE *err, ix_trends **out);
+/* Prepares the statements of each of readers.  0, -ENOMEM or -EIO. */
+int ix_trends_readers(ix_trends *b, ix_readers *readers);
 /* On reader w: report id's tables (v, n, as rows.c loaded them) as its
  * column of its agency's file, which is rendered here when its last
  * report is in.  0, -ENOMEM or -EIO. */

@@ -267,13 +267,12 @@ static int plan_ahead(builder *b)
 static const char has_old_sql[] =
 	"SELECT count(*) FROM pragma_database_list WHERE name = 'old'";
 
-int ix_trends_new(sqlite3 *db, FILE *err, ix_readers *readers,
-		  ix_trends **out)
+int ix_trends_new(sqlite3 *db, FILE *err, ix_trends **out)
 {
 	builder *b = calloc(1, sizeof *b);
 	if (!b)
 		return -ENOMEM;
-	*b = (builder){.db = db, .err = err, .nr = ix_readers_count(readers)};
+	*b = (builder){.db = db, .err = err};
 	sqlite3_stmt *has_old = NULL;
 	int rc = 0;
 	if (sqlite3_prepare_v2(db, has_old_sql, -1, &has_old, NULL) != SQLITE_OK)
@@ -290,10 +289,6 @@ int ix_trends_new(sqlite3 *db, FILE *err, ix_readers *readers,
 	}
 	if (!rc)
 		rc = ix_trend_open(db, err, &b->w);
-	if (!rc && !(b->rd = calloc(b->nr, sizeof *b->rd)))
-		rc = -ENOMEM;
-	for (unsigned w = 0; w < b->nr && !rc; w++)
-		rc = ix_trend_open(ix_readers_db(readers, w), err, &b->rd[w]);
 	if (!rc)
 		rc = load_agencies(b);
 	if (!rc)
@@ -306,6 +301,18 @@ int ix_trends_new(sqlite3 *db, FILE *err, ix_readers *readers,
 	}
 	*out = b;
 	return 0;
+}
+
+int ix_trends_readers(ix_trends *b, ix_readers *readers)
+{
+	unsigned nr = ix_readers_count(readers);
+	if (!(b->rd = calloc(nr, sizeof *b->rd)))
+		return -ENOMEM;
+	b->nr = nr;
+	int rc = 0;
+	for (unsigned w = 0; w < nr && !rc; w++)
+		rc = ix_trend_open(ix_readers_db(readers, w), b->err, &b->rd[w]);
+	return rc;
 }
 
 int ix_trends_report(ix_trends *b, unsigned w, int64_t id, const ix_table *v,
