@@ -7,7 +7,9 @@
  * writes after; closing them leaves the writer journal-less and in a
  * transaction, as the build keeps it; a cancel interrupts them.  The tree
  * phase rebuilt from the rows gives the very nodes of the build, and one
- * report that cannot be rendered fails it, said on err.
+ * report that cannot be rendered fails it, said on err.  Each agency's
+ * 趋势.csv, measured from the tables the phase loaded to render the
+ * reports, is what a read renders from the index.
  */
 #include <errno.h>
 #include <setjmp.h>
@@ -23,6 +25,7 @@
 
 #include "index.h"
 #include "ix.h"
+#include "dataset.h"
 #include "scratch.h"
 
 #define DATA "data/index"
@@ -223,6 +226,54 @@ static void test_tree_phase_fails_with_one_report(void **state)
 	assert_false(exists(fx->db, "-wal"));
 }
 
+/* Every 趋势.csv node of the index at path has the sizes and digest of
+ * the file a read renders (rendered.c's way); returns how many. */
+static int trend_files_as_read(const char *path)
+{
+	sqlite3 *db;
+	assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL),
+			 SQLITE_OK);
+	ix_trend *t;
+	assert_int_equal(ix_trend_new(db, &t), 0);
+	sqlite3_stmt *st;
+	assert_int_equal(sqlite3_prepare_v2(db, "SELECT parent, size, size_unix,"
+					    " digest FROM node WHERE name ="
+					    " '趋势.csv'", -1, &st, NULL),
+			 SQLITE_OK);
+	int n = 0;
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		ix_tnode f = {0};
+		assert_int_equal(ix_trend_render(t, sqlite3_column_int64(st, 0),
+						 &f), 0);
+		ix_tnode_digest(&f);
+		assert_int_equal((int64_t)f.data.len, sqlite3_column_int64(st, 1));
+		assert_int_equal((int64_t)f.data_unix.len,
+				 sqlite3_column_int64(st, 2));
+		assert_int_equal(f.digest, sqlite3_column_int64(st, 3));
+		ix_tnode_free(&f);
+		n++;
+	}
+	sqlite3_finalize(st);
+	ix_trend_free(t);
+	sqlite3_close(db);
+	return n;
+}
+
+static void test_trend_files_as_a_read_renders_them(void **state)
+{
+	scratch_dir *fx = *state;
+	/* agencies of two and three reports: their figures' union */
+	assert_int_equal(nb_index_build(fx->db, fx->raw, NULL, NULL), 0);
+	assert_int_equal(trend_files_as_read(fx->db), 2);
+	/* an agency of one report: its own figures */
+	char path[256];
+	snprintf(path, sizeof path, "%s/其他/白水镇2016年报（转载）.txt", fx->raw);
+	assert_int_equal(remove(path), 0);
+	assert_int_equal(remove(fx->db), 0);
+	assert_int_equal(nb_index_build(fx->db, fx->raw, NULL, NULL), 0);
+	assert_int_equal(trend_files_as_read(fx->db), 2);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -231,6 +282,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_tree_phase_again_same_nodes, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_without_wal_the_writer_renders, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_tree_phase_fails_with_one_report, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_trend_files_as_a_read_renders_them, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
