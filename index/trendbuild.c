@@ -59,8 +59,9 @@ typedef struct {
 
 /* An agency: its directory's name and node, and its reports, a run of
  * members.  Its file is rendered in the tree phase unless a report of it
- * is copied from the old index (cols then NULL): its reports' columns as
- * each is rendered, in members' order, then the file's node (ahead). */
+ * is copied from the old index (places then has none of its reports):
+ * its reports' columns as each is rendered, in members' order (cols;
+ * none kept of an agency of one report), then the file's node (ahead). */
 typedef struct {
 	char *dir;
 	int64_t ino, mtime_ns, nlink;
@@ -255,7 +256,8 @@ static int plan_ahead(builder *b)
 			ahead = !m[a->first + k].unchanged;
 		if (!ahead)
 			continue;
-		if (!(a->cols = calloc(a->n, sizeof *a->cols)))
+		/* an agency of one report (70 % of the bench's) keeps none */
+		if (a->n > 1 && !(a->cols = calloc(a->n, sizeof *a->cols)))
 			return -ENOMEM;
 		for (size_t k = 0; k < a->n; k++)
 			b->places[b->nplaces++] = (place){m[a->first + k].id, i, k};
@@ -324,23 +326,29 @@ int ix_trends_report(ix_trends *b, unsigned w, int64_t id, const ix_table *v,
 		return 0;
 	agency *a = &b->v[p->agency];
 	ix_trend *t = b->rd[w];
+	column one = {0};
+	column *cols = a->n > 1 ? a->cols : &one;
 	int rc = ix_trend_column_of(t, b->members[a->first + p->col].year_dir,
-				    v, n, &a->cols[p->col]);
+				    v, n, &cols[p->col]);
 	/* the last of the agency's reports renders its file: the others'
 	 * columns are in (the count is its fence) */
-	if (rc || atomic_fetch_add(&b->in[p->agency], 1) + 1 < a->n)
-		return rc;
-	ix_tnode f = {0};
-	rc = ix_trend_render_columns(t, a->cols, a->n, &f);
-	if (!rc) {
-		ix_tnode_digest(&f);
-		a->file = sized_of(&f);
-		a->ahead = true;
+	bool last = !rc && (a->n == 1 ||
+			    atomic_fetch_add(&b->in[p->agency], 1) + 1 == a->n);
+	if (last) {
+		ix_tnode f = {0};
+		rc = ix_trend_render_columns(t, cols, a->n, &f);
+		if (!rc) {
+			ix_tnode_digest(&f);
+			a->file = sized_of(&f);
+			a->ahead = true;
+		}
+		ix_tnode_free(&f);
 	}
-	ix_tnode_free(&f);
-	ix_trend_columns_free(a->cols, a->n);
-	free(a->cols);
-	a->cols = NULL;
+	if (last || a->n == 1) {
+		ix_trend_columns_free(cols, a->n);
+		free(a->cols);
+		a->cols = NULL;
+	}
 	return rc;
 }
 
