@@ -486,6 +486,8 @@ int ix_reptree_render_dirs(ix_reptree *t, int64_t id, ix_tnode *year,
 {
 	report_build rb = {.t = t, .id = id, .dirs = dirs};
 	rb.year.is_dir = true;
+	t->tables = NULL;
+	t->ntables = 0;
 	int rc = render_facts(&rb);
 	if (!rc)
 		rc = render_sections(&rb);
