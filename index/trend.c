@@ -37,7 +37,8 @@ struct ix_trend {
 	ix_figures *figures;
 	column *cols;
 	size_t ncols, cap;
-	nb_buf lf;		/* a file's unix dialect, reused */
+	nb_buf scratch;		/* a dialect being rendered, reused: its
+				   file's buffer then gets it in one piece */
 };
 
 typedef ix_trend trend;
@@ -94,15 +95,17 @@ static int add_column(trend *t, int64_t report, const char *year_dir)
 
 /* Each column's figures are looked up in the rows' order, which is
  * theirs: each is found where the last left off (hint), not by a search
- * from the start (strcmp was 1 % of a 10,000-report build, perf). */
-static void render(column *cols, size_t ncols, const ix_strv *rows, nb_buf *b)
+ * from the start (strcmp was 1 % of a 10,000-report build, perf).  Records
+ * end in CRLF (crlf, the excel dialect) or LF. */
+static void render(column *cols, size_t ncols, const ix_strv *rows, bool crlf,
+		   nb_buf *b)
 {
 	ix_csv_field(b, "项目", true);
 	for (size_t c = 0; c < ncols; c++) {
 		ix_csv_field(b, cols[c].year_dir, false);
 		cols[c].hint = 0;
 	}
-	ix_csv_end(b, false);
+	ix_csv_end(b, crlf);
 	for (size_t r = 0; r < rows->n; r++) {
 		ix_csv_field(b, rows->v[r], true);
 		for (size_t c = 0; c < ncols; c++) {
@@ -112,7 +115,7 @@ static void render(column *cols, size_t ncols, const ix_strv *rows, nb_buf *b)
 			ix_csv_field(b, i >= 0 ? col->values.v[i] : NULL,
 				     false);
 		}
-		ix_csv_end(b, false);
+		ix_csv_end(b, crlf);
 	}
 }
 
@@ -200,25 +203,19 @@ int ix_trend_render_columns(ix_trend *t, column *cols, size_t n, ix_tnode *f)
 		rv = &cols[0].keys;
 	else
 		rc = union_rows(cols, n, &rows);
-	nb_buf *lf = &t->lf;
-	nb_buf_reset(lf);
-	if (!rc) {
-		render(cols, n, rv, lf);
-		f->has_unix = true;
-		nb_buf_add(&f->data, "\xEF\xBB\xBF", 3);	/* Excel reads the BOM */
-		size_t n = ix_csv_excel(lf->s, lf->len, 0, NULL, 0);
-		char *excel = n ? malloc(n) : NULL;
-		if (n && !excel) {
-			rc = -ENOMEM;
-		} else {
-			ix_csv_excel(lf->s, lf->len, 0, excel, n);
-			nb_buf_add(&f->data, excel, n);
-			nb_buf_add(&f->data_unix, lf->s, lf->len);
-		}
-		free(excel);
-		if (lf->oom || f->data.oom || f->data_unix.oom)
+	/* each dialect rendered as it is (as reptree.c renders a table's):
+	 * the unix one converted (ix_csv_excel) cost 3x rendering it */
+	nb_buf *sc = &t->scratch;
+	for (int excel = 1; excel >= 0 && !rc; excel--) {
+		nb_buf_reset(sc);
+		if (excel)
+			nb_buf_add(sc, "\xEF\xBB\xBF", 3);	/* Excel reads the BOM */
+		render(cols, n, rv, excel, sc);
+		nb_buf_add(excel ? &f->data : &f->data_unix, sc->s, sc->len);
+		if (sc->oom || f->data.oom || f->data_unix.oom)
 			rc = -ENOMEM;
 	}
+	f->has_unix = !rc;
 	ix_strv_free(&rows);
 	return rc;
 }
@@ -266,7 +263,7 @@ void ix_trend_free(ix_trend *t)
 		return;
 	clear_columns(t);
 	free(t->cols);
-	nb_buf_free(&t->lf);
+	nb_buf_free(&t->scratch);
 	sqlite3_finalize(t->members);
 	ix_figures_free(t->figures);
 	free(t);
