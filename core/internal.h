@@ -64,6 +64,21 @@ size_t nb_key(const char *s, size_t n, uint32_t *out, size_t cap);
 double nb_fuzzy_find(const uint32_t *key, size_t nkey,
 		     const uint32_t *text, size_t ntext, size_t *end);
 /*
+ * A key of 1 to 64 code points prepared for nb_fuzzy_prepared, which
+ * returns what nb_fuzzy_find returns for it: for keys searched many times
+ * (a template row's), the table made of the key is made once.
+ */
+typedef struct {
+	uint32_t ch[128];	/* 2 * 64 slots: a key's code points */
+	uint64_t eq[128];	/* the key positions holding ch[] */
+	uint32_t mask, nkey;	/* nkey 0: not prepared */
+} nb_fuzzy_key;
+
+/* False (and f->nkey 0) for an empty key or one over 64 code points. */
+bool nb_fuzzy_prepare(nb_fuzzy_key *f, const uint32_t *key, size_t nkey);
+double nb_fuzzy_prepared(const nb_fuzzy_key *f, const uint32_t *text, size_t ntext,
+			 size_t *end);
+/*
  * An upper bound of nb_fuzzy_find's similarity, for skipping the search
  * where it cannot matter: text's code points as a 64-bit set, hashed
  * (nb_key_bits); then 1 - absent/nkey, computed as nb_fuzzy_find computes

@@ -26,6 +26,8 @@ void nb_tkey_make(const nb_trow *t, nb_tkey *k)
 		k->nalt = NB_MAXKEY;
 	k->key_bits = nb_key_bits(k->key, k->nkey);
 	k->alt_bits = nb_key_bits(k->alt, k->nalt);
+	nb_fuzzy_prepare(&k->fkey, k->key, k->nkey);
+	nb_fuzzy_prepare(&k->falt, k->alt, k->nalt);
 }
 
 double nb_key_threshold(size_t nkey)
@@ -39,7 +41,8 @@ double nb_key_threshold(size_t nkey)
  * threshold is known to fail without the search.
  */
 static double match_key(const uint32_t *text, size_t ntext, uint64_t tbits,
-			const uint32_t *key, size_t nkey, uint64_t kbits)
+			const uint32_t *key, size_t nkey, uint64_t kbits,
+			const nb_fuzzy_key *f)
 {
 	if (!nkey || !ntext)
 		return -1;
@@ -59,7 +62,7 @@ static double match_key(const uint32_t *text, size_t ntext, uint64_t tbits,
 	/* a key of three characters or fewer must be found whole (its
 	 * threshold): a plain search, similarity 1 or none */
 	double sim = nkey <= 3 ? (nb_key_in(key, nkey, text, ntext) ? 1.0 : 0.0) :
-				 nb_fuzzy_find(key, nkey, text, ntext, NULL);
+				 nb_fuzzy_prepared(f, text, ntext, NULL);
 	if (sim < thr)
 		return -1;
 	/* Label text the key does not explain lowers the score a little, so
@@ -69,11 +72,11 @@ static double match_key(const uint32_t *text, size_t ntext, uint64_t tbits,
 	return sim - (pen > 0.1 ? 0.1 : pen);
 }
 
-static double text_score(const uint32_t *text, size_t ntext, uint64_t tbits,
+static inline double text_score(const uint32_t *text, size_t ntext, uint64_t tbits,
 			 const nb_tkey *k, bool *alt)
 {
-	double a = match_key(text, ntext, tbits, k->key, k->nkey, k->key_bits);
-	double b = match_key(text, ntext, tbits, k->alt, k->nalt, k->alt_bits);
+	double a = match_key(text, ntext, tbits, k->key, k->nkey, k->key_bits, &k->fkey);
+	double b = match_key(text, ntext, tbits, k->alt, k->nalt, k->alt_bits, &k->falt);
 
 	if (alt)
 		*alt = b > a;

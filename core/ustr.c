@@ -225,36 +225,46 @@ static double fuzzy_rows(const uint32_t *key, size_t nkey,
  * The same distances as fuzzy_rows, a whole DP column per text character
  * in a few word operations (Myers 1999, in Hyyrö's formulation for
  * searching): the parser matches every printed row against every template
- * row, and this was a quarter of its time.  peq maps a character to the
- * key positions holding it: an open-addressed table twice the key's size.
+ * row, and this was a quarter of its time.  The key's eq table maps a
+ * character to the key positions holding it: open addressing, twice the
+ * key's size.  Template keys are prepared once (nb_tkey), not per search.
  */
-#define FUZZY_SLOTS 128		/* 2 * 64, the longest key done here */
-
-static double fuzzy_bits(const uint32_t *key, size_t nkey,
-			 const uint32_t *text, size_t ntext, size_t *end)
+bool nb_fuzzy_prepare(nb_fuzzy_key *f, const uint32_t *key, size_t nkey)
 {
-	uint32_t ch[FUZZY_SLOTS];
-	uint64_t eq[FUZZY_SLOTS];
 	size_t slots = 8;
 
+	f->nkey = 0;
+	if (nkey == 0 || nkey > 64)
+		return false;
 	while (slots < 2 * nkey)
 		slots *= 2;
-	size_t mask = slots - 1;
-	memset(eq, 0, slots * sizeof eq[0]);
+	f->mask = (uint32_t)(slots - 1);
+	f->nkey = (uint32_t)nkey;
+	memset(f->eq, 0, slots * sizeof f->eq[0]);
 	for (size_t i = 0; i < nkey; i++) {
-		size_t h = (key[i] * 2654435761u) & mask;
-		while (eq[h] && ch[h] != key[i])
-			h = (h + 1) & mask;
-		ch[h] = key[i];
-		eq[h] |= (uint64_t)1 << i;
+		size_t h = (key[i] * 2654435761u) & f->mask;
+		while (f->eq[h] && f->ch[h] != key[i])
+			h = (h + 1) & f->mask;
+		f->ch[h] = key[i];
+		f->eq[h] |= (uint64_t)1 << i;
 	}
+	return true;
+}
 
+double nb_fuzzy_prepared(const nb_fuzzy_key *f, const uint32_t *text, size_t ntext,
+			 size_t *end)
+{
+	const uint32_t *ch = f->ch;
+	const uint64_t *eq = f->eq;
+	size_t mask = f->mask, nkey = f->nkey;
 	uint64_t high = (uint64_t)1 << (nkey - 1);
 	uint64_t pv = ~(uint64_t)0, mv = 0;
 	size_t score = nkey, best = nkey, best_end = 0;
+
 	for (size_t j = 0; j < ntext; j++) {
-		size_t h = (text[j] * 2654435761u) & mask;
-		while (eq[h] && ch[h] != text[j])
+		uint32_t c = text[j];
+		size_t h = (c * 2654435761u) & mask;
+		while (eq[h] && ch[h] != c)
 			h = (h + 1) & mask;
 		uint64_t e = eq[h];
 		uint64_t xv = e | mv;
@@ -282,10 +292,12 @@ static double fuzzy_bits(const uint32_t *key, size_t nkey,
 double nb_fuzzy_find(const uint32_t *key, size_t nkey,
 		     const uint32_t *text, size_t ntext, size_t *end)
 {
+	nb_fuzzy_key f;
+
 	if (nkey == 0)
 		return 0.0;
-	if (nkey <= 64)
-		return fuzzy_bits(key, nkey, text, ntext, end);
+	if (nb_fuzzy_prepare(&f, key, nkey))
+		return nb_fuzzy_prepared(&f, text, ntext, end);
 	return fuzzy_rows(key, nkey, text, ntext, end);
 }
 
