@@ -229,7 +229,7 @@ static double fuzzy_rows(const uint32_t *key, size_t nkey,
  * character to the key positions holding it: open addressing, twice the
  * key's size.  Template keys are prepared once (nb_tkey), not per search.
  */
-bool nb_fuzzy_prepare(nb_fuzzy_key *f, const uint32_t *key, size_t nkey)
+static inline bool prepare(nb_fuzzy_key *f, const uint32_t *key, size_t nkey)
 {
 	size_t slots = 8;
 
@@ -238,21 +238,27 @@ bool nb_fuzzy_prepare(nb_fuzzy_key *f, const uint32_t *key, size_t nkey)
 		return false;
 	while (slots < 2 * nkey)
 		slots *= 2;
-	f->mask = (uint32_t)(slots - 1);
-	f->nkey = (uint32_t)nkey;
-	memset(f->eq, 0, slots * sizeof f->eq[0]);
+
+	size_t mask = slots - 1;	/* a local: f->ch[] is written below */
+	uint32_t *ch = f->ch;
+	uint64_t *eq = f->eq;
+
+	memset(eq, 0, slots * sizeof eq[0]);
 	for (size_t i = 0; i < nkey; i++) {
-		size_t h = (key[i] * 2654435761u) & f->mask;
-		while (f->eq[h] && f->ch[h] != key[i])
-			h = (h + 1) & f->mask;
-		f->ch[h] = key[i];
-		f->eq[h] |= (uint64_t)1 << i;
+		uint32_t c = key[i];
+		size_t h = (c * 2654435761u) & mask;
+		while (eq[h] && ch[h] != c)
+			h = (h + 1) & mask;
+		ch[h] = c;
+		eq[h] |= (uint64_t)1 << i;
 	}
+	f->mask = (uint32_t)mask;
+	f->nkey = (uint32_t)nkey;
 	return true;
 }
 
-double nb_fuzzy_prepared(const nb_fuzzy_key *f, const uint32_t *text, size_t ntext,
-			 size_t *end)
+static inline double search(const nb_fuzzy_key *f, const uint32_t *text, size_t ntext,
+			    size_t *end)
 {
 	const uint32_t *ch = f->ch;
 	const uint64_t *eq = f->eq;
@@ -289,6 +295,17 @@ double nb_fuzzy_prepared(const nb_fuzzy_key *f, const uint32_t *text, size_t nte
 	return 1.0 - (double)best / (double)nkey;
 }
 
+bool nb_fuzzy_prepare(nb_fuzzy_key *f, const uint32_t *key, size_t nkey)
+{
+	return prepare(f, key, nkey);
+}
+
+double nb_fuzzy_prepared(const nb_fuzzy_key *f, const uint32_t *text, size_t ntext,
+			 size_t *end)
+{
+	return search(f, text, ntext, end);
+}
+
 double nb_fuzzy_find(const uint32_t *key, size_t nkey,
 		     const uint32_t *text, size_t ntext, size_t *end)
 {
@@ -296,8 +313,8 @@ double nb_fuzzy_find(const uint32_t *key, size_t nkey,
 
 	if (nkey == 0)
 		return 0.0;
-	if (nb_fuzzy_prepare(&f, key, nkey))
-		return nb_fuzzy_prepared(&f, text, ntext, end);
+	if (prepare(&f, key, nkey))
+		return search(&f, text, ntext, end);
 	return fuzzy_rows(key, nkey, text, ntext, end);
 }
 
