@@ -86,7 +86,7 @@ void nb_trim_rest(const char *s, size_t n, size_t *start, size_t *end)
 {
 	size_t i = 0, a = n, b = 0;
 
-	if (n > 0 && !nb_may_begin_space((unsigned char)s[0])) {
+	if (n > 0 && !nb_may_begin_space(s, n)) {
 		a = 0;
 		nb_utf8_next(s, n, &i);
 	}
@@ -111,7 +111,7 @@ void nb_trim_rest(const char *s, size_t n, size_t *start, size_t *end)
 		return;
 	}
 	b = n;
-	if (!nb_may_end_space((unsigned char)s[n - 1])) {
+	if (!nb_may_end_space(s, n)) {
 		*start = a;
 		*end = b;
 		return;
