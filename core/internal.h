@@ -402,7 +402,7 @@ typedef struct {
 	size_t nkey;
 	uint32_t *own;			/* nb_key of the label text on the line
 					   of its first value (a grid row's own
-					   label cells) */
+					   label cells); in key's block, or NULL */
 	size_t nown;
 } nb_orow;
 
