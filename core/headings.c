@@ -37,7 +37,7 @@ static const char *const canonical_names[7] = {
 static const struct {
 	const char32_t *key;
 	size_t n;
-} variants[7][7] = {
+} variants[7][NB_HEAD_VARIANTS] = {
 	{ { NULL, 0 } },
 	{ V(U"总体情况"), V(U"基本情况"), V(U"概述") },
 	{ V(U"主动公开政府信息情况"), V(U"主动公开政府信息的情况"), V(U"主动公开情况") },
@@ -59,7 +59,7 @@ _Static_assert(_Generic((const char32_t *)0, const uint32_t *: 1, default: 0),
 
 size_t nb_section_variant(int canonical, size_t k, const uint32_t **key)
 {
-	if (canonical < 1 || canonical > 6 || k >= 7 || !variants[canonical][k].key)
+	if (canonical < 1 || canonical > 6 || k >= NB_HEAD_VARIANTS || !variants[canonical][k].key)
 		return 0;
 	*key = variants[canonical][k].key;
 	return variants[canonical][k].n;
@@ -173,7 +173,8 @@ static int arabic_at(const char *s, size_t n, size_t *i)
  * cannot beat the best so far is not searched: once a heading matched
  * whole, no other wording is.
  */
-int nb_heading_classify(const char *name, size_t len, double *score)
+int nb_heading_classify(const nb_fuzzy_key *hk, const char *name, size_t len,
+			double *score)
 {
 	uint32_t nk[128];
 	size_t nn = nb_key(name, len, nk, 128);
@@ -191,7 +192,7 @@ int nb_heading_classify(const char *name, size_t len, double *score)
 		for (size_t v = 0; *score < 1.0 && (nv = nb_section_variant(c, v, &vk)) > 0; v++) {
 			if (nb_fuzzy_bound(vk, nv, bits) <= *score)
 				continue;
-			double s = nb_fuzzy_find(vk, nv, nk, nn, NULL);
+			double s = nb_fuzzy_prepared(&hk[c * NB_HEAD_VARIANTS + v], nk, nn, NULL);
 			if (s > *score) {
 				*score = s;
 				best = c;
@@ -259,7 +260,7 @@ static size_t name_stop(const char *s, size_t a, size_t e)
  * canonical heading may go on with the section's first sentence
  * ("一、总体情况。2019年，…"): the name ends at the stop.
  */
-int nb_heading_at(const nb_line *l, size_t *na, size_t *ne)
+int nb_heading_at(const nb_fuzzy_key *hk, const nb_line *l, size_t *na, size_t *ne)
 {
 	const char *s = l->text;
 	size_t a, e, i;
@@ -296,7 +297,7 @@ int nb_heading_at(const nb_line *l, size_t *na, size_t *ne)
 	size_t stop = name_stop(s, *na, *ne);
 	if (stop > *na && stop + 3 < *ne) {
 		double score;
-		if (nb_heading_classify(s + *na, stop - *na, &score) && score >= 0.9) {
+		if (nb_heading_classify(hk, s + *na, stop - *na, &score) && score >= 0.9) {
 			*ne = stop;
 			return num;
 		}
@@ -308,7 +309,7 @@ int nb_heading_at(const nb_line *l, size_t *na, size_t *ne)
 	 * name a section of the standard formats */
 	if (arabic) {
 		double score;
-		if (!nb_heading_classify(s + *na, *ne - *na, &score) || score < ARABIC_MIN)
+		if (!nb_heading_classify(hk, s + *na, *ne - *na, &score) || score < ARABIC_MIN)
 			return 0;
 	}
 	/* a sentence, not a heading: only a final stop is allowed */

@@ -466,6 +466,12 @@ int nb_find_sections(nb_doc *d);	/* fills d->spans, marks headings */
  * matching key (nb_key) in *key, for finding headings inside a flattened
  * line; its length, 0 past the last wording. */
 size_t nb_section_variant(int canonical, size_t k, const uint32_t **key);
+/* Wordings a canonical heading has at most (nb_section_variant's k). */
+#define NB_HEAD_VARIANTS 7
+/* tkeys.c: every wording of nb_section_variant prepared for the fuzzy
+ * search, at [canonical * NB_HEAD_VARIANTS + k]: made once a parser, where
+ * classifying a heading made each anew for every name tried. */
+const nb_fuzzy_key *nb_tkeys_headings(const nb_tkeys *c);
 /* After the tables: fills r->sections (prose from the lines no table
  * consumed), r->preamble and r->text. */
 int nb_build_sections(nb_doc *d);
