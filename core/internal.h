@@ -92,6 +92,9 @@ uint64_t nb_key_bits(const uint32_t *text, size_t ntext);
  * edit at all), by a plain search. */
 bool nb_key_in(const uint32_t *key, size_t nkey, const uint32_t *text, size_t ntext);
 double nb_fuzzy_bound(const uint32_t *key, size_t nkey, uint64_t text_bits);
+/* nb_fuzzy_bound's count: the key's characters whose bit is not in
+ * text_bits (the bound is 1 - that / nkey). */
+size_t nb_key_absent(const uint32_t *key, size_t nkey, uint64_t text_bits);
 
 /* ---- lines --------------------------------------------------------------- */
 

@@ -16,6 +16,24 @@
 
 #include "tables.h"
 
+double nb_key_threshold(size_t nkey)
+{
+	return nkey <= 3 ? 0.999 : nkey <= 5 ? 0.74 : 0.6;
+}
+
+/* nb_tkey's key_absent: the largest count for which 1 - absent / nkey,
+ * the similarity nb_fuzzy_bound gives, is not under the threshold (it
+ * falls as absent grows). */
+static size_t max_absent(size_t nkey)
+{
+	double thr = nb_key_threshold(nkey);
+	size_t a = 0;
+
+	while (a < nkey && !(1.0 - (double)(a + 1) / (double)nkey < thr))
+		a++;
+	return a;
+}
+
 void nb_tkey_make(const nb_trow *t, nb_tkey *k)
 {
 	k->nkey = nb_key(t->key, strlen(t->key), k->key, NB_MAXKEY);
@@ -26,28 +44,27 @@ void nb_tkey_make(const nb_trow *t, nb_tkey *k)
 		k->nalt = NB_MAXKEY;
 	k->key_bits = nb_key_bits(k->key, k->nkey);
 	k->alt_bits = nb_key_bits(k->alt, k->nalt);
+	k->key_absent = max_absent(k->nkey);
+	k->alt_absent = max_absent(k->nalt);
 	nb_fuzzy_prepare(&k->fkey, k->key, k->nkey);
 	nb_fuzzy_prepare(&k->falt, k->alt, k->nalt);
-}
-
-double nb_key_threshold(size_t nkey)
-{
-	return nkey <= 3 ? 0.999 : nkey <= 5 ? 0.74 : 0.6;
 }
 
 /*
  * Every printed row is tried against every template row, and most pairs
  * fail: a pair whose bound (nb_fuzzy_bound) is already under the key's
- * threshold is known to fail without the search.
+ * threshold is known to fail without the search.  The bound is compared as
+ * its count of absent characters, against the most the key allows
+ * (nb_tkey.key_absent): no division a pair.
  */
 static double match_key(const uint32_t *text, size_t ntext, uint64_t tbits,
 			const uint32_t *key, size_t nkey, uint64_t kbits,
-			const nb_fuzzy_key *f)
+			size_t max_absent, const nb_fuzzy_key *f)
 {
 	if (!nkey || !ntext)
 		return -1;
 	/* First a cheaper bound, the key's distinct absent bits (each stands
-	 * for at least one absent character), in nb_fuzzy_bound's terms;
+	 * for at least one absent character), no more than nb_key_absent;
 	 * counted in the word (without -mpopcnt the builtin is a call into
 	 * libgcc). */
 	uint64_t x = kbits & ~tbits;
@@ -55,10 +72,9 @@ static double match_key(const uint32_t *text, size_t ntext, uint64_t tbits,
 	x = (x & 0x3333333333333333u) + (x >> 2 & 0x3333333333333333u);
 	x = (x + (x >> 4)) & 0x0F0F0F0F0F0F0F0Fu;
 	size_t absent = (size_t)(x * 0x0101010101010101u >> 56);
-	double thr = nb_key_threshold(nkey);
-	if (1.0 - (double)absent / (double)nkey < thr ||
-	    nb_fuzzy_bound(key, nkey, tbits) < thr)
+	if (absent > max_absent || nb_key_absent(key, nkey, tbits) > max_absent)
 		return -1;
+	double thr = nb_key_threshold(nkey);
 	/* a key of three characters or fewer must be found whole (its
 	 * threshold): a plain search, similarity 1 or none */
 	double sim = nkey <= 3 ? (nb_key_in(key, nkey, text, ntext) ? 1.0 : 0.0) :
@@ -75,8 +91,10 @@ static double match_key(const uint32_t *text, size_t ntext, uint64_t tbits,
 static inline double text_score(const uint32_t *text, size_t ntext, uint64_t tbits,
 			 const nb_tkey *k, bool *alt)
 {
-	double a = match_key(text, ntext, tbits, k->key, k->nkey, k->key_bits, &k->fkey);
-	double b = match_key(text, ntext, tbits, k->alt, k->nalt, k->alt_bits, &k->falt);
+	double a = match_key(text, ntext, tbits, k->key, k->nkey, k->key_bits, k->key_absent,
+			     &k->fkey);
+	double b = match_key(text, ntext, tbits, k->alt, k->nalt, k->alt_bits, k->alt_absent,
+			     &k->falt);
 
 	if (alt)
 		*alt = b > a;

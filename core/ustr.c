@@ -344,15 +344,20 @@ bool nb_key_in(const uint32_t *key, size_t nkey, const uint32_t *text, size_t nt
 	return false;
 }
 
-double nb_fuzzy_bound(const uint32_t *key, size_t nkey, uint64_t text_bits)
+size_t nb_key_absent(const uint32_t *key, size_t nkey, uint64_t text_bits)
 {
 	size_t absent = 0;
 
-	if (nkey == 0)
-		return 0.0;
 	for (size_t i = 0; i < nkey; i++)
 		absent += !(key_bit(key[i]) & text_bits);
-	return 1.0 - (double)absent / (double)nkey;
+	return absent;
+}
+
+double nb_fuzzy_bound(const uint32_t *key, size_t nkey, uint64_t text_bits)
+{
+	if (nkey == 0)
+		return 0.0;
+	return 1.0 - (double)nb_key_absent(key, nkey, text_bits) / (double)nkey;
 }
 
 /* ---- lines ------------------------------------------------------------------- */
