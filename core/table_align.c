@@ -171,7 +171,7 @@ static void scores_free(scores *p)
  * printed label scores the same against both. */
 static bool same_keys(const nb_trow *a, const nb_trow *b)
 {
-	return !strcmp(a->key, b->key) &&
+	return (a->key == b->key || !strcmp(a->key, b->key)) &&
 	       (a->alt == b->alt || (a->alt && b->alt && !strcmp(a->alt, b->alt)));
 }
 
@@ -206,8 +206,13 @@ static int align(nb_tkeys *tk, const nb_rows *rs, const size_t *obs, size_t nobs
 		goto done;
 	for (size_t j = 0; j < m; j++)
 		out->assign[j] = -1;
+	/* Any of prev's rows with the same words will do (they score alike):
+	 * the row at the same place first, where the two templates' rows
+	 * mostly are, then the others in order. */
 	for (size_t j = 0; prev && j < m; j++) {
 		from[j] = SIZE_MAX;
+		if (j < prev->t->nrows && same_keys(&t->rows[j], &prev->t->rows[j]))
+			from[j] = j;
 		for (size_t k = 0; k < prev->t->nrows && from[j] == SIZE_MAX; k++)
 			if (same_keys(&t->rows[j], &prev->t->rows[k]))
 				from[j] = k;
