@@ -169,7 +169,7 @@ static int arabic_at(const char *s, size_t n, size_t *i)
 
 /*
  * The best-matching canonical heading: the first to reach the highest
- * similarity over all wordings.  A wording whose bound (nb_fuzzy_bound)
+ * similarity over all wordings.  A wording whose bound (nb_fuzzy_absent)
  * cannot beat the best so far is not searched: once a heading matched
  * whole, no other wording is.
  */
@@ -190,9 +190,10 @@ int nb_heading_classify(const nb_fuzzy_key *hk, const char *name, size_t len,
 		const uint32_t *vk;
 		size_t nv;
 		for (size_t v = 0; *score < 1.0 && (nv = nb_section_variant(c, v, &vk)) > 0; v++) {
-			if (nb_fuzzy_bound(vk, nv, bits) <= *score)
+			const nb_fuzzy_key *k = &hk[c * NB_HEAD_VARIANTS + v];
+			if (1.0 - (double)nb_fuzzy_absent(k, bits) / (double)nv <= *score)
 				continue;
-			double s = nb_fuzzy_prepared(&hk[c * NB_HEAD_VARIANTS + v], nk, nn, NULL);
+			double s = nb_fuzzy_prepared(k, nk, nn, NULL);
 			if (s > *score) {
 				*score = s;
 				best = c;

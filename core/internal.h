@@ -72,6 +72,7 @@ typedef struct {
 	uint32_t ch[128];	/* 2 * 64 slots: a key's code points */
 	uint64_t eq[128];	/* the key positions holding ch[] */
 	uint32_t mask, nkey;	/* nkey 0: not prepared */
+	uint8_t bit[64];	/* each key character's bit (nb_key_bits) */
 } nb_fuzzy_key;
 
 /* False (and f->nkey 0) for an empty key or one over 64 code points. */
@@ -79,22 +80,18 @@ bool nb_fuzzy_prepare(nb_fuzzy_key *f, const uint32_t *key, size_t nkey);
 double nb_fuzzy_prepared(const nb_fuzzy_key *f, const uint32_t *text, size_t ntext,
 			 size_t *end);
 /*
- * An upper bound of nb_fuzzy_find's similarity, for skipping the search
- * where it cannot matter: text's code points as a 64-bit set, hashed
- * (nb_key_bits); then 1 - absent/nkey, computed as nb_fuzzy_find computes
- * its similarity, where absent counts the key's characters whose bit is
- * not in the set.  Such a character occurs nowhere in the text, so each
- * costs an edit, and the real similarity is no higher.
+ * For skipping the search where it cannot matter: text's code points as a
+ * 64-bit set, hashed (nb_key_bits), and how many of a prepared key's
+ * characters have no bit in it (nb_fuzzy_absent).  Such a character occurs
+ * nowhere in the text, so each costs an edit: nb_fuzzy_prepared's
+ * similarity is at most 1 - absent/nkey.
  */
 uint64_t nb_key_bits(const uint32_t *text, size_t ntext);
 /* Whether key occurs whole in text: nb_fuzzy_find(key, nkey, text, ntext,
  * NULL) >= 0.999 (for keys under 1,000 characters that similarity is no
  * edit at all), by a plain search. */
 bool nb_key_in(const uint32_t *key, size_t nkey, const uint32_t *text, size_t ntext);
-double nb_fuzzy_bound(const uint32_t *key, size_t nkey, uint64_t text_bits);
-/* nb_fuzzy_bound's count: the key's characters whose bit is not in
- * text_bits (the bound is 1 - that / nkey). */
-size_t nb_key_absent(const uint32_t *key, size_t nkey, uint64_t text_bits);
+size_t nb_fuzzy_absent(const nb_fuzzy_key *f, uint64_t text_bits);
 
 /* ---- lines --------------------------------------------------------------- */
 

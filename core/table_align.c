@@ -22,7 +22,7 @@ double nb_key_threshold(size_t nkey)
 }
 
 /* nb_tkey's key_absent: the largest count for which 1 - absent / nkey,
- * the similarity nb_fuzzy_bound gives, is not under the threshold (it
+ * the bound nb_fuzzy_absent gives, is not under the threshold (it
  * falls as absent grows). */
 static size_t max_absent(size_t nkey)
 {
@@ -52,7 +52,7 @@ void nb_tkey_make(const nb_trow *t, nb_tkey *k)
 
 /*
  * Every printed row is tried against every template row, and most pairs
- * fail: a pair whose bound (nb_fuzzy_bound) is already under the key's
+ * fail: a pair whose bound (nb_fuzzy_absent) is already under the key's
  * threshold is known to fail without the search.  The bound is compared as
  * its count of absent characters, against the most the key allows
  * (nb_tkey.key_absent): no division a pair.
@@ -64,7 +64,7 @@ static double match_key(const uint32_t *text, size_t ntext, uint64_t tbits,
 	if (!nkey || !ntext)
 		return -1;
 	/* First a cheaper bound, the key's distinct absent bits (each stands
-	 * for at least one absent character), no more than nb_key_absent;
+	 * for at least one absent character), no more than nb_fuzzy_absent;
 	 * counted in the word (without -mpopcnt the builtin is a call into
 	 * libgcc). */
 	uint64_t x = kbits & ~tbits;
@@ -72,7 +72,7 @@ static double match_key(const uint32_t *text, size_t ntext, uint64_t tbits,
 	x = (x & 0x3333333333333333u) + (x >> 2 & 0x3333333333333333u);
 	x = (x + (x >> 4)) & 0x0F0F0F0F0F0F0F0Fu;
 	size_t absent = (size_t)(x * 0x0101010101010101u >> 56);
-	if (absent > max_absent || nb_key_absent(key, nkey, tbits) > max_absent)
+	if (absent > max_absent || nb_fuzzy_absent(f, tbits) > max_absent)
 		return -1;
 	double thr = nb_key_threshold(nkey);
 	/* a key of three characters or fewer must be found whole (its

@@ -229,6 +229,17 @@ static double fuzzy_rows(const uint32_t *key, size_t nkey,
  * character to the key positions holding it: open addressing, twice the
  * key's size.  Template keys are prepared once (nb_tkey), not per search.
  */
+/* A code point's bit in nb_key_bits' set. */
+static unsigned key_slot(uint32_t cp)
+{
+	return (cp * 2654435761u) >> 26;
+}
+
+static uint64_t key_bit(uint32_t cp)
+{
+	return (uint64_t)1 << key_slot(cp);
+}
+
 static inline bool prepare(nb_fuzzy_key *f, const uint32_t *key, size_t nkey)
 {
 	size_t slots = 8;
@@ -295,9 +306,15 @@ static inline double search(const nb_fuzzy_key *f, const uint32_t *text, size_t 
 	return 1.0 - (double)best / (double)nkey;
 }
 
+/* The bits are made here, not in prepare: nb_fuzzy_find has no use for
+ * them. */
 bool nb_fuzzy_prepare(nb_fuzzy_key *f, const uint32_t *key, size_t nkey)
 {
-	return prepare(f, key, nkey);
+	if (!prepare(f, key, nkey))
+		return false;
+	for (size_t i = 0; i < nkey; i++)
+		f->bit[i] = (uint8_t)key_slot(key[i]);
+	return true;
 }
 
 double nb_fuzzy_prepared(const nb_fuzzy_key *f, const uint32_t *text, size_t ntext,
@@ -318,10 +335,6 @@ double nb_fuzzy_find(const uint32_t *key, size_t nkey,
 	return fuzzy_rows(key, nkey, text, ntext, end);
 }
 
-static uint64_t key_bit(uint32_t cp)
-{
-	return (uint64_t)1 << ((cp * 2654435761u) >> 26);
-}
 
 uint64_t nb_key_bits(const uint32_t *text, size_t ntext)
 {
@@ -344,20 +357,13 @@ bool nb_key_in(const uint32_t *key, size_t nkey, const uint32_t *text, size_t nt
 	return false;
 }
 
-size_t nb_key_absent(const uint32_t *key, size_t nkey, uint64_t text_bits)
+size_t nb_fuzzy_absent(const nb_fuzzy_key *f, uint64_t text_bits)
 {
 	size_t absent = 0;
 
-	for (size_t i = 0; i < nkey; i++)
-		absent += !(key_bit(key[i]) & text_bits);
+	for (size_t i = 0; i < f->nkey; i++)
+		absent += !(text_bits >> f->bit[i] & 1);
 	return absent;
-}
-
-double nb_fuzzy_bound(const uint32_t *key, size_t nkey, uint64_t text_bits)
-{
-	if (nkey == 0)
-		return 0.0;
-	return 1.0 - (double)nb_key_absent(key, nkey, text_bits) / (double)nkey;
 }
 
 /* ---- lines ------------------------------------------------------------------- */
