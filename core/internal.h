@@ -404,6 +404,9 @@ typedef struct {
 					   of its first value (a grid row's own
 					   label cells); in key's block, or NULL */
 	size_t nown;
+	/* key's and own's code points as sets (nb_key_bits): a row is
+	 * matched against every template row, twice */
+	uint64_t key_bits, own_bits;
 } nb_orow;
 
 typedef struct {

@@ -112,7 +112,7 @@ static bool found_whole(const uint32_t *text, size_t ntext, const nb_tkey *k, bo
 
 double nb_row_score(const nb_orow *r, const nb_tkey *k, bool *alt)
 {
-	return text_score(r->key, r->nkey, nb_key_bits(r->key, r->nkey), k, alt);
+	return text_score(r->key, r->nkey, r->key_bits, k, alt);
 }
 
 /*
@@ -123,13 +123,12 @@ double nb_row_score(const nb_orow *r, const nb_tkey *k, bool *alt)
  * its label; else (PDF text, a label wrapped around its numbers) the label
  * is all the text since the previous row.
  */
-static bool own_label_names(const nb_orow *r, uint64_t own_bits, const nb_tkey *keys,
-			    size_t m)
+static bool own_label_names(const nb_orow *r, const nb_tkey *keys, size_t m)
 {
 	if (!r->nown || r->nown == r->nkey)
 		return false;
 	for (size_t j = 0; j < m; j++)
-		if (text_score(r->own, r->nown, own_bits, &keys[j], NULL) > 0)
+		if (text_score(r->own, r->nown, r->own_bits, &keys[j], NULL) > 0)
 			return true;
 	return false;
 }
@@ -138,7 +137,7 @@ static bool own_label_names(const nb_orow *r, uint64_t own_bits, const nb_tkey *
 static const uint32_t *label_of(const nb_orow *r, bool own, size_t *n, uint64_t *bits)
 {
 	*n = own ? r->nown : r->nkey;
-	*bits = nb_key_bits(own ? r->own : r->key, *n);
+	*bits = own ? r->own_bits : r->key_bits;
 	return own ? r->own : r->key;
 }
 
@@ -225,7 +224,7 @@ static int align(nb_tkeys *tk, const nb_rows *rs, const size_t *obs, size_t nobs
 		const nb_orow *r = &rs->rows[obs[i]];
 		size_t n;
 		uint64_t bits;
-		own[i] = own_label_names(r, nb_key_bits(r->own, r->nown), keys, m);
+		own[i] = own_label_names(r, keys, m);
 		const uint32_t *label = label_of(r, own[i], &n, &bits);
 		bool reuse = prev && prev->own[i] == own[i];
 		for (size_t j = 0; j < m; j++)

@@ -312,6 +312,8 @@ static int make_keys(nb_rows *rs)
 				end = last->line + 1;
 		}
 		r->line_end = end;
+		r->key_bits = nb_key_bits(r->key, r->nkey);
+		r->own_bits = nb_key_bits(r->own, r->nown);
 		r->cells = r->cells && r->nval && row_on_one_line(rs, r);
 	}
 	return 0;
