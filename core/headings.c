@@ -77,6 +77,10 @@ static const uint32_t numerals[] = {
 
 static int digit_of(uint32_t cp)
 {
+	/* the numerals lie in 一 (U+4E00) … 四 (U+56DB): most characters
+	 * asked, a line's first, are turned away without the search */
+	if (cp < 0x4E00 || cp > 0x56DB)
+		return 0;
 	for (int k = 0; k < 9; k++)
 		if (numerals[k] == cp)
 			return k + 1;
