@@ -59,7 +59,8 @@ _Static_assert(_Generic((const char32_t *)0, const uint32_t *: 1, default: 0),
 
 size_t nb_section_variant(int canonical, size_t k, const uint32_t **key)
 {
-	if (canonical < 1 || canonical > 6 || k >= NB_HEAD_VARIANTS || !variants[canonical][k].key)
+	if (canonical < 1 || canonical > 6 || k >= NB_HEAD_VARIANTS ||
+	    !variants[canonical][k].key)
 		return 0;
 	*key = variants[canonical][k].key;
 	return variants[canonical][k].n;

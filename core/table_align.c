@@ -89,7 +89,7 @@ static double match_key(const uint32_t *text, size_t ntext, uint64_t tbits,
 }
 
 static inline double text_score(const uint32_t *text, size_t ntext, uint64_t tbits,
-			 const nb_tkey *k, bool *alt)
+				const nb_tkey *k, bool *alt)
 {
 	double a = match_key(text, ntext, tbits, k->key, k->nkey, k->key_bits, k->key_absent,
 			     &k->fkey);

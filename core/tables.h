@@ -20,7 +20,7 @@ typedef struct {
 	uint32_t key[NB_MAXKEY], alt[NB_MAXKEY];
 	size_t nkey, nalt;
 	uint64_t key_bits, alt_bits;
-	/* the most of each key's characters a text may lack (nb_key_absent)
+	/* the most of each key's characters a text may lack (nb_fuzzy_absent)
 	 * with the key still able to reach its threshold */
 	size_t key_absent, alt_absent;
 	nb_fuzzy_key fkey, falt;

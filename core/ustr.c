@@ -221,14 +221,6 @@ static double fuzzy_rows(const uint32_t *key, size_t nkey,
 	return 1.0 - (double)best / (double)nkey;
 }
 
-/*
- * The same distances as fuzzy_rows, a whole DP column per text character
- * in a few word operations (Myers 1999, in Hyyrö's formulation for
- * searching): the parser matches every printed row against every template
- * row, and this was a quarter of its time.  The key's eq table maps a
- * character to the key positions holding it: open addressing, twice the
- * key's size.  Template keys are prepared once (nb_tkey), not per search.
- */
 /* A code point's bit in nb_key_bits' set. */
 static unsigned key_slot(uint32_t cp)
 {
@@ -240,6 +232,14 @@ static uint64_t key_bit(uint32_t cp)
 	return (uint64_t)1 << key_slot(cp);
 }
 
+/*
+ * The same distances as fuzzy_rows, a whole DP column per text character
+ * in a few word operations (Myers 1999, in Hyyrö's formulation for
+ * searching): the parser matches every printed row against every template
+ * row, and this was a quarter of its time.  The key's eq table maps a
+ * character to the key positions holding it: open addressing, twice the
+ * key's size.  Template keys are prepared once (nb_tkey), not per search.
+ */
 static inline bool prepare(nb_fuzzy_key *f, const uint32_t *key, size_t nkey)
 {
 	size_t slots = 8;
@@ -334,7 +334,6 @@ double nb_fuzzy_find(const uint32_t *key, size_t nkey,
 		return search(&f, text, ntext, end);
 	return fuzzy_rows(key, nkey, text, ntext, end);
 }
-
 
 uint64_t nb_key_bits(const uint32_t *text, size_t ntext)
 {
