@@ -86,10 +86,15 @@ $(B)/tests/%: tests/unit/%.c $(B)/libindex.a $(B)/libcore.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(PKG_CFLAGS) -Icore -Iindex -o $@ $< $(B)/libindex.a $(B)/libcore.a $(PKG_LIBS) $(CMOCKA_LIBS)
 
-# the one fs unit tested alone: the kernel's lookup counts
+# fs units tested alone: the kernel's lookup counts
 $(B)/tests/test_lookups: tests/unit/test_lookups.c $(B)/fs/lookups.o
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(PKG_CFLAGS) -Icore -Iindex -Ifs -o $@ $< $(B)/fs/lookups.o $(PKG_LIBS) $(CMOCKA_LIBS)
+
+# and what reaches the terminal in the foreground
+$(B)/tests/test_log: tests/unit/test_log.c $(B)/fs/log.o $(B)/libindex.a $(B)/libcore.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(PKG_CFLAGS) -Icore -Iindex -Ifs -o $@ $< $(B)/fs/log.o $(B)/libindex.a $(B)/libcore.a $(PKG_LIBS) $(CMOCKA_LIBS)
 
 # read_file and the corpus helpers of tests/tools/lib are the tools' own
 $(B)/tools/%: tests/tools/%.c $(B)/tools/lib/corpus.o $(B)/libindex.a $(B)/libcore.a

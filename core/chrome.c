@@ -133,18 +133,15 @@ typedef struct {
 	nb_cpset cps;
 } chrome_line;
 
-/* The line's set of code points, made while they are counted up to
- * limit + 1 (all that the caller needs to know is whether there are more
- * than limit; the set is whole when there are not).  Nine lines in ten
- * are asked for their set, so it is made in the same pass. */
-static size_t line_init(chrome_line *l, const char *s, size_t n, size_t limit)
+/* The line's set of code points. */
+static void line_init(chrome_line *l, const char *s, size_t n)
 {
-	size_t i = 0, ncp = 0;
+	size_t i = 0;
 
 	l->s = s;
 	l->n = n;
 	memset(&l->cps, 0, sizeof l->cps);
-	while (i < n && ncp <= limit) {
+	while (i < n) {
 		/* U+4000..U+9FFF, most of a line, decoded inline */
 		uint32_t cp = nb_utf8_han(s, n, i);
 		if (cp)
@@ -152,8 +149,26 @@ static size_t line_init(chrome_line *l, const char *s, size_t n, size_t limit)
 		else
 			cp = nb_utf8_next(s, n, &i);
 		nb_cpset_add(&l->cps, cp);
-		ncp++;
 	}
+}
+
+/* The code points of s[0..n), exact up to limit, over limit when there are
+ * more: each byte that is no continuation byte begins one (the text is
+ * valid UTF-8, decode.c), counted eight bytes at a time.  A line too long
+ * to be chrome is turned away by its count, before its set is made. */
+static size_t cp_count(const char *s, size_t n, size_t limit)
+{
+	size_t i = 0, ncp = 0;
+
+	for (; n - i >= 8 && ncp <= limit; i += 8) {
+		uint64_t w;
+
+		memcpy(&w, s + i, 8);
+		uint64_t cont = w & ~(w << 1) & 0x8080808080808080u;
+		ncp += 8 - (size_t)((cont >> 7) * 0x0101010101010101u >> 56);
+	}
+	for (; i < n && ncp <= limit; i++)
+		ncp += ((unsigned char)s[i] & 0xC0) != 0x80;
 	return ncp;
 }
 
@@ -292,7 +307,9 @@ static bool date_banner(const chrome_line *l)
 bool ln_chrome(const ln_chrome_sets *cs, const char *s, size_t n)
 {
 	chrome_line l;
-	size_t ncp = line_init(&l, s, n, NB_CHROME_TITLE_MAX);
+	/* fewer bytes than NB_CHROME_MAX hold fewer code points: only longer
+	 * lines are counted (0 stands for "not over NB_CHROME_MAX") */
+	size_t ncp = n > NB_CHROME_MAX ? cp_count(s, n, NB_CHROME_TITLE_MAX) : 0;
 	size_t i = 0;
 
 	if (ncp > NB_CHROME_TITLE_MAX || starts_any(s, n, meta_keys, &cs->meta))
@@ -302,6 +319,7 @@ bool ln_chrome(const ln_chrome_sets *cs, const char *s, size_t n)
 		return true;
 	if (ncp > NB_CHROME_MAX || nb_ends_with_full_stop(s, n))
 		return false;
+	line_init(&l, s, n);
 
 	/* Past opening brackets and a greeting: 【打印】, 您好！欢迎光临 */
 	while (i < n) {

@@ -60,6 +60,38 @@ int ct_line(ctext *c, const nb_line *l)
 	return ct_make(c, l->text, l->len);
 }
 
+int fx_ct_line(facts *f, size_t i, ctext *c)
+{
+	const nb_lines *ls = &f->d->lines;
+
+	*c = (ctext){ 0 };
+	if (!f->ct && !(f->ct = calloc(ls->n ? ls->n : 1, sizeof *f->ct)))
+		return -ENOMEM;
+
+	ctext *k = &f->ct[i];
+	int rc;
+
+	if (!k->at && (rc = ct_line(k, &ls->v[i])) < 0)
+		return rc;
+	c->at = malloc((k->n + 1) * (sizeof *c->at + sizeof *c->cp));
+	if (!c->at)
+		return -ENOMEM;
+	c->cp = (uint32_t *)(c->at + k->n + 1);
+	memcpy(c->at, k->at, k->n * sizeof *c->at);
+	memcpy(c->cp, k->cp, k->n * sizeof *c->cp);
+	c->n = k->n;
+	c->ncp = k->ncp;
+	return 0;
+}
+
+void fx_ct_free(facts *f)
+{
+	for (size_t i = 0; f->ct && i < f->d->lines.n; i++)
+		ct_free(&f->ct[i]);
+	free(f->ct);
+	f->ct = NULL;
+}
+
 /*
  * Whether decoding s[0..n) ends with a whole character, so that decoding
  * s joined to more text reads the same characters from s: no sequence

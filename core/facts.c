@@ -167,7 +167,7 @@ static int scan_byline(facts *f)
 		return 0;
 	/* A date alone under the title: （2020年1月21日）. */
 	ctext c1, c2;
-	if ((rc = ct_line(&c1, &d->lines.v[n1])) < 0)
+	if ((rc = fx_ct_line(f, n1, &c1)) < 0)
 		return rc;
 	found = fx_date_line(&c1, &f->pub_start);
 	n2 = found ? SIZE_MAX : next_text_line(d, n1 + 1, d->lines.n);
@@ -177,7 +177,7 @@ static int scan_byline(facts *f)
 		ct_free(&c1);
 		return 0;
 	}
-	if ((rc = ct_line(&c2, &d->lines.v[n2])) < 0) {
+	if ((rc = fx_ct_line(f, n2, &c2)) < 0) {
 		ct_free(&c1);
 		return rc;
 	}
@@ -209,7 +209,7 @@ static int scan_tail(facts *f)
 			continue;
 		seen++;
 		ctext c;
-		if ((rc = ct_line(&c, l)) < 0)
+		if ((rc = fx_ct_line(f, i - 1, &c)) < 0)
 			break;
 		int m = fx_meta_line(f, i - 1, &c, false);
 		if (m != 0) {
@@ -256,7 +256,7 @@ static int inline_signature(facts *f)
 	if (i == 0)
 		return 0;
 	ctext c;
-	int rc = ct_line(&c, &d->lines.v[i - 1]);
+	int rc = fx_ct_line(f, i - 1, &c);
 	if (rc < 0)
 		return rc;
 	/* after the last full stop; or the whole line, when the crawler's
@@ -318,12 +318,12 @@ static int scan_intro(facts *f)
 			own_c = held;
 		} else {
 			ct_free(&held);
-			if ((rc = ct_line(&own_c, l)) < 0)
+			if ((rc = fx_ct_line(f, i, &own_c)) < 0)
 				break;
 		}
 		held = (ctext){ 0 };
 		held_line = SIZE_MAX;
-		if (next && (rc = ct_line(&next_c, next)) < 0) {
+		if (next && (rc = fx_ct_line(f, nx, &next_c)) < 0) {
 			ct_free(&own_c);
 			break;
 		}
@@ -426,5 +426,6 @@ out:
 	for (int s = 0; s < NSRC; s++)
 		free(f.ag[s].name);
 	free(f.meta_title);
+	fx_ct_free(&f);
 	return rc;
 }

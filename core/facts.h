@@ -96,7 +96,16 @@ typedef struct {
 	bool title_cut;		/* ... from the start of a flattened article */
 	size_t title_line;	/* first line of the title, or SIZE_MAX */
 	size_t title_end;	/* one past its last line */
+	ctext *ct;		/* each line's, decoded once (fx_ct_line); NULL
+				   until the first is asked for */
 } facts;
+
+/* ctext.c: line i's ctext in *c, the caller's (ct_free).  The stage reads
+ * the head's lines several times over (title windows, metadata, the
+ * intro): each line is decoded once, into f->ct, and copied (a copy costs
+ * a fraction of decoding).  fx_ct_free frees f->ct at the stage's end. */
+int fx_ct_line(facts *f, size_t i, ctext *c);
+void fx_ct_free(facts *f);
 
 /* ---- candidates (candidates.c) ------------------------------------------- */
 

@@ -101,6 +101,7 @@ static int as_rows(nb_flat_region *g)
 		o->first_val = 2 * k + 1;
 		o->nval = 1;
 		o->nkey = nb_key(lt->s, lt->n, o->key, f->nlabel + 1);
+		o->key_bits = nb_key_bits(o->key, o->nkey);
 	}
 	return 0;
 }

@@ -37,7 +37,7 @@ static const char *const canonical_names[7] = {
 static const struct {
 	const char32_t *key;
 	size_t n;
-} variants[7][7] = {
+} variants[7][NB_HEAD_VARIANTS] = {
 	{ { NULL, 0 } },
 	{ V(U"总体情况"), V(U"基本情况"), V(U"概述") },
 	{ V(U"主动公开政府信息情况"), V(U"主动公开政府信息的情况"), V(U"主动公开情况") },
@@ -59,7 +59,8 @@ _Static_assert(_Generic((const char32_t *)0, const uint32_t *: 1, default: 0),
 
 size_t nb_section_variant(int canonical, size_t k, const uint32_t **key)
 {
-	if (canonical < 1 || canonical > 6 || k >= 7 || !variants[canonical][k].key)
+	if (canonical < 1 || canonical > 6 || k >= NB_HEAD_VARIANTS ||
+	    !variants[canonical][k].key)
 		return 0;
 	*key = variants[canonical][k].key;
 	return variants[canonical][k].n;
@@ -77,6 +78,10 @@ static const uint32_t numerals[] = {
 
 static int digit_of(uint32_t cp)
 {
+	/* the numerals lie in 一 (U+4E00) … 四 (U+56DB): most characters
+	 * asked, a line's first, are turned away without the search */
+	if (cp < 0x4E00 || cp > 0x56DB)
+		return 0;
 	for (int k = 0; k < 9; k++)
 		if (numerals[k] == cp)
 			return k + 1;
@@ -169,11 +174,12 @@ static int arabic_at(const char *s, size_t n, size_t *i)
 
 /*
  * The best-matching canonical heading: the first to reach the highest
- * similarity over all wordings.  A wording whose bound (nb_fuzzy_bound)
+ * similarity over all wordings.  A wording whose bound (nb_fuzzy_absent)
  * cannot beat the best so far is not searched: once a heading matched
  * whole, no other wording is.
  */
-int nb_heading_classify(const char *name, size_t len, double *score)
+int nb_heading_classify(const nb_fuzzy_key *hk, const char *name, size_t len,
+			double *score)
 {
 	uint32_t nk[128];
 	size_t nn = nb_key(name, len, nk, 128);
@@ -189,9 +195,10 @@ int nb_heading_classify(const char *name, size_t len, double *score)
 		const uint32_t *vk;
 		size_t nv;
 		for (size_t v = 0; *score < 1.0 && (nv = nb_section_variant(c, v, &vk)) > 0; v++) {
-			if (nb_fuzzy_bound(vk, nv, bits) <= *score)
+			const nb_fuzzy_key *k = &hk[c * NB_HEAD_VARIANTS + v];
+			if (1.0 - (double)nb_fuzzy_absent(k, bits) / (double)nv <= *score)
 				continue;
-			double s = nb_fuzzy_find(vk, nv, nk, nn, NULL);
+			double s = nb_fuzzy_prepared(k, nk, nn, NULL);
 			if (s > *score) {
 				*score = s;
 				best = c;
@@ -259,7 +266,7 @@ static size_t name_stop(const char *s, size_t a, size_t e)
  * canonical heading may go on with the section's first sentence
  * ("一、总体情况。2019年，…"): the name ends at the stop.
  */
-int nb_heading_at(const nb_line *l, size_t *na, size_t *ne)
+int nb_heading_at(const nb_fuzzy_key *hk, const nb_line *l, size_t *na, size_t *ne)
 {
 	const char *s = l->text;
 	size_t a, e, i;
@@ -296,7 +303,7 @@ int nb_heading_at(const nb_line *l, size_t *na, size_t *ne)
 	size_t stop = name_stop(s, *na, *ne);
 	if (stop > *na && stop + 3 < *ne) {
 		double score;
-		if (nb_heading_classify(s + *na, stop - *na, &score) && score >= 0.9) {
+		if (nb_heading_classify(hk, s + *na, stop - *na, &score) && score >= 0.9) {
 			*ne = stop;
 			return num;
 		}
@@ -308,7 +315,7 @@ int nb_heading_at(const nb_line *l, size_t *na, size_t *ne)
 	 * name a section of the standard formats */
 	if (arabic) {
 		double score;
-		if (!nb_heading_classify(s + *na, *ne - *na, &score) || score < ARABIC_MIN)
+		if (!nb_heading_classify(hk, s + *na, *ne - *na, &score) || score < ARABIC_MIN)
 			return 0;
 	}
 	/* a sentence, not a heading: only a final stop is allowed */

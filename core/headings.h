@@ -11,10 +11,12 @@
  * Whether line l opens with a section heading; its number (1 … 20), or 0.
  * The name is l->text[*na, *ne) (empty for a lone numeral).
  */
-int nb_heading_at(const nb_line *l, size_t *na, size_t *ne);
+int nb_heading_at(const nb_fuzzy_key *hk, const nb_line *l, size_t *na, size_t *ne);
 /* The standard section (1 … 6) a heading's name reads as, or 0; *score is
- * how well it matched (0 … 1). */
-int nb_heading_classify(const char *name, size_t len, double *score);
+ * how well it matched (0 … 1).  hk: the wordings prepared
+ * (nb_tkeys_headings), as for nb_heading_at. */
+int nb_heading_classify(const nb_fuzzy_key *hk, const char *name, size_t len,
+			double *score);
 /* Whether a short line can be the rest of a heading split over two lines. */
 bool nb_heading_continues(const char *s, size_t n);
 

@@ -32,6 +32,10 @@
 typedef struct {
 	nb_lines *out;
 	nb_buf line;		/* the line being assembled */
+	/* A cell's text and a table row's, each buffer reused from one to
+	 * the next: a cell is read twice (measured, then taken), and each
+	 * read was a buffer grown from nothing and freed. */
+	nb_buf cell, row;
 	bool space;		/* a folded space is pending before the next text */
 	bool blank;		/* the last line pushed is blank (or none yet) */
 	int pre;		/* depth inside <pre> */
@@ -188,7 +192,7 @@ static void add_text(walker *w, const char *s, size_t n)
 
 /* A cell's text being assembled. */
 typedef struct {
-	nb_buf b;
+	nb_buf *b;		/* the walker's, emptied for each cell */
 	bool space;		/* a folded space is pending */
 	bool glued;		/* just past a <br> or block edge: no space */
 	bool nested;		/* the cell holds a table */
@@ -204,13 +208,13 @@ static void cell_add(cell_acc *a, const char *s, size_t len)
 
 		if (at > i) {
 			if (a->space)
-				nb_buf_addc(&a->b, ' ');
+				nb_buf_addc(a->b, ' ');
 			a->space = a->glued = false;
-			nb_buf_add(&a->b, s + i, at - i);
+			nb_buf_add(a->b, s + i, at - i);
 		}
 		if (at == len)
 			break;
-		a->space = a->b.len > 0 && !a->glued;
+		a->space = a->b->len > 0 && !a->glued;
 		i = at;
 	}
 }
@@ -251,32 +255,31 @@ static void cell_text(const xmlNode *n, cell_acc *a)
 	}
 }
 
-/* The text of cell n, in a->b, and where it is without the spaces around
- * it, [*s, *e); false when memory ran out (a->b is freed then). */
-static bool cell_trimmed(const xmlNode *n, bool *nested, cell_acc *a, size_t *s, size_t *e)
+/* The text of cell n, in buf (emptied first) as a->b, and where it is
+ * without the spaces around it, [*s, *e); false when memory ran out. */
+static bool cell_trimmed(const xmlNode *n, bool *nested, nb_buf *buf, cell_acc *a,
+			 size_t *s, size_t *e)
 {
+	nb_buf_reset(buf);
+	*a = (cell_acc){ .b = buf };
 	cell_text(n, a);
 	*nested |= a->nested;
-	if (a->b.oom) {
-		nb_buf_free(&a->b);
+	if (buf->oom)
 		return false;
-	}
-	nb_trim(a->b.s ? a->b.s : "", a->b.len, s, e);
+	nb_trim(buf->s ? buf->s : "", buf->len, s, e);
 	return true;
 }
 
-/* The trimmed text of cell n in a new string (NULL: out of memory). */
-static char *cell_string(const xmlNode *n, bool *nested)
+/* The trimmed text of cell n in a new string, read in buf (NULL: out of
+ * memory). */
+static char *cell_string(const xmlNode *n, bool *nested, nb_buf *buf)
 {
-	cell_acc a = { 0 };
+	cell_acc a;
 	size_t s, e;
 
-	if (!cell_trimmed(n, nested, &a, &s, &e))
+	if (!cell_trimmed(n, nested, buf, &a, &s, &e))
 		return NULL;
-	char *t = nb_strndup(a.b.s ? a.b.s + s : "", e - s);
-
-	nb_buf_free(&a.b);
-	return t;
+	return nb_strndup(buf->s ? buf->s + s : "", e - s);
 }
 
 static int span(const xmlNode *n, const char *attr)
@@ -325,6 +328,7 @@ typedef struct {
 	size_t longest;		/* ... of the longest cell */
 	size_t breaks;		/* line breaks inside the longest cell */
 	bool nested, oom;
+	nb_buf *cell;		/* the walker's */
 } table_shape;
 
 static bool measure_row(const xmlNode *tr, void *arg)
@@ -333,20 +337,19 @@ static bool measure_row(const xmlNode *tr, void *arg)
 
 	t->rows++;
 	for (const xmlNode *c = tr->children; c; c = c->next) {
-		cell_acc a = { 0 };
+		cell_acc a;
 		size_t s, e;
 
 		if (!is_cell(c))
 			continue;
 		/* measured where it lies, not copied (its text holds no NUL:
 		 * libxml2's text is C strings) */
-		if (!cell_trimmed(c, &t->nested, &a, &s, &e)) {
+		if (!cell_trimmed(c, &t->nested, t->cell, &a, &s, &e)) {
 			t->oom = true;
 			return false;
 		}
-		size_t ncp = nb_utf8_count(a.b.s ? a.b.s + s : "", e - s);
+		size_t ncp = nb_utf8_count(t->cell->s ? t->cell->s + s : "", e - s);
 
-		nb_buf_free(&a.b);
 		t->chars += ncp;
 		if (ncp > t->longest) {
 			t->longest = ncp;
@@ -378,7 +381,7 @@ static bool emit_row(const xmlNode *tr, void *arg)
 		return true;
 
 	nb_tcell *cells = calloc(ncells, sizeof(*cells));
-	nb_buf text = { 0 };
+	nb_buf *text = &w->row;
 	size_t k = 0;
 	bool nested = false;
 
@@ -386,10 +389,11 @@ static bool emit_row(const xmlNode *tr, void *arg)
 		w->oom = true;
 		return false;
 	}
+	nb_buf_reset(text);
 	for (const xmlNode *c = tr->children; c; c = c->next) {
 		if (!is_cell(c))
 			continue;
-		cells[k].text = cell_string(c, &nested);
+		cells[k].text = cell_string(c, &nested, &w->cell);
 		if (!cells[k].text) {
 			w->oom = true;
 			break;
@@ -397,16 +401,15 @@ static bool emit_row(const xmlNode *tr, void *arg)
 		cells[k].colspan = span(c, "colspan");
 		cells[k].rowspan = span(c, "rowspan");
 		if (k)
-			nb_buf_adds(&text, " | ");
-		nb_buf_adds(&text, cells[k].text);
+			nb_buf_adds(text, " | ");
+		nb_buf_adds(text, cells[k].text);
 		k++;
 	}
 
 	nb_line *l = NULL;
 
-	if (!w->oom && !text.oom)
-		l = push(w, text.s ? text.s : "", text.len);
-	nb_buf_free(&text);
+	if (!w->oom && !text->oom)
+		l = push(w, text->s ? text->s : "", text->len);
 	if (!l) {
 		for (size_t i = 0; i < k; i++)
 			free(cells[i].text);
@@ -446,7 +449,7 @@ static void walk(walker *w, const xmlNode *n);
 
 static void table(walker *w, const xmlNode *t)
 {
-	table_shape shape = { 0 };
+	table_shape shape = { .cell = &w->cell };
 
 	each_row(t, measure_row, &shape);
 	if (shape.oom) {
@@ -579,6 +582,8 @@ int nb_html_lines(const char *text, size_t len, nb_lines *out)
 	    out->v[out->n - 1].ncells == 0)
 		out->n--;
 	nb_buf_free(&w.line);
+	nb_buf_free(&w.cell);
+	nb_buf_free(&w.row);
 	xmlFreeDoc(doc);
 	return w.oom ? -ENOMEM : 0;
 }

@@ -64,19 +64,34 @@ size_t nb_key(const char *s, size_t n, uint32_t *out, size_t cap);
 double nb_fuzzy_find(const uint32_t *key, size_t nkey,
 		     const uint32_t *text, size_t ntext, size_t *end);
 /*
- * An upper bound of nb_fuzzy_find's similarity, for skipping the search
- * where it cannot matter: text's code points as a 64-bit set, hashed
- * (nb_key_bits); then 1 - absent/nkey, computed as nb_fuzzy_find computes
- * its similarity, where absent counts the key's characters whose bit is
- * not in the set.  Such a character occurs nowhere in the text, so each
- * costs an edit, and the real similarity is no higher.
+ * A key of 1 to 64 code points prepared for nb_fuzzy_prepared, which
+ * returns what nb_fuzzy_find returns for it: for keys searched many times
+ * (a template row's), the table made of the key is made once.
+ */
+typedef struct {
+	uint32_t ch[128];	/* 2 * 64 slots: a key's code points */
+	uint64_t eq[128];	/* the key positions holding ch[] */
+	uint32_t mask, nkey;	/* nkey 0: not prepared */
+	uint8_t bit[64];	/* each key character's bit (nb_key_bits) */
+} nb_fuzzy_key;
+
+/* False (and f->nkey 0) for an empty key or one over 64 code points. */
+bool nb_fuzzy_prepare(nb_fuzzy_key *f, const uint32_t *key, size_t nkey);
+double nb_fuzzy_prepared(const nb_fuzzy_key *f, const uint32_t *text, size_t ntext,
+			 size_t *end);
+/*
+ * For skipping the search where it cannot matter: text's code points as a
+ * 64-bit set, hashed (nb_key_bits), and how many of a prepared key's
+ * characters have no bit in it (nb_fuzzy_absent).  Such a character occurs
+ * nowhere in the text, so each costs an edit: nb_fuzzy_prepared's
+ * similarity is at most 1 - absent/nkey.
  */
 uint64_t nb_key_bits(const uint32_t *text, size_t ntext);
 /* Whether key occurs whole in text: nb_fuzzy_find(key, nkey, text, ntext,
  * NULL) >= 0.999 (for keys under 1,000 characters that similarity is no
  * edit at all), by a plain search. */
 bool nb_key_in(const uint32_t *key, size_t nkey, const uint32_t *text, size_t ntext);
-double nb_fuzzy_bound(const uint32_t *key, size_t nkey, uint64_t text_bits);
+size_t nb_fuzzy_absent(const nb_fuzzy_key *f, uint64_t text_bits);
 
 /* ---- lines --------------------------------------------------------------- */
 
@@ -387,8 +402,11 @@ typedef struct {
 	size_t nkey;
 	uint32_t *own;			/* nb_key of the label text on the line
 					   of its first value (a grid row's own
-					   label cells) */
+					   label cells); in key's block, or NULL */
 	size_t nown;
+	/* key's and own's code points as sets (nb_key_bits): a row is
+	 * matched against every template row, twice */
+	uint64_t key_bits, own_bits;
 } nb_orow;
 
 typedef struct {
@@ -451,6 +469,12 @@ int nb_find_sections(nb_doc *d);	/* fills d->spans, marks headings */
  * matching key (nb_key) in *key, for finding headings inside a flattened
  * line; its length, 0 past the last wording. */
 size_t nb_section_variant(int canonical, size_t k, const uint32_t **key);
+/* Wordings a canonical heading has at most (nb_section_variant's k). */
+#define NB_HEAD_VARIANTS 7
+/* tkeys.c: every wording of nb_section_variant prepared for the fuzzy
+ * search, at [canonical * NB_HEAD_VARIANTS + k]: made once a parser, where
+ * classifying a heading made each anew for every name tried. */
+const nb_fuzzy_key *nb_tkeys_headings(const nb_tkeys *c);
 /* After the tables: fills r->sections (prose from the lines no table
  * consumed), r->preamble and r->text. */
 int nb_build_sections(nb_doc *d);

@@ -118,15 +118,17 @@ static int push_head(heads *h, const nb_doc *d, size_t line, size_t hend, size_t
  */
 static int collect(const nb_doc *d, heads *h)
 {
+	const nb_fuzzy_key *hk = nb_tkeys_headings(d->tkeys);
+
 	for (size_t i = d->body; i < d->lines.n; i++) {
 		const nb_line *l = &d->lines.v[i];
 		size_t na, ne;
 		int num;
 
-		if (skipped(l) || !(num = nb_heading_at(l, &na, &ne)))
+		if (skipped(l) || !(num = nb_heading_at(hk, l, &na, &ne)))
 			continue;
 		double score;
-		int canon = nb_heading_classify(l->text + na, ne - na, &score);
+		int canon = nb_heading_classify(hk, l->text + na, ne - na, &score);
 		size_t nx = next_line(d, i);
 		if (score < 0.95 && nx != SIZE_MAX) {
 			const nb_line *x = &d->lines.v[nx];
@@ -142,7 +144,7 @@ static int collect(const nb_doc *d, heads *h)
 					return -ENOMEM;
 				}
 				double js;
-				int jc = nb_heading_classify(j.s, j.len, &js);
+				int jc = nb_heading_classify(hk, j.s, j.len, &js);
 				if (jc && js >= score + 0.1) {
 					int rc = push_head(h, d, i, l->len, 2, num, j.s, j.len, js, jc);
 					nb_buf_free(&j);
@@ -350,7 +352,8 @@ static void take_rest(build *b, const nb_span *sp)
 	const nb_line *l = &b->d->lines.v[sp->head];
 	size_t na, ne;
 
-	if (sp->nhead != 1 || !nb_heading_at(l, &na, &ne) || ne >= l->len)
+	if (sp->nhead != 1 || !nb_heading_at(nb_tkeys_headings(b->d->tkeys), l, &na, &ne) ||
+	    ne >= l->len)
 		return;
 	size_t i = ne;
 	nb_utf8_next(l->text, l->len, &i);	/* the stop */

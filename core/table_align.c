@@ -16,6 +16,24 @@
 
 #include "tables.h"
 
+double nb_key_threshold(size_t nkey)
+{
+	return nkey <= 3 ? 0.999 : nkey <= 5 ? 0.74 : 0.6;
+}
+
+/* nb_tkey's key_absent: the largest count for which 1 - absent / nkey,
+ * the bound nb_fuzzy_absent gives, is not under the threshold (it
+ * falls as absent grows). */
+static size_t max_absent(size_t nkey)
+{
+	double thr = nb_key_threshold(nkey);
+	size_t a = 0;
+
+	while (a < nkey && !(1.0 - (double)(a + 1) / (double)nkey < thr))
+		a++;
+	return a;
+}
+
 void nb_tkey_make(const nb_trow *t, nb_tkey *k)
 {
 	k->nkey = nb_key(t->key, strlen(t->key), k->key, NB_MAXKEY);
@@ -26,25 +44,27 @@ void nb_tkey_make(const nb_trow *t, nb_tkey *k)
 		k->nalt = NB_MAXKEY;
 	k->key_bits = nb_key_bits(k->key, k->nkey);
 	k->alt_bits = nb_key_bits(k->alt, k->nalt);
-}
-
-double nb_key_threshold(size_t nkey)
-{
-	return nkey <= 3 ? 0.999 : nkey <= 5 ? 0.74 : 0.6;
+	k->key_absent = max_absent(k->nkey);
+	k->alt_absent = max_absent(k->nalt);
+	nb_fuzzy_prepare(&k->fkey, k->key, k->nkey);
+	nb_fuzzy_prepare(&k->falt, k->alt, k->nalt);
 }
 
 /*
  * Every printed row is tried against every template row, and most pairs
- * fail: a pair whose bound (nb_fuzzy_bound) is already under the key's
- * threshold is known to fail without the search.
+ * fail: a pair whose bound (nb_fuzzy_absent) is already under the key's
+ * threshold is known to fail without the search.  The bound is compared as
+ * its count of absent characters, against the most the key allows
+ * (nb_tkey.key_absent): no division a pair.
  */
 static double match_key(const uint32_t *text, size_t ntext, uint64_t tbits,
-			const uint32_t *key, size_t nkey, uint64_t kbits)
+			const uint32_t *key, size_t nkey, uint64_t kbits,
+			size_t max_absent, const nb_fuzzy_key *f)
 {
 	if (!nkey || !ntext)
 		return -1;
 	/* First a cheaper bound, the key's distinct absent bits (each stands
-	 * for at least one absent character), in nb_fuzzy_bound's terms;
+	 * for at least one absent character), no more than nb_fuzzy_absent;
 	 * counted in the word (without -mpopcnt the builtin is a call into
 	 * libgcc). */
 	uint64_t x = kbits & ~tbits;
@@ -52,14 +72,13 @@ static double match_key(const uint32_t *text, size_t ntext, uint64_t tbits,
 	x = (x & 0x3333333333333333u) + (x >> 2 & 0x3333333333333333u);
 	x = (x + (x >> 4)) & 0x0F0F0F0F0F0F0F0Fu;
 	size_t absent = (size_t)(x * 0x0101010101010101u >> 56);
-	double thr = nb_key_threshold(nkey);
-	if (1.0 - (double)absent / (double)nkey < thr ||
-	    nb_fuzzy_bound(key, nkey, tbits) < thr)
+	if (absent > max_absent || nb_fuzzy_absent(f, tbits) > max_absent)
 		return -1;
+	double thr = nb_key_threshold(nkey);
 	/* a key of three characters or fewer must be found whole (its
 	 * threshold): a plain search, similarity 1 or none */
 	double sim = nkey <= 3 ? (nb_key_in(key, nkey, text, ntext) ? 1.0 : 0.0) :
-				 nb_fuzzy_find(key, nkey, text, ntext, NULL);
+				 nb_fuzzy_prepared(f, text, ntext, NULL);
 	if (sim < thr)
 		return -1;
 	/* Label text the key does not explain lowers the score a little, so
@@ -69,11 +88,13 @@ static double match_key(const uint32_t *text, size_t ntext, uint64_t tbits,
 	return sim - (pen > 0.1 ? 0.1 : pen);
 }
 
-static double text_score(const uint32_t *text, size_t ntext, uint64_t tbits,
-			 const nb_tkey *k, bool *alt)
+static inline double text_score(const uint32_t *text, size_t ntext, uint64_t tbits,
+				const nb_tkey *k, bool *alt)
 {
-	double a = match_key(text, ntext, tbits, k->key, k->nkey, k->key_bits);
-	double b = match_key(text, ntext, tbits, k->alt, k->nalt, k->alt_bits);
+	double a = match_key(text, ntext, tbits, k->key, k->nkey, k->key_bits, k->key_absent,
+			     &k->fkey);
+	double b = match_key(text, ntext, tbits, k->alt, k->nalt, k->alt_bits, k->alt_absent,
+			     &k->falt);
 
 	if (alt)
 		*alt = b > a;
@@ -91,7 +112,7 @@ static bool found_whole(const uint32_t *text, size_t ntext, const nb_tkey *k, bo
 
 double nb_row_score(const nb_orow *r, const nb_tkey *k, bool *alt)
 {
-	return text_score(r->key, r->nkey, nb_key_bits(r->key, r->nkey), k, alt);
+	return text_score(r->key, r->nkey, r->key_bits, k, alt);
 }
 
 /*
@@ -102,13 +123,12 @@ double nb_row_score(const nb_orow *r, const nb_tkey *k, bool *alt)
  * its label; else (PDF text, a label wrapped around its numbers) the label
  * is all the text since the previous row.
  */
-static bool own_label_names(const nb_orow *r, uint64_t own_bits, const nb_tkey *keys,
-			    size_t m)
+static bool own_label_names(const nb_orow *r, const nb_tkey *keys, size_t m)
 {
 	if (!r->nown || r->nown == r->nkey)
 		return false;
 	for (size_t j = 0; j < m; j++)
-		if (text_score(r->own, r->nown, own_bits, &keys[j], NULL) > 0)
+		if (text_score(r->own, r->nown, r->own_bits, &keys[j], NULL) > 0)
 			return true;
 	return false;
 }
@@ -117,7 +137,7 @@ static bool own_label_names(const nb_orow *r, uint64_t own_bits, const nb_tkey *
 static const uint32_t *label_of(const nb_orow *r, bool own, size_t *n, uint64_t *bits)
 {
 	*n = own ? r->nown : r->nkey;
-	*bits = nb_key_bits(own ? r->own : r->key, *n);
+	*bits = own ? r->own_bits : r->key_bits;
 	return own ? r->own : r->key;
 }
 
@@ -150,7 +170,7 @@ static void scores_free(scores *p)
  * printed label scores the same against both. */
 static bool same_keys(const nb_trow *a, const nb_trow *b)
 {
-	return !strcmp(a->key, b->key) &&
+	return (a->key == b->key || !strcmp(a->key, b->key)) &&
 	       (a->alt == b->alt || (a->alt && b->alt && !strcmp(a->alt, b->alt)));
 }
 
@@ -185,8 +205,13 @@ static int align(nb_tkeys *tk, const nb_rows *rs, const size_t *obs, size_t nobs
 		goto done;
 	for (size_t j = 0; j < m; j++)
 		out->assign[j] = -1;
+	/* Any of prev's rows with the same words will do (they score alike):
+	 * the row at the same place first, where the two templates' rows
+	 * mostly are, then the others in order. */
 	for (size_t j = 0; prev && j < m; j++) {
 		from[j] = SIZE_MAX;
+		if (j < prev->t->nrows && same_keys(&t->rows[j], &prev->t->rows[j]))
+			from[j] = j;
 		for (size_t k = 0; k < prev->t->nrows && from[j] == SIZE_MAX; k++)
 			if (same_keys(&t->rows[j], &prev->t->rows[k]))
 				from[j] = k;
@@ -199,7 +224,7 @@ static int align(nb_tkeys *tk, const nb_rows *rs, const size_t *obs, size_t nobs
 		const nb_orow *r = &rs->rows[obs[i]];
 		size_t n;
 		uint64_t bits;
-		own[i] = own_label_names(r, nb_key_bits(r->own, r->nown), keys, m);
+		own[i] = own_label_names(r, keys, m);
 		const uint32_t *label = label_of(r, own[i], &n, &bits);
 		bool reuse = prev && prev->own[i] == own[i];
 		for (size_t j = 0; j < m; j++)

@@ -45,12 +45,13 @@ static int printed_label(const nb_rows *rs, const nb_orow *o, const nb_trow *t,
 	*out = NULL;
 	if (!own)
 		return o->ntext ? -ENOMEM : 0;
-	const uint32_t *key = alt && t->alt ? k->alt : k->key;
+	const nb_fuzzy_key *key = alt && t->alt ? &k->falt : &k->fkey;
 	size_t nk = alt && t->alt ? k->nalt : k->nkey;
 	size_t no = nb_key(own->s, strnlen(own->s, own->n), ok, 256);
 	if (no > 256)
 		no = 256;
-	double sim = nb_fuzzy_find(key, nk, ok, no, NULL);
+	/* as nb_fuzzy_find: 0 for an empty key (not prepared) */
+	double sim = nk ? nb_fuzzy_prepared(key, ok, no, NULL) : 0.0;
 	if (alt || (sim >= nb_key_threshold(nk) && sim < 0.999)) {
 		*out = nb_strndup(own->s, own->n);
 		if (!*out)

@@ -288,10 +288,11 @@ static int make_keys(nb_rows *rs)
 		size_t total = 0, end = 0;
 		for (size_t k = 0; k < r->ntext; k++)
 			total += rs->toks[r->text[k]].n;
-		r->key = malloc((total + 1) * sizeof *r->key);
-		r->own = malloc((total + 1) * sizeof *r->own);
-		if (!r->key || !r->own)
+		/* own shares key's block (nb_rows_free frees key) */
+		r->key = malloc(2 * (total + 1) * sizeof *r->key);
+		if (!r->key)
 			return -ENOMEM;
+		r->own = r->key + total + 1;
 		for (size_t k = 0; k < r->ntext; k++) {
 			const nb_tok *t = &rs->toks[r->text[k]];
 			/* a fragment has no more code points than bytes, so its
@@ -311,6 +312,8 @@ static int make_keys(nb_rows *rs)
 				end = last->line + 1;
 		}
 		r->line_end = end;
+		r->key_bits = nb_key_bits(r->key, r->nkey);
+		r->own_bits = nb_key_bits(r->own, r->nown);
 		r->cells = r->cells && r->nval && row_on_one_line(rs, r);
 	}
 	return 0;
@@ -414,8 +417,7 @@ void nb_rows_free(nb_rows *rs)
 {
 	for (size_t i = 0; i < rs->nrows; i++) {
 		free(rs->rows[i].text);
-		free(rs->rows[i].key);
-		free(rs->rows[i].own);
+		free(rs->rows[i].key);	/* and own, in the same block */
 	}
 	free(rs->rows);
 	free(rs->toks);

@@ -14,12 +14,16 @@
 
 #define NB_MAXKEY 64
 
-/* A template row's matching keys, and each key's code points as a set
- * (nb_key_bits). */
+/* A template row's matching keys, each key's code points as a set
+ * (nb_key_bits), and each key prepared for the fuzzy search. */
 typedef struct {
 	uint32_t key[NB_MAXKEY], alt[NB_MAXKEY];
 	size_t nkey, nalt;
 	uint64_t key_bits, alt_bits;
+	/* the most of each key's characters a text may lack (nb_fuzzy_absent)
+	 * with the key still able to reach its threshold */
+	size_t key_absent, alt_absent;
+	nb_fuzzy_key fkey, falt;
 } nb_tkey;
 
 void nb_tkey_make(const nb_trow *t, nb_tkey *k);

@@ -271,7 +271,7 @@ static int windows_at(facts *f, size_t i, window *best)
 			/* a flattened page: the title, then the article on the
 			 * same line (…年度报告根据《条例》…) */
 			ctext lc;
-			if ((rc = ct_line(&lc, &d->lines.v[i])) < 0)
+			if ((rc = fx_ct_line(f, i, &lc)) < 0)
 				return rc;
 			window pw = { .line = { i }, .nline = 1, .cut = title_prefix(&lc, d->lines.v[i].flags) };
 			ct_free(&lc);
@@ -295,7 +295,7 @@ static int windows_at(facts *f, size_t i, window *best)
 		if (p == SIZE_MAX)
 			break;
 		ctext pc;
-		if ((rc = ct_line(&pc, &d->lines.v[p])) < 0)
+		if ((rc = fx_ct_line(f, p, &pc)) < 0)
 			return rc;
 		size_t pa, pb;
 		/* a line that is a title of its own starts no longer one */
@@ -385,7 +385,7 @@ int fx_scan_head(facts *f)
 
 		if (l->flags & (NB_LF_BLANK | NB_LF_PAGENO | NB_LF_IMAGE))
 			continue;
-		if ((rc = ct_line(&c, l)) < 0)
+		if ((rc = fx_ct_line(f, i, &c)) < 0)
 			return rc;
 		int m = fx_meta_line(f, i, &c, true);
 		if (m < 0) {
@@ -523,7 +523,7 @@ int fx_mark_title_lines(facts *f)
 			l->flags |= NB_LF_TITLE;
 			continue;
 		}
-		if ((rc = ct_line(&c, l)) < 0)
+		if ((rc = fx_ct_line(f, i, &c)) < 0)
 			break;
 		if (title_span(c.cp, c.n, &a, &b) && b - a == tc.n &&
 		    !memcmp(c.cp + a, tc.cp, tc.n * sizeof *tc.cp))

@@ -2,7 +2,8 @@
  * tkeys.c — the template rows' matching keys (nb_tkey), made once a parser
  * and kept across its reports: every alignment made its template's keys
  * anew (14,000 times over 300 reports, a template's twenty-odd rows each),
- * though templates never change.  The parser is one thread's, so is this.
+ * though templates never change.  The standard headings' wordings too,
+ * prepared for the fuzzy search.  The parser is one thread's, so is this.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -18,12 +19,29 @@ typedef struct {
 struct nb_tkeys {
 	entry *v;
 	size_t n, cap;
+	nb_fuzzy_key heads[7 * NB_HEAD_VARIANTS];	/* canonical 0 unused */
 };
 
 int nb_tkeys_new(nb_tkeys **out)
 {
-	*out = calloc(1, sizeof **out);
-	return *out ? 0 : -ENOMEM;
+	nb_tkeys *c = calloc(1, sizeof *c);
+
+	*out = c;
+	if (!c)
+		return -ENOMEM;
+	for (int h = 1; h <= 6; h++) {
+		const uint32_t *vk;
+		size_t nv;
+
+		for (size_t k = 0; (nv = nb_section_variant(h, k, &vk)) > 0; k++)
+			nb_fuzzy_prepare(&c->heads[h * NB_HEAD_VARIANTS + k], vk, nv);
+	}
+	return 0;
+}
+
+const nb_fuzzy_key *nb_tkeys_headings(const nb_tkeys *c)
+{
+	return c->heads;
 }
 
 void nb_tkeys_free(nb_tkeys *c)

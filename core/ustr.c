@@ -86,7 +86,7 @@ void nb_trim_rest(const char *s, size_t n, size_t *start, size_t *end)
 {
 	size_t i = 0, a = n, b = 0;
 
-	if (n > 0 && !nb_may_begin_space((unsigned char)s[0])) {
+	if (n > 0 && !nb_may_begin_space(s, n)) {
 		a = 0;
 		nb_utf8_next(s, n, &i);
 	}
@@ -111,7 +111,7 @@ void nb_trim_rest(const char *s, size_t n, size_t *start, size_t *end)
 		return;
 	}
 	b = n;
-	if (!nb_may_end_space((unsigned char)s[n - 1])) {
+	if (!nb_may_end_space(s, n)) {
 		*start = a;
 		*end = b;
 		return;
@@ -221,40 +221,67 @@ static double fuzzy_rows(const uint32_t *key, size_t nkey,
 	return 1.0 - (double)best / (double)nkey;
 }
 
+/* A code point's bit in nb_key_bits' set. */
+static unsigned key_slot(uint32_t cp)
+{
+	return (cp * 2654435761u) >> 26;
+}
+
+static uint64_t key_bit(uint32_t cp)
+{
+	return (uint64_t)1 << key_slot(cp);
+}
+
 /*
  * The same distances as fuzzy_rows, a whole DP column per text character
  * in a few word operations (Myers 1999, in Hyyrö's formulation for
  * searching): the parser matches every printed row against every template
- * row, and this was a quarter of its time.  peq maps a character to the
- * key positions holding it: an open-addressed table twice the key's size.
+ * row, and this was a quarter of its time.  The key's eq table maps a
+ * character to the key positions holding it: open addressing, twice the
+ * key's size.  Template keys are prepared once (nb_tkey), not per search.
  */
-#define FUZZY_SLOTS 128		/* 2 * 64, the longest key done here */
-
-static double fuzzy_bits(const uint32_t *key, size_t nkey,
-			 const uint32_t *text, size_t ntext, size_t *end)
+static inline bool prepare(nb_fuzzy_key *f, const uint32_t *key, size_t nkey)
 {
-	uint32_t ch[FUZZY_SLOTS];
-	uint64_t eq[FUZZY_SLOTS];
 	size_t slots = 8;
 
+	f->nkey = 0;
+	if (nkey == 0 || nkey > 64)
+		return false;
 	while (slots < 2 * nkey)
 		slots *= 2;
-	size_t mask = slots - 1;
+
+	size_t mask = slots - 1;	/* a local: f->ch[] is written below */
+	uint32_t *ch = f->ch;
+	uint64_t *eq = f->eq;
+
 	memset(eq, 0, slots * sizeof eq[0]);
 	for (size_t i = 0; i < nkey; i++) {
-		size_t h = (key[i] * 2654435761u) & mask;
-		while (eq[h] && ch[h] != key[i])
+		uint32_t c = key[i];
+		size_t h = (c * 2654435761u) & mask;
+		while (eq[h] && ch[h] != c)
 			h = (h + 1) & mask;
-		ch[h] = key[i];
+		ch[h] = c;
 		eq[h] |= (uint64_t)1 << i;
 	}
+	f->mask = (uint32_t)mask;
+	f->nkey = (uint32_t)nkey;
+	return true;
+}
 
+static inline double search(const nb_fuzzy_key *f, const uint32_t *text, size_t ntext,
+			    size_t *end)
+{
+	const uint32_t *ch = f->ch;
+	const uint64_t *eq = f->eq;
+	size_t mask = f->mask, nkey = f->nkey;
 	uint64_t high = (uint64_t)1 << (nkey - 1);
 	uint64_t pv = ~(uint64_t)0, mv = 0;
 	size_t score = nkey, best = nkey, best_end = 0;
+
 	for (size_t j = 0; j < ntext; j++) {
-		size_t h = (text[j] * 2654435761u) & mask;
-		while (eq[h] && ch[h] != text[j])
+		uint32_t c = text[j];
+		size_t h = (c * 2654435761u) & mask;
+		while (eq[h] && ch[h] != c)
 			h = (h + 1) & mask;
 		uint64_t e = eq[h];
 		uint64_t xv = e | mv;
@@ -279,19 +306,33 @@ static double fuzzy_bits(const uint32_t *key, size_t nkey,
 	return 1.0 - (double)best / (double)nkey;
 }
 
+/* The bits are made here, not in prepare: nb_fuzzy_find has no use for
+ * them. */
+bool nb_fuzzy_prepare(nb_fuzzy_key *f, const uint32_t *key, size_t nkey)
+{
+	if (!prepare(f, key, nkey))
+		return false;
+	for (size_t i = 0; i < nkey; i++)
+		f->bit[i] = (uint8_t)key_slot(key[i]);
+	return true;
+}
+
+double nb_fuzzy_prepared(const nb_fuzzy_key *f, const uint32_t *text, size_t ntext,
+			 size_t *end)
+{
+	return search(f, text, ntext, end);
+}
+
 double nb_fuzzy_find(const uint32_t *key, size_t nkey,
 		     const uint32_t *text, size_t ntext, size_t *end)
 {
+	nb_fuzzy_key f;
+
 	if (nkey == 0)
 		return 0.0;
-	if (nkey <= 64)
-		return fuzzy_bits(key, nkey, text, ntext, end);
+	if (prepare(&f, key, nkey))
+		return search(&f, text, ntext, end);
 	return fuzzy_rows(key, nkey, text, ntext, end);
-}
-
-static uint64_t key_bit(uint32_t cp)
-{
-	return (uint64_t)1 << ((cp * 2654435761u) >> 26);
 }
 
 uint64_t nb_key_bits(const uint32_t *text, size_t ntext)
@@ -315,15 +356,13 @@ bool nb_key_in(const uint32_t *key, size_t nkey, const uint32_t *text, size_t nt
 	return false;
 }
 
-double nb_fuzzy_bound(const uint32_t *key, size_t nkey, uint64_t text_bits)
+size_t nb_fuzzy_absent(const nb_fuzzy_key *f, uint64_t text_bits)
 {
 	size_t absent = 0;
 
-	if (nkey == 0)
-		return 0.0;
-	for (size_t i = 0; i < nkey; i++)
-		absent += !(key_bit(key[i]) & text_bits);
-	return 1.0 - (double)absent / (double)nkey;
+	for (size_t i = 0; i < f->nkey; i++)
+		absent += !(text_bits >> f->bit[i] & 1);
+	return absent;
 }
 
 /* ---- lines ------------------------------------------------------------------- */

@@ -219,21 +219,46 @@ static inline uint32_t nb_halfwidth(uint32_t cp)
 		return cp - 0xFF01 + 0x21;
 	return cp;
 }
-/* Bytes that can begin (end) a space of nb_is_space in UTF-8: ASCII
- * spaces, C2 (U+00A0), E2 (U+2000..U+200B), E3 (U+3000), EF (U+FEFF); A0,
- * 80..8B and BF.  A line that begins (ends) with any other byte has no
- * space to trim there (an invalid sequence reads as U+FFFD, no space),
- * and most lines do: nb_trim is called on every line by several stages. */
-static inline bool nb_may_begin_space(unsigned char c)
+/* Whether s[0..n) (n > 0) may begin (end) with a space of nb_is_space:
+ * ASCII spaces, C2 A0 (U+00A0), E2 80 80..8B (U+2000..U+200B), E3 80 80
+ * (U+3000), EF BB BF (U+FEFF).  The core's text is valid UTF-8 (decode.c),
+ * where a space has that one encoding; any other opening (ending) is no
+ * space to trim there, and most lines have one: nb_trim is called on every
+ * line by several stages.  The bytes after the lead are looked at too, for
+ * 。 （ 【 “ (E3 80 82, EF BC 88...) share leads and last bytes with spaces.
+ * Too short for that: maybe. */
+static inline bool nb_may_begin_space(const char *str, size_t n)
 {
-	return c == ' ' || (c >= '\t' && c <= '\r') || c == 0xC2 || c == 0xE2 ||
-	       c == 0xE3 || c == 0xEF;
+	const unsigned char *s = (const unsigned char *)str;
+	unsigned char c = s[0];
+
+	if (c < 0x80)
+		return c == ' ' || (c >= '\t' && c <= '\r');
+	if (c != 0xC2 && c != 0xE2 && c != 0xE3 && c != 0xEF)
+		return false;
+	if (n < 3)
+		return true;
+	return (c == 0xC2 && s[1] == 0xA0) || (c == 0xE2 && s[1] == 0x80 && s[2] <= 0x8B) ||
+	       (c == 0xE3 && s[1] == 0x80 && s[2] == 0x80) ||
+	       (c == 0xEF && s[1] == 0xBB && s[2] == 0xBF);
 }
 
-static inline bool nb_may_end_space(unsigned char c)
+static inline bool nb_may_end_space(const char *str, size_t n)
 {
-	return c == ' ' || (c >= '\t' && c <= '\r') || c == 0xA0 ||
-	       (c >= 0x80 && c <= 0x8B) || c == 0xBF;
+	const unsigned char *s = (const unsigned char *)str;
+	unsigned char c = s[n - 1];
+
+	if (c < 0x80)
+		return c == ' ' || (c >= '\t' && c <= '\r');
+	if (c != 0xA0 && c != 0xBF && (c < 0x80 || c > 0x8B))
+		return false;
+	if (n < 3)
+		return true;
+	if (c == 0xA0)
+		return s[n - 2] == 0xC2;
+	if (c == 0xBF)
+		return s[n - 2] == 0xBB && s[n - 3] == 0xEF;
+	return s[n - 2] == 0x80 && (s[n - 3] == 0xE2 || (c == 0x80 && s[n - 3] == 0xE3));
 }
 
 /* nb_trim where either end may hold a space (ustr.c). */
@@ -243,8 +268,7 @@ void nb_trim_rest(const char *s, size_t n, size_t *start, size_t *end);
  * removed.  Inline for the line with no space at either end (most). */
 static inline void nb_trim(const char *s, size_t n, size_t *start, size_t *end)
 {
-	if (n > 0 && !nb_may_begin_space((unsigned char)s[0]) &&
-	    !nb_may_end_space((unsigned char)s[n - 1])) {
+	if (n > 0 && !nb_may_begin_space(s, n) && !nb_may_end_space(s, n)) {
 		*start = 0;
 		*end = n;
 		return;

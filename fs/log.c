@@ -13,10 +13,15 @@
 
 /* Our own messages start with NB_PREFIX.  libfuse's start with "fuse: "
  * and may come in several pieces (as may -d output), so only a piece that
- * starts a message gets the prefix. */
+ * starts a message gets the prefix.  Ours at FUSE_LOG_DEBUG (a refresh
+ * cancelled by the unmount, say) are for syslog's debug level, not the
+ * terminal: a clean foreground run says nothing.  libfuse's own debug
+ * lines are printed only under -d, and pass. */
 static void log_stderr(enum fuse_log_level level, const char *fmt, va_list ap)
 {
-	(void)level;
+	if (level == FUSE_LOG_DEBUG &&
+	    strncmp(fmt, NB_PREFIX, strlen(NB_PREFIX)) == 0)
+		return;
 	if (strncmp(fmt, "fuse: ", strlen("fuse: ")) == 0)
 		fputs(NB_PREFIX, stderr);
 	vfprintf(stderr, fmt, ap);

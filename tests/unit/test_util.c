@@ -320,15 +320,19 @@ static size_t put(char *s, const char *t)
 /* nb_trim against the plain reading: decode every character, keep from
  * the first non-space to the end of the last.  Each space, and characters
  * sharing a space's lead or last byte (©, ‐, 、, ，, 㐀 ending in 0x80,
- * ０ ending in 0x90), and stray bytes, at either end. */
+ * ０ ending in 0x90), or two of its bytes (。 E3 80 82, 【 E3 80 90, （ EF
+ * BC 88, ₀ E2 82 80, ⾀ E2 BE 80, ゠ E3 82 A0, ¿ C2 BF, ﺿ EF BA BF), and
+ * stray bytes, at either end. */
 static void trim_as_decoded(void **state)
 {
 	(void)state;
 	static const uint32_t ends[] = {
 		' ', '\t', '\n', 0x0B, '\f', '\r', 0xA0, 0x2000, 0x2005, 0x200B, 0x3000,
 		0xFEFF, 'a', 0xA9, 0x2010, 0x3001, 0xFF0C, 0x3400, 0xFF10, 0x200C, 0x5E74,
+		0x3002, 0x3010, 0xFF08, 0x2080, 0x2F80, 0x30A0, 0xBF, 0xFEBF,
 	};
-	static const char *const stray[] = { "", "\x80", "\xE2", "\xE2\x80", "\xC2" };
+	static const char *const stray[] = { "", "\x80", "\xE2", "\xE2\x80", "\xC2",
+					     "\xE3\x80", "\xEF\xBB" };
 	size_t nends = sizeof ends / sizeof *ends, nstray = sizeof stray / sizeof *stray;
 
 	for (size_t x = 0; x < nends + nstray; x++)
