@@ -540,6 +540,10 @@ void ix_tnode_digest(ix_tnode *t);
  * (message on err) or NB_CANCELLED. */
 int ix_tree_build(sqlite3 *db, const char *rawdir, FILE *err,
 		  const atomic_int *cancel);
+/* Sorts n items of size bytes at base by cmp, items that compare equal
+ * kept in their order (sort.c).  0 or -ENOMEM. */
+int ix_sort_stable(void *base, size_t n, size_t size,
+		   int (*cmp)(const void *, const void *));
 /* The directories of a report of agency (NULL: unknown) and year when it
  * is the first of its agency and year: its agency's, and "2019" (or the
  * unknown year's); malloc'd.  0 or -ENOMEM. */

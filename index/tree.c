@@ -309,7 +309,7 @@ static int insert_reports(tree *t)
 /* ---- naming and ordering every report -------------------------------------- */
 
 /* Reports of one agency and year keep their source path order: the sort
- * using this is stable. */
+ * using this is stable (ix_sort_stable). */
 static int by_agency_year(const void *a, const void *b)
 {
 	const rep *x = a, *y = b;
@@ -317,33 +317,6 @@ static int by_agency_year(const void *a, const void *b)
 	if (c)
 		return c;
 	return (x->year > y->year) - (x->year < y->year);
-}
-
-/* A stable merge sort: qsort promises no stability, and the order of two
- * reports of one agency and year must be their source paths' order. */
-static int sort_stable(rep *v, size_t n, int (*cmp)(const void *, const void *))
-{
-	if (n < 2)
-		return 0;
-	rep *tmp = malloc(n * sizeof *tmp);
-	if (!tmp)
-		return -ENOMEM;
-	for (size_t width = 1; width < n; width *= 2) {
-		for (size_t lo = 0; lo < n; lo += 2 * width) {
-			size_t mid = lo + width < n ? lo + width : n;
-			size_t hi = lo + 2 * width < n ? lo + 2 * width : n;
-			size_t i = lo, j = mid, k = lo;
-			while (i < mid && j < hi)
-				tmp[k++] = cmp(&v[j], &v[i]) < 0 ? v[j++] : v[i++];
-			while (i < mid)
-				tmp[k++] = v[i++];
-			while (j < hi)
-				tmp[k++] = v[j++];
-		}
-		memcpy(v, tmp, n * sizeof *v);
-	}
-	free(tmp);
-	return 0;
 }
 
 static int by_year_dir(const void *a, const void *b)
@@ -536,7 +509,8 @@ static int insert_all(tree *t, const char *rawdir)
 		       !strcmp(t->reps[j].agency_dir, t->reps[i].agency_dir); j++)
 			if (t->reps[j].mtime_ns > mtime)
 				mtime = t->reps[j].mtime_ns;
-		rc = sort_stable(t->reps + i, j - i, by_year_dir);
+		rc = ix_sort_stable(t->reps + i, j - i, sizeof *t->reps,
+					    by_year_dir);
 		t->reps[i].first = true;
 		t->reps[i].agency_mtime = mtime;
 		t->reps[i].agency_reports = j - i;
@@ -579,7 +553,8 @@ int ix_tree_build(sqlite3 *db, const char *rawdir, FILE *err,
 	if (!rc)
 		rc = load_reports(&t);
 	if (!rc)
-		rc = sort_stable(t.reps, t.nreps, by_agency_year);
+		rc = ix_sort_stable(t.reps, t.nreps, sizeof *t.reps,
+				    by_agency_year);
 	if (!rc)
 		rc = name_years(&t);
 	if (!rc)
