@@ -30,12 +30,10 @@
 #include "rows.h"
 
 enum {
-	Q_HAS_OLD, Q_REPORTS, Q_INFO, Q_WARNINGS, Q_COUNT
+	Q_REPORTS, Q_INFO, Q_WARNINGS, Q_COUNT
 };
 
 static const char *const sql[Q_COUNT] = {
-	[Q_HAS_OLD] = "SELECT count(*) FROM pragma_database_list"
-		" WHERE name = 'old'",
 	/* in the order of _all: by year (unknown last), agency, path */
 	[Q_REPORTS] = "SELECT r.id, r.id IN (SELECT id FROM temp.unchanged)"
 		" FROM report r JOIN source s ON s.id = r.id"
@@ -365,7 +363,7 @@ static int prepare(stmts *s, FILE *err)
 	if (rc)
 		return rc;
 	for (int i = 0; i < Q_COUNT; i++) {
-		if (i == Q_HAS_OLD || i == Q_REPORTS)
+		if (i == Q_REPORTS)
 			continue;	/* the writer's alone */
 		if (sqlite3_prepare_v3(s->db, sql[i], -1,
 				       SQLITE_PREPARE_PERSISTENT, &s->q[i],
@@ -450,13 +448,7 @@ int ix_dataset_new(sqlite3 *db, FILE *err, ix_dataset **out)
 	if (!d)
 		return -ENOMEM;
 	*d = (dataset){.db = db, .err = err};
-	sqlite3_stmt *has_old;
-	int rc = 0;
-	if (sqlite3_prepare_v2(db, sql[Q_HAS_OLD], -1, &has_old, NULL) != SQLITE_OK)
-		rc = db_error(err, db);
-	d->old = !rc && sqlite3_step(has_old) == SQLITE_ROW &&
-		sqlite3_column_int(has_old, 0) > 0;
-	sqlite3_finalize(has_old);
+	int rc = ix_old_attached(db, err, &d->old);
 	if (!rc)
 		rc = ix_allfiles_make(db, err, d->old, &d->files);
 	if (!rc)

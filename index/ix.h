@@ -287,6 +287,9 @@ int ix_exec(sqlite3 *db, const char *sql, FILE *err);
 /* The first column of sql's first row; *ok false when there is none or
  * the query failed. */
 int64_t ix_query_int(sqlite3 *db, const char *sql, bool *ok);
+/* Whether the index being replaced is attached to db as "old" (build.c
+ * attaches it for a refresh): *attached.  0, or -EIO said on err. */
+int ix_old_attached(sqlite3 *db, FILE *err, bool *attached);
 
 /* ---- the figures of a build (totals.c) ------------------------------------ */
 

@@ -396,6 +396,19 @@ int ix_exec(sqlite3 *db, const char *sql, FILE *err)
 	return 0;
 }
 
+int ix_old_attached(sqlite3 *db, FILE *err, bool *attached)
+{
+	bool ok;
+	int64_t n = ix_query_int(db, "SELECT count(*) FROM pragma_database_list"
+				 " WHERE name = 'old'", &ok);
+	if (!ok) {
+		ix_say_db(err, db);
+		return -EIO;
+	}
+	*attached = n > 0;
+	return 0;
+}
+
 int64_t ix_query_int(sqlite3 *db, const char *sql, bool *ok)
 {
 	sqlite3_stmt *st;

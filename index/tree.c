@@ -447,13 +447,8 @@ static int find_unchanged(tree *t)
 	sqlite3_stmt *st;
 	int rc = ix_exec(t->db, "CREATE TEMP TABLE unchanged("
 			 "id INTEGER PRIMARY KEY);", t->err);
-	if (!rc && sqlite3_prepare_v2(t->db, "SELECT count(*) FROM"
-				      " pragma_database_list WHERE name = 'old'",
-				      -1, &st, NULL) == SQLITE_OK) {
-		t->old = sqlite3_step(st) == SQLITE_ROW &&
-			sqlite3_column_int(st, 0) > 0;
-		sqlite3_finalize(st);
-	}
+	if (!rc)
+		rc = ix_old_attached(t->db, t->err, &t->old);
 	if (rc || !t->old)
 		return rc;
 	if ((rc = ix_exec(t->db, unchanged_sql, t->err)))

@@ -266,22 +266,13 @@ static int plan_ahead(builder *b)
 	return 0;
 }
 
-static const char has_old_sql[] =
-	"SELECT count(*) FROM pragma_database_list WHERE name = 'old'";
-
 int ix_trends_new(sqlite3 *db, FILE *err, ix_trends **out)
 {
 	builder *b = calloc(1, sizeof *b);
 	if (!b)
 		return -ENOMEM;
 	*b = (builder){.db = db, .err = err};
-	sqlite3_stmt *has_old = NULL;
-	int rc = 0;
-	if (sqlite3_prepare_v2(db, has_old_sql, -1, &has_old, NULL) != SQLITE_OK)
-		rc = db_error(b);
-	b->old = !rc && sqlite3_step(has_old) == SQLITE_ROW &&
-		sqlite3_column_int(has_old, 0) > 0;
-	sqlite3_finalize(has_old);
+	int rc = ix_old_attached(db, err, &b->old);
 	for (int i = 0; i < Q_COUNT && !rc; i++) {
 		if (i >= Q_OLD_COUNT && !b->old)
 			continue;
