@@ -240,6 +240,17 @@ static uint64_t key_bit(uint32_t cp)
  * character to the key positions holding it: open addressing, twice the
  * key's size.  Template keys are prepared once (nb_tkey), not per search.
  */
+/* Where c's slot is in a prepared key's table: its own, or the empty one
+ * it would take. */
+static inline size_t slot_of(const uint32_t *ch, const uint64_t *eq,
+			     size_t mask, uint32_t c)
+{
+	size_t h = (c * 2654435761u) & mask;
+	while (eq[h] && ch[h] != c)
+		h = (h + 1) & mask;
+	return h;
+}
+
 static inline bool prepare(nb_fuzzy_key *f, const uint32_t *key, size_t nkey)
 {
 	size_t slots = 8;
@@ -257,9 +268,7 @@ static inline bool prepare(nb_fuzzy_key *f, const uint32_t *key, size_t nkey)
 	memset(eq, 0, slots * sizeof eq[0]);
 	for (size_t i = 0; i < nkey; i++) {
 		uint32_t c = key[i];
-		size_t h = (c * 2654435761u) & mask;
-		while (eq[h] && ch[h] != c)
-			h = (h + 1) & mask;
+		size_t h = slot_of(ch, eq, mask, c);
 		ch[h] = c;
 		eq[h] |= (uint64_t)1 << i;
 	}
@@ -279,11 +288,7 @@ static inline double search(const nb_fuzzy_key *f, const uint32_t *text, size_t 
 	size_t score = nkey, best = nkey, best_end = 0;
 
 	for (size_t j = 0; j < ntext; j++) {
-		uint32_t c = text[j];
-		size_t h = (c * 2654435761u) & mask;
-		while (eq[h] && ch[h] != c)
-			h = (h + 1) & mask;
-		uint64_t e = eq[h];
+		uint64_t e = eq[slot_of(ch, eq, mask, text[j])];
 		uint64_t xv = e | mv;
 		uint64_t xh = (((e & pv) + pv) ^ pv) | e;
 		uint64_t ph = mv | ~(xh | pv);
