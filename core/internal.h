@@ -75,7 +75,8 @@ typedef struct {
 	uint8_t bit[64];	/* each key character's bit (nb_key_bits) */
 } nb_fuzzy_key;
 
-/* False (and f->nkey 0) for an empty key or one over 64 code points. */
+/* False (and f->nkey 0) for an empty key or one over 64 code points;
+ * nb_fuzzy_prepared of such a key is 0. */
 bool nb_fuzzy_prepare(nb_fuzzy_key *f, const uint32_t *key, size_t nkey);
 double nb_fuzzy_prepared(const nb_fuzzy_key *f, const uint32_t *text, size_t ntext,
 			 size_t *end);

@@ -325,6 +325,8 @@ bool nb_fuzzy_prepare(nb_fuzzy_key *f, const uint32_t *key, size_t nkey)
 double nb_fuzzy_prepared(const nb_fuzzy_key *f, const uint32_t *text, size_t ntext,
 			 size_t *end)
 {
+	if (!f->nkey)	/* not prepared: search's top bit would be bit -1 */
+		return 0.0;
 	return search(f, text, ntext, end);
 }
 

@@ -114,6 +114,8 @@ static void bound_and_whole_agree(void **state)
 			if (bound < sim)
 				fail_msg("round %d: bound %f under similarity %f", round, bound,
 					 sim);
+		} else if (nb_fuzzy_prepared(&f, text, ntext, NULL) != 0.0) {
+			fail_msg("round %d: nkey %zu not prepared, yet found", round, nkey);
 		}
 		if (nb_key_in(key, nkey, text, ntext) != (sim >= 0.999))
 			fail_msg("round %d: nkey %zu ntext %zu: whole %d, similarity %f", round,
