@@ -64,28 +64,91 @@ static inline uint64_t avalanche(uint64_t h)
 	return h;
 }
 
-uint64_t ix_hash64(const void *data, size_t len, uint64_t seed)
+/* The hash once every whole 32-byte block went through the lanes: the
+ * lanes folded, then the total length, then the tail (under 32 bytes). */
+static uint64_t finish(uint64_t a, uint64_t b, uint64_t c, uint64_t d,
+		       uint64_t len, const unsigned char *p, size_t ntail)
 {
-	const unsigned char *p = data;
-	const unsigned char *end = p + len;
-	uint64_t a = seed + K0 + K1, b = seed + K1, c = seed, d = seed - K0;
-	for (; end - p >= 32; p += 32) {
-		a = lane(a, word(p));
-		b = lane(b, word(p + 8));
-		c = lane(c, word(p + 16));
-		d = lane(d, word(p + 24));
-	}
+	const unsigned char *end = p + ntail;
 	uint64_t h = rotl(a, 1) + rotl(b, 7) + rotl(c, 12) + rotl(d, 18);
 	h = (h ^ lane(0, a)) * K0 + K3;
 	h = (h ^ lane(0, b)) * K0 + K3;
 	h = (h ^ lane(0, c)) * K0 + K3;
 	h = (h ^ lane(0, d)) * K0 + K3;
-	h += (uint64_t)len;
+	h += len;
 	for (; end - p >= 8; p += 8)
 		h = rotl(h ^ lane(0, word(p)), 27) * K0 + K3;
 	for (; p < end; p++)
 		h = rotl(h ^ (*p * K2), 11) * K0;
 	return avalanche(h);
+}
+
+static void blocks(uint64_t v[4], const unsigned char **p, size_t n)
+{
+	for (const unsigned char *end = *p + n / 32 * 32; *p < end; *p += 32) {
+		v[0] = lane(v[0], word(*p));
+		v[1] = lane(v[1], word(*p + 8));
+		v[2] = lane(v[2], word(*p + 16));
+		v[3] = lane(v[3], word(*p + 24));
+	}
+}
+
+static void lanes_init(uint64_t v[4], uint64_t seed)
+{
+	v[0] = seed + K0 + K1;
+	v[1] = seed + K1;
+	v[2] = seed;
+	v[3] = seed - K0;
+}
+
+uint64_t ix_hash64(const void *data, size_t len, uint64_t seed)
+{
+	const unsigned char *p = data;
+	uint64_t v[4];
+	lanes_init(v, seed);
+	blocks(v, &p, len);
+	return finish(v[0], v[1], v[2], v[3], (uint64_t)len, p, len % 32);
+}
+
+/* ---- the same hash of bytes given in pieces ------------------------------- */
+
+void ix_hstream_init(ix_hstream *s, uint64_t seed)
+{
+	*s = (ix_hstream){0};
+	lanes_init(s->lane, seed);
+}
+
+void ix_hstream_add(ix_hstream *s, const void *data, size_t n)
+{
+	const unsigned char *p = data;
+	s->len += n;
+	if (s->npend) {
+		size_t k = 32 - s->npend < n ? 32 - s->npend : n;
+		memcpy(s->pend + s->npend, p, k);
+		s->npend += k;
+		p += k;
+		n -= k;
+		if (s->npend < 32)
+			return;
+		const unsigned char *q = s->pend;
+		blocks(s->lane, &q, 32);
+		s->npend = 0;
+	}
+	blocks(s->lane, &p, n);
+	memcpy(s->pend, p, n % 32);
+	s->npend = n % 32;
+}
+
+uint64_t ix_hstream_end(const ix_hstream *s)
+{
+	return finish(s->lane[0], s->lane[1], s->lane[2], s->lane[3], s->len,
+		      s->pend, s->npend);
+}
+
+/* The digest of a file whose dialects hashed to h and hu. */
+static int64_t combine(uint64_t h, uint64_t hu)
+{
+	return (int64_t)avalanche(h ^ rotl(hu, 32) * K0);
 }
 
 int64_t ix_digest(const ix_tnode *f)
@@ -99,5 +162,15 @@ int64_t ix_digest(const ix_tnode *f)
 			       K2);
 	uint64_t hu = ix_hash64(u && ulen ? u : (const unsigned char *)"", ulen,
 				K3 + f->has_unix);
-	return (int64_t)avalanche(h ^ rotl(hu, 32) * K0);
+	return combine(h, hu);
+}
+
+void ix_digest_begin(ix_hstream *s)
+{
+	ix_hstream_init(s, K2);
+}
+
+int64_t ix_digest_end(const ix_hstream *s)
+{
+	return combine(ix_hstream_end(s), ix_hash64("", 0, K3));
 }

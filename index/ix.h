@@ -530,9 +530,25 @@ const ix_tnode *ix_tnode_file(const ix_tnode *year, int64_t rank);
 
 /* A well-mixed 64-bit hash of len bytes (digest.c). */
 uint64_t ix_hash64(const void *data, size_t len, uint64_t seed);
+/* ix_hash64 of bytes given in pieces: init with the seed, add each piece,
+ * end (which leaves the state as it was). */
+typedef struct {
+	uint64_t lane[4];
+	uint64_t len;
+	unsigned char pend[32];	/* the bytes of a block not yet whole */
+	size_t npend;
+} ix_hstream;
+
+void ix_hstream_init(ix_hstream *s, uint64_t seed);
+void ix_hstream_add(ix_hstream *s, const void *data, size_t n);
+uint64_t ix_hstream_end(const ix_hstream *s);
 /* A 64-bit digest of a rendered file's bytes in both dialects (digest.c):
  * what tells inodes.c that a file not stored is unchanged. */
 int64_t ix_digest(const ix_tnode *f);
+/* ix_digest of a file without a unix dialect whose bytes are added to s
+ * (ix_hstream_add) in pieces, between begin and end. */
+void ix_digest_begin(ix_hstream *s);
+int64_t ix_digest_end(const ix_hstream *s);
 /* Sets the digest of every file below t. */
 void ix_tnode_digest(ix_tnode *t);
 
