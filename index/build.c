@@ -26,6 +26,8 @@
 
 #include "index.h"
 #include "ix.h"
+#include "prerender.h"
+#include "spill.h"
 
 /* ---- reading and parsing one file ------------------------------------------ */
 
@@ -39,6 +41,7 @@ typedef struct {
 	bool hashed;
 	char sha[65];
 	ix_ready *ready;	/* parsed, made ready to store */
+	nb_buf rec;		/* its files measured (prerender.c) */
 	const char *fatal;	/* the parser could not start: why */
 } parse_job;
 
@@ -50,6 +53,8 @@ typedef struct {
 	sqlite3_stmt *add_source, *add_reuse;
 	ix_store *store;
 	nb_parser **parsers;	/* one per worker, made on its first file */
+	ix_prerender **render;	/* one per worker, made on its first report */
+	ix_spill *spill;	/* the parsed reports' records */
 	unsigned nworkers;
 	parse_job *jobs;
 	size_t njobs;
@@ -140,6 +145,7 @@ static void free_stored(builder *b)
 	for (size_t k = from; k < to; k++) {
 		ix_ready_free(b->jobs[k].ready);
 		b->jobs[k].ready = NULL;
+		nb_buf_free(&b->jobs[k].rec);
 	}
 }
 
@@ -173,6 +179,12 @@ static void work_file(void *ctx, unsigned worker, size_t i)
 	nb_report *r;
 	if (!(j->rc = nb_parse(*p, j->f->rel, data, len, &r)))
 		j->rc = ix_ready_make(r, &j->ready);
+	ix_prerender **w = &b->render[worker];
+	if (!j->rc && !*w)
+		j->rc = ix_prerender_new(w);
+	if (!j->rc)
+		j->rc = ix_prerender_report(*w, ix_ready_report(j->ready), j->f->rel, j->sha,
+					    &j->rec);
 out:
 	free(data);
 }
@@ -206,6 +218,8 @@ static int store_file(void *ctx, size_t i)
 	if (!rc)
 		rc = ix_store_report(b->store, j->id, j->ready);
 	if (!rc)
+		rc = ix_spill_add(b->spill, j->id, j->rec.s, j->rec.len);
+	if (!rc)
 		b->stats->parsed++;
 	if (!rc && ++b->uncommitted == COMMIT_EVERY) {
 		rc = ix_exec(b->db, "COMMIT; BEGIN;", b->err);
@@ -230,7 +244,8 @@ static int parse_jobs(builder *b)
 {
 	b->nworkers = worker_count();
 	b->parsers = calloc(b->nworkers, sizeof *b->parsers);
-	if (!b->parsers)
+	b->render = calloc(b->nworkers, sizeof *b->render);
+	if (!b->parsers || !b->render)
 		return -ENOMEM;
 	pthread_mutex_init(&b->spent, NULL);
 	int rc = ix_pmap(b->njobs, b->nworkers, PARSE_WINDOW, work_file,
@@ -241,7 +256,10 @@ static int parse_jobs(builder *b)
 	for (size_t i = b->freed_upto; i < b->njobs; i++) {
 		ix_ready_free(b->jobs[i].ready);
 		b->jobs[i].ready = NULL;
+		nb_buf_free(&b->jobs[i].rec);
 	}
+	if (!rc)
+		rc = ix_spill_finish(b->spill);
 	if (rc == -ENOMEM)
 		ix_say(b->err, "%s: out of memory", b->rawdir);
 	return rc;
@@ -252,7 +270,11 @@ static void free_work(builder *b)
 {
 	for (unsigned i = 0; b->parsers && i < b->nworkers; i++)
 		nb_parser_free(b->parsers[i]);
+	for (unsigned i = 0; b->render && i < b->nworkers; i++)
+		ix_prerender_free(b->render[i]);
 	free(b->parsers);
+	free(b->render);
+	ix_spill_free(b->spill);
 	free(b->jobs);
 }
 
@@ -448,7 +470,7 @@ static int fill(builder *b, const ix_old_index *o, const ix_files *files,
 	if (!rc && o->reusable)
 		rc = copy_reused(db, b->err);
 	if (!rc)
-		rc = ix_tree_build(db, b->rawdir, b->err, b->cancel);
+		rc = ix_tree_build(db, b->rawdir, b->spill, b->err, b->cancel);
 	if (!rc)
 		start_writeback(b);
 	if (!rc && (rc = ix_totals_count(db, b->stats)))
@@ -520,6 +542,8 @@ static int build_new(const char *dbpath, const char *rawdir,
 		ix_cancel_watch(b.db, cancel);
 	if (!rc)
 		rc = ix_schema_create(b.db, rawdir, err);
+	if (!rc)
+		rc = ix_spill_new(tmp.s, err, &b.spill);
 	if (!rc)
 		rc = fill(&b, o, files, dbpath);
 	if (rc == -EIO && disk_full(b.db, err))

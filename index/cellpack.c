@@ -135,23 +135,29 @@ int ix_headers_pack(ix_strtab *strs, const nb_table *tb, nb_buf *out)
 	return rc ? rc : out->oom ? -ENOMEM : 0;
 }
 
+ix_cell ix_cell_of(const nb_cell *cell)
+{
+	/* a NUMBER without a value is not a number we can vouch for */
+	int state = cell->state == NB_CELL_NUMBER && !cell->value ?
+		IX_CELL_ABSENT : state_code(cell->state);
+	const char *value = state == IX_CELL_NUMBER ? cell->value : NULL;
+	/* a number printed as its value: the value says it */
+	const char *raw = cell->raw;
+	if (state == IX_CELL_NUMBER && raw && !strcmp(raw, value))
+		raw = NULL;
+	return (ix_cell){.state = state, .raw = raw, .value = value,
+			 .note = cell->note};
+}
+
 int ix_cells_pack(const nb_row *row, size_t ncols, nb_buf *out)
 {
 	nb_buf_reset(out);
 	nb_buf_addc(out, '[');
 	for (size_t c = 0; c < ncols; c++) {
-		const nb_cell *cell = &row->cells[c];
-		/* a NUMBER without a value is not a number we can vouch for */
-		int state = cell->state == NB_CELL_NUMBER && !cell->value ?
-			IX_CELL_ABSENT : state_code(cell->state);
-		const char *value = state == IX_CELL_NUMBER ? cell->value : NULL;
-		/* a number printed as its value: the value says it */
-		const char *raw = cell->raw;
-		if (state == IX_CELL_NUMBER && raw && !strcmp(raw, value))
-			raw = NULL;
+		ix_cell k = ix_cell_of(&row->cells[c]);
 		if (c)
 			nb_buf_addc(out, ',');
-		add_cell(out, state, raw, value, cell->note);
+		add_cell(out, k.state, k.raw, k.value, k.note);
 	}
 	nb_buf_addc(out, ']');
 	return out->oom ? -ENOMEM : 0;

@@ -388,6 +388,8 @@ typedef struct ix_ready ix_ready;
 int ix_ready_make(nb_report *r, ix_ready **out);
 /* Frees p and its report; on any thread. */
 void ix_ready_free(ix_ready *p);
+/* The parsed report p holds. */
+const nb_report *ix_ready_report(const ix_ready *p);
 
 /* After str holds the old index's strings, if any.  0, -ENOMEM or -EIO. */
 int ix_store_new(sqlite3 *db, ix_store **out);
@@ -557,8 +559,11 @@ void ix_tnode_digest(ix_tnode *t);
 /* Names every report's directories, adds the cross-year checks and fills
  * the node table, rendering on every core (readers.c).  0, -ENOMEM, -EIO
  * (message on err) or NB_CANCELLED. */
-int ix_tree_build(sqlite3 *db, const char *rawdir, FILE *err,
-		  const atomic_int *cancel);
+typedef struct ix_spill ix_spill;
+/* spill: the records of the reports parsed in this build (build.c), or
+ * NULL when none was. */
+int ix_tree_build(sqlite3 *db, const char *rawdir, const ix_spill *spill,
+		  FILE *err, const atomic_int *cancel);
 /* Sorts n items of size bytes at base by cmp, items that compare equal
  * kept in their order (sort.c).  0 or -ENOMEM. */
 int ix_sort_stable(void *base, size_t n, size_t size,

@@ -120,6 +120,11 @@ int ix_ready_make(nb_report *r, ix_ready **out)
 	return 0;
 }
 
+const nb_report *ix_ready_report(const ix_ready *p)
+{
+	return p->r;
+}
+
 void ix_ready_free(ix_ready *p)
 {
 	if (!p)

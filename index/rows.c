@@ -19,7 +19,7 @@
 #include "ix.h"
 #include "rows.h"
 
-enum { Q_TABLES, Q_ROWS, Q_STR, Q_CHECKS, Q_COUNT };
+enum { Q_TABLES, Q_ROWS, Q_STR, Q_CHECKS, Q_CROSS, Q_COUNT };
 
 static const char *const sql[Q_COUNT] = {
 	[Q_TABLES] = "SELECT tbl_no, kind, format, name, label_header, ncols,"
@@ -30,6 +30,7 @@ static const char *const sql[Q_COUNT] = {
 	[Q_STR] = "SELECT text FROM str WHERE id = ?",
 	[Q_CHECKS] = "SELECT kinds, results, cross FROM check_list"
 		" WHERE report = ?",
+	[Q_CROSS] = "SELECT cross FROM check_list WHERE report = ?",
 };
 
 /* Where a loaded table's parts are while the arrays may still move. */
@@ -271,21 +272,26 @@ int ix_rows_load(ix_rows *r, int64_t report, const ix_table **tables,
 }
 
 /* The checks as ids, from the report's check_list row (none without one,
- * or when its list of kinds is not in str: the view joins them). */
-static int load_checks(ix_rows *r, int64_t report)
+ * or when its list of kinds is not in str: the view joins them); with
+ * cross_only, those across years alone. */
+static int load_checks(ix_rows *r, int64_t report, bool cross_only)
 {
-	sqlite3_stmt *st = r->q[Q_CHECKS];
+	sqlite3_stmt *st = r->q[cross_only ? Q_CROSS : Q_CHECKS];
 	sqlite3_bind_int64(st, 1, report);
 	int rc = 0, step = sqlite3_step(st);
 	const char *kinds = NULL;
-	if (step == SQLITE_ROW)
+	if (step == SQLITE_ROW && cross_only)
+		kinds = "[]";
+	else if (step == SQLITE_ROW)
 		rc = ix_rows_str(r, sqlite3_column_int64(st, 0), &kinds);
 	else if (step != SQLITE_DONE)
 		rc = db_error(r);
 	if (!rc && kinds) {
-		const char *results = (const char *)sqlite3_column_text(st, 1);
+		int at = cross_only ? 0 : 2;
+		const char *results = cross_only ? "[]" :
+			(const char *)sqlite3_column_text(st, 1);
 		rc = ix_checks_unpack(kinds, results ? results : "",
-				      (const char *)sqlite3_column_text(st, 2),
+				      (const char *)sqlite3_column_text(st, at),
 				      &r->check_ids);
 		if (rc == -EINVAL) {
 			ix_say(r->err, "%s: report %lld: its checks are"
@@ -300,13 +306,13 @@ static int load_checks(ix_rows *r, int64_t report)
 	return rc;
 }
 
-int ix_rows_checks(ix_rows *r, int64_t report, const ix_check **checks,
-		   size_t *n)
+static int checks_of(ix_rows *r, int64_t report, bool cross_only,
+		     const ix_check **checks, size_t *n)
 {
 	*checks = NULL;
 	*n = 0;
 	r->check_ids.n = 0;
-	int rc = load_checks(r, report);
+	int rc = load_checks(r, report, cross_only);
 	if (rc || !r->check_ids.n)
 		return rc;
 	ix_check *v = nb_grow(r->checks, &r->ccap, r->check_ids.n,
@@ -328,6 +334,18 @@ int ix_rows_checks(ix_rows *r, int64_t report, const ix_check **checks,
 		*n = r->check_ids.n;
 	}
 	return rc;
+}
+
+int ix_rows_checks(ix_rows *r, int64_t report, const ix_check **checks,
+		   size_t *n)
+{
+	return checks_of(r, report, false, checks, n);
+}
+
+int ix_rows_cross(ix_rows *r, int64_t report, const ix_check **checks,
+		  size_t *n)
+{
+	return checks_of(r, report, true, checks, n);
 }
 
 int ix_rows_new(sqlite3 *db, FILE *err, ix_rows **out)

@@ -15,6 +15,10 @@ typedef struct {
 	const char *raw, *value, *note;
 } ix_cell;
 
+/* A parsed cell as packing it and reading it back gives it (cellpack.c):
+ * strings pointing into cell. */
+ix_cell ix_cell_of(const nb_cell *cell);
+
 typedef struct {
 	ix_cell *v;
 	size_t n, cap;
@@ -83,6 +87,11 @@ typedef struct {
 	const char *rule, *subject, *detail;
 	bool ok;
 } ix_check;
+
+/* Report's checks across years alone (crossyear.c's), as ix_rows_checks
+ * gives them after its own.  0, -ENOMEM or -EIO. */
+int ix_rows_cross(ix_rows *r, int64_t report, const ix_check **checks,
+		  size_t *n);
 
 /* Report's checks in check_result's order (its own, then across years)
  * into *checks, valid until the next call.  0, -ENOMEM or -EIO. */

@@ -8,12 +8,17 @@
  *   <agency>/<year>/<n>-<section>/text.txt
  *   <agency>/<year>/<n>-<section>/<table>.csv
  *
- * A report's files are rendered (reptree.c) to learn their sizes and
- * digests, and stored as those only: their bytes are rendered again when
- * read (rendered.c), from the rows they came from, which the index holds
- * anyway.  The rendering runs on every core, on read connections
- * (readers.c), once the names and the checks across years are written;
- * the writer inserts what they render, in order (pmap.c).
+ * A report's files are rendered to learn their sizes and digests, and
+ * stored as those only: their bytes are rendered again when read
+ * (rendered.c), from the rows they came from, which the index holds
+ * anyway.  A report parsed in this build was rendered by the worker that
+ * parsed it (prerender.c), its record kept in the build's spill file:
+ * here only meta.json's checks across years are added, and its nodes
+ * named and inserted.  A report copied from the old index whose files
+ * changed is rendered from its rows (reptree.c).  Both run on every core,
+ * on read connections (readers.c), once the names and the checks across
+ * years are written; the writer inserts what they render, in order
+ * (pmap.c).
  *
  * Nodes are inserted depth first with every directory's children in name
  * order.  Inode numbers come from inodes.c: kept from the index being
@@ -29,6 +34,9 @@
 #include "index.h"
 #include "ix.h"
 #include "dataset.h"
+#include "prerender.h"
+#include "repsrc.h"
+#include "spill.h"
 
 #define UNKNOWN_AGENCY "未知机关"
 
@@ -63,6 +71,7 @@ typedef struct {
 	char *year_dir;
 	bool named;		/* the row holds these names already */
 	bool unchanged;		/* its nodes are copied from the old index */
+	bool parsed;		/* its record is in the spill file */
 	/* the first report of an agency: the agency's newest mtime and its
 	 * number of reports, for the agency directory's node */
 	bool first;
@@ -99,13 +108,14 @@ static const char copy_nodes_sql[] =
 	"INSERT INTO main.node SELECT * FROM old.node"
 	" WHERE report IN (SELECT id FROM temp.unchanged);";
 
-/* A node's row until it is inserted: a directory (f NULL), or a report's
- * file of rank part, stored as its sizes and digest (ix_tnode_digest's);
- * name and f point into what is being inserted. */
+/* A node's row until it is inserted: a directory, or a report's file of
+ * rank part, stored as its sizes and digest (f); name points into what is
+ * being inserted. */
 typedef struct {
 	int64_t ino, parent, mtime_ns, report, part;
 	const char *name;
-	const ix_tnode *f;
+	bool file;
+	ix_pnode f;
 	uint32_t nlink;
 } node_row;
 
@@ -117,6 +127,8 @@ typedef struct {
 typedef struct {
 	ix_tnode year;
 	ix_secdirs dirs;
+	nb_buf rec;		/* a parsed report's record, */
+	ix_prerendered pre;	/* ... read (pre.nodes set) */
 	int rc;
 } rendered;
 
@@ -132,6 +144,8 @@ typedef struct {
 	ix_reptree *render;	/* the writer's: records section directories */
 	ix_readers *readers;
 	ix_reptree **rd;	/* each reader's */
+	ix_rows **cross;	/* each reader's: checks across years */
+	const ix_spill *spill;	/* the parsed reports' records */
 	ix_trends *trends;	/* the agencies' 趋势.csv */
 	ix_dataset *dataset;	/* _all */
 	rendered ring[IX_RENDER_WINDOW];
@@ -157,14 +171,14 @@ static const char *col_text(sqlite3_stmt *st, int i)
 static void bind_node(void *ctx, sqlite3_stmt *st, int b, size_t i)
 {
 	const node_row *n = &((const tree *)ctx)->rows[i];
-	const ix_tnode *f = n->f;
+	const ix_pnode *f = n->file ? &n->f : NULL;
 	sqlite3_bind_int64(st, b + 1, n->ino);
 	sqlite3_bind_int64(st, b + 2, n->parent);
 	sqlite3_bind_text(st, b + 3, n->name, -1, SQLITE_STATIC);
 	sqlite3_bind_int(st, b + 4, !f);
-	sqlite3_bind_int64(st, b + 5, f ? (int64_t)f->data.len : 0);
+	sqlite3_bind_int64(st, b + 5, f ? f->len : 0);
 	if (f && f->has_unix)
-		sqlite3_bind_int64(st, b + 6, (int64_t)f->data_unix.len);
+		sqlite3_bind_int64(st, b + 6, f->len_unix);
 	sqlite3_bind_int64(st, b + 7, n->mtime_ns);
 	sqlite3_bind_int64(st, b + 8, n->nlink);
 	if (n->report)
@@ -185,13 +199,13 @@ static int insert_rows(tree *t)
 
 /* Numbers a node (see node_row) and keeps its row for insert_rows. */
 static int add_node(tree *t, int64_t parent, const char *name,
-		    const ix_tnode *f, int64_t part, int64_t mtime_ns,
+		    const ix_pnode *f, int64_t part, int64_t mtime_ns,
 		    uint32_t nlink, int64_t report, int64_t *ino)
 {
 	int rc = 0;
 	if (f) {
 		rc = ix_inos_assign_rendered(t->inos, parent, name, mtime_ns,
-					     (int64_t)f->data.len, f->digest, ino);
+					     f->len, f->digest, ino);
 	} else {
 		rc = ix_inos_assign_dir(t->inos, parent, name, mtime_ns, ino);
 	}
@@ -204,8 +218,8 @@ static int add_node(tree *t, int64_t parent, const char *name,
 	t->rows = v;
 	v[t->nrows++] = (node_row){.ino = *ino, .parent = parent,
 				   .mtime_ns = mtime_ns, .report = report,
-				   .part = part, .name = name, .f = f,
-				   .nlink = nlink};
+				   .part = part, .name = name, .file = f,
+				   .f = f ? *f : (ix_pnode){0}, .nlink = nlink};
 	return 0;
 }
 
@@ -216,7 +230,11 @@ static int add_tree(tree *t, int64_t parent, const ix_tnode *n,
 {
 	if (!n->is_dir) {
 		int64_t ino;
-		return add_node(t, parent, n->name, n, (*rank)++, mtime_ns, 1,
+		ix_pnode f = {.len = (int64_t)n->data.len,
+			      .has_unix = n->has_unix,
+			      .len_unix = (int64_t)n->data_unix.len,
+			      .digest = n->digest};
+		return add_node(t, parent, n->name, &f, (*rank)++, mtime_ns, 1,
 				report, &ino);
 	}
 	uint32_t nlink = 2;
@@ -230,6 +248,59 @@ static int add_tree(tree *t, int64_t parent, const ix_tnode *n,
 	return rc;
 }
 
+/* The nodes of a parsed report's record, the year directory named
+ * year_dir, for insert_rows: as add_tree numbers a rendered one. */
+static int add_record(tree *t, int64_t parent, const ix_prerendered *p,
+		      const char *year_dir, int64_t mtime_ns, int64_t report)
+{
+	/* each depth's directory so far (the year's at 0) */
+	int64_t dirs[IX_RECORD_DEPTH];
+	int64_t rank = 0;
+	int rc = 0;
+	for (size_t i = 0; i < p->nnodes && !rc; i++) {
+		const ix_pnode *n = &p->nodes[i];
+		if (n->depth >= IX_RECORD_DEPTH || (!n->depth) != !i)
+			return -EIO;	/* not as prerender.c writes */
+		int64_t up = n->depth ? dirs[n->depth - 1] : parent;
+		const char *name = n->depth ? n->name : year_dir;
+		int64_t ino;
+		if (n->is_dir)
+			rc = add_node(t, up, name, NULL, 0, mtime_ns, n->nlink,
+				      report, &dirs[n->depth]);
+		else
+			rc = add_node(t, up, name, n, rank++, mtime_ns, 1,
+				      report, &ino);
+	}
+	return rc;
+}
+
+/* Report id's record (parsed in this build) into out: meta.json finished
+ * with its checks across years, its figures handed to 趋势.csv. */
+static int finish_record(tree *t, unsigned w, int64_t id, rendered *out)
+{
+	int rc = ix_spill_read(t->spill, id, &out->rec);
+	if (!rc)
+		rc = ix_prerendered_read(out->rec.s, out->rec.len, &out->pre);
+	if (rc == -EIO)
+		ix_say(t->err, "%s: report %lld: its record in the build's"
+		       " scratch file is damaged",
+		       sqlite3_db_filename(t->db, "main"), (long long)id);
+	const ix_check *v = NULL;
+	size_t n = 0;
+	if (!rc)
+		rc = ix_rows_cross(t->cross[w], id, &v, &n);
+	ix_prerendered *p = &out->pre;
+	for (size_t i = 0; i < p->nnodes && !rc; i++) {
+		ix_pnode *f = &p->nodes[i];
+		if (f->meta)
+			rc = ix_meta_finish(&p->meta, &p->json, v, n, p->tail,
+					    p->tail_len, &f->len, &f->digest);
+	}
+	if (!rc)
+		rc = ix_trends_figures(t->trends, w, id, &p->keys, &p->values);
+	return rc;
+}
+
 /* On reader w: renders report i (not one copied) and digests its files. */
 static void render_report(void *ctx, unsigned w, size_t i)
 {
@@ -238,9 +309,15 @@ static void render_report(void *ctx, unsigned w, size_t i)
 	rendered *out = &t->ring[i % IX_RENDER_WINDOW];
 	ix_tnode_free(&out->year);	/* item i - IX_RENDER_WINDOW's */
 	ix_secdirs_free(&out->dirs);
-	*out = (rendered){0};
+	ix_prerendered_free(&out->pre);
+	nb_buf rec = out->rec;		/* kept for the next record */
+	*out = (rendered){.rec = rec};
 	if (r->unchanged || ix_cancelled(t->cancel))
 		return;
+	if (r->parsed) {
+		out->rc = finish_record(t, w, r->id, out);
+		return;
+	}
 	out->rc = ix_reptree_render_dirs(t->rd[w], r->id, &out->year,
 					 &out->dirs);
 	if (out->rc)
@@ -266,16 +343,22 @@ static int insert_report(void *ctx, size_t i)
 		rc = add_node(t, NB_ROOT_INO, r->agency_dir, NULL, 0,
 			      r->agency_mtime, 2 + (uint32_t)r->agency_reports,
 			      0, &t->agency_ino);
-	if (!rc && !r->unchanged && !(in->year.name = strdup(r->year_dir)))
+	if (!rc && !r->unchanged && !r->parsed &&
+	    !(in->year.name = strdup(r->year_dir)))
 		rc = -ENOMEM;
 	int64_t rank = 0;
-	if (!rc && !r->unchanged)
+	if (!rc && r->parsed)
+		rc = add_record(t, t->agency_ino, &in->pre, r->year_dir,
+				r->mtime_ns, r->id);
+	else if (!rc && !r->unchanged)
 		rc = add_tree(t, t->agency_ino, &in->year, r->mtime_ns, r->id,
 			      &rank);
 	if (!rc)
 		rc = insert_rows(t);	/* before the names they point to go */
 	if (!rc && !r->unchanged)
-		rc = ix_reptree_name_sections(t->render, r->id, &in->dirs);
+		rc = ix_reptree_name_sections(t->render, r->id,
+					      r->parsed ? &in->pre.dirs :
+					      &in->dirs);
 	return rc;
 }
 
@@ -284,11 +367,16 @@ static int insert_reports(tree *t)
 {
 	unsigned n = ix_readers_count(t->readers);
 	int rc = 0;
-	if (!(t->rd = calloc(n, sizeof *t->rd)))
-		return -ENOMEM;
-	for (unsigned w = 0; w < n && !rc; w++)
+	if (!(t->rd = calloc(n, sizeof *t->rd)) ||
+	    !(t->cross = calloc(n, sizeof *t->cross)))
+		rc = -ENOMEM;
+	for (unsigned w = 0; w < n && !rc; w++) {
 		rc = ix_reptree_new(ix_readers_db(t->readers, w), t->err, false,
 				    &t->rd[w]);
+		if (!rc)
+			rc = ix_rows_new(ix_readers_db(t->readers, w), t->err,
+					 &t->cross[w]);
+	}
 	if (!rc)
 		rc = ix_pmap(t->nreps, n, IX_RENDER_WINDOW, render_report,
 			     insert_report, t);
@@ -297,12 +385,18 @@ static int insert_reports(tree *t)
 	for (size_t i = 0; i < IX_RENDER_WINDOW; i++) {
 		ix_tnode_free(&t->ring[i].year);
 		ix_secdirs_free(&t->ring[i].dirs);
+		ix_prerendered_free(&t->ring[i].pre);
+		nb_buf_free(&t->ring[i].rec);
 		t->ring[i] = (rendered){0};
 	}
-	for (unsigned w = 0; w < n; w++)
-		ix_reptree_free(t->rd[w]);
+	for (unsigned w = 0; w < n; w++) {
+		ix_reptree_free(t->rd ? t->rd[w] : NULL);
+		ix_rows_free(t->cross ? t->cross[w] : NULL);
+	}
 	free(t->rd);
+	free(t->cross);
 	t->rd = NULL;
+	t->cross = NULL;
 	return rc;
 }
 
@@ -352,6 +446,7 @@ static int load_reports(tree *t)
 		if (ad && yd && !(r->year_dir = strdup(yd)))
 			rc = -ENOMEM;
 		r->named = r->year_dir && !strcmp(ad, r->agency_dir);
+		r->parsed = ix_spill_has(t->spill, r->id);
 	}
 	if (!rc && step != SQLITE_DONE)
 		rc = db_error(t);
@@ -530,10 +625,10 @@ static int insert_all(tree *t, const char *rawdir)
 	return rc;
 }
 
-int ix_tree_build(sqlite3 *db, const char *rawdir, FILE *err,
-		  const atomic_int *cancel)
+int ix_tree_build(sqlite3 *db, const char *rawdir, const ix_spill *spill,
+		  FILE *err, const atomic_int *cancel)
 {
-	tree t = {.db = db, .err = err, .cancel = cancel};
+	tree t = {.db = db, .err = err, .cancel = cancel, .spill = spill};
 	int rc = 0;
 	for (int i = 0; i < Q_COUNT && !rc; i++)
 		if (sqlite3_prepare_v3(db, sql[i], -1, SQLITE_PREPARE_PERSISTENT,

@@ -165,7 +165,7 @@ static void same_nodes_again(scratch_dir *fx, const char *vfs)
 {
 	sqlite3 *db = before_tree_phase(fx, vfs);
 	assert_true(count(db, "SELECT count(*) FROM temp.built") > 20);
-	assert_int_equal(ix_tree_build(db, fx->raw, NULL, NULL), 0);
+	assert_int_equal(ix_tree_build(db, fx->raw, NULL, NULL, NULL), 0);
 	assert_int_equal(sqlite3_get_autocommit(db), 0);
 	assert_int_equal(count(db, "SELECT count(*) FROM (SELECT * FROM node"
 			       " EXCEPT SELECT * FROM temp.built)"), 0);
@@ -218,7 +218,7 @@ static void test_tree_phase_fails_with_one_report(void **state)
 	size_t len = 0;
 	FILE *err = open_memstream(&msgs, &len);
 	assert_non_null(err);
-	assert_int_equal(ix_tree_build(db, fx->raw, err, NULL), -EIO);
+	assert_int_equal(ix_tree_build(db, fx->raw, NULL, err, NULL), -EIO);
 	fclose(err);
 	assert_non_null(strstr(msgs, "malformed JSON"));
 	free(msgs);

@@ -1,0 +1,255 @@
+/*
+ * prerender.c — a parsed report's files rendered from the report itself
+ * (memsrc.c) on the worker that parsed it, measured (sizes, digests) and
+ * kept as a compact record: reading them back from the index in the tree
+ * phase (reptree.c) was most of that phase's work (callgrind,
+ * bench/gen.py -n 300: 164 M of the build's 1,242 M instructions in
+ * rendering, 66 M of them reading back the tables).
+ *
+ * What is known only once every report is parsed stays for the tree
+ * phase: the year directory's name (tree.c), and meta.json's checks across
+ * years (crossyear.c) — its bytes before them are hashed here and the
+ * hash's state kept (ix_hstream), the tree phase adds those checks and the
+ * rest (ix_meta_finish).
+ *
+ * The record, in this process's own layout: a head (counts, meta.json's
+ * state, its tail), then each node (a fixed part, its name), each section
+ * directory not plainly named, each figure's key and value.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "memsrc.h"
+#include "prerender.h"
+
+struct ix_prerender {
+	ix_memsrc *src;
+	ix_renderer render;
+	ix_figures *figures;
+	ix_meta_split split;
+};
+
+typedef struct {
+	uint32_t nnodes, ndirs, nfigures;
+	ix_hstream meta;
+	unsigned depth;
+	bool object[IX_JSON_DEPTH];
+	size_t count[IX_JSON_DEPTH];
+	uint32_t tail_len;
+} head;
+
+typedef struct {
+	int64_t len, len_unix, digest;
+	uint32_t nlink, name_len;
+	uint8_t depth, is_dir, has_unix, meta;
+} node;
+
+int ix_prerender_new(ix_prerender **out)
+{
+	ix_prerender *w = calloc(1, sizeof *w);
+	if (!w)
+		return -ENOMEM;
+	int rc = ix_memsrc_new(&w->src);
+	if (!rc)
+		rc = ix_figures_new(NULL, NULL, &w->figures);
+	if (rc) {
+		ix_prerender_free(w);
+		return rc;
+	}
+	*out = w;
+	return 0;
+}
+
+void ix_prerender_free(ix_prerender *w)
+{
+	if (!w)
+		return;
+	ix_memsrc_free(w->src);
+	ix_renderer_free(&w->render);
+	ix_figures_free(w->figures);
+	nb_buf_free(&w->split.tail);
+	free(w);
+}
+
+static void put_str(nb_buf *b, const char *s)
+{
+	uint32_t n = s ? (uint32_t)strlen(s) : 0;
+	nb_buf_add(b, &n, sizeof n);
+	nb_buf_add(b, s ? s : "", n);
+	nb_buf_addc(b, '\0');
+}
+
+/* n and everything below it, depth first; meta.json's hash into h. */
+static void put_nodes(nb_buf *b, const ix_tnode *n, unsigned depth,
+		      ix_hstream *h, uint32_t *count)
+{
+	node e = {.depth = (uint8_t)depth, .is_dir = n->is_dir};
+	if (n->is_dir) {
+		e.nlink = 2;
+		for (size_t i = 0; i < n->nkids; i++)
+			e.nlink += n->kids[i].is_dir;
+	} else {
+		e.len = (int64_t)n->data.len;
+		e.has_unix = n->has_unix;
+		e.len_unix = n->has_unix ? (int64_t)n->data_unix.len : 0;
+		e.meta = depth == 1 && !strcmp(n->name, "meta.json");
+		if (e.meta) {
+			ix_digest_begin(h);
+			ix_hstream_add(h, n->data.s, n->data.len);
+		} else {
+			e.digest = ix_digest(n);
+		}
+	}
+	const char *name = depth ? n->name : "";
+	e.name_len = (uint32_t)strlen(name);
+	nb_buf_add(b, &e, sizeof e);
+	nb_buf_add(b, name, e.name_len);
+	nb_buf_addc(b, '\0');
+	(*count)++;
+	for (size_t i = 0; i < n->nkids; i++)
+		put_nodes(b, &n->kids[i], depth + 1, h, count);
+}
+
+int ix_prerender_report(ix_prerender *w, const nb_report *r,
+			const char *source, const char *sha256, nb_buf *rec)
+{
+	ix_repsrc src;
+	ix_tnode year = {0};
+	ix_secdirs dirs = {0};
+	ix_strv keys = {0}, values = {0};
+	nb_buf_reset(rec);
+	int rc = ix_memsrc_of(w->src, r, source, sha256, &src);
+	if (!rc)
+		rc = ix_render_report(&w->render, &src, &year, &dirs, &w->split);
+	if (!rc)
+		rc = ix_figures_of(w->figures, src.tables, src.ntables, &keys,
+				   &values);
+	if (!rc) {
+		head h = {.depth = w->split.json.depth,
+			  .tail_len = (uint32_t)w->split.tail.len};
+		memcpy(h.object, w->split.json.object, sizeof h.object);
+		memcpy(h.count, w->split.json.count, sizeof h.count);
+		nb_buf_add(rec, &h, sizeof h);	/* its counts filled below */
+		nb_buf_add(rec, w->split.tail.s, w->split.tail.len);
+		put_nodes(rec, &year, 0, &h.meta, &h.nnodes);
+		for (size_t i = 0; i < dirs.n; i++) {
+			if (!dirs.v[i].dir)
+				continue;
+			nb_buf_add(rec, &dirs.v[i].seq, sizeof dirs.v[i].seq);
+			put_str(rec, dirs.v[i].dir);
+			h.ndirs++;
+		}
+		for (size_t i = 0; i < keys.n; i++) {
+			put_str(rec, keys.v[i]);
+			put_str(rec, values.v[i]);
+		}
+		h.nfigures = (uint32_t)keys.n;
+		if (rec->oom)
+			rc = -ENOMEM;
+		else
+			memcpy(rec->s, &h, sizeof h);
+	}
+	ix_tnode_free(&year);
+	ix_secdirs_free(&dirs);
+	ix_strv_free(&keys);
+	ix_strv_free(&values);
+	return rc;
+}
+
+/* ---- reading a record back -------------------------------------------------- */
+
+typedef struct {
+	const char *p, *end;
+	bool bad;
+} cursor;
+
+static void take(cursor *c, void *to, size_t n)
+{
+	if (c->bad || (size_t)(c->end - c->p) < n) {
+		c->bad = true;
+		memset(to, 0, n);
+		return;
+	}
+	memcpy(to, c->p, n);
+	c->p += n;
+}
+
+/* A string of n bytes and its NUL, in place. */
+static const char *take_bytes(cursor *c, size_t n)
+{
+	if (c->bad || (size_t)(c->end - c->p) < n + 1 || c->p[n]) {
+		c->bad = true;
+		return "";
+	}
+	const char *s = c->p;
+	c->p += n + 1;
+	return s;
+}
+
+static const char *take_str(cursor *c)
+{
+	uint32_t n;
+	take(c, &n, sizeof n);
+	return take_bytes(c, n);
+}
+
+int ix_prerendered_read(const char *rec, size_t len, ix_prerendered *out)
+{
+	*out = (ix_prerendered){0};
+	cursor c = {.p = rec, .end = rec + len};
+	head h;
+	take(&c, &h, sizeof h);
+	if (c.bad || h.depth > IX_JSON_DEPTH)
+		return -EIO;
+	out->meta = h.meta;
+	out->json = (ix_json){.depth = h.depth};
+	memcpy(out->json.object, h.object, sizeof h.object);
+	memcpy(out->json.count, h.count, sizeof h.count);
+	out->tail_len = h.tail_len;
+	if ((size_t)(c.end - c.p) < h.tail_len)
+		return -EIO;
+	out->tail = c.p;
+	c.p += h.tail_len;
+	int rc = 0;
+	if (h.nnodes && !(out->nodes = calloc(h.nnodes, sizeof *out->nodes)))
+		rc = -ENOMEM;
+	if (!rc && h.ndirs &&
+	    !(out->dirs.v = calloc(h.ndirs, sizeof *out->dirs.v)))
+		rc = -ENOMEM;
+	for (uint32_t i = 0; i < h.nnodes && !rc && !c.bad; i++) {
+		node e;
+		take(&c, &e, sizeof e);
+		out->nodes[out->nnodes++] = (ix_pnode){
+			.name = take_bytes(&c, e.name_len),
+			.depth = e.depth, .is_dir = e.is_dir,
+			.has_unix = e.has_unix, .meta = e.meta,
+			.nlink = e.nlink, .len = e.len,
+			.len_unix = e.len_unix, .digest = e.digest,
+		};
+	}
+	for (uint32_t i = 0; i < h.ndirs && !rc && !c.bad; i++) {
+		ix_secdir *d = &out->dirs.v[out->dirs.n++];
+		take(&c, &d->seq, sizeof d->seq);
+		d->dir = (char *)take_str(&c);
+	}
+	for (uint32_t i = 0; i < h.nfigures && !rc && !c.bad; i++) {
+		rc = ix_strv_push(&out->keys, take_str(&c));
+		if (!rc)
+			rc = ix_strv_push(&out->values, take_str(&c));
+	}
+	if (!rc && c.bad)
+		rc = -EIO;
+	if (rc)
+		ix_prerendered_free(out);
+	return rc;
+}
+
+void ix_prerendered_free(ix_prerendered *p)
+{
+	free(p->nodes);
+	free(p->dirs.v);	/* its strings are the record's */
+	ix_strv_free(&p->keys);
+	ix_strv_free(&p->values);
+	*p = (ix_prerendered){0};
+}

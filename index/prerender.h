@@ -1,0 +1,56 @@
+/*
+ * prerender.h — a parsed report's files measured on the worker that parsed
+ * it (prerender.c), kept as a record until the tree phase (spill.c) names
+ * and inserts their nodes (tree.c).
+ */
+#ifndef IX_PRERENDER_H
+#define IX_PRERENDER_H
+
+#include "ix.h"
+#include "dataset.h"
+
+/* A worker's: what rendering needs, reused from report to report. */
+typedef struct ix_prerender ix_prerender;
+
+/* 0 or -ENOMEM. */
+int ix_prerender_new(ix_prerender **out);
+void ix_prerender_free(ix_prerender *w);
+/* Report r's record into rec (reset first): every file's sizes and digest,
+ * meta.json's up to its checks across years, the sections' directories,
+ * its figures for 趋势.csv.  source and sha256: its raw file's path and
+ * SHA-256.  0 or -ENOMEM. */
+int ix_prerender_report(ix_prerender *w, const nb_report *r,
+			const char *source, const char *sha256, nb_buf *rec);
+
+/* Levels of a record's nodes: the year directory, a section's, its files. */
+#define IX_RECORD_DEPTH 3
+
+/* A node of the year directory (depth 0) or below it, depth first with
+ * every directory's children in name order (add_tree's order, tree.c). */
+typedef struct {
+	const char *name;	/* into the record; the year directory's "" */
+	unsigned depth;
+	bool is_dir, has_unix;
+	bool meta;		/* meta.json: len and digest not final */
+	uint32_t nlink;		/* a directory's */
+	int64_t len, len_unix, digest;
+} ix_pnode;
+
+/* A record read back: pointing into it, but keys and values, owned. */
+typedef struct {
+	ix_pnode *nodes;
+	size_t nnodes;
+	ix_secdirs dirs;	/* only those not plain; dir into the record */
+	ix_strv keys, values;	/* the figures for 趋势.csv */
+	ix_hstream meta;	/* meta.json's first bytes hashed */
+	ix_json json;		/* ... and the writer's state after them */
+	const char *tail;	/* what follows its checks across years */
+	size_t tail_len;
+} ix_prerendered;
+
+/* Record rec (len bytes, kept while *out is used) into *out.  0, -ENOMEM,
+ * or -EIO when it is not a record. */
+int ix_prerendered_read(const char *rec, size_t len, ix_prerendered *out);
+void ix_prerendered_free(ix_prerendered *p);
+
+#endif
