@@ -6,10 +6,13 @@
  * Readers see what the writer committed before they opened and nothing it
  * writes after; closing them leaves the writer journal-less and in a
  * transaction, as the build keeps it; a cancel interrupts them.  The tree
- * phase rebuilt from the rows gives the very nodes of the build, and one
- * report that cannot be rendered fails it, said on err.  Each agency's
- * 趋势.csv, measured from the tables the phase loaded to render the
- * reports, is what a read renders from the index.
+ * phase rebuilt from the rows (reptree.c) gives the very nodes of the
+ * build, which measured each report it parsed from the parsed report
+ * (prerender.c), and one report that cannot be rendered fails it, said on
+ * err.  Every file of a report measured so, meta.json with its checks
+ * across years, has the sizes and digest of the file a read renders from
+ * the index; each agency's 趋势.csv, measured from the figures of the
+ * parsed reports, is what a read renders from the index.
  */
 #include <errno.h>
 #include <setjmp.h>
@@ -274,6 +277,69 @@ static void test_trend_files_as_a_read_renders_them(void **state)
 	assert_int_equal(trend_files_as_read(fx->db), 2);
 }
 
+/* Every report file's node of the index at path has the sizes and digest
+ * of the file a read renders (rendered.c's way: ix_reptree_render); returns
+ * how many. */
+static int report_files_as_read(const char *path)
+{
+	sqlite3 *db;
+	assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL),
+			 SQLITE_OK);
+	ix_reptree *t;
+	assert_int_equal(ix_reptree_new(db, NULL, false, &t), 0);
+	sqlite3_stmt *st;
+	assert_int_equal(sqlite3_prepare_v2(db, "SELECT report, part, size,"
+					    " size_unix, digest FROM node"
+					    " WHERE report IS NOT NULL"
+					    " AND NOT is_dir ORDER BY report,"
+					    " part", -1, &st, NULL), SQLITE_OK);
+	int n = 0;
+	int64_t id = 0;
+	ix_tnode year = {0};
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		if (sqlite3_column_int64(st, 0) != id) {
+			ix_tnode_free(&year);
+			id = sqlite3_column_int64(st, 0);
+			assert_int_equal(ix_reptree_render(t, id, &year), 0);
+			ix_tnode_digest(&year);
+		}
+		const ix_tnode *f = ix_tnode_file(&year,
+						  sqlite3_column_int64(st, 1));
+		assert_non_null(f);
+		assert_int_equal((int64_t)f->data.len,
+				 sqlite3_column_int64(st, 2));
+		if (f->has_unix)
+			assert_int_equal((int64_t)f->data_unix.len,
+					 sqlite3_column_int64(st, 3));
+		else
+			assert_int_equal(sqlite3_column_type(st, 3), SQLITE_NULL);
+		assert_int_equal(f->digest, sqlite3_column_int64(st, 4));
+		n++;
+	}
+	ix_tnode_free(&year);
+	sqlite3_finalize(st);
+	ix_reptree_free(t);
+	sqlite3_close(db);
+	return n;
+}
+
+static void test_report_files_as_a_read_renders_them(void **state)
+{
+	scratch_dir *fx = *state;
+	assert_int_equal(nb_index_build(fx->db, fx->raw, NULL, NULL), 0);
+	/* meta.json finished in the tree phase: some have checks across
+	 * years */
+	sqlite3 *db;
+	assert_int_equal(sqlite3_open(fx->db, &db), SQLITE_OK);
+	assert_true(count(db, "SELECT count(*) FROM check_list"
+			  " WHERE cross IS NOT NULL") > 0);
+	int64_t files = count(db, "SELECT count(*) FROM node"
+			      " WHERE report IS NOT NULL AND NOT is_dir");
+	sqlite3_close(db);
+	assert_true(files > 20);
+	assert_int_equal(report_files_as_read(fx->db), files);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -283,6 +349,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_without_wal_the_writer_renders, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_tree_phase_fails_with_one_report, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_trend_files_as_a_read_renders_them, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_report_files_as_a_read_renders_them, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
