@@ -19,6 +19,10 @@
  * and changed reports are rendered — and those of a table whose union of
  * columns changed.  They are rendered on every core, on read connections
  * (readers.c), and given to the blocks by the writer in order (pmap.c).
+ * A report parsed in this build has its tables and own checks read from
+ * its record (prerender.c, in the build's spill file), not from its rows:
+ * reading them back was most of this phase's work (callgrind,
+ * bench/gen.py -n 300: 43 M of work_report's 67 M instructions).
  * alltree.c then makes the nodes.
  */
 #include <errno.h>
@@ -27,7 +31,9 @@
 
 #include "ix.h"
 #include "dataset.h"
+#include "prerender.h"
 #include "rows.h"
+#include "spill.h"
 
 enum {
 	Q_REPORTS, Q_INFO, Q_WARNINGS, Q_COUNT
@@ -51,6 +57,11 @@ typedef struct {
 	ix_rows *rows;		/* the report's tables */
 	const char **values;	/* a row's, by column of its file */
 	size_t cap;
+	nb_buf rec;		/* a parsed report's record, */
+	ix_recdata data;	/* ... read */
+	bool from_rec;		/* the report's data is data's */
+	ix_check *checks;	/* its own checks and those across years */
+	size_t ccap;
 } stmts;
 
 /* One report's chunks, a buffer per file of _all, as a reader rendered
@@ -69,6 +80,7 @@ struct ix_dataset {
 	sqlite3 *db;
 	FILE *err;
 	const atomic_int *cancel;
+	const ix_spill *spill;	/* the parsed reports' records */
 	ix_allfiles files;	/* only read while readers render */
 	ix_blocks *blocks;	/* where the chunks go */
 	bool old;		/* an old index is attached */
@@ -140,15 +152,40 @@ static void put_identity(nb_buf *b, const identity *id)
 		nb_buf_add(b, id->fields.s, id->fields.len);
 }
 
+/* The report's checks: its own, then across years. */
+static int checks_of(stmts *s, int64_t report, const ix_check **v, size_t *n)
+{
+	if (!s->from_rec)
+		return ix_rows_checks(s->rows, report, v, n);
+	const ix_check *cross;
+	size_t ncross;
+	int rc = ix_rows_cross(s->rows, report, &cross, &ncross);
+	size_t own = s->data.nchecks;
+	if (rc || !(own + ncross))
+		return rc;
+	ix_check *all = nb_grow(s->checks, &s->ccap, own + ncross,
+				sizeof *all, 64);
+	if (!all)
+		return -ENOMEM;
+	s->checks = all;
+	if (own)
+		memcpy(all, s->data.checks, own * sizeof *all);
+	if (ncross)
+		memcpy(all + own, cross, ncross * sizeof *all);
+	*v = all;
+	*n = own + ncross;
+	return 0;
+}
+
 /* The report's records in the lists: its checks that failed and its
  * warnings first, counted for its record in reports.csv (a count of
  * each in SQL read the views again). */
 static int put_lists(render *r, int64_t report, const identity *id,
 		     sqlite3_stmt *info)
 {
-	const ix_check *v;
-	size_t n;
-	int rc = ix_rows_checks(r->s->rows, report, &v, &n), step;
+	const ix_check *v = NULL;
+	size_t n = 0;
+	int rc = checks_of(r->s, report, &v, &n), step;
 	nb_buf *b = &r->c->chunk[IX_ALL_CHECKS];
 	int64_t *failed = &r->c->records[IX_ALL_CHECKS];
 	for (size_t i = 0; i < n; i++) {
@@ -258,9 +295,9 @@ static int put_tables(render *r, int64_t report, bool kept,
 		      const identity *id)
 {
 	const ix_allfiles *files = &r->d->files;
-	const ix_table *v;
-	size_t n;
-	int rc = ix_rows_load(r->s->rows, report, &v, &n);
+	const ix_table *v = r->s->data.tables;
+	size_t n = r->s->data.ntables;
+	int rc = r->s->from_rec ? 0 : ix_rows_load(r->s->rows, report, &v, &n);
 	for (size_t i = 0; i < n && !rc; i++) {
 		if (!v[i].name)
 			continue;
@@ -303,10 +340,31 @@ static int reuse_chunks(const dataset *d, chunks *c)
 
 /* Renders report's chunks on the statements s: all of them, or for a
  * report that kept its chunks, those of the table files that changed. */
+/* Report's record into s->data when it has one (parsed in this build). */
+static int read_record(const dataset *d, stmts *s, int64_t report)
+{
+	ix_recdata_free(&s->data);
+	s->from_rec = false;
+	if (!ix_spill_has(d->spill, report))
+		return 0;
+	int rc = ix_spill_read(d->spill, report, &s->rec);
+	if (!rc)
+		rc = ix_record_data(s->rec.s, s->rec.len, &s->data);
+	if (rc == -EIO)
+		ix_say(d->err, "%s: report %lld: its record in the build's"
+		       " scratch file is damaged",
+		       sqlite3_db_filename(d->db, "main"), (long long)report);
+	s->from_rec = !rc;
+	return rc;
+}
+
 static int render_report(const dataset *d, stmts *s, int64_t report,
 			 bool kept, chunks *c)
 {
 	render r = {.d = d, .s = s, .c = c};
+	int rc = kept ? 0 : read_record(d, s, report);
+	if (rc)
+		return rc;
 	sqlite3_stmt *info = s->q[Q_INFO];
 	sqlite3_bind_int64(info, 1, report);
 	if (sqlite3_step(info) != SQLITE_ROW) {
@@ -316,7 +374,7 @@ static int render_report(const dataset *d, stmts *s, int64_t report,
 	identity id = {0};
 	make_identity(&id, col_text(info, 0), sqlite3_column_int(info, 1),
 		      col_text(info, 2), col_text(info, 3));
-	int rc = kept ? 0 : put_lists(&r, report, &id, info);
+	rc = kept ? 0 : put_lists(&r, report, &id, info);
 	if (!rc)
 		rc = put_tables(&r, report, kept, &id);
 	for (size_t i = 0; i < d->files.n && !rc; i++)
@@ -379,6 +437,9 @@ static void finalize(stmts *s)
 		sqlite3_finalize(s->q[i]);
 	ix_rows_free(s->rows);
 	free(s->values);
+	nb_buf_free(&s->rec);
+	ix_recdata_free(&s->data);
+	free(s->checks);
 }
 
 /* Every report's chunks, rendered on every reader. */
@@ -468,10 +529,11 @@ int ix_dataset_new(sqlite3 *db, FILE *err, ix_dataset **out)
 }
 
 int ix_dataset_build(ix_dataset *d, int64_t all_ino, int64_t mtime_ns,
-		     ix_inos *inos, ix_readers *readers,
+		     ix_inos *inos, ix_readers *readers, const ix_spill *spill,
 		     const atomic_int *cancel)
 {
 	d->cancel = cancel;
+	d->spill = spill;
 	int rc = render_all(d, d->n, readers);
 	if (!rc)
 		rc = ix_alltree_build(d->db, d->err, all_ino, mtime_ns, inos);

@@ -55,10 +55,11 @@ int ix_dataset_new(sqlite3 *db, FILE *err, ix_dataset **out);
  * report unchanged since the old index, attached as "old", keeps its
  * chunks), lays them out by year then agency, and inserts the _all
  * directory at all_ino with its files numbered by inos (alltree.c).
+ * spill: the records of the reports parsed in this build (NULL: none).
  * 0, -ENOMEM, -EIO or NB_CANCELLED.
  */
 int ix_dataset_build(ix_dataset *d, int64_t all_ino, int64_t mtime_ns,
-		     ix_inos *inos, ix_readers *readers,
+		     ix_inos *inos, ix_readers *readers, const ix_spill *spill,
 		     const atomic_int *cancel);
 void ix_dataset_free(ix_dataset *d);
 /* The order of reports in _all and 趋势.csv is by year, unknown last: an

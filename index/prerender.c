@@ -14,7 +14,9 @@
  *
  * The record, in this process's own layout: a head (counts, meta.json's
  * state, its tail), then each node (a fixed part, its name), each section
- * directory not plainly named, each figure's key and value.
+ * directory not plainly named, each figure's key and value; then the
+ * report's tables and own checks as _all's records read them (dataset.c,
+ * ix_record_data): a cell's state and value only.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -31,7 +33,9 @@ struct ix_prerender {
 };
 
 typedef struct {
-	uint32_t nnodes, ndirs, nfigures;
+	uint32_t nnodes, ndirs, nfigures, ntables, nrows, ncells, nheaders,
+		nchecks;
+	uint64_t data;		/* where the tables start */
 	ix_hstream meta;
 	unsigned depth;
 	bool object[IX_JSON_DEPTH];
@@ -72,12 +76,65 @@ void ix_prerender_free(ix_prerender *w)
 	free(w);
 }
 
+/* A string's length before it; NONE: NULL. */
+#define NONE UINT32_MAX
+
 static void put_str(nb_buf *b, const char *s)
 {
-	uint32_t n = s ? (uint32_t)strlen(s) : 0;
+	uint32_t n = s ? (uint32_t)strlen(s) : NONE;
 	nb_buf_add(b, &n, sizeof n);
-	nb_buf_add(b, s ? s : "", n);
+	if (s)
+		nb_buf_add(b, s, n);
 	nb_buf_addc(b, '\0');
+}
+
+static void put_i64(nb_buf *b, int64_t v)
+{
+	nb_buf_add(b, &v, sizeof v);
+}
+
+/* src's tables and own checks, counted into h. */
+static void put_data(nb_buf *b, const ix_repsrc *src, head *h)
+{
+	h->data = b->len;
+	for (size_t i = 0; i < src->ntables; i++) {
+		const ix_table *tb = &src->tables[i];
+		put_i64(b, tb->no);
+		put_i64(b, tb->kind);
+		put_i64(b, tb->ncols);
+		put_i64(b, tb->nrows);
+		put_str(b, tb->format);
+		put_str(b, tb->name);
+		put_str(b, tb->label_header);
+		put_i64(b, (int64_t)tb->nheaders);
+		for (size_t c = 0; c < tb->nheaders; c++)
+			put_str(b, tb->headers[c]);
+		put_i64(b, (int64_t)tb->nrowv);
+		for (size_t r = 0; r < tb->nrowv; r++) {
+			const ix_row *row = &tb->rows[r];
+			put_i64(b, row->no);
+			put_str(b, row->label);
+			put_str(b, row->printed);
+			put_i64(b, row->extra);
+			put_i64(b, (int64_t)row->ncells);
+			for (size_t c = 0; c < row->ncells; c++) {
+				put_i64(b, row->cells[c].state);
+				put_str(b, row->cells[c].value);
+			}
+			h->ncells += (uint32_t)row->ncells;
+		}
+		h->nheaders += (uint32_t)tb->nheaders;
+		h->nrows += (uint32_t)tb->nrowv;
+	}
+	h->ntables = (uint32_t)src->ntables;
+	for (size_t i = 0; i < src->nchecks; i++) {
+		const ix_check *ck = &src->checks[i];
+		put_str(b, ck->rule);
+		put_str(b, ck->subject);
+		put_str(b, ck->detail);
+		put_i64(b, ck->ok);
+	}
+	h->nchecks = (uint32_t)src->nchecks;
 }
 
 /* n and everything below it, depth first; meta.json's hash into h. */
@@ -145,6 +202,7 @@ int ix_prerender_report(ix_prerender *w, const nb_report *r,
 			put_str(rec, values.v[i]);
 		}
 		h.nfigures = (uint32_t)keys.n;
+		put_data(rec, &src, &h);
 		if (rec->oom)
 			rc = -ENOMEM;
 		else
@@ -191,7 +249,115 @@ static const char *take_str(cursor *c)
 {
 	uint32_t n;
 	take(c, &n, sizeof n);
-	return take_bytes(c, n);
+	if (n != NONE)
+		return take_bytes(c, n);
+	take_bytes(c, 0);
+	return NULL;
+}
+
+/* A string that cannot be NULL. */
+static const char *take_text(cursor *c)
+{
+	const char *s = take_str(c);
+	if (!s)
+		c->bad = true;
+	return s ? s : "";
+}
+
+static int64_t take_i64(cursor *c)
+{
+	int64_t v;
+	take(c, &v, sizeof v);
+	return v;
+}
+
+/* An array of n, into *v; false when out of memory. */
+static bool array(void **v, size_t n, size_t size)
+{
+	*v = n ? calloc(n, size) : NULL;
+	return !n || *v;
+}
+
+int ix_record_data(const char *rec, size_t len, ix_recdata *out)
+{
+	*out = (ix_recdata){0};
+	cursor c = {.p = rec, .end = rec + len};
+	head h;
+	take(&c, &h, sizeof h);
+	if (c.bad || h.data > len)
+		return -EIO;
+	c.p = rec + h.data;
+	if (!array((void **)&out->tables, h.ntables, sizeof *out->tables) ||
+	    !array((void **)&out->rows, h.nrows, sizeof *out->rows) ||
+	    !array((void **)&out->cells, h.ncells, sizeof *out->cells) ||
+	    !array((void **)&out->headers, h.nheaders, sizeof *out->headers) ||
+	    !array((void **)&out->checks, h.nchecks, sizeof *out->checks)) {
+		ix_recdata_free(out);
+		return -ENOMEM;
+	}
+	size_t nrows = 0, ncells = 0, nheaders = 0;
+	for (uint32_t i = 0; i < h.ntables && !c.bad; i++) {
+		ix_table *tb = &out->tables[out->ntables++];
+		*tb = (ix_table){.no = take_i64(&c), .kind = take_i64(&c),
+				 .ncols = take_i64(&c), .nrows = take_i64(&c)};
+		tb->format = take_str(&c);
+		tb->name = take_str(&c);
+		tb->label_header = take_str(&c);
+		tb->nheaders = (size_t)take_i64(&c);
+		if (tb->nheaders > h.nheaders - nheaders) {
+			c.bad = true;
+			break;
+		}
+		tb->headers = out->headers + nheaders;
+		for (size_t k = 0; k < tb->nheaders; k++)
+			out->headers[nheaders++] = take_str(&c);
+		tb->nrowv = (size_t)take_i64(&c);
+		if (tb->nrowv > h.nrows - nrows) {
+			c.bad = true;
+			break;
+		}
+		tb->rows = out->rows + nrows;
+		for (size_t r = 0; r < tb->nrowv && !c.bad; r++) {
+			ix_row *row = &out->rows[nrows++];
+			*row = (ix_row){.no = take_i64(&c)};
+			row->label = take_str(&c);
+			row->printed = take_str(&c);
+			row->extra = take_i64(&c);
+			row->ncells = (size_t)take_i64(&c);
+			if (row->ncells > h.ncells - ncells) {
+				c.bad = true;
+				break;
+			}
+			ix_cell *cell = out->cells + ncells;
+			row->cells = cell;
+			for (size_t k = 0; k < row->ncells; k++, ncells++) {
+				cell[k] = (ix_cell){.state = (int)take_i64(&c)};
+				cell[k].value = take_str(&c);
+			}
+		}
+	}
+	for (uint32_t i = 0; i < h.nchecks && !c.bad; i++) {
+		ix_check *ck = &out->checks[out->nchecks++];
+		ck->rule = take_text(&c);
+		ck->subject = take_str(&c);
+		ck->detail = take_str(&c);
+		ck->ok = take_i64(&c);
+	}
+	if (c.bad) {
+		ix_recdata_free(out);
+		return -EIO;
+	}
+	return 0;
+}
+
+void ix_recdata_free(ix_recdata *d)
+{
+	free(d->tables);
+	free(d->rows);
+	free(d->cells);
+	free(d->headers);
+	free(d->checks);
+	*d = (ix_recdata){0};
 }
 
 int ix_prerendered_read(const char *rec, size_t len, ix_prerendered *out)

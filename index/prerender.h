@@ -8,6 +8,7 @@
 
 #include "ix.h"
 #include "dataset.h"
+#include "rows.h"
 
 /* A worker's: what rendering needs, reused from report to report. */
 typedef struct ix_prerender ix_prerender;
@@ -52,5 +53,23 @@ typedef struct {
  * or -EIO when it is not a record. */
 int ix_prerendered_read(const char *rec, size_t len, ix_prerendered *out);
 void ix_prerendered_free(ix_prerendered *p);
+
+/* A record's tables and own checks, as rows.c loads them (ix_rows_load,
+ * ix_rows_checks) but for the cells' raw text and note, which _all's
+ * records do not read: pointing into the record. */
+typedef struct {
+	ix_table *tables;
+	size_t ntables;
+	ix_check *checks;
+	size_t nchecks;
+	ix_row *rows;		/* the tables' */
+	ix_cell *cells;
+	const char **headers;
+} ix_recdata;
+
+/* Record rec (len bytes) into *out.  0, -ENOMEM, or -EIO when it is not
+ * a record. */
+int ix_record_data(const char *rec, size_t len, ix_recdata *out);
+void ix_recdata_free(ix_recdata *d);
 
 #endif

@@ -614,7 +614,7 @@ static int insert_all(tree *t, const char *rawdir)
 		rc = ix_exec(t->db, copy_nodes_sql, t->err);
 	if (!rc)
 		rc = ix_dataset_build(t->dataset, all_ino, root_mtime, t->inos,
-				      t->readers, t->cancel);
+				      t->readers, t->spill, t->cancel);
 	if (!rc)
 		rc = ix_trends_insert(t->trends, t->inos, t->cancel);
 	/* their statements gone before the file leaves WAL (readers.c) */
