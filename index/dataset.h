@@ -170,10 +170,6 @@ int ix_trends_readers(ix_trends *b, ix_readers *readers);
  * report is in.  0, -ENOMEM or -EIO. */
 int ix_trends_report(ix_trends *b, unsigned w, int64_t id, const ix_table *v,
 		     size_t n);
-/* The same, of the figures keys and values of report id (ix_figures_of's,
- * made when it was parsed; taken over, emptied).  0 or -ENOMEM. */
-int ix_trends_figures(ix_trends *b, unsigned w, int64_t id, ix_strv *keys,
-		      ix_strv *values);
 /* Adds every agency directory's 趋势.csv, rendered on every reader when
  * the tree phase did not.  0, -ENOMEM, -EIO or NB_CANCELLED. */
 int ix_trends_insert(ix_trends *b, ix_inos *inos, const atomic_int *cancel);
@@ -184,8 +180,7 @@ void ix_trends_free(ix_trends *b);
 /* The statements that read reports' key figures for 趋势.csv from one
  * connection's rows (figures.c). */
 typedef struct ix_figures ix_figures;
-/* db NULL: without statements, for ix_figures_of alone.  0, -ENOMEM or
- * -EIO (message on err). */
+/* 0, -ENOMEM or -EIO (message on err). */
 int ix_figures_new(sqlite3 *db, FILE *err, ix_figures **out);
 void ix_figures_free(ix_figures *f);
 /* Appends report's figures to keys (<table>/<row>/<column>) and values,

@@ -151,8 +151,7 @@ int ix_figures_new(sqlite3 *db, FILE *err, ix_figures **out)
 	ix_figures *t = calloc(1, sizeof *t);
 	if (!t)
 		return -ENOMEM;
-	/* without a connection (a parsing worker's), only ix_figures_of */
-	int rc = db ? ix_rows_new(db, err, &t->rows) : 0;
+	int rc = ix_rows_new(db, err, &t->rows);
 	if (rc) {
 		free(t);
 		return rc;

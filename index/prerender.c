@@ -14,9 +14,9 @@
  *
  * The record, in this process's own layout: a head (counts, meta.json's
  * state, its tail), then each node (a fixed part, its name), each section
- * directory not plainly named, each figure's key and value; then the
- * report's tables and own checks as _all's records read them (dataset.c,
- * ix_record_data): a cell's state and value only.
+ * directory not plainly named; then the report's tables and own checks as
+ * 趋势.csv (tree.c) and _all's records (dataset.c) read them
+ * (ix_record_data): a cell's state and value only.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -28,12 +28,11 @@
 struct ix_prerender {
 	ix_memsrc *src;
 	ix_renderer render;
-	ix_figures *figures;
 	ix_meta_split split;
 };
 
 typedef struct {
-	uint32_t nnodes, ndirs, nfigures, ntables, nrows, ncells, nheaders,
+	uint32_t nnodes, ndirs, ntables, nrows, ncells, nheaders,
 		nchecks;
 	uint64_t data;		/* where the tables start */
 	ix_hstream meta;
@@ -55,8 +54,6 @@ int ix_prerender_new(ix_prerender **out)
 	if (!w)
 		return -ENOMEM;
 	int rc = ix_memsrc_new(&w->src);
-	if (!rc)
-		rc = ix_figures_new(NULL, NULL, &w->figures);
 	if (rc) {
 		ix_prerender_free(w);
 		return rc;
@@ -71,7 +68,6 @@ void ix_prerender_free(ix_prerender *w)
 		return;
 	ix_memsrc_free(w->src);
 	ix_renderer_free(&w->render);
-	ix_figures_free(w->figures);
 	nb_buf_free(&w->split.tail);
 	free(w);
 }
@@ -174,14 +170,10 @@ int ix_prerender_report(ix_prerender *w, const nb_report *r,
 	ix_repsrc src;
 	ix_tnode year = {0};
 	ix_secdirs dirs = {0};
-	ix_strv keys = {0}, values = {0};
 	nb_buf_reset(rec);
 	int rc = ix_memsrc_of(w->src, r, source, sha256, &src);
 	if (!rc)
 		rc = ix_render_report(&w->render, &src, &year, &dirs, &w->split);
-	if (!rc)
-		rc = ix_figures_of(w->figures, src.tables, src.ntables, &keys,
-				   &values);
 	if (!rc) {
 		head h = {.depth = w->split.json.depth,
 			  .tail_len = (uint32_t)w->split.tail.len};
@@ -197,11 +189,6 @@ int ix_prerender_report(ix_prerender *w, const nb_report *r,
 			put_str(rec, dirs.v[i].dir);
 			h.ndirs++;
 		}
-		for (size_t i = 0; i < keys.n; i++) {
-			put_str(rec, keys.v[i]);
-			put_str(rec, values.v[i]);
-		}
-		h.nfigures = (uint32_t)keys.n;
 		put_data(rec, &src, &h);
 		if (rec->oom)
 			rc = -ENOMEM;
@@ -210,8 +197,6 @@ int ix_prerender_report(ix_prerender *w, const nb_report *r,
 	}
 	ix_tnode_free(&year);
 	ix_secdirs_free(&dirs);
-	ix_strv_free(&keys);
-	ix_strv_free(&values);
 	return rc;
 }
 
@@ -399,11 +384,6 @@ int ix_prerendered_read(const char *rec, size_t len, ix_prerendered *out)
 		take(&c, &d->seq, sizeof d->seq);
 		d->dir = (char *)take_str(&c);
 	}
-	for (uint32_t i = 0; i < h.nfigures && !rc && !c.bad; i++) {
-		rc = ix_strv_push(&out->keys, take_str(&c));
-		if (!rc)
-			rc = ix_strv_push(&out->values, take_str(&c));
-	}
 	if (!rc && c.bad)
 		rc = -EIO;
 	if (rc)
@@ -415,7 +395,5 @@ void ix_prerendered_free(ix_prerendered *p)
 {
 	free(p->nodes);
 	free(p->dirs.v);	/* its strings are the record's */
-	ix_strv_free(&p->keys);
-	ix_strv_free(&p->values);
 	*p = (ix_prerendered){0};
 }

@@ -18,7 +18,7 @@ int ix_prerender_new(ix_prerender **out);
 void ix_prerender_free(ix_prerender *w);
 /* Report r's record into rec (reset first): every file's sizes and digest,
  * meta.json's up to its checks across years, the sections' directories,
- * its figures for 趋势.csv.  source and sha256: its raw file's path and
+ * its tables and own checks.  source and sha256: its raw file's path and
  * SHA-256.  0 or -ENOMEM. */
 int ix_prerender_report(ix_prerender *w, const nb_report *r,
 			const char *source, const char *sha256, nb_buf *rec);
@@ -37,12 +37,11 @@ typedef struct {
 	int64_t len, len_unix, digest;
 } ix_pnode;
 
-/* A record read back: pointing into it, but keys and values, owned. */
+/* A record's files read back, pointing into it. */
 typedef struct {
 	ix_pnode *nodes;
 	size_t nnodes;
 	ix_secdirs dirs;	/* only those not plain; dir into the record */
-	ix_strv keys, values;	/* the figures for 趋势.csv */
 	ix_hstream meta;	/* meta.json's first bytes hashed */
 	ix_json json;		/* ... and the writer's state after them */
 	const char *tail;	/* what follows its checks across years */

@@ -275,7 +275,7 @@ static int add_record(tree *t, int64_t parent, const ix_prerendered *p,
 }
 
 /* Report id's record (parsed in this build) into out: meta.json finished
- * with its checks across years, its figures handed to 趋势.csv. */
+ * with its checks across years, its tables handed to 趋势.csv. */
 static int finish_record(tree *t, unsigned w, int64_t id, rendered *out)
 {
 	int rc = ix_spill_read(t->spill, id, &out->rec);
@@ -296,8 +296,12 @@ static int finish_record(tree *t, unsigned w, int64_t id, rendered *out)
 			rc = ix_meta_finish(&p->meta, &p->json, v, n, p->tail,
 					    p->tail_len, &f->len, &f->digest);
 	}
-	if (!rc)
-		rc = ix_trends_figures(t->trends, w, id, &p->keys, &p->values);
+	ix_recdata data;
+	if (!rc && !(rc = ix_record_data(out->rec.s, out->rec.len, &data))) {
+		rc = ix_trends_report(t->trends, w, id, data.tables,
+				      data.ntables);
+		ix_recdata_free(&data);
+	}
 	return rc;
 }
 

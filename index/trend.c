@@ -78,16 +78,6 @@ int ix_trend_column_of(ix_trend *t, const char *year_dir, const ix_table *v,
 	return rc ? rc : ix_figures_of(t->figures, v, n, &c->keys, &c->values);
 }
 
-int ix_trend_column_given(const char *year_dir, ix_strv *keys,
-			  ix_strv *values, column *c)
-{
-	int rc = new_column(c, year_dir);
-	c->keys = *keys;
-	c->values = *values;
-	*keys = *values = (ix_strv){0};
-	return rc;
-}
-
 /* One report's figures, read from the index, as a new column. */
 static int add_column(trend *t, int64_t report, const char *year_dir)
 {

@@ -30,9 +30,6 @@ int ix_trend_open(sqlite3 *db, FILE *err, ix_trend **out);
  * (freed by ix_trend_columns_free even when this fails).  0 or -ENOMEM. */
 int ix_trend_column_of(ix_trend *t, const char *year_dir, const ix_table *v,
 		       size_t n, ix_trend_column *c);
-/* The same, of the figures keys and values (taken over, emptied). */
-int ix_trend_column_given(const char *year_dir, ix_strv *keys,
-			  ix_strv *values, ix_trend_column *c);
 void ix_trend_columns_free(ix_trend_column *c, size_t n);
 /* The file of the columns cols (n of them, in order) into f: f->data the
  * excel dialect, f->data_unix the unix one.  0 or -ENOMEM. */

@@ -308,10 +308,8 @@ int ix_trends_readers(ix_trends *b, ix_readers *readers)
 	return rc;
 }
 
-/* Report id's column: its figures from its tables v (n), or, v NULL,
- * those given (keys and values, taken over). */
-static int add_report(ix_trends *b, unsigned w, int64_t id, const ix_table *v,
-		      size_t n, ix_strv *keys, ix_strv *values)
+int ix_trends_report(ix_trends *b, unsigned w, int64_t id, const ix_table *v,
+		     size_t n)
 {
 	const place *p = bsearch(&(place){.id = id}, b->places, b->nplaces,
 				 sizeof *p, by_id);
@@ -321,14 +319,8 @@ static int add_report(ix_trends *b, unsigned w, int64_t id, const ix_table *v,
 	ix_trend *t = b->rd[w];
 	column one = {0};
 	column *cols = a->n > 1 ? a->cols : &one;
-	const char *year_dir = b->members[a->first + p->col].year_dir;
-	int rc;
-	if (v || !keys) {
-		rc = ix_trend_column_of(t, year_dir, v, n, &cols[p->col]);
-	} else {
-		rc = ix_trend_column_given(year_dir, keys, values,
-					   &cols[p->col]);
-	}
+	int rc = ix_trend_column_of(t, b->members[a->first + p->col].year_dir,
+				    v, n, &cols[p->col]);
 	/* the last of the agency's reports renders its file: the others'
 	 * columns are in (the count is its fence) */
 	bool last = !rc && (a->n == 1 ||
@@ -349,18 +341,6 @@ static int add_report(ix_trends *b, unsigned w, int64_t id, const ix_table *v,
 		a->cols = NULL;
 	}
 	return rc;
-}
-
-int ix_trends_report(ix_trends *b, unsigned w, int64_t id, const ix_table *v,
-		     size_t n)
-{
-	return add_report(b, w, id, v, n, NULL, NULL);
-}
-
-int ix_trends_figures(ix_trends *b, unsigned w, int64_t id, ix_strv *keys,
-		      ix_strv *values)
-{
-	return add_report(b, w, id, NULL, 0, keys, values);
 }
 
 /* Each agency's directory node, from the root's entries in one pass: in
