@@ -183,8 +183,8 @@ static void work_file(void *ctx, unsigned worker, size_t i)
 	if (!j->rc && !*w)
 		j->rc = ix_prerender_new(w);
 	if (!j->rc)
-		j->rc = ix_prerender_report(*w, ix_ready_report(j->ready), j->f->rel, j->sha,
-					    &j->rec);
+		j->rc = ix_prerender_report(*w, ix_ready_report(j->ready),
+					    j->f->rel, j->sha, &j->rec);
 out:
 	free(data);
 }

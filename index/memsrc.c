@@ -73,7 +73,8 @@ static void count(const nb_report *r, size_t *nrows, size_t *ncells,
 	}
 }
 
-/* The strings of v (n) that are stored, at *at on. */
+/* The strings of v (n) that are stored (NULLs are not) into to; how
+ * many. */
 static size_t stored(const char **to, char *const *v, size_t n)
 {
 	size_t k = 0;

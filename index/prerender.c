@@ -137,7 +137,10 @@ static void put_data(nb_buf *b, const ix_repsrc *src, head *h)
 static void put_nodes(nb_buf *b, const ix_tnode *n, unsigned depth,
 		      ix_hstream *h, uint32_t *count)
 {
-	node e = {.depth = (uint8_t)depth, .is_dir = n->is_dir};
+	node e;
+	memset(&e, 0, sizeof e);	/* its padding too: written out */
+	e.depth = (uint8_t)depth;
+	e.is_dir = n->is_dir;
 	if (n->is_dir) {
 		e.nlink = 2;
 		for (size_t i = 0; i < n->nkids; i++)
@@ -175,8 +178,10 @@ int ix_prerender_report(ix_prerender *w, const nb_report *r,
 	if (!rc)
 		rc = ix_render_report(&w->render, &src, &year, &dirs, &w->split);
 	if (!rc) {
-		head h = {.depth = w->split.json.depth,
-			  .tail_len = (uint32_t)w->split.tail.len};
+		head h;
+		memset(&h, 0, sizeof h);	/* its padding too */
+		h.depth = w->split.json.depth;
+		h.tail_len = (uint32_t)w->split.tail.len;
 		memcpy(h.object, w->split.json.object, sizeof h.object);
 		memcpy(h.count, w->split.json.count, sizeof h.count);
 		nb_buf_add(rec, &h, sizeof h);	/* its counts filled below */
