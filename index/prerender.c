@@ -89,6 +89,13 @@ static void put_i64(nb_buf *b, int64_t v)
 	nb_buf_add(b, &v, sizeof v);
 }
 
+/* A cell's state, a flag: a byte (a cell's state as 8 bytes was a third
+ * of a record). */
+static void put_u8(nb_buf *b, int v)
+{
+	nb_buf_addc(b, (char)v);
+}
+
 /* src's tables and own checks, counted into h. */
 static void put_data(nb_buf *b, const ix_repsrc *src, head *h)
 {
@@ -111,10 +118,10 @@ static void put_data(nb_buf *b, const ix_repsrc *src, head *h)
 			put_i64(b, row->no);
 			put_str(b, row->label);
 			put_str(b, row->printed);
-			put_i64(b, row->extra);
+			put_u8(b, row->extra);
 			put_i64(b, (int64_t)row->ncells);
 			for (size_t c = 0; c < row->ncells; c++) {
-				put_i64(b, row->cells[c].state);
+				put_u8(b, row->cells[c].state);
 				put_str(b, row->cells[c].value);
 			}
 			h->ncells += (uint32_t)row->ncells;
@@ -128,7 +135,7 @@ static void put_data(nb_buf *b, const ix_repsrc *src, head *h)
 		put_str(b, ck->rule);
 		put_str(b, ck->subject);
 		put_str(b, ck->detail);
-		put_i64(b, ck->ok);
+		put_u8(b, ck->ok);
 	}
 	h->nchecks = (uint32_t)src->nchecks;
 }
@@ -261,6 +268,13 @@ static int64_t take_i64(cursor *c)
 	return v;
 }
 
+static int take_u8(cursor *c)
+{
+	unsigned char v;
+	take(c, &v, 1);
+	return v;
+}
+
 /* An array of n, into *v; false when out of memory. */
 static bool array(void **v, size_t n, size_t size)
 {
@@ -312,7 +326,7 @@ int ix_record_data(const char *rec, size_t len, ix_recdata *out)
 			*row = (ix_row){.no = take_i64(&c)};
 			row->label = take_str(&c);
 			row->printed = take_str(&c);
-			row->extra = take_i64(&c);
+			row->extra = take_u8(&c);
 			row->ncells = (size_t)take_i64(&c);
 			if (row->ncells > h.ncells - ncells) {
 				c.bad = true;
@@ -321,7 +335,7 @@ int ix_record_data(const char *rec, size_t len, ix_recdata *out)
 			ix_cell *cell = out->cells + ncells;
 			row->cells = cell;
 			for (size_t k = 0; k < row->ncells; k++, ncells++) {
-				cell[k] = (ix_cell){.state = (int)take_i64(&c)};
+				cell[k] = (ix_cell){.state = take_u8(&c)};
 				cell[k].value = take_str(&c);
 			}
 		}
@@ -331,7 +345,7 @@ int ix_record_data(const char *rec, size_t len, ix_recdata *out)
 		ck->rule = take_text(&c);
 		ck->subject = take_str(&c);
 		ck->detail = take_str(&c);
-		ck->ok = take_i64(&c);
+		ck->ok = take_u8(&c);
 	}
 	if (c.bad) {
 		ix_recdata_free(out);
