@@ -24,6 +24,7 @@
 
 #include "memsrc.h"
 #include "prerender.h"
+#include "spill.h"
 
 struct ix_prerender {
 	ix_memsrc *src;
@@ -352,6 +353,35 @@ int ix_record_data(const char *rec, size_t len, ix_recdata *out)
 		return -EIO;
 	}
 	return 0;
+}
+
+int ix_record_finish(const ix_spill *s, ix_rows *rows, ix_trends *trends,
+		     unsigned w, int64_t id, const char *where, FILE *err,
+		     nb_buf *rec, ix_prerendered *out)
+{
+	int rc = ix_spill_read(s, id, rec);
+	if (!rc)
+		rc = ix_prerendered_read(rec->s, rec->len, out);
+	if (rc == -EIO)
+		ix_say(err, "%s: report %lld: its record in the build's"
+		       " scratch file is damaged", where, (long long)id);
+	const ix_check *v = NULL;
+	size_t n = 0;
+	if (!rc)
+		rc = ix_rows_cross(rows, id, &v, &n);
+	for (size_t i = 0; i < out->nnodes && !rc; i++) {
+		ix_pnode *f = &out->nodes[i];
+		if (f->meta)
+			rc = ix_meta_finish(&out->meta, &out->json, v, n,
+					    out->tail, out->tail_len, &f->len,
+					    &f->digest);
+	}
+	ix_recdata data;
+	if (!rc && !(rc = ix_record_data(rec->s, rec->len, &data))) {
+		rc = ix_trends_report(trends, w, id, data.tables, data.ntables);
+		ix_recdata_free(&data);
+	}
+	return rc;
 }
 
 void ix_recdata_free(ix_recdata *d)

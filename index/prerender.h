@@ -71,4 +71,12 @@ typedef struct {
 int ix_record_data(const char *rec, size_t len, ix_recdata *out);
 void ix_recdata_free(ix_recdata *d);
 
+/* On reader w of the tree phase (tree.c): report id's record, read from s
+ * into rec and *out, its meta.json finished with its checks across years
+ * (read on rows), its tables handed to trends.  0, -ENOMEM or -EIO
+ * (message on err, naming where: the index being built). */
+int ix_record_finish(const ix_spill *s, ix_rows *rows, ix_trends *trends,
+		     unsigned w, int64_t id, const char *where, FILE *err,
+		     nb_buf *rec, ix_prerendered *out);
+
 #endif

@@ -35,7 +35,6 @@
 #include "ix.h"
 #include "dataset.h"
 #include "prerender.h"
-#include "repsrc.h"
 #include "spill.h"
 
 #define UNKNOWN_AGENCY "未知机关"
@@ -274,37 +273,6 @@ static int add_record(tree *t, int64_t parent, const ix_prerendered *p,
 	return rc;
 }
 
-/* Report id's record (parsed in this build) into out: meta.json finished
- * with its checks across years, its tables handed to 趋势.csv. */
-static int finish_record(tree *t, unsigned w, int64_t id, rendered *out)
-{
-	int rc = ix_spill_read(t->spill, id, &out->rec);
-	if (!rc)
-		rc = ix_prerendered_read(out->rec.s, out->rec.len, &out->pre);
-	if (rc == -EIO)
-		ix_say(t->err, "%s: report %lld: its record in the build's"
-		       " scratch file is damaged",
-		       sqlite3_db_filename(t->db, "main"), (long long)id);
-	const ix_check *v = NULL;
-	size_t n = 0;
-	if (!rc)
-		rc = ix_rows_cross(t->cross[w], id, &v, &n);
-	ix_prerendered *p = &out->pre;
-	for (size_t i = 0; i < p->nnodes && !rc; i++) {
-		ix_pnode *f = &p->nodes[i];
-		if (f->meta)
-			rc = ix_meta_finish(&p->meta, &p->json, v, n, p->tail,
-					    p->tail_len, &f->len, &f->digest);
-	}
-	ix_recdata data;
-	if (!rc && !(rc = ix_record_data(out->rec.s, out->rec.len, &data))) {
-		rc = ix_trends_report(t->trends, w, id, data.tables,
-				      data.ntables);
-		ix_recdata_free(&data);
-	}
-	return rc;
-}
-
 /* On reader w: renders report i (not one copied) and digests its files. */
 static void render_report(void *ctx, unsigned w, size_t i)
 {
@@ -319,7 +287,10 @@ static void render_report(void *ctx, unsigned w, size_t i)
 	if (r->unchanged || ix_cancelled(t->cancel))
 		return;
 	if (r->parsed) {
-		out->rc = finish_record(t, w, r->id, out);
+		out->rc = ix_record_finish(t->spill, t->cross[w], t->trends, w,
+					   r->id, sqlite3_db_filename(t->db,
+								      "main"),
+					   t->err, &out->rec, &out->pre);
 		return;
 	}
 	out->rc = ix_reptree_render_dirs(t->rd[w], r->id, &out->year,
