@@ -35,13 +35,16 @@
 
 /* ---- strings freed at once (arena.c) ------------------------------------ */
 
-/* Strings that live as long as a report, with no free of their own. */
+/* Strings that live as long as a report, and a stage's scratch arrays, with
+ * no free of their own. */
 typedef struct nb_arena nb_arena;
 int nb_arena_new(nb_arena **out);
 void nb_arena_free(nb_arena *a);	/* every string taken from it */
 /* A copy of s[0..n) and a NUL; NULL when memory is out. */
 char *nb_arena_strndup(nb_arena *a, const char *s, size_t n);
 char *nb_arena_strdup(nb_arena *a, const char *s);	/* NULL: NULL */
+/* n bytes aligned for size_t, pointers and uint32_t; NULL when memory is out. */
+void *nb_arena_alloc(nb_arena *a, size_t n);
 /* Moves every string of *from into *into (which may be NULL: it becomes
  * *from); *from is NULL after. */
 void nb_arena_adopt(nb_arena **into, nb_arena **from);
