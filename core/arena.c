@@ -137,6 +137,17 @@ void *nb_arena_alloc(nb_arena *a, size_t n)
 	return take(a, n ? n : 1, NB_ARENA_ALIGN);
 }
 
+void *nb_arena_calloc(nb_arena *a, size_t n, size_t size)
+{
+	if (size && n > SIZE_MAX / size)
+		return NULL;
+	void *p = nb_arena_alloc(a, n * size);
+
+	if (p)
+		memset(p, 0, n * size);
+	return p;
+}
+
 void nb_arena_adopt(nb_arena **into, nb_arena **from)
 {
 	nb_arena *f = *from;

@@ -45,6 +45,7 @@ char *nb_arena_strndup(nb_arena *a, const char *s, size_t n);
 char *nb_arena_strdup(nb_arena *a, const char *s);	/* NULL: NULL */
 /* n bytes aligned for size_t, pointers and uint32_t; NULL when memory is out. */
 void *nb_arena_alloc(nb_arena *a, size_t n);
+void *nb_arena_calloc(nb_arena *a, size_t n, size_t size);	/* n of size, zeroed */
 /* Moves every string of *from into *into (which may be NULL: it becomes
  * *from); *from is NULL after. */
 void nb_arena_adopt(nb_arena **into, nb_arena **from);
