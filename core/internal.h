@@ -420,6 +420,7 @@ typedef struct {
 	nb_orow *rows;
 	size_t nrows;
 	bool layout;		/* columns aligned with spaces (PDF layout) */
+	nb_arena *mem;		/* the rows' text and key arrays (nb_rows_alloc) */
 } nb_rows;
 
 /*
@@ -430,6 +431,10 @@ typedef struct {
 int nb_rows_read(const nb_doc *d, size_t start, size_t end, size_t width,
 		 nb_rows *out);
 void nb_rows_free(nb_rows *rs);
+/* n bytes in rs->mem (made on first use), freed by nb_rows_free; NULL when
+ * memory is out.  A table's rows each had a label and a key array of their
+ * own. */
+void *nb_rows_alloc(nb_rows *rs, size_t n);
 /* The label of row i as UTF-8 (fragments joined by nothing); malloc'd. */
 char *nb_rows_label(const nb_rows *rs, size_t i);
 
