@@ -270,16 +270,16 @@ static bool cell_trimmed(const xmlNode *n, bool *nested, nb_buf *buf, cell_acc *
 	return true;
 }
 
-/* The trimmed text of cell n in a new string, read in buf (NULL: out of
- * memory). */
-static char *cell_string(const xmlNode *n, bool *nested, nb_buf *buf)
+/* The trimmed text of cell n, read in buf, in a string of out's (NULL: out
+ * of memory). */
+static char *cell_string(const xmlNode *n, bool *nested, nb_buf *buf, nb_lines *out)
 {
 	cell_acc a;
 	size_t s, e;
 
 	if (!cell_trimmed(n, nested, buf, &a, &s, &e))
 		return NULL;
-	return nb_strndup(buf->s ? buf->s + s : "", e - s);
+	return nb_lines_strndup(out, buf->s ? buf->s + s : "", e - s);
 }
 
 static int span(const xmlNode *n, const char *attr)
@@ -380,7 +380,7 @@ static bool emit_row(const xmlNode *tr, void *arg)
 	if (ncells == 0)
 		return true;
 
-	nb_tcell *cells = calloc(ncells, sizeof(*cells));
+	nb_tcell *cells = nb_lines_calloc(w->out, ncells, sizeof(*cells));
 	nb_buf *text = &w->row;
 	size_t k = 0;
 	bool nested = false;
@@ -393,7 +393,7 @@ static bool emit_row(const xmlNode *tr, void *arg)
 	for (const xmlNode *c = tr->children; c; c = c->next) {
 		if (!is_cell(c))
 			continue;
-		cells[k].text = cell_string(c, &nested, &w->cell);
+		cells[k].text = cell_string(c, &nested, &w->cell, w->out);
 		if (!cells[k].text) {
 			w->oom = true;
 			break;
@@ -411,10 +411,7 @@ static bool emit_row(const xmlNode *tr, void *arg)
 	if (!w->oom && !text->oom)
 		l = push(w, text->s ? text->s : "", text->len);
 	if (!l) {
-		for (size_t i = 0; i < k; i++)
-			free(cells[i].text);
-		free(cells);
-		w->oom = true;
+		w->oom = true;	/* cells and their texts are the list's */
 		return false;
 	}
 	l->table = rc->ordinal;

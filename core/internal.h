@@ -130,7 +130,9 @@ typedef struct {
 	unsigned flags;		/* NB_LF_* */
 	int table;		/* > 0: a row of the table-th HTML table */
 	size_t ncells;
-	nb_tcell *cells;	/* the row's own <td>/<th>, in order (HTML only) */
+	nb_tcell *cells;	/* the row's own <td>/<th>, in order (HTML only);
+				   it and their texts live as long as the list
+				   (nb_lines_calloc, nb_lines_strndup) */
 } nb_line;
 
 /* Where a list's line texts are kept, many to an allocation (ustr.c). */
@@ -147,6 +149,10 @@ typedef struct {
  * place, never freed or grown. */
 nb_line *nb_lines_push(nb_lines *ls, const char *text, size_t len);
 void nb_lines_free(nb_lines *ls);
+/* A copy of s[0..n) and a NUL, and n zeroed objects of size (aligned for
+ * pointers), that live as long as the list; NULL when memory is out. */
+char *nb_lines_strndup(nb_lines *ls, const char *s, size_t n);
+void *nb_lines_calloc(nb_lines *ls, size_t n, size_t size);
 
 /* ---- the official tables (template.c, number.c) ------------------------ */
 
