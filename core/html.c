@@ -14,9 +14,9 @@
 #include <string.h>
 #include <strings.h>
 
-#include <libxml/HTMLparser.h>
 #include <libxml/tree.h>
 
+#include "html_tree.h"
 #include "internal.h"
 
 /* A cell holding more than this many code points is prose, not a cell of
@@ -74,28 +74,16 @@ static const char *const blocks[] = {
 
 static bool hidden(const xmlNode *n)
 {
-	xmlChar *style = xmlGetProp(n, (const xmlChar *)"style");
-	bool h = false;
+	const char *s = nb_html_attr(n, "style");
 
-	if (style) {
-		char *s = (char *)style;
-
-		h = strstr(s, "display:none") || strstr(s, "display: none");
-		xmlFree(style);
-	}
-	return h;
+	return s && (strstr(s, "display:none") || strstr(s, "display: none"));
 }
 
 static bool navigation(const xmlNode *n)
 {
-	xmlChar *role = xmlGetProp(n, (const xmlChar *)"role");
-	bool nav = false;
+	const char *role = nb_html_attr(n, "role");
 
-	if (role) {
-		nav = strcmp((const char *)role, "navigation") == 0;
-		xmlFree(role);
-	}
-	return nav;
+	return role && strcmp(role, "navigation") == 0;
 }
 
 static bool skip(const xmlNode *n)
@@ -284,18 +272,17 @@ static char *cell_string(const xmlNode *n, bool *nested, nb_buf *buf, nb_lines *
 
 static int span(const xmlNode *n, const char *attr)
 {
-	xmlChar *v = xmlGetProp(n, (const xmlChar *)attr);
+	const char *v = nb_html_attr(n, attr);
 	long k = 1;
 
 	if (v) {
 		char *end;
 
-		k = strtol((const char *)v, &end, 10);
-		if (end == (char *)v || k < 1)
+		k = strtol(v, &end, 10);
+		if (end == v || k < 1)
 			k = 1;
 		if (k > NB_SPAN_MAX)
 			k = NB_SPAN_MAX;
-		xmlFree(v);
 	}
 	return (int)k;
 }
@@ -485,12 +472,11 @@ static void table(walker *w, const xmlNode *t)
  * those names. */
 static void image(walker *w, const xmlNode *n)
 {
-	xmlChar *src = xmlGetProp(n, (const xmlChar *)"src");
+	const char *s = nb_html_attr(n, "src");
 
-	if (!src)
+	if (!s)
 		return;
 
-	const char *s = (const char *)src;
 	size_t end = strcspn(s, "?#");
 	size_t start = end;
 
@@ -504,7 +490,6 @@ static void image(walker *w, const xmlNode *n)
 		if (push(w, s + start, end - start))
 			w->blank = false;
 	}
-	xmlFree(src);
 }
 
 static void walk(walker *w, const xmlNode *n)
@@ -556,20 +541,19 @@ int nb_html_lines(const char *text, size_t len, nb_lines *out)
 		return -EFBIG;
 
 	/* The text is UTF-8 already (decode.c): a <meta charset=gb2312> left
-	 * in the page must not make libxml2 decode it a second time. */
-	htmlDocPtr doc = htmlReadMemory(text, (int)len, NULL, "UTF-8",
-					HTML_PARSE_RECOVER | HTML_PARSE_NOERROR |
-					HTML_PARSE_NOWARNING | HTML_PARSE_NONET |
-					HTML_PARSE_IGNORE_ENC);
+	 * in the page must not make libxml2 decode it a second time
+	 * (html_tree.c). */
+	nb_html_tree *tree;
+	int rc = nb_html_parse(text, len, &tree);
 
-	if (!doc)
-		return NB_UNDECODABLE;
+	if (rc < 0)
+		return rc;
 
 	walker w = { .out = out, .blank = true };
-	xmlNode *root = xmlDocGetRootElement(doc);
+	const xmlNode *root = nb_html_root(tree);
 
 	if (root) {
-		const xmlNode top = { .children = root };
+		const xmlNode top = { .children = (xmlNode *)root };
 
 		walk(&w, &top);
 		flush(&w);
@@ -581,6 +565,6 @@ int nb_html_lines(const char *text, size_t len, nb_lines *out)
 	nb_buf_free(&w.line);
 	nb_buf_free(&w.cell);
 	nb_buf_free(&w.row);
-	xmlFreeDoc(doc);
+	nb_html_tree_free(tree);
 	return w.oom ? -ENOMEM : 0;
 }
