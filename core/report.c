@@ -205,11 +205,9 @@ void nb_report_free(nb_report *r)
 	free(r->encoding);
 	free(r->text);
 	free(r->preamble);
-	for (size_t i = 0; i < r->nsections; i++) {
-		free(r->sections[i].name);
-		free(r->sections[i].heading);
+	/* a section's name and heading are in the arena (sections.c) */
+	for (size_t i = 0; i < r->nsections; i++)
 		free(r->sections[i].text);
-	}
 	free(r->sections);
 	/* a table's strings, columns, rows and cells are in the arena
 	 * (certainty.c) */
