@@ -34,29 +34,6 @@ fail:
 	return false;
 }
 
-/* Exactly the room asked for: the length is known, doubling would only
- * overshoot it. */
-bool nb_buf_reserve(nb_buf *b, size_t extra)
-{
-	if (b->oom)
-		return false;
-	if (extra > SIZE_MAX - 1 - b->len) {
-		b->oom = true;
-		return false;
-	}
-	if (b->len + extra + 1 <= b->cap)
-		return true;
-	char *s = realloc(b->s, b->len + extra + 1);
-	if (!s) {
-		b->oom = true;
-		return false;
-	}
-	b->s = s;
-	b->cap = b->len + extra + 1;
-	b->s[b->len] = '\0';
-	return true;
-}
-
 void nb_buf_add_grow(nb_buf *b, const void *s, size_t n)
 {
 	if (!buf_reserve(b, n))

@@ -319,17 +319,6 @@ typedef struct {
 	nb_buf *out[2];		/* &sec, &rep */
 } build;
 
-/* What lines [from, to) can make of a text at most: each line's bytes,
- * a space and a line end (paragraphs.c never lengthens a line). */
-static size_t text_bound(const nb_doc *d, size_t from, size_t to)
-{
-	size_t n = 0;
-
-	for (size_t i = from; i < to; i++)
-		n += d->lines.v[i].len + 2;
-	return n;
-}
-
 /* Lines [from, to) into the section's prose and the report's text. */
 static void take_lines(build *b, size_t from, size_t to)
 {
@@ -402,12 +391,6 @@ int nb_build_sections(nb_doc *d)
 
 	nb_prose_init(&b.ps, d);
 	b.pr = b.ps;
-	/* the report's text in one allocation, not doubled from 64 bytes:
-	 * its title, every line and each heading's line end */
-	size_t bound = text_bound(d, 0, d->lines.n) + (r->title ? strlen(r->title) + 2 : 0);
-	for (size_t i = 0; i < d->nspans; i++)
-		bound += strlen(d->spans[i].heading) + 2;
-	nb_buf_reserve(&b.rep, bound);
 	if (r->title) {
 		nb_buf_adds(&b.rep, r->title);
 		nb_buf_adds(&b.rep, "\n\n");
@@ -435,8 +418,6 @@ int nb_build_sections(nb_doc *d)
 			nb_buf_addc(&b.rep, '\n');
 		nb_buf_adds(&b.rep, sp->heading);
 		nb_buf_addc(&b.rep, '\n');
-		/* the heading's line (its rest) and the section's lines */
-		nb_buf_reserve(&b.sec, text_bound(d, sp->head, sp->end));
 		take_rest(&b, sp);
 		take_lines(&b, sp->head + 1, sp->end);
 		s->number = sp->canonical ? sp->canonical : standard ? extra++ : order;

@@ -65,9 +65,6 @@ char *nb_buf_take(nb_buf *b);
  * forgotten (every fill that starts here checks its own oom), so that a
  * buffer reused from item to item needs no freeing after one. */
 void nb_buf_reset(nb_buf *b);
-/* Room for extra more bytes (and the NUL) in one allocation, for a text
- * whose length is known beforehand; false when memory is out. */
-bool nb_buf_reserve(nb_buf *b, size_t extra);
 void nb_buf_free(nb_buf *b);
 
 char *nb_strndup(const char *s, size_t n);
