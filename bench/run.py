@@ -249,6 +249,8 @@ def main():
                 break
             time.sleep(0.05)
         sh(f"cp -r {m} {local}")
+        # the peak after each step, so that the step which set it is known
+        steps = [("cp -r", daemon_hwm(daemon.pid))]
         cold = is_root()
         served = daemon_cpu(daemon.pid)
         for key, name, tool in zip(KEYS, NAMES, TOOLS):
@@ -274,12 +276,14 @@ def main():
                         if label == "warm" and busy >= 0.05 else "")
                 t.add(f"{name}, {label}", f"{on_m:.3f} s",
                       f"local {on_l:.3f} s{note}", f"{on_m / on_l:.2f}×")
+                steps.append((f"{key} {label}", daemon_hwm(daemon.pid)))
         if not cold:
             t.add("cold runs", "left out: dropping the page cache needs root")
         hwm = daemon_hwm(daemon.pid)
         unmount(m)
         daemon.wait(timeout=60)
-        t.add("daemon peak RSS", f"{hwm:.0f} MB (VmHWM)" if hwm else "?")
+        t.add("daemon peak RSS", f"{hwm:.0f} MB (VmHWM)" if hwm else "?",
+              "after " + ", ".join(f"{w} {h:.0f}" for w, h in steps if h))
     finally:
         if mounted(m):
             unmount(m)
