@@ -14,6 +14,8 @@
 typedef struct {
 	char *year_dir;
 	ix_strv keys, values;	/* the report's figures, in its order */
+	bool keys_lent;		/* keys' strings are an earlier column's */
+	char *values_block;	/* values' strings, when moved into one */
 	size_t hint;		/* where rendering looks next */
 } ix_trend_column;
 
