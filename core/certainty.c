@@ -21,7 +21,7 @@ typedef struct {
 	bool offered;
 	nb_place how;
 	size_t n;		/* values offered */
-	/* the strings, in the stage's arena: the report adopts them */
+	/* the strings and v, in the stage's arena: the report adopts them */
 	char **v;		/* their text, n copies */
 	char *printed;		/* label as printed, or NULL */
 	char *why;		/* why the row has no values, or NULL */
@@ -61,8 +61,6 @@ void nb_stage_free(nb_stage *s)
 {
 	if (!s)
 		return;
-	for (size_t i = 0; i < s->nrows; i++)
-		free(s->rows[i].v);
 	free(s->rows);
 	nb_arena_free(s->strings);
 	free(s);
@@ -73,7 +71,7 @@ static int offer(nb_stage *s, srow *r, const nb_text *v, size_t n, nb_place how,
 {
 	r->offered = true;
 	r->how = how;
-	r->v = calloc(n ? n : 1, sizeof *r->v);
+	r->v = nb_arena_calloc(s->strings, n ? n : 1, sizeof *r->v);
 	if (!r->v)
 		return -ENOMEM;
 	for (size_t k = 0; k < n; k++) {
@@ -364,11 +362,9 @@ static int certify(nb_report *r, view *w)
 	nb_stage *s = w->s;
 	const nb_template *t = s->t;
 	size_t n = nb_rule_count(t);
-	nb_rule *rule = malloc(sizeof *rule);
+	nb_rule rule;
 	int rc = 0;
 
-	if (!rule)
-		return -ENOMEM;
 	for (size_t i = 0; i < s->nrows && rc == 0; i++) {
 		w->inferred[i] = s->rows[i].how != NB_PLACE_CELLS;
 		if (fits(s, i))
@@ -379,10 +375,9 @@ static int certify(nb_report *r, view *w)
 	/* nb_rule_get gives the rules along rows first: a row found misplaced
 	 * by its own total takes no part in the column sums. */
 	for (size_t i = 0; i < n && rc == 0; i++) {
-		nb_rule_get(t, i, rule);
-		rc = apply(r, w, rule);
+		nb_rule_get(t, i, &rule);
+		rc = apply(r, w, &rule);
 	}
-	free(rule);
 	return rc;
 }
 
@@ -467,10 +462,10 @@ static int fill(nb_report *r, view *w, nb_table *tb, nb_unit colunit)
 	const nb_template *t = s->t;
 	int rc = 0;
 
-	/* the table's cells in one block, row after row (report.c frees it
-	 * with the first row) */
+	/* the table's cells in one block, row after row, in the report's
+	 * arena */
 	size_t ncells = s->nrows * t->ncols;
-	nb_cell *cells = s->nrows ? calloc(ncells ? ncells : 1, sizeof *cells) : NULL;
+	nb_cell *cells = s->nrows ? nb_arena_calloc(r->arena, ncells ? ncells : 1, sizeof *cells) : NULL;
 
 	if (s->nrows && !cells)
 		return -ENOMEM;
@@ -506,21 +501,36 @@ static int fill(nb_report *r, view *w, nb_table *tb, nb_unit colunit)
 	return rc;
 }
 
+/* The view's arrays, in one block: num first, for its alignment. */
+static int view_alloc(view *w, size_t ncells, size_t nrows)
+{
+	size_t n = ncells ? ncells : 1, m = nrows ? nrows : 1;
+	size_t each = sizeof *w->num + sizeof *w->state + sizeof *w->reject;
+
+	if (n > (SIZE_MAX - m) / each)
+		return -ENOMEM;
+	/* num is not zeroed: a row's numbers are read (and written first)
+	 * only where the row fits */
+	char *p = malloc(n * each + m);
+	if (!p)
+		return -ENOMEM;
+	w->num = (nb_num *)p;
+	w->state = (nb_cell_state *)(p + n * sizeof *w->num);
+	w->reject = (bool *)(p + n * (sizeof *w->num + sizeof *w->state));
+	w->inferred = w->reject + n;
+	memset(w->state, 0, n * (sizeof *w->state + sizeof *w->reject) + m);
+	return 0;
+}
+
 int nb_stage_commit(nb_stage *s, nb_report *r)
 {
 	const nb_template *t = s->t;
 	size_t ncells = s->nrows * t->ncols;
 	view w = { .s = s };
 	nb_table *tb;
-	int rc = -ENOMEM;
+	int rc;
 
-	/* not zeroed: a row's numbers are read (and written first, below)
-	 * only where the row fits */
-	w.num = malloc((ncells ? ncells : 1) * sizeof *w.num);
-	w.state = calloc(ncells ? ncells : 1, sizeof *w.state);
-	w.reject = calloc(ncells ? ncells : 1, sizeof *w.reject);
-	w.inferred = calloc(s->nrows ? s->nrows : 1, sizeof *w.inferred);
-	if (!w.num || !w.state || !w.reject || !w.inferred)
+	if ((rc = view_alloc(&w, ncells, s->nrows)) < 0)
 		goto out;
 	for (size_t i = 0; i < s->nrows; i++)
 		for (size_t c = 0; fits(s, i) && c < t->ncols; c++) {
@@ -538,27 +548,28 @@ int nb_stage_commit(nb_stage *s, nb_report *r)
 	tb->format = t->format;
 	tb->name = nb_arena_strdup(r->arena, t->name);
 	tb->label_header = nb_arena_strdup(r->arena, t->label_header);
-	tb->cols = calloc(t->ncols, sizeof *tb->cols);
-	tb->rows = calloc(s->nrows ? s->nrows : 1, sizeof *tb->rows);
+	/* the table's arrays are the report's arena's too (report.c) */
+	tb->cols = nb_arena_calloc(r->arena, t->ncols ? t->ncols : 1, sizeof *tb->cols);
+	tb->rows = nb_arena_calloc(r->arena, s->nrows ? s->nrows : 1, sizeof *tb->rows);
 	if (!tb->name || !tb->label_header || !tb->cols || !tb->rows)
 		goto out;
 	tb->ncols = t->ncols;
 	for (size_t c = 0; c < t->ncols; c++) {
-		nb_buf b = {0};
-		nb_buf_adds(&b, t->cols[c]);
-		if ((int)c == t->money_col && !t->money_header_fixed && colunit != NB_UNIT_NONE)
-			nb_buf_printf(&b, "（%s）", unit_name(colunit));
-		tb->cols[c] = b.oom ? NULL : nb_arena_strndup(r->arena, b.s ? b.s : "", b.len);
-		nb_buf_free(&b);
+		const char *name = t->cols[c] ? t->cols[c] : "";
+		if ((int)c == t->money_col && !t->money_header_fixed && colunit != NB_UNIT_NONE) {
+			nb_buf b = {0};
+			nb_buf_printf(&b, "%s（%s）", name, unit_name(colunit));
+			tb->cols[c] = b.oom ? NULL : nb_arena_strndup(r->arena, b.s, b.len);
+			nb_buf_free(&b);
+		} else {
+			tb->cols[c] = nb_arena_strdup(r->arena, name);
+		}
 		if (!tb->cols[c])
 			goto out;
 	}
 	rc = fill(r, &w, tb, colunit);
 out:
 	free(w.num);
-	free(w.state);
-	free(w.reject);
-	free(w.inferred);
 	nb_stage_free(s);
 	return rc;
 }

@@ -10,21 +10,21 @@
 
 #include "facts.h"
 
-/* cp and at share one allocation (at first, for its alignment): the facts
- * stage makes a ctext of most lines, some several times. */
-int ct_make(ctext *c, const char *s, size_t len)
+/* The bytes of a ctext of len bytes of text: cp and at share them (at
+ * first, for its alignment); 0 when that overflows. */
+static size_t ct_bytes(size_t len)
+{
+	if (len + 1 > SIZE_MAX / (sizeof(size_t) + sizeof(uint32_t)))
+		return 0;
+	return (len + 1) * (sizeof(size_t) + sizeof(uint32_t));
+}
+
+/* Decodes s[0..len) into mem, ct_bytes(len) bytes. */
+static void ct_fill(ctext *c, const char *s, size_t len, void *mem)
 {
 	c->n = 0;
-	if (len + 1 > SIZE_MAX / (sizeof *c->at + sizeof *c->cp)) {
-		c->cp = NULL;
-		c->at = NULL;
-		return -ENOMEM;
-	}
-	c->at = malloc((len + 1) * (sizeof *c->at + sizeof *c->cp));
-	if (!c->at) {
-		c->cp = NULL;
-		return -ENOMEM;
-	}
+	c->borrowed = false;
+	c->at = mem;
 	c->cp = (uint32_t *)(c->at + len + 1);
 	size_t i = 0, k = 0;
 	while (i < len) {
@@ -44,15 +44,26 @@ int ct_make(ctext *c, const char *s, size_t len)
 		k++;
 	}
 	c->ncp = k;
+}
+
+int ct_make(ctext *c, const char *s, size_t len)
+{
+	size_t bytes = ct_bytes(len);
+	void *mem = bytes ? malloc(bytes) : NULL;
+
+	if (!mem) {
+		*c = (ctext){ 0 };
+		return -ENOMEM;
+	}
+	ct_fill(c, s, len, mem);
 	return 0;
 }
 
 void ct_free(ctext *c)
 {
-	free(c->at);
-	c->cp = NULL;
-	c->at = NULL;
-	c->n = 0;
+	if (!c->borrowed)
+		free(c->at);
+	*c = (ctext){ 0 };
 }
 
 int ct_line(ctext *c, const nb_line *l)
@@ -60,6 +71,9 @@ int ct_line(ctext *c, const nb_line *l)
 	return ct_make(c, l->text, l->len);
 }
 
+/* A line's ctext is decoded once into the stage's arena, and lent: most
+ * lines the stage reads are read more than once, and a copy of each (or a
+ * block of each line's own) was a malloc and a free. */
 int fx_ct_line(facts *f, size_t i, ctext *c)
 {
 	const nb_lines *ls = &f->d->lines;
@@ -67,29 +81,29 @@ int fx_ct_line(facts *f, size_t i, ctext *c)
 	*c = (ctext){ 0 };
 	if (!f->ct && !(f->ct = calloc(ls->n ? ls->n : 1, sizeof *f->ct)))
 		return -ENOMEM;
+	if (!f->ct_mem && nb_arena_new(&f->ct_mem) < 0)
+		return -ENOMEM;
 
 	ctext *k = &f->ct[i];
-	int rc;
 
-	if (!k->at && (rc = ct_line(k, &ls->v[i])) < 0)
-		return rc;
-	c->at = malloc((k->n + 1) * (sizeof *c->at + sizeof *c->cp));
-	if (!c->at)
-		return -ENOMEM;
-	c->cp = (uint32_t *)(c->at + k->n + 1);
-	memcpy(c->at, k->at, k->n * sizeof *c->at);
-	memcpy(c->cp, k->cp, k->n * sizeof *c->cp);
-	c->n = k->n;
-	c->ncp = k->ncp;
+	if (!k->at) {
+		size_t bytes = ct_bytes(ls->v[i].len);
+		void *mem = bytes ? nb_arena_alloc(f->ct_mem, bytes) : NULL;
+		if (!mem)
+			return -ENOMEM;
+		ct_fill(k, ls->v[i].text, ls->v[i].len, mem);
+	}
+	*c = *k;
+	c->borrowed = true;
 	return 0;
 }
 
 void fx_ct_free(facts *f)
 {
-	for (size_t i = 0; f->ct && i < f->d->lines.n; i++)
-		ct_free(&f->ct[i]);
 	free(f->ct);
 	f->ct = NULL;
+	nb_arena_free(f->ct_mem);
+	f->ct_mem = NULL;
 }
 
 /*
@@ -131,12 +145,12 @@ int ct_join(ctext *c, const nb_line *a, const ctext *ca, const nb_line *b, const
 	size_t n = ca->n + nb;
 	c->at = malloc((n + 1) * (sizeof *c->at + sizeof *c->cp));
 	if (!c->at) {
-		c->cp = NULL;
-		c->n = 0;
+		*c = (ctext){ 0 };
 		return -ENOMEM;
 	}
 	c->cp = (uint32_t *)(c->at + n + 1);
 	c->n = n;
+	c->borrowed = false;
 	c->ncp = ca->ncp + (b ? cb->ncp : 0);
 	memcpy(c->cp, ca->cp, ca->n * sizeof *c->cp);
 	memcpy(c->at, ca->at, ca->n * sizeof *c->at);

@@ -31,6 +31,7 @@ typedef struct {
 	size_t *at;
 	size_t n;
 	size_t ncp;		/* code points read, spaces included */
+	bool borrowed;		/* the stage's (fx_ct_line): ct_free leaves it */
 } ctext;
 
 int ct_make(ctext *c, const char *s, size_t len);	/* 0 or -ENOMEM */
@@ -98,12 +99,13 @@ typedef struct {
 	size_t title_end;	/* one past its last line */
 	ctext *ct;		/* each line's, decoded once (fx_ct_line); NULL
 				   until the first is asked for */
+	nb_arena *ct_mem;	/* what f->ct's ctexts hold */
 } facts;
 
-/* ctext.c: line i's ctext in *c, the caller's (ct_free).  The stage reads
- * the head's lines several times over (title windows, metadata, the
- * intro): each line is decoded once, into f->ct, and copied (a copy costs
- * a fraction of decoding).  fx_ct_free frees f->ct at the stage's end. */
+/* ctext.c: line i's ctext in *c, lent until fx_ct_free (ct_free of it
+ * frees nothing).  The stage reads the head's lines several times over
+ * (title windows, metadata, the intro): each line is decoded once, into
+ * f->ct.  fx_ct_free frees f->ct at the stage's end. */
 int fx_ct_line(facts *f, size_t i, ctext *c);
 void fx_ct_free(facts *f);
 

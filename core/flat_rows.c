@@ -89,8 +89,8 @@ static int as_rows(nb_flat_region *g)
 		nb_orow *o = &rs->rows[k];
 		*lt = (nb_tok){ .s = g->text.s + f->label, .n = f->nlabel };
 		*vt = (nb_tok){ .value = true, .s = g->text.s + f->run, .n = f->nrun };
-		o->text = malloc(sizeof *o->text);
-		o->key = malloc((f->nlabel + 1) * sizeof *o->key);
+		o->text = nb_rows_alloc(rs, sizeof *o->text);
+		o->key = nb_rows_alloc(rs, (f->nlabel + 1) * sizeof *o->key);
 		rs->ntoks = 2 * k + 2;
 		rs->nrows = k + 1;
 		if (!o->text || !o->key)

@@ -14,9 +14,9 @@
 #include <string.h>
 #include <strings.h>
 
-#include <libxml/HTMLparser.h>
 #include <libxml/tree.h>
 
+#include "html_tree.h"
 #include "internal.h"
 
 /* A cell holding more than this many code points is prose, not a cell of
@@ -74,28 +74,16 @@ static const char *const blocks[] = {
 
 static bool hidden(const xmlNode *n)
 {
-	xmlChar *style = xmlGetProp(n, (const xmlChar *)"style");
-	bool h = false;
+	const char *s = nb_html_attr(n, "style");
 
-	if (style) {
-		char *s = (char *)style;
-
-		h = strstr(s, "display:none") || strstr(s, "display: none");
-		xmlFree(style);
-	}
-	return h;
+	return s && (strstr(s, "display:none") || strstr(s, "display: none"));
 }
 
 static bool navigation(const xmlNode *n)
 {
-	xmlChar *role = xmlGetProp(n, (const xmlChar *)"role");
-	bool nav = false;
+	const char *role = nb_html_attr(n, "role");
 
-	if (role) {
-		nav = strcmp((const char *)role, "navigation") == 0;
-		xmlFree(role);
-	}
-	return nav;
+	return role && strcmp(role, "navigation") == 0;
 }
 
 static bool skip(const xmlNode *n)
@@ -270,32 +258,31 @@ static bool cell_trimmed(const xmlNode *n, bool *nested, nb_buf *buf, cell_acc *
 	return true;
 }
 
-/* The trimmed text of cell n in a new string, read in buf (NULL: out of
- * memory). */
-static char *cell_string(const xmlNode *n, bool *nested, nb_buf *buf)
+/* The trimmed text of cell n, read in buf, in a string of out's (NULL: out
+ * of memory). */
+static char *cell_string(const xmlNode *n, bool *nested, nb_buf *buf, nb_lines *out)
 {
 	cell_acc a;
 	size_t s, e;
 
 	if (!cell_trimmed(n, nested, buf, &a, &s, &e))
 		return NULL;
-	return nb_strndup(buf->s ? buf->s + s : "", e - s);
+	return nb_lines_strndup(out, buf->s ? buf->s + s : "", e - s);
 }
 
 static int span(const xmlNode *n, const char *attr)
 {
-	xmlChar *v = xmlGetProp(n, (const xmlChar *)attr);
+	const char *v = nb_html_attr(n, attr);
 	long k = 1;
 
 	if (v) {
 		char *end;
 
-		k = strtol((const char *)v, &end, 10);
-		if (end == (char *)v || k < 1)
+		k = strtol(v, &end, 10);
+		if (end == v || k < 1)
 			k = 1;
 		if (k > NB_SPAN_MAX)
 			k = NB_SPAN_MAX;
-		xmlFree(v);
 	}
 	return (int)k;
 }
@@ -380,7 +367,7 @@ static bool emit_row(const xmlNode *tr, void *arg)
 	if (ncells == 0)
 		return true;
 
-	nb_tcell *cells = calloc(ncells, sizeof(*cells));
+	nb_tcell *cells = nb_lines_calloc(w->out, ncells, sizeof(*cells));
 	nb_buf *text = &w->row;
 	size_t k = 0;
 	bool nested = false;
@@ -393,7 +380,7 @@ static bool emit_row(const xmlNode *tr, void *arg)
 	for (const xmlNode *c = tr->children; c; c = c->next) {
 		if (!is_cell(c))
 			continue;
-		cells[k].text = cell_string(c, &nested, &w->cell);
+		cells[k].text = cell_string(c, &nested, &w->cell, w->out);
 		if (!cells[k].text) {
 			w->oom = true;
 			break;
@@ -411,10 +398,7 @@ static bool emit_row(const xmlNode *tr, void *arg)
 	if (!w->oom && !text->oom)
 		l = push(w, text->s ? text->s : "", text->len);
 	if (!l) {
-		for (size_t i = 0; i < k; i++)
-			free(cells[i].text);
-		free(cells);
-		w->oom = true;
+		w->oom = true;	/* cells and their texts are the list's */
 		return false;
 	}
 	l->table = rc->ordinal;
@@ -488,12 +472,11 @@ static void table(walker *w, const xmlNode *t)
  * those names. */
 static void image(walker *w, const xmlNode *n)
 {
-	xmlChar *src = xmlGetProp(n, (const xmlChar *)"src");
+	const char *s = nb_html_attr(n, "src");
 
-	if (!src)
+	if (!s)
 		return;
 
-	const char *s = (const char *)src;
 	size_t end = strcspn(s, "?#");
 	size_t start = end;
 
@@ -507,7 +490,6 @@ static void image(walker *w, const xmlNode *n)
 		if (push(w, s + start, end - start))
 			w->blank = false;
 	}
-	xmlFree(src);
 }
 
 static void walk(walker *w, const xmlNode *n)
@@ -559,20 +541,19 @@ int nb_html_lines(const char *text, size_t len, nb_lines *out)
 		return -EFBIG;
 
 	/* The text is UTF-8 already (decode.c): a <meta charset=gb2312> left
-	 * in the page must not make libxml2 decode it a second time. */
-	htmlDocPtr doc = htmlReadMemory(text, (int)len, NULL, "UTF-8",
-					HTML_PARSE_RECOVER | HTML_PARSE_NOERROR |
-					HTML_PARSE_NOWARNING | HTML_PARSE_NONET |
-					HTML_PARSE_IGNORE_ENC);
+	 * in the page must not make libxml2 decode it a second time
+	 * (html_tree.c). */
+	nb_html_tree *tree;
+	int rc = nb_html_parse(text, len, &tree);
 
-	if (!doc)
-		return NB_UNDECODABLE;
+	if (rc < 0)
+		return rc;
 
 	walker w = { .out = out, .blank = true };
-	xmlNode *root = xmlDocGetRootElement(doc);
+	const xmlNode *root = nb_html_root(tree);
 
 	if (root) {
-		const xmlNode top = { .children = root };
+		const xmlNode top = { .children = (xmlNode *)root };
 
 		walk(&w, &top);
 		flush(&w);
@@ -584,6 +565,6 @@ int nb_html_lines(const char *text, size_t len, nb_lines *out)
 	nb_buf_free(&w.line);
 	nb_buf_free(&w.cell);
 	nb_buf_free(&w.row);
-	xmlFreeDoc(doc);
+	nb_html_tree_free(tree);
 	return w.oom ? -ENOMEM : 0;
 }

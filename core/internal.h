@@ -35,13 +35,17 @@
 
 /* ---- strings freed at once (arena.c) ------------------------------------ */
 
-/* Strings that live as long as a report, with no free of their own. */
+/* Strings that live as long as a report, and a stage's scratch arrays, with
+ * no free of their own. */
 typedef struct nb_arena nb_arena;
 int nb_arena_new(nb_arena **out);
 void nb_arena_free(nb_arena *a);	/* every string taken from it */
 /* A copy of s[0..n) and a NUL; NULL when memory is out. */
 char *nb_arena_strndup(nb_arena *a, const char *s, size_t n);
 char *nb_arena_strdup(nb_arena *a, const char *s);	/* NULL: NULL */
+/* n bytes aligned for size_t, pointers and uint32_t; NULL when memory is out. */
+void *nb_arena_alloc(nb_arena *a, size_t n);
+void *nb_arena_calloc(nb_arena *a, size_t n, size_t size);	/* n of size, zeroed */
 /* Moves every string of *from into *into (which may be NULL: it becomes
  * *from); *from is NULL after. */
 void nb_arena_adopt(nb_arena **into, nb_arena **from);
@@ -126,7 +130,9 @@ typedef struct {
 	unsigned flags;		/* NB_LF_* */
 	int table;		/* > 0: a row of the table-th HTML table */
 	size_t ncells;
-	nb_tcell *cells;	/* the row's own <td>/<th>, in order (HTML only) */
+	nb_tcell *cells;	/* the row's own <td>/<th>, in order (HTML only);
+				   it and their texts live as long as the list
+				   (nb_lines_calloc, nb_lines_strndup) */
 } nb_line;
 
 /* Where a list's line texts are kept, many to an allocation (ustr.c). */
@@ -143,6 +149,10 @@ typedef struct {
  * place, never freed or grown. */
 nb_line *nb_lines_push(nb_lines *ls, const char *text, size_t len);
 void nb_lines_free(nb_lines *ls);
+/* A copy of s[0..n) and a NUL, and n zeroed objects of size (aligned for
+ * pointers), that live as long as the list; NULL when memory is out. */
+char *nb_lines_strndup(nb_lines *ls, const char *s, size_t n);
+void *nb_lines_calloc(nb_lines *ls, size_t n, size_t size);
 
 /* ---- the official tables (template.c, number.c) ------------------------ */
 
@@ -416,6 +426,7 @@ typedef struct {
 	nb_orow *rows;
 	size_t nrows;
 	bool layout;		/* columns aligned with spaces (PDF layout) */
+	nb_arena *mem;		/* the rows' text and key arrays (nb_rows_alloc) */
 } nb_rows;
 
 /*
@@ -426,6 +437,10 @@ typedef struct {
 int nb_rows_read(const nb_doc *d, size_t start, size_t end, size_t width,
 		 nb_rows *out);
 void nb_rows_free(nb_rows *rs);
+/* n bytes in rs->mem (made on first use), freed by nb_rows_free; NULL when
+ * memory is out.  A table's rows each had a label and a key array of their
+ * own. */
+void *nb_rows_alloc(nb_rows *rs, size_t n);
 /* The label of row i as UTF-8 (fragments joined by nothing); malloc'd. */
 char *nb_rows_label(const nb_rows *rs, size_t i);
 

@@ -194,16 +194,6 @@ static void free_strv(char **v, size_t n)
 	free(v);
 }
 
-/* A table's strings are in the report's arena, its cells one block that
- * the first row points at (certainty.c). */
-static void free_table(nb_table *t)
-{
-	free(t->cols);
-	if (t->nrows)
-		free(t->rows[0].cells);
-	free(t->rows);
-}
-
 void nb_report_free(nb_report *r)
 {
 	if (!r)
@@ -215,14 +205,12 @@ void nb_report_free(nb_report *r)
 	free(r->encoding);
 	free(r->text);
 	free(r->preamble);
-	for (size_t i = 0; i < r->nsections; i++) {
-		free(r->sections[i].name);
-		free(r->sections[i].heading);
+	/* a section's name and heading are in the arena (sections.c) */
+	for (size_t i = 0; i < r->nsections; i++)
 		free(r->sections[i].text);
-	}
 	free(r->sections);
-	for (size_t i = 0; i < r->ntables; i++)
-		free_table(&r->tables[i]);
+	/* a table's strings, columns, rows and cells are in the arena
+	 * (certainty.c) */
 	free(r->tables);
 	free_strv(r->warnings, r->nwarnings);
 	free_strv(r->notes, r->nnotes);

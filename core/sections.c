@@ -401,7 +401,7 @@ int nb_build_sections(nb_doc *d)
 		goto out;
 	if (d->nspans) {
 		r->sections = calloc(d->nspans, sizeof *r->sections);
-		if (!r->sections) {
+		if (!r->sections || (!r->arena && nb_arena_new(&r->arena) < 0)) {
 			rc = -ENOMEM;
 			goto out;
 		}
@@ -423,8 +423,9 @@ int nb_build_sections(nb_doc *d)
 		s->number = sp->canonical ? sp->canonical : standard ? extra++ : order;
 		order++;
 		s->canonical = sp->canonical;
-		s->name = nb_strdup(sp->name);
-		s->heading = nb_strdup(sp->heading);
+		/* the report's arena holds them (report.c) */
+		s->name = nb_arena_strdup(r->arena, sp->name);
+		s->heading = nb_arena_strdup(r->arena, sp->heading);
 		s->text = take_text(&b.sec, &rc);
 		r->nsections = i + 1;
 		if (!s->name || !s->heading || rc < 0) {

@@ -145,10 +145,7 @@ static const uint32_t *label_of(const nb_orow *r, bool own, size_t *n, uint64_t 
 
 void nb_align_free(nb_align *a)
 {
-	free(a->assign);
-	free(a->by_order);
-	free(a->alt);
-	free(a->approx);
+	free(a->assign);	/* and the flags, in its block (nb_align_alloc) */
 	memset(a, 0, sizeof *a);
 }
 
@@ -156,13 +153,13 @@ void nb_align_free(nb_align *a)
  * template (nb_align_rows2). */
 typedef struct {
 	const nb_template *t;
-	bool *own;		/* per printed row: labelled by its own line */
+	bool *own;		/* per printed row: labelled by its own line (in
+				   sc's block) */
 	double *sc;		/* per printed row, per template row */
 } scores;
 
 static void scores_free(scores *p)
 {
-	free(p->own);
 	free(p->sc);
 }
 
@@ -187,24 +184,25 @@ static int align(nb_tkeys *tk, const nb_rows *rs, const size_t *obs, size_t nobs
 {
 	size_t m = t->nrows, w = m + 1;
 	const nb_tkey *keys = nb_tkeys_of(tk, t);
+	size_t n1 = nobs ? nobs : 1;
 	/* not zeroed: the recurrence writes every cell but row and column 0
-	 * before reading it */
-	double *best = malloc((nobs + 1) * w * sizeof *best);
-	double *sc = malloc((nobs ? nobs : 1) * m * sizeof *sc);
-	bool *own = malloc((nobs ? nobs : 1) * sizeof *own);
-	size_t *from = prev ? malloc(m * sizeof *from) : NULL;	/* prev's row, or m */
+	 * before reading it; from (prev's row, or m) shares best's block, own
+	 * sc's (they are kept together) */
+	double *best = NULL, *sc = NULL;
+	bool *own = NULL;
+	size_t *from = NULL;
 	int rc = -ENOMEM;
 
 	memset(out, 0, sizeof *out);
-	out->assign = malloc(m * sizeof *out->assign);
-	out->by_order = calloc(m, sizeof *out->by_order);
-	out->alt = calloc(m, sizeof *out->alt);
-	out->approx = calloc(m, sizeof *out->approx);
-	if (!keys || !best || !sc || !own || !out->assign || !out->by_order || !out->alt ||
-	    !out->approx || (prev && !from))
+	/* both blocks hold less than (nobs + 1) * (w + 1) doubles */
+	if (nobs + 1 > SIZE_MAX / sizeof(double) / (w + 1))
+		return -ENOMEM;
+	best = malloc(((nobs + 1) * w + m) * sizeof *best);
+	sc = malloc((n1 * m + n1) * sizeof *sc);
+	if (!keys || !best || !sc || nb_align_alloc(out, m) < 0)
 		goto done;
-	for (size_t j = 0; j < m; j++)
-		out->assign[j] = -1;
+	from = (size_t *)(best + (nobs + 1) * w);
+	own = (bool *)(sc + n1 * m);
 	/* Any of prev's rows with the same words will do (they score alike):
 	 * the row at the same place first, where the two templates' rows
 	 * mostly are, then the others in order. */
@@ -297,8 +295,6 @@ static int align(nb_tkeys *tk, const nb_rows *rs, const size_t *obs, size_t nobs
 done:
 	free(best);
 	free(sc);
-	free(own);
-	free(from);
 	if (rc < 0)
 		nb_align_free(out);
 	return rc;
@@ -324,17 +320,21 @@ int nb_align_rows2(nb_tkeys *tk, const nb_rows *rs, const size_t *obs, size_t no
 	return rc;
 }
 
+/* assign and the three flags in one block, assign first for its alignment */
 int nb_align_alloc(nb_align *a, size_t m)
 {
+	size_t n = m ? m : 1;
+
 	memset(a, 0, sizeof *a);
-	a->assign = malloc((m ? m : 1) * sizeof *a->assign);
-	a->by_order = calloc(m ? m : 1, sizeof *a->by_order);
-	a->alt = calloc(m ? m : 1, sizeof *a->alt);
-	a->approx = calloc(m ? m : 1, sizeof *a->approx);
-	if (!a->assign || !a->by_order || !a->alt || !a->approx) {
-		nb_align_free(a);
+	if (n > SIZE_MAX / (sizeof *a->assign + 3 * sizeof(bool)))
 		return -ENOMEM;
-	}
+	char *p = calloc(n, sizeof *a->assign + 3 * sizeof(bool));
+	if (!p)
+		return -ENOMEM;
+	a->assign = (int *)p;
+	a->by_order = (bool *)(p + n * sizeof *a->assign);
+	a->alt = a->by_order + n;
+	a->approx = a->alt + n;
 	for (size_t j = 0; j < m; j++)
 		a->assign[j] = -1;
 	return 0;

@@ -238,7 +238,7 @@ static int row_push(nb_rows *rs, size_t *cap, const size_t *text, size_t ntext,
 	nb_orow *r = &rs->rows[rs->nrows];
 	memset(r, 0, sizeof *r);
 	if (ntext) {
-		r->text = malloc(ntext * sizeof *r->text);
+		r->text = nb_rows_alloc(rs, ntext * sizeof *r->text);
 		if (!r->text)
 			return -ENOMEM;
 		memcpy(r->text, text, ntext * sizeof *text);
@@ -252,12 +252,16 @@ static int row_push(nb_rows *rs, size_t *cap, const size_t *text, size_t ntext,
 	return 0;
 }
 
-static int row_add_text(nb_orow *r, size_t tok)
+/* The arena has no realloc: the array is copied (a row gains a line of text
+ * rarely, in layout tables only). */
+static int row_add_text(nb_rows *rs, nb_orow *r, size_t tok)
 {
-	size_t *v = realloc(r->text, (r->ntext + 1) * sizeof *v);
+	size_t *v = nb_rows_alloc(rs, (r->ntext + 1) * sizeof *v);
 
 	if (!v)
 		return -ENOMEM;
+	if (r->ntext)
+		memcpy(v, r->text, r->ntext * sizeof *v);
 	v[r->ntext++] = tok;
 	r->text = v;
 	return 0;
@@ -288,8 +292,8 @@ static int make_keys(nb_rows *rs)
 		size_t total = 0, end = 0;
 		for (size_t k = 0; k < r->ntext; k++)
 			total += rs->toks[r->text[k]].n;
-		/* own shares key's block (nb_rows_free frees key) */
-		r->key = malloc(2 * (total + 1) * sizeof *r->key);
+		/* own shares key's block */
+		r->key = nb_rows_alloc(rs, 2 * (total + 1) * sizeof *r->key);
 		if (!r->key)
 			return -ENOMEM;
 		r->own = r->key + total + 1;
@@ -323,7 +327,7 @@ static int form_rows(nb_rows *rs, size_t width, const bool *line_has_value,
 		     size_t first_line)
 {
 	size_t cap = 0, nhead = 0;
-	size_t *head = malloc((rs->ntoks + 1) * sizeof *head);
+	size_t *head = nb_rows_alloc(rs, (rs->ntoks + 1) * sizeof *head);
 	bool tail = false;
 	int rc = 0;
 
@@ -335,7 +339,7 @@ static int form_rows(nb_rows *rs, size_t width, const bool *line_has_value,
 			t->marker = opens_with_marker(t->s, t->n);
 			if (rs->layout && tail && !t->marker && rs->nrows &&
 			    !line_has_value[t->line - first_line]) {
-				rc = row_add_text(&rs->rows[rs->nrows - 1], i);
+				rc = row_add_text(rs, &rs->rows[rs->nrows - 1], i);
 			} else {
 				tail = false;
 				head[nhead++] = i;
@@ -369,7 +373,6 @@ static int form_rows(nb_rows *rs, size_t width, const bool *line_has_value,
 		tail = true;
 		i = j;
 	}
-	free(head);
 	return rc;
 }
 
@@ -385,9 +388,12 @@ int nb_rows_read(const nb_doc *d, size_t start, size_t end, size_t width,
 	memset(out, 0, sizeof *out);
 	if (end <= start)
 		return 0;
-	has_value = calloc(end - start, sizeof *has_value);
-	if (!has_value)
+	has_value = nb_rows_alloc(out, (end - start) * sizeof *has_value);
+	if (!has_value) {
+		nb_rows_free(out);
 		return -ENOMEM;
+	}
+	memset(has_value, 0, (end - start) * sizeof *has_value);
 	for (size_t li = start; li < end && rc == 0; li++) {
 		const nb_line *l = &d->lines.v[li];
 		if (l->flags & skip)
@@ -407,18 +413,21 @@ int nb_rows_read(const nb_doc *d, size_t start, size_t end, size_t width,
 		rc = form_rows(out, width, has_value, start);
 	if (rc == 0)
 		rc = make_keys(out);
-	free(has_value);
 	if (rc < 0)
 		nb_rows_free(out);
 	return rc;
 }
 
+void *nb_rows_alloc(nb_rows *rs, size_t n)
+{
+	if (!rs->mem && nb_arena_new(&rs->mem) < 0)
+		return NULL;
+	return nb_arena_alloc(rs->mem, n);
+}
+
 void nb_rows_free(nb_rows *rs)
 {
-	for (size_t i = 0; i < rs->nrows; i++) {
-		free(rs->rows[i].text);
-		free(rs->rows[i].key);	/* and own, in the same block */
-	}
+	nb_arena_free(rs->mem);	/* the rows' text, key and own */
 	free(rs->rows);
 	free(rs->toks);
 	memset(rs, 0, sizeof *rs);

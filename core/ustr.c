@@ -376,7 +376,8 @@ size_t nb_fuzzy_absent(const nb_fuzzy_key *f, uint64_t text_bits)
 
 /*
  * A report's lines were a tenth of the parser's allocations, one each;
- * their texts now share blocks of TEXTBLOCK bytes, freed with the list.
+ * their texts (and an HTML row's cells) now share blocks of TEXTBLOCK
+ * bytes, freed with the list.
  * A text longer than a quarter of a block gets a block of its own, behind
  * the one being filled, so that little room is left unused.
  */
@@ -388,15 +389,18 @@ struct nb_textblock {
 	char data[];
 };
 
-static char *lines_store(nb_lines *ls, const char *text, size_t len)
+/* n bytes of ls's blocks at a multiple of align (a power of two, at most 8:
+ * a block's data[] follows three words); NULL when memory is out. */
+static char *lines_take(nb_lines *ls, size_t n, size_t align)
 {
 	nb_textblock *b = ls->texts;
+	size_t at = b ? (b->used + align - 1) & ~(align - 1) : 0;
 
-	if (!b || b->cap - b->used < len + 1) {
-		bool own = len + 1 > TEXTBLOCK / 4;
-		size_t cap = own ? len + 1 : TEXTBLOCK;
+	if (!b || at > b->cap || b->cap - at < n) {
+		bool own = n > TEXTBLOCK / 4;
+		size_t cap = own ? n : TEXTBLOCK;
 
-		if (len > SIZE_MAX - sizeof *b - 1)
+		if (n > SIZE_MAX - sizeof *b)
 			return NULL;
 		nb_textblock *nb = malloc(sizeof *nb + cap);
 		if (!nb)
@@ -411,13 +415,38 @@ static char *lines_store(nb_lines *ls, const char *text, size_t len)
 			ls->texts = nb;
 		}
 		b = nb;
+		at = 0;
 	}
-	char *t = b->data + b->used;
+	b->used = at + n;
+	return b->data + at;
+}
 
+static char *lines_store(nb_lines *ls, const char *text, size_t len)
+{
+	char *t = len < SIZE_MAX ? lines_take(ls, len + 1, 1) : NULL;
+
+	if (!t)
+		return NULL;
 	memcpy(t, text, len);
 	t[len] = '\0';
-	b->used += len + 1;
 	return t;
+}
+
+char *nb_lines_strndup(nb_lines *ls, const char *s, size_t n)
+{
+	return lines_store(ls, s, n);
+}
+
+void *nb_lines_calloc(nb_lines *ls, size_t n, size_t size)
+{
+	if (size && n > SIZE_MAX / size)
+		return NULL;
+	size_t bytes = n * size;
+	void *p = lines_take(ls, bytes ? bytes : 1, 8);
+
+	if (p)
+		memset(p, 0, bytes);
+	return p;
 }
 
 nb_line *nb_lines_push(nb_lines *ls, const char *text, size_t len)
@@ -438,14 +467,7 @@ nb_line *nb_lines_push(nb_lines *ls, const char *text, size_t len)
 
 void nb_lines_free(nb_lines *ls)
 {
-	/* only an HTML table's rows have cells: no call for the others */
-	for (size_t i = 0; i < ls->n; i++) {
-		if (!ls->v[i].cells)
-			continue;
-		for (size_t c = 0; c < ls->v[i].ncells; c++)
-			free(ls->v[i].cells[c].text);
-		free(ls->v[i].cells);
-	}
+	/* an HTML row's cells and their texts are in the blocks too */
 	free(ls->v);
 	while (ls->texts) {
 		nb_textblock *next = ls->texts->next;

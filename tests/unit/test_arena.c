@@ -2,7 +2,8 @@
  * test_arena.c — the strings a report keeps in one arena (arena.c): every
  * copy stays whole and distinct while thousands more are taken, of every
  * size (small ones share blocks, big ones get their own behind the block
- * being filled), and after one arena adopts another's.
+ * being filled), and after one arena adopts another's; aligned, zeroed
+ * arrays among them.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -84,11 +85,43 @@ static void adopt_into_none(void **state)
 	nb_arena_free(NULL);
 }
 
+/* Arrays among strings: each aligned for size_t and pointers, zeroed by
+ * nb_arena_calloc, whole while more of both are taken. */
+static void arrays_aligned(void **state)
+{
+	(void)state;
+	nb_arena *a;
+	size_t *v[200];
+
+	assert_int_equal(nb_arena_new(&a), 0);
+	for (size_t k = 0; k < 200; k++) {
+		/* an odd string between arrays, and some arrays past a block */
+		assert_non_null(nb_arena_strndup(a, "奇数", k % 7));
+		size_t n = k % 40 == 5 ? 3000 : k % 9 + 1;
+		v[k] = k % 2 ? nb_arena_calloc(a, n, sizeof *v[k]) : nb_arena_alloc(a, n * sizeof *v[k]);
+		assert_non_null(v[k]);
+		assert_int_equal((uintptr_t)v[k] % sizeof(size_t), 0);
+		for (size_t i = 0; i < n; i++) {
+			if (k % 2)
+				assert_int_equal(v[k][i], 0);
+			v[k][i] = k * 10000 + i;
+		}
+	}
+	for (size_t k = 0; k < 200; k++) {
+		size_t n = k % 40 == 5 ? 3000 : k % 9 + 1;
+		for (size_t i = 0; i < n; i++)
+			assert_int_equal(v[k][i], k * 10000 + i);
+	}
+	assert_null(nb_arena_calloc(a, SIZE_MAX / 2, 4));	/* overflows */
+	nb_arena_free(a);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(strings_stay_whole),
 		cmocka_unit_test(adopt_into_none),
+		cmocka_unit_test(arrays_aligned),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

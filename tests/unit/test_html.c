@@ -1,7 +1,8 @@
 /*
  * test_html.c — HTML to lines (html.c): blocks and whitespace, the rows of
  * data tables with their cells, spans and table ordinals, layout tables,
- * custom tags, a stale charset declaration.
+ * custom tags, a stale charset declaration; the tree as libxml2 reads it
+ * (html_tree.c builds it from the parser's events).
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -300,6 +301,59 @@ static void empty_and_broken(void **state)
 	nb_lines_free(&ls);
 }
 
+/* The tree is libxml2's reading of the page, as its own tree builder made
+ * it (html_tree.c builds it from the parser's events): Word's <o:p> is a
+ * <p>; text cut by a comment or an entity is one text; a repeated
+ * attribute keeps its first value, one printed without a value reads as
+ * none; an element hidden by its style is left out. */
+static void as_libxml2_reads(void **state)
+{
+	(void)state;
+	nb_lines ls = parse(
+		"<html><body><p>一、总体情况<o:p></o:p></p>"
+		"<p>文本<o:p>内容</o:p>后</p>"
+		"<p>甲<!-- 注释 -->乙&nbsp;丙&amp;丁</p>"
+		"<table border=1><tr><td colspan=2 colspan=3>a</td>"
+		"<th ROWSPAN=2>b</th><td colspan>c</td></tr></table>"
+		"<p STYLE=\"display: none\">藏</p><?php x ?><p>完</p></body></html>");
+	static const char *const want[] = {
+		"一、总体情况", "文本", "内容", "后", "甲乙 丙&丁", "a | b | c", "完",
+	};
+
+	expect_texts(&ls, want, sizeof want / sizeof *want);
+	assert_int_equal(ls.v[5].ncells, 3);
+	assert_int_equal(ls.v[5].cells[0].colspan, 2);
+	assert_int_equal(ls.v[5].cells[1].rowspan, 2);
+	assert_int_equal(ls.v[5].cells[2].colspan, 1);
+	nb_lines_free(&ls);
+}
+
+/* libxml2 stops a page nested deeper than its limit (256 elements): what
+ * it read is all there is, nothing after it. */
+static void nesting_limit(void **state)
+{
+	(void)state;
+	char html[8192];
+	size_t n = 0;
+
+	for (int depth = 250; depth <= 300; depth += 50) {
+		n = (size_t)snprintf(html, sizeof html, "<html><body>");
+		for (int i = 0; i < depth; i++)
+			n += (size_t)snprintf(html + n, sizeof html - n, "<div>");
+		n += (size_t)snprintf(html + n, sizeof html - n, "深");
+		for (int i = 0; i < depth; i++)
+			n += (size_t)snprintf(html + n, sizeof html - n, "</div>");
+		n += (size_t)snprintf(html + n, sizeof html - n, "<p>后面</p></body></html>");
+		assert_true(n < sizeof html);
+
+		nb_lines ls = parse(html);
+		static const char *const want[] = { "深", "后面" };
+
+		expect_texts(&ls, want, depth < 256 ? 2 : 0);
+		nb_lines_free(&ls);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -313,6 +367,8 @@ int main(void)
 		cmocka_unit_test(custom_tags_and_images),
 		cmocka_unit_test(stale_charset_ignored),
 		cmocka_unit_test(empty_and_broken),
+		cmocka_unit_test(as_libxml2_reads),
+		cmocka_unit_test(nesting_limit),
 	};
 
 	return cmocka_run_group_tests_name("html", tests, NULL, NULL);
