@@ -34,6 +34,7 @@
 #include "index.h"
 #include "ix.h"
 #include "dataset.h"
+#include "noderows.h"
 #include "prerender.h"
 #include "spill.h"
 
@@ -51,16 +52,6 @@ static const char *const sql[Q_COUNT] = {
 		" WHERE id = ?",
 };
 
-/* A report's nodes go in together, many to a statement (batch.c): a
- * statement run per node (21 a report) cost the writer more than the
- * B-tree inserts.  OR FAIL: a statement of many rows that may abort
- * keeps a statement journal, in WAL mode (this phase's) a temporary
- * file past 64 KiB: 208,000 pwrite calls at 10,000 reports.  A failed
- * insert fails the build, which is thrown away whole. */
-static const char insert_head[] = "INSERT OR FAIL INTO node(ino, parent,"
-	" name, is_dir, size, size_unix, mtime_ns, nlink, report, part,"
-	" digest) VALUES";
-#define INSERT_PARAMS 11
 
 typedef struct {
 	int64_t id;
@@ -107,17 +98,6 @@ static const char copy_nodes_sql[] =
 	"INSERT INTO main.node SELECT * FROM old.node"
 	" WHERE report IN (SELECT id FROM temp.unchanged);";
 
-/* A node's row until it is inserted: a directory, or a report's file of
- * rank part, stored as its sizes and digest (f); name points into what is
- * being inserted. */
-typedef struct {
-	int64_t ino, parent, mtime_ns, report, part;
-	const char *name;
-	bool file;
-	ix_pnode f;
-	uint32_t nlink;
-} node_row;
-
 /* A report's year directory as a reader rendered it, until the writer
  * has inserted it; freed by the reader that renders into its place next
  * (the window's length later), not by the writer: memory goes back to
@@ -136,9 +116,7 @@ typedef struct {
 	FILE *err;
 	const atomic_int *cancel;
 	sqlite3_stmt *q[Q_COUNT];
-	ix_batch *insert;
-	node_row *rows;		/* numbered, not inserted yet */
-	size_t nrows, rows_cap;
+	ix_noderows *nodes;	/* numbered, not inserted yet */
 	ix_inos *inos;
 	ix_reptree *render;	/* the writer's: records section directories */
 	ix_readers *readers;
@@ -163,114 +141,6 @@ static int db_error(tree *t)
 static const char *col_text(sqlite3_stmt *st, int i)
 {
 	return (const char *)sqlite3_column_text(st, i);
-}
-
-/* ---- inserting nodes ---------------------------------------------------------- */
-
-static void bind_node(void *ctx, sqlite3_stmt *st, int b, size_t i)
-{
-	const node_row *n = &((const tree *)ctx)->rows[i];
-	const ix_pnode *f = n->file ? &n->f : NULL;
-	sqlite3_bind_int64(st, b + 1, n->ino);
-	sqlite3_bind_int64(st, b + 2, n->parent);
-	sqlite3_bind_text(st, b + 3, n->name, -1, SQLITE_STATIC);
-	sqlite3_bind_int(st, b + 4, !f);
-	sqlite3_bind_int64(st, b + 5, f ? f->len : 0);
-	if (f && f->has_unix)
-		sqlite3_bind_int64(st, b + 6, f->len_unix);
-	sqlite3_bind_int64(st, b + 7, n->mtime_ns);
-	sqlite3_bind_int64(st, b + 8, n->nlink);
-	if (n->report)
-		sqlite3_bind_int64(st, b + 9, n->report);
-	if (f) {
-		sqlite3_bind_int64(st, b + 10, n->part);
-		sqlite3_bind_int64(st, b + 11, f->digest);
-	}
-}
-
-/* Inserts the nodes numbered so far. */
-static int insert_rows(tree *t)
-{
-	int rc = ix_batch_insert(t->insert, t->nrows, bind_node, t);
-	t->nrows = 0;
-	return rc == -EIO ? db_error(t) : rc;
-}
-
-/* Numbers a node (see node_row) and keeps its row for insert_rows. */
-static int add_node(tree *t, int64_t parent, const char *name,
-		    const ix_pnode *f, int64_t part, int64_t mtime_ns,
-		    uint32_t nlink, int64_t report, int64_t *ino)
-{
-	int rc = 0;
-	if (f) {
-		rc = ix_inos_assign_rendered(t->inos, parent, name, mtime_ns,
-					     f->len, f->digest, ino);
-	} else {
-		rc = ix_inos_assign_dir(t->inos, parent, name, mtime_ns, ino);
-	}
-	if (rc)
-		return rc;
-	node_row *v = nb_grow(t->rows, &t->rows_cap, t->nrows + 1, sizeof *v,
-			      64);
-	if (!v)
-		return -ENOMEM;
-	t->rows = v;
-	v[t->nrows++] = (node_row){.ino = *ino, .parent = parent,
-				   .mtime_ns = mtime_ns, .report = report,
-				   .part = part, .name = name, .file = f,
-				   .f = f ? *f : (ix_pnode){0}, .nlink = nlink};
-	return 0;
-}
-
-/* Numbers n and everything below it, children in name order (as
- * rendered), files from *rank on, for insert_rows. */
-static int add_tree(tree *t, int64_t parent, const ix_tnode *n,
-		       int64_t mtime_ns, int64_t report, int64_t *rank)
-{
-	if (!n->is_dir) {
-		int64_t ino;
-		ix_pnode f = {.len = (int64_t)n->data.len,
-			      .has_unix = n->has_unix,
-			      .len_unix = (int64_t)n->data_unix.len,
-			      .digest = n->digest};
-		return add_node(t, parent, n->name, &f, (*rank)++, mtime_ns, 1,
-				report, &ino);
-	}
-	uint32_t nlink = 2;
-	for (size_t i = 0; i < n->nkids; i++)
-		nlink += n->kids[i].is_dir;
-	int64_t ino;
-	int rc = add_node(t, parent, n->name, NULL, 0, mtime_ns, nlink,
-			  report, &ino);
-	for (size_t i = 0; i < n->nkids && !rc; i++)
-		rc = add_tree(t, ino, &n->kids[i], mtime_ns, report, rank);
-	return rc;
-}
-
-/* The nodes of a parsed report's record, the year directory named
- * year_dir, for insert_rows: as add_tree numbers a rendered one. */
-static int add_record(tree *t, int64_t parent, const ix_prerendered *p,
-		      const char *year_dir, int64_t mtime_ns, int64_t report)
-{
-	/* each depth's directory so far (the year's at 0) */
-	int64_t dirs[IX_RECORD_DEPTH];
-	int64_t rank = 0;
-	int rc = 0;
-	for (size_t i = 0; i < p->nnodes && !rc; i++) {
-		const ix_pnode *n = &p->nodes[i];
-		if (n->depth >= IX_RECORD_DEPTH || (!n->depth) != !i)
-			return -EIO;	/* not as prerender.c writes */
-		int64_t up = n->depth ? dirs[n->depth - 1] : parent;
-		const char *name = n->depth ? n->name : year_dir;
-		int64_t ino;
-		if (n->is_dir)
-			rc = add_node(t, up, name, NULL, 0, mtime_ns, n->nlink,
-				      report, &dirs[n->depth]);
-		else
-			rc = add_node(t, up, name, n, rank++, mtime_ns, 1,
-				      report, &ino);
-	}
-	return rc;
 }
 
 /* On reader w: renders report i (not one copied) and digests its files. */
@@ -315,21 +185,23 @@ static int insert_report(void *ctx, size_t i)
 	rendered *in = &t->ring[i % IX_RENDER_WINDOW];
 	int rc = ix_cancelled(t->cancel) ? NB_CANCELLED : in->rc;
 	if (!rc && r->first)
-		rc = add_node(t, NB_ROOT_INO, r->agency_dir, NULL, 0,
-			      r->agency_mtime, 2 + (uint32_t)r->agency_reports,
-			      0, &t->agency_ino);
+		rc = ix_noderows_add(t->nodes, NB_ROOT_INO, r->agency_dir,
+				     NULL, 0, r->agency_mtime,
+				     2 + (uint32_t)r->agency_reports, 0,
+				     &t->agency_ino);
 	if (!rc && !r->unchanged && !r->parsed &&
 	    !(in->year.name = strdup(r->year_dir)))
 		rc = -ENOMEM;
 	int64_t rank = 0;
 	if (!rc && r->parsed)
-		rc = add_record(t, t->agency_ino, &in->pre, r->year_dir,
-				r->mtime_ns, r->id);
+		rc = ix_noderows_add_record(t->nodes, t->agency_ino, &in->pre,
+					    r->year_dir, r->mtime_ns, r->id);
 	else if (!rc && !r->unchanged)
-		rc = add_tree(t, t->agency_ino, &in->year, r->mtime_ns, r->id,
-			      &rank);
+		rc = ix_noderows_add_tree(t->nodes, t->agency_ino, &in->year,
+					  r->mtime_ns, r->id, &rank);
 	if (!rc)
-		rc = insert_rows(t);	/* before the names they point to go */
+		/* before the names they point to go */
+		rc = ix_noderows_insert(t->nodes);
 	if (!rc && !r->unchanged)
 		rc = ix_reptree_name_sections(t->render, r->id,
 					      r->parsed ? &in->pre.dirs :
@@ -556,10 +428,10 @@ static int insert_all(tree *t, const char *rawdir)
 			(int64_t)st.st_mtim.tv_sec * 1000000000 + st.st_mtim.tv_nsec;
 	}
 	int64_t ino;
-	int rc = add_node(t, 0, "", NULL, 0, root_mtime, 3 + nagencies, 0,
-			  &ino);
+	int rc = ix_noderows_add(t->nodes, 0, "", NULL, 0, root_mtime,
+				 3 + nagencies, 0, &ino);
 	if (!rc)
-		rc = insert_rows(t);
+		rc = ix_noderows_insert(t->nodes);
 	/* _all (ix_dataset_build) comes first: in an index built from scratch
 	 * its number is the one after the root's */
 	int64_t all_ino = 0;
@@ -610,11 +482,11 @@ int ix_tree_build(sqlite3 *db, const char *rawdir, const ix_spill *spill,
 				       &t.q[i], NULL) != SQLITE_OK)
 			rc = db_error(&t);
 	if (!rc)
-		rc = ix_batch_new(db, insert_head, INSERT_PARAMS, &t.insert);
-	if (!rc)
 		rc = ix_reptree_new(db, err, true, &t.render);
 	if (!rc)
 		rc = ix_inos_new(db, err, &t.inos);
+	if (!rc)
+		rc = ix_noderows_new(db, err, t.inos, &t.nodes);
 	if (!rc)
 		rc = load_reports(&t);
 	if (!rc)
@@ -657,9 +529,8 @@ int ix_tree_build(sqlite3 *db, const char *rawdir, const ix_spill *spill,
 	free(t.reps);
 	ix_trends_free(t.trends);
 	ix_dataset_free(t.dataset);
+	ix_noderows_free(t.nodes);
 	ix_inos_free(t.inos);
-	ix_batch_free(t.insert);
-	free(t.rows);
 	ix_reptree_free(t.render);
 	for (int i = 0; i < Q_COUNT; i++)
 		sqlite3_finalize(t.q[i]);
