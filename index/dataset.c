@@ -338,9 +338,9 @@ static int reuse_chunks(const dataset *d, chunks *c)
 	return 0;
 }
 
-/* Renders report's chunks on the statements s: all of them, or for a
- * report that kept its chunks, those of the table files that changed. */
-/* Report's record into s->data when it has one (parsed in this build). */
+/* Report's record into s->data when it has one (parsed in this build),
+ * else nothing there: s->from_rec is always this report's, never left
+ * from the report these statements rendered before. */
 static int read_record(const dataset *d, stmts *s, int64_t report)
 {
 	ix_recdata_free(&s->data);
@@ -358,11 +358,13 @@ static int read_record(const dataset *d, stmts *s, int64_t report)
 	return rc;
 }
 
+/* Renders report's chunks on the statements s: all of them, or for a
+ * report that kept its chunks, those of the table files that changed. */
 static int render_report(const dataset *d, stmts *s, int64_t report,
 			 bool kept, chunks *c)
 {
 	render r = {.d = d, .s = s, .c = c};
-	int rc = kept ? 0 : read_record(d, s, report);
+	int rc = read_record(d, s, report);
 	if (rc)
 		return rc;
 	sqlite3_stmt *info = s->q[Q_INFO];
