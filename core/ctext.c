@@ -143,7 +143,8 @@ int ct_join(ctext *c, const nb_line *a, const ctext *ca, const nb_line *b, const
 		return rc;
 	}
 	size_t n = ca->n + nb;
-	c->at = malloc((n + 1) * (sizeof *c->at + sizeof *c->cp));
+	size_t bytes = ct_bytes(n);
+	c->at = bytes ? malloc(bytes) : NULL;
 	if (!c->at) {
 		*c = (ctext){ 0 };
 		return -ENOMEM;

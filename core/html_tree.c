@@ -118,8 +118,15 @@ static void start_element(void *ctx, const xmlChar *name, const xmlChar **atts)
 		name = (const xmlChar *)copy;
 	}
 	xmlNode *n = node_new(t, XML_ELEMENT_NODE, name);
-	if (!n || nodePush(ctxt, n) < 0)
+	if (!n)
 		return;
+	/* -1 at libxml2's depth limit (it stops, as its own builder does)
+	 * or when its stack could not grow: that is out of memory */
+	if (nodePush(ctxt, n) < 0) {
+		if (ctxt->errNo == XML_ERR_NO_MEMORY)
+			fail(t);
+		return;
+	}
 	append(parent ? parent : &t->top, n);
 
 	attr **tail = (attr **)&n->_private;

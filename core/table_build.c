@@ -50,8 +50,8 @@ static int printed_label(const nb_rows *rs, const nb_orow *o, const nb_trow *t,
 	size_t no = nb_key(own->s, strnlen(own->s, own->n), ok, 256);
 	if (no > 256)
 		no = 256;
-	/* as nb_fuzzy_find: 0 for an empty key (not prepared) */
-	double sim = nk ? nb_fuzzy_prepared(key, ok, no, NULL) : 0.0;
+	/* 0 for an empty key, which is never prepared */
+	double sim = nb_fuzzy_prepared(key, ok, no, NULL);
 	if (alt || (sim >= nb_key_threshold(nk) && sim < 0.999)) {
 		*out = nb_strndup(own->s, own->n);
 		if (!*out)

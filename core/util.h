@@ -250,7 +250,7 @@ static inline bool nb_may_end_space(const char *str, size_t n)
 
 	if (c < 0x80)
 		return c == ' ' || (c >= '\t' && c <= '\r');
-	if (c != 0xA0 && c != 0xBF && (c < 0x80 || c > 0x8B))
+	if (c != 0xA0 && c != 0xBF && c > 0x8B)
 		return false;
 	if (n < 3)
 		return true;

@@ -303,9 +303,10 @@ static void empty_and_broken(void **state)
 
 /* The tree is libxml2's reading of the page, as its own tree builder made
  * it (html_tree.c builds it from the parser's events): Word's <o:p> is a
- * <p>; text cut by a comment or an entity is one text; a repeated
- * attribute keeps its first value, one printed without a value reads as
- * none; an element hidden by its style is left out. */
+ * <p>; text cut by a comment or an entity reads as one line (html.c joins
+ * a line's texts, so this holds however the tree splits them); a
+ * repeated attribute keeps its first value, one printed without a value
+ * reads as none; an element hidden by its style is left out. */
 static void as_libxml2_reads(void **state)
 {
 	(void)state;
