@@ -1,7 +1,8 @@
 /*
  * arena.c — the strings of a report's tables and checks, in a few blocks
- * freed at once with the report; and a stage's scratch arrays, freed at
- * once at the stage's end.
+ * freed at once with the report; a line list's texts and HTML cells, freed
+ * with the list (nb_lines); and a stage's scratch arrays, freed at once at
+ * the stage's end.
  *
  * A report holds some 600 such strings (each cell's printed value, row
  * labels, every check's detail); one malloc and one free each were a tenth

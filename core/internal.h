@@ -135,13 +135,12 @@ typedef struct {
 				   (nb_lines_calloc, nb_lines_strndup) */
 } nb_line;
 
-/* Where a list's line texts are kept, many to an allocation (ustr.c). */
-typedef struct nb_textblock nb_textblock;
-
 typedef struct {
 	nb_line *v;
 	size_t n, cap;
-	nb_textblock *texts;	/* owns every v[].text */
+	/* owns every v[].text, many to an allocation; made at the first
+	 * line (a list starts zeroed) */
+	nb_arena *texts;
 } nb_lines;
 
 /* Appends a copy of text[0..len); returns the new line or NULL (ENOMEM).

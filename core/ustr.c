@@ -376,77 +376,28 @@ size_t nb_fuzzy_absent(const nb_fuzzy_key *f, uint64_t text_bits)
 
 /*
  * A report's lines were a tenth of the parser's allocations, one each;
- * their texts (and an HTML row's cells) now share blocks of TEXTBLOCK
- * bytes, freed with the list.
- * A text longer than a quarter of a block gets a block of its own, behind
- * the one being filled, so that little room is left unused.
+ * their texts (and an HTML row's cells) are taken from the list's arena
+ * (arena.c), freed with the list.
  */
-#define TEXTBLOCK 16384
-
-struct nb_textblock {
-	nb_textblock *next;
-	size_t used, cap;
-	char data[];
-};
-
-/* n bytes of ls's blocks at a multiple of align (a power of two, at most 8:
- * a block's data[] follows three words); NULL when memory is out. */
-static char *lines_take(nb_lines *ls, size_t n, size_t align)
+static nb_arena *lines_mem(nb_lines *ls)
 {
-	nb_textblock *b = ls->texts;
-	size_t at = b ? (b->used + align - 1) & ~(align - 1) : 0;
-
-	if (!b || at > b->cap || b->cap - at < n) {
-		bool own = n > TEXTBLOCK / 4;
-		size_t cap = own ? n : TEXTBLOCK;
-
-		if (n > SIZE_MAX - sizeof *b)
-			return NULL;
-		nb_textblock *nb = malloc(sizeof *nb + cap);
-		if (!nb)
-			return NULL;
-		nb->used = 0;
-		nb->cap = cap;
-		if (own && b) {
-			nb->next = b->next;
-			b->next = nb;
-		} else {
-			nb->next = b;
-			ls->texts = nb;
-		}
-		b = nb;
-		at = 0;
-	}
-	b->used = at + n;
-	return b->data + at;
-}
-
-static char *lines_store(nb_lines *ls, const char *text, size_t len)
-{
-	char *t = len < SIZE_MAX ? lines_take(ls, len + 1, 1) : NULL;
-
-	if (!t)
+	if (!ls->texts && nb_arena_new(&ls->texts))
 		return NULL;
-	memcpy(t, text, len);
-	t[len] = '\0';
-	return t;
+	return ls->texts;
 }
 
 char *nb_lines_strndup(nb_lines *ls, const char *s, size_t n)
 {
-	return lines_store(ls, s, n);
+	nb_arena *a = lines_mem(ls);
+
+	return a ? nb_arena_strndup(a, s, n) : NULL;
 }
 
 void *nb_lines_calloc(nb_lines *ls, size_t n, size_t size)
 {
-	if (size && n > SIZE_MAX / size)
-		return NULL;
-	size_t bytes = n * size;
-	void *p = lines_take(ls, bytes ? bytes : 1, 8);
+	nb_arena *a = lines_mem(ls);
 
-	if (p)
-		memset(p, 0, bytes);
-	return p;
+	return a ? nb_arena_calloc(a, n, size) : NULL;
 }
 
 nb_line *nb_lines_push(nb_lines *ls, const char *text, size_t len)
@@ -455,7 +406,7 @@ nb_line *nb_lines_push(nb_lines *ls, const char *text, size_t len)
 	if (!v)
 		return NULL;
 	ls->v = v;
-	char *t = lines_store(ls, text, len);
+	char *t = nb_lines_strndup(ls, text, len);
 	if (!t)
 		return NULL;
 	nb_line *l = &ls->v[ls->n++];
@@ -467,14 +418,10 @@ nb_line *nb_lines_push(nb_lines *ls, const char *text, size_t len)
 
 void nb_lines_free(nb_lines *ls)
 {
-	/* an HTML row's cells and their texts are in the blocks too */
+	/* an HTML row's cells and their texts are in the arena too */
 	free(ls->v);
-	while (ls->texts) {
-		nb_textblock *next = ls->texts->next;
-
-		free(ls->texts);
-		ls->texts = next;
-	}
+	nb_arena_free(ls->texts);
+	ls->texts = NULL;
 	ls->v = NULL;
 	ls->n = ls->cap = 0;
 }
