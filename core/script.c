@@ -21,6 +21,8 @@
  * 300 generated reports hold about 600 of them.  OpenCC converts each line
  * of one character alone (no dictionary entry holds a newline), so a
  * character learnt in any batch gets the verdict it gets in any other.
+ * A text that may be Traditional is converted run by run, each distinct
+ * run once a parser (t2s.c).
  */
 #include <errno.h>
 #include <stdint.h>
@@ -30,6 +32,7 @@
 #include <opencc/opencc.h>
 
 #include "internal.h"
+#include "t2s.h"
 
 /*
  * Share of Han code points t2s changes, from which a text is Traditional.
@@ -73,6 +76,7 @@ enum {
 
 struct nb_script {
 	opencc_t cc;
+	nb_t2s *runs;		/* what this script has converted (t2s.c) */
 	uint8_t state[0x10000];	/* CP_* of each BMP code point */
 	uint32_t *learning;	/* the characters of one batch */
 	size_t cap;
@@ -131,10 +135,17 @@ int nb_script_open(nb_script **out, const char **err)
 			*err = "out of memory";
 		return -ENOMEM;
 	}
+	if (nb_t2s_new(&s->runs)) {
+		if (err)
+			*err = "out of memory";
+		free(s);
+		return -ENOMEM;
+	}
 	s->cc = opencc_open(NB_OPENCC_T2S);
 	if (s->cc == (opencc_t)-1 || s->cc == NULL) {
 		if (err)
 			*err = opencc_error();
+		nb_t2s_free(s->runs);
 		free(s);
 		return -ENOENT;
 	}
@@ -156,6 +167,7 @@ void nb_script_close(nb_script *s)
 	if (!s)
 		return;
 	opencc_close(s->cc);
+	nb_t2s_free(s->runs);
 	free(s->learning);
 	free(s);
 }
@@ -302,28 +314,16 @@ int nb_script_t2s(nb_script *s, const char *text, size_t len,
 	if (han < NB_TRAD_MIN_HAN || (double)may_change < NB_TRAD_SHARE * han)
 		return 0;
 
-	char *conv = opencc_convert_utf8(s->cc, text, len);
-
-	/* NULL: OpenCC threw (malformed UTF-8, which decode.c never lets
-	 * through, or no memory). */
-	if (conv == NULL || conv == (char *)-1)
-		return NB_UNDECODABLE;
-
-	size_t clen = strlen(conv);
-	size_t changed;
-
+	char *conv;
+	size_t clen, changed;
+	if ((rc = nb_t2s_convert(s->runs, s->cc, text, len, &conv, &clen)))
+		return rc;
 	count_changes(text, len, conv, clen, &han, &changed);
 	if (han < NB_TRAD_MIN_HAN || (double)changed < NB_TRAD_SHARE * han) {
-		opencc_convert_utf8_free(conv);
+		free(conv);
 		return 0;
 	}
-
-	char *copy = nb_strndup(conv, clen);
-
-	opencc_convert_utf8_free(conv);
-	if (!copy)
-		return -ENOMEM;
-	*simplified = copy;
+	*simplified = conv;
 	*outlen = clen;
 	return 0;
 }

@@ -8,10 +8,12 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <setjmp.h>
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
+#include <opencc/opencc.h>
 
 #include "internal.h"
 
@@ -358,6 +360,73 @@ static void verdict_whatever_was_learnt(void **state)
 		free(fresh[i]);
 }
 
+/*
+ * A Traditional text is converted run by run (t2s.c); the answer must be
+ * OpenCC's for the text whole.  Phrases of t2s's dictionary (計畫, 憑藉,
+ * 據瞭解) whole and cut by ASCII, runs repeated, markup, numbers, and a
+ * Traditional page of our fixtures; each converted by a fresh script and
+ * again by the same one, from what it kept.
+ */
+static char *whole(const char *text)
+{
+	opencc_t cc = opencc_open(NB_OPENCC_T2S);
+
+	assert_true(cc != NULL && cc != (opencc_t)-1);
+	char *conv = opencc_convert_utf8(cc, text, strlen(text));
+	assert_true(conv != NULL && conv != (char *)-1);
+	char *copy = strdup(conv);
+	opencc_convert_utf8_free(conv);
+	opencc_close(cc);
+	assert_non_null(copy);
+	return copy;
+}
+
+static char *read_fixture(const char *path)
+{
+	FILE *f = fopen(path, "rb");
+
+	assert_non_null(f);
+	char *buf = malloc(1 << 20);
+	assert_non_null(buf);
+	size_t n = fread(buf, 1, (1 << 20) - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	return buf;
+}
+
+static void runs_convert_as_the_whole(void **state)
+{
+	(void)state;
+	static const char made[] =
+		"<p>本機關2021年計畫受理政府資訊公開申請12件，憑藉網站發佈。</p>\n"
+		"據瞭解，計1畫與憑 藉不是詞；據瞭解12件均已答覆。\n"
+		"本機關2022年計畫受理政府資訊公開申請7件，憑藉網站發佈。\n";
+	char *page = read_fixture("fixtures/html/wenjiang-2021-trad.html");
+	const char *texts[] = {made, page};
+
+	for (size_t i = 0; i < 2; i++) {
+		char *want = whole(texts[i]);
+		nb_script *s;
+
+		assert_int_equal(nb_script_open(&s, NULL), 0);
+		for (int again = 0; again < 2; again++) {
+			char *out = NULL;
+			size_t len = 0;
+
+			assert_int_equal(nb_script_t2s(s, texts[i],
+						       strlen(texts[i]), &out,
+						       &len), 0);
+			assert_non_null(out);
+			assert_int_equal(len, strlen(want));
+			assert_string_equal(out, want);
+			free(out);
+		}
+		nb_script_close(s);
+		free(want);
+	}
+	free(page);
+}
+
 int main(void)
 {
 	const struct CMUnitTest decode[] = {
@@ -381,6 +450,7 @@ int main(void)
 		cmocka_unit_test(simplified_untouched),
 		cmocka_unit_test(too_little_to_judge),
 		cmocka_unit_test(verdict_whatever_was_learnt),
+		cmocka_unit_test(runs_convert_as_the_whole),
 	};
 	int failed = cmocka_run_group_tests_name("decode", decode, NULL, NULL);
 

@@ -1,0 +1,294 @@
+/*
+ * t2s.c — a Traditional text converted by OpenCC run by run, each distinct
+ * run converted once.
+ *
+ * OpenCC's t2s costs some 2,400 instructions a byte (callgrind: 20 M for
+ * one 8 KB Traditional report of bench/gen.py, whose whole parse otherwise
+ * costs 2 M; 33 such reports were a tenth of a 2,000-report build).
+ * Reports say the same things in the same words around other numbers, so
+ * the text between its numbers repeats, within a report and across a
+ * collection; each parser keeps what it has converted.
+ *
+ * Why a text converts as its runs do.  Every key of t2s's dictionaries
+ * (TSPhrases, TSCharacters) is Han, with no ASCII (checked with
+ * opencc_dict -t text on OpenCC 1.1.6's: 277 and 4,113 keys).  OpenCC
+ * segments by longest match of TSPhrases and then converts each segment
+ * by longest match of both; an ASCII byte matches no key, so it is passed
+ * over alone and no match reaches past it: every match starts and ends
+ * inside one run of non-ASCII bytes, and a run's matches are the same
+ * whatever surrounds it.  So the runs are converted on their own (joined
+ * by newlines into one call, as learn() in script.c does) and the ASCII
+ * bytes — digits, markup, newlines — are copied.  When the answer does not
+ * come back one line a run, the text is converted whole: slower, the same.
+ */
+#include <errno.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+#include "t2s.h"
+
+/*
+ * What a parser keeps: past this many bytes of runs and their conversions
+ * it starts again, before its next text.  A Traditional page of
+ * bench/gen.py holds 99 distinct runs, 3.8 KB, of which all but 0.3 KB
+ * are in every other such page: this is the words of over a hundred
+ * reports written apart.  With each run's entry and slot (~50 bytes) and
+ * its conversion, a worker holds at most ~3 MiB more, and only when its
+ * collection has Traditional reports.
+ */
+#define RUN_CACHE_BYTES (1u << 20)
+
+typedef struct {
+	uint64_t hash;
+	size_t key, nkey;	/* the run's bytes in mem */
+	size_t val, nval;	/* its conversion's; val PENDING until known */
+} run;
+
+#define PENDING SIZE_MAX
+
+struct nb_t2s {
+	run *v;			/* every run kept, in the order first met */
+	size_t n, cap;
+	uint32_t *slot;		/* open addressing: 1 + index in v, 0 empty */
+	size_t nslot;		/* a power of two, above twice n */
+	char *mem;		/* the runs' bytes and their conversions' */
+	size_t nmem, capmem;
+	uint32_t *order;	/* one text's runs: their indices in v */
+	size_t caporder;
+	nb_buf batch;		/* one text's new runs, a line each */
+};
+
+int nb_t2s_new(nb_t2s **out)
+{
+	*out = calloc(1, sizeof **out);
+	return *out ? 0 : -ENOMEM;
+}
+
+void nb_t2s_free(nb_t2s *t)
+{
+	if (!t)
+		return;
+	free(t->v);
+	free(t->slot);
+	free(t->mem);
+	free(t->order);
+	nb_buf_free(&t->batch);
+	free(t);
+}
+
+/* Forgets every run (their memory is kept for the next). */
+static void forget(nb_t2s *t)
+{
+	t->n = 0;
+	t->nmem = 0;
+	if (t->slot)
+		memset(t->slot, 0, t->nslot * sizeof *t->slot);
+}
+
+/* FNV-1a, 64 bits. */
+static uint64_t hash_of(const char *s, size_t n)
+{
+	uint64_t h = 0xcbf29ce484222325u;
+
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ (unsigned char)s[i]) * 0x100000001b3u;
+	return h;
+}
+
+static size_t slot_of(const nb_t2s *t, uint64_t h, const char *s, size_t n)
+{
+	size_t mask = t->nslot - 1;
+	size_t i = (size_t)h & mask;
+
+	for (uint32_t e; (e = t->slot[i]); i = (i + 1) & mask) {
+		const run *r = &t->v[e - 1];
+		if (r->hash == h && r->nkey == n && !memcmp(t->mem + r->key, s, n))
+			break;
+	}
+	return i;
+}
+
+/* Twice the slots, every run placed again. */
+static int grow_slots(nb_t2s *t)
+{
+	size_t nslot = t->nslot ? 2 * t->nslot : 1024;
+	uint32_t *slot = calloc(nslot, sizeof *slot);
+
+	if (!slot)
+		return -ENOMEM;
+	free(t->slot);
+	t->slot = slot;
+	t->nslot = nslot;
+	for (size_t k = 0; k < t->n; k++) {
+		size_t i = (size_t)t->v[k].hash & (nslot - 1);
+		while (slot[i])
+			i = (i + 1) & (nslot - 1);
+		slot[i] = (uint32_t)(k + 1);
+	}
+	return 0;
+}
+
+/* n bytes at the end of mem, copied from s; their offset in *at. */
+static int keep_bytes(nb_t2s *t, const char *s, size_t n, size_t *at)
+{
+	char *m = nb_grow(t->mem, &t->capmem, t->nmem + n + 1, 1, 4096);
+
+	if (!m)
+		return -ENOMEM;
+	t->mem = m;
+	memcpy(m + t->nmem, s, n);
+	*at = t->nmem;
+	t->nmem += n;
+	return 0;
+}
+
+/* The index in v of the run s[0..n), added (PENDING, and its bytes put in
+ * the batch) when not kept yet. */
+static int find_or_add(nb_t2s *t, const char *s, size_t n, uint32_t *index)
+{
+	if (2 * (t->n + 1) > t->nslot && grow_slots(t))
+		return -ENOMEM;
+	uint64_t h = hash_of(s, n);
+	size_t i = slot_of(t, h, s, n);
+
+	if (t->slot[i]) {
+		*index = t->slot[i] - 1;
+		return 0;
+	}
+	run *v = nb_grow(t->v, &t->cap, t->n + 1, sizeof *v, 256);
+	if (!v)
+		return -ENOMEM;
+	t->v = v;
+	size_t key;
+	if (keep_bytes(t, s, n, &key))
+		return -ENOMEM;
+	nb_buf_add(&t->batch, s, n);
+	nb_buf_addc(&t->batch, '\n');
+	if (t->batch.oom)
+		return -ENOMEM;
+	v[t->n] = (run){.hash = h, .key = key, .nkey = n, .val = PENDING};
+	t->slot[i] = (uint32_t)(t->n + 1);
+	*index = (uint32_t)t->n++;
+	return 0;
+}
+
+/* The runs from first on, converted: conv holds a line for each, in
+ * order.  NB_UNDECODABLE when it does not. */
+static int take_conversions(nb_t2s *t, size_t first, const char *conv)
+{
+	size_t nconv = strlen(conv), at = 0;
+
+	for (size_t k = first; k < t->n; k++) {
+		const char *nl = memchr(conv + at, '\n', nconv - at);
+		if (!nl)
+			return NB_UNDECODABLE;
+		size_t n = (size_t)(nl - (conv + at));
+		if (keep_bytes(t, conv + at, n, &t->v[k].val))
+			return -ENOMEM;
+		t->v[k].nval = n;
+		at += n + 1;
+	}
+	return at == nconv ? 0 : NB_UNDECODABLE;
+}
+
+/* The runs of text, converted; *nruns of them, in t->order. */
+static int convert_runs(nb_t2s *t, opencc_t cc, const char *text, size_t len,
+			size_t *nruns)
+{
+	size_t first = t->n, k = 0;
+	int rc = 0;
+
+	nb_buf_reset(&t->batch);
+	for (size_t i = 0; i < len && !rc;) {
+		if ((unsigned char)text[i] < 0x80) {
+			i++;
+			continue;
+		}
+		size_t start = i;
+		while (i < len && (unsigned char)text[i] >= 0x80)
+			i++;
+		uint32_t *o = nb_grow(t->order, &t->caporder, k + 1,
+				      sizeof *o, 256);
+		if (!o)
+			return -ENOMEM;
+		t->order = o;
+		rc = find_or_add(t, text + start, i - start, &o[k++]);
+	}
+	*nruns = k;
+	if (rc || t->n == first)
+		return rc;
+	char *conv = opencc_convert_utf8(cc, t->batch.s, t->batch.len);
+	if (!conv || conv == (char *)-1)
+		return NB_UNDECODABLE;
+	rc = take_conversions(t, first, conv);
+	opencc_convert_utf8_free(conv);
+	return rc;
+}
+
+/* text with each run replaced by its conversion: t->order's nruns runs. */
+static char *assemble(const nb_t2s *t, const char *text, size_t len,
+		      size_t nruns, size_t *outlen)
+{
+	size_t n = len;
+
+	for (size_t k = 0; k < nruns; k++) {
+		const run *r = &t->v[t->order[k]];
+		n = n - r->nkey + r->nval;
+	}
+	char *out = malloc(n + 1);
+	if (!out)
+		return NULL;
+	size_t o = 0, k = 0;
+	for (size_t i = 0; i < len;) {
+		if ((unsigned char)text[i] < 0x80) {
+			out[o++] = text[i++];
+			continue;
+		}
+		const run *r = &t->v[t->order[k++]];
+		memcpy(out + o, t->mem + r->val, r->nval);
+		o += r->nval;
+		i += r->nkey;
+	}
+	out[o] = '\0';
+	*outlen = o;
+	return out;
+}
+
+/* The text converted whole, as OpenCC does it. */
+static int convert_whole(opencc_t cc, const char *text, size_t len,
+			 char **out, size_t *outlen)
+{
+	char *conv = opencc_convert_utf8(cc, text, len);
+
+	/* NULL: OpenCC threw (malformed UTF-8, which decode.c never lets
+	 * through, or no memory). */
+	if (!conv || conv == (char *)-1)
+		return NB_UNDECODABLE;
+	*outlen = strlen(conv);
+	*out = nb_strndup(conv, *outlen);
+	opencc_convert_utf8_free(conv);
+	return *out ? 0 : -ENOMEM;
+}
+
+int nb_t2s_convert(nb_t2s *t, opencc_t cc, const char *text, size_t len,
+		   char **out, size_t *outlen)
+{
+	*out = NULL;
+	*outlen = 0;
+	if (t->nmem > RUN_CACHE_BYTES)
+		forget(t);
+	/* the runs' indices are 32-bit: a text of 4 GiB is converted whole */
+	if (len >= UINT32_MAX / 2)
+		return convert_whole(cc, text, len, out, outlen);
+	size_t nruns;
+	int rc = convert_runs(t, cc, text, len, &nruns);
+	if (rc) {
+		forget(t);	/* runs left PENDING */
+		return rc == NB_UNDECODABLE ?
+		       convert_whole(cc, text, len, out, outlen) : rc;
+	}
+	*out = assemble(t, text, len, nruns, outlen);
+	return *out ? 0 : -ENOMEM;
+}
