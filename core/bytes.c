@@ -1,6 +1,7 @@
 /*
  * bytes.c — prefixes, suffixes and substrings of byte strings s[0..n) that
- * need not be NUL-terminated (a line, a cell), each test written once.
+ * need not be NUL-terminated (a line, a cell), each test written once; and
+ * their hash.
  * The case-insensitive ones fold ASCII only, which leaves UTF-8 alone.
  */
 #include <ctype.h>
@@ -69,4 +70,14 @@ const char *nb_find_ci(const char *s, size_t n, const char *p)
 		if (tolower((unsigned char)s[i]) == first && strncasecmp(s + i, p, k) == 0)
 			return s + i;
 	return NULL;
+}
+
+uint64_t nb_hash_bytes(const void *s, size_t n)
+{
+	const unsigned char *b = s;
+	uint64_t h = 0xcbf29ce484222325u;
+
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ b[i]) * 0x100000001b3u;
+	return h;
 }

@@ -87,16 +87,6 @@ static void forget(nb_t2s *t)
 		memset(t->slot, 0, t->nslot * sizeof *t->slot);
 }
 
-/* FNV-1a, 64 bits. */
-static uint64_t hash_of(const char *s, size_t n)
-{
-	uint64_t h = 0xcbf29ce484222325u;
-
-	for (size_t i = 0; i < n; i++)
-		h = (h ^ (unsigned char)s[i]) * 0x100000001b3u;
-	return h;
-}
-
 static size_t slot_of(const nb_t2s *t, uint64_t h, const char *s, size_t n)
 {
 	size_t mask = t->nslot - 1;
@@ -150,7 +140,7 @@ static int find_or_add(nb_t2s *t, const char *s, size_t n, uint32_t *index)
 {
 	if (2 * (t->n + 1) > t->nslot && grow_slots(t))
 		return -ENOMEM;
-	uint64_t h = hash_of(s, n);
+	uint64_t h = nb_hash_bytes(s, n);
 	size_t i = slot_of(t, h, s, n);
 
 	if (t->slot[i]) {

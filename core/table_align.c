@@ -123,14 +123,32 @@ double nb_row_score(const nb_orow *r, const nb_tkey *k, bool *alt)
  * its label; else (PDF text, a label wrapped around its numbers) the label
  * is all the text since the previous row.
  */
-static bool own_label_names(const nb_orow *r, const nb_tkey *keys, size_t m)
+/* The scores of label[0..n) (its set, bits) against each of t's rows
+ * (keys), as the parser kept them or made now; NULL when out of memory. */
+static const double *label_scores(nb_tkeys *tk, const nb_template *t,
+				  const nb_tkey *keys, const uint32_t *label,
+				  size_t n, uint64_t bits)
 {
+	bool fresh;
+	double *sc = nb_tkeys_scores(tk, t, label, n, bits, &fresh);
+
+	for (size_t j = 0; sc && fresh && j < t->nrows; j++)
+		sc[j] = text_score(label, n, bits, &keys[j], NULL);
+	return sc;
+}
+
+static int own_label_names(nb_tkeys *tk, const nb_template *t,
+			   const nb_tkey *keys, const nb_orow *r, bool *names)
+{
+	*names = false;
 	if (!r->nown || r->nown == r->nkey)
-		return false;
-	for (size_t j = 0; j < m; j++)
-		if (text_score(r->own, r->nown, r->own_bits, &keys[j], NULL) > 0)
-			return true;
-	return false;
+		return 0;
+	const double *sc = label_scores(tk, t, keys, r->own, r->nown, r->own_bits);
+	if (!sc)
+		return -ENOMEM;
+	for (size_t j = 0; j < t->nrows && !*names; j++)
+		*names = sc[j] > 0;
+	return 0;
 }
 
 /* The row's label (its own line's, or all of it) and that label's set. */
@@ -222,13 +240,21 @@ static int align(nb_tkeys *tk, const nb_rows *rs, const size_t *obs, size_t nobs
 		const nb_orow *r = &rs->rows[obs[i]];
 		size_t n;
 		uint64_t bits;
-		own[i] = own_label_names(r, keys, m);
+		if (own_label_names(tk, t, keys, r, &own[i]))
+			goto done;
 		const uint32_t *label = label_of(r, own[i], &n, &bits);
 		bool reuse = prev && prev->own[i] == own[i];
-		for (size_t j = 0; j < m; j++)
-			sc[i * m + j] = reuse && from[j] != SIZE_MAX ?
-					prev->sc[i * prev->t->nrows + from[j]] :
-					text_score(label, n, bits, &keys[j], NULL);
+		const double *known = NULL;
+		for (size_t j = 0; j < m; j++) {
+			if (reuse && from[j] != SIZE_MAX) {
+				sc[i * m + j] = prev->sc[i * prev->t->nrows + from[j]];
+				continue;
+			}
+			if (!known && !(known = label_scores(tk, t, keys, label,
+							     n, bits)))
+				goto done;
+			sc[i * m + j] = known[j];
+		}
 	}
 
 	for (size_t i = 1; i <= nobs; i++) {

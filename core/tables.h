@@ -32,6 +32,13 @@ void nb_tkey_make(const nb_trow *t, nb_tkey *k);
  * first time they are asked for and kept with the parser (nb_doc.tkeys);
  * NULL when out of memory. */
 const nb_tkey *nb_tkeys_of(nb_tkeys *c, const nb_template *t);
+/* tkeys.c: the scores of a printed label text[0..n) (its set, bits)
+ * against each of template t's rows, kept with the parser: *fresh true
+ * when they are not known yet, and the caller fills the t->nrows scores.
+ * Valid until the next call for t; NULL when out of memory. */
+double *nb_tkeys_scores(nb_tkeys *c, const nb_template *t,
+			const uint32_t *text, size_t n, uint64_t bits,
+			bool *fresh);
 /* How much of a match a key of this length needs: short keys must appear
  * whole, longer ones may carry typos. */
 double nb_key_threshold(size_t nkey);

@@ -7,7 +7,7 @@
  *
  *   buf.c     nb_buf, nb_strdup, nb_grow
  *   chars.c   character classes (dashes, digits, numerals, sentence ends)
- *   bytes.c   prefixes, suffixes and substrings of byte strings
+ *   bytes.c   prefixes, suffixes and substrings of byte strings, a hash
  *   utf8.c    UTF-8 encoding
  *   ustr.c    UTF-8 decoding, spaces and trimming (with the label matching
  *             of internal.h, which needs them on its hot path)
@@ -323,5 +323,8 @@ const char *nb_find(const char *s, size_t n, const char *p);
 bool nb_contains(const char *s, size_t n, const char *p);
 /* The first place of p in s[0..n), ASCII case folded, or NULL. */
 const char *nb_find_ci(const char *s, size_t n, const char *p);
+/* A hash of s[0..n) for the core's tables of strings seen before (FNV-1a,
+ * 64 bits): not stored anywhere, so free to change. */
+uint64_t nb_hash_bytes(const void *s, size_t n);
 
 #endif
