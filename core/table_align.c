@@ -115,14 +115,6 @@ double nb_row_score(const nb_orow *r, const nb_tkey *k, bool *alt)
 	return text_score(r->key, r->nkey, r->key_bits, k, alt);
 }
 
-/*
- * Whether a row is known by the label on its own line.  In a grid a row is
- * one line: label text on lines before it is a header, a group's label, or
- * a row whose cells all vanished, and joined to the row's own label it can
- * name another row.  When the row's own line names a template row, that is
- * its label; else (PDF text, a label wrapped around its numbers) the label
- * is all the text since the previous row.
- */
 /* The scores of label[0..n) (its set, bits) against each of t's rows
  * (keys), as the parser kept them or made now; NULL when out of memory. */
 static const double *label_scores(nb_tkeys *tk, const nb_template *t,
@@ -137,6 +129,14 @@ static const double *label_scores(nb_tkeys *tk, const nb_template *t,
 	return sc;
 }
 
+/*
+ * Whether a row is known by the label on its own line (*names; 0, or
+ * -ENOMEM).  In a grid a row is one line: label text on lines before it is
+ * a header, a group's label, or a row whose cells all vanished, and joined
+ * to the row's own label it can name another row.  When the row's own line
+ * names a template row, that is its label; else (PDF text, a label wrapped
+ * around its numbers) the label is all the text since the previous row.
+ */
 static int own_label_names(nb_tkeys *tk, const nb_template *t,
 			   const nb_tkey *keys, const nb_orow *r, bool *names)
 {
