@@ -31,12 +31,14 @@
 
 /*
  * What a parser keeps: past this many bytes of runs and their conversions
- * it starts again, before its next text.  A Traditional page of
+ * it starts again once a text is done.  A Traditional page of
  * bench/gen.py holds 99 distinct runs, 3.8 KB, of which all but 0.3 KB
  * are in every other such page: this is the words of over a hundred
- * reports written apart.  With each run's entry and slot (~50 bytes) and
- * its conversion, a worker holds at most ~3 MiB more, and only when its
- * collection has Traditional reports.
+ * reports written apart.  With each run's entry and slot (~50 bytes) a
+ * worker keeps a few MiB more at most, and only when its collection has
+ * Traditional reports.  One text's conversion needs memory in proportion
+ * to it (as OpenCC's own does, for a text converted whole); what a large
+ * text grew is given back when it is done.
  */
 #define RUN_CACHE_BYTES (1u << 20)
 
@@ -78,13 +80,30 @@ void nb_t2s_free(nb_t2s *t)
 	free(t);
 }
 
-/* Forgets every run (their memory is kept for the next). */
+/* Forgets every run, and gives their memory back. */
 static void forget(nb_t2s *t)
 {
-	t->n = 0;
-	t->nmem = 0;
-	if (t->slot)
-		memset(t->slot, 0, t->nslot * sizeof *t->slot);
+	free(t->v);
+	free(t->slot);
+	free(t->mem);
+	t->v = NULL;
+	t->slot = NULL;
+	t->mem = NULL;
+	t->n = t->cap = t->nslot = t->nmem = t->capmem = 0;
+}
+
+/* After a text: what it needed beyond the runs kept goes back. */
+static void settle(nb_t2s *t)
+{
+	if (t->nmem > RUN_CACHE_BYTES)
+		forget(t);
+	if (t->caporder * sizeof *t->order > RUN_CACHE_BYTES) {
+		free(t->order);
+		t->order = NULL;
+		t->caporder = 0;
+	}
+	if (t->batch.cap > RUN_CACHE_BYTES)
+		nb_buf_free(&t->batch);
 }
 
 static size_t slot_of(const nb_t2s *t, uint64_t h, const char *s, size_t n)
@@ -267,8 +286,6 @@ int nb_t2s_convert(nb_t2s *t, opencc_t cc, const char *text, size_t len,
 {
 	*out = NULL;
 	*outlen = 0;
-	if (t->nmem > RUN_CACHE_BYTES)
-		forget(t);
 	/* the runs' indices are 32-bit: a text of 4 GiB is converted whole */
 	if (len >= UINT32_MAX / 2)
 		return convert_whole(cc, text, len, out, outlen);
@@ -276,9 +293,11 @@ int nb_t2s_convert(nb_t2s *t, opencc_t cc, const char *text, size_t len,
 	int rc = convert_runs(t, cc, text, len, &nruns);
 	if (rc) {
 		forget(t);	/* runs left PENDING */
+		settle(t);
 		return rc == NB_UNDECODABLE ?
 		       convert_whole(cc, text, len, out, outlen) : rc;
 	}
 	*out = assemble(t, text, len, nruns, outlen);
+	settle(t);
 	return *out ? 0 : -ENOMEM;
 }

@@ -427,6 +427,50 @@ static void runs_convert_as_the_whole(void **state)
 	free(page);
 }
 
+/*
+ * Past 1 MiB of runs kept, a script starts again after the text
+ * (t2s.c): a text of 44,000 distinct runs (four Traditional characters
+ * each, numbered), then a short one, both as OpenCC converts them whole.
+ */
+static void many_runs_then_few(void **state)
+{
+	(void)state;
+	static const char chars[] = "國會學習體驗說話這裡時間問題開關電腦東風車"
+				    "馬魚鳥雞龍門錢銀鐵鋼";
+	size_t nc = nb_utf8_count(chars, sizeof chars - 1);
+	uint32_t cp[64];
+	for (size_t i = 0, k = 0; k < nc; k++)
+		cp[k] = nb_utf8_next(chars, sizeof chars - 1, &i);
+	nb_buf big = {0};
+	for (size_t r = 0; r < 44000; r++) {
+		size_t x = r;
+		for (int c = 0; c < 4; c++, x /= nc)
+			nb_buf_addcp(&big, cp[x % nc]);
+		nb_buf_printf(&big, "%zu\n", r);
+	}
+	assert_false(big.oom);
+	const char *small = "本機關2021年計畫受理政府資訊公開申請12件。\n";
+	const char *texts[] = {big.s, small};
+	nb_script *s;
+
+	assert_int_equal(nb_script_open(&s, NULL), 0);
+	for (size_t i = 0; i < 2; i++) {
+		char *want = whole(texts[i]);
+		char *out = NULL;
+		size_t len = 0;
+
+		assert_int_equal(nb_script_t2s(s, texts[i], strlen(texts[i]),
+					       &out, &len), 0);
+		assert_non_null(out);
+		assert_int_equal(len, strlen(want));
+		assert_string_equal(out, want);
+		free(out);
+		free(want);
+	}
+	nb_script_close(s);
+	nb_buf_free(&big);
+}
+
 int main(void)
 {
 	const struct CMUnitTest decode[] = {
@@ -451,6 +495,7 @@ int main(void)
 		cmocka_unit_test(too_little_to_judge),
 		cmocka_unit_test(verdict_whatever_was_learnt),
 		cmocka_unit_test(runs_convert_as_the_whole),
+		cmocka_unit_test(many_runs_then_few),
 	};
 	int failed = cmocka_run_group_tests_name("decode", decode, NULL, NULL);
 
