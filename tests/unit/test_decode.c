@@ -360,13 +360,7 @@ static void verdict_whatever_was_learnt(void **state)
 		free(fresh[i]);
 }
 
-/*
- * A Traditional text is converted run by run (t2s.c); the answer must be
- * OpenCC's for the text whole.  Phrases of t2s's dictionary (計畫, 憑藉,
- * 據瞭解) whole and cut by ASCII, runs repeated, markup, numbers, and a
- * Traditional page of our fixtures; each converted by a fresh script and
- * again by the same one, from what it kept.
- */
+/* text as OpenCC's t2s converts it whole, by a converter of its own. */
 static char *whole(const char *text)
 {
 	opencc_t cc = opencc_open(NB_OPENCC_T2S);
@@ -381,6 +375,7 @@ static char *whole(const char *text)
 	return copy;
 }
 
+/* A file of tests/ (the unit tests' working directory), up to 1 MiB. */
 static char *read_fixture(const char *path)
 {
 	FILE *f = fopen(path, "rb");
@@ -394,6 +389,13 @@ static char *read_fixture(const char *path)
 	return buf;
 }
 
+/*
+ * A Traditional text is converted run by run (t2s.c); the answer must be
+ * OpenCC's for the text whole.  Phrases of t2s's dictionary (計畫, 憑藉,
+ * 據瞭解) whole and cut by ASCII, runs repeated, markup, numbers, and a
+ * Traditional page of our fixtures; each converted by a fresh script and
+ * again by the same one, from what it kept.
+ */
 static void runs_convert_as_the_whole(void **state)
 {
 	(void)state;
