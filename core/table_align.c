@@ -167,71 +167,32 @@ void nb_align_free(nb_align *a)
 	memset(a, 0, sizeof *a);
 }
 
-/* The scores of one alignment, kept for the next against another
- * template (nb_align_rows2). */
-typedef struct {
-	const nb_template *t;
-	bool *own;		/* per printed row: labelled by its own line (in
-				   sc's block) */
-	double *sc;		/* per printed row, per template row */
-} scores;
-
-static void scores_free(scores *p)
-{
-	free(p->sc);
-}
-
-/* Whether template rows a and b are matched by the same words: then a
- * printed label scores the same against both. */
-static bool same_keys(const nb_trow *a, const nb_trow *b)
-{
-	return (a->key == b->key || !strcmp(a->key, b->key)) &&
-	       (a->alt == b->alt || (a->alt && b->alt && !strcmp(a->alt, b->alt)));
-}
-
 /*
- * nb_align_rows, taking from prev (an alignment of the same printed rows
- * against another template, or NULL) the score of each pair whose label
- * and template words are the same: table 3 is aligned against the 2019
- * and the 2021 template, 23 of whose 25 rows have the same words, and
- * scoring the pairs is most of aligning.  *keep, when given, gets this
- * alignment's scores.
+ * Aligns as nb_align_rows says.  Scoring the pairs of printed and template
+ * rows is most of it: each printed label's scores against t come from the
+ * parser's (label_scores), made once a label.
  */
-static int align(nb_tkeys *tk, const nb_rows *rs, const size_t *obs, size_t nobs,
-		 const nb_template *t, nb_align *out, const scores *prev, scores *keep)
+int nb_align_rows(nb_tkeys *tk, const nb_rows *rs, const size_t *obs, size_t nobs,
+		  const nb_template *t, nb_align *out)
 {
 	size_t m = t->nrows, w = m + 1;
 	const nb_tkey *keys = nb_tkeys_of(tk, t);
 	size_t n1 = nobs ? nobs : 1;
 	/* not zeroed: the recurrence writes every cell but row and column 0
-	 * before reading it; from (prev's row, or m) shares best's block, own
-	 * sc's (they are kept together) */
+	 * before reading it; own shares sc's block */
 	double *best = NULL, *sc = NULL;
 	bool *own = NULL;
-	size_t *from = NULL;
 	int rc = -ENOMEM;
 
 	memset(out, 0, sizeof *out);
 	/* both blocks hold less than (nobs + 1) * (w + 1) doubles */
 	if (nobs + 1 > SIZE_MAX / sizeof(double) / (w + 1))
 		return -ENOMEM;
-	best = malloc(((nobs + 1) * w + m) * sizeof *best);
+	best = malloc((nobs + 1) * w * sizeof *best);
 	sc = malloc((n1 * m + n1) * sizeof *sc);
 	if (!keys || !best || !sc || nb_align_alloc(out, m) < 0)
 		goto done;
-	from = (size_t *)(best + (nobs + 1) * w);
 	own = (bool *)(sc + n1 * m);
-	/* Any of prev's rows with the same words will do (they score alike):
-	 * the row at the same place first, where the two templates' rows
-	 * mostly are, then the others in order. */
-	for (size_t j = 0; prev && j < m; j++) {
-		from[j] = SIZE_MAX;
-		if (j < prev->t->nrows && same_keys(&t->rows[j], &prev->t->rows[j]))
-			from[j] = j;
-		for (size_t k = 0; k < prev->t->nrows && from[j] == SIZE_MAX; k++)
-			if (same_keys(&t->rows[j], &prev->t->rows[k]))
-				from[j] = k;
-	}
 	for (size_t j = 0; j < w; j++)
 		best[j] = 0;
 	for (size_t i = 1; i <= nobs; i++)
@@ -243,18 +204,10 @@ static int align(nb_tkeys *tk, const nb_rows *rs, const size_t *obs, size_t nobs
 		if (own_label_names(tk, t, keys, r, &own[i]))
 			goto done;
 		const uint32_t *label = label_of(r, own[i], &n, &bits);
-		bool reuse = prev && prev->own[i] == own[i];
-		const double *known = NULL;
-		for (size_t j = 0; j < m; j++) {
-			if (reuse && from[j] != SIZE_MAX) {
-				sc[i * m + j] = prev->sc[i * prev->t->nrows + from[j]];
-				continue;
-			}
-			if (!known && !(known = label_scores(tk, t, keys, label,
-							     n, bits)))
-				goto done;
-			sc[i * m + j] = known[j];
-		}
+		const double *known = label_scores(tk, t, keys, label, n, bits);
+		if (!known)
+			goto done;
+		memcpy(sc + i * m, known, m * sizeof *sc);
 	}
 
 	for (size_t i = 1; i <= nobs; i++) {
@@ -313,36 +266,11 @@ static int align(nb_tkeys *tk, const nb_rows *rs, const size_t *obs, size_t nobs
 			out->fitting++;
 	}
 	rc = 0;
-	if (keep) {
-		*keep = (scores){ .t = t, .own = own, .sc = sc };
-		own = NULL;
-		sc = NULL;
-	}
 done:
 	free(best);
 	free(sc);
 	if (rc < 0)
 		nb_align_free(out);
-	return rc;
-}
-
-int nb_align_rows(nb_tkeys *tk, const nb_rows *rs, const size_t *obs, size_t nobs,
-		  const nb_template *t, nb_align *out)
-{
-	return align(tk, rs, obs, nobs, t, out, NULL, NULL);
-}
-
-int nb_align_rows2(nb_tkeys *tk, const nb_rows *rs, const size_t *obs, size_t nobs,
-		   const nb_template *t1, nb_align *out1, const nb_template *t2,
-		   nb_align *out2)
-{
-	scores first = { 0 };
-	int rc = align(tk, rs, obs, nobs, t1, out1, NULL, &first);
-
-	memset(out2, 0, sizeof *out2);
-	if (rc == 0)
-		rc = align(tk, rs, obs, nobs, t2, out2, &first, NULL);
-	scores_free(&first);
 	return rc;
 }
 

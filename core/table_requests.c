@@ -46,7 +46,9 @@ int nb_find_requests(nb_doc *d, const nb_span *sp)
 		if (any)
 			obs[nobs++] = i;
 	}
-	rc = nb_align_rows2(d->tkeys, &rs, obs, nobs, t19[0], &a19, t21[0], &a21);
+	rc = nb_align_rows(d->tkeys, &rs, obs, nobs, t19[0], &a19);
+	if (rc == 0)
+		rc = nb_align_rows(d->tkeys, &rs, obs, nobs, t21[0], &a21);
 	if (rc < 0)
 		goto out;
 

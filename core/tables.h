@@ -65,12 +65,6 @@ typedef struct {
  */
 int nb_align_rows(nb_tkeys *tk, const nb_rows *rs, const size_t *obs, size_t nobs,
 		  const nb_template *t, nb_align *out);
-/* The same printed rows aligned with two templates, as two calls of
- * nb_align_rows would (a pair of rows with the same words scored once).
- * 0 or -ENOMEM. */
-int nb_align_rows2(nb_tkeys *tk, const nb_rows *rs, const size_t *obs, size_t nobs,
-		   const nb_template *t1, nb_align *out1, const nb_template *t2,
-		   nb_align *out2);
 /* An alignment of m template rows, none placed.  0 or -ENOMEM. */
 int nb_align_alloc(nb_align *a, size_t m);
 void nb_align_free(nb_align *a);
