@@ -3,10 +3,9 @@
  * file beside the index until the tree phase: in memory they would be
  * ~12 KB a report (its tables most of it; bench/gen.py's 10,000: 117 MB
  * written, strace -e write), ~1.2 GB at 100,000 reports, when the
- * indexer must stay under 300 MB
- * (issue 7).  Written in large appends by the writer thread alone; read
- * back with pread (by the tree phase, then by _all's), from any reader,
- * by an id's place in a sorted array.
+ * indexer must stay under 300 MB (issue 7).  Written in large appends by
+ * the writer thread alone; read back with pread (by the tree phase, then
+ * by _all's), from any reader, by an id's place in a sorted array.
  */
 #include <errno.h>
 #include <fcntl.h>
