@@ -3,9 +3,10 @@
  *
  * An index that matches RAWDIR file for file (path, size, mtime) is left
  * alone and nothing is parsed.  Otherwise a new index is written into
- * "<dbpath>.tmp-<pid>": the rows of files that did not change are copied
- * from the old index (attached), only new and changed files are parsed,
- * the tree is rendered again, and the file is renamed over dbpath — so an
+ * "<dbpath>.tmp-<pid>", starting from a copy of the old one when its rows
+ * can be reused (carryover.c): the rows of files that did not change are
+ * kept, only new and changed files are parsed, the tree is rendered again
+ * where it changed, and the file is renamed over dbpath — so an
  * interrupted or failed build never leaves a broken index behind.
  *
  * What is at dbpath is looked at by oldindex.c, raw files are read by
@@ -288,25 +289,6 @@ static int prepare(sqlite3 *db, const char *sql, sqlite3_stmt **st, FILE *err)
 	return -EIO;
 }
 
-/* Copies the rows of every reused file from the attached old index (the
- * strings they name are in str already, copied first; the checks across
- * years left behind: ix_stored_columns). */
-static int copy_reused(sqlite3 *db, FILE *err)
-{
-	int rc = 0;
-	for (size_t i = 0; ix_report_tables[i] && !rc; i++) {
-		const char *t = ix_report_tables[i];
-		nb_buf sql = {0};
-		nb_buf_printf(&sql, "INSERT INTO main.%s SELECT %s FROM old.%s"
-			      " WHERE %s IN (SELECT id FROM temp.reuse);", t,
-			      ix_stored_columns(t), t,
-			      strcmp(t, "report") ? "report" : "id");
-		rc = sql.oom ? -ENOMEM : ix_exec(db, sql.s, err);
-		nb_buf_free(&sql);
-	}
-	return rc;
-}
-
 /* ---- renamed files ------------------------------------------------------------ */
 
 /* The old index's reports whose path is no longer among files (both are
@@ -416,9 +398,6 @@ static int fill(builder *b, const ix_old_index *o, const ix_files *files,
 		return rc;
 	if ((rc = ix_exec(db, "CREATE TEMP TABLE reuse(id INTEGER PRIMARY KEY);"
 			  "BEGIN;", b->err)) ||
-	    /* the old strings keep their ids, which the copied rows hold */
-	    (o->reusable && (rc = ix_exec(db, "INSERT INTO main.str"
-					  " SELECT * FROM old.str;", b->err))) ||
 	    (rc = prepare(db, "INSERT INTO source(id, path, size, mtime_ns,"
 			  " sha256, error, errno) VALUES(?,?,?,?,?,?,?)",
 			  &b->add_source, b->err)) ||
@@ -465,10 +444,12 @@ static int fill(builder *b, const ix_old_index *o, const ix_files *files,
 		if (!rc && b->progress)
 			b->progress(b->progress_ctx, ++b->done, b->stats->files);
 	}
+	/* before the parsed reports, which keep the ids of those they
+	 * replace, are stored */
+	if (!rc && o->reusable)
+		rc = ix_carry_prune(db, b->err);
 	if (!rc)
 		rc = parse_jobs(b);
-	if (!rc && o->reusable)
-		rc = copy_reused(db, b->err);
 	if (!rc)
 		rc = ix_tree_build(db, b->rawdir, b->spill, b->err, b->cancel);
 	if (!rc)
@@ -516,6 +497,9 @@ static int build_new(const char *dbpath, const char *rawdir,
 	int rc = ix_tmp_lock(lock);
 	if (rc)
 		ix_say(err, "%s: cannot lock: %s", tmp.s, strerror(-rc));
+	/* a refresh starts from the old index, reused rows and all */
+	if (!rc && o->reusable)
+		rc = ix_carry_copy(dbpath, lock, err, cancel);
 
 	builder b = {.rawdir = rawdir, .realroot = realroot, .err = err,
 		     .stats = stats, .progress = progress,
@@ -541,7 +525,8 @@ static int build_new(const char *dbpath, const char *rawdir,
 	if (!rc)
 		ix_cancel_watch(b.db, cancel);
 	if (!rc)
-		rc = ix_schema_create(b.db, rawdir, err);
+		rc = o->reusable ? ix_carry_reset(b.db, rawdir, err) :
+			ix_schema_create(b.db, rawdir, err);
 	if (!rc)
 		rc = ix_spill_new(tmp.s, err, &b.spill);
 	if (!rc)
@@ -582,6 +567,11 @@ static int build_new(const char *dbpath, const char *rawdir,
 		if (rc != NB_CANCELLED)
 			ix_seal_remove(dbpath);
 	} else {
+		/* opening it read-only made them; a log left beside the new
+		 * file would be replayed into it were it switched to write-ahead
+		 * logging again */
+		if (o->wal)
+			ix_remove_log(dbpath);
 		ix_sync_dir_of(dbpath);
 		ix_seal_fd(dbpath, lock);	/* whole: fsynced, renamed */
 	}

@@ -33,7 +33,6 @@ static const char *const sql[S_COUNT] = {
 	/* as check_result's trigger makes it for a report without one */
 	[S_LIST] = "INSERT OR IGNORE INTO check_list(report, kinds, results)"
 		" VALUES(?, ?, '[]')",
-	/* the checks across years start empty in every build */
 	[S_CROSS] = "UPDATE check_list SET cross = ? WHERE report = ?",
 };
 
@@ -251,6 +250,18 @@ void ix_cross_free(ix_cross *x)
 	ix_rows_free(x->rows);
 	nb_buf_free(&x->cross);
 	free(x);
+}
+
+int ix_cross_forget(ix_cross *x, int64_t id)
+{
+	sqlite3_stmt *st = x->q[S_CROSS];
+	sqlite3_bind_null(st, 1);
+	sqlite3_bind_int64(st, 2, id);
+	int rc = sqlite3_step(st) == SQLITE_DONE ? 0 : -EIO;
+	sqlite3_reset(st);
+	if (rc)
+		ix_say_db(x->err, x->db);
+	return rc;
 }
 
 int ix_cross_year(ix_cross *x, const ix_yearly *v, size_t n)

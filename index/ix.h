@@ -112,6 +112,8 @@ typedef struct {
 	bool exists;		/* an index of ours is at dbpath */
 	bool same_schema;	/* ... of this schema: its inode numbers carry over */
 	bool reusable;		/* ... and of this parser version */
+	bool wal;		/* ... in write-ahead log mode: not reused
+				 * (its log removed once replaced) */
 	ix_old_source *v;	/* sorted by path */
 	size_t n;
 	int64_t max_id;
@@ -128,6 +130,7 @@ typedef struct {
 int ix_old_open(const char *dbpath, FILE *err, ix_old_index *o,
 		const atomic_int *cancel);
 void ix_old_free(ix_old_index *o);
+
 /* The old source of path, found by a merge walk: calls come in path order,
  * *cursor starting at 0.  NULL when path is new. */
 const ix_old_source *ix_old_find(const ix_old_index *o, size_t *cursor,
@@ -175,6 +178,8 @@ void ix_tmp_remove_stale(const char *dbpath);
  * leaves the WAL behind (SQLite 3.40; a checkpoint on failure would only
  * copy into a file about to go). */
 void ix_tmp_discard(const char *path);
+/* Removes the write-ahead log and its index beside path. */
+void ix_remove_log(const char *path);
 /* fsyncs the directory holding path (after a rename into it). */
 void ix_sync_dir_of(const char *path);
 
@@ -270,17 +275,33 @@ int ix_readers_close(ix_readers *r, int rc);
 /* Creates every table, index and view in an empty database and records the
  * versions.  0 or -EIO (message on err). */
 int ix_schema_create(sqlite3 *db, const char *rawdir, FILE *err);
+/* Records the versions and rawdir in info.  0 or -EIO (message on err). */
+int ix_schema_info(sqlite3 *db, const char *rawdir, FILE *err);
 /* Creates node's indexes by number (node_ino) and by name (node_name),
- * once the tree's rows are in.  0 or -EIO (message on err). */
+ * once the tree's rows are in, unless they are there (a refresh keeps
+ * them).  0 or -EIO (message on err). */
 int ix_schema_node_indexes(sqlite3 *db, FILE *err);
 
-/* Tables holding per-report rows, copied as they are from an earlier index
- * for files that did not change.  NULL-terminated. */
+/* Tables holding per-report rows, kept from an earlier index for files
+ * that did not change.  NULL-terminated. */
 extern const char *const ix_report_tables[];
-/* The columns a copy of table's rows selects ("*", or for a table with a
- * generated column its stored ones, in order; check_list's without its
- * checks across years). */
-const char *ix_stored_columns(const char *table);
+
+/* ---- a refresh from a copy of the old index (carryover.c) ----------------- */
+
+/* Copies the index at dbpath into the empty file to.  0, NB_CANCELLED
+ * when cancel (may be NULL) is set, or a negative errno (message on
+ * err). */
+int ix_carry_copy(const char *dbpath, int to, FILE *err,
+		  const atomic_int *cancel);
+/* Makes db, such a copy, ready for a build as an empty index is: empties
+ * every table but the report tables, str and node, records the versions
+ * and rawdir (the kept reports' checks across years stay, for tree.c to
+ * keep or make again).  0 or -EIO
+ * (message on err). */
+int ix_carry_reset(sqlite3 *db, const char *rawdir, FILE *err);
+/* Deletes the rows of every report whose id is not in temp.reuse.  0,
+ * -ENOMEM or -EIO (message on err). */
+int ix_carry_prune(sqlite3 *db, FILE *err);
 
 /* Runs sql (no results), reporting failures on err.  0 or -EIO. */
 int ix_exec(sqlite3 *db, const char *sql, FILE *err);
@@ -585,8 +606,12 @@ int ix_cross_new(sqlite3 *db, FILE *err, ix_cross **out);
 void ix_cross_free(ix_cross *x);
 /* Adds the cross-year checks between consecutive years of one agency's
  * reports v (sorted by year; of one year the first is the plainly named
- * one).  0, -EIO or -ENOMEM. */
+ * one), which have none: reports stored now, or forgotten.  0, -EIO or
+ * -ENOMEM. */
 int ix_cross_year(ix_cross *x, const ix_yearly *v, size_t n);
+/* Forgets report id's checks across years (a report kept from the old
+ * index, to be checked again).  0 or -EIO. */
+int ix_cross_forget(ix_cross *x, int64_t id);
 
 /* ---- inode numbers across rebuilds (inodes.c) ------------------------------ */
 

@@ -124,6 +124,22 @@ static int sound(sqlite3 *db, const atomic_int *cancel)
 	return rc;
 }
 
+/* Whether db's file is in write-ahead log mode, or that cannot be told. */
+static bool in_wal_mode(sqlite3 *db)
+{
+	sqlite3_stmt *st;
+	bool wal = true;	/* unknown: not copied */
+	if (sqlite3_prepare_v2(db, "PRAGMA journal_mode", -1, &st, NULL) !=
+	    SQLITE_OK)
+		return wal;
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		const char *m = (const char *)sqlite3_column_text(st, 0);
+		wal = !m || !strcmp(m, "wal");
+	}
+	sqlite3_finalize(st);
+	return wal;
+}
+
 /* A damaged index is moved aside as <dbpath>.corrupt-<unix time>, kept
  * for whoever wants to look at it, so that a new one is built in its
  * place.  0 or a negative errno. */
@@ -220,8 +236,18 @@ int ix_old_open(const char *dbpath, FILE *err, ix_old_index *o,
 	}
 	o->exists = true;
 	int rc = 0;
-	o->same_schema = version == IX_SCHEMA_VERSION;
-	if (version == IX_SCHEMA_VERSION) {
+	/* Switched to write-ahead logging by another program (sqlite3's
+	 * PRAGMA journal_mode = WAL, which stays with the file), an index
+	 * cannot be attached read-only without its -shm file (SQLite: disk
+	 * I/O error, every refresh), nor copied whole (carryover.c) with
+	 * rows still in its log: it is built again from scratch, and the
+	 * new one is in our mode. */
+	o->wal = in_wal_mode(db);
+	if (o->wal)
+		ix_say(err, "%s: switched to write-ahead logging by another "
+		       "program; building it again from scratch", dbpath);
+	o->same_schema = version == IX_SCHEMA_VERSION && !o->wal;
+	if (o->same_schema) {
 		sqlite3_stmt *q;
 		if (sqlite3_prepare_v2(db, "SELECT value FROM info"
 				       " WHERE key = 'parser_version'", -1, &q,

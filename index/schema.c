@@ -367,24 +367,6 @@ const char *const ix_report_tables[] = {
 	"warning", "note", "check_list", NULL,
 };
 
-/* report's stored columns: its generated column (preamble) is not given
- * on insert, so a copy of its rows names the others. */
-static const char report_stored[] =
-	"id, agency, agency_as_printed, agency_source, year, year_rule, title,"
-	" published, format, encoding, traditional, agency_dir, year_dir, text,"
-	" preamble_off, preamble_len, preamble_text";
-
-/* check_list's: a copy leaves the checks across years behind, which
- * crossyear.c makes again against the reports of the new index. */
-static const char check_list_copied[] = "report, kinds, results, NULL";
-
-const char *ix_stored_columns(const char *table)
-{
-	if (!strcmp(table, "report"))
-		return report_stored;
-	return strcmp(table, "check_list") ? "*" : check_list_copied;
-}
-
 int ix_exec(sqlite3 *db, const char *sql, FILE *err)
 {
 	char *msg = NULL;
@@ -429,11 +411,15 @@ int64_t ix_query_int(sqlite3 *db, const char *sql, bool *ok)
  * (dbstat: 1.2 MB of node_ino's and the name index's 10.9 MB at 10,000
  * reports, 12.5 of 107 MB at 100,000: more than the index's whole margin
  * over issue 7's 2x the raw bytes).  Nothing reads node by number or
- * name before: the tree is written in order (tree.c). */
+ * name before: the tree is written in order (tree.c).  A refresh keeps
+ * them from the index it copied (carryover.c): only the nodes that are
+ * not an unchanged report's go in again, row by row. */
 int ix_schema_node_indexes(sqlite3 *db, FILE *err)
 {
-	return ix_exec(db, "CREATE UNIQUE INDEX node_name ON node(parent, name);"
-		       "CREATE UNIQUE INDEX node_ino ON node(ino);", err);
+	return ix_exec(db, "CREATE UNIQUE INDEX IF NOT EXISTS node_name"
+		       " ON node(parent, name);"
+		       "CREATE UNIQUE INDEX IF NOT EXISTS node_ino ON node(ino);",
+		       err);
 }
 
 int ix_schema_create(sqlite3 *db, const char *rawdir, FILE *err)
@@ -446,7 +432,12 @@ int ix_schema_create(sqlite3 *db, const char *rawdir, FILE *err)
 		 IX_SCHEMA_VERSION);
 	if ((rc = ix_exec(db, pragma, err)))
 		return rc;
+	return ix_schema_info(db, rawdir, err);
+}
 
+int ix_schema_info(sqlite3 *db, const char *rawdir, FILE *err)
+{
+	int rc = 0;
 	sqlite3_stmt *st = NULL;
 	if (sqlite3_prepare_v2(db, "INSERT INTO info(key, value) VALUES(?, ?)",
 			       -1, &st, NULL) != SQLITE_OK) {

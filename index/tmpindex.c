@@ -66,9 +66,8 @@ out:
 	free(bcopy);
 }
 
-void ix_tmp_discard(const char *path)
+void ix_remove_log(const char *path)
 {
-	unlink(path);
 	static const char *const beside[] = {"-wal", "-shm"};
 	for (size_t i = 0; i < sizeof beside / sizeof *beside; i++) {
 		nb_buf p = {0};
@@ -77,6 +76,12 @@ void ix_tmp_discard(const char *path)
 			unlink(p.s);
 		nb_buf_free(&p);
 	}
+}
+
+void ix_tmp_discard(const char *path)
+{
+	unlink(path);
+	ix_remove_log(path);
 }
 
 void ix_sync_dir_of(const char *path)

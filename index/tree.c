@@ -37,6 +37,7 @@
 #include "noderows.h"
 #include "prerender.h"
 #include "spill.h"
+#include "treekeep.h"
 
 #define UNKNOWN_AGENCY "未知机关"
 
@@ -52,51 +53,7 @@ static const char *const sql[Q_COUNT] = {
 		" WHERE id = ?",
 };
 
-
-typedef struct {
-	int64_t id;
-	int year;
-	int64_t mtime_ns;
-	char *agency_dir;
-	char *year_dir;
-	bool named;		/* the row holds these names already */
-	bool unchanged;		/* its nodes are copied from the old index */
-	bool parsed;		/* its record is in the spill file */
-	/* the first report of an agency: the agency's newest mtime and its
-	 * number of reports, for the agency directory's node */
-	bool first;
-	int64_t agency_mtime;
-	size_t agency_reports;
-} rep;
-
-/* The reports whose files, and records in _all, are as in the old index
- * (attached as "old"): reused unparsed, with the same source path (a
- * renamed report's meta.json names its new path), the same directories
- * and the same cross-year checks (which change with the report of the
- * year before).  Their nodes are copied, not rendered again; dataset.c
- * copies their chunks. */
-static const char unchanged_sql[] =
-	"INSERT INTO temp.unchanged SELECT r.id FROM main.report r"
-	" JOIN old.report o ON o.id = r.id"
-	" WHERE r.id IN (SELECT id FROM temp.reuse)"
-	" AND o.agency_dir IS r.agency_dir AND o.year_dir IS r.year_dir"
-	" AND (SELECT path FROM main.source WHERE id = r.id)"
-	"  IS (SELECT path FROM old.source WHERE id = o.id)"
-	" AND NOT EXISTS (SELECT seq, rule, subject, ok, detail"
-	"  FROM main.check_result WHERE report = r.id AND scope = 'cross_year'"
-	"  EXCEPT SELECT seq, rule, subject, ok, detail FROM old.check_result"
-	"  WHERE report = r.id AND scope = 'cross_year')"
-	" AND NOT EXISTS (SELECT seq, rule, subject, ok, detail"
-	"  FROM old.check_result WHERE report = r.id AND scope = 'cross_year'"
-	"  EXCEPT SELECT seq, rule, subject, ok, detail FROM main.check_result"
-	"  WHERE report = r.id AND scope = 'cross_year');";
-
-/* Their nodes: the year directory and everything below, numbers and all
- * (a directory keeps its number by path, so the agency directory they
- * hang from has the old number). */
-static const char copy_nodes_sql[] =
-	"INSERT INTO main.node SELECT * FROM old.node"
-	" WHERE report IN (SELECT id FROM temp.unchanged);";
+typedef ix_rep rep;
 
 /* A report's year directory as a reader rendered it, until the writer
  * has inserted it; freed by the reader that renders into its place next
@@ -176,15 +133,19 @@ static void render_report(void *ctx, unsigned w, size_t i)
 	out->rc = ix_trends_report(t->trends, w, r->id, v, n);
 }
 
-/* On the writer, in order: the agency's node before its first report,
- * then report i's nodes and section names. */
+/* On the writer, in order: the agency's node before its first report
+ * (its number only when the node stays), then report i's nodes and
+ * section names. */
 static int insert_report(void *ctx, size_t i)
 {
 	tree *t = ctx;
 	const rep *r = &t->reps[i];
 	rendered *in = &t->ring[i % IX_RENDER_WINDOW];
 	int rc = ix_cancelled(t->cancel) ? NB_CANCELLED : in->rc;
-	if (!rc && r->first)
+	if (!rc && r->first && r->agency_kept)
+		rc = ix_inos_assign_dir(t->inos, NB_ROOT_INO, r->agency_dir,
+					r->agency_mtime, &t->agency_ino);
+	else if (!rc && r->first)
 		rc = ix_noderows_add(t->nodes, NB_ROOT_INO, r->agency_dir,
 				     NULL, 0, r->agency_mtime,
 				     2 + (uint32_t)r->agency_reports, 0,
@@ -361,56 +322,6 @@ static int name_years(tree *t)
 	return 0;
 }
 
-static int cross_years(tree *t)
-{
-	ix_cross *x;
-	int rc = ix_cross_new(t->db, t->err, &x);
-	if (rc)
-		return rc;
-	ix_yearly *v = malloc((t->nreps + 1) * sizeof *v);
-	if (!v)
-		rc = -ENOMEM;
-	for (size_t i = 0; i < t->nreps && !rc;) {
-		size_t j = i;
-		for (; j < t->nreps &&
-		       !strcmp(t->reps[j].agency_dir, t->reps[i].agency_dir); j++)
-			v[j - i] = (ix_yearly){t->reps[j].id, t->reps[j].year};
-		rc = ix_cross_year(x, v, j - i);
-		i = j;
-	}
-	free(v);
-	ix_cross_free(x);
-	return rc;
-}
-
-/* Which reports are unchanged (none without an old index). */
-static int find_unchanged(tree *t)
-{
-	sqlite3_stmt *st;
-	int rc = ix_exec(t->db, "CREATE TEMP TABLE unchanged("
-			 "id INTEGER PRIMARY KEY);", t->err);
-	if (!rc)
-		rc = ix_old_attached(t->db, t->err, &t->old);
-	if (rc || !t->old)
-		return rc;
-	if ((rc = ix_exec(t->db, unchanged_sql, t->err)))
-		return rc;
-	if (sqlite3_prepare_v2(t->db, "SELECT id FROM temp.unchanged WHERE id = ?",
-			       -1, &st, NULL) != SQLITE_OK)
-		return db_error(t);
-	for (size_t i = 0; i < t->nreps && !rc; i++) {
-		sqlite3_bind_int64(st, 1, t->reps[i].id);
-		int step = sqlite3_step(st);
-		if (step == SQLITE_ROW)
-			t->reps[i].unchanged = true;
-		else if (step != SQLITE_DONE)
-			rc = db_error(t);
-		sqlite3_reset(st);
-	}
-	sqlite3_finalize(st);
-	return rc;
-}
-
 static int insert_all(tree *t, const char *rawdir)
 {
 	int64_t root_mtime = INT64_MIN;
@@ -440,12 +351,11 @@ static int insert_all(tree *t, const char *rawdir)
 					root_mtime, &all_ino);
 
 	for (size_t i = 0; i < t->nreps && !rc;) {
-		size_t j = i;
+		size_t j = ix_agency_end(t->reps, t->nreps, i);
 		int64_t mtime = INT64_MIN;
-		for (; j < t->nreps &&
-		       !strcmp(t->reps[j].agency_dir, t->reps[i].agency_dir); j++)
-			if (t->reps[j].mtime_ns > mtime)
-				mtime = t->reps[j].mtime_ns;
+		for (size_t k = i; k < j; k++)
+			if (t->reps[k].mtime_ns > mtime)
+				mtime = t->reps[k].mtime_ns;
 		rc = ix_sort_stable(t->reps + i, j - i, sizeof *t->reps,
 					    by_year_dir);
 		t->reps[i].first = true;
@@ -457,8 +367,6 @@ static int insert_all(tree *t, const char *rawdir)
 		rc = ix_trends_readers(t->trends, t->readers);
 	if (!rc)
 		rc = insert_reports(t);
-	if (!rc && t->old)
-		rc = ix_exec(t->db, copy_nodes_sql, t->err);
 	if (!rc)
 		rc = ix_dataset_build(t->dataset, all_ino, root_mtime, t->inos,
 				      t->readers, t->spill, t->cancel);
@@ -482,6 +390,8 @@ int ix_tree_build(sqlite3 *db, const char *rawdir, const ix_spill *spill,
 				       &t.q[i], NULL) != SQLITE_OK)
 			rc = db_error(&t);
 	if (!rc)
+		rc = ix_old_attached(db, err, &t.old);
+	if (!rc)
 		rc = ix_reptree_new(db, err, true, &t.render);
 	if (!rc)
 		rc = ix_inos_new(db, err, &t.inos);
@@ -495,9 +405,9 @@ int ix_tree_build(sqlite3 *db, const char *rawdir, const ix_spill *spill,
 	if (!rc)
 		rc = name_years(&t);
 	if (!rc)
-		rc = cross_years(&t);
+		rc = ix_tree_cross_years(db, err, t.old, t.reps, t.nreps);
 	if (!rc)
-		rc = find_unchanged(&t);
+		rc = ix_tree_find_kept(db, err, t.old, t.reps, t.nreps);
 	/* before the readers open: the report rows they read are still in
 	 * the writer's cache, which turning the file to WAL drops (4,300
 	 * pread calls each at 10,000 reports, strace -k) */

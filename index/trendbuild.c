@@ -6,10 +6,11 @@
  * renders its last report, from the tables the readers loaded to render
  * its reports (ix_trends_report): read again from the index, they were
  * 2/3 of the file's work (callgrind, bench/gen.py -n 300).  An agency with
- * a report copied from the old index has its file copied too when its
- * reports are all the old ones, else rendered from the index after the
- * tree phase, on every core, on read connections (readers.c).  Every
- * node is inserted in the agencies' order (pmap.c).
+ * a report copied from the old index keeps its file's node, left in place
+ * by treekeep.c, when its reports are all the old ones, else has it rendered
+ * from the index after the tree phase, on every core, on read
+ * connections (readers.c).  Every node is inserted in the agencies' order
+ * (pmap.c).
  */
 #include <errno.h>
 #include <stdatomic.h>
@@ -24,11 +25,7 @@
 typedef ix_trend_column column;
 typedef ix_trend_member member;
 
-enum {
-	Q_REPORTS, Q_ROOT, Q_INSERT,
-	Q_OLD_COUNT, Q_COPY,			/* with an old index */
-	Q_COUNT
-};
+enum { Q_REPORTS, Q_ROOT, Q_INSERT, Q_KEPT, Q_COUNT };
 
 static const char *const sql[Q_COUNT] = {
 	/* the order of trend.c's reading */
@@ -42,13 +39,7 @@ static const char *const sql[Q_COUNT] = {
 	[Q_INSERT] = "INSERT INTO node(ino, parent, name, is_dir, size,"
 		" size_unix, mtime_ns, nlink, part, digest)"
 		" VALUES(?, ?, ?, 0, ?, ?, ?, 1, ?, ?)",
-	/* with an old index attached: an agency whose reports are all
-	 * unchanged (tree.c) and as many as before has the same file, under
-	 * the same directory number (kept by path) */
-	[Q_OLD_COUNT] = "SELECT (SELECT nlink FROM old.node WHERE parent = ?1"
-		" AND name = ?2) IS ?3",
-	[Q_COPY] = "INSERT INTO main.node SELECT * FROM old.node"
-		" WHERE parent = ?1 AND name = ?2",
+	[Q_KEPT] = "SELECT 1 FROM main.node WHERE parent = ?1 AND name = ?2",
 };
 
 /* What a file's node records of it: its sizes in both dialects and its
@@ -74,7 +65,7 @@ typedef struct {
 /* An agency's file as a reader rendered it, until the writer inserts it. */
 typedef struct {
 	ix_tnode f;
-	bool rendered;		/* else it is to be copied from the old index */
+	bool rendered;		/* else it may be the old index's, kept */
 	int rc;
 } rendered;
 
@@ -149,33 +140,22 @@ static int add_member(builder *b, int64_t id, const char *year_dir,
 	return 0;
 }
 
-/* Copies agency a's file from the old index when its reports (m) are the
- * old ones, unchanged; *copied says whether it did. */
-static int copy_old(builder *t, const agency *a, const member *m, bool *copied)
+/* Whether agency a's file is the old index's, its node kept in place
+ * with the directory's (treekeep.c keeps both when the agency's reports, m,
+ * are the old ones, unchanged, and as many). */
+static int file_kept(builder *t, const agency *a, const member *m,
+		     bool *kept)
 {
-	*copied = false;
+	*kept = false;
 	if (!t->old || !all_unchanged(m, a->n))
 		return 0;
-	/* as many reports as before: the agency directory's nlink is 2 + its
-	 * reports */
-	sqlite3_stmt *st = t->q[Q_OLD_COUNT];
-	sqlite3_bind_int64(st, 1, NB_ROOT_INO);
-	sqlite3_bind_text(st, 2, a->dir, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 3, a->nlink);
-	int step = sqlite3_step(st);
-	bool same = step == SQLITE_ROW && sqlite3_column_int(st, 0);
-	sqlite3_reset(st);
-	if (step != SQLITE_ROW)
-		return db_error(t);
-	if (!same)
-		return 0;
-	st = t->q[Q_COPY];
+	sqlite3_stmt *st = t->q[Q_KEPT];
 	sqlite3_bind_int64(st, 1, a->ino);
 	sqlite3_bind_text(st, 2, IX_TREND_NAME, -1, SQLITE_STATIC);
-	int rc = sqlite3_step(st) == SQLITE_DONE ? 0 : db_error(t);
-	*copied = !rc && sqlite3_changes(t->db) == 1;
+	int step = sqlite3_step(st);
+	*kept = step == SQLITE_ROW;
 	sqlite3_reset(st);
-	return rc;
+	return step == SQLITE_ROW || step == SQLITE_DONE ? 0 : db_error(t);
 }
 
 /* Agency a's file's node row: its sizes and digest (ix_tnode_digest's;
@@ -274,8 +254,6 @@ int ix_trends_new(sqlite3 *db, FILE *err, ix_trends **out)
 	*b = (builder){.db = db, .err = err};
 	int rc = ix_old_attached(db, err, &b->old);
 	for (int i = 0; i < Q_COUNT && !rc; i++) {
-		if (i >= Q_OLD_COUNT && !b->old)
-			continue;
 		if (sqlite3_prepare_v3(db, sql[i], -1, SQLITE_PREPARE_PERSISTENT,
 				       &b->q[i], NULL) != SQLITE_OK)
 			rc = db_error(b);
@@ -384,8 +362,8 @@ static int render_agency(ix_trend *t, const builder *b, const agency *a,
 	return rc;
 }
 
-/* On reader w: agency i's file, unless it is rendered already or to be
- * copied. */
+/* On reader w: agency i's file, unless it is rendered already or may be
+ * kept. */
 static void work_agency(void *ctx, unsigned w, size_t i)
 {
 	builder *b = ctx;
@@ -399,14 +377,14 @@ static void work_agency(void *ctx, unsigned w, size_t i)
 	out->rc = render_agency(b->rd[w], b, a, &out->f);
 }
 
-/* On the writer, in order: agency i's file copied or inserted (rendered
- * here when the copy the reader left it to could not be made). */
+/* On the writer, in order: agency i's file kept or inserted (rendered
+ * here when the reader left it as one that may be kept, and it is not). */
 static int insert_agency(void *ctx, size_t i)
 {
 	builder *b = ctx;
 	const agency *a = &b->v[i];
 	rendered *in = &b->ring[i % IX_RENDER_WINDOW];
-	bool copied = false;
+	bool is_kept = false;
 	int rc = ix_cancelled(b->cancel) ? NB_CANCELLED : in->rc;
 	if (!rc && a->ahead) {
 		rc = insert(b, a, &a->file, b->inos);
@@ -414,10 +392,10 @@ static int insert_agency(void *ctx, size_t i)
 		return rc;
 	}
 	if (!rc && !in->rendered)
-		rc = copy_old(b, a, b->members + a->first, &copied);
-	if (!rc && !copied && !in->rendered)
+		rc = file_kept(b, a, b->members + a->first, &is_kept);
+	if (!rc && !is_kept && !in->rendered)
 		rc = render_agency(b->w, b, a, &in->f);
-	if (!rc && !copied) {
+	if (!rc && !is_kept) {
 		sized f = sized_of(&in->f);
 		rc = insert(b, a, &f, b->inos);
 	}
