@@ -286,7 +286,8 @@ int nb_t2s_convert(nb_t2s *t, opencc_t cc, const char *text, size_t len,
 {
 	*out = NULL;
 	*outlen = 0;
-	/* the runs' indices are 32-bit: a text of 4 GiB is converted whole */
+	/* the runs' indices are 32-bit, and a text holds at most one run in
+	 * two bytes: one of 2 GiB or more is converted whole */
 	if (len >= UINT32_MAX / 2)
 		return convert_whole(cc, text, len, out, outlen);
 	size_t nruns;

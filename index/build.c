@@ -393,7 +393,9 @@ static int fill(builder *b, const ix_old_index *o, const ix_files *files,
 {
 	sqlite3 *db = b->db;
 	int rc = 0;
-	/* attached for its rows (reusable) and its inode numbers (inodes.c) */
+	/* attached to compare with (renamed_from, treekeep.c), for its
+	 * blocks of _all (blocks.c) and its inode numbers (inodes.c); its
+	 * rows, when reusable, are in the copy already (carryover.c) */
 	if (o->same_schema && (rc = attach_old(b, dbpath)))
 		return rc;
 	if ((rc = ix_exec(db, "CREATE TEMP TABLE reuse(id INTEGER PRIMARY KEY);"
