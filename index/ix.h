@@ -322,6 +322,18 @@ int ix_totals_save(sqlite3 *db, const nb_build_stats *s, FILE *err);
 /* Reads back what ix_totals_save kept.  0 or -EIO. */
 int ix_totals_load(sqlite3 *db, nb_build_stats *s);
 
+/* ---- byte strings to values, in memory (bytemap.c) ------------------------ */
+
+typedef struct ix_bytemap ix_bytemap;
+
+/* An empty map.  0 or -ENOMEM. */
+int ix_bytemap_new(ix_bytemap **out);
+void ix_bytemap_free(ix_bytemap *m);
+/* The value of key (len bytes, any), 0 when it has none. */
+int64_t ix_bytemap_get(const ix_bytemap *m, const void *key, size_t len);
+/* Sets key's value, adding key (copied) when new.  0 or -ENOMEM. */
+int ix_bytemap_set(ix_bytemap *m, const void *key, size_t len, int64_t value);
+
 /* ---- the str table's ids (strtab.c) ---------------------------------------- */
 
 typedef struct ix_strtab ix_strtab;
@@ -594,6 +606,10 @@ int ix_sort_stable(void *base, size_t n, size_t size,
  * unknown year's); malloc'd.  0 or -ENOMEM. */
 int ix_report_dirs(const char *agency, int year, char **agency_dir,
 		   char **year_dir);
+/* The year directory of the k-th report (from 1) of its agency and year,
+ * in source path order: "2019", "2019~2" ...; malloc'd, NULL when out of
+ * memory. */
+char *ix_year_dir(int year, unsigned k);
 
 typedef struct {
 	int64_t id;		/* report id */

@@ -262,21 +262,20 @@ static int load_reports(tree *t)
 	return rc;
 }
 
-/* A year directory's name before "~k": "2019", or the unknown year's. */
-static void year_base(int year, char base[32])
+char *ix_year_dir(int year, unsigned k)
 {
+	char base[32];
 	if (year > 0)
-		snprintf(base, 32, "%d", year);
+		snprintf(base, sizeof base, "%d", year);
 	else
-		snprintf(base, 32, "%s", IX_UNKNOWN_YEAR);
+		snprintf(base, sizeof base, "%s", IX_UNKNOWN_YEAR);
+	return k > 1 ? ix_name_dup(base, "", k) : strdup(base);
 }
 
 int ix_report_dirs(const char *agency, int year, char **agency_dir,
 		   char **year_dir)
 {
-	char base[32];
-	year_base(year, base);
-	*year_dir = strdup(base);
+	*year_dir = ix_year_dir(year, 1);
 	*agency_dir = ix_all_agency_dir(ix_name(agency, "", UNKNOWN_AGENCY));
 	if (*year_dir && *agency_dir)
 		return 0;
@@ -294,14 +293,12 @@ static int name_years(tree *t)
 {
 	for (size_t i = 0; i < t->nreps; i++) {
 		rep *r = &t->reps[i];
-		char base[32];
-		year_base(r->year, base);
 		unsigned k = 1;	/* 1 + the reports of this agency and year before */
 		while (k <= i &&
 		       !strcmp(t->reps[i - k].agency_dir, r->agency_dir) &&
 		       t->reps[i - k].year == r->year)
 			k++;
-		char *year_dir = k == 1 ? strdup(base) : ix_name_dup(base, "", k);
+		char *year_dir = ix_year_dir(r->year, k);
 		if (!year_dir)
 			return -ENOMEM;
 		bool same = r->named && !strcmp(r->year_dir, year_dir);
