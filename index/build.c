@@ -240,6 +240,22 @@ out:
 	return rc;
 }
 
+/* The parsers, their renderers and the store: what only the parse phase
+ * uses. */
+static void free_parsing(builder *b)
+{
+	for (unsigned i = 0; b->parsers && i < b->nworkers; i++)
+		nb_parser_free(b->parsers[i]);
+	for (unsigned i = 0; b->render && i < b->nworkers; i++)
+		ix_prerender_free(b->render[i]);
+	free(b->parsers);
+	free(b->render);
+	b->parsers = NULL;
+	b->render = NULL;
+	ix_store_free(b->store);
+	b->store = NULL;
+}
+
 /* Parses and stores every job, on every core. */
 static int parse_jobs(builder *b)
 {
@@ -259,6 +275,8 @@ static int parse_jobs(builder *b)
 		b->jobs[i].ready = NULL;
 		nb_buf_free(&b->jobs[i].rec);
 	}
+	/* gone before the tree phase, where the indexer's peak is */
+	free_parsing(b);
 	if (!rc)
 		rc = ix_spill_finish(b->spill);
 	if (rc == -ENOMEM)
@@ -266,15 +284,10 @@ static int parse_jobs(builder *b)
 	return rc;
 }
 
-/* The parsers and the jobs. */
+/* The parsers, the store and the jobs. */
 static void free_work(builder *b)
 {
-	for (unsigned i = 0; b->parsers && i < b->nworkers; i++)
-		nb_parser_free(b->parsers[i]);
-	for (unsigned i = 0; b->render && i < b->nworkers; i++)
-		ix_prerender_free(b->render[i]);
-	free(b->parsers);
-	free(b->render);
+	free_parsing(b);
 	ix_spill_free(b->spill);
 	free(b->jobs);
 }
@@ -542,7 +555,6 @@ static int build_new(const char *dbpath, const char *rawdir,
 	sqlite3_finalize(b.add_reuse);
 	sqlite3_finalize(b.names_path);
 	ix_gone_free(&b.gone);
-	ix_store_free(b.store);
 	free_work(&b);
 	if (sqlite3_close(b.db) != SQLITE_OK && !rc) {
 		ix_say(err, "%s: %s", tmp.s, sqlite3_errmsg(b.db));
