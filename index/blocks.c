@@ -15,7 +15,11 @@
  *
  * A rebuild takes the chunks of an unchanged report out of the old
  * index's blocks (attached as "old"), decompressing each old block once
- * as the reports come in nearly the same order.
+ * as the reports come in nearly the same order.  Where a file starts as
+ * it did, with the chunks of unchanged reports that stay first, its old
+ * blocks and chunk rows up to there are copied as they are
+ * (ix_blocks_keep_start): laying every block out and compressing it again
+ * was the most of a one-file refresh at 100,000 reports (8.1 of 17.7 s).
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -26,7 +30,10 @@
 #include "ix.h"
 #include "dataset.h"
 
-enum { W_CHUNK, W_BLOCK, W_OLD_FILE, W_OLD_CHUNK, W_OLD_BLOCK, W_COUNT };
+enum {
+	W_CHUNK, W_BLOCK, W_OLD_FILE, W_OLD_CHUNK, W_OLD_BLOCK, W_OLD_CHUNKS,
+	W_OLD_LAST, W_COPY_BLOCKS, W_COPY_CHUNKS, W_COUNT
+};
 
 static const char *const sql[W_COUNT] = {
 	[W_CHUNK] = "INSERT INTO chunk(file, report, records, size, off,"
@@ -38,6 +45,15 @@ static const char *const sql[W_COUNT] = {
 		" WHERE file = ? AND report = ?",
 	[W_OLD_BLOCK] = "SELECT off, size, data FROM old.all_block"
 		" WHERE file = ?1 AND off <= ?2 ORDER BY off DESC LIMIT 1",
+	[W_OLD_CHUNKS] = "SELECT report, off FROM old.chunk WHERE file = ?",
+	[W_OLD_LAST] = "SELECT off, off_excel FROM old.all_block"
+		" WHERE file = ?1 AND off < ?2 ORDER BY off DESC LIMIT 1",
+	[W_COPY_BLOCKS] = "INSERT INTO all_block(file, off, off_excel, size,"
+		" records, data) SELECT ?1, off, off_excel, size, records, data"
+		" FROM old.all_block WHERE file = ?2 AND off < ?3 ORDER BY off",
+	[W_COPY_CHUNKS] = "INSERT INTO chunk(file, report, records, size, off,"
+		" off_excel) SELECT ?1, report, records, size, off, off_excel"
+		" FROM old.chunk WHERE file = ?2 AND off < ?3",
 };
 
 /* One file of _all being written. */
@@ -48,6 +64,7 @@ typedef struct {
 	int64_t off, off_excel;	/* where it starts in the file's body */
 	int64_t old_id;		/* the same file in the old index; 0: none */
 	ix_block old;		/* the old block read last */
+	size_t kept_upto;	/* reports before this (in order) copied */
 } wfile;
 
 struct ix_blocks {
@@ -219,12 +236,127 @@ static int keep_one(ix_blocks *w, size_t i, int64_t report)
 				       records);
 }
 
-int ix_blocks_keep(ix_blocks *w, int64_t report)
+int ix_blocks_keep(ix_blocks *w, size_t at, int64_t report)
 {
 	int rc = 0;
 	for (size_t i = 0; i < w->files->n && !rc; i++)
-		if (w->f[i].old_id && !w->files->v[i].changed)
+		if (w->f[i].old_id && !w->files->v[i].changed &&
+		    at >= w->f[i].kept_upto)
 			rc = keep_one(w, i, report);
+	return rc;
+}
+
+/* ---- a file's unchanged start, copied ------------------------------------- */
+
+/* An old chunk of a report among the first ones kept: its place in the
+ * order of _all and its offset. */
+typedef struct {
+	size_t at;
+	int64_t off;
+} first_chunk;
+
+/* Copies the start of file f as the old index has it, blocks and chunk
+ * rows, as far as it holds only chunks of the first nfirst reports of the
+ * order (pos: a report id's place in it, -1 for none); f then goes on
+ * from there, and f->kept_upto says from which report on the chunks are
+ * not copied. */
+static int keep_start(ix_blocks *w, wfile *f, const int64_t *pos, size_t npos,
+		      size_t nfirst)
+{
+	first_chunk *v = NULL;
+	size_t n = 0, cap = 0;
+	int64_t stop = INT64_MAX;	/* the first chunk of another report */
+	int rc = 0, step;
+	sqlite3_stmt *st = w->q[W_OLD_CHUNKS];
+	sqlite3_bind_int64(st, 1, f->old_id);
+	while (!rc && (step = sqlite3_step(st)) == SQLITE_ROW) {
+		int64_t report = sqlite3_column_int64(st, 0);
+		int64_t off = sqlite3_column_int64(st, 1);
+		int64_t at = report >= 0 && (uint64_t)report < npos ?
+			pos[report] : -1;
+		if (at < 0 || (size_t)at >= nfirst) {
+			if (off < stop)
+				stop = off;
+			continue;
+		}
+		first_chunk *nv = nb_grow(v, &cap, n + 1, sizeof *v, 1024);
+		if (!nv) {
+			rc = -ENOMEM;
+			break;
+		}
+		v = nv;
+		v[n++] = (first_chunk){(size_t)at, off};
+	}
+	if (!rc && step != SQLITE_DONE)
+		rc = db_error(w);
+	sqlite3_reset(st);
+
+	/* Where a block ends depends on the chunk after it (ix_blocks_add
+	 * flushes before a chunk that would not fit): a block is kept only
+	 * when that chunk is one of the first reports', the same in the new
+	 * order.  So the blocks before the last one that starts before stop
+	 * (the last of the file when stop is past its end: what follows its
+	 * last chunk is not known yet). */
+	int64_t end = 0, end_excel = 0;
+	if (!rc) {
+		st = w->q[W_OLD_LAST];
+		sqlite3_bind_int64(st, 1, f->old_id);
+		sqlite3_bind_int64(st, 2, stop);
+		step = sqlite3_step(st);
+		if (step == SQLITE_ROW) {
+			end = sqlite3_column_int64(st, 0);
+			end_excel = sqlite3_column_int64(st, 1);
+		} else if (step != SQLITE_DONE) {
+			rc = db_error(w);
+		}
+		sqlite3_reset(st);
+	}
+	for (int q = W_COPY_BLOCKS; q <= W_COPY_CHUNKS && !rc && end; q++) {
+		st = w->q[q];
+		sqlite3_bind_int64(st, 1, f->id);
+		sqlite3_bind_int64(st, 2, f->old_id);
+		sqlite3_bind_int64(st, 3, end);
+		rc = step_done(w, st);
+	}
+	if (!rc && end) {
+		f->off = end;
+		f->off_excel = end_excel;
+		f->kept_upto = nfirst;
+		for (size_t i = 0; i < n; i++)
+			if (v[i].off >= end && v[i].at < f->kept_upto)
+				f->kept_upto = v[i].at;
+	}
+	free(v);
+	return rc;
+}
+
+int ix_blocks_keep_start(ix_blocks *w, const int64_t *ids, const bool *kept,
+			 size_t n)
+{
+	size_t nfirst = 0;
+	while (nfirst < n && kept[nfirst])
+		nfirst++;
+	if (!nfirst)
+		return 0;
+	/* report ids are file ids, at most one per path ever indexed */
+	int64_t max = 0;
+	for (size_t i = 0; i < nfirst; i++)
+		if (ids[i] > max)
+			max = ids[i];
+	size_t npos = (size_t)max + 1;
+	int64_t *pos = malloc(npos * sizeof *pos);
+	if (!pos)
+		return -ENOMEM;
+	for (size_t i = 0; i < npos; i++)
+		pos[i] = -1;
+	for (size_t i = 0; i < nfirst; i++)
+		if (ids[i] >= 0)
+			pos[ids[i]] = (int64_t)i;
+	int rc = 0;
+	for (size_t i = 0; i < w->files->n && !rc; i++)
+		if (w->f[i].old_id && !w->files->v[i].changed)
+			rc = keep_start(w, &w->f[i], pos, npos, nfirst);
+	free(pos);
 	return rc;
 }
 

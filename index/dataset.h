@@ -144,9 +144,16 @@ int ix_blocks_new(sqlite3 *db, FILE *err, const ix_allfiles *files,
  * files->v[file].  0, -ENOMEM or -EIO. */
 int ix_blocks_add(ix_blocks *w, size_t file, int64_t report,
 		  const char *data, size_t len, int64_t records);
+/* Before any report is given: copies the start of every file whose
+ * header is unchanged as the old index has it, as far as it holds the
+ * chunks of the first reports of the order (ids, n of them), which kept
+ * theirs (kept), and no other.  0, -ENOMEM or -EIO. */
+int ix_blocks_keep_start(ix_blocks *w, const int64_t *ids, const bool *kept,
+			 size_t n);
 /* Appends report's chunks of the old index, of every file whose header is
- * unchanged.  0, -ENOMEM or -EIO. */
-int ix_blocks_keep(ix_blocks *w, int64_t report);
+ * unchanged, but those copied by ix_blocks_keep_start; at: its place in
+ * the order.  0, -ENOMEM or -EIO. */
+int ix_blocks_keep(ix_blocks *w, size_t at, int64_t report);
 /* Writes every file's last block.  0, -ENOMEM or -EIO. */
 int ix_blocks_finish(ix_blocks *w);
 void ix_blocks_free(ix_blocks *w);

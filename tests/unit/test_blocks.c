@@ -53,15 +53,15 @@ static void agency(int i, char *out, size_t len)
 	snprintf(out, len, "青山%s%s县", stem[i / 10 % 10], stem[i % 10]);
 }
 
-/* Report i: the fixture under agency i, of 2020 for odd i (two years, so
- * two year slices), with its first number changed to n. */
-static void write_report(fixture *fx, int i, int n)
+/* Report i: the fixture under agency i, of year (2020 or later), with its
+ * first number changed to n. */
+static void write_report_of(fixture *fx, int i, int n, int year)
 {
 	char dir[160], path[200], name[32];
 	agency(i, name, sizeof name);
 	snprintf(dir, sizeof dir, "%s/%s人民政府", fx->tmp.raw, name);
 	mkdir(dir, 0755);
-	snprintf(path, sizeof path, "%s/%d.txt", dir, i % 2 ? 2020 : 2021);
+	snprintf(path, sizeof path, "%s/%d.txt", dir, year);
 	nb_buf b = {0};
 	const char *t = fx->text;
 	for (const char *at; (at = strstr(t, "青山县"));
@@ -70,15 +70,24 @@ static void write_report(fixture *fx, int i, int n)
 		nb_buf_adds(&b, name);
 	}
 	nb_buf_adds(&b, t);
-	if (i % 2)
+	char digits[8];
+	snprintf(digits, sizeof digits, "%04d", year);
+	if (year != 2021)
 		for (char *y; (y = strstr(b.s, "2021年"));)
-			memcpy(y, "2020", 4);
+			memcpy(y, digits, 4);
 	char *num = strstr(b.s, "行政规范性文件 | 3 |");
 	assert_non_null(num);
 	num[strlen("行政规范性文件 | ")] = (char)('0' + n % 10);
 	assert_false(b.oom);
 	write_file(path, b.s, b.len);
 	nb_buf_free(&b);
+}
+
+/* Report i of 2020 for odd i, 2021 for even (two years, so two year
+ * slices). */
+static void write_report(fixture *fx, int i, int n)
+{
+	write_report_of(fx, i, n, i % 2 ? 2020 : 2021);
 }
 
 static int setup(void **state)
@@ -311,6 +320,65 @@ static void test_empty_file(void **state)
 /* A rebuild after one report changed, one was added and one removed
  * takes the others' chunks out of the old blocks (test_index.c shows they
  * are not rendered again) and serves what a build from scratch serves. */
+/* The files of _all laid out in the same blocks in both indexes: a
+ * refresh copies the old blocks a file starts with only where a build
+ * from scratch would have cut them the same. */
+static void assert_same_blocks(const char *db, const char *scratch)
+{
+	static const char *const names[] = {
+		"申请情况.csv", "reports.csv", "checks.csv", "warnings.csv",
+	};
+	for (size_t i = 0; i < sizeof names / sizeof *names; i++) {
+		for (int excel = 0; excel < 2; excel++) {
+			int64_t a[64], b[64];
+			size_t na = block_starts(db, names[i], excel, a, 64);
+			size_t nb = block_starts(scratch, names[i], excel, b, 64);
+			assert_int_equal(na, nb);
+			assert_memory_equal(a, b, na * sizeof *a);
+		}
+	}
+}
+
+/* A refresh after a report was added at the end of _all's order (a year
+ * after the others'), then after the last report changed, then one in
+ * the middle, then one at the start: the blocks before each are copied,
+ * the files are what a build from scratch makes, block for block. */
+static void test_rebuild_keeps_the_start(void **state)
+{
+	fixture *fx = *state;
+	for (int i = 0; i < NREPORTS; i++)
+		write_report(fx, i, i);
+	build(fx->tmp.db, fx->tmp.raw);
+	int64_t before[64];
+	size_t nbefore = block_starts(fx->tmp.db, "申请情况.csv", false,
+				      before, 64);
+	assert_true(nbefore >= 3);
+
+	static const int changed[] = {NREPORTS, NREPORTS, NREPORTS / 2 + 1, 1};
+	for (size_t k = 0; k < sizeof changed / sizeof *changed; k++) {
+		if (changed[k] == NREPORTS)
+			write_report_of(fx, NREPORTS, (int)k, 2022);
+		else
+			write_report(fx, changed[k], changed[k] + 5);
+		nb_build_stats s = build(fx->tmp.db, fx->tmp.raw);
+		assert_int_equal(s.parsed, 1);
+		unlink(fx->scratch);
+		build(fx->scratch, fx->tmp.raw);
+		const char *paths[] = {
+			"_all/申请情况.csv", "_all/2020/申请情况.csv",
+			"_all/2021/申请情况.csv", "_all/reports.csv",
+			"_all/checks.csv",
+		};
+		for (size_t i = 0; i < sizeof paths / sizeof *paths; i++) {
+			assert_same_file(fx->tmp.db, fx->scratch, paths[i], 0);
+			assert_same_file(fx->tmp.db, fx->scratch, paths[i],
+					 NB_OPEN_CSV_UNIX);
+		}
+		assert_same_blocks(fx->tmp.db, fx->scratch);
+		check_reads(fx->tmp.db, 0);
+	}
+}
+
 static void test_rebuild_keeps_chunks(void **state)
 {
 	fixture *fx = *state;
@@ -337,6 +405,7 @@ static void test_rebuild_keeps_chunks(void **state)
 		assert_same_file(fx->tmp.db, fx->scratch, paths[i], 0);
 		assert_same_file(fx->tmp.db, fx->scratch, paths[i], NB_OPEN_CSV_UNIX);
 	}
+	assert_same_blocks(fx->tmp.db, fx->scratch);
 	check_reads(fx->tmp.db, 0);
 
 	/* the preamble of a reused report is copied with its place */
@@ -437,6 +506,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_reads_across_blocks, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_empty_file, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_rebuild_keeps_chunks, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_rebuild_keeps_the_start, setup,
+						teardown),
 		cmocka_unit_test(test_block_cache),
 		cmocka_unit_test_setup_teardown(test_block_cache_across_a_switch,
 						setup, teardown),
