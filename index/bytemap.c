@@ -1,8 +1,8 @@
 /*
- * bytemap.c — a map from byte strings to 64-bit values, in memory: the
- * writer's lookups that would otherwise each be a B-tree search (strtab.c:
- * str's ids and the memos of packings; store.c: the reports stored so far
- * of each agency and year).
+ * bytemap.c — a map from byte strings to 64-bit values, in memory, for
+ * what the writer looks up for every row or report: str's ids and the
+ * memos of packings (strtab.c, where each was a B-tree search before),
+ * the reports stored so far of each agency and year (store.c).
  *
  * Open addressing, linear probing, at most half full; a key is copied in
  * and kept with its hash, so that growing rehashes nothing.
