@@ -18,8 +18,9 @@
  * chunks, taken out of the old blocks as they are (or, while a file
  * starts with the same reports, the old blocks copied whole); only the
  * chunks of new and changed reports are rendered — and those of a table
- * whose union of columns changed.  They are rendered on every core, on read connections
- * (readers.c), and given to the blocks by the writer in order (pmap.c).
+ * whose union of columns changed.  They are rendered on every core, on
+ * read connections (readers.c), and given to the blocks by the writer in
+ * order (pmap.c).
  * A report parsed in this build has its tables and own checks read from
  * its record (prerender.c, in the build's spill file), not from its rows:
  * reading them back was most of this phase's work (callgrind,
