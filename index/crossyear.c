@@ -122,10 +122,8 @@ static int load(cross *x, int64_t id, numbers *s)
 			}
 		}
 	}
-	if (rc)
-		numbers_clear(x, s);
-	else
-		s->id = id;
+	if (!rc)
+		s->id = id;	/* else none: cleared above */
 	return rc;
 }
 
