@@ -15,12 +15,12 @@
  * path), and each chunk goes to the blocks of its file (blocks.c).
  * Incremental: a report unchanged since the old index (attached as "old"),
  * with the same directory names and the same cross-year checks, keeps its
- * chunks, taken out of the old blocks as they are (or, while a file
- * starts with the same reports, the old blocks copied whole); only the
- * chunks of new and changed reports are rendered — and those of a table
- * whose union of columns changed.  They are rendered on every core, on
- * read connections (readers.c), and given to the blocks by the writer in
- * order (pmap.c).
+ * chunks, taken out of the old blocks as they are (or, where a file
+ * starts or ends with the same reports, the old blocks copied whole);
+ * only the chunks of new and changed reports are rendered — and those of
+ * a table whose union of columns changed.  They are rendered on every
+ * core, on read connections (readers.c), and given to the blocks by the
+ * writer in order (pmap.c).
  * A report parsed in this build has its tables and own checks read from
  * its record (prerender.c, in the build's spill file), not from its rows:
  * reading them back was most of this phase's work (callgrind,
@@ -414,7 +414,7 @@ static int add_report(void *ctx, size_t i)
 		rc = ix_blocks_keep(d->blocks, i, d->ids[i]);
 	for (size_t f = 0; f < d->files.n && !rc && to_render(d, i); f++)
 		if (c->chunk[f].len)
-			rc = ix_blocks_add(d->blocks, f, d->ids[i], c->chunk[f].s,
+			rc = ix_blocks_add(d->blocks, f, i, d->ids[i], c->chunk[f].s,
 					   c->chunk[f].len, c->records[f]);
 	return rc;
 }
@@ -458,7 +458,7 @@ static int render_all(dataset *d, size_t n, ix_readers *readers)
 		rc = prepare(&d->rd[w], d->err);
 	}
 	if (!rc && d->old)
-		rc = ix_blocks_keep_start(d->blocks, d->ids, d->kept, n);
+		rc = ix_blocks_keep_ends(d->blocks, d->ids, d->kept, n);
 	if (!rc)
 		rc = ix_pmap(n, nr, IX_RENDER_WINDOW, work_report, add_report, d);
 	for (size_t i = 0; i < IX_RENDER_WINDOW; i++)

@@ -141,18 +141,23 @@ typedef struct ix_blocks ix_blocks;
 int ix_blocks_new(sqlite3 *db, FILE *err, const ix_allfiles *files,
 		  bool old, ix_blocks **out);
 /* Appends report's records (len bytes, records of them) to the file
- * files->v[file].  0, -ENOMEM or -EIO. */
-int ix_blocks_add(ix_blocks *w, size_t file, int64_t report,
+ * files->v[file]; at: report's place in the order.  Nothing when the
+ * file's old end was copied from before at.  0, -ENOMEM or -EIO. */
+int ix_blocks_add(ix_blocks *w, size_t file, size_t at, int64_t report,
 		  const char *data, size_t len, int64_t records);
 /* Before any report is given: copies the start of every file whose
  * header is unchanged as the old index has it, as far as it holds the
  * chunks of the first reports of the order (ids, n of them), which kept
- * theirs (kept), and no other.  0, -ENOMEM or -EIO. */
-int ix_blocks_keep_start(ix_blocks *w, const int64_t *ids, const bool *kept,
-			 size_t n);
+ * theirs (kept), and no other; and learns which last reports of the order
+ * are unchanged and last in the old order too, so that once a block ends
+ * after the same chunk as an old block, the old blocks after it are
+ * copied.  0, -ENOMEM or -EIO. */
+int ix_blocks_keep_ends(ix_blocks *w, const int64_t *ids, const bool *kept,
+			size_t n);
 /* Appends report's chunks of the old index, of every file whose header is
- * unchanged, but those copied by ix_blocks_keep_start; at: its place in
- * the order.  0, -ENOMEM or -EIO. */
+ * unchanged, but those copied by ix_blocks_keep_ends or after a block end
+ * shared with the old layout; at: its place in the order.  0, -ENOMEM or
+ * -EIO. */
 int ix_blocks_keep(ix_blocks *w, size_t at, int64_t report);
 /* Writes every file's last block.  0, -ENOMEM or -EIO. */
 int ix_blocks_finish(ix_blocks *w);

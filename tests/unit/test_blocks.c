@@ -4,7 +4,9 @@
  * as places in the report's text and a section's directory only when it
  * is not N-name: reads across a block's end in both dialects, an excel
  * read starting inside a block, a file of _all with no records, a rebuild
- * that takes unchanged reports' chunks out of the old blocks; the cache of
+ * that takes unchanged reports' chunks out of the old blocks and copies
+ * the old blocks a file starts and ends with, laid out as a build from
+ * scratch lays them; the cache of
  * the blocks decompressed last (index/blockcache.c): each block of a file
  * read 128 KiB at a time decompressed once, never served for another
  * block of the same size, nor across a switch to a rebuilt index.
@@ -330,19 +332,41 @@ static void assert_same_blocks(const char *db, const char *scratch)
 	};
 	for (size_t i = 0; i < sizeof names / sizeof *names; i++) {
 		for (int excel = 0; excel < 2; excel++) {
-			int64_t a[64], b[64];
-			size_t na = block_starts(db, names[i], excel, a, 64);
-			size_t nb = block_starts(scratch, names[i], excel, b, 64);
+			int64_t a[256], b[256];
+			size_t na = block_starts(db, names[i], excel, a, 256);
+			size_t nb = block_starts(scratch, names[i], excel, b, 256);
 			assert_int_equal(na, nb);
 			assert_memory_equal(a, b, na * sizeof *a);
 		}
 	}
 }
 
+/* The refreshed index serves _all's files as a build from scratch of the
+ * same reports does, laid out in the same blocks. */
+static void assert_as_from_scratch(fixture *fx)
+{
+	unlink(fx->scratch);
+	build(fx->scratch, fx->tmp.raw);
+	const char *paths[] = {
+		"_all/申请情况.csv", "_all/2020/申请情况.csv",
+		"_all/2021/申请情况.csv", "_all/reports.csv",
+		"_all/checks.csv",
+	};
+	for (size_t i = 0; i < sizeof paths / sizeof *paths; i++) {
+		assert_same_file(fx->tmp.db, fx->scratch, paths[i], 0);
+		assert_same_file(fx->tmp.db, fx->scratch, paths[i],
+				 NB_OPEN_CSV_UNIX);
+	}
+	assert_same_blocks(fx->tmp.db, fx->scratch);
+	check_reads(fx->tmp.db, 0);
+}
+
 /* A refresh after a report was added at the end of _all's order (a year
  * after the others'), then after the last report changed, then one in
  * the middle, then one at the start: the blocks before each are copied,
- * the files are what a build from scratch makes, block for block. */
+ * and those after it once a block ends after the same chunk in both
+ * layouts; the files are what a build from scratch makes, block for
+ * block. */
 static void test_rebuild_keeps_the_start(void **state)
 {
 	fixture *fx = *state;
@@ -362,21 +386,43 @@ static void test_rebuild_keeps_the_start(void **state)
 			write_report(fx, changed[k], changed[k] + 5);
 		nb_build_stats s = build(fx->tmp.db, fx->tmp.raw);
 		assert_int_equal(s.parsed, 1);
-		unlink(fx->scratch);
-		build(fx->scratch, fx->tmp.raw);
-		const char *paths[] = {
-			"_all/申请情况.csv", "_all/2020/申请情况.csv",
-			"_all/2021/申请情况.csv", "_all/reports.csv",
-			"_all/checks.csv",
-		};
-		for (size_t i = 0; i < sizeof paths / sizeof *paths; i++) {
-			assert_same_file(fx->tmp.db, fx->scratch, paths[i], 0);
-			assert_same_file(fx->tmp.db, fx->scratch, paths[i],
-					 NB_OPEN_CSV_UNIX);
-		}
-		assert_same_blocks(fx->tmp.db, fx->scratch);
-		check_reads(fx->tmp.db, 0);
+		assert_as_from_scratch(fx);
 	}
+}
+
+/* A refresh after a report early in _all's order went, then after it came
+ * back, then after two changed: every later chunk moves by its size, and
+ * the old blocks after the last change are copied, moved.  Four years of
+ * each agency, so that _all/申请情况.csv spans enough blocks for both
+ * layouts to end one after the same chunk again; the files are what a
+ * build from scratch makes, block for block. */
+static void test_rebuild_keeps_the_end(void **state)
+{
+	fixture *fx = *state;
+	for (int year = 2019; year <= 2022; year++)
+		for (int i = 0; i < 100; i++)
+			write_report_of(fx, i, i, year);
+	build(fx->tmp.db, fx->tmp.raw);
+
+	char gone[160], name[32];
+	agency(3, name, sizeof name);
+	snprintf(gone, sizeof gone, "%s/%s人民政府/2019.txt", fx->tmp.raw, name);
+	assert_int_equal(unlink(gone), 0);
+	build(fx->tmp.db, fx->tmp.raw);
+	assert_as_from_scratch(fx);
+
+	write_report_of(fx, 3, 3, 2019);
+	nb_build_stats s = build(fx->tmp.db, fx->tmp.raw);
+	assert_int_equal(s.parsed, 1);
+	assert_as_from_scratch(fx);
+
+	/* two changes far apart: the blocks between them end after the same
+	 * chunks as the old ones, but the old ones after are not the new */
+	write_report_of(fx, 10, 7, 2019);
+	write_report_of(fx, 10, 7, 2022);
+	s = build(fx->tmp.db, fx->tmp.raw);
+	assert_int_equal(s.parsed, 2);
+	assert_as_from_scratch(fx);
 }
 
 static void test_rebuild_keeps_chunks(void **state)
@@ -506,6 +552,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_reads_across_blocks, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_empty_file, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_rebuild_keeps_chunks, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_rebuild_keeps_the_end, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_rebuild_keeps_the_start, setup,
 						teardown),
 		cmocka_unit_test(test_block_cache),
