@@ -15,13 +15,15 @@
  *
  * A rebuild takes the chunks of an unchanged report out of the old
  * index's blocks (attached as "old"), decompressing each old block once
- * as the reports come in nearly the same order.  Where a file starts as
- * it did, with the chunks of unchanged reports that stay first, its old
- * blocks and chunk rows up to there are copied as they are
- * (ix_blocks_keep_ends); where it ends as it did, with the chunks of the
- * unchanged reports that stay last, its old blocks from the first block
- * end it shares with the new layout on are copied too, moved by the
- * difference in where they start (copy_rest).  Laying every block out
+ * as the reports come in nearly the same order.  Only the blocks around
+ * the changes are laid out again: between changes the reports stand in
+ * runs, unchanged and in the old order (runs.c), and the old blocks a run
+ * fills are the new ones from where both layouts end a block after the
+ * same chunk — at the start of a file that starts as it did, or soon
+ * after a change (the cut below).  Those old blocks and their chunk rows
+ * are copied, moved by the difference in where they start (copy_blocks),
+ * all but the last one the run fills, whose end depended on the chunk
+ * after it (unless the run ends both orders).  Laying every block out
  * and compressing it again was the most of a one-file refresh at 100,000
  * reports (8.1 of 17.7 s).
  */
@@ -41,11 +43,11 @@
  * that draws a cut: a hash of its bytes below its length out of CUT_SPAN,
  * so a cut about every CUT_SPAN bytes of chunks.  A chunk draws the same
  * whatever came before it and whatever its report's id (a report's id
- * depends on the files indexed before it).  After a change the
- * blocks of a refresh and the old blocks are laid differently, but at
+ * depends on the files indexed before it).  After a change the blocks
+ * of a refresh and the old blocks are laid differently, but at
  * such a cut both end after the same chunk as soon as both are at least
  * half full there; from that chunk on they are the same blocks, and
- * copy_rest copies them.  The blocks of bench/gen.py's 10,000 reports
+ * copy_run copies them.  The blocks of bench/gen.py's 10,000 reports
  * hold 56 KiB on average instead of 62 with the first two rules alone,
  * and take 1.9 % more compressed (3.65 against 3.58 MB); a cut every
  * IX_BLOCK_SIZE / 2 made them 3.4 % more and copied no sooner (the
@@ -56,9 +58,8 @@
 #define CUT_SEED 0x626c6f636bULL	/* "block" */
 
 enum {
-	W_CHUNK, W_BLOCK, W_OLD_FILE, W_OLD_CHUNK, W_OLD_BLOCK, W_OLD_CHUNKS,
-	W_OLD_LAST, W_OLD_ORDER, W_OLD_STARTS, W_COPY_BLOCKS, W_COPY_CHUNKS,
-	W_COUNT
+	W_CHUNK, W_BLOCK, W_OLD_FILE, W_OLD_CHUNK, W_OLD_BLOCK, W_OLD_LAST,
+	W_OLD_ORDER, W_OLD_STARTS, W_COPY_BLOCKS, W_COPY_CHUNKS, W_COUNT
 };
 
 static const char *const sql[W_COUNT] = {
@@ -71,12 +72,11 @@ static const char *const sql[W_COUNT] = {
 		" WHERE file = ? AND report = ?",
 	[W_OLD_BLOCK] = "SELECT off, size, data FROM old.all_block"
 		" WHERE file = ?1 AND off <= ?2 ORDER BY off DESC LIMIT 1",
-	[W_OLD_CHUNKS] = "SELECT report, off FROM old.chunk WHERE file = ?",
 	[W_OLD_LAST] = "SELECT off, off_excel FROM old.all_block"
 		" WHERE file = ?1 AND off < ?2 ORDER BY off DESC LIMIT 1",
 	/* reports.csv holds a chunk of every report: the old order */
 	[W_OLD_ORDER] = "SELECT report FROM old.chunk WHERE file = ?"
-		" ORDER BY off DESC",
+		" ORDER BY off",
 	[W_OLD_STARTS] = "SELECT off_excel FROM old.all_block"
 		" WHERE file = ?1 AND off = ?2",
 	/* the old blocks and chunk rows of [?3, ?4), moved by ?5 and ?6 */
@@ -100,8 +100,9 @@ typedef struct {
 	 * (its header unchanged); 0: none */
 	int64_t old_id;
 	ix_block old;		/* the old block read last */
-	size_t kept_upto;	/* reports before this (in order) copied */
-	size_t copied_from;	/* reports from this on copied (SIZE_MAX: none) */
+	/* reports at places [skip_from, skip_to) have their chunks copied
+	 * with the old blocks (copy_run) */
+	size_t skip_from, skip_to;
 	/* the last chunk given: its report and that report's place */
 	int64_t last_report;
 	size_t last_at;
@@ -117,9 +118,13 @@ struct ix_blocks {
 	char *z;		/* a compressed block */
 	size_t zcap;
 	nb_buf piece;		/* an old chunk taken out of its blocks */
-	/* from this place of the order on, every report is unchanged and
-	 * the old order ends with the same reports (ix_blocks_keep_ends) */
-	size_t tail;
+	/* The order (ids, n of them) and its runs (ix_runs_find): run_end[p]
+	 * is where the run holding place p ends, 0 for a place in none; from
+	 * tail on, the run ends both orders. */
+	const int64_t *ids;
+	size_t n, tail;
+	size_t *run_end;
+	bool head;		/* the order starts as the old one did */
 };
 
 int ix_block_unpack(ix_block *b, const void *z, size_t zn, int64_t size)
@@ -217,38 +222,136 @@ static int copy_range(ix_blocks *w, const wfile *f, int64_t from, int64_t to,
 	return rc;
 }
 
-/* After f's block ended with the chunk of the report at f->last_at: when
- * that report and every one after it are unchanged and last in the old
- * order too (w->tail), and an old block starts where that report's old
- * chunk ends, the rest of the old file is what the rest of this one would
- * be — the same chunks, laid from an empty block by the same rules.  It
- * is copied, moved to where this block ended, and f takes no more. */
-static int copy_rest(ix_blocks *w, wfile *f)
+/* Old chunk rows looked up, at most, for where a run's chunks end in a
+ * file that holds few of them (checks.csv, warnings.csv): past this the
+ * blocks are laid out again instead, which is as right. */
+#define WALK_MAX 4096
+
+/* The old chunk of report in f: its offset and size.  0, 1 when f has
+ * none, or -EIO. */
+static int old_chunk(ix_blocks *w, const wfile *f, int64_t report,
+		     int64_t *off, int64_t *size)
 {
-	if (!f->old_id || f->last_at < w->tail || f->copied_from != SIZE_MAX)
-		return 0;
 	sqlite3_stmt *st = w->q[W_OLD_CHUNK];
 	sqlite3_bind_int64(st, 1, f->old_id);
-	sqlite3_bind_int64(st, 2, f->last_report);
+	sqlite3_bind_int64(st, 2, report);
 	int step = sqlite3_step(st);
-	int64_t end = step == SQLITE_ROW ? sqlite3_column_int64(st, 0) +
-		sqlite3_column_int64(st, 1) : 0;
+	if (step == SQLITE_ROW) {
+		*off = sqlite3_column_int64(st, 0);
+		*size = sqlite3_column_int64(st, 1);
+	}
 	sqlite3_reset(st);
-	if (step != SQLITE_ROW)
-		return step == SQLITE_DONE ? 0 : db_error(w);
-	st = w->q[W_OLD_STARTS];
+	if (step == SQLITE_ROW)
+		return 0;
+	return step == SQLITE_DONE ? 1 : db_error(w);
+}
+
+/* The old blocks that the places [first, end) of a run fill in f, from
+ * old body offset from on (where an old block starts, after the chunk of
+ * the place before first or at the body's start): [from, *stop), and
+ * *skip_to the first place whose chunk is not among them.  The last old
+ * block that holds a chunk of the run is left out, unless the run ends
+ * both orders: where it ended depended on the chunk after it, another
+ * report's.  *stop == from: none. */
+static int run_blocks(ix_blocks *w, const wfile *f, size_t first, size_t end,
+		      int64_t from, int64_t *stop, int64_t *stop_excel,
+		      size_t *skip_to)
+{
+	*stop_excel = 0;
+	*stop = from;
+	if (first >= w->tail) {
+		*stop = INT64_MAX;
+		*skip_to = SIZE_MAX;
+		return 0;
+	}
+	/* the run's last chunk in f: where the blocks to copy end */
+	size_t q = end, looked = 0;
+	int64_t off = 0, size = 0;
+	int rc = 1;
+	while (q > first && rc == 1 && looked++ < WALK_MAX)
+		rc = old_chunk(w, f, w->ids[--q], &off, &size);
+	if (rc)
+		return rc < 0 ? rc : 0;
+	sqlite3_stmt *st = w->q[W_OLD_LAST];
 	sqlite3_bind_int64(st, 1, f->old_id);
-	sqlite3_bind_int64(st, 2, end);
-	step = sqlite3_step(st);
-	int64_t end_excel = step == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+	sqlite3_bind_int64(st, 2, off + size);
+	int step = sqlite3_step(st);
+	int64_t last = step == SQLITE_ROW ? sqlite3_column_int64(st, 0) : from;
+	*stop_excel = step == SQLITE_ROW ? sqlite3_column_int64(st, 1) : 0;
+	sqlite3_reset(st);
+	if (step != SQLITE_ROW && step != SQLITE_DONE)
+		return db_error(w);
+	if (last <= from)
+		return 0;
+	/* the first place of the run whose chunk is in the block left out */
+	*skip_to = q;
+	for (looked = 0; q > first && looked++ < WALK_MAX;) {
+		rc = old_chunk(w, f, w->ids[--q], &off, &size);
+		if (rc < 0)
+			return rc;
+		if (!rc && off < last)
+			break;
+		if (!rc)
+			*skip_to = q;
+	}
+	if (looked > WALK_MAX)
+		return 0;
+	*stop = last;
+	return 0;
+}
+
+/* Copies the old blocks that the run holding places [first, ...) fills in
+ * f from old body offset from (from_excel), moved to where f's next block
+ * starts, and has f go on after them. */
+static int copy_blocks(ix_blocks *w, wfile *f, size_t first, int64_t from,
+		       int64_t from_excel)
+{
+	int64_t stop, stop_excel;
+	size_t skip_to;
+	int rc = run_blocks(w, f, first, w->run_end[first], from, &stop,
+			    &stop_excel, &skip_to);
+	if (rc || stop <= from)
+		return rc;
+	int64_t shift = f->off - from, shift_excel = f->off_excel - from_excel;
+	rc = copy_range(w, f, from, stop, shift, shift_excel);
+	if (rc)
+		return rc;
+	f->skip_from = first;
+	f->skip_to = skip_to;
+	if (stop != INT64_MAX) {
+		f->off = stop + shift;
+		f->off_excel = stop_excel + shift_excel;
+	}
+	return 0;
+}
+
+/* After f's block ended with the chunk of the report at f->last_at: when
+ * that report is in a run (w->run_end) that goes on after it, and an old
+ * block starts where that report's old chunk ends, the old blocks after
+ * it are what the new ones would be — the same chunks, laid from an empty
+ * block by the same rules — as far as the run's chunks fill them.  They
+ * are copied, moved to where this block ended, and f goes on after them
+ * (to the end, when the run ends both orders). */
+static int copy_run(ix_blocks *w, wfile *f)
+{
+	size_t p = f->last_at;
+	if (!f->old_id || !w->run_end || p >= w->n || w->run_end[p] <= p + 1 ||
+	    (p >= f->skip_from && p < f->skip_to))
+		return 0;
+	int64_t off, size;
+	int rc = old_chunk(w, f, f->last_report, &off, &size);
+	if (rc)
+		return rc < 0 ? rc : 0;
+	int64_t from = off + size;
+	sqlite3_stmt *st = w->q[W_OLD_STARTS];
+	sqlite3_bind_int64(st, 1, f->old_id);
+	sqlite3_bind_int64(st, 2, from);
+	int step = sqlite3_step(st);
+	int64_t from_excel = step == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
 	sqlite3_reset(st);
 	if (step != SQLITE_ROW)	/* DONE: the old layout went on */
 		return step == SQLITE_DONE ? 0 : db_error(w);
-	int rc = copy_range(w, f, end, INT64_MAX, f->off - end,
-			    f->off_excel - end_excel);
-	if (!rc)
-		f->copied_from = f->last_at + 1;
-	return rc;
+	return copy_blocks(w, f, p + 1, from, from_excel);
 }
 
 /* Ends f's block: compressed and stored, then the rest copied if it can
@@ -256,7 +359,7 @@ static int copy_rest(ix_blocks *w, wfile *f)
 static int end_block(ix_blocks *w, wfile *f)
 {
 	int rc = flush(w, f);
-	return rc ? rc : copy_rest(w, f);
+	return rc ? rc : copy_run(w, f);
 }
 
 int ix_blocks_add(ix_blocks *w, size_t file, size_t at, int64_t report,
@@ -266,7 +369,7 @@ int ix_blocks_add(ix_blocks *w, size_t file, size_t at, int64_t report,
 	int rc = 0;
 	if (f->block.len && f->block.len + len > IX_BLOCK_SIZE)
 		rc = end_block(w, f);
-	if (rc || !len || at >= f->copied_from)
+	if (rc || !len || (at >= f->skip_from && at < f->skip_to))
 		return rc;
 	sqlite3_stmt *st = w->q[W_CHUNK];
 	sqlite3_bind_int64(st, 1, f->id);
@@ -357,138 +460,57 @@ int ix_blocks_keep(ix_blocks *w, size_t at, int64_t report)
 {
 	int rc = 0;
 	for (size_t i = 0; i < w->files->n && !rc; i++)
-		if (w->f[i].old_id && at >= w->f[i].kept_upto &&
-		    at < w->f[i].copied_from)
+		if (w->f[i].old_id &&
+		    !(at >= w->f[i].skip_from && at < w->f[i].skip_to))
 			rc = keep_one(w, i, at, report);
 	return rc;
 }
 
-/* ---- a file's unchanged start, copied ------------------------------------- */
-
-/* An old chunk of a report among the first ones kept: its place in the
- * order of _all and its offset. */
-typedef struct {
-	size_t at;
-	int64_t off;
-} first_chunk;
-
-/* Copies the start of file f as the old index has it, blocks and chunk
- * rows, as far as it holds only chunks of the first nfirst reports of the
- * order (pos: a report id's place in it, -1 for none); f then goes on
- * from there, and f->kept_upto says from which report on the chunks are
- * not copied. */
-static int keep_start(ix_blocks *w, wfile *f, const int64_t *pos, size_t npos,
-		      size_t nfirst)
+/* w->run_end, w->tail and w->head, from the old order (reports.csv holds
+ * a chunk of every report, in it). */
+static int find_runs(ix_blocks *w, const int64_t *ids, const bool *kept,
+		     size_t n)
 {
-	first_chunk *v = NULL;
-	size_t n = 0, cap = 0;
-	int64_t stop = INT64_MAX;	/* the first chunk of another report */
+	w->ids = ids;
+	w->n = w->tail = n;
+	int64_t order = w->f[IX_ALL_REPORTS].old_id;
+	if (!order || !n)
+		return 0;
+	int64_t *old = NULL;
+	size_t nold = 0, cap = 0;
 	int rc = 0, step;
-	sqlite3_stmt *st = w->q[W_OLD_CHUNKS];
-	sqlite3_bind_int64(st, 1, f->old_id);
-	while (!rc && (step = sqlite3_step(st)) == SQLITE_ROW) {
-		int64_t report = sqlite3_column_int64(st, 0);
-		int64_t off = sqlite3_column_int64(st, 1);
-		int64_t at = report >= 0 && (uint64_t)report < npos ?
-			pos[report] : -1;
-		if (at < 0 || (size_t)at >= nfirst) {
-			if (off < stop)
-				stop = off;
-			continue;
-		}
-		first_chunk *nv = nb_grow(v, &cap, n + 1, sizeof *v, 1024);
-		if (!nv) {
+	sqlite3_stmt *st = w->q[W_OLD_ORDER];
+	sqlite3_bind_int64(st, 1, order);
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		int64_t *v = nb_grow(old, &cap, nold + 1, sizeof *v, 1024);
+		if (!v) {
 			rc = -ENOMEM;
 			break;
 		}
-		v = nv;
-		v[n++] = (first_chunk){(size_t)at, off};
+		old = v;
+		old[nold++] = sqlite3_column_int64(st, 0);
 	}
+	sqlite3_reset(st);
 	if (!rc && step != SQLITE_DONE)
 		rc = db_error(w);
-	sqlite3_reset(st);
-
-	/* Where a block ends depends on the chunk after it (ix_blocks_add
-	 * flushes before a chunk that would not fit): a block is kept only
-	 * when that chunk is one of the first reports', the same in the new
-	 * order.  So the blocks before the last one that starts before stop
-	 * (the last of the file when stop is past its end: what follows its
-	 * last chunk is not known yet). */
-	int64_t end = 0, end_excel = 0;
-	if (!rc) {
-		st = w->q[W_OLD_LAST];
-		sqlite3_bind_int64(st, 1, f->old_id);
-		sqlite3_bind_int64(st, 2, stop);
-		step = sqlite3_step(st);
-		if (step == SQLITE_ROW) {
-			end = sqlite3_column_int64(st, 0);
-			end_excel = sqlite3_column_int64(st, 1);
-		} else if (step != SQLITE_DONE) {
-			rc = db_error(w);
-		}
-		sqlite3_reset(st);
-	}
-	if (!rc && end)
-		rc = copy_range(w, f, 0, end, 0, 0);
-	if (!rc && end) {
-		f->off = end;
-		f->off_excel = end_excel;
-		f->kept_upto = nfirst;
-		for (size_t i = 0; i < n; i++)
-			if (v[i].off >= end && v[i].at < f->kept_upto)
-				f->kept_upto = v[i].at;
-	}
-	free(v);
+	if (!rc && !(w->run_end = calloc(n, sizeof *w->run_end)))
+		rc = -ENOMEM;
+	if (!rc)
+		rc = ix_runs_find(ids, kept, n, old, nold, w->run_end, &w->tail,
+				  &w->head);
+	free(old);
 	return rc;
-}
-
-/* w->tail: walking back from the end of both orders, the first place
- * where the reports differ or one changed (n when the last did). */
-static int find_tail(ix_blocks *w, const int64_t *ids, const bool *kept,
-		     size_t n)
-{
-	w->tail = n;
-	int64_t order = w->f[IX_ALL_REPORTS].old_id;
-	if (!order)
-		return 0;
-	sqlite3_stmt *st = w->q[W_OLD_ORDER];
-	sqlite3_bind_int64(st, 1, order);
-	int step = SQLITE_DONE;
-	while (w->tail && kept[w->tail - 1] &&
-	       (step = sqlite3_step(st)) == SQLITE_ROW &&
-	       sqlite3_column_int64(st, 0) == ids[w->tail - 1])
-		w->tail--;
-	sqlite3_reset(st);
-	return step == SQLITE_ROW || step == SQLITE_DONE ? 0 : db_error(w);
 }
 
 int ix_blocks_keep_ends(ix_blocks *w, const int64_t *ids, const bool *kept,
 			size_t n)
 {
-	int rc = find_tail(w, ids, kept, n);
-	size_t nfirst = 0;
-	while (nfirst < n && kept[nfirst])
-		nfirst++;
-	if (rc || !nfirst)
-		return rc;
-	/* report ids are file ids, at most one per path ever indexed */
-	int64_t max = 0;
-	for (size_t i = 0; i < nfirst; i++)
-		if (ids[i] > max)
-			max = ids[i];
-	size_t npos = (size_t)max + 1;
-	int64_t *pos = malloc(npos * sizeof *pos);
-	if (!pos)
-		return -ENOMEM;
-	for (size_t i = 0; i < npos; i++)
-		pos[i] = -1;
-	for (size_t i = 0; i < nfirst; i++)
-		if (ids[i] >= 0)
-			pos[ids[i]] = (int64_t)i;
-	for (size_t i = 0; i < w->files->n && !rc; i++)
+	int rc = find_runs(w, ids, kept, n);
+	/* a file's start: its first block ends where a build from scratch
+	 * ends it when the order starts as the old one did */
+	for (size_t i = 0; i < w->files->n && !rc && w->head; i++)
 		if (w->f[i].old_id)
-			rc = keep_start(w, &w->f[i], pos, npos, nfirst);
-	free(pos);
+			rc = copy_blocks(w, &w->f[i], 0, 0, 0);
 	return rc;
 }
 
@@ -534,7 +556,7 @@ int ix_blocks_new(sqlite3 *db, FILE *err, const ix_allfiles *files,
 		rc = -ENOMEM;
 	for (size_t i = 0; i < files->n && !rc; i++) {
 		w->f[i].id = files->v[i].id;
-		w->f[i].copied_from = SIZE_MAX;
+		w->f[i].skip_from = w->f[i].skip_to = SIZE_MAX;
 	}
 	for (int i = 0; i < W_COUNT && !rc; i++) {
 		if (i >= W_OLD_FILE && !old)
@@ -562,6 +584,7 @@ void ix_blocks_free(ix_blocks *w)
 		ix_block_free(&w->f[i].old);
 	}
 	free(w->f);
+	free(w->run_end);
 	for (int i = 0; i < W_COUNT; i++)
 		sqlite3_finalize(w->q[i]);
 	ZSTD_freeCCtx(w->cctx);

@@ -141,26 +141,34 @@ typedef struct ix_blocks ix_blocks;
 int ix_blocks_new(sqlite3 *db, FILE *err, const ix_allfiles *files,
 		  bool old, ix_blocks **out);
 /* Appends report's records (len bytes, records of them) to the file
- * files->v[file]; at: report's place in the order.  Nothing when the
- * file's old end was copied from before at.  0, -ENOMEM or -EIO. */
+ * files->v[file]; at: report's place in the order.  Nothing when they
+ * were copied with old blocks.  0, -ENOMEM or -EIO. */
 int ix_blocks_add(ix_blocks *w, size_t file, size_t at, int64_t report,
 		  const char *data, size_t len, int64_t records);
-/* Before any report is given: copies the start of every file whose
- * header is unchanged as the old index has it, as far as it holds the
- * chunks of the first reports of the order (ids, n of them), which kept
- * theirs (kept), and no other; and learns which last reports of the order
- * are unchanged and last in the old order too, so that once a block ends
- * after the same chunk as an old block, the old blocks after it are
- * copied.  0, -ENOMEM or -EIO. */
+/* Before any report is given: learns the runs of the order (ids, n of
+ * them; kept: which reports kept their chunks) and copies the start of
+ * every file whose header is unchanged as the old index has it, as far
+ * as the run the order starts with fills its old blocks; later, each time
+ * a block ends after the same chunk as an old one, within a run, the old
+ * blocks the rest of the run fills are copied.  ids must outlive w.
+ * 0, -ENOMEM or -EIO. */
 int ix_blocks_keep_ends(ix_blocks *w, const int64_t *ids, const bool *kept,
 			size_t n);
 /* Appends report's chunks of the old index, of every file whose header is
- * unchanged, but those copied by ix_blocks_keep_ends or after a block end
- * shared with the old layout; at: its place in the order.  0, -ENOMEM or
- * -EIO. */
+ * unchanged, but those copied with old blocks; at: its place in the
+ * order.  0, -ENOMEM or -EIO. */
 int ix_blocks_keep(ix_blocks *w, size_t at, int64_t report);
 /* Writes every file's last block.  0, -ENOMEM or -EIO. */
 int ix_blocks_finish(ix_blocks *w);
+/* The runs of the order ids[0..n) (runs.c): run_end[p] is where the run
+ * holding place p ends — places of unchanged reports (kept) that follow
+ * each other in the old order old[0..nold) too — or 0 for a report
+ * changed, new, or not in the old order; *tail is the first place of the
+ * run that ends both orders (n: none), *head whether the order starts
+ * with the old one's first report, unchanged.  0 or -ENOMEM. */
+int ix_runs_find(const int64_t *ids, const bool *kept, size_t n,
+		 const int64_t *old, size_t nold, size_t *run_end,
+		 size_t *tail, bool *head);
 void ix_blocks_free(ix_blocks *w);
 /* Inserts the _all nodes over the chunks blocks.c laid out (alltree.c),
  * each report's year read from temp.report_year (ix_dataset_new's). */

@@ -85,6 +85,16 @@ static void write_report_of(fixture *fx, int i, int n, int year)
 	nb_buf_free(&b);
 }
 
+/* Removes report i of year, which write_report_of wrote. */
+static void remove_report_of(fixture *fx, int i, int year)
+{
+	char path[200], name[32];
+	agency(i, name, sizeof name);
+	snprintf(path, sizeof path, "%s/%s人民政府/%d.txt", fx->tmp.raw, name,
+		 year);
+	assert_int_equal(unlink(path), 0);
+}
+
 /* Report i of 2020 for odd i, 2021 for even (two years, so two year
  * slices). */
 static void write_report(fixture *fx, int i, int n)
@@ -361,6 +371,15 @@ static void assert_as_from_scratch(fixture *fx)
 	check_reads(fx->tmp.db, 0);
 }
 
+/* Refreshes the index, which parses that many reports, and checks it
+ * against a build from scratch. */
+static void refresh_as_from_scratch(fixture *fx, unsigned parsed)
+{
+	nb_build_stats s = build(fx->tmp.db, fx->tmp.raw);
+	assert_int_equal(s.parsed, parsed);
+	assert_as_from_scratch(fx);
+}
+
 /* A refresh after a report was added at the end of _all's order (a year
  * after the others'), then after the last report changed, then one in
  * the middle, then one at the start: the blocks before each are copied,
@@ -384,18 +403,18 @@ static void test_rebuild_keeps_the_start(void **state)
 			write_report_of(fx, NREPORTS, (int)k, 2022);
 		else
 			write_report(fx, changed[k], changed[k] + 5);
-		nb_build_stats s = build(fx->tmp.db, fx->tmp.raw);
-		assert_int_equal(s.parsed, 1);
-		assert_as_from_scratch(fx);
+		refresh_as_from_scratch(fx, 1);
 	}
 }
 
 /* A refresh after a report early in _all's order went, then after it came
- * back, then after two changed: every later chunk moves by its size, and
- * the old blocks after the last change are copied, moved.  Four years of
- * each agency, so that _all/申请情况.csv spans enough blocks for both
- * layouts to end one after the same chunk again; the files are what a
- * build from scratch makes, block for block. */
+ * back, then after two changed far apart, then after one changed and
+ * another went, then after the first went: every later chunk moves by the
+ * sizes that changed, and
+ * the old blocks between and after the changes are copied, moved.  Four
+ * years of each agency, so that _all/申请情况.csv spans enough blocks for
+ * both layouts to end one after the same chunk again; the files are what
+ * a build from scratch makes, block for block. */
 static void test_rebuild_keeps_the_end(void **state)
 {
 	fixture *fx = *state;
@@ -404,25 +423,29 @@ static void test_rebuild_keeps_the_end(void **state)
 			write_report_of(fx, i, i, year);
 	build(fx->tmp.db, fx->tmp.raw);
 
-	char gone[160], name[32];
-	agency(3, name, sizeof name);
-	snprintf(gone, sizeof gone, "%s/%s人民政府/2019.txt", fx->tmp.raw, name);
-	assert_int_equal(unlink(gone), 0);
-	build(fx->tmp.db, fx->tmp.raw);
-	assert_as_from_scratch(fx);
-
+	remove_report_of(fx, 3, 2019);
+	refresh_as_from_scratch(fx, 0);
 	write_report_of(fx, 3, 3, 2019);
-	nb_build_stats s = build(fx->tmp.db, fx->tmp.raw);
-	assert_int_equal(s.parsed, 1);
-	assert_as_from_scratch(fx);
+	refresh_as_from_scratch(fx, 1);
 
 	/* two changes far apart: the blocks between them end after the same
 	 * chunks as the old ones, but the old ones after are not the new */
 	write_report_of(fx, 10, 7, 2019);
 	write_report_of(fx, 10, 7, 2022);
-	s = build(fx->tmp.db, fx->tmp.raw);
-	assert_int_equal(s.parsed, 2);
-	assert_as_from_scratch(fx);
+	refresh_as_from_scratch(fx, 2);
+
+	/* a change, then far after it a report gone: the reports either
+	 * side of the one gone follow each other in the new order but not in
+	 * the old, and the old blocks between them are not copied */
+	write_report_of(fx, 20, 9, 2019);
+	remove_report_of(fx, 30, 2022);
+	refresh_as_from_scratch(fx, 1);
+
+	/* the first report of the order gone (agency 33's name sorts first:
+	 * 丁 is U+4E01): the old files start with its chunks, and no old
+	 * block is copied from their start */
+	remove_report_of(fx, 33, 2019);
+	refresh_as_from_scratch(fx, 0);
 }
 
 static void test_rebuild_keeps_chunks(void **state)
@@ -434,10 +457,7 @@ static void test_rebuild_keeps_chunks(void **state)
 
 	write_report(fx, 40, 7);	/* 40 changes: 1 -> 7 new rows */
 	write_report(fx, NREPORTS, 2);	/* one more */
-	char gone[160], name[32];
-	agency(5, name, sizeof name);
-	snprintf(gone, sizeof gone, "%s/%s人民政府/2020.txt", fx->tmp.raw, name);
-	assert_int_equal(unlink(gone), 0);
+	remove_report_of(fx, 5, 2020);
 	nb_build_stats s = build(fx->tmp.db, fx->tmp.raw);
 	assert_int_equal(s.parsed, 2);
 	assert_int_equal(s.reused, NREPORTS - 2);
