@@ -506,8 +506,9 @@ int ix_blocks_keep_ends(ix_blocks *w, const int64_t *ids, const bool *kept,
 			size_t n)
 {
 	int rc = find_runs(w, ids, kept, n);
-	/* a file's start: its first block ends where a build from scratch
-	 * ends it when the order starts as the old one did */
+	/* a file's start is a block end both layouts share: when the order
+	 * starts as the old one did, the old blocks its first run fills are
+	 * copied */
 	for (size_t i = 0; i < w->files->n && !rc && w->head; i++)
 		if (w->f[i].old_id)
 			rc = copy_blocks(w, &w->f[i], 0, 0, 0);
