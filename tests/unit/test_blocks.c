@@ -138,6 +138,14 @@ static nb_build_stats build(const char *db, const char *raw)
 	return s;
 }
 
+/* The NREPORTS reports written and indexed. */
+static void build_reports(fixture *fx)
+{
+	for (int i = 0; i < NREPORTS; i++)
+		write_report(fx, i, i);
+	build(fx->tmp.db, fx->tmp.raw);
+}
+
 /* Body offsets where a block of _all's file name starts, in the dialect. */
 static size_t block_starts(const char *db, const char *name, bool excel,
 			   int64_t *v, size_t max)
@@ -252,9 +260,7 @@ static void check_dialects(const char *db, const char *path)
 static void test_reads_across_blocks(void **state)
 {
 	fixture *fx = *state;
-	for (int i = 0; i < NREPORTS; i++)
-		write_report(fx, i, i);
-	build(fx->tmp.db, fx->tmp.raw);
+	build_reports(fx);
 	check_reads(fx->tmp.db, 0);
 	check_reads(fx->tmp.db, NB_OPEN_CSV_UNIX);
 	check_dialects(fx->tmp.db, "_all/申请情况.csv");
@@ -389,9 +395,7 @@ static void refresh_as_from_scratch(fixture *fx, unsigned parsed)
 static void test_rebuild_keeps_the_start(void **state)
 {
 	fixture *fx = *state;
-	for (int i = 0; i < NREPORTS; i++)
-		write_report(fx, i, i);
-	build(fx->tmp.db, fx->tmp.raw);
+	build_reports(fx);
 	int64_t before[64];
 	size_t nbefore = block_starts(fx->tmp.db, "申请情况.csv", false,
 				      before, 64);
@@ -451,9 +455,7 @@ static void test_rebuild_keeps_the_end(void **state)
 static void test_rebuild_keeps_chunks(void **state)
 {
 	fixture *fx = *state;
-	for (int i = 0; i < NREPORTS; i++)
-		write_report(fx, i, i);
-	build(fx->tmp.db, fx->tmp.raw);
+	build_reports(fx);
 
 	write_report(fx, 40, 7);	/* 40 changes: 1 -> 7 new rows */
 	write_report(fx, NREPORTS, 2);	/* one more */
@@ -534,9 +536,7 @@ static void test_block_cache(void **state)
 static void test_block_cache_across_a_switch(void **state)
 {
 	fixture *fx = *state;
-	for (int i = 0; i < NREPORTS; i++)
-		write_report(fx, i, i);
-	build(fx->tmp.db, fx->tmp.raw);
+	build_reports(fx);
 	nb_index *old;
 	assert_int_equal(nb_index_open(fx->tmp.db, 0, &old), 0);
 	size_t olen;
