@@ -361,17 +361,21 @@ static int certify(nb_report *r, view *w)
 {
 	nb_stage *s = w->s;
 	const nb_template *t = s->t;
-	size_t n = nb_rule_count(t);
 	nb_rule rule;
+	bool any = false;	/* a fitting row placed by inference */
 	int rc = 0;
 
 	for (size_t i = 0; i < s->nrows && rc == 0; i++) {
 		w->inferred[i] = s->rows[i].how != NB_PLACE_CELLS;
+		any = any || (w->inferred[i] && fits(s, i));
 		if (fits(s, i))
 			rc = blanks_in_order(r, w, i);
 		if (fits(s, i) && rc == 0)
 			rc = unconfirmed(r, w, i);
 	}
+	/* Without one, no rule names a cell apply could reject (most tables:
+	 * their rows are the table's cells). */
+	size_t n = any ? nb_rule_count(t) : 0;
 	/* nb_rule_get gives the rules along rows first: a row found misplaced
 	 * by its own total takes no part in the column sums. */
 	for (size_t i = 0; i < n && rc == 0; i++) {

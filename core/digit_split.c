@@ -43,6 +43,9 @@ size_t nb_split_unit(const char *s, size_t n)
 	/* The units number.c reads after a count or an amount. */
 	static const char *const units[] = { "万元", "元", "件", "个", "项", "条", "次", "家" };
 
+	/* each unit is Han, none opens with an ASCII byte as a run's digits do */
+	if (n && (unsigned char)s[0] < 0x80)
+		return 0;
 	for (size_t k = 0; k < sizeof units / sizeof *units; k++) {
 		size_t len = strlen(units[k]);
 		if (n >= len && !memcmp(s, units[k], len))

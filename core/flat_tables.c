@@ -63,17 +63,27 @@ static unsigned enumeration(const nb_trow *row)
 	return *p == '.' ? v : 0;
 }
 
+/* t's rules, got once a table: nb_rule_get makes one anew, and each row's
+ * split_rule went over all (a quarter of this file's instructions). */
+static nb_rule *rules_of(const nb_template *t, size_t *nr)
+{
+	*nr = nb_rule_count(t);
+	nb_rule *v = malloc((*nr ? *nr : 1) * sizeof *v);
+
+	for (size_t i = 0; v && i < *nr; i++)
+		nb_rule_get(t, i, &v[i]);
+	return v;
+}
+
 /*
  * What the template guarantees about template rows [first, first + k)
  * printed as one run: their columns side by side, each row's own rules
- * (rules.c) at its place, a sign only in 本年增/减, a point only in the
- * money column.
+ * (rules[0..nr), rules_of) at its place, a sign only in 本年增/减, a point
+ * only in the money column.
  */
-static void split_rule(const nb_template *t, size_t first, size_t k, nb_split_rule *out)
+static void split_rule(const nb_template *t, const nb_rule *rules, size_t nr, size_t first,
+		       size_t k, nb_split_rule *out)
 {
-	size_t nr = nb_rule_count(t);
-	nb_rule rule;
-
 	memset(out, 0, sizeof *out);
 	out->ncols = k * t->ncols;
 	out->sign_col = -1;
@@ -85,16 +95,16 @@ static void split_rule(const nb_template *t, size_t first, size_t k, nb_split_ru
 			out->decimal_cols |= 1u << c;
 	}
 	for (size_t i = 0; i < nr; i++) {
-		nb_rule_get(t, i, &rule);
-		if (rule.column || rule.at < first || rule.at >= first + k || rule.nrhs != 1 ||
+		const nb_rule *rule = &rules[i];
+		if (rule->column || rule->at < first || rule->at >= first + k || rule->nrhs != 1 ||
 		    out->nsums == sizeof out->sums / sizeof *out->sums)
 			continue;
 		nb_split_sum *sum = &out->sums[out->nsums++];
-		size_t base = (rule.at - first) * t->ncols;
+		size_t base = (rule->at - first) * t->ncols;
 		sum->parts = 0;
-		for (size_t j = 0; j < rule.nlhs; j++)
-			sum->parts |= 1u << (base + rule.lhs[j].col);
-		sum->total = (unsigned)(base + rule.rhs[0].col);
+		for (size_t j = 0; j < rule->nlhs; j++)
+			sum->parts |= 1u << (base + rule->lhs[j].col);
+		sum->total = (unsigned)(base + rule->rhs[0].col);
 	}
 }
 
@@ -132,8 +142,8 @@ static bool ends_cleanly(const nb_flat_region *g, size_t i)
 
 /* Reads the run of each template row's printed row; the label after a run
  * tells whose enumeration ends it. */
-static int read_rows(const nb_flat_region *g, const nb_template *t, const int *assign,
-		     reading *x)
+static int read_rows(const nb_flat_region *g, const nb_template *t, const nb_rule *rules,
+		     size_t nr, const int *assign, reading *x)
 {
 	for (size_t j = 0; j < t->nrows; j++) {
 		x[j].orow = assign[j];
@@ -147,7 +157,7 @@ static int read_rows(const nb_flat_region *g, const nb_template *t, const int *a
 			if (assign[k] == assign[j] + 1)
 				next = enumeration(&t->rows[k]);
 		nb_split_rule rule;
-		split_rule(t, j, 1, &rule);
+		split_rule(t, rules, nr, j, 1, &rule);
 		const nb_flat_row *f = &g->v[assign[j]];
 		x[j].status = nb_split_run(g->text.s + f->run, f->nrun, next, &rule, x[j].cand, CAP,
 					   &x[j].count);
@@ -217,13 +227,12 @@ static int disambiguate(const nb_template *t, reading *x)
 	}
 	if (!namb || !nr)
 		return 0;
-	nb_rule *rules = malloc(nr * sizeof *rules);
+	nb_rule *rules = rules_of(t, &nr);
 	if (!rules)
 		return -ENOMEM;
-	for (size_t i = 0; i < nr; i++) {
-		nb_rule_get(t, i, &rules[ncol]);
-		ncol += rules[ncol].column;
-	}
+	for (size_t i = 0; i < nr; i++)
+		if (rules[i].column)
+			rules[ncol++] = rules[i];
 	settle ctx = { x };
 	for (size_t k = 0; k < namb; k++)
 		x[amb[k]].pick = 0;
@@ -339,22 +348,19 @@ static int commit(nb_doc *d, const nb_template *t, const nb_flat_region *g, cons
 	return nb_stage_commit(s, d->r);
 }
 
-/* Aligns the printed rows obs[0..nobs) with t, reads their runs and
+/* Reads the runs of the printed rows alignment a gives t's rows and
  * settles what the column rules can. */
-static int read_table(nb_doc *d, const nb_flat_region *g, const nb_template *t,
-		      const size_t *obs, size_t nobs, reading **out, double *score)
+static int read_table(const nb_flat_region *g, const nb_template *t, const nb_align *a,
+		      reading **out)
 {
-	nb_align a;
+	size_t nr;
+	nb_rule *rules = rules_of(t, &nr);
 	reading *x = calloc(t->nrows, sizeof *x);
-	int rc = x ? nb_align_rows(d->tkeys, &g->rs, obs, nobs, t, &a) : -ENOMEM;
+	int rc = x && rules ? read_rows(g, t, rules, nr, a->assign, x) : -ENOMEM;
 
-	if (rc == 0) {
-		*score = a.score;
-		rc = read_rows(g, t, a.assign, x);
-		if (rc == 0)
-			rc = disambiguate(t, x);
-		nb_align_free(&a);
-	}
+	free(rules);
+	if (rc == 0)
+		rc = disambiguate(t, x);
 	if (rc < 0) {
 		readings_free(x, t->nrows);
 		return rc;
@@ -365,13 +371,15 @@ static int read_table(nb_doc *d, const nb_flat_region *g, const nb_template *t,
 
 /* ---- table 3 --------------------------------------------------------------- */
 
+/* The alignments choose the format; only its runs are read (the other's
+ * readings were made to be thrown away: half the digit splitting). */
 static int requests(nb_doc *d)
 {
-	const nb_template *const *t19, *const *t21;
+	const nb_template *const *t19, *const *t21, *t = NULL;
 	nb_flat_region g;
-	reading *x19 = NULL, *x21 = NULL;
+	nb_align a19 = { 0 }, a21 = { 0 };
+	reading *x = NULL;
 	size_t *obs = NULL;
-	double s19 = 0, s21 = 0;
 	int rc = nb_flat_region_read(d, 3, &g);
 
 	nb_templates(NB_TABLE_REQUESTS, NB_FMT_2019, &t19);
@@ -384,15 +392,20 @@ static int requests(nb_doc *d)
 	}
 	for (size_t k = 0; k < g.n; k++)
 		obs[k] = k;
-	if ((rc = read_table(d, &g, t19[0], obs, g.n, &x19, &s19)) < 0 ||
-	    (rc = read_table(d, &g, t21[0], obs, g.n, &x21, &s21)) < 0)
+	if ((rc = nb_align_rows(d->tkeys, &g.rs, obs, g.n, t19[0], &a19)) < 0 ||
+	    (rc = nb_align_rows(d->tkeys, &g.rs, obs, g.n, t21[0], &a21)) < 0)
 		goto out;
 	/* The format whose rows the printed labels match best. */
-	bool use21 = s21 > s19 || (s21 == s19 && d->r->year >= 2021);
-	rc = commit(d, use21 ? t21[0] : t19[0], &g, use21 ? x21 : x19, NB_UNIT_NONE);
+	bool use21 = a21.score > a19.score || (a21.score == a19.score && d->r->year >= 2021);
+	t = use21 ? t21[0] : t19[0];
+	if ((rc = read_table(&g, t, use21 ? &a21 : &a19, &x)) < 0)
+		goto out;
+	rc = commit(d, t, &g, x, NB_UNIT_NONE);
 out:
-	readings_free(x19, t19[0]->nrows);
-	readings_free(x21, t21[0]->nrows);
+	if (t)
+		readings_free(x, t->nrows);
+	nb_align_free(&a19);
+	nb_align_free(&a21);
 	free(obs);
 	nb_flat_region_free(&g);
 	return rc;
@@ -406,6 +419,8 @@ static int appeals(nb_doc *d)
 	nb_flat_region g;
 	nb_split *cand = NULL;
 	nb_stage *s = NULL;
+	nb_rule *rules = NULL;
+	size_t nr;
 	int rc = nb_flat_region_read(d, 4, &g);
 
 	if (rc < 0 || g.n == 0)
@@ -423,7 +438,7 @@ static int appeals(nb_doc *d)
 			     "their places are uncertain, all cells are left empty", t->name, g.n);
 		goto commit;
 	}
-	if (!(cand = malloc(CAP * sizeof *cand))) {
+	if (!(cand = malloc(CAP * sizeof *cand)) || !(rules = rules_of(t, &nr))) {
 		rc = -ENOMEM;
 		goto out;
 	}
@@ -431,7 +446,7 @@ static int appeals(nb_doc *d)
 		const nb_flat_row *f = &g.v[k];
 		size_t first = k * per, count;
 		nb_split_rule rule;
-		split_rule(t, first, per, &rule);
+		split_rule(t, rules, nr, first, per, &rule);
 		nb_split_status st = nb_split_run(g.text.s + f->run, f->nrun, 0, &rule, cand, CAP,
 						  &count);
 		bool cut = !ends_cleanly(&g, k);
@@ -456,6 +471,7 @@ commit:
 out:
 	nb_stage_free(s);
 	free(cand);
+	free(rules);
 	nb_flat_region_free(&g);
 	return rc;
 }
@@ -506,7 +522,6 @@ static int one_clause(nb_doc *d, const nb_flat_region *g, size_t from, size_t to
 	nb_buf lab = { 0 };
 	size_t obs[64], nobs = 0;
 	reading *x = NULL;
-	double score;
 
 	for (size_t i = from; i < to; i++) {
 		nb_buf_add(&lab, g->text.s + g->v[i].label, g->v[i].nlabel);
@@ -522,7 +537,12 @@ static int one_clause(nb_doc *d, const nb_flat_region *g, size_t from, size_t to
 	const nb_template *t = clause_of(&g->rs.rows[from], all, nall, fallback);
 	free(all);
 	nb_buf_free(&lab);
-	int rc = read_table(d, g, t, obs, nobs, &x, &score);
+	nb_align a;
+	int rc = nb_align_rows(d->tkeys, &g->rs, obs, nobs, t, &a);
+	if (rc < 0)
+		return rc;
+	rc = read_table(g, t, &a, &x);
+	nb_align_free(&a);
 	if (rc < 0)
 		return rc;
 	/* A unit printed after a run belongs to the last column: the money

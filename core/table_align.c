@@ -230,7 +230,11 @@ int nb_align_rows(nb_tkeys *tk, const nb_rows *rs, const size_t *obs, size_t nob
 			size_t n;
 			uint64_t bits;
 			const uint32_t *label = label_of(r, own[i - 1], &n, &bits);
-			text_score(label, n, bits, &keys[j - 1], &out->alt[j - 1]);
+			/* which wording matched: a row without another can only
+			 * have matched its key (alt is zeroed), known without the
+			 * search (most rows) */
+			if (keys[j - 1].nalt)
+				text_score(label, n, bits, &keys[j - 1], &out->alt[j - 1]);
 			out->approx[j - 1] = !found_whole(label, n, &keys[j - 1],
 							  out->alt[j - 1]);
 			i--;

@@ -32,12 +32,13 @@ static char *own_label(const nb_rows *rs, const nb_orow *r)
  * The label as printed, when it is another wording of the official one: the
  * row's own label cell, when that alone matches the template row but not to
  * the letter.  (A label wrapped over several fragments is the official
- * wording broken up, not another one.)  k: the template row's keys.  The
- * cell is copied only when it is the answer, and read up to a NUL, as the
- * copy would be.
+ * wording broken up, not another one.)  k: the template row's keys; alt:
+ * the row matched the template's other wording, which the cell then is.
+ * The cell is copied only when it is the answer, and read up to a NUL, as
+ * the copy would be.
  */
-static int printed_label(const nb_rows *rs, const nb_orow *o, const nb_trow *t,
-			 const nb_tkey *k, bool alt, char **out)
+static int printed_label(const nb_rows *rs, const nb_orow *o, const nb_tkey *k, bool alt,
+			 char **out)
 {
 	const nb_tok *own = own_tok(rs, o);
 	uint32_t ok[256];
@@ -45,19 +46,22 @@ static int printed_label(const nb_rows *rs, const nb_orow *o, const nb_trow *t,
 	*out = NULL;
 	if (!own)
 		return o->ntext ? -ENOMEM : 0;
-	const nb_fuzzy_key *key = alt && t->alt ? &k->falt : &k->fkey;
-	size_t nk = alt && t->alt ? k->nalt : k->nkey;
-	size_t no = nb_key(own->s, strnlen(own->s, own->n), ok, 256);
-	if (no > 256)
-		no = 256;
-	/* 0 for an empty key, which is never prepared */
-	double sim = nb_fuzzy_prepared(key, ok, no, NULL);
-	if (alt || (sim >= nb_key_threshold(nk) && sim < 0.999)) {
-		*out = nb_strndup(own->s, own->n);
-		if (!*out)
-			return -ENOMEM;
+	if (!alt) {
+		size_t no = nb_key(own->s, strnlen(own->s, own->n), ok, 256);
+		if (no > 256)
+			no = 256;
+		/* The official key found whole is a similarity of 1 (nb_key_in),
+		 * the row named to the letter: most rows, told without the
+		 * fuzzy search. */
+		if (nb_key_in(k->key, k->nkey, ok, no))
+			return 0;
+		/* 0 for an empty key, which is never prepared */
+		double sim = nb_fuzzy_prepared(&k->fkey, ok, no, NULL);
+		if (sim < nb_key_threshold(k->nkey) || sim >= 0.999)
+			return 0;
 	}
-	return 0;
+	*out = nb_strndup(own->s, own->n);
+	return *out ? 0 : -ENOMEM;
 }
 
 /* How a printed row's values are known to be this row's: its cells are
@@ -113,7 +117,7 @@ int nb_table_build(nb_doc *d, const nb_template *t, const nb_rows *rs, const nb_
 		const nb_orow *o = &rs->rows[a->assign[j]];
 		char *printed = NULL;
 		if (!a->by_order[j] &&
-		    (rc = printed_label(rs, o, &t->rows[j], &keys[j], a->alt[j], &printed)) < 0)
+		    (rc = printed_label(rs, o, &keys[j], a->alt[j], &printed)) < 0)
 			break;
 		rc = offer(s, t, rs, o, j, how ? how : place_of(o, a->by_order[j], a->approx[j]),
 			   NULL, printed);

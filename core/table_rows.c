@@ -21,24 +21,37 @@ typedef struct {
 	size_t n, cap;
 } tokv;
 
-static int tok_push(tokv *tv, const char *s, size_t n, size_t line)
+/* s[0..n), trimmed, as a new token, not a value; NULL when out of
+ * memory. */
+static nb_tok *tok_new(tokv *tv, const char *s, size_t n, size_t line)
 {
 	size_t a, b;
 
 	nb_trim(s, n, &a, &b);
 	nb_tok *v = nb_grow(tv->v, &tv->cap, tv->n + 1, sizeof *v, 256);
 	if (!v)
-		return -ENOMEM;
+		return NULL;
 	tv->v = v;
-	nb_num num;
 	nb_tok *t = &tv->v[tv->n++];
 	t->s = s + a;
 	t->n = b - a;
 	t->line = line;
-	t->value = nb_read_number(t->s, t->n, &num) != NB_CELL_ABSENT;
+	t->value = false;
 	t->marker = false;
 	t->cell = false;
 	t->grid = false;
+	return t;
+}
+
+/* A token, a value when it reads as a number. */
+static int tok_push(tokv *tv, const char *s, size_t n, size_t line)
+{
+	nb_num num;
+	nb_tok *t = tok_new(tv, s, n, line);
+
+	if (!t)
+		return -ENOMEM;
+	t->value = nb_read_number(t->s, t->n, &num) != NB_CELL_ABSENT;
 	return 0;
 }
 
@@ -86,7 +99,11 @@ static int split_fields(tokv *tv, const char *s, size_t n, const char *sep,
 	size_t seplen = strlen(sep), start = tv->n, i = 0;
 
 	while (i <= n) {
-		const char *hit = i < n ? nb_find(s + i, n - i, sep) : NULL;
+		/* a byte ('|', a tab) by memchr itself: nb_find's search for a
+		 * longer separator costs more on every field */
+		const char *hit = i >= n      ? NULL :
+				  seplen == 1 ? memchr(s + i, sep[0], n - i) :
+						nb_find(s + i, n - i, sep);
 		size_t end = hit ? (size_t)(hit - s) : n;
 		if (!is_md_separator(s + i, end - i) || end == i)
 			if (tok_push(tv, s + i, end - i, line) < 0)
@@ -155,9 +172,13 @@ static int push_field(tokv *tv, const char *s, size_t n, size_t line, size_t *nv
 	}
 	if (first > 0 && tok_push(tv, s + a, pe[first - 1] - a, line) < 0)
 		return -ENOMEM;
+	/* the parts read as numbers above: a number trimmed is still one, so
+	 * each is a value without reading it again */
 	for (size_t k = first; k < np; k++) {
-		if (tok_push(tv, s + ps[k], pe[k] - ps[k], line) < 0)
+		nb_tok *t = tok_new(tv, s + ps[k], pe[k] - ps[k], line);
+		if (!t)
 			return -ENOMEM;
+		t->value = true;
 		(*nvalues)++;
 	}
 	return 0;
