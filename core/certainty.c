@@ -414,12 +414,14 @@ static int write_cell(nb_report *r, const nb_template *t, const char *rowlabel, 
 	c->state = state;
 	if (state != NB_CELL_NUMBER)
 		return 0;
-	char value[80];
-	memcpy(value, num->value, sizeof num->value);
+	/* the number as read, or its conversion (in conv) */
+	char conv[80];
+	const char *value = num->value;
 	if ((int)col == t->money_col && num->unit != NB_UNIT_NONE && colunit != NB_UNIT_NONE &&
 	    num->unit != colunit) {
 		int shift = colunit == NB_UNIT_WANYUAN ? -4 : 4;
-		if (nb_decimal_shift(num->value, shift, value, sizeof value) < 0) {
+		value = conv;
+		if (nb_decimal_shift(num->value, shift, conv, sizeof conv) < 0) {
 			c->state = NB_CELL_ABSENT;
 			return nb_warn(r, "%s: %s/%s: %s could not be converted to %s; left empty",
 				       t->name, rowlabel, t->cols[col], raw, unit_name(colunit));

@@ -52,11 +52,12 @@ static int count_words(const nb_rows *rs, const size_t *rows, size_t n,
 {
 	int count = 0;
 
-	for (size_t k = 0; k < n; k++) {
-		const nb_orow *r = &rs->rows[rows[k]];
-		for (size_t w = 0; words[w]; w++) {
-			uint32_t key[32];
-			size_t nk = nb_key(words[w], strlen(words[w]), key, 32);
+	/* each word's key made once, not once a row */
+	for (size_t w = 0; words[w]; w++) {
+		uint32_t key[32];
+		size_t nk = nb_key(words[w], strlen(words[w]), key, 32);
+		for (size_t k = 0; k < n; k++) {
+			const nb_orow *r = &rs->rows[rows[k]];
 			if (nb_key_in(key, nk, r->key, r->nkey))
 				count++;
 		}
