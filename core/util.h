@@ -186,15 +186,6 @@ static inline bool nb_cpset_has(const nb_cpset *s, uint32_t cp)
 	return s->w[h >> 6] >> (h & 63) & 1;
 }
 
-/* Whether a and b may share a code point. */
-static inline bool nb_cpset_meets(const nb_cpset *a, const nb_cpset *b)
-{
-	for (size_t k = 0; k < 16; k++)
-		if (a->w[k] & b->w[k])
-			return true;
-	return false;
-}
-
 /* ASCII space/tab/CR/LF/VT/FF, U+00A0, U+2000..U+200B, U+3000, U+FEFF.
  * Inline, as nb_utf8_next: called on most characters read. */
 static inline bool nb_is_space(uint32_t cp)
