@@ -52,21 +52,31 @@ static size_t utf8_seq_len(const unsigned char *s, size_t n)
 	return 0;
 }
 
+/* Whether p[0..3) is E1..EC, EE or EF and two continuation bytes: three
+ * bytes with no further rule (all of Han).  A continuation byte b is
+ * b ^ 0x80 < 0x40. */
+static inline bool plain_three(const unsigned char *p)
+{
+	return (unsigned)(p[0] - 0xE1) <= 0xEF - 0xE1 && p[0] != 0xED &&
+	       ((p[1] ^ 0x80) | (p[2] ^ 0x80)) < 0x40;
+}
+
 static bool valid_utf8(const unsigned char *s, size_t n)
 {
 	size_t i = 0;
+	size_t end3 = n > 2 ? n - 2 : 0;	/* three bytes fit before it */
 
 	while (i < n) {
 		if (s[i] < 0x80) {	/* ASCII, without the call */
 			i = nb_skip_ascii8((const char *)s, n, i + 1);
 			continue;
 		}
-		/* E1..EC and EE, EF: three bytes with no further rule (all
-		 * of Han), without the call either; a continuation byte b is
-		 * b ^ 0x80 < 0x40 */
-		if ((unsigned)(s[i] - 0xE1) <= 0xEF - 0xE1 && s[i] != 0xED && n - i >= 3 &&
-		    ((s[i + 1] ^ 0x80) | (s[i + 2] ^ 0x80)) < 0x40) {
-			i += 3;
+		/* Han, without the call either, and in runs: one is passed
+		 * over in this inner loop */
+		if (i < end3 && plain_three(s + i)) {
+			do
+				i += 3;
+			while (i < end3 && plain_three(s + i));
 			continue;
 		}
 		size_t k = utf8_seq_len(s + i, n - i);

@@ -12,6 +12,8 @@
 int nb_split_lines(const char *text, size_t len, nb_lines *out)
 {
 	size_t i = 0;
+	/* most texts hold no form feed: their lines need no search for one */
+	bool ff = memchr(text, '\f', len) != NULL;
 
 	while (i < len) {
 		const char *nl = memchr(text + i, '\n', len - i);
@@ -26,7 +28,7 @@ int nb_split_lines(const char *text, size_t len, nb_lines *out)
 		 * drop the byte, so columns of layout text stay aligned. */
 		if (newpage)
 			l->flags |= NB_LF_NEWPAGE;
-		if (memchr(l->text, '\f', l->len)) {
+		if (ff && memchr(l->text, '\f', l->len)) {
 			size_t w = 0;
 
 			for (size_t r = 0; r < l->len; r++)

@@ -97,9 +97,16 @@ bool ln_pageno_form(const char *s, size_t n)
 	return i == n && b >= a && b <= NB_PAGENO_MAX;
 }
 
-/* The value of a line holding only a small number, else -1. */
+/* The value of a line holding only a small number, else -1.  Every line
+ * is asked: a first byte that starts no digit (ASCII, or EF of a full-width
+ * one) turns nearly all away before the number is read. */
 static long lone_number(const char *s, size_t n)
 {
+	unsigned char c = n ? (unsigned char)s[0] : 0;
+
+	if ((c < '0' || c > '9') && c != 0xEF)
+		return -1;
+
 	size_t i = 0;
 	long v = sc_number(s, n, &i);
 
