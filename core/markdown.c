@@ -52,6 +52,17 @@ static size_t html_br(const char *s, size_t n)
 	return i < n && s[i] == '>' ? i + 1 : 0;
 }
 
+/* Whether byte c may open a form md_inline rewrites: * _ < & ! [, all in
+ * 0x21..0x60, so that one 64-bit mask holds them. */
+static bool opens_form(unsigned char c)
+{
+	static const uint64_t forms =
+		1ull << ('*' - 0x21) | 1ull << ('_' - 0x21) | 1ull << ('<' - 0x21) |
+		1ull << ('&' - 0x21) | 1ull << ('!' - 0x21) | 1ull << ('[' - 0x21);
+
+	return c - 0x21u < 64 && (forms >> (c - 0x21) & 1);
+}
+
 /*
  * Rewrites l->text in place (every edit shortens it): ![alt](dir/a.png)
  * becomes a.png, [text](url) becomes text, ** and __ go.
@@ -62,12 +73,18 @@ static void md_inline(nb_line *l)
 	size_t n = l->len, w = 0, r = 0;
 
 	while (r < n) {
-		/* a byte that opens none of the forms below (most of them) */
-		char c = s[r];
-		if (c != '*' && c != '_' && c != '<' && c != '&' && c != '!' && c != '[') {
-			s[w++] = s[r++];
-			continue;
-		}
+		/* the bytes that open none of the forms below (most of them)
+		 * pass as one run, moved only once an edit has made room */
+		size_t e = r;
+
+		while (e < n && !opens_form((unsigned char)s[e]))
+			e++;
+		if (w != r)
+			memmove(s + w, s + r, e - r);
+		w += e - r;
+		r = e;
+		if (r == n)
+			break;
 		if ((s[r] == '*' || s[r] == '_') && r + 1 < n &&
 		    s[r + 1] == s[r]) {
 			r += 2;

@@ -42,21 +42,40 @@ static void skip_between(const char *s, size_t n, size_t *i, bool slash)
 	}
 }
 
+/* 3/12: s[0..n) opens with a digit. */
+static bool page_of_pages(const char *s, size_t n)
+{
+	size_t i = 0;
+	long a = sc_number(s, n, &i), b;
+
+	if (a < 1)
+		return false;
+	sc_skip_spaces(s, n, &i);
+	if (!sc_skip_str(s, n, &i, "/") && !sc_skip_str(s, n, &i, "／"))
+		return false;
+	sc_skip_spaces(s, n, &i);
+	b = sc_number(s, n, &i);
+	return i == n && b >= a && b <= NB_PAGENO_MAX;
+}
+
 /* The printed page-number forms: -3-, - 3 -, — 4 —, 第 3 页, 第3页 共12页,
  * 共12页 第3页, 3/12, Page 3.  s[0..n) is trimmed. */
 bool ln_pageno_form(const char *s, size_t n)
 {
 	size_t i = 0;
-	long a, b;
 
 	if (n == 0)
 		return false;
 	/* Every form opens with a dash, 共, 第, Page or a digit: the first
-	 * character turns away nearly every line, and every line is asked. */
+	 * character turns away nearly every line, and every line is asked.
+	 * Only 3/12 opens with a digit (a table's cells often do): it is
+	 * tried alone. */
 	size_t j = 0;
 	uint32_t first = nb_utf8_next(s, n, &j);
+	if (nb_is_digit(first))
+		return page_of_pages(s, n);
 	if (!nb_is_dash(first) && first != 0x5171 /* 共 */ && first != 0x7B2C /* 第 */ &&
-	    first != 'p' && first != 'P' && !nb_is_digit(first))
+	    first != 'p' && first != 'P')
 		return false;
 	if (sc_skip_dashes(s, n, &i)) {
 		sc_skip_spaces(s, n, &i);
@@ -86,15 +105,7 @@ bool ln_pageno_form(const char *s, size_t n)
 		sc_skip_spaces(s, n, &i);
 		return sc_number(s, n, &i) >= 0 && i == n;
 	}
-	a = sc_number(s, n, &i);
-	if (a < 1)
-		return false;
-	sc_skip_spaces(s, n, &i);
-	if (!sc_skip_str(s, n, &i, "/") && !sc_skip_str(s, n, &i, "／"))
-		return false;
-	sc_skip_spaces(s, n, &i);
-	b = sc_number(s, n, &i);
-	return i == n && b >= a && b <= NB_PAGENO_MAX;
+	return false;
 }
 
 /* The value of a line holding only a small number, else -1.  Every line
