@@ -42,7 +42,10 @@ bool ln_looks_wrapped(const nb_lines *ls, size_t npageno)
 
 	for (size_t k = 0; k < ls->n; k++) {
 		size_t s, e, w;
-		bool text = text_line(&ls->v[k], &s, &e, &w);
+		/* no code point is wider than its bytes: a line of fewer bytes
+		 * than NB_WRAP_MINW counts in neither pass, and is not measured */
+		bool text = ls->v[k].len >= NB_WRAP_MINW &&
+			    text_line(&ls->v[k], &s, &e, &w);
 
 		if (width)
 			width[k] = text ? w : SIZE_MAX;
