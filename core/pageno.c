@@ -108,14 +108,20 @@ bool ln_pageno_form(const char *s, size_t n)
 	return false;
 }
 
-/* The value of a line holding only a small number, else -1.  Every line
- * is asked: a first byte that starts no digit (ASCII, or EF of a full-width
- * one) turns nearly all away before the number is read. */
-static long lone_number(const char *s, size_t n)
+/* Whether s[0..n) may open with a digit: its first byte is an ASCII digit
+ * or EF (a full-width one).  Every line is asked: it turns nearly all
+ * away before a number is read. */
+static bool may_open_digit(const char *s, size_t n)
 {
 	unsigned char c = n ? (unsigned char)s[0] : 0;
 
-	if ((c < '0' || c > '9') && c != 0xEF)
+	return (c >= '0' && c <= '9') || c == 0xEF;
+}
+
+/* The value of a line holding only a small number, else -1. */
+static long lone_number(const char *s, size_t n)
+{
+	if (!may_open_digit(s, n))
 		return -1;
 
 	size_t i = 0;
@@ -141,6 +147,11 @@ void ln_mark_lone_pagenos(nb_lines *ls)
 		size_t s, e;
 
 		if (l->flags & (NB_LF_BLANK | NB_LF_PAGENO))
+			continue;
+		/* opening with neither a space nor a digit, it is no lone
+		 * number trimmed either: most lines are passed untrimmed */
+		if (l->len == 0 || (!nb_may_begin_space(l->text, l->len) &&
+				    !may_open_digit(l->text, l->len)))
 			continue;
 		nb_trim(l->text, l->len, &s, &e);
 
