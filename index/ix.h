@@ -471,6 +471,10 @@ void ix_csv_end(nb_buf *b, bool crlf);
 size_t ix_csv_excel(const char *lf, size_t n, size_t skip, char *out,
 		    size_t want);
 
+/* The excel dialect of lf[0..n) (as above) appended to b, when lf holds no
+ * quote: then every LF ends a record.  False (b untouched) otherwise. */
+bool ix_csv_crlf(nb_buf *b, const char *lf, size_t n);
+
 /* ---- JSON as cJSON_Print formats it (jsonout.c) ------------------------------ */
 
 /* Nesting at most (meta.json has 3 levels). */

@@ -98,3 +98,20 @@ size_t ix_csv_excel(const char *lf, size_t n, size_t skip, char *out,
 	}
 	return out ? got : pos;
 }
+
+bool ix_csv_crlf(nb_buf *b, const char *lf, size_t n)
+{
+	/* only a quoted field holds a quote, and only it can hold an LF */
+	if (!n || memchr(lf, '"', n))
+		return !n;
+	for (const char *p = lf, *end = lf + n; p < end;) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		if (!nl)
+			nl = end;	/* a record without its end stays so */
+		nb_buf_add(b, p, (size_t)(nl - p));
+		if (nl < end)
+			nb_buf_add(b, "\r\n", 2);
+		p = nl + 1;
+	}
+	return true;
+}

@@ -270,14 +270,20 @@ int ix_trend_render_columns(ix_trend *t, column *cols, size_t n, ix_tnode *f)
 		rv = &cols[0].keys;
 	else
 		rc = union_rows(cols, n, &rows);
-	/* each dialect rendered as it is (as reptree.c renders a table's):
-	 * the unix one converted (ix_csv_excel) cost 3x rendering it */
+	/* the unix dialect rendered, the excel one made from it by its line
+	 * ends (as reprender.c makes a table's): converted by ix_csv_excel
+	 * it cost 3x rendering it; rendered too when a quote leaves the
+	 * record ends unsure */
 	nb_buf *sc = &t->scratch;
-	for (int excel = 1; excel >= 0 && !rc; excel--) {
+	for (int excel = 0; excel <= 1 && !rc; excel++) {
 		nb_buf_reset(sc);
-		if (excel)
+		if (excel) {
 			nb_buf_add(sc, "\xEF\xBB\xBF", 3);	/* Excel reads the BOM */
-		render(cols, n, rv, excel, sc);
+			if (!ix_csv_crlf(sc, f->data_unix.s, f->data_unix.len))
+				render(cols, n, rv, true, sc);
+		} else {
+			render(cols, n, rv, false, sc);
+		}
 		nb_buf_add(excel ? &f->data : &f->data_unix, sc->s, sc->len);
 		if (sc->oom || f->data.oom || f->data_unix.oom)
 			rc = -ENOMEM;
