@@ -68,10 +68,13 @@ static void before_value(ix_json *j)
 
 void ix_json_key(ix_json *j, const char *key)
 {
+	/* the separator and the indent in one add: meta.json has ~160 keys */
+	static const char lead[] = ",\n\t\t\t\t\t\t\t\t";
+	_Static_assert(sizeof lead == 2 + IX_JSON_DEPTH + 1,
+		       "a tab for each level");
 	unsigned d = j->depth;
-	if (j->count[d - 1]++)
-		nb_buf_add(j->b, ",\n", 2);
-	tabs(j->b, d);
+	size_t sep = j->count[d - 1]++ ? 2 : 0;
+	nb_buf_add(j->b, lead + 2 - sep, sep + d);
 	add_string(j->b, key);
 	nb_buf_add(j->b, ":\t", 2);
 }
