@@ -80,9 +80,8 @@ static void put_str(nb_buf *b, const char *s)
 {
 	uint32_t n = s ? (uint32_t)strlen(s) : NONE;
 	nb_buf_add(b, &n, sizeof n);
-	if (s)
-		nb_buf_add(b, s, n);
-	nb_buf_addc(b, '\0');
+	/* with its NUL, in one add: ~370 strings a report */
+	nb_buf_add(b, s ? s : "", s ? (size_t)n + 1 : 1);
 }
 
 static void put_i64(nb_buf *b, int64_t v)
@@ -276,10 +275,12 @@ static int take_u8(cursor *c)
 	return v;
 }
 
-/* An array of n, into *v; false when out of memory. */
+/* An array of n, into *v; false when out of memory.  Not zeroed: every
+ * element read is written first (calloc's zeroing was two thirds of
+ * reading a record, callgrind). */
 static bool array(void **v, size_t n, size_t size)
 {
-	*v = n ? calloc(n, size) : NULL;
+	*v = n && n <= SIZE_MAX / size ? malloc(n * size) : NULL;
 	return !n || *v;
 }
 
