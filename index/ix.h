@@ -494,6 +494,11 @@ void ix_json_array(ix_json *j);
 void ix_json_close(ix_json *j);
 /* A member's key in the object open; its value comes next. */
 void ix_json_key(ix_json *j, const char *key);
+/* The same for a key that is a string literal needing no escape, added
+ * as it is written (its quotes, the colon and the tab: n bytes). */
+#define ix_json_key_lit(j, key) \
+	ix_json_key_as((j), "\"" key "\":\t", sizeof(key) + 3)
+void ix_json_key_as(ix_json *j, const char *written, size_t n);
 /* s (NULL: "") as a JSON string into b: '"' and '\\' escaped, a C0
  * control as \u00xx (with short_escapes, as cJSON escapes: \b \f \n \r
  * \t where it has one); other bytes, UTF-8 or not, as they are.  The one

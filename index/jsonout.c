@@ -66,17 +66,29 @@ static void before_value(ix_json *j)
 		nb_buf_add(j->b, ", ", 2);
 }
 
-void ix_json_key(ix_json *j, const char *key)
+/* Before a key: the separator from the member before, the indent; in one
+ * add, as meta.json has ~160 keys. */
+static void key_lead(ix_json *j)
 {
-	/* the separator and the indent in one add: meta.json has ~160 keys */
 	static const char lead[] = ",\n\t\t\t\t\t\t\t\t";
 	_Static_assert(sizeof lead == 2 + IX_JSON_DEPTH + 1,
 		       "a tab for each level");
 	unsigned d = j->depth;
 	size_t sep = j->count[d - 1]++ ? 2 : 0;
 	nb_buf_add(j->b, lead + 2 - sep, sep + d);
+}
+
+void ix_json_key(ix_json *j, const char *key)
+{
+	key_lead(j);
 	add_string(j->b, key);
 	nb_buf_add(j->b, ":\t", 2);
+}
+
+void ix_json_key_as(ix_json *j, const char *written, size_t n)
+{
+	key_lead(j);
+	nb_buf_add(j->b, written, n);
 }
 
 static void begin(ix_json *j, bool object)
