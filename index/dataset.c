@@ -64,7 +64,20 @@ typedef struct {
 	bool from_rec;		/* the report's data is data's */
 	ix_check *checks;	/* its own checks and those across years */
 	size_t ccap;
+	ix_bytemap *layout_ids;	/* a table's key (layout_of): index + 1 */
+	struct layout *layouts;
+	size_t nlayouts, lcap;
+	nb_buf key;
 } stmts;
+
+/* Where a table's rows go: its file of _all (-1: none), the place in the
+ * file's union of each of its columns.  The same for every table of a
+ * name and headers, as most of a template's are: found once each, they
+ * cost half of rendering a report's chunks (callgrind, 1,000 reports). */
+typedef struct layout {
+	long file;
+	long *place;
+} layout;
 
 /* One report's chunks, a buffer per file of _all, as a reader rendered
  * them, until the writer adds them to the blocks.  A ring slot keeps its
@@ -264,33 +277,70 @@ static void put_row(render *r, size_t file, const identity *id,
 
 /* Every row of the table as the report's own CSV has it: its label, its
  * printed numbers, each in its column's place in the file. */
-static int put_table(render *r, size_t file, const ix_table *tb,
+static int put_table(render *r, const layout *l, const ix_table *tb,
 		     const identity *id)
 {
+	size_t file = (size_t)l->file;
 	const ix_allfile *f = &r->d->files.v[file];
-	long *place = NULL;
-	int rc = column_places(f, tb, &place);
-	if (rc)
-		return rc;
 	const char **values = nb_grow(r->s->values, &r->s->cap, f->cols.n + 1,
 				      sizeof *values, 64);
-	if (!values) {
-		free(place);
+	if (!values)
 		return -ENOMEM;
-	}
 	r->s->values = values;
 	for (size_t i = 0; i < tb->nrowv; i++) {
 		const ix_row *row = &tb->rows[i];
 		memset(values, 0, f->cols.n * sizeof *values);
 		for (size_t c = 0; c < row->ncells && c < tb->nheaders; c++) {
 			const char *v = row->cells[c].value;
-			if (v && place[c] >= 0 && !values[place[c]])
-				values[place[c]] = v;
+			long at = l->place[c];
+			if (v && at >= 0 && !values[at])
+				values[at] = v;
 		}
 		put_row(r, file, id, tb->format, row->label, values);
 	}
-	free(place);
 	return 0;
+}
+
+/* The layout of tb (named), found or made. */
+static int layout_of(render *r, const ix_table *tb, const layout **out)
+{
+	stmts *s = r->s;
+	nb_buf *key = &s->key;	/* the name, then each header ('n': none) */
+	nb_buf_reset(key);
+	nb_buf_add(key, tb->name, strlen(tb->name) + 1);
+	for (size_t c = 0; c < tb->nheaders; c++) {
+		const char *h = tb->headers[c];
+		nb_buf_addc(key, h ? 's' : 'n');
+		if (h)
+			nb_buf_add(key, h, strlen(h) + 1);
+	}
+	int64_t id = key->oom ? 0 : ix_bytemap_get(s->layout_ids, key->s,
+						   key->len);
+	if (key->oom || id) {
+		*out = id ? &s->layouts[id - 1] : NULL;
+		return id ? 0 : -ENOMEM;
+	}
+	layout *v = nb_grow(s->layouts, &s->lcap, s->nlayouts + 1, sizeof *v,
+			    16);
+	if (!v)
+		return -ENOMEM;
+	s->layouts = v;
+	char *name = ix_allfiles_name(tb->name);
+	if (!name)
+		return -ENOMEM;
+	const ix_allfiles *files = &r->d->files;
+	const ix_allfile *f = ix_allfiles_find((ix_allfiles *)files, name);
+	free(name);
+	layout *l = &v[s->nlayouts];
+	*out = l;
+	*l = (layout){.file = f ? f - files->v : -1};
+	int rc = f ? column_places(f, tb, &l->place) : 0;
+	if (!rc && !(rc = ix_bytemap_set(s->layout_ids, key->s, key->len,
+					  (int64_t)s->nlayouts + 1)))
+		s->nlayouts++;
+	else
+		free(l->place);
+	return rc;
 }
 
 static int put_tables(render *r, int64_t report, bool kept,
@@ -301,16 +351,12 @@ static int put_tables(render *r, int64_t report, bool kept,
 	size_t n = r->s->data.ntables;
 	int rc = r->s->from_rec ? 0 : ix_rows_load(r->s->rows, report, &v, &n);
 	for (size_t i = 0; i < n && !rc; i++) {
-		if (!v[i].name)
+		const layout *l;
+		if (!v[i].name || (rc = layout_of(r, &v[i], &l)) ||
+		    l->file < 0)
 			continue;
-		char *name = ix_allfiles_name(v[i].name);
-		const ix_allfile *f = name ?
-			ix_allfiles_find((ix_allfiles *)files, name) : NULL;
-		free(name);
-		if (!name)
-			return -ENOMEM;
-		if (f && !(kept && !f->changed))
-			rc = put_table(r, (size_t)(f - files->v), &v[i], id);
+		if (!(kept && !files->v[l->file].changed))
+			rc = put_table(r, l, &v[i], id);
 	}
 	return rc;
 }
@@ -422,6 +468,8 @@ static int add_report(void *ctx, size_t i)
 static int prepare(stmts *s, FILE *err)
 {
 	int rc = ix_rows_new(s->db, err, &s->rows);
+	if (!rc)
+		rc = ix_bytemap_new(&s->layout_ids);
 	if (rc)
 		return rc;
 	for (int i = 0; i < Q_COUNT; i++) {
@@ -444,6 +492,11 @@ static void finalize(stmts *s)
 	nb_buf_free(&s->rec);
 	ix_recdata_free(&s->data);
 	free(s->checks);
+	ix_bytemap_free(s->layout_ids);
+	for (size_t i = 0; i < s->nlayouts; i++)
+		free(s->layouts[i].place);
+	free(s->layouts);
+	nb_buf_free(&s->key);
 }
 
 /* Every report's chunks, rendered on every reader. */
