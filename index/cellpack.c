@@ -39,20 +39,26 @@ static void add_string(nb_buf *b, const char *s)
 }
 
 /* An integer as SQLite prints one: "0", or an optional '-' and digits not
- * starting with 0 ("-0" is not one: it would read back as "0"). */
-static bool plain_int(const char *s)
+ * starting with 0 ("-0" is not one: it would read back as "0"); its
+ * length into *len.  The digits counted by a loop: a value has a few, and
+ * strspn and then strlen cost 3 times as much (callgrind). */
+static bool plain_int(const char *s, size_t *len)
 {
 	const char *d = *s == '-' ? s + 1 : s;
-	size_t n = strspn(d, "0123456789");
+	size_t n = 0;
+	while (d[n] >= '0' && d[n] <= '9')
+		n++;
 	if (!n || d[n] || n > PLAIN_INT_DIGITS)
 		return false;
+	*len = (size_t)(d - s) + n;
 	return d[0] != '0' || (n == 1 && d == s);
 }
 
 static void add_value(nb_buf *b, const char *s)
 {
-	if (plain_int(s))
-		nb_buf_adds(b, s);
+	size_t n;
+	if (plain_int(s, &n))
+		nb_buf_add(b, s, n);
 	else
 		add_string(b, s);
 }
