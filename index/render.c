@@ -101,9 +101,11 @@ size_t ix_csv_excel(const char *lf, size_t n, size_t skip, char *out,
 
 bool ix_csv_crlf(nb_buf *b, const char *lf, size_t n)
 {
+	if (!n)
+		return true;	/* no records: none in either dialect */
 	/* only a quoted field holds a quote, and only it can hold an LF */
-	if (!n || memchr(lf, '"', n))
-		return !n;
+	if (memchr(lf, '"', n))
+		return false;
 	for (const char *p = lf, *end = lf + n; p < end;) {
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
 		if (!nl)

@@ -257,6 +257,16 @@ static void test_dataset_parts(void **state)
 			assert_memory_equal(out, crlf + skip, got);
 		}
 	}
+	/* ix_csv_crlf makes the same, but refuses a text with a quote */
+	nb_buf xb = {0};
+	assert_false(ix_csv_crlf(&xb, lf, n));
+	assert_int_equal(xb.len, 0);
+	const char plain[] = "a,b\n1,\n,2\n";
+	assert_true(ix_csv_crlf(&xb, plain, strlen(plain)));
+	assert_string_equal(xb.s, "a,b\r\n1,\r\n,2\r\n");
+	assert_int_equal(ix_csv_excel(plain, strlen(plain), 0, NULL, 0),
+			 xb.len);
+	nb_buf_free(&xb);
 
 	char *name = ix_all_agency_dir(strdup("_all"));
 	assert_string_equal(name, "＿all");
