@@ -66,7 +66,7 @@ static void add_value(nb_buf *b, const char *s)
 /* Written by hand, not with printf: the writer thread writes ~50 ids a
  * report into the checks' packing (vsnprintf cost ~360 instructions an id,
  * 14 % of the store step). */
-static void add_int(nb_buf *b, int64_t v)
+void ix_buf_int(nb_buf *b, int64_t v)
 {
 	char d[24], *p = d + sizeof d;
 	uint64_t u = v < 0 ? -(uint64_t)v : (uint64_t)v;
@@ -81,7 +81,7 @@ static void add_int(nb_buf *b, int64_t v)
 void ix_json_id(nb_buf *b, int64_t id)
 {
 	if (id)
-		add_int(b, id);
+		ix_buf_int(b, id);
 	else
 		nb_buf_add(b, "null", 4);
 }
@@ -102,7 +102,7 @@ static void add_cell(nb_buf *b, int state, const char *raw, const char *value,
 	while (n && !part[n - 1])
 		n--;
 	nb_buf_addc(b, '[');
-	add_int(b, state);
+	ix_buf_int(b, state);
 	for (size_t i = 0; i < n; i++) {
 		nb_buf_addc(b, ',');
 		if (part[i])

@@ -376,6 +376,8 @@ int ix_cells_pack(const nb_row *row, size_t ncols, nb_buf *out);
 int ix_headers_pack(ix_strtab *strs, const nb_table *tb, nb_buf *out);
 /* A str id in packed JSON: the number, or null for 0 (none). */
 void ix_json_id(nb_buf *b, int64_t id);
+/* v in decimal, as printf's "%lld" writes it, but by hand (cellpack.c). */
+void ix_buf_int(nb_buf *b, int64_t v);
 /* The bytes that stand for r's list of rules and subjects, into key
  * (emptied first): made on a worker, for ix_checks_pack.  0 or -ENOMEM. */
 int ix_checks_key(const nb_report *r, nb_buf *key);

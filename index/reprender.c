@@ -121,6 +121,15 @@ void ix_secdirs_free(ix_secdirs *d)
 	*d = (ix_secdirs){0};
 }
 
+/* "<number>-<name>", a section directory's name before ix_name; without
+ * printf, which cost 3/4 of it (callgrind). */
+static void number_name(nb_buf *b, int number, const char *name)
+{
+	ix_buf_int(b, number);
+	nb_buf_addc(b, '-');
+	nb_buf_adds(b, name);
+}
+
 static int render_sections(report_build *rb)
 {
 	int rc = 0;
@@ -130,7 +139,7 @@ static int render_sections(report_build *rb)
 		if (!name || !*name)
 			name = s->heading;
 		nb_buf full = {0};
-		nb_buf_printf(&full, "%d-%s", s->number, name ? name : "");
+		number_name(&full, s->number, name);
 		size_t kid;
 		rc = full.oom ? -ENOMEM :
 			add_section_dir(rb, ix_name(full.s, "", "_"),
@@ -155,7 +164,7 @@ static int table_dir(report_build *rb, int kind, size_t *kid)
 		}
 	}
 	nb_buf full = {0};
-	nb_buf_printf(&full, "%d-%s", kind, canonical_name(kind));
+	number_name(&full, kind, canonical_name(kind));
 	if (full.oom)
 		return -ENOMEM;
 	char *name = ix_name(full.s, "", "_");
@@ -253,25 +262,27 @@ static int render_tables(report_build *rb)
 	const ix_table *v = rb->src->tables;
 	size_t n = rb->src->ntables;
 	int rc = 0;
+	nb_buf fallback = {0};	/* "表格<no + 1>", without printf */
 	for (size_t i = 0; i < n && !rc; i++) {
 		const ix_table *ti = &v[i];
 		size_t kid;
 		if (ti->ncols < 0 || ti->nrows < 0 ||
 		    (rc = table_dir(rb, (int)ti->kind, &kid)))
 			break;
-		char fallback[32];
-		snprintf(fallback, sizeof fallback, "表格%lld",
-			 (long long)ti->no + 1);
-		ix_tnode *f = ix_tnode_add(&rb->year.kids[kid],
-				   ix_name(ti->name, ".csv", fallback), ".csv",
-				   false);
+		nb_buf_reset(&fallback);
+		nb_buf_adds(&fallback, "表格");
+		ix_buf_int(&fallback, ti->no + 1);
+		ix_tnode *f = fallback.oom ? NULL :
+			ix_tnode_add(&rb->year.kids[kid],
+				     ix_name(ti->name, ".csv", fallback.s),
+				     ".csv", false);
 		if (!f) {
 			rc = -ENOMEM;
 			break;
 		}
 		ix_strv as = {0};
 		rc = render_csv(rb, ti, f, &as);
-		const char *key = ti->name ? ti->name : fallback;
+		const char *key = ti->name ? ti->name : fallback.s;
 		if (!rc)
 			rc = add_pair(&rb->tables, key, ti->format);
 		for (size_t k = 0; k + 1 < as.n && !rc; k += 2) {
@@ -283,6 +294,7 @@ static int render_tables(report_build *rb)
 		}
 		ix_strv_free(&as);
 	}
+	nb_buf_free(&fallback);
 	return rc;
 }
 
