@@ -261,20 +261,6 @@ static int column_places(const ix_allfile *f, const ix_table *tb,
 	return rc;
 }
 
-static void put_row(render *r, size_t file, const identity *id,
-		    const char *format, const char *label, const char **values)
-{
-	const ix_allfile *f = &r->d->files.v[file];
-	nb_buf *b = &r->c->chunk[file];
-	put_identity(b, id);
-	ix_csv_field(b, format, false);
-	ix_csv_field(b, label, false);
-	for (size_t c = 0; c < f->cols.n; c++)
-		ix_csv_field(b, values[c], false);
-	ix_csv_end(b, false);
-	r->c->records[file]++;
-}
-
 /* Every row of the table as the report's own CSV has it: its label, its
  * printed numbers, each in its column's place in the file. */
 static int put_table(render *r, const layout *l, const ix_table *tb,
@@ -282,6 +268,7 @@ static int put_table(render *r, const layout *l, const ix_table *tb,
 {
 	size_t file = (size_t)l->file;
 	const ix_allfile *f = &r->d->files.v[file];
+	nb_buf *b = &r->c->chunk[file];
 	const char **values = nb_grow(r->s->values, &r->s->cap, f->cols.n + 1,
 				      sizeof *values, 64);
 	if (!values)
@@ -296,7 +283,13 @@ static int put_table(render *r, const layout *l, const ix_table *tb,
 			if (v && at >= 0 && !values[at])
 				values[at] = v;
 		}
-		put_row(r, file, id, tb->format, row->label, values);
+		put_identity(b, id);
+		ix_csv_field(b, tb->format, false);
+		ix_csv_field(b, row->label, false);
+		for (size_t c = 0; c < f->cols.n; c++)
+			ix_csv_field(b, values[c], false);
+		ix_csv_end(b, false);
+		r->c->records[file]++;
 	}
 	return 0;
 }
@@ -314,11 +307,12 @@ static int layout_of(render *r, const ix_table *tb, const layout **out)
 		if (h)
 			nb_buf_add(key, h, strlen(h) + 1);
 	}
-	int64_t id = key->oom ? 0 : ix_bytemap_get(s->layout_ids, key->s,
-						   key->len);
-	if (key->oom || id) {
-		*out = id ? &s->layouts[id - 1] : NULL;
-		return id ? 0 : -ENOMEM;
+	if (key->oom)
+		return -ENOMEM;
+	int64_t id = ix_bytemap_get(s->layout_ids, key->s, key->len);
+	if (id) {
+		*out = &s->layouts[id - 1];
+		return 0;
 	}
 	layout *v = nb_grow(s->layouts, &s->lcap, s->nlayouts + 1, sizeof *v,
 			    16);
