@@ -473,9 +473,10 @@ void ix_csv_end(nb_buf *b, bool crlf);
 size_t ix_csv_excel(const char *lf, size_t n, size_t skip, char *out,
 		    size_t want);
 
-/* The excel dialect of lf[0..n) (as above) appended to b, when lf holds no
- * quote: then every LF ends a record.  False (b untouched) otherwise. */
-bool ix_csv_crlf(nb_buf *b, const char *lf, size_t n);
+/* The excel dialect of lf[0..n) (as above) appended to b: 0 or -ENOMEM.
+ * Without a quote in lf (most tables) every LF ends a record, and the
+ * records are copied between LFs found by memchr, not a byte at a time. */
+int ix_csv_crlf(nb_buf *b, const char *lf, size_t n);
 
 /* ---- JSON as cJSON_Print formats it (jsonout.c) ------------------------------ */
 

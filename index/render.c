@@ -1,4 +1,6 @@
 /* render.c — the bytes of text files and CSV records. */
+#include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "ix.h"
@@ -99,13 +101,20 @@ size_t ix_csv_excel(const char *lf, size_t n, size_t skip, char *out,
 	return out ? got : pos;
 }
 
-bool ix_csv_crlf(nb_buf *b, const char *lf, size_t n)
+int ix_csv_crlf(nb_buf *b, const char *lf, size_t n)
 {
-	if (!n)
-		return true;	/* no records: none in either dialect */
-	/* only a quoted field holds a quote, and only it can hold an LF */
-	if (memchr(lf, '"', n))
-		return false;
+	/* A quote: a quoted field may hold an LF of its own, so the records
+	 * are followed field by field (ix_csv_excel, a byte at a time). */
+	if (memchr(lf, '"', n)) {
+		size_t m = ix_csv_excel(lf, n, 0, NULL, 0);
+		char *out = malloc(m ? m : 1);
+		if (!out)
+			return -ENOMEM;
+		nb_buf_add(b, out, ix_csv_excel(lf, n, 0, out, m));
+		free(out);
+		return b->oom ? -ENOMEM : 0;
+	}
+	/* None (most tables): every LF ends a record, found by memchr. */
 	for (const char *p = lf, *end = lf + n; p < end;) {
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
 		if (!nl)
@@ -115,5 +124,5 @@ bool ix_csv_crlf(nb_buf *b, const char *lf, size_t n)
 			nb_buf_add(b, "\r\n", 2);
 		p = nl + 1;
 	}
-	return true;
+	return b->oom ? -ENOMEM : 0;
 }

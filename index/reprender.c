@@ -188,18 +188,17 @@ static int table_dir(report_build *rb, int kind, size_t *kid)
  * row's label and values (labels[nrows], values[nrows * ncols]). */
 static void put_records(nb_buf *b, const char *label_header,
 			const char *const *header, const char *const *labels,
-			const char *const *values, size_t ncols, size_t nrows,
-			bool crlf)
+			const char *const *values, size_t ncols, size_t nrows)
 {
 	ix_csv_field(b, label_header, true);
 	for (size_t c = 0; c < ncols; c++)
 		ix_csv_field(b, header[c], false);
-	ix_csv_end(b, crlf);
+	ix_csv_end(b, false);
 	for (size_t r = 0; r < nrows; r++) {
 		ix_csv_field(b, labels[r], true);
 		for (size_t c = 0; c < ncols; c++)
 			ix_csv_field(b, values[r * ncols + c], false);
-		ix_csv_end(b, crlf);
+		ix_csv_end(b, false);
 	}
 }
 
@@ -243,17 +242,15 @@ static int render_csv(report_build *rb, const ix_table *tb, ix_tnode *f,
 	nb_buf *b = &t->scratch;
 	/* the unix dialect rendered, the excel one made from it by its line
 	 * ends: rendering each was 1.4 % of a build (callgrind, 1,000
-	 * reports); rendered too when a quote leaves the record ends unsure */
-	put_records(b, tb->label_header, header, labels, values, ncols, nrows,
-		    false);
+	 * reports) */
+	put_records(b, tb->label_header, header, labels, values, ncols, nrows);
 	rc = take_scratch(t, &f->data_unix);
 	if (!rc) {
 		nb_buf_add(b, "\xEF\xBB\xBF", 3);	/* Excel reads the BOM */
-		if (!ix_csv_crlf(b, f->data_unix.s, f->data_unix.len))
-			put_records(b, tb->label_header, header, labels,
-				    values, ncols, nrows, true);
-		rc = take_scratch(t, &f->data);
+		rc = ix_csv_crlf(b, f->data_unix.s, f->data_unix.len);
 	}
+	if (!rc)
+		rc = take_scratch(t, &f->data);
 	return rc;
 }
 

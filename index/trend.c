@@ -163,16 +163,15 @@ static int add_column(trend *t, int64_t report, const char *year_dir)
 /* Each column's figures are looked up in the rows' order, which is
  * theirs: each is found where the last left off (hint), not by a search
  * from the start (strcmp was 1 % of a 10,000-report build, perf).  Records
- * end in CRLF (crlf, the excel dialect) or LF. */
-static void render(column *cols, size_t ncols, const ix_strv *rows, bool crlf,
-		   nb_buf *b)
+ * end in LF (the unix dialect). */
+static void render(column *cols, size_t ncols, const ix_strv *rows, nb_buf *b)
 {
 	ix_csv_field(b, "项目", true);
 	for (size_t c = 0; c < ncols; c++) {
 		ix_csv_field(b, cols[c].year_dir, false);
 		cols[c].hint = 0;
 	}
-	ix_csv_end(b, crlf);
+	ix_csv_end(b, false);
 	for (size_t r = 0; r < rows->n; r++) {
 		ix_csv_field(b, rows->v[r], true);
 		for (size_t c = 0; c < ncols; c++) {
@@ -182,7 +181,7 @@ static void render(column *cols, size_t ncols, const ix_strv *rows, bool crlf,
 			ix_csv_field(b, i >= 0 ? col->values.v[i] : NULL,
 				     false);
 		}
-		ix_csv_end(b, crlf);
+		ix_csv_end(b, false);
 	}
 }
 
@@ -271,23 +270,19 @@ int ix_trend_render_columns(ix_trend *t, column *cols, size_t n, ix_tnode *f)
 	else
 		rc = union_rows(cols, n, &rows);
 	/* the unix dialect rendered, the excel one made from it by its line
-	 * ends (as reprender.c makes a table's): converted by ix_csv_excel
-	 * it cost 3x rendering it; rendered too when a quote leaves the
-	 * record ends unsure */
+	 * ends (ix_csv_crlf, as reprender.c makes a table's): rendering it
+	 * again cost more than the conversion */
 	nb_buf *sc = &t->scratch;
-	for (int excel = 0; excel <= 1 && !rc; excel++) {
-		nb_buf_reset(sc);
-		if (excel) {
-			nb_buf_add(sc, "\xEF\xBB\xBF", 3);	/* Excel reads the BOM */
-			if (!ix_csv_crlf(sc, f->data_unix.s, f->data_unix.len))
-				render(cols, n, rv, true, sc);
-		} else {
-			render(cols, n, rv, false, sc);
-		}
-		nb_buf_add(excel ? &f->data : &f->data_unix, sc->s, sc->len);
-		if (sc->oom || f->data.oom || f->data_unix.oom)
+	nb_buf_reset(sc);
+	if (!rc) {
+		render(cols, n, rv, sc);
+		nb_buf_add(&f->data_unix, sc->s, sc->len);
+		nb_buf_add(&f->data, "\xEF\xBB\xBF", 3);	/* Excel reads the BOM */
+		if (sc->oom || f->data_unix.oom)
 			rc = -ENOMEM;
 	}
+	if (!rc)
+		rc = ix_csv_crlf(&f->data, f->data_unix.s, f->data_unix.len);
 	f->has_unix = !rc;
 	ix_strv_free(&rows);
 	return rc;
