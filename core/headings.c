@@ -175,10 +175,12 @@ static int arabic_at(const char *s, size_t n, size_t *i)
 /*
  * The best-matching canonical heading: the first to reach the highest
  * similarity over all wordings.  A wording whose bound (nb_fuzzy_absent)
- * cannot beat the best so far is not searched: once a heading matched
- * whole, no other wording is.
+ * cannot beat the best so far, or cannot reach min, is not searched: once a
+ * heading matched whole, no other wording is.  A wording skipped for min
+ * is no wording that reaches the highest similarity when that is min or
+ * more, so the answer is the same then.
  */
-int nb_heading_classify(const nb_fuzzy_key *hk, const char *name, size_t len,
+int nb_heading_classify(const nb_fuzzy_key *hk, const char *name, size_t len, double min,
 			double *score)
 {
 	uint32_t nk[128];
@@ -196,7 +198,8 @@ int nb_heading_classify(const nb_fuzzy_key *hk, const char *name, size_t len,
 		size_t nv;
 		for (size_t v = 0; *score < 1.0 && (nv = nb_section_variant(c, v, &vk)) > 0; v++) {
 			const nb_fuzzy_key *k = &hk[c * NB_HEAD_VARIANTS + v];
-			if (1.0 - (double)nb_fuzzy_absent(k, bits) / (double)nv <= *score)
+			double bound = 1.0 - (double)nb_fuzzy_absent(k, bits) / (double)nv;
+			if (bound <= *score || bound < min)
 				continue;
 			double s = nb_fuzzy_prepared(k, nk, nn, NULL);
 			if (s > *score) {
@@ -264,12 +267,18 @@ static size_t name_stop(const char *s, size_t a, size_t e)
  * 第一部分, or 1 … 20 before a standard section's name) and 、 ． . ， or a
  * space, then a short name, in l->text[*na, *ne).  A
  * canonical heading may go on with the section's first sentence
- * ("一、总体情况。2019年，…"): the name ends at the stop.
+ * ("一、总体情况。2019年，…"): the name ends at the stop.  The name's
+ * classification goes to *canon and *score: made once, where the checks
+ * below made it already.
  */
-int nb_heading_at(const nb_fuzzy_key *hk, const nb_line *l, size_t *na, size_t *ne)
+int nb_heading_at(const nb_fuzzy_key *hk, const nb_line *l, size_t *na, size_t *ne,
+		  int *canon, double *score)
 {
 	const char *s = l->text;
 	size_t a, e, i;
+	int c = 0;		/* the name's classification, once made */
+	double cs = 0;
+	bool classified = false;
 
 	nb_trim(s, l->len, &a, &e);
 	while (a < e && (s[a] == '#' || s[a] == '*' || s[a] == ' '))
@@ -302,10 +311,11 @@ int nb_heading_at(const nb_fuzzy_key *hk, const nb_line *l, size_t *na, size_t *
 	*ne += i;
 	size_t stop = name_stop(s, *na, *ne);
 	if (stop > *na && stop + 3 < *ne) {
-		double score;
-		if (nb_heading_classify(hk, s + *na, stop - *na, &score) && score >= 0.9) {
+		c = nb_heading_classify(hk, s + *na, stop - *na, 0.9, &cs);
+		if (c && cs >= 0.9) {
 			*ne = stop;
-			return num;
+			classified = true;
+			goto found;
 		}
 	}
 	size_t cps = nb_utf8_count(s + *na, *ne - *na);
@@ -314,9 +324,10 @@ int nb_heading_at(const nb_fuzzy_key *hk, const nb_line *l, size_t *na, size_t *
 	/* 1. opens list items and table 3's rows too: as a heading it must
 	 * name a section of the standard formats */
 	if (arabic) {
-		double score;
-		if (!nb_heading_classify(hk, s + *na, *ne - *na, &score) || score < ARABIC_MIN)
+		c = nb_heading_classify(hk, s + *na, *ne - *na, ARABIC_MIN, &cs);
+		if (!c || cs < ARABIC_MIN)
 			return 0;
+		classified = true;
 	}
 	/* a sentence, not a heading: only a final stop is allowed */
 	size_t body = *ne - *na;
@@ -330,6 +341,12 @@ int nb_heading_at(const nb_fuzzy_key *hk, const nb_line *l, size_t *na, size_t *
 	for (size_t k = 0; k < sizeof table_labels / sizeof *table_labels; k++)
 		if (nb_contains(s + *na, *ne - *na, table_labels[k]))
 			return 0;
+found:
+	/* made above with a min, the classification is exact: it reached it */
+	if (!classified)
+		c = nb_heading_classify(hk, s + *na, *ne - *na, 0, &cs);
+	*canon = c;
+	*score = cs;
 	return num;
 }
 

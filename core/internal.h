@@ -358,6 +358,7 @@ typedef enum { NB_SRC_TEXT, NB_SRC_MARKDOWN, NB_SRC_HTML } nb_src_kind;
 typedef struct {
 	size_t head;		/* index of the heading's first line */
 	size_t nhead;		/* lines the heading spans (1, or 2 when split) */
+	size_t name_end;	/* nhead 1: one past the name in the line's text */
 	size_t end;		/* one past the section's last line */
 	int canonical;		/* 1..6, or 0 */
 	char *heading;		/* as printed, cleaned, joined */

@@ -13,6 +13,7 @@
 
 typedef struct {
 	size_t line, nhead;
+	size_t name_end;	/* nhead 1: the name's end in the line (nb_heading_at) */
 	int numeral;
 	int canon;		/* the canonical heading it reads as, or 0 */
 	double score;
@@ -99,8 +100,8 @@ static int push_head(heads *h, const nb_doc *d, size_t line, size_t hend, size_t
 		const nb_line *l = &d->lines.v[next_line(d, line)];
 		nb_tidy(&hb, l->text, l->len);
 	}
-	*x = (head){ .line = line, .nhead = nhead, .numeral = num, .canon = canon,
-		     .score = score };
+	*x = (head){ .line = line, .nhead = nhead, .name_end = hend, .numeral = num,
+		     .canon = canon, .score = score };
 	x->heading = nb_buf_take(&hb);
 	x->name = clean_name(name, nlen);
 	if (!x->heading || !x->name) {
@@ -125,10 +126,10 @@ static int collect(const nb_doc *d, heads *h)
 		size_t na, ne;
 		int num;
 
-		if (skipped(l) || !(num = nb_heading_at(hk, l, &na, &ne)))
-			continue;
 		double score;
-		int canon = nb_heading_classify(hk, l->text + na, ne - na, &score);
+		int canon;
+		if (skipped(l) || !(num = nb_heading_at(hk, l, &na, &ne, &canon, &score)))
+			continue;
 		size_t nx = next_line(d, i);
 		if (score < 0.95 && nx != SIZE_MAX) {
 			const nb_line *x = &d->lines.v[nx];
@@ -144,7 +145,8 @@ static int collect(const nb_doc *d, heads *h)
 					return -ENOMEM;
 				}
 				double js;
-				int jc = nb_heading_classify(hk, j.s, j.len, &js);
+				/* only a score of score + 0.1 or more is taken */
+				int jc = nb_heading_classify(hk, j.s, j.len, score + 0.1, &js);
 				if (jc && js >= score + 0.1) {
 					int rc = push_head(h, d, i, l->len, 2, num, j.s, j.len, js, jc);
 					nb_buf_free(&j);
@@ -250,6 +252,7 @@ int nb_find_sections(nb_doc *d)
 		num[k++] = x->numeral;
 		sp->head = x->line;
 		sp->nhead = x->nhead;
+		sp->name_end = x->name_end;
 		sp->canonical = 0;
 		if (standard && x->canon > prev) {
 			sp->canonical = x->canon;
@@ -346,16 +349,15 @@ static void take_lines(build *b, size_t from, size_t to)
 }
 
 /* What follows the name on a heading's line ("一、总体情况。2019年，…"):
- * the section's first prose. */
+ * the section's first prose.  The name's end is the one nb_heading_at
+ * found for the line (collect), kept, not found again. */
 static void take_rest(build *b, const nb_span *sp)
 {
 	const nb_line *l = &b->d->lines.v[sp->head];
-	size_t na, ne;
 
-	if (sp->nhead != 1 || !nb_heading_at(nb_tkeys_headings(b->d->tkeys), l, &na, &ne) ||
-	    ne >= l->len)
+	if (sp->nhead != 1 || sp->name_end >= l->len)
 		return;
-	size_t i = ne;
+	size_t i = sp->name_end;
 	nb_utf8_next(l->text, l->len, &i);	/* the stop */
 	nb_line rest = { .text = l->text + i, .len = l->len - i };
 	nb_prose_line(b->prose, b->out, &rest);
