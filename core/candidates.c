@@ -126,8 +126,8 @@ static char *fuller_in_text(const nb_doc *d, const char *agency, int *rc)
 	 * character (NONE when none), so that only those places are tried
 	 * as a name's start, not every character before each end */
 	size_t *prev = NULL, nprev = 0;
-	char first[5];
-	first[nb_utf8_put(u[0], first)] = '\0';
+	char first[4];
+	size_t nfirst = nb_utf8_put(u[0], first);
 	for (size_t li = 0; li < d->lines.n && *rc == 0; li++) {
 		const nb_line *l = &d->lines.v[li];
 		/* Every name found starts with or holds the agency's first
@@ -136,7 +136,7 @@ static char *fuller_in_text(const nb_doc *d, const char *agency, int *rc)
 		 * four-byte form (lead 0xF0) decode to it, and no folding of
 		 * ctext makes it (U+FFFD also stands for invalid bytes). */
 		if (u[0] >= 0x800 && u[0] != 0xFFFD && !memchr(l->text, 0xF0, l->len) &&
-		    !nb_contains(l->text, l->len, first))
+		    !nb_find_n(l->text, l->len, first, nfirst))
 			continue;
 		ctext c;
 		if ((*rc = ct_line(&c, l)) < 0)

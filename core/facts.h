@@ -99,6 +99,7 @@ typedef struct {
 	size_t title_end;	/* one past its last line */
 	ctext *ct;		/* each line's, decoded once (fx_ct_line); NULL
 				   until the first is asked for */
+	bool *ct_made;		/* which of ct[] are decoded */
 	nb_arena *ct_mem;	/* what f->ct's ctexts hold */
 } facts;
 
