@@ -107,6 +107,8 @@ void nb_prose_init(nb_prose *p, const nb_doc *d)
 
 	memset(p, 0, sizeof *p);
 	p->pdf = d->pdf;
+	if (!p->pdf)
+		return;		/* wide and indent tell only a PDF's wraps */
 	for (size_t i = 0; i < d->lines.n; i++) {
 		const nb_line *l = &d->lines.v[i];
 		size_t lead, w;
@@ -188,12 +190,14 @@ void nb_prose_break(nb_prose *p, nb_buf *out)
 
 void nb_prose_line(nb_prose *const p[2], nb_buf *const out[2], const nb_line *l)
 {
-	size_t s, e, lead;
+	size_t s, e, lead = 0;
 
 	nb_trim(l->text, l->len, &s, &e);
 	if (s == e)
 		return;
-	size_t w = width_of(l->text, l->len, &lead) - lead;
+	/* the width and indentation tell only a PDF's wraps: not measured
+	 * where nothing reads them */
+	size_t w = p[0]->pdf || p[1]->pdf ? width_of(l->text, l->len, &lead) - lead : 0;
 	size_t k = s;
 	uint32_t first = nb_halfwidth(nb_utf8_next(l->text, e, &k));
 	int marker = -1;	/* starts_marker, once asked */
