@@ -185,6 +185,11 @@ bool nb_agency_abbrev(const char *a, const char *b)
 	uint32_t ua[64], ub[64];
 	size_t na = decode(a, ua, 64), nb = decode(b, ub, 64);
 
+	return na <= 64 && nb <= 64 && nb_agency_abbrev_u(ua, na, ub, nb);
+}
+
+bool nb_agency_abbrev_u(const uint32_t *ua, size_t na, const uint32_t *ub, size_t nb)
+{
 	if (na > 64 || nb > 64 || nb <= na || na < 2)
 		return false;
 	if (memcmp(ua, ub, na * sizeof *ua) == 0) {

@@ -166,20 +166,18 @@ static char *fuller_in_text(const nb_doc *d, const char *agency, int *rc)
 				    e - FULL_NAME_MAX : run;
 			size_t k = e > nu ? prev[e - nu - 1] : NONE;
 			for (; k != NONE && k >= lo; k = k ? prev[k - 1] : NONE) {
-				char *b = ct_str(t, k, e);
-				if (!b) {
+				/* compared as code points (t[k, e) is Han, as
+				 * its UTF-8 decodes): spelled out once found */
+				if (!nb_agency_abbrev_u(u, nu, t + k, e - k))
+					continue;
+				found = ct_str(t, k, e);
+				if (!found)
 					*rc = -ENOMEM;
-					break;
-				}
-				if (nb_agency_abbrev(agency, b)) {
-					found = b;
-					/* 市交通局 spelled out inside 临江市交通运输局:
-					 * the place before the level is the name's */
-					if (ct_any(u[0], "市县区"))
-						*rc = with_place(t, k, e, &found);
-					break;
-				}
-				free(b);
+				/* 市交通局 spelled out inside 临江市交通运输局:
+				 * the place before the level is the name's */
+				else if (ct_any(u[0], "市县区"))
+					*rc = with_place(t, k, e, &found);
+				break;
 			}
 			/* the city printed before a district's name */
 			if (!found && district && e >= nu &&

@@ -517,6 +517,8 @@ bool nb_agency_like(const uint32_t *s, size_t n);
 char *nb_agency_formal(const char *printed);
 /* Whether a is b abbreviated (市发改委, 杭州市发展和改革委员会). */
 bool nb_agency_abbrev(const char *a, const char *b);
+/* The same of code points (up to 64 each), for names not spelled out. */
+bool nb_agency_abbrev_u(const uint32_t *a, size_t na, const uint32_t *b, size_t nb);
 
 /* paragraphs.c: prose from lines. */
 /* Appends s[0..n) trimmed, runs of spaces dropped next to CJK text and
