@@ -180,8 +180,8 @@ size_t ct_lit(const char *s, uint32_t *out, size_t cap)
 	return n;
 }
 
-/* ct_at and ct_any compare while they decode, as ct_lit would (up to 32
- * code points): most tries fail at the first. */
+/* ct_at compares while it decodes, as ct_lit would (up to 32 code
+ * points): most tries fail at the first. */
 bool ct_at(const uint32_t *t, size_t n, size_t i, const char *s)
 {
 	size_t j = 0;
@@ -249,16 +249,6 @@ bool ct_ends(const uint32_t *t, size_t a, size_t b, const char *s)
 bool ct_digit(uint32_t cp)
 {
 	return cp >= '0' && cp <= '9';
-}
-
-bool ct_any(uint32_t cp, const char *set)
-{
-	size_t len = strlen(set), j = 0;
-
-	for (size_t k = 0; j < len && k < 32; k++)
-		if (nb_utf8_next(set, len, &j) == cp)
-			return true;
-	return false;
 }
 
 char *ct_str(const uint32_t *t, size_t a, size_t b)

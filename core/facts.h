@@ -54,7 +54,17 @@ void ct_set_make(nb_cpset *set, const uint32_t *t, size_t n);
 bool ct_set_may_hold(const nb_cpset *set, const char *s);
 bool ct_ends(const uint32_t *t, size_t a, size_t b, const char *s);
 bool ct_digit(uint32_t cp);
-bool ct_any(uint32_t cp, const char *set);	/* cp is one of set's */
+/* cp is one of set's, a literal of whole characters.  The literal is not
+ * decoded: cp's UTF-8 is looked for in it (a character's UTF-8 occurs in
+ * whole UTF-8 text only as that character), inline, so that the literal's
+ * length is a constant — decoding the set on every call was most of the
+ * cost of these tests, made for a line's every character. */
+static inline bool ct_any(uint32_t cp, const char *set)
+{
+	char u[4];
+
+	return nb_find_n(set, strlen(set), u, nb_utf8_put(cp, u)) != NULL;
+}
 char *ct_str(const uint32_t *t, size_t a, size_t b);	/* UTF-8, malloc'd */
 /* Up to max ASCII digits at t[i] into *v; how many. */
 size_t ct_digits(const uint32_t *t, size_t n, size_t i, size_t max, int *v);
