@@ -49,10 +49,12 @@ static bool is(const xmlNode *n, const char *name)
 	       strcmp((const char *)n->name, name) == 0;
 }
 
+/* The first bytes compared before the call: most names differ there
+ * (blocks is asked for every element of the page). */
 static bool in_list(const char *name, const char *const *list)
 {
 	for (; *list; list++)
-		if (strcmp(name, *list) == 0)
+		if (name[0] == (*list)[0] && strcmp(name, *list) == 0)
 			return true;
 	return false;
 }
