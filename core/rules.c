@@ -53,49 +53,55 @@ size_t nb_rule_count(const nb_template *t)
 	return 0;
 }
 
-static void term(nb_cref *v, size_t *n, size_t row, size_t col)
+/* v with n terms, and one more: how many it holds now. */
+static size_t term(nb_cref *v, size_t n, size_t row, size_t col)
 {
-	if (*n < NB_RULE_TERMS) {
-		v[*n].row = row;
-		v[*n].col = col;
-		(*n)++;
+	if (n < NB_RULE_TERMS) {
+		v[n].row = row;
+		v[n].col = col;
+		n++;
 	}
+	return n;
 }
 
 /* The terms past nlhs and nrhs are never read: not zeroed (that was most
- * of the call, made for every rule of every table, twice). */
+ * of the call, made for every rule of every table, twice).  The counts and
+ * t's sizes are kept in locals while the terms are written: through out
+ * they might be the same memory, and were read again for every term. */
 void nb_rule_get(const nb_template *t, size_t i, nb_rule *out)
 {
-	out->id = NULL;
+	size_t nrows = t->nrows, ncols = t->ncols, nl = 0, nr = 0;
+
 	out->column = false;
 	out->at = 0;
-	out->nlhs = out->nrhs = 0;
-	if (i < t->nrows) {
+	if (i < nrows) {
 		/* Along a row: the last column is the sum of the others. */
 		out->id = t->kind == NB_TABLE_REQUESTS ? "t3.row_total" : "t4.total";
 		out->at = i;
-		for (size_t c = 0; c + 1 < t->ncols; c++)
-			term(out->lhs, &out->nlhs, i, c);
-		term(out->rhs, &out->nrhs, i, t->ncols - 1);
-		return;
+		for (size_t c = 0; c + 1 < ncols; c++)
+			nl = term(out->lhs, nl, i, c);
+		nr = term(out->rhs, nr, i, ncols - 1);
+	} else {
+		i -= nrows;
+		out->column = true;
+		out->at = i % ncols;
+		size_t c = out->at;
+		if (i < ncols) {
+			out->id = "t3.balance";
+			nl = term(out->lhs, nl, row_of(t, T3_GOT), c);
+			nl = term(out->lhs, nl, row_of(t, T3_CARRIED), c);
+			nr = term(out->rhs, nr, row_of_last(t, T3_TOTAL), c);
+			nr = term(out->rhs, nr, row_of_last(t, T3_NEXT), c);
+		} else {
+			out->id = "t3.results";
+			for (size_t r = 0; r < nrows; r++)
+				if (t->rows[r].result)
+					nl = term(out->lhs, nl, r, c);
+			nr = term(out->rhs, nr, row_of_last(t, T3_TOTAL), c);
+		}
 	}
-	i -= t->nrows;
-	out->column = true;
-	out->at = i % t->ncols;
-	size_t c = out->at;
-	if (i < t->ncols) {
-		out->id = "t3.balance";
-		term(out->lhs, &out->nlhs, row_of(t, T3_GOT), c);
-		term(out->lhs, &out->nlhs, row_of(t, T3_CARRIED), c);
-		term(out->rhs, &out->nrhs, row_of_last(t, T3_TOTAL), c);
-		term(out->rhs, &out->nrhs, row_of_last(t, T3_NEXT), c);
-		return;
-	}
-	out->id = "t3.results";
-	for (size_t r = 0; r < t->nrows; r++)
-		if (t->rows[r].result)
-			term(out->lhs, &out->nlhs, r, c);
-	term(out->rhs, &out->nrhs, row_of_last(t, T3_TOTAL), c);
+	out->nlhs = nl;
+	out->nrhs = nr;
 }
 
 /* Sum of terms; false when one is unknown or the sum would overflow. */
