@@ -23,19 +23,31 @@ static void tidy_span(nb_buf *b, const char *s, size_t s0, size_t e0, uint32_t *
 		/* U+4000..U+9FFF (most of the prose): no space, no control */
 		uint32_t cp = nb_utf8_han(s, e0, i);
 		if (cp) {
-			i += 3;
-			bf = l;
-			l = cp;
-		} else {
-			cp = nb_utf8_next(s, e0, &i);
-			if (!nb_is_space(cp)) {
+			/* a run of Han: no space in it and none to add (no Han is
+			 * ASCII), so only its start is tested; it is added whole
+			 * with what follows */
+			if (at != run_end) {
+				nb_buf_add(b, s + run, run_end - run);
+				run = at;
+			}
+			do {
+				i += 3;
 				bf = l;
 				l = cp;
-			}
-			if (nb_is_space(cp) || cp < 0x20 || cp == 0x7F) {
-				gap = true;
-				continue;
-			}
+			} while (i < e0 && (cp = nb_utf8_han(s, e0, i)) != 0);
+			gap = false;
+			run_end = i;
+			prev = l;
+			continue;
+		}
+		cp = nb_utf8_next(s, e0, &i);
+		if (!nb_is_space(cp)) {
+			bf = l;
+			l = cp;
+		}
+		if (nb_is_space(cp) || cp < 0x20 || cp == 0x7F) {
+			gap = true;
+			continue;
 		}
 		if (gap && nb_is_ascii_graph(prev) && nb_is_ascii_graph(cp)) {
 			nb_buf_add(b, s + run, run_end - run);
