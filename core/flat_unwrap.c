@@ -82,14 +82,22 @@ int nb_flat_unwrap(const nb_lines *ls, nb_lines *out, bool *joined)
 	*joined = false;
 	memset(out, 0, sizeof *out);
 	/* An article is most of the page (flatten.c): no block that could be
-	 * one, nothing to join. */
+	 * one, nothing to join.  A block holds no empty line (block_end), so
+	 * where no run of lines between empty ones is half the text, no
+	 * block is either: known before any line is measured. */
+	size_t run = 0, widest_run = 0;
+	for (size_t i = 0; i < ls->n; i++) {
+		total += ls->v[i].len;
+		run = ls->v[i].len ? run + ls->v[i].len : 0;
+		widest_run = run > widest_run ? run : widest_run;
+	}
+	if (widest_run * 2 < total)
+		return 0;
 	width *ws = malloc((ls->n ? ls->n : 1) * sizeof *ws);
 	if (!ws)
 		return -ENOMEM;
-	for (size_t i = 0; i < ls->n; i++) {
-		total += ls->v[i].len;
+	for (size_t i = 0; i < ls->n; i++)
 		ws[i] = width_of(&ls->v[i]);
-	}
 	for (size_t i = 0, e; i < ls->n; i = e) {
 		size_t bytes = 0;
 		e = block_end(ls, ws, i);
