@@ -411,6 +411,8 @@ typedef struct {
 					   places are the line's structure */
 	uint32_t *key;			/* nb_key of the joined label */
 	size_t nkey;
+	size_t last_at;			/* key[last_at..nkey): the key of its
+					   last label fragment not empty */
 	uint32_t *own;			/* nb_key of the label text on the line
 					   of its first value (a grid row's own
 					   label cells); in key's block, or NULL */

@@ -47,16 +47,25 @@ static int printed_label(const nb_rows *rs, const nb_orow *o, const nb_tkey *k, 
 	if (!own)
 		return o->ntext ? -ENOMEM : 0;
 	if (!alt) {
-		size_t no = nb_key(own->s, strnlen(own->s, own->n), ok, 256);
+		/* the fragment's key, made by nb_rows_read, unless a NUL
+		 * cuts the fragment short */
+		size_t len = strnlen(own->s, own->n), no;
+		const uint32_t *key = ok;
+		if (len == own->n) {
+			key = o->key + o->last_at;
+			no = o->nkey - o->last_at;
+		} else {
+			no = nb_key(own->s, len, ok, 256);
+		}
 		if (no > 256)
 			no = 256;
 		/* The official key found whole is a similarity of 1 (nb_key_in),
 		 * the row named to the letter: most rows, told without the
 		 * fuzzy search. */
-		if (nb_key_in(k->key, k->nkey, ok, no))
+		if (nb_key_in(k->key, k->nkey, key, no))
 			return 0;
 		/* 0 for an empty key, which is never prepared */
-		double sim = nb_fuzzy_prepared(&k->fkey, ok, no, NULL);
+		double sim = nb_fuzzy_prepared(&k->fkey, key, no, NULL);
 		if (sim < nb_key_threshold(k->nkey) || sim >= 0.999)
 			return 0;
 	}

@@ -105,8 +105,18 @@ static int split_fields(tokv *tv, const char *s, size_t n, const char *sep,
 				  seplen == 1 ? memchr(s + i, sep[0], n - i) :
 						nb_find(s + i, n - i, sep);
 		size_t end = hit ? (size_t)(hit - s) : n;
+		/* fields are padded with ASCII spaces (| 12 |): skipped here, a
+		 * field mostly has no space left at either end, nb_trim's quick
+		 * case; spaces alone are an empty field where they start */
+		size_t a = i, b = end;
+		while (a < b && s[a] == ' ')
+			a++;
+		while (b > a && s[b - 1] == ' ')
+			b--;
+		if (a == b)
+			a = b = i;
 		if (!is_md_separator(s + i, end - i) || end == i)
-			if (tok_push(tv, s + i, end - i, line) < 0)
+			if (tok_push(tv, s + a, b - a, line) < 0)
 				return -ENOMEM;
 		if (!hit)
 			break;
@@ -323,6 +333,8 @@ static int make_keys(nb_rows *rs)
 			/* a fragment has no more code points than bytes, so its
 			 * key always fits: the own key takes the same ones */
 			size_t n = nb_key(t->s, t->n, r->key + r->nkey, total - r->nkey);
+			if (t->n)
+				r->last_at = r->nkey;
 			if (r->nval && t->line == rs->toks[r->first_val].line) {
 				memcpy(r->own + r->nown, r->key + r->nkey, n * sizeof *r->own);
 				r->nown += n;
