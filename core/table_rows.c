@@ -159,6 +159,11 @@ static int push_field(tokv *tv, const char *s, size_t n, size_t line, size_t *nv
 		return 0;
 	for (size_t i = a, part = a; i <= b;) {
 		size_t next = i;
+		/* Han (most of a label) is no space: stepped over undecoded */
+		if (i < b && nb_utf8_han(s, b, i)) {
+			i += 3;
+			continue;
+		}
 		if (i == b || space_at(s, b, i, &next)) {
 			if (i > part) {
 				if (np == 64)
