@@ -229,32 +229,44 @@ static bool changeable(const nb_script *s, uint32_t c)
 static int count_changeable(nb_script *s, const char *text, size_t len,
 			    size_t *han, size_t *may_change)
 {
-	size_t n = 0, unknown = 0, nhan = 0, may = 0;
+	/* how many code points of each CP_* state: one add a character */
+	size_t count[CP_UNKNOWN + 1] = {0}, n = 0;
 
 	for (size_t i = 0; i < len;) {
+		const unsigned char *u = (const unsigned char *)text + i;
+
 		/* A byte below E3 starts no Han character (U+3400 is E3 90 80),
 		 * and stepping over it one byte at a time reaches every place
 		 * nb_utf8_next would: what it reads from there has, past its
 		 * first byte, only continuation bytes, below E3 too.  Every
 		 * text is counted, and many of its bytes are such. */
-		if ((unsigned char)text[i] < 0xE3) {
+		if (u[0] < 0xE3) {
 			i = nb_skip_ascii8(text, len, i + 1);
 			continue;
 		}
+		/* Three bytes led by E3..EF (Han, and the CJK and fullwidth
+		 * punctuation between it) read as nb_utf8_next's own fast
+		 * path reads them, here without a call's stores. */
+		if (u[0] < 0xF0 && len - i >= 3) {
+			uint32_t b1 = u[1] ^ 0x80u, b2 = u[2] ^ 0x80u;
+
+			if ((b1 | b2) < 0x40) {
+				count[s->state[(uint32_t)(u[0] & 0x0F) << 12 | b1 << 6 | b2]]++;
+				i += 3;
+				continue;
+			}
+		}
 		uint32_t c = nb_utf8_next(text, len, &i);
 
-		if (c >= 0x10000) {
-			nhan += nb_is_han(c);
-			may += nb_is_han(c);
-			continue;
-		}
-		unsigned st = s->state[c];
-		nhan += st != CP_OTHER;
-		may += st >= CP_CHANGES;
-		unknown += st == CP_UNKNOWN;
+		if (c >= 0x10000)
+			count[nb_is_han(c) ? CP_CHANGES : CP_OTHER]++;
+		else
+			count[s->state[c]]++;
 	}
-	*han = nhan;
-	*may_change = may;
+	size_t unknown = count[CP_UNKNOWN];
+
+	*may_change = count[CP_CHANGES] + unknown;
+	*han = count[CP_FIXED] + *may_change;
 	if (unknown == 0 || *han < NB_TRAD_MIN_HAN ||
 	    (double)*may_change < NB_TRAD_SHARE * *han)
 		return 0;
