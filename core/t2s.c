@@ -10,16 +10,20 @@
  * collection; each parser keeps what it has converted.
  *
  * Why a text converts as its runs do.  Every key of t2s's dictionaries
- * (TSPhrases, TSCharacters) is Han, with no ASCII (checked with
- * opencc_dict -t text on OpenCC 1.1.6's: 277 and 4,113 keys).  OpenCC
- * segments by longest match of TSPhrases and then converts each segment
- * by longest match of both; an ASCII byte matches no key, so it is passed
- * over alone and no match reaches past it: every match starts and ends
- * inside one run of non-ASCII bytes, and a run's matches are the same
- * whatever surrounds it.  So the runs are converted on their own (joined
- * by newlines into one call, as learn() in script.c does) and the ASCII
- * bytes — digits, markup, newlines — are copied.  When the answer does not
- * come back one line a run, the text is converted whole: slower, the same.
+ * (TSPhrases, TSCharacters) is Han as nb_is_han says, every character of
+ * it (checked with opencc_dict -t text on OpenCC 1.1.5's: 277 and 4,113
+ * keys).  OpenCC segments by longest match of TSPhrases and then
+ * converts each segment by longest match of both; a character that is not
+ * Han matches no key, so it is passed over alone, unchanged, and no match
+ * reaches past it: every match starts and ends inside one run of Han
+ * characters, and a run's matches are the same whatever surrounds it.  So
+ * the runs are converted on their own (joined by newlines into one call,
+ * as learn() in script.c does) and the rest — digits, markup, newlines,
+ * punctuation — is copied.  Runs end at punctuation too, not only at
+ * ASCII: the clauses of a report's sentences repeat across reports more
+ * than its sentences do, so fewer runs are new to OpenCC.  When the answer
+ * does not come back one line a run, the text is converted whole: slower,
+ * the same.
  */
 #include <errno.h>
 #include <stdint.h>
@@ -32,10 +36,11 @@
 /*
  * What a parser keeps: past this many bytes of runs and their conversions
  * it starts again once a text is done.  A Traditional page of
- * bench/gen.py holds 99 distinct runs, 3.8 KB, of which all but 0.3 KB
- * are in every other such page: this is the words of over a hundred
- * reports written apart.  With each run's entry and slot (~50 bytes) a
- * worker keeps a few MiB more at most, and only when its collection has
+ * bench/gen.py holds 149 distinct runs, 3.2 KB, of which all but 50 bytes
+ * are in every other such page (with runs ended at ASCII only: 99 runs,
+ * 3.8 KB, all but 0.3 KB): this is the words of over a hundred reports
+ * written apart.  With each run's entry and slot (~50 bytes) a worker
+ * keeps a few MiB more at most, and only when its collection has
  * Traditional reports.  One text's conversion needs memory in proportion
  * to it (as OpenCC's own does, for a text converted whole); what a large
  * text grew is given back when it is done.
@@ -202,6 +207,23 @@ static int take_conversions(nb_t2s *t, size_t first, const char *conv)
 	return at == nconv ? 0 : NB_UNDECODABLE;
 }
 
+/* Where the next run of Han characters of text from i starts (len: none
+ * is left), and in *end where it ends. */
+static size_t next_run(const char *text, size_t len, size_t i, size_t *end)
+{
+	for (size_t j = i; i < len; i = j)
+		if (nb_is_han(nb_utf8_next(text, len, &j)))
+			break;
+	for (*end = i; *end < len;) {
+		size_t j = *end;
+
+		if (!nb_is_han(nb_utf8_next(text, len, &j)))
+			break;
+		*end = j;
+	}
+	return i;
+}
+
 /* The runs of text, converted; *nruns of them, in t->order. */
 static int convert_runs(nb_t2s *t, opencc_t cc, const char *text, size_t len,
 			size_t *nruns)
@@ -210,20 +232,13 @@ static int convert_runs(nb_t2s *t, opencc_t cc, const char *text, size_t len,
 	int rc = 0;
 
 	nb_buf_reset(&t->batch);
-	for (size_t i = 0; i < len && !rc;) {
-		if ((unsigned char)text[i] < 0x80) {
-			i++;
-			continue;
-		}
-		size_t start = i;
-		while (i < len && (unsigned char)text[i] >= 0x80)
-			i++;
+	for (size_t i = 0, end; !rc && (i = next_run(text, len, i, &end)) < len; i = end) {
 		uint32_t *o = nb_grow(t->order, &t->caporder, k + 1,
 				      sizeof *o, 256);
 		if (!o)
 			return -ENOMEM;
 		t->order = o;
-		rc = find_or_add(t, text + start, i - start, &o[k++]);
+		rc = find_or_add(t, text + i, end - i, &o[k++]);
 	}
 	*nruns = k;
 	if (rc || t->n == first)
@@ -250,15 +265,16 @@ static char *assemble(const nb_t2s *t, const char *text, size_t len,
 	if (!out)
 		return NULL;
 	size_t o = 0, k = 0;
-	for (size_t i = 0; i < len;) {
-		if ((unsigned char)text[i] < 0x80) {
-			out[o++] = text[i++];
-			continue;
-		}
+	for (size_t i = 0, end; i < len; i = end) {
+		size_t at = next_run(text, len, i, &end);
+
+		memcpy(out + o, text + i, at - i);
+		o += at - i;
+		if (at == len)
+			break;
 		const run *r = &t->v[t->order[k++]];
 		memcpy(out + o, t->mem + r->val, r->nval);
 		o += r->nval;
-		i += r->nkey;
 	}
 	out[o] = '\0';
 	*outlen = o;
