@@ -52,25 +52,29 @@ bool nb_is_ascii_graph(uint32_t cp)
 	return cp > 0x20 && cp < 0x7F;
 }
 
+/* A switch, which the compiler makes a few comparisons: a loop over the
+ * ten was 50 instructions a character asked, and headings ask many. */
 bool nb_is_cjk_numeral(uint32_t cp)
 {
-	static const uint32_t n[] = { 0x4E00, 0x4E8C, 0x4E09, 0x56DB, 0x4E94,
-				      0x516D, 0x4E03, 0x516B, 0x4E5D, 0x5341 };
-
-	for (size_t k = 0; k < sizeof n / sizeof *n; k++)
-		if (cp == n[k])
-			return true;
-	return false;
+	switch (cp) {
+	case 0x4E00: case 0x4E8C: case 0x4E09: case 0x56DB: case 0x4E94:
+	case 0x516D: case 0x4E03: case 0x516B: case 0x4E5D: case 0x5341:
+		return true;
+	default:
+		return false;
+	}
 }
 
+/* Switches, as nb_is_cjk_numeral: every line's end is asked. */
 bool nb_is_clause_stop(uint32_t cp)
 {
-	static const uint32_t stops[] = { 0x3002, 0xFF01, 0xFF1F, 0xFF1B, 0xFF1A, '!', '?', ';', ':', 0x2026 };
-
-	for (size_t k = 0; k < sizeof stops / sizeof *stops; k++)
-		if (cp == stops[k])
-			return true;
-	return false;
+	switch (cp) {
+	case 0x3002: case 0xFF01: case 0xFF1F: case 0xFF1B: case 0xFF1A:
+	case '!': case '?': case ';': case ':': case 0x2026:
+		return true;
+	default:
+		return false;
+	}
 }
 
 bool nb_is_clause_stop_or_dot(uint32_t cp)
@@ -80,13 +84,14 @@ bool nb_is_clause_stop_or_dot(uint32_t cp)
 
 bool nb_ends_sentence(uint32_t last, uint32_t before)
 {
-	static const uint32_t closing[] = { 0x201D, 0x2019, 0x300D, 0x300F, 0xFF09, ')', 0x300B };
-
-	for (size_t k = 0; k < sizeof closing / sizeof *closing; k++)
-		if (last == closing[k]) {
-			last = before;
-			break;
-		}
+	switch (last) {
+	case 0x201D: case 0x2019: case 0x300D: case 0x300F: case 0xFF09:
+	case ')': case 0x300B:
+		last = before;	/* a closing mark: the stop is before it */
+		break;
+	default:
+		break;
+	}
 	return nb_is_clause_stop(last);
 }
 
