@@ -175,10 +175,9 @@ static int arabic_at(const char *s, size_t n, size_t *i)
 /*
  * The best-matching canonical heading: the first to reach the highest
  * similarity over all wordings.  A wording whose bound (nb_fuzzy_absent)
- * cannot beat the best so far, or cannot reach min, is not searched: once a
- * heading matched whole, no other wording is.  A wording skipped for min
- * is no wording that reaches the highest similarity when that is min or
- * more, so the answer is the same then.
+ * cannot beat the best so far, or cannot reach min, is not searched.  A
+ * wording skipped for min is no wording that reaches the highest
+ * similarity when that is min or more, so the answer is the same then.
  */
 int nb_heading_classify(const nb_fuzzy_key *hk, const char *name, size_t len, double min,
 			double *score)
@@ -190,14 +189,33 @@ int nb_heading_classify(const nb_fuzzy_key *hk, const char *name, size_t len, do
 	*score = 0;
 	if (nn > 128 || nn == 0)
 		return 0;
+	/* A wording found whole scores 1 (no edit; any edit scores less), which
+	 * nothing beats: the answer is the first such wording, found by a plain
+	 * search before any fuzzy one.  Most headings print a wording whole,
+	 * and the fuzzy search of the wordings before it was most of their
+	 * classifying.  With min above 1 no wording is searched at all. */
 	uint64_t bits = nb_key_bits(nk, nn);
-	/* a wording found whole (1) cannot be beaten: the others' bounds are
-	 * no higher */
-	for (int c = 1; c <= 6 && *score < 1.0; c++) {
+	for (int c = 1; c <= 6 && min <= 1.0; c++) {
 		const uint32_t *vk;
 		size_t nv;
-		for (size_t v = 0; *score < 1.0 && (nv = nb_section_variant(c, v, &vk)) > 0; v++) {
+		for (size_t v = 0; (nv = nb_section_variant(c, v, &vk)) > 0; v++)
+			if (!(hk[c * NB_HEAD_VARIANTS + v].bits & ~bits) &&
+			    nb_key_in(vk, nv, nk, nn)) {
+				*score = 1.0;
+				return c;
+			}
+	}
+	for (int c = 1; c <= 6; c++) {
+		const uint32_t *vk;
+		size_t nv;
+		for (size_t v = 0; (nv = nb_section_variant(c, v, &vk)) > 0; v++) {
 			const nb_fuzzy_key *k = &hk[c * NB_HEAD_VARIANTS + v];
+			/* each of the wording's bits the text lacks is a character
+			 * absent at least once: a higher bound, made first from the
+			 * sets alone */
+			double high = 1.0 - (double)__builtin_popcountll(k->bits & ~bits) / (double)nv;
+			if (high <= *score || high < min)
+				continue;
 			double bound = 1.0 - (double)nb_fuzzy_absent(k, bits) / (double)nv;
 			if (bound <= *score || bound < min)
 				continue;

@@ -77,6 +77,7 @@ typedef struct {
 	uint64_t eq[128];	/* the key positions holding ch[] */
 	uint32_t mask, nkey;	/* nkey 0: not prepared */
 	uint8_t bit[64];	/* each key character's bit (nb_key_bits) */
+	uint64_t bits;		/* the key's nb_key_bits: all of bit[] */
 } nb_fuzzy_key;
 
 /* False (and f->nkey 0) for an empty key or one over 64 code points;

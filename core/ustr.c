@@ -317,8 +317,11 @@ bool nb_fuzzy_prepare(nb_fuzzy_key *f, const uint32_t *key, size_t nkey)
 {
 	if (!prepare(f, key, nkey))
 		return false;
-	for (size_t i = 0; i < nkey; i++)
+	f->bits = 0;
+	for (size_t i = 0; i < nkey; i++) {
 		f->bit[i] = (uint8_t)key_slot(key[i]);
+		f->bits |= (uint64_t)1 << f->bit[i];
+	}
 	return true;
 }
 
@@ -367,6 +370,9 @@ size_t nb_fuzzy_absent(const nb_fuzzy_key *f, uint64_t text_bits)
 {
 	size_t absent = 0;
 
+	/* every bit in the text (a wording printed whole): none to count */
+	if (!(f->bits & ~text_bits))
+		return 0;
 	for (size_t i = 0; i < f->nkey; i++)
 		absent += !(text_bits >> f->bit[i] & 1);
 	return absent;
