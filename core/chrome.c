@@ -41,12 +41,17 @@ static const char *const chrome_start[] = {
 	"页面链接与图片详见", "=====", NULL
 };
 
-/* Found anywhere in a short line, these only ever belong to the site. */
+/* Found anywhere in a short line, these only ever belong to the site.
+ * Like every list of inside_lists, of words of INSIDE_MIN bytes or more:
+ * the shorter ones are in chrome_signs. */
 static const char *const chrome_anywhere[] = {
 	"公网安备", "ICP备", "ICP证", "网站标识码", "Copyright",
-	"©", "视力保护色", "扫一扫在手机打开", "打印本页", "关闭窗口",
+	"视力保护色", "扫一扫在手机打开", "打印本页", "关闭窗口",
 	"【打印】", "【关闭】", "[打印]", "[关闭]", NULL
 };
+
+/* As chrome_anywhere, words shorter than INSIDE_MIN bytes. */
+static const char *const chrome_signs[] = { "©", NULL };
 
 /* Words that make up tool bars: a line made only of these is chrome. */
 static const char *const chrome_words[] = {
@@ -102,21 +107,28 @@ static void firsts_of(nb_cpset *set, const char *const *list)
 	}
 }
 
-/* Each word's first code point into cs->inside, and its second into
- * cs->inside_next, or for a word of one code point, its first into
- * cs->inside_one. */
-static void inside_of(ln_chrome_sets *cs, const char *const *list)
-{
-	for (; *list; list++) {
-		size_t i = 0, len = strlen(*list);
-		uint32_t first = nb_utf8_next(*list, len, &i);
+/* The fewest bytes of a word of inside_lists (字号, ICP备). */
+#define INSIDE_MIN 6
 
-		nb_cpset_add(&cs->inside, first);
-		if (i < len)
-			nb_cpset_add(&cs->inside_next, nb_utf8_next(*list, len, &i));
-		else
-			nb_cpset_add(&cs->inside_one, first);
-	}
+/* The key of the two bytes at s: their low six bits, all a continuation
+ * byte has (Han is a lead byte and two of those). */
+static inline unsigned pair_key(const char *s)
+{
+	return ((unsigned)(unsigned char)s[0] & 0x3F) << 6 | ((unsigned char)s[1] & 0x3F);
+}
+
+/* For the pair of bytes j - 1, j (0 < j < INSIDE_MIN) of each word, the
+ * bytes from j to the word's INSIDE_MIN-th: how far a search that finds
+ * that pair may move on without passing the word's start. */
+static void skips_of(ln_chrome_sets *cs, const char *const *list)
+{
+	for (; *list; list++)
+		for (unsigned j = 1; j < INSIDE_MIN; j++) {
+			unsigned k = pair_key(*list + j - 1);
+
+			if (cs->skip[k] > INSIDE_MIN - 1 - j)
+				cs->skip[k] = (unsigned char)(INSIDE_MIN - 1 - j);
+		}
 }
 
 void ln_chrome_init(ln_chrome_sets *cs)
@@ -125,8 +137,9 @@ void ln_chrome_init(ln_chrome_sets *cs)
 	firsts_of(&cs->meta, meta_keys);
 	firsts_of(&cs->start, chrome_start);
 	firsts_of(&cs->words, chrome_words);
+	memset(cs->skip, INSIDE_MIN - 1, sizeof cs->skip);
 	for (const char *const *const *l = inside_lists; *l; l++)
-		inside_of(cs, *l);
+		skips_of(cs, *l);
 }
 
 static bool starts_one_of(const char *s, size_t n, const char *const *list)
@@ -145,41 +158,43 @@ static inline bool starts_any(const char *s, size_t n, const char *const *list,
 	return first_in(set, s, n) && starts_one_of(s, n, list);
 }
 
+static bool contains_any(const char *s, size_t n, const char *const *list)
+{
+	for (; *list; list++)
+		if (nb_contains(s, n, *list))
+			return true;
+	return false;
+}
+
 /*
  * Whether a word of inside_lists occurs in s[0..n).  Only 181 of 130,342
  * lines tried in 1,000 generated reports hold one, so the inside tests
- * are made on those alone.  A word can begin only where the line has its
- * first code point (cs->inside; a byte that is no continuation byte always
- * starts a code point where nb_utf8_next reads, so every place a word
- * occurs is one the loop stops at) followed by its second (cs->inside_next:
- * 公 and 关 are in many lines, 公网 and 关闭 in few), and there each word
- * is compared.
+ * are made on those alone.  The search (Wu and Manber's) looks at the
+ * last pair of bytes of a window of INSIDE_MIN: when no word has that pair
+ * in its first INSIDE_MIN bytes, the window moves on by INSIDE_MIN - 1,
+ * else by as far as the skip table allows; at 0 the words are compared at
+ * the window's start.  A word found at any byte is one found at a code
+ * point: every word opens with a byte that is no continuation byte.
  */
 static bool has_inside_word(const ln_chrome_sets *cs, const char *s, size_t n)
 {
-	size_t i = 0;
+	if (contains_any(s, n, chrome_signs))
+		return true;
+	for (size_t i = INSIDE_MIN - 1; i < n;) {
+		unsigned skip = cs->skip[pair_key(s + i - 1)];
 
-	while (i < n) {
-		size_t at = i;
-		/* U+4000..U+9FFF, most of a line, decoded inline */
-		uint32_t cp = nb_utf8_han(s, n, i);
-
-		if (cp)
-			i += 3;
-		else
-			cp = nb_utf8_next(s, n, &i);
-		if (!nb_cpset_has(&cs->inside, cp))
+		if (skip) {
+			i += skip;
 			continue;
-		if (!nb_cpset_has(&cs->inside_one, cp)) {
-			size_t j = i;
-
-			if (i == n || !nb_cpset_has(&cs->inside_next, nb_utf8_next(s, n, &j)))
-				continue;
 		}
+
+		size_t at = i - (INSIDE_MIN - 1);
+
 		for (const char *const *const *l = inside_lists; *l; l++)
 			for (const char *const *w = *l; *w; w++)
 				if (starts_with(s + at, n - at, *w))
 					return true;
+		i++;
 	}
 	return false;
 }
@@ -202,14 +217,6 @@ static size_t cp_count(const char *s, size_t n, size_t limit)
 	for (; i < n && ncp <= limit; i++)
 		ncp += ((unsigned char)s[i] & 0xC0) != 0x80;
 	return ncp;
-}
-
-static bool contains_any(const char *s, size_t n, const char *const *list)
-{
-	for (; *list; list++)
-		if (nb_contains(s, n, *list))
-			return true;
-	return false;
 }
 
 /* The line is only tool-bar words between separators, at least one of
@@ -359,7 +366,8 @@ bool ln_chrome(const ln_chrome_sets *cs, const char *s, size_t n)
 
 	return starts_any(t, tn, chrome_start, &cs->start) || breadcrumb(t, tn) ||
 	       (has_inside_word(cs, s, n) &&
-		(contains_any(s, n, chrome_anywhere) || copyright(s, n) ||
+		(contains_any(s, n, chrome_anywhere) ||
+		 contains_any(s, n, chrome_signs) || copyright(s, n) ||
 		 font_size(s, n) || date_banner(s, n))) ||
 	       only_chrome_words(cs, s, n);
 }

@@ -43,12 +43,12 @@ void ln_mark_lone_pagenos(nb_lines *ls);
 int ln_mark_running_heads(nb_lines *ls);
 /* chrome.c: the first code points of the chrome words of each list, hashed
  * into a set, so that a line none of them can open is passed over without
- * trying each word; and of the words looked for anywhere in a line, the
- * first code points (inside), the second ones (inside_next) and the first
- * of those of one code point (inside_one).  Made once per text
- * (ln_chrome_init). */
+ * trying each word; and for the words looked for anywhere in a line, how
+ * far a search may move on past each pair of bytes (skip, chrome.c).  Made
+ * once per text (ln_chrome_init). */
 typedef struct {
-	nb_cpset meta, start, words, inside, inside_next, inside_one;
+	nb_cpset meta, start, words;
+	unsigned char skip[64 * 64];
 } ln_chrome_sets;
 
 void ln_chrome_init(ln_chrome_sets *cs);
