@@ -203,13 +203,6 @@ typedef struct ix_figures ix_figures;
 /* 0, -ENOMEM or -EIO (message on err). */
 int ix_figures_new(sqlite3 *db, FILE *err, ix_figures **out);
 void ix_figures_free(ix_figures *f);
-/* Appends report's figures to keys (<table>/<row>/<column>) and values,
- * in 趋势.csv's order, the first of a key only.  0, -ENOMEM or -EIO. */
-int ix_figures_read(ix_figures *f, int64_t report, ix_strv *keys,
-		    ix_strv *values);
-/* As ix_figures_read, from the report's tables as rows.c loaded them. */
-int ix_figures_of(ix_figures *f, const ix_table *v, size_t n, ix_strv *keys,
-		  ix_strv *values);
 /* The statements that render 趋势.csv from one connection's rows. */
 typedef struct ix_trend ix_trend;
 /* 0, -ENOMEM or -EIO. */

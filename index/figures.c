@@ -8,6 +8,8 @@
  *
  * Read from the report's tables as rows.c loads them: loaded here, or
  * handed over by the tree phase, which loaded them to render the report.
+ * A column's keys and its values each go into one block, not a malloc a
+ * string: 73 of them a report were a third of its 趋势.csv (callgrind).
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -17,6 +19,7 @@
 #include "ix.h"
 #include "dataset.h"
 #include "rows.h"
+#include "trend.h"
 
 /* The total column of tables 3 and 4 (the templates' last column). */
 #define TOTAL_COLUMN "总计"
@@ -26,8 +29,12 @@ struct ix_figures {
 	size_t *cols;		/* a table's figure columns, reused */
 	size_t cap;
 	nb_buf key;		/* a figure's, reused */
-	uint64_t *hashes;	/* the keys' so far (ix_hash64), reused */
-	size_t hcap;
+	/* the report's figures so far, reused: each key's hash (ix_hash64),
+	 * its offset in keys and its value's in values */
+	uint64_t *hashes;
+	size_t *koff, *voff;
+	size_t n, hcap, kcap, vcap;
+	nb_buf keys, values;	/* their strings, each NUL-terminated */
 };
 
 /* Whether key (of hash h) is among the n keys so far: their hashes
@@ -35,19 +42,17 @@ struct ix_figures {
  * nearly always, and its key shares a long prefix (the table's name, the
  * row's label) with the others: a search by strcmp compared it with every
  * key before it. */
-static bool seen(const ix_figures *t, const ix_strv *keys, uint64_t h,
-		 const char *key)
+static bool seen(const ix_figures *t, uint64_t h, const char *key)
 {
-	for (size_t i = 0; i < keys->n; i++)
-		if (t->hashes[i] == h && !strcmp(keys->v[i], key))
+	for (size_t i = 0; i < t->n; i++)
+		if (t->hashes[i] == h && !strcmp(t->keys.s + t->koff[i], key))
 			return true;
 	return false;
 }
 
 /* A figure: the first of a key (of a table printed twice, the first). */
-static int add_figure(ix_figures *t, ix_strv *keys, ix_strv *values,
-		      const char *table, const char *label, const char *header,
-		      const char *value)
+static int add_figure(ix_figures *t, const char *table, const char *label,
+		      const char *header, const char *value)
 {
 	nb_buf *key = &t->key;
 	nb_buf_reset(key);
@@ -59,15 +64,27 @@ static int add_figure(ix_figures *t, ix_strv *keys, ix_strv *values,
 	if (key->oom)
 		return -ENOMEM;
 	uint64_t h = ix_hash64(key->s, key->len, 0);
-	if (seen(t, keys, h, key->s))
+	if (seen(t, h, key->s))
 		return 0;
-	uint64_t *v = nb_grow(t->hashes, &t->hcap, keys->n + 1, sizeof *v, 64);
-	if (!v)
+	uint64_t *hv = nb_grow(t->hashes, &t->hcap, t->n + 1, sizeof *hv, 64);
+	if (!hv)
 		return -ENOMEM;
-	t->hashes = v;
-	v[keys->n] = h;
-	int rc = ix_strv_push(keys, key->s);
-	return rc ? rc : ix_strv_push(values, value);
+	t->hashes = hv;
+	size_t *kv = nb_grow(t->koff, &t->kcap, t->n + 1, sizeof *kv, 64);
+	if (!kv)
+		return -ENOMEM;
+	t->koff = kv;
+	size_t *vv = nb_grow(t->voff, &t->vcap, t->n + 1, sizeof *vv, 64);
+	if (!vv)
+		return -ENOMEM;
+	t->voff = vv;
+	hv[t->n] = h;
+	kv[t->n] = t->keys.len;
+	vv[t->n] = t->values.len;
+	t->n++;
+	nb_buf_add(&t->keys, key->s, key->len + 1);
+	nb_buf_add(&t->values, value, strlen(value) + 1);
+	return t->keys.oom || t->values.oom ? -ENOMEM : 0;
 }
 
 /* The value in column c of a row: every cell's, whatever its state (what
@@ -81,8 +98,7 @@ static const char *value_at(const ix_row *row, size_t c)
 /* Table tb's figures, row by row (extra rows left out): each row's value
  * in each of the columns a figure is read from: every one (all), else
  * those headed TOTAL_COLUMN. */
-static int add_table(ix_figures *t, const ix_table *tb, bool all,
-		     ix_strv *keys, ix_strv *values)
+static int add_table(ix_figures *t, const ix_table *tb, bool all)
 {
 	size_t n = 0;
 	for (size_t c = 0; c < tb->nheaders; c++) {
@@ -102,7 +118,7 @@ static int add_table(ix_figures *t, const ix_table *tb, bool all,
 			continue;
 		for (size_t k = 0; k < n && !rc; k++) {
 			const char *h = tb->headers[t->cols[k]];
-			rc = add_figure(t, keys, values, tb->name,
+			rc = add_figure(t, tb->name,
 					row->label ? row->label : "",
 					h ? h : "", value_at(row, t->cols[k]));
 		}
@@ -110,39 +126,53 @@ static int add_table(ix_figures *t, const ix_table *tb, bool all,
 	return rc;
 }
 
-int ix_figures_read(ix_figures *t, int64_t report, ix_strv *keys,
-		    ix_strv *values)
+int ix_figures_read(ix_figures *t, int64_t report, ix_trend_column *c)
 {
 	const ix_table *v;
 	size_t n;
 	int rc = ix_rows_load(t->rows, report, &v, &n);
-	return rc ? rc : ix_figures_of(t, v, n, keys, values);
+	return rc ? rc : ix_figures_of(t, v, n, c);
 }
 
-int ix_figures_of(ix_figures *t, const ix_table *v, size_t n, ix_strv *keys,
-		  ix_strv *values)
+/* The n strings at offsets off of text, each NUL-terminated, as *l (its
+ * array just long enough) and *block, which holds them.  0 or -ENOMEM. */
+static int strings_of(const nb_buf *text, const size_t *off, size_t n,
+		      ix_strv *l, char **block)
+{
+	if (!n)
+		return 0;
+	*block = nb_strndup(text->s, text->len);
+	l->v = malloc(n * sizeof *l->v);
+	if (!*block || !l->v)
+		return -ENOMEM;
+	for (size_t i = 0; i < n; i++)
+		l->v[i] = *block + off[i];
+	l->n = l->cap = n;
+	return 0;
+}
+
+int ix_figures_of(ix_figures *t, const ix_table *v, size_t n,
+		  ix_trend_column *c)
 {
 	/* tables 3, 4, then 2; of a kind, in tbl_no order */
 	static const int kinds[] = {
 		NB_TABLE_REQUESTS, NB_TABLE_APPEALS, NB_TABLE_ACTIVE
 	};
+	t->n = 0;
+	nb_buf_reset(&t->keys);
+	nb_buf_reset(&t->values);
 	int rc = 0;
-	/* the hashes of keys, should it hold some already */
-	if (keys->n) {
-		uint64_t *hv = nb_grow(t->hashes, &t->hcap, keys->n, sizeof *hv,
-				       64);
-		if (!hv)
-			return -ENOMEM;
-		t->hashes = hv;
-		for (size_t i = 0; i < keys->n; i++)
-			hv[i] = ix_hash64(keys->v[i], strlen(keys->v[i]), 0);
-	}
 	for (size_t k = 0; k < sizeof kinds / sizeof *kinds && !rc; k++)
 		for (size_t i = 0; i < n && !rc; i++)
 			if (v[i].kind == kinds[k] && v[i].name)
 				rc = add_table(t, &v[i],
-					       kinds[k] == NB_TABLE_ACTIVE, keys,
-					       values);
+					       kinds[k] == NB_TABLE_ACTIVE);
+	if (!rc)
+		rc = strings_of(&t->keys, t->koff, t->n, &c->keys,
+				&c->keys_block);
+	if (!rc)
+		rc = strings_of(&t->values, t->voff, t->n, &c->values,
+				&c->values_block);
 	return rc;
 }
 
@@ -168,5 +198,9 @@ void ix_figures_free(ix_figures *t)
 	free(t->cols);
 	nb_buf_free(&t->key);
 	free(t->hashes);
+	free(t->koff);
+	free(t->voff);
+	nb_buf_free(&t->keys);
+	nb_buf_free(&t->values);
 	free(t);
 }

@@ -53,16 +53,10 @@ void ix_trend_columns_free(column *c, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
 		free(c[i].year_dir);
-		if (c[i].keys_lent)
-			free(c[i].keys.v);
-		else
-			ix_strv_free(&c[i].keys);
-		if (c[i].values_block) {
-			free(c[i].values.v);
-			free(c[i].values_block);
-		} else {
-			ix_strv_free(&c[i].values);
-		}
+		free(c[i].keys.v);
+		free(c[i].keys_block);
+		free(c[i].values.v);
+		free(c[i].values_block);
 	}
 }
 
@@ -83,7 +77,7 @@ int ix_trend_column_of(ix_trend *t, const char *year_dir, const ix_table *v,
 		       size_t n, column *c)
 {
 	int rc = new_column(c, year_dir);
-	return rc ? rc : ix_figures_of(t->figures, v, n, &c->keys, &c->values);
+	return rc ? rc : ix_figures_of(t->figures, v, n, c);
 }
 
 /* Column c's keys made prev's strings when they are the same figures,
@@ -97,44 +91,9 @@ static void lend_keys(const column *prev, column *c)
 	for (size_t i = 0; i < c->keys.n; i++)
 		if (strcmp(prev->keys.v[i], c->keys.v[i]))
 			return;
-	for (size_t i = 0; i < c->keys.n; i++) {
-		free(c->keys.v[i]);
-		c->keys.v[i] = prev->keys.v[i];
-	}
-	c->keys_lent = true;
-}
-
-/* Column c's values, short strings (numbers), moved into one block: a
- * malloc each took 32 bytes for two or three.  Left as they are when the
- * block cannot be had. */
-static void pack_values(column *c)
-{
-	size_t total = 0;
-	for (size_t i = 0; i < c->values.n; i++)
-		total += strlen(c->values.v[i]) + 1;
-	char *b = malloc(total ? total : 1);
-	if (!b)
-		return;
-	size_t off = 0;
-	for (size_t i = 0; i < c->values.n; i++) {
-		size_t len = strlen(c->values.v[i]) + 1;
-		memcpy(b + off, c->values.v[i], len);
-		free(c->values.v[i]);
-		c->values.v[i] = b + off;
-		off += len;
-	}
-	c->values_block = b;
-}
-
-/* l's array cut to its strings (it grows by doubling): an agency's
- * columns are all kept until its file is rendered. */
-static void fit(ix_strv *l)
-{
-	char **v = l->n ? realloc(l->v, l->n * sizeof *v) : NULL;
-	if (v) {
-		l->v = v;
-		l->cap = l->n;
-	}
+	memcpy(c->keys.v, prev->keys.v, c->keys.n * sizeof *c->keys.v);
+	free(c->keys_block);
+	c->keys_block = NULL;
 }
 
 /* One report's figures, read from the index, as a new column. */
@@ -149,14 +108,9 @@ static int add_column(trend *t, int64_t report, const char *year_dir)
 	if (rc)
 		return rc;
 	t->ncols++;
-	rc = ix_figures_read(t->figures, report, &c->keys, &c->values);
+	rc = ix_figures_read(t->figures, report, c);
 	if (!rc && t->ncols > 1)
 		lend_keys(c - 1, c);
-	if (!rc) {
-		pack_values(c);
-		fit(&c->keys);
-		fit(&c->values);
-	}
 	return rc;
 }
 

@@ -1,7 +1,8 @@
 /*
  * trend.h — 趋势.csv's rendering (trend.c) as the build (trendbuild.c)
  * uses it: from columns made of tables already loaded, or read from the
- * index.  Kept apart from dataset.h: only these two need it.
+ * index, their figures read by figures.c.  Kept apart from dataset.h:
+ * only these three need it.
  */
 #ifndef IX_TREND_H
 #define IX_TREND_H
@@ -14,10 +15,20 @@
 typedef struct {
 	char *year_dir;
 	ix_strv keys, values;	/* the report's figures, in its order */
-	bool keys_lent;		/* keys' strings are an earlier column's */
-	char *values_block;	/* values' strings, when moved into one */
+	char *keys_block;	/* keys' strings (NULL: none, or an earlier
+				   column's) */
+	char *values_block;	/* values' strings */
 	size_t hint;		/* where rendering looks next */
 } ix_trend_column;
+
+/* Sets c's keys (<table>/<row>/<column>) and values to report's figures,
+ * in 趋势.csv's order, the first of a key only (c's figures empty before;
+ * freed by ix_trend_columns_free even when this fails).  0, -ENOMEM or
+ * -EIO. */
+int ix_figures_read(ix_figures *f, int64_t report, ix_trend_column *c);
+/* As ix_figures_read, from the report's tables as rows.c loaded them. */
+int ix_figures_of(ix_figures *f, const ix_table *v, size_t n,
+		  ix_trend_column *c);
 
 /* A report of an agency. */
 typedef struct {
