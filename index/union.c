@@ -45,7 +45,9 @@ long ix_strv_find_from(const ix_strv *l, const char *s, size_t *hint)
 	size_t from = *hint < l->n ? *hint : 0;
 	for (size_t k = 0; k < l->n; k++) {
 		size_t i = from + k < l->n ? from + k : from + k - l->n;
-		if (!strcmp(l->v[i], s)) {
+		/* s may be l's own string (趋势.csv of one report looks its
+		 * keys up in themselves): then no compare */
+		if (l->v[i] == s || !strcmp(l->v[i], s)) {
 			*hint = i + 1;
 			return (long)i;
 		}
