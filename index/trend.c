@@ -91,7 +91,8 @@ static void lend_keys(const column *prev, column *c)
 	for (size_t i = 0; i < c->keys.n; i++)
 		if (strcmp(prev->keys.v[i], c->keys.v[i]))
 			return;
-	memcpy(c->keys.v, prev->keys.v, c->keys.n * sizeof *c->keys.v);
+	if (c->keys.n)	/* no keys: keys.v may be NULL, memcpy's undefined */
+		memcpy(c->keys.v, prev->keys.v, c->keys.n * sizeof *c->keys.v);
 	free(c->keys_block);
 	c->keys_block = NULL;
 }
