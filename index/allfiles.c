@@ -5,7 +5,8 @@
  * column sequences its tables have: both formats' columns of table 2 in
  * template order, a money column's unit variants side by side (a number is
  * never put under another unit).  The headers come from the index, as the
- * core wrote them, never from a list here.
+ * core wrote them, never from a list here.  And where a table's rows go in
+ * them (ix_layouts).
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -331,4 +332,99 @@ void ix_allfiles_free(ix_allfiles *fs)
 	}
 	free(fs->v);
 	*fs = (ix_allfiles){0};
+}
+
+/* ---- where a table's rows go ---------------------------------------------- */
+
+struct ix_layouts {
+	ix_bytemap *ids;	/* a table's key (ix_layouts_of): index + 1 */
+	ix_layout *v;
+	size_t n, cap;
+	nb_buf key;
+};
+
+int ix_layouts_new(ix_layouts **out)
+{
+	ix_layouts *ls = calloc(1, sizeof *ls);
+	int rc = ls ? ix_bytemap_new(&ls->ids) : -ENOMEM;
+	if (rc) {
+		free(ls);
+		return rc;
+	}
+	*out = ls;
+	return 0;
+}
+
+void ix_layouts_free(ix_layouts *ls)
+{
+	if (!ls)
+		return;
+	ix_bytemap_free(ls->ids);
+	for (size_t i = 0; i < ls->n; i++)
+		free(ls->v[i].place);
+	free(ls->v);
+	nb_buf_free(&ls->key);
+	free(ls);
+}
+
+/* The place in f's union of each of the table's columns (-1: none). */
+static int column_places(const ix_allfile *f, const ix_table *tb,
+			 long **out)
+{
+	ix_strv seen = {0};
+	long *v = malloc((tb->nheaders + 1) * sizeof *v);
+	int rc = v ? 0 : -ENOMEM;
+	for (size_t c = 0; c < tb->nheaders && !rc; c++) {
+		nb_buf key = {0};
+		rc = ix_allfiles_column_key(&seen, tb->headers[c], &key);
+		if (!rc)
+			v[c] = ix_strv_find(&f->cols, key.s);
+		nb_buf_free(&key);
+	}
+	ix_strv_free(&seen);
+	if (rc)
+		free(v);
+	else
+		*out = v;
+	return rc;
+}
+
+int ix_layouts_of(ix_layouts *ls, const ix_allfiles *fs, const ix_table *tb,
+		  const ix_layout **out)
+{
+	nb_buf *key = &ls->key;	/* the name, then each header ('n': none) */
+	nb_buf_reset(key);
+	nb_buf_add(key, tb->name, strlen(tb->name) + 1);
+	for (size_t c = 0; c < tb->nheaders; c++) {
+		const char *h = tb->headers[c];
+		nb_buf_addc(key, h ? 's' : 'n');
+		if (h)
+			nb_buf_add(key, h, strlen(h) + 1);
+	}
+	if (key->oom)
+		return -ENOMEM;
+	int64_t id = ix_bytemap_get(ls->ids, key->s, key->len);
+	if (id) {
+		*out = &ls->v[id - 1];
+		return 0;
+	}
+	ix_layout *v = nb_grow(ls->v, &ls->cap, ls->n + 1, sizeof *v, 16);
+	if (!v)
+		return -ENOMEM;
+	ls->v = v;
+	char *name = ix_allfiles_name(tb->name);
+	if (!name)
+		return -ENOMEM;
+	const ix_allfile *f = ix_allfiles_find((ix_allfiles *)fs, name);
+	free(name);
+	ix_layout *l = &v[ls->n];
+	*out = l;
+	*l = (ix_layout){.file = f ? f - fs->v : -1};
+	int rc = f ? column_places(f, tb, &l->place) : 0;
+	if (!rc && !(rc = ix_bytemap_set(ls->ids, key->s, key->len,
+					  (int64_t)ls->n + 1)))
+		ls->n++;
+	else
+		free(l->place);
+	return rc;
 }

@@ -64,20 +64,8 @@ typedef struct {
 	bool from_rec;		/* the report's data is data's */
 	ix_check *checks;	/* its own checks and those across years */
 	size_t ccap;
-	ix_bytemap *layout_ids;	/* a table's key (layout_of): index + 1 */
-	struct layout *layouts;
-	size_t nlayouts, lcap;
-	nb_buf key;
+	ix_layouts *layouts;	/* where each table's rows go */
 } stmts;
-
-/* Where a table's rows go: its file of _all (-1: none), the place in the
- * file's union of each of its columns.  The same for every table of a
- * name and headers, as most of a template's are: found once each, they
- * cost half of rendering a report's chunks (callgrind, 1,000 reports). */
-typedef struct layout {
-	long file;
-	long *place;
-} layout;
 
 /* One report's chunks, a buffer per file of _all, as a reader rendered
  * them, until the writer adds them to the blocks.  A ring slot keeps its
@@ -239,31 +227,9 @@ static int put_lists(render *r, int64_t report, const identity *id,
 	return rc;
 }
 
-/* The place in f's union of each of the table's columns (-1: none). */
-static int column_places(const ix_allfile *f, const ix_table *tb,
-			 long **out)
-{
-	ix_strv seen = {0};
-	long *v = malloc((tb->nheaders + 1) * sizeof *v);
-	int rc = v ? 0 : -ENOMEM;
-	for (size_t c = 0; c < tb->nheaders && !rc; c++) {
-		nb_buf key = {0};
-		rc = ix_allfiles_column_key(&seen, tb->headers[c], &key);
-		if (!rc)
-			v[c] = ix_strv_find(&f->cols, key.s);
-		nb_buf_free(&key);
-	}
-	ix_strv_free(&seen);
-	if (rc)
-		free(v);
-	else
-		*out = v;
-	return rc;
-}
-
 /* Every row of the table as the report's own CSV has it: its label, its
  * printed numbers, each in its column's place in the file. */
-static int put_table(render *r, const layout *l, const ix_table *tb,
+static int put_table(render *r, const ix_layout *l, const ix_table *tb,
 		     const identity *id)
 {
 	size_t file = (size_t)l->file;
@@ -294,49 +260,6 @@ static int put_table(render *r, const layout *l, const ix_table *tb,
 	return 0;
 }
 
-/* The layout of tb (named), found or made. */
-static int layout_of(render *r, const ix_table *tb, const layout **out)
-{
-	stmts *s = r->s;
-	nb_buf *key = &s->key;	/* the name, then each header ('n': none) */
-	nb_buf_reset(key);
-	nb_buf_add(key, tb->name, strlen(tb->name) + 1);
-	for (size_t c = 0; c < tb->nheaders; c++) {
-		const char *h = tb->headers[c];
-		nb_buf_addc(key, h ? 's' : 'n');
-		if (h)
-			nb_buf_add(key, h, strlen(h) + 1);
-	}
-	if (key->oom)
-		return -ENOMEM;
-	int64_t id = ix_bytemap_get(s->layout_ids, key->s, key->len);
-	if (id) {
-		*out = &s->layouts[id - 1];
-		return 0;
-	}
-	layout *v = nb_grow(s->layouts, &s->lcap, s->nlayouts + 1, sizeof *v,
-			    16);
-	if (!v)
-		return -ENOMEM;
-	s->layouts = v;
-	char *name = ix_allfiles_name(tb->name);
-	if (!name)
-		return -ENOMEM;
-	const ix_allfiles *files = &r->d->files;
-	const ix_allfile *f = ix_allfiles_find((ix_allfiles *)files, name);
-	free(name);
-	layout *l = &v[s->nlayouts];
-	*out = l;
-	*l = (layout){.file = f ? f - files->v : -1};
-	int rc = f ? column_places(f, tb, &l->place) : 0;
-	if (!rc && !(rc = ix_bytemap_set(s->layout_ids, key->s, key->len,
-					  (int64_t)s->nlayouts + 1)))
-		s->nlayouts++;
-	else
-		free(l->place);
-	return rc;
-}
-
 static int put_tables(render *r, int64_t report, bool kept,
 		      const identity *id)
 {
@@ -345,8 +268,9 @@ static int put_tables(render *r, int64_t report, bool kept,
 	size_t n = r->s->data.ntables;
 	int rc = r->s->from_rec ? 0 : ix_rows_load(r->s->rows, report, &v, &n);
 	for (size_t i = 0; i < n && !rc; i++) {
-		const layout *l;
-		if (!v[i].name || (rc = layout_of(r, &v[i], &l)) ||
+		const ix_layout *l;
+		if (!v[i].name ||
+		    (rc = ix_layouts_of(r->s->layouts, &r->d->files, &v[i], &l)) ||
 		    l->file < 0)
 			continue;
 		if (!(kept && !files->v[l->file].changed))
@@ -463,7 +387,7 @@ static int prepare(stmts *s, FILE *err)
 {
 	int rc = ix_rows_new(s->db, err, &s->rows);
 	if (!rc)
-		rc = ix_bytemap_new(&s->layout_ids);
+		rc = ix_layouts_new(&s->layouts);
 	if (rc)
 		return rc;
 	for (int i = 0; i < Q_COUNT; i++) {
@@ -486,11 +410,7 @@ static void finalize(stmts *s)
 	nb_buf_free(&s->rec);
 	ix_recdata_free(&s->data);
 	free(s->checks);
-	ix_bytemap_free(s->layout_ids);
-	for (size_t i = 0; i < s->nlayouts; i++)
-		free(s->layouts[i].place);
-	free(s->layouts);
-	nb_buf_free(&s->key);
+	ix_layouts_free(s->layouts);
 }
 
 /* Every report's chunks, rendered on every reader. */

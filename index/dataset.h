@@ -101,6 +101,23 @@ ix_allfile *ix_allfiles_find(ix_allfiles *fs, const char *name);
  * seen holds the table's headers so far.  0 or -ENOMEM. */
 int ix_allfiles_column_key(ix_strv *seen, const char *header, nb_buf *key);
 void ix_allfiles_free(ix_allfiles *fs);
+/* Where a table's rows go in _all: its file (an index into ix_allfiles'
+ * v; -1: none) and the place in the file's union of each of its columns
+ * (place[c], -1: none). */
+typedef struct {
+	long file;
+	long *place;
+} ix_layout;
+/* Tables' layouts, each found once per name and headers (allfiles.c):
+ * most of a template's tables share them, and finding one was half of
+ * rendering a report's chunks (callgrind, 1,000 reports).  One a reader. */
+typedef struct ix_layouts ix_layouts;
+int ix_layouts_new(ix_layouts **out);
+/* tb's layout in fs (tb named), found or made, in *out until the next
+ * call.  0 or -ENOMEM. */
+int ix_layouts_of(ix_layouts *ls, const ix_allfiles *fs, const ix_table *tb,
+		  const ix_layout **out);
+void ix_layouts_free(ix_layouts *ls);
 /* The files of _all compressed in blocks (blocks.c): each file's body is
  * its chunks in report order, packed whole into blocks of about
  * IX_BLOCK_SIZE bytes (measured: README, "Performance"), each one zstd
