@@ -10,8 +10,8 @@
  * interrupted or failed build never leaves a broken index behind.
  *
  * What is at dbpath is looked at by oldindex.c, raw files are read by
- * rawfile.c, and the temporary file is locked and cleaned up by
- * tmpindex.c.
+ * rawfile.c, renamed files are found by renamed.c, and the temporary file
+ * is locked and cleaned up by tmpindex.c.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -71,8 +71,7 @@ typedef struct {
 	int file;		/* the temporary file, open (its lock) */
 	unsigned done;		/* files done, for progress */
 	unsigned uncommitted;	/* reports stored since the last commit */
-	ix_gone_set gone;	/* the old index's reports whose path is gone */
-	sqlite3_stmt *names_path;	/* does a report's warning name its file */
+	ix_renames *renames;	/* the old index's reports whose path is gone */
 } builder;
 
 static int add_source(builder *b, int64_t id, const char *rel, int64_t size,
@@ -304,59 +303,6 @@ static int prepare(sqlite3 *db, const char *sql, sqlite3_stmt **st, FILE *err)
 
 /* ---- renamed files ------------------------------------------------------------ */
 
-/* The old index's reports whose path is no longer among files (both are
- * sorted by path). */
-static int find_gone(builder *b, const ix_old_index *o, const ix_files *files)
-{
-	size_t j = 0;
-	for (size_t i = 0; i < o->n; i++) {
-		const ix_old_source *s = &o->v[i];
-		while (j < files->n && strcmp(files->v[j].rel, s->path) < 0)
-			j++;
-		if (j < files->n && !strcmp(files->v[j].rel, s->path))
-			continue;
-		if (!s->error && s->sha256 &&
-		    ix_gone_add(&b->gone, s->id, s->path, s->sha256))
-			return -ENOMEM;
-	}
-	ix_gone_sort(&b->gone);
-	return 0;
-}
-
-/* The old report that can be reused for the new path f as it is: the same
- * bytes (hashed now), and no warning naming its old path; or NULL.  A file
- * that cannot be read here is left to the parse, which says why. */
-static const ix_gone *renamed_from(builder *b, const ix_file *f, int *rc)
-{
-	char *data = NULL, hex[65];
-	size_t len = 0;
-	struct stat st;
-
-	*rc = 0;
-	if (!b->gone.n || ix_read_raw(b->rawdir, b->realroot, f->rel, &data, &len, &st))
-		return NULL;
-	ix_gone *g = NULL;
-	if (!ix_sha256_hex(data, len, hex))
-		g = ix_gone_find(&b->gone, hex, f->rel);
-	free(data);
-	if (!g)
-		return NULL;
-	if (!b->names_path &&
-	    (*rc = prepare(b->db, "SELECT count(*) FROM old.warning"
-			   " WHERE report = ? AND instr(text, ?) > 0",
-			   &b->names_path, b->err)))
-		return NULL;
-	sqlite3_bind_int64(b->names_path, 1, g->id);
-	sqlite3_bind_text(b->names_path, 2, g->path, -1, SQLITE_STATIC);
-	int64_t named = sqlite3_step(b->names_path) == SQLITE_ROW ?
-		sqlite3_column_int64(b->names_path, 0) : 1;
-	sqlite3_reset(b->names_path);
-	if (named)
-		return NULL;
-	g->taken = true;
-	return g;
-}
-
 /* Records f, unchanged or renamed, as the old report id: its rows are
  * copied from the old index. */
 static int reuse(builder *b, int64_t id, const ix_file *f, const char *sha)
@@ -372,44 +318,15 @@ static int reuse(builder *b, int64_t id, const ix_file *f, const char *sha)
 	return rc;
 }
 
-/* Attaches the old index as "old", read-only: it is only copied from, and
- * must stay intact whatever happens to this build. */
-static int attach_old(builder *b, const char *dbpath)
-{
-	nb_buf uri = {0};
-	nb_buf_adds(&uri, "file:");
-	for (const unsigned char *p = (const unsigned char *)dbpath; *p; p++) {
-		if (*p == '%' || *p == '?' || *p == '#' || *p <= ' ' || *p >= 0x7F)
-			nb_buf_printf(&uri, "%%%02X", *p);
-		else
-			nb_buf_add(&uri, p, 1);
-	}
-	nb_buf_adds(&uri, "?mode=ro");
-	if (uri.oom)
-		return -ENOMEM;
-	sqlite3_stmt *att;
-	int rc = prepare(b->db, "ATTACH DATABASE ? AS old", &att, b->err);
-	if (!rc) {
-		sqlite3_bind_text(att, 1, uri.s, -1, SQLITE_STATIC);
-		if (sqlite3_step(att) != SQLITE_DONE) {
-			ix_say(b->err, "%s: %s", dbpath, sqlite3_errmsg(b->db));
-			rc = -EIO;
-		}
-		sqlite3_finalize(att);
-	}
-	nb_buf_free(&uri);
-	return rc;
-}
-
 static int fill(builder *b, const ix_old_index *o, const ix_files *files,
 		const char *dbpath)
 {
 	sqlite3 *db = b->db;
 	int rc = 0;
-	/* attached to compare with (renamed_from, treekeep.c), for its
+	/* attached to compare with (renamed.c, treekeep.c), for its
 	 * blocks of _all (blocks.c) and its inode numbers (inodes.c); its
 	 * rows, when reusable, are in the copy already (carryover.c) */
-	if (o->same_schema && (rc = attach_old(b, dbpath)))
+	if (o->same_schema && (rc = ix_old_attach(db, dbpath, b->err)))
 		return rc;
 	if ((rc = ix_exec(db, "CREATE TEMP TABLE reuse(id INTEGER PRIMARY KEY);"
 			  "BEGIN;", b->err)) ||
@@ -432,14 +349,16 @@ static int fill(builder *b, const ix_old_index *o, const ix_files *files,
 	size_t cursor = 0;
 	if (files->n && !(b->jobs = calloc(files->n, sizeof *b->jobs)))
 		return -ENOMEM;
-	if (o->reusable && (rc = find_gone(b, o, files)))
+	if (o->reusable && (rc = ix_renames_new(o, files, &b->renames)))
 		return rc;
 	for (size_t i = 0; i < files->n && !rc; i++) {
 		if (ix_cancelled(b->cancel))
 			return NB_CANCELLED;
 		const ix_file *f = &files->v[i];
 		const ix_old_source *s = o->reusable ? ix_old_find(o, &cursor, f->rel) : NULL;
-		const ix_gone *g = s ? NULL : renamed_from(b, f, &rc);
+		const ix_gone *g = s || !b->renames ? NULL :
+			ix_renamed_from(b->renames, db, b->rawdir,
+					b->realroot, f, b->err, &rc);
 		int64_t id = s ? s->id : g ? g->id : next_id++;
 		if (rc)
 			break;
@@ -562,8 +481,7 @@ static int build_new(const char *dbpath, const char *rawdir,
 
 	sqlite3_finalize(b.add_source);
 	sqlite3_finalize(b.add_reuse);
-	sqlite3_finalize(b.names_path);
-	ix_gone_free(&b.gone);
+	ix_renames_free(b.renames);
 	free_work(&b);
 	if (sqlite3_close(b.db) != SQLITE_OK && !rc) {
 		ix_say(err, "%s: %s", tmp.s, sqlite3_errmsg(b.db));

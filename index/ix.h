@@ -142,6 +142,9 @@ bool ix_old_same_file(const ix_old_source *s, const ix_file *f);
 bool ix_old_failure_stands(const ix_old_source *s);
 /* Whether the old index matches files exactly: nothing to build. */
 bool ix_old_current(const ix_old_index *o, const ix_files *files);
+/* Attaches the index at dbpath to db as "old", read-only.  0, -ENOMEM or
+ * -EIO (said on err). */
+int ix_old_attach(sqlite3 *db, const char *dbpath, FILE *err);
 
 /* ---- files left out (leftout.c) ------------------------------------------ */
 
@@ -206,18 +209,23 @@ typedef struct {
 	bool taken;		/* reused for a new path already */
 } ix_gone;
 
-typedef struct {
-	ix_gone *v;
-	size_t n, cap;
-} ix_gone_set;
+/* The reports of the last index whose path is gone, to be found again by
+ * content. */
+typedef struct ix_renames ix_renames;
 
-int ix_gone_add(ix_gone_set *g, int64_t id, const char *path,
-		const char *sha256);
-/* Sorts by hash, before ix_gone_find. */
-void ix_gone_sort(ix_gone_set *g);
-/* A report not taken yet with this content and rel's extension, or NULL. */
-ix_gone *ix_gone_find(ix_gone_set *g, const char *sha256, const char *rel);
-void ix_gone_free(ix_gone_set *g);
+/* Those of o's reports whose path is not among files (both sorted by
+ * path); they borrow o's strings.  0 or -ENOMEM. */
+int ix_renames_new(const ix_old_index *o, const ix_files *files,
+		   ix_renames **out);
+/* The gone report the new path f can reuse as it is: the same bytes
+ * (hashed now), the same extension, not taken yet, and no warning of it
+ * in the index attached to db as "old" naming its old path; else NULL.  A
+ * file that cannot be read here is left to the parse, which says why.
+ * *rc: 0, or -EIO (said on err). */
+const ix_gone *ix_renamed_from(ix_renames *r, sqlite3 *db,
+			       const char *rawdir, const char *realroot,
+			       const ix_file *f, FILE *err, int *rc);
+void ix_renames_free(ix_renames *r);
 
 /* ---- a build's cancel request (cancel.c) ---------------------------------- */
 

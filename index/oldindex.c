@@ -4,6 +4,7 @@
  * whether its rows can be reused (same schema and parser version), and
  * its sources, to tell which raw files changed since.  Every page of it
  * is checked unless its seal (seal.c) says it is as it was found whole.
+ * The build attaches it to the new index to copy from (ix_old_attach).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -305,3 +306,35 @@ bool ix_old_current(const ix_old_index *o, const ix_files *files)
 	return true;
 }
 
+/* Attaches the old index as "old", read-only: it is only copied from, and
+ * must stay intact whatever happens to this build. */
+int ix_old_attach(sqlite3 *db, const char *dbpath, FILE *err)
+{
+	nb_buf uri = {0};
+	nb_buf_adds(&uri, "file:");
+	for (const unsigned char *p = (const unsigned char *)dbpath; *p; p++) {
+		if (*p == '%' || *p == '?' || *p == '#' || *p <= ' ' || *p >= 0x7F)
+			nb_buf_printf(&uri, "%%%02X", *p);
+		else
+			nb_buf_add(&uri, p, 1);
+	}
+	nb_buf_adds(&uri, "?mode=ro");
+	if (uri.oom)
+		return -ENOMEM;
+	sqlite3_stmt *att;
+	int rc = 0;
+	if (sqlite3_prepare_v2(db, "ATTACH DATABASE ? AS old", -1, &att,
+			       NULL) != SQLITE_OK) {
+		ix_say_db(err, db);
+		rc = -EIO;
+	} else {
+		sqlite3_bind_text(att, 1, uri.s, -1, SQLITE_STATIC);
+		if (sqlite3_step(att) != SQLITE_DONE) {
+			ix_say(err, "%s: %s", dbpath, sqlite3_errmsg(db));
+			rc = -EIO;
+		}
+		sqlite3_finalize(att);
+	}
+	nb_buf_free(&uri);
+	return rc;
+}
