@@ -261,7 +261,7 @@ static int file_header(const ix_allfile *f, nb_buf *h, int index)
 		for (size_t c = 0; c < f->cols.n; c++)
 			ix_csv_field(h, f->cols.v[c], false);
 	}
-	ix_csv_end(h, false);
+	ix_csv_end(h);
 	return h->oom ? -ENOMEM : 0;
 }
 

@@ -198,7 +198,7 @@ static int put_lists(render *r, int64_t report, const identity *id,
 		ix_csv_field(b, v[i].rule, false);
 		ix_csv_field(b, v[i].subject, false);
 		ix_csv_field(b, v[i].detail, false);
-		ix_csv_end(b, false);
+		ix_csv_end(b);
 		(*failed)++;
 	}
 
@@ -209,7 +209,7 @@ static int put_lists(render *r, int64_t report, const identity *id,
 	while (!rc && (step = sqlite3_step(st)) == SQLITE_ROW) {
 		put_identity(b, id);
 		ix_csv_field(b, col_text(st, 0), false);
-		ix_csv_end(b, false);
+		ix_csv_end(b);
 		(*warnings)++;
 	}
 	if (!rc && step != SQLITE_DONE)
@@ -222,7 +222,7 @@ static int put_lists(render *r, int64_t report, const identity *id,
 		ix_csv_field(b, col_text(info, c), false);
 	nb_buf_printf(b, ",%lld,%lld", (long long)*warnings,
 		      (long long)*failed);
-	ix_csv_end(b, false);
+	ix_csv_end(b);
 	r->c->records[IX_ALL_REPORTS]++;
 	return rc;
 }
@@ -254,7 +254,7 @@ static int put_table(render *r, const ix_layout *l, const ix_table *tb,
 		ix_csv_field(b, row->label, false);
 		for (size_t c = 0; c < f->cols.n; c++)
 			ix_csv_field(b, values[c], false);
-		ix_csv_end(b, false);
+		ix_csv_end(b);
 		r->c->records[file]++;
 	}
 	return 0;

@@ -470,9 +470,9 @@ char *ix_name_dup(const char *name, const char *suffix, unsigned k);
 void ix_render_text(nb_buf *b, const char *text);
 
 /* One CSV record field by field: RFC 4180 quoting; the record ends with
- * "\r\n" (crlf) or "\n". */
+ * "\n", the unix dialect (ix_csv_crlf makes the excel one from it). */
 void ix_csv_field(nb_buf *b, const char *field, bool first);
-void ix_csv_end(nb_buf *b, bool crlf);
+void ix_csv_end(nb_buf *b);
 
 /* The excel dialect of records written with LF ends: each record's LF
  * becomes CRLF (line breaks inside a quoted field stay).  Copies bytes

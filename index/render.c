@@ -52,9 +52,9 @@ void ix_csv_field(nb_buf *b, const char *field, bool first)
 	nb_buf_add(b, "\"", 1);
 }
 
-void ix_csv_end(nb_buf *b, bool crlf)
+void ix_csv_end(nb_buf *b)
 {
-	nb_buf_adds(b, crlf ? "\r\n" : "\n");
+	nb_buf_add(b, "\n", 1);
 }
 
 /* Copies the part of src[0..n), at *pos in the output form, that falls in

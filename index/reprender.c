@@ -193,12 +193,12 @@ static void put_records(nb_buf *b, const char *label_header,
 	ix_csv_field(b, label_header, true);
 	for (size_t c = 0; c < ncols; c++)
 		ix_csv_field(b, header[c], false);
-	ix_csv_end(b, false);
+	ix_csv_end(b);
 	for (size_t r = 0; r < nrows; r++) {
 		ix_csv_field(b, labels[r], true);
 		for (size_t c = 0; c < ncols; c++)
 			ix_csv_field(b, values[r * ncols + c], false);
-		ix_csv_end(b, false);
+		ix_csv_end(b);
 	}
 }
 

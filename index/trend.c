@@ -126,7 +126,7 @@ static void render(column *cols, size_t ncols, const ix_strv *rows, nb_buf *b)
 		ix_csv_field(b, cols[c].year_dir, false);
 		cols[c].hint = 0;
 	}
-	ix_csv_end(b, false);
+	ix_csv_end(b);
 	for (size_t r = 0; r < rows->n; r++) {
 		ix_csv_field(b, rows->v[r], true);
 		for (size_t c = 0; c < ncols; c++) {
@@ -136,7 +136,7 @@ static void render(column *cols, size_t ncols, const ix_strv *rows, nb_buf *b)
 			ix_csv_field(b, i >= 0 ? col->values.v[i] : NULL,
 				     false);
 		}
-		ix_csv_end(b, false);
+		ix_csv_end(b);
 	}
 }
 

@@ -1,5 +1,6 @@
 /* fuzz_render.c — the CSV and JSON renderers: fields split at '\x1F'
- * written as one CSV record must read back as the same fields (RFC 4180);
+ * written as one CSV record must read back as the same fields (RFC 4180),
+ * in the unix dialect and in the excel one made from it (ix_csv_crlf);
  * any string, as meta.json shows a path (nb_printable, then cJSON), must
  * be valid JSON that reads back the same; text renders with one final
  * newline. */
@@ -11,9 +12,10 @@
 #include "index.h"
 #include "ix.h"
 
-/* Reads the CSV record in s back into fields, checking each against the
- * next expected one; returns the count read. */
-static size_t csv_read_check(const char *s, char **want, size_t nwant)
+/* Reads the CSV record in s, ended by end, back into fields, checking
+ * each against the next expected one; returns the count read. */
+static size_t csv_read_check(const char *s, char **want, size_t nwant,
+			     const char *end)
 {
 	size_t k = 0;
 	const char *p = s;
@@ -44,7 +46,7 @@ static size_t csv_read_check(const char *s, char **want, size_t nwant)
 			break;
 		p++;
 	}
-	FUZZ_CHECK(!strcmp(p, "\r\n"));
+	FUZZ_CHECK(!strcmp(p, end));
 	return k;
 }
 
@@ -66,9 +68,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	nb_buf b = {0};
 	for (size_t i = 0; i < n; i++)
 		ix_csv_field(&b, fields[i], i == 0);
-	ix_csv_end(&b, true);
+	ix_csv_end(&b);
 	FUZZ_CHECK(!b.oom);
-	FUZZ_CHECK(csv_read_check(b.s, fields, n) == n);
+	FUZZ_CHECK(csv_read_check(b.s, fields, n, "\n") == n);
+	nb_buf excel = {0};
+	FUZZ_CHECK(ix_csv_crlf(&excel, b.s, b.len) == 0);
+	FUZZ_CHECK(csv_read_check(excel.s, fields, n, "\r\n") == n);
+	nb_buf_free(&excel);
 	nb_buf_free(&b);
 
 	ix_render_text(&b, fields[0]);

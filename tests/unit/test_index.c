@@ -204,8 +204,13 @@ static void test_csv_and_text(void **state)
 	ix_csv_field(&b, "say \"hi\"", false);
 	ix_csv_field(&b, NULL, false);
 	ix_csv_field(&b, "two\nlines", false);
-	ix_csv_end(&b, true);
-	assert_string_equal(b.s, "项目,\"a,b\",\"say \"\"hi\"\"\",,\"two\nlines\"\r\n");
+	ix_csv_end(&b);
+	assert_string_equal(b.s, "项目,\"a,b\",\"say \"\"hi\"\"\",,\"two\nlines\"\n");
+	nb_buf excel = {0};
+	assert_int_equal(ix_csv_crlf(&excel, b.s, b.len), 0);
+	assert_string_equal(excel.s,
+			    "项目,\"a,b\",\"say \"\"hi\"\"\",,\"two\nlines\"\r\n");
+	nb_buf_free(&excel);
 	nb_buf_free(&b);
 
 	ix_render_text(&b, "一\r\n二\r三\n\n\n");
