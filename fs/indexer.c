@@ -12,6 +12,9 @@
  * run inside the daemon, a refresh at 100,000 reports raised its peak by
  * 17 MiB and left 10 MiB behind.
  *
+ * The indexer runs with glibc's malloc asking for transparent huge pages
+ * (child_env_make, below), unless GLIBC_TUNABLES already says otherwise.
+ *
  * Errors go to fuse_log: the terminal, or syslog once in the background.
  * The indexer is looked for beside this program (a build tree, or both
  * installed in one directory), in ../libexec/nianbaofs from it (`make
@@ -22,6 +25,7 @@
 #include <libgen.h>
 #include <signal.h>
 #include <spawn.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -75,16 +79,74 @@ int nb_indexer_path(char *buf, size_t len)
 	return -ENOENT;
 }
 
+#define TUNABLES "GLIBC_TUNABLES="
+#define HUGETLB "glibc.malloc.hugetlb="
+
+/* The indexer's environment; mine is the variable made for it, if any. */
+typedef struct {
+	char **env;
+	char *mine;
+} child_env;
+
+/*
+ * This process's environment, with glibc's malloc told to back the heaps
+ * with transparent huge pages where the kernel gives them only when asked
+ * (/sys/kernel/mm/transparent_hugepage/enabled "madvise", as on the
+ * development machine).  A page fault costs ~10 us on that virtual
+ * machine: a build of the 10,000 bench reports took 14,000 faults, 3,500
+ * with huge pages, and ~3 % less time (the README's Performance).
+ * GLIBC_TUNABLES that already names the tunable is left as it is (=0
+ * turns it off); other tunables are kept; a glibc older than 2.35 ignores
+ * one it does not know.
+ */
+static int child_env_make(child_env *ce)
+{
+	size_t n = 0, at = SIZE_MAX;
+	for (; environ[n]; n++)
+		if (strncmp(environ[n], TUNABLES, sizeof TUNABLES - 1) == 0)
+			at = n;
+	const char *old = at == SIZE_MAX ? NULL : environ[at];
+	*ce = (child_env){.env = environ};
+	if (old && strstr(old, HUGETLB))
+		return 0;
+	const char *val = old ? old + sizeof TUNABLES - 1 : "";
+	size_t len = sizeof TUNABLES + strlen(val) + sizeof HUGETLB "1";
+	ce->mine = malloc(len);
+	ce->env = calloc(n + 2, sizeof *ce->env);
+	if (!ce->mine || !ce->env) {
+		free(ce->mine);
+		free(ce->env);
+		return -ENOMEM;
+	}
+	snprintf(ce->mine, len, TUNABLES "%s%s" HUGETLB "1", val,
+		 *val ? ":" : "");
+	memcpy(ce->env, environ, n * sizeof *ce->env);
+	ce->env[at == SIZE_MAX ? n : at] = ce->mine;
+	return 0;
+}
+
+static void child_env_free(child_env *ce)
+{
+	if (ce->mine)
+		free(ce->env);
+	free(ce->mine);
+}
+
 int nb_indexer_exec(char **argv)
 {
 	char path[PATH_MAX];
-	int rc = nb_indexer_path(path, sizeof path);
+	child_env ce;
 
-	if (rc < 0)
+	if (nb_indexer_path(path, sizeof path) < 0)
 		return NB_EXIT_FAIL;
+	if (child_env_make(&ce) < 0) {
+		fuse_log(FUSE_LOG_ERR, "nianbaofs: %s\n", strerror(ENOMEM));
+		return NB_EXIT_FAIL;
+	}
 	argv[0] = path;
-	execv(path, argv);
+	execve(path, argv, ce.env);
 	fuse_log(FUSE_LOG_ERR, "nianbaofs: %s: %s\n", path, strerror(errno));
+	child_env_free(&ce);
 	return NB_EXIT_FAIL;
 }
 
@@ -117,12 +179,18 @@ int nb_indexer_spawn(const char *const *args, int errfd, pid_t *pid)
 	posix_spawnattr_t at;
 	sigset_t none;
 	sigemptyset(&none);
-	if (!rc && !(rc = posix_spawnattr_init(&at))) {
-		posix_spawnattr_setsigmask(&at, &none);
-		posix_spawnattr_setflags(&at, POSIX_SPAWN_SETSIGMASK);
-		rc = posix_spawn(pid, path, &fa, &at, (char *const *)argv,
-				 environ);
-		posix_spawnattr_destroy(&at);
+	child_env ce;
+	if (!rc && child_env_make(&ce) < 0)
+		rc = ENOMEM;
+	else if (!rc) {
+		if (!(rc = posix_spawnattr_init(&at))) {
+			posix_spawnattr_setsigmask(&at, &none);
+			posix_spawnattr_setflags(&at, POSIX_SPAWN_SETSIGMASK);
+			rc = posix_spawn(pid, path, &fa, &at,
+					 (char *const *)argv, ce.env);
+			posix_spawnattr_destroy(&at);
+		}
+		child_env_free(&ce);
 	}
 	posix_spawn_file_actions_destroy(&fa);
 	if (rc) {

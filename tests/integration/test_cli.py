@@ -189,6 +189,59 @@ def test_unreadable_file_fails_but_others_are_indexed(nianbaofs, env):
         shutil.rmtree(base, ignore_errors=True)
 
 
+# The indexer runs with glibc's malloc on transparent huge pages
+# (fs/indexer.c): what GLIBC_TUNABLES each build is started with, told by
+# an indexer standing in for the real one, which it then becomes.
+TUNABLES_CASES = [
+    (None, "glibc.malloc.hugetlb=1"),
+    ("", "glibc.malloc.hugetlb=1"),
+    ("glibc.malloc.arena_max=2",
+     "glibc.malloc.arena_max=2:glibc.malloc.hugetlb=1"),
+    ("glibc.malloc.hugetlb=0", "glibc.malloc.hugetlb=0"),
+]
+
+
+def logging_indexer(nianbaofs, base):
+    """nianbaofs copied to base beside an indexer that appends its
+    GLIBC_TUNABLES to base/tunables.log and execs the real one."""
+    prog = copy_programs(nianbaofs, base)
+    real = base / "real-nianbaofs-index"
+    (base / "nianbaofs-index").rename(real)
+    log = base / "tunables.log"
+    script = base / "nianbaofs-index"
+    script.write_text("#!/bin/sh\n"
+                      f"printf '%s\\n' \"${{GLIBC_TUNABLES-unset}}\" >> '{log}'\n"
+                      f"exec '{real}' \"$@\"\n")
+    script.chmod(0o755)
+    return prog, log
+
+
+@pytest.mark.parametrize("given,child", TUNABLES_CASES)
+def test_index_runs_with_huge_pages(nianbaofs, fresh_raw, tmp_path, env,
+                                    given, child):
+    prog, log = logging_indexer(nianbaofs, tmp_path)
+    env = dict(env)
+    env.pop("GLIBC_TUNABLES", None)
+    if given is not None:
+        env["GLIBC_TUNABLES"] = given
+    r = run([prog, "index", "-q", "--db", tmp_path / "ix.sqlite",
+             fresh_raw], env=env)
+    assert r.returncode == 0, r.stderr
+    assert log.read_text().splitlines() == [child]
+    assert summary(r.stdout)["reports indexed"] == len(RAW_REPORTS)
+
+
+@needs_fuse
+def test_mount_builds_with_huge_pages(nianbaofs, fresh_raw, tmp_path, env):
+    prog, log = logging_indexer(nianbaofs, tmp_path)
+    env = dict(env, GLIBC_TUNABLES="glibc.malloc.arena_max=2")
+    with mounted(prog, fresh_raw, tmp_path / "mnt", tmp_path / "ix.sqlite",
+                 env=env) as mnt:
+        assert sorted(p.name for p in mnt.iterdir())
+    assert log.read_text().splitlines()[0] == (
+        "glibc.malloc.arena_max=2:glibc.malloc.hugetlb=1")
+
+
 def test_db_option_forms(nianbaofs, fresh_raw, tmp_path, env):
     for argv, db in ((["--db", tmp_path / "a.sqlite"], tmp_path / "a.sqlite"),
                      ([f"--db={tmp_path / 'b.sqlite'}"], tmp_path / "b.sqlite"),
