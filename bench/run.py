@@ -158,7 +158,7 @@ def main():
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--cold-runs", type=int, default=1,
                     help="runs of each cold command (each reads everything "
-                    "from disk: slow)")
+                    "from disk: slow; 0 leaves the cold passes out)")
     ap.add_argument("--work", type=pathlib.Path,
                     help="working directory (default: a temporary one)")
     ap.add_argument("--out", type=pathlib.Path,
@@ -168,6 +168,9 @@ def main():
                     f"{','.join(KEYS)} (default: all)")
     ap.add_argument("binary", type=pathlib.Path)
     a = ap.parse_args()
+    # hyperfine takes --runs 0 as no limit: a cold pass would never end
+    if a.runs < 1 or a.cold_runs < 0:
+        ap.error("--runs must be at least 1 and --cold-runs at least 0")
     passes = a.passes.split(",")
     unknown = [p for p in passes if p not in KEYS]
     if unknown:
@@ -251,7 +254,7 @@ def main():
         sh(f"cp -r {m} {local}")
         # the peak after each step, so that the step which set it is known
         steps = [("cp -r", daemon_hwm(daemon.pid))]
-        cold = is_root()
+        cold = is_root() and a.cold_runs > 0
         served = daemon_cpu(daemon.pid)
         for key, name, tool in zip(KEYS, NAMES, TOOLS):
             if key not in passes:
@@ -277,7 +280,9 @@ def main():
                 t.add(f"{name}, {label}", f"{on_m:.3f} s",
                       f"local {on_l:.3f} s{note}", f"{on_m / on_l:.2f}×")
                 steps.append((f"{key} {label}", daemon_hwm(daemon.pid)))
-        if not cold:
+        if not a.cold_runs:
+            t.add("cold runs", "left out: --cold-runs 0")
+        elif not cold:
             t.add("cold runs", "left out: dropping the page cache needs root")
         hwm = daemon_hwm(daemon.pid)
         unmount(m)
