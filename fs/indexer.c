@@ -93,8 +93,9 @@ typedef struct {
  * with transparent huge pages where the kernel gives them only when asked
  * (/sys/kernel/mm/transparent_hugepage/enabled "madvise", as on the
  * development machine).  A page fault costs ~10 us on that virtual
- * machine: a build of the 10,000 bench reports took 14,000 faults, 3,500
- * with huge pages, and ~3 % less time (the README's Performance).
+ * machine: a build of the 10,000 bench reports took 14,100-16,600 faults,
+ * 3,600-4,100 with huge pages, and 4 % less time (the README's
+ * Performance).
  * GLIBC_TUNABLES that already names the tunable is left as it is (=0
  * turns it off); other tunables are kept; a glibc older than 2.35 ignores
  * one it does not know.
@@ -140,7 +141,8 @@ int nb_indexer_exec(char **argv)
 	if (nb_indexer_path(path, sizeof path) < 0)
 		return NB_EXIT_FAIL;
 	if (child_env_make(&ce) < 0) {
-		fuse_log(FUSE_LOG_ERR, "nianbaofs: %s\n", strerror(ENOMEM));
+		fuse_log(FUSE_LOG_ERR, "nianbaofs: the environment of %s: %s\n",
+			 path, strerror(ENOMEM));
 		return NB_EXIT_FAIL;
 	}
 	argv[0] = path;
