@@ -29,12 +29,14 @@ struct ix_figures {
 	size_t *cols;		/* a table's figure columns, reused */
 	size_t cap;
 	nb_buf key;		/* a figure's, reused */
-	/* the report's figures so far, reused: each key's hash (ix_hash64),
-	 * its offset in keys and its value's in values */
-	uint64_t *hashes;
-	size_t *koff, *voff;
-	size_t n, hcap, kcap, vcap;
-	nb_buf keys, values;	/* their strings, each NUL-terminated */
+	/* the report's figures so far, reused: their keys and values, each
+	 * NUL-terminated, the i-th of one the i-th of the other */
+	nb_buf keys, values;
+	struct figure {
+		uint64_t hash;	/* of the key (ix_hash64) */
+		size_t key;	/* its offset in keys */
+	} *v;
+	size_t n, vcap;
 };
 
 /* Whether key (of hash h) is among the n keys so far: their hashes
@@ -45,7 +47,7 @@ struct ix_figures {
 static bool seen(const ix_figures *t, uint64_t h, const char *key)
 {
 	for (size_t i = 0; i < t->n; i++)
-		if (t->hashes[i] == h && !strcmp(t->keys.s + t->koff[i], key))
+		if (t->v[i].hash == h && !strcmp(t->keys.s + t->v[i].key, key))
 			return true;
 	return false;
 }
@@ -66,22 +68,11 @@ static int add_figure(ix_figures *t, const char *table, const char *label,
 	uint64_t h = ix_hash64(key->s, key->len, 0);
 	if (seen(t, h, key->s))
 		return 0;
-	uint64_t *hv = nb_grow(t->hashes, &t->hcap, t->n + 1, sizeof *hv, 64);
-	if (!hv)
+	struct figure *v = nb_grow(t->v, &t->vcap, t->n + 1, sizeof *v, 64);
+	if (!v)
 		return -ENOMEM;
-	t->hashes = hv;
-	size_t *kv = nb_grow(t->koff, &t->kcap, t->n + 1, sizeof *kv, 64);
-	if (!kv)
-		return -ENOMEM;
-	t->koff = kv;
-	size_t *vv = nb_grow(t->voff, &t->vcap, t->n + 1, sizeof *vv, 64);
-	if (!vv)
-		return -ENOMEM;
-	t->voff = vv;
-	hv[t->n] = h;
-	kv[t->n] = t->keys.len;
-	vv[t->n] = t->values.len;
-	t->n++;
+	t->v = v;
+	v[t->n++] = (struct figure){.hash = h, .key = t->keys.len};
 	nb_buf_add(&t->keys, key->s, key->len + 1);
 	nb_buf_add(&t->values, value, strlen(value) + 1);
 	return t->keys.oom || t->values.oom ? -ENOMEM : 0;
@@ -134,10 +125,9 @@ int ix_figures_read(ix_figures *t, int64_t report, ix_trend_column *c)
 	return rc ? rc : ix_figures_of(t, v, n, c);
 }
 
-/* The n strings at offsets off of text, each NUL-terminated, as *l (its
+/* The n NUL-terminated strings of text, one after the other, as *l (its
  * array just long enough) and *block, which holds them.  0 or -ENOMEM. */
-static int strings_of(const nb_buf *text, const size_t *off, size_t n,
-		      ix_strv *l, char **block)
+static int strings_of(const nb_buf *text, size_t n, ix_strv *l, char **block)
 {
 	if (!n)
 		return 0;
@@ -145,8 +135,10 @@ static int strings_of(const nb_buf *text, const size_t *off, size_t n,
 	l->v = malloc(n * sizeof *l->v);
 	if (!*block || !l->v)
 		return -ENOMEM;
-	for (size_t i = 0; i < n; i++)
-		l->v[i] = *block + off[i];
+	for (size_t i = 0, off = 0; i < n; i++) {
+		l->v[i] = *block + off;
+		off += strlen(l->v[i]) + 1;
+	}
 	l->n = l->cap = n;
 	return 0;
 }
@@ -168,10 +160,9 @@ int ix_figures_of(ix_figures *t, const ix_table *v, size_t n,
 				rc = add_table(t, &v[i],
 					       kinds[k] == NB_TABLE_ACTIVE);
 	if (!rc)
-		rc = strings_of(&t->keys, t->koff, t->n, &c->keys,
-				&c->keys_block);
+		rc = strings_of(&t->keys, t->n, &c->keys, &c->keys_block);
 	if (!rc)
-		rc = strings_of(&t->values, t->voff, t->n, &c->values,
+		rc = strings_of(&t->values, t->n, &c->values,
 				&c->values_block);
 	return rc;
 }
@@ -197,9 +188,7 @@ void ix_figures_free(ix_figures *t)
 	ix_rows_free(t->rows);
 	free(t->cols);
 	nb_buf_free(&t->key);
-	free(t->hashes);
-	free(t->koff);
-	free(t->voff);
+	free(t->v);
 	nb_buf_free(&t->keys);
 	nb_buf_free(&t->values);
 	free(t);
