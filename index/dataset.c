@@ -38,17 +38,25 @@
 #include "spill.h"
 
 enum {
-	Q_REPORTS, Q_INFO, Q_WARNINGS, Q_COUNT
+	Q_REPORTS, Q_WARNINGS, Q_COUNT
 };
+
+/* What a report's records print of its row (agency, year and directory
+ * first in every record; the rest in reports.csv's), in the order of
+ * Q_REPORTS' columns from INFO_FIRST on. */
+enum {
+	I_AGENCY, I_YEAR, I_AGENCY_DIR, I_YEAR_DIR, I_TITLE, I_PUBLISHED,
+	I_FORMAT, I_PATH, I_ENCODING, I_COUNT
+};
+#define INFO_FIRST 2
 
 static const char *const sql[Q_COUNT] = {
 	/* in the order of _all: by year (unknown last), agency, path */
-	[Q_REPORTS] = "SELECT r.id, r.id IN (SELECT id FROM temp.unchanged)"
+	[Q_REPORTS] = "SELECT r.id, r.id IN (SELECT id FROM temp.unchanged),"
+		" r.agency, r.year, r.agency_dir, r.year_dir,"
+		" r.title, r.published, r.format, s.path, r.encoding"
 		" FROM report r JOIN source s ON s.id = r.id"
 		" ORDER BY " IX_YEAR_KEY ", r.agency_dir, s.path",
-	[Q_INFO] = "SELECT r.agency, r.year, r.agency_dir, r.year_dir,"
-		" r.title, r.published, r.format, s.path, r.encoding"
-		" FROM report r JOIN source s ON s.id = r.id WHERE r.id = ?",
 	[Q_WARNINGS] = "SELECT text FROM warning WHERE report = ? ORDER BY seq",
 };
 
@@ -90,7 +98,9 @@ struct ix_dataset {
 	stmts *rd;		/* each reader's */
 	int64_t *ids;		/* the reports in the order of _all */
 	bool *kept;		/* whose chunks are the old index's */
-	size_t n;
+	size_t *info_at;	/* where each one's I_COUNT strings start */
+	size_t n, cap;
+	nb_buf info;		/* ... one after another, NUL-terminated */
 	chunks ring[IX_RENDER_WINDOW];
 };
 typedef struct ix_dataset dataset;
@@ -127,19 +137,15 @@ typedef struct {
 	nb_buf fields;
 } identity;
 
-static void make_identity(identity *id, const char *agency, int year,
-			  const char *agency_dir, const char *year_dir)
+static void make_identity(identity *id, const char *const *info)
 {
-	char y[16] = "";
-	if (year > 0)
-		snprintf(y, sizeof y, "%d", year);
 	nb_buf *b = &id->fields;
-	ix_csv_field(b, agency, true);
-	ix_csv_field(b, y, false);
+	ix_csv_field(b, info[I_AGENCY], true);
+	ix_csv_field(b, info[I_YEAR], false);
 	nb_buf dir = {0};
-	nb_buf_adds(&dir, agency_dir);
+	nb_buf_adds(&dir, info[I_AGENCY_DIR]);
 	nb_buf_addc(&dir, '/');
-	nb_buf_adds(&dir, year_dir);
+	nb_buf_adds(&dir, info[I_YEAR_DIR]);
 	if (dir.oom)
 		b->oom = true;
 	else
@@ -184,7 +190,7 @@ static int checks_of(stmts *s, int64_t report, const ix_check **v, size_t *n)
  * warnings first, counted for its record in reports.csv (a count of
  * each in SQL read the views again). */
 static int put_lists(render *r, int64_t report, const identity *id,
-		     sqlite3_stmt *info)
+		     const char *const *info)
 {
 	const ix_check *v = NULL;
 	size_t n = 0;
@@ -218,8 +224,8 @@ static int put_lists(render *r, int64_t report, const identity *id,
 
 	b = &r->c->chunk[IX_ALL_REPORTS];
 	put_identity(b, id);
-	for (int c = 4; c <= 8; c++)
-		ix_csv_field(b, col_text(info, c), false);
+	for (int f = I_TITLE; f <= I_ENCODING; f++)
+		ix_csv_field(b, info[f], false);
 	nb_buf_printf(b, ",%lld,%lld", (long long)*warnings,
 		      (long long)*failed);
 	ix_csv_end(b);
@@ -324,32 +330,29 @@ static int read_record(const dataset *d, stmts *s, int64_t report)
 	return rc;
 }
 
-/* Renders report's chunks on the statements s: all of them, or for a
- * report that kept its chunks, those of the table files that changed. */
-static int render_report(const dataset *d, stmts *s, int64_t report,
-			 bool kept, chunks *c)
+/* Renders the chunks of the i-th report of _all on the statements s: all
+ * of them, or for a report that kept its chunks, those of the table files
+ * that changed. */
+static int render_report(const dataset *d, stmts *s, size_t i, chunks *c)
 {
 	render r = {.d = d, .s = s, .c = c};
+	int64_t report = d->ids[i];
 	int rc = read_record(d, s, report);
 	if (rc)
 		return rc;
-	sqlite3_stmt *info = s->q[Q_INFO];
-	sqlite3_bind_int64(info, 1, report);
-	if (sqlite3_step(info) != SQLITE_ROW) {
-		sqlite3_reset(info);
-		return render_error(&r);
-	}
+	const char *info[I_COUNT];
+	info[0] = d->info.s + d->info_at[i];
+	for (int f = 1; f < I_COUNT; f++)
+		info[f] = info[f - 1] + strlen(info[f - 1]) + 1;
 	identity id = {0};
-	make_identity(&id, col_text(info, 0), sqlite3_column_int(info, 1),
-		      col_text(info, 2), col_text(info, 3));
-	rc = kept ? 0 : put_lists(&r, report, &id, info);
+	make_identity(&id, info);
+	rc = d->kept[i] ? 0 : put_lists(&r, report, &id, info);
 	if (!rc)
-		rc = put_tables(&r, report, kept, &id);
-	for (size_t i = 0; i < d->files.n && !rc; i++)
-		if (c->chunk[i].oom)
+		rc = put_tables(&r, report, d->kept[i], &id);
+	for (size_t f = 0; f < d->files.n && !rc; f++)
+		if (c->chunk[f].oom)
 			rc = -ENOMEM;
 	nb_buf_free(&id.fields);
-	sqlite3_reset(info);
 	return rc;
 }
 
@@ -365,7 +368,7 @@ static void work_report(void *ctx, unsigned w, size_t i)
 	chunks *c = &d->ring[i % IX_RENDER_WINDOW];
 	c->rc = reuse_chunks(d, c);
 	if (!c->rc && to_render(d, i) && !ix_cancelled(d->cancel))
-		c->rc = render_report(d, &d->rd[w], d->ids[i], d->kept[i], c);
+		c->rc = render_report(d, &d->rd[w], i, c);
 }
 
 /* On the writer, in order: report i's chunks into the blocks. */
@@ -439,28 +442,55 @@ static int render_all(dataset *d, size_t n, ix_readers *readers)
 	return rc;
 }
 
-/* The reports in the order of _all, and which kept their chunks. */
-static int load_reports(dataset *d, size_t *n)
+/* Room for n reports in d's arrays of them.  0 or -ENOMEM. */
+static int reserve_reports(dataset *d, size_t n)
+{
+	if (n <= d->cap)
+		return 0;
+	size_t cap = d->cap ? 2 * d->cap : 256;
+	int64_t *ids = realloc(d->ids, cap * sizeof *ids);
+	if (ids)
+		d->ids = ids;
+	bool *kept = realloc(d->kept, cap * sizeof *kept);
+	if (kept)
+		d->kept = kept;
+	size_t *at = realloc(d->info_at, cap * sizeof *at);
+	if (at)
+		d->info_at = at;
+	if (!ids || !kept || !at)
+		return -ENOMEM;
+	d->cap = cap;
+	return 0;
+}
+
+/* The reports in the order of _all, which kept their chunks, and what
+ * their records print of their rows: read here, in the scan that orders
+ * them, a reader looked each row up again (a page read each, 10,000
+ * reports: 4 % of the build's CPU, perf record). */
+static int load_reports(dataset *d)
 {
 	sqlite3_stmt *st;
 	if (sqlite3_prepare_v2(d->db, sql[Q_REPORTS], -1, &st, NULL) != SQLITE_OK)
 		return db_error(d->err, d->db);
-	size_t icap = 0, kcap = 0;
 	int rc = 0, step;
-	*n = 0;
+	d->n = 0;
 	while (!rc && (step = sqlite3_step(st)) == SQLITE_ROW) {
-		int64_t *ni = nb_grow(d->ids, &icap, *n + 1, sizeof *ni, 256);
-		if (ni)
-			d->ids = ni;
-		bool *nk = nb_grow(d->kept, &kcap, *n + 1, sizeof *nk, 256);
-		if (nk)
-			d->kept = nk;
-		if (!ni || !nk) {
-			rc = -ENOMEM;
+		if ((rc = reserve_reports(d, d->n + 1)))
 			break;
+		d->ids[d->n] = sqlite3_column_int64(st, 0);
+		d->kept[d->n] = sqlite3_column_int(st, 1);
+		d->info_at[d->n++] = d->info.len;
+		int year = sqlite3_column_int(st, INFO_FIRST + I_YEAR);
+		for (int f = 0; f < I_COUNT; f++) {
+			if (f != I_YEAR)
+				nb_buf_adds(&d->info,
+					    col_text(st, INFO_FIRST + f));
+			else if (year > 0)
+				nb_buf_printf(&d->info, "%d", year);
+			nb_buf_addc(&d->info, '\0');
 		}
-		d->ids[*n] = sqlite3_column_int64(st, 0);
-		d->kept[(*n)++] = sqlite3_column_int(st, 1);
+		if (d->info.oom)
+			rc = -ENOMEM;
 	}
 	if (!rc && step != SQLITE_DONE)
 		rc = db_error(d->err, d->db);
@@ -488,7 +518,7 @@ int ix_dataset_new(sqlite3 *db, FILE *err, ix_dataset **out)
 	if (!rc)
 		rc = ix_blocks_new(db, err, &d->files, d->old, &d->blocks);
 	if (!rc)
-		rc = load_reports(d, &d->n);
+		rc = load_reports(d);
 	if (!rc)
 		rc = ix_exec(db, year_sql, err);
 	if (rc == -ENOMEM)
@@ -524,5 +554,7 @@ void ix_dataset_free(ix_dataset *d)
 	ix_allfiles_free(&d->files);
 	free(d->ids);
 	free(d->kept);
+	free(d->info_at);
+	nb_buf_free(&d->info);
 	free(d);
 }
