@@ -161,7 +161,7 @@ static void work_file(void *ctx, unsigned worker, size_t i)
 	free_stored(b);
 	j->size = j->f->size;
 	j->mtime_ns = j->f->mtime_ns;
-	j->rc = ix_read_raw(b->rawdir, b->realroot, j->f->rel, &data, &len, &st);
+	j->rc = ix_read_raw(b->rawdir, b->realroot, j->f, &data, &len, &st);
 	if (j->rc)
 		return;
 	j->size = st.st_size;

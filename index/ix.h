@@ -76,6 +76,8 @@ typedef struct {
 	char *rel;		/* path relative to RAWDIR */
 	int64_t size;
 	int64_t mtime_ns;
+	dev_t dev;		/* the file the walk found inside RAWDIR */
+	ino_t ino;		/* (0: not known) */
 } ix_file;
 
 typedef struct {
@@ -160,12 +162,12 @@ int ix_report_current(const char *dbpath, const char *rawdir,
 
 /* ---- reading a raw file (rawfile.c) ---------------------------------------- */
 
-/* The whole of rawdir/rel, read through one descriptor so that st's size
- * and mtime are those of the bytes read; only a regular file below
+/* The whole of rawdir/f->rel, read through one descriptor so that st's
+ * size and mtime are those of the bytes read; only a regular file below
  * realroot (RAWDIR resolved) of at most IX_MAX_FILE_BYTES.  0,
  * NB_NOT_REGULAR_FILE, NB_OUTSIDE_RAWDIR, NB_TOO_LARGE or a negative
  * errno. */
-int ix_read_raw(const char *rawdir, const char *realroot, const char *rel,
+int ix_read_raw(const char *rawdir, const char *realroot, const ix_file *f,
 		char **data, size_t *len, struct stat *st);
 
 /* ---- the temporary index file (tmpindex.c) ------------------------------- */

@@ -98,7 +98,7 @@ const ix_gone *ix_renamed_from(ix_renames *g, sqlite3 *db,
 	struct stat st;
 
 	*rc = 0;
-	if (!g->n || ix_read_raw(rawdir, realroot, f->rel, &data, &len, &st))
+	if (!g->n || ix_read_raw(rawdir, realroot, f, &data, &len, &st))
 		return NULL;
 	ix_gone *found = NULL;
 	if (!ix_sha256_hex(data, len, hex))

@@ -57,6 +57,8 @@ static int push_file(ix_files *f, const char *rel, const struct stat *st)
 		.size = st->st_size,
 		.mtime_ns = (int64_t)st->st_mtim.tv_sec * 1000000000 +
 			    st->st_mtim.tv_nsec,
+		.dev = st->st_dev,
+		.ino = st->st_ino,
 	};
 	return 0;
 }
