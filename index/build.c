@@ -165,8 +165,7 @@ static void work_file(void *ctx, unsigned worker, size_t i)
 	if (j->rc)
 		return;
 	j->size = st.st_size;
-	j->mtime_ns = (int64_t)st.st_mtim.tv_sec * 1000000000 +
-		st.st_mtim.tv_nsec;
+	j->mtime_ns = ix_mtime_ns(&st);
 	if ((j->rc = ix_sha256_hex(data, len, j->sha)))
 		goto out;
 	j->hashed = true;

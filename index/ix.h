@@ -72,6 +72,12 @@ int ix_sha256_hex(const void *data, size_t len, char hex[65]);
 
 /* ---- the walk (walk.c) ------------------------------------------------------ */
 
+/* st's mtime in nanoseconds since the epoch, as the index records it. */
+static inline int64_t ix_mtime_ns(const struct stat *st)
+{
+	return (int64_t)st->st_mtim.tv_sec * 1000000000 + st->st_mtim.tv_nsec;
+}
+
 typedef struct {
 	char *rel;		/* path relative to RAWDIR */
 	int64_t size;

@@ -16,14 +16,16 @@
 
 /* Whether the file open as fd (st) is inside realroot: the walk checked
  * its links, but the file may have been replaced by a link since.  The
- * file the walk found (f's device and inode) is; another is looked up by
- * its path in /proc, which cost as much as reading the file (readlink:
- * 1.2 % of a build's CPU at 10,000 reports, perf record).  Without /proc
- * the walk's check stands. */
+ * file the walk found is: the same device, inode and mtime (an inode
+ * number freed and given to a new file outside would not keep the mtime
+ * to the nanosecond).  Another is looked up by its path in /proc, which
+ * cost as much as reading the file (readlink: 1.2 % of a build's CPU at
+ * 10,000 reports, perf record).  Without /proc the walk's check stands. */
 static bool fd_inside(int fd, const struct stat *st, const ix_file *f,
 		      const char *realroot)
 {
-	if (f->ino && st->st_dev == f->dev && st->st_ino == f->ino)
+	if (f->ino && st->st_dev == f->dev && st->st_ino == f->ino &&
+	    ix_mtime_ns(st) == f->mtime_ns)
 		return true;
 	char proc[64], real[PATH_MAX];
 	snprintf(proc, sizeof proc, "/proc/self/fd/%d", fd);

@@ -332,8 +332,7 @@ static int insert_all(tree *t, const char *rawdir)
 	if (!t->nreps) {
 		/* nothing below the root: it takes RAWDIR's own time */
 		struct stat st;
-		root_mtime = stat(rawdir, &st) ? 0 :
-			(int64_t)st.st_mtim.tv_sec * 1000000000 + st.st_mtim.tv_nsec;
+		root_mtime = stat(rawdir, &st) ? 0 : ix_mtime_ns(&st);
 	}
 	int64_t ino;
 	int rc = ix_noderows_add(t->nodes, 0, "", NULL, 0, root_mtime,

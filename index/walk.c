@@ -55,8 +55,7 @@ static int push_file(ix_files *f, const char *rel, const struct stat *st)
 	f->v[f->n++] = (ix_file){
 		.rel = copy,
 		.size = st->st_size,
-		.mtime_ns = (int64_t)st->st_mtim.tv_sec * 1000000000 +
-			    st->st_mtim.tv_nsec,
+		.mtime_ns = ix_mtime_ns(st),
 		.dev = st->st_dev,
 		.ino = st->st_ino,
 	};

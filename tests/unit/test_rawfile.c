@@ -1,11 +1,13 @@
 /*
  * test_rawfile.c — reading a raw file the walk found (index/rawfile.c),
  * when the file was changed between the walk and the read: the file the
- * walk saw is read; another regular file put in its place inside RAWDIR is
- * read too (its path looked up again); a link put in its place, or in place
- * of its directory, that leads out of RAWDIR is refused, never read.
+ * walk saw is read, rewritten in place or not; another regular file put in
+ * its place inside RAWDIR is read too (its path looked up again); a link
+ * put in its place, or in place of its directory, that leads out of RAWDIR
+ * is refused, never read.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -84,6 +86,19 @@ static void test_the_walked_file(void **state)
 	done(&t);
 }
 
+static void test_the_walked_file_rewritten(void **state)
+{
+	(void)state;
+	fixture t;
+	make(&t, "rawfile-rewritten");
+	/* the same inode, a new mtime: looked up again, and inside */
+	struct timespec later[2] = {{0, UTIME_OMIT}, {2000000000, 5}};
+	write_file(t.report, "rewritten", 9);
+	assert_int_equal(utimensat(AT_FDCWD, t.report, later, 0), 0);
+	assert_reads(&t, "rewritten");
+	done(&t);
+}
+
 static void test_another_file_inside(void **state)
 {
 	(void)state;
@@ -131,6 +146,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_the_walked_file),
+		cmocka_unit_test(test_the_walked_file_rewritten),
 		cmocka_unit_test(test_another_file_inside),
 		cmocka_unit_test(test_file_replaced_by_a_link_out),
 		cmocka_unit_test(test_directory_replaced_by_a_link_out),
