@@ -464,9 +464,10 @@ static int reserve_reports(dataset *d, size_t n)
 }
 
 /* The reports in the order of _all, which kept their chunks, and what
- * their records print of their rows: read here, in the scan that orders
- * them, a reader looked each row up again (a page read each, 10,000
- * reports: 4 % of the build's CPU, perf record). */
+ * their records print of their rows.  Those fields are read here, in the
+ * scan that orders the reports: looked up again by the readers, a row
+ * cost a page read each (10,000 reports: 4 % of the build's CPU, perf
+ * record). */
 static int load_reports(dataset *d)
 {
 	sqlite3_stmt *st;
