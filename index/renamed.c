@@ -38,7 +38,6 @@ static int by_hash(const void *a, const void *b)
 	return strcmp(((const ix_gone *)a)->sha256, ((const ix_gone *)b)->sha256);
 }
 
-
 static const char *extension(const char *path)
 {
 	const char *slash = strrchr(path, '/');
