@@ -28,9 +28,17 @@ static atomic_int stop;
  * reports made 575 brk and 126-288 madvise calls, 9 and 8 with these,
  * and 35,000-41,000 page faults, 27,000-35,000 (perf stat), for 2-3 MiB
  * more peak RSS (112 -> 115 MiB).  The memory stays the process's until
- * it exits, which a build does when it is done. */
+ * it exits, which a build does when it is done.
+ *
+ * Blocks of 128 KiB and more (SQLite's sorter, zstd's contexts, the
+ * larger buffers) were each a mapping of their own, unmapped when freed
+ * and faulted in again page by page when the next came: from the heaps
+ * up to glibc's largest threshold, 32 MiB, the same build made 8,600
+ * page faults instead of 11,900 (perf stat, 3 runs each), at about 19 us
+ * a fault on the machines we measure on (a first touch of 64 MiB). */
 #define TRIM_THRESHOLD (256 << 20)
 #define TOP_PAD (16 << 20)
+#define MMAP_THRESHOLD (32 << 20)
 
 static void on_stop(int sig)
 {
@@ -46,6 +54,7 @@ int main(int argc, char **argv)
 	/* both are hints: a libc that refuses them only costs the calls */
 	mallopt(M_TRIM_THRESHOLD, TRIM_THRESHOLD);
 	mallopt(M_TOP_PAD, TOP_PAD);
+	mallopt(M_MMAP_THRESHOLD, MMAP_THRESHOLD);
 	if (nb_index_setup() != 0)
 		nb_err("SQLite was in use before its settings were made");
 	memset(&sa, 0, sizeof sa);
