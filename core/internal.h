@@ -452,9 +452,13 @@ void nb_doc_release(nb_doc *d);
 
 /* decode.c: bytes -> UTF-8 with LF line ends; replaced counts the stray
  * bytes decoded as U+FFFD (a text otherwise readable).  0, NB_UNDECODABLE
- * or -ENOMEM. */
-int nb_decode(const void *buf, size_t len, char **text, size_t *textlen,
-	      const char **encoding, size_t *replaced);
+ * or -ENOMEM.  The converters are iconv's descriptors, kept from text to
+ * text: one set per thread. */
+typedef struct nb_converters nb_converters;
+int nb_converters_new(nb_converters **out);
+void nb_converters_free(nb_converters *cv);
+int nb_decode(nb_converters *cv, const void *buf, size_t len, char **text,
+	      size_t *textlen, const char **encoding, size_t *replaced);
 
 /* script.c */
 typedef struct nb_script nb_script;

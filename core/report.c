@@ -12,6 +12,7 @@
 struct nb_parser {
 	nb_script *script;
 	nb_tkeys *tkeys;
+	nb_converters *conv;
 };
 
 int nb_parser_new(nb_parser **out, const char **err)
@@ -28,11 +29,11 @@ int nb_parser_new(nb_parser **out, const char **err)
 		free(p);
 		return rc;
 	}
-	if ((rc = nb_tkeys_new(&p->tkeys)) < 0) {
+	if ((rc = nb_tkeys_new(&p->tkeys)) < 0 ||
+	    (rc = nb_converters_new(&p->conv)) < 0) {
 		if (err)
 			*err = "out of memory";
-		nb_script_close(p->script);
-		free(p);
+		nb_parser_free(p);
 		return rc;
 	}
 	*out = p;
@@ -45,6 +46,7 @@ void nb_parser_free(nb_parser *p)
 		return;
 	nb_script_close(p->script);
 	nb_tkeys_free(p->tkeys);
+	nb_converters_free(p->conv);
 	free(p);
 }
 
@@ -132,7 +134,8 @@ int nb_parse(nb_parser *p, const char *name, const void *buf, size_t len,
 	d.r = calloc(1, sizeof *d.r);
 	if (!d.r)
 		return -ENOMEM;
-	rc = nb_decode(buf, len, &text, &textlen, &encoding, &replaced);
+	rc = nb_decode(p->conv, buf, len, &text, &textlen, &encoding,
+		       &replaced);
 	if (rc < 0)
 		goto done;
 	if (replaced && (rc = nb_warn(d.r, "%zu byte%s not valid %s, read as "

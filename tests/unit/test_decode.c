@@ -17,16 +17,29 @@
 
 #include "internal.h"
 
+/* The decode group's converters, one set for every test in turn: as a
+ * parser's, kept from text to text. */
+static int open_converters(void **state)
+{
+	return nb_converters_new((nb_converters **)state) ? -1 : 0;
+}
+
+static int close_converters(void **state)
+{
+	nb_converters_free(*state);
+	return 0;
+}
+
 /* Decodes n bytes, expects success, the encoding and the text. */
-static void expect_decoded(const char *bytes, size_t n, const char *encoding,
-			   const char *want)
+static void expect_decoded(nb_converters *cv, const char *bytes, size_t n,
+			   const char *encoding, const char *want)
 {
 	char *text = NULL;
 	size_t len = 0;
 	const char *enc = NULL;
 	size_t replaced = 99;
 
-	assert_int_equal(nb_decode(bytes, n, &text, &len, &enc, &replaced), 0);
+	assert_int_equal(nb_decode(cv, bytes, n, &text, &len, &enc, &replaced), 0);
 	assert_int_equal(replaced, 0);
 	assert_non_null(text);
 	assert_string_equal(enc, encoding);
@@ -36,122 +49,112 @@ static void expect_decoded(const char *bytes, size_t n, const char *encoding,
 	free(text);
 }
 
-static void expect_unreadable(const char *bytes, size_t n)
+static void expect_unreadable(nb_converters *cv, const char *bytes, size_t n)
 {
 	char *text = NULL;
 	size_t len = 0;
 	const char *enc = NULL;
 	size_t replaced;
 
-	assert_int_equal(nb_decode(bytes, n, &text, &len, &enc, &replaced),
+	assert_int_equal(nb_decode(cv, bytes, n, &text, &len, &enc, &replaced),
 			 NB_UNDECODABLE);
 	assert_null(text);
 }
 
 static void ascii_is_utf8(void **state)
 {
-	(void)state;
 	static const char in[] = "Annual report 2019\n";
 
-	expect_decoded(in, sizeof in - 1, "UTF-8", in);
+	expect_decoded(*state, in, sizeof in - 1, "UTF-8", in);
 }
 
 static void empty_is_utf8(void **state)
 {
-	(void)state;
-	expect_decoded("", 0, "UTF-8", "");
+	expect_decoded(*state, "", 0, "UTF-8", "");
 }
 
 static void utf8_kept(void **state)
 {
-	(void)state;
 	static const char in[] = "一、总体情况\n（一）主动公开　𠀀\n";
 
-	expect_decoded(in, sizeof in - 1, "UTF-8", in);
+	expect_decoded(*state, in, sizeof in - 1, "UTF-8", in);
 }
 
 static void utf8_bom_removed(void **state)
 {
-	(void)state;
 	static const char in[] = "\xEF\xBB\xBF年报\n";
 
-	expect_decoded(in, sizeof in - 1, "UTF-8 BOM", "年报\n");
+	expect_decoded(*state, in, sizeof in - 1, "UTF-8 BOM", "年报\n");
 }
 
 static void line_ends_and_nul(void **state)
 {
-	(void)state;
 	static const char in[] = "一\r\n二\r三\n\r\n四\0五\r";
 
-	expect_decoded(in, sizeof in - 1, "UTF-8", "一\n二\n三\n\n四五\n");
+	expect_decoded(*state, in, sizeof in - 1, "UTF-8", "一\n二\n三\n\n四五\n");
 }
 
 static void gbk_is_gb18030(void **state)
 {
-	(void)state;
 	/* 年度报告 CRLF 报告 in GBK */
 	static const char in[] = "\xC4\xEA\xB6\xC8\xB1\xA8\xB8\xE6\r\n"
 				 "\xB1\xA8\xB8\xE6";
 
-	expect_decoded(in, sizeof in - 1, "GB18030", "年度报告\n报告");
+	expect_decoded(*state, in, sizeof in - 1, "GB18030", "年度报告\n报告");
 }
 
 static void gb18030_extras(void **state)
 {
-	(void)state;
 	/* 镕 (GBK only, not GB2312), € and a four-byte sequence (U+20000) */
 	static const char in[] = "\xE9\x46\xA2\xE3\x95\x32\x82\x36";
 
-	expect_decoded(in, sizeof in - 1, "GB18030", "镕€𠀀");
+	expect_decoded(*state, in, sizeof in - 1, "GB18030", "镕€𠀀");
 }
 
 static void utf16_with_bom(void **state)
 {
-	(void)state;
 	/* 年报 CR LF A */
 	static const char le[] = "\xFF\xFE\x74\x5E\xA5\x62\r\0\n\0A\0";
 	static const char be[] = "\xFE\xFF\x5E\x74\x62\xA5\0\r\0\n\0A";
 
-	expect_decoded(le, sizeof le - 1, "UTF-16LE", "年报\nA");
-	expect_decoded(be, sizeof be - 1, "UTF-16BE", "年报\nA");
+	expect_decoded(*state, le, sizeof le - 1, "UTF-16LE", "年报\nA");
+	expect_decoded(*state, be, sizeof be - 1, "UTF-16BE", "年报\nA");
 }
 
 static void utf16_truncated(void **state)
 {
-	(void)state;
 	static const char le[] = "\xFF\xFE\x74\x5E\xA5";
 
-	expect_unreadable(le, sizeof le - 1);
+	expect_unreadable(*state, le, sizeof le - 1);
 }
 
 static void strict_utf8(void **state)
 {
-	(void)state;
+	nb_converters *cv = *state;
 	char *text = NULL;
 	size_t len;
 	const char *enc = NULL;
 	size_t replaced;
 
 	/* An overlong '/' is no UTF-8; as GBK it is two Han characters. */
-	assert_int_equal(nb_decode("\xC0\xAF\xC0\xAF", 4, &text, &len, &enc,
+	assert_int_equal(nb_decode(cv, "\xC0\xAF\xC0\xAF", 4, &text, &len, &enc,
 				   &replaced), 0);
 	assert_string_equal(enc, "GB18030");
 	free(text);
 	/* A UTF-16 surrogate and a code point past U+10FFFF: neither fits
 	 * GB18030 either (a lone trailing byte). */
-	expect_unreadable("\xED\xA0\x80", 3);
-	expect_unreadable("\xF4\x90\x80\x80", 4);
+	expect_unreadable(*state, "\xED\xA0\x80", 3);
+	expect_unreadable(*state, "\xF4\x90\x80\x80", 4);
 }
 
 static void neither_utf8_nor_gb18030(void **state)
 {
-	(void)state;
 	/* as many stray bytes as text: in no encoding */
 	static const char in[] = "年度报告\xFF年度报告";
 
-	expect_unreadable(in, sizeof in - 1);
-	expect_unreadable("\xC4\xEA\xB6", 3);	/* GBK cut mid-character */
-	expect_unreadable("\xFD\xFF\xFD\xFF\xFD\xFF\xFD\xFF", 8);
+	expect_unreadable(*state, in, sizeof in - 1);
+	expect_unreadable(*state, "\xC4\xEA\xB6", 3);	/* GBK cut mid-character */
+	expect_unreadable(*state, "\xFD\xFF\xFD\xFF\xFD\xFF\xFD\xFF", 8);
 }
 
 /* n bytes: text repeated, with one stray byte at the middle. */
@@ -173,14 +176,14 @@ static char *with_stray_byte(const char *unit, size_t times, char stray,
 
 static void stray_byte_replaced(void **state)
 {
-	(void)state;
+	nb_converters *cv = *state;
 	size_t n, len, replaced = 0;
 	char *text = NULL;
 	const char *enc = NULL;
 	/* a UTF-8 report of 1,200 bytes with one 0xFF inside */
 	char *in = with_stray_byte("一、总体情况\n", 60, '\xFF', &n);
 
-	assert_int_equal(nb_decode(in, n, &text, &len, &enc, &replaced), 0);
+	assert_int_equal(nb_decode(cv, in, n, &text, &len, &enc, &replaced), 0);
 	assert_string_equal(enc, "UTF-8");
 	assert_int_equal(replaced, 1);
 	assert_non_null(strstr(text, "\xEF\xBF\xBD"));
@@ -190,7 +193,7 @@ static void stray_byte_replaced(void **state)
 	/* GBK (年度报告) with one 0xFF: GB18030 with one replacement */
 	in = with_stray_byte("\xC4\xEA\xB6\xC8\xB1\xA8\xB8\xE6\n", 100,
 			     '\xFF', &n);
-	assert_int_equal(nb_decode(in, n, &text, &len, &enc, &replaced), 0);
+	assert_int_equal(nb_decode(cv, in, n, &text, &len, &enc, &replaced), 0);
 	assert_string_equal(enc, "GB18030");
 	assert_int_equal(replaced, 1);
 	assert_non_null(strstr(text, "年度报告\n"));
@@ -200,7 +203,6 @@ static void stray_byte_replaced(void **state)
 
 static void utf16_without_bom(void **state)
 {
-	(void)state;
 	/* 年报 2019 LF, in both byte orders: found by the zero bytes */
 	static const char le[] = "\x74\x5E\xA5\x62 \0002\0000\0001\0009\0\n\0";
 	static const char be[] = "\x5E\x74\x62\xA5\0 \0002\0000\0001\0009\0\n";
@@ -212,19 +214,33 @@ static void utf16_without_bom(void **state)
 				  "\x00\x4E\x01\x30\x3B\x60\x53\x4F"
 				  "\xC5\x60\xB5\x51";
 
-	expect_decoded(le, sizeof le - 1, "UTF-16LE", "年报 2019\n");
-	expect_decoded(be, sizeof be - 1, "UTF-16BE", "年报 2019\n");
-	expect_decoded(han, sizeof han - 1, "UTF-16LE",
+	expect_decoded(*state, le, sizeof le - 1, "UTF-16LE", "年报 2019\n");
+	expect_decoded(*state, be, sizeof be - 1, "UTF-16BE", "年报 2019\n");
+	expect_decoded(*state, han, sizeof han - 1, "UTF-16LE",
 		       "年度报告一、总体情况年度报告一、总体情况");
 }
 
 static void nul_bytes_not_utf16(void **state)
 {
-	(void)state;
 	/* UTF-8 text with NUL bytes at both parities stays UTF-8 */
 	static const char in[] = "Annual\0 report\0\0 2019 年报\n";
 
-	expect_decoded(in, sizeof in - 1, "UTF-8", "Annual report 2019 年报\n");
+	expect_decoded(*state, in, sizeof in - 1, "UTF-8", "Annual report 2019 年报\n");
+}
+
+/* One set of converters reads text after text, each charset with its own
+ * descriptor, as a fresh set would: after a text cut mid-character too. */
+static void converters_kept_between_texts(void **state)
+{
+	expect_unreadable(*state, "\xFF\xFE\x74\x5E\xA5", 5);
+	expect_decoded(*state, "\xFE\xFF\x5E\x74\x62\xA5", 6, "UTF-16BE",
+		       "年报");
+	expect_unreadable(*state, "\xC4\xEA\xB6", 3);
+	expect_decoded(*state, "\xFF\xFE\x74\x5E\xA5\x62", 6, "UTF-16LE",
+		       "年报");
+	expect_decoded(*state, "\xC4\xEA\xB6\xC8", 4, "GB18030", "年度");
+	expect_decoded(*state, "\xFE\xFF\x5E\x74\x62\xA5", 6, "UTF-16BE",
+		       "年报");
 }
 
 /* ---- script.c -------------------------------------------------------- */
@@ -490,6 +506,7 @@ int main(void)
 		cmocka_unit_test(stray_byte_replaced),
 		cmocka_unit_test(utf16_without_bom),
 		cmocka_unit_test(nul_bytes_not_utf16),
+		cmocka_unit_test(converters_kept_between_texts),
 	};
 	const struct CMUnitTest script[] = {
 		cmocka_unit_test(traditional_converted),
@@ -499,7 +516,9 @@ int main(void)
 		cmocka_unit_test(runs_convert_as_the_whole),
 		cmocka_unit_test(many_runs_then_few),
 	};
-	int failed = cmocka_run_group_tests_name("decode", decode, NULL, NULL);
+	int failed = cmocka_run_group_tests_name("decode", decode,
+						 open_converters,
+						 close_converters);
 
 	failed += cmocka_run_group_tests_name("script", script, open_script,
 					      close_script);

@@ -33,7 +33,13 @@ int tf_text_of(const char *name, const void *buf, size_t len, char **text, size_
 	const char *enc;
 	char *t;
 	size_t n, replaced;
-	int rc = nb_decode(buf, len, &t, &n, &enc, &replaced);
+	nb_converters *cv;
+	int rc = nb_converters_new(&cv);
+
+	if (rc < 0)
+		return rc;
+	rc = nb_decode(cv, buf, len, &t, &n, &enc, &replaced);
+	nb_converters_free(cv);
 
 	*md = ends_with(name, ".md");
 	if (rc < 0)
