@@ -148,7 +148,7 @@ static iconv_t converter(nb_converters *cv, const char *from)
 	}
 	if (cv->cd[i] == (iconv_t)-1)
 		cv->cd[i] = iconv_open("UTF-8", from);
-	else	/* what the last text left of a sequence goes */
+	else	/* the initial state, whatever the last text left */
 		iconv(cv->cd[i], NULL, NULL, NULL, NULL);
 	return cv->cd[i];
 }
@@ -445,7 +445,8 @@ int nb_decode(nb_converters *cv, const void *buf, size_t len, char **text,
 		/* a stray byte in a text with a BOM: replaced, if few */
 		if (rc == NB_UNDECODABLE &&
 		    (rc = utf8 ? utf8_replacing(s, len - skip, &out, &n, replaced) :
-		     convert(cv, from, s, len - skip, &out, &n, replaced)) == 0 &&
+		     convert(cv, from, s, len - skip, &out, &n,
+			     replaced)) == 0 &&
 		    !readable(*replaced, len - skip)) {
 			free(out);
 			rc = NB_UNDECODABLE;

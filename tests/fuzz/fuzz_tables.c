@@ -22,7 +22,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	d.r = calloc(1, sizeof *d.r);
 	if (!d.r || nb_tkeys_new(&d.tkeys) < 0)
 		abort();
-	if (nb_decode(cv, data + 1, size - 1, &text, &len, &enc, &replaced) == 0) {
+	if (nb_decode(cv, data + 1, size - 1, &text, &len, &enc,
+		      &replaced) == 0) {
 		int rc = d.kind == NB_SRC_HTML ? nb_html_lines(text, len, &d.lines)
 					       : nb_split_lines(text, len, &d.lines);
 		if (rc == 0 && d.kind == NB_SRC_MARKDOWN)

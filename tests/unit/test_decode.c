@@ -39,7 +39,8 @@ static void expect_decoded(nb_converters *cv, const char *bytes, size_t n,
 	const char *enc = NULL;
 	size_t replaced = 99;
 
-	assert_int_equal(nb_decode(cv, bytes, n, &text, &len, &enc, &replaced), 0);
+	assert_int_equal(nb_decode(cv, bytes, n, &text, &len, &enc, &replaced),
+			 0);
 	assert_int_equal(replaced, 0);
 	assert_non_null(text);
 	assert_string_equal(enc, encoding);
@@ -91,7 +92,8 @@ static void line_ends_and_nul(void **state)
 {
 	static const char in[] = "一\r\n二\r三\n\r\n四\0五\r";
 
-	expect_decoded(*state, in, sizeof in - 1, "UTF-8", "一\n二\n三\n\n四五\n");
+	expect_decoded(*state, in, sizeof in - 1, "UTF-8",
+		       "一\n二\n三\n\n四五\n");
 }
 
 static void gbk_is_gb18030(void **state)
@@ -153,7 +155,8 @@ static void neither_utf8_nor_gb18030(void **state)
 	static const char in[] = "年度报告\xFF年度报告";
 
 	expect_unreadable(*state, in, sizeof in - 1);
-	expect_unreadable(*state, "\xC4\xEA\xB6", 3);	/* GBK cut mid-character */
+	/* GBK cut mid-character */
+	expect_unreadable(*state, "\xC4\xEA\xB6", 3);
 	expect_unreadable(*state, "\xFD\xFF\xFD\xFF\xFD\xFF\xFD\xFF", 8);
 }
 
@@ -225,7 +228,8 @@ static void nul_bytes_not_utf16(void **state)
 	/* UTF-8 text with NUL bytes at both parities stays UTF-8 */
 	static const char in[] = "Annual\0 report\0\0 2019 年报\n";
 
-	expect_decoded(*state, in, sizeof in - 1, "UTF-8", "Annual report 2019 年报\n");
+	expect_decoded(*state, in, sizeof in - 1, "UTF-8",
+		       "Annual report 2019 年报\n");
 }
 
 /* One set of converters reads text after text, each charset with its own
