@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "ix.h"
+#include "store.h"
 #include "dataset.h"
 #include "rows.h"
 

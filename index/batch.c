@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "ix.h"
+#include "store.h"
 
 struct ix_batch {
 	sqlite3 *db;

@@ -35,6 +35,7 @@
 #include <zstd.h>
 
 #include "ix.h"
+#include "tnode.h"
 #include "dataset.h"
 
 /*

@@ -27,6 +27,7 @@
 
 #include "index.h"
 #include "ix.h"
+#include "store.h"
 #include "prerender.h"
 #include "spill.h"
 

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "ix.h"
+#include "store.h"
 
 typedef struct {
 	char *key;		/* NULL: an empty slot; NUL-terminated copy */

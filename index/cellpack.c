@@ -24,6 +24,7 @@
 #include <string.h>
 
 #include "ix.h"
+#include "store.h"
 #include "rows.h"
 
 /* Digits of a value written as a JSON integer: it then reads back as an

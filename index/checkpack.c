@@ -23,6 +23,7 @@
 #include <string.h>
 
 #include "ix.h"
+#include "store.h"
 #include "rows.h"
 
 /* A length as 4 bytes (a check's strings are far below 4 GiB). */

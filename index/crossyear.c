@@ -21,6 +21,7 @@
 #include <string.h>
 
 #include "ix.h"
+#include "store.h"
 #include "rows.h"
 
 typedef struct {

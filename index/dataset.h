@@ -9,6 +9,7 @@
 #define IX_DATASET_H
 
 #include "ix.h"
+#include "tnode.h"
 #include "rows.h"
 
 /* ---- the whole collection as a dataset (union.c, allfiles.c, dataset.c,

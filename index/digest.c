@@ -28,6 +28,7 @@
 #include <string.h>
 
 #include "ix.h"
+#include "tnode.h"
 
 /* Odd 64-bit constants with well-spread bits: 2^64 over the golden ratio,
  * and three primes of the kind published for multiply-rotate hashes. */

@@ -17,6 +17,7 @@
 
 #include "index.h"
 #include "ix.h"
+#include "tnode.h"
 #include "dataset.h"
 #include "rows.h"
 #include "trend.h"

@@ -15,6 +15,10 @@
  *               rendered (reptree.c, trend.c) but not stored
  * serve.c answers the filesystem's queries from the node table, rendering
  * a file's bytes on read (rendered.c).
+ *
+ * What only some of them share has a header of its own: store.h (storing
+ * rows), tnode.h (a report's files and their digests), and the smaller
+ * ones beside them.
  */
 #ifndef NB_IX_H
 #define NB_IX_H
@@ -338,116 +342,6 @@ int ix_totals_save(sqlite3 *db, const nb_build_stats *s, FILE *err);
 /* Reads back what ix_totals_save kept.  0 or -EIO. */
 int ix_totals_load(sqlite3 *db, nb_build_stats *s);
 
-/* ---- byte strings to values, in memory (bytemap.c) ------------------------ */
-
-typedef struct ix_bytemap ix_bytemap;
-
-/* An empty map.  0 or -ENOMEM. */
-int ix_bytemap_new(ix_bytemap **out);
-void ix_bytemap_free(ix_bytemap *m);
-/* The value of key (len bytes, any), 0 when it has none. */
-int64_t ix_bytemap_get(const ix_bytemap *m, const void *key, size_t len);
-/* Sets key's value, adding key (copied) when new.  0 or -ENOMEM. */
-int ix_bytemap_set(ix_bytemap *m, const void *key, size_t len, int64_t value);
-
-/* ---- the str table's ids (strtab.c) ---------------------------------------- */
-
-typedef struct ix_strtab ix_strtab;
-
-/* Starts from the strings main.str holds.  0, -ENOMEM or -EIO. */
-int ix_strtab_new(sqlite3 *db, ix_strtab **out);
-void ix_strtab_free(ix_strtab *t);
-/* The id of s in str, inserted when new (as the views' triggers would);
- * 0 for NULL.  0, -ENOMEM or -EIO. */
-int ix_strtab_id(ix_strtab *t, const char *s, int64_t *id);
-/* The str id remembered for key (any bytes), 0 when none. */
-int64_t ix_strtab_memo(const ix_strtab *t, const nb_buf *key);
-/* Remembers id for key.  0 or -ENOMEM. */
-int ix_strtab_memo_set(ix_strtab *t, const nb_buf *key, int64_t id);
-
-/* ---- rows many to an INSERT (batch.c) -------------------------------------- */
-
-/* Rows one statement takes at most: all of a report's table rows (34 on
- * average, 35 at most at 10,000 reports of bench/gen.py) in one. */
-#define IX_BATCH_MAX 64
-
-typedef struct ix_batch ix_batch;
-/* Binds row i's parameters, base + 1 on. */
-typedef void (*ix_bind_fn)(void *ctx, sqlite3_stmt *st, int base, size_t i);
-
-/* head: "INSERT INTO t(c1, ..., cN) VALUES", nparams: N.  0 or -ENOMEM. */
-int ix_batch_new(sqlite3 *db, const char *head, int nparams, ix_batch **out);
-void ix_batch_free(ix_batch *b);
-/* Inserts rows 0 .. n - 1, bound by bind, IX_BATCH_MAX to a statement.
- * 0, -ENOMEM or -EIO. */
-int ix_batch_insert(ix_batch *b, size_t n, ix_bind_fn bind, void *ctx);
-
-/* ---- storing a parsed report (ready.c on its worker, store.c on the writer) - */
-
-/* row's ncols cells as stored_row.cells holds them (cellpack.c), into out
- * (emptied first).  0, or -ENOMEM. */
-int ix_cells_pack(const nb_row *row, size_t ncols, nb_buf *out);
-/* tb's column headers as stored_table.headers holds them (cellpack.c),
- * into out (emptied first).  0, -ENOMEM or -EIO. */
-int ix_headers_pack(ix_strtab *strs, const nb_table *tb, nb_buf *out);
-/* A str id in packed JSON: the number, or null for 0 (none). */
-void ix_json_id(nb_buf *b, int64_t id);
-/* v in decimal, as printf's "%lld" writes it, but by hand (cellpack.c). */
-void ix_buf_int(nb_buf *b, int64_t v);
-/* The bytes that stand for r's list of rules and subjects, into key
- * (emptied first): made on a worker, for ix_checks_pack.  0 or -ENOMEM. */
-int ix_checks_key(const nb_report *r, nb_buf *key);
-/* r's checks as check_list holds them (checkpack.c): the str id of the
- * list of their rules and subjects into *kinds, their outcomes and details
- * into results (emptied first).  With key (ix_checks_key's), a list met
- * before is found by it and a new one remembered; NULL: neither.  0,
- * -ENOMEM or -EIO. */
-int ix_checks_pack(ix_strtab *strs, const nb_report *r, const nb_buf *key,
-		   int64_t *kinds, nb_buf *results);
-/* A check as check_result shows it, its strings as str ids (0: none). */
-typedef struct {
-	int64_t rule, subject, detail;
-	bool ok;
-} ix_check_ids;
-
-typedef struct {
-	ix_check_ids *v;
-	size_t n, cap;
-} ix_checkv;
-
-/* Appends a report's checks from its check_list row: kinds, the text of
- * its str id; results; cross (may be NULL), in check_result's order.  0,
- * -ENOMEM or -EINVAL (not such packings; out->n then as it was). */
-int ix_checks_unpack(const char *kinds, const char *results,
-		     const char *cross, ix_checkv *out);
-/* How many checks failed in the index db, its own and across years
- * (check_result's rows with ok 0), counted from the packings.  *ok false
- * on a database error. */
-int64_t ix_checks_failed(sqlite3 *db, bool *ok);
-/* Appends a check across years (str ids; 0 for none) to cross, the JSON
- * array check_list.cross holds (empty: none yet). */
-void ix_cross_pack(nb_buf *cross, int64_t rule, int64_t subject, bool ok,
-		   int64_t detail);
-
-typedef struct ix_store ix_store;
-/* A parsed report made ready to store, on the worker that parsed it. */
-typedef struct ix_ready ix_ready;
-
-/* r, owned from now on (freed on failure too), with all that can be done
- * without the str table: cells packed, sections placed in the text, its
- * directories named, its checks' key made.  0 or -ENOMEM. */
-int ix_ready_make(nb_report *r, ix_ready **out);
-/* Frees p and its report; on any thread. */
-void ix_ready_free(ix_ready *p);
-/* The parsed report p holds. */
-const nb_report *ix_ready_report(const ix_ready *p);
-
-/* After str holds the old index's strings, if any.  0, -ENOMEM or -EIO. */
-int ix_store_new(sqlite3 *db, ix_store **out);
-void ix_store_free(ix_store *st);
-/* Stores every row of p's report as report id.  0, -ENOMEM or -EIO. */
-int ix_store_report(ix_store *st, int64_t id, const ix_ready *p);
-
 /* ---- names (names.c) --------------------------------------------------------- */
 
 /*
@@ -529,100 +423,13 @@ void ix_json_int(ix_json *j, int v);
 void ix_json_bool(ix_json *j, bool v);
 void ix_json_null(ix_json *j);
 
-/* ---- one report's files (tnode.c, reptree.c) ------------------------------ */
-
-/* A file or directory of a report's year directory, with its bytes. */
-typedef struct ix_tnode {
-	char *name;
-	bool is_dir;
-	nb_buf data;		/* a CSV's excel dialect: BOM, CRLF */
-	nb_buf data_unix;	/* CSV only: the LF, BOM-less dialect */
-	bool has_unix;
-	int64_t digest;		/* ix_tnode_digest's, once it ran */
-	struct ix_tnode *kids;
-	size_t nkids, cap;
-} ix_tnode;
-
-void ix_tnode_free(ix_tnode *t);
-/* Adds a child named name (taken over; made unique with "~k" before
- * suffix).  NULL on ENOMEM (name is freed). */
-ix_tnode *ix_tnode_add(ix_tnode *dir, char *name, const char *suffix,
-		       bool is_dir);
-/* Whether an allocation failed anywhere below t. */
-bool ix_tnode_oom(const ix_tnode *t);
-/* Sorts every directory's children by name, the order files are counted
- * in. */
-void ix_tnode_sort(ix_tnode *n);
-
-/* The statements that render reports from one connection's rows. */
-typedef struct ix_reptree ix_reptree;
-
-/* With name_sections (the build), rendering also records each section's
- * directory name in section.dir.  0, -ENOMEM or -EIO (message on err). */
-int ix_reptree_new(sqlite3 *db, FILE *err, bool name_sections,
-		   ix_reptree **out);
-void ix_reptree_free(ix_reptree *t);
-/* Renders every file of report id into *year, a directory without a name
- * whose children are in name order at every level.  0, -ENOMEM or -EIO. */
-int ix_reptree_render(ix_reptree *t, int64_t id, ix_tnode *year);
-/* A section's directory as the build records it in stored_section.dir:
- * dir NULL when it is the plain "<number>-<name>". */
-typedef struct {
-	int64_t seq;
-	char *dir;
-} ix_secdir;
-
-typedef struct {
-	ix_secdir *v;
-	size_t n, cap;
-} ix_secdirs;
-
-void ix_secdirs_free(ix_secdirs *d);
-/* As ix_reptree_render, from a connection that only reads (t made without
- * name_sections): the section directories are added to *dirs, for
- * ix_reptree_name_sections on the writer's. */
-int ix_reptree_render_dirs(ix_reptree *t, int64_t id, ix_tnode *year,
-			   ix_secdirs *dirs);
-/* Records report id's section directories (t made with name_sections).
- * 0 or -EIO. */
-int ix_reptree_name_sections(ix_reptree *t, int64_t id,
-			     const ix_secdirs *dirs);
-/* The file of rank rank below year: files counted from 0 depth first,
- * children in name order (node.part).  NULL when there is none. */
-const ix_tnode *ix_tnode_file(const ix_tnode *year, int64_t rank);
-
-/* A well-mixed 64-bit hash of len bytes (digest.c). */
-uint64_t ix_hash64(const void *data, size_t len, uint64_t seed);
-/* ix_hash64 of bytes given in pieces: init with the seed, add each piece,
- * end (which leaves the state as it was). */
-typedef struct {
-	uint64_t lane[4];
-	uint64_t len;
-	unsigned char pend[32];	/* the bytes of a block not yet whole */
-	size_t npend;
-} ix_hstream;
-
-void ix_hstream_init(ix_hstream *s, uint64_t seed);
-void ix_hstream_add(ix_hstream *s, const void *data, size_t n);
-uint64_t ix_hstream_end(const ix_hstream *s);
-/* A 64-bit digest of a rendered file's bytes in both dialects (digest.c):
- * what tells inodes.c that a file not stored is unchanged. */
-int64_t ix_digest(const ix_tnode *f);
-/* ix_digest of a file without a unix dialect whose bytes are added to s
- * (ix_hstream_add) in pieces, between begin and end. */
-void ix_digest_begin(ix_hstream *s);
-int64_t ix_digest_end(const ix_hstream *s);
-/* Sets the digest of every file below t. */
-void ix_tnode_digest(ix_tnode *t);
-
 /* ---- the tree (tree.c, crossyear.c) ---------------------------------------- */
 
-/* Names every report's directories, adds the cross-year checks and fills
- * the node table, rendering on every core (readers.c).  0, -ENOMEM, -EIO
- * (message on err) or NB_CANCELLED. */
 typedef struct ix_spill ix_spill;
-/* spill: the records of the reports parsed in this build (build.c), or
- * NULL when none was. */
+/* Names every report's directories, adds the cross-year checks and fills
+ * the node table, rendering on every core (readers.c).  spill: the
+ * records of the reports parsed in this build (build.c), or NULL when
+ * none was.  0, -ENOMEM, -EIO (message on err) or NB_CANCELLED. */
 int ix_tree_build(sqlite3 *db, const char *rawdir, const ix_spill *spill,
 		  FILE *err, const atomic_int *cancel);
 /* Sorts n items of size bytes at base by cmp, items that compare equal
@@ -659,7 +466,6 @@ int ix_cross_forget(ix_cross *x, int64_t id);
 
 /* ---- inode numbers across rebuilds (inodes.c) ------------------------------ */
 
-
 /* Reads the history of the index attached as "old", if any (else starts a
  * new lineage).  0 or -ENOMEM. */
 int ix_inos_new(sqlite3 *db, FILE *err, ix_inos **out);
@@ -674,11 +480,11 @@ int ix_inos_assign_dir(ix_inos *a, int64_t parent, const char *name,
 int ix_inos_assign_rendered(ix_inos *a, int64_t parent, const char *name,
 			    int64_t mtime_ns, int64_t size, int64_t digest,
 			    int64_t *ino);
-/* Records the history (ino_next, ino_lineage) in main.info.  0 or -EIO. */
 /* A fresh inode number, for a file whose bytes are not in its node row
  * (the files of _all, composed of chunks): it cannot be shown unchanged,
  * so it never keeps an old number. */
 int64_t ix_inos_fresh(ix_inos *a);
+/* Records the history (ino_next, ino_lineage) in main.info.  0 or -EIO. */
 int ix_inos_finish(ix_inos *a);
 void ix_inos_free(ix_inos *a);
 

@@ -10,6 +10,8 @@
 #include <stdlib.h>
 
 #include "noderows.h"
+#include "store.h"
+#include "tnode.h"
 
 /* A report's nodes go in together, many to a statement (batch.c): a
  * statement run per node (21 a report) cost the writer more than the

@@ -6,6 +6,7 @@
 #define IX_NODEROWS_H
 
 #include "ix.h"
+#include "tnode.h"
 #include "prerender.h"
 
 typedef struct ix_noderows ix_noderows;

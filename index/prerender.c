@@ -25,6 +25,7 @@
 #include "memsrc.h"
 #include "prerender.h"
 #include "spill.h"
+#include "tnode.h"
 
 struct ix_prerender {
 	ix_memsrc *src;

@@ -7,6 +7,7 @@
 #define IX_PRERENDER_H
 
 #include "ix.h"
+#include "tnode.h"
 #include "dataset.h"
 #include "rows.h"
 

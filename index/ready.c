@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "ready.h"
+#include "store.h"
 
 /* A part is mostly a little after where the last one ended (a section's
  * text right after its heading): tried first at the next places its

@@ -6,6 +6,7 @@
 #define IX_READY_H
 
 #include "ix.h"
+#include "store.h"
 
 /* A part of the report's text (a section's, the preamble) as where it is
  * there, in bytes; off < 0: not there (stored itself), or no part. */

@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "ix.h"
+#include "tnode.h"
 #include "dataset.h"
 #include "serve.h"
 

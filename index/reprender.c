@@ -18,6 +18,8 @@
 #include "index.h"
 #include "dataset.h"
 #include "repsrc.h"
+#include "store.h"
+#include "tnode.h"
 
 void ix_renderer_free(ix_renderer *r)
 {

@@ -10,6 +10,7 @@
 #define IX_REPSRC_H
 
 #include "ix.h"
+#include "tnode.h"
 #include "rows.h"
 
 /* A section as the view section shows it (each string NULL for none). */

@@ -10,6 +10,7 @@
 
 #include "index.h"
 #include "ix.h"
+#include "tnode.h"
 #include "repsrc.h"
 
 /* ---- statements ------------------------------------------------------------ */

@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "ix.h"
+#include "store.h"
 #include "rows.h"
 
 enum { Q_TABLES, Q_ROWS, Q_STR, Q_CHECKS, Q_CROSS, Q_COUNT };

@@ -8,6 +8,7 @@
 #define IX_ROWS_H
 
 #include "ix.h"
+#include "tnode.h"
 
 /* A cell as the view cell shows it (each string NULL for none). */
 typedef struct {

@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "ready.h"
+#include "store.h"
 
 enum { S_REPORT, S_CHECKS, S_COUNT };
 

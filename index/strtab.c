@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include "ix.h"
+#include "store.h"
 
 struct ix_strtab {
 	sqlite3 *db;

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "ix.h"
+#include "tnode.h"
 
 void ix_tnode_free(ix_tnode *t)
 {

@@ -7,6 +7,7 @@
 
 #include "index.h"
 #include "ix.h"
+#include "store.h"
 
 int ix_totals_count(sqlite3 *db, nb_build_stats *s)
 {

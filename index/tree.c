@@ -33,6 +33,7 @@
 
 #include "index.h"
 #include "ix.h"
+#include "tnode.h"
 #include "dataset.h"
 #include "noderows.h"
 #include "prerender.h"

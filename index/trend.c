@@ -19,6 +19,7 @@
 
 #include "index.h"
 #include "ix.h"
+#include "tnode.h"
 #include "dataset.h"
 #include "trend.h"
 

@@ -8,6 +8,7 @@
 #define IX_TREND_H
 
 #include "dataset.h"
+#include "tnode.h"
 
 #define IX_TREND_NAME "趋势.csv"
 

@@ -16,6 +16,7 @@
 #include <cmocka.h>
 
 #include "ix.h"
+#include "store.h"
 
 static sqlite3 *new_db(void)
 {

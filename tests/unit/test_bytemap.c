@@ -16,6 +16,7 @@
 #include <cmocka.h>
 
 #include "ix.h"
+#include "store.h"
 
 static void test_keys_are_bytes(void **state)
 {

@@ -20,6 +20,7 @@
 #include <cmocka.h>
 
 #include "ix.h"
+#include "store.h"
 #include "rows.h"
 
 /* A cell as the parser gives it, and what the table cell of schema 6

@@ -21,6 +21,7 @@
 #include <cmocka.h>
 
 #include "ix.h"
+#include "store.h"
 #include "rows.h"
 
 static nb_check own[] = {

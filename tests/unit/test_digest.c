@@ -18,6 +18,7 @@
 #include <cmocka.h>
 
 #include "ix.h"
+#include "tnode.h"
 
 /* A file of the given dialects (unix NULL: it has none). */
 static ix_tnode file(const char *data, size_t len, const char *unix_, size_t ulen)

@@ -28,6 +28,7 @@
 
 #include "index.h"
 #include "ix.h"
+#include "tnode.h"
 #include "dataset.h"
 #include "scratch.h"
 
