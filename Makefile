@@ -103,11 +103,12 @@ $(B)/tools/%: tests/tools/%.c $(B)/tools/lib/corpus.o $(B)/libindex.a $(B)/libco
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(PKG_CFLAGS) -Icore -Iindex -Itests/tools/lib -o $@ $< $(B)/tools/lib/corpus.o $(B)/libindex.a $(B)/libcore.a $(PKG_LIBS)
 
-# accuracy also scores the corpus under the text transforms of tests/tools/lib.
+# accuracy scores with tests/tools/lib/score.c, under the text transforms of
+# transform.c too.
 $(B)/tools/lib/%.o: tests/tools/lib/%.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(PKG_CFLAGS) -Icore -c -o $@ $<
-ACC_LIB := $(B)/tools/lib/corpus.o $(B)/tools/lib/transform.o
+ACC_LIB := $(B)/tools/lib/corpus.o $(B)/tools/lib/score.o $(B)/tools/lib/transform.o
 $(B)/tools/accuracy: tests/tools/accuracy.c $(ACC_LIB) $(B)/libindex.a $(B)/libcore.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(PKG_CFLAGS) -Icore -Itests/tools/lib -o $@ $< $(ACC_LIB) $(B)/libcore.a $(PKG_LIBS)

@@ -152,7 +152,7 @@ static int check_table(nb_report *r, size_t *cap, const nb_table *tb, nb_buf *d)
 	if (!w.rows)
 		return -ENOMEM;
 	/* A table is written in its template's order, and a template's labels
-	 * are unique (test_tables.c): row j is looked at first. */
+	 * are unique (test_templates.c): row j is looked at first. */
 	for (size_t j = 0; j < w.t->nrows; j++) {
 		if (j < tb->nrows && !tb->rows[j].extra &&
 		    !strcmp(tb->rows[j].label, w.t->rows[j].label))

@@ -16,7 +16,7 @@
 #define T3_TOTAL "三、本年度办理结果/（七）总计"
 #define T3_NEXT NB_T3_CARRIED_OUT
 
-/* A template's labels are unique (test_tables.c checks), so the row may
+/* A template's labels are unique (test_templates.c checks), so the row may
  * be looked for from either end: from the end for the rows that end table
  * 3, which would otherwise be compared with all 20 labels before them
  * (that long prefix of 三、本年度办理结果/…) on every rule. */

@@ -1,8 +1,10 @@
 /*
  * ixfile.h — a built index's files as a unit test reads them: the node at
  * a path, a whole file's bytes, and the same file compared between two
- * indexes.  test_index and test_blocks both read their builds this way;
- * one definition here keeps their reads and their failure messages alike.
+ * indexes.  test_index, test_refresh and test_blocks read their builds
+ * this way; one definition here keeps their reads and their failure
+ * messages alike.  Inline, so that a test that needs only some of them
+ * compiles without the rest.
  */
 #ifndef NB_IXFILE_H
 #define NB_IXFILE_H
@@ -14,7 +16,7 @@
 #include "index.h"
 
 /* The node at a path of names separated by '/', from the root. */
-static nb_node walk(nb_index *ix, const char *path)
+static inline nb_node walk(nb_index *ix, const char *path)
 {
 	nb_node n;
 	assert_int_equal(nb_index_getattr(ix, NB_ROOT_INO, &n), 0);
@@ -32,7 +34,7 @@ static nb_node walk(nb_index *ix, const char *path)
 
 /* The whole file at path, read in one piece, NUL-terminated; its length
  * in *len. */
-static char *slurp(nb_index *ix, const char *path, size_t *len)
+static inline char *slurp(nb_index *ix, const char *path, size_t *len)
 {
 	nb_node n = walk(ix, path);
 	assert_false(n.is_dir);
@@ -47,7 +49,7 @@ static char *slurp(nb_index *ix, const char *path, size_t *len)
 
 /* The file at path has the same bytes in the indexes a and b, opened
  * with flags. */
-static void assert_same_file(const char *a, const char *b, const char *path,
+static inline void assert_same_file(const char *a, const char *b, const char *path,
 			     unsigned flags)
 {
 	nb_index *x, *y;
