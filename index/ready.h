@@ -1,6 +1,6 @@
 /*
  * ready.h — a parsed report made ready to store (ready.c), as store.c
- * reads it: only these two files see inside.  ix.h has the functions.
+ * reads it: only these two files see inside.  store.h has the functions.
  */
 #ifndef IX_READY_H
 #define IX_READY_H

@@ -21,7 +21,6 @@
 
 #include <cmocka.h>
 #include <cjson/cJSON.h>
-#include <zstd.h>
 
 #include "index.h"
 #include "ix.h"

@@ -4,8 +4,6 @@
  * serves is named and written with.
  */
 #include <errno.h>
-#include <fcntl.h>
-#include <limits.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -13,12 +11,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include <cmocka.h>
-#include <cjson/cJSON.h>
-#include <zstd.h>
 
 #include "index.h"
 #include "ix.h"
