@@ -74,6 +74,27 @@ def hyperfine(cmd, runs, prepare=None, warmup=1):
         return json.load(open(out.name))["results"][0]["median"]
 
 
+# The daemon's CPU in a run below which the run was answered by the kernel
+# alone: an idle daemon uses none.
+IDLE_CPU = 0.05
+# Runs that warm a pass up, at most.  This machine pages out page cache
+# left idle for about a minute (DAMON, README "Measured"): at 100,000
+# reports a grep -r that starts from disk outlasts that, and the third run
+# back to back was the first the daemon did not answer.
+WARM_TRIES = 4
+
+
+def warm_up(cmd, served):
+    """Runs cmd until a run leaves the daemon idle, WARM_TRIES times at
+    most; how many runs it took."""
+    for n in range(1, WARM_TRIES + 1):
+        before = served()
+        subprocess.run(cmd, shell=True)
+        if served() - before < IDLE_CPU:
+            return n
+    return WARM_TRIES
+
+
 def daemon_cpu(pid):
     """A function giving the CPU seconds the daemon has used so far; 0
     when it cannot be read."""
@@ -266,17 +287,22 @@ def main():
                     continue
                 if warm:
                     # warmed here, so that what the daemon does below is
-                    # done during the timed runs only
-                    subprocess.run(tool.format(d=m), shell=True)
+                    # done during the timed runs only; the local copy is
+                    # given as many runs
+                    warm = warm_up(tool.format(d=m), served)
                 before = served()
                 on_m = hyperfine(tool.format(d=m), runs, prep, 0)
                 busy = served() - before
                 on_l = hyperfine(tool.format(d=local), runs, prep, warm)
                 # a warm run answered by the daemon was not warm: the page
                 # cache was dropped under it (another cold benchmark on
-                # the machine); say so beside the figure
+                # the machine, or its reclaim); say so beside the figure
                 note = (f", daemon busy {busy:.2f} s"
-                        if label == "warm" and busy >= 0.05 else "")
+                        if label == "warm" and busy >= IDLE_CPU else "")
+                # one run after the pass before was cold, a second to
+                # find the pages kept: more says the machine took them back
+                if warm > 2:
+                    note += f", {warm} warm-up runs"
                 t.add(f"{name}, {label}", f"{on_m:.3f} s",
                       f"local {on_l:.3f} s{note}", f"{on_m / on_l:.2f}×")
                 steps.append((f"{key} {label}", daemon_hwm(daemon.pid)))
