@@ -280,20 +280,19 @@ def main():
         for key, name, tool in zip(KEYS, NAMES, TOOLS):
             if key not in passes:
                 continue
-            for label, prep, warm, runs in (
-                    ("warm", None, 1, a.runs),
-                    ("cold", drop_caches(), 0, a.cold_runs)):
+            for label, prep, runs in (("warm", None, a.runs),
+                                      ("cold", drop_caches(), a.cold_runs)):
                 if label == "cold" and not cold:
                     continue
-                if warm:
-                    # warmed here, so that what the daemon does below is
-                    # done during the timed runs only; the local copy is
-                    # given as many runs
-                    warm = warm_up(tool.format(d=m), served)
+                # a warm pass warmed here, so that what the daemon does
+                # below is done during the timed runs only; the local copy
+                # is given as many runs
+                warmups = (warm_up(tool.format(d=m), served)
+                           if label == "warm" else 0)
                 before = served()
                 on_m = hyperfine(tool.format(d=m), runs, prep, 0)
                 busy = served() - before
-                on_l = hyperfine(tool.format(d=local), runs, prep, warm)
+                on_l = hyperfine(tool.format(d=local), runs, prep, warmups)
                 # a warm run answered by the daemon was not warm: the page
                 # cache was dropped under it (another cold benchmark on
                 # the machine, or its reclaim); say so beside the figure
@@ -301,8 +300,8 @@ def main():
                         if label == "warm" and busy >= IDLE_CPU else "")
                 # one run after the pass before was cold, a second to
                 # find the pages kept: more says the machine took them back
-                if warm > 2:
-                    note += f", {warm} warm-up runs"
+                if warmups > 2:
+                    note += f", {warmups} warm-up runs"
                 t.add(f"{name}, {label}", f"{on_m:.3f} s",
                       f"local {on_l:.3f} s{note}", f"{on_m / on_l:.2f}×")
                 steps.append((f"{key} {label}", daemon_hwm(daemon.pid)))
