@@ -36,9 +36,7 @@
  * a usage, I/O or fixture error (a malformed expectation is a bug in the
  * corpus).
  */
-#include <ctype.h>
 #include <errno.h>
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>

@@ -55,6 +55,17 @@ static void offer(nb_stage *st, const nb_template *t, const char *label, const c
 	assert_int_equal(nb_stage_row(st, t3_row(t, label), v, n, how, NULL), 0);
 }
 
+/* An empty report, and a stage for t to commit into it. */
+static nb_stage *stage_for(const nb_template *t, nb_report **r)
+{
+	nb_stage *st;
+
+	*r = calloc(1, sizeof **r);
+	assert_non_null(*r);
+	assert_int_equal(nb_stage_new(t, &st), 0);
+	return st;
+}
+
 static const nb_cell *staged_cell(const nb_report *r, const char *label, size_t col)
 {
 	assert_int_equal(r->ntables, 1);
@@ -80,11 +91,9 @@ static void test_stage_inferred_row_that_does_not_add_up(void **state)
 {
 	(void)state;
 	const nb_template *t = t3_2021();
-	nb_report *r = calloc(1, sizeof *r);
-	nb_stage *st;
+	nb_report *r;
+	nb_stage *st = stage_for(t, &r);
 
-	assert_non_null(r);
-	assert_int_equal(nb_stage_new(t, &st), 0);
 	offer(st, t, TOTAL_ROW, "0 21 0 0 0 0 0", NB_PLACE_ORDER);
 	assert_int_equal(nb_stage_commit(st, r), 0);
 	for (size_t c = 0; c < 7; c++) {
@@ -105,11 +114,9 @@ static void test_stage_structured_row_that_does_not_add_up(void **state)
 {
 	(void)state;
 	const nb_template *t = t3_2021();
-	nb_report *r = calloc(1, sizeof *r);
-	nb_stage *st;
+	nb_report *r;
+	nb_stage *st = stage_for(t, &r);
 
-	assert_non_null(r);
-	assert_int_equal(nb_stage_new(t, &st), 0);
 	offer(st, t, TOTAL_ROW, "0 21 0 0 0 0 0", NB_PLACE_CELLS);
 	assert_int_equal(nb_stage_commit(st, r), 0);
 	assert_string_equal(staged_cell(r, TOTAL_ROW, 1)->value, "21");
@@ -125,11 +132,9 @@ static void test_stage_inferred_row_that_adds_up(void **state)
 {
 	(void)state;
 	const nb_template *t = t3_2021();
-	nb_report *r = calloc(1, sizeof *r);
-	nb_stage *st;
+	nb_report *r;
+	nb_stage *st = stage_for(t, &r);
 
-	assert_non_null(r);
-	assert_int_equal(nb_stage_new(t, &st), 0);
 	offer(st, t, TOTAL_ROW, "21 0 — 0 0 0 21", NB_PLACE_ROW_ORDER);
 	assert_int_equal(nb_stage_commit(st, r), 0);
 	assert_string_equal(staged_cell(r, TOTAL_ROW, 0)->value, "21");
@@ -152,14 +157,12 @@ static void test_stage_active_without_arithmetic(void **state)
 		assert_true(nb_templates(NB_TABLE_ACTIVE, fmts[f], &tl) >= 4);
 		const nb_template *t = tl[0];	/* 第二十条第（一）项: 3 counts */
 		const nb_template *t5 = tl[1];	/* （五）: 1 count, or 2019's signed */
-		nb_report *r = calloc(1, sizeof *r);
-		nb_stage *st;
 		nb_text v[3] = { { "1", 1 }, { "0", 1 }, { "11", 2 } };
 		nb_text w[3] = { { "8", 1 }, { "2.5", 3 }, { "66", 2 } };
 
-		assert_non_null(r);
 		assert_false(nb_rule_confirms_row_order(t));
-		assert_int_equal(nb_stage_new(t, &st), 0);
+		nb_report *r;
+		nb_stage *st = stage_for(t, &r);
 		assert_int_equal(nb_stage_row(st, 0, v, 3, NB_PLACE_ORDER, NULL), 0);
 		assert_int_equal(nb_stage_row(st, 1, w, 3, NB_PLACE_ORDER, NULL), 0);
 		assert_int_equal(nb_stage_commit(st, r), 0);
@@ -169,9 +172,7 @@ static void test_stage_active_without_arithmetic(void **state)
 		assert_true(warned(r, "is no value of column"));
 		nb_report_free(r);
 
-		r = calloc(1, sizeof *r);
-		assert_non_null(r);
-		assert_int_equal(nb_stage_new(t, &st), 0);
+		st = stage_for(t, &r);
 		assert_int_equal(nb_stage_row(st, 1, v, 3, NB_PLACE_ROW_ORDER, NULL), 0);
 		assert_int_equal(nb_stage_commit(st, r), 0);
 		assert_int_equal(staged_cell(r, t->rows[1].label, 2)->state, NB_CELL_ABSENT);
@@ -181,9 +182,7 @@ static void test_stage_active_without_arithmetic(void **state)
 		/* 2019: +12 is a 本年增/减, in its column only */
 		nb_text x[3] = { { "30", 2 }, { "+12", 3 }, { "42", 2 } };
 		nb_text y[3] = { { "+12", 3 }, { "30", 2 }, { "42", 2 } };
-		r = calloc(1, sizeof *r);
-		assert_non_null(r);
-		assert_int_equal(nb_stage_new(t5, &st), 0);
+		st = stage_for(t5, &r);
 		if (t5->ncols == 3) {
 			assert_int_equal(nb_stage_row(st, 0, x, 3, NB_PLACE_ORDER, NULL), 0);
 			assert_int_equal(nb_stage_row(st, 1, y, 3, NB_PLACE_ORDER, NULL), 0);
@@ -209,12 +208,9 @@ static void test_stage_column_rule(void **state)
 	const nb_template *t = t3_2021();
 
 	for (int structured = 0; structured < 2; structured++) {
-		nb_report *r = calloc(1, sizeof *r);
-		nb_stage *st;
 		nb_place how = structured ? NB_PLACE_CELLS : NB_PLACE_ORDER;
-
-		assert_non_null(r);
-		assert_int_equal(nb_stage_new(t, &st), 0);
+		nb_report *r;
+		nb_stage *st = stage_for(t, &r);
 		offer(st, t, "一、本年新收政府信息公开申请数量", "5 1 0 0 0 0 6", how);
 		offer(st, t, "二、上年结转政府信息公开申请数量", "0 0 0 0 0 0 0", how);
 		offer(st, t, TOTAL_ROW, "4 1 0 0 0 0 5", how);
@@ -244,11 +240,9 @@ static void test_stage_count_and_why(void **state)
 {
 	(void)state;
 	const nb_template *t = t3_2021();
-	nb_report *r = calloc(1, sizeof *r);
-	nb_stage *st;
+	nb_report *r;
+	nb_stage *st = stage_for(t, &r);
 
-	assert_non_null(r);
-	assert_int_equal(nb_stage_new(t, &st), 0);
 	offer(st, t, TOTAL_ROW, "21 0 0 0 0 21", NB_PLACE_CELLS);
 	assert_int_equal(nb_stage_why(st, t3_row(t, "四、结转下年度继续办理"),
 				      "the digits 1000 split into 7 columns in 3 ways"), 0);
@@ -267,11 +261,9 @@ static void test_stage_empty_field_in_reading_order(void **state)
 {
 	(void)state;
 	const nb_template *t = t3_2021();
-	nb_report *r = calloc(1, sizeof *r);
-	nb_stage *st;
+	nb_report *r;
+	nb_stage *st = stage_for(t, &r);
 
-	assert_non_null(r);
-	assert_int_equal(nb_stage_new(t, &st), 0);
 	offer(st, t, TOTAL_ROW, "21 0 0 0 0 0 21", NB_PLACE_ORDER);
 	nb_text v[7] = { { "", 0 }, { "21", 2 }, { "", 0 }, { "", 0 }, { "", 0 }, { "", 0 },
 			 { "21", 2 } };

@@ -5,7 +5,6 @@
  * wrong, missing, or left empty as uncertain), tallied by shape or by
  * transform.  accuracy.c's header says what each outcome means.
  */
-#include <ctype.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdbool.h>
