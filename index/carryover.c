@@ -152,17 +152,15 @@ int ix_carry_reset(sqlite3 *db, const char *rawdir, FILE *err)
 
 int ix_carry_prune(sqlite3 *db, FILE *err)
 {
-	/* the ids read from report_agency_year, which SQLite scans for
-	 * them: far smaller than the table and its texts */
 	int rc = ix_exec(db, "CREATE TEMP TABLE dropped(id INTEGER PRIMARY KEY);"
-			 "INSERT INTO temp.dropped SELECT id FROM main.report"
+			 "INSERT INTO temp.dropped SELECT id FROM main.stored_report"
 			 " WHERE id NOT IN (SELECT id FROM temp.reuse);", err);
 	for (size_t i = 0; ix_report_tables[i] && !rc; i++) {
 		const char *t = ix_report_tables[i];
 		nb_buf sql = {0};
 		nb_buf_printf(&sql, "DELETE FROM main.%s WHERE %s IN"
 			      " (SELECT id FROM temp.dropped);", t,
-			      strcmp(t, "report") ? "report" : "id");
+			      ix_report_keyed_by_id(t) ? "id" : "report");
 		rc = sql.oom ? -ENOMEM : ix_exec(db, sql.s, err);
 		nb_buf_free(&sql);
 	}

@@ -55,7 +55,7 @@ static const char *const sql[Q_COUNT] = {
 	[Q_REPORTS] = "SELECT r.id, r.id IN (SELECT id FROM temp.unchanged),"
 		" r.agency, r.year, r.agency_dir, r.year_dir,"
 		" r.title, r.published, r.format, s.path, r.encoding"
-		" FROM report r JOIN source s ON s.id = r.id"
+		" FROM stored_report r JOIN source s ON s.id = r.id"
 		" ORDER BY " IX_YEAR_KEY ", r.agency_dir, s.path",
 	[Q_WARNINGS] = "SELECT text FROM warning WHERE report = ? ORDER BY seq",
 };
@@ -500,12 +500,12 @@ static int load_reports(dataset *d)
 }
 
 /* Each report's year, for alltree.c's slices (ix_alltree_build), out of
- * the index: read there from report, after the readers opened, its pages
- * were read again one by one (4,100 pread calls at 10,000 reports,
- * strace -k). */
+ * the index: read there from report (its texts then in its rows), after
+ * the readers opened, its pages were read again one by one (4,100 pread
+ * calls at 10,000 reports, strace -k). */
 static const char year_sql[] =
 	"CREATE TEMP TABLE report_year(id INTEGER PRIMARY KEY, year INTEGER);"
-	"INSERT INTO temp.report_year SELECT id, year FROM main.report;";
+	"INSERT INTO temp.report_year SELECT id, year FROM main.stored_report;";
 
 int ix_dataset_new(sqlite3 *db, FILE *err, ix_dataset **out)
 {

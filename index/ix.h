@@ -38,7 +38,7 @@
 
 /* Bumped whenever a table or the rendering changes: an index with another
  * version is rebuilt from scratch.  Kept in PRAGMA user_version. */
-#define IX_SCHEMA_VERSION 8
+#define IX_SCHEMA_VERSION 9
 
 /* The view cell's state: the stored form of nb_cell_state (cell_view shows
  * names). */
@@ -305,6 +305,9 @@ int ix_schema_node_indexes(sqlite3 *db, FILE *err);
 /* Tables holding per-report rows, kept from an earlier index for files
  * that did not change.  NULL-terminated. */
 extern const char *const ix_report_tables[];
+/* Whether a table of ix_report_tables holds a report's row under its id
+ * (the others name it in their column report). */
+bool ix_report_keyed_by_id(const char *table);
 
 /* ---- a refresh from a copy of the old index (carryover.c) ----------------- */
 

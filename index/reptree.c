@@ -22,8 +22,9 @@ enum {
 static const char *const sql[Q_COUNT] = {
 	[Q_REPORT] = "SELECT r.agency, r.agency_as_printed, r.agency_source,"
 		" r.year, r.year_rule, r.title, r.published, r.format,"
-		" r.encoding, r.traditional, r.text, s.path, s.sha256"
-		" FROM report r JOIN source s ON s.id = r.id WHERE r.id = ?",
+		" r.encoding, r.traditional, t.text, s.path, s.sha256"
+		" FROM stored_report r JOIN report_text t ON t.id = r.id"
+		" JOIN source s ON s.id = r.id WHERE r.id = ?",
 	[Q_SECTIONS] = "SELECT seq, number, name, heading, text, canonical"
 		" FROM section WHERE report = ? ORDER BY seq",
 	/* NULL when it is N-name, as the view section then shows it */

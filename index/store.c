@@ -19,14 +19,15 @@
 #include "ready.h"
 #include "store.h"
 
-enum { S_REPORT, S_CHECKS, S_COUNT };
+enum { S_REPORT, S_TEXT, S_CHECKS, S_COUNT };
 
 static const char *const sql[S_COUNT] = {
-	[S_REPORT] = "INSERT INTO report(id, agency, agency_as_printed,"
+	[S_REPORT] = "INSERT INTO stored_report(id, agency, agency_as_printed,"
 		" agency_source, year, year_rule, title, published, format,"
-		" encoding, traditional, text, preamble_off, preamble_len,"
-		" preamble_text, agency_dir, year_dir)"
-		" VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+		" encoding, traditional, agency_dir, year_dir)"
+		" VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?)",
+	[S_TEXT] = "INSERT INTO report_text(id, text, preamble_off,"
+		" preamble_len, preamble_text) VALUES(?,?,?,?,?)",
 	[S_CHECKS] = "INSERT INTO check_list(report, kinds, results)"
 		" VALUES(?,?,?)",
 };
@@ -353,17 +354,22 @@ int ix_store_report(ix_store *s, int64_t id, const ix_ready *p)
 	sqlite3_bind_text(st, 9, nb_format_name(r->format), -1, SQLITE_STATIC);
 	text(st, 10, r->encoding);
 	sqlite3_bind_int(st, 11, r->traditional);
-	text(st, 12, r->text);
-	bind_place(st, 13, r->preamble, p->preamble);
 	/* the directories it most likely has, named now */
 	char *year_dir;
 	if ((rc = name_year(s, p, r->year, &year_dir)))
 		return rc;
-	sqlite3_bind_text(st, 16, p->agency_dir, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 17, year_dir ? year_dir : p->year_dir, -1,
+	sqlite3_bind_text(st, 12, p->agency_dir, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 13, year_dir ? year_dir : p->year_dir, -1,
 			  SQLITE_STATIC);
 	rc = run(st);
 	free(year_dir);
+	if (!rc) {
+		st = s->st[S_TEXT];
+		sqlite3_bind_int64(st, 1, id);
+		text(st, 2, r->text);
+		bind_place(st, 3, r->preamble, p->preamble);
+		rc = run(st);
+	}
 	if (!rc)
 		rc = ix_batch_insert(s->batch[B_SECTION], r->nsections,
 				     bind_section, s);

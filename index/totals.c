@@ -12,7 +12,7 @@
 int ix_totals_count(sqlite3 *db, nb_build_stats *s)
 {
 	bool a, b, c;
-	s->reports = (unsigned)ix_query_int(db, "SELECT count(*) FROM report", &a);
+	s->reports = (unsigned)ix_query_int(db, "SELECT count(*) FROM stored_report", &a);
 	s->warned = (unsigned)ix_query_int(db, "SELECT count(DISTINCT report)"
 					" FROM warning", &b);
 	s->failed_checks = (unsigned)ix_checks_failed(db, &c);

@@ -49,9 +49,10 @@ enum { Q_REPORTS, Q_NAME_REPORT, Q_COUNT };
 static const char *const sql[Q_COUNT] = {
 	[Q_REPORTS] = "SELECT r.id, r.agency, r.year, s.mtime_ns,"
 		" r.agency_dir, r.year_dir"
-		" FROM report r JOIN source s ON s.id = r.id ORDER BY s.path",
-	[Q_NAME_REPORT] = "UPDATE report SET agency_dir = ?, year_dir = ?"
-		" WHERE id = ?",
+		" FROM stored_report r JOIN source s ON s.id = r.id"
+		" ORDER BY s.path",
+	[Q_NAME_REPORT] = "UPDATE stored_report SET agency_dir = ?,"
+		" year_dir = ? WHERE id = ?",
 };
 
 typedef ix_rep rep;

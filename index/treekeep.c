@@ -32,8 +32,8 @@ static int db_error(sqlite3 *db, FILE *err)
  * check_result's rows they took 18 % of a one-file refresh at 10,000
  * reports (perf record). */
 static const char unchanged_sql[] =
-	"INSERT INTO temp.unchanged SELECT r.id FROM main.report r"
-	" JOIN old.report o ON o.id = r.id"
+	"INSERT INTO temp.unchanged SELECT r.id FROM main.stored_report r"
+	" JOIN old.stored_report o ON o.id = r.id"
 	" WHERE r.id IN (SELECT id FROM temp.reuse)"
 	" AND o.agency_dir IS r.agency_dir AND o.year_dir IS r.year_dir"
 	" AND (SELECT path FROM main.source WHERE id = r.id)"

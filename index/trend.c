@@ -28,7 +28,7 @@ typedef ix_trend_column column;
 /* the reports of the agency directory ?, in the order of the build's
  * (trendbuild.c) */
 static const char members_sql[] = "SELECT r.id, r.year_dir FROM node n"
-	" JOIN report r ON r.id = n.report JOIN source s ON s.id = r.id"
+	" JOIN stored_report r ON r.id = n.report JOIN source s ON s.id = r.id"
 	" WHERE n.parent = ? AND n.is_dir ORDER BY " IX_YEAR_KEY ", s.path";
 
 struct ix_trend {

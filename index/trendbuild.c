@@ -31,7 +31,7 @@ enum { Q_REPORTS, Q_ROOT, Q_INSERT, Q_KEPT, Q_COUNT };
 static const char *const sql[Q_COUNT] = {
 	/* the order of trend.c's reading */
 	[Q_REPORTS] = "SELECT r.id, r.agency_dir, r.year_dir,"
-		" r.id IN (SELECT id FROM temp.unchanged) FROM report r"
+		" r.id IN (SELECT id FROM temp.unchanged) FROM stored_report r"
 		" JOIN source s ON s.id = r.id ORDER BY r.agency_dir, "
 		IX_YEAR_KEY ", s.path",
 	/* the agency directories among them, in the agencies' order */
