@@ -99,6 +99,13 @@ int ix_carry_copy(const char *dbpath, int to, FILE *err,
 	if (rc && rc != NB_CANCELLED)
 		ix_say(err, "%s: cannot copy the index to refresh it: %s",
 		       dbpath, strerror(-rc));
+	/* The copy's pages start to the disk now, while the refresh works,
+	 * not all at the fsync before the rename (a one-file refresh at
+	 * 100,000 reports: the gigabyte copied in 0.6 s, then written by that
+	 * fsync in 0.4-0.6 s at the end).  Only a hint: a failure leaves the
+	 * pages to the fsync, which says what went wrong. */
+	if (!rc)
+		sync_file_range(to, 0, 0, SYNC_FILE_RANGE_WRITE);
 	close(from);
 	return rc;
 }
