@@ -27,8 +27,8 @@ static const char schema_sql[] =
 	 * page keeps up to a page of its start in the table's leaves, however
 	 * late its long columns come: with the text in the row, the leaves of
 	 * report were 4,251 pages at 10,000 bench reports (two rows a page),
-	 * and every scan of the facts (naming the tree, the checks across
-	 * years, _all's order, the unchanged reports of a refresh) read them
+	 * and every scan of the facts (naming the tree, the orders of _all
+	 * and of the trends, the unchanged reports of a refresh) read them
 	 * all. */
 	"CREATE TABLE stored_report("
 	" id INTEGER PRIMARY KEY,"
