@@ -120,15 +120,15 @@ static int add_source(builder *b, int64_t id, const char *rel, int64_t size,
  * same. */
 #define COMMIT_EVERY 512
 
-/* Starts writing what was committed to the disk, without waiting: the
+/* Starts writing the file's pages to the disk, without waiting: the
  * fsync before the rename then finds less to write, at the end of the
  * build when nothing else runs (10,000 reports: the close and fsync
  * took 0.12 s of idle wall time with every page left to them, 0.03 s
  * with this after each commit).  Only a hint: a failure
  * leaves the pages to the fsync, which says what went wrong. */
-static void start_writeback(const builder *b)
+static void start_writeback(int file)
 {
-	sync_file_range(b->file, 0, 0, SYNC_FILE_RANGE_WRITE);
+	sync_file_range(file, 0, 0, SYNC_FILE_RANGE_WRITE);
 }
 
 static unsigned worker_count(void)
@@ -238,7 +238,7 @@ static int store_file(void *ctx, size_t i)
 	if (!rc && ++b->uncommitted == COMMIT_EVERY) {
 		rc = ix_exec(b->db, "COMMIT; BEGIN;", b->err);
 		b->uncommitted = 0;
-		start_writeback(b);
+		start_writeback(b->file);
 	}
 out:
 	if (rc == -EIO)
@@ -401,7 +401,7 @@ static int fill(builder *b, const ix_old_index *o, const ix_files *files,
 	if (!rc)
 		rc = ix_tree_build(db, b->rawdir, b->spill, b->err, b->cancel);
 	if (!rc)
-		start_writeback(b);
+		start_writeback(b->file);
 	if (!rc && (rc = ix_totals_count(db, b->stats)))
 		ix_say_db(b->err, db);
 	if (!rc)
@@ -445,9 +445,14 @@ static int build_new(const char *dbpath, const char *rawdir,
 	int rc = ix_tmp_lock(lock);
 	if (rc)
 		ix_say(err, "%s: cannot lock: %s", tmp.s, strerror(-rc));
-	/* a refresh starts from the old index, reused rows and all */
-	if (!rc && o->reusable)
-		rc = ix_carry_copy(dbpath, lock, err, cancel);
+	/* a refresh starts from the old index, reused rows and all; the
+	 * copy's pages start to the disk while the refresh works, not all at
+	 * the fsync before the rename (one file changed at 100,000 reports:
+	 * the gigabyte copied in 0.6 s, then written by that fsync in 0.4 s
+	 * at the end, strace -T; 5.77 -> 5.45 s, medians of 5 pairs) */
+	if (!rc && o->reusable && !(rc = ix_carry_copy(dbpath, lock, err,
+							cancel)))
+		start_writeback(lock);
 
 	builder b = {.rawdir = rawdir, .realroot = realroot, .err = err,
 		     .stats = stats, .progress = progress,

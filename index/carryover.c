@@ -99,13 +99,6 @@ int ix_carry_copy(const char *dbpath, int to, FILE *err,
 	if (rc && rc != NB_CANCELLED)
 		ix_say(err, "%s: cannot copy the index to refresh it: %s",
 		       dbpath, strerror(-rc));
-	/* The copy's pages start to the disk now, while the refresh works,
-	 * not all at the fsync before the rename (a one-file refresh at
-	 * 100,000 reports: the gigabyte copied in 0.6 s, then written by that
-	 * fsync in 0.4-0.6 s at the end).  Only a hint: a failure leaves the
-	 * pages to the fsync, which says what went wrong. */
-	if (!rc)
-		sync_file_range(to, 0, 0, SYNC_FILE_RANGE_WRITE);
 	close(from);
 	return rc;
 }
@@ -128,8 +121,8 @@ static int empty_the_rest(sqlite3 *db, FILE *err)
 	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
 		const char *t = (const char *)sqlite3_column_text(st, 0);
 		bool kept = false;
-		for (size_t i = 0; ix_report_tables[i] && !kept; i++)
-			kept = !strcmp(t, ix_report_tables[i]);
+		for (size_t i = 0; ix_report_tables[i].name && !kept; i++)
+			kept = !strcmp(t, ix_report_tables[i].name);
 		if (!kept)
 			nb_buf_printf(&sql, "DELETE FROM main.\"%s\";", t);
 	}
@@ -162,12 +155,11 @@ int ix_carry_prune(sqlite3 *db, FILE *err)
 	int rc = ix_exec(db, "CREATE TEMP TABLE dropped(id INTEGER PRIMARY KEY);"
 			 "INSERT INTO temp.dropped SELECT id FROM main.stored_report"
 			 " WHERE id NOT IN (SELECT id FROM temp.reuse);", err);
-	for (size_t i = 0; ix_report_tables[i] && !rc; i++) {
-		const char *t = ix_report_tables[i];
+	for (size_t i = 0; ix_report_tables[i].name && !rc; i++) {
+		const ix_report_table *t = &ix_report_tables[i];
 		nb_buf sql = {0};
 		nb_buf_printf(&sql, "DELETE FROM main.%s WHERE %s IN"
-			      " (SELECT id FROM temp.dropped);", t,
-			      ix_report_keyed_by_id(t) ? "id" : "report");
+			      " (SELECT id FROM temp.dropped);", t->name, t->key);
 		rc = sql.oom ? -ENOMEM : ix_exec(db, sql.s, err);
 		nb_buf_free(&sql);
 	}

@@ -303,11 +303,12 @@ int ix_schema_info(sqlite3 *db, const char *rawdir, FILE *err);
 int ix_schema_node_indexes(sqlite3 *db, FILE *err);
 
 /* Tables holding per-report rows, kept from an earlier index for files
- * that did not change.  NULL-terminated. */
-extern const char *const ix_report_tables[];
-/* Whether a table of ix_report_tables holds a report's row under its id
- * (the others name it in their column report). */
-bool ix_report_keyed_by_id(const char *table);
+ * that did not change, each with the column naming the report (its id in
+ * the report's own tables).  Ends with a NULL name. */
+typedef struct {
+	const char *name, *key;
+} ix_report_table;
+extern const ix_report_table ix_report_tables[];
 
 /* ---- a refresh from a copy of the old index (carryover.c) ----------------- */
 

@@ -389,15 +389,12 @@ static const char schema_sql[] =
 	"  FROM node n JOIN p ON n.parent = p.ino WHERE n.ino != 1)"
 	" SELECT ino, path FROM p;";
 
-const char *const ix_report_tables[] = {
-	"stored_report", "report_text", "stored_section", "stored_table",
-	"stored_row", "warning", "note", "check_list", NULL,
+const ix_report_table ix_report_tables[] = {
+	{"stored_report", "id"}, {"report_text", "id"},
+	{"stored_section", "report"}, {"stored_table", "report"},
+	{"stored_row", "report"}, {"warning", "report"}, {"note", "report"},
+	{"check_list", "report"}, {NULL, NULL},
 };
-
-bool ix_report_keyed_by_id(const char *table)
-{
-	return !strcmp(table, "stored_report") || !strcmp(table, "report_text");
-}
 
 int ix_exec(sqlite3 *db, const char *sql, FILE *err)
 {
