@@ -332,6 +332,19 @@ static int reuse(builder *b, int64_t id, const ix_file *f, const char *sha)
 	return rc;
 }
 
+/* The build's figures, counted once the tree is in (ix_tree_build's
+ * after), kept by the writer. */
+typedef struct {
+	nb_build_stats *stats;
+	ix_node_totals nodes;
+} totals;
+
+static int count_totals(sqlite3 *db, FILE *err, void *ctx)
+{
+	totals *t = ctx;
+	return ix_totals_count(db, err, t->stats, &t->nodes);
+}
+
 static int fill(builder *b, const ix_old_index *o, const ix_files *files,
 		const char *dbpath)
 {
@@ -398,14 +411,14 @@ static int fill(builder *b, const ix_old_index *o, const ix_files *files,
 		rc = ix_carry_prune(db, b->err);
 	if (!rc)
 		rc = parse_jobs(b);
+	totals t = {.stats = b->stats};
 	if (!rc)
-		rc = ix_tree_build(db, b->rawdir, b->spill, b->err, b->cancel);
+		rc = ix_tree_build(db, b->rawdir, b->spill, b->err, b->cancel,
+				   count_totals, &t);
 	if (!rc)
 		start_writeback(b->file);
-	if (!rc && (rc = ix_totals_count(db, b->stats)))
-		ix_say_db(b->err, db);
 	if (!rc)
-		rc = ix_totals_save(db, b->stats, b->err);
+		rc = ix_totals_save(db, b->stats, &t.nodes, b->err);
 	if (!rc)
 		rc = ix_exec(db, "COMMIT;", b->err);
 	return rc;

@@ -285,10 +285,19 @@ int ix_readers_open(sqlite3 *writer, FILE *err, const atomic_int *cancel,
 		    ix_readers **out);
 unsigned ix_readers_count(const ix_readers *r);
 sqlite3 *ix_readers_db(const ix_readers *r, unsigned i);
-/* Closes the readers; when rc is 0, commits the writer's transaction,
- * makes its file journal-less and exclusive again and begins again.
- * Returns rc, or that step's -EIO. */
-int ix_readers_close(ix_readers *r, int rc);
+/* What reads the whole tree once it is in: on db, a connection that sees
+ * every row the writer has committed.  0, -ENOMEM or -EIO (message on
+ * err). */
+typedef int (*ix_after_fn)(sqlite3 *db, FILE *err, void *ctx);
+/* Closes the readers.  When rc is 0, commits the writer's transaction and
+ * begins again, and runs after(db, err, ctx) beside the writer, on a
+ * connection and thread of its own (on the writer, first, when the file
+ * could not be shared).  Returns rc, or -EIO. */
+int ix_readers_close(ix_readers *r, int rc, ix_after_fn after, void *ctx);
+/* Waits for after, then, when rc and after's are 0, commits the writer's
+ * transaction, makes its file journal-less and exclusive again and begins
+ * again; frees r (NULL: nothing).  Returns rc, after's, or -EIO. */
+int ix_readers_end(ix_readers *r, int rc);
 
 /* ---- schema (schema.c) ------------------------------------------------------ */
 
@@ -338,11 +347,17 @@ int ix_old_attached(sqlite3 *db, FILE *err, bool *attached);
 
 /* ---- the figures of a build (totals.c) ------------------------------------ */
 
-/* Counts the reports, those warned and the failed checks into s.  0 or
- * -EIO. */
-int ix_totals_count(sqlite3 *db, nb_build_stats *s);
-/* Keeps s's figures and the nodes' totals in info.  0, -ENOMEM or -EIO. */
-int ix_totals_save(sqlite3 *db, const nb_build_stats *s, FILE *err);
+/* The tree's own figures: its nodes and their bytes in both dialects. */
+typedef struct {
+	int64_t nodes, bytes, bytes_unix;
+} ix_node_totals;
+/* Counts the reports, those warned and the failed checks into s, the
+ * nodes into n: reads only.  0 or -EIO (message on err). */
+int ix_totals_count(sqlite3 *db, FILE *err, nb_build_stats *s,
+		    ix_node_totals *n);
+/* Keeps s's and n's figures in info.  0, -ENOMEM or -EIO. */
+int ix_totals_save(sqlite3 *db, const nb_build_stats *s,
+		   const ix_node_totals *n, FILE *err);
 /* Reads back what ix_totals_save kept.  0 or -EIO. */
 int ix_totals_load(sqlite3 *db, nb_build_stats *s);
 
@@ -431,11 +446,13 @@ void ix_json_null(ix_json *j);
 
 typedef struct ix_spill ix_spill;
 /* Names every report's directories, adds the cross-year checks and fills
- * the node table, rendering on every core (readers.c).  spill: the
- * records of the reports parsed in this build (build.c), or NULL when
- * none was.  0, -ENOMEM, -EIO (message on err) or NB_CANCELLED. */
+ * the node table, rendering on every core (readers.c); runs after (as
+ * ix_readers_close does) once the tree is in.  spill: the records of the
+ * reports parsed in this build (build.c), or NULL when none was.  0,
+ * -ENOMEM, -EIO (message on err) or NB_CANCELLED. */
 int ix_tree_build(sqlite3 *db, const char *rawdir, const ix_spill *spill,
-		  FILE *err, const atomic_int *cancel);
+		  FILE *err, const atomic_int *cancel, ix_after_fn after,
+		  void *ctx);
 /* Sorts n items of size bytes at base by cmp, items that compare equal
  * kept in their order (sort.c).  0 or -ENOMEM. */
 int ix_sort_stable(void *base, size_t n, size_t size,

@@ -10,8 +10,19 @@
  * (its new rows stay in the WAL, unseen by them).  Once they are closed,
  * the writer commits and turns the file back: the index renamed into
  * place is journal-less, as every index was.
+ *
+ * Between the two, the tree is in and the writer makes node's indexes
+ * (tree.c): a step that runs alone, one core idle.  The file stays in
+ * WAL for it, and on a thread of its own a last connection reads what
+ * the build counts of the whole tree (the caller's `after`: totals.c's
+ * scan of node) and copies the WAL into the file, work that came before
+ * or after the indexes on the writer.  10,000 bench reports, from the
+ * readers' close to the totals saved: 0.235 -> 0.206 s (median of 5,
+ * clock_gettime marks); 0.06 s moved off the writer, 0.03 s of it spent
+ * again making the indexes in WAL and copying their pages at the end.
  */
 #include <errno.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -41,9 +52,17 @@
 struct ix_readers {
 	sqlite3 *writer;
 	FILE *err;
+	const atomic_int *cancel;
 	bool shared;		/* in WAL: else the writer is the one reader */
 	unsigned n;
 	sqlite3 *db[MAX_READERS];
+	/* once the readers are closed (ix_readers_close) */
+	ix_after_fn after;
+	void *ctx;
+	sqlite3 *last;		/* its connection */
+	pthread_t thread;
+	bool started;
+	int after_rc;		/* after's, or the checkpoint's */
 };
 
 unsigned ix_cores(void)
@@ -71,12 +90,15 @@ static int share(sqlite3 *db, FILE *err, bool *shared)
 	*shared = sqlite3_step(st) == SQLITE_ROW &&
 		!strcmp((const char *)sqlite3_column_text(st, 0), "wal");
 	sqlite3_finalize(st);
-	return ix_exec(db, *shared ? "BEGIN;" :
+	/* the WAL is copied into the file once, at the end, by the last
+	 * connection or the writer (ix_readers_end): a commit of the writer
+	 * past 1,000 pages would copy it on the writer */
+	return ix_exec(db, *shared ? "PRAGMA wal_autocheckpoint = 0; BEGIN;" :
 		       "PRAGMA main.locking_mode = EXCLUSIVE; BEGIN;", err);
 }
 
 /* Commits, and makes the file journal-less and exclusive again. */
-static int unshare(sqlite3 *db, FILE *err)
+static int stop_sharing(sqlite3 *db, FILE *err)
 {
 	return ix_exec(db, "COMMIT;"
 		       "PRAGMA main.journal_mode = OFF;"
@@ -92,6 +114,7 @@ int ix_readers_open(sqlite3 *writer, FILE *err, const atomic_int *cancel,
 		return -ENOMEM;
 	r->writer = writer;
 	r->err = err;
+	r->cancel = cancel;
 	int rc = share(writer, err, &r->shared);
 	if (rc) {
 		free(r);
@@ -125,7 +148,7 @@ int ix_readers_open(sqlite3 *writer, FILE *err, const atomic_int *cancel,
 			rc = ix_exec(db, "BEGIN;", err);
 	}
 	if (rc)
-		return ix_readers_close(r, rc);
+		return ix_readers_end(r, rc);
 	*out = r;
 	return 0;
 }
@@ -140,17 +163,84 @@ sqlite3 *ix_readers_db(const ix_readers *r, unsigned i)
 	return r->db[i];
 }
 
-int ix_readers_close(ix_readers *r, int rc)
+/* On the last connection's thread: after, then the WAL copied into the
+ * file as far as nothing reads it (all of it: the readers are closed; the
+ * writer's pages since are not committed). */
+static void *run_last(void *arg)
+{
+	ix_readers *r = arg;
+	int rc = r->after(r->last, r->err, r->ctx);
+	if (!rc && sqlite3_wal_checkpoint_v2(r->last, "main",
+					     SQLITE_CHECKPOINT_PASSIVE, NULL,
+					     NULL) != SQLITE_OK) {
+		ix_say_db(r->err, r->last);
+		rc = -EIO;
+	}
+	r->after_rc = rc;
+	return NULL;
+}
+
+/* Opens the last connection and starts run_last on it. */
+static int start_last(ix_readers *r)
+{
+	const char *path = sqlite3_db_filename(r->writer, "main");
+	if (sqlite3_open_v2(path, &r->last, SQLITE_OPEN_READWRITE |
+			    SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
+		ix_say_db(r->err, r->last);
+		return -EIO;
+	}
+	sqlite3_busy_timeout(r->last, BUSY_MS);
+	ix_cancel_watch(r->last, r->cancel);
+	/* the checkpoint's writes need no sync: the build syncs its file
+	 * once, whole, before renaming it (build.c) */
+	int rc = ix_exec(r->last, "PRAGMA synchronous = OFF;", r->err);
+	if (rc)
+		return rc;
+	if ((rc = pthread_create(&r->thread, NULL, run_last, r))) {
+		ix_say(r->err, "%s: cannot start a thread: %s", path,
+		       strerror(rc));
+		return -rc;
+	}
+	r->started = true;
+	return 0;
+}
+
+int ix_readers_close(ix_readers *r, int rc, ix_after_fn after, void *ctx)
+{
+	if (!r->shared)
+		return rc ? rc : after(r->writer, r->err, ctx);
+	for (unsigned i = 0; i < r->n; i++)
+		sqlite3_close(r->db[i]);
+	r->n = 0;
+	if (rc)
+		return rc;
+	r->after = after;
+	r->ctx = ctx;
+	rc = ix_exec(r->writer, "COMMIT;", r->err);
+	if (!rc)
+		rc = start_last(r);
+	if (!rc)
+		rc = ix_exec(r->writer, "BEGIN;", r->err);
+	return rc;
+}
+
+int ix_readers_end(ix_readers *r, int rc)
 {
 	if (!r)
 		return rc;
+	if (r->started) {
+		pthread_join(r->thread, NULL);
+		if (!rc)
+			rc = r->after_rc;
+	}
 	if (r->shared) {
 		for (unsigned i = 0; i < r->n; i++)
 			sqlite3_close(r->db[i]);
+		sqlite3_close(r->last);
 		/* after a failure the build is thrown away: the writer's
 		 * close takes the WAL with it */
 		if (!rc)
-			rc = unshare(r->writer, r->err);
+			rc = stop_sharing(r->writer, r->err);
 	}
 	free(r);
 	return rc;

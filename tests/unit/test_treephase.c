@@ -4,8 +4,10 @@
  * over a built index's rows.
  *
  * Readers see what the writer committed before they opened and nothing it
- * writes after; closing them leaves the writer journal-less and in a
- * transaction, as the build keeps it; a cancel interrupts them.  The tree
+ * writes after; closing them runs the caller's count beside the writer,
+ * on a connection of its own that sees all the writer wrote, and ending
+ * them leaves the writer journal-less and in a transaction, as the build
+ * keeps it; a failed count fails the end; a cancel interrupts them.  The tree
  * phase rebuilt from the rows (reptree.c) gives the very nodes of the
  * build, which measured each report it parsed from the parsed report
  * (prerender.c), and one report that cannot be rendered fails it, said on
@@ -79,6 +81,29 @@ static sqlite3 *open_as_build(const char *path, const char *vfs)
 	return db;
 }
 
+/* What an ix_after_fn saw: it runs on a thread of its own, where cmocka
+ * cannot assert, so it only records. */
+typedef struct {
+	const char *table;	/* whose rows it counts */
+	int rc;			/* what it returns */
+	sqlite3 *db;
+	int calls;
+	int64_t rows;
+	bool ok;
+} seen;
+
+static int count_rows(sqlite3 *db, FILE *err, void *ctx)
+{
+	(void)err;
+	seen *s = ctx;
+	char sql[64];
+	snprintf(sql, sizeof sql, "SELECT count(*) FROM %s", s->table);
+	s->db = db;
+	s->calls++;
+	s->rows = ix_query_int(db, sql, &s->ok);
+	return s->rc;
+}
+
 static void test_readers_see_what_was_committed(void **state)
 {
 	scratch_dir *fx = *state;
@@ -96,7 +121,17 @@ static void test_readers_see_what_was_committed(void **state)
 				       "SELECT count(*) FROM t"), 2);
 	assert_int_equal(count(w, "SELECT count(*) FROM t"), 3);
 
-	assert_int_equal(ix_readers_close(r, 0), 0);
+	/* the count beside the writer sees all it wrote, and the writer
+	 * goes on writing (still in WAL) until the end */
+	seen s = {.table = "t"};
+	assert_int_equal(ix_readers_close(r, 0, count_rows, &s), 0);
+	assert_int_equal(ix_exec(w, "INSERT INTO t VALUES(4);"
+				 "CREATE INDEX t_x ON t(x);", NULL), 0);
+	assert_int_equal(ix_readers_end(r, 0), 0);
+	assert_int_equal(s.calls, 1);
+	assert_true(s.ok);
+	assert_int_equal(s.rows, 3);
+	assert_ptr_not_equal(s.db, w);
 	/* the writer as it was: in a transaction, journal-less, no WAL */
 	assert_int_equal(sqlite3_get_autocommit(w), 0);
 	assert_false(exists(fx->db, "-wal"));
@@ -118,8 +153,28 @@ static void test_readers_see_what_was_committed(void **state)
 	assert_int_equal(head[18], 1);
 	assert_int_equal(head[19], 1);
 	assert_int_equal(sqlite3_open(fx->db, &w), SQLITE_OK);
-	assert_int_equal(count(w, "SELECT count(*) FROM t"), 3);
+	assert_int_equal(count(w, "SELECT count(*) FROM t"), 4);
+	assert_int_equal(count(w, "SELECT count(*) FROM sqlite_schema"
+			       " WHERE name = 't_x'"), 1);
 	sqlite3_close(w);
+}
+
+/* A count that fails fails the end, which switches nothing back: the
+ * build is thrown away. */
+static void test_a_failed_count_fails_the_end(void **state)
+{
+	scratch_dir *fx = *state;
+	sqlite3 *w = open_as_build(fx->db, NULL);
+	assert_int_equal(ix_exec(w, "CREATE TABLE t(x);", NULL), 0);
+	ix_readers *r;
+	assert_int_equal(ix_readers_open(w, NULL, NULL, &r), 0);
+	seen s = {.table = "t", .rc = -EIO};
+	assert_int_equal(ix_readers_close(r, 0, count_rows, &s), 0);
+	assert_int_equal(ix_readers_end(r, 0), -EIO);
+	assert_int_equal(s.calls, 1);
+	assert_int_equal(sqlite3_close(w), SQLITE_OK);
+	ix_tmp_discard(fx->db);
+	assert_false(exists(fx->db, "-wal"));
 }
 
 static void test_readers_stop_at_cancel(void **state)
@@ -139,7 +194,11 @@ static void test_readers_stop_at_cancel(void **state)
 	sqlite3_finalize(st);
 	/* after a failure nothing is switched back: the build is dropped,
 	 * its file with the WAL a reader that has read leaves behind */
-	assert_int_equal(ix_readers_close(r, NB_CANCELLED), NB_CANCELLED);
+	seen s = {.table = "t"};
+	assert_int_equal(ix_readers_close(r, NB_CANCELLED, count_rows, &s),
+			 NB_CANCELLED);
+	assert_int_equal(ix_readers_end(r, NB_CANCELLED), NB_CANCELLED);
+	assert_int_equal(s.calls, 0);
 	assert_int_equal(sqlite3_close(w), SQLITE_OK);
 	ix_tmp_discard(fx->db);
 	assert_false(exists(fx->db, ""));
@@ -164,12 +223,18 @@ static sqlite3 *before_tree_phase(scratch_dir *fx, const char *vfs)
 	return db;
 }
 
-/* The phase run again through vfs gives the nodes of the build. */
+/* The phase run again through vfs gives the nodes of the build, and what
+ * runs after it sees them all. */
 static void same_nodes_again(scratch_dir *fx, const char *vfs)
 {
 	sqlite3 *db = before_tree_phase(fx, vfs);
 	assert_true(count(db, "SELECT count(*) FROM temp.built") > 20);
-	assert_int_equal(ix_tree_build(db, fx->raw, NULL, NULL, NULL), 0);
+	seen s = {.table = "node"};
+	assert_int_equal(ix_tree_build(db, fx->raw, NULL, NULL, NULL,
+				       count_rows, &s), 0);
+	assert_int_equal(s.calls, 1);
+	assert_true(s.ok);
+	assert_int_equal(s.rows, count(db, "SELECT count(*) FROM node"));
 	assert_int_equal(sqlite3_get_autocommit(db), 0);
 	assert_int_equal(count(db, "SELECT count(*) FROM (SELECT * FROM node"
 			       " EXCEPT SELECT * FROM temp.built)"), 0);
@@ -199,7 +264,13 @@ static void test_without_wal_the_writer_renders(void **state)
 	assert_ptr_equal(ix_readers_db(r, 0), w);
 	assert_int_equal(sqlite3_get_autocommit(w), 0);
 	assert_int_equal(ix_exec(w, "INSERT INTO t VALUES(2);", NULL), 0);
-	assert_int_equal(ix_readers_close(r, 0), 0);
+	seen s = {.table = "t"};
+	assert_int_equal(ix_readers_close(r, 0, count_rows, &s), 0);
+	/* on the writer, before the close returns */
+	assert_int_equal(s.calls, 1);
+	assert_ptr_equal(s.db, w);
+	assert_int_equal(s.rows, 2);
+	assert_int_equal(ix_readers_end(r, 0), 0);
 	assert_false(exists(fx->db, "-wal"));
 	assert_int_equal(count(w, "SELECT count(*) FROM t"), 2);
 	assert_int_equal(ix_exec(w, "COMMIT;", NULL), 0);
@@ -222,7 +293,10 @@ static void test_tree_phase_fails_with_one_report(void **state)
 	size_t len = 0;
 	FILE *err = open_memstream(&msgs, &len);
 	assert_non_null(err);
-	assert_int_equal(ix_tree_build(db, fx->raw, NULL, err, NULL), -EIO);
+	seen s = {.table = "node"};
+	assert_int_equal(ix_tree_build(db, fx->raw, NULL, err, NULL,
+				       count_rows, &s), -EIO);
+	assert_int_equal(s.calls, 0);
 	fclose(err);
 	assert_non_null(strstr(msgs, "malformed JSON"));
 	free(msgs);
@@ -345,6 +419,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_readers_see_what_was_committed, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_a_failed_count_fails_the_end, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_readers_stop_at_cancel, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_tree_phase_again_same_nodes, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_without_wal_the_writer_renders, setup, teardown),
