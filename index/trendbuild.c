@@ -324,7 +324,7 @@ int ix_trends_report(ix_trends *b, unsigned w, int64_t id, const ix_table *v,
 
 /* Each agency's directory node, from the root's entries in one pass: in
  * name order, the agencies' own (Q_REPORTS), as node has no index by name
- * until the tree is complete (ix_schema_node_indexes). */
+ * until the tree is complete (ix_schema_node_name). */
 static int find_dirs(builder *b)
 {
 	sqlite3_stmt *st = b->q[Q_ROOT];
