@@ -306,7 +306,7 @@ int ix_readers_end(ix_readers *r, int rc);
 int ix_schema_create(sqlite3 *db, const char *rawdir, FILE *err);
 /* Records the versions and rawdir in info.  0 or -EIO (message on err). */
 int ix_schema_info(sqlite3 *db, const char *rawdir, FILE *err);
-/* Create node's index by name (node_name), once the tree's rows are in,
+/* Creates node's index by name (node_name), once the tree's rows are in,
  * and by number (node_ino), before they go in, unless they are there (a
  * refresh keeps them).  0 or -EIO (message on err). */
 int ix_schema_node_name(sqlite3 *db, FILE *err);

@@ -11,8 +11,8 @@
  * the writer commits and turns the file back: the index renamed into
  * place is journal-less, as every index was.
  *
- * Between the two, the tree is in and the writer makes node's indexes
- * (tree.c): a step that runs alone, one core idle.  The file stays in
+ * Between the two, the tree is in and the writer makes node's index by
+ * name (tree.c): a step that runs alone, one core idle.  The file stays in
  * WAL for it, and on a thread of its own a last connection reads what
  * the build counts of the whole tree (the caller's `after`: totals.c's
  * scan of node) and copies the WAL into the file, work that came before
