@@ -235,6 +235,10 @@ static void same_nodes_again(scratch_dir *fx, const char *vfs)
 	assert_int_equal(s.calls, 1);
 	assert_true(s.ok);
 	assert_int_equal(s.rows, count(db, "SELECT count(*) FROM node"));
+	/* node's indexes back: by number kept up, by name sorted after */
+	assert_int_equal(count(db, "SELECT count(*) FROM sqlite_schema"
+			       " WHERE type = 'index' AND tbl_name = 'node'"
+			       " AND name IN ('node_ino', 'node_name')"), 2);
 	assert_int_equal(sqlite3_get_autocommit(db), 0);
 	assert_int_equal(count(db, "SELECT count(*) FROM (SELECT * FROM node"
 			       " EXCEPT SELECT * FROM temp.built)"), 0);
