@@ -226,7 +226,8 @@ def main():
 
         idx = [nb, "index", "-q", "--db", str(db), str(raw)]
         # --runs builds, each from scratch: one build of 10,000 reports
-        # took 2.08 to 2.48 s in runs of the same binary an hour apart
+        # took 2.08 s, then 2.48 s, in two runs of the same binary 13
+        # minutes apart
         builds = []
         for _ in range(a.runs):
             for p in db.parent.glob(db.name + "*"):

@@ -292,7 +292,8 @@ typedef int (*ix_after_fn)(sqlite3 *db, FILE *err, void *ctx);
 /* Closes the readers.  When rc is 0, commits the writer's transaction and
  * begins again, and runs after(db, err, ctx) beside the writer, on a
  * connection and thread of its own (on the writer, first, when the file
- * could not be shared).  Returns rc, or -EIO. */
+ * could not be shared: its result returned then).  Returns rc, after's,
+ * -EIO, or the negative errno of a thread that could not start. */
 int ix_readers_close(ix_readers *r, int rc, ix_after_fn after, void *ctx);
 /* Waits for after, then, when rc and after's are 0, commits the writer's
  * transaction, makes its file journal-less and exclusive again and begins

@@ -17,7 +17,8 @@
  * the build counts of the whole tree (the caller's `after`: totals.c's
  * scan of node) and copies the WAL into the file, work that came before
  * or after the indexes on the writer.  10,000 bench reports, from the
- * readers' close to the totals saved: 0.235 -> 0.206 s (median of 5,
+ * readers' close to the totals saved, when both of node's indexes were
+ * still sorted there: 0.235 -> 0.206 s (median of 5,
  * clock_gettime marks); 0.06 s moved off the writer, 0.03 s of it spent
  * again making the indexes in WAL and copying their pages at the end.
  */
